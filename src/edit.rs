@@ -1,0 +1,307 @@
+//! Edits are values. Applying one to a design yields its exact inverse, which
+//! is what undo/redo and the workspace's "reject and change nothing" rely on.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{Design, Object, ObjectKind, ObjectRef};
+
+/// Design-wide settings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DesignInfo {
+    pub name: String,
+    pub description: Option<String>,
+    pub region: String,
+    pub azs: Vec<String>,
+}
+
+impl DesignInfo {
+    pub fn of(d: &Design) -> Self {
+        DesignInfo {
+            name: d.name.clone(),
+            description: d.description.clone(),
+            region: d.region.clone(),
+            azs: d.azs.clone(),
+        }
+    }
+}
+
+/// One change to a design.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Edit {
+    /// Create an object, or replace the object of the same kind and name (in place).
+    Put(Object),
+    /// Insert an object at a position of its list (the inverse of a delete).
+    Restore { index: usize, object: Object },
+    /// Remove an object. References to it are left as they are; validation
+    /// reports them (or the workspace refuses, as AWS does, see `workspace`).
+    Delete(ObjectRef),
+    /// Rename an object and every reference to it.
+    Rename { target: ObjectRef, to: String },
+    /// Change the design's name, description, Region or AZs.
+    SetInfo(DesignInfo),
+    /// Several edits applied as one step (one undo entry).
+    Batch { label: String, edits: Vec<Edit> },
+}
+
+/// Why an edit could not even be applied (as opposed to being refused by validation).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EditError {
+    #[error("there is no {0}")]
+    Missing(ObjectRef),
+    #[error("the name `{name}` is already used by {existing}; pick another name")]
+    NameTaken { name: String, existing: ObjectRef },
+    #[error("`{0}` is not a valid name: use letters, digits, `-`, `_` and `.` (1-64 characters)")]
+    BadName(String),
+}
+
+/// Whether a name is acceptable as an object name.
+pub fn valid_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 64
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
+impl Edit {
+    pub fn batch(label: impl Into<String>, edits: Vec<Edit>) -> Edit {
+        Edit::Batch {
+            label: label.into(),
+            edits,
+        }
+    }
+
+    /// Applies the edit and returns its inverse. On error the design is unchanged.
+    pub fn apply(self, d: &mut Design) -> Result<Edit, EditError> {
+        match self {
+            Edit::Put(obj) => {
+                if !valid_name(obj.name()) {
+                    return Err(EditError::BadName(obj.name().to_string()));
+                }
+                let r = ObjectRef::new(obj.kind(), obj.name());
+                Ok(match d.put(obj) {
+                    Some(old) => Edit::Put(old),
+                    None => Edit::Delete(r),
+                })
+            }
+            Edit::Restore { index, object } => {
+                let r = ObjectRef::new(object.kind(), object.name());
+                if d.position(r.kind, &r.name).is_some() {
+                    return Err(EditError::NameTaken {
+                        name: r.name.clone(),
+                        existing: r,
+                    });
+                }
+                d.insert_at(index, object);
+                Ok(Edit::Delete(r))
+            }
+            Edit::Delete(r) => match d.remove(&r) {
+                Some((index, object)) => Ok(Edit::Restore { index, object }),
+                None => Err(EditError::Missing(r)),
+            },
+            Edit::Rename { target, to } => {
+                if !valid_name(&to) {
+                    return Err(EditError::BadName(to));
+                }
+                if d.position(target.kind, &target.name).is_none() {
+                    return Err(EditError::Missing(target));
+                }
+                if let Some(existing) = d.object_refs().into_iter().find(|r| r.name == to && *r != target) {
+                    return Err(EditError::NameTaken { name: to, existing });
+                }
+                let Some((index, mut obj)) = d.remove(&target) else {
+                    return Err(EditError::Missing(target));
+                };
+                obj.set_name(to.clone());
+                d.insert_at(index, obj);
+                d.rename_references(target.kind, &target.name, &to);
+                Ok(Edit::Rename {
+                    target: ObjectRef::new(target.kind, to),
+                    to: target.name,
+                })
+            }
+            Edit::SetInfo(info) => {
+                let old = DesignInfo::of(d);
+                d.name = info.name;
+                d.description = info.description;
+                d.region = info.region;
+                d.azs = info.azs;
+                Ok(Edit::SetInfo(old))
+            }
+            Edit::Batch { label, edits } => {
+                let mut inverses = Vec::with_capacity(edits.len());
+                for e in edits {
+                    match e.apply(d) {
+                        Ok(inv) => inverses.push(inv),
+                        Err(err) => {
+                            for inv in inverses.into_iter().rev() {
+                                // Inverses of edits that just applied always apply.
+                                let _ = inv.apply(d);
+                            }
+                            return Err(err);
+                        }
+                    }
+                }
+                inverses.reverse();
+                Ok(Edit::Batch { label, edits: inverses })
+            }
+        }
+    }
+
+    /// A one-line description of what the edit does to `d` (before applying it),
+    /// e.g. "added subnet app-b 10.0.12.0/24 in us-east-1b".
+    pub fn describe(&self, d: &Design) -> String {
+        match self {
+            Edit::Put(obj) => {
+                let r = ObjectRef::new(obj.kind(), obj.name());
+                match d.get(&r) {
+                    Some(old) => describe_change(&old, obj),
+                    None => format!("added {}{}", r, object_detail(obj)),
+                }
+            }
+            Edit::Restore { object, .. } => format!("restored {} {}", object.kind().label(), object.name()),
+            Edit::Delete(r) => format!("deleted {r}"),
+            Edit::Rename { target, to } => format!("renamed {target} to {to}"),
+            Edit::SetInfo(info) => format!("changed design settings ({}, {})", info.name, info.region),
+            Edit::Batch { label, .. } => label.clone(),
+        }
+    }
+}
+
+fn object_detail(obj: &Object) -> String {
+    match obj {
+        Object::Vpc(v) => format!(" {}", v.cidr),
+        Object::Subnet(s) => format!(" {} in {}", s.cidr, s.az),
+        Object::Instance(i) => format!(" in {}", i.subnet),
+        Object::NatGateway(n) => format!(" in {}", n.subnet),
+        Object::InternetGateway(g) => g.vpc.as_ref().map(|v| format!(" attached to {v}")).unwrap_or_default(),
+        Object::Peering(p) => format!(" {} ↔ {}", p.requester, p.accepter),
+        _ => String::new(),
+    }
+}
+
+/// Describes a replacement by what changed in the lists users edit most.
+fn describe_change(old: &Object, new: &Object) -> String {
+    fn diff<T: PartialEq + fmt::Display>(what: &str, old: &[T], new: &[T], owner: &str) -> Option<String> {
+        let added: Vec<&T> = new.iter().filter(|x| !old.contains(x)).collect();
+        let removed: Vec<&T> = old.iter().filter(|x| !new.contains(x)).collect();
+        match (added.as_slice(), removed.as_slice()) {
+            ([], []) => None,
+            ([a], []) => Some(format!("added {what} {a} to {owner}")),
+            ([], [r]) => Some(format!("removed {what} {r} from {owner}")),
+            ([a], [r]) => Some(format!("changed {what} {r} to {a} in {owner}")),
+            (a, r) => Some(format!(
+                "changed {owner}: {} {what}s added, {} removed",
+                a.len(),
+                r.len()
+            )),
+        }
+    }
+    let owner = format!("{} {}", new.kind().label(), new.name());
+    let specific = match (old, new) {
+        (Object::RouteTable(o), Object::RouteTable(n)) => diff("route", &o.routes, &n.routes, &owner),
+        (Object::SecurityGroup(o), Object::SecurityGroup(n)) => diff("inbound rule", &o.inbound, &n.inbound, &owner)
+            .or_else(|| diff("outbound rule", &o.outbound, &n.outbound, &owner)),
+        (Object::NetworkAcl(o), Object::NetworkAcl(n)) => diff("inbound", &o.inbound, &n.inbound, &owner)
+            .or_else(|| diff("outbound", &o.outbound, &n.outbound, &owner)),
+        _ => None,
+    };
+    specific.unwrap_or_else(|| format!("updated {owner}"))
+}
+
+/// The kinds whose deletion AWS refuses while something still uses them
+/// (DependencyViolation, DEL-1..7). Deleting the others (NAT gateways,
+/// peerings, instances used as route targets, …) is allowed and leaves
+/// blackhole routes, as in AWS (DEL-8).
+pub fn deletion_refused_while_referenced(kind: ObjectKind) -> bool {
+    matches!(
+        kind,
+        ObjectKind::Vpc
+            | ObjectKind::Subnet
+            | ObjectKind::RouteTable
+            | ObjectKind::SecurityGroup
+            | ObjectKind::NetworkAcl
+            | ObjectKind::InternetGateway
+            | ObjectKind::ElasticIp
+            | ObjectKind::CustomerGateway
+            | ObjectKind::VpnGateway
+            | ObjectKind::PrefixList
+            | ObjectKind::DxGateway
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::*;
+
+    fn base() -> Design {
+        let mut d = Design::default();
+        for o in Design::new_vpc_objects("main", "10.0.0.0/16".parse().unwrap()) {
+            d.put(o);
+        }
+        d
+    }
+
+    #[test]
+    fn every_edit_is_undone_exactly_by_its_inverse() {
+        let mut d = base();
+        let before = d.clone();
+        let subnet = Subnet {
+            name: "a".into(),
+            description: None,
+            vpc: "main".into(),
+            az: "us-east-1a".into(),
+            cidr: "10.0.1.0/24".parse().unwrap(),
+            ipv6_cidr: None,
+            map_public_ip: false,
+            route_table: None,
+            network_acl: None,
+            tier: None,
+        };
+        let edits = vec![
+            Edit::Put(Object::Subnet(subnet)),
+            Edit::Rename {
+                target: ObjectRef::new(ObjectKind::RouteTable, "main-main"),
+                to: "rt-main".into(),
+            },
+            Edit::Delete(ObjectRef::new(ObjectKind::SecurityGroup, "main-default-sg")),
+        ];
+        let mut inverses = Vec::new();
+        for e in edits {
+            inverses.push(e.apply(&mut d).unwrap());
+        }
+        assert_eq!(d.vpcs[0].main_route_table, "rt-main");
+        for inv in inverses.into_iter().rev() {
+            inv.apply(&mut d).unwrap();
+        }
+        assert_eq!(d, before);
+    }
+
+    #[test]
+    fn failing_batch_leaves_design_unchanged() {
+        let mut d = base();
+        let before = d.clone();
+        let batch = Edit::batch(
+            "two",
+            vec![
+                Edit::Delete(ObjectRef::new(ObjectKind::SecurityGroup, "main-default-sg")),
+                Edit::Delete(ObjectRef::new(ObjectKind::Subnet, "nope")),
+            ],
+        );
+        assert!(batch.apply(&mut d).is_err());
+        assert_eq!(d, before);
+    }
+
+    #[test]
+    fn rename_refuses_taken_names() {
+        let mut d = base();
+        let e = Edit::Rename {
+            target: ObjectRef::new(ObjectKind::RouteTable, "main-main"),
+            to: "main".into(),
+        };
+        assert!(matches!(e.apply(&mut d), Err(EditError::NameTaken { .. })));
+    }
+}

@@ -1,0 +1,13 @@
+//! vpcd: design AWS VPC networks and see, live, whether traffic gets through.
+//!
+//! The library is the product's single model: the design data ([`model`]),
+//! edits ([`edit`]) applied by one [`workspace::Workspace`], validation
+//! ([`validate`]) and persistence ([`io`]). The terminal UI and the CLI are
+//! thin shells over it.
+
+pub mod cli;
+pub mod edit;
+pub mod io;
+pub mod model;
+pub mod validate;
+pub mod workspace;

@@ -1,0 +1,108 @@
+//! VPC peering, VPC endpoints and managed prefix lists.
+
+use ipnet::IpNet;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+pub enum PeeringStatus {
+    PendingAcceptance,
+    #[default]
+    Active,
+    Rejected,
+    Failed,
+    Deleted,
+}
+
+impl PeeringStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            PeeringStatus::PendingAcceptance => "pending-acceptance",
+            PeeringStatus::Active => "active",
+            PeeringStatus::Rejected => "rejected",
+            PeeringStatus::Failed => "failed",
+            PeeringStatus::Deleted => "deleted",
+        }
+    }
+}
+
+/// A VPC peering connection. Only `Active` peerings carry traffic; peering is
+/// non-transitive and allows no edge-to-edge routing (VPC Peering Guide).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Peering {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    pub requester: String,
+    pub accepter: String,
+    #[serde(default)]
+    pub status: PeeringStatus,
+    #[serde(default)]
+    pub cross_account: bool,
+    /// Inter-Region peering: security groups cannot reference the peer's groups.
+    #[serde(default)]
+    pub cross_region: bool,
+}
+
+impl Peering {
+    /// The VPC on the other side of `vpc`, if `vpc` is one end of this peering.
+    pub fn other_side(&self, vpc: &str) -> Option<&str> {
+        if self.requester == vpc {
+            Some(&self.accepter)
+        } else if self.accepter == vpc {
+            Some(&self.requester)
+        } else {
+            None
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum EndpointKind {
+    /// S3 or DynamoDB through route-table entries to the service's prefix list.
+    Gateway {
+        #[serde(default)]
+        route_tables: Vec<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        policy: Option<String>,
+    },
+    /// An interface endpoint: one ENI per listed subnet (one per AZ), with security groups.
+    Interface {
+        subnets: Vec<String>,
+        #[serde(default)]
+        security_groups: Vec<String>,
+        #[serde(default = "super::vpc::yes")]
+        private_dns: bool,
+    },
+}
+
+/// A VPC endpoint for an AWS service (`s3`, `dynamodb`, `sqs`, `ec2`, `ssm`, …).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Endpoint {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    pub vpc: String,
+    pub service: String,
+    pub kind: EndpointKind,
+}
+
+impl Endpoint {
+    pub fn is_gateway(&self) -> bool {
+        matches!(self.kind, EndpointKind::Gateway { .. })
+    }
+}
+
+/// A customer-managed prefix list. The AWS-managed lists (`s3`, `dynamodb`)
+/// are built in (see [`crate::model::aws_prefix_list`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrefixList {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    pub entries: Vec<IpNet>,
+    /// Counts against route and rule quotas (PL-1).
+    pub max_entries: u16,
+}

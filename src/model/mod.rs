@@ -1,0 +1,669 @@
+//! The design: plain data describing one region's VPC networks.
+//!
+//! Objects refer to each other by stable, human-readable names (`web-1`,
+//! `rtb-private-a`). Names are unique across the whole design so that a name
+//! alone identifies an object in the CLI, the trace panel and intents.
+//! Nothing here knows about terminals; derived facts live in [`index`].
+
+pub mod cidr;
+pub mod compute;
+pub mod connect;
+pub mod filter;
+pub mod gateways;
+pub mod hybrid;
+pub mod index;
+pub mod routing;
+pub mod sample;
+
+pub mod security;
+pub mod transit;
+pub mod vpc;
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+pub use compute::*;
+pub use connect::*;
+pub use filter::*;
+pub use gateways::*;
+pub use hybrid::*;
+pub use index::DesignIndex;
+pub use routing::*;
+pub use security::*;
+pub use transit::*;
+pub use vpc::*;
+
+/// The version of the `.ron` format this build reads and writes.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// Where VPC flow logs are captured.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FlowLogScope {
+    Vpc(String),
+    Subnet(String),
+    Instance(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+pub enum FlowLogTraffic {
+    Accept,
+    Reject,
+    #[default]
+    All,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FlowLog {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    pub scope: FlowLogScope,
+    #[serde(default)]
+    pub traffic: FlowLogTraffic,
+}
+
+/// A remembered trace query ("can A reach B on proto/port?"), kept in the design file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TraceQuery {
+    /// Source: an object name, `internet`, `internet:IP`, `onprem:NAME`, `s3`, an IP, …
+    pub from: String,
+    pub to: String,
+    #[serde(default = "tcp")]
+    pub proto: Protocol,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub port: Option<u16>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sport: Option<u16>,
+}
+
+fn tcp() -> Protocol {
+    Protocol::Tcp
+}
+
+/// A whole design. Field order is the order of sections in the `.ron` file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Design {
+    /// Format version of the file (see [`FORMAT_VERSION`]).
+    pub format: u32,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    pub region: String,
+    /// Availability zones the design uses, e.g. `["us-east-1a", "us-east-1b"]`.
+    pub azs: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub vpcs: Vec<Vpc>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub subnets: Vec<Subnet>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub route_tables: Vec<RouteTable>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub internet_gateways: Vec<InternetGateway>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub egress_only_gateways: Vec<EgressOnlyGateway>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub nat_gateways: Vec<NatGateway>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub elastic_ips: Vec<ElasticIp>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub security_groups: Vec<SecurityGroup>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub network_acls: Vec<NetworkAcl>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub instances: Vec<Instance>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub load_balancers: Vec<LoadBalancer>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub peerings: Vec<Peering>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub endpoints: Vec<Endpoint>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub prefix_lists: Vec<PrefixList>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub vpn_gateways: Vec<VpnGateway>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub customer_gateways: Vec<CustomerGateway>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub vpn_connections: Vec<VpnConnection>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dx_gateways: Vec<DxGateway>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dx_connections: Vec<DxConnection>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub onprem_networks: Vec<OnPremNetwork>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub transit_gateways: Vec<TransitGateway>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub firewalls: Vec<Firewall>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub flow_logs: Vec<FlowLog>,
+    /// Remembered trace queries of the trace panel.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub traces: Vec<TraceQuery>,
+}
+
+impl Default for Design {
+    fn default() -> Self {
+        Design::empty("untitled", "us-east-1", &["us-east-1a", "us-east-1b"])
+    }
+}
+
+impl Design {
+    pub fn empty(name: &str, region: &str, azs: &[&str]) -> Self {
+        Design {
+            format: FORMAT_VERSION,
+            name: name.to_string(),
+            description: None,
+            region: region.to_string(),
+            azs: azs.iter().map(|s| s.to_string()).collect(),
+            vpcs: Vec::new(),
+            subnets: Vec::new(),
+            route_tables: Vec::new(),
+            internet_gateways: Vec::new(),
+            egress_only_gateways: Vec::new(),
+            nat_gateways: Vec::new(),
+            elastic_ips: Vec::new(),
+            security_groups: Vec::new(),
+            network_acls: Vec::new(),
+            instances: Vec::new(),
+            load_balancers: Vec::new(),
+            peerings: Vec::new(),
+            endpoints: Vec::new(),
+            prefix_lists: Vec::new(),
+            vpn_gateways: Vec::new(),
+            customer_gateways: Vec::new(),
+            vpn_connections: Vec::new(),
+            dx_gateways: Vec::new(),
+            dx_connections: Vec::new(),
+            onprem_networks: Vec::new(),
+            transit_gateways: Vec::new(),
+            firewalls: Vec::new(),
+            flow_logs: Vec::new(),
+            traces: Vec::new(),
+        }
+    }
+
+    /// The objects that come with a new VPC: the VPC, its main route table,
+    /// default NACL and default security group (named `<vpc>-main`, `<vpc>-default-acl`,
+    /// `<vpc>-default-sg`).
+    pub fn new_vpc_objects(name: &str, cidr: ipnet::Ipv4Net) -> Vec<Object> {
+        let rt = format!("{name}-main");
+        let acl = format!("{name}-default-acl");
+        let sg = format!("{name}-default-sg");
+        vec![
+            Object::RouteTable(RouteTable::new(rt.clone(), name)),
+            Object::NetworkAcl(NetworkAcl::default_for(acl.clone(), name, false)),
+            Object::SecurityGroup(SecurityGroup::default_for(sg.clone(), name)),
+            Object::Vpc(Vpc {
+                name: name.to_string(),
+                description: None,
+                cidr,
+                secondary_cidrs: Vec::new(),
+                ipv6_cidr: None,
+                tenancy: Tenancy::Default,
+                dns_support: true,
+                dns_hostnames: false,
+                main_route_table: rt,
+                default_network_acl: acl,
+                default_security_group: sg,
+            }),
+        ]
+    }
+
+    /// AWS's default VPC: 172.31.0.0/16, a public /20 per AZ with public IPs
+    /// on launch, an IGW, main route 0.0.0.0/0 → IGW, default SG and NACL
+    /// (VPC User Guide, "default VPCs").
+    pub fn default_vpc(region: &str, azs: &[&str]) -> Design {
+        let mut d = Design::empty("default-vpc", region, azs);
+        d.description = Some("The default VPC AWS creates in every Region".into());
+        let cidr: ipnet::Ipv4Net = "172.31.0.0/16".parse().expect("literal CIDR");
+        for obj in Design::new_vpc_objects("default", cidr) {
+            d.put(obj);
+        }
+        if let Some(vpc) = d.vpcs.first_mut() {
+            vpc.dns_hostnames = true;
+        }
+        d.internet_gateways.push(InternetGateway {
+            name: "default-igw".into(),
+            description: None,
+            vpc: Some("default".into()),
+        });
+        if let Some(rt) = d.route_tables.first_mut() {
+            rt.routes.push(Route::new(
+                RouteDestination::Cidr(security::any_v4()),
+                RouteTarget::InternetGateway("default-igw".into()),
+            ));
+        }
+        let subnets = cidr.subnets(20).expect("/20 inside /16");
+        for (az, block) in azs.iter().zip(subnets) {
+            let suffix = az.chars().last().unwrap_or('a');
+            d.subnets.push(Subnet {
+                name: format!("default-{suffix}"),
+                description: None,
+                vpc: "default".into(),
+                az: az.to_string(),
+                cidr: block,
+                ipv6_cidr: None,
+                map_public_ip: true,
+                route_table: None,
+                network_acl: None,
+                tier: Some("public".into()),
+            });
+        }
+        d
+    }
+}
+
+/// Generates the object-kind machinery (`ObjectKind`, `Object`, generic
+/// access on `Design`) from one table, so a new kind is added in one place.
+macro_rules! object_kinds {
+    ($( $variant:ident, $field:ident, $label:literal; )*) => {
+        /// Every kind of named object a design holds.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        pub enum ObjectKind { $($variant,)* }
+
+        impl ObjectKind {
+            pub const ALL: &'static [ObjectKind] = &[$(ObjectKind::$variant,)*];
+            /// A human label: "subnet", "NAT gateway", …
+            pub fn label(self) -> &'static str {
+                match self { $(ObjectKind::$variant => $label,)* }
+            }
+        }
+
+        /// One named object of any kind: the unit of generic edits.
+        #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+        pub enum Object { $($variant($variant),)* }
+
+        impl Object {
+            pub fn kind(&self) -> ObjectKind {
+                match self { $(Object::$variant(_) => ObjectKind::$variant,)* }
+            }
+            pub fn name(&self) -> &str {
+                match self { $(Object::$variant(o) => &o.name,)* }
+            }
+            pub fn set_name(&mut self, name: String) {
+                match self { $(Object::$variant(o) => o.name = name,)* }
+            }
+            pub fn description(&self) -> Option<&str> {
+                match self { $(Object::$variant(o) => o.description.as_deref(),)* }
+            }
+        }
+
+        impl Design {
+            /// Number of objects of a kind.
+            pub fn count(&self, kind: ObjectKind) -> usize {
+                match kind { $(ObjectKind::$variant => self.$field.len(),)* }
+            }
+            /// Position of a named object in its kind's list.
+            pub fn position(&self, kind: ObjectKind, name: &str) -> Option<usize> {
+                match kind { $(ObjectKind::$variant => self.$field.iter().position(|o| o.name == name),)* }
+            }
+            /// A copy of the named object.
+            pub fn get(&self, r: &ObjectRef) -> Option<Object> {
+                match r.kind { $(ObjectKind::$variant => self.$field.iter().find(|o| o.name == r.name).cloned().map(Object::$variant),)* }
+            }
+            /// Inserts or replaces (by kind and name) an object; a replaced
+            /// object keeps its position. Returns the previous object.
+            pub fn put(&mut self, obj: Object) -> Option<Object> {
+                match obj {
+                    $(Object::$variant(o) => {
+                        match self.$field.iter().position(|x| x.name == o.name) {
+                            Some(i) => Some(Object::$variant(std::mem::replace(&mut self.$field[i], o))),
+                            None => { self.$field.push(o); None }
+                        }
+                    })*
+                }
+            }
+            /// Inserts an object at a position of its list (clamped to the list's length).
+            pub fn insert_at(&mut self, index: usize, obj: Object) {
+                match obj {
+                    $(Object::$variant(o) => { let i = index.min(self.$field.len()); self.$field.insert(i, o); })*
+                }
+            }
+            /// Removes an object, returning its position and value.
+            pub fn remove(&mut self, r: &ObjectRef) -> Option<(usize, Object)> {
+                match r.kind {
+                    $(ObjectKind::$variant => {
+                        let i = self.$field.iter().position(|o| o.name == r.name)?;
+                        Some((i, Object::$variant(self.$field.remove(i))))
+                    })*
+                }
+            }
+            /// Every object's reference, in file order.
+            pub fn object_refs(&self) -> Vec<ObjectRef> {
+                let mut out = Vec::new();
+                $( out.extend(self.$field.iter().map(|o| ObjectRef::new(ObjectKind::$variant, o.name.clone()))); )*
+                out
+            }
+        }
+    };
+}
+
+object_kinds! {
+    Vpc, vpcs, "VPC";
+    Subnet, subnets, "subnet";
+    RouteTable, route_tables, "route table";
+    InternetGateway, internet_gateways, "internet gateway";
+    EgressOnlyGateway, egress_only_gateways, "egress-only internet gateway";
+    NatGateway, nat_gateways, "NAT gateway";
+    ElasticIp, elastic_ips, "Elastic IP";
+    SecurityGroup, security_groups, "security group";
+    NetworkAcl, network_acls, "network ACL";
+    Instance, instances, "instance";
+    LoadBalancer, load_balancers, "load balancer";
+    Peering, peerings, "peering connection";
+    Endpoint, endpoints, "VPC endpoint";
+    PrefixList, prefix_lists, "prefix list";
+    VpnGateway, vpn_gateways, "virtual private gateway";
+    CustomerGateway, customer_gateways, "customer gateway";
+    VpnConnection, vpn_connections, "VPN connection";
+    DxGateway, dx_gateways, "Direct Connect gateway";
+    DxConnection, dx_connections, "Direct Connect connection";
+    OnPremNetwork, onprem_networks, "on-premises network";
+    TransitGateway, transit_gateways, "transit gateway";
+    Firewall, firewalls, "network firewall";
+    FlowLog, flow_logs, "flow log";
+}
+
+/// A typed reference to a named object.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct ObjectRef {
+    pub kind: ObjectKind,
+    pub name: String,
+}
+
+impl ObjectRef {
+    pub fn new(kind: ObjectKind, name: impl Into<String>) -> Self {
+        ObjectRef {
+            kind,
+            name: name.into(),
+        }
+    }
+}
+
+impl fmt::Display for ObjectRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.kind.label(), self.name)
+    }
+}
+
+/// What a reference points at: an object kind, or a part nested in a transit
+/// gateway (its route tables and attachments have design-wide unique names too).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RefTarget {
+    Object(ObjectKind),
+    TgwRouteTable,
+    TgwAttachment,
+    /// An instance or one of its named secondary interfaces.
+    InstanceOrInterface,
+    /// A prefix list: customer-managed, or an AWS-managed one (`s3`, `dynamodb`).
+    PrefixList,
+}
+
+/// One reference from an object's field to a name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reference<'a> {
+    pub from: ObjectRef,
+    pub field: &'static str,
+    pub target: RefTarget,
+    pub name: &'a str,
+}
+
+/// Walks every name reference of a design, immutably or mutably, with one body.
+macro_rules! walk_references {
+    ($d:expr, $f:expr, $($m:tt)*) => {{
+        use RefTarget as T;
+        use ObjectKind as K;
+        let d = $d;
+        let f = $f;
+        for o in & $($m)* d.vpcs {
+            let from = ObjectRef::new(K::Vpc, o.name.clone());
+            f(&from, "main_route_table", T::Object(K::RouteTable), & $($m)* o.main_route_table);
+            f(&from, "default_network_acl", T::Object(K::NetworkAcl), & $($m)* o.default_network_acl);
+            f(&from, "default_security_group", T::Object(K::SecurityGroup), & $($m)* o.default_security_group);
+        }
+        for o in & $($m)* d.subnets {
+            let from = ObjectRef::new(K::Subnet, o.name.clone());
+            f(&from, "vpc", T::Object(K::Vpc), & $($m)* o.vpc);
+            if let Some(rt) = & $($m)* o.route_table { f(&from, "route_table", T::Object(K::RouteTable), rt); }
+            if let Some(acl) = & $($m)* o.network_acl { f(&from, "network_acl", T::Object(K::NetworkAcl), acl); }
+        }
+        for o in & $($m)* d.route_tables {
+            let from = ObjectRef::new(K::RouteTable, o.name.clone());
+            f(&from, "vpc", T::Object(K::Vpc), & $($m)* o.vpc);
+            for r in & $($m)* o.routes {
+                if let RouteDestination::PrefixList(p) = & $($m)* r.dest { f(&from, "routes.dest", T::PrefixList, p); }
+                match & $($m)* r.target {
+                    RouteTarget::Local => {}
+                    RouteTarget::InternetGateway(n) => f(&from, "routes.target", T::Object(K::InternetGateway), n),
+                    RouteTarget::EgressOnlyGateway(n) => f(&from, "routes.target", T::Object(K::EgressOnlyGateway), n),
+                    RouteTarget::NatGateway(n) => f(&from, "routes.target", T::Object(K::NatGateway), n),
+                    RouteTarget::Instance(n) => f(&from, "routes.target", T::Object(K::Instance), n),
+                    RouteTarget::NetworkInterface(n) => f(&from, "routes.target", T::InstanceOrInterface, n),
+                    RouteTarget::Peering(n) => f(&from, "routes.target", T::Object(K::Peering), n),
+                    RouteTarget::TransitGateway(n) => f(&from, "routes.target", T::Object(K::TransitGateway), n),
+                    RouteTarget::VpnGateway(n) => f(&from, "routes.target", T::Object(K::VpnGateway), n),
+                    RouteTarget::GatewayEndpoint(n) => f(&from, "routes.target", T::Object(K::Endpoint), n),
+                    RouteTarget::FirewallEndpoint(n, _) => f(&from, "routes.target", T::Object(K::Firewall), n),
+                }
+            }
+            for v in & $($m)* o.propagating_vgws { f(&from, "propagating_vgws", T::Object(K::VpnGateway), v); }
+        }
+        for o in & $($m)* d.internet_gateways {
+            let from = ObjectRef::new(K::InternetGateway, o.name.clone());
+            if let Some(v) = & $($m)* o.vpc { f(&from, "vpc", T::Object(K::Vpc), v); }
+        }
+        for o in & $($m)* d.egress_only_gateways {
+            let from = ObjectRef::new(K::EgressOnlyGateway, o.name.clone());
+            f(&from, "vpc", T::Object(K::Vpc), & $($m)* o.vpc);
+        }
+        for o in & $($m)* d.nat_gateways {
+            let from = ObjectRef::new(K::NatGateway, o.name.clone());
+            f(&from, "subnet", T::Object(K::Subnet), & $($m)* o.subnet);
+            if let Some(e) = & $($m)* o.elastic_ip { f(&from, "elastic_ip", T::Object(K::ElasticIp), e); }
+        }
+        for o in & $($m)* d.security_groups {
+            let from = ObjectRef::new(K::SecurityGroup, o.name.clone());
+            f(&from, "vpc", T::Object(K::Vpc), & $($m)* o.vpc);
+            for r in (& $($m)* o.inbound).into_iter().chain(& $($m)* o.outbound) {
+                match & $($m)* r.peer {
+                    SgPeer::Group(g) => f(&from, "rules.peer", T::Object(K::SecurityGroup), g),
+                    SgPeer::PrefixList(p) => f(&from, "rules.peer", T::PrefixList, p),
+                    SgPeer::Cidr(_) => {}
+                }
+            }
+        }
+        for o in & $($m)* d.network_acls {
+            let from = ObjectRef::new(K::NetworkAcl, o.name.clone());
+            f(&from, "vpc", T::Object(K::Vpc), & $($m)* o.vpc);
+        }
+        for o in & $($m)* d.instances {
+            let from = ObjectRef::new(K::Instance, o.name.clone());
+            f(&from, "subnet", T::Object(K::Subnet), & $($m)* o.subnet);
+            if let Some(e) = & $($m)* o.elastic_ip { f(&from, "elastic_ip", T::Object(K::ElasticIp), e); }
+            for g in & $($m)* o.security_groups { f(&from, "security_groups", T::Object(K::SecurityGroup), g); }
+            for eni in & $($m)* o.secondary_interfaces {
+                f(&from, "secondary_interfaces.subnet", T::Object(K::Subnet), & $($m)* eni.subnet);
+                for g in & $($m)* eni.security_groups { f(&from, "secondary_interfaces.security_groups", T::Object(K::SecurityGroup), g); }
+            }
+        }
+        for o in & $($m)* d.load_balancers {
+            let from = ObjectRef::new(K::LoadBalancer, o.name.clone());
+            for s in & $($m)* o.subnets { f(&from, "subnets", T::Object(K::Subnet), s); }
+            for g in & $($m)* o.security_groups { f(&from, "security_groups", T::Object(K::SecurityGroup), g); }
+            for t in & $($m)* o.targets { f(&from, "targets", T::Object(K::Instance), t); }
+        }
+        for o in & $($m)* d.peerings {
+            let from = ObjectRef::new(K::Peering, o.name.clone());
+            f(&from, "requester", T::Object(K::Vpc), & $($m)* o.requester);
+            f(&from, "accepter", T::Object(K::Vpc), & $($m)* o.accepter);
+        }
+        for o in & $($m)* d.endpoints {
+            let from = ObjectRef::new(K::Endpoint, o.name.clone());
+            f(&from, "vpc", T::Object(K::Vpc), & $($m)* o.vpc);
+            match & $($m)* o.kind {
+                EndpointKind::Gateway { route_tables, .. } => {
+                    for rt in route_tables { f(&from, "route_tables", T::Object(K::RouteTable), rt); }
+                }
+                EndpointKind::Interface { subnets, security_groups, .. } => {
+                    for s in subnets { f(&from, "subnets", T::Object(K::Subnet), s); }
+                    for g in security_groups { f(&from, "security_groups", T::Object(K::SecurityGroup), g); }
+                }
+            }
+        }
+        for o in & $($m)* d.vpn_gateways {
+            let from = ObjectRef::new(K::VpnGateway, o.name.clone());
+            if let Some(v) = & $($m)* o.vpc { f(&from, "vpc", T::Object(K::Vpc), v); }
+        }
+        for o in & $($m)* d.vpn_connections {
+            let from = ObjectRef::new(K::VpnConnection, o.name.clone());
+            f(&from, "customer_gateway", T::Object(K::CustomerGateway), & $($m)* o.customer_gateway);
+            match & $($m)* o.termination {
+                VpnTermination::VpnGateway(v) => f(&from, "termination", T::Object(K::VpnGateway), v),
+                VpnTermination::TransitGateway(t) => f(&from, "termination", T::Object(K::TransitGateway), t),
+            }
+        }
+        for o in & $($m)* d.dx_gateways {
+            let from = ObjectRef::new(K::DxGateway, o.name.clone());
+            for v in & $($m)* o.vpn_gateways { f(&from, "vpn_gateways", T::Object(K::VpnGateway), v); }
+            if let Some(t) = & $($m)* o.transit_gateway { f(&from, "transit_gateway", T::Object(K::TransitGateway), t); }
+        }
+        for o in & $($m)* d.dx_connections {
+            let from = ObjectRef::new(K::DxConnection, o.name.clone());
+            for vif in & $($m)* o.virtual_interfaces {
+                if let Some(g) = & $($m)* vif.dx_gateway { f(&from, "virtual_interfaces.dx_gateway", T::Object(K::DxGateway), g); }
+                if let Some(v) = & $($m)* vif.vpn_gateway { f(&from, "virtual_interfaces.vpn_gateway", T::Object(K::VpnGateway), v); }
+            }
+        }
+        for o in & $($m)* d.onprem_networks {
+            let from = ObjectRef::new(K::OnPremNetwork, o.name.clone());
+            if let Some(c) = & $($m)* o.customer_gateway { f(&from, "customer_gateway", T::Object(K::CustomerGateway), c); }
+            if let Some(x) = & $($m)* o.dx_connection { f(&from, "dx_connection", T::Object(K::DxConnection), x); }
+        }
+        for o in & $($m)* d.transit_gateways {
+            let from = ObjectRef::new(K::TransitGateway, o.name.clone());
+            if let Some(t) = & $($m)* o.default_route_table { f(&from, "default_route_table", T::TgwRouteTable, t); }
+            for t in & $($m)* o.route_tables {
+                for r in & $($m)* t.routes {
+                    if let TgwRouteTarget::Attachment(a) = & $($m)* r.target { f(&from, "route_tables.routes.target", T::TgwAttachment, a); }
+                }
+            }
+            for a in & $($m)* o.attachments {
+                match & $($m)* a.kind {
+                    TgwAttachmentKind::Vpc { vpc, subnets } => {
+                        f(&from, "attachments.vpc", T::Object(K::Vpc), vpc);
+                        for s in subnets { f(&from, "attachments.subnets", T::Object(K::Subnet), s); }
+                    }
+                    TgwAttachmentKind::Vpn { connection } => f(&from, "attachments.connection", T::Object(K::VpnConnection), connection),
+                    TgwAttachmentKind::DxGateway { dx_gateway } => f(&from, "attachments.dx_gateway", T::Object(K::DxGateway), dx_gateway),
+                    TgwAttachmentKind::Peering { transit_gateway } => f(&from, "attachments.transit_gateway", T::Object(K::TransitGateway), transit_gateway),
+                }
+                if let Some(t) = & $($m)* a.association { f(&from, "attachments.association", T::TgwRouteTable, t); }
+                for t in & $($m)* a.propagations { f(&from, "attachments.propagations", T::TgwRouteTable, t); }
+            }
+        }
+        for o in & $($m)* d.firewalls {
+            let from = ObjectRef::new(K::Firewall, o.name.clone());
+            f(&from, "vpc", T::Object(K::Vpc), & $($m)* o.vpc);
+            for s in & $($m)* o.subnets { f(&from, "subnets", T::Object(K::Subnet), s); }
+        }
+        for o in & $($m)* d.flow_logs {
+            let from = ObjectRef::new(K::FlowLog, o.name.clone());
+            match & $($m)* o.scope {
+                FlowLogScope::Vpc(v) => f(&from, "scope", T::Object(K::Vpc), v),
+                FlowLogScope::Subnet(s) => f(&from, "scope", T::Object(K::Subnet), s),
+                FlowLogScope::Instance(i) => f(&from, "scope", T::Object(K::Instance), i),
+            }
+        }
+    }};
+}
+
+impl Design {
+    /// Every name reference in the design, for dangling-reference checks and
+    /// "what uses this?" questions (AWS's DependencyViolation).
+    pub fn references(&self) -> Vec<Reference<'_>> {
+        let mut out = Vec::new();
+        visit_references(self, |from, field, target, name| {
+            out.push(Reference {
+                from: from.clone(),
+                field,
+                target,
+                name: name.as_str(),
+            });
+        });
+        out
+    }
+
+    /// Objects that refer to `target` (excluding the object itself).
+    pub fn referrers(&self, target: &ObjectRef) -> Vec<Reference<'_>> {
+        self.references()
+            .into_iter()
+            .filter(|r| r.from != *target && r.name == target.name && ref_matches(r.target, target.kind))
+            .collect()
+    }
+
+    /// Renames every reference to an object of `kind` from `from` to `to`.
+    /// The object itself is renamed by the caller.
+    pub fn rename_references(&mut self, kind: ObjectKind, from: &str, to: &str) {
+        walk_references!(
+            self,
+            &mut |_: &ObjectRef, _: &'static str, target: RefTarget, name: &mut String| {
+                if name == from && ref_matches(target, kind) {
+                    *name = to.to_string();
+                }
+            },
+            mut
+        );
+    }
+}
+
+fn visit_references<'a>(d: &'a Design, mut f: impl FnMut(&ObjectRef, &'static str, RefTarget, &'a String)) {
+    walk_references!(d, &mut f,);
+}
+
+/// Whether a reference of target type `t` can point at an object of `kind`.
+pub fn ref_matches(t: RefTarget, kind: ObjectKind) -> bool {
+    match t {
+        RefTarget::Object(k) => k == kind,
+        RefTarget::InstanceOrInterface => kind == ObjectKind::Instance,
+        RefTarget::PrefixList => kind == ObjectKind::PrefixList,
+        RefTarget::TgwRouteTable | RefTarget::TgwAttachment => false,
+    }
+}
+
+/// The AWS-managed prefix lists for gateway-endpoint services, per Region.
+/// Representative public ranges (the real lists change over time); the
+/// `s3`/`dynamodb` names resolve to these in routes and SG rules.
+pub fn aws_prefix_list(service: &str) -> Option<&'static [&'static str]> {
+    match service {
+        "s3" => Some(&["52.216.0.0/15", "54.231.0.0/16", "3.5.0.0/19", "16.182.0.0/16"]),
+        "dynamodb" => Some(&["3.218.180.0/22", "52.94.0.0/22", "52.119.224.0/20"]),
+        _ => None,
+    }
+}
+
+/// AWS services a design may name as trace endpoints (gateway-endpoint
+/// services first, then common interface-endpoint services).
+pub const AWS_SERVICES: &[&str] = &[
+    "s3",
+    "dynamodb",
+    "sqs",
+    "sns",
+    "ec2",
+    "ssm",
+    "ssmmessages",
+    "ec2messages",
+    "secretsmanager",
+    "kms",
+    "logs",
+    "monitoring",
+    "sts",
+    "ecr.api",
+    "ecr.dkr",
+    "execute-api",
+    "lambda",
+];

@@ -1,0 +1,97 @@
+//! Transit gateways: attachments, route tables, associations and propagations.
+
+use ipnet::IpNet;
+use serde::{Deserialize, Serialize};
+
+/// A regional transit gateway with its route tables and attachments.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TransitGateway {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default = "tgw_asn")]
+    pub asn: u32,
+    /// New attachments are associated with `default_route_table`.
+    #[serde(default = "super::vpc::yes")]
+    pub default_association: bool,
+    /// New attachments propagate into `default_route_table`.
+    #[serde(default = "super::vpc::yes")]
+    pub default_propagation: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_route_table: Option<String>,
+    #[serde(default)]
+    pub route_tables: Vec<TgwRouteTable>,
+    #[serde(default)]
+    pub attachments: Vec<TgwAttachment>,
+}
+
+fn tgw_asn() -> u32 {
+    64512
+}
+
+impl TransitGateway {
+    pub fn route_table(&self, name: &str) -> Option<&TgwRouteTable> {
+        self.route_tables.iter().find(|t| t.name == name)
+    }
+    pub fn attachment(&self, name: &str) -> Option<&TgwAttachment> {
+        self.attachments.iter().find(|a| a.name == name)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TgwRouteTable {
+    pub name: String,
+    /// Static routes; propagated routes are derived from attachments' propagations.
+    #[serde(default)]
+    pub routes: Vec<TgwRoute>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TgwRoute {
+    pub cidr: IpNet,
+    pub target: TgwRouteTarget,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum TgwRouteTarget {
+    Attachment(String),
+    /// A static blackhole route drops matching traffic.
+    Blackhole,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TgwAttachmentKind {
+    /// A VPC attachment with at most one subnet per AZ (TGW-2).
+    Vpc {
+        vpc: String,
+        subnets: Vec<String>,
+    },
+    Vpn {
+        connection: String,
+    },
+    DxGateway {
+        dx_gateway: String,
+    },
+    /// A peering attachment to another transit gateway.
+    Peering {
+        transit_gateway: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TgwAttachment {
+    pub name: String,
+    pub kind: TgwAttachmentKind,
+    /// The one TGW route table that routes traffic entering from this attachment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub association: Option<String>,
+    /// TGW route tables that learn this attachment's CIDRs.
+    #[serde(default)]
+    pub propagations: Vec<String>,
+    #[serde(default)]
+    pub appliance_mode: bool,
+}

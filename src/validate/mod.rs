@@ -1,0 +1,79 @@
+//! One validation engine for the whole product: AWS's own rules (what AWS
+//! refuses) and architecture lints (legal but unwise). Every rule has a stable
+//! code; the rule catalogue is in [`rules::CATALOGUE`].
+
+mod rules;
+
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::model::{Design, DesignIndex, ObjectRef};
+
+pub use rules::{RuleInfo, CATALOGUE};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        })
+    }
+}
+
+/// One finding about a design.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// Stable rule code, e.g. `subnet-outside-vpc`.
+    pub code: &'static str,
+    /// The object the finding is about.
+    pub object: Option<ObjectRef>,
+    /// Where in the design: "subnet app-b", "route table rt-a › route 0.0.0.0/0".
+    pub path: String,
+    pub message: String,
+    /// What would be valid, or how to fix it.
+    pub hint: String,
+    /// The AWS API error code AWS answers with, where it refuses.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub aws_code: Option<&'static str>,
+    /// AWS refuses the API call that would create this state, so an edit
+    /// that introduces it is rejected by the workspace.
+    #[serde(skip)]
+    pub blocks_edit: bool,
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} [{}] {}: {}", self.severity, self.code, self.path, self.message)
+    }
+}
+
+/// Validates a whole design.
+pub fn validate(d: &Design) -> Vec<Diagnostic> {
+    let idx = DesignIndex::new(d);
+    validate_with(d, &idx)
+}
+
+/// Validates a design with an index already built for it.
+pub fn validate_with(d: &Design, idx: &DesignIndex) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    rules::run_all(d, idx, &mut out);
+    out.sort_by(|a, b| (a.severity, &a.path, a.code, &a.message).cmp(&(b.severity, &b.path, b.code, &b.message)));
+    out.dedup();
+    out
+}
+
+/// Whether there is at least one error.
+pub fn has_errors(diags: &[Diagnostic]) -> bool {
+    diags.iter().any(|d| d.severity == Severity::Error)
+}
