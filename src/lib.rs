@@ -6,6 +6,7 @@
 //! thin shells over it.
 
 pub mod cli;
+pub mod diagram;
 pub mod edit;
 pub mod io;
 pub mod model;
