@@ -9,5 +9,7 @@ pub mod cli;
 pub mod edit;
 pub mod io;
 pub mod model;
+pub mod templates;
 pub mod validate;
+pub mod wizard;
 pub mod workspace;

@@ -2,6 +2,8 @@
 //! Each subcommand lives in its own module and returns the process exit code.
 
 mod check;
+mod new;
+mod templates;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -49,12 +51,21 @@ pub enum Command {
     /// Exit status: 0 when there are no errors, 1 when there are, 2 when the
     /// file cannot be read or parsed.
     Check(check::CheckArgs),
+    /// List the built-in templates with one-line descriptions.
+    Templates,
+    /// Write a new design from a template (--template NAME) or the "VPC and more" generator.
+    ///
+    /// Exit status: 0 when written, 2 for an unknown template (close matches are
+    /// suggested), invalid options or a file that cannot be written.
+    New(new::NewArgs),
 }
 
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> ExitCode {
     let code = match cli.command {
         Some(Command::Check(args)) => check::run(&args),
+        Some(Command::Templates) => templates::run(),
+        Some(Command::New(args)) => new::run(&args),
         None => {
             eprintln!("the designer is not available in this build; use `vpcd --help` for the headless commands");
             exit::BAD_INPUT
