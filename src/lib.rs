@@ -7,7 +7,9 @@
 
 pub mod cli;
 pub mod edit;
+pub mod generate;
 pub mod io;
 pub mod model;
+pub mod perf;
 pub mod validate;
 pub mod workspace;
