@@ -14,12 +14,14 @@
 mod dot;
 mod grid;
 mod topology;
+mod view;
 
 use std::collections::HashMap;
 
 pub use dot::to_dot;
 pub use grid::{Canvas, Charset, Marker, Rect};
 pub use topology::{Topology, VpcNode};
+pub use view::Viewport;
 
 use crate::model::{Design, DesignIndex, ObjectKind, ObjectRef, SubnetKind};
 use crate::validate::{Diagnostic, Severity};
