@@ -131,6 +131,9 @@ impl Workspace {
             let _ = inverse.apply(&mut self.design);
             let first = &blocking[0];
             let mut message = format!("{}: {}", first.path, first.message);
+            if let Some(code) = first.aws_code {
+                message.push_str(&format!(" (AWS: {code})"));
+            }
             if !first.hint.is_empty() {
                 message.push_str(&format!(" — {}", first.hint));
             }
