@@ -155,11 +155,11 @@ fn a_route_to_a_detached_igw_is_refused_but_detaching_leaves_a_blackhole() {
 #[test]
 fn peering_between_overlapping_cidrs_is_refused() {
     let mut w = ws();
-    let mut edits: Vec<Edit> = Design::new_vpc_objects("lab", "10.0.0.0/16".parse().unwrap())
+    let edits: Vec<Edit> = Design::new_vpc_objects("lab", "10.0.0.0/16".parse().unwrap())
         .into_iter()
         .map(Edit::Put)
         .collect();
-    w.apply(Edit::batch("add lab", edits.drain(..).collect()))
+    w.apply(Edit::batch("add lab", edits))
         .expect("overlapping VPCs are legal");
     let pcx = Edit::Put(Object::Peering(ron(
         r#"(name: "pcx-1", requester: "shop", accepter: "lab")"#,
