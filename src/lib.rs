@@ -7,7 +7,11 @@
 
 pub mod cli;
 pub mod edit;
+pub mod generate;
 pub mod io;
 pub mod model;
+pub mod perf;
+pub mod templates;
 pub mod validate;
+pub mod wizard;
 pub mod workspace;

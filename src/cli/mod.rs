@@ -1,7 +1,11 @@
 //! The command line: `vpcd [FILE]` opens the designer; subcommands run headless.
 //! Each subcommand lives in its own module and returns the process exit code.
 
+mod bench;
 mod check;
+mod generate;
+mod new;
+mod templates;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -49,12 +53,34 @@ pub enum Command {
     /// Exit status: 0 when there are no errors, 1 when there are, 2 when the
     /// file cannot be read or parsed.
     Check(check::CheckArgs),
+    /// List the built-in templates with one-line descriptions.
+    Templates,
+    /// Write a new design from a template (--template NAME) or the "VPC and more" generator.
+    ///
+    /// Exit status: 0 when written, 2 for an unknown template (close matches are
+    /// suggested), invalid options or a file that cannot be written.
+    New(new::NewArgs),
+    /// Generate a realistic, valid design of any size (tiered subnets per AZ,
+    /// NAT per AZ, SGs referencing each other, NACLs, TGW hub, VPN to on-prem).
+    ///
+    /// Exit status: 0 on success, 2 when a parameter is out of range or the
+    /// file cannot be written.
+    Generate(generate::GenerateArgs),
+    /// Measure load, validation, edit, trace, matrix and render times (medians)
+    /// and peak memory on a design.
+    ///
+    /// Exit status: 0 on success, 2 when the file cannot be read or parsed.
+    Bench(bench::BenchArgs),
 }
 
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> ExitCode {
     let code = match cli.command {
         Some(Command::Check(args)) => check::run(&args),
+        Some(Command::Templates) => templates::run(),
+        Some(Command::New(args)) => new::run(&args),
+        Some(Command::Generate(args)) => generate::run(&args),
+        Some(Command::Bench(args)) => bench::run(&args),
         None => {
             eprintln!("the designer is not available in this build; use `vpcd --help` for the headless commands");
             exit::BAD_INPUT
