@@ -2,6 +2,7 @@
 //! Each subcommand lives in its own module and returns the process exit code.
 
 mod check;
+mod trace;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -49,12 +50,17 @@ pub enum Command {
     /// Exit status: 0 when there are no errors, 1 when there are, 2 when the
     /// file cannot be read or parsed.
     Check(check::CheckArgs),
+    /// Trace a flow hop by hop: can A reach B on this protocol and port?
+    ///
+    /// Exit status: 0 reachable, 1 not reachable, 2 bad input (unknown names list close matches).
+    Trace(trace::TraceArgs),
 }
 
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> ExitCode {
     let code = match cli.command {
         Some(Command::Check(args)) => check::run(&args),
+        Some(Command::Trace(args)) => trace::run(&args),
         None => {
             eprintln!("the designer is not available in this build; use `vpcd --help` for the headless commands");
             exit::BAD_INPUT
