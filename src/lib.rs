@@ -5,6 +5,7 @@
 //! ([`validate`]) and persistence ([`io`]). The terminal UI and the CLI are
 //! thin shells over it.
 
+pub mod analysis;
 pub mod cli;
 pub mod edit;
 pub mod generate;

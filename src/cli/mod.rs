@@ -6,6 +6,7 @@ mod check;
 mod generate;
 mod new;
 mod templates;
+mod trace;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -71,6 +72,10 @@ pub enum Command {
     ///
     /// Exit status: 0 on success, 2 when the file cannot be read or parsed.
     Bench(bench::BenchArgs),
+    /// Trace a flow hop by hop: can A reach B on this protocol and port?
+    ///
+    /// Exit status: 0 reachable, 1 not reachable, 2 bad input (unknown names list close matches).
+    Trace(trace::TraceArgs),
 }
 
 /// Runs the parsed command line.
@@ -81,6 +86,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::New(args)) => new::run(&args),
         Some(Command::Generate(args)) => generate::run(&args),
         Some(Command::Bench(args)) => bench::run(&args),
+        Some(Command::Trace(args)) => trace::run(&args),
         None => {
             eprintln!("the designer is not available in this build; use `vpcd --help` for the headless commands");
             exit::BAD_INPUT
