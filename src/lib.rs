@@ -7,6 +7,7 @@
 
 pub mod analysis;
 pub mod cli;
+pub mod diagram;
 pub mod edit;
 pub mod generate;
 pub mod io;

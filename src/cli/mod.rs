@@ -7,6 +7,7 @@ mod generate;
 mod new;
 mod templates;
 mod trace;
+mod diagram;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -76,6 +77,10 @@ pub enum Command {
     ///
     /// Exit status: 0 reachable, 1 not reachable, 2 bad input (unknown names list close matches).
     Trace(trace::TraceArgs),
+    /// Print the topology diagram (text, or Graphviz DOT with `--format dot`).
+    ///
+    /// Exit status: 0 when drawn, 2 when the file cannot be read or parsed.
+    Diagram(diagram::DiagramArgs),
 }
 
 /// Runs the parsed command line.
@@ -87,6 +92,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Generate(args)) => generate::run(&args),
         Some(Command::Bench(args)) => bench::run(&args),
         Some(Command::Trace(args)) => trace::run(&args),
+        Some(Command::Diagram(args)) => diagram::run(&args),
         None => {
             eprintln!("the designer is not available in this build; use `vpcd --help` for the headless commands");
             exit::BAD_INPUT
