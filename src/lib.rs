@@ -6,9 +6,11 @@
 //! thin shells over it.
 
 pub mod cli;
+pub mod cost;
 pub mod edit;
 pub mod io;
 pub mod model;
+pub mod planner;
 pub mod templates;
 pub mod validate;
 pub mod wizard;

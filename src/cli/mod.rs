@@ -2,7 +2,9 @@
 //! Each subcommand lives in its own module and returns the process exit code.
 
 mod check;
+mod cost;
 mod new;
+mod plan;
 mod templates;
 
 use std::path::PathBuf;
@@ -58,6 +60,16 @@ pub enum Command {
     /// Exit status: 0 when written, 2 for an unknown template (close matches are
     /// suggested), invalid options or a file that cannot be written.
     New(new::NewArgs),
+    /// Plan a VPC's address space: map used and free blocks, split, join, size by hosts, find free blocks.
+    ///
+    /// Exit status: 0 when the operation succeeds, 1 when it cannot be satisfied
+    /// (no free block, refused secondary CIDR, impossible split or join), 2 for
+    /// unreadable files or bad arguments.
+    Plan(plan::PlanArgs),
+    /// Estimate the monthly cost of the design's billable network parts, with what-if comparisons.
+    ///
+    /// Exit status: 0, or 2 when the design or price file cannot be read.
+    Cost(cost::CostArgs),
 }
 
 /// Runs the parsed command line.
@@ -66,6 +78,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Check(args)) => check::run(&args),
         Some(Command::Templates) => templates::run(),
         Some(Command::New(args)) => new::run(&args),
+        Some(Command::Plan(args)) => plan::run(&args),
+        Some(Command::Cost(args)) => cost::run(&args),
         None => {
             eprintln!("the designer is not available in this build; use `vpcd --help` for the headless commands");
             exit::BAD_INPUT
