@@ -8,11 +8,13 @@
 pub mod analysis;
 pub mod cli;
 pub mod diagram;
+pub mod cost;
 pub mod edit;
 pub mod generate;
 pub mod io;
 pub mod model;
 pub mod perf;
+pub mod planner;
 pub mod templates;
 pub mod validate;
 pub mod wizard;

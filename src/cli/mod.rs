@@ -5,7 +5,9 @@ mod bench;
 mod check;
 mod diagram;
 mod generate;
+mod cost;
 mod new;
+mod plan;
 mod templates;
 mod trace;
 
@@ -81,6 +83,16 @@ pub enum Command {
     ///
     /// Exit status: 0 when drawn, 2 when the file cannot be read or parsed.
     Diagram(diagram::DiagramArgs),
+    /// Plan a VPC's address space: map used and free blocks, split, join, size by hosts, find free blocks.
+    ///
+    /// Exit status: 0 when the operation succeeds, 1 when it cannot be satisfied
+    /// (no free block, refused secondary CIDR, impossible split or join), 2 for
+    /// unreadable files or bad arguments.
+    Plan(plan::PlanArgs),
+    /// Estimate the monthly cost of the design's billable network parts, with what-if comparisons.
+    ///
+    /// Exit status: 0, or 2 when the design or price file cannot be read.
+    Cost(cost::CostArgs),
 }
 
 /// Runs the parsed command line.
@@ -93,6 +105,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Bench(args)) => bench::run(&args),
         Some(Command::Trace(args)) => trace::run(&args),
         Some(Command::Diagram(args)) => diagram::run(&args),
+        Some(Command::Plan(args)) => plan::run(&args),
+        Some(Command::Cost(args)) => cost::run(&args),
         None => {
             eprintln!("the designer is not available in this build; use `vpcd --help` for the headless commands");
             exit::BAD_INPUT
