@@ -7,8 +7,8 @@
 
 pub mod analysis;
 pub mod cli;
-pub mod diagram;
 pub mod cost;
+pub mod diagram;
 pub mod edit;
 pub mod generate;
 pub mod io;

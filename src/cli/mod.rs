@@ -3,9 +3,9 @@
 
 mod bench;
 mod check;
+mod cost;
 mod diagram;
 mod generate;
-mod cost;
 mod new;
 mod plan;
 mod templates;
