@@ -3,10 +3,13 @@
 
 mod bench;
 mod check;
+mod cost;
 mod diagram;
 mod generate;
 mod new;
+mod plan;
 mod templates;
+mod trace;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -54,10 +57,6 @@ pub enum Command {
     /// Exit status: 0 when there are no errors, 1 when there are, 2 when the
     /// file cannot be read or parsed.
     Check(check::CheckArgs),
-    /// Print the topology diagram (text, or Graphviz DOT with `--format dot`).
-    ///
-    /// Exit status: 0 when drawn, 2 when the file cannot be read or parsed.
-    Diagram(diagram::DiagramArgs),
     /// List the built-in templates with one-line descriptions.
     Templates,
     /// Write a new design from a template (--template NAME) or the "VPC and more" generator.
@@ -76,17 +75,38 @@ pub enum Command {
     ///
     /// Exit status: 0 on success, 2 when the file cannot be read or parsed.
     Bench(bench::BenchArgs),
+    /// Trace a flow hop by hop: can A reach B on this protocol and port?
+    ///
+    /// Exit status: 0 reachable, 1 not reachable, 2 bad input (unknown names list close matches).
+    Trace(trace::TraceArgs),
+    /// Print the topology diagram (text, or Graphviz DOT with `--format dot`).
+    ///
+    /// Exit status: 0 when drawn, 2 when the file cannot be read or parsed.
+    Diagram(diagram::DiagramArgs),
+    /// Plan a VPC's address space: map used and free blocks, split, join, size by hosts, find free blocks.
+    ///
+    /// Exit status: 0 when the operation succeeds, 1 when it cannot be satisfied
+    /// (no free block, refused secondary CIDR, impossible split or join), 2 for
+    /// unreadable files or bad arguments.
+    Plan(plan::PlanArgs),
+    /// Estimate the monthly cost of the design's billable network parts, with what-if comparisons.
+    ///
+    /// Exit status: 0, or 2 when the design or price file cannot be read.
+    Cost(cost::CostArgs),
 }
 
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> ExitCode {
     let code = match cli.command {
         Some(Command::Check(args)) => check::run(&args),
-        Some(Command::Diagram(args)) => diagram::run(&args),
         Some(Command::Templates) => templates::run(),
         Some(Command::New(args)) => new::run(&args),
         Some(Command::Generate(args)) => generate::run(&args),
         Some(Command::Bench(args)) => bench::run(&args),
+        Some(Command::Trace(args)) => trace::run(&args),
+        Some(Command::Diagram(args)) => diagram::run(&args),
+        Some(Command::Plan(args)) => plan::run(&args),
+        Some(Command::Cost(args)) => cost::run(&args),
         None => {
             eprintln!("the designer is not available in this build; use `vpcd --help` for the headless commands");
             exit::BAD_INPUT
