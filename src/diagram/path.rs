@@ -59,7 +59,7 @@ impl Diagram {
             HopKind::SecurityGroup => match ip {
                 IpAddr::V4(v4) => idx
                     .enis_with_ip(v4)
-                    .find(|e| e.security_groups.iter().any(|g| *g == obj.name))
+                    .find(|e| e.security_groups.contains(&obj.name))
                     .map(|e| e.owner.object()),
                 IpAddr::V6(_) => None,
             },
