@@ -8,8 +8,10 @@
 pub mod cli;
 pub mod cost;
 pub mod edit;
+pub mod generate;
 pub mod io;
 pub mod model;
+pub mod perf;
 pub mod planner;
 pub mod templates;
 pub mod validate;

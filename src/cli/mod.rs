@@ -1,8 +1,10 @@
 //! The command line: `vpcd [FILE]` opens the designer; subcommands run headless.
 //! Each subcommand lives in its own module and returns the process exit code.
 
+mod bench;
 mod check;
 mod cost;
+mod generate;
 mod new;
 mod plan;
 mod templates;
@@ -70,6 +72,17 @@ pub enum Command {
     ///
     /// Exit status: 0, or 2 when the design or price file cannot be read.
     Cost(cost::CostArgs),
+    /// Generate a realistic, valid design of any size (tiered subnets per AZ,
+    /// NAT per AZ, SGs referencing each other, NACLs, TGW hub, VPN to on-prem).
+    ///
+    /// Exit status: 0 on success, 2 when a parameter is out of range or the
+    /// file cannot be written.
+    Generate(generate::GenerateArgs),
+    /// Measure load, validation, edit, trace, matrix and render times (medians)
+    /// and peak memory on a design.
+    ///
+    /// Exit status: 0 on success, 2 when the file cannot be read or parsed.
+    Bench(bench::BenchArgs),
 }
 
 /// Runs the parsed command line.
@@ -80,6 +93,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::New(args)) => new::run(&args),
         Some(Command::Plan(args)) => plan::run(&args),
         Some(Command::Cost(args)) => cost::run(&args),
+        Some(Command::Generate(args)) => generate::run(&args),
+        Some(Command::Bench(args)) => bench::run(&args),
         None => {
             eprintln!("the designer is not available in this build; use `vpcd --help` for the headless commands");
             exit::BAD_INPUT
