@@ -5,8 +5,10 @@
 //! ([`validate`]) and persistence ([`io`]). The terminal UI and the CLI are
 //! thin shells over it.
 
+pub mod analysis;
 pub mod cli;
 pub mod cost;
+pub mod diagram;
 pub mod edit;
 pub mod generate;
 pub mod io;

@@ -1,7 +1,7 @@
 //! Integrity of the design file itself: unique names, references that resolve,
 //! AZs that belong to the Region (SUB-4).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use crate::model::*;
 
@@ -13,58 +13,36 @@ pub(super) fn check(cx: &mut Ctx<'_>) {
     zones(cx);
 }
 
+/// Names are unique design-wide; TGW route tables and attachments and
+/// secondary interfaces share the name space (the index maps them to their owner).
 fn names(cx: &mut Ctx<'_>) {
-    let mut seen: HashMap<&str, ObjectRef> = HashMap::new();
-    let refs = cx.d.object_refs();
-    let mut dups = Vec::new();
-    for r in &refs {
-        match seen.get(r.name.as_str()) {
-            Some(first) => dups.push((r.clone(), first.clone())),
-            None => {
-                seen.insert(&r.name, r.clone());
-            }
+    let mut dups: Vec<(&str, ObjectRef, ObjectRef)> = Vec::new();
+    for name in cx.idx.names() {
+        if let [first, rest @ ..] = cx.idx.lookup(name) {
+            dups.extend(rest.iter().map(|r| (name, r.clone(), first.clone())));
         }
     }
-    // TGW route tables and attachments and secondary interfaces share the name space.
-    let mut nested: HashSet<&str> = HashSet::new();
-    let d = cx.d;
-    let nested_names = d
-        .transit_gateways
-        .iter()
-        .flat_map(|t| {
-            t.route_tables
-                .iter()
-                .map(|r| {
-                    (
-                        r.name.as_str(),
-                        ObjectRef::new(ObjectKind::TransitGateway, t.name.clone()),
-                    )
-                })
-                .chain(t.attachments.iter().map(|a| {
-                    (
-                        a.name.as_str(),
-                        ObjectRef::new(ObjectKind::TransitGateway, t.name.clone()),
-                    )
-                }))
-        })
-        .chain(d.instances.iter().flat_map(|i| {
-            i.secondary_interfaces
-                .iter()
-                .map(|e| (e.name.as_str(), ObjectRef::new(ObjectKind::Instance, i.name.clone())))
-        }));
-    for (name, owner) in nested_names {
-        if let Some(first) = seen.get(name) {
-            dups.push((owner.clone(), first.clone()));
-        } else if !nested.insert(name) {
-            dups.push((owner.clone(), owner.clone()));
+    dups.sort();
+    let describe = |name: &str, r: &ObjectRef| {
+        if r.name == name {
+            r.to_string()
+        } else {
+            format!("a part of {r}")
         }
-    }
-    for (r, first) in dups {
-        cx.on(
+    };
+    for (name, r, first) in dups {
+        let message = format!("the name `{name}` is also used by {}", describe(name, &first));
+        let path = if r.name == name {
+            r.to_string()
+        } else {
+            format!("{r} › {name}")
+        };
+        cx.emit(
             "duplicate-name",
             &r,
-            format!("the name `{}` is also used by {first}", r.name),
-            "give each object a unique name",
+            path,
+            message,
+            "give each object a unique name".into(),
         );
     }
 }

@@ -7,7 +7,8 @@
 //! [`gateways`] (IGW, EIGW, NAT, EIP), [`filtering`] (security groups and
 //! NACLs), [`connectivity`] (peering, endpoints, transit gateways, hybrid),
 //! [`compute`] (instances and load balancers), [`lints`] (design-wide
-//! advice) and [`quotas`] (the quota profile). Validation runs on every edit,
+//! advice) and [`quotas`] (the quota profile). [`EditCheck`] holds the few
+//! refusals that depend on the edit, not only on the resulting state. Validation runs on every edit,
 //! so each module works from lookup maps built once per call ([`context`]);
 //! nothing scans all instances per instance.
 
@@ -22,6 +23,7 @@ mod integrity;
 mod lints;
 pub mod quotas;
 mod routing;
+mod transitions;
 
 use std::fmt;
 
@@ -31,6 +33,7 @@ use crate::model::{Design, DesignIndex, ObjectRef};
 
 pub use catalogue::{rule, RuleInfo, CATALOGUE};
 pub use quotas::QuotaProfile;
+pub use transitions::EditCheck;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]

@@ -5,6 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use ipnet::IpNet;
 
+use crate::model::DesignIndex;
 use crate::model::*;
 
 use super::context::{oref, sub_path, Ctx};
@@ -99,8 +100,7 @@ fn middlebox_target(t: &RouteTarget) -> bool {
 }
 
 /// Whether the target object exists at all.
-fn target_exists(cx: &Ctx<'_>, interfaces: &HashMap<&str, &str>, t: &RouteTarget) -> bool {
-    let (d, idx) = (cx.d, cx.idx);
+pub(super) fn target_exists(d: &Design, idx: &DesignIndex, interfaces: &HashMap<&str, &str>, t: &RouteTarget) -> bool {
     match t {
         RouteTarget::Local => true,
         RouteTarget::InternetGateway(n) => idx.internet_gateway(d, n).is_some(),
@@ -117,9 +117,14 @@ fn target_exists(cx: &Ctx<'_>, interfaces: &HashMap<&str, &str>, t: &RouteTarget
 }
 
 /// Where the target lives, when that is not the table's VPC (RTE-3).
-fn target_foreign_vpc(cx: &Ctx<'_>, interfaces: &HashMap<&str, &str>, vpc: &str, t: &RouteTarget) -> Option<String> {
-    let (d, idx) = (cx.d, cx.idx);
-    let subnet_vpc = |subnet: &str| cx.subnet_vpc(subnet).map(str::to_string);
+pub(super) fn target_foreign_vpc(
+    d: &Design,
+    idx: &DesignIndex,
+    interfaces: &HashMap<&str, &str>,
+    vpc: &str,
+    t: &RouteTarget,
+) -> Option<String> {
+    let subnet_vpc = |subnet: &str| idx.subnet(d, subnet).map(|s| s.vpc.clone());
     let other = |owner: Option<String>| owner.filter(|o| o != vpc);
     match t {
         RouteTarget::InternetGateway(n) => other(idx.internet_gateway(d, n).and_then(|g| g.vpc.clone()))
@@ -239,21 +244,21 @@ fn routes(cx: &mut Ctx<'_>) {
                 );
             }
             local_rules(cx, &r, &path, rt, vpc, route);
-            if !target_exists(cx, &interfaces, &route.target) {
-                cx.emit(
-                    "route-target-missing",
-                    &r,
-                    path.clone(),
-                    format!(
-                        "the target {} `{}` does not exist",
-                        route.target.kind_label(),
-                        route.target.object_name().unwrap_or("?")
-                    ),
-                    "point the route at an existing gateway, NAT gateway, interface or connection of this VPC".into(),
-                );
-                continue;
-            }
-            if let Some(why) = target_foreign_vpc(cx, &interfaces, &rt.vpc, &route.target) {
+            // A missing target is a blackhole (AWS lets NAT gateways, peerings, instances,
+            // endpoints … be deleted and keeps their routes, DEL-8); *creating* a route to a
+            // missing target is refused, which `EditCheck` (transitions.rs) checks per edit.
+            // IGWs and VGWs can be detached and re-attached elsewhere, so a route to one
+            // attached to another VPC is a blackhole here and refused only when created.
+            let reattachable = matches!(
+                route.target,
+                RouteTarget::InternetGateway(_) | RouteTarget::VpnGateway(_)
+            );
+            let foreign = if reattachable {
+                None
+            } else {
+                target_foreign_vpc(d, cx.idx, &interfaces, &rt.vpc, &route.target)
+            };
+            if let Some(why) = foreign {
                 cx.emit(
                     "route-target-other-vpc",
                     &r,
