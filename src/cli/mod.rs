@@ -2,6 +2,8 @@
 //! Each subcommand lives in its own module and returns the process exit code.
 
 mod check;
+mod diff;
+mod matrix;
 mod trace;
 
 use std::path::PathBuf;
@@ -54,6 +56,12 @@ pub enum Command {
     ///
     /// Exit status: 0 reachable, 1 not reachable, 2 bad input (unknown names list close matches).
     Trace(trace::TraceArgs),
+    /// Reachability matrix: every endpoint × every other for one protocol/port.
+    Matrix(matrix::MatrixArgs),
+    /// The flows opened and closed between two designs.
+    ///
+    /// Exit status: 0 no flow changed, 1 flows changed, 2 bad input.
+    Diff(diff::DiffArgs),
 }
 
 /// Runs the parsed command line.
@@ -61,6 +69,8 @@ pub fn run(cli: Cli) -> ExitCode {
     let code = match cli.command {
         Some(Command::Check(args)) => check::run(&args),
         Some(Command::Trace(args)) => trace::run(&args),
+        Some(Command::Matrix(args)) => matrix::run(&args),
+        Some(Command::Diff(args)) => diff::run(&args),
         None => {
             eprintln!("the designer is not available in this build; use `vpcd --help` for the headless commands");
             exit::BAD_INPUT
