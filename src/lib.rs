@@ -7,8 +7,15 @@
 
 pub mod analysis;
 pub mod cli;
+pub mod cost;
+pub mod diagram;
 pub mod edit;
+pub mod generate;
 pub mod io;
 pub mod model;
+pub mod perf;
+pub mod planner;
+pub mod templates;
 pub mod validate;
+pub mod wizard;
 pub mod workspace;
