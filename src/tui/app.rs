@@ -410,7 +410,6 @@ impl App {
         }
         if let Some(s) = subnet {
             form.preselect("subnet", &s.name);
-            form.preselect("AZ", &s.az);
         }
     }
 
@@ -503,7 +502,13 @@ impl App {
             Action::Open => {
                 let mut items: Vec<(String, String, Choice)> = list_designs(&self.opts.saves_dir)
                     .into_iter()
-                    .map(|p| (p.display().to_string(), String::new(), Choice::File(p)))
+                    .map(|p| {
+                        let name = p
+                            .file_name()
+                            .map(|n| n.to_string_lossy().into_owned())
+                            .unwrap_or_default();
+                        (name, p.display().to_string(), Choice::File(p))
+                    })
                     .collect();
                 items.push(("type a path…".into(), "open any file".into(), Choice::TypePath));
                 self.modal = Some(Modal::List(Box::new(ListModal::new("open a design", items))));
@@ -961,7 +966,7 @@ impl App {
             (body.height / 4).clamp(6, 10)
         };
         let [top, bot] = Layout::vertical([Constraint::Min(0), Constraint::Length(bottom_h)]).areas(body);
-        let left_w = (body.width * 3 / 10).clamp(30, 48);
+        let left_w = (body.width * 7 / 25).clamp(30, 48);
         let right_w = if right.is_empty() {
             0
         } else {

@@ -80,6 +80,9 @@ impl Pane for RoutesPane {
     fn region(&self) -> Region {
         Region::Center
     }
+    fn weight(&self) -> u16 {
+        2
+    }
 
     fn render(&mut self, frame: &mut Frame, area: Rect, ctx: &Ctx, focused: bool) {
         let t = ctx.theme;

@@ -119,6 +119,9 @@ impl Pane for RulesPane {
     fn region(&self) -> Region {
         Region::Center
     }
+    fn weight(&self) -> u16 {
+        3
+    }
 
     fn render(&mut self, frame: &mut Frame, area: Rect, ctx: &Ctx, focused: bool) {
         let t = ctx.theme;
@@ -188,7 +191,7 @@ impl Pane for RulesPane {
                 lines.push(Line::styled(
                     fit(
                         &format!(
-                            "{:<7}{:<7}{:<8}{:<13}{:<20}(t: {other}; stateless, lowest number first)",
+                            "{:<7}{:<7}{:<7}{:<12}{:<19}(⊘ shadowed: never matches; t: {other})",
                             "rule", "action", "proto", "ports", "cidr"
                         ),
                         w,
@@ -208,14 +211,22 @@ impl Pane for RulesPane {
                         crate::model::RuleAction::Allow => t.ok(),
                         crate::model::RuleAction::Deny => t.error(),
                     };
+                    let shadow_by = shadow.get(i).copied().flatten();
+                    let number = match shadow_by {
+                        Some(_) => format!("⊘{}", r.number),
+                        None => r.number.to_string(),
+                    };
                     let mut spans = vec![
-                        Span::raw(fit(&r.number.to_string(), 7)),
+                        Span::styled(
+                            fit(&number, 7),
+                            if shadow_by.is_some() { t.warning() } else { t.normal() },
+                        ),
                         Span::styled(fit(&r.action.to_string(), 7), action_style),
-                        Span::raw(fit(&r.proto.to_string(), 8)),
-                        Span::raw(fit(&ports, 13)),
-                        Span::raw(fit(&r.cidr.to_string(), 20)),
+                        Span::raw(fit(&r.proto.to_string(), 7)),
+                        Span::raw(fit(&ports, 12)),
+                        Span::raw(fit(&r.cidr.to_string(), 19)),
                     ];
-                    if let Some(Some(by)) = shadow.get(i) {
+                    if let Some(by) = shadow_by {
                         spans.push(Span::styled(format!("shadowed by {by}: never matches"), t.warning()));
                     }
                     let mut line = Line::from(spans);
@@ -228,9 +239,9 @@ impl Pane for RulesPane {
                     lines.push(Line::from(vec![
                         Span::raw(fit("*", 7)),
                         Span::styled(fit("deny", 7), t.error()),
-                        Span::raw(fit("all", 8)),
-                        Span::raw(fit("all", 13)),
-                        Span::raw(fit("0.0.0.0/0", 20)),
+                        Span::raw(fit("all", 7)),
+                        Span::raw(fit("all", 12)),
+                        Span::raw(fit("0.0.0.0/0", 19)),
                         Span::styled("implicit: everything else", t.dim()),
                     ]));
                 }
