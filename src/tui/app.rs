@@ -966,7 +966,7 @@ impl App {
             (body.height / 4).clamp(6, 10)
         };
         let [top, bot] = Layout::vertical([Constraint::Min(0), Constraint::Length(bottom_h)]).areas(body);
-        let left_w = (body.width * 7 / 25).clamp(30, 48);
+        let left_w = (body.width * 2 / 7).clamp(30, 48);
         let right_w = if right.is_empty() {
             0
         } else {
@@ -1054,7 +1054,9 @@ impl App {
                 frame.render_widget(Clear, area);
                 let mut lines = Vec::new();
                 let mut last = String::new();
-                for (ctx, keys, desc) in keymap::help_lines(*context) {
+                for hl in keymap::help_lines(*context) {
+                    let ctx = hl.context.label().to_string();
+                    let (keys, desc) = (hl.keys, hl.description);
                     if ctx != last {
                         if !last.is_empty() {
                             lines.push(Line::raw(""));

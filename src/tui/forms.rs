@@ -305,7 +305,8 @@ pub fn parse_object(text: &str, kind: Option<ObjectKind>) -> Result<Object, Stri
     Ok(obj)
 }
 
-fn to_ron(obj: &Object) -> String {
+/// An object as RON text, the way the text editor shows it.
+pub fn to_ron(obj: &Object) -> String {
     let pretty = ron::ser::PrettyConfig::new()
         .struct_names(false)
         .indentor("  ".to_string());

@@ -520,8 +520,18 @@ pub fn lookup(context: Context, key: Key) -> Option<Action> {
         .map(|b| b.action)
 }
 
+/// One line of the help screen: every key of an action in a context.
+#[derive(Debug, Clone)]
+pub struct HelpLine {
+    pub context: Context,
+    pub action: Action,
+    /// "↓ / j"
+    pub keys: String,
+    pub description: &'static str,
+}
+
 /// Help lines for a context followed by the global keys.
-pub fn help_lines(context: Context) -> Vec<(String, String, &'static str)> {
+pub fn help_lines(context: Context) -> Vec<HelpLine> {
     let mut out = Vec::new();
     for ctx in [context, Context::Global] {
         let mut seen: Vec<(Action, String)> = Vec::new();
@@ -539,8 +549,12 @@ pub fn help_lines(context: Context) -> Vec<(String, String, &'static str)> {
                 .find(|b| b.context == ctx && b.action == action)
                 .map(|b| b.description)
                 .unwrap_or("");
-            out.push((ctx.label().to_string(), keys, desc));
-            let _ = action;
+            out.push(HelpLine {
+                context: ctx,
+                action,
+                keys,
+                description: desc,
+            });
         }
         if context == Context::Global {
             break;

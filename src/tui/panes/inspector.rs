@@ -37,8 +37,7 @@ fn describe(ctx: &Ctx) -> Vec<String> {
         out.push(desc.to_string());
     }
     out.push(String::new());
-    let text =
-        ron::ser::to_string_pretty(&obj, ron::ser::PrettyConfig::new().indentor("  ".to_string())).unwrap_or_default();
+    let text = crate::tui::forms::to_ron(&obj);
     // Skip the enum wrapper line and the name field: the header says them.
     for line in text.lines().skip(1) {
         let l = line.trim_end();
@@ -144,7 +143,12 @@ impl Pane for InspectorPane {
             .collect();
         let max = (lines.len() as u16).saturating_sub(inner.height);
         self.scroll = self.scroll.min(max);
-        frame.render_widget(Paragraph::new(lines).scroll((self.scroll, 0)), inner);
+        frame.render_widget(
+            Paragraph::new(lines)
+                .wrap(ratatui::widgets::Wrap { trim: false })
+                .scroll((self.scroll, 0)),
+            inner,
+        );
     }
 
     fn handle(&mut self, action: Action, ctx: &Ctx) -> Msg {
