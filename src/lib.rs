@@ -16,6 +16,7 @@ pub mod model;
 pub mod perf;
 pub mod planner;
 pub mod templates;
+pub mod tui;
 pub mod validate;
 pub mod wizard;
 pub mod workspace;
