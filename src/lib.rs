@@ -9,5 +9,6 @@ pub mod cli;
 pub mod edit;
 pub mod io;
 pub mod model;
+pub mod practice;
 pub mod validate;
 pub mod workspace;

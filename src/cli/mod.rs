@@ -2,6 +2,7 @@
 //! Each subcommand lives in its own module and returns the process exit code.
 
 mod check;
+mod exercise;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -49,12 +50,18 @@ pub enum Command {
     /// Exit status: 0 when there are no errors, 1 when there are, 2 when the
     /// file cannot be read or parsed.
     Check(check::CheckArgs),
+    /// Grade an exercise, or a saved attempt, by behaviour: print each objective ✓/✗ with the reason.
+    ///
+    /// Exit status: 0 when every objective holds, 1 when one does not, 2 on bad
+    /// input. `--list` shows the bundled exercises.
+    Exercise(exercise::ExerciseArgs),
 }
 
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> ExitCode {
     let code = match cli.command {
         Some(Command::Check(args)) => check::run(&args),
+        Some(Command::Exercise(args)) => exercise::run(&args),
         None => {
             eprintln!("the designer is not available in this build; use `vpcd --help` for the headless commands");
             exit::BAD_INPUT
