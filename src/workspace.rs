@@ -115,19 +115,25 @@ impl Workspace {
     pub fn apply(&mut self, edit: Edit) -> Result<Applied, Rejected> {
         self.refuse_dependent_deletes(&edit)?;
         let summary = edit.describe(&self.design);
+        let check = validate::EditCheck::before(&edit, &self.design);
         let inverse = edit.clone().apply(&mut self.design)?;
         let index = DesignIndex::new(&self.design);
         let diagnostics = validate::validate_with(&self.design, &index);
-        let blocking: Vec<Diagnostic> = diagnostics
+        let mut blocking: Vec<Diagnostic> = diagnostics
             .iter()
             .filter(|d| d.blocks_edit && !self.diagnostics.iter().any(|old| same_finding(old, d)))
             .cloned()
             .collect();
+        // Refusals that depend on the edit itself (a new route to a missing target).
+        blocking.extend(check.refusals(&self.design, &index));
         if !blocking.is_empty() {
             // The inverse of an edit that just applied always applies.
             let _ = inverse.apply(&mut self.design);
             let first = &blocking[0];
             let mut message = format!("{}: {}", first.path, first.message);
+            if let Some(code) = first.aws_code {
+                message.push_str(&format!(" (AWS: {code})"));
+            }
             if !first.hint.is_empty() {
                 message.push_str(&format!(" — {}", first.hint));
             }

@@ -1,8 +1,16 @@
 //! The command line: `vpcd [FILE]` opens the designer; subcommands run headless.
 //! Each subcommand lives in its own module and returns the process exit code.
 
+mod bench;
 mod check;
+mod cost;
+mod diagram;
 mod exercise;
+mod generate;
+mod new;
+mod plan;
+mod templates;
+mod trace;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -50,6 +58,42 @@ pub enum Command {
     /// Exit status: 0 when there are no errors, 1 when there are, 2 when the
     /// file cannot be read or parsed.
     Check(check::CheckArgs),
+    /// List the built-in templates with one-line descriptions.
+    Templates,
+    /// Write a new design from a template (--template NAME) or the "VPC and more" generator.
+    ///
+    /// Exit status: 0 when written, 2 for an unknown template (close matches are
+    /// suggested), invalid options or a file that cannot be written.
+    New(new::NewArgs),
+    /// Generate a realistic, valid design of any size (tiered subnets per AZ,
+    /// NAT per AZ, SGs referencing each other, NACLs, TGW hub, VPN to on-prem).
+    ///
+    /// Exit status: 0 on success, 2 when a parameter is out of range or the
+    /// file cannot be written.
+    Generate(generate::GenerateArgs),
+    /// Measure load, validation, edit, trace, matrix and render times (medians)
+    /// and peak memory on a design.
+    ///
+    /// Exit status: 0 on success, 2 when the file cannot be read or parsed.
+    Bench(bench::BenchArgs),
+    /// Trace a flow hop by hop: can A reach B on this protocol and port?
+    ///
+    /// Exit status: 0 reachable, 1 not reachable, 2 bad input (unknown names list close matches).
+    Trace(trace::TraceArgs),
+    /// Print the topology diagram (text, or Graphviz DOT with `--format dot`).
+    ///
+    /// Exit status: 0 when drawn, 2 when the file cannot be read or parsed.
+    Diagram(diagram::DiagramArgs),
+    /// Plan a VPC's address space: map used and free blocks, split, join, size by hosts, find free blocks.
+    ///
+    /// Exit status: 0 when the operation succeeds, 1 when it cannot be satisfied
+    /// (no free block, refused secondary CIDR, impossible split or join), 2 for
+    /// unreadable files or bad arguments.
+    Plan(plan::PlanArgs),
+    /// Estimate the monthly cost of the design's billable network parts, with what-if comparisons.
+    ///
+    /// Exit status: 0, or 2 when the design or price file cannot be read.
+    Cost(cost::CostArgs),
     /// Grade an exercise, or a saved attempt, by behaviour: print each objective ✓/✗ with the reason.
     ///
     /// Exit status: 0 when every objective holds, 1 when one does not, 2 on bad
@@ -61,6 +105,14 @@ pub enum Command {
 pub fn run(cli: Cli) -> ExitCode {
     let code = match cli.command {
         Some(Command::Check(args)) => check::run(&args),
+        Some(Command::Templates) => templates::run(),
+        Some(Command::New(args)) => new::run(&args),
+        Some(Command::Generate(args)) => generate::run(&args),
+        Some(Command::Bench(args)) => bench::run(&args),
+        Some(Command::Trace(args)) => trace::run(&args),
+        Some(Command::Diagram(args)) => diagram::run(&args),
+        Some(Command::Plan(args)) => plan::run(&args),
+        Some(Command::Cost(args)) => cost::run(&args),
         Some(Command::Exercise(args)) => exercise::run(&args),
         None => {
             eprintln!("the designer is not available in this build; use `vpcd --help` for the headless commands");
