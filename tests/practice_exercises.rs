@@ -400,7 +400,7 @@ fn exercise_grader_cli_contract() {
     assert_eq!(out.status.code(), Some(1));
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["solved"], false);
-    assert_eq!(json["total"], 4);
+    assert_eq!(json["total"], 5);
     for key in ["intent", "status", "reason"] {
         assert!(json["objectives"][0].get(key).is_some(), "{key}");
     }

@@ -90,6 +90,10 @@ pub enum Intent {
     NoWarning(String),
     /// The design has at most `count` objects of `kind`: `AtMost(kind: NatGateway, count: 1)`.
     AtMost { kind: ObjectKind, count: usize },
+    /// The estimated monthly cost (vpcd's built-in us-east-1 price table, the
+    /// same estimate as `vpcd cost`) is at most this many whole US dollars:
+    /// `MonthlyCostAtMost(80)`.
+    MonthlyCostAtMost(u32),
 }
 
 fn internet() -> String {
@@ -210,6 +214,7 @@ impl fmt::Display for Intent {
             Intent::NoErrors => f.write_str("validation reports no errors"),
             Intent::NoWarning(code) => write!(f, "no `{code}` finding"),
             Intent::AtMost { kind, count } => write!(f, "at most {count} × {}", kind.label()),
+            Intent::MonthlyCostAtMost(usd) => write!(f, "estimated monthly cost ≤ ${usd}"),
         }
     }
 }
@@ -253,9 +258,10 @@ mod tests {
             NoErrors,
             NoWarning("subnet-overlap"),
             AtMost(kind: NatGateway, count: 2),
+            MonthlyCostAtMost(120),
         ]"#;
         let intents: Vec<Intent> = opts().from_str(text).unwrap();
-        assert_eq!(intents.len(), 10);
+        assert_eq!(intents.len(), 11);
         assert_eq!(intents[0].to_string(), "web-1 → internet tcp/443 reachable");
         assert_eq!(
             intents[3].to_string(),

@@ -173,7 +173,38 @@ impl<'a> Context<'a> {
                     format!("the design has {n} × {} (limit {count})", kind.label()),
                 )
             }
+            Intent::MonthlyCostAtMost(limit) => self.monthly_cost(intent, *limit),
         }
+    }
+
+    fn monthly_cost(&self, intent: &Intent, limit: u32) -> Evaluation {
+        let est = crate::cost::estimate(self.design, &crate::cost::PriceTable::builtin());
+        let mut items: Vec<&crate::cost::LineItem> = est.items.iter().filter(|i| i.monthly_usd > 0.0).collect();
+        items.sort_by(|a, b| b.monthly_usd.total_cmp(&a.monthly_usd));
+        let top = items
+            .iter()
+            .take(3)
+            .map(|i| format!("{} {} ${:.2}", i.item, i.object, i.monthly_usd))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let status = if est.total_monthly_usd <= f64::from(limit) {
+            Status::Pass
+        } else {
+            Status::Fail
+        };
+        Evaluation::new(
+            intent,
+            status,
+            format!(
+                "estimated ${:.2}/month (limit ${limit}){}",
+                est.total_monthly_usd,
+                if top.is_empty() {
+                    String::new()
+                } else {
+                    format!("; largest: {top}")
+                }
+            ),
+        )
     }
 
     /// Evaluates intents in order.
