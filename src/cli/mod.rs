@@ -5,6 +5,10 @@ mod bench;
 mod check;
 mod cost;
 mod diagram;
+mod diff;
+mod generate;
+mod matrix;
+mod exercise;
 mod generate;
 mod new;
 mod plan;
@@ -79,6 +83,12 @@ pub enum Command {
     ///
     /// Exit status: 0 reachable, 1 not reachable, 2 bad input (unknown names list close matches).
     Trace(trace::TraceArgs),
+    /// Reachability matrix: every endpoint × every other for one protocol/port.
+    Matrix(matrix::MatrixArgs),
+    /// The flows opened and closed between two designs.
+    ///
+    /// Exit status: 0 no flow changed, 1 flows changed, 2 bad input.
+    Diff(diff::DiffArgs),
     /// Print the topology diagram (text, or Graphviz DOT with `--format dot`).
     ///
     /// Exit status: 0 when drawn, 2 when the file cannot be read or parsed.
@@ -93,6 +103,11 @@ pub enum Command {
     ///
     /// Exit status: 0, or 2 when the design or price file cannot be read.
     Cost(cost::CostArgs),
+    /// Grade an exercise, or a saved attempt, by behaviour: print each objective ✓/✗ with the reason.
+    ///
+    /// Exit status: 0 when every objective holds, 1 when one does not, 2 on bad
+    /// input. `--list` shows the bundled exercises.
+    Exercise(exercise::ExerciseArgs),
 }
 
 /// Runs the parsed command line.
@@ -104,15 +119,41 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Generate(args)) => generate::run(&args),
         Some(Command::Bench(args)) => bench::run(&args),
         Some(Command::Trace(args)) => trace::run(&args),
+        Some(Command::Matrix(args)) => matrix::run(&args),
+        Some(Command::Diff(args)) => diff::run(&args),
         Some(Command::Diagram(args)) => diagram::run(&args),
         Some(Command::Plan(args)) => plan::run(&args),
         Some(Command::Cost(args)) => cost::run(&args),
+        None => open_designer(cli.file.as_deref()),
+        Some(Command::Exercise(args)) => exercise::run(&args),
         None => {
             eprintln!("the designer is not available in this build; use `vpcd --help` for the headless commands");
             exit::BAD_INPUT
         }
     };
     ExitCode::from(code)
+}
+
+/// `vpcd` opens the built-in sample; `vpcd FILE` opens FILE, or a new design
+/// saved there on Ctrl-s when it does not exist yet.
+fn open_designer(file: Option<&std::path::Path>) -> u8 {
+    let ws = match file {
+        None => crate::workspace::Workspace::new(crate::model::sample::three_tier()),
+        Some(path) => match crate::tui::app::open_design(path) {
+            Ok((design, _)) => crate::workspace::Workspace::new(design).with_path(path),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return exit::BAD_INPUT;
+            }
+        },
+    };
+    match crate::tui::run(ws, crate::tui::Options::from_env()) {
+        Ok(()) => exit::OK,
+        Err(e) => {
+            eprintln!("error: the terminal failed: {e}");
+            exit::BAD_INPUT
+        }
+    }
 }
 
 /// Loads a design for a headless command, printing a located error on failure.
