@@ -125,10 +125,6 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Cost(args)) => cost::run(&args),
         None => open_designer(cli.file.as_deref()),
         Some(Command::Exercise(args)) => exercise::run(&args),
-        None => {
-            eprintln!("the designer is not available in this build; use `vpcd --help` for the headless commands");
-            exit::BAD_INPUT
-        }
     };
     ExitCode::from(code)
 }

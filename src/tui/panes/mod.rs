@@ -6,6 +6,7 @@
 //! decide where the layout puts it.
 
 pub mod diagnostics;
+pub mod diagram;
 pub mod inspector;
 pub mod routes;
 pub mod rules;
@@ -94,6 +95,7 @@ pub fn registry() -> Vec<Box<dyn Pane>> {
         Box::new(rules::RulesPane::default()),
         Box::new(inspector::InspectorPane::default()),
         Box::new(diagnostics::DiagnosticsPane::default()),
+        Box::new(diagram::DiagramPane::default()),
     ]
 }
 

@@ -1,0 +1,220 @@
+//! The topology diagram: the library lays it out once per design revision
+//! ([`DiagramCache`]); this pane only scrolls the window, follows the selected
+//! object and colours cells by the object they show (selection, error and
+//! warning markers, the current trace path).
+
+use std::collections::HashSet;
+
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+use super::{block, Ctx, Msg, Pane, Region};
+use crate::diagram::{Charset, Diagram, DiagramCache, DiagramOptions, Viewport, Zoom, SUMMARY_THRESHOLD_SUBNETS};
+use crate::model::ObjectRef;
+use crate::tui::keymap::{Action, Context};
+use crate::validate::Severity;
+
+pub struct DiagramPane {
+    cache: DiagramCache,
+    view: Viewport,
+    /// `None` until the user toggles: zoomed out automatically for large designs.
+    zoom: Option<Zoom>,
+    charset: Charset,
+    /// The selection the window last scrolled to, so a manual pan is not undone every frame.
+    followed: Option<ObjectRef>,
+    /// Objects of the current trace path, and the current hop's object.
+    path: Vec<ObjectRef>,
+    current_hop: Option<ObjectRef>,
+}
+
+impl Default for DiagramPane {
+    fn default() -> Self {
+        DiagramPane {
+            cache: DiagramCache::new(),
+            view: Viewport::default(),
+            zoom: None,
+            charset: Charset::detect(),
+            followed: None,
+            path: Vec::new(),
+            current_hop: None,
+        }
+    }
+}
+
+impl DiagramPane {
+    /// Draws a trace path (and its current hop) on the diagram.
+    pub fn set_path(&mut self, path: Vec<ObjectRef>, current: Option<ObjectRef>) {
+        self.path = path;
+        self.current_hop = current;
+    }
+
+    fn zoom(&self, ctx: &Ctx) -> Zoom {
+        self.zoom
+            .unwrap_or(if ctx.ws.design().subnets.len() > SUMMARY_THRESHOLD_SUBNETS {
+                Zoom::Summary
+            } else {
+                Zoom::Detail
+            })
+    }
+
+    fn options(&self, ctx: &Ctx, width: u16) -> DiagramOptions {
+        DiagramOptions {
+            width,
+            charset: self.charset,
+            zoom: self.zoom(ctx),
+        }
+    }
+}
+
+/// Per-owner styles for one frame.
+struct Styles {
+    selected: HashSet<u32>,
+    path: HashSet<u32>,
+    current: HashSet<u32>,
+}
+
+fn owner_set(dg: &Diagram, objs: impl IntoIterator<Item = ObjectRef>) -> HashSet<u32> {
+    objs.into_iter()
+        .map(|o| dg.canvas.owner_id_of(&o))
+        .filter(|id| *id != 0)
+        .collect()
+}
+
+impl Pane for DiagramPane {
+    fn title(&self, ctx: &Ctx) -> String {
+        let zoom = match self.zoom(ctx) {
+            Zoom::Detail => "detail",
+            Zoom::Summary => "VPC summary",
+        };
+        format!("Diagram · {zoom} (Enter zooms)")
+    }
+    fn context(&self) -> Context {
+        Context::Extra
+    }
+    fn region(&self) -> Region {
+        Region::Center
+    }
+    fn weight(&self) -> u16 {
+        2
+    }
+
+    fn render(&mut self, frame: &mut Frame, area: Rect, ctx: &Ctx, focused: bool) {
+        let t = ctx.theme;
+        let blk = block(self.title(ctx), focused, &t);
+        let inner = blk.inner(area);
+        frame.render_widget(blk, area);
+        let opts = self.options(ctx, inner.width);
+        let ws = ctx.ws;
+        let dg = self
+            .cache
+            .get(ws.revision(), ws.design(), ws.index(), ws.diagnostics(), opts);
+        self.view.width = inner.width;
+        self.view.height = inner.height;
+        if ctx.selected != self.followed.as_ref() {
+            self.followed = ctx.selected.cloned();
+            if let Some(r) = ctx.selected.and_then(|s| dg.locate(ws.design(), ws.index(), s)) {
+                self.view.follow(r, &dg.canvas);
+            }
+        }
+        self.view.clamp(&dg.canvas);
+        let styles = Styles {
+            selected: owner_set(dg, ctx.selected.cloned()),
+            path: owner_set(dg, self.path.iter().cloned()),
+            current: owner_set(dg, self.current_hop.iter().cloned()),
+        };
+        let markers: std::collections::HashMap<(u16, u16), Severity> =
+            dg.canvas.markers().iter().map(|m| ((m.x, m.y), m.severity)).collect();
+        let style_of = |x: u16, y: u16| -> Style {
+            if let Some(sev) = markers.get(&(x, y)) {
+                return match sev {
+                    Severity::Error => t.error(),
+                    _ => t.warning(),
+                };
+            }
+            let id = dg.canvas.owner_id_at(x, y);
+            if id == 0 {
+                return t.normal();
+            }
+            if styles.current.contains(&id) {
+                t.accent().add_modifier(Modifier::BOLD | Modifier::REVERSED)
+            } else if styles.selected.contains(&id) {
+                t.selected(focused)
+            } else if styles.path.contains(&id) {
+                t.accent().add_modifier(Modifier::BOLD)
+            } else {
+                t.normal()
+            }
+        };
+        let mut lines = Vec::with_capacity(usize::from(inner.height));
+        for y in self.view.y..self.view.y.saturating_add(inner.height) {
+            let mut spans: Vec<Span> = Vec::new();
+            let mut run = String::new();
+            let mut run_style = Style::default();
+            for x in self.view.x..self.view.x.saturating_add(inner.width) {
+                let s = style_of(x, y);
+                if s != run_style && !run.is_empty() {
+                    spans.push(Span::styled(std::mem::take(&mut run), run_style));
+                }
+                run_style = s;
+                run.push(dg.canvas.char_at(x, y));
+            }
+            if !run.is_empty() {
+                spans.push(Span::styled(run, run_style));
+            }
+            lines.push(Line::from(spans));
+        }
+        frame.render_widget(Paragraph::new(lines), inner);
+    }
+
+    fn handle(&mut self, action: Action, ctx: &Ctx) -> Msg {
+        let ws = ctx.ws;
+        let opts = self.options(ctx, self.view.width.max(1));
+        let dg = self
+            .cache
+            .get(ws.revision(), ws.design(), ws.index(), ws.diagnostics(), opts);
+        let page = i32::from(self.view.height.max(2) - 1);
+        match action {
+            Action::Up => self.view.pan(0, -1, &dg.canvas),
+            Action::Down => self.view.pan(0, 1, &dg.canvas),
+            Action::Left => self.view.pan(-4, 0, &dg.canvas),
+            Action::Right => self.view.pan(4, 0, &dg.canvas),
+            Action::PageUp => self.view.pan(0, -page, &dg.canvas),
+            Action::PageDown => self.view.pan(0, page, &dg.canvas),
+            Action::Home => self.view.pan(-10_000, -10_000, &dg.canvas),
+            Action::End => self.view.pan(0, 100_000, &dg.canvas),
+            Action::Enter => {
+                self.zoom = Some(match self.zoom(ctx) {
+                    Zoom::Detail => Zoom::Summary,
+                    Zoom::Summary => Zoom::Detail,
+                });
+                // Re-follow the selection in the new drawing.
+                self.followed = None;
+            }
+            _ => return Msg::Ignored,
+        }
+        Msg::Consumed
+    }
+
+    fn click(&mut self, row: u16, ctx: &Ctx) -> Msg {
+        // Selects the innermost named object on the clicked row at the window's left edge
+        // onwards: the first cell with an owner other than the VPC background.
+        let ws = ctx.ws;
+        let opts = self.options(ctx, self.view.width.max(1));
+        let dg = self
+            .cache
+            .get(ws.revision(), ws.design(), ws.index(), ws.diagnostics(), opts);
+        let y = self.view.y.saturating_add(row);
+        let hit = (self.view.x..self.view.x.saturating_add(self.view.width))
+            .filter_map(|x| dg.object_at(x, y))
+            .find(|o| o.kind != crate::model::ObjectKind::Vpc)
+            .or_else(|| dg.object_at(self.view.x, y))
+            .cloned();
+        match hit {
+            Some(o) => Msg::Select(o),
+            None => Msg::Consumed,
+        }
+    }
+}
