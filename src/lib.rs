@@ -5,11 +5,15 @@
 //! ([`validate`]) and persistence ([`io`]). The terminal UI and the CLI are
 //! thin shells over it.
 
+pub mod analysis;
 pub mod cli;
+pub mod diagram;
 pub mod edit;
 pub mod generate;
 pub mod io;
 pub mod model;
 pub mod perf;
+pub mod templates;
 pub mod validate;
+pub mod wizard;
 pub mod workspace;

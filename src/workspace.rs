@@ -116,6 +116,7 @@ impl Workspace {
     pub fn apply(&mut self, edit: Edit) -> Result<Applied, Rejected> {
         self.refuse_dependent_deletes(&edit)?;
         let summary = edit.describe(&self.design);
+        let check = validate::EditCheck::before(&edit, &self.design);
         let in_place = self.in_place_change(&edit);
         let inverse = edit.clone().apply(&mut self.design)?;
         // The index either follows the edit in place (restored below if the
@@ -125,13 +126,16 @@ impl Workspace {
             None => false,
         };
         let rebuilt = (!patched).then(|| DesignIndex::new(&self.design));
-        let diagnostics = validate::validate_with(&self.design, rebuilt.as_ref().unwrap_or(&self.index));
+        let index = rebuilt.as_ref().unwrap_or(&self.index);
+        let diagnostics = validate::validate_with(&self.design, index);
         let known = FindingSet::of(&self.diagnostics);
-        let blocking: Vec<Diagnostic> = diagnostics
+        let mut blocking: Vec<Diagnostic> = diagnostics
             .iter()
             .filter(|d| d.blocks_edit && !known.contains(d))
             .cloned()
             .collect();
+        // Refusals that depend on the edit itself (a new route to a missing target).
+        blocking.extend(check.refusals(&self.design, index));
         if !blocking.is_empty() {
             // The inverse of an edit that just applied always applies.
             let _ = inverse.apply(&mut self.design);
@@ -142,6 +146,9 @@ impl Workspace {
             }
             let first = &blocking[0];
             let mut message = format!("{}: {}", first.path, first.message);
+            if let Some(code) = first.aws_code {
+                message.push_str(&format!(" (AWS: {code})"));
+            }
             if !first.hint.is_empty() {
                 message.push_str(&format!(" — {}", first.hint));
             }

@@ -4,6 +4,10 @@
 mod bench;
 mod check;
 mod generate;
+mod new;
+mod templates;
+mod trace;
+mod diagram;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -51,6 +55,13 @@ pub enum Command {
     /// Exit status: 0 when there are no errors, 1 when there are, 2 when the
     /// file cannot be read or parsed.
     Check(check::CheckArgs),
+    /// List the built-in templates with one-line descriptions.
+    Templates,
+    /// Write a new design from a template (--template NAME) or the "VPC and more" generator.
+    ///
+    /// Exit status: 0 when written, 2 for an unknown template (close matches are
+    /// suggested), invalid options or a file that cannot be written.
+    New(new::NewArgs),
     /// Generate a realistic, valid design of any size (tiered subnets per AZ,
     /// NAT per AZ, SGs referencing each other, NACLs, TGW hub, VPN to on-prem).
     ///
@@ -62,14 +73,26 @@ pub enum Command {
     ///
     /// Exit status: 0 on success, 2 when the file cannot be read or parsed.
     Bench(bench::BenchArgs),
+    /// Trace a flow hop by hop: can A reach B on this protocol and port?
+    ///
+    /// Exit status: 0 reachable, 1 not reachable, 2 bad input (unknown names list close matches).
+    Trace(trace::TraceArgs),
+    /// Print the topology diagram (text, or Graphviz DOT with `--format dot`).
+    ///
+    /// Exit status: 0 when drawn, 2 when the file cannot be read or parsed.
+    Diagram(diagram::DiagramArgs),
 }
 
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> ExitCode {
     let code = match cli.command {
         Some(Command::Check(args)) => check::run(&args),
+        Some(Command::Templates) => templates::run(),
+        Some(Command::New(args)) => new::run(&args),
         Some(Command::Generate(args)) => generate::run(&args),
         Some(Command::Bench(args)) => bench::run(&args),
+        Some(Command::Trace(args)) => trace::run(&args),
+        Some(Command::Diagram(args)) => diagram::run(&args),
         None => {
             eprintln!("the designer is not available in this build; use `vpcd --help` for the headless commands");
             exit::BAD_INPUT

@@ -1,8 +1,29 @@
 //! One validation engine for the whole product: AWS's own rules (what AWS
 //! refuses) and architecture lints (legal but unwise). Every rule has a stable
-//! code; the rule catalogue is in [`rules::CATALOGUE`].
+//! code; the rule catalogue is in [`CATALOGUE`].
+//!
+//! The rules are grouped by domain concept, one module each: [`addressing`]
+//! (CIDRs and addresses), [`routing`] (route tables, routes, associations),
+//! [`gateways`] (IGW, EIGW, NAT, EIP), [`filtering`] (security groups and
+//! NACLs), [`connectivity`] (peering, endpoints, transit gateways, hybrid),
+//! [`compute`] (instances and load balancers), [`lints`] (design-wide
+//! advice) and [`quotas`] (the quota profile). [`EditCheck`] holds the few
+//! refusals that depend on the edit, not only on the resulting state. Validation runs on every edit,
+//! so each module works from lookup maps built once per call ([`context`]);
+//! nothing scans all instances per instance.
 
-mod rules;
+mod addressing;
+mod catalogue;
+mod compute;
+mod connectivity;
+mod context;
+mod filtering;
+mod gateways;
+mod integrity;
+mod lints;
+pub mod quotas;
+mod routing;
+mod transitions;
 
 use std::fmt;
 
@@ -10,7 +31,9 @@ use serde::Serialize;
 
 use crate::model::{Design, DesignIndex, ObjectRef};
 
-pub use rules::{RuleInfo, CATALOGUE};
+pub use catalogue::{rule, RuleInfo, CATALOGUE};
+pub use quotas::QuotaProfile;
+pub use transitions::EditCheck;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -58,16 +81,30 @@ impl fmt::Display for Diagnostic {
     }
 }
 
-/// Validates a whole design.
+/// Validates a whole design against AWS's default quotas.
 pub fn validate(d: &Design) -> Vec<Diagnostic> {
     let idx = DesignIndex::new(d);
     validate_with(d, &idx)
 }
 
-/// Validates a design with an index already built for it.
+/// Validates a design with an index already built for it (AWS default quotas).
 pub fn validate_with(d: &Design, idx: &DesignIndex) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    rules::run_all(d, idx, &mut out);
+    validate_with_quotas(d, idx, &QuotaProfile::default())
+}
+
+/// Validates a design with an index and an account's quota profile.
+pub fn validate_with_quotas(d: &Design, idx: &DesignIndex, quotas: &QuotaProfile) -> Vec<Diagnostic> {
+    let mut cx = context::Ctx::new(d, idx, quotas);
+    integrity::check(&mut cx);
+    addressing::check(&mut cx);
+    routing::check(&mut cx);
+    gateways::check(&mut cx);
+    compute::check(&mut cx);
+    filtering::check(&mut cx);
+    connectivity::check(&mut cx);
+    lints::check(&mut cx);
+    quotas::check(&mut cx);
+    let mut out = cx.finish();
     out.sort_by(|a, b| (a.severity, &a.path, a.code, &a.message).cmp(&(b.severity, &b.path, b.code, &b.message)));
     out.dedup();
     out

@@ -1,0 +1,121 @@
+//! `vpcd new (--template NAME | generator options) -o FILE`: writes a new design
+//! from a built-in template or from the "VPC and more" generator.
+
+use std::path::PathBuf;
+
+use clap::Args;
+use ipnet::Ipv4Net;
+
+use super::exit;
+use crate::templates;
+use crate::wizard::{self, GeneratorOptions, NatMode, Tier};
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// Start from a built-in template (see `vpcd templates`).
+    #[arg(long, value_name = "NAME")]
+    pub template: Option<String>,
+    /// Where to write the design (.ron).
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: PathBuf,
+    /// Overwrite FILE if it exists.
+    #[arg(long)]
+    pub force: bool,
+    /// Generator: the VPC's IPv4 CIDR (/16 to /28).
+    #[arg(long, default_value = "10.0.0.0/16", conflicts_with = "template")]
+    pub cidr: Ipv4Net,
+    /// Generator: number of availability zones, 1 to 4.
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u8).range(1..=4), conflicts_with = "template")]
+    pub azs: u8,
+    /// Generator: subnet tiers per AZ, comma-separated: public, private, database, intra.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "public,private",
+        conflicts_with = "template"
+    )]
+    pub tiers: Vec<Tier>,
+    /// Generator: NAT gateways: none, single or per-az.
+    #[arg(long, default_value = "single", conflicts_with = "template")]
+    pub nat: NatMode,
+    /// Generator: add an S3 gateway endpoint to the non-public route tables.
+    #[arg(long, conflicts_with = "template")]
+    pub s3_endpoint: bool,
+    /// Generator: add a DynamoDB gateway endpoint to the non-public route tables.
+    #[arg(long, conflicts_with = "template")]
+    pub dynamodb_endpoint: bool,
+    /// Generator: dual-stack (IPv6 /56, a /64 per subnet, egress-only IGW for private subnets).
+    #[arg(long, conflicts_with = "template")]
+    pub ipv6: bool,
+    /// Generator: enable DNS hostnames.
+    #[arg(long, conflicts_with = "template")]
+    pub dns_hostnames: bool,
+    /// Generator: disable DNS resolution (enableDnsSupport).
+    #[arg(long, conflicts_with = "template")]
+    pub no_dns_support: bool,
+    /// Generator: the Region.
+    #[arg(long, default_value = "us-east-1", conflicts_with = "template")]
+    pub region: String,
+    /// Generator: the design and VPC name.
+    #[arg(long, default_value = "main", conflicts_with = "template")]
+    pub name: String,
+}
+
+pub fn run(args: &NewArgs) -> u8 {
+    let design = match &args.template {
+        Some(name) => match templates::find(name) {
+            Some(t) => t.design(),
+            None => {
+                eprintln!("error: no template named `{name}`");
+                let close = templates::close_matches(name);
+                if close.is_empty() {
+                    eprintln!("hint: `vpcd templates` lists them");
+                } else {
+                    eprintln!("hint: did you mean {}?", close.join(", "));
+                }
+                return exit::BAD_INPUT;
+            }
+        },
+        None => {
+            let opts = GeneratorOptions {
+                name: args.name.clone(),
+                region: args.region.clone(),
+                cidr: args.cidr,
+                azs: args.azs,
+                tiers: args.tiers.clone(),
+                nat: args.nat,
+                s3_endpoint: args.s3_endpoint,
+                dynamodb_endpoint: args.dynamodb_endpoint,
+                ipv6: args.ipv6,
+                dns_hostnames: args.dns_hostnames,
+                dns_support: !args.no_dns_support,
+            };
+            match wizard::generate(&opts) {
+                Ok(d) => d,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return exit::BAD_INPUT;
+                }
+            }
+        }
+    };
+    if args.output.exists() && !args.force {
+        eprintln!(
+            "error: {} already exists; pass --force to overwrite it",
+            args.output.display()
+        );
+        return exit::BAD_INPUT;
+    }
+    if let Err(e) = crate::io::save(&args.output, &design) {
+        eprintln!("error: {e}");
+        return exit::BAD_INPUT;
+    }
+    println!(
+        "wrote {} ({}: {} VPCs, {} subnets)",
+        args.output.display(),
+        design.name,
+        design.vpcs.len(),
+        design.subnets.len()
+    );
+    exit::OK
+}

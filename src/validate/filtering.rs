@@ -1,0 +1,326 @@
+//! Security groups and network ACLs: SG-2..9, NACL-1..7 and lints L-03, L-04,
+//! L-07, L-16, L-17, L-18, L-19, L-30.
+
+use std::collections::{HashMap, HashSet};
+use std::net::IpAddr;
+
+use ipnet::IpNet;
+
+use crate::model::*;
+
+use super::context::{oref, sub_path, Ctx};
+
+pub(super) fn check(cx: &mut Ctx<'_>) {
+    security_groups(cx);
+    interface_groups(cx);
+    network_acls(cx);
+}
+
+/// SSH, RDP and common database ports (L-03): MySQL, PostgreSQL, SQL Server,
+/// Oracle, MongoDB, Redis, Elasticsearch.
+pub(super) const ADMIN_PORTS: &[(u16, &str)] = &[
+    (22, "SSH"),
+    (3389, "RDP"),
+    (3306, "MySQL"),
+    (5432, "PostgreSQL"),
+    (1433, "SQL Server"),
+    (1521, "Oracle"),
+    (27017, "MongoDB"),
+    (6379, "Redis"),
+    (9200, "Elasticsearch"),
+];
+
+fn proto_covers(outer: Protocol, inner: Protocol) -> bool {
+    outer == Protocol::All || outer == inner
+}
+
+fn security_groups(cx: &mut Ctx<'_>) {
+    let d = cx.d;
+    let default_sgs: HashSet<&str> = d.vpcs.iter().map(|v| v.default_security_group.as_str()).collect();
+    for sg in &d.security_groups {
+        let r = oref(ObjectKind::SecurityGroup, &sg.name);
+        for (dir, rules) in [(Direction::Inbound, &sg.inbound), (Direction::Outbound, &sg.outbound)] {
+            let mut seen = HashSet::new();
+            for (i, rule) in rules.iter().enumerate() {
+                let path = sub_path(&r, format!("{dir} {rule}"));
+                if !seen.insert((rule.proto, rule.effective_ports(), &rule.peer)) {
+                    cx.emit(
+                        "sg-duplicate-rule",
+                        &r,
+                        path.clone(),
+                        format!("the {dir} rule {rule} already exists in {}", sg.name),
+                        "remove the duplicate; a group holds each permission once".into(),
+                    );
+                    continue;
+                }
+                if !rule.proto.has_ports()
+                    && !matches!(rule.proto, Protocol::Icmp | Protocol::Icmpv6)
+                    && !rule.ports.is_all()
+                {
+                    cx.emit(
+                        "sg-ports-ignored",
+                        &r,
+                        path.clone(),
+                        format!(
+                            "ports {} are ignored for protocol {}: AWS allows every port",
+                            rule.ports, rule.proto
+                        ),
+                        "use tcp or udp to restrict ports, or drop the port range".into(),
+                    );
+                }
+                if let SgPeer::Group(g) = &rule.peer {
+                    if let Some(other) = cx.idx.security_group(d, g) {
+                        if !cx.vpcs_share_sg_space(&sg.vpc, &other.vpc) {
+                            cx.emit(
+                                "sg-reference-other-vpc",
+                                &r,
+                                path.clone(),
+                                format!(
+                                    "{g} is in {}, which is not {} nor an active same-Region peer of it",
+                                    other.vpc, sg.vpc
+                                ),
+                                format!("reference a group of {} or of an actively peered VPC in this Region, or use a CIDR", sg.vpc),
+                            );
+                        }
+                    }
+                }
+                if dir == Direction::Inbound {
+                    if let SgPeer::Cidr(c) = &rule.peer {
+                        if c.prefix_len() == 0 && proto_covers(rule.proto, Protocol::Tcp) {
+                            let open: Vec<String> = ADMIN_PORTS
+                                .iter()
+                                .filter(|(p, _)| rule.effective_ports().contains(*p))
+                                .map(|(p, n)| format!("{n} {p}"))
+                                .collect();
+                            if !open.is_empty() {
+                                cx.emit(
+                                    "sg-world-open-admin-port",
+                                    &r,
+                                    path.clone(),
+                                    format!("{} is open to {c} on {}", sg.name, open.join(", ")),
+                                    "allow admin and database ports only from known ranges or other security groups (e.g. a bastion's group)".into(),
+                                );
+                            }
+                        }
+                    }
+                }
+                // L-18: covered by another rule with the same peer.
+                let covered = rules.iter().enumerate().any(|(j, o)| {
+                    j != i
+                        && o.peer == rule.peer
+                        && proto_covers(o.proto, rule.proto)
+                        && o.effective_ports().covers(rule.effective_ports())
+                        && (o.proto, o.effective_ports()) != (rule.proto, rule.effective_ports())
+                });
+                if covered {
+                    cx.emit(
+                        "sg-redundant-rule",
+                        &r,
+                        path.clone(),
+                        format!("{rule} is already allowed by a wider {dir} rule of {}", sg.name),
+                        "remove the narrower rule".into(),
+                    );
+                }
+            }
+        }
+        let in_use = cx.sgs_in_use.contains(sg.name.as_str());
+        if default_sgs.contains(sg.name.as_str()) {
+            if in_use && !sg.inbound.is_empty() {
+                cx.on(
+                    "default-sg-in-use",
+                    &r,
+                    format!("{} is the default group, has inbound rules and is used by interfaces", sg.name),
+                    "give workloads their own security groups and leave the default group without rules (CIS AWS benchmark)",
+                );
+            }
+        } else if !in_use {
+            cx.on(
+                "sg-unused",
+                &r,
+                format!("{} is attached to no network interface", sg.name),
+                "attach it to an instance, load balancer or endpoint, or delete it",
+            );
+        }
+    }
+}
+
+/// SG-8: an interface's groups must be of its own VPC.
+fn interface_groups(cx: &mut Ctx<'_>) {
+    let d = cx.d;
+    let mut found = Vec::new();
+    for e in &cx.idx.enis {
+        let Some(vpc) = cx.subnet_vpc(&e.subnet) else { continue };
+        for g in &e.security_groups {
+            if let Some(sg) = cx.idx.security_group(d, g) {
+                if sg.vpc != vpc {
+                    found.push((e.owner.object(), g.clone(), sg.vpc.clone(), vpc.to_string()));
+                }
+            }
+        }
+    }
+    for (obj, g, sg_vpc, vpc) in found {
+        cx.emit(
+            "eni-sg-other-vpc",
+            &obj,
+            sub_path(&obj, format!("security group {g}")),
+            format!("security group {g} belongs to {sg_vpc}, the interface to {vpc}"),
+            format!("use security groups of {vpc}"),
+        );
+    }
+}
+
+fn family(c: &IpNet) -> u8 {
+    match c {
+        IpNet::V4(_) => 4,
+        IpNet::V6(_) => 6,
+    }
+}
+
+/// First-match evaluation of one direction of a NACL (NACL-9).
+fn nacl_allows(rules: &[&NaclRule], proto: Protocol, port: u16, addr: IpAddr) -> bool {
+    for r in rules {
+        if r.cidr.contains(&addr) && r.proto.matches(proto) && r.effective_ports().contains(port) {
+            return r.action == RuleAction::Allow;
+        }
+    }
+    false
+}
+
+/// Representative client ephemeral ports: Linux 32768–60999, Windows 49152–65535.
+const EPHEMERAL_SAMPLES: [u16; 4] = [32768, 49152, 60999, 65535];
+
+fn looks_like_return_rule(r: &NaclRule) -> bool {
+    let p = r.effective_ports();
+    r.proto.has_ports() && p.from >= 1024 && p.to >= 60999
+}
+
+fn network_acls(cx: &mut Ctx<'_>) {
+    let d = cx.d;
+    let defaults: HashSet<&str> = d.vpcs.iter().map(|v| v.default_network_acl.as_str()).collect();
+    for acl in &d.network_acls {
+        let r = oref(ObjectKind::NetworkAcl, &acl.name);
+        let mut sorted: HashMap<Direction, Vec<&NaclRule>> = HashMap::new();
+        for dir in [Direction::Inbound, Direction::Outbound] {
+            let rules = acl.rules(dir);
+            let mut numbers = HashSet::new();
+            for rule in rules {
+                let path = sub_path(&r, format!("{dir} rule {}", rule.number));
+                if !(1..=32766).contains(&rule.number) {
+                    cx.emit(
+                        "nacl-rule-number-range",
+                        &r,
+                        path.clone(),
+                        format!(
+                            "rule number {} is outside 1–32766 (32767 and above are AWS's `*` rules)",
+                            rule.number
+                        ),
+                        "number rules from 1 to 32766, leaving gaps (100, 110, …) to insert later".into(),
+                    );
+                }
+                if !numbers.insert(rule.number) {
+                    cx.emit(
+                        "nacl-duplicate-rule-number",
+                        &r,
+                        path.clone(),
+                        format!("{dir} already has a rule number {}", rule.number),
+                        "use a free rule number; IPv4 and IPv6 entries share one numbering per direction".into(),
+                    );
+                }
+                if cidr::has_host_bits(rule.cidr) {
+                    cx.emit(
+                        "host-bits-set",
+                        &r,
+                        path.clone(),
+                        format!(
+                            "{} has host bits set; AWS stores it as {}",
+                            rule.cidr,
+                            rule.cidr.trunc()
+                        ),
+                        format!("did you mean {}?", rule.cidr.trunc()),
+                    );
+                }
+            }
+            let mut list: Vec<&NaclRule> = rules.iter().collect();
+            list.sort_by_key(|x| x.number);
+            // L-17: a rule fully covered by a lower-numbered one never decides anything.
+            for (i, b) in list.iter().enumerate() {
+                if let Some(a) = list[..i].iter().find(|a| {
+                    a.number != b.number
+                        && family(&a.cidr) == family(&b.cidr)
+                        && proto_covers(a.proto, b.proto)
+                        && a.effective_ports().covers(b.effective_ports())
+                        && a.cidr.trunc().contains(&b.cidr.trunc().network())
+                        && a.cidr.prefix_len() <= b.cidr.prefix_len()
+                }) {
+                    cx.emit(
+                        "nacl-shadowed-rule",
+                        &r,
+                        sub_path(&r, format!("{dir} rule {}", b.number)),
+                        format!(
+                            "{dir} {b} never matches: rule {} ({}) matches all its traffic first",
+                            a.number, a.action
+                        ),
+                        "remove it, or give it a lower number than the rule that hides it".into(),
+                    );
+                }
+            }
+            sorted.insert(dir, list);
+        }
+        ephemeral_returns(cx, &r, &sorted);
+        if !defaults.contains(acl.name.as_str()) && !cx.nacl_users.contains_key(acl.name.as_str()) {
+            cx.on(
+                "nacl-unused",
+                &r,
+                format!("{} is associated with no subnet", acl.name),
+                "associate it with the subnets it was written for, or delete it",
+            );
+        }
+    }
+}
+
+/// L-16: NACLs are stateless; a request allowed one way needs its reply
+/// (to the client's ephemeral port) allowed the other way.
+fn ephemeral_returns(cx: &mut Ctx<'_>, r: &ObjectRef, sorted: &HashMap<Direction, Vec<&NaclRule>>) {
+    let empty = Vec::new();
+    for (dir, back) in [
+        (Direction::Inbound, Direction::Outbound),
+        (Direction::Outbound, Direction::Inbound),
+    ] {
+        let requests = sorted.get(&dir).unwrap_or(&empty);
+        let replies = sorted.get(&back).unwrap_or(&empty);
+        for rule in requests {
+            if rule.action != RuleAction::Allow || looks_like_return_rule(rule) {
+                continue;
+            }
+            let proto = match rule.proto {
+                Protocol::Tcp | Protocol::All => Protocol::Tcp,
+                Protocol::Udp => Protocol::Udp,
+                _ => continue,
+            };
+            let c = rule.cidr.trunc();
+            let probes = [c.network(), c.broadcast()];
+            let missing = probes
+                .iter()
+                .flat_map(|a| EPHEMERAL_SAMPLES.iter().map(move |p| (*a, *p)))
+                .find(|(a, p)| !nacl_allows(replies, proto, *p, *a));
+            if let Some((addr, port)) = missing {
+                cx.emit(
+                    "nacl-missing-ephemeral-return",
+                    r,
+                    sub_path(r, format!("{dir} rule {}", rule.number)),
+                    format!(
+                        "{dir} rule {} allows {} {} {} {c}, but {back} replies ({proto} to port {port} of {addr}) are denied",
+                        rule.number,
+                        rule.proto,
+                        rule.effective_ports(),
+                        if dir == Direction::Inbound { "from" } else { "to" },
+                    ),
+                    format!(
+                        "add an {back} allow rule for {proto} 1024-65535 {} {c} (NACLs are stateless)",
+                        if back == Direction::Inbound { "from" } else { "to" }
+                    ),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,208 @@
+//! Internet, egress-only and NAT gateways, virtual private gateway attachment,
+//! Elastic IPs: IGW-1, EIGW-1, NAT-1..4; lints L-01, L-02, L-04.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use crate::model::*;
+
+use super::context::{oref, Ctx};
+
+pub(super) fn check(cx: &mut Ctx<'_>) {
+    one_per_vpc(cx);
+    nat_gateways(cx);
+    elastic_ips(cx);
+    unused_igws(cx);
+}
+
+fn one_per_vpc(cx: &mut Ctx<'_>) {
+    let d = cx.d;
+    let mut extra: Vec<(&'static str, ObjectRef, String, String)> = Vec::new();
+    for (vpc, igws) in &cx.igws_by_vpc {
+        for g in igws.iter().skip(1) {
+            extra.push((
+                "igw-multiple-per-vpc",
+                oref(ObjectKind::InternetGateway, &g.name),
+                format!("{vpc} already has internet gateway {} attached", igws[0].name),
+                format!(
+                    "a VPC has at most one internet gateway: route through {} instead",
+                    igws[0].name
+                ),
+            ));
+        }
+    }
+    let mut eigw: HashMap<&str, &str> = HashMap::new();
+    for g in &d.egress_only_gateways {
+        if let Some(first) = eigw.insert(g.vpc.as_str(), g.name.as_str()) {
+            eigw.insert(g.vpc.as_str(), first);
+            extra.push((
+                "eigw-multiple-per-vpc",
+                oref(ObjectKind::EgressOnlyGateway, &g.name),
+                format!("{} already has egress-only internet gateway {first}", g.vpc),
+                format!("a VPC has at most one egress-only internet gateway: use {first}"),
+            ));
+        }
+    }
+    let mut vgw: HashMap<&str, &str> = HashMap::new();
+    for g in &d.vpn_gateways {
+        let Some(v) = g.vpc.as_deref() else { continue };
+        if let Some(first) = vgw.insert(v, g.name.as_str()) {
+            vgw.insert(v, first);
+            extra.push((
+                "vgw-multiple-per-vpc",
+                oref(ObjectKind::VpnGateway, &g.name),
+                format!("{v} already has virtual private gateway {first} attached"),
+                format!("a VPC has at most one VGW: terminate further VPNs on {first}, or use a transit gateway"),
+            ));
+        }
+    }
+    extra.sort_by(|a, b| a.1.cmp(&b.1));
+    for (code, r, msg, hint) in extra {
+        cx.on(code, &r, msg, hint);
+    }
+}
+
+fn default_route_to_igw(rt: &RouteTable) -> bool {
+    rt.routes
+        .iter()
+        .any(|r| r.dest == RouteDestination::Cidr(any_v4()) && matches!(r.target, RouteTarget::InternetGateway(_)))
+}
+
+fn nat_gateways(cx: &mut Ctx<'_>) {
+    let d = cx.d;
+    // Subnets whose table sends 0.0.0.0/0 to each NAT gateway (L-02).
+    let mut served_azs: HashMap<&str, BTreeSet<&str>> = HashMap::new();
+    for s in &d.subnets {
+        if let Some(rt) = cx.subnet_rt.get(s.name.as_str()) {
+            for route in &rt.routes {
+                if let (RouteDestination::Cidr(c), RouteTarget::NatGateway(n)) = (&route.dest, &route.target) {
+                    if c.prefix_len() == 0 {
+                        served_azs.entry(n.as_str()).or_default().insert(s.az.as_str());
+                    }
+                }
+            }
+        }
+    }
+    for nat in &d.nat_gateways {
+        let r = oref(ObjectKind::NatGateway, &nat.name);
+        let subnet = cx.idx.subnet(d, &nat.subnet);
+        match (nat.connectivity, &nat.elastic_ip) {
+            (NatConnectivity::Public, None) => cx.on(
+                "nat-public-without-eip",
+                &r,
+                format!("public NAT gateway {} has no Elastic IP", nat.name),
+                "allocate an Elastic IP and associate it, or make the NAT gateway private",
+            ),
+            (NatConnectivity::Private, Some(e)) => cx.on(
+                "nat-private-with-eip",
+                &r,
+                format!("private NAT gateway {} cannot use Elastic IP {e}", nat.name),
+                "remove the Elastic IP, or make the NAT gateway public",
+            ),
+            _ => {}
+        }
+        if nat.connectivity == NatConnectivity::Public {
+            if let Some(s) = subnet {
+                if !cx.igws_by_vpc.contains_key(s.vpc.as_str()) {
+                    cx.on(
+                        "nat-no-igw",
+                        &r,
+                        format!(
+                            "{} has no internet gateway attached, so public NAT gateway {} fails",
+                            s.vpc, nat.name
+                        ),
+                        format!("attach an internet gateway to {}", s.vpc),
+                    );
+                } else if !cx
+                    .subnet_rt
+                    .get(s.name.as_str())
+                    .is_some_and(|rt| default_route_to_igw(rt))
+                {
+                    cx.on(
+                        "nat-without-igw-route",
+                        &r,
+                        format!(
+                            "{} is in subnet {}, whose route table has no 0.0.0.0/0 route to the internet gateway",
+                            nat.name, s.name
+                        ),
+                        "place public NAT gateways in a public subnet (one whose table routes 0.0.0.0/0 to the IGW)",
+                    );
+                }
+            }
+        }
+        if let Some(azs) = served_azs.get(nat.name.as_str()) {
+            if azs.len() > 1 {
+                let list: Vec<&str> = azs.iter().copied().collect();
+                cx.on(
+                    "single-nat-multi-az",
+                    &r,
+                    format!("{} serves private subnets in {} AZs ({})", nat.name, azs.len(), list.join(", ")),
+                    "create one NAT gateway per AZ and route each AZ's private subnets to its own; an AZ failure otherwise cuts every AZ and cross-AZ traffic is billed",
+                );
+            }
+        }
+    }
+}
+
+fn elastic_ips(cx: &mut Ctx<'_>) {
+    let d = cx.d;
+    let mut users: HashMap<&str, Vec<ObjectRef>> = HashMap::new();
+    for i in &d.instances {
+        if let Some(e) = &i.elastic_ip {
+            users.entry(e).or_default().push(oref(ObjectKind::Instance, &i.name));
+        }
+    }
+    for n in &d.nat_gateways {
+        if let Some(e) = &n.elastic_ip {
+            users.entry(e).or_default().push(oref(ObjectKind::NatGateway, &n.name));
+        }
+    }
+    for eip in &d.elastic_ips {
+        let r = oref(ObjectKind::ElasticIp, &eip.name);
+        match users.get(eip.name.as_str()) {
+            None => cx.on(
+                "eip-unused",
+                &r,
+                format!(
+                    "Elastic IP {} ({}) is associated with nothing and is billed",
+                    eip.name, eip.address
+                ),
+                "associate it with an instance or NAT gateway, or release it",
+            ),
+            Some(list) if list.len() > 1 => {
+                let names: Vec<String> = list.iter().map(|o| o.to_string()).collect();
+                cx.on(
+                    "eip-multiple-associations",
+                    &r,
+                    format!("Elastic IP {} is associated with {}", eip.name, names.join(" and ")),
+                    "an Elastic IP is associated with one resource at a time: allocate another",
+                );
+            }
+            Some(_) => {}
+        }
+    }
+}
+
+fn unused_igws(cx: &mut Ctx<'_>) {
+    let d = cx.d;
+    let used: HashSet<&str> = d
+        .route_tables
+        .iter()
+        .flat_map(|rt| rt.routes.iter())
+        .filter_map(|r| match &r.target {
+            RouteTarget::InternetGateway(n) => Some(n.as_str()),
+            _ => None,
+        })
+        .collect();
+    for g in &d.internet_gateways {
+        if let Some(vpc) = &g.vpc {
+            if !used.contains(g.name.as_str()) {
+                cx.on(
+                    "igw-unused",
+                    &oref(ObjectKind::InternetGateway, &g.name),
+                    format!("{} is attached to {vpc} but no route uses it", g.name),
+                    "add 0.0.0.0/0 → this gateway to the public subnets' route table, or detach it",
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,149 @@
+//! Integrity of the design file itself: unique names, references that resolve,
+//! AZs that belong to the Region (SUB-4).
+
+use std::collections::HashSet;
+
+use crate::model::*;
+
+use super::context::{oref, Ctx};
+
+pub(super) fn check(cx: &mut Ctx<'_>) {
+    names(cx);
+    references(cx);
+    zones(cx);
+}
+
+/// Names are unique design-wide; TGW route tables and attachments and
+/// secondary interfaces share the name space (the index maps them to their owner).
+fn names(cx: &mut Ctx<'_>) {
+    let mut dups: Vec<(&str, ObjectRef, ObjectRef)> = Vec::new();
+    for name in cx.idx.names() {
+        if let [first, rest @ ..] = cx.idx.lookup(name) {
+            dups.extend(rest.iter().map(|r| (name, r.clone(), first.clone())));
+        }
+    }
+    dups.sort();
+    let describe = |name: &str, r: &ObjectRef| {
+        if r.name == name {
+            r.to_string()
+        } else {
+            format!("a part of {r}")
+        }
+    };
+    for (name, r, first) in dups {
+        let message = format!("the name `{name}` is also used by {}", describe(name, &first));
+        let path = if r.name == name {
+            r.to_string()
+        } else {
+            format!("{r} › {name}")
+        };
+        cx.emit(
+            "duplicate-name",
+            &r,
+            path,
+            message,
+            "give each object a unique name".into(),
+        );
+    }
+}
+
+fn references(cx: &mut Ctx<'_>) {
+    let d = cx.d;
+    let tgw_tables: HashSet<&str> = d
+        .transit_gateways
+        .iter()
+        .flat_map(|t| t.route_tables.iter().map(|r| r.name.as_str()))
+        .collect();
+    let tgw_attachments: HashSet<&str> = d
+        .transit_gateways
+        .iter()
+        .flat_map(|t| t.attachments.iter().map(|a| a.name.as_str()))
+        .collect();
+    let interfaces: HashSet<&str> = d
+        .instances
+        .iter()
+        .flat_map(|i| i.secondary_interfaces.iter().map(|e| e.name.as_str()))
+        .collect();
+    let mut found = Vec::new();
+    for r in d.references() {
+        // Route targets are checked by the routing rules (route-target-missing).
+        if r.field == "routes.target" {
+            continue;
+        }
+        let exists = match r.target {
+            RefTarget::Object(kind) => cx.idx.lookup(r.name).iter().any(|o| o.kind == kind && o.name == r.name),
+            RefTarget::InstanceOrInterface => cx.idx.instance(d, r.name).is_some() || interfaces.contains(r.name),
+            RefTarget::PrefixList => cx.idx.prefix_list(d, r.name).is_some() || aws_prefix_list(r.name).is_some(),
+            RefTarget::TgwRouteTable => tgw_tables.contains(r.name),
+            RefTarget::TgwAttachment => tgw_attachments.contains(r.name),
+        };
+        if !exists {
+            let what = match r.target {
+                RefTarget::Object(kind) => kind.label(),
+                RefTarget::InstanceOrInterface => "instance or interface",
+                RefTarget::PrefixList => "prefix list",
+                RefTarget::TgwRouteTable => "TGW route table",
+                RefTarget::TgwAttachment => "TGW attachment",
+            };
+            found.push((r.from.clone(), r.field, what, r.name.to_string()));
+        }
+    }
+    for (from, field, what, name) in found {
+        cx.on(
+            "dangling-reference",
+            &from,
+            format!("`{field}` names {what} `{name}`, which does not exist"),
+            "point it at an existing object, or create the missing one first",
+        );
+    }
+}
+
+/// An AZ name is its Region's name plus a letter (`us-east-1a`); AZ ids are not modelled.
+fn az_in_region(az: &str, region: &str) -> bool {
+    az.strip_prefix(region)
+        .is_some_and(|rest| !rest.is_empty() && rest.chars().all(|c| c.is_ascii_lowercase()))
+}
+
+fn zones(cx: &mut Ctx<'_>) {
+    let d = cx.d;
+    for az in &d.azs {
+        if !az_in_region(az, &d.region) {
+            cx.on_design(
+                "az-outside-region",
+                format!("design › availability zones › {az}"),
+                format!("{az} is not an availability zone of {}", d.region),
+                format!("use zones named {}a, {}b, …", d.region, d.region),
+            );
+        }
+    }
+    let known: HashSet<&str> = d.azs.iter().map(String::as_str).collect();
+    for s in &d.subnets {
+        if !known.contains(s.az.as_str()) {
+            let list: Vec<&str> = d.azs.iter().map(String::as_str).collect();
+            cx.on(
+                "subnet-az-unknown",
+                &oref(ObjectKind::Subnet, &s.name),
+                format!("{} is not one of the design's availability zones", s.az),
+                format!(
+                    "choose one of {} (or add the zone to the design's AZs)",
+                    if list.is_empty() {
+                        "the Region's zones".to_string()
+                    } else {
+                        list.join(", ")
+                    }
+                ),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn az_names_belong_to_their_region() {
+        assert!(super::az_in_region("us-east-1a", "us-east-1"));
+        assert!(!super::az_in_region("eu-west-1a", "us-east-1"));
+        assert!(!super::az_in_region("us-east-1", "us-east-1"));
+        assert!(!super::az_in_region("us-east-12a", "us-east-1"));
+    }
+}

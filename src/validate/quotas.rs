@@ -1,0 +1,453 @@
+//! The quota profile: AWS's default VPC quotas as data (VUG-QUOTAS, TGW
+//! quotas; reference section 16, "Quota profile defaults"). Exceeding an
+//! adjustable quota is a warning (`quota-exceeded`: ask AWS for an increase,
+//! then raise the profile); exceeding a limit AWS never raises is a blocking
+//! error (`hard-limit-exceeded`).
+
+use std::collections::HashMap;
+
+use ipnet::IpNet;
+use serde::{Deserialize, Serialize};
+
+use crate::model::*;
+
+use super::context::{oref, Ctx};
+
+/// An account's VPC quotas. `Default` is AWS's defaults for a new account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct QuotaProfile {
+    pub vpcs_per_region: usize,
+    /// IPv4 CIDR blocks per VPC, the primary included.
+    pub ipv4_blocks_per_vpc: usize,
+    pub subnets_per_vpc: usize,
+    /// Route tables per VPC, the main table included.
+    pub route_tables_per_vpc: usize,
+    /// Static routes per table, per address family (a prefix list counts its max entries).
+    pub routes_per_table: usize,
+    pub internet_gateways_per_region: usize,
+    pub egress_only_gateways_per_region: usize,
+    pub nat_gateways_per_az: usize,
+    pub elastic_ips_per_region: usize,
+    pub nacls_per_vpc: usize,
+    /// NACL entries per direction per address family, the `*` rule included.
+    pub nacl_entries: usize,
+    pub security_groups_per_region: usize,
+    /// SG rules per direction per address family (a prefix list counts its max entries).
+    pub sg_rules_per_direction: usize,
+    pub sgs_per_interface: usize,
+    pub active_peerings_per_vpc: usize,
+    pub gateway_endpoints_per_region: usize,
+    pub interface_endpoints_per_vpc: usize,
+    pub transit_gateways_per_account: usize,
+    pub tgw_route_tables: usize,
+    pub prefix_lists_per_region: usize,
+}
+
+impl Default for QuotaProfile {
+    fn default() -> Self {
+        QuotaProfile {
+            vpcs_per_region: 5,
+            ipv4_blocks_per_vpc: 5,
+            subnets_per_vpc: 200,
+            route_tables_per_vpc: 200,
+            routes_per_table: 50,
+            internet_gateways_per_region: 5,
+            egress_only_gateways_per_region: 5,
+            nat_gateways_per_az: 5,
+            elastic_ips_per_region: 5,
+            nacls_per_vpc: 200,
+            nacl_entries: 20,
+            security_groups_per_region: 2500,
+            sg_rules_per_direction: 60,
+            sgs_per_interface: 5,
+            active_peerings_per_vpc: 50,
+            gateway_endpoints_per_region: 20,
+            interface_endpoints_per_vpc: 50,
+            transit_gateways_per_account: 5,
+            tgw_route_tables: 20,
+            prefix_lists_per_region: 100,
+        }
+    }
+}
+
+/// Limits AWS does not raise (or raises no further than this).
+pub mod hard {
+    /// IPv4 CIDR blocks per VPC at the maximum quota.
+    pub const IPV4_BLOCKS_PER_VPC: usize = 50;
+    /// Propagated (BGP) routes per route table.
+    pub const PROPAGATED_ROUTES_PER_TABLE: usize = 100;
+    /// NACL entries per direction per family at the maximum quota, `*` included.
+    pub const NACL_ENTRIES: usize = 40;
+    /// Security groups per network interface at the maximum quota.
+    pub const SGS_PER_INTERFACE: usize = 16;
+    /// Rules per SG × SGs per interface (VUG-QUOTAS).
+    pub const RULES_TIMES_SGS: usize = 1000;
+    /// Transit gateways one VPC can attach to.
+    pub const TGWS_PER_VPC: usize = 5;
+    /// Entries of a customer-managed prefix list.
+    pub const PREFIX_LIST_ENTRIES: usize = 1000;
+}
+
+impl QuotaProfile {
+    /// Whether the profile itself is one AWS could grant (rules per SG ×
+    /// SGs per interface ≤ 1,000; nothing above the hard maxima).
+    pub fn problems(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.sg_rules_per_direction * self.sgs_per_interface > hard::RULES_TIMES_SGS {
+            out.push(format!(
+                "rules per security group ({}) × security groups per interface ({}) exceeds {}",
+                self.sg_rules_per_direction,
+                self.sgs_per_interface,
+                hard::RULES_TIMES_SGS
+            ));
+        }
+        if self.sgs_per_interface > hard::SGS_PER_INTERFACE {
+            out.push(format!(
+                "at most {} security groups per interface",
+                hard::SGS_PER_INTERFACE
+            ));
+        }
+        if self.nacl_entries > hard::NACL_ENTRIES {
+            out.push(format!("at most {} NACL entries per direction", hard::NACL_ENTRIES));
+        }
+        if self.ipv4_blocks_per_vpc > hard::IPV4_BLOCKS_PER_VPC {
+            out.push(format!("at most {} IPv4 blocks per VPC", hard::IPV4_BLOCKS_PER_VPC));
+        }
+        out
+    }
+}
+
+fn over(cx: &mut Ctx<'_>, object: Option<&ObjectRef>, what: &str, count: usize, quota: usize) {
+    if count <= quota {
+        return;
+    }
+    let message = format!("{count} {what}, above the quota of {quota}");
+    let hint = "request a quota increase from AWS (Service Quotas) and raise it in the design's quota profile, or reduce the count";
+    match object {
+        Some(o) => cx.on("quota-exceeded", o, message, hint),
+        None => cx.on_design("quota-exceeded", "design › quotas".into(), message, hint),
+    }
+}
+
+fn hard_over(cx: &mut Ctx<'_>, object: &ObjectRef, what: &str, count: usize, limit: usize, hint: &str) {
+    if count > limit {
+        cx.on(
+            "hard-limit-exceeded",
+            object,
+            format!("{count} {what}; AWS allows at most {limit}, and this limit cannot be raised"),
+            hint.to_string(),
+        );
+    }
+}
+
+fn family_counts<'a>(d: &Design, items: impl Iterator<Item = (Option<IpNet>, Option<&'a str>)>) -> (usize, usize) {
+    let (mut v4, mut v6) = (0, 0);
+    for (c, pl) in items {
+        match (c, pl) {
+            (Some(IpNet::V6(_)), _) => v6 += 1,
+            (Some(IpNet::V4(_)), _) => v4 += 1,
+            (None, Some(name)) => {
+                // A prefix-list reference weighs its max entries (PL-1); AWS-managed lists count 1 here.
+                let weight = d
+                    .prefix_lists
+                    .iter()
+                    .find(|p| p.name == name)
+                    .map_or(1, |p| usize::from(p.max_entries));
+                v4 += weight;
+            }
+            (None, None) => v4 += 1,
+        }
+    }
+    (v4, v6)
+}
+
+pub(super) fn check(cx: &mut Ctx<'_>) {
+    let d = cx.d;
+    let q = *cx.quotas;
+    over(cx, None, "VPCs in the Region", d.vpcs.len(), q.vpcs_per_region);
+    over(
+        cx,
+        None,
+        "internet gateways in the Region",
+        d.internet_gateways.len(),
+        q.internet_gateways_per_region,
+    );
+    over(
+        cx,
+        None,
+        "egress-only internet gateways in the Region",
+        d.egress_only_gateways.len(),
+        q.egress_only_gateways_per_region,
+    );
+    over(
+        cx,
+        None,
+        "Elastic IPs in the Region",
+        d.elastic_ips.len(),
+        q.elastic_ips_per_region,
+    );
+    over(
+        cx,
+        None,
+        "security groups in the Region",
+        d.security_groups.len(),
+        q.security_groups_per_region,
+    );
+    over(
+        cx,
+        None,
+        "transit gateways",
+        d.transit_gateways.len(),
+        q.transit_gateways_per_account,
+    );
+    over(
+        cx,
+        None,
+        "prefix lists in the Region",
+        d.prefix_lists.len(),
+        q.prefix_lists_per_region,
+    );
+    let gateway_endpoints = d.endpoints.iter().filter(|e| e.is_gateway()).count();
+    over(
+        cx,
+        None,
+        "gateway endpoints in the Region",
+        gateway_endpoints,
+        q.gateway_endpoints_per_region,
+    );
+
+    let mut nacls: HashMap<&str, usize> = HashMap::new();
+    for a in &d.network_acls {
+        *nacls.entry(a.vpc.as_str()).or_default() += 1;
+    }
+    let mut interface_eps: HashMap<&str, usize> = HashMap::new();
+    for e in d.endpoints.iter().filter(|e| !e.is_gateway()) {
+        *interface_eps.entry(e.vpc.as_str()).or_default() += 1;
+    }
+    let mut peers: HashMap<&str, usize> = HashMap::new();
+    for p in d.peerings.iter().filter(|p| p.status == PeeringStatus::Active) {
+        *peers.entry(p.requester.as_str()).or_default() += 1;
+        *peers.entry(p.accepter.as_str()).or_default() += 1;
+    }
+    let mut tgws: HashMap<&str, usize> = HashMap::new();
+    for t in &d.transit_gateways {
+        let mut vpcs: Vec<&str> = t
+            .attachments
+            .iter()
+            .filter_map(|a| match &a.kind {
+                TgwAttachmentKind::Vpc { vpc, .. } => Some(vpc.as_str()),
+                _ => None,
+            })
+            .collect();
+        vpcs.sort_unstable();
+        vpcs.dedup();
+        for v in vpcs {
+            *tgws.entry(v).or_default() += 1;
+        }
+    }
+    for vpc in &d.vpcs {
+        let r = oref(ObjectKind::Vpc, &vpc.name);
+        let n = vpc.name.as_str();
+        let blocks = 1 + vpc.secondary_cidrs.len();
+        if blocks > hard::IPV4_BLOCKS_PER_VPC {
+            hard_over(
+                cx,
+                &r,
+                "IPv4 blocks",
+                blocks,
+                hard::IPV4_BLOCKS_PER_VPC,
+                "remove secondary blocks",
+            );
+        } else {
+            over(
+                cx,
+                Some(&r),
+                "IPv4 blocks (primary included)",
+                blocks,
+                q.ipv4_blocks_per_vpc,
+            );
+        }
+        over(
+            cx,
+            Some(&r),
+            "subnets",
+            cx.subnets_by_vpc.get(n).map_or(0, Vec::len),
+            q.subnets_per_vpc,
+        );
+        over(
+            cx,
+            Some(&r),
+            "route tables",
+            cx.rts_by_vpc.get(n).map_or(0, Vec::len),
+            q.route_tables_per_vpc,
+        );
+        over(
+            cx,
+            Some(&r),
+            "network ACLs",
+            nacls.get(n).copied().unwrap_or(0),
+            q.nacls_per_vpc,
+        );
+        over(
+            cx,
+            Some(&r),
+            "interface endpoints",
+            interface_eps.get(n).copied().unwrap_or(0),
+            q.interface_endpoints_per_vpc,
+        );
+        over(
+            cx,
+            Some(&r),
+            "active peering connections",
+            peers.get(n).copied().unwrap_or(0),
+            q.active_peerings_per_vpc,
+        );
+        hard_over(
+            cx,
+            &r,
+            "transit gateways attached",
+            tgws.get(n).copied().unwrap_or(0),
+            hard::TGWS_PER_VPC,
+            "a VPC attaches to at most five transit gateways: route through one of them",
+        );
+    }
+    let mut nat_per_az: HashMap<&str, usize> = HashMap::new();
+    for nat in &d.nat_gateways {
+        if let Some(s) = cx.idx.subnet(d, &nat.subnet) {
+            *nat_per_az.entry(s.az.as_str()).or_default() += 1;
+        }
+    }
+    let mut azs: Vec<(&str, usize)> = nat_per_az.into_iter().collect();
+    azs.sort_unstable();
+    for (az, count) in azs {
+        over(cx, None, &format!("NAT gateways in {az}"), count, q.nat_gateways_per_az);
+    }
+    for rt in &d.route_tables {
+        let r = oref(ObjectKind::RouteTable, &rt.name);
+        let (v4, v6) = family_counts(
+            d,
+            rt.routes.iter().map(|x| {
+                (
+                    x.dest.cidr(),
+                    match &x.dest {
+                        RouteDestination::PrefixList(p) => Some(p.as_str()),
+                        RouteDestination::Cidr(_) => None,
+                    },
+                )
+            }),
+        );
+        over(cx, Some(&r), "IPv4 static routes", v4, q.routes_per_table);
+        over(cx, Some(&r), "IPv6 static routes", v6, q.routes_per_table);
+        if !rt.propagating_vgws.is_empty() {
+            let propagated: usize = rt
+                .propagating_vgws
+                .iter()
+                .map(|v| cx.idx.vgw_learned_prefixes(d, v).len())
+                .sum();
+            hard_over(
+                cx,
+                &r,
+                "propagated routes",
+                propagated,
+                hard::PROPAGATED_ROUTES_PER_TABLE,
+                "summarise on-premises prefixes before advertising them",
+            );
+        }
+    }
+    for acl in &d.network_acls {
+        let r = oref(ObjectKind::NetworkAcl, &acl.name);
+        for (dir, rules) in [("inbound", &acl.inbound), ("outbound", &acl.outbound)] {
+            let (v4, v6) = family_counts(d, rules.iter().map(|x| (Some(x.cidr), None)));
+            for (fam, n) in [("IPv4", v4), ("IPv6", v6)] {
+                // The quota counts the implicit `*` rule too (NACL-7).
+                let entries = n + 1;
+                let what = format!("{dir} {fam} entries (the `*` rule included)");
+                if entries > hard::NACL_ENTRIES {
+                    hard_over(
+                        cx,
+                        &r,
+                        &what,
+                        entries,
+                        hard::NACL_ENTRIES,
+                        "merge entries: a NACL holds at most 39 rules per direction and family besides `*`",
+                    );
+                } else {
+                    over(cx, Some(&r), &what, entries, q.nacl_entries);
+                }
+            }
+        }
+    }
+    for sg in &d.security_groups {
+        let r = oref(ObjectKind::SecurityGroup, &sg.name);
+        for (dir, rules) in [("inbound", &sg.inbound), ("outbound", &sg.outbound)] {
+            let (v4, v6) = family_counts(
+                d,
+                rules.iter().map(|x| match &x.peer {
+                    SgPeer::Cidr(c) => (Some(*c), None),
+                    SgPeer::PrefixList(p) => (None, Some(p.as_str())),
+                    SgPeer::Group(_) => (None, None),
+                }),
+            );
+            over(cx, Some(&r), &format!("{dir} IPv4 rules"), v4, q.sg_rules_per_direction);
+            over(cx, Some(&r), &format!("{dir} IPv6 rules"), v6, q.sg_rules_per_direction);
+        }
+    }
+    let mut found = Vec::new();
+    for e in &cx.idx.enis {
+        let n = e.security_groups.len();
+        if n > q.sgs_per_interface {
+            found.push((e.owner.object(), n));
+        }
+    }
+    for (obj, n) in found {
+        if n > hard::SGS_PER_INTERFACE {
+            hard_over(
+                cx,
+                &obj,
+                "security groups on one interface",
+                n,
+                hard::SGS_PER_INTERFACE,
+                "combine rules into fewer groups",
+            );
+        } else {
+            over(
+                cx,
+                Some(&obj),
+                "security groups on one interface",
+                n,
+                q.sgs_per_interface,
+            );
+        }
+    }
+    for pl in &d.prefix_lists {
+        let r = oref(ObjectKind::PrefixList, &pl.name);
+        hard_over(
+            cx,
+            &r,
+            "max entries",
+            usize::from(pl.max_entries),
+            hard::PREFIX_LIST_ENTRIES,
+            "split the list",
+        );
+    }
+    for t in &d.transit_gateways {
+        let r = oref(ObjectKind::TransitGateway, &t.name);
+        over(
+            cx,
+            Some(&r),
+            "TGW route tables",
+            t.route_tables.len(),
+            q.tgw_route_tables,
+        );
+    }
+    let problems = q.problems();
+    for p in problems {
+        cx.on_design(
+            "hard-limit-exceeded",
+            "design › quotas".into(),
+            format!("the quota profile is not one AWS grants: {p}"),
+            "lower the profile's values",
+        );
+    }
+}

@@ -1,0 +1,121 @@
+//! Checks on an edit rather than a state. AWS refuses to *create* a route to
+//! a target that does not exist or is not usable from the table's VPC (RTE-3:
+//! `InvalidGatewayID.NotFound`, `InvalidNatGatewayID.NotFound`, "belong to
+//! different networks"), yet it lets the target be deleted or detached later
+//! and keeps the route as a `blackhole` (RTE-10, DEL-8). Both end in the same
+//! design state, so the refusal must look at what the edit adds: routes that
+//! were not in the table before.
+
+use std::collections::HashMap;
+
+use crate::edit::Edit;
+use crate::model::*;
+
+use super::catalogue::rule;
+use super::routing::{target_exists, target_foreign_vpc};
+use super::{Diagnostic, Severity};
+
+/// The routes an edit adds or changes, captured before it is applied.
+#[derive(Debug, Clone, Default)]
+pub struct EditCheck {
+    added: Vec<(String, Route)>,
+}
+
+impl EditCheck {
+    /// Records the routes `edit` adds to route tables of `before`.
+    pub fn before(edit: &Edit, before: &Design) -> Self {
+        let mut check = EditCheck::default();
+        check.collect(edit, before);
+        check
+    }
+
+    fn collect(&mut self, edit: &Edit, before: &Design) {
+        match edit {
+            Edit::Put(Object::RouteTable(rt)) => {
+                let old = before.route_tables.iter().find(|t| t.name == rt.name);
+                for r in &rt.routes {
+                    if !old.is_some_and(|o| o.routes.contains(r)) {
+                        self.added.push((rt.name.clone(), r.clone()));
+                    }
+                }
+            }
+            Edit::Batch { edits, .. } => edits.iter().for_each(|e| self.collect(e, before)),
+            _ => {}
+        }
+    }
+
+    /// Whether the edit adds no route at all (nothing to check).
+    pub fn is_empty(&self) -> bool {
+        self.added.is_empty()
+    }
+
+    /// The refusals for the added routes, judged against the design after the edit.
+    pub fn refusals(&self, after: &Design, idx: &DesignIndex) -> Vec<Diagnostic> {
+        if self.added.is_empty() {
+            return Vec::new();
+        }
+        let interfaces: HashMap<&str, &str> = after
+            .instances
+            .iter()
+            .flat_map(|i| {
+                i.secondary_interfaces
+                    .iter()
+                    .map(|e| (e.name.as_str(), e.subnet.as_str()))
+            })
+            .collect();
+        let mut out = Vec::new();
+        for (table, route) in &self.added {
+            let Some(rt) = idx.route_table(after, table) else {
+                continue;
+            };
+            if !rt.routes.contains(route) {
+                continue;
+            }
+            let object = ObjectRef::new(ObjectKind::RouteTable, table.clone());
+            let path = format!("{object} › route {}", route.dest);
+            let refusal = if !target_exists(after, idx, &interfaces, &route.target) {
+                Some((
+                    "route-target-missing",
+                    format!(
+                        "the target {} `{}` does not exist",
+                        route.target.kind_label(),
+                        route.target.object_name().unwrap_or("?")
+                    ),
+                    "point the route at an existing gateway, NAT gateway, interface or connection of this VPC"
+                        .to_string(),
+                ))
+            } else {
+                let foreign = target_foreign_vpc(after, idx, &interfaces, &rt.vpc, &route.target).or_else(|| {
+                    // A detached IGW or VGW cannot be a new route's target either.
+                    match &route.target {
+                        RouteTarget::InternetGateway(_) | RouteTarget::VpnGateway(_) => {
+                            idx.blackhole_reason(after, &rt.vpc, &route.target)
+                        }
+                        _ => None,
+                    }
+                });
+                foreign.map(|why| {
+                    (
+                        "route-target-other-vpc",
+                        format!("{why}: route table {table} and the target belong to different networks"),
+                        format!("use a target attached to or inside {}", rt.vpc),
+                    )
+                })
+            };
+            if let Some((code, message, hint)) = refusal {
+                let info = rule(code);
+                out.push(Diagnostic {
+                    severity: info.map_or(Severity::Error, |r| r.severity),
+                    code,
+                    object: Some(object),
+                    path,
+                    message,
+                    hint,
+                    aws_code: info.and_then(|r| r.aws_code),
+                    blocks_edit: true,
+                });
+            }
+        }
+        out
+    }
+}

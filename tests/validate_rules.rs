@@ -1,0 +1,698 @@
+//! One trigger case per rule code of the catalogue: starting from the bundled
+//! three-tier sample (which triggers none of them), a small change makes the
+//! rule fire. Blocking rules are also checked through `Workspace::apply`: the
+//! change is rejected and the design stays byte-for-byte the same.
+
+use serde::de::DeserializeOwned;
+use vpcd::edit::{DesignInfo, Edit};
+use vpcd::io::to_ron_string;
+use vpcd::model::*;
+use vpcd::validate::{self, Diagnostic, CATALOGUE};
+use vpcd::workspace::Workspace;
+
+fn ron<T: DeserializeOwned>(s: &str) -> T {
+    ron::Options::default()
+        .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
+        .from_str(s)
+        .unwrap_or_else(|e| panic!("bad RON in test: {e}\n{s}"))
+}
+
+fn base() -> Design {
+    sample::three_tier()
+}
+
+fn subnet<'a>(d: &'a mut Design, name: &str) -> &'a mut Subnet {
+    d.subnets.iter_mut().find(|s| s.name == name).unwrap()
+}
+fn table<'a>(d: &'a mut Design, name: &str) -> &'a mut RouteTable {
+    d.route_tables.iter_mut().find(|s| s.name == name).unwrap()
+}
+fn sg<'a>(d: &'a mut Design, name: &str) -> &'a mut SecurityGroup {
+    d.security_groups.iter_mut().find(|s| s.name == name).unwrap()
+}
+fn acl<'a>(d: &'a mut Design, name: &str) -> &'a mut NetworkAcl {
+    d.network_acls.iter_mut().find(|s| s.name == name).unwrap()
+}
+fn inst<'a>(d: &'a mut Design, name: &str) -> &'a mut Instance {
+    d.instances.iter_mut().find(|s| s.name == name).unwrap()
+}
+fn shop(d: &mut Design) -> &mut Vpc {
+    d.vpcs.iter_mut().find(|v| v.name == "shop").unwrap()
+}
+fn nat<'a>(d: &'a mut Design, name: &str) -> &'a mut NatGateway {
+    d.nat_gateways.iter_mut().find(|s| s.name == name).unwrap()
+}
+fn route(d: &mut Design, rt: &str, r: &str) {
+    table(d, rt).routes.push(ron(r));
+}
+/// A second VPC `lab` with its default objects.
+fn lab(d: &mut Design, cidr: &str) {
+    for o in Design::new_vpc_objects("lab", cidr.parse().unwrap()) {
+        d.put(o);
+    }
+}
+fn lab_subnet(d: &mut Design) {
+    lab(d, "10.1.0.0/16");
+    d.subnets.push(ron(
+        r#"(name: "lab-a", vpc: "lab", az: "us-east-1b", cidr: "10.1.0.0/24")"#,
+    ));
+}
+fn instance(d: &mut Design, name: &str, subnet: &str, ip: Option<&str>) {
+    let ip = ip.map(|i| format!(r#", private_ip: "{i}""#)).unwrap_or_default();
+    d.instances.push(ron(&format!(
+        r#"(name: "{name}", subnet: "{subnet}", security_groups: ["sg-db"]{ip})"#
+    )));
+}
+fn ipv6(d: &mut Design) {
+    shop(d).ipv6_cidr = Some("2600:1f18:1::/56".parse().unwrap());
+    subnet(d, "app-a").ipv6_cidr = Some("2600:1f18:1:1::/64".parse().unwrap());
+}
+fn tgw(d: &mut Design, name: &str, attachments: &str, tables: &str) {
+    d.transit_gateways.push(ron(&format!(
+        r#"(name: "{name}", route_tables: [{tables}], attachments: [{attachments}])"#
+    )));
+}
+fn peering(d: &mut Design, name: &str, a: &str, b: &str) {
+    d.peerings
+        .push(ron(&format!(r#"(name: "{name}", requester: "{a}", accepter: "{b}")"#)));
+}
+
+type Mutation = fn(&mut Design);
+
+/// (code, change that triggers it). Codes checked only per edit are in `EDIT_ONLY`.
+fn cases() -> Vec<(&'static str, Mutation)> {
+    vec![
+        ("duplicate-name", |d| {
+            d.elastic_ips.push(ron(r#"(name: "web-1", address: "3.3.3.3")"#))
+        }),
+        ("dangling-reference", |d| {
+            inst(d, "web-1").security_groups.push("sg-nope".into())
+        }),
+        ("az-outside-region", |d| d.azs.push("eu-west-1a".into())),
+        ("subnet-az-unknown", |d| subnet(d, "db-b").az = "us-east-1c".into()),
+        ("vpc-cidr-size", |d| shop(d).cidr = "10.0.0.0/15".parse().unwrap()),
+        ("vpc-cidr-unusable-range", |d| lab(d, "169.254.0.0/16")),
+        ("vpc-cidr-overlap", |d| {
+            shop(d).secondary_cidrs.push("10.0.128.0/17".parse().unwrap())
+        }),
+        ("vpc-cidr-restricted", |d| {
+            shop(d).secondary_cidrs.push("192.168.0.0/16".parse().unwrap())
+        }),
+        ("vpc-cidr-covers-route", |d| {
+            route(
+                d,
+                "rt-db",
+                r#"(dest: Cidr("10.1.0.0/16"), target: InternetGateway("igw-shop"))"#,
+            );
+            shop(d).secondary_cidrs.push("10.1.0.0/16".parse().unwrap());
+        }),
+        ("vpc-ipv6-size", |d| {
+            shop(d).ipv6_cidr = Some("2600:1f18::/48".parse().unwrap())
+        }),
+        ("vpc-cidr-public-range", |d| lab(d, "52.0.0.0/16")),
+        ("vpc-cidr-docker-range", |d| lab(d, "172.17.0.0/16")),
+        ("host-bits-set", |d| {
+            subnet(d, "db-b").cidr = "10.0.21.5/24".parse().unwrap()
+        }),
+        ("subnet-size", |d| {
+            subnet(d, "db-b").cidr = "10.0.21.0/29".parse().unwrap()
+        }),
+        ("subnet-outside-vpc", |d| {
+            subnet(d, "db-b").cidr = "10.1.0.0/24".parse().unwrap()
+        }),
+        ("subnet-overlap", |d| {
+            subnet(d, "db-b").cidr = "10.0.20.128/25".parse().unwrap()
+        }),
+        ("subnet-ipv6-size", |d| {
+            ipv6(d);
+            subnet(d, "app-a").ipv6_cidr = Some("2600:1f18:1::/60".parse().unwrap());
+        }),
+        ("subnet-ipv6-outside-vpc", |d| {
+            subnet(d, "db-b").ipv6_cidr = Some("2600:1f18:1::/64".parse().unwrap())
+        }),
+        ("subnet-ipv6-overlap", |d| {
+            ipv6(d);
+            subnet(d, "app-b").ipv6_cidr = Some("2600:1f18:1:1::/64".parse().unwrap());
+        }),
+        ("ip-outside-subnet", |d| {
+            inst(d, "db-1").private_ip = Some("10.0.99.10".parse().unwrap())
+        }),
+        ("ip-reserved", |d| {
+            inst(d, "db-1").private_ip = Some("10.0.20.255".parse().unwrap())
+        }),
+        ("ip-in-use", |d| instance(d, "db-2", "db-a", Some("10.0.20.10"))),
+        ("subnet-exhausted", |d| {
+            subnet(d, "db-b").cidr = "10.0.21.0/28".parse().unwrap();
+            for i in 0..12 {
+                instance(d, &format!("db-x{i}"), "db-b", None);
+            }
+        }),
+        ("subnet-address-pressure", |d| {
+            subnet(d, "db-b").cidr = "10.0.21.0/28".parse().unwrap();
+            for i in 0..10 {
+                instance(d, &format!("db-x{i}"), "db-b", None);
+            }
+        }),
+        ("onprem-overlap", |d| {
+            d.onprem_networks[0].cidrs.push("10.0.5.0/24".parse().unwrap())
+        }),
+        ("route-table-other-vpc", |d| {
+            lab(d, "10.1.0.0/16");
+            subnet(d, "db-b").route_table = Some("lab-main".into());
+        }),
+        ("nacl-other-vpc", |d| {
+            lab(d, "10.1.0.0/16");
+            subnet(d, "db-b").network_acl = Some("lab-default-acl".into());
+        }),
+        ("vpc-default-object-invalid", |d| {
+            lab(d, "10.1.0.0/16");
+            shop(d).default_security_group = "lab-default-sg".into();
+        }),
+        ("route-duplicate-destination", |d| {
+            route(
+                d,
+                "rt-public",
+                r#"(dest: Cidr("0.0.0.0/0"), target: NatGateway("nat-a"))"#,
+            )
+        }),
+        ("route-target-other-vpc", |d| {
+            lab_subnet(d);
+            d.nat_gateways
+                .push(ron(r#"(name: "nat-lab", subnet: "lab-a", connectivity: Private)"#));
+            route(
+                d,
+                "rt-db",
+                r#"(dest: Cidr("0.0.0.0/0"), target: NatGateway("nat-lab"))"#,
+            );
+        }),
+        ("route-local-target-invalid", |d| {
+            route(d, "rt-db", r#"(dest: Cidr("10.5.0.0/16"), target: Local)"#)
+        }),
+        ("route-local-unsupported-target", |d| {
+            route(
+                d,
+                "rt-db",
+                r#"(dest: Cidr("10.0.0.0/16"), target: InternetGateway("igw-shop"))"#,
+            )
+        }),
+        ("route-more-specific-than-local", |d| {
+            route(
+                d,
+                "rt-db",
+                r#"(dest: Cidr("10.0.10.0/25"), target: NatGateway("nat-a"))"#,
+            )
+        }),
+        ("route-reserved-destination", |d| {
+            route(
+                d,
+                "rt-db",
+                r#"(dest: Cidr("169.254.168.0/24"), target: InternetGateway("igw-shop"))"#,
+            )
+        }),
+        ("route-eigw-ipv4", |d| {
+            d.egress_only_gateways.push(ron(r#"(name: "eigw-shop", vpc: "shop")"#));
+            route(
+                d,
+                "rt-db",
+                r#"(dest: Cidr("0.0.0.0/0"), target: EgressOnlyGateway("eigw-shop"))"#,
+            );
+        }),
+        // Detaching the IGW leaves rt-public's default route a blackhole (RTE-10).
+        ("route-blackhole", |d| d.internet_gateways[0].vpc = None),
+        ("route-target-source-dest-check", |d| {
+            route(d, "rt-db", r#"(dest: Cidr("0.0.0.0/0"), target: Instance("bastion"))"#)
+        }),
+        ("route-propagation-vgw-detached", |d| {
+            d.vpn_gateways.push(ron(r#"(name: "vgw-x")"#));
+            table(d, "rt-db").propagating_vgws.push("vgw-x".into());
+        }),
+        ("main-route-table-igw", |d| {
+            route(
+                d,
+                "shop-main",
+                r#"(dest: Cidr("0.0.0.0/0"), target: InternetGateway("igw-shop"))"#,
+            )
+        }),
+        ("route-table-unused", |d| {
+            d.route_tables.push(RouteTable::new("rt-spare", "shop"))
+        }),
+        ("igw-multiple-per-vpc", |d| {
+            d.internet_gateways.push(ron(r#"(name: "igw-2", vpc: "shop")"#))
+        }),
+        ("igw-unused", |d| {
+            lab(d, "10.1.0.0/16");
+            d.internet_gateways.push(ron(r#"(name: "igw-lab", vpc: "lab")"#));
+        }),
+        ("eigw-multiple-per-vpc", |d| {
+            d.egress_only_gateways.push(ron(r#"(name: "eigw-1", vpc: "shop")"#));
+            d.egress_only_gateways.push(ron(r#"(name: "eigw-2", vpc: "shop")"#));
+        }),
+        ("vgw-multiple-per-vpc", |d| {
+            d.vpn_gateways.push(ron(r#"(name: "vgw-1", vpc: "shop")"#));
+            d.vpn_gateways.push(ron(r#"(name: "vgw-2", vpc: "shop")"#));
+        }),
+        ("nat-public-without-eip", |d| nat(d, "nat-a").elastic_ip = None),
+        ("nat-private-with-eip", |d| {
+            nat(d, "nat-a").connectivity = NatConnectivity::Private
+        }),
+        ("nat-no-igw", |d| {
+            lab_subnet(d);
+            d.elastic_ips.push(ron(r#"(name: "eip-lab", address: "3.3.3.3")"#));
+            d.nat_gateways
+                .push(ron(r#"(name: "nat-lab", subnet: "lab-a", elastic_ip: "eip-lab")"#));
+        }),
+        ("eip-multiple-associations", |d| {
+            inst(d, "bastion").elastic_ip = Some("eip-nat-a".into())
+        }),
+        ("eip-unused", |d| {
+            d.elastic_ips.push(ron(r#"(name: "eip-spare", address: "3.3.3.3")"#))
+        }),
+        ("nat-without-igw-route", |d| nat(d, "nat-a").subnet = "app-a".into()),
+        ("single-nat-multi-az", |d| {
+            table(d, "rt-app-b").routes[0].target = RouteTarget::NatGateway("nat-a".into())
+        }),
+        ("public-subnet-no-public-ip", |d| {
+            subnet(d, "pub-b").map_public_ip = false
+        }),
+        ("private-subnet-maps-public-ip", |d| {
+            subnet(d, "db-b").map_public_ip = true
+        }),
+        ("alb-single-az", |d| {
+            d.load_balancers.push(ron(r#"(name: "alb", subnets: ["pub-a"])"#))
+        }),
+        ("lb-single-az", |d| {
+            d.load_balancers
+                .push(ron(r#"(name: "nlb", kind: Network, subnets: ["pub-a"])"#))
+        }),
+        ("lb-subnets-same-az", |d| {
+            d.load_balancers
+                .push(ron(r#"(name: "alb", subnets: ["pub-a", "app-a", "pub-b"])"#))
+        }),
+        ("lb-subnet-other-vpc", |d| {
+            lab_subnet(d);
+            d.load_balancers
+                .push(ron(r#"(name: "alb", subnets: ["pub-a", "lab-a"])"#));
+        }),
+        ("sg-duplicate-rule", |d| {
+            sg(d, "sg-web")
+                .inbound
+                .push(ron(r#"(proto: Tcp, ports: "80", peer: Cidr("0.0.0.0/0"))"#))
+        }),
+        ("sg-reference-other-vpc", |d| {
+            lab(d, "10.1.0.0/16");
+            sg(d, "sg-web")
+                .inbound
+                .push(ron(r#"(proto: Tcp, ports: "22", peer: Group("lab-default-sg"))"#));
+        }),
+        ("eni-sg-other-vpc", |d| {
+            lab(d, "10.1.0.0/16");
+            inst(d, "web-1").security_groups = vec!["lab-default-sg".into()];
+        }),
+        ("sg-ports-ignored", |d| {
+            sg(d, "sg-db")
+                .inbound
+                .push(ron(r#"(proto: Number(47), ports: "22", peer: Cidr("10.0.0.0/16"))"#))
+        }),
+        ("sg-world-open-admin-port", |d| {
+            sg(d, "sg-bastion")
+                .inbound
+                .push(ron(r#"(proto: Tcp, ports: "22", peer: Cidr("0.0.0.0/0"))"#))
+        }),
+        ("sg-redundant-rule", |d| {
+            sg(d, "sg-web")
+                .inbound
+                .push(ron(r#"(proto: Tcp, ports: "80-443", peer: Cidr("0.0.0.0/0"))"#))
+        }),
+        ("sg-unused", |d| {
+            d.security_groups.push(SecurityGroup::custom("sg-spare", "shop"))
+        }),
+        ("default-sg-in-use", |d| {
+            inst(d, "web-1").security_groups.push("shop-default-sg".into())
+        }),
+        ("nacl-rule-number-range", |d| {
+            acl(d, "acl-db")
+                .inbound
+                .push(ron(r#"(number: 32767, action: Deny, proto: Udp, cidr: "10.9.0.0/16")"#))
+        }),
+        ("nacl-duplicate-rule-number", |d| {
+            acl(d, "acl-db")
+                .inbound
+                .push(ron(r#"(number: 100, action: Deny, proto: Udp, cidr: "10.9.0.0/16")"#))
+        }),
+        ("nacl-missing-ephemeral-return", |d| acl(d, "acl-db").outbound.clear()),
+        ("nacl-shadowed-rule", |d| {
+            acl(d, "acl-db").inbound.push(ron(
+                r#"(number: 150, action: Deny, proto: Tcp, ports: "5432", cidr: "10.0.10.0/24")"#,
+            ))
+        }),
+        ("nacl-unused", |d| {
+            d.network_acls.push(NetworkAcl::custom("acl-spare", "shop"))
+        }),
+        ("peering-self", |d| peering(d, "pcx-self", "shop", "shop")),
+        ("peering-duplicate", |d| {
+            lab(d, "10.1.0.0/16");
+            peering(d, "pcx-1", "shop", "lab");
+            peering(d, "pcx-2", "lab", "shop");
+        }),
+        ("peering-overlap", |d| {
+            lab(d, "10.0.0.0/16");
+            peering(d, "pcx-1", "shop", "lab");
+        }),
+        ("peering-one-sided-route", |d| {
+            lab(d, "10.1.0.0/16");
+            peering(d, "pcx-1", "shop", "lab");
+            route(
+                d,
+                "rt-app-a",
+                r#"(dest: Cidr("10.1.0.0/16"), target: Peering("pcx-1"))"#,
+            );
+        }),
+        ("peering-route-outside-peer", |d| {
+            lab(d, "10.1.0.0/16");
+            peering(d, "pcx-1", "shop", "lab");
+            route(
+                d,
+                "rt-app-a",
+                r#"(dest: Cidr("10.1.0.0/15"), target: Peering("pcx-1"))"#,
+            );
+            route(
+                d,
+                "lab-main",
+                r#"(dest: Cidr("10.0.0.0/16"), target: Peering("pcx-1"))"#,
+            );
+        }),
+        ("peering-unused", |d| {
+            lab(d, "10.1.0.0/16");
+            peering(d, "pcx-1", "shop", "lab");
+        }),
+        ("endpoint-gateway-service", |d| {
+            d.endpoints.push(ron(
+                r#"(name: "vpce", vpc: "shop", service: "sqs", kind: Gateway(route_tables: ["rt-db"]))"#,
+            ))
+        }),
+        ("endpoint-route-table-other-vpc", |d| {
+            lab(d, "10.1.0.0/16");
+            d.endpoints.push(ron(
+                r#"(name: "vpce", vpc: "shop", service: "s3", kind: Gateway(route_tables: ["lab-main"]))"#,
+            ));
+        }),
+        ("endpoint-subnet-other-vpc", |d| {
+            lab_subnet(d);
+            d.endpoints.push(ron(
+                r#"(name: "vpce", vpc: "shop", service: "sqs", kind: Interface(subnets: ["lab-a"]))"#,
+            ));
+        }),
+        ("endpoint-subnets-same-az", |d| {
+            d.endpoints.push(ron(
+                r#"(name: "vpce", vpc: "shop", service: "sqs", kind: Interface(subnets: ["app-a", "db-a"]))"#,
+            ))
+        }),
+        ("endpoint-gateway-no-route-table", |d| {
+            d.endpoints
+                .push(ron(r#"(name: "vpce", vpc: "shop", service: "s3", kind: Gateway())"#))
+        }),
+        ("endpoint-private-dns-without-dns", |d| {
+            shop(d).dns_hostnames = false;
+            d.endpoints.push(ron(
+                r#"(name: "vpce", vpc: "shop", service: "sqs", kind: Interface(subnets: ["app-a"]))"#,
+            ));
+        }),
+        ("tgw-duplicate-vpc-attachment", |d| {
+            tgw(
+                d,
+                "tgw",
+                r#"(name: "att-1", kind: Vpc(vpc: "shop", subnets: ["app-a", "app-b"])), (name: "att-2", kind: Vpc(vpc: "shop", subnets: ["db-a", "db-b"]))"#,
+                "",
+            )
+        }),
+        ("tgw-attachment-no-subnet", |d| {
+            tgw(d, "tgw", r#"(name: "att-1", kind: Vpc(vpc: "shop", subnets: []))"#, "")
+        }),
+        ("tgw-attachment-subnet-other-vpc", |d| {
+            lab_subnet(d);
+            tgw(
+                d,
+                "tgw",
+                r#"(name: "att-1", kind: Vpc(vpc: "shop", subnets: ["app-a", "lab-a"]))"#,
+                "",
+            );
+        }),
+        ("tgw-attachment-subnets-same-az", |d| {
+            tgw(
+                d,
+                "tgw",
+                r#"(name: "att-1", kind: Vpc(vpc: "shop", subnets: ["app-a", "db-a", "app-b"]))"#,
+                "",
+            )
+        }),
+        ("tgw-route-table-other-tgw", |d| {
+            tgw(d, "tgw-1", "", r#"(name: "tgw-1-rt")"#);
+            tgw(
+                d,
+                "tgw-2",
+                r#"(name: "att-1", kind: Vpc(vpc: "shop", subnets: ["app-a", "app-b"]), association: "tgw-1-rt")"#,
+                "",
+            );
+        }),
+        ("tgw-duplicate-static-route", |d| {
+            tgw(
+                d,
+                "tgw",
+                "",
+                r#"(name: "rt", routes: [(cidr: "10.9.0.0/16", target: Blackhole), (cidr: "10.9.0.0/16", target: Blackhole)])"#,
+            )
+        }),
+        ("tgw-route-target-other-tgw", |d| {
+            tgw(
+                d,
+                "tgw-1",
+                r#"(name: "att-1", kind: Vpc(vpc: "shop", subnets: ["app-a", "app-b"]))"#,
+                "",
+            );
+            tgw(
+                d,
+                "tgw-2",
+                "",
+                r#"(name: "rt", routes: [(cidr: "10.9.0.0/16", target: Attachment("att-1"))])"#,
+            );
+        }),
+        ("tgw-overlapping-vpcs", |d| {
+            lab(d, "10.0.0.0/16");
+            d.subnets.push(ron(
+                r#"(name: "lab-a", vpc: "lab", az: "us-east-1a", cidr: "10.0.0.0/24")"#,
+            ));
+            tgw(
+                d,
+                "tgw",
+                r#"(name: "att-1", kind: Vpc(vpc: "shop", subnets: ["app-a", "app-b"])), (name: "att-2", kind: Vpc(vpc: "lab", subnets: ["lab-a"]))"#,
+                "",
+            );
+        }),
+        ("tgw-az-coverage", |d| {
+            tgw(
+                d,
+                "tgw",
+                r#"(name: "att-1", kind: Vpc(vpc: "shop", subnets: ["app-a"]))"#,
+                "",
+            )
+        }),
+        ("vpn-cloudhub-duplicate-asn", |d| {
+            d.vpn_gateways.push(ron(r#"(name: "vgw", vpc: "shop")"#));
+            d.customer_gateways
+                .push(ron(r#"(name: "cgw-1", ip: "198.51.100.1", asn: 65000)"#));
+            d.customer_gateways
+                .push(ron(r#"(name: "cgw-2", ip: "198.51.100.2", asn: 65000)"#));
+            d.vpn_connections.push(ron(
+                r#"(name: "vpn-1", customer_gateway: "cgw-1", termination: VpnGateway("vgw"), routing: Bgp)"#,
+            ));
+            d.vpn_connections.push(ron(
+                r#"(name: "vpn-2", customer_gateway: "cgw-2", termination: VpnGateway("vgw"), routing: Bgp)"#,
+            ));
+        }),
+        ("vgw-detached", |d| {
+            d.vpn_gateways.push(ron(r#"(name: "vgw")"#));
+            d.customer_gateways
+                .push(ron(r#"(name: "cgw-1", ip: "198.51.100.1", asn: 65000)"#));
+            d.vpn_connections.push(ron(r#"(name: "vpn-1", customer_gateway: "cgw-1", termination: VpnGateway("vgw"), routing: Static(["192.168.0.0/16"]))"#));
+        }),
+        ("dx-vif-target-invalid", |d| {
+            d.dx_connections.push(ron(
+                r#"(name: "dx", location: "EqDC2", virtual_interfaces: [(name: "vif", kind: Private, vlan: 100)])"#,
+            ))
+        }),
+        ("dx-vif-duplicate-vlan", |d| {
+            d.dx_connections.push(ron(r#"(name: "dx", location: "EqDC2", virtual_interfaces: [(name: "vif-1", kind: Public, vlan: 100), (name: "vif-2", kind: Public, vlan: 100)])"#))
+        }),
+        ("prefix-list-too-many-entries", |d| {
+            d.prefix_lists.push(ron(
+                r#"(name: "pl-office", entries: ["192.0.2.0/24", "198.51.100.0/24"], max_entries: 1)"#,
+            ))
+        }),
+        ("ipv6-exposure", |d| {
+            ipv6(d);
+            route(
+                d,
+                "rt-app-a",
+                r#"(dest: Cidr("::/0"), target: InternetGateway("igw-shop"))"#,
+            );
+        }),
+        ("dual-stack-default-route-mismatch", ipv6),
+        ("quota-exceeded", |d| {
+            for i in 0..3 {
+                d.elastic_ips
+                    .push(ron(&format!(r#"(name: "eip-{i}", address: "3.3.3.{i}")"#)));
+            }
+        }),
+        ("hard-limit-exceeded", |d| {
+            let rules = &mut acl(d, "acl-db").inbound;
+            for i in 0..40u16 {
+                rules.push(ron(&format!(
+                    r#"(number: {}, action: Deny, proto: Udp, cidr: "10.{i}.0.0/16")"#,
+                    1000 + i
+                )));
+            }
+        }),
+    ]
+}
+
+/// Codes that depend on the edit, not only on the state (see `validate::EditCheck`).
+fn edit_only() -> Vec<(&'static str, Edit)> {
+    let mut rt = base().route_tables.into_iter().find(|t| t.name == "rt-db").unwrap();
+    rt.routes
+        .push(ron(r#"(dest: Cidr("0.0.0.0/0"), target: NatGateway("nat-zz"))"#));
+    vec![("route-target-missing", Edit::Put(Object::RouteTable(rt)))]
+}
+
+fn codes(diags: &[Diagnostic]) -> Vec<&'static str> {
+    diags.iter().map(|d| d.code).collect()
+}
+
+/// The edit that turns `from` into `to`, object by object.
+fn diff_edit(from: &Design, to: &Design) -> Edit {
+    let mut edits = Vec::new();
+    if from.azs != to.azs || from.region != to.region {
+        edits.push(Edit::SetInfo(DesignInfo::of(to)));
+    }
+    for r in to.object_refs() {
+        let new = to.get(&r);
+        if from.get(&r) != new {
+            if let Some(o) = new {
+                edits.push(Edit::Put(o));
+            }
+        }
+    }
+    for r in from.object_refs() {
+        if to.get(&r).is_none() {
+            edits.push(Edit::Delete(r));
+        }
+    }
+    Edit::batch("test change", edits)
+}
+
+#[test]
+fn the_sample_triggers_no_error_and_no_catalogued_rule_of_the_cases() {
+    let diags = validate::validate(&base());
+    assert!(diags.is_empty(), "the bundled sample should be clean: {diags:#?}");
+}
+
+#[test]
+fn every_catalogue_code_has_a_trigger_case_that_fires() {
+    let cases = cases();
+    let edit_cases = edit_only();
+    let base_codes = codes(&validate::validate(&base()));
+    for rule in CATALOGUE {
+        let case = cases.iter().find(|(c, _)| *c == rule.code);
+        let edit_case = edit_cases.iter().find(|(c, _)| *c == rule.code);
+        assert!(
+            case.is_some() || edit_case.is_some(),
+            "rule {} has no trigger case in tests/validate_rules.rs",
+            rule.code
+        );
+        assert!(
+            !base_codes.contains(&rule.code),
+            "the base design already triggers {}",
+            rule.code
+        );
+        if let Some((_, mutate)) = case {
+            let mut d = base();
+            mutate(&mut d);
+            let diags = validate::validate(&d);
+            let hits: Vec<&Diagnostic> = diags.iter().filter(|x| x.code == rule.code).collect();
+            if std::env::var_os("VPCD_SHOW_CASES").is_some() {
+                for h in &hits {
+                    println!("{h}\n    hint: {}", h.hint);
+                }
+            }
+            assert!(
+                !hits.is_empty(),
+                "case for {} does not trigger it; got {:?}",
+                rule.code,
+                codes(&diags)
+            );
+            for h in hits {
+                assert_eq!(h.severity, rule.severity, "{}", rule.code);
+                assert_eq!(h.blocks_edit, rule.blocking, "{}", rule.code);
+                assert!(
+                    !h.message.is_empty() && !h.hint.is_empty(),
+                    "{} needs a message and a hint",
+                    rule.code
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn blocking_rules_reject_the_edit_and_leave_the_design_byte_for_byte_unchanged() {
+    let base_design = base();
+    let mut cases: Vec<(&str, Edit)> = cases()
+        .into_iter()
+        .filter(|(code, _)| validate::rule(code).is_some_and(|r| r.blocking))
+        .map(|(code, mutate)| {
+            let mut d = base();
+            mutate(&mut d);
+            (code, diff_edit(&base_design, &d))
+        })
+        .collect();
+    cases.extend(edit_only());
+    for (code, edit) in cases {
+        let mut ws = Workspace::new(base());
+        let before = to_ron_string(ws.design()).unwrap();
+        let rev = ws.revision();
+        let err = ws.apply(edit).expect_err(code);
+        assert!(
+            err.reasons.iter().any(|r| r.code == code),
+            "{code}: rejected for other reasons: {}",
+            err.message
+        );
+        assert!(
+            err.message.contains(" — "),
+            "{code}: the message says what would be valid: {}",
+            err.message
+        );
+        assert_eq!(to_ron_string(ws.design()).unwrap(), before, "{code}: design changed");
+        assert_eq!(ws.revision(), rev, "{code}");
+    }
+}
+
+#[test]
+fn non_blocking_findings_are_accepted_as_edits() {
+    let base_design = base();
+    for (code, mutate) in cases() {
+        let Some(rule) = validate::rule(code) else { continue };
+        if rule.blocking {
+            continue;
+        }
+        let mut d = base();
+        mutate(&mut d);
+        // Only when the case introduces no blocking finding of another rule.
+        if validate::validate(&d).iter().any(|x| x.blocks_edit) {
+            continue;
+        }
+        let mut ws = Workspace::new(base());
+        let applied = ws
+            .apply(diff_edit(&base_design, &d))
+            .unwrap_or_else(|e| panic!("{code}: {}", e.message));
+        assert!(applied.new_findings.iter().any(|f| f.code == code), "{code}");
+    }
+}
