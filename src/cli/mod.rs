@@ -3,11 +3,11 @@
 
 mod bench;
 mod check;
+mod diagram;
 mod generate;
 mod new;
 mod templates;
 mod trace;
-mod diagram;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
