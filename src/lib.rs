@@ -5,13 +5,18 @@
 //! ([`validate`]) and persistence ([`io`]). The terminal UI and the CLI are
 //! thin shells over it.
 
+pub mod analysis;
 pub mod cli;
+pub mod cost;
+pub mod diagram;
 pub mod edit;
 pub mod generate;
 pub mod io;
 pub mod model;
 pub mod perf;
+pub mod planner;
 pub mod templates;
+pub mod tui;
 pub mod validate;
 pub mod wizard;
 pub mod workspace;

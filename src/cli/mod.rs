@@ -3,9 +3,15 @@
 
 mod bench;
 mod check;
+mod cost;
+mod diagram;
+mod diff;
 mod generate;
+mod matrix;
 mod new;
+mod plan;
 mod templates;
+mod trace;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -71,6 +77,30 @@ pub enum Command {
     ///
     /// Exit status: 0 on success, 2 when the file cannot be read or parsed.
     Bench(bench::BenchArgs),
+    /// Trace a flow hop by hop: can A reach B on this protocol and port?
+    ///
+    /// Exit status: 0 reachable, 1 not reachable, 2 bad input (unknown names list close matches).
+    Trace(trace::TraceArgs),
+    /// Reachability matrix: every endpoint × every other for one protocol/port.
+    Matrix(matrix::MatrixArgs),
+    /// The flows opened and closed between two designs.
+    ///
+    /// Exit status: 0 no flow changed, 1 flows changed, 2 bad input.
+    Diff(diff::DiffArgs),
+    /// Print the topology diagram (text, or Graphviz DOT with `--format dot`).
+    ///
+    /// Exit status: 0 when drawn, 2 when the file cannot be read or parsed.
+    Diagram(diagram::DiagramArgs),
+    /// Plan a VPC's address space: map used and free blocks, split, join, size by hosts, find free blocks.
+    ///
+    /// Exit status: 0 when the operation succeeds, 1 when it cannot be satisfied
+    /// (no free block, refused secondary CIDR, impossible split or join), 2 for
+    /// unreadable files or bad arguments.
+    Plan(plan::PlanArgs),
+    /// Estimate the monthly cost of the design's billable network parts, with what-if comparisons.
+    ///
+    /// Exit status: 0, or 2 when the design or price file cannot be read.
+    Cost(cost::CostArgs),
 }
 
 /// Runs the parsed command line.
@@ -81,12 +111,37 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::New(args)) => new::run(&args),
         Some(Command::Generate(args)) => generate::run(&args),
         Some(Command::Bench(args)) => bench::run(&args),
-        None => {
-            eprintln!("the designer is not available in this build; use `vpcd --help` for the headless commands");
-            exit::BAD_INPUT
-        }
+        Some(Command::Trace(args)) => trace::run(&args),
+        Some(Command::Matrix(args)) => matrix::run(&args),
+        Some(Command::Diff(args)) => diff::run(&args),
+        Some(Command::Diagram(args)) => diagram::run(&args),
+        Some(Command::Plan(args)) => plan::run(&args),
+        Some(Command::Cost(args)) => cost::run(&args),
+        None => open_designer(cli.file.as_deref()),
     };
     ExitCode::from(code)
+}
+
+/// `vpcd` opens the built-in sample; `vpcd FILE` opens FILE, or a new design
+/// saved there on Ctrl-s when it does not exist yet.
+fn open_designer(file: Option<&std::path::Path>) -> u8 {
+    let ws = match file {
+        None => crate::workspace::Workspace::new(crate::model::sample::three_tier()),
+        Some(path) => match crate::tui::app::open_design(path) {
+            Ok((design, _)) => crate::workspace::Workspace::new(design).with_path(path),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return exit::BAD_INPUT;
+            }
+        },
+    };
+    match crate::tui::run(ws, crate::tui::Options::from_env()) {
+        Ok(()) => exit::OK,
+        Err(e) => {
+            eprintln!("error: the terminal failed: {e}");
+            exit::BAD_INPUT
+        }
+    }
 }
 
 /// Loads a design for a headless command, printing a located error on failure.

@@ -1,0 +1,611 @@
+//! The reachability engine: "can A reach B on this protocol and port — and if
+//! not, exactly where and why is it stopped?".
+//!
+//! A trace follows one concrete packet hop by hop through the design, as AWS
+//! forwards it (see `/work/shared/reference/aws-reachability-semantics.md`):
+//! source SG outbound → source subnet NACL outbound → route table (longest
+//! prefix match) → gateway / peering / TGW / endpoint / appliance → destination
+//! subnet NACL inbound → destination SG inbound. For a delivered request the
+//! reply is traced back the same way: NACLs are stateless and checked again on
+//! the client's ephemeral port, route tables are consulted again, SGs and NAT
+//! / IGW translation are stateful.
+//!
+//! The engine stops at the first blocking component (Batfish-style, the
+//! "v1" choice in the reference's divergence table) and names it with a
+//! stable explanation [`Code`].
+//!
+//! Entry points: [`trace`], [`trace_with_failures`], and [`Analyzer`], a
+//! precompiled form of a design snapshot that answers many queries fast
+//! (matrix, scope queries, benchmarks).
+
+mod endpoint;
+mod engine;
+mod filters;
+mod flowlog;
+mod scope;
+
+use std::fmt;
+use std::net::IpAddr;
+
+use serde::Serialize;
+
+use crate::model::{Design, DesignIndex, ObjectRef, Protocol, TraceQuery};
+
+pub use endpoint::{closest_names, Endpoint};
+pub use engine::Analyzer;
+pub use flowlog::FlowLogRecord;
+pub use scope::{
+    diff_designs, exposed_to_internet, listening_ports, matrix, named_endpoints, what_can_reach, who_can_reach,
+    FlowChange, FlowKey, Matrix, MatrixCell, ScopePath,
+};
+
+/// The default internet host (TEST-NET-2, RFC 5737) used for `internet`.
+pub const DEFAULT_INTERNET_V4: &str = "198.51.100.7";
+/// The default IPv6 internet host (documentation range, RFC 3849) used for `internet6`.
+pub const DEFAULT_INTERNET_V6: &str = "2001:db8:ffff::7";
+
+/// A query: from, to, protocol, destination port and optional client source port.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Query {
+    pub from: String,
+    pub to: String,
+    pub proto: Protocol,
+    pub port: Option<u16>,
+    pub sport: Option<u16>,
+}
+
+impl From<&TraceQuery> for Query {
+    fn from(q: &TraceQuery) -> Self {
+        Query {
+            from: q.from.clone(),
+            to: q.to.clone(),
+            proto: q.proto,
+            port: q.port,
+            sport: q.sport,
+        }
+    }
+}
+
+impl From<TraceQuery> for Query {
+    fn from(q: TraceQuery) -> Self {
+        Query::from(&q)
+    }
+}
+
+impl From<&Query> for TraceQuery {
+    fn from(q: &Query) -> Self {
+        TraceQuery {
+            from: q.from.clone(),
+            to: q.to.clone(),
+            proto: q.proto,
+            port: q.port,
+            sport: q.sport,
+        }
+    }
+}
+
+impl Query {
+    pub fn new(from: impl Into<String>, to: impl Into<String>, proto: Protocol, port: Option<u16>) -> Self {
+        Query {
+            from: from.into(),
+            to: to.into(),
+            proto,
+            port,
+            sport: None,
+        }
+    }
+}
+
+impl fmt::Display for Query {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} → {} {}", self.from, self.to, self.proto)?;
+        if let Some(p) = self.port {
+            write!(f, "/{p}")?;
+        }
+        Ok(())
+    }
+}
+
+/// A failure injected for a what-if question, without changing the design.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(tag = "kind", content = "name", rename_all = "snake_case")]
+pub enum Failure {
+    /// Every resource in an availability zone is down.
+    AzDown(String),
+    /// A named component is removed: NAT gateway, VPN connection, one VPN
+    /// tunnel (`vpn-1:1`/`vpn-1:2`), Direct Connect connection, peering,
+    /// internet gateway, VGW, transit gateway attachment, instance, firewall.
+    Component(String),
+}
+
+impl Failure {
+    /// Parses a `--fail` argument: `az:us-east-1a`, an AZ name, or a component name.
+    pub fn parse(d: &Design, s: &str) -> Failure {
+        let s = s.trim();
+        if let Some(az) = s.strip_prefix("az:") {
+            return Failure::AzDown(az.to_string());
+        }
+        if d.azs.iter().any(|a| a == s) {
+            return Failure::AzDown(s.to_string());
+        }
+        Failure::Component(s.to_string())
+    }
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Failure::AzDown(az) => write!(f, "AZ {az} down"),
+            Failure::Component(c) => write!(f, "{c} removed"),
+        }
+    }
+}
+
+/// Why a query could not be evaluated at all (bad input, not a verdict).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum QueryError {
+    #[error("unknown endpoint `{name}`{}", did_you_mean(.suggestions))]
+    UnknownName { name: String, suggestions: Vec<String> },
+    #[error("`{name}` is a {kind} and cannot be a {role}: {why}")]
+    NotAnEndpoint {
+        name: String,
+        kind: String,
+        role: &'static str,
+        why: String,
+    },
+    #[error("invalid endpoint `{0}`: {1}")]
+    Invalid(String, String),
+    #[error("unknown component `{name}` for --fail{}", did_you_mean(.suggestions))]
+    UnknownFailure { name: String, suggestions: Vec<String> },
+}
+
+fn did_you_mean(s: &[String]) -> String {
+    if s.is_empty() {
+        String::new()
+    } else {
+        format!(" (did you mean {}?)", s.join(", "))
+    }
+}
+
+/// An IP packet as it is seen at one point of the path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub struct Packet {
+    pub src: IpAddr,
+    pub dst: IpAddr,
+    pub proto: Protocol,
+    /// Source port (0 for protocols without ports).
+    pub sport: u16,
+    /// Destination port (0 for protocols without ports).
+    pub dport: u16,
+}
+
+impl Packet {
+    /// The reply to this packet: addresses and ports swapped.
+    pub fn reply(&self) -> Packet {
+        Packet {
+            src: self.dst,
+            dst: self.src,
+            proto: self.proto,
+            sport: self.dport,
+            dport: self.sport,
+        }
+    }
+    pub fn is_v6(&self) -> bool {
+        self.dst.is_ipv6()
+    }
+}
+
+impl fmt::Display for Packet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.proto.has_ports() {
+            let (s, d) = (self.src, self.dst);
+            let fmt_ep = |ip: IpAddr, p: u16| match ip {
+                IpAddr::V4(a) => format!("{a}:{p}"),
+                IpAddr::V6(a) => format!("[{a}]:{p}"),
+            };
+            write!(
+                f,
+                "{} {} → {}",
+                self.proto,
+                fmt_ep(s, self.sport),
+                fmt_ep(d, self.dport)
+            )
+        } else {
+            write!(f, "{} {} → {}", self.proto, self.src, self.dst)
+        }
+    }
+}
+
+/// Which way the packet travels in a trace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Leg {
+    /// The request, from the client to the server.
+    Forward,
+    /// The reply, from the server back to the client.
+    Return,
+}
+
+impl fmt::Display for Leg {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Leg::Forward => "forward",
+            Leg::Return => "return",
+        })
+    }
+}
+
+/// The kind of component a hop passes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HopKind {
+    Instance,
+    NetworkInterface,
+    /// A hypothetical host in a subnet (a subnet or bare IP endpoint).
+    SubnetHost,
+    SecurityGroup,
+    NetworkAcl,
+    RouteTable,
+    InternetGateway,
+    EgressOnlyGateway,
+    NatGateway,
+    /// An instance that forwards traffic (NAT instance or appliance).
+    Appliance,
+    Peering,
+    TransitGateway,
+    TgwRouteTable,
+    TgwAttachment,
+    VpnGateway,
+    VpnConnection,
+    DxConnection,
+    GatewayEndpoint,
+    InterfaceEndpoint,
+    Firewall,
+    LoadBalancer,
+    Internet,
+    OnPrem,
+    Service,
+}
+
+impl HopKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            HopKind::Instance => "instance",
+            HopKind::NetworkInterface => "eni",
+            HopKind::SubnetHost => "host",
+            HopKind::SecurityGroup => "sg",
+            HopKind::NetworkAcl => "nacl",
+            HopKind::RouteTable => "route table",
+            HopKind::InternetGateway => "igw",
+            HopKind::EgressOnlyGateway => "eigw",
+            HopKind::NatGateway => "nat",
+            HopKind::Appliance => "appliance",
+            HopKind::Peering => "peering",
+            HopKind::TransitGateway => "tgw",
+            HopKind::TgwRouteTable => "tgw route table",
+            HopKind::TgwAttachment => "tgw attachment",
+            HopKind::VpnGateway => "vgw",
+            HopKind::VpnConnection => "vpn",
+            HopKind::DxConnection => "dx",
+            HopKind::GatewayEndpoint => "gateway endpoint",
+            HopKind::InterfaceEndpoint => "interface endpoint",
+            HopKind::Firewall => "firewall",
+            HopKind::LoadBalancer => "load balancer",
+            HopKind::Internet => "internet",
+            HopKind::OnPrem => "on-prem",
+            HopKind::Service => "service",
+        }
+    }
+}
+
+impl fmt::Display for HopKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+/// One step of a path: a component, the rule or route that decided, and the
+/// packet before and after the component (they differ where it translates).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Hop {
+    pub kind: HopKind,
+    /// The component's name (`sg-web`, `rt-public`, `nat-a`, `internet`).
+    pub id: String,
+    /// The deciding rule or route, e.g. `rtb-private: 0.0.0.0/0 → nat-a`.
+    pub detail: String,
+    /// The design object this hop belongs to (for highlighting), if any.
+    pub object: Option<ObjectRef>,
+    /// `inbound` / `outbound` for SG and NACL hops.
+    #[serde(serialize_with = "ser_direction")]
+    pub direction: Option<crate::model::Direction>,
+    /// Whether the packet passed this component (false only on the blocking hop).
+    pub passed: bool,
+    pub packet_in: Packet,
+    pub packet_out: Packet,
+}
+
+fn ser_direction<S: serde::Serializer>(d: &Option<crate::model::Direction>, s: S) -> Result<S::Ok, S::Error> {
+    match d {
+        Some(d) => s.serialize_str(&d.to_string()),
+        None => s.serialize_none(),
+    }
+}
+
+/// Stable explanation codes, in the spirit of AWS Reachability Analyzer's.
+/// The table with each code's meaning is [`Code::meaning`] (and `vpcd trace --help`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Code {
+    NoRoute,
+    BlackholeRoute,
+    SgNoMatchingRule,
+    NaclRuleDenies,
+    NaclImplicitDeny,
+    NoPublicIp,
+    IgwNotAttached,
+    IgwPrivateDestination,
+    PeeringNotActive,
+    NotTransitive,
+    EdgeToEdge,
+    TgwNoAttachmentInAz,
+    TgwNoAssociation,
+    TgwNoRoute,
+    TgwBlackhole,
+    EndpointNotOnRouteTable,
+    EndpointNotUsableFromOutside,
+    EndpointProtocol,
+    NatCannotBeUsed,
+    UnsolicitedInbound,
+    SourceDestCheck,
+    FirewallDrop,
+    VpnDown,
+    NoOnPremRoute,
+    NoHost,
+    AsymmetricReturn,
+    LbNoListener,
+    LbNoTarget,
+    ComponentFailed,
+    Unsupported,
+    Loop,
+}
+
+impl Code {
+    pub const ALL: &'static [Code] = &[
+        Code::NoRoute,
+        Code::BlackholeRoute,
+        Code::SgNoMatchingRule,
+        Code::NaclRuleDenies,
+        Code::NaclImplicitDeny,
+        Code::NoPublicIp,
+        Code::IgwNotAttached,
+        Code::IgwPrivateDestination,
+        Code::PeeringNotActive,
+        Code::NotTransitive,
+        Code::EdgeToEdge,
+        Code::TgwNoAttachmentInAz,
+        Code::TgwNoAssociation,
+        Code::TgwNoRoute,
+        Code::TgwBlackhole,
+        Code::EndpointNotOnRouteTable,
+        Code::EndpointNotUsableFromOutside,
+        Code::EndpointProtocol,
+        Code::NatCannotBeUsed,
+        Code::UnsolicitedInbound,
+        Code::SourceDestCheck,
+        Code::FirewallDrop,
+        Code::VpnDown,
+        Code::NoOnPremRoute,
+        Code::NoHost,
+        Code::AsymmetricReturn,
+        Code::LbNoListener,
+        Code::LbNoTarget,
+        Code::ComponentFailed,
+        Code::Unsupported,
+        Code::Loop,
+    ];
+
+    /// The code as printed and serialized (`NO_ROUTE`).
+    pub fn as_str(self) -> &'static str {
+        self.info().0
+    }
+
+    /// What the code means, and the closest AWS Reachability Analyzer code.
+    pub fn meaning(self) -> &'static str {
+        self.info().1
+    }
+
+    /// The AWS Reachability Analyzer explanation code this corresponds to
+    /// (`-` where RA has none, e.g. IPv6-only cases).
+    pub fn aws_code(self) -> &'static str {
+        self.info().2
+    }
+
+    fn info(self) -> (&'static str, &'static str, &'static str) {
+        match self {
+            Code::NoRoute => ("NO_ROUTE", "the route table has no route for the destination", "NO_ROUTE_TO_DESTINATION"),
+            Code::BlackholeRoute => ("BLACKHOLE_ROUTE", "the matching route's target is gone or not usable (blackhole)", "BAD_STATE_ROUTE"),
+            Code::SgNoMatchingRule => ("SG_NO_MATCHING_RULE", "no rule of the ENI's security groups allows the packet", "ENI_SG_RULES_MISMATCH"),
+            Code::NaclRuleDenies => ("NACL_RULE_DENIES", "a numbered network ACL deny rule matches first", "SUBNET_ACL_RESTRICTION"),
+            Code::NaclImplicitDeny => ("NACL_IMPLICIT_DENY", "no numbered network ACL rule matches: the final * rule denies", "SUBNET_ACL_RESTRICTION"),
+            Code::NoPublicIp => ("NO_PUBLIC_IP", "traffic through the internet gateway needs a public IPv4 or Elastic IP on the ENI", "IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS"),
+            Code::IgwNotAttached => ("IGW_NOT_ATTACHED", "the VPC has no attached internet gateway", "NO_PATH"),
+            Code::IgwPrivateDestination => ("IGW_PRIVATE_DESTINATION", "an internet gateway never forwards to private (RFC 1918/6598) addresses", "IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS"),
+            Code::PeeringNotActive => ("PEERING_NOT_ACTIVE", "the peering connection is not active", "BAD_STATE"),
+            Code::NotTransitive => ("NOT_TRANSITIVE", "peering is not transitive: a peering carries only packets for the peer VPC's own CIDRs", "PCX_REQUIRES_ADDRESS_IN_VPC_CIDR"),
+            Code::EdgeToEdge => ("EDGE_TO_EDGE", "no edge-to-edge routing: traffic that arrived over a peering, TGW, VPN or DX cannot leave through this VPC's IGW, NAT, VGW, endpoint or peering", "PCX_REQUIRES_ADDRESS_IN_VPC_CIDR"),
+            Code::TgwNoAttachmentInAz => ("TGW_NO_ATTACHMENT_IN_AZ", "the TGW attachment has no subnet in the source subnet's AZ", "TGW_ROUTE_AZ_RESTRICTION"),
+            Code::TgwNoAssociation => ("TGW_NO_ASSOCIATION", "the TGW attachment is associated with no TGW route table", "TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION"),
+            Code::TgwNoRoute => ("TGW_NO_ROUTE", "the TGW route table has no route for the destination", "TGW_RTB_CANNOT_ROUTE"),
+            Code::TgwBlackhole => ("TGW_BLACKHOLE", "a TGW blackhole route matches the destination", "TGW_RTB_BAD_STATE_ROUTE"),
+            Code::EndpointNotOnRouteTable => ("ENDPOINT_NOT_ON_ROUTE_TABLE", "the VPC has a gateway endpoint for the service but the subnet's route table is not associated with it", "NO_ROUTE_TO_DESTINATION"),
+            Code::EndpointNotUsableFromOutside => ("ENDPOINT_NOT_USABLE_FROM_OUTSIDE", "gateway endpoints cannot be used from peered VPCs, TGW, VPN or Direct Connect", "VPCE_GATEWAY_EGRESS_SOURCE_ADDRESS_RESTRICTION"),
+            Code::EndpointProtocol => ("ENDPOINT_PROTOCOL", "a gateway endpoint carries only TCP and ICMP", "VPCE_GATEWAY_PROTOCOL_RESTRICTION"),
+            Code::NatCannotBeUsed => ("NAT_CANNOT_BE_USED", "a NAT gateway serves only traffic from its own VPC (not peering, VPN, DX) and only TCP/UDP/ICMP", "NGW_REQUIRES_SOURCE_IN_VPC"),
+            Code::UnsolicitedInbound => ("UNSOLICITED_INBOUND", "NAT gateways and egress-only IGWs drop connections initiated from outside", "-"),
+            Code::SourceDestCheck => ("SOURCE_DEST_CHECK", "the instance forwards traffic not addressed to it but its source/destination check is on", "ENI_SOURCE_DEST_CHECK_RESTRICTION"),
+            Code::FirewallDrop => ("FIREWALL_DROP", "a Network Firewall stateful rule (or its default action) drops the packet", "FIREWALL_RULES_RESTRICTION"),
+            Code::VpnDown => ("VPN_DOWN", "the VPN connection or Direct Connect link is down", "BAD_STATE_VPN"),
+            Code::NoOnPremRoute => ("NO_ONPREM_ROUTE", "no VPN or Direct Connect path carries the destination prefix", "NO_ROUTE_TO_DESTINATION"),
+            Code::NoHost => ("NO_HOST", "no network interface or subnet holds the destination address", "NO_POSSIBLE_DESTINATION"),
+            Code::AsymmetricReturn => ("ASYMMETRIC_RETURN", "the reply leaves through a different stateful translator than the request came in, so the client never sees it", "-"),
+            Code::LbNoListener => ("LB_NO_LISTENER", "the load balancer has no listener for this protocol and port", "ELB_LISTENER_PORT_RESTRICTION"),
+            Code::LbNoTarget => ("LB_NO_TARGET", "the load balancer has no target it can reach", "TARGET_ADDRESS_RESTRICTION"),
+            Code::ComponentFailed => ("COMPONENT_FAILED", "the component is down in this what-if (failure injected)", "BAD_STATE"),
+            Code::Unsupported => ("UNSUPPORTED", "the engine does not model this path; no verdict", "IGW_NAT_REFLECTION"),
+            Code::Loop => ("LOOP", "the packet loops between route tables", "-"),
+        }
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Where and why a path is stopped.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Blocked {
+    /// The blocking component's name.
+    pub component: String,
+    pub kind: HopKind,
+    pub object: Option<ObjectRef>,
+    /// `inbound` / `outbound` where the component filters by direction.
+    #[serde(serialize_with = "ser_direction")]
+    pub direction: Option<crate::model::Direction>,
+    pub leg: Leg,
+    pub code: Code,
+    pub message: String,
+    /// A one-line fix.
+    pub hint: String,
+}
+
+/// The answer to a query.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Trace {
+    pub from: String,
+    pub to: String,
+    pub proto: Protocol,
+    pub port: Option<u16>,
+    pub sport: u16,
+    pub reachable: bool,
+    pub forward: Vec<Hop>,
+    #[serde(rename = "return")]
+    pub return_path: Vec<Hop>,
+    pub blocked: Option<Blocked>,
+    pub flow_logs: Vec<FlowLogRecord>,
+    /// Warnings and explanations (AZ crossed, partial ephemeral range, …).
+    pub notes: Vec<String>,
+}
+
+impl Trace {
+    /// Every design object on the path (forward then return), for highlighting.
+    pub fn objects(&self) -> Vec<ObjectRef> {
+        let mut out: Vec<ObjectRef> = Vec::new();
+        for h in self.forward.iter().chain(&self.return_path) {
+            if let Some(o) = &h.object {
+                if !out.contains(o) {
+                    out.push(o.clone());
+                }
+            }
+        }
+        out
+    }
+
+    /// One line: `reachable` or `blocked at nacl-db inbound (NACL_IMPLICIT_DENY)`.
+    pub fn summary(&self) -> String {
+        match &self.blocked {
+            None if self.reachable => "reachable".to_string(),
+            None => "not reachable".to_string(),
+            Some(b) => {
+                let dir = b.direction.map(|d| format!(" {d}")).unwrap_or_default();
+                let leg = if b.leg == Leg::Return { "reply " } else { "" };
+                format!(
+                    "not reachable: {leg}blocked at {}{dir} ({}): {}",
+                    b.component, b.code, b.message
+                )
+            }
+        }
+    }
+
+    /// A multi-line, human-readable rendering (used by `vpcd trace`).
+    pub fn to_text(&self) -> String {
+        let mut s = String::new();
+        let port = self.port.map(|p| format!("/{p}")).unwrap_or_default();
+        s.push_str(&format!("{} → {} {}{}\n", self.from, self.to, self.proto, port));
+        let mut section = |title: &str, hops: &[Hop]| {
+            if hops.is_empty() {
+                return;
+            }
+            s.push_str(title);
+            s.push('\n');
+            for (i, h) in hops.iter().enumerate() {
+                let mark = if h.passed { " " } else { "✗" };
+                s.push_str(&format!(
+                    "{mark}{:>3}. {:<16} {:<18} {}\n",
+                    i + 1,
+                    h.kind.label(),
+                    h.id,
+                    h.detail
+                ));
+                if h.packet_in != h.packet_out {
+                    s.push_str(&format!("        {} ⇒ {}\n", h.packet_in, h.packet_out));
+                }
+            }
+        };
+        section("forward:", &self.forward);
+        section("return:", &self.return_path);
+        for n in &self.notes {
+            s.push_str(&format!("note: {n}\n"));
+        }
+        s.push_str(&self.summary());
+        s.push('\n');
+        if let Some(b) = &self.blocked {
+            if !b.hint.is_empty() {
+                s.push_str(&format!("hint: {}\n", b.hint));
+            }
+        }
+        if !self.flow_logs.is_empty() {
+            s.push_str("flow logs (version 2):\n");
+            for r in &self.flow_logs {
+                s.push_str(&format!("  {}\n", r.line()));
+            }
+        }
+        s
+    }
+}
+
+/// Traces a query on a design snapshot.
+pub fn trace(d: &Design, idx: &DesignIndex, q: &TraceQuery) -> Result<Trace, QueryError> {
+    Analyzer::new(d, idx).trace(&Query::from(q))
+}
+
+/// A copy of a design with failures applied, for running many what-if queries
+/// (build an [`Analyzer`] on `.design` and call [`Analyzer::with_failures`]).
+pub use engine::FailedDesign;
+
+/// Applies what-if failures to a copy of the design (AZ down, components removed).
+pub fn design_with_failures(d: &Design, failures: &[Failure]) -> Result<FailedDesign, QueryError> {
+    let idx = DesignIndex::new(d);
+    engine::apply_failures(d, &idx, failures)
+}
+
+/// Traces a query with failures injected (what-if), without changing the design.
+pub fn trace_with_failures(
+    d: &Design,
+    idx: &DesignIndex,
+    q: &TraceQuery,
+    failures: &[Failure],
+) -> Result<Trace, QueryError> {
+    if failures.is_empty() {
+        return trace(d, idx, q);
+    }
+    let failed = engine::apply_failures(d, idx, failures)?;
+    let idx2 = DesignIndex::new(&failed.design);
+    let an = Analyzer::new(&failed.design, &idx2).with_failures(&failed);
+    let mut t = an.trace(&Query::from(q))?;
+    for f in failures.iter().rev() {
+        t.notes.insert(0, format!("what-if: {f}"));
+    }
+    Ok(t)
+}

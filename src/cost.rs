@@ -1,0 +1,558 @@
+//! Monthly cost estimate of a design's billable network parts, from an
+//! editable price table (`assets/data/prices.ron`, us-east-1 list prices) and
+//! traffic assumptions. Free parts (gateway endpoints, internet and
+//! egress-only gateways, VGWs, peering connections) are listed as free.
+//! What-if comparisons weigh resilience against cost ("one NAT per AZ").
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{
+    Design, DesignIndex, EndpointKind, NatConnectivity, RouteDestination, RouteTarget, TgwAttachmentKind,
+};
+
+/// The built-in price table's text.
+pub const BUILTIN_PRICES: &str = include_str!("../assets/data/prices.ron");
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Prices {
+    pub nat_gateway_hour: f64,
+    pub nat_gateway_gb: f64,
+    pub interface_endpoint_az_hour: f64,
+    pub interface_endpoint_gb: f64,
+    pub tgw_attachment_hour: f64,
+    pub tgw_gb: f64,
+    pub vpn_connection_hour: f64,
+    pub public_ipv4_hour: f64,
+    pub firewall_endpoint_hour: f64,
+    pub firewall_gb: f64,
+    pub firewall_waives_nat: bool,
+    pub dx_port_hour: BTreeMap<String, f64>,
+    pub cross_az_gb: f64,
+}
+
+/// Monthly GB assumed per billable object.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Assumptions {
+    pub nat_gateway_gb: f64,
+    pub interface_endpoint_gb: f64,
+    pub tgw_vpc_attachment_gb: f64,
+    pub firewall_endpoint_gb: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PriceTable {
+    pub region: String,
+    pub as_of: String,
+    pub hours_per_month: f64,
+    pub prices: Prices,
+    pub assumptions: Assumptions,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PriceError {
+    #[error("{path}: cannot read: {source}")]
+    Io { path: String, source: std::io::Error },
+    #[error("{path}:{line}:{column}: {message}")]
+    Syntax {
+        path: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error("{path}: {message}")]
+    Invalid { path: String, message: String },
+}
+
+impl PriceTable {
+    /// Parses a price table; `origin` names the file in errors.
+    pub fn parse(text: &str, origin: &str) -> Result<Self, PriceError> {
+        let t: PriceTable = ron::Options::default().from_str(text).map_err(|e| PriceError::Syntax {
+            path: origin.to_string(),
+            line: e.position.line,
+            column: e.position.col,
+            message: e.code.to_string(),
+        })?;
+        let p = &t.prices;
+        let a = &t.assumptions;
+        let numbers = [
+            t.hours_per_month,
+            p.nat_gateway_hour,
+            p.nat_gateway_gb,
+            p.interface_endpoint_az_hour,
+            p.interface_endpoint_gb,
+            p.tgw_attachment_hour,
+            p.tgw_gb,
+            p.vpn_connection_hour,
+            p.public_ipv4_hour,
+            p.firewall_endpoint_hour,
+            p.firewall_gb,
+            p.cross_az_gb,
+            a.nat_gateway_gb,
+            a.interface_endpoint_gb,
+            a.tgw_vpc_attachment_gb,
+            a.firewall_endpoint_gb,
+        ];
+        if numbers
+            .iter()
+            .chain(p.dx_port_hour.values())
+            .any(|n| !n.is_finite() || *n < 0.0)
+        {
+            return Err(PriceError::Invalid {
+                path: origin.to_string(),
+                message: "prices, hours and traffic must be finite numbers ≥ 0".into(),
+            });
+        }
+        Ok(t)
+    }
+
+    /// The built-in table (us-east-1).
+    pub fn builtin() -> Self {
+        // The bundled file is tested to parse; fall back to its values spelled out otherwise.
+        PriceTable::parse(BUILTIN_PRICES, "assets/data/prices.ron").unwrap_or_else(|_| PriceTable {
+            region: "us-east-1".into(),
+            as_of: "2026-11-23".into(),
+            hours_per_month: 730.0,
+            prices: Prices {
+                nat_gateway_hour: 0.045,
+                nat_gateway_gb: 0.045,
+                interface_endpoint_az_hour: 0.01,
+                interface_endpoint_gb: 0.01,
+                tgw_attachment_hour: 0.05,
+                tgw_gb: 0.02,
+                vpn_connection_hour: 0.05,
+                public_ipv4_hour: 0.005,
+                firewall_endpoint_hour: 0.395,
+                firewall_gb: 0.065,
+                firewall_waives_nat: true,
+                dx_port_hour: BTreeMap::from([("1Gbps".into(), 0.30), ("10Gbps".into(), 2.25)]),
+                cross_az_gb: 0.01,
+            },
+            assumptions: Assumptions {
+                nat_gateway_gb: 100.0,
+                interface_endpoint_gb: 10.0,
+                tgw_vpc_attachment_gb: 100.0,
+                firewall_endpoint_gb: 100.0,
+            },
+        })
+    }
+
+    /// Reads an override file.
+    pub fn load(path: &Path) -> Result<Self, PriceError> {
+        let text = std::fs::read_to_string(path).map_err(|source| PriceError::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
+        PriceTable::parse(&text, &path.display().to_string())
+    }
+}
+
+/// One line of the estimate.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LineItem {
+    /// "NAT gateway", "public IPv4", "gateway endpoint", …
+    pub item: String,
+    /// The design object(s) it is for.
+    pub object: String,
+    /// The arithmetic, e.g. "730 h × $0.045 + 100 GB × $0.045".
+    pub detail: String,
+    /// USD per month (negative for waivers).
+    pub monthly_usd: f64,
+    pub free: bool,
+}
+
+/// A what-if comparison.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WhatIf {
+    pub change: String,
+    pub delta_monthly_usd: f64,
+    pub tradeoff: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Estimate {
+    pub design: String,
+    pub design_region: String,
+    pub price_region: String,
+    pub prices_as_of: String,
+    pub items: Vec<LineItem>,
+    pub total_monthly_usd: f64,
+    pub what_if: Vec<WhatIf>,
+    pub notes: Vec<String>,
+}
+
+/// A price: three decimals, or two when the third is zero ($0.045, $0.05, $0.30).
+fn money(x: f64) -> String {
+    let mut s = format!("${x:.3}");
+    if s.ends_with('0') {
+        s.pop();
+    }
+    s
+}
+
+fn gb(x: f64) -> String {
+    format!("{x}")
+}
+
+/// The estimate for a design.
+pub fn estimate(d: &Design, t: &PriceTable) -> Estimate {
+    let idx = DesignIndex::new(d);
+    let p = &t.prices;
+    let a = &t.assumptions;
+    let h = t.hours_per_month;
+    let hours = gb(h);
+    let mut items = Vec::new();
+    let mut notes = Vec::new();
+    let mut push = |item: &str, object: &str, detail: String, monthly: f64| {
+        items.push(LineItem {
+            item: item.into(),
+            object: object.into(),
+            detail,
+            monthly_usd: monthly,
+            free: monthly == 0.0,
+        });
+    };
+
+    for n in &d.nat_gateways {
+        let kind = match n.connectivity {
+            NatConnectivity::Public => "NAT gateway",
+            NatConnectivity::Private => "NAT gateway (private)",
+        };
+        push(
+            kind,
+            &n.name,
+            format!(
+                "{hours} h × {} + {} GB × {}",
+                money(p.nat_gateway_hour),
+                gb(a.nat_gateway_gb),
+                money(p.nat_gateway_gb)
+            ),
+            h * p.nat_gateway_hour + a.nat_gateway_gb * p.nat_gateway_gb,
+        );
+    }
+
+    for fw in &d.firewalls {
+        let endpoints = fw.subnets.len() as f64;
+        push(
+            "Network Firewall",
+            &fw.name,
+            format!(
+                "{} endpoints × ({hours} h × {} + {} GB × {})",
+                fw.subnets.len(),
+                money(p.firewall_endpoint_hour),
+                gb(a.firewall_endpoint_gb),
+                money(p.firewall_gb)
+            ),
+            endpoints * (h * p.firewall_endpoint_hour + a.firewall_endpoint_gb * p.firewall_gb),
+        );
+    }
+    if p.firewall_waives_nat {
+        // Per VPC: NAT charges waived one for one against firewall endpoint hours and GB.
+        let vpcs: BTreeSet<&str> = d.firewalls.iter().map(|f| f.vpc.as_str()).collect();
+        for vpc in vpcs {
+            let endpoints: usize = d
+                .firewalls
+                .iter()
+                .filter(|f| f.vpc == vpc)
+                .map(|f| f.subnets.len())
+                .sum();
+            let nats = d
+                .nat_gateways
+                .iter()
+                .filter(|n| idx.subnet(d, &n.subnet).is_some_and(|s| s.vpc == vpc))
+                .count();
+            let k = nats.min(endpoints);
+            if k == 0 {
+                continue;
+            }
+            let waived_gb = (k as f64 * a.nat_gateway_gb).min(endpoints as f64 * a.firewall_endpoint_gb);
+            push(
+                "NAT charges waived with Network Firewall",
+                vpc,
+                format!(
+                    "−({k} × {hours} h × {} + {} GB × {})",
+                    money(p.nat_gateway_hour),
+                    gb(waived_gb),
+                    money(p.nat_gateway_gb)
+                ),
+                -(k as f64 * h * p.nat_gateway_hour + waived_gb * p.nat_gateway_gb),
+            );
+        }
+    }
+
+    for ep in &d.endpoints {
+        match &ep.kind {
+            EndpointKind::Gateway { .. } => push(
+                "gateway endpoint",
+                &ep.name,
+                format!("{}: no hourly or data charge", ep.service),
+                0.0,
+            ),
+            EndpointKind::Interface { subnets, .. } => push(
+                "interface endpoint",
+                &ep.name,
+                format!(
+                    "{} AZs × {hours} h × {} + {} GB × {}",
+                    subnets.len(),
+                    money(p.interface_endpoint_az_hour),
+                    gb(a.interface_endpoint_gb),
+                    money(p.interface_endpoint_gb)
+                ),
+                subnets.len() as f64 * h * p.interface_endpoint_az_hour
+                    + a.interface_endpoint_gb * p.interface_endpoint_gb,
+            ),
+        }
+    }
+
+    for tgw in &d.transit_gateways {
+        for att in &tgw.attachments {
+            let (kind, data_gb) = match &att.kind {
+                TgwAttachmentKind::Vpc { .. } => ("VPC", a.tgw_vpc_attachment_gb),
+                TgwAttachmentKind::Vpn { .. } => ("VPN", 0.0),
+                TgwAttachmentKind::DxGateway { .. } => ("DX gateway", 0.0),
+                TgwAttachmentKind::Peering { .. } => ("peering", 0.0),
+            };
+            let detail = if data_gb > 0.0 {
+                format!(
+                    "{hours} h × {} + {} GB × {}",
+                    money(p.tgw_attachment_hour),
+                    gb(data_gb),
+                    money(p.tgw_gb)
+                )
+            } else {
+                format!("{hours} h × {}", money(p.tgw_attachment_hour))
+            };
+            push(
+                &format!("TGW {kind} attachment"),
+                &format!("{}/{}", tgw.name, att.name),
+                detail,
+                h * p.tgw_attachment_hour + data_gb * p.tgw_gb,
+            );
+        }
+    }
+
+    for vpn in &d.vpn_connections {
+        push(
+            "site-to-site VPN",
+            &vpn.name,
+            format!("{hours} h × {}", money(p.vpn_connection_hour)),
+            h * p.vpn_connection_hour,
+        );
+    }
+
+    for dx in &d.dx_connections {
+        match p.dx_port_hour.get(&dx.bandwidth) {
+            Some(price) => push(
+                "Direct Connect port",
+                &dx.name,
+                format!("{} port: {hours} h × {}", dx.bandwidth, money(*price)),
+                h * price,
+            ),
+            None => notes.push(format!(
+                "Direct Connect {}: no port price for {} in the table; not included",
+                dx.name, dx.bandwidth
+            )),
+        }
+    }
+
+    // Public IPv4: every Elastic IP (associated or idle) and every auto-assigned public address.
+    let eip_addrs: BTreeSet<std::net::Ipv4Addr> = d.elastic_ips.iter().map(|e| e.address).collect();
+    let mut owners: Vec<String> = d.elastic_ips.iter().map(|e| e.name.clone()).collect();
+    let mut auto = 0usize;
+    for eni in &idx.enis {
+        if let Some(ip) = eni.public_ip {
+            if !eip_addrs.contains(&ip) {
+                auto += 1;
+                owners.push(eni.owner.object().name);
+            }
+        }
+    }
+    let count = d.elastic_ips.len() + auto;
+    if count > 0 {
+        owners.dedup();
+        push(
+            "public IPv4 addresses",
+            &owners.join(", "),
+            format!(
+                "{count} ({} Elastic, {auto} auto-assigned) × {hours} h × {}",
+                d.elastic_ips.len(),
+                money(p.public_ipv4_hour)
+            ),
+            count as f64 * h * p.public_ipv4_hour,
+        );
+    }
+
+    for igw in &d.internet_gateways {
+        push(
+            "internet gateway",
+            &igw.name,
+            "no charge (data transfer out not estimated)".into(),
+            0.0,
+        );
+    }
+    for g in &d.egress_only_gateways {
+        push("egress-only internet gateway", &g.name, "no charge".into(), 0.0);
+    }
+    for g in &d.vpn_gateways {
+        push(
+            "virtual private gateway",
+            &g.name,
+            "no charge (the VPN connections are billed)".into(),
+            0.0,
+        );
+    }
+    for pcx in &d.peerings {
+        push(
+            "VPC peering",
+            &pcx.name,
+            format!(
+                "no hourly charge; data within an AZ free, across AZs {}/GB each way (not estimated)",
+                money(p.cross_az_gb)
+            ),
+            0.0,
+        );
+    }
+
+    let total = items.iter().map(|i| i.monthly_usd).sum::<f64>();
+    if d.region != t.region {
+        notes.push(format!(
+            "the design is in {} but the prices are for {}; pass --prices with a table for {}",
+            d.region, t.region, d.region
+        ));
+    }
+    notes.push("data transfer out to the internet and cross-AZ data are not included".into());
+    Estimate {
+        design: d.name.clone(),
+        design_region: d.region.clone(),
+        price_region: t.region.clone(),
+        prices_as_of: t.as_of.clone(),
+        items,
+        total_monthly_usd: round_cents(total),
+        what_if: what_ifs(d, t),
+        notes,
+    }
+}
+
+/// Rounds to whole cents (half away from zero).
+pub fn round_cents(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+/// For each VPC: the AZs whose subnets send `0.0.0.0/0` to a NAT gateway, and the AZs of those NAT gateways.
+fn nat_usage(d: &Design, idx: &DesignIndex) -> BTreeMap<String, (BTreeSet<String>, BTreeSet<String>)> {
+    let mut out: BTreeMap<String, (BTreeSet<String>, BTreeSet<String>)> = BTreeMap::new();
+    let any = RouteDestination::Cidr(crate::model::any_v4());
+    for s in &d.subnets {
+        let Some(rt) = idx.subnet_route_table(d, s) else {
+            continue;
+        };
+        for r in rt.routes.iter().filter(|r| r.dest == any) {
+            if let RouteTarget::NatGateway(n) = &r.target {
+                let nat_az = idx
+                    .nat_gateway(d, n)
+                    .and_then(|n| idx.subnet(d, &n.subnet))
+                    .map(|s| s.az.clone());
+                let e = out.entry(s.vpc.clone()).or_default();
+                e.0.insert(s.az.clone());
+                if let Some(az) = nat_az {
+                    e.1.insert(az);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// What-if comparisons: NAT per AZ vs a single NAT, per VPC.
+pub fn what_ifs(d: &Design, t: &PriceTable) -> Vec<WhatIf> {
+    let idx = DesignIndex::new(d);
+    let p = &t.prices;
+    let h = t.hours_per_month;
+    let mut out = Vec::new();
+    for (vpc, (subnet_azs, nat_azs)) in nat_usage(d, &idx) {
+        // NAT gateways' fixed monthly cost: their hours (less those waived by
+        // Network Firewall endpoints in the VPC) and their Elastic IPs. The data
+        // charge follows the traffic, which does not change with the number of gateways.
+        let endpoints: usize = if p.firewall_waives_nat {
+            d.firewalls
+                .iter()
+                .filter(|f| f.vpc == vpc)
+                .map(|f| f.subnets.len())
+                .sum()
+        } else {
+            0
+        };
+        let fixed = |nats: usize| {
+            nats.saturating_sub(endpoints) as f64 * h * p.nat_gateway_hour + nats as f64 * h * p.public_ipv4_hour
+        };
+        let current = nat_azs.len();
+        let missing = subnet_azs.difference(&nat_azs).count();
+        if missing > 0 {
+            out.push(WhatIf {
+                change: format!("one NAT gateway per AZ in {vpc} ({missing} more, each with an Elastic IP)"),
+                delta_monthly_usd: round_cents(fixed(current + missing) - fixed(current)),
+                tradeoff: format!(
+                    "survives an AZ failure, and traffic no longer crosses AZs to reach a NAT gateway ({}/GB each way)",
+                    money(p.cross_az_gb)
+                ),
+            });
+        } else if nat_azs.len() > 1 {
+            let fewer = nat_azs.len() - 1;
+            out.push(WhatIf {
+                change: format!("a single NAT gateway in {vpc} ({fewer} fewer)"),
+                delta_monthly_usd: round_cents(fixed(1) - fixed(current)),
+                tradeoff: format!(
+                    "an AZ failure then cuts internet egress for every AZ, and other AZs pay cross-AZ data ({}/GB each way)",
+                    money(p.cross_az_gb)
+                ),
+            });
+        }
+        let has_s3 = d
+            .endpoints
+            .iter()
+            .any(|e| e.vpc == vpc && e.service == "s3" && e.is_gateway());
+        if !has_s3 {
+            out.push(WhatIf {
+                change: format!("an S3 gateway endpoint in {vpc}"),
+                delta_monthly_usd: 0.0,
+                tradeoff: format!(
+                    "free; S3 traffic then skips NAT processing ({}/GB)",
+                    money(p.nat_gateway_gb)
+                ),
+            });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_builtin_table_parses_and_is_us_east_1() {
+        let t = PriceTable::parse(BUILTIN_PRICES, "prices.ron").unwrap();
+        assert_eq!(t.region, "us-east-1");
+        assert_eq!(t.hours_per_month, 730.0);
+        assert_eq!(t.prices.nat_gateway_hour, 0.045);
+        assert_eq!(t, PriceTable::builtin());
+    }
+
+    #[test]
+    fn money_prints_without_trailing_zeros() {
+        assert_eq!(money(0.045), "$0.045");
+        assert_eq!(money(0.05), "$0.05");
+        assert_eq!(money(0.3), "$0.30");
+    }
+
+    #[test]
+    fn negative_prices_are_refused() {
+        let text = BUILTIN_PRICES.replace("nat_gateway_hour: 0.045", "nat_gateway_hour: -1.0");
+        assert!(PriceTable::parse(&text, "x").is_err());
+    }
+}

@@ -1,0 +1,281 @@
+use super::*;
+use crate::model::sample;
+
+fn build(d: &Design, width: u16, charset: Charset, zoom: Zoom) -> Diagram {
+    let idx = DesignIndex::new(d);
+    let diags = crate::validate::validate_with(d, &idx);
+    Diagram::build(d, &idx, &diags, DiagramOptions { width, charset, zoom })
+}
+
+fn fixture(name: &str) -> Design {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name);
+    match crate::io::load(&path) {
+        Ok(d) => d,
+        Err(e) => panic!("fixture {name}: {e}"),
+    }
+}
+
+fn r(kind: ObjectKind, name: &str) -> ObjectRef {
+    ObjectRef::new(kind, name)
+}
+
+/// Every cell of `text` that shows the object, as (x, y).
+fn cells_of(dg: &Diagram, obj: &ObjectRef) -> Vec<(u16, u16)> {
+    let c = &dg.canvas;
+    let mut out = Vec::new();
+    for y in 0..c.height() {
+        for x in 0..c.width() {
+            if c.object_at(x, y) == Some(obj) {
+                out.push((x, y));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn sample_shows_every_subnet_and_interface_with_addresses() {
+    let d = sample::three_tier();
+    let text = build(&d, 120, Charset::Unicode, Zoom::Detail).to_text();
+    for s in &d.subnets {
+        assert!(text.contains(&format!("{} {}", s.name, s.cidr)), "{}", s.name);
+    }
+    for i in &d.instances {
+        assert!(text.contains(&i.name), "{}", i.name);
+    }
+    assert!(text.contains("db-1  10.0.20.10"));
+    // The bastion's Elastic IP is shown as its public address.
+    assert!(text.contains("bastion    10.0.0.5  3.210.10.3"));
+    assert!(text.contains(" public ") && text.contains(" private ") && text.contains(" isolated "));
+    assert!(text.contains("igw-shop IGW") && text.contains("internet"));
+}
+
+#[test]
+fn internet_connects_to_the_igw_junction_on_the_vpc_border() {
+    let d = sample::three_tier();
+    let dg = build(&d, 120, Charset::Unicode, Zoom::Detail);
+    let igw = r(ObjectKind::InternetGateway, "igw-shop");
+    // The connector belongs to the IGW and ends in a ┴ junction on the VPC's top border.
+    let cells = cells_of(&dg, &igw);
+    assert!(cells.iter().any(|(x, y)| dg.canvas.char_at(*x, *y) == '┴'));
+    assert!(cells.iter().any(|(x, y)| dg.canvas.char_at(*x, *y) == '┬'));
+}
+
+#[test]
+fn az_dividers_meet_the_vpc_border_with_tee_junctions() {
+    let text = build(&sample::three_tier(), 120, Charset::Unicode, Zoom::Detail).to_text();
+    let lines: Vec<&str> = text.lines().collect();
+    let top = lines
+        .iter()
+        .position(|l| l.starts_with("┌─ VPC shop"))
+        .unwrap_or(usize::MAX);
+    let bottom = lines.iter().rposition(|l| l.starts_with('└')).unwrap_or(0);
+    assert!(lines[top].contains('┬'));
+    assert!(lines[bottom].contains('┴'));
+}
+
+#[test]
+fn ascii_fallback_has_no_unicode() {
+    for d in [sample::three_tier(), fixture("hub-and-spokes.ron")] {
+        for zoom in [Zoom::Detail, Zoom::Summary] {
+            let text = build(&d, 100, Charset::Ascii, zoom).to_text();
+            assert!(text.is_ascii(), "{text}");
+            assert!(text.contains("+- VPC"));
+        }
+    }
+}
+
+#[test]
+fn no_row_is_wider_than_asked() {
+    for d in [sample::three_tier(), fixture("hub-and-spokes.ron")] {
+        for width in [40u16, 61, 80, 97, 120, 160] {
+            for zoom in [Zoom::Detail, Zoom::Summary] {
+                let dg = build(&d, width, Charset::Unicode, zoom);
+                for line in dg.to_text().lines() {
+                    assert!(line.chars().count() <= usize::from(width), "{width}: {line}");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn cells_know_their_objects_and_rects_cover_them() {
+    let d = sample::three_tier();
+    let dg = build(&d, 120, Charset::Unicode, Zoom::Detail);
+    let db1 = r(ObjectKind::Instance, "db-1");
+    let rect = dg.rect_of(&db1).unwrap_or_default();
+    assert_eq!(dg.object_at(rect.x + 2, rect.y), Some(&db1));
+    let row = dg.canvas.row(rect.y);
+    assert!(row.contains("db-1  10.0.20.10"));
+    // The subnet's rect holds the instance's.
+    let dba = dg.rect_of(&r(ObjectKind::Subnet, "db-a")).unwrap_or_default();
+    assert_eq!(dba.union(&rect), dba);
+    // Not drawn objects are located through what stands for them.
+    let idx = DesignIndex::new(&d);
+    assert_eq!(
+        dg.locate(&d, &idx, &r(ObjectKind::RouteTable, "rt-db")),
+        dg.rect_of(&r(ObjectKind::Subnet, "db-a"))
+    );
+    assert_eq!(dg.locate(&d, &idx, &r(ObjectKind::SecurityGroup, "sg-db")), Some(rect));
+    let summary = build(&d, 120, Charset::Unicode, Zoom::Summary);
+    assert_eq!(
+        summary.locate(&d, &idx, &db1),
+        summary.rect_of(&r(ObjectKind::Vpc, "shop"))
+    );
+}
+
+#[test]
+fn objects_with_findings_get_markers() {
+    let d = sample::three_tier();
+    let idx = DesignIndex::new(&d);
+    let finding = |severity, obj: ObjectRef| Diagnostic {
+        severity,
+        code: "test-finding",
+        object: Some(obj),
+        path: String::new(),
+        message: String::new(),
+        hint: String::new(),
+        aws_code: None,
+        blocks_edit: false,
+    };
+    let diags = vec![
+        finding(Severity::Warning, r(ObjectKind::NatGateway, "nat-a")),
+        finding(Severity::Error, r(ObjectKind::Subnet, "db-b")),
+        finding(Severity::Warning, r(ObjectKind::Subnet, "db-b")),
+        finding(Severity::Info, r(ObjectKind::Instance, "web-1")),
+    ];
+    let dg = Diagram::build(&d, &idx, &diags, DiagramOptions::default());
+    let markers = dg.canvas.markers();
+    assert_eq!(markers.len(), 2, "{markers:?}");
+    let nat = markers.iter().find(|m| m.object.name == "nat-a");
+    let Some(nat) = nat else { panic!("{markers:?}") };
+    assert_eq!(
+        (dg.canvas.char_at(nat.x, nat.y), nat.severity),
+        ('!', Severity::Warning)
+    );
+    assert!(dg.canvas.row(nat.y).contains("│ │!nat-a NAT"));
+    // The worst finding wins.
+    let db = markers.iter().find(|m| m.object.name == "db-b");
+    let Some(db) = db else { panic!("{markers:?}") };
+    assert_eq!((dg.canvas.char_at(db.x, db.y), db.severity), ('✗', Severity::Error));
+    assert!(dg.canvas.row(db.y).contains("✗ db-b 10.0.21.0/24"));
+    let ascii = Diagram::build(
+        &d,
+        &idx,
+        &diags,
+        DiagramOptions {
+            charset: Charset::Ascii,
+            ..Default::default()
+        },
+    );
+    assert!(ascii.to_text().contains("X db-b 10.0.21.0/24"));
+}
+
+#[test]
+fn peering_and_transit_gateway_lanes_join_their_vpcs() {
+    let d = fixture("hub-and-spokes.ron");
+    let dg = build(&d, 120, Charset::Unicode, Zoom::Detail);
+    let text = dg.to_text();
+    let pcx = r(ObjectKind::Peering, "pcx-hub-dev");
+    let cells = cells_of(&dg, &pcx);
+    // Two stubs: one starts on hub's border, one on dev's, joined by a lane (┐ … ┘).
+    let corners: Vec<char> = cells
+        .iter()
+        .map(|(x, y)| dg.canvas.char_at(*x, *y))
+        .filter(|c| matches!(c, '┐' | '┘'))
+        .collect();
+    assert_eq!(corners, ['┐', '┘'], "{text}\n{cells:?}");
+    let tgw = r(ObjectKind::TransitGateway, "tgw-core");
+    let tees = cells_of(&dg, &tgw)
+        .iter()
+        .filter(|(x, y)| dg.canvas.char_at(*x, *y) == '┤')
+        .count();
+    // hub (top, ┐), prod and shared (┤), and the VPN tail below continues the lane.
+    assert!(tees >= 2, "{text}");
+    assert!(text.contains("datacenter 172.16.0.0/12") && text.contains("via vpn-dc VPN 1/2 up"));
+    assert!(text.contains("via vpn-office VPN 2/2 up") && text.contains("via dx-nyc DX up"));
+    assert!(text.contains("vgw-hub VGW") && text.contains("vpce-s3 VPCE s3"));
+}
+
+#[test]
+fn summary_zoom_draws_one_box_per_vpc_with_counts() {
+    let d = fixture("hub-and-spokes.ron");
+    let text = build(&d, 120, Charset::Unicode, Zoom::Summary).to_text();
+    assert!(text.contains("3 subnets in 3 AZs: 3 isolated"));
+    assert!(text.contains("1 subnet in 1 AZ: 1 isolated"));
+    assert!(!text.contains("api-1"));
+}
+
+#[test]
+fn cache_rebuilds_only_when_revision_or_options_change() {
+    let d = sample::three_tier();
+    let idx = DesignIndex::new(&d);
+    let mut cache = DiagramCache::new();
+    let opts = DiagramOptions::default();
+    let a = cache.get(1, &d, &idx, &[], opts) as *const Diagram;
+    let b = cache.get(1, &d, &idx, &[], opts) as *const Diagram;
+    assert_eq!(a, b);
+    let h1 = cache.get(1, &d, &idx, &[], opts).canvas.height();
+    let summary = DiagramOptions {
+        zoom: Zoom::Summary,
+        ..opts
+    };
+    let h2 = cache.get(1, &d, &idx, &[], summary).canvas.height();
+    assert!(h2 < h1);
+    let mut d2 = d.clone();
+    d2.instances.retain(|i| i.name != "db-1");
+    let idx2 = DesignIndex::new(&d2);
+    assert!(!cache.get(2, &d2, &idx2, &[], opts).to_text().contains("db-1"));
+}
+
+#[test]
+fn empty_design_says_so() {
+    let d = Design::default();
+    let text = build(&d, 80, Charset::Unicode, Zoom::Detail).to_text();
+    assert_eq!(text, "(this design has no VPCs)\n");
+}
+
+/// Every design file shipped in assets/ (sample and templates, as they
+/// arrive): the top-left window at 120×40 and 80×24, kept as snapshots, and
+/// ASCII output that is pure ASCII.
+#[test]
+fn every_asset_design_draws_at_120x40_and_80x24() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets");
+    let mut files = Vec::new();
+    let mut stack = vec![root.clone()];
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "ron") {
+                files.push(p);
+            }
+        }
+    }
+    files.sort();
+    assert!(!files.is_empty());
+    for p in files {
+        let d = match crate::io::load(&p) {
+            Ok(d) => d,
+            Err(e) => panic!("{}: {e}", p.display()),
+        };
+        let rel = p.strip_prefix(&root).unwrap_or(&p).display().to_string();
+        let slug = rel.trim_end_matches(".ron").replace(['/', '\\'], "__");
+        for (w, h) in [(120u16, 40u16), (80, 24)] {
+            let dg = build(&d, w, Charset::Unicode, Zoom::Detail);
+            for v in &d.vpcs {
+                assert!(dg.rect_of(&r(ObjectKind::Vpc, &v.name)).is_some(), "{rel}");
+            }
+            let lines = Viewport::new(w, h).lines(&dg.canvas);
+            let window: Vec<&str> = lines.iter().map(|l| l.trim_end()).collect();
+            let window = window.join("\n");
+            insta::assert_snapshot!(format!("{slug}_{w}x{h}"), window);
+            assert!(build(&d, w, Charset::Ascii, Zoom::Detail).to_text().is_ascii());
+        }
+    }
+}

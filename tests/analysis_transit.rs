@@ -1,0 +1,558 @@
+//! Transit gateway, VPN/Direct Connect, endpoints, Network Firewall, IPv6,
+//! load balancers and what-if failures: one test per rule.
+//! Sources: /work/shared/reference/aws-reachability-semantics.md (cited per test).
+
+mod analysis_support;
+
+use analysis_support::*;
+use vpcd::analysis::{self, Code, Failure, HopKind, Leg};
+use vpcd::model::*;
+
+fn att(name: &str, vpc: &str, subnets: &[&str], assoc: &str, props: &[&str]) -> TgwAttachment {
+    TgwAttachment {
+        name: name.into(),
+        kind: TgwAttachmentKind::Vpc {
+            vpc: vpc.into(),
+            subnets: subnets.iter().map(|s| s.to_string()).collect(),
+        },
+        association: Some(assoc.into()),
+        propagations: props.iter().map(|s| s.to_string()).collect(),
+        appliance_mode: false,
+    }
+}
+
+fn tgw(name: &str, tables: Vec<TgwRouteTable>, attachments: Vec<TgwAttachment>) -> TransitGateway {
+    TransitGateway {
+        name: name.into(),
+        description: None,
+        asn: 64512,
+        default_association: false,
+        default_propagation: false,
+        default_route_table: None,
+        route_tables: tables,
+        attachments,
+    }
+}
+
+fn table(name: &str, routes: &[(&str, Option<&str>)]) -> TgwRouteTable {
+    TgwRouteTable {
+        name: name.into(),
+        routes: routes
+            .iter()
+            .map(|(c, t)| TgwRoute {
+                cidr: c.parse().unwrap(),
+                target: match t {
+                    Some(a) => TgwRouteTarget::Attachment(a.to_string()),
+                    None => TgwRouteTarget::Blackhole,
+                },
+            })
+            .collect(),
+    }
+}
+
+/// Two spokes `a` (10.0.0.0/16) and `b` (10.1.0.0/16), each routing 10.0.0.0/8 to `tgw`.
+fn spokes() -> B {
+    B::new()
+        .vpc("a", "10.0.0.0/16")
+        .vpc("b", "10.1.0.0/16")
+        .rt("rt-a", "a", &[("10.0.0.0/8", "tgw:tgw")])
+        .rt("rt-b", "b", &[("10.0.0.0/8", "tgw:tgw")])
+        .subnet("sa", "a", AZ_A, "10.0.1.0/24", "rt-a", None)
+        .subnet("sb", "b", AZ_A, "10.1.1.0/24", "rt-b", None)
+        .sg("sg-a", "a", &["all 10.0.0.0/8"], &["all 0.0.0.0/0"])
+        .sg("sg-b", "b", &["all 10.0.0.0/8"], &["all 0.0.0.0/0"])
+        .inst("ia", "sa", "10.0.1.10", &["sg-a"])
+        .inst("ib", "sb", "10.1.1.10", &["sg-b"])
+}
+
+/// Reference §3.23 (TGW-UG): the source attachment's associated table routes;
+/// propagation installs VPC CIDRs. Hub-and-spoke with propagation works both ways.
+#[test]
+fn tgw_hub_and_spoke_with_propagation() {
+    let mut d = spokes().build();
+    d.transit_gateways.push(tgw(
+        "tgw",
+        vec![table("tgw-rt", &[])],
+        vec![
+            att("att-a", "a", &["sa"], "tgw-rt", &["tgw-rt"]),
+            att("att-b", "b", &["sb"], "tgw-rt", &["tgw-rt"]),
+        ],
+    ));
+    let t = trace(&d, "ia", "ib", "tcp", Some(22));
+    assert_reachable(&t);
+    assert_eq!(
+        ids(&t.forward),
+        [
+            "ia",
+            "sg-a",
+            "a-default-acl",
+            "rt-a",
+            "a-default-acl",
+            "att-a",
+            "tgw-rt",
+            "att-b",
+            "sg-b",
+            "ib"
+        ]
+    );
+    assert_eq!(t.forward[6].detail, "tgw-rt: 10.1.0.0/16 → att-b (propagated)");
+    assert_eq!(t.forward[6].kind, HopKind::TgwRouteTable);
+}
+
+/// Reference §3.23: without propagation (and no static route) the TGW table has no route.
+#[test]
+fn tgw_without_propagation_has_no_route() {
+    let mut d = spokes().build();
+    d.transit_gateways.push(tgw(
+        "tgw",
+        vec![table("tgw-rt", &[])],
+        vec![
+            att("att-a", "a", &["sa"], "tgw-rt", &["tgw-rt"]),
+            att("att-b", "b", &["sb"], "tgw-rt", &[]),
+        ],
+    ));
+    let t = trace(&d, "ia", "ib", "tcp", Some(22));
+    assert_blocked(&t, Code::TgwNoRoute, "tgw-rt");
+    assert_eq!(t.blocked.unwrap().leg, Leg::Forward);
+    // A static route restores it.
+    d.transit_gateways[0].route_tables[0].routes.push(TgwRoute {
+        cidr: "10.1.0.0/16".parse().unwrap(),
+        target: TgwRouteTarget::Attachment("att-b".into()),
+    });
+    assert_reachable(&trace(&d, "ia", "ib", "tcp", Some(22)));
+}
+
+/// Reference §3.23: a static blackhole route drops matching traffic (more specific wins first).
+#[test]
+fn tgw_blackhole_route_drops() {
+    let mut d = spokes().build();
+    d.transit_gateways.push(tgw(
+        "tgw",
+        vec![table("tgw-rt", &[("10.1.1.0/24", None)])],
+        vec![
+            att("att-a", "a", &["sa"], "tgw-rt", &["tgw-rt"]),
+            att("att-b", "b", &["sb"], "tgw-rt", &["tgw-rt"]),
+        ],
+    ));
+    let t = trace(&d, "ia", "ib", "tcp", Some(22));
+    assert_blocked(&t, Code::TgwBlackhole, "tgw-rt");
+}
+
+/// Reference §3.23, RA `TGW_ROUTE_AZ_RESTRICTION`: a subnet can use the TGW only if the
+/// attachment has a subnet in its AZ.
+#[test]
+fn tgw_attachment_needs_a_subnet_in_the_source_az() {
+    let mut d = spokes()
+        .subnet("sa-b", "a", AZ_B, "10.0.2.0/24", "rt-a", None)
+        .inst("ia2", "sa-b", "10.0.2.10", &["sg-a"])
+        .build();
+    d.transit_gateways.push(tgw(
+        "tgw",
+        vec![table("tgw-rt", &[])],
+        vec![
+            att("att-a", "a", &["sa"], "tgw-rt", &["tgw-rt"]),
+            att("att-b", "b", &["sb"], "tgw-rt", &["tgw-rt"]),
+        ],
+    ));
+    let t = trace(&d, "ia2", "ib", "tcp", Some(22));
+    assert_blocked(&t, Code::TgwNoAttachmentInAz, "att-a");
+}
+
+/// A private subnet `priv` in `v` with an S3 gateway endpoint on its route table, and a
+/// peered VPC `p` that routes the S3 prefix list to the peering.
+fn s3_design(associate: bool) -> Design {
+    let rts: Vec<&str> = if associate { vec!["rt-priv"] } else { vec![] };
+    B::new()
+        .vpc("v", "10.0.0.0/16")
+        .vpc("p", "10.9.0.0/16")
+        .rt("rt-priv", "v", &[("10.9.0.0/16", "pcx:pcx")])
+        .rt("rt-p", "p", &[("10.0.0.0/16", "pcx:pcx"), ("pl:s3", "pcx:pcx")])
+        .subnet("priv", "v", AZ_A, "10.0.1.0/24", "rt-priv", None)
+        .subnet("ps", "p", AZ_A, "10.9.1.0/24", "rt-p", None)
+        .peering("pcx", "v", "p")
+        .gateway_endpoint("vpce-s3", "v", "s3", &rts)
+        .sg("sg-app", "v", &[], &["all 0.0.0.0/0"])
+        .sg("sg-p", "p", &[], &["all 0.0.0.0/0"])
+        .inst("app", "priv", "10.0.1.10", &["sg-app"])
+        .inst("peer", "ps", "10.9.1.10", &["sg-p"])
+        .build()
+}
+
+/// Reference §3.21 (VPCE-2021): selected route tables get `pl-s3 → vpce`; traffic to S3 uses it.
+#[test]
+fn gateway_endpoint_s3_from_private_subnet() {
+    let d = s3_design(true);
+    let t = trace(&d, "app", "s3", "tcp", Some(443));
+    assert_reachable(&t);
+    assert_eq!(
+        ids(&t.forward),
+        ["app", "sg-app", "v-default-acl", "rt-priv", "vpce-s3", "s3"]
+    );
+    assert!(
+        t.forward[3].detail.starts_with("rt-priv: pl:s3 → vpce-s3"),
+        "{}",
+        t.forward[3].detail
+    );
+    assert_eq!(ids(&t.return_path), ["s3", "vpce-s3", "v-default-acl", "sg-app", "app"]);
+}
+
+/// Reference §3.21: a subnet whose route table lacks the endpoint route does not use it.
+#[test]
+fn gateway_endpoint_not_on_route_table() {
+    let d = s3_design(false);
+    let t = trace(&d, "app", "s3", "tcp", Some(443));
+    assert_blocked(&t, Code::EndpointNotOnRouteTable, "rt-priv");
+}
+
+/// Reference §3.20–3.21: "endpoint connections cannot be extended out of a VPC" — a peered
+/// VPC cannot use the gateway endpoint (no edge-to-edge).
+#[test]
+fn gateway_endpoint_not_usable_from_peered_vpc() {
+    let d = s3_design(true);
+    let t = trace(&d, "peer", "s3", "tcp", Some(443));
+    assert_blocked(&t, Code::EdgeToEdge, "pcx");
+}
+
+/// Reference §3.22: interface endpoints are ENIs with their own security groups.
+#[test]
+fn interface_endpoint_sg_blocks() {
+    let d = B::new()
+        .vpc("v", "10.0.0.0/16")
+        .rt("rt", "v", &[])
+        .subnet("app-s", "v", AZ_A, "10.0.1.0/24", "rt", None)
+        .subnet("ep-s", "v", AZ_A, "10.0.9.0/24", "rt", None)
+        .sg("sg-ep", "v", &["tcp 443 10.0.2.0/24"], &["all 0.0.0.0/0"])
+        .sg("sg-app", "v", &[], &["all 0.0.0.0/0"])
+        .interface_endpoint("vpce-sqs", "v", "sqs", &["ep-s"], &["sg-ep"])
+        .inst("app", "app-s", "10.0.1.10", &["sg-app"])
+        .build();
+    let t = trace(&d, "app", "sqs", "tcp", Some(443));
+    assert_blocked(&t, Code::SgNoMatchingRule, "sg-ep");
+    assert!(t.notes.iter().any(|n| n.contains("interface endpoint vpce-sqs")));
+    let mut d = d;
+    d.security_groups
+        .iter_mut()
+        .find(|g| g.name == "sg-ep")
+        .unwrap()
+        .inbound[0] = sg_rule("tcp 443 10.0.0.0/16");
+    let t = trace(&d, "app", "sqs", "tcp", Some(443));
+    assert_reachable(&t);
+    assert_eq!(t.forward.last().unwrap().kind, HopKind::InterfaceEndpoint);
+}
+
+/// A VPN-only subnet: `priv` routes 0.0.0.0/0 to `vgw`; on-prem `hq` 192.168.0.0/16 behind
+/// `cgw` over `vpn` (static route), optionally also over Direct Connect `dx`.
+fn vpn_design(with_dx: bool) -> Design {
+    let mut d = B::new()
+        .vpc("v", "10.0.0.0/16")
+        .rt("rt-vpn", "v", &[("0.0.0.0/0", "vgw:vgw")])
+        .subnet("priv", "v", AZ_A, "10.0.1.0/24", "rt-vpn", None)
+        .sg("sg-app", "v", &["tcp 22 192.168.0.0/16"], &["all 0.0.0.0/0"])
+        .inst("app", "priv", "10.0.1.10", &["sg-app"])
+        .build();
+    d.vpn_gateways.push(VpnGateway {
+        name: "vgw".into(),
+        description: None,
+        vpc: Some("v".into()),
+        asn: 64512,
+    });
+    d.customer_gateways.push(CustomerGateway {
+        name: "cgw".into(),
+        description: None,
+        ip: "198.51.100.1".parse().unwrap(),
+        asn: 65000,
+    });
+    d.vpn_connections.push(VpnConnection {
+        name: "vpn".into(),
+        description: None,
+        customer_gateway: "cgw".into(),
+        termination: VpnTermination::VpnGateway("vgw".into()),
+        routing: VpnRouting::Static(vec!["192.168.0.0/16".parse().unwrap()]),
+        tunnels_up: [true, true],
+    });
+    d.onprem_networks.push(OnPremNetwork {
+        name: "hq".into(),
+        description: None,
+        cidrs: vec!["192.168.0.0/16".parse().unwrap()],
+        customer_gateway: Some("cgw".into()),
+        dx_connection: with_dx.then(|| "dx".to_string()),
+    });
+    if with_dx {
+        d.dx_connections.push(DxConnection {
+            name: "dx".into(),
+            description: None,
+            location: "EqDC2".into(),
+            bandwidth: "1Gbps".into(),
+            up: true,
+            virtual_interfaces: vec![VirtualInterface {
+                name: "vif".into(),
+                kind: VifKind::Private,
+                vlan: 101,
+                dx_gateway: None,
+                vpn_gateway: Some("vgw".into()),
+            }],
+        });
+    }
+    d
+}
+
+/// Reference §3 (VPC-UG scenario 3, Batfish `AwsConfigurationVpnGatewayTest`): a VPN-only
+/// subnet reaches on-prem through the VGW and back; entering from the VGW shows no route table.
+#[test]
+fn vpn_only_subnet_to_onprem() {
+    let d = vpn_design(false);
+    let t = trace(&d, "app", "onprem:hq", "tcp", Some(443));
+    assert_reachable(&t);
+    assert_eq!(
+        ids(&t.forward),
+        ["app", "sg-app", "v-default-acl", "rt-vpn", "vgw", "vpn", "hq"]
+    );
+    let t = trace(&d, "onprem:hq", "app", "tcp", Some(22));
+    assert_reachable(&t);
+    assert_eq!(ids(&t.forward), ["hq", "vpn", "vgw", "v-default-acl", "sg-app", "app"]);
+    // What-if: the VPN is down.
+    let idx = DesignIndex::new(&d);
+    let q = TraceQuery {
+        from: "app".into(),
+        to: "onprem:hq".into(),
+        proto: Protocol::Tcp,
+        port: Some(443),
+        sport: None,
+    };
+    let t = analysis::trace_with_failures(&d, &idx, &q, &[Failure::Component("vpn".into())]).unwrap();
+    assert_blocked(&t, Code::VpnDown, "vpn");
+    // One tunnel down is not enough to cut it.
+    let t = analysis::trace_with_failures(&d, &idx, &q, &[Failure::Component("vpn:1".into())]).unwrap();
+    assert_reachable(&t);
+}
+
+/// Reference §3.23 (route priority: Direct Connect before VPN for the same prefix).
+#[test]
+fn direct_connect_preferred_over_vpn_for_same_prefix() {
+    let d = vpn_design(true);
+    let t = trace(&d, "app", "onprem:hq", "tcp", Some(443));
+    assert_reachable(&t);
+    assert!(ids(&t.forward).contains(&"dx"), "{}", t.to_text());
+    let idx = DesignIndex::new(&d);
+    let q = TraceQuery {
+        from: "app".into(),
+        to: "onprem:hq".into(),
+        proto: Protocol::Tcp,
+        port: Some(443),
+        sport: None,
+    };
+    let t = analysis::trace_with_failures(&d, &idx, &q, &[Failure::Component("dx".into())]).unwrap();
+    assert_reachable(&t);
+    assert!(
+        ids(&t.forward).contains(&"vpn"),
+        "falls back to the VPN:\n{}",
+        t.to_text()
+    );
+}
+
+/// Inspection VPC (TGW-UG appliance scenario): spokes route everything to the TGW; the
+/// spoke table sends 0.0.0.0/0 to the inspection attachment, whose subnet routes to the
+/// firewall endpoint; the firewall subnet routes back to the TGW.
+fn inspection(drop_ssh: bool) -> Design {
+    let mut d = spokes()
+        .vpc("insp", "100.64.0.0/16")
+        .rt("rt-insp-tgw", "insp", &[("0.0.0.0/0", "fw:fw@us-east-1a")])
+        .rt("rt-insp-fw", "insp", &[("0.0.0.0/0", "tgw:tgw")])
+        .subnet("insp-tgw", "insp", AZ_A, "100.64.0.0/24", "rt-insp-tgw", None)
+        .subnet("insp-fw", "insp", AZ_A, "100.64.1.0/24", "rt-insp-fw", None)
+        .build();
+    d.firewalls.push(Firewall {
+        name: "fw".into(),
+        description: None,
+        vpc: "insp".into(),
+        subnets: vec!["insp-fw".into()],
+        rules: if drop_ssh {
+            vec![FirewallRule {
+                action: FirewallAction::Drop,
+                proto: Protocol::Tcp,
+                source: None,
+                destination: None,
+                ports: Some(PortRange::single(22)),
+                domain: None,
+            }]
+        } else {
+            Vec::new()
+        },
+        default_action: FirewallAction::Pass,
+    });
+    d.transit_gateways.push(tgw(
+        "tgw",
+        vec![
+            table("rt-spokes", &[("0.0.0.0/0", Some("att-insp"))]),
+            table("rt-fw", &[]),
+        ],
+        vec![
+            att("att-a", "a", &["sa"], "rt-spokes", &["rt-fw"]),
+            att("att-b", "b", &["sb"], "rt-spokes", &["rt-fw"]),
+            att("att-insp", "insp", &["insp-tgw"], "rt-fw", &[]),
+        ],
+    ));
+    d
+}
+
+/// Reference §1 (RA: Network Firewall as an intermediate component) and the TGW appliance
+/// scenario: traffic between spokes passes the firewall; its stateful rules decide.
+#[test]
+fn inspection_vpc_with_firewall_endpoint() {
+    let d = inspection(true);
+    let t = trace(&d, "ia", "ib", "tcp", Some(80));
+    assert_reachable(&t);
+    let f = ids(&t.forward);
+    let pos = |x: &str| f.iter().position(|h| *h == x).unwrap_or_else(|| panic!("{x} in {f:?}"));
+    assert!(pos("att-insp") < pos("rt-insp-tgw"));
+    assert!(pos("rt-insp-tgw") < pos("fw"));
+    assert!(pos("fw") < pos("rt-insp-fw"));
+    assert!(pos("rt-insp-fw") < pos("rt-fw"));
+    assert!(
+        ids(&t.return_path).contains(&"fw"),
+        "symmetric return through the firewall"
+    );
+    let t = trace(&d, "ia", "ib", "tcp", Some(22));
+    assert_blocked(&t, Code::FirewallDrop, "fw");
+}
+
+/// Reference §3.18: the egress-only IGW lets IPv6 out and replies back, and drops
+/// connections initiated from the internet.
+#[test]
+fn ipv6_out_through_egress_only_gateway_and_blocked_inbound() {
+    let d = B::new()
+        .vpc("v", "10.0.0.0/16")
+        .vpc6("v", "2600:1f18:1:100::/56")
+        .eigw("eigw", "v")
+        .rt("rt6", "v", &[("::/0", "eigw:eigw")])
+        .nacl("nacl6", "v", &["100 allow all ::/0"], &["100 allow all ::/0"])
+        .subnet("s6", "v", AZ_A, "10.0.1.0/24", "rt6", Some("nacl6"))
+        .subnet6("s6", "2600:1f18:1:101::/64")
+        .sg("sg6", "v", &["tcp 22 ::/0"], &["all ::/0"])
+        .inst("h6", "s6", "10.0.1.10", &["sg6"])
+        .with_ipv6("2600:1f18:1:101::10")
+        .build();
+    let t = trace(&d, "h6", "internet6", "tcp", Some(443));
+    assert_reachable(&t);
+    assert_eq!(ids(&t.forward), ["h6", "sg6", "nacl6", "rt6", "eigw", "internet"]);
+    assert_eq!(ids(&t.return_path), ["internet", "eigw", "nacl6", "sg6", "h6"]);
+    let t = trace(&d, "internet6", "h6", "tcp", Some(22));
+    assert_blocked(&t, Code::UnsolicitedInbound, "eigw");
+    // 0.0.0.0/0 does not cover IPv6 (reference §3.1): an IPv4-only route table has no IPv6 route.
+    let mut d2 = d.clone();
+    d2.route_tables.iter_mut().find(|r| r.name == "rt6").unwrap().routes[0] =
+        Route::new("0.0.0.0/0".parse().unwrap(), target("eigw:eigw"));
+    let t = trace(&d2, "h6", "internet6", "tcp", Some(443));
+    assert_blocked(&t, Code::NoRoute, "rt6");
+}
+
+/// Reference §3.16: peer-SG references only work for same-Region peering.
+#[test]
+fn sg_reference_across_peering_same_region_only() {
+    let build = |cross_region: bool| {
+        let mut d = B::new()
+            .vpc("a", "10.0.0.0/16")
+            .vpc("b", "10.1.0.0/16")
+            .rt("rt-a", "a", &[("10.1.0.0/16", "pcx:pcx")])
+            .rt("rt-b", "b", &[("10.0.0.0/16", "pcx:pcx")])
+            .subnet("sa", "a", AZ_A, "10.0.1.0/24", "rt-a", None)
+            .subnet("sb", "b", AZ_A, "10.1.1.0/24", "rt-b", None)
+            .peering("pcx", "a", "b")
+            .sg("sg-client", "a", &[], &["all 0.0.0.0/0"])
+            .sg("sg-server", "b", &["tcp 5432 sg:sg-client"], &["all 0.0.0.0/0"])
+            .inst("client", "sa", "10.0.1.10", &["sg-client"])
+            .inst("server", "sb", "10.1.1.10", &["sg-server"])
+            .build();
+        d.peerings[0].cross_region = cross_region;
+        d
+    };
+    assert_reachable(&trace(&build(false), "client", "server", "tcp", Some(5432)));
+    let t = trace(&build(true), "client", "server", "tcp", Some(5432));
+    assert_blocked(&t, Code::SgNoMatchingRule, "sg-server");
+}
+
+fn lb_design() -> Design {
+    let mut d = B::new()
+        .vpc("v", "10.0.0.0/16")
+        .igw("igw", "v")
+        .rt("rt-pub", "v", &[("0.0.0.0/0", "igw:igw")])
+        .rt("rt-app", "v", &[])
+        .subnet("pub-a", "v", AZ_A, "10.0.0.0/24", "rt-pub", None)
+        .subnet("pub-b", "v", AZ_B, "10.0.1.0/24", "rt-pub", None)
+        .subnet("app-a", "v", AZ_A, "10.0.10.0/24", "rt-app", None)
+        .sg("sg-alb", "v", &["tcp 443 0.0.0.0/0"], &["all 0.0.0.0/0"])
+        .sg("sg-app", "v", &["tcp 8080 sg:sg-alb"], &["all 0.0.0.0/0"])
+        .inst("app-1", "app-a", "10.0.10.10", &["sg-app"])
+        .build();
+    d.load_balancers.push(LoadBalancer {
+        name: "alb".into(),
+        description: None,
+        kind: LoadBalancerKind::Application,
+        scheme: LoadBalancerScheme::InternetFacing,
+        subnets: vec!["pub-a".into(), "pub-b".into()],
+        security_groups: vec!["sg-alb".into()],
+        listeners: vec![Listener {
+            proto: Protocol::Tcp,
+            port: 443,
+            target_port: 8080,
+        }],
+        targets: vec!["app-1".into()],
+    });
+    d
+}
+
+/// Issue 3 §2: a load balancer accepts on its listeners and opens new connections to
+/// its targets (the target's SG sees the LB's SG, not the client).
+#[test]
+fn load_balancer_accepts_on_listener_and_connects_to_target() {
+    let d = lb_design();
+    let t = trace(&d, "internet", "alb", "tcp", Some(443));
+    assert_reachable(&t);
+    let f = ids(&t.forward);
+    assert_eq!(f[..5], ["internet", "igw", "v-default-acl", "sg-alb", "alb"]);
+    assert!(f.contains(&"alb") && f.ends_with(&["sg-app", "app-1"]), "{f:?}");
+    let lb = t.forward.iter().find(|h| h.id == "alb").unwrap();
+    assert_eq!(lb.detail, "alb: listener tcp 443 → target app-1:8080");
+    assert_eq!(t.return_path.last().unwrap().id, "internet");
+    let t = trace(&d, "internet", "alb", "tcp", Some(80));
+    assert_blocked(&t, Code::SgNoMatchingRule, "sg-alb");
+    let mut d = d;
+    d.security_groups
+        .iter_mut()
+        .find(|g| g.name == "sg-alb")
+        .unwrap()
+        .inbound
+        .push(sg_rule("tcp 80 0.0.0.0/0"));
+    let t = trace(&d, "internet", "alb", "tcp", Some(80));
+    assert_blocked(&t, Code::LbNoListener, "alb");
+}
+
+/// What-if (issue 3 §5): an AZ down takes its NAT gateway with it.
+#[test]
+fn what_if_az_down_removes_the_nat_gateway() {
+    let d = B::new()
+        .vpc("v", "10.0.0.0/16")
+        .igw("igw", "v")
+        .rt("rt-pub", "v", &[("0.0.0.0/0", "igw:igw")])
+        .rt("rt-priv-b", "v", &[("0.0.0.0/0", "nat:nat-a")])
+        .subnet("pub-a", "v", AZ_A, "10.0.0.0/24", "rt-pub", None)
+        .subnet("priv-b", "v", AZ_B, "10.0.11.0/24", "rt-priv-b", None)
+        .nat("nat-a", "pub-a")
+        .sg("sg", "v", &[], &["all 0.0.0.0/0"])
+        .inst("app-b", "priv-b", "10.0.11.10", &["sg"])
+        .build();
+    let idx = DesignIndex::new(&d);
+    let q = TraceQuery {
+        from: "app-b".into(),
+        to: "internet".into(),
+        proto: Protocol::Tcp,
+        port: Some(443),
+        sport: None,
+    };
+    assert!(analysis::trace(&d, &idx, &q).unwrap().reachable);
+    let t = analysis::trace_with_failures(&d, &idx, &q, &[Failure::AzDown(AZ_A.into())]).unwrap();
+    assert_blocked(&t, Code::BlackholeRoute, "rt-priv-b");
+    assert!(t.notes[0].contains("us-east-1a"));
+    let e = analysis::trace_with_failures(&d, &idx, &q, &[Failure::Component("nat-z".into())]).unwrap_err();
+    assert!(e.to_string().contains("nat-a"), "{e}");
+}
