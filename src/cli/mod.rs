@@ -8,6 +8,8 @@ mod diagram;
 mod diff;
 mod generate;
 mod matrix;
+mod exercise;
+mod generate;
 mod new;
 mod plan;
 mod templates;
@@ -101,6 +103,11 @@ pub enum Command {
     ///
     /// Exit status: 0, or 2 when the design or price file cannot be read.
     Cost(cost::CostArgs),
+    /// Grade an exercise, or a saved attempt, by behaviour: print each objective ✓/✗ with the reason.
+    ///
+    /// Exit status: 0 when every objective holds, 1 when one does not, 2 on bad
+    /// input. `--list` shows the bundled exercises.
+    Exercise(exercise::ExerciseArgs),
 }
 
 /// Runs the parsed command line.
@@ -118,6 +125,11 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Plan(args)) => plan::run(&args),
         Some(Command::Cost(args)) => cost::run(&args),
         None => open_designer(cli.file.as_deref()),
+        Some(Command::Exercise(args)) => exercise::run(&args),
+        None => {
+            eprintln!("the designer is not available in this build; use `vpcd --help` for the headless commands");
+            exit::BAD_INPUT
+        }
     };
     ExitCode::from(code)
 }
