@@ -5,8 +5,10 @@ mod bench;
 mod check;
 mod cost;
 mod diagram;
+mod diff;
 mod exercise;
 mod generate;
+mod matrix;
 mod new;
 mod plan;
 mod templates;
@@ -80,6 +82,12 @@ pub enum Command {
     ///
     /// Exit status: 0 reachable, 1 not reachable, 2 bad input (unknown names list close matches).
     Trace(trace::TraceArgs),
+    /// Reachability matrix: every endpoint × every other for one protocol/port.
+    Matrix(matrix::MatrixArgs),
+    /// The flows opened and closed between two designs.
+    ///
+    /// Exit status: 0 no flow changed, 1 flows changed, 2 bad input.
+    Diff(diff::DiffArgs),
     /// Print the topology diagram (text, or Graphviz DOT with `--format dot`).
     ///
     /// Exit status: 0 when drawn, 2 when the file cannot be read or parsed.
@@ -110,6 +118,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Generate(args)) => generate::run(&args),
         Some(Command::Bench(args)) => bench::run(&args),
         Some(Command::Trace(args)) => trace::run(&args),
+        Some(Command::Matrix(args)) => matrix::run(&args),
+        Some(Command::Diff(args)) => diff::run(&args),
         Some(Command::Diagram(args)) => diagram::run(&args),
         Some(Command::Plan(args)) => plan::run(&args),
         Some(Command::Cost(args)) => cost::run(&args),
