@@ -6,6 +6,7 @@ mod check;
 mod cost;
 mod diagram;
 mod diff;
+mod exercise;
 mod generate;
 mod matrix;
 mod new;
@@ -101,6 +102,11 @@ pub enum Command {
     ///
     /// Exit status: 0, or 2 when the design or price file cannot be read.
     Cost(cost::CostArgs),
+    /// Grade an exercise, or a saved attempt, by behaviour: print each objective ✓/✗ with the reason.
+    ///
+    /// Exit status: 0 when every objective holds, 1 when one does not, 2 on bad
+    /// input. `--list` shows the bundled exercises.
+    Exercise(exercise::ExerciseArgs),
 }
 
 /// Runs the parsed command line.
@@ -117,6 +123,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Diagram(args)) => diagram::run(&args),
         Some(Command::Plan(args)) => plan::run(&args),
         Some(Command::Cost(args)) => cost::run(&args),
+        Some(Command::Exercise(args)) => exercise::run(&args),
         None => open_designer(cli.file.as_deref()),
     };
     ExitCode::from(code)
