@@ -17,6 +17,7 @@ pub mod perf;
 pub mod planner;
 pub mod practice;
 pub mod templates;
+pub mod tui;
 pub mod validate;
 pub mod wizard;
 pub mod workspace;
