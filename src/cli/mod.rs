@@ -6,10 +6,9 @@ mod check;
 mod cost;
 mod diagram;
 mod diff;
-mod generate;
-mod matrix;
 mod exercise;
 mod generate;
+mod matrix;
 mod new;
 mod plan;
 mod templates;
@@ -124,12 +123,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Diagram(args)) => diagram::run(&args),
         Some(Command::Plan(args)) => plan::run(&args),
         Some(Command::Cost(args)) => cost::run(&args),
-        None => open_designer(cli.file.as_deref()),
         Some(Command::Exercise(args)) => exercise::run(&args),
-        None => {
-            eprintln!("the designer is not available in this build; use `vpcd --help` for the headless commands");
-            exit::BAD_INPUT
-        }
+        None => open_designer(cli.file.as_deref()),
     };
     ExitCode::from(code)
 }
