@@ -123,8 +123,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Diagram(args)) => diagram::run(&args),
         Some(Command::Plan(args)) => plan::run(&args),
         Some(Command::Cost(args)) => cost::run(&args),
-        None => open_designer(cli.file.as_deref()),
         Some(Command::Exercise(args)) => exercise::run(&args),
+        None => open_designer(cli.file.as_deref()),
     };
     ExitCode::from(code)
 }
