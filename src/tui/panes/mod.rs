@@ -7,6 +7,7 @@
 
 pub mod diagnostics;
 pub mod inspector;
+pub mod practice;
 pub mod routes;
 pub mod rules;
 pub mod tree;
