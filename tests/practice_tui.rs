@@ -43,8 +43,13 @@ fn enter_reveals_hints_and_costs_points() {
     h.app.open_exercise(ex);
     h.draw();
     h.assert_shows("score 50");
-    h.assert_shows("Enter: reveal a hint (3 left)");
+    h.assert_shows("a hint (3 left)");
     h.keys("<enter>");
     h.assert_shows(&first);
     h.assert_shows("score 40");
+    h.assert_shows("a hint (2 left)");
+    // Down moves to the next objective and shows its reason.
+    h.assert_not_shows("blocked at shop-main");
+    h.keys("<down>");
+    h.assert_shows("blocked at shop-main");
 }

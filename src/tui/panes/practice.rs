@@ -61,8 +61,11 @@ impl Pane for PracticePane {
         self.height = inner.height as usize;
         let r = self.session.report();
         let ex = &self.session.exercise;
-        let mut lines: Vec<Line> = vec![
-            Line::from(Span::styled(
+        let left = ex.hints.len() - self.session.hints_shown().len();
+        // Score and hint prompt first, then hints taken, the checklist, and the
+        // brief last, so a short pane still shows what matters while editing.
+        let mut lines: Vec<Line> = vec![Line::from(vec![
+            Span::styled(
                 format!(
                     "{}/{} objectives · score {}{}",
                     r.passed,
@@ -71,11 +74,22 @@ impl Pane for PracticePane {
                     if r.solved { " · SOLVED" } else { "" }
                 ),
                 if r.solved { t.ok() } else { t.title() },
-            )),
-            Line::from(Span::styled(ex.concept.clone(), t.accent())),
-            Line::from(ex.brief.clone()),
-            Line::from(""),
-        ];
+            ),
+            Span::styled(
+                if left > 0 {
+                    format!(" · Enter: reveal a hint ({left} left)")
+                } else {
+                    String::new()
+                },
+                t.dim(),
+            ),
+        ])];
+        for (i, h) in self.session.hints_shown().iter().enumerate() {
+            lines.push(Line::from(vec![
+                Span::styled(format!("hint {} (−{}): ", i + 1, h.cost), t.key()),
+                Span::raw(h.text.clone()),
+            ]));
+        }
         let checklist = self.session.checklist();
         self.cursor = self.cursor.min(checklist.len().saturating_sub(1));
         for (i, e) in checklist.iter().enumerate() {
@@ -92,27 +106,16 @@ impl Pane for PracticePane {
                 line = line.style(t.selected(focused));
             }
             lines.push(line);
-            if e.status != Status::Pass || i == self.cursor {
+            if i == self.cursor {
                 lines.push(Line::from(Span::styled(format!("    {}", e.reason), t.dim())));
             }
         }
-        lines.push(Line::from(""));
         if self.session.solved() {
             lines.push(Line::from(Span::styled("✓ solved: every objective holds", t.ok())));
         }
-        for (i, h) in self.session.hints_shown().iter().enumerate() {
-            lines.push(Line::from(vec![
-                Span::styled(format!("hint {} (−{}): ", i + 1, h.cost), t.key()),
-                Span::raw(h.text.clone()),
-            ]));
-        }
-        let left = ex.hints.len() - self.session.hints_shown().len();
-        if left > 0 {
-            lines.push(Line::from(Span::styled(
-                format!("Enter: reveal a hint ({left} left)"),
-                t.dim(),
-            )));
-        }
+        lines.push(Line::from(""));
+        lines.push(Line::from(Span::styled(ex.concept.clone(), t.accent())));
+        lines.push(Line::from(ex.brief.clone()));
         frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
     }
 
