@@ -132,6 +132,29 @@ pub fn run(cli: Cli) -> ExitCode {
 /// `vpcd` opens the built-in sample; `vpcd FILE` opens FILE, or a new design
 /// saved there on Ctrl-s when it does not exist yet.
 fn open_designer(file: Option<&std::path::Path>) -> u8 {
+    // An exercise file opens in practice mode.
+    if let Some(path) = file {
+        let text = std::fs::read_to_string(path).unwrap_or_default();
+        if crate::practice::exercise::is_exercise_text(&text) {
+            let ex = match crate::practice::exercise::Exercise::parse(&text, &path.display().to_string()) {
+                Ok(ex) => ex,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return exit::BAD_INPUT;
+                }
+            };
+            let ws = crate::workspace::Workspace::new(ex.start.clone());
+            let mut app = crate::tui::App::new(ws, crate::tui::Options::from_env());
+            app.open_exercise(ex);
+            return match crate::tui::run_app(app) {
+                Ok(()) => exit::OK,
+                Err(e) => {
+                    eprintln!("error: the terminal failed: {e}");
+                    exit::BAD_INPUT
+                }
+            };
+        }
+    }
     let ws = match file {
         None => crate::workspace::Workspace::new(crate::model::sample::three_tier()),
         Some(path) => match crate::tui::app::open_design(path) {

@@ -689,6 +689,19 @@ impl App {
         self.quit = true;
     }
 
+    /// Practice mode: starts the exercise's design (unsaved, no path) and adds
+    /// the practice pane (brief, live checklist, hints, score), focused.
+    pub fn open_exercise(&mut self, exercise: crate::practice::exercise::Exercise) {
+        self.ws.replace_design(exercise.start.clone());
+        self.selected = None;
+        let title = exercise.title.clone();
+        self.panes.push(Box::new(panes::practice::PracticePane::new(exercise)));
+        self.focus = self.panes.len() - 1;
+        self.status = Status::Info(format!(
+            "Practice: {title}. Edit the design until every objective holds; Enter in the checklist reveals a hint"
+        ));
+    }
+
     /// Applies an edit through the workspace. On refusal the design is
     /// unchanged and the reason is returned (and shown in the status line).
     pub fn apply_edit(&mut self, edit: Edit) -> Result<(), String> {

@@ -40,6 +40,11 @@ impl Drop for TerminalGuard {
 
 /// Runs the designer until the user quits.
 pub fn run(ws: Workspace, opts: Options) -> io::Result<()> {
+    run_app(App::new(ws, opts))
+}
+
+/// Runs the designer on an app already set up (practice mode opens an exercise first).
+pub fn run_app(mut app: App) -> io::Result<()> {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         restore_terminal();
@@ -48,7 +53,6 @@ pub fn run(ws: Workspace, opts: Options) -> io::Result<()> {
     let mut terminal = ratatui::try_init()?;
     let _guard = TerminalGuard;
     execute!(stdout(), EnableMouseCapture)?;
-    let mut app = App::new(ws, opts);
     while !app.quit {
         terminal.draw(|f| app.draw(f))?;
         // Wake up regularly so the idle autosave can run.

@@ -10,6 +10,7 @@ pub mod diagnostics;
 pub mod diagram;
 pub mod inspector;
 pub mod planner;
+pub mod practice;
 pub mod routes;
 pub mod rules;
 pub mod tree;

@@ -1,0 +1,55 @@
+//! Practice mode in the designer: the checklist is live (re-evaluated after
+//! every edit and undo), hints are revealed on request, and "solved" shows.
+
+mod tui_support;
+
+use tui_support::Harness;
+use vpcd::practice::exercise;
+
+#[test]
+fn checklist_updates_after_an_edit_that_fixes_an_objective() {
+    let dir = tempfile::tempdir().unwrap();
+    let ex = exercise::bundled("nat-placement").unwrap().unwrap();
+    let solution = ex.solution.clone();
+    let mut h = Harness::new(vpcd::model::sample::three_tier(), dir.path(), 160, 60);
+    h.app.open_exercise(ex);
+    h.draw();
+    h.assert_shows("Practice");
+    h.assert_shows("✗ app-1 → internet tcp/443 reachable");
+    h.assert_shows("1/3");
+    h.assert_not_shows("SOLVED");
+
+    // The fix (move nat-1 into the public subnet) is one edit.
+    for e in solution {
+        h.app.apply_edit(e).unwrap();
+    }
+    h.draw();
+    h.assert_shows("✓ app-1 → internet tcp/443 reachable");
+    h.assert_shows("3/3");
+    h.assert_shows("SOLVED");
+
+    // Undo re-evaluates too.
+    h.keys("<c-z>");
+    h.assert_shows("✗ app-1 → internet tcp/443 reachable");
+    h.assert_not_shows("SOLVED");
+}
+
+#[test]
+fn enter_reveals_hints_and_costs_points() {
+    let dir = tempfile::tempdir().unwrap();
+    let ex = exercise::bundled("public-subnet").unwrap().unwrap();
+    let first = ex.hints[0].text.chars().take(30).collect::<String>();
+    let mut h = Harness::new(vpcd::model::sample::three_tier(), dir.path(), 160, 60);
+    h.app.open_exercise(ex);
+    h.draw();
+    h.assert_shows("score 50");
+    h.assert_shows("a hint (3 left)");
+    h.keys("<enter>");
+    h.assert_shows(&first);
+    h.assert_shows("score 40");
+    h.assert_shows("a hint (2 left)");
+    // Down moves to the next objective and shows its reason.
+    h.assert_not_shows("blocked at shop-main");
+    h.keys("<down>");
+    h.assert_shows("blocked at shop-main");
+}
