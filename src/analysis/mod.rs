@@ -80,6 +80,7 @@
 
 mod endpoint;
 mod engine;
+mod fast;
 mod filters;
 mod flowlog;
 mod scope;
@@ -419,6 +420,7 @@ pub enum Code {
     SourceDestCheck,
     FirewallDrop,
     VpnDown,
+    #[serde(rename = "NO_ONPREM_ROUTE")]
     NoOnPremRoute,
     NoHost,
     AsymmetricReturn,
@@ -679,7 +681,10 @@ mod tests {
     fn every_code_is_documented_in_the_module_table() {
         let doc = include_str!("mod.rs");
         for c in Code::ALL {
-            assert!(doc.contains(&format!("| `{}` |", c.as_str())), "{c} missing from the table");
+            assert!(
+                doc.contains(&format!("| `{}` |", c.as_str())),
+                "{c} missing from the table"
+            );
             let json = serde_json::to_string(c).unwrap();
             assert_eq!(json, format!("\"{}\"", c.as_str()), "serde name of {c:?}");
         }
