@@ -6,6 +6,7 @@ mod check;
 mod cost;
 mod diagram;
 mod diff;
+mod exercise;
 mod generate;
 mod matrix;
 mod new;
@@ -101,6 +102,11 @@ pub enum Command {
     ///
     /// Exit status: 0, or 2 when the design or price file cannot be read.
     Cost(cost::CostArgs),
+    /// Grade an exercise, or a saved attempt, by behaviour: print each objective ✓/✗ with the reason.
+    ///
+    /// Exit status: 0 when every objective holds, 1 when one does not, 2 on bad
+    /// input. `--list` shows the bundled exercises.
+    Exercise(exercise::ExerciseArgs),
 }
 
 /// Runs the parsed command line.
@@ -117,12 +123,32 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Diagram(args)) => diagram::run(&args),
         Some(Command::Plan(args)) => plan::run(&args),
         Some(Command::Cost(args)) => cost::run(&args),
-        None => {
-            eprintln!("the designer is not available in this build; use `vpcd --help` for the headless commands");
-            exit::BAD_INPUT
-        }
+        Some(Command::Exercise(args)) => exercise::run(&args),
+        None => open_designer(cli.file.as_deref()),
     };
     ExitCode::from(code)
+}
+
+/// `vpcd` opens the built-in sample; `vpcd FILE` opens FILE, or a new design
+/// saved there on Ctrl-s when it does not exist yet.
+fn open_designer(file: Option<&std::path::Path>) -> u8 {
+    let ws = match file {
+        None => crate::workspace::Workspace::new(crate::model::sample::three_tier()),
+        Some(path) => match crate::tui::app::open_design(path) {
+            Ok((design, _)) => crate::workspace::Workspace::new(design).with_path(path),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return exit::BAD_INPUT;
+            }
+        },
+    };
+    match crate::tui::run(ws, crate::tui::Options::from_env()) {
+        Ok(()) => exit::OK,
+        Err(e) => {
+            eprintln!("error: the terminal failed: {e}");
+            exit::BAD_INPUT
+        }
+    }
 }
 
 /// Loads a design for a headless command, printing a located error on failure.

@@ -12,6 +12,7 @@ pub mod filter;
 pub mod gateways;
 pub mod hybrid;
 pub mod index;
+pub mod intent;
 pub mod routing;
 pub mod sample;
 
@@ -95,6 +96,10 @@ pub struct Design {
     pub region: String,
     /// Availability zones the design uses, e.g. `["us-east-1a", "us-east-1b"]`.
     pub azs: Vec<String>,
+    /// The account's VPC quotas where they differ from AWS's defaults
+    /// (validation warns above them; see [`crate::validate::QuotaProfile`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quotas: Option<crate::validate::QuotaProfile>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub vpcs: Vec<Vpc>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -144,6 +149,10 @@ pub struct Design {
     /// Remembered trace queries of the trace panel.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub traces: Vec<TraceQuery>,
+    /// Statements the design must satisfy, checked after every edit and by
+    /// `vpcd check` (vocabulary: [`intent::Intent`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub intents: Vec<intent::Intent>,
 }
 
 impl Default for Design {
@@ -160,6 +169,7 @@ impl Design {
             description: None,
             region: region.to_string(),
             azs: azs.iter().map(|s| s.to_string()).collect(),
+            quotas: None,
             vpcs: Vec::new(),
             subnets: Vec::new(),
             route_tables: Vec::new(),
@@ -184,6 +194,7 @@ impl Design {
             firewalls: Vec::new(),
             flow_logs: Vec::new(),
             traces: Vec::new(),
+            intents: Vec::new(),
         }
     }
 

@@ -1,0 +1,158 @@
+//! The panes of the main screen, one file each. A pane renders from the
+//! workspace snapshot plus its own view state, and turns actions into
+//! messages ([`Msg`]) that the app applies; panes never mutate the design.
+//!
+//! Registering a pane is one line in [`registry`]; its [`Region`] and weight
+//! decide where the layout puts it.
+
+pub mod cost;
+pub mod diagnostics;
+pub mod inspector;
+pub mod planner;
+pub mod routes;
+pub mod rules;
+pub mod tree;
+
+use ratatui::layout::Rect;
+use ratatui::Frame;
+
+use super::forms::Form;
+use super::keymap::{Action, Context};
+use super::theme::Theme;
+use crate::edit::Edit;
+use crate::model::ObjectRef;
+use crate::workspace::Workspace;
+
+/// What a pane sees: the workspace snapshot, the current object and the theme.
+pub struct Ctx<'a> {
+    pub ws: &'a Workspace,
+    /// The object selected in the tree (or jumped to), which other panes follow.
+    pub selected: Option<&'a ObjectRef>,
+    pub theme: Theme,
+}
+
+/// What a pane asks the app to do.
+#[derive(Debug)]
+pub enum Msg {
+    /// Not handled: the key falls through to the global keymap.
+    Ignored,
+    /// Handled, nothing else to do.
+    Consumed,
+    /// Make this the current object (panes follow it).
+    Select(ObjectRef),
+    /// Focus the tree on this object.
+    Jump(ObjectRef),
+    /// Apply an edit through the workspace.
+    Apply(Edit),
+    /// Ask first, then apply.
+    Confirm { prompt: String, edit: Edit },
+    /// Open a form.
+    Form(Box<Form>),
+    /// Open the "add object" kind picker.
+    AddObject,
+    /// Show a message in the status line.
+    Status(String),
+}
+
+/// Where a pane goes on the main screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Region {
+    /// The left column (the VPC tree).
+    Left,
+    /// The middle column, panes stacked top to bottom.
+    Center,
+    /// The right column, stacked.
+    Right,
+    /// The bottom strip, side by side.
+    Bottom,
+}
+
+pub trait Pane {
+    fn title(&self, ctx: &Ctx) -> String;
+    fn context(&self) -> Context;
+    fn region(&self) -> Region;
+    /// Relative size within its region.
+    fn weight(&self) -> u16 {
+        1
+    }
+    fn render(&mut self, frame: &mut Frame, area: Rect, ctx: &Ctx, focused: bool);
+    fn handle(&mut self, action: Action, ctx: &Ctx) -> Msg;
+    /// A click on a row (relative to the pane's inner area).
+    fn click(&mut self, _row: u16, _ctx: &Ctx) -> Msg {
+        Msg::Consumed
+    }
+    /// Called after every edit, undo or redo so selections stay in range.
+    fn clamp(&mut self, _ctx: &Ctx) {}
+    /// The current object changed.
+    fn on_select(&mut self, _ctx: &Ctx) {}
+}
+
+/// Every pane of the main screen, in focus order. The diagram and trace panes
+/// register here (Region::Center and Region::Bottom) when they land.
+pub fn registry() -> Vec<Box<dyn Pane>> {
+    vec![
+        Box::new(tree::TreePane::default()),
+        Box::new(routes::RoutesPane::default()),
+        Box::new(rules::RulesPane::default()),
+        Box::new(inspector::InspectorPane::default()),
+        Box::new(diagnostics::DiagnosticsPane::default()),
+        Box::new(cost::CostPane::default()),
+        Box::new(planner::PlannerPane::default()),
+    ]
+}
+
+/// Moves a cursor within `len` rows.
+pub fn step(cursor: usize, len: usize, action: Action, page: usize) -> usize {
+    if len == 0 {
+        return 0;
+    }
+    let last = len - 1;
+    match action {
+        Action::Up => cursor.saturating_sub(1),
+        Action::Down => (cursor + 1).min(last),
+        Action::PageUp => cursor.saturating_sub(page.max(1)),
+        Action::PageDown => (cursor + page.max(1)).min(last),
+        Action::Home => 0,
+        Action::End => last,
+        _ => cursor.min(last),
+    }
+}
+
+/// Keeps `cursor` visible in a window of `height` rows starting at `offset`.
+pub fn scroll_to(offset: usize, cursor: usize, height: usize) -> usize {
+    if height == 0 {
+        return cursor;
+    }
+    if cursor < offset {
+        cursor
+    } else if cursor >= offset + height {
+        cursor + 1 - height
+    } else {
+        offset
+    }
+}
+
+/// A bordered block titled for a pane.
+pub fn block<'a>(title: String, focused: bool, theme: &Theme) -> ratatui::widgets::Block<'a> {
+    use ratatui::widgets::{Block, Borders};
+    Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border(focused))
+        .title(ratatui::text::Span::styled(format!(" {title} "), theme.title()))
+}
+
+/// Cuts or pads a string to exactly `width` display columns (chars).
+pub fn fit(s: &str, width: usize) -> String {
+    let n = s.chars().count();
+    if n <= width {
+        let mut out = s.to_string();
+        out.extend(std::iter::repeat_n(' ', width - n));
+        out
+    } else if width == 0 {
+        String::new()
+    } else {
+        let mut out: String = s.chars().take(width - 1).collect();
+        out.push('…');
+        out
+    }
+}
