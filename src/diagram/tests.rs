@@ -248,15 +248,6 @@ fn is_design_file(p: &std::path::Path) -> bool {
 /// ASCII output that is pure ASCII.
 #[test]
 fn every_asset_design_draws_at_120x40_and_80x24() {
-    // Design files start with the `format` field (as in tests/assets_check.rs);
-    // other data files such as assets/data/prices.ron are not designs.
-    fn is_design_file(p: &std::path::Path) -> bool {
-        std::fs::read_to_string(p)
-            .unwrap_or_default()
-            .lines()
-            .take(5)
-            .any(|l| l.trim_start().starts_with("format:"))
-    }
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets");
     let mut files = Vec::new();
     let mut stack = vec![root.clone()];
