@@ -556,3 +556,96 @@ fn what_if_az_down_removes_the_nat_gateway() {
     let e = analysis::trace_with_failures(&d, &idx, &q, &[Failure::Component("nat-z".into())]).unwrap_err();
     assert!(e.to_string().contains("nat-a"), "{e}");
 }
+
+/// Reference §3.23: a VPN attached to the TGW propagates its prefixes; spokes reach on-prem
+/// through the TGW and on-prem reaches the spoke back (TGW VPN attachment association).
+#[test]
+fn tgw_vpn_attachment_to_onprem_both_ways() {
+    let mut d = spokes().build();
+    d.route_tables
+        .iter_mut()
+        .find(|r| r.name == "rt-a")
+        .unwrap()
+        .routes
+        .push(Route::new("192.168.0.0/16".parse().unwrap(), target("tgw:tgw")));
+    d.security_groups
+        .iter_mut()
+        .find(|g| g.name == "sg-a")
+        .unwrap()
+        .inbound
+        .push(sg_rule("tcp 22 192.168.0.0/16"));
+    d.customer_gateways.push(CustomerGateway {
+        name: "cgw".into(),
+        description: None,
+        ip: "198.51.100.1".parse().unwrap(),
+        asn: 65000,
+    });
+    d.vpn_connections.push(VpnConnection {
+        name: "vpn".into(),
+        description: None,
+        customer_gateway: "cgw".into(),
+        termination: VpnTermination::TransitGateway("tgw".into()),
+        routing: VpnRouting::Bgp,
+        tunnels_up: [true, true],
+    });
+    d.onprem_networks.push(OnPremNetwork {
+        name: "hq".into(),
+        description: None,
+        cidrs: vec!["192.168.0.0/16".parse().unwrap()],
+        customer_gateway: Some("cgw".into()),
+        dx_connection: None,
+    });
+    d.transit_gateways.push(tgw(
+        "tgw",
+        vec![table("tgw-rt", &[])],
+        vec![
+            att("att-a", "a", &["sa"], "tgw-rt", &["tgw-rt"]),
+            TgwAttachment {
+                name: "att-vpn".into(),
+                kind: TgwAttachmentKind::Vpn {
+                    connection: "vpn".into(),
+                },
+                association: Some("tgw-rt".into()),
+                propagations: vec!["tgw-rt".into()],
+                appliance_mode: false,
+            },
+        ],
+    ));
+    let t = trace(&d, "ia", "onprem:hq", "tcp", Some(443));
+    assert_reachable(&t);
+    assert_eq!(t.forward[6].detail, "tgw-rt: 192.168.0.0/16 → att-vpn (propagated)");
+    assert_eq!(t.forward.last().unwrap().id, "hq");
+    let t = trace(&d, "onprem:hq", "ia", "tcp", Some(22));
+    assert_reachable(&t);
+    assert_eq!(ids(&t.forward)[..3], ["hq", "vpn", "tgw-rt"]);
+}
+
+/// VPN CloudHub (VPC User Guide, VPN CloudHub): two sites on one VGW reach each other.
+#[test]
+fn vpn_cloudhub_between_sites() {
+    let mut d = vpn_design(false);
+    d.customer_gateways.push(CustomerGateway {
+        name: "cgw2".into(),
+        description: None,
+        ip: "198.51.100.2".parse().unwrap(),
+        asn: 65001,
+    });
+    d.vpn_connections.push(VpnConnection {
+        name: "vpn2".into(),
+        description: None,
+        customer_gateway: "cgw2".into(),
+        termination: VpnTermination::VpnGateway("vgw".into()),
+        routing: VpnRouting::Static(vec!["172.20.0.0/16".parse().unwrap()]),
+        tunnels_up: [true, true],
+    });
+    d.onprem_networks.push(OnPremNetwork {
+        name: "branch".into(),
+        description: None,
+        cidrs: vec!["172.20.0.0/16".parse().unwrap()],
+        customer_gateway: Some("cgw2".into()),
+        dx_connection: None,
+    });
+    let t = trace(&d, "onprem:hq", "onprem:branch", "tcp", Some(443));
+    assert_reachable(&t);
+    assert_eq!(ids(&t.forward), ["hq", "vpn", "vgw", "vpn2", "branch"]);
+}

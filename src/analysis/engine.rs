@@ -1,12 +1,13 @@
 //! The packet walker: a precompiled design snapshot ([`Analyzer`]) and the
 //! hop-by-hop evaluation of one packet, forward and back.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use ipnet::IpNet;
 
 use super::endpoint::{is_public, service_address, Endpoint};
+use super::fast::{fx_map, FxMap, Lpm};
 use super::filters::{CNacl, CSg, NaclVerdict};
 use super::flowlog::{self, FlowEvent};
 use super::{Blocked, Code, Failure, Hop, HopKind, Leg, Packet, Query, QueryError, Trace};
@@ -84,22 +85,27 @@ pub struct Analyzer<'a> {
     d: &'a Design,
     idx: &'a DesignIndex,
     vpcs: Vec<CVpc>,
-    vpc_by_name: HashMap<String, usize>,
+    vpc_by_name: FxMap<String, usize>,
     subnets: Vec<CSubnet>,
-    subnet_by_name: HashMap<String, usize>,
+    subnet_by_name: FxMap<String, usize>,
     rts: Vec<CRouteTable>,
     nacls: Vec<CNacl>,
     sgs: Vec<CSg>,
-    sg_by_name: HashMap<String, usize>,
+    sg_by_name: FxMap<String, usize>,
     eni_subnet: Vec<Option<usize>>,
-    eni_by_ip: HashMap<IpAddr, Vec<usize>>,
-    eni_by_public: HashMap<Ipv4Addr, usize>,
+    eni_by_ip: FxMap<IpAddr, Vec<usize>>,
+    eni_by_public: FxMap<Ipv4Addr, usize>,
     eni_sgs: Vec<Vec<usize>>,
-    eni_by_owner: HashMap<EniOwner, usize>,
+    eni_by_owner: FxMap<EniOwner, usize>,
     /// `connected[a * n + b]`: VPCs a and b are peered (any state) or share a TGW.
     connected: Vec<bool>,
     /// TGW route table name → routes sorted by prefix length (desc), then priority.
-    tgw_tables: HashMap<String, Vec<TgwRoute>>,
+    tgw_tables: FxMap<String, Lpm<TgwRoute>>,
+    vpc_lpm: Lpm<usize>,
+    names: FxMap<ObjectKind, FxMap<String, usize>>,
+    /// Per TGW: attachment by name, and the VPC attachment of each VPC.
+    tgw_att_by_name: FxMap<String, FxMap<String, usize>>,
+    tgw_att_by_vpc: FxMap<String, FxMap<usize, usize>>,
     down_azs: HashSet<String>,
     down_instances: HashSet<String>,
 }
@@ -107,7 +113,7 @@ pub struct Analyzer<'a> {
 impl<'a> Analyzer<'a> {
     pub fn new(d: &'a Design, idx: &'a DesignIndex) -> Analyzer<'a> {
         let mut vpcs = Vec::with_capacity(d.vpcs.len());
-        let mut vpc_by_name = HashMap::new();
+        let mut vpc_by_name = fx_map();
         for (i, v) in d.vpcs.iter().enumerate() {
             let mut cidrs: Vec<IpNet> = v.ipv4_cidrs().map(IpNet::V4).collect();
             if let Some(c6) = v.ipv6_cidr {
@@ -131,7 +137,7 @@ impl<'a> Analyzer<'a> {
             });
         }
         let mut rts = Vec::with_capacity(d.route_tables.len());
-        let mut rt_by_name = HashMap::new();
+        let mut rt_by_name = fx_map();
         for (i, rt) in d.route_tables.iter().enumerate() {
             rt_by_name.insert(rt.name.clone(), i);
             let mut routes = Vec::new();
@@ -161,7 +167,7 @@ impl<'a> Analyzer<'a> {
                 routes,
             });
         }
-        let mut nacl_by_name = HashMap::new();
+        let mut nacl_by_name = fx_map();
         let nacls: Vec<CNacl> = d
             .network_acls
             .iter()
@@ -171,7 +177,7 @@ impl<'a> Analyzer<'a> {
                 CNacl::compile(a)
             })
             .collect();
-        let mut sg_by_name = HashMap::new();
+        let mut sg_by_name = fx_map();
         let sgs: Vec<CSg> = d
             .security_groups
             .iter()
@@ -182,7 +188,7 @@ impl<'a> Analyzer<'a> {
             })
             .collect();
         let mut subnets = Vec::with_capacity(d.subnets.len());
-        let mut subnet_by_name = HashMap::new();
+        let mut subnet_by_name = fx_map();
         for (i, s) in d.subnets.iter().enumerate() {
             let Some(&v) = vpc_by_name.get(&s.vpc) else {
                 continue;
@@ -213,10 +219,10 @@ impl<'a> Analyzer<'a> {
             });
         }
         let mut eni_subnet = Vec::with_capacity(idx.enis.len());
-        let mut eni_by_ip: HashMap<IpAddr, Vec<usize>> = HashMap::new();
-        let mut eni_by_public = HashMap::new();
+        let mut eni_by_ip: FxMap<IpAddr, Vec<usize>> = fx_map();
+        let mut eni_by_public = fx_map();
         let mut eni_sgs = Vec::with_capacity(idx.enis.len());
-        let mut eni_by_owner = HashMap::with_capacity(idx.enis.len());
+        let mut eni_by_owner = fx_map();
         for (i, e) in idx.enis.iter().enumerate() {
             eni_by_owner.insert(e.owner.clone(), i);
             eni_subnet.push(subnet_by_name.get(&e.subnet).copied());
@@ -279,7 +285,11 @@ impl<'a> Analyzer<'a> {
             eni_sgs,
             eni_by_owner,
             connected,
-            tgw_tables: HashMap::new(),
+            tgw_tables: fx_map(),
+            vpc_lpm: Lpm::default(),
+            names: fx_map(),
+            tgw_att_by_name: fx_map(),
+            tgw_att_by_vpc: fx_map(),
             down_azs: HashSet::new(),
             down_instances: HashSet::new(),
         }
@@ -287,16 +297,86 @@ impl<'a> Analyzer<'a> {
     }
 
     fn compile_tgw_tables(mut self) -> Self {
-        let mut tables = HashMap::new();
-        for t in &self.d.transit_gateways {
+        let d = self.d;
+        let mut tables = fx_map();
+        for t in &d.transit_gateways {
             for rt in &t.route_tables {
                 let mut routes = tgw_routes(&self, t, &rt.name);
-                routes.sort_by(|a, b| b.cidr.prefix_len().cmp(&a.cidr.prefix_len()).then(a.prio.cmp(&b.prio)));
-                tables.insert(rt.name.clone(), routes);
+                routes.sort_by_key(|r| r.prio);
+                let mut lpm = Lpm::default();
+                for r in routes {
+                    lpm.insert(r.cidr, r);
+                }
+                tables.insert(rt.name.clone(), lpm);
+            }
+            for (i, a) in t.attachments.iter().enumerate() {
+                self.tgw_att_by_name
+                    .entry(t.name.clone())
+                    .or_default()
+                    .insert(a.name.clone(), i);
+                if let TgwAttachmentKind::Vpc { vpc, .. } = &a.kind {
+                    if let Some(&v) = self.vpc_by_name.get(vpc) {
+                        self.tgw_att_by_vpc
+                            .entry(t.name.clone())
+                            .or_default()
+                            .entry(v)
+                            .or_insert(i);
+                    }
+                }
             }
         }
         self.tgw_tables = tables;
+        let mut vpc_lpm = Lpm::default();
+        for (i, v) in self.vpcs.iter().enumerate() {
+            for c in &v.cidrs {
+                vpc_lpm.insert(*c, i);
+            }
+        }
+        self.vpc_lpm = vpc_lpm;
+        let mut names: FxMap<ObjectKind, FxMap<String, usize>> = fx_map();
+        macro_rules! names {
+            ($($field:ident => $kind:ident),*) => {$(
+                for (i, o) in d.$field.iter().enumerate() {
+                    names.entry(ObjectKind::$kind).or_default().entry(o.name.clone()).or_insert(i);
+                }
+            )*};
+        }
+        names!(peerings => Peering, transit_gateways => TransitGateway, endpoints => Endpoint,
+               firewalls => Firewall, vpn_gateways => VpnGateway, instances => Instance,
+               load_balancers => LoadBalancer);
+        self.names = names;
         self
+    }
+
+    fn pos(&self, kind: ObjectKind, name: &str) -> Option<usize> {
+        self.names.get(&kind)?.get(name).copied()
+    }
+    fn peering(&self, n: &str) -> Option<&'a crate::model::Peering> {
+        self.pos(ObjectKind::Peering, n).map(|i| &self.d.peerings[i])
+    }
+    fn tgw(&self, n: &str) -> Option<&'a crate::model::TransitGateway> {
+        self.pos(ObjectKind::TransitGateway, n)
+            .map(|i| &self.d.transit_gateways[i])
+    }
+    fn tgw_attachment(
+        &self,
+        tgw: &'a crate::model::TransitGateway,
+        att: &str,
+    ) -> Option<&'a crate::model::TgwAttachment> {
+        self.tgw_att_by_name
+            .get(&tgw.name)?
+            .get(att)
+            .map(|&i| &tgw.attachments[i])
+    }
+    fn tgw_vpc_attachment(
+        &self,
+        tgw: &'a crate::model::TransitGateway,
+        v: usize,
+    ) -> Option<&'a crate::model::TgwAttachment> {
+        self.tgw_att_by_vpc
+            .get(&tgw.name)?
+            .get(&v)
+            .map(|&i| &tgw.attachments[i])
     }
 
     /// Marks the instances and AZs a what-if took down (use with an analyzer
@@ -394,7 +474,7 @@ impl<'a> Analyzer<'a> {
     }
 
     fn vpc_of_ip(&self, ip: IpAddr) -> Option<usize> {
-        self.vpcs.iter().position(|v| v.cidrs.iter().any(|c| c.contains(&ip)))
+        self.vpc_lpm.lookup(ip).and_then(|v| v.first().copied())
     }
 
     fn subnet_in_vpc(&self, v: usize, ip: IpAddr) -> Option<usize> {
@@ -673,7 +753,7 @@ impl<'w, 'a> Walk<'w, 'a> {
         kind: HopKind,
         id: &str,
         detail: impl FnOnce() -> String,
-        object: Option<ObjectRef>,
+        object: impl FnOnce() -> Option<ObjectRef>,
         direction: Option<Direction>,
         pin: Packet,
         pout: Packet,
@@ -683,7 +763,7 @@ impl<'w, 'a> Walk<'w, 'a> {
                 kind,
                 id: id.to_string(),
                 detail: detail(),
-                object,
+                object: object(),
                 direction,
                 passed: true,
                 packet_in: pin,
@@ -858,6 +938,9 @@ impl<'w, 'a> Walk<'w, 'a> {
     }
 
     fn start_hop(&mut self, src: &Source, pkt: Packet) {
+        if !self.rec {
+            return;
+        }
         let (kind, id, object) = match &src.at {
             Start::Eni(e) => {
                 let e = *e;
@@ -876,12 +959,15 @@ impl<'w, 'a> Walk<'w, 'a> {
             Start::OnPrem(n) => (HopKind::OnPrem, n.clone(), obj(ObjectKind::OnPremNetwork, n)),
         };
         let addr = pkt.src;
-        self.hop(kind, &id, || format!("source {addr}"), object, None, pkt, pkt);
+        self.hop(kind, &id, || format!("source {addr}"), || object, None, pkt, pkt);
     }
 
     fn reply_start_hop(&mut self, arrival: &Arrival, pkt: Packet) {
+        if !self.rec {
+            return;
+        }
         let (kind, id, object) = self.place_label(&arrival.place);
-        self.hop(kind, &id, || "sends the reply".to_string(), object, None, pkt, pkt);
+        self.hop(kind, &id, || "sends the reply".to_string(), || object, None, pkt, pkt);
     }
 
     fn place_label(&self, p: &Place) -> (HopKind, String, Option<ObjectRef>) {
@@ -924,7 +1010,7 @@ impl<'w, 'a> Walk<'w, 'a> {
                         HopKind::GatewayEndpoint,
                         ep,
                         || format!("reply from {svc} back into the VPC"),
-                        obj(ObjectKind::Endpoint, ep),
+                        || obj(ObjectKind::Endpoint, ep),
                         None,
                         reply,
                         reply,
@@ -947,9 +1033,12 @@ impl<'w, 'a> Walk<'w, 'a> {
             _ => false,
         };
         if ok {
+            if !self.rec {
+                return Ok(());
+            }
             let (kind, id, object) = self.place_label(&a.place);
             let pkt = a.pkt;
-            self.hop(kind, &id, || "delivered".to_string(), object, None, pkt, pkt);
+            self.hop(kind, &id, || "delivered".to_string(), || object, None, pkt, pkt);
             return Ok(());
         }
         let (kind, id, object) = self.place_label(&a.place);
@@ -974,6 +1063,12 @@ impl<'w, 'a> Walk<'w, 'a> {
             (Start::OnPrem(n), Place::OnPrem(x)) => n == x,
             _ => false,
         };
+        let p = back.pkt;
+        let translated_ok =
+            p.src == request.dst && p.sport == request.dport && p.dst == request.src && p.dport == request.sport;
+        if at_client && translated_ok && !self.rec {
+            return Ok(());
+        }
         let (kind, id, object) = self.place_label(&back.place);
         if !at_client {
             return Err(self.stop(
@@ -987,8 +1082,7 @@ impl<'w, 'a> Walk<'w, 'a> {
                 "make the reply route back the way the request came".into(),
             ));
         }
-        let p = back.pkt;
-        if p.src != request.dst || p.sport != request.dport || p.dst != request.src || p.dport != request.sport {
+        if !translated_ok {
             return Err(self.stop(
                 Code::AsymmetricReturn,
                 kind,
@@ -1003,7 +1097,7 @@ impl<'w, 'a> Walk<'w, 'a> {
                 "route the reply back through the gateway the request used".into(),
             ));
         }
-        self.hop(kind, &id, || "reply received".to_string(), object, None, p, p);
+        self.hop(kind, &id, || "reply received".to_string(), || object, None, p, p);
         Ok(())
     }
 
@@ -1064,13 +1158,16 @@ impl<'w, 'a> Walk<'w, 'a> {
             ));
         }
         if self.leg == Leg::Return {
+            if !self.rec {
+                return Ok(());
+            }
             let names: Vec<&str> = groups.iter().map(|&g| an.sgs[g].name.as_str()).collect();
             let id = names.join(",");
             self.hop(
                 HopKind::SecurityGroup,
                 &id,
                 || format!("{id} {dir}: reply to an allowed connection (stateful)"),
-                obj(ObjectKind::SecurityGroup, names[0]),
+                || obj(ObjectKind::SecurityGroup, names[0]),
                 Some(dir),
                 pkt,
                 pkt,
@@ -1083,13 +1180,13 @@ impl<'w, 'a> Walk<'w, 'a> {
             let vpc = sg.vpc.as_str();
             let gm = |name: &str, ip: IpAddr| ident && an.group_has(name, ip, vpc);
             if let Some(r) = sg.rules(dir).iter().find(|r| r.matches(dir, &pkt, &gm)) {
-                let name = sg.name.clone();
-                let text = r.text.clone();
+                let name = &sg.name;
+                let text = &r.text;
                 self.hop(
                     HopKind::SecurityGroup,
-                    &name,
+                    name,
                     || format!("{name} {dir} {text}"),
-                    obj(ObjectKind::SecurityGroup, &name),
+                    || obj(ObjectKind::SecurityGroup, name),
                     Some(dir),
                     pkt,
                     pkt,
@@ -1157,12 +1254,12 @@ impl<'w, 'a> Walk<'w, 'a> {
         }
         if allowed {
             self.check_partial_range(ni, dir, pkt);
-            let name = acl.name.clone();
+            let name = &acl.name;
             self.hop(
                 HopKind::NetworkAcl,
-                &name,
+                name,
                 || acl.describe(dir, v),
-                obj(ObjectKind::NetworkAcl, &name),
+                || obj(ObjectKind::NetworkAcl, name),
                 Some(dir),
                 pkt,
                 pkt,
@@ -1283,10 +1380,10 @@ impl<'w, 'a> Walk<'w, 'a> {
         let Some(route) = rt.lookup(pkt.dst) else {
             return Err(self.no_route(rt, vpc, pkt));
         };
-        let rt_name = rt.name.clone();
         if let Some(reason) = &route.blackhole {
+            let rt_name = rt.name.clone();
             if let RouteTarget::Peering(p) = &route.target {
-                if an.idx.peering(an.d, p).is_some() {
+                if an.peering(p).is_some() {
                     let msg = format!("{rt_name}: {} → {p}: {reason}", route.dest_text);
                     return Err(self.stop(
                         Code::PeeringNotActive,
@@ -1318,21 +1415,22 @@ impl<'w, 'a> Walk<'w, 'a> {
                 ),
             ));
         }
-        let (dest_text, target) = (route.dest_text.clone(), route.target.clone());
+        let (dest_text, target) = (&route.dest_text, &route.target);
         let origin_text = match route.origin {
             RouteOrigin::Propagated => " (propagated)",
             _ => "",
         };
+        let rt_name = &rt.name;
         self.hop(
             HopKind::RouteTable,
-            &rt_name,
+            rt_name,
             || format!("{rt_name}: {dest_text} → {target}{origin_text}"),
-            obj(ObjectKind::RouteTable, &rt_name),
+            || obj(ObjectKind::RouteTable, rt_name),
             None,
             pkt,
             pkt,
         );
-        match &target {
+        match target {
             RouteTarget::Local => self.deliver_in_vpc(vpc, pkt, Some(s)),
             RouteTarget::InternetGateway(g) => self.igw_out(vpc, g, pkt, origin),
             RouteTarget::EgressOnlyGateway(g) => self.eigw_out(g, pkt),
@@ -1529,7 +1627,7 @@ impl<'w, 'a> Walk<'w, 'a> {
                             HopKind::Appliance,
                             &name,
                             || format!("{name}: NAT instance translates the reply back"),
-                            Some(eni.owner.object()),
+                            || Some(eni.owner.object()),
                             None,
                             pkt,
                             out,
@@ -1569,7 +1667,7 @@ impl<'w, 'a> Walk<'w, 'a> {
                 format!("disable the source/destination check on {name}"),
             ));
         }
-        let is_nat = matches!(&eni.owner, EniOwner::Instance(i) if an.idx.instance(an.d, i).is_some_and(|i| i.role == InstanceRole::NatInstance));
+        let is_nat = matches!(&eni.owner, EniOwner::Instance(i) if an.pos(ObjectKind::Instance, i).is_some_and(|x| an.d.instances[x].role == InstanceRole::NatInstance));
         self.sg_ident = false;
         let out = if is_nat && self.leg == Leg::Forward {
             let out = Packet {
@@ -1594,7 +1692,7 @@ impl<'w, 'a> Walk<'w, 'a> {
             HopKind::Appliance,
             &name,
             || format!("{name}: {what}; source/destination check off"),
-            Some(eni.owner.object()),
+            || Some(eni.owner.object()),
             None,
             pkt,
             out,
@@ -1630,7 +1728,7 @@ impl<'w, 'a> Walk<'w, 'a> {
                     HopKind::NatGateway,
                     n,
                     || format!("{n}: translates the reply back to {}", sess.inside.0),
-                    obj(ObjectKind::NatGateway, n),
+                    || obj(ObjectKind::NatGateway, n),
                     None,
                     pkt,
                     out,
@@ -1748,7 +1846,7 @@ impl<'w, 'a> Walk<'w, 'a> {
             HopKind::NatGateway,
             n,
             || format!("{n}: source NAT to {nat_ip}"),
-            obj(ObjectKind::NatGateway, n),
+            || obj(ObjectKind::NatGateway, n),
             None,
             pkt,
             out,
@@ -1807,7 +1905,7 @@ impl<'w, 'a> Walk<'w, 'a> {
                 HopKind::Firewall,
                 fw,
                 || format!("{fw}: {which} {verb}"),
-                obj(ObjectKind::Firewall, fw),
+                || obj(ObjectKind::Firewall, fw),
                 None,
                 pkt,
                 pkt,
@@ -1817,7 +1915,7 @@ impl<'w, 'a> Walk<'w, 'a> {
                 HopKind::Firewall,
                 fw,
                 || format!("{fw}: reply of an allowed flow (stateful)"),
-                obj(ObjectKind::Firewall, fw),
+                || obj(ObjectKind::Firewall, fw),
                 None,
                 pkt,
                 pkt,
@@ -1895,7 +1993,7 @@ impl<'w, 'a> Walk<'w, 'a> {
                     format!("{g}: 1:1 NAT {src} → {new_src}")
                 }
             },
-            obj(ObjectKind::InternetGateway, g),
+            || obj(ObjectKind::InternetGateway, g),
             None,
             pkt,
             out,
@@ -1923,7 +2021,7 @@ impl<'w, 'a> Walk<'w, 'a> {
             HopKind::EgressOnlyGateway,
             g,
             || format!("{g}: IPv6 out (stateful; replies allowed back)"),
-            obj(ObjectKind::EgressOnlyGateway, g),
+            || obj(ObjectKind::EgressOnlyGateway, g),
             None,
             pkt,
             pkt,
@@ -2017,7 +2115,7 @@ impl<'w, 'a> Walk<'w, 'a> {
                     HopKind::EgressOnlyGateway,
                     &g,
                     || format!("{g}: reply to an outbound connection"),
-                    obj(ObjectKind::EgressOnlyGateway, &g),
+                    || obj(ObjectKind::EgressOnlyGateway, &g),
                     None,
                     pkt,
                     pkt,
@@ -2066,7 +2164,7 @@ impl<'w, 'a> Walk<'w, 'a> {
                     format!("{g}: 1:1 NAT {d0} → {d1}")
                 }
             },
-            obj(ObjectKind::InternetGateway, &g),
+            || obj(ObjectKind::InternetGateway, &g),
             None,
             pkt,
             out,
@@ -2080,7 +2178,7 @@ impl<'w, 'a> Walk<'w, 'a> {
 
     fn peering_out(&mut self, v: usize, p: &str, pkt: Packet, origin: Origin) -> Step {
         let an = self.an;
-        let Some(pcx) = an.idx.peering(an.d, p) else {
+        let Some(pcx) = an.peering(p) else {
             return Err(self.missing(p, pkt));
         };
         let vname = an.vpcs[v].name.clone();
@@ -2152,7 +2250,7 @@ impl<'w, 'a> Walk<'w, 'a> {
                     if cross { " (inter-Region)" } else { "" }
                 )
             },
-            obj(ObjectKind::Peering, p),
+            || obj(ObjectKind::Peering, p),
             None,
             pkt,
             pkt,
@@ -2166,15 +2264,11 @@ impl<'w, 'a> Walk<'w, 'a> {
 
     fn tgw_from_vpc(&mut self, v: usize, s: usize, t: &str, pkt: Packet) -> Step {
         let an = self.an;
-        let Some(tgw) = an.idx.transit_gateway(an.d, t) else {
+        let Some(tgw) = an.tgw(t) else {
             return Err(self.missing(t, pkt));
         };
-        let vname = an.vpcs[v].name.clone();
-        let Some(att) = tgw
-            .attachments
-            .iter()
-            .find(|a| matches!(&a.kind, TgwAttachmentKind::Vpc { vpc, .. } if *vpc == vname))
-        else {
+        let vname = &an.vpcs[v].name;
+        let Some(att) = an.tgw_vpc_attachment(tgw, v) else {
             return Err(self.stop(
                 Code::BlackholeRoute,
                 HopKind::TransitGateway,
@@ -2189,11 +2283,11 @@ impl<'w, 'a> Walk<'w, 'a> {
         let TgwAttachmentKind::Vpc { subnets, .. } = &att.kind else {
             return Err(self.missing(t, pkt));
         };
-        let az = an.subnets[s].az.clone();
+        let az = &an.subnets[s].az;
         let ts = subnets
             .iter()
             .filter_map(|n| an.subnet_by_name.get(n).copied())
-            .find(|&x| an.subnets[x].az == az && !an.down_azs.contains(&an.subnets[x].az));
+            .find(|&x| an.subnets[x].az == *az && (an.down_azs.is_empty() || !an.down_azs.contains(&an.subnets[x].az)));
         let Some(ts) = ts else {
             let an_name = att.name.clone();
             return Err(self.stop(
@@ -2209,31 +2303,31 @@ impl<'w, 'a> Walk<'w, 'a> {
         };
         // The TGW attachment subnet's NACL checks traffic entering it (TGW guide, NACLs).
         self.nacl_check(ts, Direction::Inbound, pkt, None)?;
-        let att_name = att.name.clone();
-        let tsn = an.subnets[ts].name.clone();
+        let att_name = &att.name;
+        let tsn = &an.subnets[ts].name;
         self.hop(
             HopKind::TgwAttachment,
-            &att_name,
+            att_name,
             || format!("{att_name}: {vname} → {t} (via {tsn})"),
-            obj(ObjectKind::TransitGateway, t),
+            || obj(ObjectKind::TransitGateway, t),
             None,
             pkt,
             pkt,
         );
-        self.tgw_route(t, &att_name, pkt, Some(&az))
+        self.tgw_route(t, att_name, pkt, Some(az))
     }
 
     /// Routes a packet that entered TGW `t` from attachment `att`.
     fn tgw_route(&mut self, t: &str, att: &str, pkt: Packet, az: Option<&str>) -> Step {
         self.tick(pkt)?;
         let an = self.an;
-        let Some(tgw) = an.idx.transit_gateway(an.d, t) else {
+        let Some(tgw) = an.tgw(t) else {
             return Err(self.missing(t, pkt));
         };
-        let Some(a) = tgw.attachment(att) else {
+        let Some(a) = an.tgw_attachment(tgw, att) else {
             return Err(self.missing(att, pkt));
         };
-        let Some(rt_name) = a.association.clone() else {
+        let Some(rt_name) = a.association.as_ref() else {
             return Err(self.stop(
                 Code::TgwNoAssociation,
                 HopKind::TgwAttachment,
@@ -2247,13 +2341,14 @@ impl<'w, 'a> Walk<'w, 'a> {
         };
         let best = an
             .tgw_tables
-            .get(&rt_name)
-            .and_then(|routes| routes.iter().find(|r| r.cidr.contains(&pkt.dst)));
-        let Some(best) = best.cloned() else {
+            .get(rt_name)
+            .and_then(|routes| routes.lookup(pkt.dst))
+            .and_then(|v| v.first());
+        let Some(best) = best else {
             return Err(self.stop(
                 Code::TgwNoRoute,
                 HopKind::TgwRouteTable,
-                &rt_name,
+                rt_name,
                 obj(ObjectKind::TransitGateway, t),
                 None,
                 pkt,
@@ -2261,11 +2356,11 @@ impl<'w, 'a> Walk<'w, 'a> {
                 "propagate the destination attachment into this table or add a static route".into(),
             ));
         };
-        let Some(target) = best.target.clone() else {
+        let Some(target) = best.target.as_ref() else {
             return Err(self.stop(
                 Code::TgwBlackhole,
                 HopKind::TgwRouteTable,
-                &rt_name,
+                rt_name,
                 obj(ObjectKind::TransitGateway, t),
                 None,
                 pkt,
@@ -2276,33 +2371,32 @@ impl<'w, 'a> Walk<'w, 'a> {
         let origin = best.origin;
         self.hop(
             HopKind::TgwRouteTable,
-            &rt_name,
+            rt_name,
             || format!("{rt_name}: {} → {target} ({origin})", best.cidr),
-            obj(ObjectKind::TransitGateway, t),
+            || obj(ObjectKind::TransitGateway, t),
             None,
             pkt,
             pkt,
         );
-        let Some(dst_att) = tgw.attachment(&target) else {
-            return Err(self.missing(&target, pkt));
+        let Some(dst_att) = an.tgw_attachment(tgw, target) else {
+            return Err(self.missing(target, pkt));
         };
         match &dst_att.kind {
             TgwAttachmentKind::Vpc { vpc, subnets } => {
                 let Some(&v) = an.vpc_by_name.get(vpc) else {
                     return Err(self.missing(vpc, pkt));
                 };
-                let live: Vec<usize> = subnets
-                    .iter()
-                    .filter_map(|n| an.subnet_by_name.get(n).copied())
-                    .filter(|&x| !an.down_azs.contains(&an.subnets[x].az))
-                    .collect();
-                let dst_az = an.subnet_in_vpc(v, pkt.dst).map(|x| an.subnets[x].az.clone());
-                let want = dst_az.as_deref().or(az);
-                let ts = live
-                    .iter()
-                    .copied()
+                let live = || {
+                    subnets
+                        .iter()
+                        .filter_map(|n| an.subnet_by_name.get(n).copied())
+                        .filter(|&x| an.down_azs.is_empty() || !an.down_azs.contains(&an.subnets[x].az))
+                };
+                let dst_az = an.subnet_in_vpc(v, pkt.dst).map(|x| an.subnets[x].az.as_str());
+                let want = dst_az.or(az);
+                let ts = live()
                     .find(|&x| Some(an.subnets[x].az.as_str()) == want)
-                    .or_else(|| live.first().copied());
+                    .or_else(|| live().next());
                 let Some(ts) = ts else {
                     let n = dst_att.name.clone();
                     return Err(self.stop(
@@ -2327,7 +2421,7 @@ impl<'w, 'a> Walk<'w, 'a> {
                     HopKind::TgwAttachment,
                     &n,
                     || format!("{n}: {t} → {vpc} (via {tsn})"),
-                    obj(ObjectKind::TransitGateway, t),
+                    || obj(ObjectKind::TransitGateway, t),
                     None,
                     pkt,
                     pkt,
@@ -2385,7 +2479,7 @@ impl<'w, 'a> Walk<'w, 'a> {
                 }
             }
             TgwAttachmentKind::Peering { transit_gateway } => {
-                let Some(peer) = an.idx.transit_gateway(an.d, transit_gateway) else {
+                let Some(peer) = an.tgw(transit_gateway) else {
                     return Err(self.missing(transit_gateway, pkt));
                 };
                 let back = peer
@@ -2409,7 +2503,7 @@ impl<'w, 'a> Walk<'w, 'a> {
                     HopKind::TransitGateway,
                     &pt,
                     || format!("{t} → {pt} (TGW peering)"),
-                    obj(ObjectKind::TransitGateway, &pt),
+                    || obj(ObjectKind::TransitGateway, &pt),
                     None,
                     pkt,
                     pkt,
@@ -2462,7 +2556,7 @@ impl<'w, 'a> Walk<'w, 'a> {
             HopKind::VpnGateway,
             g,
             || format!("{g}: {vname} → on-premises"),
-            obj(ObjectKind::VpnGateway, g),
+            || obj(ObjectKind::VpnGateway, g),
             None,
             pkt,
             pkt,
@@ -2579,7 +2673,15 @@ impl<'w, 'a> Walk<'w, 'a> {
             ));
         };
         let nn = net.name.clone();
-        self.hop(kind, link, || format!("{link} → {nn}"), obj(objk, link), None, pkt, pkt);
+        self.hop(
+            kind,
+            link,
+            || format!("{link} → {nn}"),
+            || obj(objk, link),
+            None,
+            pkt,
+            pkt,
+        );
         Ok(Arrival {
             place: Place::OnPrem(nn),
             pkt,
@@ -2599,7 +2701,7 @@ impl<'w, 'a> Walk<'w, 'a> {
                     HopKind::Internet,
                     "internet",
                     || format!("{n} has no VPN or Direct Connect: over the internet"),
-                    None,
+                    || None,
                     None,
                     pkt,
                     pkt,
@@ -2682,7 +2784,7 @@ impl<'w, 'a> Walk<'w, 'a> {
             kind,
             &lname,
             || format!("{n} → AWS over {lname}"),
-            obj(objk, &lname),
+            || obj(objk, &lname),
             None,
             pkt,
             pkt,
@@ -2698,7 +2800,7 @@ impl<'w, 'a> Walk<'w, 'a> {
                             HopKind::VpnGateway,
                             &g,
                             || format!("{g}: into {vn}"),
-                            obj(ObjectKind::VpnGateway, &g),
+                            || obj(ObjectKind::VpnGateway, &g),
                             None,
                             pkt,
                             pkt,
@@ -2711,7 +2813,7 @@ impl<'w, 'a> Walk<'w, 'a> {
                     HopKind::VpnGateway,
                     &g,
                     || format!("{g}: CloudHub to another site"),
-                    obj(ObjectKind::VpnGateway, &g),
+                    || obj(ObjectKind::VpnGateway, &g),
                     None,
                     pkt,
                     pkt,
@@ -2800,7 +2902,7 @@ impl<'w, 'a> Walk<'w, 'a> {
             HopKind::GatewayEndpoint,
             ep,
             || format!("{ep}: to {svc} (gateway endpoint)"),
-            obj(ObjectKind::Endpoint, ep),
+            || obj(ObjectKind::Endpoint, ep),
             None,
             pkt,
             pkt,
@@ -2973,7 +3075,7 @@ impl<'w, 'a> Walk<'w, 'a> {
                         listener.proto, listener.port
                     )
                 },
-                obj(ObjectKind::LoadBalancer, &lb_name),
+                || obj(ObjectKind::LoadBalancer, &lb_name),
                 None,
                 arrival.pkt,
                 tpkt,
@@ -3093,6 +3195,15 @@ impl<'w, 'a> Walk<'w, 'a> {
         let generic = (PortRange::EPHEMERAL, 40000);
         match from {
             Endpoint::Eni { owner, name } => {
+                if let EniOwner::Endpoint(..) = owner {
+                    // RA VPCE_INTRA_VPC_TRAFFIC: an endpoint cannot initiate connections.
+                    return Err(QueryError::NotAnEndpoint {
+                        name: name.clone(),
+                        kind: "interface endpoint".into(),
+                        role: "source",
+                        why: "an interface endpoint only answers connections; trace to it instead".into(),
+                    });
+                }
                 let e = an
                     .eni_index(owner)
                     .ok_or_else(|| QueryError::Invalid(name.clone(), "has no network interface".into()))?;
@@ -3106,7 +3217,7 @@ impl<'w, 'a> Walk<'w, 'a> {
                 };
                 let eph = match &eni.owner {
                     EniOwner::Instance(i) | EniOwner::SecondaryInterface(i, _) => {
-                        match an.idx.instance(an.d, i).map(|x| x.os) {
+                        match an.pos(ObjectKind::Instance, i).map(|x| an.d.instances[x].os) {
                             Some(OsFamily::Windows) => windows,
                             _ => linux,
                         }
@@ -3348,17 +3459,17 @@ impl<'w, 'a> Walk<'w, 'a> {
     fn dest_eni(&mut self, src: &Source, e: usize, v6: bool) -> Result<Dest, DestErr> {
         let an = self.an;
         let eni = &an.idx.enis[e];
-        let name = an.eni_name(e);
+        let name = || an.eni_name(e);
         if v6 {
             let Some(a) = eni.ipv6 else {
                 return Err(DestErr::Blocked(Box::new(Stop {
                     code: Code::NoHost,
                     kind: an.eni_kind(e),
-                    component: name.clone(),
+                    component: name(),
                     object: Some(eni.owner.object()),
                     direction: None,
-                    message: format!("{name} has no IPv6 address"),
-                    hint: format!("give {name} an IPv6 address (its subnet needs an IPv6 block)"),
+                    message: format!("{} has no IPv6 address", name()),
+                    hint: format!("give {} an IPv6 address (its subnet needs an IPv6 block)", name()),
                 })));
             };
             return Ok(Dest {
@@ -3389,15 +3500,17 @@ impl<'w, 'a> Walk<'w, 'a> {
                 Err(DestErr::Blocked(Box::new(Stop {
                     code: Code::NoPublicIp,
                     kind: an.eni_kind(e),
-                    component: name.clone(),
+                    component: name(),
                     object: Some(eni.owner.object()),
                     direction: None,
                     message: format!(
-                        "{name} has only the private address {}, which is not reachable from the internet",
+                        "{} has only the private address {}, which is not reachable from the internet",
+                        name(),
                         eni.private_ip
                     ),
                     hint: format!(
-                        "give {name} a public IP or Elastic IP in a public subnet, or put a load balancer in front of it"
+                        "give {} a public IP or Elastic IP in a public subnet, or put a load balancer in front of it",
+                        name()
                     ),
                 })))
             }

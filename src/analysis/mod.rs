@@ -80,6 +80,7 @@
 
 mod endpoint;
 mod engine;
+mod fast;
 mod filters;
 mod flowlog;
 mod scope;
@@ -419,6 +420,7 @@ pub enum Code {
     SourceDestCheck,
     FirewallDrop,
     VpnDown,
+    #[serde(rename = "NO_ONPREM_ROUTE")]
     NoOnPremRoute,
     NoHost,
     AsymmetricReturn,
