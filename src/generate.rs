@@ -102,7 +102,7 @@ const TIER_NAMES: [&str; MAX_TIERS] = ["web", "app", "db", "cache", "batch", "se
 /// Candidate service ports per tier; the seed picks one per VPC and tier.
 const TIER_PORTS: [&[u16]; MAX_TIERS] = [
     &[443],
-    &[8080, 8443, 9000],
+    &[8080, 8000, 9000],
     &[5432, 3306, 1433],
     &[6379, 11211],
     &[9001, 9090],
@@ -393,9 +393,9 @@ pub fn generate(p: &GenParams) -> Result<Design, GenError> {
             inbound.extend([
                 nacl(110, tcp(22), IpNet::V4(onprem)),
                 nacl(120, tcp(9100), IpNet::V4(onprem)),
+                nacl(125, tcp(8443), vnet),
                 nacl(130, (Protocol::Icmp, PortRange::ALL), ten),
                 nacl(140, (Protocol::Tcp, PortRange::EPHEMERAL), anywhere()),
-                nacl(150, tcp(8443), vnet),
             ]);
             // Tiers behind the public one also let their clients' subnets
             // reach the public tier's NAT gateways (outbound web via NAT).

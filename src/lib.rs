@@ -15,6 +15,7 @@ pub mod io;
 pub mod model;
 pub mod perf;
 pub mod planner;
+pub mod practice;
 pub mod templates;
 pub mod tui;
 pub mod validate;

@@ -10,10 +10,11 @@
 
 use std::net::Ipv4Addr;
 
-use ipnet::{IpNet, Ipv4Net};
+use ipnet::Ipv4Net;
 use serde::Serialize;
 
 use crate::model::{cidr, Design, Object, PeeringStatus, TgwAttachmentKind, Vpc};
+use crate::validate::Severity;
 
 /// Smallest and largest subnet / VPC block AWS allows (SUB-2, VPC-1).
 pub const MIN_PREFIX: u8 = 16;
@@ -377,7 +378,7 @@ pub fn allocate_across_azs(d: &Design, vpc: &Vpc, hosts: u64) -> Result<Vec<(Str
     Ok(d.azs.iter().cloned().zip(blocks).collect())
 }
 
-/// How bad a planner finding is.
+/// How bad a planner finding is (the validator's severities).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
@@ -385,194 +386,76 @@ pub enum Level {
     Error,
     /// Legal but it will hurt (overlaps, quotas).
     Warning,
+    Info,
 }
 
-/// A planner finding, with the rule id of the validation reference.
+/// A planner finding: the validation rule code (see `vpcd check`) and its message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
     pub level: Level,
     pub rule: &'static str,
     pub message: String,
+    pub hint: String,
 }
 
-fn err(rule: &'static str, message: String) -> Finding {
-    Finding {
-        level: Level::Error,
-        rule,
-        message,
-    }
-}
-
-fn warn(rule: &'static str, message: String) -> Finding {
-    Finding {
-        level: Level::Warning,
-        rule,
-        message,
-    }
-}
-
-/// The address ranges of AWS's secondary-CIDR restriction table (VCIDR-3).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-pub enum AddressRange {
-    Rfc1918Ten,
-    Rfc1918OneSevenTwo,
-    Rfc1918OneNineTwo,
-    /// 198.19.0.0/16 (benchmarking range AWS reserves).
-    Reserved198,
-    /// Publicly routable space or RFC 6598 100.64.0.0/10.
-    PublicOrShared,
-}
-
-fn within(n: Ipv4Net, block: &str) -> bool {
-    block.parse::<Ipv4Net>().is_ok_and(|b| cidr::contains(b, n))
-}
-
-fn overlaps_literal(n: Ipv4Net, block: &str) -> bool {
-    block.parse::<Ipv4Net>().is_ok_and(|b| cidr::overlaps(b, n))
-}
-
-/// The restriction-table row a block belongs to.
-pub fn address_range(n: Ipv4Net) -> AddressRange {
-    if within(n, "10.0.0.0/8") {
-        AddressRange::Rfc1918Ten
-    } else if within(n, "172.16.0.0/12") {
-        AddressRange::Rfc1918OneSevenTwo
-    } else if within(n, "192.168.0.0/16") {
-        AddressRange::Rfc1918OneNineTwo
-    } else if within(n, "198.19.0.0/16") {
-        AddressRange::Reserved198
-    } else {
-        AddressRange::PublicOrShared
-    }
-}
-
-const RESTRICTED_MSG: &str =
-    "Use a CIDR from the same private address range as the current VPC CIDR, or use a publicly-routable CIDR";
-
-/// Whether the restriction table (VCIDR-3, VPC User Guide "IPv4 CIDR block
-/// association restrictions", 2023) lets a VPC holding `existing` blocks add
-/// `new`. `Some(reason)` when it does not. The table is data-like on purpose:
-/// AWS has relaxed it before (aws-cdk#36111), so re-verify before relying on it.
-pub fn restriction(existing: &[Ipv4Net], new: Ipv4Net) -> Option<String> {
-    use AddressRange::*;
-    if overlaps_literal(new, "169.254.0.0/16") {
-        return Some(format!(
-            "{new} is link-local (169.254.0.0/16), which is never assignable"
-        ));
-    }
-    if overlaps_literal(new, "198.19.0.0/16") {
-        return Some(format!("{new} is in 198.19.0.0/16, which cannot be added to a VPC"));
-    }
-    let new_range = address_range(new);
-    for e in existing {
-        let have = address_range(*e);
-        let refused = match have {
-            Rfc1918Ten => matches!(new_range, Rfc1918OneSevenTwo | Rfc1918OneNineTwo),
-            Rfc1918OneSevenTwo => {
-                matches!(new_range, Rfc1918Ten | Rfc1918OneNineTwo) || overlaps_literal(new, "172.31.0.0/16")
-            }
-            Rfc1918OneNineTwo => matches!(new_range, Rfc1918Ten | Rfc1918OneSevenTwo),
-            Reserved198 | PublicOrShared => {
-                matches!(new_range, Rfc1918Ten | Rfc1918OneSevenTwo | Rfc1918OneNineTwo)
-            }
-        };
-        if refused {
-            return Some(format!(
-                "The CIDR '{new}' is restricted (the VPC already has {e}). {RESTRICTED_MSG}."
-            ));
-        }
-    }
-    None
-}
-
-/// Checks adding `new` as a secondary IPv4 block of `vpc` against AWS's
-/// rules (VCIDR-1..8) and the overlap lints (L-08). Errors mean AWS refuses.
+/// Checks adding `new` as a secondary IPv4 block of `vpc`. The rules are the
+/// validator's (one source of truth, same codes and wording as `vpcd check`):
+/// the block is added to a copy of the design and every diagnostic it
+/// introduces is reported — size (VCIDR-1), overlap (VCIDR-2), the restriction
+/// table (VCIDR-3), quotas (VCIDR-4), route destinations (VCIDR-5), peers
+/// (VCIDR-7), on-prem and TGW overlaps (L-08, TGW-5). The one rule that is about
+/// the action rather than the resulting state, VCIDR-6 (a requester with a
+/// pending peering cannot add blocks), is checked here.
 pub fn check_secondary_cidr(d: &Design, vpc: &Vpc, new: Ipv4Net) -> Vec<Finding> {
-    let mut out = Vec::new();
-    if new.addr() != new.network() {
-        out.push(err(
-            "CIDR-2",
-            format!("{new} has host bits set; AWS would store {}", new.trunc()),
-        ));
+    let key = |x: &crate::validate::Diagnostic| (x.code, x.path.clone(), x.message.clone());
+    let before: std::collections::HashSet<_> = crate::validate::validate(d).iter().map(key).collect();
+    let mut after_design = d.clone();
+    if let Some(v) = after_design.vpcs.iter_mut().find(|v| v.name == vpc.name) {
+        v.secondary_cidrs.push(new);
     }
-    let new = new.trunc();
-    let p = new.prefix_len();
-    if !(MIN_PREFIX..=MAX_PREFIX).contains(&p) {
-        out.push(err(
-            "VCIDR-1",
-            format!("a VPC CIDR block must be /16 to /28; {new} is a /{p} (InvalidVpc.Range)"),
-        ));
-    }
-    for c in vpc.ipv4_cidrs() {
-        if cidr::overlaps(c, new) {
-            out.push(err(
-                "VCIDR-2",
-                format!("{new} overlaps {c}, already associated with {}", vpc.name),
-            ));
-        }
-    }
-    let existing: Vec<Ipv4Net> = vpc.ipv4_cidrs().collect();
-    if let Some(reason) = restriction(&existing, new) {
-        out.push(err("VCIDR-3", reason));
-    }
-    if existing.len() >= 5 {
-        out.push(warn(
-            "VCIDR-4",
-            format!(
-                "{} already has {} IPv4 blocks; the default quota is 5 including the primary (adjustable to 50)",
-                vpc.name,
-                existing.len()
-            ),
-        ));
-    }
-    for rt in d.route_tables.iter().filter(|r| r.vpc == vpc.name) {
-        for r in &rt.routes {
-            if let Some(IpNet::V4(dest)) = r.dest.cidr() {
-                if dest.prefix_len() > 0 && cidr::contains(new, dest) {
-                    out.push(err(
-                        "VCIDR-5",
-                        format!(
-                            "route table {} has a route to {dest} ({}); a new block must not be the same as or larger than a route destination",
-                            rt.name, r.target
-                        ),
-                    ));
-                }
-            }
-        }
-    }
+    let mut out: Vec<Finding> = crate::validate::validate(&after_design)
+        .into_iter()
+        .filter(|x| !before.contains(&key(x)))
+        .map(|x| Finding {
+            level: match x.severity {
+                Severity::Error => Level::Error,
+                Severity::Warning => Level::Warning,
+                Severity::Info => Level::Info,
+            },
+            rule: x.code,
+            message: x.message,
+            hint: x.hint,
+        })
+        .collect();
     for pcx in &d.peerings {
-        let Some(peer) = pcx.other_side(&vpc.name) else {
-            continue;
-        };
         if pcx.status == PeeringStatus::PendingAcceptance && pcx.requester == vpc.name {
-            out.push(err(
-                "VCIDR-6",
-                format!(
-                    "{} is the requester of peering {} that is pending acceptance; it cannot add CIDR blocks until it is accepted",
+            out.push(Finding {
+                level: Level::Error,
+                rule: "VCIDR-6",
+                message: format!(
+                    "{} requested peering {}, which is pending acceptance; a requester cannot add CIDR blocks until it is accepted or deleted",
                     vpc.name, pcx.name
                 ),
-            ));
-        }
-        if matches!(pcx.status, PeeringStatus::Active | PeeringStatus::PendingAcceptance) {
-            if let Some(pv) = d.vpcs.iter().find(|v| v.name == peer) {
-                for c in pv.ipv4_cidrs().filter(|c| cidr::overlaps(*c, new)) {
-                    out.push(err(
-                        "VCIDR-7",
-                        format!("{new} overlaps {c} of {peer}, peered through {}", pcx.name),
-                    ));
-                }
-            }
+                hint: format!("accept or delete {} first", pcx.name),
+            });
         }
     }
-    for o in external_overlaps_of(d, vpc, &[new]) {
-        if o.rule != "VCIDR-7" {
-            out.push(warn(o.rule, o.message()));
+    // VPCs behind one Direct Connect gateway must not overlap (VCIDR-8).
+    for o in external_overlaps_of(d, vpc, &[new.trunc()]) {
+        if o.rule == "dx-gateway-overlap" {
+            out.push(Finding {
+                level: Level::Warning,
+                rule: "VCIDR-8",
+                message: o.message(),
+                hint: "VPCs behind one Direct Connect gateway need distinct address space".into(),
+            });
         }
     }
+    out.sort_by_key(|f| f.level != Level::Error);
     out
 }
 
-/// A change that adds the secondary block, or the errors that refuse it.
+/// The edit that adds the secondary block, or the findings that refuse it.
 pub fn add_secondary_cidr(d: &Design, vpc: &Vpc, new: Ipv4Net) -> Result<crate::edit::Edit, Vec<Finding>> {
     let findings = check_secondary_cidr(d, vpc, new);
     if findings.iter().any(|f| f.level == Level::Error) {
@@ -599,7 +482,7 @@ impl Overlap {
     }
 }
 
-/// Overlaps of a VPC's blocks with declared on-prem ranges (L-08), peered VPCs
+/// Overlaps of a VPC's blocks with declared on-prem ranges (`onprem-overlap`, L-08), peered VPCs
 /// (PCX-1), VPCs on the same transit gateway (TGW-5) or DX gateway (VCIDR-8).
 pub fn external_overlaps(d: &Design, vpc: &Vpc) -> Vec<Overlap> {
     let blocks: Vec<Ipv4Net> = vpc.ipv4_cidrs().collect();
@@ -610,7 +493,7 @@ fn external_overlaps_of(d: &Design, vpc: &Vpc, blocks: &[Ipv4Net]) -> Vec<Overla
     let mut others: Vec<(&'static str, String, Ipv4Net)> = Vec::new();
     for n in &d.onprem_networks {
         for c in &n.cidrs {
-            others.push(("L-08", format!("on-premises network {}", n.name), *c));
+            others.push(("onprem-overlap", format!("on-premises network {}", n.name), *c));
         }
     }
     let vpc_blocks = |name: &str| -> Vec<Ipv4Net> {
@@ -623,7 +506,7 @@ fn external_overlaps_of(d: &Design, vpc: &Vpc, blocks: &[Ipv4Net]) -> Vec<Overla
     for pcx in &d.peerings {
         if let Some(peer) = pcx.other_side(&vpc.name) {
             for c in vpc_blocks(peer) {
-                others.push(("VCIDR-7", format!("peered VPC {peer} ({})", pcx.name), c));
+                others.push(("peering-overlap", format!("peered VPC {peer} ({})", pcx.name), c));
             }
         }
     }
@@ -639,7 +522,11 @@ fn external_overlaps_of(d: &Design, vpc: &Vpc, blocks: &[Ipv4Net]) -> Vec<Overla
         if attached.contains(&vpc.name.as_str()) {
             for other in attached.iter().filter(|v| **v != vpc.name) {
                 for c in vpc_blocks(other) {
-                    others.push(("TGW-5", format!("VPC {other} on transit gateway {}", tgw.name), c));
+                    others.push((
+                        "tgw-overlapping-vpcs",
+                        format!("VPC {other} on transit gateway {}", tgw.name),
+                        c,
+                    ));
                 }
             }
         }
@@ -654,7 +541,11 @@ fn external_overlaps_of(d: &Design, vpc: &Vpc, blocks: &[Ipv4Net]) -> Vec<Overla
         if vpcs.contains(&vpc.name.as_str()) {
             for other in vpcs.iter().filter(|v| **v != vpc.name) {
                 for c in vpc_blocks(other) {
-                    others.push(("VCIDR-8", format!("VPC {other} behind DX gateway {}", dxgw.name), c));
+                    others.push((
+                        "dx-gateway-overlap",
+                        format!("VPC {other} behind DX gateway {}", dxgw.name),
+                        c,
+                    ));
                 }
             }
         }
@@ -710,19 +601,6 @@ mod tests {
             "not aligned as one /23"
         );
         assert!(join(&[n("10.0.0.0/24"), n("10.0.2.0/24")]).is_err(), "gap");
-    }
-
-    #[test]
-    fn restriction_table_rows() {
-        let ten = [n("10.0.0.0/16")];
-        assert!(restriction(&ten, n("10.1.0.0/16")).is_none());
-        assert!(restriction(&ten, n("100.64.0.0/16")).is_none());
-        assert!(restriction(&ten, n("192.168.0.0/16")).is_some());
-        assert!(restriction(&[n("172.16.0.0/16")], n("172.31.0.0/16")).is_some());
-        assert!(restriction(&[n("172.16.0.0/16")], n("172.17.0.0/16")).is_none());
-        assert!(restriction(&[n("100.64.0.0/16")], n("10.0.0.0/16")).is_some());
-        assert!(restriction(&ten, n("198.19.0.0/16")).is_some());
-        assert!(restriction(&ten, n("169.254.0.0/16")).is_some());
     }
 
     #[test]

@@ -415,16 +415,12 @@ pub fn generate(o: &GeneratorOptions) -> Result<Design, GenerateError> {
         } else {
             peer_cidr(vpc_net)
         };
-        let sg = b.sg(
+        b.sg(
             "sg-app",
             &vpc,
             "App tier: the app port from the web tier only",
             vec![sg_tcp(APP_PORT, peer)],
         );
-        if v6.is_some() {
-            sg.outbound
-                .push(SgRule::new(Protocol::All, PortRange::ALL, peer_cidr(any6)));
-        }
     }
     if has(Tier::Database) {
         let peer = if has(Tier::Private) {
@@ -570,6 +566,26 @@ mod tests {
             .routes
             .iter()
             .any(|r| r.target == RouteTarget::EgressOnlyGateway("eigw-main".into()) && r.dest.is_ipv6()));
+    }
+
+    #[test]
+    fn ipv6_vpcs_get_aws_default_ipv6_rules() {
+        let mut o = opts();
+        o.ipv6 = true;
+        let d = generate(&o).unwrap();
+        // Every group, the default one included, gets the outbound ::/0 rule AWS adds in an IPv6 VPC.
+        for sg in &d.security_groups {
+            assert!(
+                sg.outbound.iter().any(|r| r.peer == SgPeer::Cidr(any_v6())),
+                "{}",
+                sg.name
+            );
+        }
+        let default_acl = d.network_acls.iter().find(|a| a.name == "main-default-acl").unwrap();
+        assert!(default_acl
+            .inbound
+            .iter()
+            .any(|r| r.number == 101 && r.cidr == any_v6()));
     }
 
     #[test]

@@ -2,10 +2,11 @@
 //! re-validates, rejects edits that AWS would refuse (restoring the design
 //! exactly), and keeps the undo/redo history and the latest diagnostics.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use crate::edit::{deletion_refused_while_referenced, Edit, EditError};
-use crate::model::{Design, DesignIndex, ObjectRef};
+use crate::model::{Design, DesignIndex, Object, ObjectRef};
 use crate::validate::{self, Diagnostic};
 
 /// What the last successful edit did.
@@ -116,19 +117,33 @@ impl Workspace {
         self.refuse_dependent_deletes(&edit)?;
         let summary = edit.describe(&self.design);
         let check = validate::EditCheck::before(&edit, &self.design);
+        let in_place = self.in_place_change(&edit);
         let inverse = edit.clone().apply(&mut self.design)?;
-        let index = DesignIndex::new(&self.design);
-        let diagnostics = validate::validate_with(&self.design, &index);
+        // The index either follows the edit in place (restored below if the
+        // edit is rejected) or is rebuilt beside the old one.
+        let patched = match &in_place {
+            Some((old, new)) => self.index.update_in_place(&self.design, old, new),
+            None => false,
+        };
+        let rebuilt = (!patched).then(|| DesignIndex::new(&self.design));
+        let index = rebuilt.as_ref().unwrap_or(&self.index);
+        let diagnostics = validate::validate_with(&self.design, index);
+        let known = FindingSet::of(&self.diagnostics);
         let mut blocking: Vec<Diagnostic> = diagnostics
             .iter()
-            .filter(|d| d.blocks_edit && !self.diagnostics.iter().any(|old| same_finding(old, d)))
+            .filter(|d| d.blocks_edit && !known.contains(d))
             .cloned()
             .collect();
         // Refusals that depend on the edit itself (a new route to a missing target).
-        blocking.extend(check.refusals(&self.design, &index));
+        blocking.extend(check.refusals(&self.design, index));
         if !blocking.is_empty() {
             // The inverse of an edit that just applied always applies.
             let _ = inverse.apply(&mut self.design);
+            if let (true, Some((old, new))) = (patched, &in_place) {
+                if !self.index.update_in_place(&self.design, new, old) {
+                    self.index = DesignIndex::new(&self.design);
+                }
+            }
             let first = &blocking[0];
             let mut message = format!("{}: {}", first.path, first.message);
             if let Some(code) = first.aws_code {
@@ -145,12 +160,10 @@ impl Workspace {
                 reasons: blocking,
             });
         }
-        let new_findings = diagnostics
-            .iter()
-            .filter(|d| !self.diagnostics.iter().any(|old| same_finding(old, d)))
-            .cloned()
-            .collect();
-        self.index = index;
+        let new_findings = diagnostics.iter().filter(|d| !known.contains(d)).cloned().collect();
+        if let Some(index) = rebuilt {
+            self.index = index;
+        }
         self.diagnostics = diagnostics;
         self.undo.push(HistoryEntry {
             forward: edit,
@@ -162,12 +175,37 @@ impl Workspace {
         Ok(Applied { summary, new_findings })
     }
 
+    /// For an edit that replaces one object in place (same kind, name and
+    /// position), the object before and after: the index can then often
+    /// follow without a rebuild.
+    fn in_place_change(&self, edit: &Edit) -> Option<(Object, Object)> {
+        match edit {
+            Edit::Put(new) => {
+                let old = self.design.get(&ObjectRef::new(new.kind(), new.name()))?;
+                Some((old, new.clone()))
+            }
+            _ => None,
+        }
+    }
+
+    /// Re-derives the index and diagnostics after `edit` was applied, where
+    /// `in_place` is what [`Self::in_place_change`] said before applying it.
+    fn refresh_after(&mut self, in_place: Option<(Object, Object)>) {
+        let patched = in_place.is_some_and(|(old, new)| self.index.update_in_place(&self.design, &old, &new));
+        if !patched {
+            self.index = DesignIndex::new(&self.design);
+        }
+        self.diagnostics = validate::validate_with(&self.design, &self.index);
+        self.revision += 1;
+    }
+
     /// Undoes the last edit; returns what was undone.
     pub fn undo(&mut self) -> Option<String> {
         let entry = self.undo.pop()?;
+        let in_place = self.in_place_change(&entry.inverse);
         match entry.inverse.clone().apply(&mut self.design) {
             Ok(forward) => {
-                self.refresh();
+                self.refresh_after(in_place);
                 let summary = entry.summary.clone();
                 self.redo.push(HistoryEntry {
                     forward,
@@ -183,9 +221,10 @@ impl Workspace {
     /// Re-applies the last undone edit; returns what was redone.
     pub fn redo(&mut self) -> Option<String> {
         let entry = self.redo.pop()?;
+        let in_place = self.in_place_change(&entry.forward);
         match entry.forward.clone().apply(&mut self.design) {
             Ok(inverse) => {
-                self.refresh();
+                self.refresh_after(in_place);
                 let summary = entry.summary.clone();
                 self.undo.push(HistoryEntry {
                     forward: entry.forward,
@@ -258,8 +297,22 @@ fn collect_deletes<'a>(edit: &'a Edit, out: &mut Vec<&'a ObjectRef>) {
     }
 }
 
-fn same_finding(a: &Diagnostic, b: &Diagnostic) -> bool {
-    a.code == b.code && a.object == b.object && a.message == b.message
+/// The findings of a diagnostics list, for "is this finding new?" in O(1)
+/// (same code, object and message).
+struct FindingSet<'a>(HashSet<(&'static str, Option<&'a ObjectRef>, &'a str)>);
+
+impl<'a> FindingSet<'a> {
+    fn of(diags: &'a [Diagnostic]) -> Self {
+        FindingSet(
+            diags
+                .iter()
+                .map(|d| (d.code, d.object.as_ref(), d.message.as_str()))
+                .collect(),
+        )
+    }
+    fn contains(&self, d: &Diagnostic) -> bool {
+        self.0.contains(&(d.code, d.object.as_ref(), d.message.as_str()))
+    }
 }
 
 #[cfg(test)]
@@ -331,5 +384,153 @@ mod tests {
             .apply(Edit::Delete(ObjectRef::new(ObjectKind::Vpc, "main")))
             .unwrap_err();
         assert!(err.message.contains("DependencyViolation"), "{}", err.message);
+    }
+
+    /// One random edit of the kinds the designer makes, chosen by `op` and `n`.
+    fn random_edit(d: &Design, op: u8, n: usize) -> Option<Edit> {
+        let inst = d.instances.get(n % d.instances.len().max(1))?.clone();
+        let sg = d.security_groups.get(n % d.security_groups.len().max(1))?.clone();
+        let subnet = d.subnets.get(n % d.subnets.len().max(1))?.clone();
+        Some(match op % 16 {
+            0 => {
+                let mut g = sg;
+                g.inbound.push(SgRule::new(
+                    Protocol::Tcp,
+                    PortRange::single(1000 + n as u16),
+                    SgPeer::Cidr("10.0.0.0/8".parse().ok()?),
+                ));
+                Edit::Put(Object::SecurityGroup(g))
+            }
+            1 => {
+                // Another group of the instance's VPC.
+                let vpc = d.subnets.iter().find(|s| s.name == inst.subnet).map(|s| s.vpc.clone());
+                let same_vpc: Vec<&SecurityGroup> = d
+                    .security_groups
+                    .iter()
+                    .filter(|g| Some(&g.vpc) == vpc.as_ref())
+                    .collect();
+                let mut i = inst;
+                if let Some(g) = same_vpc.get(n % same_vpc.len().max(1)) {
+                    i.security_groups = vec![g.name.clone()];
+                }
+                i.source_dest_check = !i.source_dest_check;
+                Edit::Put(Object::Instance(i))
+            }
+            2 => {
+                let mut i = inst;
+                i.subnet = subnet.name;
+                Edit::Put(Object::Instance(i))
+            }
+            3 => {
+                let mut s = subnet;
+                s.map_public_ip = !s.map_public_ip;
+                Edit::Put(Object::Subnet(s))
+            }
+            4 => {
+                let mut s = subnet;
+                s.route_table = d
+                    .route_tables
+                    .get(n % d.route_tables.len().max(1))
+                    .map(|r| r.name.clone());
+                s.description = Some(format!("edit {n}"));
+                Edit::Put(Object::Subnet(s))
+            }
+            5 => Edit::Delete(ObjectRef::new(ObjectKind::Instance, inst.name)),
+            6 => Edit::Rename {
+                target: ObjectRef::new(ObjectKind::SecurityGroup, sg.name),
+                to: format!("sg-renamed-{n}"),
+            },
+            7 => {
+                let mut i = inst;
+                i.name = format!("new-{n}");
+                Edit::Put(Object::Instance(i))
+            }
+            8 => {
+                let mut nat = d.nat_gateways.get(n % d.nat_gateways.len().max(1))?.clone();
+                nat.description = Some("changed".into());
+                if n % 3 == 0 {
+                    nat.private_ip = None;
+                    nat.subnet = subnet.name;
+                }
+                Edit::Put(Object::NatGateway(nat))
+            }
+            9 => {
+                let mut e = d.elastic_ips.get(n % d.elastic_ips.len().max(1))?.clone();
+                e.address = std::net::Ipv4Addr::new(3, 90, (n / 256) as u8, (n % 256) as u8);
+                Edit::Put(Object::ElasticIp(e))
+            }
+            10 => {
+                let mut t = d.transit_gateways.first()?.clone();
+                if n % 2 == 0 {
+                    t.route_tables.first_mut()?.routes.push(TgwRoute {
+                        cidr: "172.16.0.0/12".parse().ok()?,
+                        target: TgwRouteTarget::Blackhole,
+                    });
+                } else {
+                    t.attachments.pop();
+                }
+                Edit::Put(Object::TransitGateway(t))
+            }
+            11 => {
+                let mut i = inst;
+                i.secondary_interfaces.push(NetworkInterface {
+                    name: format!("eni-x{n}"),
+                    subnet: subnet.name,
+                    private_ip: None,
+                    security_groups: vec![sg.name],
+                    source_dest_check: false,
+                });
+                Edit::Put(Object::Instance(i))
+            }
+            12 => Edit::Delete(ObjectRef::new(ObjectKind::SecurityGroup, sg.name)),
+            13 => {
+                // Overlaps its own subnet: refused, and must leave everything as it was.
+                let mut s = subnet;
+                s.name = format!("overlap-{n}");
+                Edit::Put(Object::Subnet(s))
+            }
+            14 => {
+                let mut i = inst;
+                i.private_ip = cidr::nth_usable(subnet.cidr, n as u64 % 3);
+                i.subnet = subnet.name;
+                Edit::Put(Object::Instance(i))
+            }
+            _ => Edit::batch(
+                "two changes",
+                vec![
+                    Edit::Put(Object::SecurityGroup(sg)),
+                    Edit::Delete(ObjectRef::new(ObjectKind::Instance, inst.name)),
+                ],
+            ),
+        })
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(40))]
+        /// After any sequence of edits, undos and redos, the incrementally
+        /// maintained index and diagnostics equal a full recompute.
+        #[test]
+        fn incremental_state_equals_full_recompute(
+            seed in 0u64..1000,
+            tweaks in proptest::collection::vec(0u8..=255, 0..6),
+            ops in proptest::collection::vec((0u8..20, 0usize..64), 1..25),
+        ) {
+            let d = crate::model::index::tests::messy_design(seed, &tweaks);
+            let mut w = Workspace::new(d);
+            for (op, n) in ops {
+                match op {
+                    16 | 17 => { w.undo(); }
+                    18 => { w.redo(); }
+                    _ => {
+                        if let Some(e) = random_edit(w.design(), op, n) {
+                            let _ = w.apply(e);
+                        }
+                    }
+                }
+                proptest::prop_assert_eq!(w.index(), &DesignIndex::new(w.design()));
+                let full = validate::validate(w.design());
+                proptest::prop_assert_eq!(w.diagnostics(), full.as_slice());
+            }
+        }
     }
 }

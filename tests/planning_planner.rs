@@ -156,14 +156,36 @@ fn secondary_cidr_checks_follow_the_rules() {
             .iter()
             .any(|f| f.rule == rule && f.level == Level::Error)
     };
-    assert!(!has("10.4.0.0/16", "VCIDR-3"));
+    // The rule codes are the validator's, so the planner and `vpcd check` agree.
+    let ok = planner::check_secondary_cidr(&d, vpc_a, "10.4.0.0/16".parse().unwrap());
+    assert!(ok.iter().all(|f| f.level != Level::Error), "{ok:?}");
     assert!(planner::add_secondary_cidr(&d, vpc_a, "10.4.0.0/16".parse().unwrap()).is_ok());
-    assert!(has("192.168.0.0/16", "VCIDR-3"), "RFC 1918 mixing is restricted");
-    assert!(has("10.2.128.0/17", "VCIDR-7"), "overlaps the active peer vpc-b");
-    assert!(has("10.1.0.0/17", "VCIDR-2"), "overlaps its own primary");
-    assert!(has("10.5.0.0/15", "VCIDR-1"), "larger than /16");
+    assert!(
+        has("192.168.0.0/16", "vpc-cidr-restricted"),
+        "RFC 1918 mixing is restricted (VCIDR-3)"
+    );
+    assert!(
+        has("10.2.128.0/17", "peering-overlap"),
+        "overlaps the active peer vpc-b (VCIDR-7)"
+    );
+    assert!(
+        has("10.1.0.0/17", "vpc-cidr-overlap"),
+        "overlaps its own primary (VCIDR-2)"
+    );
+    assert!(has("10.5.0.0/15", "vpc-cidr-size"), "larger than /16 (VCIDR-1)");
     // rt-a routes 10.2.0.0/16 via pcx-a-b: a block that is the same or larger is refused (VCIDR-5).
-    assert!(has("10.2.0.0/16", "VCIDR-5"));
+    assert!(has("10.2.0.0/16", "vpc-cidr-covers-route"));
+    assert!(planner::add_secondary_cidr(&d, vpc_a, "192.168.0.0/16".parse().unwrap()).is_err());
+
+    // A requester with a pending peering cannot add blocks (VCIDR-6).
+    let mut pending = d.clone();
+    pending.peerings[0].status = vpcd::model::PeeringStatus::PendingAcceptance;
+    let a = pending.vpcs.iter().find(|v| v.name == "vpc-a").unwrap();
+    let f = planner::check_secondary_cidr(&pending, a, "10.4.0.0/16".parse().unwrap());
+    assert!(
+        f.iter().any(|f| f.rule == "VCIDR-6" && f.level == Level::Error),
+        "{f:?}"
+    );
 }
 
 #[test]
@@ -172,12 +194,20 @@ fn overlaps_with_on_prem_and_tgw_neighbours_are_reported() {
     d.vpcs.iter_mut().find(|v| v.name == "dev").unwrap().cidr = "10.1.0.0/16".parse().unwrap();
     let prod = d.vpcs.iter().find(|v| v.name == "prod").unwrap();
     let o = planner::external_overlaps(&d, prod);
-    assert!(o.iter().any(|o| o.rule == "TGW-5" && o.with.contains("dev")), "{o:?}");
+    assert!(
+        o.iter()
+            .any(|o| o.rule == "tgw-overlapping-vpcs" && o.with.contains("dev")),
+        "{o:?}"
+    );
 
     let d = vpcd::templates::find("single-public-subnet").unwrap().design();
     let web = &d.vpcs[0];
     let f = planner::check_secondary_cidr(&d, web, "203.0.113.0/24".parse().unwrap());
-    assert!(f.iter().any(|f| f.rule == "L-08" && f.level == Level::Warning), "{f:?}");
+    assert!(
+        f.iter()
+            .any(|f| f.rule == "onprem-overlap" && f.level == Level::Warning),
+        "{f:?}"
+    );
 }
 
 #[test]

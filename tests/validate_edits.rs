@@ -153,6 +153,18 @@ fn a_route_to_a_detached_igw_is_refused_but_detaching_leaves_a_blackhole() {
 }
 
 #[test]
+fn detaching_an_igw_while_public_ips_exist_is_refused() {
+    let mut w = ws();
+    let mut igw = get(&w.design().internet_gateways, |g| g.name == "igw-shop");
+    igw.vpc = None;
+    rejected(
+        &mut w,
+        Edit::Put(Object::InternetGateway(igw)),
+        &["cannot detach igw-shop", "DependencyViolation"],
+    );
+}
+
+#[test]
 fn peering_between_overlapping_cidrs_is_refused() {
     let mut w = ws();
     let edits: Vec<Edit> = Design::new_vpc_objects("lab", "10.0.0.0/16".parse().unwrap())

@@ -217,8 +217,18 @@ fn cases() -> Vec<(&'static str, Mutation)> {
                 r#"(dest: Cidr("0.0.0.0/0"), target: EgressOnlyGateway("eigw-shop"))"#,
             );
         }),
-        // Detaching the IGW leaves rt-public's default route a blackhole (RTE-10).
-        ("route-blackhole", |d| d.internet_gateways[0].vpc = None),
+        // A route to a peering that is not active yet is a blackhole (PCX-5, RTE-10).
+        ("route-blackhole", |d| {
+            lab(d, "10.1.0.0/16");
+            d.peerings.push(ron(
+                r#"(name: "pcx-1", requester: "shop", accepter: "lab", status: PendingAcceptance)"#,
+            ));
+            route(
+                d,
+                "rt-app-a",
+                r#"(dest: Cidr("10.1.0.0/16"), target: Peering("pcx-1"))"#,
+            );
+        }),
         ("route-target-source-dest-check", |d| {
             route(d, "rt-db", r#"(dest: Cidr("0.0.0.0/0"), target: Instance("bastion"))"#)
         }),
@@ -555,12 +565,36 @@ fn cases() -> Vec<(&'static str, Mutation)> {
     ]
 }
 
-/// Codes that depend on the edit, not only on the state (see `validate::EditCheck`).
-fn edit_only() -> Vec<(&'static str, Edit)> {
-    let mut rt = base().route_tables.into_iter().find(|t| t.name == "rt-db").unwrap();
+/// Codes that depend on the edit, not only on the state (see `validate::EditCheck`):
+/// (code, edits applied first, which must succeed, then the edit that is refused).
+fn edit_only() -> Vec<(&'static str, Vec<Edit>, Edit)> {
+    let d = base();
+    let mut rt = d.route_tables.iter().find(|t| t.name == "rt-db").unwrap().clone();
     rt.routes
         .push(ron(r#"(dest: Cidr("0.0.0.0/0"), target: NatGateway("nat-zz"))"#));
-    vec![("route-target-missing", Edit::Put(Object::RouteTable(rt)))]
+    let mut igw = d.internet_gateways[0].clone();
+    igw.vpc = None;
+    let mut lab_objects: Vec<Edit> = Design::new_vpc_objects("lab", "10.1.0.0/16".parse().unwrap())
+        .into_iter()
+        .map(Edit::Put)
+        .collect();
+    lab_objects.push(Edit::Put(Object::InternetGateway(ron(
+        r#"(name: "igw-lab", vpc: "lab")"#,
+    ))));
+    vec![
+        ("route-target-missing", vec![], Edit::Put(Object::RouteTable(rt))),
+        // The sample's bastion has an Elastic IP and the web servers public IPs.
+        (
+            "igw-detach-with-public-ips",
+            vec![],
+            Edit::Put(Object::InternetGateway(igw)),
+        ),
+        (
+            "igw-delete-attached",
+            vec![Edit::batch("lab", lab_objects)],
+            Edit::Delete(ObjectRef::new(ObjectKind::InternetGateway, "igw-lab")),
+        ),
+    ]
 }
 
 fn codes(diags: &[Diagnostic]) -> Vec<&'static str> {
@@ -602,7 +636,7 @@ fn every_catalogue_code_has_a_trigger_case_that_fires() {
     let base_codes = codes(&validate::validate(&base()));
     for rule in CATALOGUE {
         let case = cases.iter().find(|(c, _)| *c == rule.code);
-        let edit_case = edit_cases.iter().find(|(c, _)| *c == rule.code);
+        let edit_case = edit_cases.iter().find(|(c, _, _)| *c == rule.code);
         assert!(
             case.is_some() || edit_case.is_some(),
             "rule {} has no trigger case in tests/validate_rules.rs",
@@ -645,18 +679,22 @@ fn every_catalogue_code_has_a_trigger_case_that_fires() {
 #[test]
 fn blocking_rules_reject_the_edit_and_leave_the_design_byte_for_byte_unchanged() {
     let base_design = base();
-    let mut cases: Vec<(&str, Edit)> = cases()
+    let mut cases: Vec<(&str, Vec<Edit>, Edit)> = cases()
         .into_iter()
         .filter(|(code, _)| validate::rule(code).is_some_and(|r| r.blocking))
         .map(|(code, mutate)| {
             let mut d = base();
             mutate(&mut d);
-            (code, diff_edit(&base_design, &d))
+            (code, Vec::new(), diff_edit(&base_design, &d))
         })
         .collect();
     cases.extend(edit_only());
-    for (code, edit) in cases {
+    for (code, setup, edit) in cases {
         let mut ws = Workspace::new(base());
+        for e in setup {
+            ws.apply(e)
+                .unwrap_or_else(|e| panic!("{code}: setup refused: {}", e.message));
+        }
         let before = to_ron_string(ws.design()).unwrap();
         let rev = ws.revision();
         let err = ws.apply(edit).expect_err(code);

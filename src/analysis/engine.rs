@@ -70,9 +70,11 @@ pub(crate) struct Down {
     pub instances: Vec<String>,
 }
 
-pub(crate) struct FailedDesign {
+/// A design with what-if failures applied: removed components are gone from
+/// `design`; instances and AZs that are down are remembered separately.
+pub struct FailedDesign {
     pub design: Design,
-    pub down: Down,
+    pub(crate) down: Down,
 }
 
 /// A precompiled design snapshot: route tables as sorted LPM tables, NACLs
@@ -93,6 +95,11 @@ pub struct Analyzer<'a> {
     eni_by_ip: HashMap<IpAddr, Vec<usize>>,
     eni_by_public: HashMap<Ipv4Addr, usize>,
     eni_sgs: Vec<Vec<usize>>,
+    eni_by_owner: HashMap<EniOwner, usize>,
+    /// `connected[a * n + b]`: VPCs a and b are peered (any state) or share a TGW.
+    connected: Vec<bool>,
+    /// TGW route table name → routes sorted by prefix length (desc), then priority.
+    tgw_tables: HashMap<String, Vec<TgwRoute>>,
     down_azs: HashSet<String>,
     down_instances: HashSet<String>,
 }
@@ -209,7 +216,9 @@ impl<'a> Analyzer<'a> {
         let mut eni_by_ip: HashMap<IpAddr, Vec<usize>> = HashMap::new();
         let mut eni_by_public = HashMap::new();
         let mut eni_sgs = Vec::with_capacity(idx.enis.len());
+        let mut eni_by_owner = HashMap::with_capacity(idx.enis.len());
         for (i, e) in idx.enis.iter().enumerate() {
+            eni_by_owner.insert(e.owner.clone(), i);
             eni_subnet.push(subnet_by_name.get(&e.subnet).copied());
             if !e.private_ip.is_unspecified() {
                 eni_by_ip.entry(IpAddr::V4(e.private_ip)).or_default().push(i);
@@ -227,6 +236,32 @@ impl<'a> Analyzer<'a> {
                     .collect(),
             );
         }
+        let n = vpcs.len();
+        let mut connected = vec![false; n * n];
+        let mut link = |a: &str, b: &str| {
+            if let (Some(&x), Some(&y)) = (vpc_by_name.get(a), vpc_by_name.get(b)) {
+                connected[x * n + y] = true;
+                connected[y * n + x] = true;
+            }
+        };
+        for p in &d.peerings {
+            link(&p.requester, &p.accepter);
+        }
+        for t in &d.transit_gateways {
+            let vs: Vec<&str> = t
+                .attachments
+                .iter()
+                .filter_map(|a| match &a.kind {
+                    TgwAttachmentKind::Vpc { vpc, .. } => Some(vpc.as_str()),
+                    _ => None,
+                })
+                .collect();
+            for a in &vs {
+                for b in &vs {
+                    link(a, b);
+                }
+            }
+        }
         Analyzer {
             d,
             idx,
@@ -242,14 +277,33 @@ impl<'a> Analyzer<'a> {
             eni_by_ip,
             eni_by_public,
             eni_sgs,
+            eni_by_owner,
+            connected,
+            tgw_tables: HashMap::new(),
             down_azs: HashSet::new(),
             down_instances: HashSet::new(),
         }
+        .compile_tgw_tables()
     }
 
-    pub(crate) fn with_down(mut self, down: &Down) -> Self {
-        self.down_azs = down.azs.iter().cloned().collect();
-        self.down_instances = down.instances.iter().cloned().collect();
+    fn compile_tgw_tables(mut self) -> Self {
+        let mut tables = HashMap::new();
+        for t in &self.d.transit_gateways {
+            for rt in &t.route_tables {
+                let mut routes = tgw_routes(&self, t, &rt.name);
+                routes.sort_by(|a, b| b.cidr.prefix_len().cmp(&a.cidr.prefix_len()).then(a.prio.cmp(&b.prio)));
+                tables.insert(rt.name.clone(), routes);
+            }
+        }
+        self.tgw_tables = tables;
+        self
+    }
+
+    /// Marks the instances and AZs a what-if took down (use with an analyzer
+    /// built on `failed.design`).
+    pub fn with_failures(mut self, failed: &FailedDesign) -> Self {
+        self.down_azs = failed.down.azs.iter().cloned().collect();
+        self.down_instances = failed.down.instances.iter().cloned().collect();
         self
     }
 
@@ -392,8 +446,7 @@ impl<'a> Analyzer<'a> {
     }
 
     fn eni_index(&self, owner: &EniOwner) -> Option<usize> {
-        let eni = self.idx.eni(owner)?;
-        self.idx.enis.iter().position(|e| std::ptr::eq(e, eni))
+        self.eni_by_owner.get(owner).copied()
     }
 
     /// Whether private address `ip` belongs to an ENI carrying group `g`, and
@@ -2187,11 +2240,10 @@ impl<'w, 'a> Walk<'w, 'a> {
                 format!("associate {att} with a TGW route table"),
             ));
         };
-        let routes = tgw_routes(an, tgw, &rt_name);
-        let best = routes
-            .iter()
-            .filter(|r| r.cidr.contains(&pkt.dst))
-            .max_by(|a, b| a.cidr.prefix_len().cmp(&b.cidr.prefix_len()).then(b.prio.cmp(&a.prio)));
+        let best = an
+            .tgw_tables
+            .get(&rt_name)
+            .and_then(|routes| routes.iter().find(|r| r.cidr.contains(&pkt.dst)));
         let Some(best) = best.cloned() else {
             return Err(self.stop(
                 Code::TgwNoRoute,
@@ -3375,15 +3427,14 @@ impl Source {
         let Some(dv) = an.eni_vpc(e) else {
             return false;
         };
-        let dname = an.vpcs[dv].name.as_str();
         match &self.at {
             Start::Eni(x) => match an.eni_vpc(*x) {
-                Some(sv) => sv == dv || vpcs_connected(an, an.vpcs[sv].name.as_str(), dname),
+                Some(sv) => sv == dv || vpcs_connected(an, sv, dv),
                 None => false,
             },
             Start::SubnetHost(s) => {
                 let sv = an.subnets[*s].vpc;
-                sv == dv || vpcs_connected(an, an.vpcs[sv].name.as_str(), dname)
+                sv == dv || vpcs_connected(an, sv, dv)
             }
             Start::Internet => false,
             Start::OnPrem(n) => {
@@ -3397,19 +3448,8 @@ impl Source {
 }
 
 /// Peered (any state: routing explains inactive ones) or attached to a common TGW.
-fn vpcs_connected(an: &Analyzer<'_>, a: &str, b: &str) -> bool {
-    let d = an.d;
-    d.peerings
-        .iter()
-        .any(|p| (p.requester == a && p.accepter == b) || (p.requester == b && p.accepter == a))
-        || d.transit_gateways.iter().any(|t| {
-            let has = |v: &str| {
-                t.attachments
-                    .iter()
-                    .any(|x| matches!(&x.kind, TgwAttachmentKind::Vpc { vpc, .. } if vpc == v))
-            };
-            has(a) && has(b)
-        })
+fn vpcs_connected(an: &Analyzer<'_>, a: usize, b: usize) -> bool {
+    an.connected.get(a * an.vpcs.len() + b).copied().unwrap_or(false)
 }
 
 #[derive(Debug, Clone)]

@@ -22,6 +22,7 @@ mod endpoint;
 mod engine;
 mod filters;
 mod flowlog;
+mod scope;
 
 use std::fmt;
 use std::net::IpAddr;
@@ -33,6 +34,10 @@ use crate::model::{Design, DesignIndex, ObjectRef, Protocol, TraceQuery};
 pub use endpoint::{closest_names, Endpoint};
 pub use engine::Analyzer;
 pub use flowlog::FlowLogRecord;
+pub use scope::{
+    diff_designs, exposed_to_internet, listening_ports, matrix, named_endpoints, what_can_reach, who_can_reach,
+    FlowChange, FlowKey, Matrix, MatrixCell, ScopePath,
+};
 
 /// The default internet host (TEST-NET-2, RFC 5737) used for `internet`.
 pub const DEFAULT_INTERNET_V4: &str = "198.51.100.7";
@@ -575,6 +580,16 @@ pub fn trace(d: &Design, idx: &DesignIndex, q: &TraceQuery) -> Result<Trace, Que
     Analyzer::new(d, idx).trace(&Query::from(q))
 }
 
+/// A copy of a design with failures applied, for running many what-if queries
+/// (build an [`Analyzer`] on `.design` and call [`Analyzer::with_failures`]).
+pub use engine::FailedDesign;
+
+/// Applies what-if failures to a copy of the design (AZ down, components removed).
+pub fn design_with_failures(d: &Design, failures: &[Failure]) -> Result<FailedDesign, QueryError> {
+    let idx = DesignIndex::new(d);
+    engine::apply_failures(d, &idx, failures)
+}
+
 /// Traces a query with failures injected (what-if), without changing the design.
 pub fn trace_with_failures(
     d: &Design,
@@ -587,9 +602,9 @@ pub fn trace_with_failures(
     }
     let failed = engine::apply_failures(d, idx, failures)?;
     let idx2 = DesignIndex::new(&failed.design);
-    let an = Analyzer::new(&failed.design, &idx2).with_down(&failed.down);
+    let an = Analyzer::new(&failed.design, &idx2).with_failures(&failed);
     let mut t = an.trace(&Query::from(q))?;
-    for f in failures {
+    for f in failures.iter().rev() {
         t.notes.insert(0, format!("what-if: {f}"));
     }
     Ok(t)

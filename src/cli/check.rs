@@ -35,22 +35,65 @@ pub fn run(args: &CheckArgs) -> u8 {
             });
             println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
         }
-        OutputFormat::Text => {
-            for d in &diags {
-                println!("{:<7} {:<28} {}: {}", d.severity, d.code, d.path, d.message);
-                if !d.hint.is_empty() {
-                    println!("        hint: {}", d.hint);
-                }
-            }
-            println!(
-                "{}: {errors} errors, {warnings} warnings, {infos} infos",
-                args.file.display()
-            );
-        }
+        OutputFormat::Text => print!("{}", render_text(&args.file.display().to_string(), &diags)),
     }
     if errors > 0 {
         exit::FINDINGS
     } else {
         exit::OK
+    }
+}
+
+fn plural(n: usize, one: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {one}s")
+    }
+}
+
+/// The text report: one line per finding (severity, code, where, what, the AWS
+/// error code when AWS refuses it), the hint indented below, then a summary.
+pub fn render_text(file: &str, diags: &[validate::Diagnostic]) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    for d in diags {
+        let aws = d.aws_code.map(|c| format!(" (AWS: {c})")).unwrap_or_default();
+        let _ = writeln!(out, "{:<7} {:<30} {}: {}{aws}", d.severity, d.code, d.path, d.message);
+        if !d.hint.is_empty() {
+            let _ = writeln!(out, "        hint: {}", d.hint);
+        }
+    }
+    let count = |s: Severity| diags.iter().filter(|d| d.severity == s).count();
+    let blocking = diags.iter().filter(|d| d.blocks_edit).count();
+    let _ = write!(
+        out,
+        "{file}: {}, {}, {}",
+        plural(count(Severity::Error), "error"),
+        plural(count(Severity::Warning), "warning"),
+        plural(count(Severity::Info), "info")
+    );
+    if blocking > 0 {
+        let _ = write!(out, " ({blocking} of the errors AWS would refuse outright)");
+    }
+    out.push('\n');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_report_names_code_aws_error_and_hint() {
+        let mut d = crate::model::sample::three_tier();
+        d.subnets[0].cidr = "10.9.0.0/24".parse().unwrap();
+        let text = render_text("x.ron", &validate::validate(&d));
+        assert!(text.contains("subnet-outside-vpc"), "{text}");
+        assert!(text.contains("(AWS: InvalidSubnet.Range)"), "{text}");
+        assert!(text.contains("hint: choose a block inside 10.0.0.0/16"), "{text}");
+        assert!(text.contains("x.ron: 1 error, 0 warnings"), "{text}");
+        let clean = render_text("s.ron", &validate::validate(&crate::model::sample::three_tier()));
+        assert_eq!(clean, "s.ron: 0 errors, 0 warnings, 0 infos\n");
     }
 }

@@ -5,7 +5,10 @@ mod bench;
 mod check;
 mod cost;
 mod diagram;
+mod diff;
+mod exercise;
 mod generate;
+mod matrix;
 mod new;
 mod plan;
 mod templates;
@@ -79,6 +82,12 @@ pub enum Command {
     ///
     /// Exit status: 0 reachable, 1 not reachable, 2 bad input (unknown names list close matches).
     Trace(trace::TraceArgs),
+    /// Reachability matrix: every endpoint × every other for one protocol/port.
+    Matrix(matrix::MatrixArgs),
+    /// The flows opened and closed between two designs.
+    ///
+    /// Exit status: 0 no flow changed, 1 flows changed, 2 bad input.
+    Diff(diff::DiffArgs),
     /// Print the topology diagram (text, or Graphviz DOT with `--format dot`).
     ///
     /// Exit status: 0 when drawn, 2 when the file cannot be read or parsed.
@@ -93,6 +102,11 @@ pub enum Command {
     ///
     /// Exit status: 0, or 2 when the design or price file cannot be read.
     Cost(cost::CostArgs),
+    /// Grade an exercise, or a saved attempt, by behaviour: print each objective ✓/✗ with the reason.
+    ///
+    /// Exit status: 0 when every objective holds, 1 when one does not, 2 on bad
+    /// input. `--list` shows the bundled exercises.
+    Exercise(exercise::ExerciseArgs),
 }
 
 /// Runs the parsed command line.
@@ -104,9 +118,12 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Generate(args)) => generate::run(&args),
         Some(Command::Bench(args)) => bench::run(&args),
         Some(Command::Trace(args)) => trace::run(&args),
+        Some(Command::Matrix(args)) => matrix::run(&args),
+        Some(Command::Diff(args)) => diff::run(&args),
         Some(Command::Diagram(args)) => diagram::run(&args),
         Some(Command::Plan(args)) => plan::run(&args),
         Some(Command::Cost(args)) => cost::run(&args),
+        Some(Command::Exercise(args)) => exercise::run(&args),
         None => open_designer(cli.file.as_deref()),
     };
     ExitCode::from(code)

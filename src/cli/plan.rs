@@ -240,8 +240,12 @@ pub fn run(args: &PlanArgs) -> u8 {
                 let level = match f.level {
                     Level::Error => "error",
                     Level::Warning => "warning",
+                    Level::Info => "info",
                 };
                 println!("  {level:<7} [{}] {}", f.rule, f.message);
+                if !f.hint.is_empty() {
+                    println!("          hint: {}", f.hint);
+                }
             }
         }
         doc["add_cidr"] = json!({"cidr": new.trunc().to_string(), "allowed": !refused, "findings": findings});

@@ -54,6 +54,32 @@ impl Charset {
         }
     }
 
+    /// Box-drawing characters when the locale says UTF-8 (`LC_ALL`, then
+    /// `LC_CTYPE`, then `LANG`, as the C library reads them), ASCII otherwise.
+    pub fn from_locale(lc_all: Option<&str>, lc_ctype: Option<&str>, lang: Option<&str>) -> Charset {
+        let locale = [lc_all, lc_ctype, lang]
+            .into_iter()
+            .flatten()
+            .find(|v| !v.is_empty())
+            .unwrap_or("");
+        let l = locale.to_ascii_lowercase();
+        if l.contains("utf-8") || l.contains("utf8") {
+            Charset::Unicode
+        } else {
+            Charset::Ascii
+        }
+    }
+
+    /// [`Charset::from_locale`] for this process's environment.
+    pub fn detect() -> Charset {
+        let var = |k: &str| std::env::var(k).ok();
+        Charset::from_locale(
+            var("LC_ALL").as_deref(),
+            var("LC_CTYPE").as_deref(),
+            var("LANG").as_deref(),
+        )
+    }
+
     /// The marker drawn before the name of an object with findings.
     pub fn marker(self, severity: Severity) -> char {
         match (self, severity) {
@@ -444,6 +470,20 @@ mod tests {
         g.text(1, 1, "é…", 2, 0, Charset::Ascii);
         let c = g.finish(Charset::Ascii);
         assert_eq!(c.to_text(), "+--+--+\n|??|  |\n+--+--+\n");
+    }
+
+    #[test]
+    fn charset_follows_the_locale() {
+        assert_eq!(Charset::from_locale(None, None, Some("en_US.UTF-8")), Charset::Unicode);
+        assert_eq!(
+            Charset::from_locale(Some("C"), None, Some("en_US.UTF-8")),
+            Charset::Ascii
+        );
+        assert_eq!(
+            Charset::from_locale(Some(""), Some("de_DE.utf8"), None),
+            Charset::Unicode
+        );
+        assert_eq!(Charset::from_locale(None, None, None), Charset::Ascii);
     }
 
     #[test]

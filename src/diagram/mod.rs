@@ -14,12 +14,14 @@
 mod dot;
 mod grid;
 mod topology;
+mod view;
 
 use std::collections::HashMap;
 
 pub use dot::to_dot;
 pub use grid::{Canvas, Charset, Marker, Rect};
 pub use topology::{Topology, VpcNode};
+pub use view::Viewport;
 
 use crate::model::{Design, DesignIndex, ObjectKind, ObjectRef, SubnetKind};
 use crate::validate::{Diagnostic, Severity};
@@ -315,7 +317,7 @@ impl<'a> Painter<'a> {
         }
         let longest = self.topo.links.iter().map(|l| len16(&l.label)).max().unwrap_or(0);
         let lanes_w = u16::try_from(lanes * 2).unwrap_or(u16::MAX);
-        let mut label_w = longest.saturating_add(4).min(28).min((w / 5).max(12));
+        let mut label_w = longest.saturating_add(5).min(28).min((w / 5).max(12));
         // Keep at least half the width for the VPC boxes.
         let max_channel = w / 2;
         if label_w.saturating_add(lanes_w) > max_channel {
@@ -434,6 +436,13 @@ impl<'a> Painter<'a> {
             .filter(|(k, _)| v.gateways[*k].kind == GatewayKind::Vpn && !v.gateways[*k].hybrid.is_empty())
             .collect();
         let band_top = self.y;
+        // Zoomed out, the outside is summarised inside the box instead of drawn above it.
+        let summary = self.opts.zoom == Zoom::Summary;
+        let (internet_x, vgws) = if summary {
+            (Vec::new(), Vec::new())
+        } else {
+            (internet_x, vgws)
+        };
         let mut band_h = 0u16;
         let mut next_x = 0u16;
         let mut connectors: Vec<(u16, u16, u16, u32)> = Vec::new(); // (junction x, box x, box bottom, owner)
@@ -485,7 +494,7 @@ impl<'a> Painter<'a> {
         // The VPC box.
         let body_h = match self.opts.zoom {
             Zoom::Detail => self.detail_height(v),
-            Zoom::Summary => summary_lines(v).len() as u16,
+            Zoom::Summary => summary_lines(self.d, v).len() as u16,
         };
         let links_h = u16::try_from(links_here).unwrap_or(u16::MAX);
         let height = (body_h + 2).max(links_h + 2).max(3);
@@ -514,7 +523,7 @@ impl<'a> Painter<'a> {
         match self.opts.zoom {
             Zoom::Detail => self.detail_body(v, rect),
             Zoom::Summary => {
-                for (k, line) in summary_lines(v).iter().enumerate() {
+                for (k, line) in summary_lines(self.d, v).iter().enumerate() {
                     self.g
                         .text(2, top + 1 + k as u16, line, vpc_w.saturating_sub(4), vid, self.cs());
                 }
@@ -771,7 +780,7 @@ fn row_bands(v: &VpcNode) -> Vec<((u8, String), u16)> {
 }
 
 /// The lines inside a VPC box when zoomed out.
-fn summary_lines(v: &VpcNode) -> Vec<String> {
+fn summary_lines(d: &Design, v: &VpcNode) -> Vec<String> {
     let count = |k: SubnetKind| v.subnets().filter(|s| s.kind == k).count();
     let mut kinds = Vec::new();
     for k in [
@@ -812,7 +821,19 @@ fn summary_lines(v: &VpcNode) -> Vec<String> {
             parts.join(", ")
         )
     };
-    vec![line1, line2]
+    let mut lines = vec![line1, line2];
+    for g in v.gateways.iter().filter(|g| g.kind == GatewayKind::Vpn) {
+        for h in &g.hybrid {
+            let nets: Vec<String> = h.onprem.iter().map(|r| onprem_label(d, r)).collect();
+            lines.push(format!(
+                "on-premises {} via {} ({})",
+                nets.join(", "),
+                h.label,
+                g.object.name
+            ));
+        }
+    }
+    lines
 }
 
 #[cfg(test)]

@@ -238,10 +238,11 @@ fn empty_design_says_so() {
     assert_eq!(text, "(this design has no VPCs)\n");
 }
 
-/// Every design file shipped in assets/ draws at both widths, in both charsets,
-/// and its text snapshot is kept (templates included as they arrive).
+/// Every design file shipped in assets/ (sample and templates, as they
+/// arrive): the top-left window at 120×40 and 80×24, kept as snapshots, and
+/// ASCII output that is pure ASCII.
 #[test]
-fn every_asset_design_draws() {
+fn every_asset_design_draws_at_120x40_and_80x24() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets");
     let mut files = Vec::new();
     let mut stack = vec![root.clone()];
@@ -259,14 +260,22 @@ fn every_asset_design_draws() {
     files.sort();
     assert!(!files.is_empty());
     for p in files {
-        let Ok(d) = crate::io::load(&p) else { continue };
-        let idx = DesignIndex::new(&d);
-        for v in &d.vpcs {
-            let dg = build(&d, 120, Charset::Unicode, Zoom::Detail);
-            assert!(dg.rect_of(&r(ObjectKind::Vpc, &v.name)).is_some(), "{}", p.display());
+        let d = match crate::io::load(&p) {
+            Ok(d) => d,
+            Err(e) => panic!("{}: {e}", p.display()),
+        };
+        let rel = p.strip_prefix(&root).unwrap_or(&p).display().to_string();
+        let slug = rel.trim_end_matches(".ron").replace(['/', '\\'], "__");
+        for (w, h) in [(120u16, 40u16), (80, 24)] {
+            let dg = build(&d, w, Charset::Unicode, Zoom::Detail);
+            for v in &d.vpcs {
+                assert!(dg.rect_of(&r(ObjectKind::Vpc, &v.name)).is_some(), "{rel}");
+            }
+            let lines = Viewport::new(w, h).lines(&dg.canvas);
+            let window: Vec<&str> = lines.iter().map(|l| l.trim_end()).collect();
+            let window = window.join("\n");
+            insta::assert_snapshot!(format!("{slug}_{w}x{h}"), window);
+            assert!(build(&d, w, Charset::Ascii, Zoom::Detail).to_text().is_ascii());
         }
-        let dg = build(&d, 80, Charset::Ascii, Zoom::Detail);
-        assert!(dg.to_text().is_ascii());
-        let _ = idx;
     }
 }

@@ -12,6 +12,7 @@ pub mod filter;
 pub mod gateways;
 pub mod hybrid;
 pub mod index;
+pub mod intent;
 pub mod routing;
 pub mod sample;
 
@@ -144,6 +145,10 @@ pub struct Design {
     /// Remembered trace queries of the trace panel.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub traces: Vec<TraceQuery>,
+    /// Statements the design must satisfy, checked after every edit and by
+    /// `vpcd check` (vocabulary: [`intent::Intent`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub intents: Vec<intent::Intent>,
 }
 
 impl Default for Design {
@@ -184,6 +189,7 @@ impl Design {
             firewalls: Vec::new(),
             flow_logs: Vec::new(),
             traces: Vec::new(),
+            intents: Vec::new(),
         }
     }
 

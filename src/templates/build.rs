@@ -116,16 +116,26 @@ impl Builder {
     }
 
     /// Gives a VPC an Amazon-provided IPv6 /56. AWS adds rule 101 (allow all
-    /// `::/0`) to the default NACL when a VPC gets IPv6 (VPC User Guide, default NACL).
+    /// `::/0`) to the default NACL and an outbound `::/0` rule to the default
+    /// security group when a VPC gets IPv6 (VPC User Guide, default NACL and SG).
     pub fn vpc_ipv6(&mut self, vpc: &str, block: Ipv6Net) {
-        let mut acl_name = None;
+        let mut defaults = None;
         if let Some(v) = self.d.vpcs.iter_mut().find(|v| v.name == vpc) {
             v.ipv6_cidr = Some(block);
-            acl_name = Some(v.default_network_acl.clone());
+            defaults = Some((v.default_network_acl.clone(), v.default_security_group.clone()));
         }
-        if let Some(acl) = acl_name.and_then(|n| self.d.network_acls.iter_mut().find(|a| a.name == n)) {
+        let Some((acl_name, sg_name)) = defaults else { return };
+        if let Some(acl) = self.d.network_acls.iter_mut().find(|a| a.name == acl_name) {
             *acl = NetworkAcl::default_for(acl.name.clone(), vpc, true);
         }
+        if let Some(sg) = self.d.security_groups.iter_mut().find(|g| g.name == sg_name) {
+            sg.outbound
+                .push(SgRule::new(Protocol::All, PortRange::ALL, SgPeer::Cidr(any_v6())));
+        }
+    }
+
+    fn vpc_has_ipv6(&self, vpc: &str) -> bool {
+        self.d.vpcs.iter().any(|v| v.name == vpc && v.ipv6_cidr.is_some())
     }
 
     pub fn igw(&mut self, name: &str, vpc: &str) {
@@ -205,9 +215,14 @@ impl Builder {
         });
     }
 
-    /// A custom security group (outbound all, like AWS creates it) with inbound rules.
+    /// A custom security group with inbound rules and AWS's default outbound
+    /// rules: all IPv4, plus all IPv6 in a VPC with an IPv6 block.
     pub fn sg(&mut self, name: &str, vpc: &str, description: &str, inbound: Vec<SgRule>) -> &mut SecurityGroup {
         let mut sg = SecurityGroup::custom(name, vpc);
+        if self.vpc_has_ipv6(vpc) {
+            sg.outbound
+                .push(SgRule::new(Protocol::All, PortRange::ALL, SgPeer::Cidr(any_v6())));
+        }
         sg.description = Some(description.into());
         sg.inbound = inbound;
         self.d.security_groups.push(sg);

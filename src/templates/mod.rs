@@ -955,16 +955,15 @@ mod templates_impl {
                 sg_tcp(80, any4()),
                 sg_tcp(443, any4()),
                 sg_tcp(80, any6.clone()),
-                sg_tcp(443, any6.clone()),
+                sg_tcp(443, any6),
             ],
         );
-        let sg = b.sg(
+        b.sg(
             "sg-app",
             "dual",
             "App port from the web servers",
             vec![sg_tcp(8080, peer_sg("sg-web"))],
         );
-        sg.outbound.push(SgRule::new(Protocol::All, PortRange::ALL, any6));
         let web = b.instance("web-1", InstanceRole::Web, "public-a", &["sg-web"]);
         web.ipv6 = Some(Ipv6Addr::new(0x2600, 0x1f18, 0x6b0, 0x4800, 0, 0, 0, 0x10));
         let app = b.instance("app-1", InstanceRole::App, "private-a", &["sg-app"]);

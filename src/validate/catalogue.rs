@@ -84,6 +84,8 @@ catalogue! {
     "route-table-unused", Info, false, NONE, "a custom route table is associated with nothing (L-04)";
     // Gateways.
     "igw-multiple-per-vpc", Error, true, IPV, "a VPC has at most one internet gateway (IGW-1)";
+    "igw-detach-with-public-ips", Error, true, Some("DependencyViolation"), "an internet gateway cannot be detached while its VPC has public or Elastic IPs (IGW-4)";
+    "igw-delete-attached", Error, true, Some("DependencyViolation"), "an attached internet gateway cannot be deleted; detach it first (IGW-5)";
     "igw-unused", Info, false, NONE, "an attached internet gateway is the target of no route (L-04)";
     "eigw-multiple-per-vpc", Error, true, IPV, "a VPC has at most one egress-only internet gateway (EIGW-1)";
     "vgw-multiple-per-vpc", Error, true, IPV, "a VPC has at most one virtual private gateway attached";

@@ -13,12 +13,22 @@ pub(super) fn check(cx: &mut Ctx<'_>) {
     load_balancers(cx);
 }
 
+/// Whether a subnet's table sends IPv4 traffic to an internet gateway (a
+/// `::/0 → igw` route alone makes a subnet public for IPv6 only).
+fn ipv4_public(rt: &RouteTable) -> bool {
+    rt.routes
+        .iter()
+        .any(|r| !r.dest.is_ipv6() && matches!(r.target, RouteTarget::InternetGateway(_)))
+}
+
 fn public_subnets(cx: &mut Ctx<'_>) {
     let d = cx.d;
     for s in &d.subnets {
-        let kind = cx.kinds.get(s.name.as_str()).copied();
+        let Some(rt) = cx.subnet_rt.get(s.name.as_str()).copied() else {
+            continue;
+        };
         let r = oref(ObjectKind::Subnet, &s.name);
-        if kind == Some(SubnetKind::Public) {
+        if ipv4_public(rt) {
             let instances: Vec<_> = cx
                 .enis_per_subnet
                 .get(s.name.as_str())
@@ -36,12 +46,12 @@ fn public_subnets(cx: &mut Ctx<'_>) {
                     "turn on auto-assign public IPv4 for the subnet or give the instances Elastic IPs; otherwise they cannot use the IGW",
                 );
             }
-        } else if s.map_public_ip && kind.is_some() {
+        } else if s.map_public_ip {
             cx.on(
                 "private-subnet-maps-public-ip",
                 &r,
                 format!(
-                    "{} auto-assigns public IPv4 addresses but has no route to an internet gateway",
+                    "{} auto-assigns public IPv4 addresses but has no IPv4 route to an internet gateway",
                     s.name
                 ),
                 "turn auto-assign off (the addresses are unusable and billed) or route the subnet to the IGW",

@@ -29,8 +29,6 @@ pub(super) struct Ctx<'a> {
     pub igws_by_vpc: HashMap<&'a str, Vec<&'a InternetGateway>>,
     /// Route tables of each VPC.
     pub rts_by_vpc: HashMap<&'a str, Vec<&'a RouteTable>>,
-    /// Subnet kind (public/private/…) by subnet name.
-    pub kinds: HashMap<&'a str, SubnetKind>,
     /// VPC names that reach each VPC through an active, same-Region peering.
     pub same_region_peers: HashSet<(&'a str, &'a str)>,
 }
@@ -41,7 +39,6 @@ impl<'a> Ctx<'a> {
         let mut subnet_rt = HashMap::new();
         let mut rt_subnets: HashMap<&str, Vec<&Subnet>> = HashMap::new();
         let mut nacl_users: HashMap<&str, usize> = HashMap::new();
-        let mut kinds = HashMap::new();
         for s in &d.subnets {
             subnets_by_vpc.entry(s.vpc.as_str()).or_default().push(s);
             if let Some(rt) = idx.subnet_route_table(d, s) {
@@ -51,7 +48,6 @@ impl<'a> Ctx<'a> {
             if let Some(acl) = idx.subnet_network_acl(d, s) {
                 *nacl_users.entry(acl.name.as_str()).or_default() += 1;
             }
-            kinds.insert(s.name.as_str(), idx.subnet_kind(d, s));
         }
         let mut enis_per_subnet: HashMap<&str, Vec<&index::Eni>> = HashMap::new();
         let mut sgs_in_use = HashSet::new();
@@ -89,7 +85,6 @@ impl<'a> Ctx<'a> {
             sgs_in_use,
             igws_by_vpc,
             rts_by_vpc,
-            kinds,
             same_region_peers,
         }
     }

@@ -4,7 +4,9 @@
 //! different networks"), yet it lets the target be deleted or detached later
 //! and keeps the route as a `blackhole` (RTE-10, DEL-8). Both end in the same
 //! design state, so the refusal must look at what the edit adds: routes that
-//! were not in the table before.
+//! were not in the table before. Likewise AWS refuses to detach an internet
+//! gateway while the VPC has public or Elastic IPs (IGW-4) and to delete an
+//! attached one (IGW-5), both `DependencyViolation`.
 
 use std::collections::HashMap;
 
@@ -19,6 +21,10 @@ use super::{Diagnostic, Severity};
 #[derive(Debug, Clone, Default)]
 pub struct EditCheck {
     added: Vec<(String, Route)>,
+    /// Internet gateways the edit detaches: (gateway, VPC it was attached to).
+    detached: Vec<(String, String)>,
+    /// Attached internet gateways the edit deletes: (gateway, VPC).
+    deleted_attached: Vec<(String, String)>,
 }
 
 impl EditCheck {
@@ -39,6 +45,28 @@ impl EditCheck {
                     }
                 }
             }
+            Edit::Put(Object::InternetGateway(g)) => {
+                if let Some(old_vpc) = before
+                    .internet_gateways
+                    .iter()
+                    .find(|o| o.name == g.name)
+                    .and_then(|o| o.vpc.clone())
+                {
+                    if g.vpc.as_deref() != Some(old_vpc.as_str()) {
+                        self.detached.push((g.name.clone(), old_vpc));
+                    }
+                }
+            }
+            Edit::Delete(r) if r.kind == ObjectKind::InternetGateway => {
+                if let Some(vpc) = before
+                    .internet_gateways
+                    .iter()
+                    .find(|o| o.name == r.name)
+                    .and_then(|o| o.vpc.clone())
+                {
+                    self.deleted_attached.push((r.name.clone(), vpc));
+                }
+            }
             Edit::Batch { edits, .. } => edits.iter().for_each(|e| self.collect(e, before)),
             _ => {}
         }
@@ -46,14 +74,16 @@ impl EditCheck {
 
     /// Whether the edit adds no route at all (nothing to check).
     pub fn is_empty(&self) -> bool {
-        self.added.is_empty()
+        self.added.is_empty() && self.detached.is_empty() && self.deleted_attached.is_empty()
     }
 
     /// The refusals for the added routes, judged against the design after the edit.
     pub fn refusals(&self, after: &Design, idx: &DesignIndex) -> Vec<Diagnostic> {
-        if self.added.is_empty() {
+        if self.is_empty() {
             return Vec::new();
         }
+        let mut out = Vec::new();
+        self.gateway_refusals(after, idx, &mut out);
         let interfaces: HashMap<&str, &str> = after
             .instances
             .iter()
@@ -63,7 +93,6 @@ impl EditCheck {
                     .map(|e| (e.name.as_str(), e.subnet.as_str()))
             })
             .collect();
-        let mut out = Vec::new();
         for (table, route) in &self.added {
             let Some(rt) = idx.route_table(after, table) else {
                 continue;
@@ -103,19 +132,67 @@ impl EditCheck {
                 })
             };
             if let Some((code, message, hint)) = refusal {
-                let info = rule(code);
-                out.push(Diagnostic {
-                    severity: info.map_or(Severity::Error, |r| r.severity),
-                    code,
-                    object: Some(object),
-                    path,
-                    message,
-                    hint,
-                    aws_code: info.and_then(|r| r.aws_code),
-                    blocks_edit: true,
-                });
+                out.push(refusal_of(code, object, path, message, hint));
             }
         }
         out
+    }
+
+    /// IGW-4 and IGW-5, judged only while the VPC still exists (deleting the
+    /// VPC together with its gateway in one batch is a cascade, not a detach).
+    fn gateway_refusals(&self, after: &Design, idx: &DesignIndex, out: &mut Vec<Diagnostic>) {
+        for (igw, vpc) in &self.detached {
+            if idx.vpc(after, vpc).is_none() {
+                continue;
+            }
+            let public: Vec<String> = idx
+                .enis
+                .iter()
+                .filter(|e| e.public_ip.is_some() && idx.subnet(after, &e.subnet).is_some_and(|s| &s.vpc == vpc))
+                .map(|e| e.owner.object().to_string())
+                .collect();
+            if let Some(first) = public.first() {
+                let object = ObjectRef::new(ObjectKind::InternetGateway, igw.clone());
+                let more = if public.len() > 1 {
+                    format!(" and {} more", public.len() - 1)
+                } else {
+                    String::new()
+                };
+                out.push(refusal_of(
+                    "igw-detach-with-public-ips",
+                    object.clone(),
+                    object.to_string(),
+                    format!("cannot detach {igw} from {vpc}: {first}{more} still has a public or Elastic IP"),
+                    "release the Elastic IPs and turn off public IPs (or delete those resources) first".into(),
+                ));
+            }
+        }
+        for (igw, vpc) in &self.deleted_attached {
+            if idx.vpc(after, vpc).is_none() {
+                continue;
+            }
+            let object = ObjectRef::new(ObjectKind::InternetGateway, igw.clone());
+            out.push(refusal_of(
+                "igw-delete-attached",
+                object.clone(),
+                object.to_string(),
+                format!("cannot delete {igw}: it is attached to {vpc}"),
+                format!("detach it from {vpc} first"),
+            ));
+        }
+    }
+}
+
+fn refusal_of(code: &'static str, object: ObjectRef, path: String, message: String, hint: String) -> Diagnostic {
+    let info = rule(code);
+    Diagnostic {
+        severity: info.map_or(Severity::Error, |r| r.severity),
+        code,
+        object: Some(object),
+        path,
+        message,
+        hint,
+        aws_code: info.and_then(|r| r.aws_code),
+        blocks_edit: true,
     }
 }

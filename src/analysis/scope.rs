@@ -1,0 +1,349 @@
+//! Beyond one packet: the reachability matrix, scope queries in the spirit
+//! of Network Access Analyzer ("who can reach X on port P", "what can X
+//! reach", "what is exposed to the internet") and the reachability diff
+//! between two designs.
+//!
+//! Endpoints considered ("named endpoints"): every instance, every load
+//! balancer, `internet`, and every on-prem network (`onprem:NAME`).
+//! Listening ports of an endpoint are derived from its security groups'
+//! inbound rules (the lowest port of each range; a rule for all ports or all
+//! protocols is probed on tcp 22) and, for a load balancer, its listeners.
+
+use std::collections::BTreeSet;
+use std::fmt;
+
+use serde::Serialize;
+
+use super::endpoint::Endpoint;
+use super::{Analyzer, Blocked, Hop, Query};
+use crate::model::index::EniOwner;
+use crate::model::{Design, DesignIndex, Protocol};
+
+/// One cell of a matrix: from row to column.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MatrixCell {
+    pub from: String,
+    pub to: String,
+    pub reachable: bool,
+    /// The blocking code when not reachable (`None` on the diagonal too).
+    pub code: Option<String>,
+}
+
+/// A reachability matrix for one protocol/port.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Matrix {
+    pub proto: Protocol,
+    pub port: Option<u16>,
+    pub endpoints: Vec<String>,
+    /// Row-major: `cells[i * n + j]` is endpoints\[i\] → endpoints\[j\]; the diagonal is `None`.
+    pub cells: Vec<Option<MatrixCell>>,
+}
+
+impl Matrix {
+    pub fn get(&self, from: usize, to: usize) -> Option<&MatrixCell> {
+        self.cells
+            .get(from * self.endpoints.len() + to)
+            .and_then(Option::as_ref)
+    }
+
+    /// A text grid: `✓` reachable, `·` not, blank on the diagonal.
+    pub fn to_text(&self) -> String {
+        let w = self
+            .endpoints
+            .iter()
+            .map(|e| e.chars().count())
+            .max()
+            .unwrap_or(4)
+            .max(4);
+        let mut s = String::new();
+        let port = self.port.map(|p| format!("/{p}")).unwrap_or_default();
+        s.push_str(&format!("{}{} (rows: from, columns: to)\n", self.proto, port));
+        s.push_str(&format!("{:w$}", ""));
+        for (j, _) in self.endpoints.iter().enumerate() {
+            s.push_str(&format!(" {:>3}", j + 1));
+        }
+        s.push('\n');
+        for (i, e) in self.endpoints.iter().enumerate() {
+            s.push_str(&format!("{e:w$}"));
+            for j in 0..self.endpoints.len() {
+                let c = match self.get(i, j) {
+                    None => " ",
+                    Some(c) if c.reachable => "✓",
+                    Some(_) => "·",
+                };
+                s.push_str(&format!(" {c:>3}"));
+            }
+            s.push_str(&format!("  {}\n", i + 1));
+        }
+        s
+    }
+}
+
+/// The named endpoints of a design: instances, load balancers, `internet`, `onprem:NAME`.
+pub fn named_endpoints(d: &Design) -> Vec<String> {
+    let mut out: Vec<String> = d.instances.iter().map(|i| i.name.clone()).collect();
+    out.extend(d.load_balancers.iter().map(|l| l.name.clone()));
+    out.push("internet".into());
+    out.extend(d.onprem_networks.iter().map(|n| format!("onprem:{}", n.name)));
+    out
+}
+
+/// Every endpoint × every other endpoint for one protocol/port.
+/// Names that do not parse are skipped (they cannot be traced).
+pub fn matrix(an: &Analyzer<'_>, endpoints: &[String], proto: Protocol, port: Option<u16>) -> Matrix {
+    let parsed: Vec<(String, Endpoint)> = endpoints
+        .iter()
+        .filter_map(|e| an.endpoint(e).ok().map(|p| (e.clone(), p)))
+        .collect();
+    let n = parsed.len();
+    let mut cells = Vec::with_capacity(n * n);
+    for (fname, f) in &parsed {
+        for (tname, t) in &parsed {
+            if fname == tname {
+                cells.push(None);
+                continue;
+            }
+            let blocked = an.verdict(f, t, proto, port);
+            cells.push(Some(MatrixCell {
+                from: fname.clone(),
+                to: tname.clone(),
+                reachable: blocked.is_none(),
+                code: blocked.map(|b| b.code.as_str().to_string()),
+            }));
+        }
+    }
+    Matrix {
+        proto,
+        port,
+        endpoints: parsed.into_iter().map(|(n, _)| n).collect(),
+        cells,
+    }
+}
+
+/// A concrete path found by a scope query.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ScopePath {
+    pub from: String,
+    pub to: String,
+    pub proto: Protocol,
+    pub port: Option<u16>,
+    /// The forward hops of the path.
+    pub path: Vec<Hop>,
+}
+
+impl fmt::Display for ScopePath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let port = self.port.map(|p| format!("/{p}")).unwrap_or_default();
+        let hops: Vec<&str> = self.path.iter().map(|h| h.id.as_str()).collect();
+        write!(
+            f,
+            "{} → {} {}{}: {}",
+            self.from,
+            self.to,
+            self.proto,
+            port,
+            hops.join(" → ")
+        )
+    }
+}
+
+fn path(an: &Analyzer<'_>, from: &str, to: &str, proto: Protocol, port: Option<u16>) -> Option<ScopePath> {
+    let (f, t) = (an.endpoint(from).ok()?, an.endpoint(to).ok()?);
+    if !an.reachable(&f, &t, proto, port) {
+        return None;
+    }
+    let q = Query {
+        from: from.into(),
+        to: to.into(),
+        proto,
+        port,
+        sport: None,
+    };
+    let tr = an.trace_endpoints(&q, &f, &t).ok()?;
+    Some(ScopePath {
+        from: from.into(),
+        to: to.into(),
+        proto,
+        port,
+        path: tr.forward,
+    })
+}
+
+/// "Who can reach X on port P": every named endpoint that reaches `target`, with its path.
+pub fn who_can_reach(an: &Analyzer<'_>, target: &str, proto: Protocol, port: Option<u16>) -> Vec<ScopePath> {
+    named_endpoints(an.design())
+        .iter()
+        .filter(|s| s.as_str() != target)
+        .filter_map(|s| path(an, s, target, proto, port))
+        .collect()
+}
+
+/// "What can X reach": every named endpoint and listening port `source` reaches, with its path.
+pub fn what_can_reach(an: &Analyzer<'_>, source: &str) -> Vec<ScopePath> {
+    let d = an.design();
+    let mut out = Vec::new();
+    for to in named_endpoints(d) {
+        if to == source {
+            continue;
+        }
+        let ports = if to == "internet" || to.starts_with("onprem:") {
+            vec![(Protocol::Tcp, 443)]
+        } else {
+            listening_ports(d, an.index(), &to)
+        };
+        for (proto, port) in ports {
+            if let Some(p) = path(an, source, &to, proto, Some(port)) {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
+
+/// "What is exposed to the internet": every instance and load balancer port
+/// reachable from an internet host (IPv4, and IPv6 for hosts with an IPv6 address).
+pub fn exposed_to_internet(an: &Analyzer<'_>) -> Vec<ScopePath> {
+    let d = an.design();
+    let mut out = Vec::new();
+    let targets = d
+        .instances
+        .iter()
+        .map(|i| (i.name.clone(), i.ipv6.is_some()))
+        .chain(d.load_balancers.iter().map(|l| (l.name.clone(), false)));
+    for (name, v6) in targets {
+        for (proto, port) in listening_ports(d, an.index(), &name) {
+            if let Some(p) = path(an, "internet", &name, proto, Some(port)) {
+                out.push(p);
+            }
+            if v6 {
+                if let Some(ip) = d.instances.iter().find(|i| i.name == name).and_then(|i| i.ipv6) {
+                    if let Some(mut p) = path(an, "internet6", &ip.to_string(), proto, Some(port)) {
+                        p.to = name.clone();
+                        out.push(p);
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The (protocol, port) pairs an endpoint listens on: derived from its SGs'
+/// inbound rules and, for a load balancer, its listeners.
+pub fn listening_ports(d: &Design, idx: &DesignIndex, endpoint: &str) -> Vec<(Protocol, u16)> {
+    let mut set: BTreeSet<(Protocol, u16)> = BTreeSet::new();
+    if let Some(lb) = idx.load_balancer(d, endpoint) {
+        for l in &lb.listeners {
+            set.insert((l.proto, l.port));
+        }
+        return set.into_iter().collect();
+    }
+    let sgs: Vec<String> = match idx.eni(&EniOwner::Instance(endpoint.to_string())) {
+        Some(e) => e.security_groups.clone(),
+        None => Vec::new(),
+    };
+    for g in &sgs {
+        let Some(sg) = idx.security_group(d, g) else { continue };
+        for r in &sg.inbound {
+            match r.proto {
+                Protocol::Tcp | Protocol::Udp => {
+                    let p = r.effective_ports();
+                    let port = if p.is_all() { 22 } else { p.from.max(1) };
+                    set.insert((r.proto, port));
+                }
+                Protocol::All => {
+                    set.insert((Protocol::Tcp, 22));
+                }
+                Protocol::Icmp | Protocol::Icmpv6 | Protocol::Number(_) => {}
+            }
+        }
+    }
+    set.into_iter().collect()
+}
+
+/// One flow that an edit opened or closed.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct FlowKey {
+    pub from: String,
+    pub to: String,
+    pub proto: Protocol,
+    pub port: u16,
+}
+
+impl fmt::Display for FlowKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} → {} {}/{}", self.from, self.to, self.proto, self.port)
+    }
+}
+
+/// A flow whose verdict differs between two designs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FlowChange {
+    pub flow: FlowKey,
+    /// true: opened (now reachable); false: closed.
+    pub opened: bool,
+    /// For a closed flow: what blocks it now.
+    pub blocked: Option<Blocked>,
+}
+
+impl fmt::Display for FlowChange {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.opened {
+            write!(f, "opened: {}", self.flow)
+        } else {
+            write!(f, "closed: {}", self.flow)?;
+            if let Some(b) = &self.blocked {
+                write!(f, " ({} at {})", b.code, b.component)?;
+            }
+            Ok(())
+        }
+    }
+}
+
+/// The flows opened and closed between two designs, over the named
+/// endpoints present in both and the listening ports either design derives.
+pub fn diff_designs(old: &Design, new: &Design) -> Vec<FlowChange> {
+    let (oi, ni) = (DesignIndex::new(old), DesignIndex::new(new));
+    let (oa, na) = (Analyzer::new(old, &oi), Analyzer::new(new, &ni));
+    let old_names: BTreeSet<String> = named_endpoints(old).into_iter().collect();
+    let names: Vec<String> = named_endpoints(new)
+        .into_iter()
+        .filter(|n| old_names.contains(n))
+        .collect();
+    let parse = |an: &Analyzer<'_>| -> Vec<Option<Endpoint>> { names.iter().map(|n| an.endpoint(n).ok()).collect() };
+    let (op, np) = (parse(&oa), parse(&na));
+    let mut out = Vec::new();
+    for (j, to) in names.iter().enumerate() {
+        if to == "internet" || to.starts_with("onprem:") {
+            continue;
+        }
+        let mut ports: BTreeSet<(Protocol, u16)> = listening_ports(old, &oi, to).into_iter().collect();
+        ports.extend(listening_ports(new, &ni, to));
+        for (i, from) in names.iter().enumerate() {
+            if i == j {
+                continue;
+            }
+            let (Some(of), Some(ot), Some(nf), Some(nt)) = (&op[i], &op[j], &np[i], &np[j]) else {
+                continue;
+            };
+            for &(proto, port) in &ports {
+                let before = oa.reachable(of, ot, proto, Some(port));
+                let after = na.verdict(nf, nt, proto, Some(port));
+                if before != after.is_none() {
+                    out.push(FlowChange {
+                        flow: FlowKey {
+                            from: from.clone(),
+                            to: to.clone(),
+                            proto,
+                            port,
+                        },
+                        opened: after.is_none(),
+                        blocked: after,
+                    });
+                }
+            }
+        }
+    }
+    out.sort_by(|a, b| b.opened.cmp(&a.opened).then(a.flow.cmp(&b.flow)));
+    out
+}

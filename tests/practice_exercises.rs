@@ -1,0 +1,448 @@
+//! Bundled exercises grade by behaviour: for every exercise the starting
+//! design fails at least one objective, the reference solution passes all of
+//! them, and a second, different correct solution (edits written here) passes
+//! too. Also: every exercise file loads and is bundled, and no objective is
+//! in error (unknown names) on the designs it grades.
+
+use std::path::Path;
+
+use vpcd::edit::Edit;
+use vpcd::model::*;
+use vpcd::practice::exercise::{self, Exercise};
+use vpcd::practice::Status;
+
+fn load(id: &str) -> Exercise {
+    exercise::bundled(id)
+        .unwrap_or_else(|| panic!("{id} is bundled"))
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn no_validation_errors(d: &Design, what: &str) {
+    let errors: Vec<_> = vpcd::validate::validate(d)
+        .into_iter()
+        .filter(|x| x.severity == vpcd::validate::Severity::Error)
+        .collect();
+    assert!(errors.is_empty(), "{what}: {errors:#?}");
+}
+
+#[test]
+fn every_exercise_file_is_bundled_and_loads() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/exercises");
+    let mut files: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "ron"))
+        .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    let mut bundled: Vec<String> = exercise::BUNDLED.iter().map(|(id, _)| id.to_string()).collect();
+    bundled.sort();
+    assert_eq!(files, bundled, "assets/exercises and BUNDLED list the same exercises");
+    assert!(files.len() >= 15, "at least 15 exercises");
+    for id in &files {
+        let ex = Exercise::load(&dir.join(format!("{id}.ron"))).unwrap_or_else(|e| panic!("{e}"));
+        assert!(!ex.hints.is_empty() && ex.hints.len() <= 3, "{id}: one to three hints");
+        assert!(!ex.concept.is_empty() && !ex.brief.is_empty(), "{id}");
+        let text = std::fs::read_to_string(dir.join(format!("{id}.ron"))).unwrap();
+        assert!(exercise::is_exercise_text(&text), "{id}: starts with `exercise:`");
+        no_validation_errors(&ex.start, &format!("{id} start"));
+        no_validation_errors(&ex.reference_solution().unwrap(), &format!("{id} reference"));
+    }
+}
+
+/// Grades `design` against the exercise's objectives and returns (passed, report text).
+fn grade(ex: &Exercise, d: &Design) -> (bool, String) {
+    let r = exercise::grade(&ex.objectives, &ex.hints, d, 0);
+    let text = r
+        .objectives
+        .iter()
+        .map(|e| format!("{} {} — {}", e.status.mark(), e.intent, e.reason))
+        .collect::<Vec<_>>()
+        .join("\n");
+    for e in &r.objectives {
+        assert_ne!(e.status, Status::Error, "objective in error:\n{text}");
+    }
+    (r.solved, text)
+}
+
+fn ron<T: serde::de::DeserializeOwned>(text: &str) -> T {
+    ron::Options::default()
+        .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
+        .from_str(text)
+        .unwrap_or_else(|e| panic!("{e}: {text}"))
+}
+
+/// Applies edits written as RON `Edit` values (`Put(Subnet((…)))`, `Delete((kind: …, name: …))`).
+fn edits(d: &mut Design, list: &[&str]) {
+    for text in list {
+        let e: Edit = ron(text);
+        e.apply(d).unwrap_or_else(|err| panic!("{err}: {text}"));
+    }
+}
+
+fn sg<'a>(d: &'a mut Design, name: &str) -> &'a mut SecurityGroup {
+    d.security_groups.iter_mut().find(|x| x.name == name).unwrap()
+}
+fn rt<'a>(d: &'a mut Design, name: &str) -> &'a mut RouteTable {
+    d.route_tables.iter_mut().find(|x| x.name == name).unwrap()
+}
+fn subnet<'a>(d: &'a mut Design, name: &str) -> &'a mut Subnet {
+    d.subnets.iter_mut().find(|x| x.name == name).unwrap()
+}
+fn instance<'a>(d: &'a mut Design, name: &str) -> &'a mut Instance {
+    d.instances.iter_mut().find(|x| x.name == name).unwrap()
+}
+fn cidr(s: &str) -> ipnet::IpNet {
+    s.parse().unwrap()
+}
+fn route(dest: &str, target: RouteTarget) -> Route {
+    Route::new(RouteDestination::Cidr(cidr(dest)), target)
+}
+fn sg_rule(proto: Protocol, ports: &str, peer: &str) -> SgRule {
+    SgRule::new(proto, ports.parse().unwrap(), peer.parse().unwrap())
+}
+
+/// Checks one exercise: start fails, reference passes, the alternative passes
+/// and differs from the reference.
+fn check(id: &str, alternative: impl FnOnce(&mut Design)) {
+    let ex = load(id);
+    let (start_ok, text) = grade(&ex, &ex.start);
+    assert!(!start_ok, "{id}: the starting design must fail an objective:\n{text}");
+    let reference = ex.reference_solution().unwrap();
+    let (ok, text) = grade(&ex, &reference);
+    assert!(ok, "{id}: the reference solution must pass:\n{text}");
+    let mut alt = ex.start.clone();
+    alternative(&mut alt);
+    assert_ne!(alt, reference, "{id}: the alternative differs from the reference");
+    no_validation_errors(&alt, &format!("{id} alternative"));
+    let (ok, text) = grade(&ex, &alt);
+    assert!(ok, "{id}: a different correct solution must pass:\n{text}");
+}
+
+#[test]
+fn public_subnet_custom_table_and_auto_public_ip() {
+    check("public-subnet", |d| {
+        edits(
+            d,
+            &[
+                r#"Put(RouteTable((name: "rt-web", vpc: "shop", routes: [(dest: Cidr("0.0.0.0/0"), target: InternetGateway("igw-1"))])))"#,
+            ],
+        );
+        subnet(d, "pub-a").route_table = Some("rt-web".into());
+        instance(d, "web-1").public_ip = Some(true);
+    });
+}
+
+#[test]
+fn nat_placement_new_nat_in_the_public_subnet() {
+    check("nat-placement", |d| {
+        edits(
+            d,
+            &[
+                r#"Put(ElasticIp((name: "eip-nat-2", address: "3.210.30.2")))"#,
+                r#"Put(NatGateway((name: "nat-2", subnet: "pub-a", elastic_ip: "eip-nat-2")))"#,
+            ],
+        );
+        rt(d, "rt-private").routes = vec![route("0.0.0.0/0", RouteTarget::NatGateway("nat-2".into()))];
+        edits(
+            d,
+            &[
+                r#"Delete((kind: NatGateway, name: "nat-1"))"#,
+                r#"Delete((kind: ElasticIp, name: "eip-nat-1"))"#,
+            ],
+        );
+    });
+}
+
+#[test]
+fn nat_per_az_new_table_for_az_a_instead() {
+    check("nat-per-az", |d| {
+        edits(
+            d,
+            &[
+                r#"Put(ElasticIp((name: "eip-east-1b", address: "3.210.40.9")))"#,
+                r#"Put(NatGateway((name: "nat-east-1b", subnet: "pub-b", elastic_ip: "eip-east-1b")))"#,
+                r#"Put(RouteTable((name: "rt-priv-a", vpc: "shop", routes: [(dest: Cidr("0.0.0.0/0"), target: NatGateway("nat-a"))])))"#,
+            ],
+        );
+        subnet(d, "priv-a").route_table = Some("rt-priv-a".into());
+        rt(d, "rt-private").routes = vec![route("0.0.0.0/0", RouteTarget::NatGateway("nat-east-1b".into()))];
+    });
+}
+
+#[test]
+fn s3_gateway_endpoint_one_endpoint_per_route_table() {
+    check("s3-gateway-endpoint", |d| {
+        edits(
+            d,
+            &[
+                r#"Put(Endpoint((name: "vpce-s3-a", vpc: "shop", service: "s3", kind: Gateway(route_tables: ["rt-private-a"]))))"#,
+                r#"Put(Endpoint((name: "vpce-s3-b", vpc: "shop", service: "s3", kind: Gateway(route_tables: ["rt-private-b"]))))"#,
+            ],
+        );
+    });
+}
+
+#[test]
+fn cost_constrained_shared_route_table() {
+    check("cost-constrained", |d| {
+        subnet(d, "priv-b").route_table = Some("rt-private-a".into());
+        edits(
+            d,
+            &[
+                r#"Delete((kind: RouteTable, name: "rt-private-b"))"#,
+                r#"Delete((kind: NatGateway, name: "nat-b"))"#,
+                r#"Delete((kind: ElasticIp, name: "eip-nat-b"))"#,
+                r#"Put(Endpoint((name: "s3-free", vpc: "dev", service: "s3", kind: Gateway(route_tables: ["rt-private-a"]))))"#,
+            ],
+        );
+    });
+}
+
+#[test]
+fn nacl_block_ip_deny_only_https_from_the_attacker() {
+    check("nacl-block-ip", |d| {
+        let acl = d.network_acls.iter_mut().find(|a| a.name == "acl-public").unwrap();
+        acl.inbound.insert(
+            0,
+            NaclRule {
+                number: 50,
+                action: RuleAction::Deny,
+                proto: Protocol::Tcp,
+                ports: PortRange::single(443),
+                cidr: cidr("198.51.100.66/32"),
+            },
+        );
+    });
+}
+
+#[test]
+fn nacl_ephemeral_ports_wider_outbound_rules() {
+    check("nacl-ephemeral-ports", |d| {
+        let acl = d.network_acls.iter_mut().find(|a| a.name == "acl-public").unwrap();
+        acl.outbound = vec![NaclRule {
+            number: 200,
+            action: RuleAction::Allow,
+            proto: Protocol::All,
+            ports: PortRange::ALL,
+            cidr: cidr("0.0.0.0/0"),
+        }];
+        acl.inbound.push(NaclRule {
+            number: 120,
+            action: RuleAction::Allow,
+            proto: Protocol::Tcp,
+            ports: PortRange::EPHEMERAL,
+            cidr: cidr("0.0.0.0/0"),
+        });
+        sg(d, "sg-web").outbound = vec![sg_rule(Protocol::All, "all", "0.0.0.0/0")];
+    });
+}
+
+#[test]
+fn db_isolation_new_isolated_table_and_cidr_rule() {
+    check("db-isolation", |d| {
+        edits(d, &[r#"Put(RouteTable((name: "rt-isolated", vpc: "shop")))"#]);
+        subnet(d, "db-a").route_table = Some("rt-isolated".into());
+        subnet(d, "db-b").route_table = Some("rt-isolated".into());
+        instance(d, "db-1").elastic_ip = None;
+        edits(
+            d,
+            &[
+                r#"Delete((kind: RouteTable, name: "rt-db"))"#,
+                r#"Delete((kind: ElasticIp, name: "eip-db-1"))"#,
+            ],
+        );
+        sg(d, "sg-db").inbound = vec![sg_rule(Protocol::Tcp, "3306", "10.0.10.0/24")];
+    });
+}
+
+#[test]
+fn sg_references_wider_rules_still_scoped_to_the_group() {
+    check("sg-references", |d| {
+        sg(d, "sg-db").inbound = vec![sg_rule(Protocol::All, "all", "sg:sg-app")];
+        sg(d, "sg-app").inbound = vec![sg_rule(Protocol::Tcp, "8000-8999", "sg:sg-web")];
+    });
+}
+
+#[test]
+fn bastion_host_exact_addresses_instead_of_group_reference() {
+    check("bastion-host", |d| {
+        sg(d, "sg-bastion").inbound = vec![sg_rule(Protocol::Tcp, "22", "203.0.113.10/32")];
+        sg(d, "sg-app").inbound = vec![sg_rule(Protocol::Tcp, "22", "10.0.1.5/32")];
+    });
+}
+
+#[test]
+fn peering_routes_subnet_route_on_the_other_side() {
+    check("peering-routes", |d| {
+        rt(d, "rt-vpc-b")
+            .routes
+            .push(route("10.1.1.0/24", RouteTarget::Peering("pcx-ab".into())));
+    });
+}
+
+#[test]
+fn transitive_peering_direct_peering_instead_of_a_transit_gateway() {
+    check("transitive-peering", |d| {
+        edits(
+            d,
+            &[r#"Put(Peering((name: "pcx-ac", requester: "vpc-a", accepter: "vpc-c")))"#],
+        );
+        let a = rt(d, "rt-vpc-a");
+        a.routes
+            .retain(|r| r.dest != RouteDestination::Cidr(cidr("10.3.0.0/16")));
+        a.routes
+            .push(route("10.3.0.0/16", RouteTarget::Peering("pcx-ac".into())));
+        rt(d, "rt-vpc-c")
+            .routes
+            .push(route("10.1.0.0/16", RouteTarget::Peering("pcx-ac".into())));
+        sg(d, "sg-c-api")
+            .inbound
+            .push(sg_rule(Protocol::Tcp, "443", "10.1.1.10/32"));
+    });
+}
+
+#[test]
+fn tgw_segmentation_static_routes_instead_of_propagation() {
+    check("tgw-segmentation", |d| {
+        edits(
+            d,
+            &[r#"Put(TransitGateway((name: "tgw-1", default_route_table: "tgw-rt-all",
+                route_tables: [
+                  (name: "tgw-rt-all"),
+                  (name: "tgw-rt-prod", routes: [
+                    (cidr: "10.101.0.0/16", target: Attachment("att-prod-1")),
+                    (cidr: "10.102.0.0/16", target: Attachment("att-prod-2")),
+                    (cidr: "10.50.0.0/16", target: Attachment("att-shared"))]),
+                  (name: "tgw-rt-dev", routes: [
+                    (cidr: "10.201.0.0/16", target: Attachment("att-dev-1")),
+                    (cidr: "10.50.0.0/16", target: Attachment("att-shared"))]),
+                ],
+                attachments: [
+                  (name: "att-prod-1", kind: Vpc(vpc: "prod-1", subnets: ["prod-1-priv"]), association: "tgw-rt-prod", propagations: ["tgw-rt-all"]),
+                  (name: "att-prod-2", kind: Vpc(vpc: "prod-2", subnets: ["prod-2-priv"]), association: "tgw-rt-prod", propagations: ["tgw-rt-all"]),
+                  (name: "att-dev-1", kind: Vpc(vpc: "dev-1", subnets: ["dev-1-priv"]), association: "tgw-rt-dev", propagations: ["tgw-rt-all"]),
+                  (name: "att-shared", kind: Vpc(vpc: "shared", subnets: ["shared-priv"]), association: "tgw-rt-all", propagations: ["tgw-rt-all"]),
+                ])))"#],
+        );
+    });
+}
+
+#[test]
+fn interface_endpoint_cidr_rule_and_separately_named_endpoint() {
+    check("interface-endpoint", |d| {
+        d.vpcs[0].dns_hostnames = true;
+        sg(d, "sg-vpce").inbound = vec![sg_rule(Protocol::Tcp, "443", "10.60.0.0/16")];
+        edits(
+            d,
+            &[
+                r#"Put(SecurityGroup((name: "sg-sqs", vpc: "data", inbound: [(proto: Tcp, ports: "443", peer: Cidr("10.60.0.0/16"))], outbound: [])))"#,
+                r#"Put(Endpoint((name: "sqs-ep", vpc: "data", service: "sqs", kind: Interface(subnets: ["priv-b", "priv-a"], security_groups: ["sg-sqs"]))))"#,
+            ],
+        );
+    });
+}
+
+#[test]
+fn vpn_only_subnet_static_route_instead_of_propagation() {
+    check("vpn-only-subnet", |d| {
+        rt(d, "rt-corp").routes = vec![route("192.168.0.0/16", RouteTarget::VpnGateway("vgw-1".into()))];
+        subnet(d, "corp-a").map_public_ip = false;
+    });
+}
+
+#[test]
+fn ipv6_egress_only_new_table_and_private_sg_rule() {
+    check("ipv6-egress-only", |d| {
+        edits(
+            d,
+            &[
+                r#"Put(EgressOnlyGateway((name: "eigw-dual", vpc: "dual")))"#,
+                r#"Put(RouteTable((name: "rt-private-v6", vpc: "dual", routes: [
+                    (dest: Cidr("0.0.0.0/0"), target: NatGateway("nat-a")),
+                    (dest: Cidr("::/0"), target: EgressOnlyGateway("eigw-dual"))])))"#,
+            ],
+        );
+        subnet(d, "priv-a").route_table = Some("rt-private-v6".into());
+        sg(d, "sg-app").inbound = vec![sg_rule(Protocol::Tcp, "443", "10.0.0.0/16")];
+    });
+}
+
+#[test]
+fn inspection_routing_separate_nat_subnet_table() {
+    check("inspection-routing", |d| {
+        let fw = || RouteTarget::FirewallEndpoint("fw-1".into(), "us-east-1a".into());
+        rt(d, "rt-private").routes = vec![route("0.0.0.0/0", fw())];
+        edits(
+            d,
+            &[r#"Put(RouteTable((name: "rt-nat", vpc: "shop", routes: [
+                (dest: Cidr("0.0.0.0/0"), target: InternetGateway("igw-1")),
+                (dest: Cidr("10.0.10.0/24"), target: FirewallEndpoint("fw-1", "us-east-1a"))])))"#],
+        );
+        subnet(d, "pub-a").route_table = Some("rt-nat".into());
+    });
+}
+
+#[test]
+fn exercise_grader_cli_contract() {
+    use std::process::Command;
+    let bin = env!("CARGO_BIN_EXE_vpcd");
+    let out = Command::new(bin).args(["exercise", "--list"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("nat-per-az") && text.contains("17 exercises"), "{text}");
+
+    // A bundled exercise's starting design fails: exit 1, JSON keys for platforms.
+    let out = Command::new(bin)
+        .args(["exercise", "nat-per-az", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["solved"], false);
+    assert_eq!(json["total"], 5);
+    for key in ["intent", "status", "reason"] {
+        assert!(json["objectives"][0].get(key).is_some(), "{key}");
+    }
+
+    // The reference solution passes: exit 0.
+    let out = Command::new(bin)
+        .args(["exercise", "nat-per-az", "--reference"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+
+    // A saved attempt: a design carrying the objectives as intents.
+    let dir = tempfile::tempdir().unwrap();
+    let ex = load("nat-per-az");
+    let mut attempt = ex.reference_solution().unwrap();
+    attempt.intents = ex.objectives.clone();
+    let path = dir.path().join("attempt.ron");
+    vpcd::io::save(&path, &attempt).unwrap();
+    let out = Command::new(bin).arg("exercise").arg(&path).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    // … or graded against the exercise, ignoring its own intents.
+    attempt.intents.clear();
+    let idx = attempt.subnets.iter().position(|s| s.name == "priv-b").unwrap();
+    attempt.subnets[idx].route_table = Some("rt-private".into());
+    vpcd::io::save(&path, &attempt).unwrap();
+    let out = Command::new(bin)
+        .args(["exercise", "nat-per-az", "--design"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("✗") && text.contains("priv-b"), "{text}");
+
+    // Bad input: exit 2.
+    let bad = dir.path().join("bad.ron");
+    std::fs::write(&bad, "(exercise: 1, title: ").unwrap();
+    let out = Command::new(bin).arg("exercise").arg(&bad).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let out = Command::new(bin)
+        .args(["exercise", "no-such-exercise"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
