@@ -581,8 +581,22 @@ fn edit_only() -> Vec<(&'static str, Vec<Edit>, Edit)> {
     lab_objects.push(Edit::Put(Object::InternetGateway(ron(
         r#"(name: "igw-lab", vpc: "lab")"#,
     ))));
+    let mut lab_pending = Design::new_vpc_objects("lab", "10.1.0.0/16".parse().unwrap())
+        .into_iter()
+        .map(Edit::Put)
+        .collect::<Vec<_>>();
+    lab_pending.push(Edit::Put(Object::Peering(ron(
+        r#"(name: "pcx-1", requester: "shop", accepter: "lab", status: PendingAcceptance)"#,
+    ))));
+    let mut shop = d.vpcs[0].clone();
+    shop.secondary_cidrs.push("10.2.0.0/16".parse().unwrap());
     vec![
         ("route-target-missing", vec![], Edit::Put(Object::RouteTable(rt))),
+        (
+            "vpc-cidr-pending-peering",
+            vec![Edit::batch("lab", lab_pending)],
+            Edit::Put(Object::Vpc(shop)),
+        ),
         // The sample's bastion has an Elastic IP and the web servers public IPs.
         (
             "igw-detach-with-public-ips",

@@ -17,6 +17,66 @@
 //! Entry points: [`trace`], [`trace_with_failures`], and [`Analyzer`], a
 //! precompiled form of a design snapshot that answers many queries fast
 //! (matrix, scope queries, benchmarks).
+//!
+//! For many queries on one snapshot (the TUI after each edit, matrices,
+//! benchmarks) build one [`Analyzer`] and reuse it: [`trace`] compiles a new
+//! one per call.
+//!
+//! ## Modelling choices (see the reference's divergence table)
+//! * No route-table hop when a packet enters a VPC from an IGW, peering, VGW or
+//!   TGW; the TGW attachment subnet's route table is consulted only when the
+//!   destination is outside the VPC or its local route is overridden
+//!   (inspection / egress VPCs).
+//! * TGW attachment subnets' NACLs follow the TGW guide: instance → TGW checks the
+//!   attachment subnet's NACL inbound; TGW → instance its NACL outbound unless
+//!   the instance shares the subnet.
+//! * Both directions are checked across a TGW (RA checks only the forward path;
+//!   a note says so).
+//! * Hairpin to a public IP of the same VPC is `UNSUPPORTED` (no verdict).
+//! * A NAT gateway picks its port in 1024–65535 among those its subnet's NACL
+//!   admits for the reply; when only part of the range is admitted the trace is
+//!   reachable with a warning note.
+//! * The client's source port defaults to 40000 (Linux 32768–60999, internet,
+//!   NAT, ELB 1024–65535) or 50000 (Windows 49152–65535); a note warns when a
+//!   NACL admits only part of the client's range on the reply.
+//! * Appliance mode, gateway route tables (ingress routing), GWLB, endpoint
+//!   policies and Network Firewall domain rules are not modelled.
+//!
+//! ## Explanation codes
+//!
+//! | Code | Meaning | Closest AWS Reachability Analyzer code |
+//! |---|---|---|
+//! | `NO_ROUTE` | the route table has no route for the destination | `NO_ROUTE_TO_DESTINATION` |
+//! | `BLACKHOLE_ROUTE` | the matching route's target is gone or not usable (blackhole) | `BAD_STATE_ROUTE` |
+//! | `SG_NO_MATCHING_RULE` | no rule of the ENI's security groups allows the packet | `ENI_SG_RULES_MISMATCH` |
+//! | `NACL_RULE_DENIES` | a numbered network ACL deny rule matches first | `SUBNET_ACL_RESTRICTION` |
+//! | `NACL_IMPLICIT_DENY` | no numbered network ACL rule matches: the final * rule denies | `SUBNET_ACL_RESTRICTION` |
+//! | `NO_PUBLIC_IP` | traffic through the internet gateway needs a public IPv4 or Elastic IP on the ENI | `IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS` |
+//! | `IGW_NOT_ATTACHED` | the VPC has no attached internet gateway | `NO_PATH` |
+//! | `IGW_PRIVATE_DESTINATION` | an internet gateway never forwards to private (RFC 1918/6598) addresses | `IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS` |
+//! | `PEERING_NOT_ACTIVE` | the peering connection is not active | `BAD_STATE` |
+//! | `NOT_TRANSITIVE` | peering is not transitive: a peering carries only packets for the peer VPC's own CIDRs | `PCX_REQUIRES_ADDRESS_IN_VPC_CIDR` |
+//! | `EDGE_TO_EDGE` | no edge-to-edge routing: traffic that arrived over a peering, TGW, VPN or DX cannot leave through this VPC's IGW, NAT, VGW, endpoint or peering | `PCX_REQUIRES_ADDRESS_IN_VPC_CIDR` |
+//! | `TGW_NO_ATTACHMENT_IN_AZ` | the TGW attachment has no subnet in the source subnet's AZ | `TGW_ROUTE_AZ_RESTRICTION` |
+//! | `TGW_NO_ASSOCIATION` | the TGW attachment is associated with no TGW route table | `TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION` |
+//! | `TGW_NO_ROUTE` | the TGW route table has no route for the destination | `TGW_RTB_CANNOT_ROUTE` |
+//! | `TGW_BLACKHOLE` | a TGW blackhole route matches the destination | `TGW_RTB_BAD_STATE_ROUTE` |
+//! | `ENDPOINT_NOT_ON_ROUTE_TABLE` | the VPC has a gateway endpoint for the service but the subnet's route table is not associated with it | `NO_ROUTE_TO_DESTINATION` |
+//! | `ENDPOINT_NOT_USABLE_FROM_OUTSIDE` | gateway endpoints cannot be used from peered VPCs, TGW, VPN or Direct Connect | `VPCE_GATEWAY_EGRESS_SOURCE_ADDRESS_RESTRICTION` |
+//! | `ENDPOINT_PROTOCOL` | a gateway endpoint carries only TCP and ICMP | `VPCE_GATEWAY_PROTOCOL_RESTRICTION` |
+//! | `NAT_CANNOT_BE_USED` | a NAT gateway serves only traffic from its own VPC (not peering, VPN, DX) and only TCP/UDP/ICMP | `NGW_REQUIRES_SOURCE_IN_VPC` |
+//! | `UNSOLICITED_INBOUND` | NAT gateways and egress-only IGWs drop connections initiated from outside | — |
+//! | `SOURCE_DEST_CHECK` | the instance forwards traffic not addressed to it but its source/destination check is on | `ENI_SOURCE_DEST_CHECK_RESTRICTION` |
+//! | `FIREWALL_DROP` | a Network Firewall stateful rule (or its default action) drops the packet | `FIREWALL_RULES_RESTRICTION` |
+//! | `VPN_DOWN` | the VPN connection or Direct Connect link is down | `BAD_STATE_VPN` |
+//! | `NO_ONPREM_ROUTE` | no VPN or Direct Connect path carries the destination prefix | `NO_ROUTE_TO_DESTINATION` |
+//! | `NO_HOST` | no network interface or subnet holds the destination address | `NO_POSSIBLE_DESTINATION` |
+//! | `ASYMMETRIC_RETURN` | the reply leaves through a different stateful translator than the request came in, so the client never sees it | — |
+//! | `LB_NO_LISTENER` | the load balancer has no listener for this protocol and port | `ELB_LISTENER_PORT_RESTRICTION` |
+//! | `LB_NO_TARGET` | the load balancer has no target it can reach | `TARGET_ADDRESS_RESTRICTION` |
+//! | `COMPONENT_FAILED` | the component is down in this what-if (failure injected) | `BAD_STATE` |
+//! | `UNSUPPORTED` | the engine does not model this path; no verdict | `IGW_NAT_REFLECTION` |
+//! | `LOOP` | the packet loops between route tables | — |
 
 mod endpoint;
 mod engine;
@@ -608,4 +668,23 @@ pub fn trace_with_failures(
         t.notes.insert(0, format!("what-if: {f}"));
     }
     Ok(t)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The code table in the module documentation lists every code.
+    #[test]
+    fn every_code_is_documented_in_the_module_table() {
+        let doc = include_str!("mod.rs");
+        for c in Code::ALL {
+            assert!(
+                doc.contains(&format!("| `{}` |", c.as_str())),
+                "{c} missing from the table"
+            );
+            let json = serde_json::to_string(c).unwrap();
+            assert_eq!(json, format!("\"{}\"", c.as_str()), "serde name of {c:?}");
+        }
+    }
 }

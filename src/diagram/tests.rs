@@ -238,6 +238,11 @@ fn empty_design_says_so() {
     assert_eq!(text, "(this design has no VPCs)\n");
 }
 
+/// Design files are the .ron files whose first lines say `format:` (as in tests/assets_check.rs).
+fn is_design_file(p: &std::path::Path) -> bool {
+    std::fs::read_to_string(p).is_ok_and(|t| t.lines().take(5).any(|l| l.trim_start().starts_with("format:")))
+}
+
 /// Every design file shipped in assets/ (sample and templates, as they
 /// arrive): the top-left window at 120×40 and 80×24, kept as snapshots, and
 /// ASCII output that is pure ASCII.
@@ -252,7 +257,7 @@ fn every_asset_design_draws_at_120x40_and_80x24() {
             let p = e.path();
             if p.is_dir() {
                 stack.push(p);
-            } else if p.extension().is_some_and(|x| x == "ron") {
+            } else if p.extension().is_some_and(|x| x == "ron") && is_design_file(&p) {
                 files.push(p);
             }
         }

@@ -96,6 +96,10 @@ pub struct Design {
     pub region: String,
     /// Availability zones the design uses, e.g. `["us-east-1a", "us-east-1b"]`.
     pub azs: Vec<String>,
+    /// The account's VPC quotas where they differ from AWS's defaults
+    /// (validation warns above them; see [`crate::validate::QuotaProfile`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quotas: Option<crate::validate::QuotaProfile>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub vpcs: Vec<Vpc>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -165,6 +169,7 @@ impl Design {
             description: None,
             region: region.to_string(),
             azs: azs.iter().map(|s| s.to_string()).collect(),
+            quotas: None,
             vpcs: Vec::new(),
             subnets: Vec::new(),
             route_tables: Vec::new(),

@@ -451,6 +451,13 @@ pub const BINDINGS: &[Binding] = &[
     b(C::Extra, Key::plain(KeyCode::Left), A::Left, "scroll left", false),
     b(C::Extra, Key::plain(KeyCode::Right), A::Right, "scroll right", false),
     b(C::Extra, Key::plain(KeyCode::Enter), A::Enter, "open / run", false),
+    b(
+        C::Extra,
+        Key::ch('s'),
+        A::Add,
+        "planner: split the free block in two",
+        false,
+    ),
     // Form (text keys go to the focused input)
     b(C::Form, Key::plain(KeyCode::Tab), A::NextField, "next field", true),
     b(C::Form, Key::plain(KeyCode::Down), A::NextField, "next field", false),

@@ -48,6 +48,7 @@ catalogue! {
     "vpc-cidr-overlap", Error, true, Some("InvalidVpc.Range"), "a secondary block overlaps another block of the same VPC (VCIDR-2)";
     "vpc-cidr-restricted", Error, true, Some("InvalidVpc.Range"), "a secondary block breaks the range-restriction table (VCIDR-3)";
     "vpc-cidr-covers-route", Error, true, IPV, "a secondary block equals or contains a route destination of the VPC (VCIDR-5)";
+    "vpc-cidr-pending-peering", Error, true, NONE, "a VPC that requested a peering still pending acceptance cannot add blocks (VCIDR-6)";
     "vpc-ipv6-size", Error, true, IPV, "an Amazon-provided VPC IPv6 block is a /56 (SUB-6)";
     "vpc-cidr-public-range", Info, false, NONE, "a VPC uses publicly routable space privately (VPC-2)";
     "vpc-cidr-docker-range", Warning, false, NONE, "172.17.0.0/16 collides with Docker, Cloud9 and SageMaker (VPC-5, L-12)";

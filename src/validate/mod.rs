@@ -81,15 +81,15 @@ impl fmt::Display for Diagnostic {
     }
 }
 
-/// Validates a whole design against AWS's default quotas.
+/// Validates a whole design (against its quota profile, else AWS's defaults).
 pub fn validate(d: &Design) -> Vec<Diagnostic> {
     let idx = DesignIndex::new(d);
     validate_with(d, &idx)
 }
 
-/// Validates a design with an index already built for it (AWS default quotas).
+/// Validates a design with an index already built for it (its quota profile, else AWS's defaults).
 pub fn validate_with(d: &Design, idx: &DesignIndex) -> Vec<Diagnostic> {
-    validate_with_quotas(d, idx, &QuotaProfile::default())
+    validate_with_quotas(d, idx, &d.quotas.unwrap_or_default())
 }
 
 /// Validates a design with an index and an account's quota profile.

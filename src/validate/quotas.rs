@@ -451,3 +451,52 @@ pub(super) fn check(cx: &mut Ctx<'_>) {
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_eips(d: &mut Design, n: usize) {
+        for i in 0..n {
+            d.elastic_ips.push(ElasticIp {
+                name: format!("eip-extra-{i}"),
+                description: None,
+                address: std::net::Ipv4Addr::new(3, 3, 3, i as u8),
+            });
+        }
+    }
+
+    #[test]
+    fn a_raised_profile_in_the_design_file_silences_the_quota_warning() {
+        let mut d = crate::model::sample::three_tier();
+        with_eips(&mut d, 3);
+        let quota = |d: &Design| crate::validate::validate(d).iter().any(|x| x.code == "quota-exceeded");
+        assert!(quota(&d), "6 EIPs exceed the default 5");
+        let text = crate::io::to_ron_string(&d).unwrap().replacen(
+            "  vpcs: [",
+            "  quotas: (elastic_ips_per_region: 10),\n  vpcs: [",
+            1,
+        );
+        let raised = crate::io::parse(&text, "raised.ron").unwrap();
+        assert_eq!(raised.quotas.map(|q| q.elastic_ips_per_region), Some(10));
+        assert_eq!(
+            raised.quotas.map(|q| q.vpcs_per_region),
+            Some(5),
+            "unspecified quotas keep AWS defaults"
+        );
+        assert!(!quota(&raised));
+        let round = crate::io::parse(&crate::io::to_ron_string(&raised).unwrap(), "again.ron").unwrap();
+        assert_eq!(round, raised);
+    }
+
+    #[test]
+    fn default_profile_is_one_aws_grants() {
+        assert!(QuotaProfile::default().problems().is_empty());
+        let bad = QuotaProfile {
+            sg_rules_per_direction: 250,
+            sgs_per_interface: 5,
+            ..QuotaProfile::default()
+        };
+        assert_eq!(bad.problems().len(), 1);
+    }
+}

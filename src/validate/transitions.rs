@@ -25,6 +25,8 @@ pub struct EditCheck {
     detached: Vec<(String, String)>,
     /// Attached internet gateways the edit deletes: (gateway, VPC).
     deleted_attached: Vec<(String, String)>,
+    /// VPCs the edit gives new IPv4 blocks: (VPC, new block).
+    new_blocks: Vec<(String, ipnet::Ipv4Net)>,
 }
 
 impl EditCheck {
@@ -57,6 +59,15 @@ impl EditCheck {
                     }
                 }
             }
+            Edit::Put(Object::Vpc(v)) => {
+                if let Some(old) = before.vpcs.iter().find(|o| o.name == v.name) {
+                    for c in &v.secondary_cidrs {
+                        if !old.secondary_cidrs.contains(c) {
+                            self.new_blocks.push((v.name.clone(), *c));
+                        }
+                    }
+                }
+            }
             Edit::Delete(r) if r.kind == ObjectKind::InternetGateway => {
                 if let Some(vpc) = before
                     .internet_gateways
@@ -74,7 +85,10 @@ impl EditCheck {
 
     /// Whether the edit adds no route at all (nothing to check).
     pub fn is_empty(&self) -> bool {
-        self.added.is_empty() && self.detached.is_empty() && self.deleted_attached.is_empty()
+        self.added.is_empty()
+            && self.detached.is_empty()
+            && self.deleted_attached.is_empty()
+            && self.new_blocks.is_empty()
     }
 
     /// The refusals for the added routes, judged against the design after the edit.
@@ -164,6 +178,25 @@ impl EditCheck {
                     object.to_string(),
                     format!("cannot detach {igw} from {vpc}: {first}{more} still has a public or Elastic IP"),
                     "release the Elastic IPs and turn off public IPs (or delete those resources) first".into(),
+                ));
+            }
+        }
+        for (vpc, block) in &self.new_blocks {
+            let pending = after
+                .peerings
+                .iter()
+                .find(|p| &p.requester == vpc && p.status == PeeringStatus::PendingAcceptance);
+            if let Some(p) = pending {
+                let object = ObjectRef::new(ObjectKind::Vpc, vpc.clone());
+                out.push(refusal_of(
+                    "vpc-cidr-pending-peering",
+                    object.clone(),
+                    format!("{object} › secondary CIDR {block}"),
+                    format!(
+                        "{vpc} requested peering {} with {}, still pending acceptance, so it cannot add {block}",
+                        p.name, p.accepter
+                    ),
+                    "wait until the peering is accepted (or delete the request), then add the block".into(),
                 ));
             }
         }

@@ -5,8 +5,10 @@
 //! Registering a pane is one line in [`registry`]; its [`Region`] and weight
 //! decide where the layout puts it.
 
+pub mod cost;
 pub mod diagnostics;
 pub mod inspector;
+pub mod planner;
 pub mod routes;
 pub mod rules;
 pub mod tree;
@@ -94,6 +96,8 @@ pub fn registry() -> Vec<Box<dyn Pane>> {
         Box::new(rules::RulesPane::default()),
         Box::new(inspector::InspectorPane::default()),
         Box::new(diagnostics::DiagnosticsPane::default()),
+        Box::new(cost::CostPane::default()),
+        Box::new(planner::PlannerPane::default()),
     ]
 }
 

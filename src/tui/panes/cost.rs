@@ -1,0 +1,153 @@
+//! Estimated monthly cost of the design's billable parts (library: [`crate::cost`]),
+//! free parts marked free, and what-if comparisons. Follows every edit.
+
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+use super::{block, fit, step, Ctx, Msg, Pane, Region};
+use crate::cost::{self, Estimate, PriceTable};
+use crate::tui::keymap::{Action, Context};
+
+pub struct CostPane {
+    prices: PriceTable,
+    /// The estimate and the workspace revision it was computed for.
+    cached: Option<(u64, Estimate)>,
+    offset: usize,
+    height: usize,
+}
+
+impl Default for CostPane {
+    fn default() -> Self {
+        CostPane {
+            prices: PriceTable::builtin(),
+            cached: None,
+            offset: 0,
+            height: 0,
+        }
+    }
+}
+
+impl CostPane {
+    /// The estimate for the current revision, recomputed only after a change.
+    fn estimate(&mut self, ctx: &Ctx) -> Estimate {
+        let rev = ctx.ws.revision();
+        match &self.cached {
+            Some((r, e)) if *r == rev => e.clone(),
+            _ => {
+                let e = cost::estimate(ctx.ws.design(), &self.prices);
+                self.cached = Some((rev, e.clone()));
+                e
+            }
+        }
+    }
+
+    /// The pane's text lines (also used by tests).
+    pub fn lines(&mut self, ctx: &Ctx, width: usize) -> Vec<(String, LineStyle)> {
+        let est = self.estimate(ctx);
+        let mut out = Vec::new();
+        for i in &est.items {
+            let amount = if i.free {
+                "free".to_string()
+            } else if i.monthly_usd < 0.0 {
+                format!("-${:.2}", -i.monthly_usd)
+            } else {
+                format!("${:.2}", i.monthly_usd)
+            };
+            let style = if i.free { LineStyle::Free } else { LineStyle::Normal };
+            out.push((fit(&format!("{amount:>9} {} {}", i.item, i.object), width), style));
+        }
+        out.push((
+            fit(
+                &format!("{:>9} total per month", format!("${:.2}", est.total_monthly_usd)),
+                width,
+            ),
+            LineStyle::Total,
+        ));
+        for w in &est.what_if {
+            let sign = if w.delta_monthly_usd < 0.0 { "-" } else { "+" };
+            out.push((
+                fit(
+                    &format!(
+                        "what if {}: {sign}${:.2}/month, {}",
+                        w.change,
+                        w.delta_monthly_usd.abs(),
+                        w.tradeoff
+                    ),
+                    width,
+                ),
+                LineStyle::WhatIf,
+            ));
+        }
+        for n in &est.notes {
+            out.push((fit(&format!("note: {n}"), width), LineStyle::Free));
+        }
+        out
+    }
+}
+
+/// How a cost line is drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineStyle {
+    Normal,
+    Free,
+    Total,
+    WhatIf,
+}
+
+impl Pane for CostPane {
+    fn title(&self, _ctx: &Ctx) -> String {
+        match &self.cached {
+            Some((_, e)) => format!(
+                "Cost · ${:.2}/month ({}, {})",
+                e.total_monthly_usd, e.price_region, e.prices_as_of
+            ),
+            None => "Cost".into(),
+        }
+    }
+    fn context(&self) -> Context {
+        Context::Extra
+    }
+    fn region(&self) -> Region {
+        Region::Right
+    }
+
+    fn render(&mut self, frame: &mut Frame, area: Rect, ctx: &Ctx, focused: bool) {
+        let t = ctx.theme;
+        // Compute first so the title shows the current total.
+        self.estimate(ctx);
+        let blk = block(self.title(ctx), focused, &t);
+        let inner = blk.inner(area);
+        frame.render_widget(blk, area);
+        self.height = inner.height as usize;
+        let lines = self.lines(ctx, inner.width as usize);
+        self.offset = self.offset.min(lines.len().saturating_sub(1));
+        let shown: Vec<Line> = lines
+            .into_iter()
+            .skip(self.offset)
+            .take(self.height)
+            .map(|(s, style)| {
+                let st = match style {
+                    LineStyle::Normal => t.normal(),
+                    LineStyle::Free => t.dim(),
+                    LineStyle::Total => t.title(),
+                    LineStyle::WhatIf => t.warning(),
+                };
+                Line::from(Span::styled(s, st))
+            })
+            .collect();
+        frame.render_widget(Paragraph::new(shown), inner);
+    }
+
+    fn handle(&mut self, action: Action, ctx: &Ctx) -> Msg {
+        match action {
+            Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::Home | Action::End => {
+                let len = self.lines(ctx, 200).len();
+                self.offset = step(self.offset, len, action, self.height);
+                Msg::Consumed
+            }
+            _ => Msg::Ignored,
+        }
+    }
+}

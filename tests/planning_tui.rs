@@ -1,0 +1,51 @@
+//! The planner and cost panes in the designer: the cost follows edits, and
+//! Enter on a free block of the planner opens the new-subnet form with it.
+
+mod tui_support;
+
+use tui_support::Harness;
+
+/// Tab order: tree, routes, rules, inspector, diagnostics, cost, planner.
+const TO_COST: &str = "<tab><tab><tab><tab><tab>";
+const TO_PLANNER: &str = "<tab><tab><tab><tab><tab><tab>";
+
+#[test]
+fn cost_pane_shows_the_estimate_and_follows_edits() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = vpcd::templates::find("three-tier-alb").unwrap().design();
+    let mut h = Harness::new(d, dir.path(), 140, 44);
+    // 2 NAT × 37.35 + 4 public IPv4 × 3.65 = 89.30 (see tests/planning_cost.rs).
+    h.assert_shows("Cost · $89.30/month (us-east-1");
+    h.assert_shows("$37.35 NAT gateway nat-a");
+    // Deleting nat-b (via the tree) lowers the estimate by its 37.35 and its EIP stays billed.
+    h.keys("/nat-b<enter>d");
+    h.keys("y");
+    h.assert_shows("Cost · $51.95/month");
+    // Scrolling the focused cost pane moves its first line off screen.
+    h.keys(TO_COST).keys("<down>");
+    h.assert_not_shows("$37.35 NAT gateway nat-a");
+}
+
+#[test]
+fn planner_enter_on_a_free_block_opens_the_subnet_form_with_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = vpcd::templates::find("bastion-host").unwrap().design();
+    let mut h = Harness::new(d, dir.path(), 140, 44);
+    h.assert_shows("Planner · ops · ");
+    // Map of 10.0.0.0/16: public-a 10.0.0.0/24 first, then the free 10.0.1.0/24.
+    h.assert_shows("10.0.0.0/24      public-a · 251 usable");
+    h.assert_shows("10.0.1.0/24      free · 251 usable");
+    h.keys(TO_PLANNER).keys("<down><enter>");
+    h.assert_shows("10.0.1.0/24");
+    h.assert_shows("new subnet");
+}
+
+#[test]
+fn planner_splits_a_free_block_in_the_view() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = vpcd::templates::find("bastion-host").unwrap().design();
+    let mut h = Harness::new(d, dir.path(), 140, 44);
+    h.keys(TO_PLANNER).keys("<down>s");
+    h.assert_shows("10.0.1.0/25      free · 123 usable");
+    h.assert_shows("10.0.1.128/25    free · 123 usable");
+}
