@@ -8,8 +8,13 @@
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, SamplingMode};
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+use vpcd::analysis::{Analyzer, Query};
 use vpcd::generate::{generate, GenParams};
-use vpcd::model::{Design, DesignIndex};
+use vpcd::model::{Design, DesignIndex, Protocol};
+use vpcd::tui::theme::Theme;
+use vpcd::tui::{App, Options};
 use vpcd::workspace::Workspace;
 
 fn sizes() -> Vec<(&'static str, Design)> {
@@ -41,10 +46,41 @@ fn budgets(c: &mut Criterion) {
         g.bench_function("index", |b| b.iter(|| DesignIndex::new(&d)));
         g.bench_function("validate", |b| b.iter(|| vpcd::validate::validate(&d)));
 
+        // The current trace of the trace panel: the design's last remembered
+        // trace (cross-VPC through the TGW when there are several VPCs).
+        let query = Query::from(d.traces.last().expect("generated designs remember traces"));
+        let idx = DesignIndex::new(&d);
+        g.bench_function("analyzer", |b| b.iter(|| Analyzer::new(&d, &idx)));
+        let an = Analyzer::new(&d, &idx);
+        g.bench_function("trace", |b| b.iter(|| an.trace(&query).expect("trace runs")));
+
+        // One row of the 1,000 × 1,000 matrix (1 source × 1,000 destinations,
+        // TCP 443); the full matrix is 1,000 rows (`vpcd bench` runs it whole).
+        let n = d.instances.len().min(1000);
+        let dsts: Vec<_> = d.instances[d.instances.len() - n..]
+            .iter()
+            .map(|i| an.endpoint(&i.name).expect("instance endpoint"))
+            .collect();
+        let src = an.endpoint(&d.instances[0].name).expect("instance endpoint");
+        g.bench_function("matrix_row", |b| {
+            b.iter(|| {
+                dsts.iter()
+                    .filter(|x| an.reachable(&src, x, Protocol::Tcp, Some(443)))
+                    .count()
+            })
+        });
+        drop(an);
+
         // One edit end-to-end as the designer commits it: an SG rule added
-        // (then removed by the next iteration), through the workspace.
+        // (then removed by the next iteration) through the app, then the
+        // analysis refreshed and the current trace re-run.
         let edits = vpcd::perf::toggle_edits(&d).expect("generated designs have security groups");
-        let mut ws = Workspace::new(d.clone());
+        let opts = Options {
+            saves_dir: dir.path().join("saves"),
+            recovery: None,
+            theme: Theme::plain(),
+        };
+        let mut app = App::new(Workspace::new(d.clone()), opts);
         let mut i = 0usize;
         g.bench_function("edit", |b| {
             b.iter_batched(
@@ -52,9 +88,31 @@ fn budgets(c: &mut Criterion) {
                     i += 1;
                     edits[i % 2].clone()
                 },
-                |e| ws.apply(e).is_ok(),
+                |e| {
+                    let ok = app.apply_edit(e).is_ok();
+                    let an = Analyzer::new(app.ws.design(), app.ws.index());
+                    (ok, an.trace(&query).map(|t| t.reachable).ok())
+                },
                 BatchSize::SmallInput,
             )
+        });
+        g.bench_function("edit_workspace_only", |b| {
+            b.iter_batched(
+                || {
+                    i += 1;
+                    edits[i % 2].clone()
+                },
+                |e| app.ws.apply(e).is_ok(),
+                BatchSize::SmallInput,
+            )
+        });
+
+        // One full frame of the main screen into a 200×60 test terminal.
+        let mut term = Terminal::new(TestBackend::new(200, 60)).expect("test backend");
+        g.bench_function("render", |b| {
+            b.iter(|| {
+                term.draw(|f| app.draw(f)).expect("draw");
+            })
         });
         g.finish();
     }

@@ -6,8 +6,15 @@ use std::time::{Duration, Instant};
 
 use clap::Args;
 
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+
 use super::{exit, load_or_report, OutputFormat};
+use crate::analysis::{Analyzer, Query};
+use crate::model::{DesignIndex, Protocol};
 use crate::perf::{self, Timing};
+use crate::tui::theme::Theme;
+use crate::tui::{App, Options};
 use crate::workspace::Workspace;
 
 #[derive(Debug, Args)]
@@ -21,6 +28,8 @@ pub struct BenchArgs {
 
 /// Time spent per figure (each also runs a minimum number of times).
 const BUDGET: Duration = Duration::from_secs(2);
+/// Longest the matrix may run before the rest is extrapolated.
+const MATRIX_CAP: Duration = Duration::from_secs(20);
 
 fn ms(t: &Timing) -> f64 {
     t.median.as_secs_f64() * 1e3
@@ -49,19 +58,76 @@ pub fn run(args: &BenchArgs) -> u8 {
     let validate = perf::time_runs(5, 500, BUDGET, || {
         let _ = crate::validate::validate(&design);
     });
+    // The current trace: the design's last remembered trace, if any.
+    let query = design.traces.last().map(Query::from);
+    let idx = DesignIndex::new(&design);
+    let an = Analyzer::new(&design, &idx);
+    let trace = query.as_ref().and_then(|q| an.trace(q).ok().map(|_| q)).map(|q| {
+        perf::time_runs(20, 20_000, BUDGET, || {
+            let _ = an.trace(q);
+        })
+    });
+
+    // The matrix: up to 1,000 instances × up to 1,000 instances on TCP 443,
+    // verdicts only. Run once; when the first rows show it would take more
+    // than MATRIX_CAP, the rest is extrapolated from them (and said so).
+    let names: Vec<&str> = design.instances.iter().map(|i| i.name.as_str()).collect();
+    let n = names.len().min(1000);
+    let srcs: Vec<_> = names[..n].iter().filter_map(|s| an.endpoint(s).ok()).collect();
+    let dsts: Vec<_> = names[names.len() - n..]
+        .iter()
+        .filter_map(|s| an.endpoint(s).ok())
+        .collect();
+    let mut matrix: Option<(f64, bool)> = None;
+    if !srcs.is_empty() && !dsts.is_empty() {
+        let start = Instant::now();
+        let mut rows = 0usize;
+        for s in &srcs {
+            for x in &dsts {
+                std::hint::black_box(an.reachable(s, x, Protocol::Tcp, Some(443)));
+            }
+            rows += 1;
+            if rows >= 5 && start.elapsed() * (srcs.len() / rows) as u32 > MATRIX_CAP {
+                break;
+            }
+        }
+        let elapsed = start.elapsed().as_secs_f64() * 1e3;
+        let extrapolated = rows < srcs.len();
+        matrix = Some((elapsed * srcs.len() as f64 / rows as f64, extrapolated));
+    }
+    drop(an);
+
     // One edit end-to-end as the designer does it per keystroke: apply
-    // (which re-indexes and re-validates).
+    // through the app (index, validation, status), refresh the analysis and
+    // re-run the current trace.
+    let dir = std::env::temp_dir().join(format!("vpcd-bench-{}", std::process::id()));
+    let opts = Options {
+        saves_dir: dir.join("saves"),
+        recovery: None,
+        theme: Theme::plain(),
+    };
+    let mut app = App::new(Workspace::new(design.clone()), opts);
     let edit = perf::toggle_edits(&design).map(|edits| {
-        let mut ws = Workspace::new(design.clone());
         let mut i = 0usize;
         perf::time_runs(10, 2000, BUDGET, || {
-            let _ = ws.apply(edits[i % 2].clone());
+            let _ = app.apply_edit(edits[i % 2].clone());
+            let an = Analyzer::new(app.ws.design(), app.ws.index());
+            if let Some(q) = &query {
+                let _ = an.trace(q);
+            }
             i += 1;
+        })
+    });
+    // One full frame of the main screen into a 200×60 test terminal.
+    let render = Terminal::new(TestBackend::new(200, 60)).ok().map(|mut term| {
+        perf::time_runs(10, 2000, BUDGET, || {
+            let _ = term.draw(|f| app.draw(f));
         })
     });
     let peak = perf::peak_rss_mb();
 
     let objects = design.object_refs().len();
+    let us = |t: &Timing| t.median.as_secs_f64() * 1e6;
     match args.format {
         OutputFormat::Json => {
             let doc = serde_json::json!({
@@ -71,12 +137,11 @@ pub fn run(args: &BenchArgs) -> u8 {
                 "load_ms": ms(&load),
                 "validate_ms": ms(&validate),
                 "edit_ms": edit.as_ref().map(ms),
-                // Not measured in this build: tracing, the matrix and the
-                // designer's frame are not part of it yet.
-                "trace_us": serde_json::Value::Null,
-                "matrix_ms": serde_json::Value::Null,
-                "matrix_size": serde_json::Value::Null,
-                "render_ms": serde_json::Value::Null,
+                "trace_us": trace.as_ref().map(us),
+                "matrix_ms": matrix.map(|m| m.0),
+                "matrix_size": matrix.map(|_| format!("{}x{}", srcs.len(), dsts.len())),
+                "matrix_extrapolated": matrix.map(|m| m.1),
+                "render_ms": render.as_ref().map(ms),
                 "peak_rss_mb": peak,
             });
             println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
@@ -102,9 +167,33 @@ pub fn run(args: &BenchArgs) -> u8 {
                 Some(t) => line("edit", t),
                 None => println!("  edit       not measured: the design has no security group to edit"),
             }
-            println!("  trace      not measured: the trace engine is not in this build");
-            println!("  matrix     not measured: the reachability matrix is not in this build");
-            println!("  render     not measured: the designer (TUI) is not in this build");
+            match &trace {
+                Some(t) => println!(
+                    "  trace      {:>10.1} µs   ({:.1}–{:.1} µs, n={})",
+                    us(t),
+                    t.min.as_secs_f64() * 1e6,
+                    t.max.as_secs_f64() * 1e6,
+                    t.runs
+                ),
+                None => println!("  trace      not measured: the design remembers no trace that runs"),
+            }
+            match matrix {
+                Some((m, extrapolated)) => println!(
+                    "  matrix     {m:>10.1} ms   ({}×{} instances, TCP 443{})",
+                    srcs.len(),
+                    dsts.len(),
+                    if extrapolated {
+                        ", extrapolated from the first rows"
+                    } else {
+                        ""
+                    }
+                ),
+                None => println!("  matrix     not measured: the design has no instances"),
+            }
+            match &render {
+                Some(t) => line("render", t),
+                None => println!("  render     not measured: no test terminal"),
+            }
             match peak {
                 Some(mb) => println!("  peak RSS   {mb:>10.1} MB"),
                 None => println!("  peak RSS   unknown (/proc/self/status not readable)"),

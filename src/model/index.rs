@@ -120,7 +120,10 @@ impl Hasher for FxHasher {
         self.add(i as u64);
     }
     fn finish(&self) -> u64 {
-        self.hash
+        // The multiply leaves the best-mixed bits at the top, but hashbrown
+        // picks buckets with the low bits: rotate them down (as rustc-hash 2
+        // does). Without this, names differing only at the end collide.
+        self.hash.rotate_left(26)
     }
 }
 
@@ -1335,6 +1338,17 @@ pub(crate) mod tests {
         assert_ne!(h("a"), h("a\0"));
         assert_ne!(h("web-1"), h("web-2"));
         assert_eq!(h("subnet-app-a"), h("subnet-app-a"));
+        // Names that differ only in their last characters must spread over
+        // the low bits hashbrown uses to pick buckets.
+        let names: Vec<String> = (0..4000)
+            .map(|i| format!("v{:03}-app-b-{:02}", i / 40, i % 40))
+            .collect();
+        let low: std::collections::HashSet<u64> = names.iter().map(|n| h(n) & 0x3fff).collect();
+        assert!(
+            low.len() > 3000,
+            "{} distinct low-bit buckets for 4000 names",
+            low.len()
+        );
     }
 
     proptest! {
