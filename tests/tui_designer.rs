@@ -310,7 +310,7 @@ fn small_terminals_adapt_and_tiny_ones_get_a_message() {
     h.keys("<tab>");
     h.assert_shows("Routes");
     h.keys("<tab>");
-    h.assert_shows("Rules");
+    h.assert_shows("SG shop-default-sg");
     let mut tiny = Harness::new(sample::three_tier(), dir.path(), 60, 20);
     tiny.draw();
     tiny.assert_shows("needs a terminal of at least 80×24");

@@ -1345,11 +1345,16 @@ impl<'w, 'a> Walk<'w, 'a> {
                 None => Err(self.missing(i, pkt)),
             },
             RouteTarget::NetworkInterface(n) => {
-                let owner =
+                // An instance's own name stands for its primary interface.
+                let eni = if an.d.instances.iter().any(|i| &i.name == n) {
+                    an.eni_index(&EniOwner::Instance(n.clone()))
+                } else {
                     an.d.instances
                         .iter()
-                        .find(|i| i.secondary_interfaces.iter().any(|x| &x.name == n));
-                match owner.and_then(|i| an.eni_index(&EniOwner::SecondaryInterface(i.name.clone(), n.clone()))) {
+                        .find(|i| i.secondary_interfaces.iter().any(|x| &x.name == n))
+                        .and_then(|i| an.eni_index(&EniOwner::SecondaryInterface(i.name.clone(), n.clone())))
+                };
+                match eni {
                     Some(e) => self.arrive_at_eni(e, pkt, Some(s), origin),
                     None => Err(self.missing(n, pkt)),
                 }

@@ -679,7 +679,10 @@ mod tests {
     fn every_code_is_documented_in_the_module_table() {
         let doc = include_str!("mod.rs");
         for c in Code::ALL {
-            assert!(doc.contains(&format!("| `{}` |", c.as_str())), "{c} missing from the table");
+            assert!(
+                doc.contains(&format!("| `{}` |", c.as_str())),
+                "{c} missing from the table"
+            );
             let json = serde_json::to_string(c).unwrap();
             assert_eq!(json, format!("\"{}\"", c.as_str()), "serde name of {c:?}");
         }

@@ -13,6 +13,7 @@
 
 mod dot;
 mod grid;
+mod path;
 mod topology;
 mod view;
 

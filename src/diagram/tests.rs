@@ -238,20 +238,16 @@ fn empty_design_says_so() {
     assert_eq!(text, "(this design has no VPCs)\n");
 }
 
+/// Design files are the .ron files whose first lines say `format:` (as in tests/assets_check.rs).
+fn is_design_file(p: &std::path::Path) -> bool {
+    std::fs::read_to_string(p).is_ok_and(|t| t.lines().take(5).any(|l| l.trim_start().starts_with("format:")))
+}
+
 /// Every design file shipped in assets/ (sample and templates, as they
 /// arrive): the top-left window at 120×40 and 80×24, kept as snapshots, and
 /// ASCII output that is pure ASCII.
 #[test]
 fn every_asset_design_draws_at_120x40_and_80x24() {
-    // Design files start with the `format` field (as in tests/assets_check.rs);
-    // other data files such as assets/data/prices.ron are not designs.
-    fn is_design_file(p: &std::path::Path) -> bool {
-        std::fs::read_to_string(p)
-            .unwrap_or_default()
-            .lines()
-            .take(5)
-            .any(|l| l.trim_start().starts_with("format:"))
-    }
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets");
     let mut files = Vec::new();
     let mut stack = vec![root.clone()];

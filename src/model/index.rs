@@ -881,9 +881,10 @@ impl DesignIndex {
                 Some(_) => None,
             },
             RouteTarget::NetworkInterface(n) => {
+                // An instance's name stands for its primary interface, as validation accepts it.
                 if d.instances
                     .iter()
-                    .any(|i| i.secondary_interfaces.iter().any(|e| &e.name == n))
+                    .any(|i| &i.name == n || i.secondary_interfaces.iter().any(|e| &e.name == n))
                 {
                     None
                 } else {

@@ -12,6 +12,7 @@
 pub mod exercise;
 mod facts;
 mod reach;
+pub mod session;
 
 use serde::Serialize;
 

@@ -153,6 +153,11 @@ impl App {
             last_change: None,
             autosaved_rev: None,
         };
+        // Start on the first VPC so the route and rule panes have something to show.
+        if let Some(v) = app.ws.design().vpcs.first() {
+            let r = ObjectRef::new(ObjectKind::Vpc, v.name.clone());
+            app.select(r);
+        }
         if let Some(path) = app.opts.recovery.clone() {
             if let Some((design, original)) = recovery::read(&path) {
                 let from = original
