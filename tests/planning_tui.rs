@@ -49,3 +49,38 @@ fn planner_splits_a_free_block_in_the_view() {
     h.assert_shows("10.0.1.0/25      free · 123 usable");
     h.assert_shows("10.0.1.128/25    free · 123 usable");
 }
+
+#[test]
+fn new_from_template_previews_the_diagram_then_creates_the_design() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = Harness::new(vpcd::model::sample::three_tier(), dir.path(), 140, 44);
+    h.keys("N");
+    h.assert_shows("new from template");
+    h.keys("peering-tri");
+    h.assert_shows("preview of peering-triangle");
+    // The preview is the library's diagram of the template: its three VPCs are drawn.
+    for vpc in ["vpc-a", "vpc-b", "vpc-c"] {
+        h.assert_shows(vpc);
+    }
+    h.keys("<enter>");
+    assert_eq!(
+        h.app.ws.design(),
+        &vpcd::templates::find("peering-triangle").unwrap().design()
+    );
+    h.assert_shows("new design from the template peering-triangle");
+
+    // With unsaved changes it asks first; "n" keeps the current design.
+    let eip = vpcd::model::ElasticIp {
+        name: "eip-extra".into(),
+        description: None,
+        address: "3.210.9.9".parse().unwrap(),
+    };
+    h.app
+        .apply_edit(vpcd::edit::Edit::Put(vpcd::model::Object::ElasticIp(eip)))
+        .unwrap();
+    assert!(h.app.ws.is_dirty());
+    h.keys("N").keys("default-vpc<enter>");
+    h.assert_shows("Discard unsaved changes");
+    h.keys("n");
+    assert_eq!(h.app.ws.design().name, "peering-triangle");
+}

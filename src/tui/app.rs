@@ -58,6 +58,7 @@ enum Pending {
     Restore(Box<Design>, Option<PathBuf>),
     Open(PathBuf),
     NewDesign,
+    Template(&'static str),
 }
 
 #[derive(Debug, Clone)]
@@ -66,6 +67,8 @@ enum Choice {
     Kind(ObjectKind),
     File(PathBuf),
     TypePath,
+    /// A built-in template (`crate::templates`).
+    Template(&'static str),
 }
 
 struct ListModal {
@@ -376,6 +379,16 @@ impl App {
                 self.modal = Some(Modal::Form(Box::new(form)));
             }
             Choice::File(p) => self.request_open(p),
+            Choice::Template(name) => {
+                if self.ws.is_dirty() {
+                    self.modal = Some(Modal::Confirm {
+                        prompt: format!("Discard unsaved changes and start from the template {name}? (y/n)"),
+                        pending: Pending::Template(name),
+                    });
+                } else {
+                    self.confirm(Pending::Template(name), true);
+                }
+            }
             Choice::TypePath => {
                 self.modal = Some(Modal::Form(Box::new(Form::single(
                     "open a design file (a new design if it does not exist)",
@@ -517,6 +530,16 @@ impl App {
                     .collect();
                 items.push(("type a path…".into(), "open any file".into(), Choice::TypePath));
                 self.modal = Some(Modal::List(Box::new(ListModal::new("open a design", items))));
+            }
+            Action::NewFromTemplate => {
+                let items = crate::templates::TEMPLATES
+                    .iter()
+                    .map(|t| (t.name.to_string(), t.description.to_string(), Choice::Template(t.name)))
+                    .collect();
+                self.modal = Some(Modal::List(Box::new(ListModal::new(
+                    "new from template (type to filter, ↑/↓ preview, Enter creates)",
+                    items,
+                ))));
             }
             Action::NewDesign => {
                 if self.ws.is_dirty() {
@@ -668,6 +691,14 @@ impl App {
                         self.after_change();
                     }
                     Err(e) => self.status = Status::Error(e),
+                }
+            }
+            Pending::Template(name) => {
+                if let (true, Some(t)) = (yes, crate::templates::find(name)) {
+                    self.ws = Workspace::new(t.design());
+                    self.selected = None;
+                    self.status = Status::Info(format!("new design from the template {name}: Ctrl-s saves it"));
+                    self.after_change();
                 }
             }
             Pending::NewDesign => {
@@ -1034,12 +1065,45 @@ impl App {
                 );
             }
             Some(Modal::List(list)) => {
+                let highlighted = list.filtered.get(list.cursor).map(|&i| &list.items[i].2);
+                let preview = match highlighted {
+                    Some(Choice::Template(name)) => crate::templates::find(name),
+                    _ => None,
+                };
                 let h = (list.items.len() as u16 + 3).min(body.height.saturating_sub(2)).max(5);
-                let area = centered(body, body.width.saturating_sub(8).min(70), h);
+                let area = match preview {
+                    // Templates get the whole screen: the list on top, the diagram below.
+                    Some(_) => centered(body, body.width.saturating_sub(4), body.height.saturating_sub(2)),
+                    None => centered(body, body.width.saturating_sub(8).min(70), h),
+                };
                 frame.render_widget(Clear, area);
                 let blk = block(list.title.clone(), true, &t);
-                let inner = blk.inner(area);
+                let mut inner = blk.inner(area);
                 frame.render_widget(blk, area);
+                if let Some(tpl) = preview {
+                    let list_h = (list.items.len() as u16 + 1).min(inner.height / 2);
+                    let [top, sep, bottom] =
+                        Layout::vertical([Constraint::Length(list_h), Constraint::Length(1), Constraint::Min(0)])
+                            .areas(inner);
+                    inner = top;
+                    frame.render_widget(
+                        Paragraph::new(Span::styled(format!("preview of {}", tpl.name), t.title())),
+                        sep,
+                    );
+                    let design = tpl.design();
+                    let idx = crate::model::DesignIndex::new(&design);
+                    let options = crate::diagram::DiagramOptions {
+                        width: bottom.width.max(crate::diagram::MIN_WIDTH),
+                        ..Default::default()
+                    };
+                    let dg = crate::diagram::Diagram::build(&design, &idx, &[], options);
+                    let lines: Vec<Line> = crate::diagram::Viewport::new(bottom.width, bottom.height)
+                        .lines(&dg.canvas)
+                        .into_iter()
+                        .map(Line::raw)
+                        .collect();
+                    frame.render_widget(Paragraph::new(lines), bottom);
+                }
                 let [q, rest] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
                 frame.render_widget(Paragraph::new(Span::styled("> ", t.key())), q);
                 list.query.set_cursor_line_style(ratatui::style::Style::default());
