@@ -89,3 +89,51 @@ fn check_exit_codes_follow_the_contract() {
     assert!(json["errors"].as_u64().unwrap() >= 1);
     assert_eq!(json["diagnostics"][0]["code"], "subnet-outside-vpc");
 }
+
+/// Intents written in a design are checked by `vpcd check` too: one that does
+/// not hold fails the check (exit 1) and is printed with its reason.
+#[test]
+fn check_reports_failing_intents() {
+    use vpcd::model::{intent::Intent, Protocol};
+    let dir = tempfile::tempdir().unwrap();
+    let mut d = vpcd::model::sample::three_tier();
+    d.intents = vec![
+        Intent::Reach {
+            from: "internet".into(),
+            to: "web-1".into(),
+            proto: Protocol::Tcp,
+            port: Some(443),
+            down: vec![],
+        },
+        Intent::NoReach {
+            from: "internet".into(),
+            to: "web-1".into(),
+            proto: Protocol::Tcp,
+            port: Some(443),
+            down: vec![],
+        },
+    ];
+    let path = dir.path().join("intents.ron");
+    vpcd::io::save(&path, &d).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_vpcd"))
+        .arg("check")
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("intents: 1 of 2 hold"), "{text}");
+    assert!(text.contains("intent  ✗"), "{text}");
+
+    d.intents.truncate(1);
+    vpcd::io::save(&path, &d).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_vpcd"))
+        .args(["check", "--format", "json"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["intents_total"], 1);
+    assert_eq!(json["failing_intents"].as_array().map(Vec::len), Some(0));
+}

@@ -22,6 +22,9 @@ pub fn run(args: &CheckArgs) -> u8 {
         Err(code) => return code,
     };
     let diags = validate::validate(&design);
+    // The design's own intents are checked by the same model; one that does
+    // not hold makes the check fail like an error does.
+    let failing = crate::practice::failing_intents(&design);
     let count = |s: Severity| diags.iter().filter(|d| d.severity == s).count();
     let (errors, warnings, infos) = (count(Severity::Error), count(Severity::Warning), count(Severity::Info));
     match args.format {
@@ -32,12 +35,31 @@ pub fn run(args: &CheckArgs) -> u8 {
                 "warnings": warnings,
                 "infos": infos,
                 "diagnostics": diags,
+                "intents_total": design.intents.len(),
+                "failing_intents": failing,
             });
             println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
         }
-        OutputFormat::Text => print!("{}", render_text(&args.file.display().to_string(), &diags)),
+        OutputFormat::Text => {
+            print!("{}", render_text(&args.file.display().to_string(), &diags));
+            if !design.intents.is_empty() {
+                for e in &failing {
+                    let mark = if e.status == crate::practice::Status::Error {
+                        "!"
+                    } else {
+                        "✗"
+                    };
+                    println!("intent  {mark} {}: {}", e.intent, e.reason);
+                }
+                println!(
+                    "intents: {} of {} hold",
+                    design.intents.len() - failing.len(),
+                    design.intents.len()
+                );
+            }
+        }
     }
-    if errors > 0 {
+    if errors > 0 || !failing.is_empty() {
         exit::FINDINGS
     } else {
         exit::OK
