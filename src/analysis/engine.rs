@@ -2916,6 +2916,38 @@ impl<'w, 'a> Walk<'w, 'a> {
     // ------------------------------------------------------------------
     // Load balancers
 
+    /// Ends a trace at a load balancer before the client's packet gets in:
+    /// `stop` is the code, message and hint.
+    fn stop_at_lb_entry(
+        &mut self,
+        src: &Source,
+        lb: &str,
+        q: &Query,
+        sport: u16,
+        dport: u16,
+        (code, message, hint): (Code, String, String),
+    ) -> RunOut {
+        let p = Packet {
+            src: src.addr,
+            dst: src.addr,
+            proto: q.proto,
+            sport,
+            dport,
+        };
+        self.start_hop(src, p);
+        let s = self.stop(
+            code,
+            HopKind::LoadBalancer,
+            lb,
+            obj(ObjectKind::LoadBalancer, lb),
+            None,
+            p,
+            message,
+            hint,
+        );
+        self.finish(Some(s), sport)
+    }
+
     fn run_lb(
         &mut self,
         src: &Source,
@@ -2947,25 +2979,12 @@ impl<'w, 'a> Walk<'w, 'a> {
             .find(|&e| client_az.is_some() && an.eni_subnet[e].map(|s| an.subnets[s].az.clone()) == client_az)
             .or_else(|| nodes.first().copied());
         let Some(node) = node else {
-            let p = Packet {
-                src: src.addr,
-                dst: src.addr,
-                proto: q.proto,
-                sport,
-                dport,
-            };
-            self.start_hop(src, p);
-            let s = self.stop(
+            let stop = (
                 Code::LbNoTarget,
-                HopKind::LoadBalancer,
-                lb,
-                obj(ObjectKind::LoadBalancer, lb),
-                None,
-                p,
                 format!("{lb} has no available node"),
-                "place the load balancer in subnets of available AZs".into(),
+                "place the load balancer in subnets of available AZs".to_string(),
             );
-            return Ok(self.finish(Some(s), sport));
+            return Ok(self.stop_at_lb_entry(src, lb, q, sport, dport, stop));
         };
         let public = matches!(src.at, Start::Internet | Start::OnPrem(_)) && !src.private_reach_to(an, node);
         let node_eni = &an.idx.enis[node];
@@ -2973,25 +2992,12 @@ impl<'w, 'a> Walk<'w, 'a> {
             match node_eni.public_ip {
                 Some(p) if l.scheme == LoadBalancerScheme::InternetFacing => IpAddr::V4(p),
                 _ => {
-                    let p = Packet {
-                        src: src.addr,
-                        dst: src.addr,
-                        proto: q.proto,
-                        sport,
-                        dport,
-                    };
-                    self.start_hop(src, p);
-                    let s = self.stop(
+                    let stop = (
                         Code::NoPublicIp,
-                        HopKind::LoadBalancer,
-                        lb,
-                        obj(ObjectKind::LoadBalancer, lb),
-                        None,
-                        p,
                         format!("{lb} is internal: it has no public address"),
-                        "make the load balancer internet-facing".into(),
+                        "make the load balancer internet-facing".to_string(),
                     );
-                    return Ok(self.finish(Some(s), sport));
+                    return Ok(self.stop_at_lb_entry(src, lb, q, sport, dport, stop));
                 }
             }
         } else {
