@@ -883,7 +883,10 @@ static LB: FormDef = FormDef {
             .map(|s| s.vpc.clone())
             .unwrap_or_default();
         Vals::default()
-            .with("name", lb.map(|l| l.name.clone()).unwrap_or_default())
+            .with(
+                "name",
+                lb.map(|l| l.name.clone()).unwrap_or_else(|| fresh_name(d, "lb")),
+            )
             .with(
                 "type",
                 if lb.is_some_and(|l| l.kind == LoadBalancerKind::Network) {

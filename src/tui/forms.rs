@@ -209,6 +209,8 @@ pub struct Field {
     pub hidden: bool,
     /// What the shared validation says about the value, as typed.
     pub finding: Option<Finding>,
+    /// A default offered for a new object: the first typed character replaces it.
+    pub fresh: bool,
 }
 
 impl Field {
@@ -222,6 +224,7 @@ impl Field {
             spec: None,
             hidden: false,
             finding: None,
+            fresh: false,
         }
     }
     fn from_spec(spec: &'static Spec) -> Field {
@@ -517,6 +520,11 @@ impl Form {
         let fields = def.fields.iter().map(Field::from_spec).collect();
         let mut form = Form::new(title, purpose, fields);
         form.load(&(def.read)(d, orig, &Vals::default()));
+        if orig.is_none() {
+            for f in &mut form.fields {
+                f.fresh = matches!(&f.input, Input::Text { area, .. } if !area.lines().concat().is_empty());
+            }
+        }
         form.live = Some(Box::new(Live {
             def,
             ws: Workspace::new(d.clone()),
@@ -720,7 +728,7 @@ impl Form {
             self.attach("name", true, clash);
             return;
         }
-        let edit = match self.object_edit(d) {
+        let edit = match self.edit_of(live.def, d) {
             Ok(e) => e,
             Err(e) => {
                 self.live_problem = Some(e);
@@ -781,11 +789,15 @@ impl Form {
     /// The edit an object or part form describes.
     fn object_edit(&self, d: &Design) -> Result<Edit, String> {
         let live = self.live.as_ref().ok_or("internal: not a field form")?;
+        self.edit_of(live.def, d)
+    }
+
+    fn edit_of(&self, def: &FormDef, d: &Design) -> Result<Edit, String> {
         let vals = self.vals();
-        let obj = (live.def.build)(&vals, d, self.original_object(d))?;
+        let obj = (def.build)(&vals, d, self.original_object(d))?;
         match &self.purpose {
             Purpose::Part(part) => {
-                let selector = live.def.reload_on.last().map(|l| vals.get(l)).unwrap_or(NEW);
+                let selector = def.reload_on.last().map(|l| vals.get(l)).unwrap_or(NEW);
                 let what = match vals.get("name") {
                     "" => vals.get("CIDR"),
                     n => n,
@@ -1272,8 +1284,15 @@ impl Form {
         let Some(field) = self.fields.get_mut(self.focus) else {
             return;
         };
+        let fresh = std::mem::take(&mut field.fresh);
         match &mut field.input {
             Input::Text { area, .. } | Input::Ron { area, .. } => {
+                // Typing over a suggested default replaces it; arrows keep it to edit.
+                let typing = matches!(key.code, ratatui::crossterm::event::KeyCode::Char(_))
+                    && !key.modifiers.contains(ratatui::crossterm::event::KeyModifiers::CONTROL);
+                if fresh && typing {
+                    *area = TextArea::default();
+                }
                 area.input(key);
             }
             Input::Choice { options, idx } => {
@@ -1387,7 +1406,11 @@ impl Form {
             let bad = problem.is_some() || refused;
             match &mut f.input {
                 Input::Text { area: ta, .. } => {
-                    let style = if bad { theme.error() } else { theme.normal() };
+                    let style = match (bad, f.fresh) {
+                        (true, _) => theme.error(),
+                        (false, true) => theme.dim(),
+                        (false, false) => theme.normal(),
+                    };
                     ta.set_style(style);
                     ta.set_cursor_line_style(ratatui::style::Style::default());
                     ta.set_cursor_style(if focused {
