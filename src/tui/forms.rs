@@ -15,7 +15,8 @@ use ratatui::Frame;
 use tui_textarea::TextArea;
 
 use super::form_kinds::{
-    free_eip_address, object_def, parse_firewall_rules, parse_listeners, split_list, FormDef, Part, Spec, Widget, NEW,
+    free_eip_address, fresh_name, name_stem, object_def, parse_firewall_rules, parse_listeners, split_list, FormDef,
+    Part, Spec, Widget, NEW,
 };
 use super::panes::{block, Ctx};
 use super::theme::Theme;
@@ -519,7 +520,11 @@ impl Form {
     fn from_def(title: String, def: &'static FormDef, purpose: Purpose, orig: Option<&Object>, d: &Design) -> Form {
         let fields = def.fields.iter().map(Field::from_spec).collect();
         let mut form = Form::new(title, purpose, fields);
-        form.load(&(def.read)(d, orig, &Vals::default()));
+        let mut vals = (def.read)(d, orig, &Vals::default());
+        if let (Purpose::Object { kind, .. }, None, "") = (&form.purpose, orig, vals.get("name")) {
+            vals = vals.with("name", fresh_name(d, name_stem(*kind)));
+        }
+        form.load(&vals);
         if orig.is_none() {
             for f in &mut form.fields {
                 f.fresh = matches!(&f.input, Input::Text { area, .. } if !area.lines().concat().is_empty());
