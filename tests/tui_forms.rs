@@ -358,3 +358,27 @@ fn pickers_offer_only_valid_candidates() {
     let sgs = field_line(&h, "security groups");
     assert!(sgs.contains("lab-default-sg") && !sgs.contains("sg-web"), "{sgs}");
 }
+
+#[test]
+fn the_text_editor_stays_reachable_from_any_form_as_the_advanced_view() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = sample(dir.path());
+    add(&mut h, "flow log");
+    h.keys("fl-app<tab><right>"); // scope: subnet
+    h.keys("<c-e>");
+    assert_eq!(h.app.modal_title().as_deref(), Some("new flow log (text)"));
+    h.assert_shows("name: \"fl-app\"");
+    h.assert_shows("scope: Subnet(\"pub-a\")");
+    h.keys("<c-s>");
+    assert!(h.app.modal_title().is_none(), "{}", h.screen());
+    let d = h.app.ws.design();
+    let fl = d.flow_logs.iter().find(|f| f.name == "fl-app").unwrap();
+    assert_eq!(fl.scope, FlowLogScope::Subnet("pub-a".into()));
+
+    // An existing object's form opens the same way on the object.
+    h.keys("/shop<enter>");
+    h.keys("<enter>");
+    assert_eq!(h.app.modal_title().as_deref(), Some("edit VPC shop"));
+    h.keys("<c-e>");
+    assert_eq!(h.app.modal_title().as_deref(), Some("edit VPC shop (text)"));
+}
