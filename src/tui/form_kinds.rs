@@ -121,6 +121,9 @@ pub const NONE_DETACHED: &str = "(detached)";
 pub const NEW_EIP: &str = "(allocate a new Elastic IP)";
 pub const NONE: &str = "(none)";
 pub const NEW: &str = "(new)";
+/// The name of the object a form edits, as it was when the form opened
+/// (present in the values option sources see; empty for a new object).
+pub const ORIGINAL: &str = "(original name)";
 const YES_NO: &[&str] = &["no", "yes"];
 const NAME_CODES: &[&str] = &["duplicate-name"];
 
@@ -244,16 +247,20 @@ fn eips_for_nat(d: &Design, v: &Vals) -> Vec<String> {
 /// Elastic IPs not associated with anything else (EIP-1 / NAT-4: one association each),
 /// plus the one the edited object holds.
 fn unassociated_eips(d: &Design, v: &Vals) -> Vec<String> {
-    let me = v.get("name");
-    let used = |e: &str| {
-        d.nat_gateways
-            .iter()
-            .any(|n| n.name != me && n.elastic_ip.as_deref() == Some(e))
-            || d.instances
+    let me = v.get(ORIGINAL);
+    let used: std::collections::HashSet<&str> = d
+        .nat_gateways
+        .iter()
+        .filter(|n| n.name != me)
+        .filter_map(|n| n.elastic_ip.as_deref())
+        .chain(
+            d.instances
                 .iter()
-                .any(|i| i.name != me && i.elastic_ip.as_deref() == Some(e))
-    };
-    names(&d.elastic_ips, |e| !used(&e.name))
+                .filter(|i| i.name != me)
+                .filter_map(|i| i.elastic_ip.as_deref()),
+        )
+        .collect();
+    names(&d.elastic_ips, |e| !used.contains(e.name.as_str()))
 }
 fn eips_or_none(d: &Design, v: &Vals) -> Vec<String> {
     with_first(NONE, unassociated_eips(d, v))
@@ -1360,7 +1367,7 @@ static ONPREM: FormDef = FormDef {
 };
 
 fn own_tgw_tables(d: &Design, v: &Vals) -> Vec<String> {
-    let name = v.get("name");
+    let name = v.get(ORIGINAL);
     with_first(
         NONE,
         d.transit_gateways

@@ -16,7 +16,7 @@ use tui_textarea::TextArea;
 
 use super::form_kinds::{
     free_eip_address, fresh_name, name_stem, object_def, parse_firewall_rules, parse_listeners, split_list, FormDef,
-    Part, Spec, Widget, NEW,
+    Part, Spec, Widget, NEW, ORIGINAL,
 };
 use super::panes::{block, Ctx};
 use super::theme::Theme;
@@ -668,7 +668,11 @@ impl Form {
     }
 
     fn refresh_options(&mut self, d: &Design) {
-        let mut vals = Vals::default();
+        let original = match &self.purpose {
+            Purpose::Object { original, .. } => original.clone().unwrap_or_default(),
+            _ => String::new(),
+        };
+        let mut vals = Vals::default().with(ORIGINAL, original);
         for f in &mut self.fields {
             if let Some(spec) = f.spec {
                 f.hidden = !spec.visible(&vals);
@@ -1665,6 +1669,23 @@ mod tests {
             }
         }
         assert_eq!(kinds_seen.len(), ObjectKind::ALL.len(), "a kind no template exercises");
+    }
+
+    #[test]
+    fn renaming_any_object_in_its_form_changes_only_its_name() {
+        for d in designs() {
+            let ws = Workspace::new(d.clone());
+            for r in d.object_refs() {
+                let mut form = Form::edit_object(&r, &ctx(&ws));
+                form.set_text("name", "renamed-in-form");
+                let Ok(Edit::Batch { edits, .. }) = form.object_edit(&d) else {
+                    panic!("{r}: no batch")
+                };
+                let mut expected = d.get(&r).unwrap();
+                expected.set_name("renamed-in-form".into());
+                assert_eq!(edits.last(), Some(&Edit::Put(expected)), "{r} in {}", d.name);
+            }
+        }
     }
 
     #[test]
