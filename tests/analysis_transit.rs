@@ -820,3 +820,53 @@ fn appliance_mode_off_same_az_flow_is_unaffected() {
     );
     assert!(ids(&t.return_path).contains(&"fw"), "{}", t.to_text());
 }
+
+/// One VPC, no TGW: egress goes app → firewall endpoint in AZ a → NAT → IGW, but the NAT
+/// subnet sends the replies to the AZ-b endpoint. Each Network Firewall endpoint is its
+/// own stateful engine (Network Firewall guide, vpc-config-tgw-multi-az: "a Network
+/// Firewall endpoint is a stateful network appliance"), so the AZ-b endpoint drops the
+/// reply; the hint names the endpoint the request used, not appliance mode.
+#[test]
+fn firewall_reply_through_another_endpoint_of_the_same_firewall_is_dropped() {
+    let build = |reply_az: &str| {
+        let reply = format!("fw:fw@{reply_az}");
+        let mut d = B::new()
+            .vpc("shop", "10.0.0.0/16")
+            .igw("igw", "shop")
+            .rt("rt-app", "shop", &[("0.0.0.0/0", "fw:fw@us-east-1a")])
+            .rt("rt-fw", "shop", &[("0.0.0.0/0", "nat:nat-a")])
+            .rt(
+                "rt-pub",
+                "shop",
+                &[("0.0.0.0/0", "igw:igw"), ("10.0.10.0/24", reply.as_str())],
+            )
+            .subnet("app-a", "shop", AZ_A, "10.0.10.0/24", "rt-app", None)
+            .subnet("fw-a", "shop", AZ_A, "10.0.1.0/28", "rt-fw", None)
+            .subnet("fw-b", "shop", AZ_B, "10.0.1.16/28", "rt-fw", None)
+            .subnet("pub-a", "shop", AZ_A, "10.0.0.0/24", "rt-pub", None)
+            .nat("nat-a", "pub-a")
+            .sg("sg-app", "shop", &[], &["all 0.0.0.0/0"])
+            .inst("app-1", "app-a", "10.0.10.10", &["sg-app"])
+            .build();
+        d.firewalls.push(Firewall {
+            name: "fw".into(),
+            description: None,
+            vpc: "shop".into(),
+            subnets: vec!["fw-a".into(), "fw-b".into()],
+            rules: Vec::new(),
+            default_action: FirewallAction::Pass,
+        });
+        d
+    };
+    let t = trace(&build(AZ_B), "app-1", "internet", "tcp", Some(443));
+    assert_blocked(&t, Code::FirewallAsymmetric, "fw");
+    let b = t.blocked.as_ref().unwrap();
+    assert_eq!(b.leg, Leg::Return);
+    assert!(
+        b.hint.contains("the fw endpoint the request used (us-east-1a)"),
+        "{}",
+        b.hint
+    );
+    assert!(!b.hint.contains("appliance mode"), "{}", b.hint);
+    assert_reachable(&trace(&build(AZ_A), "app-1", "internet", "tcp", Some(443)));
+}
