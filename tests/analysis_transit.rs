@@ -651,7 +651,7 @@ fn vpn_cloudhub_between_sites() {
 }
 
 /// The S14 inspection VPC in two AZs: spoke `a` (workload `ia` in AZ a), spoke `b`
-/// (workload `ib` in AZ b, `ib2` in AZ a), both attached in both AZs; the inspection
+/// (workload `ib` in AZ b, `ib2` in AZ a; spoke `a` also has `ia2` in AZ b), both attached in both AZs; the inspection
 /// VPC has a TGW-attachment subnet and a firewall endpoint per AZ, each attachment
 /// subnet routing to its own AZ's endpoint (TGW-UG transit-gateway-appliance-scenario).
 fn inspection_two_azs(appliance_mode: bool) -> Design {
@@ -677,6 +677,7 @@ fn inspection_two_azs(appliance_mode: bool) -> Design {
         .inst("ia", "sa", "10.0.1.10", &["sg-a"])
         .inst("ib", "sb", "10.1.1.10", &["sg-b"])
         .inst("ib2", "sb-a", "10.1.2.10", &["sg-b"])
+        .inst("ia2", "sa-b", "10.0.2.10", &["sg-a"])
         .build();
     d.firewalls.push(Firewall {
         name: "fw".into(),
@@ -869,4 +870,37 @@ fn firewall_reply_through_another_endpoint_of_the_same_firewall_is_dropped() {
     );
     assert!(!b.hint.contains("appliance mode"), "{}", b.hint);
     assert_reachable(&trace(&build(AZ_A), "app-1", "internet", "tcp", Some(443)));
+}
+
+/// The whole truth table of S14 (TGW-UG how-transit-gateways-work and
+/// transit-gateway-appliance-scenario): every spoke-to-spoke flow, both directions,
+/// same AZ and cross AZ. With appliance mode everything passes; without it exactly
+/// the cross-AZ flows lose their reply at the other AZ's firewall endpoint.
+#[test]
+fn appliance_mode_truth_table_over_azs_and_directions() {
+    let az = |i: &str| {
+        if i.ends_with('2') == i.starts_with("ia") {
+            AZ_B
+        } else {
+            AZ_A
+        }
+    };
+    assert_eq!((az("ia"), az("ia2"), az("ib"), az("ib2")), (AZ_A, AZ_B, AZ_B, AZ_A));
+    for appliance_mode in [true, false] {
+        let d = inspection_two_azs(appliance_mode);
+        for a in ["ia", "ia2"] {
+            for b in ["ib", "ib2"] {
+                for (from, to) in [(a, b), (b, a)] {
+                    let t = trace(&d, from, to, "tcp", Some(443));
+                    let same_az = az(from) == az(to);
+                    if appliance_mode || same_az {
+                        assert_reachable(&t);
+                    } else {
+                        assert_blocked(&t, Code::FirewallAsymmetric, "fw");
+                        assert_eq!(t.blocked.as_ref().unwrap().leg, Leg::Return);
+                    }
+                }
+            }
+        }
+    }
 }
