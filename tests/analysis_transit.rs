@@ -650,6 +650,19 @@ fn vpn_cloudhub_between_sites() {
     assert_eq!(ids(&t.forward), ["hq", "vpn", "vgw", "vpn2", "branch"]);
 }
 
+/// Network Firewall `fw` in `vpc` with an endpoint in each of `subnets`, passing everything
+/// (so only its flow state can drop a packet).
+fn pass_all_firewall(vpc: &str, subnets: &[&str]) -> Firewall {
+    Firewall {
+        name: "fw".into(),
+        description: None,
+        vpc: vpc.into(),
+        subnets: subnets.iter().map(|s| s.to_string()).collect(),
+        rules: Vec::new(),
+        default_action: FirewallAction::Pass,
+    }
+}
+
 /// The S14 inspection VPC in two AZs: spoke `a` (workload `ia` in AZ a), spoke `b`
 /// (workload `ib` in AZ b, `ib2` in AZ a; spoke `a` also has `ia2` in AZ b), both attached in both AZs; the inspection
 /// VPC has a TGW-attachment subnet and a firewall endpoint per AZ, each attachment
@@ -679,14 +692,7 @@ fn inspection_two_azs(appliance_mode: bool) -> Design {
         .inst("ib2", "sb-a", "10.1.2.10", &["sg-b"])
         .inst("ia2", "sa-b", "10.0.2.10", &["sg-a"])
         .build();
-    d.firewalls.push(Firewall {
-        name: "fw".into(),
-        description: None,
-        vpc: "insp".into(),
-        subnets: vec!["insp-fw-a".into(), "insp-fw-b".into()],
-        rules: Vec::new(),
-        default_action: FirewallAction::Pass,
-    });
+    d.firewalls.push(pass_all_firewall("insp", &["insp-fw-a", "insp-fw-b"]));
     let mut insp = att("att-insp", "insp", &["insp-tgw-a", "insp-tgw-b"], "rt-fw", &[]);
     insp.appliance_mode = appliance_mode;
     d.transit_gateways.push(tgw(
@@ -849,14 +855,7 @@ fn firewall_reply_through_another_endpoint_of_the_same_firewall_is_dropped() {
             .sg("sg-app", "shop", &[], &["all 0.0.0.0/0"])
             .inst("app-1", "app-a", "10.0.10.10", &["sg-app"])
             .build();
-        d.firewalls.push(Firewall {
-            name: "fw".into(),
-            description: None,
-            vpc: "shop".into(),
-            subnets: vec!["fw-a".into(), "fw-b".into()],
-            rules: Vec::new(),
-            default_action: FirewallAction::Pass,
-        });
+        d.firewalls.push(pass_all_firewall("shop", &["fw-a", "fw-b"]));
         d
     };
     let t = trace(&build(AZ_B), "app-1", "internet", "tcp", Some(443));
