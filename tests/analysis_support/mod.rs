@@ -278,9 +278,59 @@ impl B {
         self
     }
 
+    pub fn vgw(mut self, name: &str, vpc: &str) -> B {
+        self.d.vpn_gateways.push(VpnGateway {
+            name: name.into(),
+            description: None,
+            vpc: Some(vpc.into()),
+            asn: 64512,
+        });
+        self
+    }
+
+    pub fn cgw(mut self, name: &str, ip: &str, asn: u32) -> B {
+        self.d.customer_gateways.push(CustomerGateway {
+            name: name.into(),
+            description: None,
+            ip: ip.parse().unwrap(),
+            asn,
+        });
+        self
+    }
+
+    /// A VPN connection with both tunnels up.
+    pub fn vpn(mut self, name: &str, cgw: &str, termination: VpnTermination, routing: VpnRouting) -> B {
+        self.d.vpn_connections.push(VpnConnection {
+            name: name.into(),
+            description: None,
+            customer_gateway: cgw.into(),
+            termination,
+            routing,
+            tunnels_up: [true, true],
+        });
+        self
+    }
+
+    /// An on-premises network behind a customer gateway and optionally a Direct Connect connection.
+    pub fn onprem(mut self, name: &str, cidr: &str, cgw: &str, dx: Option<&str>) -> B {
+        self.d.onprem_networks.push(OnPremNetwork {
+            name: name.into(),
+            description: None,
+            cidrs: vec![cidr.parse().unwrap()],
+            customer_gateway: Some(cgw.into()),
+            dx_connection: dx.map(String::from),
+        });
+        self
+    }
+
     pub fn build(self) -> Design {
         self.d
     }
+}
+
+/// `VpnRouting::Static` with one prefix.
+pub fn static_routes(cidr: &str) -> VpnRouting {
+    VpnRouting::Static(vec![cidr.parse().unwrap()])
 }
 
 /// Traces and returns the trace (panics on a query error).
@@ -309,4 +359,10 @@ pub fn assert_blocked(t: &Trace, code: Code, component: &str) {
     let b = t.blocked.as_ref().unwrap();
     assert_eq!(b.code, code, "{}", t.to_text());
     assert_eq!(b.component, component, "{}", t.to_text());
+}
+
+/// Blocked by `code` at `component` on the given leg (forward or return).
+pub fn assert_blocked_on(t: &Trace, code: Code, leg: analysis::Leg, component: &str) {
+    assert_blocked(t, code, component);
+    assert_eq!(t.blocked.as_ref().map(|b| b.leg), Some(leg), "{}", t.to_text());
 }
