@@ -43,6 +43,8 @@ pub enum Edit {
     SetInfo(DesignInfo),
     /// Several edits applied as one step (one undo entry).
     Batch { label: String, edits: Vec<Edit> },
+    /// Replace the design's remembered trace queries (the trace panel's list).
+    SetTraces(Vec<crate::model::TraceQuery>),
 }
 
 /// Why an edit could not even be applied (as opposed to being refused by validation).
@@ -147,6 +149,7 @@ impl Edit {
                 inverses.reverse();
                 Ok(Edit::Batch { label, edits: inverses })
             }
+            Edit::SetTraces(traces) => Ok(Edit::SetTraces(std::mem::replace(&mut d.traces, traces))),
         }
     }
 
@@ -166,6 +169,7 @@ impl Edit {
             Edit::Rename { target, to } => format!("renamed {target} to {to}"),
             Edit::SetInfo(info) => format!("changed design settings ({}, {})", info.name, info.region),
             Edit::Batch { label, .. } => label.clone(),
+            Edit::SetTraces(t) => format!("remembered trace queries: {} (was {})", t.len(), d.traces.len()),
         }
     }
 }

@@ -305,20 +305,28 @@ impl fmt::Display for FlowChange {
 pub fn diff_designs(old: &Design, new: &Design) -> Vec<FlowChange> {
     let (oi, ni) = (DesignIndex::new(old), DesignIndex::new(new));
     let (oa, na) = (Analyzer::new(old, &oi), Analyzer::new(new, &ni));
+    diff_analyzers(&oa, &na)
+}
+
+/// [`diff_designs`] on two prebuilt analyzers (e.g. one of them built with
+/// what-if failures, see [`diff_under_failures`]).
+pub fn diff_analyzers(oa: &Analyzer<'_>, na: &Analyzer<'_>) -> Vec<FlowChange> {
+    let (old, new) = (oa.design(), na.design());
+    let (oi, ni) = (oa.index(), na.index());
     let old_names: BTreeSet<String> = named_endpoints(old).into_iter().collect();
     let names: Vec<String> = named_endpoints(new)
         .into_iter()
         .filter(|n| old_names.contains(n))
         .collect();
     let parse = |an: &Analyzer<'_>| -> Vec<Option<Endpoint>> { names.iter().map(|n| an.endpoint(n).ok()).collect() };
-    let (op, np) = (parse(&oa), parse(&na));
+    let (op, np) = (parse(oa), parse(na));
     let mut out = Vec::new();
     for (j, to) in names.iter().enumerate() {
         if to == "internet" || to.starts_with("onprem:") {
             continue;
         }
-        let mut ports: BTreeSet<(Protocol, u16)> = listening_ports(old, &oi, to).into_iter().collect();
-        ports.extend(listening_ports(new, &ni, to));
+        let mut ports: BTreeSet<(Protocol, u16)> = listening_ports(old, oi, to).into_iter().collect();
+        ports.extend(listening_ports(new, ni, to));
         for (i, from) in names.iter().enumerate() {
             if i == j {
                 continue;
@@ -346,4 +354,32 @@ pub fn diff_designs(old: &Design, new: &Design) -> Vec<FlowChange> {
     }
     out.sort_by(|a, b| b.opened.cmp(&a.opened).then(a.flow.cmp(&b.flow)));
     out
+}
+
+/// What-if diff: the flows among the design's named endpoints that the
+/// failures close (or, rarely, open), without changing the design.
+pub fn diff_under_failures(
+    d: &Design,
+    idx: &DesignIndex,
+    failures: &[super::Failure],
+) -> Result<Vec<FlowChange>, super::QueryError> {
+    let failed = super::engine::apply_failures(d, idx, failures)?;
+    let fidx = DesignIndex::new(&failed.design);
+    let base = Analyzer::new(d, idx);
+    let what_if = Analyzer::new(&failed.design, &fidx).with_failures(&failed);
+    Ok(diff_analyzers(&base, &what_if))
+}
+
+/// How many verdicts [`diff_designs`] computes on a design (pairs of named
+/// endpoints × listening ports of the target, twice): a cheap bound callers
+/// use to decide whether an automatic diff fits their time budget.
+pub fn diff_cost(d: &Design, idx: &DesignIndex) -> usize {
+    let n = named_endpoints(d).len();
+    let ports: usize = d
+        .instances
+        .iter()
+        .map(|i| listening_ports(d, idx, &i.name).len())
+        .chain(d.load_balancers.iter().map(|l| l.listeners.len()))
+        .sum();
+    2 * n.saturating_sub(1) * ports
 }

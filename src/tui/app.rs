@@ -142,6 +142,8 @@ pub struct App {
     rects: Vec<(usize, Rect)>,
     last_change: Option<Instant>,
     autosaved_rev: Option<u64>,
+    /// Where the left button was last seen during a drag (pane, column, row).
+    drag_at: Option<(usize, u16, u16)>,
 }
 
 impl App {
@@ -158,6 +160,7 @@ impl App {
             rects: Vec::new(),
             last_change: None,
             autosaved_rev: None,
+            drag_at: None,
         };
         // Start on the first VPC so the route and rule panes have something to show.
         if let Some(v) = app.ws.design().vpcs.first() {
@@ -242,6 +245,13 @@ impl App {
         }
         if self.modal.is_some() {
             self.modal_key(key, ev);
+            return;
+        }
+        // A pane editing text takes the raw key first.
+        let focus = self.focus;
+        let msg = self.with_pane(focus, |p, ctx| p.key_input(&ev, ctx));
+        if !matches!(msg, Msg::Ignored) {
+            self.apply_msg(msg);
             return;
         }
         let ctx_kind = self.panes[self.focus].context();
@@ -900,6 +910,17 @@ impl App {
                 ))));
             }
             Msg::Status(s) => self.status = Status::Info(s),
+            Msg::OpenTrace { query, failures } => {
+                let taker =
+                    (0..self.panes.len()).find(|&i| self.with_pane(i, |p, ctx| p.open_trace(&query, &failures, ctx)));
+                match taker {
+                    Some(i) => {
+                        self.focus = i;
+                        self.status = Status::Info(format!("tracing {}", crate::analysis::Query::from(&query)));
+                    }
+                    None => self.status = Status::Error("no trace panel to open the query in".into()),
+                }
+            }
         }
     }
 
@@ -916,7 +937,18 @@ impl App {
             return;
         };
         match m.kind {
+            MouseEventKind::Drag(MouseButton::Left) => {
+                // Drag pans: the pane moves its content by the pointer's motion.
+                if let Some((p, x, y)) = self.drag_at.filter(|(p, _, _)| *p == i) {
+                    let (dx, dy) = (i32::from(m.column) - i32::from(x), i32::from(m.row) - i32::from(y));
+                    let msg = self.with_pane(p, |pane, ctx| pane.drag(dx, dy, ctx));
+                    self.apply_msg(msg);
+                }
+                self.drag_at = Some((i, m.column, m.row));
+            }
+            MouseEventKind::Up(MouseButton::Left) => self.drag_at = None,
             MouseEventKind::Down(MouseButton::Left) => {
+                self.drag_at = Some((i, m.column, m.row));
                 self.focus = i;
                 if m.row > r.y && m.row < r.y + r.height.saturating_sub(1) {
                     let row = m.row - r.y - 1;
@@ -940,6 +972,9 @@ impl App {
     /// Called regularly by the event loop: writes the recovery file once the
     /// user has been idle for [`AUTOSAVE_IDLE`] after a change.
     pub fn tick(&mut self, now: Instant) {
+        for i in 0..self.panes.len() {
+            self.with_pane(i, |p, ctx| p.tick(now, ctx));
+        }
         if !self.ws.is_dirty() || self.autosaved_rev == Some(self.ws.revision()) {
             return;
         }
@@ -986,6 +1021,11 @@ impl App {
         .areas(area);
         self.draw_title(frame, title);
         self.rects = self.layout(body);
+        // The trace pane's path goes to the diagram through the app, every frame.
+        let path = self.panes.iter().find_map(|p| p.published_path());
+        for p in &mut self.panes {
+            p.show_path(path.clone());
+        }
         let ctx = Ctx {
             ws: &self.ws,
             selected: self.selected.as_ref(),
@@ -1059,6 +1099,9 @@ impl App {
         let right = in_region(Region::Right);
         let bottom_h = if bottom.is_empty() {
             0
+        } else if self.panes[self.focus].region() == Region::Bottom {
+            // A focused bottom pane (the trace's hop table) gets room to work.
+            (body.height * 2 / 5).clamp(6, 18)
         } else {
             (body.height / 4).clamp(6, 10)
         };
@@ -1079,7 +1122,12 @@ impl App {
             if ids.is_empty() {
                 return;
             }
-            let constraints: Vec<Constraint> = ids.iter().map(|&i| Constraint::Fill(self.panes[i].weight())).collect();
+            // In the bottom strip the focused pane gets twice its share of the width.
+            let grow = |i: usize| if !vertical && i == self.focus { 2 } else { 1 };
+            let constraints: Vec<Constraint> = ids
+                .iter()
+                .map(|&i| Constraint::Fill(self.panes[i].weight() * grow(i)))
+                .collect();
             let areas = if vertical {
                 Layout::vertical(constraints).split(area)
             } else {
