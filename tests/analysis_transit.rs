@@ -495,12 +495,7 @@ fn load_balancer_accepts_on_listener_and_connects_to_target() {
     let t = trace(&d, "internet", "alb", "tcp", Some(80));
     assert_blocked(&t, Code::SgNoMatchingRule, "sg-alb");
     let mut d = d;
-    d.security_groups
-        .iter_mut()
-        .find(|g| g.name == "sg-alb")
-        .unwrap()
-        .inbound
-        .push(sg_rule("tcp 80 0.0.0.0/0"));
+    add_sg_inbound(&mut d, "sg-alb", "tcp 80 0.0.0.0/0");
     let t = trace(&d, "internet", "alb", "tcp", Some(80));
     assert_blocked(&t, Code::LbNoListener, "alb");
 }
@@ -549,18 +544,8 @@ fn tgw_vpn_attachment_to_onprem_both_ways() {
         )
         .onprem("hq", "192.168.0.0/16", "cgw", None)
         .build();
-    d.route_tables
-        .iter_mut()
-        .find(|r| r.name == "rt-a")
-        .unwrap()
-        .routes
-        .push(Route::new("192.168.0.0/16".parse().unwrap(), target("tgw:tgw")));
-    d.security_groups
-        .iter_mut()
-        .find(|g| g.name == "sg-a")
-        .unwrap()
-        .inbound
-        .push(sg_rule("tcp 22 192.168.0.0/16"));
+    add_route(&mut d, "rt-a", "192.168.0.0/16", "tgw:tgw");
+    add_sg_inbound(&mut d, "sg-a", "tcp 22 192.168.0.0/16");
     d.transit_gateways.push(tgw(
         "tgw",
         vec![table("tgw-rt", &[])],

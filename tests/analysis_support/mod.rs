@@ -333,6 +333,23 @@ pub fn static_routes(cidr: &str) -> VpnRouting {
     VpnRouting::Static(vec![cidr.parse().unwrap()])
 }
 
+/// Adds `dest → target` (see [`target`]) to an existing route table.
+pub fn add_route(d: &mut Design, rt: &str, dest: &str, to: &str) {
+    let table = d.route_tables.iter_mut().find(|r| r.name == rt).unwrap();
+    table.routes.push(Route::new(dest.parse().unwrap(), target(to)));
+}
+
+/// Adds an inbound rule (see [`sg_rule`]) to an existing security group.
+pub fn add_sg_inbound(d: &mut Design, sg: &str, rule: &str) {
+    let group = d.security_groups.iter_mut().find(|g| g.name == sg).unwrap();
+    group.inbound.push(sg_rule(rule));
+}
+
+/// Associates a subnet with a network ACL.
+pub fn set_subnet_nacl(d: &mut Design, subnet: &str, nacl: &str) {
+    d.subnets.iter_mut().find(|s| s.name == subnet).unwrap().network_acl = Some(nacl.into());
+}
+
 /// Traces and returns the trace (panics on a query error).
 pub fn trace(d: &Design, from: &str, to: &str, proto: &str, port: Option<u16>) -> Trace {
     let idx = DesignIndex::new(d);
