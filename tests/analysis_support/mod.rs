@@ -5,6 +5,7 @@ use std::net::Ipv4Addr;
 
 use vpcd::analysis::{self, Code, Trace};
 use vpcd::model::*;
+use vpcd::templates::build::Builder;
 
 pub const AZ_A: &str = "us-east-1a";
 pub const AZ_B: &str = "us-east-1b";
@@ -132,24 +133,6 @@ impl B {
         self
     }
 
-    pub fn igw(mut self, name: &str, vpc: &str) -> B {
-        self.d.internet_gateways.push(InternetGateway {
-            name: name.into(),
-            description: None,
-            vpc: Some(vpc.into()),
-        });
-        self
-    }
-
-    pub fn eigw(mut self, name: &str, vpc: &str) -> B {
-        self.d.egress_only_gateways.push(EgressOnlyGateway {
-            name: name.into(),
-            description: None,
-            vpc: vpc.into(),
-        });
-        self
-    }
-
     pub fn eip(mut self, name: &str, addr: &str) -> B {
         self.d.elastic_ips.push(ElasticIp {
             name: name.into(),
@@ -236,91 +219,52 @@ impl B {
         self
     }
 
-    pub fn peering(mut self, name: &str, a: &str, b: &str) -> B {
-        self.d.peerings.push(Peering {
-            name: name.into(),
-            description: None,
-            requester: a.into(),
-            accepter: b.into(),
-            status: PeeringStatus::Active,
-            cross_account: false,
-            cross_region: false,
-        });
+    /// Runs one of the library's builder steps (the constructors the
+    /// templates use) on the design under construction.
+    fn lib(mut self, step: impl FnOnce(&mut Builder)) -> B {
+        let mut b = Builder::on(std::mem::replace(&mut self.d, Design::empty("", "", &[])));
+        step(&mut b);
+        self.d = b.finish();
         self
     }
 
-    pub fn gateway_endpoint(mut self, name: &str, vpc: &str, service: &str, rts: &[&str]) -> B {
-        self.d.endpoints.push(Endpoint {
-            name: name.into(),
-            description: None,
-            vpc: vpc.into(),
-            service: service.into(),
-            kind: EndpointKind::Gateway {
-                route_tables: rts.iter().map(|s| s.to_string()).collect(),
-                policy: None,
-            },
-        });
-        self
+    pub fn igw(self, name: &str, vpc: &str) -> B {
+        self.lib(|b| b.igw(name, vpc))
     }
 
-    pub fn interface_endpoint(mut self, name: &str, vpc: &str, service: &str, subnets: &[&str], sgs: &[&str]) -> B {
-        self.d.endpoints.push(Endpoint {
-            name: name.into(),
-            description: None,
-            vpc: vpc.into(),
-            service: service.into(),
-            kind: EndpointKind::Interface {
-                subnets: subnets.iter().map(|s| s.to_string()).collect(),
-                security_groups: sgs.iter().map(|s| s.to_string()).collect(),
-                private_dns: true,
-            },
-        });
-        self
+    pub fn eigw(self, name: &str, vpc: &str) -> B {
+        self.lib(|b| b.eigw(name, vpc))
     }
 
-    pub fn vgw(mut self, name: &str, vpc: &str) -> B {
-        self.d.vpn_gateways.push(VpnGateway {
-            name: name.into(),
-            description: None,
-            vpc: Some(vpc.into()),
-            asn: 64512,
-        });
-        self
+    pub fn peering(self, name: &str, a: &str, b: &str) -> B {
+        self.lib(|bl| bl.peering(name, a, b))
     }
 
-    pub fn cgw(mut self, name: &str, ip: &str, asn: u32) -> B {
-        self.d.customer_gateways.push(CustomerGateway {
-            name: name.into(),
-            description: None,
-            ip: ip.parse().unwrap(),
-            asn,
-        });
-        self
+    pub fn gateway_endpoint(self, name: &str, vpc: &str, service: &str, rts: &[&str]) -> B {
+        let rts: Vec<String> = rts.iter().map(|s| s.to_string()).collect();
+        self.lib(|b| b.gateway_endpoint(name, vpc, service, &rts))
+    }
+
+    pub fn interface_endpoint(self, name: &str, vpc: &str, service: &str, subnets: &[&str], sgs: &[&str]) -> B {
+        self.lib(|b| b.interface_endpoint(name, vpc, service, subnets, sgs))
+    }
+
+    pub fn vgw(self, name: &str, vpc: &str) -> B {
+        self.lib(|b| b.vgw(name, vpc))
+    }
+
+    pub fn cgw(self, name: &str, ip: &str, asn: u32) -> B {
+        self.lib(|b| b.cgw(name, ip, asn))
     }
 
     /// A VPN connection with both tunnels up.
-    pub fn vpn(mut self, name: &str, cgw: &str, termination: VpnTermination, routing: VpnRouting) -> B {
-        self.d.vpn_connections.push(VpnConnection {
-            name: name.into(),
-            description: None,
-            customer_gateway: cgw.into(),
-            termination,
-            routing,
-            tunnels_up: [true, true],
-        });
-        self
+    pub fn vpn(self, name: &str, cgw: &str, termination: VpnTermination, routing: VpnRouting) -> B {
+        self.lib(|b| b.vpn_to(name, cgw, termination, routing))
     }
 
     /// An on-premises network behind a customer gateway and optionally a Direct Connect connection.
-    pub fn onprem(mut self, name: &str, cidr: &str, cgw: &str, dx: Option<&str>) -> B {
-        self.d.onprem_networks.push(OnPremNetwork {
-            name: name.into(),
-            description: None,
-            cidrs: vec![cidr.parse().unwrap()],
-            customer_gateway: Some(cgw.into()),
-            dx_connection: dx.map(String::from),
-        });
-        self
+    pub fn onprem(self, name: &str, cidr: &str, cgw: &str, dx: Option<&str>) -> B {
+        self.lib(|b| b.onprem(name, name, &[cidr], Some(cgw), dx))
     }
 
     pub fn build(self) -> Design {
