@@ -305,12 +305,14 @@ impl fmt::Display for FlowChange {
 pub fn diff_designs(old: &Design, new: &Design) -> Vec<FlowChange> {
     let (oi, ni) = (DesignIndex::new(old), DesignIndex::new(new));
     let (oa, na) = (Analyzer::new(old, &oi), Analyzer::new(new, &ni));
-    diff_analyzers(&oa, &na)
+    diff_analyzers(&oa, &na, false)
 }
 
 /// [`diff_designs`] on two prebuilt analyzers (e.g. one of them built with
-/// what-if failures, see [`diff_under_failures`]).
-pub fn diff_analyzers(oa: &Analyzer<'_>, na: &Analyzer<'_>) -> Vec<FlowChange> {
+/// what-if failures, see [`diff_under_failures`]). With `egress`, flows to
+/// `internet` and each `onprem:NAME` are probed too, on tcp/443 (as
+/// [`what_can_reach`] does): a removed NAT route closes `app-1 → internet`.
+pub fn diff_analyzers(oa: &Analyzer<'_>, na: &Analyzer<'_>, egress: bool) -> Vec<FlowChange> {
     let (old, new) = (oa.design(), na.design());
     let (oi, ni) = (oa.index(), na.index());
     let old_names: BTreeSet<String> = named_endpoints(old).into_iter().collect();
@@ -321,14 +323,20 @@ pub fn diff_analyzers(oa: &Analyzer<'_>, na: &Analyzer<'_>) -> Vec<FlowChange> {
     let parse = |an: &Analyzer<'_>| -> Vec<Option<Endpoint>> { names.iter().map(|n| an.endpoint(n).ok()).collect() };
     let (op, np) = (parse(oa), parse(na));
     let mut out = Vec::new();
+    let outside = |n: &str| n == "internet" || n.starts_with("onprem:");
     for (j, to) in names.iter().enumerate() {
-        if to == "internet" || to.starts_with("onprem:") {
-            continue;
-        }
-        let mut ports: BTreeSet<(Protocol, u16)> = listening_ports(old, oi, to).into_iter().collect();
-        ports.extend(listening_ports(new, ni, to));
+        let ports: BTreeSet<(Protocol, u16)> = if outside(to) {
+            if !egress {
+                continue;
+            }
+            [(Protocol::Tcp, 443)].into_iter().collect()
+        } else {
+            let mut p: BTreeSet<(Protocol, u16)> = listening_ports(old, oi, to).into_iter().collect();
+            p.extend(listening_ports(new, ni, to));
+            p
+        };
         for (i, from) in names.iter().enumerate() {
-            if i == j {
+            if i == j || (outside(to) && outside(from)) {
                 continue;
             }
             let (Some(of), Some(ot), Some(nf), Some(nt)) = (&op[i], &op[j], &np[i], &np[j]) else {
@@ -367,7 +375,7 @@ pub fn diff_under_failures(
     let fidx = DesignIndex::new(&failed.design);
     let base = Analyzer::new(d, idx);
     let what_if = Analyzer::new(&failed.design, &fidx).with_failures(&failed);
-    Ok(diff_analyzers(&base, &what_if))
+    Ok(diff_analyzers(&base, &what_if, true))
 }
 
 /// How many verdicts [`diff_designs`] computes on a design (pairs of named
@@ -381,5 +389,14 @@ pub fn diff_cost(d: &Design, idx: &DesignIndex) -> usize {
         .map(|i| listening_ports(d, idx, &i.name).len())
         .chain(d.load_balancers.iter().map(|l| l.listeners.len()))
         .sum();
-    2 * n.saturating_sub(1) * ports
+    let egress = 1 + d.onprem_networks.len();
+    2 * n.saturating_sub(1) * (ports + egress)
+}
+
+/// [`diff_designs`] plus egress flows (to `internet` and `onprem:NAME` on
+/// tcp/443): what the designer's reachability note lists after an edit.
+pub fn diff_designs_with_egress(old: &Design, new: &Design) -> Vec<FlowChange> {
+    let (oi, ni) = (DesignIndex::new(old), DesignIndex::new(new));
+    let (oa, na) = (Analyzer::new(old, &oi), Analyzer::new(new, &ni));
+    diff_analyzers(&oa, &na, true)
 }

@@ -102,6 +102,9 @@ pub struct TracePane {
     playing: bool,
     last_play: Option<Instant>,
     flow_logs: bool,
+    /// Scroll to the current hop (or the flow logs) at the next frame.
+    follow: bool,
+    reveal_logs: bool,
     scroll: usize,
     height: usize,
     picker: Option<Picker>,
@@ -147,6 +150,8 @@ impl Default for TracePane {
             playing: false,
             last_play: None,
             flow_logs: false,
+            follow: false,
+            reveal_logs: false,
             scroll: 0,
             height: 0,
             picker: None,
@@ -467,6 +472,7 @@ impl TracePane {
         self.traced_rev = Some(ctx.ws.revision());
         self.mark = None;
         self.current = Some(0);
+        self.follow = true;
         self.playing = false;
         self.scroll = 0;
         self.picker = None;
@@ -527,7 +533,7 @@ impl TracePane {
             return;
         }
         if let Some((_, old)) = &self.baseline {
-            let changes = analysis::diff_designs(old, d);
+            let changes = analysis::diff_designs_with_egress(old, d);
             self.note = if changes.is_empty() {
                 None
             } else {
@@ -622,6 +628,7 @@ impl TracePane {
             (Some(c), true) => (c + 1).min(n - 1),
             (Some(c), false) => c.saturating_sub(1),
         });
+        self.follow = true;
     }
 
     // ------------------------------------------------------------- drawing
@@ -770,9 +777,11 @@ impl TracePane {
     }
 
     /// The hop table (and flow logs and notes): lines plus the row of the current hop.
-    fn body_lines(&self, t: &Theme, width: usize, focused: bool) -> (Vec<Line<'static>>, Option<usize>) {
+    /// The hop table, notes and flow logs, with the rows of the current hop and of the flow logs.
+    fn body_lines(&self, t: &Theme, width: usize, focused: bool) -> (Vec<Line<'static>>, Option<usize>, Option<usize>) {
         let mut out: Vec<Line<'static>> = Vec::new();
         let mut current_row = None;
+        let mut logs_row = None;
         let Some(tr) = &self.trace else {
             if self.query.is_none() && self.stale.is_none() {
                 out.push(Line::from(Span::styled(
@@ -783,7 +792,7 @@ impl TracePane {
                     t.dim(),
                 )));
             }
-            return (out, None);
+            return (out, None, None);
         };
         let wide = width >= 100;
         let comp_w = if wide { 24 } else { 20 };
@@ -839,6 +848,7 @@ impl TracePane {
             out.push(Line::from(Span::styled(fit(&format!("note: {n}"), width), t.dim())));
         }
         if self.flow_logs {
+            logs_row = Some(out.len());
             if tr.flow_logs.is_empty() {
                 out.push(Line::from(Span::styled(
                     fit(
@@ -862,7 +872,7 @@ impl TracePane {
                 t.dim(),
             )));
         }
-        (out, current_row)
+        (out, current_row, logs_row)
     }
 
     fn picker_lines(&self, t: &Theme, width: usize, focused: bool) -> (Vec<Line<'static>>, usize) {
@@ -1052,21 +1062,27 @@ impl Pane for TracePane {
         }
         let body = Rect::new(inner.x, y, inner.width, bottom - y);
         self.height = usize::from(body.height);
-        let (lines, focus_row) = if self.picker.is_some() {
-            let (l, c) = self.picker_lines(&t, width, focused);
-            (l, Some(c))
+        let (lines, offset) = if self.picker.is_some() {
+            // The list scrolls just enough to show the highlighted entry.
+            let (l, row) = self.picker_lines(&t, width, focused);
+            (l, (row + 1).saturating_sub(self.height))
         } else {
-            self.body_lines(&t, width, focused)
-        };
-        if let Some(r) = focus_row {
-            self.scroll = scroll_to(self.scroll, r, self.height);
-            // Keep the line under the current hop (its packet) visible too.
-            if r + 1 < lines.len() && r + 1 >= self.scroll + self.height && self.height > 1 {
-                self.scroll += 1;
+            let (l, current_row, logs_row) = self.body_lines(&t, width, focused);
+            if let (true, Some(r)) = (self.reveal_logs, logs_row) {
+                self.scroll = r;
+            } else if let (true, Some(r)) = (self.follow, current_row) {
+                self.scroll = scroll_to(self.scroll, r, self.height);
+                // Keep the line under the current hop (its packet) visible too.
+                if r + 1 < l.len() && r + 1 >= self.scroll + self.height && self.height > 1 {
+                    self.scroll += 1;
+                }
             }
-        }
-        self.scroll = self.scroll.min(lines.len().saturating_sub(1));
-        let visible: Vec<Line> = lines.into_iter().skip(self.scroll).take(self.height).collect();
+            self.reveal_logs = false;
+            self.follow = false;
+            self.scroll = self.scroll.min(l.len().saturating_sub(1));
+            (l, self.scroll)
+        };
+        let visible: Vec<Line> = lines.into_iter().skip(offset).take(self.height).collect();
         frame.render_widget(Paragraph::new(visible), body);
     }
 
@@ -1164,6 +1180,7 @@ impl Pane for TracePane {
             }
             Action::ToggleFlowLogs => {
                 self.flow_logs = !self.flow_logs;
+                self.reveal_logs = self.flow_logs;
                 Msg::Consumed
             }
             Action::DismissNote => {
@@ -1252,6 +1269,7 @@ impl Pane for TracePane {
                 _ => self.playing = false,
             }
             self.last_play = Some(now);
+            self.follow = true;
         }
     }
 
