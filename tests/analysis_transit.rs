@@ -649,3 +649,174 @@ fn vpn_cloudhub_between_sites() {
     assert_reachable(&t);
     assert_eq!(ids(&t.forward), ["hq", "vpn", "vgw", "vpn2", "branch"]);
 }
+
+/// The S14 inspection VPC in two AZs: spoke `a` (workload `ia` in AZ a), spoke `b`
+/// (workload `ib` in AZ b, `ib2` in AZ a), both attached in both AZs; the inspection
+/// VPC has a TGW-attachment subnet and a firewall endpoint per AZ, each attachment
+/// subnet routing to its own AZ's endpoint (TGW-UG transit-gateway-appliance-scenario).
+fn inspection_two_azs(appliance_mode: bool) -> Design {
+    let mut d = B::new()
+        .vpc("a", "10.0.0.0/16")
+        .vpc("b", "10.1.0.0/16")
+        .vpc("insp", "100.64.0.0/16")
+        .rt("rt-a", "a", &[("10.0.0.0/8", "tgw:tgw")])
+        .rt("rt-b", "b", &[("10.0.0.0/8", "tgw:tgw")])
+        .subnet("sa", "a", AZ_A, "10.0.1.0/24", "rt-a", None)
+        .subnet("sa-b", "a", AZ_B, "10.0.2.0/24", "rt-a", None)
+        .subnet("sb", "b", AZ_B, "10.1.1.0/24", "rt-b", None)
+        .subnet("sb-a", "b", AZ_A, "10.1.2.0/24", "rt-b", None)
+        .rt("rt-insp-tgw-a", "insp", &[("0.0.0.0/0", "fw:fw@us-east-1a")])
+        .rt("rt-insp-tgw-b", "insp", &[("0.0.0.0/0", "fw:fw@us-east-1b")])
+        .rt("rt-insp-fw", "insp", &[("0.0.0.0/0", "tgw:tgw")])
+        .subnet("insp-tgw-a", "insp", AZ_A, "100.64.0.0/24", "rt-insp-tgw-a", None)
+        .subnet("insp-tgw-b", "insp", AZ_B, "100.64.2.0/24", "rt-insp-tgw-b", None)
+        .subnet("insp-fw-a", "insp", AZ_A, "100.64.1.0/24", "rt-insp-fw", None)
+        .subnet("insp-fw-b", "insp", AZ_B, "100.64.3.0/24", "rt-insp-fw", None)
+        .sg("sg-a", "a", &["all 10.0.0.0/8"], &["all 0.0.0.0/0"])
+        .sg("sg-b", "b", &["all 10.0.0.0/8"], &["all 0.0.0.0/0"])
+        .inst("ia", "sa", "10.0.1.10", &["sg-a"])
+        .inst("ib", "sb", "10.1.1.10", &["sg-b"])
+        .inst("ib2", "sb-a", "10.1.2.10", &["sg-b"])
+        .build();
+    d.firewalls.push(Firewall {
+        name: "fw".into(),
+        description: None,
+        vpc: "insp".into(),
+        subnets: vec!["insp-fw-a".into(), "insp-fw-b".into()],
+        rules: Vec::new(),
+        default_action: FirewallAction::Pass,
+    });
+    let mut insp = att("att-insp", "insp", &["insp-tgw-a", "insp-tgw-b"], "rt-fw", &[]);
+    insp.appliance_mode = appliance_mode;
+    d.transit_gateways.push(tgw(
+        "tgw",
+        vec![
+            table("rt-spokes", &[("0.0.0.0/0", Some("att-insp"))]),
+            table("rt-fw", &[]),
+        ],
+        vec![
+            att("att-a", "a", &["sa", "sa-b"], "rt-spokes", &["rt-fw"]),
+            att("att-b", "b", &["sb-a", "sb"], "rt-spokes", &["rt-fw"]),
+            insp,
+        ],
+    ));
+    d
+}
+
+/// The detail of the hop for attachment `att` (the first one on the path).
+fn att_detail<'t>(hops: &'t [vpcd::analysis::Hop], att: &str) -> Vec<&'t str> {
+    hops.iter()
+        .filter(|h| h.kind == HopKind::TgwAttachment && h.id == att)
+        .map(|h| h.detail.as_str())
+        .collect()
+}
+
+/// TGW-UG how-transit-gateways-work ("Availability Zones" / appliance mode): without
+/// appliance mode the TGW keeps traffic in the AZ it entered from when the destination
+/// attachment has a subnet there, and crosses AZs only when it has none.
+#[test]
+fn tgw_keeps_traffic_in_the_az_it_entered_from() {
+    let mut d = inspection_two_azs(true);
+    let t = trace(&d, "ia", "ib", "tcp", Some(443));
+    assert_reachable(&t);
+    // ia is in AZ a: into the inspection VPC and into spoke b through the AZ-a subnets,
+    // although ib itself lives in AZ b.
+    assert_eq!(
+        att_detail(&t.forward, "att-insp")[0],
+        "att-insp: tgw → insp (via insp-tgw-a)"
+    );
+    assert_eq!(att_detail(&t.forward, "att-b"), ["att-b: tgw → b (via sb-a)"]);
+    // Spoke b attached only in AZ b: the TGW has to cross to AZ b.
+    let b = d.transit_gateways[0]
+        .attachments
+        .iter_mut()
+        .find(|a| a.name == "att-b")
+        .unwrap();
+    b.kind = TgwAttachmentKind::Vpc {
+        vpc: "b".into(),
+        subnets: vec!["sb".into()],
+    };
+    let t = trace(&d, "ia", "ib", "tcp", Some(443));
+    assert_reachable(&t);
+    assert_eq!(att_detail(&t.forward, "att-b"), ["att-b: tgw → b (via sb)"]);
+    assert!(t
+        .notes
+        .iter()
+        .any(|n| n.contains("crosses from us-east-1a to us-east-1b")));
+}
+
+/// TGW-UG transit-gateway-appliance-scenario: with appliance mode off, a flow from AZ a
+/// to AZ b is inspected by the AZ-a endpoint and its reply, which the TGW keeps in AZ b,
+/// reaches the AZ-b endpoint, which has no state for it: the stateful firewall drops the
+/// reply. Reported on the return leg (RA: TGW_ATTACH_VPC_AZ_RESTRICTION, with the
+/// additional detail TRANSIT_GATEWAY_APPLIANCE_MODE_RECOMMENDED).
+#[test]
+fn appliance_mode_off_cross_az_reply_is_dropped_by_the_other_firewall_endpoint() {
+    let d = inspection_two_azs(false);
+    let t = trace(&d, "ia", "ib", "tcp", Some(443));
+    assert_blocked(&t, Code::FirewallAsymmetric, "fw");
+    let b = t.blocked.as_ref().unwrap();
+    assert_eq!(b.leg, Leg::Return);
+    assert_eq!(b.kind, HopKind::Firewall);
+    assert!(
+        b.message.contains("us-east-1b") && b.message.contains("us-east-1a"),
+        "{}",
+        b.message
+    );
+    assert!(
+        b.hint
+            .contains("enable appliance mode on the inspection VPC attachment att-insp"),
+        "{}",
+        b.hint
+    );
+    assert_eq!(b.code.aws_code(), "TGW_ATTACH_VPC_AZ_RESTRICTION");
+    assert_eq!(
+        att_detail(&t.return_path, "att-insp"),
+        ["att-insp: tgw → insp (via insp-tgw-b)"]
+    );
+    // The forward path alone is fine, and the trace says appliance mode is advised.
+    assert!(ids(&t.forward).contains(&"fw"));
+    assert!(
+        t.notes.iter().any(|n| n.contains("without appliance mode")),
+        "{:?}",
+        t.notes
+    );
+    // Either direction of the cross-AZ pair fails the same way.
+    let t = trace(&d, "ib", "ia", "tcp", Some(443));
+    assert_blocked(&t, Code::FirewallAsymmetric, "fw");
+}
+
+/// TGW-UG transit-gateway-appliance-scenario: with appliance mode on, the TGW uses one
+/// ENI of the appliance VPC attachment for the life of the flow, both directions, so
+/// the reply crosses the endpoint that holds the flow's state.
+#[test]
+fn appliance_mode_on_keeps_both_directions_on_one_firewall_endpoint() {
+    let d = inspection_two_azs(true);
+    for (from, to) in [("ia", "ib"), ("ib", "ia")] {
+        let t = trace(&d, from, to, "tcp", Some(443));
+        assert_reachable(&t);
+        let fwd = att_detail(&t.forward, "att-insp")[0].to_string();
+        let back = att_detail(&t.return_path, "att-insp")[0].to_string();
+        assert_eq!(fwd, back, "{}", t.to_text());
+        assert!(ids(&t.return_path).contains(&"fw"), "{}", t.to_text());
+        assert!(
+            t.notes.iter().any(|n| n.starts_with("appliance mode on att-insp")),
+            "{:?}",
+            t.notes
+        );
+    }
+}
+
+/// TGW-UG how-transit-gateways-work: a flow that stays in one AZ goes out and back
+/// through that AZ's endpoint, so it works without appliance mode.
+#[test]
+fn appliance_mode_off_same_az_flow_is_unaffected() {
+    let d = inspection_two_azs(false);
+    let t = trace(&d, "ia", "ib2", "tcp", Some(443));
+    assert_reachable(&t);
+    assert_eq!(
+        att_detail(&t.return_path, "att-insp")[0],
+        "att-insp: tgw → insp (via insp-tgw-a)"
+    );
+    assert!(ids(&t.return_path).contains(&"fw"), "{}", t.to_text());
+}

@@ -13,6 +13,7 @@ use ratatui::Frame;
 use tui_textarea::TextArea;
 
 use super::forms::{Form, Purpose, Submit};
+use super::generator::{self, GeneratorForm};
 use super::keymap::{self, Action, Context, Key};
 use super::panes::{self, block, fit, Ctx, Msg, Pane, Region};
 use super::recovery;
@@ -59,6 +60,8 @@ enum Pending {
     Open(PathBuf),
     NewDesign,
     Template(&'static str),
+    /// A design from the "VPC and more" generator.
+    Generated(Box<Design>),
 }
 
 #[derive(Debug, Clone)]
@@ -69,6 +72,8 @@ enum Choice {
     TypePath,
     /// A built-in template (`crate::templates`).
     Template(&'static str),
+    /// The "VPC and more" generator form.
+    Generator,
 }
 
 struct ListModal {
@@ -114,6 +119,7 @@ enum Modal {
     Confirm { prompt: String, pending: Pending },
     List(Box<ListModal>),
     Help { context: Context, scroll: u16 },
+    Generator(Box<GeneratorForm>),
 }
 
 /// The status line: the last edit's summary or why it was refused.
@@ -199,7 +205,7 @@ impl App {
     /// The keymap context that currently receives keys.
     pub fn context(&self) -> Context {
         match &self.modal {
-            Some(Modal::Form(_)) => Context::Form,
+            Some(Modal::Form(_) | Modal::Generator(_)) => Context::Form,
             Some(Modal::Confirm { .. }) => Context::Confirm,
             Some(Modal::List(_)) => Context::List,
             Some(Modal::Help { .. }) => Context::Help,
@@ -214,6 +220,7 @@ impl App {
             Some(Modal::Confirm { prompt, .. }) => Some(prompt.clone()),
             Some(Modal::List(l)) => Some(l.title.clone()),
             Some(Modal::Help { .. }) => Some("help".into()),
+            Some(Modal::Generator(g)) => Some(g.title.clone()),
             None => None,
         }
     }
@@ -325,6 +332,23 @@ impl App {
                 }
                 self.modal = Some(Modal::Form(form));
             }
+            Modal::Generator(mut form) => match form.handle(keymap::lookup(Context::Form, key), ev) {
+                generator::Outcome::Open => self.modal = Some(Modal::Generator(form)),
+                generator::Outcome::Cancelled => self.status = Status::Info("cancelled".into()),
+                generator::Outcome::Create(design) => {
+                    if self.ws.is_dirty() {
+                        self.modal = Some(Modal::Confirm {
+                            prompt: format!(
+                                "Discard unsaved changes and start from the generated VPC {}? (y/n)",
+                                design.name
+                            ),
+                            pending: Pending::Generated(design),
+                        });
+                    } else {
+                        self.confirm(Pending::Generated(design), true);
+                    }
+                }
+            },
             Modal::Confirm { prompt, pending } => match keymap::lookup(Context::Confirm, key) {
                 Some(Action::Yes) => self.confirm(pending, true),
                 Some(Action::No) => self.confirm(pending, false),
@@ -399,6 +423,7 @@ impl App {
                     self.confirm(Pending::Template(name), true);
                 }
             }
+            Choice::Generator => self.open_generator(),
             Choice::TypePath => {
                 self.modal = Some(Modal::Form(Box::new(Form::single(
                     "open a design file (a new design if it does not exist)",
@@ -542,15 +567,24 @@ impl App {
                 self.modal = Some(Modal::List(Box::new(ListModal::new("open a design", items))));
             }
             Action::NewFromTemplate => {
-                let items = crate::templates::TEMPLATES
-                    .iter()
-                    .map(|t| (t.name.to_string(), t.description.to_string(), Choice::Template(t.name)))
+                let generator = (
+                    "VPC and more…".to_string(),
+                    "generator: CIDR, AZs, subnet tiers, NAT, endpoints, IPv6, DNS (live preview)".to_string(),
+                    Choice::Generator,
+                );
+                let items = std::iter::once(generator)
+                    .chain(
+                        crate::templates::TEMPLATES
+                            .iter()
+                            .map(|t| (t.name.to_string(), t.description.to_string(), Choice::Template(t.name))),
+                    )
                     .collect();
                 self.modal = Some(Modal::List(Box::new(ListModal::new(
                     "new from template (type to filter, ↑/↓ preview, Enter creates)",
                     items,
                 ))));
             }
+            Action::NewVpcAndMore => self.open_generator(),
             Action::NewDesign => {
                 if self.ws.is_dirty() {
                     self.modal = Some(Modal::Confirm {
@@ -578,6 +612,11 @@ impl App {
             },
             _ => {}
         }
+    }
+
+    fn open_generator(&mut self) {
+        let region = self.ws.design().region.clone();
+        self.modal = Some(Modal::Generator(Box::new(GeneratorForm::new(&region))));
     }
 
     fn open_save_as(&mut self) {
@@ -708,6 +747,15 @@ impl App {
                     self.ws = Workspace::new(t.design());
                     self.selected = None;
                     self.status = Status::Info(format!("new design from the template {name}: Ctrl-s saves it"));
+                    self.after_change();
+                }
+            }
+            Pending::Generated(design) => {
+                if yes {
+                    let name = design.name.clone();
+                    self.ws = Workspace::new(*design);
+                    self.selected = None;
+                    self.status = Status::Info(format!("new design {name} from the generator: Ctrl-s saves it"));
                     self.after_change();
                 }
             }
@@ -1101,6 +1149,7 @@ impl App {
         match &mut self.modal {
             None => {}
             Some(Modal::Form(f)) => f.render(frame, body, &t),
+            Some(Modal::Generator(g)) => g.render(frame, body, &t),
             Some(Modal::Confirm { prompt, .. }) => {
                 let w = body.width.saturating_sub(8).min(70);
                 let lines = (prompt.chars().count() as u16 / w.saturating_sub(2).max(1)) + 1;
@@ -1138,19 +1187,7 @@ impl App {
                         Paragraph::new(Span::styled(format!("preview of {}", tpl.name), t.title())),
                         sep,
                     );
-                    let design = tpl.design();
-                    let idx = crate::model::DesignIndex::new(&design);
-                    let options = crate::diagram::DiagramOptions {
-                        width: bottom.width.max(crate::diagram::MIN_WIDTH),
-                        ..Default::default()
-                    };
-                    let dg = crate::diagram::Diagram::build(&design, &idx, &[], options);
-                    let lines: Vec<Line> = crate::diagram::Viewport::new(bottom.width, bottom.height)
-                        .lines(&dg.canvas)
-                        .into_iter()
-                        .map(Line::raw)
-                        .collect();
-                    frame.render_widget(Paragraph::new(lines), bottom);
+                    super::preview::render_design(frame, bottom, &tpl.design());
                 }
                 let [q, rest] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
                 frame.render_widget(Paragraph::new(Span::styled("> ", t.key())), q);

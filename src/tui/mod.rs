@@ -8,8 +8,10 @@
 
 pub mod app;
 pub mod forms;
+pub mod generator;
 pub mod keymap;
 pub mod panes;
+pub mod preview;
 pub mod recovery;
 pub mod theme;
 
