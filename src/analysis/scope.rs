@@ -400,3 +400,45 @@ pub fn diff_designs_with_egress(old: &Design, new: &Design) -> Vec<FlowChange> {
     let (oa, na) = (Analyzer::new(old, &oi), Analyzer::new(new, &ni));
     diff_analyzers(&oa, &na, true)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::sample;
+
+    fn has(changes: &[FlowChange], text: &str) -> bool {
+        changes.iter().any(|c| c.to_string().starts_with(text))
+    }
+
+    #[test]
+    fn a_removed_nat_route_closes_egress_only_in_the_egress_diff() {
+        let old = sample::three_tier();
+        let mut new = old.clone();
+        if let Some(rt) = new.route_tables.iter_mut().find(|r| r.name == "rt-app-a") {
+            rt.routes.clear();
+        }
+        let plain = diff_designs(&old, &new);
+        assert!(
+            plain.iter().all(|c| c.flow.to != "internet"),
+            "vpcd diff's contract: no egress flows: {plain:?}"
+        );
+        let with = diff_designs_with_egress(&old, &new);
+        assert!(has(&with, "closed: app-1 → internet tcp/443"), "{with:?}");
+        assert!(!has(&with, "closed: app-2 → internet"), "app-2 uses rt-app-b: {with:?}");
+        assert!(diff_designs_with_egress(&old, &old).is_empty());
+    }
+
+    #[test]
+    fn what_if_a_nat_gateway_fails_closes_its_subnets_egress() {
+        let d = sample::three_tier();
+        let idx = DesignIndex::new(&d);
+        let changes = diff_under_failures(&d, &idx, &[super::super::Failure::Component("nat-a".into())]).unwrap();
+        assert!(has(&changes, "closed: app-1 → internet tcp/443"), "{changes:?}");
+        assert!(
+            changes.iter().all(|c| !c.opened),
+            "a failure opens nothing here: {changes:?}"
+        );
+        assert!(diff_under_failures(&d, &idx, &[super::super::Failure::Component("nat-zz".into())]).is_err());
+        assert!(diff_cost(&d, &idx) > 0);
+    }
+}

@@ -113,6 +113,8 @@ pub struct TracePane {
     baseline: Option<(u64, Design)>,
     diff_since: Option<Instant>,
     note: Option<Note>,
+    /// The "too large for an automatic diff" note was dismissed: not shown again.
+    quiet_too_large: bool,
     /// What the what-if failures close, when set.
     whatif_diff: Option<Result<Vec<FlowChange>, String>>,
 }
@@ -159,6 +161,7 @@ impl Default for TracePane {
             baseline: None,
             diff_since: None,
             note: None,
+            quiet_too_large: false,
             whatif_diff: None,
         }
     }
@@ -528,7 +531,9 @@ impl TracePane {
         let ws = ctx.ws;
         let d = ws.design();
         if let Err(note) = diff_budget(d, ws.index()) {
-            self.note = Some(note);
+            if !self.quiet_too_large {
+                self.note = Some(note);
+            }
             self.baseline = None;
             return;
         }
@@ -1184,6 +1189,9 @@ impl Pane for TracePane {
                 Msg::Consumed
             }
             Action::DismissNote => {
+                if matches!(self.note, Some(Note::TooLarge { .. })) {
+                    self.quiet_too_large = true;
+                }
                 self.note = None;
                 self.whatif_diff = None;
                 Msg::Consumed
