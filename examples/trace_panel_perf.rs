@@ -17,6 +17,21 @@ fn main() {
     let path = std::env::args().nth(1).expect("FILE");
     let d = vpcd::io::load(std::path::Path::new(&path)).expect("load");
     println!("instances {} subnets {}", d.instances.len(), d.subnets.len());
+    {
+        let idx = vpcd::model::DesignIndex::new(&d);
+        let cost = vpcd::analysis::diff_cost(&d, &idx);
+        let endpoints = vpcd::analysis::named_endpoints(&d).len();
+        if endpoints <= 400 {
+            let t = Instant::now();
+            let n = vpcd::analysis::diff_designs_with_egress(&d, &d).len();
+            println!(
+                "reachability diff (with egress), {endpoints} endpoints, {cost} verdicts: {:.1} ms ({n} changes)",
+                t.elapsed().as_secs_f64() * 1e3
+            );
+        } else {
+            println!("{endpoints} endpoints, diff cost {cost} verdicts: no automatic diff");
+        }
+    }
     let dir = std::env::temp_dir().join("vpcd-trace-perf");
     let opts = Options {
         saves_dir: dir.join("saves"),
@@ -115,6 +130,69 @@ fn main() {
         "edit keystroke path (apply + trace pane clamp + frame): {:.2} ms",
         median(edits)
     );
+    // The same edit on the workspace alone: what the app adds on top is pane work.
+    let mut ws_only = Vec::new();
+    for i in 0..5u16 {
+        let mut g = sg.clone();
+        g.description = Some(format!("ws {i}"));
+        let t = Instant::now();
+        let _ = app
+            .ws
+            .apply(vpcd::edit::Edit::Put(vpcd::model::Object::SecurityGroup(g)));
+        ws_only.push(t.elapsed());
+    }
+    println!(
+        "  of which Workspace::apply alone (validation, index): {:.2} ms",
+        median(ws_only)
+    );
+    // The trace pane's own share of an edit: its clamp (the keystroke path) and its idle tick.
+    {
+        use vpcd::tui::panes::{trace::TracePane, Ctx, Pane};
+        let mut ws = Workspace::new(app.ws.design().clone());
+        let mut pane = TracePane::default();
+        let q = vpcd::model::TraceQuery {
+            from: first.clone(),
+            to: "internet".into(),
+            proto: vpcd::model::Protocol::Tcp,
+            port: Some(443),
+            sport: None,
+        };
+        let theme = vpcd::tui::theme::Theme::plain();
+        pane.open_trace(
+            &q,
+            &[],
+            &Ctx {
+                ws: &ws,
+                selected: None,
+                theme,
+            },
+        );
+        let (mut clamps, mut ticks) = (Vec::new(), Vec::new());
+        for i in 0..5u16 {
+            let mut g = sg.clone();
+            g.description = Some(format!("pane {i}"));
+            let _ = ws.apply(vpcd::edit::Edit::Put(vpcd::model::Object::SecurityGroup(g)));
+            let ctx = Ctx {
+                ws: &ws,
+                selected: None,
+                theme,
+            };
+            let t = Instant::now();
+            pane.clamp(&ctx);
+            clamps.push(t.elapsed());
+            let t = Instant::now();
+            pane.tick(Instant::now() + Duration::from_secs(1), &ctx);
+            ticks.push(t.elapsed());
+        }
+        println!(
+            "  trace pane clamp after an edit (keystroke path): {:.3} ms",
+            median(clamps)
+        );
+        println!(
+            "  trace pane idle tick (re-trace, diff budget): {:.2} ms",
+            median(ticks)
+        );
+    }
     println!(
         "idle tick after the edit (deferred re-trace + diff budget check + frame): {:.2} ms",
         median(ticks)
