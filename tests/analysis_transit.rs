@@ -243,40 +243,18 @@ fn interface_endpoint_sg_blocks() {
 /// A VPN-only subnet: `priv` routes 0.0.0.0/0 to `vgw`; on-prem `hq` 192.168.0.0/16 behind
 /// `cgw` over `vpn` (static route), optionally also over Direct Connect `dx`.
 fn vpn_design(with_dx: bool) -> Design {
+    let vgw = VpnTermination::VpnGateway("vgw".into());
     let mut d = B::new()
         .vpc("v", "10.0.0.0/16")
         .rt("rt-vpn", "v", &[("0.0.0.0/0", "vgw:vgw")])
         .subnet("priv", "v", AZ_A, "10.0.1.0/24", "rt-vpn", None)
         .sg("sg-app", "v", &["tcp 22 192.168.0.0/16"], &["all 0.0.0.0/0"])
         .inst("app", "priv", "10.0.1.10", &["sg-app"])
+        .vgw("vgw", "v")
+        .cgw("cgw", "198.51.100.1", 65000)
+        .vpn("vpn", "cgw", vgw, static_routes("192.168.0.0/16"))
+        .onprem("hq", "192.168.0.0/16", "cgw", with_dx.then_some("dx"))
         .build();
-    d.vpn_gateways.push(VpnGateway {
-        name: "vgw".into(),
-        description: None,
-        vpc: Some("v".into()),
-        asn: 64512,
-    });
-    d.customer_gateways.push(CustomerGateway {
-        name: "cgw".into(),
-        description: None,
-        ip: "198.51.100.1".parse().unwrap(),
-        asn: 65000,
-    });
-    d.vpn_connections.push(VpnConnection {
-        name: "vpn".into(),
-        description: None,
-        customer_gateway: "cgw".into(),
-        termination: VpnTermination::VpnGateway("vgw".into()),
-        routing: VpnRouting::Static(vec!["192.168.0.0/16".parse().unwrap()]),
-        tunnels_up: [true, true],
-    });
-    d.onprem_networks.push(OnPremNetwork {
-        name: "hq".into(),
-        description: None,
-        cidrs: vec!["192.168.0.0/16".parse().unwrap()],
-        customer_gateway: Some("cgw".into()),
-        dx_connection: with_dx.then(|| "dx".to_string()),
-    });
     if with_dx {
         d.dx_connections.push(DxConnection {
             name: "dx".into(),
@@ -517,12 +495,7 @@ fn load_balancer_accepts_on_listener_and_connects_to_target() {
     let t = trace(&d, "internet", "alb", "tcp", Some(80));
     assert_blocked(&t, Code::SgNoMatchingRule, "sg-alb");
     let mut d = d;
-    d.security_groups
-        .iter_mut()
-        .find(|g| g.name == "sg-alb")
-        .unwrap()
-        .inbound
-        .push(sg_rule("tcp 80 0.0.0.0/0"));
+    add_sg_inbound(&mut d, "sg-alb", "tcp 80 0.0.0.0/0");
     let t = trace(&d, "internet", "alb", "tcp", Some(80));
     assert_blocked(&t, Code::LbNoListener, "alb");
 }
@@ -561,40 +534,18 @@ fn what_if_az_down_removes_the_nat_gateway() {
 /// through the TGW and on-prem reaches the spoke back (TGW VPN attachment association).
 #[test]
 fn tgw_vpn_attachment_to_onprem_both_ways() {
-    let mut d = spokes().build();
-    d.route_tables
-        .iter_mut()
-        .find(|r| r.name == "rt-a")
-        .unwrap()
-        .routes
-        .push(Route::new("192.168.0.0/16".parse().unwrap(), target("tgw:tgw")));
-    d.security_groups
-        .iter_mut()
-        .find(|g| g.name == "sg-a")
-        .unwrap()
-        .inbound
-        .push(sg_rule("tcp 22 192.168.0.0/16"));
-    d.customer_gateways.push(CustomerGateway {
-        name: "cgw".into(),
-        description: None,
-        ip: "198.51.100.1".parse().unwrap(),
-        asn: 65000,
-    });
-    d.vpn_connections.push(VpnConnection {
-        name: "vpn".into(),
-        description: None,
-        customer_gateway: "cgw".into(),
-        termination: VpnTermination::TransitGateway("tgw".into()),
-        routing: VpnRouting::Bgp,
-        tunnels_up: [true, true],
-    });
-    d.onprem_networks.push(OnPremNetwork {
-        name: "hq".into(),
-        description: None,
-        cidrs: vec!["192.168.0.0/16".parse().unwrap()],
-        customer_gateway: Some("cgw".into()),
-        dx_connection: None,
-    });
+    let mut d = spokes()
+        .cgw("cgw", "198.51.100.1", 65000)
+        .vpn(
+            "vpn",
+            "cgw",
+            VpnTermination::TransitGateway("tgw".into()),
+            VpnRouting::Bgp,
+        )
+        .onprem("hq", "192.168.0.0/16", "cgw", None)
+        .build();
+    add_route(&mut d, "rt-a", "192.168.0.0/16", "tgw:tgw");
+    add_sg_inbound(&mut d, "sg-a", "tcp 22 192.168.0.0/16");
     d.transit_gateways.push(tgw(
         "tgw",
         vec![table("tgw-rt", &[])],
@@ -623,28 +574,16 @@ fn tgw_vpn_attachment_to_onprem_both_ways() {
 /// VPN CloudHub (VPC User Guide, VPN CloudHub): two sites on one VGW reach each other.
 #[test]
 fn vpn_cloudhub_between_sites() {
-    let mut d = vpn_design(false);
-    d.customer_gateways.push(CustomerGateway {
-        name: "cgw2".into(),
-        description: None,
-        ip: "198.51.100.2".parse().unwrap(),
-        asn: 65001,
-    });
-    d.vpn_connections.push(VpnConnection {
-        name: "vpn2".into(),
-        description: None,
-        customer_gateway: "cgw2".into(),
-        termination: VpnTermination::VpnGateway("vgw".into()),
-        routing: VpnRouting::Static(vec!["172.20.0.0/16".parse().unwrap()]),
-        tunnels_up: [true, true],
-    });
-    d.onprem_networks.push(OnPremNetwork {
-        name: "branch".into(),
-        description: None,
-        cidrs: vec!["172.20.0.0/16".parse().unwrap()],
-        customer_gateway: Some("cgw2".into()),
-        dx_connection: None,
-    });
+    let d = B { d: vpn_design(false) }
+        .cgw("cgw2", "198.51.100.2", 65001)
+        .vpn(
+            "vpn2",
+            "cgw2",
+            VpnTermination::VpnGateway("vgw".into()),
+            static_routes("172.20.0.0/16"),
+        )
+        .onprem("branch", "172.20.0.0/16", "cgw2", None)
+        .build();
     let t = trace(&d, "onprem:hq", "onprem:branch", "tcp", Some(443));
     assert_reachable(&t);
     assert_eq!(ids(&t.forward), ["hq", "vpn", "vgw", "vpn2", "branch"]);
