@@ -1338,13 +1338,31 @@ impl Form {
         self.sync();
     }
 
-    /// Rows a field takes on screen: its input, the line under it, completions.
-    fn rows(f: &Field, focused: bool, ron_height: u16) -> u16 {
+    /// The line under a field: its problem, what the validation says, or a hint.
+    fn note(f: &Field, focused: bool) -> Option<(String, bool)> {
+        match (f.problem(), &f.finding, focused) {
+            (Some(p), _, _) => Some((format!("✗ {p}"), true)),
+            (None, Some(x), _) if x.refused => Some((format!("✗ {}", x.message), true)),
+            (None, Some(x), _) => Some((format!("⚠ {}", x.message), false)),
+            (None, None, true) if matches!(f.input, Input::Multi { .. }) => {
+                Some(("←/→ move, Space toggles".to_string(), false))
+            }
+            (None, None, true) if matches!(f.input, Input::Choice { .. }) => {
+                Some(("←/→ or a letter to choose".to_string(), false))
+            }
+            _ => None,
+        }
+    }
+
+    /// Rows a field takes on screen: its input, the note under it (two rows
+    /// when long), completions.
+    fn rows(f: &Field, focused: bool, ron_height: u16, width: u16) -> u16 {
         let input = match f.input {
             Input::Ron { .. } => ron_height,
             _ => 1,
         };
-        input + 1 + u16::from(focused && !f.visible_suggestions().is_empty())
+        let long = Form::note(f, focused).is_some_and(|(t, _)| t.chars().count() > usize::from(width));
+        input + 1 + u16::from(long) + u16::from(focused && !f.visible_suggestions().is_empty())
     }
 
     pub fn render(&mut self, frame: &mut Frame, screen: Rect, theme: &Theme) {
@@ -1352,10 +1370,12 @@ impl Form {
         let width = screen.width.saturating_sub(4).min(if multiline { 100 } else { 76 });
         let ron_height = screen.height.saturating_sub(12).max(6);
         let footer = u16::from(self.live_problem.is_some()) + if self.error.is_some() { 2 } else { 0 };
+        let label_w: u16 = 20;
+        let note_w = width.saturating_sub(2 + label_w);
         let shown: Vec<usize> = (0..self.fields.len()).filter(|&i| !self.fields[i].hidden).collect();
         let body: u16 = shown
             .iter()
-            .map(|&i| Form::rows(&self.fields[i], i == self.focus, ron_height))
+            .map(|&i| Form::rows(&self.fields[i], i == self.focus, ron_height, note_w))
             .sum();
         let height = (body + 2 + footer.max(1)).min(screen.height.saturating_sub(2));
         let area = Rect {
@@ -1368,7 +1388,6 @@ impl Form {
         let blk = block(self.title.clone(), true, theme);
         let inner = blk.inner(area);
         frame.render_widget(blk, area);
-        let label_w: u16 = 20;
         let bottom = (inner.y + inner.height).saturating_sub(footer);
         // Scroll so the focused field shows on short terminals.
         let mut first = 0;
@@ -1377,7 +1396,7 @@ impl Form {
             let need: u16 = shown[first..]
                 .iter()
                 .take_while(|&&i| i <= self.focus)
-                .map(|&i| Form::rows(&self.fields[i], i == self.focus, ron_height))
+                .map(|&i| Form::rows(&self.fields[i], i == self.focus, ron_height, note_w))
                 .sum();
             if need <= room {
                 break;
@@ -1500,20 +1519,22 @@ impl Form {
             }
             y += 1;
             if y < bottom {
-                let (text, style) = match (&problem, &f.finding, focused) {
-                    (Some(p), _, _) => (format!("✗ {p}"), theme.error()),
-                    (None, Some(x), _) if x.refused => (format!("✗ {}", x.message), theme.error()),
-                    (None, Some(x), _) => (format!("⚠ {}", x.message), theme.warning()),
-                    (None, None, true) if matches!(f.input, Input::Multi { .. }) => {
-                        ("←/→ move, Space toggles".to_string(), theme.dim())
-                    }
-                    (None, None, true) if matches!(f.input, Input::Choice { .. }) => {
-                        ("←/→ or a letter to choose".to_string(), theme.dim())
-                    }
-                    _ => (String::new(), theme.dim()),
-                };
-                frame.render_widget(Paragraph::new(Span::styled(text, style)), Rect::new(vx, y, vw, 1));
-                y += 1;
+                if let Some((text, bad)) = Form::note(f, focused) {
+                    let style = match (bad, text.starts_with('⚠')) {
+                        (true, _) => theme.error(),
+                        (false, true) => theme.warning(),
+                        (false, false) => theme.dim(),
+                    };
+                    let h = if text.chars().count() > usize::from(vw) { 2 } else { 1 };
+                    let h = h.min(bottom - y);
+                    frame.render_widget(
+                        Paragraph::new(Span::styled(text, style)).wrap(Wrap { trim: true }),
+                        Rect::new(vx, y, vw, h),
+                    );
+                    y += h;
+                } else {
+                    y += 1;
+                }
             }
             if !suggestions.is_empty() && y < bottom {
                 frame.render_widget(
