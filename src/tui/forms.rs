@@ -485,25 +485,35 @@ impl Form {
 
     /// A form for a new object of a kind.
     pub fn create(kind: ObjectKind, d: &Design) -> Form {
+        Form::create_in(kind, Workspace::new(d.clone()))
+    }
+
+    /// A form for a new object of a kind, checked against a copy of `ws`
+    /// (cheaper than [`Form::create`] on large designs: nothing is re-validated).
+    pub fn create_for(kind: ObjectKind, ws: &Workspace) -> Form {
+        Form::create_in(kind, ws.scratch())
+    }
+
+    fn create_in(kind: ObjectKind, ws: Workspace) -> Form {
         Form::from_def(
             format!("new {}", kind.label()),
             object_def(kind),
             Purpose::Object { kind, original: None },
             None,
-            d,
+            ws,
         )
     }
 
     /// A form for a part of an object (a TGW attachment, route table or
     /// route, a Direct Connect virtual interface): new, or an existing one
     /// chosen in the form.
-    pub fn create_part(part: Part, d: &Design) -> Form {
+    pub fn create_part(part: Part, ws: &Workspace) -> Form {
         Form::from_def(
             format!("{} (new or existing)", part.label()),
             part.def(),
             Purpose::Part(part),
             None,
-            d,
+            ws.scratch(),
         )
     }
 
@@ -517,7 +527,8 @@ impl Form {
         }
     }
 
-    fn from_def(title: String, def: &'static FormDef, purpose: Purpose, orig: Option<&Object>, d: &Design) -> Form {
+    fn from_def(title: String, def: &'static FormDef, purpose: Purpose, orig: Option<&Object>, ws: Workspace) -> Form {
+        let d = ws.design();
         let fields = def.fields.iter().map(Field::from_spec).collect();
         let mut form = Form::new(title, purpose, fields);
         let mut vals = (def.read)(d, orig, &Vals::default());
@@ -532,7 +543,7 @@ impl Form {
         }
         form.live = Some(Box::new(Live {
             def,
-            ws: Workspace::new(d.clone()),
+            ws,
             last: Vals::default(),
         }));
         form.sync();
@@ -564,7 +575,7 @@ impl Form {
                     original: Some(r.name.clone()),
                 },
                 Some(&obj),
-                d,
+                ctx.ws.scratch(),
             ),
             None => Form::edit_as_text(r, d),
         }
@@ -660,7 +671,7 @@ impl Form {
             self.refresh_options(live.ws.design());
         }
         live.last = self.vals();
-        self.check_live(&live);
+        self.check_live(&mut live);
         self.live = Some(live);
         if self.fields.get(self.focus).is_some_and(|f| f.hidden) {
             self.next_field();
@@ -724,7 +735,7 @@ impl Form {
     /// Asks the shared model and validation about the values typed so far:
     /// a name already taken, and what the workspace would answer to the edit
     /// (refusals in red, new warnings in yellow, under the field they concern).
-    fn check_live(&mut self, live: &Live) {
+    fn check_live(&mut self, live: &mut Live) {
         for f in &mut self.fields {
             f.finding = None;
         }
@@ -733,7 +744,7 @@ impl Form {
             return;
         }
         let d = live.ws.design();
-        if let Some(clash) = self.name_clash(d) {
+        if let Some(clash) = self.name_clash(live.ws.index()) {
             self.attach("name", true, clash);
             return;
         }
@@ -744,8 +755,13 @@ impl Form {
                 return;
             }
         };
-        let (refused, findings) = match live.ws.clone().apply(edit) {
-            Ok(applied) => (false, applied.new_findings),
+        // Try the edit on the scratch workspace and take it back: a refused
+        // edit leaves it unchanged, an accepted one is undone.
+        let (refused, findings) = match live.ws.apply(edit) {
+            Ok(applied) => {
+                live.ws.undo();
+                (false, applied.new_findings)
+            }
             Err(rejected) => {
                 self.live_problem = Some(format!("AWS would refuse this: {}", rejected.message));
                 (true, rejected.reasons)
@@ -781,7 +797,7 @@ impl Form {
 
     /// A new or renamed object whose name another object already has (names
     /// are unique design-wide; putting it would replace the other one).
-    fn name_clash(&self, d: &Design) -> Option<String> {
+    fn name_clash(&self, idx: &DesignIndex) -> Option<String> {
         let Purpose::Object { original, .. } = &self.purpose else {
             return None;
         };
@@ -789,9 +805,8 @@ impl Form {
         if original.as_deref() == Some(name.as_str()) {
             return None;
         }
-        d.object_refs()
-            .into_iter()
-            .find(|r| r.name == name)
+        idx.lookup(&name)
+            .first()
             .map(|r| format!("{r} already has this name; names are unique in a design"))
     }
 
@@ -1025,7 +1040,7 @@ impl Form {
             Purpose::SaveAs => Ok(Submit::SaveAs(PathBuf::from(self.fields[0].value()))),
             Purpose::Open => Ok(Submit::Open(PathBuf::from(self.fields[0].value()))),
             Purpose::Object { .. } | Purpose::Part(_) => {
-                if let Some(clash) = self.name_clash(d) {
+                if let Some(clash) = self.name_clash(ctx.ws.index()) {
                     return Err(format!("name: {clash}"));
                 }
                 self.object_edit(d).map(Submit::Edit)
@@ -1718,7 +1733,7 @@ mod tests {
                 let def = part.def();
                 let selector = def.reload_on[def.reload_on.len() - 1];
                 for parent in d.object_refs().into_iter().filter(|r| r.kind == kind) {
-                    let mut form = Form::create_part(*part, &d);
+                    let mut form = Form::create_part(*part, &Workspace::new(d.clone()));
                     form.preselect(parent_label, &parent.name);
                     if *part == Part::TgwRoute {
                         for table in form.options("route table") {
