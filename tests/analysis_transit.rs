@@ -589,8 +589,21 @@ fn vpn_cloudhub_between_sites() {
     assert_eq!(ids(&t.forward), ["hq", "vpn", "vgw", "vpn2", "branch"]);
 }
 
+/// Network Firewall `fw` in `vpc` with an endpoint in each of `subnets`, passing everything
+/// (so only its flow state can drop a packet).
+fn pass_all_firewall(vpc: &str, subnets: &[&str]) -> Firewall {
+    Firewall {
+        name: "fw".into(),
+        description: None,
+        vpc: vpc.into(),
+        subnets: subnets.iter().map(|s| s.to_string()).collect(),
+        rules: Vec::new(),
+        default_action: FirewallAction::Pass,
+    }
+}
+
 /// The S14 inspection VPC in two AZs: spoke `a` (workload `ia` in AZ a), spoke `b`
-/// (workload `ib` in AZ b, `ib2` in AZ a), both attached in both AZs; the inspection
+/// (workload `ib` in AZ b, `ib2` in AZ a; spoke `a` also has `ia2` in AZ b), both attached in both AZs; the inspection
 /// VPC has a TGW-attachment subnet and a firewall endpoint per AZ, each attachment
 /// subnet routing to its own AZ's endpoint (TGW-UG transit-gateway-appliance-scenario).
 fn inspection_two_azs(appliance_mode: bool) -> Design {
@@ -616,15 +629,9 @@ fn inspection_two_azs(appliance_mode: bool) -> Design {
         .inst("ia", "sa", "10.0.1.10", &["sg-a"])
         .inst("ib", "sb", "10.1.1.10", &["sg-b"])
         .inst("ib2", "sb-a", "10.1.2.10", &["sg-b"])
+        .inst("ia2", "sa-b", "10.0.2.10", &["sg-a"])
         .build();
-    d.firewalls.push(Firewall {
-        name: "fw".into(),
-        description: None,
-        vpc: "insp".into(),
-        subnets: vec!["insp-fw-a".into(), "insp-fw-b".into()],
-        rules: Vec::new(),
-        default_action: FirewallAction::Pass,
-    });
+    d.firewalls.push(pass_all_firewall("insp", &["insp-fw-a", "insp-fw-b"]));
     let mut insp = att("att-insp", "insp", &["insp-tgw-a", "insp-tgw-b"], "rt-fw", &[]);
     insp.appliance_mode = appliance_mode;
     d.transit_gateways.push(tgw(
@@ -758,4 +765,76 @@ fn appliance_mode_off_same_az_flow_is_unaffected() {
         "att-insp: tgw → insp (via insp-tgw-a)"
     );
     assert!(ids(&t.return_path).contains(&"fw"), "{}", t.to_text());
+}
+
+/// One VPC, no TGW: egress goes app → firewall endpoint in AZ a → NAT → IGW, but the NAT
+/// subnet sends the replies to the AZ-b endpoint. Each Network Firewall endpoint is its
+/// own stateful engine (Network Firewall guide, vpc-config-tgw-multi-az: "a Network
+/// Firewall endpoint is a stateful network appliance"), so the AZ-b endpoint drops the
+/// reply; the hint names the endpoint the request used, not appliance mode.
+#[test]
+fn firewall_reply_through_another_endpoint_of_the_same_firewall_is_dropped() {
+    let build = |reply_az: &str| {
+        let reply = format!("fw:fw@{reply_az}");
+        let mut d = B::new()
+            .vpc("shop", "10.0.0.0/16")
+            .igw("igw", "shop")
+            .rt("rt-app", "shop", &[("0.0.0.0/0", "fw:fw@us-east-1a")])
+            .rt("rt-fw", "shop", &[("0.0.0.0/0", "nat:nat-a")])
+            .rt(
+                "rt-pub",
+                "shop",
+                &[("0.0.0.0/0", "igw:igw"), ("10.0.10.0/24", reply.as_str())],
+            )
+            .subnet("app-a", "shop", AZ_A, "10.0.10.0/24", "rt-app", None)
+            .subnet("fw-a", "shop", AZ_A, "10.0.1.0/28", "rt-fw", None)
+            .subnet("fw-b", "shop", AZ_B, "10.0.1.16/28", "rt-fw", None)
+            .subnet("pub-a", "shop", AZ_A, "10.0.0.0/24", "rt-pub", None)
+            .nat("nat-a", "pub-a")
+            .sg("sg-app", "shop", &[], &["all 0.0.0.0/0"])
+            .inst("app-1", "app-a", "10.0.10.10", &["sg-app"])
+            .build();
+        d.firewalls.push(pass_all_firewall("shop", &["fw-a", "fw-b"]));
+        d
+    };
+    let t = trace(&build(AZ_B), "app-1", "internet", "tcp", Some(443));
+    assert_blocked(&t, Code::FirewallAsymmetric, "fw");
+    let b = t.blocked.as_ref().unwrap();
+    assert_eq!(b.leg, Leg::Return);
+    assert!(
+        b.hint.contains("the fw endpoint the request used (us-east-1a)"),
+        "{}",
+        b.hint
+    );
+    assert!(!b.hint.contains("appliance mode"), "{}", b.hint);
+    assert_reachable(&trace(&build(AZ_A), "app-1", "internet", "tcp", Some(443)));
+}
+
+/// The whole truth table of S14 (TGW-UG how-transit-gateways-work and
+/// transit-gateway-appliance-scenario): every spoke-to-spoke flow, both directions,
+/// same AZ and cross AZ. With appliance mode everything passes; without it exactly
+/// the cross-AZ flows lose their reply at the other AZ's firewall endpoint.
+#[test]
+fn appliance_mode_truth_table_over_azs_and_directions() {
+    let az = |i: &str| match i {
+        "ia" | "ib2" => AZ_A,
+        _ => AZ_B,
+    };
+    for appliance_mode in [true, false] {
+        let d = inspection_two_azs(appliance_mode);
+        for a in ["ia", "ia2"] {
+            for b in ["ib", "ib2"] {
+                for (from, to) in [(a, b), (b, a)] {
+                    let t = trace(&d, from, to, "tcp", Some(443));
+                    let same_az = az(from) == az(to);
+                    if appliance_mode || same_az {
+                        assert_reachable(&t);
+                    } else {
+                        assert_blocked(&t, Code::FirewallAsymmetric, "fw");
+                        assert_eq!(t.blocked.as_ref().unwrap().leg, Leg::Return);
+                    }
+                }
+            }
+        }
+    }
 }

@@ -239,7 +239,12 @@ impl Pane for DiagramPane {
             .or_else(|| dg.object_at(self.view.x, y))
             .cloned();
         match hit {
-            Some(o) => Msg::Select(o),
+            Some(o) => {
+                // It is on screen already: selecting it must not scroll (a press
+                // that starts a drag would otherwise jump the view).
+                self.followed = Some(o.clone());
+                Msg::Select(o)
+            }
             None => Msg::Consumed,
         }
     }

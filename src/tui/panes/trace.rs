@@ -35,15 +35,16 @@ use crate::tui::theme::Theme;
 /// The inputs, in order.
 const FIELDS: [&str; 5] = ["from", "to", "proto", "port", "sport"];
 /// Time between two hops when playing.
-pub const PLAY_STEP: Duration = Duration::from_millis(600);
+pub const PLAY_STEP: Duration = Duration::from_millis(450);
 /// Idle time after an edit before the reachability diff runs.
 pub const DIFF_IDLE: Duration = Duration::from_millis(300);
 /// Idle time after an edit before a deferred re-trace runs (large designs).
 pub const RETRACE_IDLE: Duration = Duration::from_millis(120);
 /// Designs with more named endpoints than this get no automatic diff.
 pub const DIFF_MAX_ENDPOINTS: usize = 120;
-/// Nor do designs whose diff would compute more verdicts than this.
-pub const DIFF_MAX_VERDICTS: usize = 40_000;
+/// Nor do designs whose diff would compute more verdicts than this (about
+/// 4 µs each in a release build: ~100 ms once, on the idle tick after an edit).
+pub const DIFF_MAX_VERDICTS: usize = 25_000;
 /// Up to this many objects (instances + subnets) the trace re-runs right
 /// after an edit; above, on the next idle tick (building the analyzer takes
 /// tens of ms on 12,000 instances, which must not sit on every keystroke).
@@ -102,6 +103,9 @@ pub struct TracePane {
     playing: bool,
     last_play: Option<Instant>,
     flow_logs: bool,
+    /// Scroll to the current hop (or the flow logs) at the next frame.
+    follow: bool,
+    reveal_logs: bool,
     scroll: usize,
     height: usize,
     picker: Option<Picker>,
@@ -110,6 +114,8 @@ pub struct TracePane {
     baseline: Option<(u64, Design)>,
     diff_since: Option<Instant>,
     note: Option<Note>,
+    /// The "too large for an automatic diff" note was dismissed: not shown again.
+    quiet_too_large: bool,
     /// What the what-if failures close, when set.
     whatif_diff: Option<Result<Vec<FlowChange>, String>>,
 }
@@ -147,6 +153,8 @@ impl Default for TracePane {
             playing: false,
             last_play: None,
             flow_logs: false,
+            follow: false,
+            reveal_logs: false,
             scroll: 0,
             height: 0,
             picker: None,
@@ -154,6 +162,7 @@ impl Default for TracePane {
             baseline: None,
             diff_since: None,
             note: None,
+            quiet_too_large: false,
             whatif_diff: None,
         }
     }
@@ -467,6 +476,7 @@ impl TracePane {
         self.traced_rev = Some(ctx.ws.revision());
         self.mark = None;
         self.current = Some(0);
+        self.follow = true;
         self.playing = false;
         self.scroll = 0;
         self.picker = None;
@@ -522,12 +532,14 @@ impl TracePane {
         let ws = ctx.ws;
         let d = ws.design();
         if let Err(note) = diff_budget(d, ws.index()) {
-            self.note = Some(note);
+            if !self.quiet_too_large {
+                self.note = Some(note);
+            }
             self.baseline = None;
             return;
         }
         if let Some((_, old)) = &self.baseline {
-            let changes = analysis::diff_designs(old, d);
+            let changes = analysis::diff_designs_with_egress(old, d);
             self.note = if changes.is_empty() {
                 None
             } else {
@@ -622,6 +634,7 @@ impl TracePane {
             (Some(c), true) => (c + 1).min(n - 1),
             (Some(c), false) => c.saturating_sub(1),
         });
+        self.follow = true;
     }
 
     // ------------------------------------------------------------- drawing
@@ -770,9 +783,11 @@ impl TracePane {
     }
 
     /// The hop table (and flow logs and notes): lines plus the row of the current hop.
-    fn body_lines(&self, t: &Theme, width: usize, focused: bool) -> (Vec<Line<'static>>, Option<usize>) {
+    /// The hop table, notes and flow logs, with the rows of the current hop and of the flow logs.
+    fn body_lines(&self, t: &Theme, width: usize, focused: bool) -> (Vec<Line<'static>>, Option<usize>, Option<usize>) {
         let mut out: Vec<Line<'static>> = Vec::new();
         let mut current_row = None;
+        let mut logs_row = None;
         let Some(tr) = &self.trace else {
             if self.query.is_none() && self.stale.is_none() {
                 out.push(Line::from(Span::styled(
@@ -783,7 +798,7 @@ impl TracePane {
                     t.dim(),
                 )));
             }
-            return (out, None);
+            return (out, None, None);
         };
         let wide = width >= 100;
         let comp_w = if wide { 24 } else { 20 };
@@ -839,6 +854,7 @@ impl TracePane {
             out.push(Line::from(Span::styled(fit(&format!("note: {n}"), width), t.dim())));
         }
         if self.flow_logs {
+            logs_row = Some(out.len());
             if tr.flow_logs.is_empty() {
                 out.push(Line::from(Span::styled(
                     fit(
@@ -862,7 +878,7 @@ impl TracePane {
                 t.dim(),
             )));
         }
-        (out, current_row)
+        (out, current_row, logs_row)
     }
 
     fn picker_lines(&self, t: &Theme, width: usize, focused: bool) -> (Vec<Line<'static>>, usize) {
@@ -1052,21 +1068,27 @@ impl Pane for TracePane {
         }
         let body = Rect::new(inner.x, y, inner.width, bottom - y);
         self.height = usize::from(body.height);
-        let (lines, focus_row) = if self.picker.is_some() {
-            let (l, c) = self.picker_lines(&t, width, focused);
-            (l, Some(c))
+        let (lines, offset) = if self.picker.is_some() {
+            // The list scrolls just enough to show the highlighted entry.
+            let (l, row) = self.picker_lines(&t, width, focused);
+            (l, (row + 1).saturating_sub(self.height))
         } else {
-            self.body_lines(&t, width, focused)
-        };
-        if let Some(r) = focus_row {
-            self.scroll = scroll_to(self.scroll, r, self.height);
-            // Keep the line under the current hop (its packet) visible too.
-            if r + 1 < lines.len() && r + 1 >= self.scroll + self.height && self.height > 1 {
-                self.scroll += 1;
+            let (l, current_row, logs_row) = self.body_lines(&t, width, focused);
+            if let (true, Some(r)) = (self.reveal_logs, logs_row) {
+                self.scroll = r;
+            } else if let (true, Some(r)) = (self.follow, current_row) {
+                self.scroll = scroll_to(self.scroll, r, self.height);
+                // Keep the line under the current hop (its packet) visible too.
+                if r + 1 < l.len() && r + 1 >= self.scroll + self.height && self.height > 1 {
+                    self.scroll += 1;
+                }
             }
-        }
-        self.scroll = self.scroll.min(lines.len().saturating_sub(1));
-        let visible: Vec<Line> = lines.into_iter().skip(self.scroll).take(self.height).collect();
+            self.reveal_logs = false;
+            self.follow = false;
+            self.scroll = self.scroll.min(l.len().saturating_sub(1));
+            (l, self.scroll)
+        };
+        let visible: Vec<Line> = lines.into_iter().skip(offset).take(self.height).collect();
         frame.render_widget(Paragraph::new(visible), body);
     }
 
@@ -1164,9 +1186,13 @@ impl Pane for TracePane {
             }
             Action::ToggleFlowLogs => {
                 self.flow_logs = !self.flow_logs;
+                self.reveal_logs = self.flow_logs;
                 Msg::Consumed
             }
             Action::DismissNote => {
+                if matches!(self.note, Some(Note::TooLarge { .. })) {
+                    self.quiet_too_large = true;
+                }
                 self.note = None;
                 self.whatif_diff = None;
                 Msg::Consumed
@@ -1252,6 +1278,7 @@ impl Pane for TracePane {
                 _ => self.playing = false,
             }
             self.last_play = Some(now);
+            self.follow = true;
         }
     }
 
