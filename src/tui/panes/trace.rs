@@ -683,12 +683,13 @@ impl TracePane {
                     };
                     out.push(Line::from(Span::styled(
                         fit(
-                            &format!(
-                                "{mark} blocked: {leg} stopped at {}{dir} · {} · {}",
-                                b.component, b.code, b.message
-                            ),
+                            &format!("{mark} blocked: {leg} stopped at {}{dir} · {}", b.component, b.code),
                             width,
                         ),
+                        t.error(),
+                    )));
+                    out.push(Line::from(Span::styled(
+                        fit(&format!("  {}", b.message), width),
                         t.error(),
                     )));
                     if !b.hint.is_empty() {
@@ -784,7 +785,13 @@ impl TracePane {
 
     /// The hop table (and flow logs and notes): lines plus the row of the current hop.
     /// The hop table, notes and flow logs, with the rows of the current hop and of the flow logs.
-    fn body_lines(&self, t: &Theme, width: usize, focused: bool) -> (Vec<Line<'static>>, Option<usize>, Option<usize>) {
+    /// The current hop's rows are a range: its table row plus the detail and packet lines under it.
+    fn body_lines(
+        &self,
+        t: &Theme,
+        width: usize,
+        focused: bool,
+    ) -> (Vec<Line<'static>>, Option<(usize, usize)>, Option<usize>) {
         let mut out: Vec<Line<'static>> = Vec::new();
         let mut current_row = None;
         let mut logs_row = None;
@@ -837,7 +844,14 @@ impl TracePane {
                     focused,
                 ));
                 if is_current {
-                    current_row = Some(out.len() - 1);
+                    let row = out.len() - 1;
+                    // The whole deciding rule when the column cut it.
+                    if h.detail.chars().count() > detail_w {
+                        out.push(Line::from(Span::styled(
+                            fit(&format!("     {}", h.detail), width),
+                            t.accent(),
+                        )));
+                    }
                     if !wide {
                         let pkt = if h.packet_in != h.packet_out {
                             format!("     {} ⇒ {}", h.packet_in, h.packet_out)
@@ -846,6 +860,7 @@ impl TracePane {
                         };
                         out.push(Line::from(Span::styled(fit(&pkt, width), t.accent())));
                     }
+                    current_row = Some((row, out.len() - 1));
                 }
                 idx += 1;
             }
@@ -1076,12 +1091,10 @@ impl Pane for TracePane {
             let (l, current_row, logs_row) = self.body_lines(&t, width, focused);
             if let (true, Some(r)) = (self.reveal_logs, logs_row) {
                 self.scroll = r;
-            } else if let (true, Some(r)) = (self.follow, current_row) {
-                self.scroll = scroll_to(self.scroll, r, self.height);
-                // Keep the line under the current hop (its packet) visible too.
-                if r + 1 < l.len() && r + 1 >= self.scroll + self.height && self.height > 1 {
-                    self.scroll += 1;
-                }
+            } else if let (true, Some((first, last))) = (self.follow, current_row) {
+                // The lines under the current hop (detail, packet) stay visible too.
+                self.scroll = scroll_to(self.scroll, last, self.height);
+                self.scroll = scroll_to(self.scroll, first, self.height);
             }
             self.reveal_logs = false;
             self.follow = false;
