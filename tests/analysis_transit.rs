@@ -243,40 +243,18 @@ fn interface_endpoint_sg_blocks() {
 /// A VPN-only subnet: `priv` routes 0.0.0.0/0 to `vgw`; on-prem `hq` 192.168.0.0/16 behind
 /// `cgw` over `vpn` (static route), optionally also over Direct Connect `dx`.
 fn vpn_design(with_dx: bool) -> Design {
+    let vgw = VpnTermination::VpnGateway("vgw".into());
     let mut d = B::new()
         .vpc("v", "10.0.0.0/16")
         .rt("rt-vpn", "v", &[("0.0.0.0/0", "vgw:vgw")])
         .subnet("priv", "v", AZ_A, "10.0.1.0/24", "rt-vpn", None)
         .sg("sg-app", "v", &["tcp 22 192.168.0.0/16"], &["all 0.0.0.0/0"])
         .inst("app", "priv", "10.0.1.10", &["sg-app"])
+        .vgw("vgw", "v")
+        .cgw("cgw", "198.51.100.1", 65000)
+        .vpn("vpn", "cgw", vgw, static_routes("192.168.0.0/16"))
+        .onprem("hq", "192.168.0.0/16", "cgw", with_dx.then_some("dx"))
         .build();
-    d.vpn_gateways.push(VpnGateway {
-        name: "vgw".into(),
-        description: None,
-        vpc: Some("v".into()),
-        asn: 64512,
-    });
-    d.customer_gateways.push(CustomerGateway {
-        name: "cgw".into(),
-        description: None,
-        ip: "198.51.100.1".parse().unwrap(),
-        asn: 65000,
-    });
-    d.vpn_connections.push(VpnConnection {
-        name: "vpn".into(),
-        description: None,
-        customer_gateway: "cgw".into(),
-        termination: VpnTermination::VpnGateway("vgw".into()),
-        routing: VpnRouting::Static(vec!["192.168.0.0/16".parse().unwrap()]),
-        tunnels_up: [true, true],
-    });
-    d.onprem_networks.push(OnPremNetwork {
-        name: "hq".into(),
-        description: None,
-        cidrs: vec!["192.168.0.0/16".parse().unwrap()],
-        customer_gateway: Some("cgw".into()),
-        dx_connection: with_dx.then(|| "dx".to_string()),
-    });
     if with_dx {
         d.dx_connections.push(DxConnection {
             name: "dx".into(),
@@ -517,12 +495,7 @@ fn load_balancer_accepts_on_listener_and_connects_to_target() {
     let t = trace(&d, "internet", "alb", "tcp", Some(80));
     assert_blocked(&t, Code::SgNoMatchingRule, "sg-alb");
     let mut d = d;
-    d.security_groups
-        .iter_mut()
-        .find(|g| g.name == "sg-alb")
-        .unwrap()
-        .inbound
-        .push(sg_rule("tcp 80 0.0.0.0/0"));
+    add_sg_inbound(&mut d, "sg-alb", "tcp 80 0.0.0.0/0");
     let t = trace(&d, "internet", "alb", "tcp", Some(80));
     assert_blocked(&t, Code::LbNoListener, "alb");
 }
@@ -561,40 +534,18 @@ fn what_if_az_down_removes_the_nat_gateway() {
 /// through the TGW and on-prem reaches the spoke back (TGW VPN attachment association).
 #[test]
 fn tgw_vpn_attachment_to_onprem_both_ways() {
-    let mut d = spokes().build();
-    d.route_tables
-        .iter_mut()
-        .find(|r| r.name == "rt-a")
-        .unwrap()
-        .routes
-        .push(Route::new("192.168.0.0/16".parse().unwrap(), target("tgw:tgw")));
-    d.security_groups
-        .iter_mut()
-        .find(|g| g.name == "sg-a")
-        .unwrap()
-        .inbound
-        .push(sg_rule("tcp 22 192.168.0.0/16"));
-    d.customer_gateways.push(CustomerGateway {
-        name: "cgw".into(),
-        description: None,
-        ip: "198.51.100.1".parse().unwrap(),
-        asn: 65000,
-    });
-    d.vpn_connections.push(VpnConnection {
-        name: "vpn".into(),
-        description: None,
-        customer_gateway: "cgw".into(),
-        termination: VpnTermination::TransitGateway("tgw".into()),
-        routing: VpnRouting::Bgp,
-        tunnels_up: [true, true],
-    });
-    d.onprem_networks.push(OnPremNetwork {
-        name: "hq".into(),
-        description: None,
-        cidrs: vec!["192.168.0.0/16".parse().unwrap()],
-        customer_gateway: Some("cgw".into()),
-        dx_connection: None,
-    });
+    let mut d = spokes()
+        .cgw("cgw", "198.51.100.1", 65000)
+        .vpn(
+            "vpn",
+            "cgw",
+            VpnTermination::TransitGateway("tgw".into()),
+            VpnRouting::Bgp,
+        )
+        .onprem("hq", "192.168.0.0/16", "cgw", None)
+        .build();
+    add_route(&mut d, "rt-a", "192.168.0.0/16", "tgw:tgw");
+    add_sg_inbound(&mut d, "sg-a", "tcp 22 192.168.0.0/16");
     d.transit_gateways.push(tgw(
         "tgw",
         vec![table("tgw-rt", &[])],
@@ -623,35 +574,36 @@ fn tgw_vpn_attachment_to_onprem_both_ways() {
 /// VPN CloudHub (VPC User Guide, VPN CloudHub): two sites on one VGW reach each other.
 #[test]
 fn vpn_cloudhub_between_sites() {
-    let mut d = vpn_design(false);
-    d.customer_gateways.push(CustomerGateway {
-        name: "cgw2".into(),
-        description: None,
-        ip: "198.51.100.2".parse().unwrap(),
-        asn: 65001,
-    });
-    d.vpn_connections.push(VpnConnection {
-        name: "vpn2".into(),
-        description: None,
-        customer_gateway: "cgw2".into(),
-        termination: VpnTermination::VpnGateway("vgw".into()),
-        routing: VpnRouting::Static(vec!["172.20.0.0/16".parse().unwrap()]),
-        tunnels_up: [true, true],
-    });
-    d.onprem_networks.push(OnPremNetwork {
-        name: "branch".into(),
-        description: None,
-        cidrs: vec!["172.20.0.0/16".parse().unwrap()],
-        customer_gateway: Some("cgw2".into()),
-        dx_connection: None,
-    });
+    let d = B { d: vpn_design(false) }
+        .cgw("cgw2", "198.51.100.2", 65001)
+        .vpn(
+            "vpn2",
+            "cgw2",
+            VpnTermination::VpnGateway("vgw".into()),
+            static_routes("172.20.0.0/16"),
+        )
+        .onprem("branch", "172.20.0.0/16", "cgw2", None)
+        .build();
     let t = trace(&d, "onprem:hq", "onprem:branch", "tcp", Some(443));
     assert_reachable(&t);
     assert_eq!(ids(&t.forward), ["hq", "vpn", "vgw", "vpn2", "branch"]);
 }
 
+/// Network Firewall `fw` in `vpc` with an endpoint in each of `subnets`, passing everything
+/// (so only its flow state can drop a packet).
+fn pass_all_firewall(vpc: &str, subnets: &[&str]) -> Firewall {
+    Firewall {
+        name: "fw".into(),
+        description: None,
+        vpc: vpc.into(),
+        subnets: subnets.iter().map(|s| s.to_string()).collect(),
+        rules: Vec::new(),
+        default_action: FirewallAction::Pass,
+    }
+}
+
 /// The S14 inspection VPC in two AZs: spoke `a` (workload `ia` in AZ a), spoke `b`
-/// (workload `ib` in AZ b, `ib2` in AZ a), both attached in both AZs; the inspection
+/// (workload `ib` in AZ b, `ib2` in AZ a; spoke `a` also has `ia2` in AZ b), both attached in both AZs; the inspection
 /// VPC has a TGW-attachment subnet and a firewall endpoint per AZ, each attachment
 /// subnet routing to its own AZ's endpoint (TGW-UG transit-gateway-appliance-scenario).
 fn inspection_two_azs(appliance_mode: bool) -> Design {
@@ -677,15 +629,9 @@ fn inspection_two_azs(appliance_mode: bool) -> Design {
         .inst("ia", "sa", "10.0.1.10", &["sg-a"])
         .inst("ib", "sb", "10.1.1.10", &["sg-b"])
         .inst("ib2", "sb-a", "10.1.2.10", &["sg-b"])
+        .inst("ia2", "sa-b", "10.0.2.10", &["sg-a"])
         .build();
-    d.firewalls.push(Firewall {
-        name: "fw".into(),
-        description: None,
-        vpc: "insp".into(),
-        subnets: vec!["insp-fw-a".into(), "insp-fw-b".into()],
-        rules: Vec::new(),
-        default_action: FirewallAction::Pass,
-    });
+    d.firewalls.push(pass_all_firewall("insp", &["insp-fw-a", "insp-fw-b"]));
     let mut insp = att("att-insp", "insp", &["insp-tgw-a", "insp-tgw-b"], "rt-fw", &[]);
     insp.appliance_mode = appliance_mode;
     d.transit_gateways.push(tgw(
@@ -819,4 +765,76 @@ fn appliance_mode_off_same_az_flow_is_unaffected() {
         "att-insp: tgw → insp (via insp-tgw-a)"
     );
     assert!(ids(&t.return_path).contains(&"fw"), "{}", t.to_text());
+}
+
+/// One VPC, no TGW: egress goes app → firewall endpoint in AZ a → NAT → IGW, but the NAT
+/// subnet sends the replies to the AZ-b endpoint. Each Network Firewall endpoint is its
+/// own stateful engine (Network Firewall guide, vpc-config-tgw-multi-az: "a Network
+/// Firewall endpoint is a stateful network appliance"), so the AZ-b endpoint drops the
+/// reply; the hint names the endpoint the request used, not appliance mode.
+#[test]
+fn firewall_reply_through_another_endpoint_of_the_same_firewall_is_dropped() {
+    let build = |reply_az: &str| {
+        let reply = format!("fw:fw@{reply_az}");
+        let mut d = B::new()
+            .vpc("shop", "10.0.0.0/16")
+            .igw("igw", "shop")
+            .rt("rt-app", "shop", &[("0.0.0.0/0", "fw:fw@us-east-1a")])
+            .rt("rt-fw", "shop", &[("0.0.0.0/0", "nat:nat-a")])
+            .rt(
+                "rt-pub",
+                "shop",
+                &[("0.0.0.0/0", "igw:igw"), ("10.0.10.0/24", reply.as_str())],
+            )
+            .subnet("app-a", "shop", AZ_A, "10.0.10.0/24", "rt-app", None)
+            .subnet("fw-a", "shop", AZ_A, "10.0.1.0/28", "rt-fw", None)
+            .subnet("fw-b", "shop", AZ_B, "10.0.1.16/28", "rt-fw", None)
+            .subnet("pub-a", "shop", AZ_A, "10.0.0.0/24", "rt-pub", None)
+            .nat("nat-a", "pub-a")
+            .sg("sg-app", "shop", &[], &["all 0.0.0.0/0"])
+            .inst("app-1", "app-a", "10.0.10.10", &["sg-app"])
+            .build();
+        d.firewalls.push(pass_all_firewall("shop", &["fw-a", "fw-b"]));
+        d
+    };
+    let t = trace(&build(AZ_B), "app-1", "internet", "tcp", Some(443));
+    assert_blocked(&t, Code::FirewallAsymmetric, "fw");
+    let b = t.blocked.as_ref().unwrap();
+    assert_eq!(b.leg, Leg::Return);
+    assert!(
+        b.hint.contains("the fw endpoint the request used (us-east-1a)"),
+        "{}",
+        b.hint
+    );
+    assert!(!b.hint.contains("appliance mode"), "{}", b.hint);
+    assert_reachable(&trace(&build(AZ_A), "app-1", "internet", "tcp", Some(443)));
+}
+
+/// The whole truth table of S14 (TGW-UG how-transit-gateways-work and
+/// transit-gateway-appliance-scenario): every spoke-to-spoke flow, both directions,
+/// same AZ and cross AZ. With appliance mode everything passes; without it exactly
+/// the cross-AZ flows lose their reply at the other AZ's firewall endpoint.
+#[test]
+fn appliance_mode_truth_table_over_azs_and_directions() {
+    let az = |i: &str| match i {
+        "ia" | "ib2" => AZ_A,
+        _ => AZ_B,
+    };
+    for appliance_mode in [true, false] {
+        let d = inspection_two_azs(appliance_mode);
+        for a in ["ia", "ia2"] {
+            for b in ["ib", "ib2"] {
+                for (from, to) in [(a, b), (b, a)] {
+                    let t = trace(&d, from, to, "tcp", Some(443));
+                    let same_az = az(from) == az(to);
+                    if appliance_mode || same_az {
+                        assert_reachable(&t);
+                    } else {
+                        assert_blocked(&t, Code::FirewallAsymmetric, "fw");
+                        assert_eq!(t.blocked.as_ref().unwrap().leg, Leg::Return);
+                    }
+                }
+            }
+        }
+    }
 }

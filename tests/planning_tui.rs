@@ -73,15 +73,7 @@ fn new_from_template_previews_the_diagram_then_creates_the_design() {
     h.assert_shows("new design from the template peering-triangle");
 
     // With unsaved changes it asks first; "n" keeps the current design.
-    let eip = vpcd::model::ElasticIp {
-        name: "eip-extra".into(),
-        description: None,
-        address: "3.210.9.9".parse().unwrap(),
-    };
-    h.app
-        .apply_edit(vpcd::edit::Edit::Put(vpcd::model::Object::ElasticIp(eip)))
-        .unwrap();
-    assert!(h.app.ws.is_dirty());
+    h.make_unsaved_change();
     h.keys("N").keys("default-vpc<enter>");
     h.assert_shows("Discard unsaved changes");
     h.keys("n");

@@ -82,14 +82,7 @@ fn the_cidr_is_validated_as_typed_and_enter_refuses_a_bad_one() {
 fn creating_over_unsaved_changes_asks_first() {
     let dir = tempfile::tempdir().unwrap();
     let mut h = Harness::new(vpcd::model::sample::three_tier(), dir.path(), 140, 44);
-    let eip = vpcd::model::ElasticIp {
-        name: "eip-extra".into(),
-        description: None,
-        address: "3.210.9.9".parse().unwrap(),
-    };
-    h.app
-        .apply_edit(vpcd::edit::Edit::Put(vpcd::model::Object::ElasticIp(eip)))
-        .unwrap();
+    h.make_unsaved_change();
     h.keys("W<enter>");
     h.assert_shows("Discard unsaved changes and start from the generated VPC main?");
     h.keys("n");

@@ -1975,12 +1975,14 @@ impl<'w, 'a> Walk<'w, 'a> {
             return Ok(());
         }
         let az = an.subnets[s].az.clone();
-        let seen: Vec<String> = self
+        let mut seen: Vec<&str> = self
             .fw_state
             .iter()
             .filter(|&&x| same_fw(x))
-            .filter_map(|&x| an.eni_subnet[x].map(|y| an.subnets[y].az.clone()))
+            .filter_map(|&x| an.eni_subnet[x].map(|y| an.subnets[y].az.as_str()))
             .collect();
+        seen.sort_unstable();
+        seen.dedup();
         let seen = seen.join(", ");
         let vpc = an.subnets[s].vpc;
         let via_tgw = self

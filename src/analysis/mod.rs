@@ -46,8 +46,15 @@
 //!   is pinned to one attachment subnet for both directions (AWS picks it by a
 //!   flow hash; vpcd pins the one the request used). Each Network Firewall
 //!   endpoint keeps its own flow state: a reply reaching another endpoint of the
-//!   firewall than its request is dropped (`FIREWALL_ASYMMETRIC`). The reference
-//!   notes' divergence table had this "out of scope for v1"; it is modelled now.
+//!   firewall than its request is dropped (`FIREWALL_ASYMMETRIC`). Sources: TGW
+//!   guide `how-transit-gateways-work.html` (Availability Zones, appliance mode),
+//!   `transit-gateway-appliance-scenario.html`; Network Firewall guide
+//!   `vpc-config-tgw-multi-az.html` ("a Network Firewall endpoint is a stateful
+//!   network appliance … you must enable appliance mode"); the `ApplianceModeSupport`
+//!   option ("the same Availability Zone for the VPC attachment for the lifetime of
+//!   that flow", default false). The reference notes' divergence table had this
+//!   "out of scope for v1"; it is modelled now. A reply through a firewall its
+//!   request never crossed is still passed (not judged).
 //! * Gateway route tables (ingress routing), GWLB, endpoint policies and
 //!   Network Firewall domain rules are not modelled.
 //!

@@ -218,6 +218,11 @@ impl DesignIndex {
         self.by_name.get(name).map(|e| e.refs.as_slice()).unwrap_or(&[])
     }
 
+    /// Every name with the objects it stands for (see [`DesignIndex::lookup`]).
+    pub fn names_with_refs(&self) -> impl Iterator<Item = (&str, &[ObjectRef])> {
+        self.by_name.iter().map(|(n, e)| (n.as_str(), e.refs.as_slice()))
+    }
+
     /// Every name in the design (for completion and "did you mean").
     pub fn names(&self) -> impl Iterator<Item = &str> {
         self.by_name.keys().map(String::as_str)

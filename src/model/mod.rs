@@ -617,6 +617,12 @@ impl Design {
             .collect()
     }
 
+    /// Calls `f(from, field, target, name)` for every reference, without
+    /// collecting them (validation walks every reference on every edit).
+    pub fn for_each_reference<'a>(&'a self, f: impl FnMut(&ObjectRef, &'static str, RefTarget, &'a String)) {
+        visit_references(self, f);
+    }
+
     /// Renames every reference to an object of `kind` from `from` to `to`.
     /// The object itself is renamed by the caller.
     pub fn rename_references(&mut self, kind: ObjectKind, from: &str, to: &str) {

@@ -68,6 +68,8 @@ enum Pending {
 enum Choice {
     Action(Action),
     Kind(ObjectKind),
+    /// A part of an object: a TGW route table, attachment or route, a DX virtual interface.
+    Part(super::form_kinds::Part),
     File(PathBuf),
     TypePath,
     /// A built-in template (`crate::templates`).
@@ -410,6 +412,13 @@ impl App {
             Choice::Kind(k) => {
                 let mut form = Form::create(k, self.ws.design());
                 self.prefill_from_selection(&mut form);
+                self.modal = Some(Modal::Form(Box::new(form)));
+            }
+            Choice::Part(p) => {
+                let mut form = Form::create_part(p, self.ws.design());
+                if let Some(sel) = &self.selected {
+                    form.select_parent(sel);
+                }
                 self.modal = Some(Modal::Form(Box::new(form)));
             }
             Choice::File(p) => self.request_open(p),
@@ -893,7 +902,7 @@ impl App {
             }
             Msg::Form(f) => self.modal = Some(Modal::Form(f)),
             Msg::AddObject => {
-                let items = ObjectKind::ALL
+                let mut items: Vec<_> = ObjectKind::ALL
                     .iter()
                     .map(|k| {
                         let how = if super::forms::FIELD_FORM_KINDS.contains(k) {
@@ -904,6 +913,14 @@ impl App {
                         (k.label().to_string(), how.to_string(), Choice::Kind(*k))
                     })
                     .collect();
+                items.extend(super::form_kinds::Part::ALL.iter().map(|p| {
+                    let (parent, _) = p.parent();
+                    (
+                        p.label().to_string(),
+                        format!("part of a {}", parent.label()),
+                        Choice::Part(*p),
+                    )
+                }));
                 self.modal = Some(Modal::List(Box::new(ListModal::new(
                     "add what? (type to filter)",
                     items,

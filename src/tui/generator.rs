@@ -486,6 +486,50 @@ mod tests {
         assert!(!f.opts.dns_support && !f.opts.dns_hostnames);
     }
 
+    fn any_key() -> impl proptest::strategy::Strategy<Value = (Option<Action>, KeyEvent)> {
+        use proptest::prelude::*;
+        prop_oneof![
+            Just((Some(Action::NextField), key(KeyCode::Tab))),
+            Just((Some(Action::PrevField), key(KeyCode::BackTab))),
+            Just((Some(Action::Left), key(KeyCode::Left))),
+            Just((Some(Action::Right), key(KeyCode::Right))),
+            Just((None, key(KeyCode::Char(' ')))),
+            Just((None, key(KeyCode::Backspace))),
+            Just((Some(Action::Submit), key(KeyCode::Enter))),
+            proptest::char::range('-', '9').prop_map(|c| (None, key(KeyCode::Char(c)))),
+            proptest::char::range('a', 'z').prop_map(|c| (None, key(KeyCode::Char(c)))),
+        ]
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+        /// Whatever is typed, the form never panics, and Enter only ever creates a
+        /// design without validation errors (the preview is exactly what is created).
+        #[test]
+        fn any_key_sequence_keeps_the_form_consistent(keys in proptest::collection::vec(any_key(), 0..40)) {
+            let mut f = GeneratorForm::new("us-east-1");
+            for (action, ev) in keys {
+                let previewed = f.design().cloned();
+                match f.handle(action, ev) {
+                    Outcome::Create(d) => {
+                        let errors = validate::validate(&d)
+                            .into_iter()
+                            .filter(|x| x.severity == Severity::Error)
+                            .count();
+                        proptest::prop_assert_eq!(errors, 0);
+                        proptest::prop_assert_eq!(Some(*d), previewed);
+                    }
+                    Outcome::Cancelled => proptest::prop_assert!(false, "no Esc was sent"),
+                    Outcome::Open => {}
+                }
+                proptest::prop_assert!(f.cursor < FIELDS.len());
+                proptest::prop_assert!((1..=4).contains(&f.opts.azs));
+                proptest::prop_assert!(!f.opts.dns_hostnames || f.opts.dns_support);
+            }
+        }
+    }
+
     #[test]
     fn enter_refuses_choices_that_cannot_be_generated() {
         let mut f = GeneratorForm::new("us-east-1");

@@ -7,6 +7,7 @@
 //! capture included.
 
 pub mod app;
+pub mod form_kinds;
 pub mod forms;
 pub mod generator;
 pub mod keymap;

@@ -2,7 +2,7 @@
 //! (CIDR-2), reserved, fixed and exhausted addresses (IP-*), overlaps with
 //! declared on-premises ranges (L-08).
 
-use std::collections::HashMap;
+use super::context::HashMap;
 use std::net::Ipv4Addr;
 
 use ipnet::{IpNet, Ipv4Net};
@@ -11,15 +11,6 @@ use crate::model::index::Eni;
 use crate::model::*;
 
 use super::context::{oref, sub_path, Ctx};
-
-pub(super) fn check(cx: &mut Ctx<'_>) {
-    vpc_blocks(cx);
-    subnet_blocks(cx);
-    subnet_overlaps(cx);
-    fixed_addresses(cx);
-    capacity(cx);
-    onprem_overlap(cx);
-}
 
 /// Ranges no VPC block may use (VPC-3, VPC-4): link-local, loopback, multicast, "this network", reserved.
 const UNUSABLE_RANGES: &[(&str, &str)] = &[
@@ -106,7 +97,7 @@ fn restricted_by(existing: &[Ipv4Net], new: Ipv4Net) -> Option<(Ipv4Net, &'stati
     None
 }
 
-fn host_bits(cx: &mut Ctx<'_>, object: &ObjectRef, what: &str, c: IpNet) {
+fn host_bits(cx: &Ctx<'_>, object: &ObjectRef, what: &str, c: IpNet) {
     if cidr::has_host_bits(c) {
         cx.emit(
             "host-bits-set",
@@ -118,7 +109,7 @@ fn host_bits(cx: &mut Ctx<'_>, object: &ObjectRef, what: &str, c: IpNet) {
     }
 }
 
-fn vpc_blocks(cx: &mut Ctx<'_>) {
+pub(super) fn vpc_blocks(cx: &Ctx<'_>) {
     let d = cx.d;
     for vpc in &d.vpcs {
         let r = oref(ObjectKind::Vpc, &vpc.name);
@@ -202,7 +193,7 @@ fn vpc_blocks(cx: &mut Ctx<'_>) {
                 );
             }
             // VCIDR-5: not the same as or larger than a route destination of the VPC's tables.
-            let tables = cx.rts_by_vpc.get(vpc.name.as_str()).cloned().unwrap_or_default();
+            let tables = cx.rts_by_vpc().get(vpc.name.as_str()).cloned().unwrap_or_default();
             for rt in tables {
                 for route in &rt.routes {
                     let Some(IpNet::V4(dest)) = route.dest.cidr() else {
@@ -246,7 +237,7 @@ fn vpc_blocks(cx: &mut Ctx<'_>) {
     }
 }
 
-fn subnet_blocks(cx: &mut Ctx<'_>) {
+pub(super) fn subnet_blocks(cx: &Ctx<'_>) {
     let d = cx.d;
     for s in &d.subnets {
         let r = oref(ObjectKind::Subnet, &s.name);
@@ -310,8 +301,8 @@ fn subnet_blocks(cx: &mut Ctx<'_>) {
 /// Overlap inside one VPC (SUB-3, SUB-6). Sorted by start address, a block
 /// overlaps a later one iff it contains the later one's start, so this is
 /// O(n log n) plus the overlaps found.
-fn subnet_overlaps(cx: &mut Ctx<'_>) {
-    let groups: Vec<Vec<&Subnet>> = cx.subnets_by_vpc.values().cloned().collect();
+pub(super) fn subnet_overlaps(cx: &Ctx<'_>) {
+    let groups: Vec<Vec<&Subnet>> = cx.subnets_by_vpc().values().cloned().collect();
     for subnets in groups {
         let mut v4: Vec<(IpNet, &Subnet)> = subnets.iter().map(|s| (IpNet::V4(s.cidr.trunc()), *s)).collect();
         let mut v6: Vec<(IpNet, &Subnet)> = subnets
@@ -349,10 +340,10 @@ fn eni_path(e: &Eni) -> String {
     }
 }
 
-fn fixed_addresses(cx: &mut Ctx<'_>) {
+pub(super) fn fixed_addresses(cx: &Ctx<'_>) {
     let d = cx.d;
     let idx = cx.idx;
-    let mut holders: HashMap<(&str, Ipv4Addr), &Eni> = HashMap::new();
+    let mut holders: HashMap<(&str, Ipv4Addr), &Eni> = HashMap::default();
     for e in &idx.enis {
         let Some(subnet) = idx.subnet(d, &e.subnet) else {
             continue;
@@ -438,11 +429,11 @@ fn fixed_addresses(cx: &mut Ctx<'_>) {
     }
 }
 
-fn capacity(cx: &mut Ctx<'_>) {
+pub(super) fn capacity(cx: &Ctx<'_>) {
     let d = cx.d;
     for name in &cx.idx.exhausted_subnets {
         let Some(s) = cx.idx.subnet(d, name) else { continue };
-        let n = cx.enis_per_subnet.get(name.as_str()).map_or(0, Vec::len);
+        let n = cx.enis_per_subnet().get(name.as_str()).map_or(0, Vec::len);
         cx.on(
             "subnet-exhausted",
             &oref(ObjectKind::Subnet, name),
@@ -456,7 +447,7 @@ fn capacity(cx: &mut Ctx<'_>) {
         );
     }
     for s in &d.subnets {
-        let used = cx.enis_per_subnet.get(s.name.as_str()).map_or(0, Vec::len) as u64;
+        let used = cx.enis_per_subnet().get(s.name.as_str()).map_or(0, Vec::len) as u64;
         let usable = cidr::usable_addresses(s.cidr.trunc());
         if usable > 0 && used <= usable && used * 10 > usable * 8 {
             cx.on(
@@ -469,7 +460,7 @@ fn capacity(cx: &mut Ctx<'_>) {
     }
 }
 
-fn onprem_overlap(cx: &mut Ctx<'_>) {
+pub(super) fn onprem_overlap(cx: &Ctx<'_>) {
     let d = cx.d;
     for vpc in &d.vpcs {
         for block in vpc.ipv4_cidrs() {

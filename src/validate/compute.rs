@@ -1,17 +1,14 @@
 //! Instances and load balancers: public-subnet consistency (L-09) and load
 //! balancer placement (ALB needs two AZs; one subnet per AZ; one VPC).
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::BTreeSet;
+
+use super::context::HashSet;
 
 use crate::model::index::EniOwner;
 use crate::model::*;
 
 use super::context::{oref, Ctx};
-
-pub(super) fn check(cx: &mut Ctx<'_>) {
-    public_subnets(cx);
-    load_balancers(cx);
-}
 
 /// Whether a subnet's table sends IPv4 traffic to an internet gateway (a
 /// `::/0 → igw` route alone makes a subnet public for IPv6 only).
@@ -21,16 +18,16 @@ fn ipv4_public(rt: &RouteTable) -> bool {
         .any(|r| !r.dest.is_ipv6() && matches!(r.target, RouteTarget::InternetGateway(_)))
 }
 
-fn public_subnets(cx: &mut Ctx<'_>) {
+pub(super) fn public_subnets(cx: &Ctx<'_>) {
     let d = cx.d;
     for s in &d.subnets {
-        let Some(rt) = cx.subnet_rt.get(s.name.as_str()).copied() else {
+        let Some(rt) = cx.subnet_rt().get(s.name.as_str()).copied() else {
             continue;
         };
         let r = oref(ObjectKind::Subnet, &s.name);
         if ipv4_public(rt) {
             let instances: Vec<_> = cx
-                .enis_per_subnet
+                .enis_per_subnet()
                 .get(s.name.as_str())
                 .map(|v| v.iter().filter(|e| matches!(e.owner, EniOwner::Instance(_))).collect())
                 .unwrap_or_default();
@@ -60,7 +57,7 @@ fn public_subnets(cx: &mut Ctx<'_>) {
     }
 }
 
-fn load_balancers(cx: &mut Ctx<'_>) {
+pub(super) fn load_balancers(cx: &Ctx<'_>) {
     let d = cx.d;
     for lb in &d.load_balancers {
         let r = oref(ObjectKind::LoadBalancer, &lb.name);
@@ -75,7 +72,7 @@ fn load_balancers(cx: &mut Ctx<'_>) {
                 "a load balancer lives in one VPC: pick subnets of one VPC",
             );
         }
-        let mut azs = HashSet::new();
+        let mut azs = HashSet::default();
         for s in &subnets {
             if !azs.insert(s.az.as_str()) {
                 cx.on(

@@ -2,7 +2,9 @@
 //! endpoints (VPCE-1..4, L-22), transit gateways (TGW-1..5, L-25, L-26),
 //! VPN / Direct Connect (CloudHub, VIFs) and prefix lists (PL-1).
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::BTreeSet;
+
+use super::context::{HashMap, HashSet};
 
 use ipnet::IpNet;
 
@@ -10,15 +12,6 @@ use crate::model::index::EniOwner;
 use crate::model::*;
 
 use super::context::{oref, sub_path, Ctx};
-
-pub(super) fn check(cx: &mut Ctx<'_>) {
-    peerings(cx);
-    peering_routes(cx);
-    endpoints(cx);
-    transit_gateways(cx);
-    hybrid(cx);
-    prefix_lists(cx);
-}
 
 fn blocks(vpc: &Vpc) -> Vec<IpNet> {
     let mut out: Vec<IpNet> = vpc.ipv4_cidrs().map(|c| IpNet::V4(c.trunc())).collect();
@@ -33,9 +26,9 @@ fn live(p: &Peering) -> bool {
     matches!(p.status, PeeringStatus::Active | PeeringStatus::PendingAcceptance)
 }
 
-fn peerings(cx: &mut Ctx<'_>) {
+pub(super) fn peerings(cx: &Ctx<'_>) {
     let d = cx.d;
-    let mut pairs: HashMap<(&str, &str), &str> = HashMap::new();
+    let mut pairs: HashMap<(&str, &str), &str> = HashMap::default();
     for p in &d.peerings {
         let r = oref(ObjectKind::Peering, &p.name);
         if p.requester == p.accepter {
@@ -84,10 +77,10 @@ fn peerings(cx: &mut Ctx<'_>) {
     }
 }
 
-fn peering_routes(cx: &mut Ctx<'_>) {
+pub(super) fn peering_routes(cx: &Ctx<'_>) {
     let d = cx.d;
     // For each peering, which of its VPCs have a route through it back toward the other side.
-    let mut routed: HashMap<&str, HashSet<&str>> = HashMap::new();
+    let mut routed: HashMap<&str, HashSet<&str>> = HashMap::default();
     let mut outside = Vec::new();
     for rt in &d.route_tables {
         for route in &rt.routes {
@@ -163,7 +156,7 @@ fn peering_routes(cx: &mut Ctx<'_>) {
     }
 }
 
-fn endpoints(cx: &mut Ctx<'_>) {
+pub(super) fn endpoints(cx: &Ctx<'_>) {
     let d = cx.d;
     for ep in &d.endpoints {
         let r = oref(ObjectKind::Endpoint, &ep.name);
@@ -205,7 +198,7 @@ fn endpoints(cx: &mut Ctx<'_>) {
             EndpointKind::Interface {
                 subnets, private_dns, ..
             } => {
-                let mut azs: HashMap<&str, &str> = HashMap::new();
+                let mut azs: HashMap<&str, &str> = HashMap::default();
                 for s in subnets {
                     let Some(sub) = cx.idx.subnet(d, s) else { continue };
                     if sub.vpc != ep.vpc {
@@ -250,13 +243,13 @@ fn endpoints(cx: &mut Ctx<'_>) {
     }
 }
 
-fn transit_gateways(cx: &mut Ctx<'_>) {
+pub(super) fn transit_gateways(cx: &Ctx<'_>) {
     let d = cx.d;
     for tgw in &d.transit_gateways {
         let r = oref(ObjectKind::TransitGateway, &tgw.name);
         let tables: HashSet<&str> = tgw.route_tables.iter().map(|t| t.name.as_str()).collect();
         let attachments: HashSet<&str> = tgw.attachments.iter().map(|a| a.name.as_str()).collect();
-        let mut vpcs: HashMap<&str, &str> = HashMap::new();
+        let mut vpcs: HashMap<&str, &str> = HashMap::default();
         let mut attached_blocks: Vec<(IpNet, &str)> = Vec::new();
         for a in &tgw.attachments {
             let path = sub_path(&r, format!("attachment {}", a.name));
@@ -292,7 +285,7 @@ fn transit_gateways(cx: &mut Ctx<'_>) {
                     format!("add one subnet of {vpc} per AZ the attachment should serve"),
                 );
             }
-            let mut azs: HashMap<&str, &str> = HashMap::new();
+            let mut azs: HashMap<&str, &str> = HashMap::default();
             for s in subnets {
                 let Some(sub) = cx.idx.subnet(d, s) else { continue };
                 if &sub.vpc != vpc {
@@ -316,12 +309,12 @@ fn transit_gateways(cx: &mut Ctx<'_>) {
             }
             // L-26: instances in AZs the attachment does not cover.
             let mut uncovered = BTreeSet::new();
-            for s in cx.subnets_by_vpc.get(vpc.as_str()).map(Vec::as_slice).unwrap_or(&[]) {
+            for s in cx.subnets_by_vpc().get(vpc.as_str()).map(Vec::as_slice).unwrap_or(&[]) {
                 if azs.contains_key(s.az.as_str()) {
                     continue;
                 }
                 let has_workload = cx
-                    .enis_per_subnet
+                    .enis_per_subnet()
                     .get(s.name.as_str())
                     .is_some_and(|v| v.iter().any(|e| matches!(e.owner, EniOwner::Instance(_))));
                 if has_workload {
@@ -342,6 +335,41 @@ fn transit_gateways(cx: &mut Ctx<'_>) {
                     "add one attachment subnet in each AZ that has workloads".into(),
                 );
             }
+            // RA's TRANSIT_GATEWAY_APPLIANCE_MODE_RECOMMENDED: the attachment subnets hand
+            // TGW traffic to a stateful firewall endpoint or appliance in several AZs, but
+            // without appliance mode the TGW keeps each direction of a flow in the AZ it
+            // entered from (TGW guide, transit-gateway-appliance-scenario; Network Firewall
+            // guide, vpc-config-tgw-multi-az: "you must enable appliance mode").
+            if !a.appliance_mode && azs.len() >= 2 {
+                let middlebox = subnets.iter().find_map(|s| {
+                    let sub = cx.idx.subnet(d, s)?;
+                    let rt = cx.idx.subnet_route_table(d, sub)?;
+                    rt.routes
+                        .iter()
+                        .find(|r| {
+                            matches!(
+                                r.target,
+                                RouteTarget::FirewallEndpoint(..)
+                                    | RouteTarget::Instance(_)
+                                    | RouteTarget::NetworkInterface(_)
+                            )
+                        })
+                        .map(|r| (rt.name.as_str(), &r.target))
+                });
+                if let Some((rt, target)) = middlebox {
+                    cx.emit(
+                        "tgw-appliance-mode-off",
+                        &r,
+                        path.clone(),
+                        format!(
+                            "attachment {} spans {} AZs and its route table {rt} sends TGW traffic to {target}, but appliance mode is off: the reply of a cross-AZ flow reaches another AZ's appliance, which has no state for it",
+                            a.name,
+                            azs.len()
+                        ),
+                        format!("enable appliance mode on {}", a.name),
+                    );
+                }
+            }
             if let Some(v) = cx.idx.vpc(d, vpc) {
                 for b in blocks(v) {
                     if let Some((_, other)) = attached_blocks
@@ -361,7 +389,7 @@ fn transit_gateways(cx: &mut Ctx<'_>) {
             }
         }
         for t in &tgw.route_tables {
-            let mut seen = HashSet::new();
+            let mut seen = HashSet::default();
             for route in &t.routes {
                 let path = sub_path(&r, format!("route table {} › route {}", t.name, route.cidr));
                 if !seen.insert(route.cidr.trunc()) {
@@ -390,10 +418,10 @@ fn transit_gateways(cx: &mut Ctx<'_>) {
     }
 }
 
-fn hybrid(cx: &mut Ctx<'_>) {
+pub(super) fn hybrid(cx: &Ctx<'_>) {
     let d = cx.d;
     // CloudHub: BGP customer gateways on one VGW need unique ASNs.
-    let mut asns: HashMap<(&str, u32), &str> = HashMap::new();
+    let mut asns: HashMap<(&str, u32), &str> = HashMap::default();
     for vpn in &d.vpn_connections {
         let r = oref(ObjectKind::VpnConnection, &vpn.name);
         let VpnTermination::VpnGateway(vgw) = &vpn.termination else {
@@ -431,7 +459,7 @@ fn hybrid(cx: &mut Ctx<'_>) {
     }
     for dx in &d.dx_connections {
         let r = oref(ObjectKind::DxConnection, &dx.name);
-        let mut vlans: HashMap<u16, &str> = HashMap::new();
+        let mut vlans: HashMap<u16, &str> = HashMap::default();
         for vif in &dx.virtual_interfaces {
             let path = sub_path(&r, format!("virtual interface {}", vif.name));
             if let Some(first) = vlans.insert(vif.vlan, vif.name.as_str()) {
@@ -480,7 +508,7 @@ fn hybrid(cx: &mut Ctx<'_>) {
     }
 }
 
-fn prefix_lists(cx: &mut Ctx<'_>) {
+pub(super) fn prefix_lists(cx: &Ctx<'_>) {
     let d = cx.d;
     for pl in &d.prefix_lists {
         if pl.entries.len() > usize::from(pl.max_entries) {

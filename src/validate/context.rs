@@ -1,7 +1,9 @@
 //! The per-call validation context: the design, its index, the quota profile
 //! and lookup maps every rule module shares, built once in O(objects).
 
-use std::collections::{HashMap, HashSet};
+use std::cell::{OnceCell, RefCell};
+
+use crate::model::index::FxHashMap;
 
 use crate::model::*;
 
@@ -12,101 +14,157 @@ pub(super) struct Ctx<'a> {
     pub d: &'a Design,
     pub idx: &'a DesignIndex,
     pub quotas: &'a QuotaProfile,
-    out: Vec<Diagnostic>,
-    /// Subnets of each VPC, in file order.
-    pub subnets_by_vpc: HashMap<&'a str, Vec<&'a Subnet>>,
-    /// The route table each subnet uses (explicit, else main), by subnet name.
-    pub subnet_rt: HashMap<&'a str, &'a RouteTable>,
-    /// Subnets using each route table (explicitly or as main).
-    pub rt_subnets: HashMap<&'a str, Vec<&'a Subnet>>,
-    /// Number of subnets using each NACL (explicitly or as default).
-    pub nacl_users: HashMap<&'a str, usize>,
-    /// Network interfaces per subnet.
-    pub enis_per_subnet: HashMap<&'a str, Vec<&'a index::Eni>>,
-    /// Security groups carried by at least one interface.
-    pub sgs_in_use: HashSet<&'a str>,
-    /// Internet gateways attached to each VPC.
-    pub igws_by_vpc: HashMap<&'a str, Vec<&'a InternetGateway>>,
-    /// Route tables of each VPC.
-    pub rts_by_vpc: HashMap<&'a str, Vec<&'a RouteTable>>,
-    /// VPC names that reach each VPC through an active, same-Region peering.
-    pub same_region_peers: HashSet<(&'a str, &'a str)>,
+    out: RefCell<Vec<Diagnostic>>,
+    // Lookup tables, each built on first use: a rule group re-run alone after
+    // an edit pays only for the tables it reads.
+    subnets_by_vpc: OnceCell<FxHashMap<&'a str, Vec<&'a Subnet>>>,
+    subnet_rt: OnceCell<RtTables<'a>>,
+    nacl_users: OnceCell<FxHashMap<&'a str, usize>>,
+    enis_per_subnet: OnceCell<FxHashMap<&'a str, Vec<&'a index::Eni>>>,
+    igws_by_vpc: OnceCell<FxHashMap<&'a str, Vec<&'a InternetGateway>>>,
+    rts_by_vpc: OnceCell<FxHashMap<&'a str, Vec<&'a RouteTable>>>,
+    same_region_peers: OnceCell<FxHashSet<(&'a str, &'a str)>>,
 }
+
+/// The route table of each subnet, and the subnets of each route table.
+type RtTables<'a> = (FxHashMap<&'a str, &'a RouteTable>, FxHashMap<&'a str, Vec<&'a Subnet>>);
+
+pub(super) type FxHashSet<T> = std::collections::HashSet<T, std::hash::BuildHasherDefault<index::FxHasher>>;
+/// The maps and sets of the rule modules: the model's fast hasher (names are short, no untrusted flooding).
+pub(super) type HashMap<K, V> = FxHashMap<K, V>;
+pub(super) type HashSet<T> = FxHashSet<T>;
 
 impl<'a> Ctx<'a> {
     pub fn new(d: &'a Design, idx: &'a DesignIndex, quotas: &'a QuotaProfile) -> Self {
-        let mut subnets_by_vpc: HashMap<&str, Vec<&Subnet>> = HashMap::new();
-        let mut subnet_rt = HashMap::new();
-        let mut rt_subnets: HashMap<&str, Vec<&Subnet>> = HashMap::new();
-        let mut nacl_users: HashMap<&str, usize> = HashMap::new();
-        for s in &d.subnets {
-            subnets_by_vpc.entry(s.vpc.as_str()).or_default().push(s);
-            if let Some(rt) = idx.subnet_route_table(d, s) {
-                subnet_rt.insert(s.name.as_str(), rt);
-                rt_subnets.entry(rt.name.as_str()).or_default().push(s);
-            }
-            if let Some(acl) = idx.subnet_network_acl(d, s) {
-                *nacl_users.entry(acl.name.as_str()).or_default() += 1;
-            }
-        }
-        let mut enis_per_subnet: HashMap<&str, Vec<&index::Eni>> = HashMap::new();
-        let mut sgs_in_use = HashSet::new();
-        for e in &idx.enis {
-            enis_per_subnet.entry(e.subnet.as_str()).or_default().push(e);
-            sgs_in_use.extend(e.security_groups.iter().map(String::as_str));
-        }
-        let mut igws_by_vpc: HashMap<&str, Vec<&InternetGateway>> = HashMap::new();
-        for g in &d.internet_gateways {
-            if let Some(v) = &g.vpc {
-                igws_by_vpc.entry(v.as_str()).or_default().push(g);
-            }
-        }
-        let mut rts_by_vpc: HashMap<&str, Vec<&RouteTable>> = HashMap::new();
-        for rt in &d.route_tables {
-            rts_by_vpc.entry(rt.vpc.as_str()).or_default().push(rt);
-        }
-        let mut same_region_peers = HashSet::new();
-        for p in &d.peerings {
-            if p.status == PeeringStatus::Active && !p.cross_region {
-                same_region_peers.insert((p.requester.as_str(), p.accepter.as_str()));
-                same_region_peers.insert((p.accepter.as_str(), p.requester.as_str()));
-            }
-        }
         Ctx {
             d,
             idx,
             quotas,
-            out: Vec::new(),
-            subnets_by_vpc,
-            subnet_rt,
-            rt_subnets,
-            nacl_users,
-            enis_per_subnet,
-            sgs_in_use,
-            igws_by_vpc,
-            rts_by_vpc,
-            same_region_peers,
+            out: RefCell::new(Vec::new()),
+            subnets_by_vpc: OnceCell::new(),
+            subnet_rt: OnceCell::new(),
+            nacl_users: OnceCell::new(),
+            enis_per_subnet: OnceCell::new(),
+            igws_by_vpc: OnceCell::new(),
+            rts_by_vpc: OnceCell::new(),
+            same_region_peers: OnceCell::new(),
         }
     }
 
+    /// Subnets of each VPC, in file order.
+    pub fn subnets_by_vpc(&self) -> &FxHashMap<&'a str, Vec<&'a Subnet>> {
+        self.subnets_by_vpc.get_or_init(|| {
+            let mut m: FxHashMap<&str, Vec<&Subnet>> = FxHashMap::default();
+            for s in &self.d.subnets {
+                m.entry(s.vpc.as_str()).or_default().push(s);
+            }
+            m
+        })
+    }
+
+    fn rt_tables(&self) -> &RtTables<'a> {
+        self.subnet_rt.get_or_init(|| {
+            let (d, idx) = (self.d, self.idx);
+            let mut subnet_rt = FxHashMap::default();
+            let mut rt_subnets: FxHashMap<&str, Vec<&Subnet>> = FxHashMap::default();
+            for s in &d.subnets {
+                if let Some(rt) = idx.subnet_route_table(d, s) {
+                    subnet_rt.insert(s.name.as_str(), rt);
+                    rt_subnets.entry(rt.name.as_str()).or_default().push(s);
+                }
+            }
+            (subnet_rt, rt_subnets)
+        })
+    }
+
+    /// The route table each subnet uses (explicit, else main), by subnet name.
+    pub fn subnet_rt(&self) -> &FxHashMap<&'a str, &'a RouteTable> {
+        &self.rt_tables().0
+    }
+
+    /// Subnets using each route table (explicitly or as main).
+    pub fn rt_subnets(&self) -> &FxHashMap<&'a str, Vec<&'a Subnet>> {
+        &self.rt_tables().1
+    }
+
+    /// Number of subnets using each NACL (explicitly or as default).
+    pub fn nacl_users(&self) -> &FxHashMap<&'a str, usize> {
+        self.nacl_users.get_or_init(|| {
+            let mut m: FxHashMap<&str, usize> = FxHashMap::default();
+            for s in &self.d.subnets {
+                if let Some(acl) = self.idx.subnet_network_acl(self.d, s) {
+                    *m.entry(acl.name.as_str()).or_default() += 1;
+                }
+            }
+            m
+        })
+    }
+
+    /// Network interfaces per subnet.
+    pub fn enis_per_subnet(&self) -> &FxHashMap<&'a str, Vec<&'a index::Eni>> {
+        self.enis_per_subnet.get_or_init(|| {
+            let mut m: FxHashMap<&str, Vec<&index::Eni>> = FxHashMap::default();
+            for e in &self.idx.enis {
+                m.entry(e.subnet.as_str()).or_default().push(e);
+            }
+            m
+        })
+    }
+
+    /// Whether at least one interface carries the security group.
+    pub fn sg_in_use(&self, sg: &str) -> bool {
+        self.idx.enis_with_sg(sg).next().is_some()
+    }
+
+    /// Internet gateways attached to each VPC.
+    pub fn igws_by_vpc(&self) -> &FxHashMap<&'a str, Vec<&'a InternetGateway>> {
+        self.igws_by_vpc.get_or_init(|| {
+            let mut m: FxHashMap<&str, Vec<&InternetGateway>> = FxHashMap::default();
+            for g in &self.d.internet_gateways {
+                if let Some(v) = &g.vpc {
+                    m.entry(v.as_str()).or_default().push(g);
+                }
+            }
+            m
+        })
+    }
+
+    /// Route tables of each VPC.
+    pub fn rts_by_vpc(&self) -> &FxHashMap<&'a str, Vec<&'a RouteTable>> {
+        self.rts_by_vpc.get_or_init(|| {
+            let mut m: FxHashMap<&str, Vec<&RouteTable>> = FxHashMap::default();
+            for rt in &self.d.route_tables {
+                m.entry(rt.vpc.as_str()).or_default().push(rt);
+            }
+            m
+        })
+    }
+
+    /// VPC name pairs joined by an active, same-Region peering (both orders).
+    fn same_region_peers(&self) -> &FxHashSet<(&'a str, &'a str)> {
+        self.same_region_peers.get_or_init(|| {
+            let mut m = FxHashSet::default();
+            for p in &self.d.peerings {
+                if p.status == PeeringStatus::Active && !p.cross_region {
+                    m.insert((p.requester.as_str(), p.accepter.as_str()));
+                    m.insert((p.accepter.as_str(), p.requester.as_str()));
+                }
+            }
+            m
+        })
+    }
+
     /// Records a finding. Severity, blocking and the AWS code come from the catalogue.
-    pub fn emit(&mut self, code: &'static str, object: &ObjectRef, path: String, message: String, hint: String) {
+    pub fn emit(&self, code: &'static str, object: &ObjectRef, path: String, message: String, hint: String) {
         self.emit_opt(code, Some(object), path, message, hint);
     }
 
-    fn emit_opt(
-        &mut self,
-        code: &'static str,
-        object: Option<&ObjectRef>,
-        path: String,
-        message: String,
-        hint: String,
-    ) {
+    fn emit_opt(&self, code: &'static str, object: Option<&ObjectRef>, path: String, message: String, hint: String) {
         let info = rule(code);
         debug_assert!(info.is_some(), "rule {code} missing from the catalogue");
         let (severity, blocks_edit, aws_code) =
             info.map_or((Severity::Error, false, None), |r| (r.severity, r.blocking, r.aws_code));
-        self.out.push(Diagnostic {
+        self.out.borrow_mut().push(Diagnostic {
             severity,
             code,
             object: object.cloned(),
@@ -119,18 +177,18 @@ impl<'a> Ctx<'a> {
     }
 
     /// A finding about the design as a whole (Region, AZs, Region-wide quotas).
-    pub fn on_design(&mut self, code: &'static str, path: String, message: String, hint: impl Into<String>) {
+    pub fn on_design(&self, code: &'static str, path: String, message: String, hint: impl Into<String>) {
         self.emit_opt(code, None, path, message, hint.into());
     }
 
     /// A finding about a whole object (its path is the object itself).
-    pub fn on(&mut self, code: &'static str, object: &ObjectRef, message: String, hint: impl Into<String>) {
+    pub fn on(&self, code: &'static str, object: &ObjectRef, message: String, hint: impl Into<String>) {
         self.emit(code, object, object.to_string(), message, hint.into());
     }
 
     /// Whether SGs of `a` may be referenced from `b` (same VPC, or active same-Region peers, SG-7).
     pub fn vpcs_share_sg_space(&self, a: &str, b: &str) -> bool {
-        a == b || self.same_region_peers.contains(&(a, b))
+        a == b || self.same_region_peers().contains(&(a, b))
     }
 
     /// The VPC of a subnet.
@@ -138,8 +196,15 @@ impl<'a> Ctx<'a> {
         self.idx.subnet(self.d, subnet).map(|s| s.vpc.as_str())
     }
 
+    /// Runs one rule group (or a part of one) and takes what it found.
+    pub fn run_with(&self, group: impl FnOnce(&Ctx<'a>)) -> Vec<Diagnostic> {
+        let before = self.out.borrow().len();
+        group(self);
+        self.out.borrow_mut().split_off(before)
+    }
+
     pub fn finish(self) -> Vec<Diagnostic> {
-        self.out
+        self.out.into_inner()
     }
 }
 

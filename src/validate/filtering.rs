@@ -1,7 +1,7 @@
 //! Security groups and network ACLs: SG-2..9, NACL-1..7 and lints L-03, L-04,
 //! L-07, L-16, L-17, L-18, L-19, L-30.
 
-use std::collections::{HashMap, HashSet};
+use super::context::{HashMap, HashSet};
 use std::net::IpAddr;
 
 use ipnet::IpNet;
@@ -9,12 +9,6 @@ use ipnet::IpNet;
 use crate::model::*;
 
 use super::context::{oref, sub_path, Ctx};
-
-pub(super) fn check(cx: &mut Ctx<'_>) {
-    security_groups(cx);
-    interface_groups(cx);
-    network_acls(cx);
-}
 
 /// SSH, RDP and common database ports (L-03): MySQL, PostgreSQL, SQL Server,
 /// Oracle, MongoDB, Redis, Elasticsearch.
@@ -34,20 +28,20 @@ fn proto_covers(outer: Protocol, inner: Protocol) -> bool {
     outer == Protocol::All || outer == inner
 }
 
-fn security_groups(cx: &mut Ctx<'_>) {
+pub(super) fn security_groups(cx: &Ctx<'_>) {
     let d = cx.d;
     let default_sgs: HashSet<&str> = d.vpcs.iter().map(|v| v.default_security_group.as_str()).collect();
     for sg in &d.security_groups {
         let r = oref(ObjectKind::SecurityGroup, &sg.name);
         for (dir, rules) in [(Direction::Inbound, &sg.inbound), (Direction::Outbound, &sg.outbound)] {
-            let mut seen = HashSet::new();
+            let mut seen = HashSet::default();
             for (i, rule) in rules.iter().enumerate() {
-                let path = sub_path(&r, format!("{dir} {rule}"));
+                let path = || sub_path(&r, format!("{dir} {rule}"));
                 if !seen.insert((rule.proto, rule.effective_ports(), &rule.peer)) {
                     cx.emit(
                         "sg-duplicate-rule",
                         &r,
-                        path.clone(),
+                        path(),
                         format!("the {dir} rule {rule} already exists in {}", sg.name),
                         "remove the duplicate; a group holds each permission once".into(),
                     );
@@ -60,7 +54,7 @@ fn security_groups(cx: &mut Ctx<'_>) {
                     cx.emit(
                         "sg-ports-ignored",
                         &r,
-                        path.clone(),
+                        path(),
                         format!(
                             "ports {} are ignored for protocol {}: AWS allows every port",
                             rule.ports, rule.proto
@@ -74,7 +68,7 @@ fn security_groups(cx: &mut Ctx<'_>) {
                             cx.emit(
                                 "sg-reference-other-vpc",
                                 &r,
-                                path.clone(),
+                                path(),
                                 format!(
                                     "{g} is in {}, which is not {} nor an active same-Region peer of it",
                                     other.vpc, sg.vpc
@@ -96,7 +90,7 @@ fn security_groups(cx: &mut Ctx<'_>) {
                                 cx.emit(
                                     "sg-world-open-admin-port",
                                     &r,
-                                    path.clone(),
+                                    path(),
                                     format!("{} is open to {c} on {}", sg.name, open.join(", ")),
                                     "allow admin and database ports only from known ranges or other security groups (e.g. a bastion's group)".into(),
                                 );
@@ -116,14 +110,14 @@ fn security_groups(cx: &mut Ctx<'_>) {
                     cx.emit(
                         "sg-redundant-rule",
                         &r,
-                        path.clone(),
+                        path(),
                         format!("{rule} is already allowed by a wider {dir} rule of {}", sg.name),
                         "remove the narrower rule".into(),
                     );
                 }
             }
         }
-        let in_use = cx.sgs_in_use.contains(sg.name.as_str());
+        let in_use = cx.sg_in_use(&sg.name);
         if default_sgs.contains(sg.name.as_str()) {
             if in_use && !sg.inbound.is_empty() {
                 cx.on(
@@ -145,7 +139,7 @@ fn security_groups(cx: &mut Ctx<'_>) {
 }
 
 /// SG-8: an interface's groups must be of its own VPC.
-fn interface_groups(cx: &mut Ctx<'_>) {
+pub(super) fn interface_groups(cx: &Ctx<'_>) {
     let d = cx.d;
     let mut found = Vec::new();
     for e in &cx.idx.enis {
@@ -194,22 +188,22 @@ fn looks_like_return_rule(r: &NaclRule) -> bool {
     r.proto.has_ports() && p.from >= 1024 && p.to >= 60999
 }
 
-fn network_acls(cx: &mut Ctx<'_>) {
+pub(super) fn network_acls(cx: &Ctx<'_>) {
     let d = cx.d;
     let defaults: HashSet<&str> = d.vpcs.iter().map(|v| v.default_network_acl.as_str()).collect();
     for acl in &d.network_acls {
         let r = oref(ObjectKind::NetworkAcl, &acl.name);
-        let mut sorted: HashMap<Direction, Vec<&NaclRule>> = HashMap::new();
+        let mut sorted: HashMap<Direction, Vec<&NaclRule>> = HashMap::default();
         for dir in [Direction::Inbound, Direction::Outbound] {
             let rules = acl.rules(dir);
-            let mut numbers = HashSet::new();
+            let mut numbers = HashSet::default();
             for rule in rules {
-                let path = sub_path(&r, format!("{dir} rule {}", rule.number));
+                let path = || sub_path(&r, format!("{dir} rule {}", rule.number));
                 if !(1..=32766).contains(&rule.number) {
                     cx.emit(
                         "nacl-rule-number-range",
                         &r,
-                        path.clone(),
+                        path(),
                         format!(
                             "rule number {} is outside 1–32766 (32767 and above are AWS's `*` rules)",
                             rule.number
@@ -221,7 +215,7 @@ fn network_acls(cx: &mut Ctx<'_>) {
                     cx.emit(
                         "nacl-duplicate-rule-number",
                         &r,
-                        path.clone(),
+                        path(),
                         format!("{dir} already has a rule number {}", rule.number),
                         "use a free rule number; IPv4 and IPv6 entries share one numbering per direction".into(),
                     );
@@ -230,7 +224,7 @@ fn network_acls(cx: &mut Ctx<'_>) {
                     cx.emit(
                         "host-bits-set",
                         &r,
-                        path.clone(),
+                        path(),
                         format!(
                             "{} has host bits set; AWS stores it as {}",
                             rule.cidr,
@@ -267,7 +261,7 @@ fn network_acls(cx: &mut Ctx<'_>) {
             sorted.insert(dir, list);
         }
         ephemeral_returns(cx, &r, &sorted);
-        if !defaults.contains(acl.name.as_str()) && !cx.nacl_users.contains_key(acl.name.as_str()) {
+        if !defaults.contains(acl.name.as_str()) && !cx.nacl_users().contains_key(acl.name.as_str()) {
             cx.on(
                 "nacl-unused",
                 &r,
@@ -280,7 +274,7 @@ fn network_acls(cx: &mut Ctx<'_>) {
 
 /// L-16: NACLs are stateless; a request allowed one way needs its reply
 /// (to the client's ephemeral port) allowed the other way.
-fn ephemeral_returns(cx: &mut Ctx<'_>, r: &ObjectRef, sorted: &HashMap<Direction, Vec<&NaclRule>>) {
+fn ephemeral_returns(cx: &Ctx<'_>, r: &ObjectRef, sorted: &HashMap<Direction, Vec<&NaclRule>>) {
     let empty = Vec::new();
     for (dir, back) in [
         (Direction::Inbound, Direction::Outbound),

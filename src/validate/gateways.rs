@@ -1,23 +1,18 @@
 //! Internet, egress-only and NAT gateways, virtual private gateway attachment,
 //! Elastic IPs: IGW-1, EIGW-1, NAT-1..4; lints L-01, L-02, L-04.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::BTreeSet;
+
+use super::context::{HashMap, HashSet};
 
 use crate::model::*;
 
 use super::context::{oref, Ctx};
 
-pub(super) fn check(cx: &mut Ctx<'_>) {
-    one_per_vpc(cx);
-    nat_gateways(cx);
-    elastic_ips(cx);
-    unused_igws(cx);
-}
-
-fn one_per_vpc(cx: &mut Ctx<'_>) {
+pub(super) fn one_per_vpc(cx: &Ctx<'_>) {
     let d = cx.d;
     let mut extra: Vec<(&'static str, ObjectRef, String, String)> = Vec::new();
-    for (vpc, igws) in &cx.igws_by_vpc {
+    for (vpc, igws) in cx.igws_by_vpc() {
         for g in igws.iter().skip(1) {
             extra.push((
                 "igw-multiple-per-vpc",
@@ -30,7 +25,7 @@ fn one_per_vpc(cx: &mut Ctx<'_>) {
             ));
         }
     }
-    let mut eigw: HashMap<&str, &str> = HashMap::new();
+    let mut eigw: HashMap<&str, &str> = HashMap::default();
     for g in &d.egress_only_gateways {
         if let Some(first) = eigw.insert(g.vpc.as_str(), g.name.as_str()) {
             eigw.insert(g.vpc.as_str(), first);
@@ -42,7 +37,7 @@ fn one_per_vpc(cx: &mut Ctx<'_>) {
             ));
         }
     }
-    let mut vgw: HashMap<&str, &str> = HashMap::new();
+    let mut vgw: HashMap<&str, &str> = HashMap::default();
     for g in &d.vpn_gateways {
         let Some(v) = g.vpc.as_deref() else { continue };
         if let Some(first) = vgw.insert(v, g.name.as_str()) {
@@ -67,12 +62,12 @@ fn default_route_to_igw(rt: &RouteTable) -> bool {
         .any(|r| r.dest == RouteDestination::Cidr(any_v4()) && matches!(r.target, RouteTarget::InternetGateway(_)))
 }
 
-fn nat_gateways(cx: &mut Ctx<'_>) {
+pub(super) fn nat_gateways(cx: &Ctx<'_>) {
     let d = cx.d;
     // Subnets whose table sends 0.0.0.0/0 to each NAT gateway (L-02).
-    let mut served_azs: HashMap<&str, BTreeSet<&str>> = HashMap::new();
+    let mut served_azs: HashMap<&str, BTreeSet<&str>> = HashMap::default();
     for s in &d.subnets {
-        if let Some(rt) = cx.subnet_rt.get(s.name.as_str()) {
+        if let Some(rt) = cx.subnet_rt().get(s.name.as_str()) {
             for route in &rt.routes {
                 if let (RouteDestination::Cidr(c), RouteTarget::NatGateway(n)) = (&route.dest, &route.target) {
                     if c.prefix_len() == 0 {
@@ -102,7 +97,7 @@ fn nat_gateways(cx: &mut Ctx<'_>) {
         }
         if nat.connectivity == NatConnectivity::Public {
             if let Some(s) = subnet {
-                if !cx.igws_by_vpc.contains_key(s.vpc.as_str()) {
+                if !cx.igws_by_vpc().contains_key(s.vpc.as_str()) {
                     cx.on(
                         "nat-no-igw",
                         &r,
@@ -113,7 +108,7 @@ fn nat_gateways(cx: &mut Ctx<'_>) {
                         format!("attach an internet gateway to {}", s.vpc),
                     );
                 } else if !cx
-                    .subnet_rt
+                    .subnet_rt()
                     .get(s.name.as_str())
                     .is_some_and(|rt| default_route_to_igw(rt))
                 {
@@ -143,9 +138,9 @@ fn nat_gateways(cx: &mut Ctx<'_>) {
     }
 }
 
-fn elastic_ips(cx: &mut Ctx<'_>) {
+pub(super) fn elastic_ips(cx: &Ctx<'_>) {
     let d = cx.d;
-    let mut users: HashMap<&str, Vec<ObjectRef>> = HashMap::new();
+    let mut users: HashMap<&str, Vec<ObjectRef>> = HashMap::default();
     for i in &d.instances {
         if let Some(e) = &i.elastic_ip {
             users.entry(e).or_default().push(oref(ObjectKind::Instance, &i.name));
@@ -182,7 +177,7 @@ fn elastic_ips(cx: &mut Ctx<'_>) {
     }
 }
 
-fn unused_igws(cx: &mut Ctx<'_>) {
+pub(super) fn unused_igws(cx: &Ctx<'_>) {
     let d = cx.d;
     let used: HashSet<&str> = d
         .route_tables

@@ -1,24 +1,20 @@
 //! Integrity of the design file itself: unique names, references that resolve,
 //! AZs that belong to the Region (SUB-4).
 
-use std::collections::HashSet;
+use std::cell::OnceCell;
+
+use super::context::HashSet;
 
 use crate::model::*;
 
 use super::context::{oref, Ctx};
 
-pub(super) fn check(cx: &mut Ctx<'_>) {
-    names(cx);
-    references(cx);
-    zones(cx);
-}
-
 /// Names are unique design-wide; TGW route tables and attachments and
 /// secondary interfaces share the name space (the index maps them to their owner).
-fn names(cx: &mut Ctx<'_>) {
+pub(super) fn names(cx: &Ctx<'_>) {
     let mut dups: Vec<(&str, ObjectRef, ObjectRef)> = Vec::new();
-    for name in cx.idx.names() {
-        if let [first, rest @ ..] = cx.idx.lookup(name) {
+    for (name, refs) in cx.idx.names_with_refs() {
+        if let [first, rest @ ..] = refs {
             dups.extend(rest.iter().map(|r| (name, r.clone(), first.clone())));
         }
     }
@@ -47,47 +43,69 @@ fn names(cx: &mut Ctx<'_>) {
     }
 }
 
-fn references(cx: &mut Ctx<'_>) {
+/// Dangling references anywhere in the design.
+pub(super) fn references(cx: &Ctx<'_>) {
+    references_in(cx, cx.d);
+}
+
+/// Dangling references from the objects of `from` (the design itself, or a
+/// design holding only an edited object), resolved against the whole design.
+pub(super) fn references_in(cx: &Ctx<'_>, from: &Design) {
     let d = cx.d;
-    let tgw_tables: HashSet<&str> = d
-        .transit_gateways
-        .iter()
-        .flat_map(|t| t.route_tables.iter().map(|r| r.name.as_str()))
-        .collect();
-    let tgw_attachments: HashSet<&str> = d
-        .transit_gateways
-        .iter()
-        .flat_map(|t| t.attachments.iter().map(|a| a.name.as_str()))
-        .collect();
-    let interfaces: HashSet<&str> = d
-        .instances
-        .iter()
-        .flat_map(|i| i.secondary_interfaces.iter().map(|e| e.name.as_str()))
-        .collect();
+    // Built on first need: a single edited object rarely needs them.
+    let tgw_tables: OnceCell<HashSet<&str>> = OnceCell::new();
+    let tgw_attachments: OnceCell<HashSet<&str>> = OnceCell::new();
+    let interfaces: OnceCell<HashSet<&str>> = OnceCell::new();
+    let tgw_tables = || {
+        tgw_tables.get_or_init(|| {
+            d.transit_gateways
+                .iter()
+                .flat_map(|t| t.route_tables.iter().map(|r| r.name.as_str()))
+                .collect()
+        })
+    };
+    let tgw_attachments = || {
+        tgw_attachments.get_or_init(|| {
+            d.transit_gateways
+                .iter()
+                .flat_map(|t| t.attachments.iter().map(|a| a.name.as_str()))
+                .collect()
+        })
+    };
+    let interfaces = || {
+        interfaces.get_or_init(|| {
+            d.instances
+                .iter()
+                .flat_map(|i| i.secondary_interfaces.iter().map(|e| e.name.as_str()))
+                .collect()
+        })
+    };
     let mut found = Vec::new();
-    for r in d.references() {
+    from.for_each_reference(|from, field, target, name| {
         // Route targets are checked by the routing rules (route-target-missing).
-        if r.field == "routes.target" {
-            continue;
+        if field == "routes.target" {
+            return;
         }
-        let exists = match r.target {
-            RefTarget::Object(kind) => cx.idx.lookup(r.name).iter().any(|o| o.kind == kind && o.name == r.name),
-            RefTarget::InstanceOrInterface => cx.idx.instance(d, r.name).is_some() || interfaces.contains(r.name),
-            RefTarget::PrefixList => cx.idx.prefix_list(d, r.name).is_some() || aws_prefix_list(r.name).is_some(),
-            RefTarget::TgwRouteTable => tgw_tables.contains(r.name),
-            RefTarget::TgwAttachment => tgw_attachments.contains(r.name),
+        let exists = match target {
+            RefTarget::Object(kind) => cx.idx.lookup(name).iter().any(|o| o.kind == kind && &o.name == name),
+            RefTarget::InstanceOrInterface => {
+                cx.idx.instance(d, name).is_some() || interfaces().contains(name.as_str())
+            }
+            RefTarget::PrefixList => cx.idx.prefix_list(d, name).is_some() || aws_prefix_list(name).is_some(),
+            RefTarget::TgwRouteTable => tgw_tables().contains(name.as_str()),
+            RefTarget::TgwAttachment => tgw_attachments().contains(name.as_str()),
         };
         if !exists {
-            let what = match r.target {
+            let what = match target {
                 RefTarget::Object(kind) => kind.label(),
                 RefTarget::InstanceOrInterface => "instance or interface",
                 RefTarget::PrefixList => "prefix list",
                 RefTarget::TgwRouteTable => "TGW route table",
                 RefTarget::TgwAttachment => "TGW attachment",
             };
-            found.push((r.from.clone(), r.field, what, r.name.to_string()));
+            found.push((from.clone(), field, what, name.to_string()));
         }
-    }
+    });
     for (from, field, what, name) in found {
         cx.on(
             "dangling-reference",
@@ -104,7 +122,7 @@ fn az_in_region(az: &str, region: &str) -> bool {
         .is_some_and(|rest| !rest.is_empty() && rest.chars().all(|c| c.is_ascii_lowercase()))
 }
 
-fn zones(cx: &mut Ctx<'_>) {
+pub(super) fn zones(cx: &Ctx<'_>) {
     let d = cx.d;
     for az in &d.azs {
         if !az_in_region(az, &d.region) {

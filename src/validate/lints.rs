@@ -5,13 +5,13 @@ use crate::model::*;
 
 use super::context::{oref, Ctx};
 
-pub(super) fn check(cx: &mut Ctx<'_>) {
+pub(super) fn check(cx: &Ctx<'_>) {
     let d = cx.d;
     for s in &d.subnets {
         if s.ipv6_cidr.is_none() {
             continue;
         }
-        let Some(rt) = cx.subnet_rt.get(s.name.as_str()).copied() else {
+        let Some(rt) = cx.subnet_rt().get(s.name.as_str()).copied() else {
             continue;
         };
         let default_v4 = rt.routes.iter().find(|r| r.dest == RouteDestination::Cidr(any_v4()));

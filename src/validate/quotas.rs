@@ -4,7 +4,7 @@
 //! then raise the profile); exceeding a limit AWS never raises is a blocking
 //! error (`hard-limit-exceeded`).
 
-use std::collections::HashMap;
+use super::context::HashMap;
 
 use ipnet::IpNet;
 use serde::{Deserialize, Serialize};
@@ -118,7 +118,7 @@ impl QuotaProfile {
     }
 }
 
-fn over(cx: &mut Ctx<'_>, object: Option<&ObjectRef>, what: &str, count: usize, quota: usize) {
+fn over(cx: &Ctx<'_>, object: Option<&ObjectRef>, what: &str, count: usize, quota: usize) {
     if count <= quota {
         return;
     }
@@ -130,7 +130,7 @@ fn over(cx: &mut Ctx<'_>, object: Option<&ObjectRef>, what: &str, count: usize, 
     }
 }
 
-fn hard_over(cx: &mut Ctx<'_>, object: &ObjectRef, what: &str, count: usize, limit: usize, hint: &str) {
+fn hard_over(cx: &Ctx<'_>, object: &ObjectRef, what: &str, count: usize, limit: usize, hint: &str) {
     if count > limit {
         cx.on(
             "hard-limit-exceeded",
@@ -162,7 +162,7 @@ fn family_counts<'a>(d: &Design, items: impl Iterator<Item = (Option<IpNet>, Opt
     (v4, v6)
 }
 
-pub(super) fn check(cx: &mut Ctx<'_>) {
+pub(super) fn check(cx: &Ctx<'_>) {
     let d = cx.d;
     let q = *cx.quotas;
     over(cx, None, "VPCs in the Region", d.vpcs.len(), q.vpcs_per_region);
@@ -217,20 +217,20 @@ pub(super) fn check(cx: &mut Ctx<'_>) {
         q.gateway_endpoints_per_region,
     );
 
-    let mut nacls: HashMap<&str, usize> = HashMap::new();
+    let mut nacls: HashMap<&str, usize> = HashMap::default();
     for a in &d.network_acls {
         *nacls.entry(a.vpc.as_str()).or_default() += 1;
     }
-    let mut interface_eps: HashMap<&str, usize> = HashMap::new();
+    let mut interface_eps: HashMap<&str, usize> = HashMap::default();
     for e in d.endpoints.iter().filter(|e| !e.is_gateway()) {
         *interface_eps.entry(e.vpc.as_str()).or_default() += 1;
     }
-    let mut peers: HashMap<&str, usize> = HashMap::new();
+    let mut peers: HashMap<&str, usize> = HashMap::default();
     for p in d.peerings.iter().filter(|p| p.status == PeeringStatus::Active) {
         *peers.entry(p.requester.as_str()).or_default() += 1;
         *peers.entry(p.accepter.as_str()).or_default() += 1;
     }
-    let mut tgws: HashMap<&str, usize> = HashMap::new();
+    let mut tgws: HashMap<&str, usize> = HashMap::default();
     for t in &d.transit_gateways {
         let mut vpcs: Vec<&str> = t
             .attachments
@@ -272,14 +272,14 @@ pub(super) fn check(cx: &mut Ctx<'_>) {
             cx,
             Some(&r),
             "subnets",
-            cx.subnets_by_vpc.get(n).map_or(0, Vec::len),
+            cx.subnets_by_vpc().get(n).map_or(0, Vec::len),
             q.subnets_per_vpc,
         );
         over(
             cx,
             Some(&r),
             "route tables",
-            cx.rts_by_vpc.get(n).map_or(0, Vec::len),
+            cx.rts_by_vpc().get(n).map_or(0, Vec::len),
             q.route_tables_per_vpc,
         );
         over(
@@ -312,7 +312,7 @@ pub(super) fn check(cx: &mut Ctx<'_>) {
             "a VPC attaches to at most five transit gateways: route through one of them",
         );
     }
-    let mut nat_per_az: HashMap<&str, usize> = HashMap::new();
+    let mut nat_per_az: HashMap<&str, usize> = HashMap::default();
     for nat in &d.nat_gateways {
         if let Some(s) = cx.idx.subnet(d, &nat.subnet) {
             *nat_per_az.entry(s.az.as_str()).or_default() += 1;

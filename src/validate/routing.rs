@@ -1,7 +1,7 @@
 //! Route tables, routes and associations: RT-1..4, RTE-1..10, NACL-6 and the
 //! VPC's default objects; lints L-05 (blackholes) and L-20 (main table → IGW).
 
-use std::collections::{HashMap, HashSet};
+use super::context::{HashMap, HashSet};
 
 use ipnet::IpNet;
 
@@ -10,13 +10,7 @@ use crate::model::*;
 
 use super::context::{oref, sub_path, Ctx};
 
-pub(super) fn check(cx: &mut Ctx<'_>) {
-    associations(cx);
-    vpc_defaults(cx);
-    routes(cx);
-}
-
-fn associations(cx: &mut Ctx<'_>) {
+pub(super) fn associations(cx: &Ctx<'_>) {
     let d = cx.d;
     for s in &d.subnets {
         let r = oref(ObjectKind::Subnet, &s.name);
@@ -51,7 +45,7 @@ fn associations(cx: &mut Ctx<'_>) {
     }
 }
 
-fn vpc_defaults(cx: &mut Ctx<'_>) {
+pub(super) fn vpc_defaults(cx: &Ctx<'_>) {
     let d = cx.d;
     for vpc in &d.vpcs {
         let r = oref(ObjectKind::Vpc, &vpc.name);
@@ -173,7 +167,7 @@ pub(super) fn target_foreign_vpc(
 const RESERVED_V4: &str = "169.254.168.0/22";
 const RESERVED_V6: &str = "fd00:ec2::/32";
 
-fn routes(cx: &mut Ctx<'_>) {
+pub(super) fn routes(cx: &Ctx<'_>) {
     let d = cx.d;
     let enis: HashMap<&str, &NetworkInterface> = d
         .instances
@@ -182,7 +176,7 @@ fn routes(cx: &mut Ctx<'_>) {
         .collect();
     let interfaces: HashMap<&str, &str> = enis.iter().map(|(n, e)| (*n, e.subnet.as_str())).collect();
     // Gateway-endpoint routes per table (VPCE-2: they take the table's one prefix-list slot).
-    let mut endpoint_routes: HashMap<&str, Vec<&Endpoint>> = HashMap::new();
+    let mut endpoint_routes: HashMap<&str, Vec<&Endpoint>> = HashMap::default();
     for ep in &d.endpoints {
         if let EndpointKind::Gateway { route_tables, .. } = &ep.kind {
             for rt in route_tables {
@@ -196,14 +190,14 @@ fn routes(cx: &mut Ctx<'_>) {
     for rt in &d.route_tables {
         let r = oref(ObjectKind::RouteTable, &rt.name);
         let vpc = cx.idx.vpc(d, &rt.vpc);
-        let mut seen: HashSet<&RouteDestination> = HashSet::new();
+        let mut seen: HashSet<&RouteDestination> = HashSet::default();
         for route in &rt.routes {
-            let path = sub_path(&r, format!("route {}", route.dest));
+            let path = || sub_path(&r, format!("route {}", route.dest));
             if !seen.insert(&route.dest) {
                 cx.emit(
                     "route-duplicate-destination",
                     &r,
-                    path.clone(),
+                    path(),
                     format!("{} already has a route to {}", rt.name, route.dest),
                     "a table holds one route per destination: replace the existing route's target instead".into(),
                 );
@@ -213,7 +207,7 @@ fn routes(cx: &mut Ctx<'_>) {
                     cx.emit(
                         "host-bits-set",
                         &r,
-                        path.clone(),
+                        path(),
                         format!("{c} has host bits set; AWS stores it as {}", c.trunc()),
                         format!("did you mean {}?", c.trunc()),
                     );
@@ -227,7 +221,7 @@ fn routes(cx: &mut Ctx<'_>) {
                         cx.emit(
                             "route-reserved-destination",
                             &r,
-                            path.clone(),
+                            path(),
                             format!("{c} is inside {res}, which AWS reserves and never routes"),
                             "route a different destination".into(),
                         );
@@ -238,7 +232,7 @@ fn routes(cx: &mut Ctx<'_>) {
                 cx.emit(
                     "route-eigw-ipv4",
                     &r,
-                    path.clone(),
+                    path(),
                     format!("{} is not an IPv6 destination; an egress-only gateway carries IPv6 only", route.dest),
                     "use ::/0 (or another IPv6 block) with the egress-only gateway; IPv4 egress goes through a NAT gateway".into(),
                 );
@@ -262,7 +256,7 @@ fn routes(cx: &mut Ctx<'_>) {
                 cx.emit(
                     "route-target-other-vpc",
                     &r,
-                    path.clone(),
+                    path(),
                     format!(
                         "{why}: route table {} and the target belong to different networks",
                         rt.name
@@ -275,7 +269,7 @@ fn routes(cx: &mut Ctx<'_>) {
                 cx.emit(
                     "route-blackhole",
                     &r,
-                    path.clone(),
+                    path(),
                     format!("route {} is a blackhole: {reason}", route),
                     "re-attach or recreate the target, or delete the route".into(),
                 );
@@ -289,7 +283,7 @@ fn routes(cx: &mut Ctx<'_>) {
                 cx.emit(
                     "route-target-source-dest-check",
                     &r,
-                    path.clone(),
+                    path(),
                     format!(
                         "{} has source/destination check on, so it drops traffic not addressed to itself",
                         route.target
@@ -299,7 +293,7 @@ fn routes(cx: &mut Ctx<'_>) {
             }
         }
         if let Some(eps) = endpoint_routes.get(rt.name.as_str()) {
-            let mut services: HashMap<&str, &str> = HashMap::new();
+            let mut services: HashMap<&str, &str> = HashMap::default();
             for ep in eps {
                 let dest = RouteDestination::PrefixList(ep.service.clone());
                 let clash = services
@@ -351,7 +345,7 @@ fn routes(cx: &mut Ctx<'_>) {
                     "keep the main table private and associate public subnets with a custom table that routes to the IGW",
                 );
             }
-        } else if !cx.rt_subnets.contains_key(rt.name.as_str()) {
+        } else if !cx.rt_subnets().contains_key(rt.name.as_str()) {
             cx.on(
                 "route-table-unused",
                 &r,
@@ -363,14 +357,21 @@ fn routes(cx: &mut Ctx<'_>) {
 }
 
 /// RTE-4..6: routes on or inside the VPC's own blocks.
-fn local_rules(cx: &mut Ctx<'_>, r: &ObjectRef, path: &str, rt: &RouteTable, vpc: Option<&Vpc>, route: &Route) {
+fn local_rules(
+    cx: &Ctx<'_>,
+    r: &ObjectRef,
+    path: &dyn Fn() -> String,
+    rt: &RouteTable,
+    vpc: Option<&Vpc>,
+    route: &Route,
+) {
     let Some(vpc) = vpc else { return };
     let Some(dest) = route.dest.cidr().map(|c| c.trunc()) else {
         if route.target == RouteTarget::Local {
             cx.emit(
                 "route-local-target-invalid",
                 r,
-                path.to_string(),
+                path(),
                 format!("{} cannot target local", route.dest),
                 "local is only the target of the VPC's own blocks".into(),
             );
@@ -390,7 +391,7 @@ fn local_rules(cx: &mut Ctx<'_>, r: &ObjectRef, path: &str, rt: &RouteTable, vpc
             cx.emit(
                 "route-local-target-invalid",
                 r,
-                path.to_string(),
+                path(),
                 format!("{dest} is not one of {}'s blocks, so it cannot target local", vpc.name),
                 format!(
                     "local routes exist only for {}",
@@ -404,7 +405,7 @@ fn local_rules(cx: &mut Ctx<'_>, r: &ObjectRef, path: &str, rt: &RouteTable, vpc
         cx.emit(
             "route-local-unsupported-target",
             r,
-            path.to_string(),
+            path(),
             format!(
                 "{dest} is {}'s own block; its route may only target local, a NAT gateway, an instance/ENI or a firewall endpoint, not {}",
                 vpc.name,
@@ -413,7 +414,7 @@ fn local_rules(cx: &mut Ctx<'_>, r: &ObjectRef, path: &str, rt: &RouteTable, vpc
             "Route target is not supported: remove the route to keep the local route".into(),
         );
     } else if inside {
-        let subnet_match = cx.subnets_by_vpc.get(rt.vpc.as_str()).is_some_and(|subs| {
+        let subnet_match = cx.subnets_by_vpc().get(rt.vpc.as_str()).is_some_and(|subs| {
             subs.iter()
                 .any(|s| IpNet::V4(s.cidr.trunc()) == dest || s.ipv6_cidr.is_some_and(|c| IpNet::V6(c.trunc()) == dest))
         });
@@ -421,7 +422,7 @@ fn local_rules(cx: &mut Ctx<'_>, r: &ObjectRef, path: &str, rt: &RouteTable, vpc
             cx.emit(
                 "route-more-specific-than-local",
                 r,
-                path.to_string(),
+                path(),
                 format!(
                     "{dest} is inside {}'s local range; such a route must equal a whole subnet CIDR and target a NAT gateway, instance/ENI or firewall endpoint (this one {})",
                     vpc.name,

@@ -8,7 +8,7 @@
 //! gateway while the VPC has public or Elastic IPs (IGW-4) and to delete an
 //! attached one (IGW-5), both `DependencyViolation`.
 
-use std::collections::HashMap;
+use super::context::HashMap;
 
 use crate::edit::Edit;
 use crate::model::*;
