@@ -333,7 +333,7 @@ fn what_if_a_nat_gateway_fails_is_labelled_hypothetical_and_leaves_the_design_al
     h.assert_shows("NAT gateway nat-a fails");
     // none, AZ a, AZ b, nat-a
     h.keys("<down><down><down><enter>");
-    h.assert_shows("WHAT-IF (hypothetical, design unchanged): nat-a");
+    h.assert_shows("WHAT-IF (hypothetical, design unchanged): nat-a removed");
     h.assert_shows("Trace · app-1 → internet tcp/443 · ✗ blocked · WHAT-IF");
     h.assert_shows("what-if changes");
     h.assert_shows("closed: app-1 → internet");

@@ -94,6 +94,8 @@ pub struct TracePane {
     query: Option<TraceQuery>,
     /// What-if failures (`az:NAME` or a component name).
     failures: Vec<String>,
+    /// How the failures read (`AZ us-east-1a down`, `nat-a removed`).
+    failure_labels: Vec<String>,
     trace: Option<Rc<Trace>>,
     /// Why the query stopped running after an edit (an endpoint deleted …).
     stale: Option<String>,
@@ -145,6 +147,7 @@ impl Default for TracePane {
             names: None,
             query: None,
             failures: Vec::new(),
+            failure_labels: Vec::new(),
             trace: None,
             stale: None,
             traced_rev: None,
@@ -516,6 +519,12 @@ impl TracePane {
         }
     }
 
+    fn set_failures(&mut self, failures: Vec<String>, ctx: &Ctx) {
+        let d = ctx.ws.design();
+        self.failure_labels = parse_failures(d, &failures).iter().map(ToString::to_string).collect();
+        self.failures = failures;
+    }
+
     fn whatif(&self, ctx: &Ctx) -> Result<Vec<FlowChange>, String> {
         let d = ctx.ws.design();
         if let Err(Note::TooLarge { endpoints, .. }) = diff_budget(d, ctx.ws.index()) {
@@ -608,7 +617,7 @@ impl TracePane {
                 }
             }
             PickerKind::WhatIf => {
-                self.failures = if value.is_empty() { Vec::new() } else { vec![value] };
+                self.set_failures(if value.is_empty() { Vec::new() } else { vec![value] }, ctx);
                 self.whatif_diff = (!self.failures.is_empty()).then(|| self.whatif(ctx));
                 if self.query.is_some() {
                     self.retrace(ctx);
@@ -644,7 +653,10 @@ impl TracePane {
         if !self.failures.is_empty() {
             out.push(Line::from(Span::styled(
                 fit(
-                    &format!("WHAT-IF (hypothetical, design unchanged): {}", self.failures.join(", ")),
+                    &format!(
+                        "WHAT-IF (hypothetical, design unchanged): {}",
+                        self.failure_labels.join(", ")
+                    ),
                     width,
                 ),
                 t.warning().add_modifier(Modifier::BOLD),
@@ -1304,7 +1316,7 @@ impl Pane for TracePane {
 
     fn open_trace(&mut self, query: &TraceQuery, failures: &[String], ctx: &Ctx) -> bool {
         self.fill(query);
-        self.failures = failures.to_vec();
+        self.set_failures(failures.to_vec(), ctx);
         self.editing = false;
         self.error = None;
         self.whatif_diff = (!self.failures.is_empty()).then(|| self.whatif(ctx));
