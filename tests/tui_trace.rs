@@ -503,3 +503,42 @@ fn stepping_scrolls_the_diagram_to_the_current_hop_at_120x40() {
         h.screen()
     );
 }
+
+#[test]
+fn a_medium_design_diffs_on_a_worker_thread_and_the_note_arrives_later() {
+    let dir = tempfile::tempdir().unwrap();
+    let params = vpcd::generate::GenParams {
+        vpcs: 2,
+        azs: 2,
+        tiers: 3,
+        instances: 4,
+        ..Default::default()
+    };
+    let d = vpcd::generate::generate(&params).unwrap();
+    // Closing an SG that other tiers reach: its inbound rules removed.
+    let used: Vec<&String> = d.instances.iter().flat_map(|i| &i.security_groups).collect();
+    let mut sg = d
+        .security_groups
+        .iter()
+        .find(|g| used.contains(&&g.name) && g.inbound.iter().any(|r| matches!(r.peer, SgPeer::Group(_))))
+        .unwrap()
+        .clone();
+    sg.inbound.clear();
+    let mut h = harness(d, dir.path(), 160, 60, false);
+    h.keys(TO_TRACE);
+    h.app.apply_edit(Edit::Put(Object::SecurityGroup(sg))).unwrap();
+    h.app.tick(Instant::now() + Duration::from_secs(1));
+    h.draw();
+    h.assert_shows("Δ checking which flows your edit opened or closed");
+    // The worker's result is collected by a later tick (bounded wait, no timing assertion).
+    for _ in 0..1200 {
+        std::thread::sleep(Duration::from_millis(50));
+        h.app.tick(Instant::now() + Duration::from_secs(1));
+        h.draw();
+        if !h.screen().contains("Δ checking") {
+            break;
+        }
+    }
+    h.assert_shows("Δ your edit opened 0 and closed");
+    h.assert_shows("closed: ");
+}

@@ -41,10 +41,17 @@ pub const DIFF_IDLE: Duration = Duration::from_millis(300);
 /// Idle time after an edit before a deferred re-trace runs (large designs).
 pub const RETRACE_IDLE: Duration = Duration::from_millis(120);
 /// Designs with more named endpoints than this get no automatic diff.
-pub const DIFF_MAX_ENDPOINTS: usize = 120;
+pub const DIFF_MAX_ENDPOINTS: usize = 400;
 /// Nor do designs whose diff would compute more verdicts than this (about
-/// 4 µs each in a release build: ~100 ms once, on the idle tick after an edit).
-pub const DIFF_MAX_VERDICTS: usize = 25_000;
+/// 4 µs each in a release build: ~1.6 s on a worker thread).
+pub const DIFF_MAX_VERDICTS: usize = 400_000;
+/// Up to this many verdicts (~20 ms) the diff runs on the idle tick itself;
+/// above, on a worker thread whose result a later tick collects, so the
+/// interface never stalls.
+pub const DIFF_SYNC_VERDICTS: usize = 5_000;
+/// The what-if diff runs when the user picks a failure (and on the idle tick
+/// after an edit): up to this many verdicts (~200 ms).
+pub const WHATIF_MAX_VERDICTS: usize = 50_000;
 /// Up to this many objects (instances + subnets) the trace re-runs right
 /// after an edit; above, on the next idle tick (building the analyzer takes
 /// tens of ms on 12,000 instances, which must not sit on every keystroke).
@@ -80,6 +87,13 @@ enum Note {
     Edit(Vec<FlowChange>),
     /// The design is too large for an automatic diff.
     TooLarge { endpoints: usize, verdicts: usize },
+    /// A worker thread is computing the diff.
+    Pending,
+}
+
+/// A reachability diff running on a worker thread.
+struct DiffJob {
+    handle: std::thread::JoinHandle<Vec<FlowChange>>,
 }
 
 pub struct TracePane {
@@ -116,6 +130,9 @@ pub struct TracePane {
     baseline: Option<(u64, Design)>,
     diff_since: Option<Instant>,
     note: Option<Note>,
+    job: Option<DiffJob>,
+    /// The what-if diff is stale since an edit; recomputed when idle.
+    whatif_since: Option<Instant>,
     /// The "too large for an automatic diff" note was dismissed: not shown again.
     quiet_too_large: bool,
     /// What the what-if failures close, when set.
@@ -165,6 +182,8 @@ impl Default for TracePane {
             baseline: None,
             diff_since: None,
             note: None,
+            job: None,
+            whatif_since: None,
             quiet_too_large: false,
             whatif_diff: None,
         }
@@ -329,7 +348,8 @@ fn parse_failures(d: &Design, specs: &[String]) -> Vec<Failure> {
 }
 
 /// Whether the automatic reachability diff fits the idle budget on this design.
-fn diff_budget(d: &Design, idx: &crate::model::DesignIndex) -> Result<(), Note> {
+/// `Ok(verdicts)` when it does.
+fn diff_budget(d: &Design, idx: &crate::model::DesignIndex) -> Result<usize, Note> {
     let endpoints = d.instances.len() + d.load_balancers.len() + 1 + d.onprem_networks.len();
     if endpoints > DIFF_MAX_ENDPOINTS {
         return Err(Note::TooLarge { endpoints, verdicts: 0 });
@@ -338,7 +358,7 @@ fn diff_budget(d: &Design, idx: &crate::model::DesignIndex) -> Result<(), Note> 
     if verdicts > DIFF_MAX_VERDICTS {
         return Err(Note::TooLarge { endpoints, verdicts });
     }
-    Ok(())
+    Ok(verdicts)
 }
 
 impl TracePane {
@@ -515,7 +535,7 @@ impl TracePane {
             }
         }
         if !self.failures.is_empty() {
-            self.whatif_diff = Some(self.whatif(ctx));
+            self.whatif_since = Some(Instant::now());
         }
     }
 
@@ -527,35 +547,69 @@ impl TracePane {
 
     fn whatif(&self, ctx: &Ctx) -> Result<Vec<FlowChange>, String> {
         let d = ctx.ws.design();
-        if let Err(Note::TooLarge { endpoints, .. }) = diff_budget(d, ctx.ws.index()) {
-            return Err(format!(
-                "{endpoints} endpoints: too many for an automatic what-if diff; run `vpcd trace --fail` per flow"
-            ));
+        match diff_budget(d, ctx.ws.index()) {
+            Ok(v) if v <= WHATIF_MAX_VERDICTS => {}
+            _ => {
+                return Err("too many flows for an automatic what-if diff; run `vpcd trace --fail` per flow".into());
+            }
         }
         analysis::diff_under_failures(d, ctx.ws.index(), &parse_failures(d, &self.failures)).map_err(|e| e.to_string())
     }
 
     /// Runs the pending reachability diff against the baseline.
     fn run_diff(&mut self, ctx: &Ctx) {
+        if self.job.is_some() {
+            // One at a time: the next tick after it finishes diffs the rest.
+            return;
+        }
         self.diff_since = None;
         let ws = ctx.ws;
         let d = ws.design();
-        if let Err(note) = diff_budget(d, ws.index()) {
-            if !self.quiet_too_large {
-                self.note = Some(note);
+        let verdicts = match diff_budget(d, ws.index()) {
+            Ok(v) => v,
+            Err(note) => {
+                if !self.quiet_too_large {
+                    self.note = Some(note);
+                }
+                self.baseline = None;
+                return;
             }
-            self.baseline = None;
+        };
+        let Some((_, old)) = self.baseline.take() else {
+            self.baseline = Some((ws.revision(), d.clone()));
             return;
-        }
-        if let Some((_, old)) = &self.baseline {
-            let changes = analysis::diff_designs_with_egress(old, d);
-            self.note = if changes.is_empty() {
-                None
-            } else {
-                Some(Note::Edit(changes))
-            };
+        };
+        if verdicts <= DIFF_SYNC_VERDICTS {
+            let changes = analysis::diff_designs_with_egress(&old, d);
+            self.note = (!changes.is_empty()).then_some(Note::Edit(changes));
+        } else {
+            let new = d.clone();
+            let spawned = std::thread::Builder::new()
+                .name("vpcd-diff".into())
+                .spawn(move || analysis::diff_designs_with_egress(&old, &new));
+            match spawned {
+                Ok(handle) => {
+                    self.job = Some(DiffJob { handle });
+                    self.note = Some(Note::Pending);
+                }
+                Err(_) => self.note = None,
+            }
         }
         self.baseline = Some((ws.revision(), d.clone()));
+    }
+
+    /// Collects a finished worker diff.
+    fn collect_diff(&mut self) {
+        if !self.job.as_ref().is_some_and(|j| j.handle.is_finished()) {
+            return;
+        }
+        if let Some(job) = self.job.take() {
+            // A panicking diff shows nothing rather than taking the designer down.
+            let changes = job.handle.join().unwrap_or_default();
+            if matches!(self.note, Some(Note::Pending)) || self.note.is_none() {
+                self.note = (!changes.is_empty()).then_some(Note::Edit(changes));
+            }
+        }
     }
 
     /// Keeps the baseline on the design as the user sees it before an edit.
@@ -618,11 +672,12 @@ impl TracePane {
             }
             PickerKind::WhatIf => {
                 self.set_failures(if value.is_empty() { Vec::new() } else { vec![value] }, ctx);
-                self.whatif_diff = (!self.failures.is_empty()).then(|| self.whatif(ctx));
                 if self.query.is_some() {
                     self.retrace(ctx);
                     self.mark = None;
                 }
+                self.whatif_since = None;
+                self.whatif_diff = (!self.failures.is_empty()).then(|| self.whatif(ctx));
                 Msg::Status(if self.failures.is_empty() {
                     "what-if cleared: tracing the design as it is".into()
                 } else {
@@ -777,6 +832,10 @@ impl TracePane {
                     t.dim(),
                 )));
             }
+            Some(Note::Pending) => out.push(Line::from(Span::styled(
+                fit("Δ checking which flows your edit opened or closed…", width),
+                t.dim(),
+            ))),
             None => {}
         }
         match &self.whatif_diff {
@@ -1279,6 +1338,14 @@ impl Pane for TracePane {
     }
 
     fn tick(&mut self, now: Instant, ctx: &Ctx) {
+        self.collect_diff();
+        if self
+            .whatif_since
+            .is_some_and(|t| now.saturating_duration_since(t) >= DIFF_IDLE)
+        {
+            self.whatif_since = None;
+            self.whatif_diff = (!self.failures.is_empty()).then(|| self.whatif(ctx));
+        }
         if self
             .retrace_since
             .is_some_and(|t| now.saturating_duration_since(t) >= RETRACE_IDLE)
