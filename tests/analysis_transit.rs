@@ -838,3 +838,28 @@ fn appliance_mode_truth_table_over_azs_and_directions() {
         }
     }
 }
+
+/// Appliance mode pins a flow to the AZ AWS's flow hash picks (TGW-UG
+/// transit-gateway-appliance-scenario), which a design cannot choose: a flow is only
+/// reachable if it works in every AZ of the appliance attachment. Here AZ b's
+/// attachment subnet has no route, so a flow from AZ a fails when hashed to AZ b.
+#[test]
+fn appliance_mode_flow_must_work_in_every_az_the_hash_can_pick() {
+    let mut d = inspection_two_azs(true);
+    d.route_tables
+        .iter_mut()
+        .find(|r| r.name == "rt-insp-tgw-b")
+        .unwrap()
+        .routes
+        .clear();
+    let t = trace(&d, "ia", "ib2", "tcp", Some(443));
+    assert_blocked(&t, Code::NoRoute, "rt-insp-tgw-b");
+    assert!(
+        t.notes.iter().any(|n| n.contains("hashed to insp-tgw-b (us-east-1b)")),
+        "{:?}",
+        t.notes
+    );
+    // Without appliance mode the same-AZ flow never leaves AZ a.
+    d.transit_gateways[0].attachments[2].appliance_mode = false;
+    assert_reachable(&trace(&d, "ia", "ib2", "tcp", Some(443)));
+}

@@ -729,6 +729,11 @@ struct Walk<'w, 'a> {
     fw_state: Vec<usize>,
     /// The last VPC a packet entered from a transit gateway: (leg, VPC, TGW name, attachment).
     tgw_entry: Option<(Leg, usize, &'a str, &'a TgwAttachment)>,
+    /// The attachment subnet the first appliance-mode attachment must pick (a re-run
+    /// standing for another result of AWS's flow hash).
+    hash_pick: Option<(&'a TgwAttachment, usize)>,
+    /// The other subnets the flow hash could have picked at the first appliance-mode pin.
+    hash_alternatives: Vec<(&'a TgwAttachment, usize)>,
 }
 
 /// A flow's addresses and ports, the same for a request and its reply.
@@ -765,6 +770,8 @@ impl<'w, 'a> Walk<'w, 'a> {
             tgw_pins: Vec::new(),
             fw_state: Vec::new(),
             tgw_entry: None,
+            hash_pick: None,
+            hash_alternatives: Vec::new(),
         }
     }
 
@@ -872,7 +879,35 @@ impl<'w, 'a> Walk<'w, 'a> {
     // ------------------------------------------------------------------
     // Query set-up
 
+    /// Runs the query. An appliance-mode attachment pins a flow to the AZ AWS's flow
+    /// hash picks, which vpcd cannot know: when the flow passes with the AZ it entered
+    /// from, it is run again with every other AZ of that attachment, and the first
+    /// failure is the verdict (a flow that hashes there fails in AWS).
     fn run(&mut self, from: &Endpoint, to: &Endpoint, q: &Query) -> Result<RunOut, QueryError> {
+        let out = self.run_once(from, to, q)?;
+        if out.blocked.is_some() {
+            return Ok(out);
+        }
+        for (att, x) in std::mem::take(&mut self.hash_alternatives) {
+            let mut alt = Walk::new(self.an, self.rec);
+            alt.hash_pick = Some((att, x));
+            let o = alt.run_once(from, to, q)?;
+            if o.blocked.is_some() {
+                let (n, sn, az) = (&att.name, &self.an.subnets[x].name, &self.an.subnets[x].az);
+                alt.note(|| {
+                    format!(
+                        "appliance mode on {n}: AWS picks the AZ of a flow by a hash; this flow passes in the AZ it \
+                         entered from but fails when it is hashed to {sn} ({az}), shown here"
+                    )
+                });
+                *self = alt;
+                return Ok(o);
+            }
+        }
+        Ok(out)
+    }
+
+    fn run_once(&mut self, from: &Endpoint, to: &Endpoint, q: &Query) -> Result<RunOut, QueryError> {
         let v6 = matches!(from, Endpoint::Internet(IpAddr::V6(_)) | Endpoint::Ip(IpAddr::V6(_)))
             || matches!(to, Endpoint::Internet(IpAddr::V6(_)) | Endpoint::Ip(IpAddr::V6(_)));
         if q.proto.has_ports() && q.port.is_none() {
@@ -2517,12 +2552,19 @@ impl<'w, 'a> Walk<'w, 'a> {
                 //   (the destination's own AZ when the address is in that VPC).
                 let az_of = |x: usize| an.subnets[x].az.as_str();
                 let dst_az = an.subnet_in_vpc(v, pkt.dst).map(az_of);
-                let pinned = if dst_att.appliance_mode {
-                    self.pinned_subnet(dst_att, pkt).filter(|&x| live().any(|y| y == x))
+                let is_live = |x: usize| live().any(|y| y == x);
+                let (pinned, hashed) = if dst_att.appliance_mode {
+                    let pinned = self.pinned_subnet(dst_att, pkt).filter(|&x| is_live(x));
+                    let hashed = self
+                        .hash_pick
+                        .filter(|&(a, x)| pinned.is_none() && std::ptr::eq(a, dst_att) && is_live(x))
+                        .map(|(_, x)| x);
+                    (pinned, hashed)
                 } else {
-                    None
+                    (None, None)
                 };
                 let ts = pinned
+                    .or(hashed)
                     .or_else(|| live().find(|&x| az.is_some() && Some(az_of(x)) == az))
                     .or_else(|| live().find(|&x| dst_az.is_some() && Some(az_of(x)) == dst_az))
                     .or_else(|| live().next());
@@ -2548,12 +2590,14 @@ impl<'w, 'a> Walk<'w, 'a> {
                 let tsn = an.subnets[ts].name.clone();
                 if dst_att.appliance_mode && pinned.is_none() {
                     self.tgw_pins.push((dst_att, flow_key(pkt), ts));
+                    if self.hash_pick.is_none() && self.hash_alternatives.is_empty() {
+                        self.hash_alternatives = live().filter(|&x| x != ts).map(|x| (dst_att, x)).collect();
+                    }
                     let ts_az = az_of(ts);
                     self.note(|| {
                         format!(
                             "appliance mode on {n}: {t} keeps this flow on {tsn} ({ts_az}) in both directions \
-                             (AWS picks the AZ by a flow hash; vpcd shows the AZ the flow entered from, so every \
-                             AZ of {n} must be set up alike)"
+                             (AWS picks the AZ by a flow hash; vpcd checks every AZ of {n})"
                         )
                     });
                 }

@@ -43,8 +43,9 @@
 //!   scenario): without appliance mode the TGW keeps a packet in the AZ it
 //!   entered from when the destination attachment has a subnet there, else it
 //!   uses another AZ. With appliance mode on the destination attachment a flow
-//!   is pinned to one attachment subnet for both directions (AWS picks it by a
-//!   flow hash; vpcd pins the one the request used). Each Network Firewall
+//!   is pinned to one attachment subnet for both directions. AWS picks it by a
+//!   flow hash, so vpcd runs the flow in the AZ it entered from and then in every
+//!   other AZ of the attachment; the first failure is the verdict. Each Network Firewall
 //!   endpoint keeps its own flow state: a reply reaching another endpoint of the
 //!   firewall than its request is dropped (`FIREWALL_ASYMMETRIC`). Sources: TGW
 //!   guide `how-transit-gateways-work.html` (Availability Zones, appliance mode),
