@@ -542,3 +542,15 @@ fn a_medium_design_diffs_on_a_worker_thread_and_the_note_arrives_later() {
     h.assert_shows("Δ your edit opened 0 and closed");
     h.assert_shows("closed: ");
 }
+
+#[test]
+fn clicking_a_hop_row_makes_it_the_current_hop() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(sample::three_tier(), dir.path(), 160, 60, false);
+    h.keys(TO_TRACE).keys("r<enter>");
+    let (x, y) = find(&h, "  3 nacl acl-public", 0, 0).unwrap_or_else(|| panic!("{}", h.screen()));
+    mouse(&mut h, MouseEventKind::Down(MouseButton::Left), x + 4, y);
+    mouse(&mut h, MouseEventKind::Up(MouseButton::Left), x + 4, y);
+    h.assert_shows("▶ 3 nacl acl-public");
+    assert_eq!(h.app.context(), Context::Trace);
+}

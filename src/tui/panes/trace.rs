@@ -124,6 +124,10 @@ pub struct TracePane {
     reveal_logs: bool,
     scroll: usize,
     height: usize,
+    /// Where the scrolling body starts (rows below the pane's top) and which
+    /// rows show which hop, from the last frame (mouse clicks).
+    body_top: usize,
+    clickable: Vec<(usize, usize)>,
     picker: Option<Picker>,
     retrace_since: Option<Instant>,
     /// The design the next diff compares with (small designs only).
@@ -177,6 +181,8 @@ impl Default for TracePane {
             reveal_logs: false,
             scroll: 0,
             height: 0,
+            body_top: 0,
+            clickable: Vec::new(),
             picker: None,
             retrace_since: None,
             baseline: None,
@@ -857,13 +863,9 @@ impl TracePane {
     /// The hop table (and flow logs and notes): lines plus the row of the current hop.
     /// The hop table, notes and flow logs, with the rows of the current hop and of the flow logs.
     /// The current hop's rows are a range: its table row plus the detail and packet lines under it.
-    fn body_lines(
-        &self,
-        t: &Theme,
-        width: usize,
-        focused: bool,
-    ) -> (Vec<Line<'static>>, Option<(usize, usize)>, Option<usize>) {
+    fn body_lines(&self, t: &Theme, width: usize, focused: bool) -> Body {
         let mut out: Vec<Line<'static>> = Vec::new();
+        let mut hop_rows: Vec<(usize, usize)> = Vec::new();
         let mut current_row = None;
         let mut logs_row = None;
         let Some(tr) = &self.trace else {
@@ -876,7 +878,12 @@ impl TracePane {
                     t.dim(),
                 )));
             }
-            return (out, None, None);
+            return Body {
+                lines: out,
+                current: None,
+                logs: None,
+                hop_rows,
+            };
         };
         let wide = width >= 100;
         let comp_w = if wide { 24 } else { 20 };
@@ -903,6 +910,7 @@ impl TracePane {
             }
             for (i, h) in hops.iter().enumerate() {
                 let is_current = self.current == Some(idx);
+                hop_rows.push((out.len(), idx));
                 out.push(hop_line(
                     h,
                     i + 1,
@@ -964,7 +972,12 @@ impl TracePane {
                 t.dim(),
             )));
         }
-        (out, current_row, logs_row)
+        Body {
+            lines: out,
+            current: current_row,
+            logs: logs_row,
+            hop_rows,
+        }
     }
 
     fn picker_lines(&self, t: &Theme, width: usize, focused: bool) -> (Vec<Line<'static>>, usize) {
@@ -1024,6 +1037,17 @@ impl TracePane {
             place(4, area.x + 2 * third, area.y + 1, area.width - 2 * third, frame);
         }
     }
+}
+
+/// The scrollable part of the pane.
+struct Body {
+    lines: Vec<Line<'static>>,
+    /// The current hop's first and last line (its row, then detail and packet).
+    current: Option<(usize, usize)>,
+    /// The first flow-log line.
+    logs: Option<usize>,
+    /// (line, hop index) of every hop row.
+    hop_rows: Vec<(usize, usize)>,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -1154,12 +1178,19 @@ impl Pane for TracePane {
         }
         let body = Rect::new(inner.x, y, inner.width, bottom - y);
         self.height = usize::from(body.height);
+        self.body_top = usize::from(y - inner.y);
+        self.clickable.clear();
         let (lines, offset) = if self.picker.is_some() {
             // The list scrolls just enough to show the highlighted entry.
             let (l, row) = self.picker_lines(&t, width, focused);
             (l, (row + 1).saturating_sub(self.height))
         } else {
-            let (l, current_row, logs_row) = self.body_lines(&t, width, focused);
+            let Body {
+                lines: l,
+                current: current_row,
+                logs: logs_row,
+                hop_rows,
+            } = self.body_lines(&t, width, focused);
             if let (true, Some(r)) = (self.reveal_logs, logs_row) {
                 self.scroll = r;
             } else if let (true, Some((first, last))) = (self.follow, current_row) {
@@ -1170,6 +1201,12 @@ impl Pane for TracePane {
             self.reveal_logs = false;
             self.follow = false;
             self.scroll = self.scroll.min(l.len().saturating_sub(1));
+            // Screen row (within the pane) → hop, for clicks.
+            self.clickable = hop_rows
+                .into_iter()
+                .filter(|(line, _)| *line >= self.scroll && *line < self.scroll + self.height)
+                .map(|(line, hop)| (self.body_top + line - self.scroll, hop))
+                .collect();
             (l, self.scroll)
         };
         let visible: Vec<Line> = lines.into_iter().skip(offset).take(self.height).collect();
@@ -1283,6 +1320,15 @@ impl Pane for TracePane {
             }
             _ => Msg::Ignored,
         }
+    }
+
+    fn click(&mut self, row: u16, _ctx: &Ctx) -> Msg {
+        // A click on a hop row makes it the current hop.
+        if let Some(&(_, hop)) = self.clickable.iter().find(|(r, _)| *r == usize::from(row)) {
+            self.current = Some(hop);
+            self.playing = false;
+        }
+        Msg::Consumed
     }
 
     fn key_input(&mut self, ev: &KeyEvent, ctx: &Ctx) -> Msg {
