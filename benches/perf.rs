@@ -72,8 +72,9 @@ fn budgets(c: &mut Criterion) {
         drop(an);
 
         // One edit end-to-end as the designer commits it: an SG rule added
-        // (then removed by the next iteration) through the app, then the
-        // analysis refreshed and the current trace re-run.
+        // (then removed by the next iteration) through the app — index,
+        // scoped validation, the workspace's analysis tables patched — and
+        // the current trace re-run on the new revision.
         let edits = vpcd::perf::toggle_edits(&d).expect("generated designs have security groups");
         let opts = Options {
             saves_dir: dir.path().join("saves"),
@@ -90,8 +91,7 @@ fn budgets(c: &mut Criterion) {
                 },
                 |e| {
                     let ok = app.apply_edit(e).is_ok();
-                    let an = Analyzer::new(app.ws.design(), app.ws.index());
-                    (ok, an.trace(&query).map(|t| t.reachable).ok())
+                    (ok, app.ws.trace(&query).map(|t| t.reachable).ok())
                 },
                 BatchSize::SmallInput,
             )

@@ -93,7 +93,7 @@ use serde::Serialize;
 use crate::model::{Design, DesignIndex, ObjectRef, Protocol, TraceQuery};
 
 pub use endpoint::{closest_names, Endpoint};
-pub use engine::Analyzer;
+pub use engine::{Analyzer, Compiled};
 pub use flowlog::FlowLogRecord;
 pub use scope::{
     diff_designs, exposed_to_internet, listening_ports, matrix, named_endpoints, what_can_reach, who_can_reach,

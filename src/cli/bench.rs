@@ -98,8 +98,8 @@ pub fn run(args: &BenchArgs) -> u8 {
     drop(an);
 
     // One edit end-to-end as the designer does it per keystroke: apply
-    // through the app (index, validation, status), refresh the analysis and
-    // re-run the current trace.
+    // through the app (index, validation, status, the workspace's analysis
+    // tables) and re-run the current trace on the new revision.
     let dir = std::env::temp_dir().join(format!("vpcd-bench-{}", std::process::id()));
     let opts = Options {
         saves_dir: dir.join("saves"),
@@ -111,9 +111,9 @@ pub fn run(args: &BenchArgs) -> u8 {
         let mut i = 0usize;
         perf::time_runs(10, 2000, BUDGET, || {
             let _ = app.apply_edit(edits[i % 2].clone());
-            let an = Analyzer::new(app.ws.design(), app.ws.index());
+            // The workspace's analysis of the new revision (patched, not recompiled).
             if let Some(q) = &query {
-                let _ = an.trace(q);
+                let _ = app.ws.trace(q);
             }
             i += 1;
         })
