@@ -479,6 +479,11 @@ impl<'a> Analyzer<'a> {
         self
     }
 
+    /// Whether a what-if took instances or AZs down.
+    pub(crate) fn has_failures(&self) -> bool {
+        !self.down_azs.is_empty() || !self.down_instances.is_empty()
+    }
+
     pub fn design(&self) -> &'a Design {
         self.d
     }

@@ -78,6 +78,7 @@
 //! | `UNSUPPORTED` | the engine does not model this path; no verdict | `IGW_NAT_REFLECTION` |
 //! | `LOOP` | the packet loops between route tables | — |
 
+mod classes;
 mod endpoint;
 mod engine;
 mod fast;
@@ -92,6 +93,7 @@ use serde::Serialize;
 
 use crate::model::{Design, DesignIndex, ObjectRef, Protocol, TraceQuery};
 
+pub use classes::verdicts;
 pub use endpoint::{closest_names, Endpoint};
 pub use engine::{Analyzer, Compiled};
 pub use flowlog::FlowLogRecord;
