@@ -130,7 +130,12 @@ impl PriceTable {
                 firewall_endpoint_hour: 0.395,
                 firewall_gb: 0.065,
                 firewall_waives_nat: true,
-                dx_port_hour: BTreeMap::from([("1Gbps".into(), 0.30), ("10Gbps".into(), 2.25)]),
+                dx_port_hour: BTreeMap::from([
+                    ("1Gbps".into(), 0.30),
+                    ("10Gbps".into(), 2.25),
+                    ("100Gbps".into(), 22.50),
+                    ("400Gbps".into(), 85.00),
+                ]),
                 cross_az_gb: 0.01,
             },
             assumptions: Assumptions {
@@ -252,7 +257,10 @@ pub fn estimate(d: &Design, t: &PriceTable) -> Estimate {
         );
     }
     if p.firewall_waives_nat {
-        // Per VPC: NAT charges waived one for one against firewall endpoint hours and GB.
+        // Per VPC: "one hour & one GB of NAT gateway at no additional cost for every hour & GB
+        // charged for Network Firewall endpoints" (aws.amazon.com/network-firewall/pricing).
+        // Hours and GB are netted separately: NAT hours up to the endpoint hours, NAT GB up to
+        // the firewall's GB.
         let vpcs: BTreeSet<&str> = d.firewalls.iter().map(|f| f.vpc.as_str()).collect();
         for vpc in vpcs {
             let endpoints: usize = d
@@ -270,7 +278,7 @@ pub fn estimate(d: &Design, t: &PriceTable) -> Estimate {
             if k == 0 {
                 continue;
             }
-            let waived_gb = (k as f64 * a.nat_gateway_gb).min(endpoints as f64 * a.firewall_endpoint_gb);
+            let waived_gb = (nats as f64 * a.nat_gateway_gb).min(endpoints as f64 * a.firewall_endpoint_gb);
             push(
                 "NAT charges waived with Network Firewall",
                 vpc,
@@ -548,6 +556,56 @@ mod tests {
         assert_eq!(money(0.045), "$0.045");
         assert_eq!(money(0.05), "$0.05");
         assert_eq!(money(0.3), "$0.30");
+    }
+
+    /// aws.amazon.com/network-firewall/pricing: one NAT hour and one NAT GB free for every
+    /// firewall endpoint hour and GB. One endpoint (150 GB assumed) in front of two NATs
+    /// (100 GB each): 1 NAT-hour stream and min(200, 150) = 150 GB are waived.
+    #[test]
+    fn network_firewall_pricing_waives_nat_hours_and_gb_independently() {
+        let mut d = crate::templates::find("inspection-firewall")
+            .map(|t| t.design())
+            .unwrap();
+        for fw in &mut d.firewalls {
+            fw.subnets.truncate(1);
+        }
+        let mut t = PriceTable::builtin();
+        t.assumptions.firewall_endpoint_gb = 150.0;
+        let est = estimate(&d, &t);
+        let waiver: f64 = est
+            .items
+            .iter()
+            .filter(|i| i.item == "NAT charges waived with Network Firewall")
+            .map(|i| i.monthly_usd)
+            .sum();
+        // −(730 h × $0.045 + 150 GB × $0.045) = −(32.85 + 6.75).
+        assert!((waiver + 39.60).abs() < 0.005, "{waiver}");
+    }
+
+    /// aws.amazon.com/directconnect/pricing/pay-as-you-go (outside Japan): dedicated port-hours
+    /// 1G $0.30, 10G $2.25, 100G $22.50, 400G $85.00.
+    #[test]
+    fn direct_connect_pricing_page_dedicated_port_hours() {
+        let t = PriceTable::builtin();
+        for (bw, hourly, monthly) in [
+            ("1Gbps", 0.30, 219.0),
+            ("10Gbps", 2.25, 1642.50),
+            ("100Gbps", 22.50, 16425.0),
+            ("400Gbps", 85.00, 62050.0),
+        ] {
+            assert_eq!(t.prices.dx_port_hour.get(bw), Some(&hourly), "{bw}");
+            let mut d = crate::templates::find("hybrid-dx-vpn").map(|t| t.design()).unwrap();
+            for dx in &mut d.dx_connections {
+                dx.bandwidth = bw.into();
+            }
+            let port: f64 = estimate(&d, &t)
+                .items
+                .iter()
+                .filter(|i| i.item == "Direct Connect port")
+                .map(|i| i.monthly_usd)
+                .sum();
+            assert!((port - monthly).abs() < 0.005, "{bw}: {port}");
+        }
     }
 
     #[test]

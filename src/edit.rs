@@ -43,6 +43,8 @@ pub enum Edit {
     SetInfo(DesignInfo),
     /// Several edits applied as one step (one undo entry).
     Batch { label: String, edits: Vec<Edit> },
+    /// Replace the design's remembered trace queries (the trace panel's list).
+    SetTraces(Vec<crate::model::TraceQuery>),
 }
 
 /// Why an edit could not even be applied (as opposed to being refused by validation).
@@ -54,6 +56,8 @@ pub enum EditError {
     NameTaken { name: String, existing: ObjectRef },
     #[error("`{0}` is not a valid name: use letters, digits, `-`, `_` and `.` (1-64 characters)")]
     BadName(String),
+    #[error("`{name}` names {count} objects, so a rename cannot tell which one (or which references) is meant; delete or rename the extra objects in the file first")]
+    AmbiguousName { name: String, count: usize },
 }
 
 /// Whether a name is acceptable as an object name.
@@ -88,7 +92,10 @@ impl Edit {
             }
             Edit::Restore { index, object } => {
                 let r = ObjectRef::new(object.kind(), object.name());
-                if d.position(r.kind, &r.name).is_some() {
+                // The inverse, `Delete`, removes the first object of that name,
+                // so restoring is exact as long as no namesake sits before
+                // `index` (one after it is a duplicate the file already had).
+                if d.position(r.kind, &r.name).is_some_and(|p| p < index) {
                     return Err(EditError::NameTaken {
                         name: r.name.clone(),
                         existing: r,
@@ -107,6 +114,16 @@ impl Edit {
                 }
                 if d.position(target.kind, &target.name).is_none() {
                     return Err(EditError::Missing(target));
+                }
+                // A hand-edited file can hold one name twice. Renaming one of
+                // them would also move the other's references, and the inverse
+                // rename could never apply (the old name is still taken).
+                let count = d.object_refs().iter().filter(|r| r.name == target.name).count();
+                if count > 1 {
+                    return Err(EditError::AmbiguousName {
+                        name: target.name,
+                        count,
+                    });
                 }
                 if let Some(existing) = d.object_refs().into_iter().find(|r| r.name == to && *r != target) {
                     return Err(EditError::NameTaken { name: to, existing });
@@ -147,6 +164,7 @@ impl Edit {
                 inverses.reverse();
                 Ok(Edit::Batch { label, edits: inverses })
             }
+            Edit::SetTraces(traces) => Ok(Edit::SetTraces(std::mem::replace(&mut d.traces, traces))),
         }
     }
 
@@ -166,6 +184,7 @@ impl Edit {
             Edit::Rename { target, to } => format!("renamed {target} to {to}"),
             Edit::SetInfo(info) => format!("changed design settings ({}, {})", info.name, info.region),
             Edit::Batch { label, .. } => label.clone(),
+            Edit::SetTraces(t) => format!("remembered trace queries: {} (was {})", t.len(), d.traces.len()),
         }
     }
 }
@@ -303,5 +322,45 @@ mod tests {
             to: "main".into(),
         };
         assert!(matches!(e.apply(&mut d), Err(EditError::NameTaken { .. })));
+    }
+
+    /// A file edited by hand can hold one name twice (validation reports it).
+    /// Deleting either copy must still be undone exactly.
+    fn with_duplicate_sg() -> Design {
+        let mut d = base();
+        let mut sg = d.security_groups[0].clone();
+        sg.description = Some("second copy".into());
+        d.security_groups.push(sg);
+        d
+    }
+
+    #[test]
+    fn deleting_one_of_two_namesakes_is_undone_exactly() {
+        let mut d = with_duplicate_sg();
+        let before = d.clone();
+        let name = d.security_groups[0].name.clone();
+        let inverse = Edit::Delete(ObjectRef::new(ObjectKind::SecurityGroup, name))
+            .apply(&mut d)
+            .unwrap();
+        assert_eq!(d.security_groups.len(), before.security_groups.len() - 1);
+        let redo = inverse.apply(&mut d).unwrap();
+        assert_eq!(d, before);
+        redo.apply(&mut d).unwrap();
+        assert_eq!(d.security_groups.len(), before.security_groups.len() - 1);
+    }
+
+    #[test]
+    fn renaming_a_name_held_twice_is_refused_and_changes_nothing() {
+        let mut d = with_duplicate_sg();
+        let before = d.clone();
+        let name = d.security_groups[0].name.clone();
+        let err = Edit::Rename {
+            target: ObjectRef::new(ObjectKind::SecurityGroup, name.clone()),
+            to: "sg-new".into(),
+        }
+        .apply(&mut d)
+        .unwrap_err();
+        assert_eq!(err, EditError::AmbiguousName { name, count: 2 });
+        assert_eq!(d, before);
     }
 }

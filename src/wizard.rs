@@ -114,6 +114,9 @@ pub struct GeneratorOptions {
     pub ipv6: bool,
     pub dns_hostnames: bool,
     pub dns_support: bool,
+    /// Baseline security groups and network ACLs per tier. Without them every
+    /// subnet uses the VPC's default NACL and no tier security groups exist.
+    pub baseline_security: bool,
 }
 
 impl Default for GeneratorOptions {
@@ -130,6 +133,7 @@ impl Default for GeneratorOptions {
             ipv6: false,
             dns_hostnames: true,
             dns_support: true,
+            baseline_security: true,
         }
     }
 }
@@ -371,7 +375,8 @@ pub fn generate(o: &GeneratorOptions) -> Result<Design, GenerateError> {
                 Tier::Database => ("rt-database".to_string(), "acl-database"),
                 Tier::Intra => ("rt-intra".to_string(), "acl-intra"),
             };
-            let s = b.subnet(&name, &vpc, az, cidr, t.label(), Some(&rt), Some(acl));
+            let acl = o.baseline_security.then_some(acl);
+            let s = b.subnet(&name, &vpc, az, cidr, t.label(), Some(&rt), acl);
             s.map_public_ip = t == Tier::Public;
             if let Some(block6) = v6 {
                 let index = slot(t) * 4 + az as u32;
@@ -397,6 +402,10 @@ pub fn generate(o: &GeneratorOptions) -> Result<Design, GenerateError> {
     }
     if o.dynamodb_endpoint {
         b.gateway_endpoint("vpce-dynamodb", &vpc, "dynamodb", &endpoint_tables);
+    }
+
+    if !o.baseline_security {
+        return Ok(b.finish());
     }
 
     // Security groups: web from the internet, app only from web, db only from app.
@@ -608,6 +617,19 @@ mod tests {
         o.azs = 4;
         o.tiers = Tier::ALL.to_vec();
         assert!(generate(&o).is_err());
+    }
+
+    #[test]
+    fn without_baseline_security_subnets_use_the_default_nacl_and_no_tier_groups() {
+        let mut o = opts();
+        o.tiers = Tier::ALL.to_vec();
+        o.baseline_security = false;
+        let d = generate(&o).unwrap();
+        assert!(d.subnets.iter().all(|s| s.network_acl.is_none()));
+        // Only the VPC's default group and default NACL remain.
+        assert_eq!(d.security_groups.len(), 1);
+        assert_eq!(d.network_acls.len(), 1);
+        assert_eq!(d.subnets.len(), 8);
     }
 
     #[test]

@@ -109,7 +109,7 @@ fn nacl_allows_request_but_not_the_ephemeral_reply() {
         )
         .build();
     let mut d = d;
-    d.subnets.iter_mut().find(|s| s.name == "pub").unwrap().network_acl = Some("nacl-web".into());
+    set_subnet_nacl(&mut d, "pub", "nacl-web");
     let t = trace(&d, "internet", "web", "tcp", Some(80));
     assert!(!t.reachable);
     let b = t.blocked.as_ref().unwrap();
@@ -135,7 +135,7 @@ fn nacl_lower_numbered_deny_wins() {
             &["100 allow all 0.0.0.0/0"],
         )
         .build();
-    d.subnets.iter_mut().find(|s| s.name == "pub").unwrap().network_acl = Some("nacl-web".into());
+    set_subnet_nacl(&mut d, "pub", "nacl-web");
     let t = trace(&d, "internet", "web", "tcp", Some(80));
     assert_blocked(&t, Code::NaclRuleDenies, "nacl-web");
     assert!(t.blocked.as_ref().unwrap().message.contains("rule 100 denies"));
@@ -157,7 +157,7 @@ fn nacl_intra_subnet_traffic_ignores_nacls() {
         .sg("sg-peer", "v", &["tcp 22 10.0.1.0/24"], &["all 0.0.0.0/0"])
         .inst("app2", "priv", "10.0.1.11", &["sg-peer"])
         .build();
-    d.subnets.iter_mut().find(|s| s.name == "priv").unwrap().network_acl = Some("deny-all".into());
+    set_subnet_nacl(&mut d, "priv", "deny-all");
     let t = trace(&d, "app", "app2", "tcp", Some(22));
     assert_reachable(&t);
     assert_eq!(ids(&t.forward), ["app", "sg-app", "sg-peer", "app2"]);
@@ -235,12 +235,7 @@ fn peering_with_routes_on_both_sides_and_one_side_missing() {
 
     let d = two_vpcs(false).build();
     let t = trace(&d, "ia", "ib", "tcp", Some(443));
-    assert!(!t.reachable);
-    let b = t.blocked.unwrap();
-    assert_eq!(
-        (b.code, b.leg, b.component.as_str()),
-        (Code::NoRoute, Leg::Return, "rt-b")
-    );
+    assert_blocked_on(&t, Code::NoRoute, Leg::Return, "rt-b");
 }
 
 /// Reference §3.20, RA `PCX_REQUIRES_ADDRESS_IN_VPC_CIDR`: A–B and B–C peered; A cannot reach C via B.
@@ -255,15 +250,7 @@ fn peering_is_not_transitive() {
         .inst("ic", "sc", "10.2.1.10", &["sg-c"])
         .build();
     let mut d = d;
-    d.route_tables
-        .iter_mut()
-        .find(|r| r.name == "rt-a")
-        .unwrap()
-        .routes
-        .push(vpcd::model::Route::new(
-            "10.2.0.0/16".parse().unwrap(),
-            target("pcx:pcx-ab"),
-        ));
+    add_route(&mut d, "rt-a", "10.2.0.0/16", "pcx:pcx-ab");
     let t = trace(&d, "ia", "ic", "tcp", Some(443));
     assert_blocked(&t, Code::NotTransitive, "pcx-ab");
     assert_eq!(ids(&t.forward), ["ia", "sg-a", "a-default-acl", "rt-a", "pcx-ab"]);
@@ -278,15 +265,7 @@ fn peering_edge_to_edge_through_peers_nat_is_blocked() {
         .subnet("sb-pub", "b", AZ_A, "10.1.0.0/24", "rt-b-pub", None)
         .nat("nat-b", "sb-pub")
         .build();
-    d.route_tables
-        .iter_mut()
-        .find(|r| r.name == "rt-a")
-        .unwrap()
-        .routes
-        .push(vpcd::model::Route::new(
-            "0.0.0.0/0".parse().unwrap(),
-            target("pcx:pcx-ab"),
-        ));
+    add_route(&mut d, "rt-a", "0.0.0.0/0", "pcx:pcx-ab");
     let t = trace(&d, "ia", "internet", "tcp", Some(443));
     assert_blocked(&t, Code::EdgeToEdge, "pcx-ab");
 }
@@ -346,12 +325,7 @@ fn reply_through_nat_instead_of_igw_is_asymmetric() {
         .with_eip("54.1.1.2")
         .build();
     let t = trace(&d, "internet", "eip-in-private", "tcp", Some(22));
-    assert!(!t.reachable);
-    let b = t.blocked.unwrap();
-    assert_eq!(
-        (b.code, b.leg, b.component.as_str()),
-        (Code::AsymmetricReturn, Leg::Return, "nat-a")
-    );
+    assert_blocked_on(&t, Code::AsymmetricReturn, Leg::Return, "nat-a");
 }
 
 /// Divergence table: a NAT gateway's subnet NACL that admits only part of 1024–65535 →
@@ -370,7 +344,7 @@ fn nat_partial_ephemeral_range_warns() {
             &["100 allow all 0.0.0.0/0"],
         )
         .build();
-    d.subnets.iter_mut().find(|s| s.name == "pub").unwrap().network_acl = Some("nacl-pub".into());
+    set_subnet_nacl(&mut d, "pub", "nacl-pub");
     let t = trace(&d, "app", "internet", "tcp", Some(443));
     assert_reachable(&t);
     assert!(

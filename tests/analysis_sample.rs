@@ -1,30 +1,18 @@
 //! Traces on the bundled three-tier sample (assets/samples/three-tier.ron).
 
+mod analysis_support;
+
+use analysis_support::{assert_blocked_on, assert_reachable, ids, trace};
 use vpcd::analysis::{self, Code, HopKind, Leg};
 use vpcd::model::{sample::three_tier, DesignIndex, Protocol, TraceQuery};
-
-fn q(from: &str, to: &str, port: u16) -> TraceQuery {
-    TraceQuery {
-        from: from.into(),
-        to: to.into(),
-        proto: Protocol::Tcp,
-        port: Some(port),
-        sport: None,
-    }
-}
-
-fn ids(h: &[analysis::Hop]) -> Vec<String> {
-    h.iter().map(|h| h.id.clone()).collect()
-}
 
 /// VPC User Guide, internet gateways: an instance with a public IP in a subnet
 /// routed to the IGW is reachable from the internet, and its reply leaves the same way.
 #[test]
 fn igw_public_web_server_reachable_both_ways() {
     let d = three_tier();
-    let idx = DesignIndex::new(&d);
-    let t = analysis::trace(&d, &idx, &q("internet", "web-1", 443)).unwrap();
-    assert!(t.reachable, "{}", t.to_text());
+    let t = trace(&d, "internet", "web-1", "tcp", Some(443));
+    assert_reachable(&t);
     assert_eq!(
         ids(&t.forward),
         ["internet", "igw-shop", "acl-public", "sg-web", "web-1"]
@@ -45,9 +33,8 @@ fn igw_public_web_server_reachable_both_ways() {
 #[test]
 fn nat_gateway_private_app_reaches_internet() {
     let d = three_tier();
-    let idx = DesignIndex::new(&d);
-    let t = analysis::trace(&d, &idx, &q("app-1", "internet", 443)).unwrap();
-    assert!(t.reachable, "{}", t.to_text());
+    let t = trace(&d, "app-1", "internet", "tcp", Some(443));
+    assert_reachable(&t);
     assert_eq!(
         ids(&t.forward),
         [
@@ -68,27 +55,22 @@ fn nat_gateway_private_app_reaches_internet() {
         "{}",
         t.forward[3].detail
     );
-    assert!(ids(&t.return_path).contains(&"nat-a".to_string()));
+    assert!(ids(&t.return_path).contains(&"nat-a"));
 }
 
 /// A private instance has no public address: the internet cannot reach it.
 #[test]
 fn nat_private_app_not_reachable_from_internet() {
     let d = three_tier();
-    let idx = DesignIndex::new(&d);
-    let t = analysis::trace(&d, &idx, &q("internet", "app-1", 8080)).unwrap();
-    assert!(!t.reachable);
-    let b = t.blocked.unwrap();
-    assert_eq!(b.code, Code::NoPublicIp);
-    assert_eq!(b.leg, Leg::Forward);
+    let t = trace(&d, "internet", "app-1", "tcp", Some(8080));
+    assert_blocked_on(&t, Code::NoPublicIp, Leg::Forward, "app-1");
 }
 
 /// The database tier has only the local route and a NACL that allows nothing out to the internet.
 #[test]
 fn database_has_no_way_out() {
     let d = three_tier();
-    let idx = DesignIndex::new(&d);
-    let t = analysis::trace(&d, &idx, &q("db-1", "internet", 443)).unwrap();
+    let t = trace(&d, "db-1", "internet", "tcp", Some(443));
     assert!(!t.reachable);
     assert_eq!(t.blocked.unwrap().code, Code::NaclImplicitDeny);
 }
@@ -97,12 +79,11 @@ fn database_has_no_way_out() {
 #[test]
 fn sg_reference_admits_members() {
     let d = three_tier();
-    let idx = DesignIndex::new(&d);
-    let t = analysis::trace(&d, &idx, &q("app-1", "db-1", 5432)).unwrap();
-    assert!(t.reachable, "{}", t.to_text());
+    let t = trace(&d, "app-1", "db-1", "tcp", Some(5432));
+    assert_reachable(&t);
     let sg = t.forward.iter().find(|h| h.id == "sg-db").unwrap();
     assert_eq!(sg.detail, "sg-db inbound from sg-app tcp 5432");
-    let t = analysis::trace(&d, &idx, &q("web-1", "db-1", 5432)).unwrap();
+    let t = trace(&d, "web-1", "db-1", "tcp", Some(5432));
     assert!(!t.reachable);
 }
 
@@ -110,15 +91,21 @@ fn sg_reference_admits_members() {
 fn unknown_name_is_a_query_error_with_suggestions() {
     let d = three_tier();
     let idx = DesignIndex::new(&d);
-    let e = analysis::trace(&d, &idx, &q("web1", "db-1", 5432)).unwrap_err();
+    let q = TraceQuery {
+        from: "web1".into(),
+        to: "db-1".into(),
+        proto: Protocol::Tcp,
+        port: Some(5432),
+        sport: None,
+    };
+    let e = analysis::trace(&d, &idx, &q).unwrap_err();
     assert!(e.to_string().contains("web-1"), "{e}");
 }
 
 #[test]
 fn json_has_contract_keys() {
     let d = three_tier();
-    let idx = DesignIndex::new(&d);
-    let t = analysis::trace(&d, &idx, &q("db-1", "internet", 443)).unwrap();
+    let t = trace(&d, "db-1", "internet", "tcp", Some(443));
     let v = serde_json::to_value(&t).unwrap();
     assert_eq!(v["reachable"], false);
     assert!(v["forward"][0]["kind"].is_string());

@@ -243,40 +243,18 @@ fn interface_endpoint_sg_blocks() {
 /// A VPN-only subnet: `priv` routes 0.0.0.0/0 to `vgw`; on-prem `hq` 192.168.0.0/16 behind
 /// `cgw` over `vpn` (static route), optionally also over Direct Connect `dx`.
 fn vpn_design(with_dx: bool) -> Design {
+    let vgw = VpnTermination::VpnGateway("vgw".into());
     let mut d = B::new()
         .vpc("v", "10.0.0.0/16")
         .rt("rt-vpn", "v", &[("0.0.0.0/0", "vgw:vgw")])
         .subnet("priv", "v", AZ_A, "10.0.1.0/24", "rt-vpn", None)
         .sg("sg-app", "v", &["tcp 22 192.168.0.0/16"], &["all 0.0.0.0/0"])
         .inst("app", "priv", "10.0.1.10", &["sg-app"])
+        .vgw("vgw", "v")
+        .cgw("cgw", "198.51.100.1", 65000)
+        .vpn("vpn", "cgw", vgw, static_routes("192.168.0.0/16"))
+        .onprem("hq", "192.168.0.0/16", "cgw", with_dx.then_some("dx"))
         .build();
-    d.vpn_gateways.push(VpnGateway {
-        name: "vgw".into(),
-        description: None,
-        vpc: Some("v".into()),
-        asn: 64512,
-    });
-    d.customer_gateways.push(CustomerGateway {
-        name: "cgw".into(),
-        description: None,
-        ip: "198.51.100.1".parse().unwrap(),
-        asn: 65000,
-    });
-    d.vpn_connections.push(VpnConnection {
-        name: "vpn".into(),
-        description: None,
-        customer_gateway: "cgw".into(),
-        termination: VpnTermination::VpnGateway("vgw".into()),
-        routing: VpnRouting::Static(vec!["192.168.0.0/16".parse().unwrap()]),
-        tunnels_up: [true, true],
-    });
-    d.onprem_networks.push(OnPremNetwork {
-        name: "hq".into(),
-        description: None,
-        cidrs: vec!["192.168.0.0/16".parse().unwrap()],
-        customer_gateway: Some("cgw".into()),
-        dx_connection: with_dx.then(|| "dx".to_string()),
-    });
     if with_dx {
         d.dx_connections.push(DxConnection {
             name: "dx".into(),
@@ -517,12 +495,7 @@ fn load_balancer_accepts_on_listener_and_connects_to_target() {
     let t = trace(&d, "internet", "alb", "tcp", Some(80));
     assert_blocked(&t, Code::SgNoMatchingRule, "sg-alb");
     let mut d = d;
-    d.security_groups
-        .iter_mut()
-        .find(|g| g.name == "sg-alb")
-        .unwrap()
-        .inbound
-        .push(sg_rule("tcp 80 0.0.0.0/0"));
+    add_sg_inbound(&mut d, "sg-alb", "tcp 80 0.0.0.0/0");
     let t = trace(&d, "internet", "alb", "tcp", Some(80));
     assert_blocked(&t, Code::LbNoListener, "alb");
 }
@@ -561,40 +534,18 @@ fn what_if_az_down_removes_the_nat_gateway() {
 /// through the TGW and on-prem reaches the spoke back (TGW VPN attachment association).
 #[test]
 fn tgw_vpn_attachment_to_onprem_both_ways() {
-    let mut d = spokes().build();
-    d.route_tables
-        .iter_mut()
-        .find(|r| r.name == "rt-a")
-        .unwrap()
-        .routes
-        .push(Route::new("192.168.0.0/16".parse().unwrap(), target("tgw:tgw")));
-    d.security_groups
-        .iter_mut()
-        .find(|g| g.name == "sg-a")
-        .unwrap()
-        .inbound
-        .push(sg_rule("tcp 22 192.168.0.0/16"));
-    d.customer_gateways.push(CustomerGateway {
-        name: "cgw".into(),
-        description: None,
-        ip: "198.51.100.1".parse().unwrap(),
-        asn: 65000,
-    });
-    d.vpn_connections.push(VpnConnection {
-        name: "vpn".into(),
-        description: None,
-        customer_gateway: "cgw".into(),
-        termination: VpnTermination::TransitGateway("tgw".into()),
-        routing: VpnRouting::Bgp,
-        tunnels_up: [true, true],
-    });
-    d.onprem_networks.push(OnPremNetwork {
-        name: "hq".into(),
-        description: None,
-        cidrs: vec!["192.168.0.0/16".parse().unwrap()],
-        customer_gateway: Some("cgw".into()),
-        dx_connection: None,
-    });
+    let mut d = spokes()
+        .cgw("cgw", "198.51.100.1", 65000)
+        .vpn(
+            "vpn",
+            "cgw",
+            VpnTermination::TransitGateway("tgw".into()),
+            VpnRouting::Bgp,
+        )
+        .onprem("hq", "192.168.0.0/16", "cgw", None)
+        .build();
+    add_route(&mut d, "rt-a", "192.168.0.0/16", "tgw:tgw");
+    add_sg_inbound(&mut d, "sg-a", "tcp 22 192.168.0.0/16");
     d.transit_gateways.push(tgw(
         "tgw",
         vec![table("tgw-rt", &[])],
@@ -623,29 +574,292 @@ fn tgw_vpn_attachment_to_onprem_both_ways() {
 /// VPN CloudHub (VPC User Guide, VPN CloudHub): two sites on one VGW reach each other.
 #[test]
 fn vpn_cloudhub_between_sites() {
-    let mut d = vpn_design(false);
-    d.customer_gateways.push(CustomerGateway {
-        name: "cgw2".into(),
-        description: None,
-        ip: "198.51.100.2".parse().unwrap(),
-        asn: 65001,
-    });
-    d.vpn_connections.push(VpnConnection {
-        name: "vpn2".into(),
-        description: None,
-        customer_gateway: "cgw2".into(),
-        termination: VpnTermination::VpnGateway("vgw".into()),
-        routing: VpnRouting::Static(vec!["172.20.0.0/16".parse().unwrap()]),
-        tunnels_up: [true, true],
-    });
-    d.onprem_networks.push(OnPremNetwork {
-        name: "branch".into(),
-        description: None,
-        cidrs: vec!["172.20.0.0/16".parse().unwrap()],
-        customer_gateway: Some("cgw2".into()),
-        dx_connection: None,
-    });
+    let d = B { d: vpn_design(false) }
+        .cgw("cgw2", "198.51.100.2", 65001)
+        .vpn(
+            "vpn2",
+            "cgw2",
+            VpnTermination::VpnGateway("vgw".into()),
+            static_routes("172.20.0.0/16"),
+        )
+        .onprem("branch", "172.20.0.0/16", "cgw2", None)
+        .build();
     let t = trace(&d, "onprem:hq", "onprem:branch", "tcp", Some(443));
     assert_reachable(&t);
     assert_eq!(ids(&t.forward), ["hq", "vpn", "vgw", "vpn2", "branch"]);
+}
+
+/// Network Firewall `fw` in `vpc` with an endpoint in each of `subnets`, passing everything
+/// (so only its flow state can drop a packet).
+fn pass_all_firewall(vpc: &str, subnets: &[&str]) -> Firewall {
+    Firewall {
+        name: "fw".into(),
+        description: None,
+        vpc: vpc.into(),
+        subnets: subnets.iter().map(|s| s.to_string()).collect(),
+        rules: Vec::new(),
+        default_action: FirewallAction::Pass,
+    }
+}
+
+/// The S14 inspection VPC in two AZs: spoke `a` (workload `ia` in AZ a), spoke `b`
+/// (workload `ib` in AZ b, `ib2` in AZ a; spoke `a` also has `ia2` in AZ b), both attached in both AZs; the inspection
+/// VPC has a TGW-attachment subnet and a firewall endpoint per AZ, each attachment
+/// subnet routing to its own AZ's endpoint (TGW-UG transit-gateway-appliance-scenario).
+fn inspection_two_azs(appliance_mode: bool) -> Design {
+    let mut d = B::new()
+        .vpc("a", "10.0.0.0/16")
+        .vpc("b", "10.1.0.0/16")
+        .vpc("insp", "100.64.0.0/16")
+        .rt("rt-a", "a", &[("10.0.0.0/8", "tgw:tgw")])
+        .rt("rt-b", "b", &[("10.0.0.0/8", "tgw:tgw")])
+        .subnet("sa", "a", AZ_A, "10.0.1.0/24", "rt-a", None)
+        .subnet("sa-b", "a", AZ_B, "10.0.2.0/24", "rt-a", None)
+        .subnet("sb", "b", AZ_B, "10.1.1.0/24", "rt-b", None)
+        .subnet("sb-a", "b", AZ_A, "10.1.2.0/24", "rt-b", None)
+        .rt("rt-insp-tgw-a", "insp", &[("0.0.0.0/0", "fw:fw@us-east-1a")])
+        .rt("rt-insp-tgw-b", "insp", &[("0.0.0.0/0", "fw:fw@us-east-1b")])
+        .rt("rt-insp-fw", "insp", &[("0.0.0.0/0", "tgw:tgw")])
+        .subnet("insp-tgw-a", "insp", AZ_A, "100.64.0.0/24", "rt-insp-tgw-a", None)
+        .subnet("insp-tgw-b", "insp", AZ_B, "100.64.2.0/24", "rt-insp-tgw-b", None)
+        .subnet("insp-fw-a", "insp", AZ_A, "100.64.1.0/24", "rt-insp-fw", None)
+        .subnet("insp-fw-b", "insp", AZ_B, "100.64.3.0/24", "rt-insp-fw", None)
+        .sg("sg-a", "a", &["all 10.0.0.0/8"], &["all 0.0.0.0/0"])
+        .sg("sg-b", "b", &["all 10.0.0.0/8"], &["all 0.0.0.0/0"])
+        .inst("ia", "sa", "10.0.1.10", &["sg-a"])
+        .inst("ib", "sb", "10.1.1.10", &["sg-b"])
+        .inst("ib2", "sb-a", "10.1.2.10", &["sg-b"])
+        .inst("ia2", "sa-b", "10.0.2.10", &["sg-a"])
+        .build();
+    d.firewalls.push(pass_all_firewall("insp", &["insp-fw-a", "insp-fw-b"]));
+    let mut insp = att("att-insp", "insp", &["insp-tgw-a", "insp-tgw-b"], "rt-fw", &[]);
+    insp.appliance_mode = appliance_mode;
+    d.transit_gateways.push(tgw(
+        "tgw",
+        vec![
+            table("rt-spokes", &[("0.0.0.0/0", Some("att-insp"))]),
+            table("rt-fw", &[]),
+        ],
+        vec![
+            att("att-a", "a", &["sa", "sa-b"], "rt-spokes", &["rt-fw"]),
+            att("att-b", "b", &["sb-a", "sb"], "rt-spokes", &["rt-fw"]),
+            insp,
+        ],
+    ));
+    d
+}
+
+/// The detail of the hop for attachment `att` (the first one on the path).
+fn att_detail<'t>(hops: &'t [vpcd::analysis::Hop], att: &str) -> Vec<&'t str> {
+    hops.iter()
+        .filter(|h| h.kind == HopKind::TgwAttachment && h.id == att)
+        .map(|h| h.detail.as_str())
+        .collect()
+}
+
+/// TGW-UG how-transit-gateways-work ("Availability Zones" / appliance mode): without
+/// appliance mode the TGW keeps traffic in the AZ it entered from when the destination
+/// attachment has a subnet there, and crosses AZs only when it has none.
+#[test]
+fn tgw_keeps_traffic_in_the_az_it_entered_from() {
+    let mut d = inspection_two_azs(true);
+    let t = trace(&d, "ia", "ib", "tcp", Some(443));
+    assert_reachable(&t);
+    // ia is in AZ a: into the inspection VPC and into spoke b through the AZ-a subnets,
+    // although ib itself lives in AZ b.
+    assert_eq!(
+        att_detail(&t.forward, "att-insp")[0],
+        "att-insp: tgw → insp (via insp-tgw-a)"
+    );
+    assert_eq!(att_detail(&t.forward, "att-b"), ["att-b: tgw → b (via sb-a)"]);
+    // Spoke b attached only in AZ b: the TGW has to cross to AZ b.
+    let b = d.transit_gateways[0]
+        .attachments
+        .iter_mut()
+        .find(|a| a.name == "att-b")
+        .unwrap();
+    b.kind = TgwAttachmentKind::Vpc {
+        vpc: "b".into(),
+        subnets: vec!["sb".into()],
+    };
+    let t = trace(&d, "ia", "ib", "tcp", Some(443));
+    assert_reachable(&t);
+    assert_eq!(att_detail(&t.forward, "att-b"), ["att-b: tgw → b (via sb)"]);
+    assert!(t
+        .notes
+        .iter()
+        .any(|n| n.contains("crosses from us-east-1a to us-east-1b")));
+}
+
+/// TGW-UG transit-gateway-appliance-scenario: with appliance mode off, a flow from AZ a
+/// to AZ b is inspected by the AZ-a endpoint and its reply, which the TGW keeps in AZ b,
+/// reaches the AZ-b endpoint, which has no state for it: the stateful firewall drops the
+/// reply. Reported on the return leg (RA: TGW_ATTACH_VPC_AZ_RESTRICTION, with the
+/// additional detail TRANSIT_GATEWAY_APPLIANCE_MODE_RECOMMENDED).
+#[test]
+fn appliance_mode_off_cross_az_reply_is_dropped_by_the_other_firewall_endpoint() {
+    let d = inspection_two_azs(false);
+    let t = trace(&d, "ia", "ib", "tcp", Some(443));
+    assert_blocked(&t, Code::FirewallAsymmetric, "fw");
+    let b = t.blocked.as_ref().unwrap();
+    assert_eq!(b.leg, Leg::Return);
+    assert_eq!(b.kind, HopKind::Firewall);
+    assert!(
+        b.message.contains("us-east-1b") && b.message.contains("us-east-1a"),
+        "{}",
+        b.message
+    );
+    assert!(
+        b.hint
+            .contains("enable appliance mode on the inspection VPC attachment att-insp"),
+        "{}",
+        b.hint
+    );
+    assert_eq!(b.code.aws_code(), "TGW_ATTACH_VPC_AZ_RESTRICTION");
+    assert_eq!(
+        att_detail(&t.return_path, "att-insp"),
+        ["att-insp: tgw → insp (via insp-tgw-b)"]
+    );
+    // The forward path alone is fine, and the trace says appliance mode is advised.
+    assert!(ids(&t.forward).contains(&"fw"));
+    assert!(
+        t.notes.iter().any(|n| n.contains("without appliance mode")),
+        "{:?}",
+        t.notes
+    );
+    // Either direction of the cross-AZ pair fails the same way.
+    let t = trace(&d, "ib", "ia", "tcp", Some(443));
+    assert_blocked(&t, Code::FirewallAsymmetric, "fw");
+}
+
+/// TGW-UG transit-gateway-appliance-scenario: with appliance mode on, the TGW uses one
+/// ENI of the appliance VPC attachment for the life of the flow, both directions, so
+/// the reply crosses the endpoint that holds the flow's state.
+#[test]
+fn appliance_mode_on_keeps_both_directions_on_one_firewall_endpoint() {
+    let d = inspection_two_azs(true);
+    for (from, to) in [("ia", "ib"), ("ib", "ia")] {
+        let t = trace(&d, from, to, "tcp", Some(443));
+        assert_reachable(&t);
+        let fwd = att_detail(&t.forward, "att-insp")[0].to_string();
+        let back = att_detail(&t.return_path, "att-insp")[0].to_string();
+        assert_eq!(fwd, back, "{}", t.to_text());
+        assert!(ids(&t.return_path).contains(&"fw"), "{}", t.to_text());
+        assert!(
+            t.notes.iter().any(|n| n.starts_with("appliance mode on att-insp")),
+            "{:?}",
+            t.notes
+        );
+    }
+}
+
+/// TGW-UG how-transit-gateways-work: a flow that stays in one AZ goes out and back
+/// through that AZ's endpoint, so it works without appliance mode.
+#[test]
+fn appliance_mode_off_same_az_flow_is_unaffected() {
+    let d = inspection_two_azs(false);
+    let t = trace(&d, "ia", "ib2", "tcp", Some(443));
+    assert_reachable(&t);
+    assert_eq!(
+        att_detail(&t.return_path, "att-insp")[0],
+        "att-insp: tgw → insp (via insp-tgw-a)"
+    );
+    assert!(ids(&t.return_path).contains(&"fw"), "{}", t.to_text());
+}
+
+/// One VPC, no TGW: egress goes app → firewall endpoint in AZ a → NAT → IGW, but the NAT
+/// subnet sends the replies to the AZ-b endpoint. Each Network Firewall endpoint is its
+/// own stateful engine (Network Firewall guide, vpc-config-tgw-multi-az: "a Network
+/// Firewall endpoint is a stateful network appliance"), so the AZ-b endpoint drops the
+/// reply; the hint names the endpoint the request used, not appliance mode.
+#[test]
+fn firewall_reply_through_another_endpoint_of_the_same_firewall_is_dropped() {
+    let build = |reply_az: &str| {
+        let reply = format!("fw:fw@{reply_az}");
+        let mut d = B::new()
+            .vpc("shop", "10.0.0.0/16")
+            .igw("igw", "shop")
+            .rt("rt-app", "shop", &[("0.0.0.0/0", "fw:fw@us-east-1a")])
+            .rt("rt-fw", "shop", &[("0.0.0.0/0", "nat:nat-a")])
+            .rt(
+                "rt-pub",
+                "shop",
+                &[("0.0.0.0/0", "igw:igw"), ("10.0.10.0/24", reply.as_str())],
+            )
+            .subnet("app-a", "shop", AZ_A, "10.0.10.0/24", "rt-app", None)
+            .subnet("fw-a", "shop", AZ_A, "10.0.1.0/28", "rt-fw", None)
+            .subnet("fw-b", "shop", AZ_B, "10.0.1.16/28", "rt-fw", None)
+            .subnet("pub-a", "shop", AZ_A, "10.0.0.0/24", "rt-pub", None)
+            .nat("nat-a", "pub-a")
+            .sg("sg-app", "shop", &[], &["all 0.0.0.0/0"])
+            .inst("app-1", "app-a", "10.0.10.10", &["sg-app"])
+            .build();
+        d.firewalls.push(pass_all_firewall("shop", &["fw-a", "fw-b"]));
+        d
+    };
+    let t = trace(&build(AZ_B), "app-1", "internet", "tcp", Some(443));
+    assert_blocked(&t, Code::FirewallAsymmetric, "fw");
+    let b = t.blocked.as_ref().unwrap();
+    assert_eq!(b.leg, Leg::Return);
+    assert!(
+        b.hint.contains("the fw endpoint the request used (us-east-1a)"),
+        "{}",
+        b.hint
+    );
+    assert!(!b.hint.contains("appliance mode"), "{}", b.hint);
+    assert_reachable(&trace(&build(AZ_A), "app-1", "internet", "tcp", Some(443)));
+}
+
+/// The whole truth table of S14 (TGW-UG how-transit-gateways-work and
+/// transit-gateway-appliance-scenario): every spoke-to-spoke flow, both directions,
+/// same AZ and cross AZ. With appliance mode everything passes; without it exactly
+/// the cross-AZ flows lose their reply at the other AZ's firewall endpoint.
+#[test]
+fn appliance_mode_truth_table_over_azs_and_directions() {
+    let az = |i: &str| match i {
+        "ia" | "ib2" => AZ_A,
+        _ => AZ_B,
+    };
+    for appliance_mode in [true, false] {
+        let d = inspection_two_azs(appliance_mode);
+        for a in ["ia", "ia2"] {
+            for b in ["ib", "ib2"] {
+                for (from, to) in [(a, b), (b, a)] {
+                    let t = trace(&d, from, to, "tcp", Some(443));
+                    let same_az = az(from) == az(to);
+                    if appliance_mode || same_az {
+                        assert_reachable(&t);
+                    } else {
+                        assert_blocked(&t, Code::FirewallAsymmetric, "fw");
+                        assert_eq!(t.blocked.as_ref().unwrap().leg, Leg::Return);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Appliance mode pins a flow to the AZ AWS's flow hash picks (TGW-UG
+/// transit-gateway-appliance-scenario), which a design cannot choose: a flow is only
+/// reachable if it works in every AZ of the appliance attachment. Here AZ b's
+/// attachment subnet has no route, so a flow from AZ a fails when hashed to AZ b.
+#[test]
+fn appliance_mode_flow_must_work_in_every_az_the_hash_can_pick() {
+    let mut d = inspection_two_azs(true);
+    d.route_tables
+        .iter_mut()
+        .find(|r| r.name == "rt-insp-tgw-b")
+        .unwrap()
+        .routes
+        .clear();
+    let t = trace(&d, "ia", "ib2", "tcp", Some(443));
+    assert_blocked(&t, Code::NoRoute, "rt-insp-tgw-b");
+    assert!(
+        t.notes.iter().any(|n| n.contains("hashed to insp-tgw-b (us-east-1b)")),
+        "{:?}",
+        t.notes
+    );
+    // Without appliance mode the same-AZ flow never leaves AZ a.
+    d.transit_gateways[0].attachments[2].appliance_mode = false;
+    assert_reachable(&trace(&d, "ia", "ib2", "tcp", Some(443)));
 }

@@ -6,6 +6,11 @@
 //! $0.065/GB (100 GB per endpoint), which waives chained NAT charges one for
 //! one; Direct Connect 1 Gbps port $0.30/h.
 //!
+//! Sources (re-checked 2026-11-23): Direct Connect port-hours from
+//! aws.amazon.com/directconnect/pricing/pay-as-you-go (1G $0.30, 10G $2.25, 100G $22.50);
+//! the firewall waiver from aws.amazon.com/network-firewall/pricing ("one hour & one GB of NAT
+//! gateway at no additional cost for every hour & GB charged for Network Firewall endpoints").
+//!
 //! Unit figures used below:
 //!   NAT gateway       730 × 0.045 = 32.85 hours + 100 × 0.045 = 4.50 data = 37.35
 //!   public IPv4       730 × 0.005 = 3.65

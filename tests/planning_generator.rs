@@ -15,10 +15,10 @@ fn options() -> impl Strategy<Value = GeneratorOptions> {
         1u8..=4,
         prop::sample::subsequence(Tier::ALL.to_vec(), 1..=4),
         prop_oneof![Just(NatMode::None), Just(NatMode::Single), Just(NatMode::PerAz)],
-        any::<(bool, bool, bool, bool, bool)>(),
+        any::<(bool, bool, bool, bool, bool, bool)>(),
     )
         .prop_map(
-            |((p, seed), azs, tiers, nat, (s3, ddb, ipv6, hostnames, support))| GeneratorOptions {
+            |((p, seed), azs, tiers, nat, (s3, ddb, ipv6, hostnames, support, baseline))| GeneratorOptions {
                 name: "gen".into(),
                 region: "us-east-1".into(),
                 cidr: Ipv4Net::new(std::net::Ipv4Addr::from(0x0A00_0000 | (seed & 0x00FF_FFFF)), p)
@@ -32,6 +32,7 @@ fn options() -> impl Strategy<Value = GeneratorOptions> {
                 ipv6,
                 dns_hostnames: hostnames && support,
                 dns_support: support,
+                baseline_security: baseline,
             },
         )
 }

@@ -75,6 +75,11 @@ fn cases() -> Vec<Case> {
             via: Some((HopKind::Firewall, "nfw")),
             ..case("inspection-firewall", "spoke-a-1", "internet", 443, true)
         },
+        // The other direction starts in us-east-1b: appliance mode keeps its reply on the same endpoint.
+        Case {
+            via: Some((HopKind::Firewall, "nfw")),
+            ..case("inspection-firewall", "spoke-b-1", "spoke-a-1", 443, true)
+        },
         case("inspection-firewall", "spoke-a-1", "internet", 22, false),
         case("inspection-firewall", "internet", "spoke-a-1", 443, false),
         // Peering triangle: A reaches C over its own peering, not through B.
@@ -164,4 +169,31 @@ fn templates_behave_as_their_descriptions_say() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// The inspection template turns appliance mode on for a reason: without it the reply of a
+/// cross-AZ spoke-to-spoke flow reaches the other AZ's firewall endpoint, which drops it
+/// (TGW guide, transit-gateway-appliance-scenario; Network Firewall guide, vpc-config-tgw-multi-az).
+#[test]
+fn inspection_template_needs_its_appliance_mode() {
+    let mut d = templates::find("inspection-firewall").unwrap().design();
+    let att = d.transit_gateways[0]
+        .attachments
+        .iter_mut()
+        .find(|a| a.name == "att-inspection")
+        .unwrap();
+    assert!(att.appliance_mode);
+    att.appliance_mode = false;
+    let idx = DesignIndex::new(&d);
+    let q = TraceQuery {
+        from: "spoke-a-1".into(),
+        to: "spoke-b-1".into(),
+        proto: Protocol::Tcp,
+        port: Some(443),
+        sport: None,
+    };
+    let t = analysis::trace(&d, &idx, &q).unwrap();
+    let b = t.blocked.as_ref().expect("blocked without appliance mode");
+    assert_eq!(b.code, analysis::Code::FirewallAsymmetric, "{}", t.to_text());
+    assert_eq!(b.leg, analysis::Leg::Return);
 }

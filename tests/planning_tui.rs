@@ -32,10 +32,13 @@ fn planner_enter_on_a_free_block_opens_the_subnet_form_with_it() {
     let d = vpcd::templates::find("bastion-host").unwrap().design();
     let mut h = Harness::new(d, dir.path(), 140, 44);
     h.assert_shows("Planner · ops · ");
+    // Focused, the planner gets the width of a third of the bottom strip (the
+    // trace panel shares the strip).
+    h.keys(TO_PLANNER);
     // Map of 10.0.0.0/16: public-a 10.0.0.0/24 first, then the free 10.0.1.0/24.
     h.assert_shows("10.0.0.0/24      public-a · 251 usable");
     h.assert_shows("10.0.1.0/24      free · 251 usable");
-    h.keys(TO_PLANNER).keys("<down><enter>");
+    h.keys("<down><enter>");
     h.assert_shows("10.0.1.0/24");
     h.assert_shows("new subnet");
 }
@@ -70,15 +73,7 @@ fn new_from_template_previews_the_diagram_then_creates_the_design() {
     h.assert_shows("new design from the template peering-triangle");
 
     // With unsaved changes it asks first; "n" keeps the current design.
-    let eip = vpcd::model::ElasticIp {
-        name: "eip-extra".into(),
-        description: None,
-        address: "3.210.9.9".parse().unwrap(),
-    };
-    h.app
-        .apply_edit(vpcd::edit::Edit::Put(vpcd::model::Object::ElasticIp(eip)))
-        .unwrap();
-    assert!(h.app.ws.is_dirty());
+    h.make_unsaved_change();
     h.keys("N").keys("default-vpc<enter>");
     h.assert_shows("Discard unsaved changes");
     h.keys("n");

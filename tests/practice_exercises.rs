@@ -368,19 +368,56 @@ fn ipv6_egress_only_new_table_and_private_sg_rule() {
     });
 }
 
+/// S14's second solution: keep the propagated spoke routes in rt-spokes but
+/// override them with static routes to the inspection attachment (static beats
+/// propagated for the same prefix: reference §3.23, TGW guide route evaluation order).
 #[test]
-fn inspection_routing_separate_nat_subnet_table() {
+fn inspection_routing_static_routes_override_the_propagated_ones() {
     check("inspection-routing", |d| {
-        let fw = || RouteTarget::FirewallEndpoint("fw-1".into(), "us-east-1a".into());
-        rt(d, "rt-private").routes = vec![route("0.0.0.0/0", fw())];
-        edits(
-            d,
-            &[r#"Put(RouteTable((name: "rt-nat", vpc: "shop", routes: [
-                (dest: Cidr("0.0.0.0/0"), target: InternetGateway("igw-1")),
-                (dest: Cidr("10.0.10.0/24"), target: FirewallEndpoint("fw-1", "us-east-1a"))])))"#],
-        );
-        subnet(d, "pub-a").route_table = Some("rt-nat".into());
+        let tgw = &mut d.transit_gateways[0];
+        let spokes = tgw.route_tables.iter_mut().find(|t| t.name == "rt-spokes").unwrap();
+        for c in ["10.1.0.0/16", "10.2.0.0/16"] {
+            spokes.routes.push(TgwRoute {
+                cidr: cidr(c),
+                target: TgwRouteTarget::Attachment("att-inspection".into()),
+            });
+        }
+        tgw.attachments
+            .iter_mut()
+            .find(|a| a.name == "att-inspection")
+            .unwrap()
+            .appliance_mode = true;
     });
+}
+
+/// S14, half fixed: with the spokes' propagation out of rt-spokes but appliance mode
+/// still off, a cross-AZ flow goes out through the AZ-a endpoint and its reply comes
+/// back through the AZ-b one, which drops it (TGW guide, transit-gateway-appliance-scenario).
+#[test]
+fn inspection_routing_without_appliance_mode_drops_the_cross_az_reply() {
+    let ex = load("inspection-routing");
+    let mut d = ex.reference_solution().unwrap();
+    let att = d.transit_gateways[0]
+        .attachments
+        .iter_mut()
+        .find(|a| a.name == "att-inspection")
+        .unwrap();
+    att.appliance_mode = false;
+    let r = exercise::grade(&ex.objectives, &ex.hints, &d, 0);
+    let spoke_to_spoke = &r.objectives[0];
+    assert_eq!(spoke_to_spoke.status, Status::Fail, "{}", spoke_to_spoke.reason);
+    let blocked = spoke_to_spoke.blocked.as_ref().unwrap();
+    assert_eq!(
+        (blocked.component.as_str(), blocked.code.as_str()),
+        ("fw-1", "FIREWALL_ASYMMETRIC")
+    );
+    assert!(
+        spoke_to_spoke.reason.contains("appliance mode"),
+        "{}",
+        spoke_to_spoke.reason
+    );
+    // Egress stays in one AZ (endpoint, NAT and reply in the workload's AZ): unaffected.
+    assert_eq!(r.objectives[2].status, Status::Pass, "{}", r.objectives[2].reason);
 }
 
 #[test]

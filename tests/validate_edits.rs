@@ -3,24 +3,40 @@
 //! and the design stays byte-for-byte unchanged. Legal-but-unwise edits are
 //! kept and reported as findings.
 
+mod common;
+
+use common::{get, ron};
 use vpcd::edit::Edit;
 use vpcd::io::to_ron_string;
 use vpcd::model::*;
 use vpcd::workspace::Workspace;
 
-fn ron<T: serde::de::DeserializeOwned>(s: &str) -> T {
-    ron::Options::default()
-        .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
-        .from_str(s)
-        .unwrap_or_else(|e| panic!("bad RON in test: {e}\n{s}"))
-}
-
 fn ws() -> Workspace {
     Workspace::new(sample::three_tier())
 }
 
-fn get<T: Clone>(list: &[T], pick: impl Fn(&T) -> bool) -> T {
-    list.iter().find(|x| pick(x)).cloned().unwrap()
+/// The edits that create a VPC with its main route table, default NACL and default SG.
+fn new_vpc(name: &str, cidr: &str) -> Vec<Edit> {
+    Design::new_vpc_objects(name, cidr.parse().unwrap())
+        .into_iter()
+        .map(Edit::Put)
+        .collect()
+}
+
+/// One batch: `n` new security groups, all put on web-1's interface.
+fn web_1_with_extra_groups(w: &Workspace, n: usize) -> Edit {
+    let mut web = get(&w.design().instances, |i| i.name == "web-1");
+    let mut edits = Vec::new();
+    for i in 0..n {
+        let name = format!("sg-extra-{i}");
+        edits.push(Edit::Put(Object::SecurityGroup(SecurityGroup::custom(
+            name.clone(),
+            "shop",
+        ))));
+        web.security_groups.push(name);
+    }
+    edits.push(Edit::Put(Object::Instance(web)));
+    Edit::batch(format!("{n} more groups"), edits)
 }
 
 /// Applies `edit`, expects a rejection whose message contains every `needles`, and
@@ -167,11 +183,7 @@ fn detaching_an_igw_while_public_ips_exist_is_refused() {
 #[test]
 fn peering_between_overlapping_cidrs_is_refused() {
     let mut w = ws();
-    let edits: Vec<Edit> = Design::new_vpc_objects("lab", "10.0.0.0/16".parse().unwrap())
-        .into_iter()
-        .map(Edit::Put)
-        .collect();
-    w.apply(Edit::batch("add lab", edits))
+    w.apply(Edit::batch("add lab", new_vpc("lab", "10.0.0.0/16")))
         .expect("overlapping VPCs are legal");
     let pcx = Edit::Put(Object::Peering(ron(
         r#"(name: "pcx-1", requester: "shop", accepter: "lab")"#,
@@ -203,41 +215,15 @@ fn hard_limits_are_refused() {
         Edit::Put(Object::NetworkAcl(acl)),
         &["at most 40", "cannot be raised"],
     );
-    let mut web = get(&w.design().instances, |i| i.name == "web-1");
-    let mut edits = Vec::new();
-    for i in 0..17 {
-        let name = format!("sg-extra-{i}");
-        edits.push(Edit::Put(Object::SecurityGroup(SecurityGroup::custom(
-            name.clone(),
-            "shop",
-        ))));
-        web.security_groups.push(name);
-    }
-    edits.push(Edit::Put(Object::Instance(web)));
-    rejected(
-        &mut w,
-        Edit::batch("many groups", edits),
-        &["security groups on one interface", "at most 16"],
-    );
+    let many = web_1_with_extra_groups(&w, 17);
+    rejected(&mut w, many, &["security groups on one interface", "at most 16"]);
 }
 
 #[test]
 fn adjustable_quotas_warn_but_do_not_block() {
     let mut w = ws();
-    let mut web = get(&w.design().instances, |i| i.name == "web-1");
-    let mut edits = Vec::new();
-    for i in 0..5 {
-        let name = format!("sg-extra-{i}");
-        edits.push(Edit::Put(Object::SecurityGroup(SecurityGroup::custom(
-            name.clone(),
-            "shop",
-        ))));
-        web.security_groups.push(name);
-    }
-    edits.push(Edit::Put(Object::Instance(web)));
-    let applied = w
-        .apply(Edit::batch("six groups", edits))
-        .expect("an adjustable quota only warns");
+    let six = web_1_with_extra_groups(&w, 5);
+    let applied = w.apply(six).expect("an adjustable quota only warns");
     assert!(applied.new_findings.iter().any(|f| f.code == "quota-exceeded"));
 }
 
@@ -274,10 +260,7 @@ fn an_alb_in_one_az_is_refused_an_nlb_only_warned() {
 #[test]
 fn public_nat_in_a_vpc_without_igw_is_an_error_that_does_not_block_ordering() {
     let mut w = ws();
-    let mut edits: Vec<Edit> = Design::new_vpc_objects("lab", "10.1.0.0/16".parse().unwrap())
-        .into_iter()
-        .map(Edit::Put)
-        .collect();
+    let mut edits = new_vpc("lab", "10.1.0.0/16");
     edits.push(Edit::Put(Object::Subnet(ron(
         r#"(name: "lab-a", vpc: "lab", az: "us-east-1a", cidr: "10.1.0.0/24")"#,
     ))));

@@ -506,6 +506,24 @@ fn cases() -> Vec<(&'static str, Mutation)> {
                 "",
             )
         }),
+        ("tgw-appliance-mode-off", |d| {
+            // Both attachment subnets route through an appliance (app-1, source/dest check off).
+            let app = d.instances.iter_mut().find(|i| i.name == "app-1").unwrap();
+            app.source_dest_check = false;
+            for rt in d
+                .route_tables
+                .iter_mut()
+                .filter(|r| r.name == "rt-app-a" || r.name == "rt-app-b")
+            {
+                rt.routes[0].target = RouteTarget::Instance("app-1".into());
+            }
+            tgw(
+                d,
+                "tgw",
+                r#"(name: "att-1", kind: Vpc(vpc: "shop", subnets: ["app-a", "app-b"]))"#,
+                "",
+            )
+        }),
         ("vpn-cloudhub-duplicate-asn", |d| {
             d.vpn_gateways.push(ron(r#"(name: "vgw", vpc: "shop")"#));
             d.customer_gateways

@@ -15,8 +15,8 @@ use super::{Blocked, Code, Failure, Hop, HopKind, Leg, Packet, Query, QueryError
 use crate::model::index::{DesignIndex, EniOwner};
 use crate::model::{
     Design, Direction, FirewallAction, InstanceRole, LoadBalancerScheme, Object, ObjectKind, ObjectRef, OsFamily,
-    PeeringStatus, PortRange, Protocol, RouteDestination, RouteOrigin, RouteState, RouteTarget, TgwAttachmentKind,
-    TgwRouteTarget, VifKind, VpnRouting, VpnTermination,
+    PeeringStatus, PortRange, Protocol, RouteDestination, RouteOrigin, RouteState, RouteTarget, TgwAttachment,
+    TgwAttachmentKind, TgwRouteTarget, VifKind, VpnRouting, VpnTermination,
 };
 
 /// Guard against routing loops (AWS Route Analyzer stops at 64 hops too).
@@ -820,6 +820,29 @@ struct Walk<'w, 'a> {
     sg_ident: bool,
     /// The client's ephemeral range when the source port was not given (for partial-range warnings).
     client_range: Option<(PortRange, IpAddr, u16)>,
+    /// Appliance-mode TGW attachments: the attachment subnet a flow is pinned to.
+    tgw_pins: Vec<(&'a TgwAttachment, FlowKey, usize)>,
+    /// Network Firewall endpoints (ENIs) the request crossed: only they hold the flow's state.
+    fw_state: Vec<usize>,
+    /// The last VPC a packet entered from a transit gateway: (leg, VPC, TGW name, attachment).
+    tgw_entry: Option<(Leg, usize, &'a str, &'a TgwAttachment)>,
+    /// The attachment subnet the first appliance-mode attachment must pick (a re-run
+    /// standing for another result of AWS's flow hash).
+    hash_pick: Option<(&'a TgwAttachment, usize)>,
+    /// The other subnets the flow hash could have picked at the first appliance-mode pin.
+    hash_alternatives: Vec<(&'a TgwAttachment, usize)>,
+}
+
+/// A flow's addresses and ports, the same for a request and its reply.
+type FlowKey = ((IpAddr, u16), (IpAddr, u16));
+
+fn flow_key(p: Packet) -> FlowKey {
+    let (a, b) = ((p.src, p.sport), (p.dst, p.dport));
+    if a <= b {
+        (a, b)
+    } else {
+        (b, a)
+    }
 }
 
 fn obj(kind: ObjectKind, name: &str) -> Option<ObjectRef> {
@@ -841,7 +864,21 @@ impl<'w, 'a> Walk<'w, 'a> {
             steps: 0,
             sg_ident: true,
             client_range: None,
+            tgw_pins: Vec::new(),
+            fw_state: Vec::new(),
+            tgw_entry: None,
+            hash_pick: None,
+            hash_alternatives: Vec::new(),
         }
+    }
+
+    /// The attachment subnet an appliance-mode attachment pinned this flow to.
+    fn pinned_subnet(&self, att: &TgwAttachment, pkt: Packet) -> Option<usize> {
+        let key = flow_key(pkt);
+        self.tgw_pins
+            .iter()
+            .find(|(a, k, _)| std::ptr::eq(*a, att) && *k == key)
+            .map(|&(_, _, ts)| ts)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -939,7 +976,35 @@ impl<'w, 'a> Walk<'w, 'a> {
     // ------------------------------------------------------------------
     // Query set-up
 
+    /// Runs the query. An appliance-mode attachment pins a flow to the AZ AWS's flow
+    /// hash picks, which vpcd cannot know: when the flow passes with the AZ it entered
+    /// from, it is run again with every other AZ of that attachment, and the first
+    /// failure is the verdict (a flow that hashes there fails in AWS).
     fn run(&mut self, from: &Endpoint, to: &Endpoint, q: &Query) -> Result<RunOut, QueryError> {
+        let out = self.run_once(from, to, q)?;
+        if out.blocked.is_some() {
+            return Ok(out);
+        }
+        for (att, x) in std::mem::take(&mut self.hash_alternatives) {
+            let mut alt = Walk::new(self.an, self.rec);
+            alt.hash_pick = Some((att, x));
+            let o = alt.run_once(from, to, q)?;
+            if o.blocked.is_some() {
+                let (n, sn, az) = (&att.name, &self.an.subnets[x].name, &self.an.subnets[x].az);
+                alt.note(|| {
+                    format!(
+                        "appliance mode on {n}: AWS picks the AZ of a flow by a hash; this flow passes in the AZ it \
+                         entered from but fails when it is hashed to {sn} ({az}), shown here"
+                    )
+                });
+                *self = alt;
+                return Ok(o);
+            }
+        }
+        Ok(out)
+    }
+
+    fn run_once(&mut self, from: &Endpoint, to: &Endpoint, q: &Query) -> Result<RunOut, QueryError> {
         let v6 = matches!(from, Endpoint::Internet(IpAddr::V6(_)) | Endpoint::Ip(IpAddr::V6(_)))
             || matches!(to, Endpoint::Internet(IpAddr::V6(_)) | Endpoint::Ip(IpAddr::V6(_)));
         if q.proto.has_ports() && q.port.is_none() {
@@ -1998,6 +2063,8 @@ impl<'w, 'a> Walk<'w, 'a> {
             } else {
                 "pass"
             };
+            self.fw_state.push(e);
+            self.appliance_mode_advice(s, fw);
             self.hop(
                 HopKind::Firewall,
                 fw,
@@ -2008,6 +2075,7 @@ impl<'w, 'a> Walk<'w, 'a> {
                 pkt,
             );
         } else {
+            self.firewall_state(e, fw, s, pkt)?;
             self.hop(
                 HopKind::Firewall,
                 fw,
@@ -2023,6 +2091,87 @@ impl<'w, 'a> Walk<'w, 'a> {
         // The firewall subnet's route table decides next (reference §1: firewall endpoints).
         self.nacl_check(s, Direction::Outbound, pkt, Some(e))?;
         self.route(s, pkt, origin)
+    }
+
+    /// A reply reaching Network Firewall endpoint `e`: if the request crossed
+    /// another endpoint of the same firewall (another AZ), this one has no
+    /// state for the flow and drops the reply. Each endpoint is a separate
+    /// stateful engine in its AZ; the TGW guide's appliance scenario
+    /// (transit-gateway-appliance-scenario.html) describes exactly this drop
+    /// when appliance mode is off. A reply through a firewall the request
+    /// never crossed is not judged here (it is passed, as before).
+    fn firewall_state(&mut self, e: usize, fw: &str, s: usize, pkt: Packet) -> Result<(), Box<Stop>> {
+        let an = self.an;
+        let same_fw = |x: usize| matches!(&an.idx.enis[x].owner, EniOwner::Firewall(f, _) if f == fw);
+        if self.fw_state.contains(&e) || !self.fw_state.iter().any(|&x| same_fw(x)) {
+            return Ok(());
+        }
+        let az = an.subnets[s].az.clone();
+        let mut seen: Vec<&str> = self
+            .fw_state
+            .iter()
+            .filter(|&&x| same_fw(x))
+            .filter_map(|&x| an.eni_subnet[x].map(|y| an.subnets[y].az.as_str()))
+            .collect();
+        seen.sort_unstable();
+        seen.dedup();
+        let seen = seen.join(", ");
+        let vpc = an.subnets[s].vpc;
+        let via_tgw = self
+            .entered_without_appliance_mode(vpc)
+            .map(|(t, att)| (t, att.name.as_str()));
+        let (why, hint) = match via_tgw {
+            Some((t, att)) => (
+                format!(
+                    "; appliance mode is off on {att}, so {t} sent the reply into {} in the AZ it came from ({az})",
+                    an.vpcs[vpc].name
+                ),
+                format!(
+                    "enable appliance mode on the inspection VPC attachment {att} so that {t} keeps both directions \
+                     of a flow on one AZ's endpoint (AWS Reachability Analyzer: TRANSIT_GATEWAY_APPLIANCE_MODE_RECOMMENDED)"
+                ),
+            ),
+            None => (
+                String::new(),
+                format!("route the reply back through the {fw} endpoint the request used ({seen})"),
+            ),
+        };
+        Err(self.stop(
+            Code::FirewallAsymmetric,
+            HopKind::Firewall,
+            fw,
+            obj(ObjectKind::Firewall, fw),
+            None,
+            pkt,
+            format!(
+                "{fw}: the reply reaches the endpoint in {az}, but the request crossed the endpoint in {seen}; \
+                 this endpoint has no state for the flow and drops it{why}"
+            ),
+            hint,
+        ))
+    }
+
+    /// In this leg the packet entered VPC `vpc` from a TGW attachment without
+    /// appliance mode: (TGW name, attachment).
+    fn entered_without_appliance_mode(&self, vpc: usize) -> Option<(&'a str, &'a TgwAttachment)> {
+        self.tgw_entry
+            .filter(|&(leg, v, _, att)| leg == self.leg && v == vpc && !att.appliance_mode)
+            .map(|(_, _, t, att)| (t, att))
+    }
+
+    /// AWS Reachability Analyzer's additional detail
+    /// TRANSIT_GATEWAY_APPLIANCE_MODE_RECOMMENDED: a request reached a stateful
+    /// firewall in a VPC it entered from a TGW attachment without appliance mode.
+    fn appliance_mode_advice(&mut self, s: usize, fw: &str) {
+        if let Some((t, att)) = self.entered_without_appliance_mode(self.an.subnets[s].vpc) {
+            let att = &att.name;
+            self.note(|| {
+                format!(
+                    "{fw} is reached through {t} attachment {att} without appliance mode: a reply coming back \
+                     from another AZ would reach another endpoint and be dropped (enable appliance mode on {att})"
+                )
+            });
+        }
     }
 
     // ------------------------------------------------------------------
@@ -2489,10 +2638,32 @@ impl<'w, 'a> Walk<'w, 'a> {
                         .filter_map(|n| an.subnet_by_name.get(n).copied())
                         .filter(|&x| an.down_azs.is_empty() || !an.down_azs.contains(&an.subnets[x].az))
                 };
-                let dst_az = an.subnet_in_vpc(v, pkt.dst).map(|x| an.subnets[x].az.as_str());
-                let want = dst_az.or(az);
-                let ts = live()
-                    .find(|&x| Some(an.subnets[x].az.as_str()) == want)
+                // AZ affinity (TGW guide, "How transit gateways work" → "Availability
+                // Zones" and "Appliance mode"; transit-gateway-appliance-scenario):
+                // * appliance mode on the destination attachment: the TGW picks one
+                //   of its ENIs (AWS: by a flow hash) for the whole life of the flow,
+                //   both directions. vpcd pins the ENI the request used; for the
+                //   request itself it takes the rule below.
+                // * otherwise the TGW keeps the traffic in the AZ it entered from, if
+                //   the destination attachment has a subnet there, else another AZ
+                //   (the destination's own AZ when the address is in that VPC).
+                let az_of = |x: usize| an.subnets[x].az.as_str();
+                let dst_az = an.subnet_in_vpc(v, pkt.dst).map(az_of);
+                let is_live = |x: usize| live().any(|y| y == x);
+                let (pinned, hashed) = if dst_att.appliance_mode {
+                    let pinned = self.pinned_subnet(dst_att, pkt).filter(|&x| is_live(x));
+                    let hashed = self
+                        .hash_pick
+                        .filter(|&(a, x)| pinned.is_none() && std::ptr::eq(a, dst_att) && is_live(x))
+                        .map(|(_, x)| x);
+                    (pinned, hashed)
+                } else {
+                    (None, None)
+                };
+                let ts = pinned
+                    .or(hashed)
+                    .or_else(|| live().find(|&x| az.is_some() && Some(az_of(x)) == az))
+                    .or_else(|| live().find(|&x| dst_az.is_some() && Some(az_of(x)) == dst_az))
                     .or_else(|| live().next());
                 let Some(ts) = ts else {
                     let n = dst_att.name.clone();
@@ -2514,6 +2685,20 @@ impl<'w, 'a> Walk<'w, 'a> {
                 }
                 let n = dst_att.name.clone();
                 let tsn = an.subnets[ts].name.clone();
+                if dst_att.appliance_mode && pinned.is_none() {
+                    self.tgw_pins.push((dst_att, flow_key(pkt), ts));
+                    if self.hash_pick.is_none() && self.hash_alternatives.is_empty() {
+                        self.hash_alternatives = live().filter(|&x| x != ts).map(|x| (dst_att, x)).collect();
+                    }
+                    let ts_az = az_of(ts);
+                    self.note(|| {
+                        format!(
+                            "appliance mode on {n}: {t} keeps this flow on {tsn} ({ts_az}) in both directions \
+                             (AWS picks the AZ by a flow hash; vpcd checks every AZ of {n})"
+                        )
+                    });
+                }
+                self.tgw_entry = Some((self.leg, v, &tgw.name, dst_att));
                 self.hop(
                     HopKind::TgwAttachment,
                     &n,

@@ -39,8 +39,25 @@
 //! * The client's source port defaults to 40000 (Linux 32768–60999, internet,
 //!   NAT, ELB 1024–65535) or 50000 (Windows 49152–65535); a note warns when a
 //!   NACL admits only part of the client's range on the reply.
-//! * Appliance mode, gateway route tables (ingress routing), GWLB, endpoint
-//!   policies and Network Firewall domain rules are not modelled.
+//! * TGW AZ affinity (TGW guide, "How transit gateways work"; the appliance
+//!   scenario): without appliance mode the TGW keeps a packet in the AZ it
+//!   entered from when the destination attachment has a subnet there, else it
+//!   uses another AZ. With appliance mode on the destination attachment a flow
+//!   is pinned to one attachment subnet for both directions. AWS picks it by a
+//!   flow hash, so vpcd runs the flow in the AZ it entered from and then in every
+//!   other AZ of the attachment; the first failure is the verdict. Each Network Firewall
+//!   endpoint keeps its own flow state: a reply reaching another endpoint of the
+//!   firewall than its request is dropped (`FIREWALL_ASYMMETRIC`). Sources: TGW
+//!   guide `how-transit-gateways-work.html` (Availability Zones, appliance mode),
+//!   `transit-gateway-appliance-scenario.html`; Network Firewall guide
+//!   `vpc-config-tgw-multi-az.html` ("a Network Firewall endpoint is a stateful
+//!   network appliance … you must enable appliance mode"); the `ApplianceModeSupport`
+//!   option ("the same Availability Zone for the VPC attachment for the lifetime of
+//!   that flow", default false). The reference notes' divergence table had this
+//!   "out of scope for v1"; it is modelled now. A reply through a firewall its
+//!   request never crossed is still passed (not judged).
+//! * Gateway route tables (ingress routing), GWLB, endpoint policies and
+//!   Network Firewall domain rules are not modelled.
 //!
 //! ## Explanation codes
 //!
@@ -72,6 +89,7 @@
 //! | `NO_ONPREM_ROUTE` | no VPN or Direct Connect path carries the destination prefix | `NO_ROUTE_TO_DESTINATION` |
 //! | `NO_HOST` | no network interface or subnet holds the destination address | `NO_POSSIBLE_DESTINATION` |
 //! | `ASYMMETRIC_RETURN` | the reply leaves through a different stateful translator than the request came in, so the client never sees it | — |
+//! | `FIREWALL_ASYMMETRIC` | the reply reaches another endpoint (AZ) of a stateful Network Firewall than the request crossed; it has no state for the flow and drops it (across a TGW: appliance mode is off on the inspection VPC attachment) | `TGW_ATTACH_VPC_AZ_RESTRICTION` |
 //! | `LB_NO_LISTENER` | the load balancer has no listener for this protocol and port | `ELB_LISTENER_PORT_RESTRICTION` |
 //! | `LB_NO_TARGET` | the load balancer has no target it can reach | `TARGET_ADDRESS_RESTRICTION` |
 //! | `COMPONENT_FAILED` | the component is down in this what-if (failure injected) | `BAD_STATE` |
@@ -98,8 +116,9 @@ pub use endpoint::{closest_names, Endpoint};
 pub use engine::{Analyzer, Compiled};
 pub use flowlog::FlowLogRecord;
 pub use scope::{
-    diff_designs, exposed_to_internet, listening_ports, matrix, named_endpoints, what_can_reach, who_can_reach,
-    FlowChange, FlowKey, Matrix, MatrixCell, ScopePath,
+    diff_analyzers, diff_cost, diff_designs, diff_designs_with_egress, diff_under_failures, exposed_to_internet,
+    listening_ports, matrix, named_endpoints, what_can_reach, who_can_reach, FlowChange, FlowKey, Matrix, MatrixCell,
+    ScopePath,
 };
 
 /// The default internet host (TEST-NET-2, RFC 5737) used for `internet`.
@@ -426,6 +445,7 @@ pub enum Code {
     NoOnPremRoute,
     NoHost,
     AsymmetricReturn,
+    FirewallAsymmetric,
     LbNoListener,
     LbNoTarget,
     ComponentFailed,
@@ -461,6 +481,7 @@ impl Code {
         Code::NoOnPremRoute,
         Code::NoHost,
         Code::AsymmetricReturn,
+        Code::FirewallAsymmetric,
         Code::LbNoListener,
         Code::LbNoTarget,
         Code::ComponentFailed,
@@ -512,6 +533,7 @@ impl Code {
             Code::NoOnPremRoute => ("NO_ONPREM_ROUTE", "no VPN or Direct Connect path carries the destination prefix", "NO_ROUTE_TO_DESTINATION"),
             Code::NoHost => ("NO_HOST", "no network interface or subnet holds the destination address", "NO_POSSIBLE_DESTINATION"),
             Code::AsymmetricReturn => ("ASYMMETRIC_RETURN", "the reply leaves through a different stateful translator than the request came in, so the client never sees it", "-"),
+            Code::FirewallAsymmetric => ("FIREWALL_ASYMMETRIC", "the reply reaches another endpoint (AZ) of a stateful Network Firewall than the request crossed; it has no state for the flow and drops it (across a TGW: appliance mode is off on the inspection VPC attachment)", "TGW_ATTACH_VPC_AZ_RESTRICTION"),
             Code::LbNoListener => ("LB_NO_LISTENER", "the load balancer has no listener for this protocol and port", "ELB_LISTENER_PORT_RESTRICTION"),
             Code::LbNoTarget => ("LB_NO_TARGET", "the load balancer has no target it can reach", "TARGET_ADDRESS_RESTRICTION"),
             Code::ComponentFailed => ("COMPONENT_FAILED", "the component is down in this what-if (failure injected)", "BAD_STATE"),

@@ -308,22 +308,38 @@ impl fmt::Display for FlowChange {
 pub fn diff_designs(old: &Design, new: &Design) -> Vec<FlowChange> {
     let (oi, ni) = (DesignIndex::new(old), DesignIndex::new(new));
     let (oa, na) = (Analyzer::new(old, &oi), Analyzer::new(new, &ni));
+    diff_analyzers(&oa, &na, false)
+}
+
+/// [`diff_designs`] on two prebuilt analyzers (e.g. one of them built with
+/// what-if failures, see [`diff_under_failures`]). With `egress`, flows to
+/// `internet` and each `onprem:NAME` are probed too, on tcp/443 (as
+/// [`what_can_reach`] does): a removed NAT route closes `app-1 → internet`.
+pub fn diff_analyzers(oa: &Analyzer<'_>, na: &Analyzer<'_>, egress: bool) -> Vec<FlowChange> {
+    let (old, new) = (oa.design(), na.design());
+    let (oi, ni) = (oa.index(), na.index());
     let old_names: BTreeSet<String> = named_endpoints(old).into_iter().collect();
     let names: Vec<String> = named_endpoints(new)
         .into_iter()
         .filter(|n| old_names.contains(n))
         .collect();
     let parse = |an: &Analyzer<'_>| -> Vec<Option<Endpoint>> { names.iter().map(|n| an.endpoint(n).ok()).collect() };
-    let (op, np) = (parse(&oa), parse(&na));
+    let (op, np) = (parse(oa), parse(na));
     let mut out = Vec::new();
+    let outside = |n: &str| n == "internet" || n.starts_with("onprem:");
     for (j, to) in names.iter().enumerate() {
-        if to == "internet" || to.starts_with("onprem:") {
-            continue;
-        }
-        let mut ports: BTreeSet<(Protocol, u16)> = listening_ports(old, &oi, to).into_iter().collect();
-        ports.extend(listening_ports(new, &ni, to));
+        let ports: BTreeSet<(Protocol, u16)> = if outside(to) {
+            if !egress {
+                continue;
+            }
+            [(Protocol::Tcp, 443)].into_iter().collect()
+        } else {
+            let mut p: BTreeSet<(Protocol, u16)> = listening_ports(old, oi, to).into_iter().collect();
+            p.extend(listening_ports(new, ni, to));
+            p
+        };
         for (i, from) in names.iter().enumerate() {
-            if i == j {
+            if i == j || (outside(to) && outside(from)) {
                 continue;
             }
             let (Some(of), Some(ot), Some(nf), Some(nt)) = (&op[i], &op[j], &np[i], &np[j]) else {
@@ -349,4 +365,83 @@ pub fn diff_designs(old: &Design, new: &Design) -> Vec<FlowChange> {
     }
     out.sort_by(|a, b| b.opened.cmp(&a.opened).then(a.flow.cmp(&b.flow)));
     out
+}
+
+/// What-if diff: the flows among the design's named endpoints that the
+/// failures close (or, rarely, open), without changing the design.
+pub fn diff_under_failures(
+    d: &Design,
+    idx: &DesignIndex,
+    failures: &[super::Failure],
+) -> Result<Vec<FlowChange>, super::QueryError> {
+    let failed = super::engine::apply_failures(d, idx, failures)?;
+    let fidx = DesignIndex::new(&failed.design);
+    let base = Analyzer::new(d, idx);
+    let what_if = Analyzer::new(&failed.design, &fidx).with_failures(&failed);
+    Ok(diff_analyzers(&base, &what_if, true))
+}
+
+/// How many verdicts [`diff_designs`] computes on a design (pairs of named
+/// endpoints × listening ports of the target, twice): a cheap bound callers
+/// use to decide whether an automatic diff fits their time budget.
+pub fn diff_cost(d: &Design, idx: &DesignIndex) -> usize {
+    let n = named_endpoints(d).len();
+    let ports: usize = d
+        .instances
+        .iter()
+        .map(|i| listening_ports(d, idx, &i.name).len())
+        .chain(d.load_balancers.iter().map(|l| l.listeners.len()))
+        .sum();
+    let egress = 1 + d.onprem_networks.len();
+    2 * n.saturating_sub(1) * (ports + egress)
+}
+
+/// [`diff_designs`] plus egress flows (to `internet` and `onprem:NAME` on
+/// tcp/443): what the designer's reachability note lists after an edit.
+pub fn diff_designs_with_egress(old: &Design, new: &Design) -> Vec<FlowChange> {
+    let (oi, ni) = (DesignIndex::new(old), DesignIndex::new(new));
+    let (oa, na) = (Analyzer::new(old, &oi), Analyzer::new(new, &ni));
+    diff_analyzers(&oa, &na, true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::sample;
+
+    fn has(changes: &[FlowChange], text: &str) -> bool {
+        changes.iter().any(|c| c.to_string().starts_with(text))
+    }
+
+    #[test]
+    fn a_removed_nat_route_closes_egress_only_in_the_egress_diff() {
+        let old = sample::three_tier();
+        let mut new = old.clone();
+        if let Some(rt) = new.route_tables.iter_mut().find(|r| r.name == "rt-app-a") {
+            rt.routes.clear();
+        }
+        let plain = diff_designs(&old, &new);
+        assert!(
+            plain.iter().all(|c| c.flow.to != "internet"),
+            "vpcd diff's contract: no egress flows: {plain:?}"
+        );
+        let with = diff_designs_with_egress(&old, &new);
+        assert!(has(&with, "closed: app-1 → internet tcp/443"), "{with:?}");
+        assert!(!has(&with, "closed: app-2 → internet"), "app-2 uses rt-app-b: {with:?}");
+        assert!(diff_designs_with_egress(&old, &old).is_empty());
+    }
+
+    #[test]
+    fn what_if_a_nat_gateway_fails_closes_its_subnets_egress() {
+        let d = sample::three_tier();
+        let idx = DesignIndex::new(&d);
+        let changes = diff_under_failures(&d, &idx, &[super::super::Failure::Component("nat-a".into())]).unwrap();
+        assert!(has(&changes, "closed: app-1 → internet tcp/443"), "{changes:?}");
+        assert!(
+            changes.iter().all(|c| !c.opened),
+            "a failure opens nothing here: {changes:?}"
+        );
+        assert!(diff_under_failures(&d, &idx, &[super::super::Failure::Component("nat-zz".into())]).is_err());
+        assert!(diff_cost(&d, &idx) > 0);
+    }
 }

@@ -53,6 +53,9 @@ pub struct NewArgs {
     /// Generator: disable DNS resolution (enableDnsSupport).
     #[arg(long, conflicts_with = "template")]
     pub no_dns_support: bool,
+    /// Generator: skip the baseline tier security groups and network ACLs (subnets keep the default NACL).
+    #[arg(long, conflicts_with = "template")]
+    pub no_baseline: bool,
     /// Generator: the Region.
     #[arg(long, default_value = "us-east-1", conflicts_with = "template")]
     pub region: String,
@@ -89,6 +92,7 @@ pub fn run(args: &NewArgs) -> u8 {
                 ipv6: args.ipv6,
                 dns_hostnames: args.dns_hostnames,
                 dns_support: !args.no_dns_support,
+                baseline_security: !args.no_baseline,
             };
             match wizard::generate(&opts) {
                 Ok(d) => d,

@@ -144,69 +144,85 @@ pub const PATH_KINDS: &[&str] = &[
     "appliance",
 ];
 
-impl fmt::Display for Intent {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let flow = |f: &mut fmt::Formatter<'_>, from: &str, to: &str, proto: &Protocol, port: &Option<u16>| {
-            write!(f, "{from} → {to} {proto}")?;
-            if let Some(p) = port {
-                write!(f, "/{p}")?;
-            }
-            Ok(())
-        };
-        let down = |f: &mut fmt::Formatter<'_>, down: &[String]| {
-            if down.is_empty() {
-                Ok(())
-            } else {
-                write!(f, " (with {} down)", down.join(", "))
-            }
-        };
-        match self {
+/// The parts shared by the flow intents (`Reach`, `NoReach`, `Via`, `Avoid`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Flow<'i> {
+    pub from: &'i str,
+    pub to: &'i str,
+    pub proto: Protocol,
+    pub port: Option<u16>,
+    /// The component a `Via` must cross or an `Avoid` must not.
+    pub through: Option<&'i str>,
+    pub down: &'i [String],
+}
+
+impl Intent {
+    /// The flow a reachability intent is about; `None` for the other intents.
+    pub fn flow(&self) -> Option<Flow<'_>> {
+        let (from, to, proto, port, through, down) = match self {
             Intent::Reach {
                 from,
                 to,
                 proto,
                 port,
-                down: d,
-            } => {
-                flow(f, from, to, proto, port)?;
-                f.write_str(" reachable")?;
-                down(f, d)
+                down,
             }
-            Intent::NoReach {
+            | Intent::NoReach {
                 from,
                 to,
                 proto,
                 port,
-                down: d,
-            } => {
-                flow(f, from, to, proto, port)?;
-                f.write_str(" unreachable")?;
-                down(f, d)
-            }
+                down,
+            } => (from, to, proto, port, None, down),
             Intent::Via {
                 from,
                 to,
                 proto,
                 port,
                 through,
-                down: d,
-            } => {
-                flow(f, from, to, proto, port)?;
-                write!(f, " reachable via {through}")?;
-                down(f, d)
+                down,
             }
-            Intent::Avoid {
+            | Intent::Avoid {
                 from,
                 to,
                 proto,
                 port,
                 through,
-                down: d,
-            } => {
-                flow(f, from, to, proto, port)?;
-                write!(f, " reachable avoiding {through}")?;
-                down(f, d)
+                down,
+            } => (from, to, proto, port, Some(through.as_str()), down),
+            _ => return None,
+        };
+        Some(Flow {
+            from,
+            to,
+            proto: *proto,
+            port: *port,
+            through,
+            down,
+        })
+    }
+}
+
+impl fmt::Display for Intent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(flow) = self.flow() {
+            write!(f, "{} → {} {}", flow.from, flow.to, flow.proto)?;
+            if let Some(p) = flow.port {
+                write!(f, "/{p}")?;
             }
+            let through = flow.through.unwrap_or_default();
+            match self {
+                Intent::NoReach { .. } => f.write_str(" unreachable")?,
+                Intent::Via { .. } => write!(f, " reachable via {through}")?,
+                Intent::Avoid { .. } => write!(f, " reachable avoiding {through}")?,
+                _ => f.write_str(" reachable")?,
+            }
+            if !flow.down.is_empty() {
+                write!(f, " (with {} down)", flow.down.join(", "))?;
+            }
+            return Ok(());
+        }
+        match self {
             Intent::NothingReaches { from, tier } => {
                 write!(f, "nothing from {from} reaches the {tier} tier on any port")
             }
@@ -215,6 +231,7 @@ impl fmt::Display for Intent {
             Intent::NoWarning(code) => write!(f, "no `{code}` finding"),
             Intent::AtMost { kind, count } => write!(f, "at most {count} × {}", kind.label()),
             Intent::MonthlyCostAtMost(usd) => write!(f, "estimated monthly cost ≤ ${usd}"),
+            Intent::Reach { .. } | Intent::NoReach { .. } | Intent::Via { .. } | Intent::Avoid { .. } => Ok(()),
         }
     }
 }

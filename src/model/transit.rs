@@ -92,6 +92,10 @@ pub struct TgwAttachment {
     /// TGW route tables that learn this attachment's CIDRs.
     #[serde(default)]
     pub propagations: Vec<String>,
+    /// Appliance mode (VPC attachments only; AWS `ApplianceModeSupport`, default off):
+    /// the TGW keeps both directions of a flow on one AZ's ENI of this attachment,
+    /// which a stateful firewall or appliance in this VPC needs (TGW guide,
+    /// transit-gateway-appliance-scenario). Always written, like the other flags.
     #[serde(default)]
     pub appliance_mode: bool,
 }

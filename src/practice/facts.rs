@@ -198,6 +198,14 @@ pub(super) fn evaluate(d: &Design, idx: &DesignIndex, fact: &Fact) -> (Status, S
                 .find_map(|t| t.attachment(att).map(|a| (t, a)));
             match found {
                 None => (Status::Error, format!("there is no transit gateway attachment `{att}`")),
+                // Appliance mode is an option of VPC attachments only (TGW guide, VPC attachments).
+                Some((t, a)) if !matches!(a.kind, crate::model::TgwAttachmentKind::Vpc { .. }) => (
+                    Status::Error,
+                    format!(
+                        "{att} on {} is not a VPC attachment: appliance mode applies to VPC attachments",
+                        t.name
+                    ),
+                ),
                 Some((t, a)) if a.appliance_mode => {
                     (Status::Pass, format!("{att} on {} has appliance mode on", t.name))
                 }
@@ -252,6 +260,23 @@ mod tests {
         let (status, reason) = eval(&d, Fact::EachAzWithPrivateSubnetsHasNat);
         assert_eq!(status, Status::Fail);
         assert!(reason.contains("app-b") && reason.contains("nat-a"), "{reason}");
+    }
+
+    #[test]
+    fn appliance_mode_fact_reads_the_vpc_attachment() {
+        let mut d = crate::templates::find("inspection-firewall").unwrap().design();
+        let fact = || Fact::ApplianceMode("att-inspection".into());
+        assert_eq!(eval(&d, fact()).0, Status::Pass);
+        let att = &mut d.transit_gateways[0].attachments[0];
+        att.appliance_mode = false;
+        let (status, reason) = eval(&d, fact());
+        assert_eq!(status, Status::Fail);
+        assert!(reason.contains("appliance mode off"), "{reason}");
+        // Only VPC attachments have the option.
+        d.transit_gateways[0].attachments[0].kind = crate::model::TgwAttachmentKind::Vpn {
+            connection: "vpn-x".into(),
+        };
+        assert_eq!(eval(&d, fact()).0, Status::Error);
     }
 
     #[test]

@@ -80,49 +80,26 @@ fn run(cx: &Context<'_>, q: &TraceQuery, down: &[String]) -> Result<Trace, Strin
 }
 
 pub(super) fn evaluate_flow(cx: &Context<'_>, intent: &Intent) -> Evaluation {
-    let (from, to, proto, port, through, down, want) = match intent {
-        Intent::Reach {
-            from,
-            to,
-            proto,
-            port,
-            down,
-        } => (from, to, *proto, *port, None, down, Want::Reach),
-        Intent::NoReach {
-            from,
-            to,
-            proto,
-            port,
-            down,
-        } => (from, to, *proto, *port, None, down, Want::NoReach),
-        Intent::Via {
-            from,
-            to,
-            proto,
-            port,
-            through,
-            down,
-        } => (from, to, *proto, *port, Some(through), down, Want::Via),
-        Intent::Avoid {
-            from,
-            to,
-            proto,
-            port,
-            through,
-            down,
-        } => (from, to, *proto, *port, Some(through), down, Want::Avoid),
-        _ => return Evaluation::new(intent, Status::Error, "not a reachability intent"),
+    let Some(flow) = intent.flow() else {
+        return Evaluation::new(intent, Status::Error, "not a reachability intent");
+    };
+    let (from, to, proto, port, through, down) = (flow.from, flow.to, flow.proto, flow.port, flow.through, flow.down);
+    let want = match intent {
+        Intent::NoReach { .. } => Want::NoReach,
+        Intent::Via { .. } => Want::Via,
+        Intent::Avoid { .. } => Want::Avoid,
+        _ => Want::Reach,
     };
     let q = TraceQuery {
-        from: from.clone(),
-        to: to.clone(),
+        from: from.to_string(),
+        to: to.to_string(),
         proto,
         port,
         sport: None,
     };
     let mut ev = Evaluation::new(intent, Status::Error, String::new());
     ev.query = Some(q.clone());
-    ev.down = down.clone();
+    ev.down = down.to_vec();
     if let Some(t) = through {
         if let Err(e) = check_through(cx, t) {
             ev.reason = e;
@@ -148,7 +125,7 @@ pub(super) fn evaluate_flow(cx: &Context<'_>, intent: &Intent) -> Evaluation {
         Want::NoReach => (Status::Pass, blocked_reason(&trace)),
         Want::Via | Want::Avoid if !trace.reachable => (Status::Fail, blocked_reason(&trace)),
         Want::Via | Want::Avoid => {
-            let through = through.map(String::as_str).unwrap_or_default();
+            let through = through.unwrap_or_default();
             let crossed = trace.forward.iter().any(|h| crosses(h, through));
             match (want, crossed) {
                 (Want::Via, true) | (Want::Avoid, false) => (Status::Pass, format!("reachable: {path}")),

@@ -94,6 +94,11 @@ impl Builder {
         Builder { d, next_eip: 0 }
     }
 
+    /// Continues building an existing design (test fixtures reuse these constructors).
+    pub fn on(d: Design) -> Self {
+        Builder { d, next_eip: 0 }
+    }
+
     /// The `i`-th availability zone of the design (`us-east-1a` …).
     pub fn az(&self, i: usize) -> String {
         self.d
@@ -285,12 +290,18 @@ impl Builder {
         });
     }
 
+    /// A site-to-site VPN on a virtual private gateway, both tunnels up.
     pub fn vpn(&mut self, name: &str, cgw: &str, vgw: &str, routing: VpnRouting) {
+        self.vpn_to(name, cgw, VpnTermination::VpnGateway(vgw.into()), routing);
+    }
+
+    /// A site-to-site VPN ending on a VGW or a transit gateway, both tunnels up.
+    pub fn vpn_to(&mut self, name: &str, cgw: &str, termination: VpnTermination, routing: VpnRouting) {
         self.d.vpn_connections.push(VpnConnection {
             name: name.into(),
             description: None,
             customer_gateway: cgw.into(),
-            termination: VpnTermination::VpnGateway(vgw.into()),
+            termination,
             routing,
             tunnels_up: [true, true],
         });

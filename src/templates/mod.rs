@@ -154,6 +154,93 @@ mod templates_impl {
         b.sg(name, vpc, desc, inbound);
     }
 
+    /// A TCP 443 rule from a CIDR.
+    fn https_from(cidr: &str) -> SgRule {
+        sg_tcp(443, peer_cidr(ipnet(cidr)))
+    }
+
+    /// The administrators' office network (SSH source of several templates).
+    fn office(b: &mut Builder, description: &str) {
+        b.onprem("office", description, &[OFFICE], None, None);
+    }
+
+    /// The data centre of the VPN templates.
+    const DATACENTER: &str = "172.16.0.0/16";
+
+    /// A group open to HTTPS and SSH from the data centre only.
+    fn datacenter_sg(b: &mut Builder, name: &str, vpc: &str, description: &str) {
+        b.sg(
+            name,
+            vpc,
+            description,
+            vec![https_from(DATACENTER), sg_tcp(22, peer_cidr(ipnet(DATACENTER)))],
+        );
+    }
+
+    /// The VPN-only half of the old wizard's scenarios 3 and 4 in VPC `corp`: a
+    /// subnet whose table learns the data centre's prefix from the VGW (route
+    /// propagation), the site-to-site VPN, and an app server reachable from the
+    /// data centre only.
+    fn corp_vpn_only(b: &mut Builder) {
+        b.route_table("rt-vpn", "corp", Vec::new()).propagating_vgws = vec!["vgw-corp".into()];
+        b.subnet("vpn-only", "corp", 0, net("10.0.1.0/24"), "app", Some("rt-vpn"), None);
+        site_to_site(
+            b,
+            "corp",
+            "vgw-corp",
+            "datacenter",
+            DATACENTER,
+            VpnRouting::Static(vec![net(DATACENTER)]),
+        );
+        datacenter_sg(b, "sg-internal", "corp", "HTTPS and SSH from the data centre only");
+        b.instance("app-1", InstanceRole::App, "vpn-only", &["sg-internal"]);
+    }
+
+    /// One subnet per AZ letter, `<prefix>-<az>` with CIDR `cidr(i)`.
+    #[allow(clippy::too_many_arguments)]
+    fn per_az_subnets(
+        b: &mut Builder,
+        prefix: &str,
+        vpc: &str,
+        azs: &[&str],
+        cidr: impl Fn(usize) -> String,
+        tier: &str,
+        route_table: impl Fn(&str) -> String,
+        acl: Option<&str>,
+    ) {
+        for (i, az) in azs.iter().enumerate() {
+            let rt = route_table(az);
+            b.subnet(&format!("{prefix}-{az}"), vpc, i, net(&cidr(i)), tier, Some(&rt), acl);
+        }
+    }
+
+    /// A transit gateway without default association or propagation: every
+    /// attachment's association and propagations are explicit.
+    fn transit_gateway(
+        name: &str,
+        description: &str,
+        route_tables: Vec<TgwRouteTable>,
+        attachments: Vec<TgwAttachment>,
+    ) -> TransitGateway {
+        TransitGateway {
+            name: name.into(),
+            description: Some(description.into()),
+            asn: 64512,
+            default_association: false,
+            default_propagation: false,
+            default_route_table: None,
+            route_tables,
+            attachments,
+        }
+    }
+
+    fn tgw_route_table(name: &str, routes: Vec<TgwRoute>) -> TgwRouteTable {
+        TgwRouteTable {
+            name: name.into(),
+            routes,
+        }
+    }
+
     /// The public table: `0.0.0.0/0 → igw`, kept off the main table (L-20).
     fn public_rt(b: &mut Builder, name: &str, vpc: &str, igw: &str) {
         b.route_table(name, vpc, vec![default_route(RouteTarget::InternetGateway(igw.into()))]);
@@ -183,13 +270,7 @@ mod templates_impl {
             .map_public_ip = true;
         web_sg(&mut b, "sg-web", "web", Some(peer_cidr(ipnet(OFFICE))));
         b.instance("web-1", InstanceRole::Web, "public", &["sg-web"]);
-        b.onprem(
-            "office",
-            "Administrators' office (SSH to the web server)",
-            &[OFFICE],
-            None,
-            None,
-        );
+        office(&mut b, "Administrators' office (SSH to the web server)");
         b.finish()
     }
 
@@ -216,13 +297,7 @@ mod templates_impl {
         );
         b.instance("web-1", InstanceRole::Web, "public", &["sg-web"]);
         b.instance("db-1", InstanceRole::Db, "private", &["sg-db"]);
-        b.onprem(
-            "office",
-            "Administrators' office (SSH to the web server)",
-            &[OFFICE],
-            None,
-            None,
-        );
+        office(&mut b, "Administrators' office (SSH to the web server)");
         b.finish()
     }
 
@@ -231,57 +306,18 @@ mod templates_impl {
         b.vpc("corp", net("10.0.0.0/16"));
         b.igw("igw-corp", "corp");
         public_rt(&mut b, "rt-public", "corp", "igw-corp");
-        // The VPN-only subnet learns the data centre's prefixes from the VGW (route propagation).
-        b.route_table("rt-vpn", "corp", Vec::new()).propagating_vgws = vec!["vgw-corp".into()];
         b.subnet("public", "corp", 0, net("10.0.0.0/24"), "web", Some("rt-public"), None)
             .map_public_ip = true;
-        b.subnet("vpn-only", "corp", 0, net("10.0.1.0/24"), "app", Some("rt-vpn"), None);
-        site_to_site(
-            &mut b,
-            "corp",
-            "vgw-corp",
-            "datacenter",
-            "172.16.0.0/16",
-            VpnRouting::Static(vec![net("172.16.0.0/16")]),
-        );
         web_sg(&mut b, "sg-web", "corp", None);
-        b.sg(
-            "sg-internal",
-            "corp",
-            "HTTPS and SSH from the data centre only",
-            vec![
-                sg_tcp(443, peer_cidr(ipnet("172.16.0.0/16"))),
-                sg_tcp(22, peer_cidr(ipnet("172.16.0.0/16"))),
-            ],
-        );
         b.instance("web-1", InstanceRole::Web, "public", &["sg-web"]);
-        b.instance("app-1", InstanceRole::App, "vpn-only", &["sg-internal"]);
+        corp_vpn_only(&mut b);
         b.finish()
     }
 
     pub fn private_vpn_only() -> Design {
         let mut b = Builder::new("", "", "us-east-1", &us_east_1(1));
         b.vpc("corp", net("10.0.0.0/16"));
-        b.route_table("rt-vpn", "corp", Vec::new()).propagating_vgws = vec!["vgw-corp".into()];
-        b.subnet("vpn-only", "corp", 0, net("10.0.1.0/24"), "app", Some("rt-vpn"), None);
-        site_to_site(
-            &mut b,
-            "corp",
-            "vgw-corp",
-            "datacenter",
-            "172.16.0.0/16",
-            VpnRouting::Static(vec![net("172.16.0.0/16")]),
-        );
-        b.sg(
-            "sg-internal",
-            "corp",
-            "HTTPS and SSH from the data centre only",
-            vec![
-                sg_tcp(443, peer_cidr(ipnet("172.16.0.0/16"))),
-                sg_tcp(22, peer_cidr(ipnet("172.16.0.0/16"))),
-            ],
-        );
-        b.instance("app-1", InstanceRole::App, "vpn-only", &["sg-internal"]);
+        corp_vpn_only(&mut b);
         b.finish()
     }
 
@@ -327,46 +363,32 @@ mod templates_impl {
         b.vpc("shop", net("10.0.0.0/16"));
         b.igw("igw-shop", "shop");
         public_rt(&mut b, "rt-public", "shop", "igw-shop");
-        for (i, az) in ["a", "b"].iter().enumerate() {
+        let azs = ["a", "b"];
+        for az in azs {
             b.route_table(
                 &format!("rt-app-{az}"),
                 "shop",
                 vec![default_route(RouteTarget::NatGateway(format!("nat-{az}")))],
             );
-            b.subnet(
-                &format!("public-{az}"),
-                "shop",
-                i,
-                net(&format!("10.0.{i}.0/24")),
-                "web",
-                Some("rt-public"),
-                Some("acl-public"),
-            );
         }
         b.route_table("rt-db", "shop", Vec::new());
-        for (i, az) in ["a", "b"].iter().enumerate() {
-            let rt = format!("rt-app-{az}");
-            b.subnet(
-                &format!("app-{az}"),
-                "shop",
-                i,
-                net(&format!("10.0.{}.0/24", 10 + i)),
-                "app",
-                Some(&rt),
-                Some("acl-app"),
-            );
-        }
-        for (i, az) in ["a", "b"].iter().enumerate() {
-            b.subnet(
-                &format!("db-{az}"),
-                "shop",
-                i,
-                net(&format!("10.0.{}.0/24", 20 + i)),
-                "db",
-                Some("rt-db"),
-                Some("acl-db"),
-            );
-        }
+        let fixed = |rt: &'static str| move |_: &str| rt.to_string();
+        let public = |i| format!("10.0.{i}.0/24");
+        per_az_subnets(
+            &mut b,
+            "public",
+            "shop",
+            &azs,
+            public,
+            "web",
+            fixed("rt-public"),
+            Some("acl-public"),
+        );
+        let app = |i| format!("10.0.{}.0/24", 10 + i);
+        let app_rt = |az: &str| format!("rt-app-{az}");
+        per_az_subnets(&mut b, "app", "shop", &azs, app, "app", app_rt, Some("acl-app"));
+        let db = |i| format!("10.0.{}.0/24", 20 + i);
+        per_az_subnets(&mut b, "db", "shop", &azs, db, "db", fixed("rt-db"), Some("acl-db"));
         // One NAT gateway per AZ: an AZ failure does not cut the other AZ's egress.
         b.nat("nat-a", "public-a");
         b.nat("nat-b", "public-b");
@@ -399,18 +421,14 @@ mod templates_impl {
             scheme: LoadBalancerScheme::InternetFacing,
             subnets: vec!["public-a".into(), "public-b".into()],
             security_groups: vec!["sg-alb".into()],
-            listeners: vec![
-                Listener {
+            listeners: [80, 443]
+                .into_iter()
+                .map(|port| Listener {
                     proto: Protocol::Tcp,
-                    port: 80,
+                    port,
                     target_port: 8080,
-                },
-                Listener {
-                    proto: Protocol::Tcp,
-                    port: 443,
-                    target_port: 8080,
-                },
-            ],
+                })
+                .collect(),
             targets: vec!["app-1".into(), "app-2".into()],
         });
         b.finish()
@@ -431,24 +449,9 @@ mod templates_impl {
             Some("rt-public"),
             None,
         );
-        b.subnet(
-            "private-a",
-            "ops",
-            0,
-            net("10.0.10.0/24"),
-            "app",
-            Some("rt-private"),
-            None,
-        );
-        b.subnet(
-            "private-b",
-            "ops",
-            1,
-            net("10.0.11.0/24"),
-            "app",
-            Some("rt-private"),
-            None,
-        );
+        let private = |i| format!("10.0.{}.0/24", 10 + i);
+        let rt = |_: &str| "rt-private".to_string();
+        per_az_subnets(&mut b, "private", "ops", &["a", "b"], private, "app", rt, None);
         b.sg(
             "sg-bastion",
             "ops",
@@ -466,13 +469,7 @@ mod templates_impl {
             .elastic_ip = Some(eip);
         b.instance("app-1", InstanceRole::App, "private-a", &["sg-private"]);
         b.instance("app-2", InstanceRole::App, "private-b", &["sg-private"]);
-        b.onprem(
-            "office",
-            "Administrators' office (SSH to the bastion)",
-            &[OFFICE],
-            None,
-            None,
-        );
+        office(&mut b, "Administrators' office (SSH to the bastion)");
         b.finish()
     }
 
@@ -532,41 +529,31 @@ mod templates_impl {
         }
         // Association picks the table a packet is looked up in; propagation decides
         // which tables learn a VPC's CIDR. Spokes learn only shared; shared learns every spoke.
-        b.d.transit_gateways.push(TransitGateway {
-            name: "tgw-hub".into(),
-            description: Some("Spokes are associated with tgw-rt-spokes, which only knows the shared VPC".into()),
-            asn: 64512,
-            default_association: false,
-            default_propagation: false,
-            default_route_table: None,
-            route_tables: vec![
-                TgwRouteTable {
-                    name: "tgw-rt-spokes".into(),
-                    routes: Vec::new(),
-                },
-                TgwRouteTable {
-                    name: "tgw-rt-shared".into(),
-                    routes: Vec::new(),
-                },
+        b.d.transit_gateways.push(transit_gateway(
+            "tgw-hub",
+            "Spokes are associated with tgw-rt-spokes, which only knows the shared VPC",
+            vec![
+                tgw_route_table("tgw-rt-spokes", Vec::new()),
+                tgw_route_table("tgw-rt-shared", Vec::new()),
             ],
-            attachments: vec![
+            vec![
                 vpc_attachment("shared", "tgw-rt-shared", &["tgw-rt-spokes"]),
                 vpc_attachment("prod", "tgw-rt-spokes", &["tgw-rt-shared"]),
                 vpc_attachment("dev", "tgw-rt-spokes", &["tgw-rt-shared"]),
             ],
-        });
+        ));
         b.sg(
             "sg-shared-api",
             "shared",
             "HTTPS from every VPC behind the transit gateway",
-            vec![sg_tcp(443, peer_cidr(ipnet("10.0.0.0/8")))],
+            vec![https_from("10.0.0.0/8")],
         );
         for vpc in ["prod", "dev"] {
             b.sg(
                 &format!("sg-{vpc}-app"),
                 vpc,
                 "HTTPS from the shared-services VPC",
-                vec![sg_tcp(443, peer_cidr(ipnet("10.50.0.0/16")))],
+                vec![https_from("10.50.0.0/16")],
             );
         }
         b.instance("shared-api", InstanceRole::App, "shared-a", &["sg-shared-api"]);
@@ -601,33 +588,24 @@ mod templates_impl {
                     route(ipnet("10.0.0.0/8"), fw(az)),
                 ],
             );
-            b.subnet(
-                &format!("inspection-tgw-{az}"),
-                "inspection",
-                i,
-                net(&format!("10.100.0.{}/28", 16 * i)),
-                "tgw",
-                Some(&format!("rt-insp-tgw-{az}")),
-                None,
-            );
-            b.subnet(
-                &format!("inspection-fw-{az}"),
-                "inspection",
-                i,
-                net(&format!("10.100.1.{}/28", 16 * i)),
-                "firewall",
-                Some(&format!("rt-insp-fw-{az}")),
-                None,
-            );
-            b.subnet(
-                &format!("inspection-public-{az}"),
-                "inspection",
-                i,
-                net(&format!("10.100.{}.0/24", 2 + i)),
-                "public",
-                Some(&format!("rt-insp-public-{az}")),
-                None,
-            );
+            let cidrs = [
+                ("tgw", format!("10.100.0.{}/28", 16 * i)),
+                ("fw", format!("10.100.1.{}/28", 16 * i)),
+                ("public", format!("10.100.{}.0/24", 2 + i)),
+            ];
+            for (part, cidr) in cidrs {
+                let tier = if part == "fw" { "firewall" } else { part };
+                let rt = format!("rt-insp-{part}-{az}");
+                b.subnet(
+                    &format!("inspection-{part}-{az}"),
+                    "inspection",
+                    i,
+                    net(&cidr),
+                    tier,
+                    Some(&rt),
+                    None,
+                );
+            }
         }
         b.nat("nat-a", "inspection-public-a");
         b.nat("nat-b", "inspection-public-b");
@@ -636,24 +614,17 @@ mod templates_impl {
             description: Some("Allows web traffic out and HTTPS between spokes; drops the rest".into()),
             vpc: "inspection".into(),
             subnets: vec!["inspection-fw-a".into(), "inspection-fw-b".into()],
-            rules: vec![
-                FirewallRule {
+            rules: [443, 80]
+                .into_iter()
+                .map(|port| FirewallRule {
                     action: FirewallAction::Pass,
                     proto: Protocol::Tcp,
                     source: Some(ipnet("10.0.0.0/8")),
                     destination: None,
-                    ports: Some(PortRange::single(443)),
+                    ports: Some(PortRange::single(port)),
                     domain: None,
-                },
-                FirewallRule {
-                    action: FirewallAction::Pass,
-                    proto: Protocol::Tcp,
-                    source: Some(ipnet("10.0.0.0/8")),
-                    destination: None,
-                    ports: Some(PortRange::single(80)),
-                    domain: None,
-                },
-            ],
+                })
+                .collect(),
             default_action: FirewallAction::Drop,
         });
         tgw_spoke(&mut b, "spoke-a", 1, &[0], "tgw-core", "0.0.0.0/0");
@@ -665,38 +636,29 @@ mod templates_impl {
         };
         // Appliance mode keeps both directions of a flow on one AZ's firewall endpoint.
         inspection.appliance_mode = true;
-        b.d.transit_gateways.push(TransitGateway {
-            name: "tgw-core".into(),
-            description: Some("Spokes send everything to the inspection VPC; it returns traffic to the spokes".into()),
-            asn: 64512,
-            default_association: false,
-            default_propagation: false,
-            default_route_table: None,
-            route_tables: vec![
-                TgwRouteTable {
-                    name: "tgw-rt-spokes".into(),
-                    routes: vec![TgwRoute {
-                        cidr: any_v4(),
-                        target: TgwRouteTarget::Attachment("att-inspection".into()),
-                    }],
-                },
-                TgwRouteTable {
-                    name: "tgw-rt-inspection".into(),
-                    routes: Vec::new(),
-                },
+        let to_inspection = TgwRoute {
+            cidr: any_v4(),
+            target: TgwRouteTarget::Attachment("att-inspection".into()),
+        };
+        b.d.transit_gateways.push(transit_gateway(
+            "tgw-core",
+            "Spokes send everything to the inspection VPC; it returns traffic to the spokes",
+            vec![
+                tgw_route_table("tgw-rt-spokes", vec![to_inspection]),
+                tgw_route_table("tgw-rt-inspection", Vec::new()),
             ],
-            attachments: vec![
+            vec![
                 inspection,
                 vpc_attachment("spoke-a", "tgw-rt-spokes", &["tgw-rt-inspection"]),
                 vpc_attachment("spoke-b", "tgw-rt-spokes", &["tgw-rt-inspection"]),
             ],
-        });
+        ));
         for vpc in ["spoke-a", "spoke-b"] {
             b.sg(
                 &format!("sg-{vpc}"),
                 vpc,
                 "HTTPS from the other spoke",
-                vec![sg_tcp(443, peer_cidr(ipnet("10.0.0.0/8")))],
+                vec![https_from("10.0.0.0/8")],
             );
         }
         b.instance("spoke-a-1", InstanceRole::App, "spoke-a-a", &["sg-spoke-a"]);
@@ -733,7 +695,7 @@ mod templates_impl {
             let inbound = vpcs
                 .iter()
                 .filter(|(w, _)| *w != v)
-                .map(|(_, wo)| sg_tcp(443, peer_cidr(ipnet(&format!("10.{wo}.0.0/16")))))
+                .map(|(_, wo)| https_from(&format!("10.{wo}.0.0/16")))
                 .collect();
             b.sg(&format!("sg-{v}"), &name, "HTTPS from the two peered VPCs", inbound);
             b.instance(
@@ -776,7 +738,7 @@ mod templates_impl {
             "sg-app",
             "data",
             "HTTPS from inside the VPC; out only to S3 and DynamoDB",
-            vec![sg_tcp(443, peer_cidr(ipnet("10.0.0.0/16")))],
+            vec![https_from("10.0.0.0/16")],
         );
         sg.outbound = vec![
             sg_tcp(443, SgPeer::PrefixList("s3".into())),
@@ -795,7 +757,7 @@ mod templates_impl {
             "sg-endpoints",
             "svc",
             "HTTPS from inside the VPC to the endpoint interfaces",
-            vec![sg_tcp(443, peer_cidr(ipnet("10.0.0.0/16")))],
+            vec![https_from("10.0.0.0/16")],
         );
         b.sg(
             "sg-worker",
@@ -845,19 +807,11 @@ mod templates_impl {
         b.onprem(
             "datacenter",
             "The data centre, reached over Direct Connect first and the VPN if DX fails",
-            &["172.16.0.0/16"],
+            &[DATACENTER],
             Some("cgw-dc"),
             Some("dx-primary"),
         );
-        b.sg(
-            "sg-app",
-            "hybrid",
-            "HTTPS and SSH from the data centre",
-            vec![
-                sg_tcp(443, peer_cidr(ipnet("172.16.0.0/16"))),
-                sg_tcp(22, peer_cidr(ipnet("172.16.0.0/16"))),
-            ],
-        );
+        datacenter_sg(&mut b, "sg-app", "hybrid", "HTTPS and SSH from the data centre");
         b.instance("app-1", InstanceRole::App, "private-a", &["sg-app"]);
         b.instance("app-2", InstanceRole::App, "private-b", &["sg-app"]);
         b.finish()
@@ -895,7 +849,7 @@ mod templates_impl {
             "sg-hq-app",
             "hq",
             "HTTPS from the branch offices",
-            vec![sg_tcp(443, peer_cidr(ipnet("192.168.0.0/16")))],
+            vec![https_from("192.168.0.0/16")],
         );
         b.instance("hq-app", InstanceRole::App, "private-a", &["sg-hq-app"]);
         b.finish()

@@ -13,6 +13,7 @@ use ratatui::Frame;
 use tui_textarea::TextArea;
 
 use super::forms::{Form, Purpose, Submit};
+use super::generator::{self, GeneratorForm};
 use super::keymap::{self, Action, Context, Key};
 use super::panes::{self, block, fit, Ctx, Msg, Pane, Region};
 use super::recovery;
@@ -59,16 +60,22 @@ enum Pending {
     Open(PathBuf),
     NewDesign,
     Template(&'static str),
+    /// A design from the "VPC and more" generator.
+    Generated(Box<Design>),
 }
 
 #[derive(Debug, Clone)]
 enum Choice {
     Action(Action),
     Kind(ObjectKind),
+    /// A part of an object: a TGW route table, attachment or route, a DX virtual interface.
+    Part(super::form_kinds::Part),
     File(PathBuf),
     TypePath,
     /// A built-in template (`crate::templates`).
     Template(&'static str),
+    /// The "VPC and more" generator form.
+    Generator,
 }
 
 struct ListModal {
@@ -114,6 +121,7 @@ enum Modal {
     Confirm { prompt: String, pending: Pending },
     List(Box<ListModal>),
     Help { context: Context, scroll: u16 },
+    Generator(Box<GeneratorForm>),
 }
 
 /// The status line: the last edit's summary or why it was refused.
@@ -136,6 +144,8 @@ pub struct App {
     rects: Vec<(usize, Rect)>,
     last_change: Option<Instant>,
     autosaved_rev: Option<u64>,
+    /// Where the left button was last seen during a drag (pane, column, row).
+    drag_at: Option<(usize, u16, u16)>,
 }
 
 impl App {
@@ -152,6 +162,7 @@ impl App {
             rects: Vec::new(),
             last_change: None,
             autosaved_rev: None,
+            drag_at: None,
         };
         // Start on the first VPC so the route and rule panes have something to show.
         if let Some(v) = app.ws.design().vpcs.first() {
@@ -196,7 +207,7 @@ impl App {
     /// The keymap context that currently receives keys.
     pub fn context(&self) -> Context {
         match &self.modal {
-            Some(Modal::Form(_)) => Context::Form,
+            Some(Modal::Form(_) | Modal::Generator(_)) => Context::Form,
             Some(Modal::Confirm { .. }) => Context::Confirm,
             Some(Modal::List(_)) => Context::List,
             Some(Modal::Help { .. }) => Context::Help,
@@ -211,6 +222,7 @@ impl App {
             Some(Modal::Confirm { prompt, .. }) => Some(prompt.clone()),
             Some(Modal::List(l)) => Some(l.title.clone()),
             Some(Modal::Help { .. }) => Some("help".into()),
+            Some(Modal::Generator(g)) => Some(g.title.clone()),
             None => None,
         }
     }
@@ -235,6 +247,13 @@ impl App {
         }
         if self.modal.is_some() {
             self.modal_key(key, ev);
+            return;
+        }
+        // A pane editing text takes the raw key first.
+        let focus = self.focus;
+        let msg = self.with_pane(focus, |p, ctx| p.key_input(&ev, ctx));
+        if !matches!(msg, Msg::Ignored) {
+            self.apply_msg(msg);
             return;
         }
         let ctx_kind = self.panes[self.focus].context();
@@ -315,6 +334,23 @@ impl App {
                 }
                 self.modal = Some(Modal::Form(form));
             }
+            Modal::Generator(mut form) => match form.handle(keymap::lookup(Context::Form, key), ev) {
+                generator::Outcome::Open => self.modal = Some(Modal::Generator(form)),
+                generator::Outcome::Cancelled => self.status = Status::Info("cancelled".into()),
+                generator::Outcome::Create(design) => {
+                    if self.ws.is_dirty() {
+                        self.modal = Some(Modal::Confirm {
+                            prompt: format!(
+                                "Discard unsaved changes and start from the generated VPC {}? (y/n)",
+                                design.name
+                            ),
+                            pending: Pending::Generated(design),
+                        });
+                    } else {
+                        self.confirm(Pending::Generated(design), true);
+                    }
+                }
+            },
             Modal::Confirm { prompt, pending } => match keymap::lookup(Context::Confirm, key) {
                 Some(Action::Yes) => self.confirm(pending, true),
                 Some(Action::No) => self.confirm(pending, false),
@@ -378,6 +414,13 @@ impl App {
                 self.prefill_from_selection(&mut form);
                 self.modal = Some(Modal::Form(Box::new(form)));
             }
+            Choice::Part(p) => {
+                let mut form = Form::create_part(p, self.ws.design());
+                if let Some(sel) = &self.selected {
+                    form.select_parent(sel);
+                }
+                self.modal = Some(Modal::Form(Box::new(form)));
+            }
             Choice::File(p) => self.request_open(p),
             Choice::Template(name) => {
                 if self.ws.is_dirty() {
@@ -389,6 +432,7 @@ impl App {
                     self.confirm(Pending::Template(name), true);
                 }
             }
+            Choice::Generator => self.open_generator(),
             Choice::TypePath => {
                 self.modal = Some(Modal::Form(Box::new(Form::single(
                     "open a design file (a new design if it does not exist)",
@@ -532,15 +576,24 @@ impl App {
                 self.modal = Some(Modal::List(Box::new(ListModal::new("open a design", items))));
             }
             Action::NewFromTemplate => {
-                let items = crate::templates::TEMPLATES
-                    .iter()
-                    .map(|t| (t.name.to_string(), t.description.to_string(), Choice::Template(t.name)))
+                let generator = (
+                    "VPC and more…".to_string(),
+                    "generator: CIDR, AZs, subnet tiers, NAT, endpoints, IPv6, DNS (live preview)".to_string(),
+                    Choice::Generator,
+                );
+                let items = std::iter::once(generator)
+                    .chain(
+                        crate::templates::TEMPLATES
+                            .iter()
+                            .map(|t| (t.name.to_string(), t.description.to_string(), Choice::Template(t.name))),
+                    )
                     .collect();
                 self.modal = Some(Modal::List(Box::new(ListModal::new(
                     "new from template (type to filter, ↑/↓ preview, Enter creates)",
                     items,
                 ))));
             }
+            Action::NewVpcAndMore => self.open_generator(),
             Action::NewDesign => {
                 if self.ws.is_dirty() {
                     self.modal = Some(Modal::Confirm {
@@ -568,6 +621,11 @@ impl App {
             },
             _ => {}
         }
+    }
+
+    fn open_generator(&mut self) {
+        let region = self.ws.design().region.clone();
+        self.modal = Some(Modal::Generator(Box::new(GeneratorForm::new(&region))));
     }
 
     fn open_save_as(&mut self) {
@@ -698,6 +756,15 @@ impl App {
                     self.ws = Workspace::new(t.design());
                     self.selected = None;
                     self.status = Status::Info(format!("new design from the template {name}: Ctrl-s saves it"));
+                    self.after_change();
+                }
+            }
+            Pending::Generated(design) => {
+                if yes {
+                    let name = design.name.clone();
+                    self.ws = Workspace::new(*design);
+                    self.selected = None;
+                    self.status = Status::Info(format!("new design {name} from the generator: Ctrl-s saves it"));
                     self.after_change();
                 }
             }
@@ -835,7 +902,7 @@ impl App {
             }
             Msg::Form(f) => self.modal = Some(Modal::Form(f)),
             Msg::AddObject => {
-                let items = ObjectKind::ALL
+                let mut items: Vec<_> = ObjectKind::ALL
                     .iter()
                     .map(|k| {
                         let how = if super::forms::FIELD_FORM_KINDS.contains(k) {
@@ -846,12 +913,31 @@ impl App {
                         (k.label().to_string(), how.to_string(), Choice::Kind(*k))
                     })
                     .collect();
+                items.extend(super::form_kinds::Part::ALL.iter().map(|p| {
+                    let (parent, _) = p.parent();
+                    (
+                        p.label().to_string(),
+                        format!("part of a {}", parent.label()),
+                        Choice::Part(*p),
+                    )
+                }));
                 self.modal = Some(Modal::List(Box::new(ListModal::new(
                     "add what? (type to filter)",
                     items,
                 ))));
             }
             Msg::Status(s) => self.status = Status::Info(s),
+            Msg::OpenTrace { query, failures } => {
+                let taker =
+                    (0..self.panes.len()).find(|&i| self.with_pane(i, |p, ctx| p.open_trace(&query, &failures, ctx)));
+                match taker {
+                    Some(i) => {
+                        self.focus = i;
+                        self.status = Status::Info(format!("tracing {}", crate::analysis::Query::from(&query)));
+                    }
+                    None => self.status = Status::Error("no trace panel to open the query in".into()),
+                }
+            }
         }
     }
 
@@ -868,7 +954,18 @@ impl App {
             return;
         };
         match m.kind {
+            MouseEventKind::Drag(MouseButton::Left) => {
+                // Drag pans: the pane moves its content by the pointer's motion.
+                if let Some((p, x, y)) = self.drag_at.filter(|(p, _, _)| *p == i) {
+                    let (dx, dy) = (i32::from(m.column) - i32::from(x), i32::from(m.row) - i32::from(y));
+                    let msg = self.with_pane(p, |pane, ctx| pane.drag(dx, dy, ctx));
+                    self.apply_msg(msg);
+                }
+                self.drag_at = Some((i, m.column, m.row));
+            }
+            MouseEventKind::Up(MouseButton::Left) => self.drag_at = None,
             MouseEventKind::Down(MouseButton::Left) => {
+                self.drag_at = Some((i, m.column, m.row));
                 self.focus = i;
                 if m.row > r.y && m.row < r.y + r.height.saturating_sub(1) {
                     let row = m.row - r.y - 1;
@@ -892,6 +989,9 @@ impl App {
     /// Called regularly by the event loop: writes the recovery file once the
     /// user has been idle for [`AUTOSAVE_IDLE`] after a change.
     pub fn tick(&mut self, now: Instant) {
+        for i in 0..self.panes.len() {
+            self.with_pane(i, |p, ctx| p.tick(now, ctx));
+        }
         if !self.ws.is_dirty() || self.autosaved_rev == Some(self.ws.revision()) {
             return;
         }
@@ -938,6 +1038,11 @@ impl App {
         .areas(area);
         self.draw_title(frame, title);
         self.rects = self.layout(body);
+        // The trace pane's path goes to the diagram through the app, every frame.
+        let path = self.panes.iter().find_map(|p| p.published_path());
+        for p in &mut self.panes {
+            p.show_path(path.clone());
+        }
         let ctx = Ctx {
             ws: &self.ws,
             selected: self.selected.as_ref(),
@@ -1011,6 +1116,9 @@ impl App {
         let right = in_region(Region::Right);
         let bottom_h = if bottom.is_empty() {
             0
+        } else if self.panes[self.focus].region() == Region::Bottom {
+            // A focused bottom pane (the trace's hop table) gets room to work.
+            (body.height * 2 / 5).clamp(6, 18)
         } else {
             (body.height / 4).clamp(6, 10)
         };
@@ -1031,7 +1139,12 @@ impl App {
             if ids.is_empty() {
                 return;
             }
-            let constraints: Vec<Constraint> = ids.iter().map(|&i| Constraint::Fill(self.panes[i].weight())).collect();
+            // In the bottom strip the focused pane gets twice its share of the width.
+            let grow = |i: usize| if !vertical && i == self.focus { 2 } else { 1 };
+            let constraints: Vec<Constraint> = ids
+                .iter()
+                .map(|&i| Constraint::Fill(self.panes[i].weight() * grow(i)))
+                .collect();
             let areas = if vertical {
                 Layout::vertical(constraints).split(area)
             } else {
@@ -1053,6 +1166,7 @@ impl App {
         match &mut self.modal {
             None => {}
             Some(Modal::Form(f)) => f.render(frame, body, &t),
+            Some(Modal::Generator(g)) => g.render(frame, body, &t),
             Some(Modal::Confirm { prompt, .. }) => {
                 let w = body.width.saturating_sub(8).min(70);
                 let lines = (prompt.chars().count() as u16 / w.saturating_sub(2).max(1)) + 1;
@@ -1090,19 +1204,7 @@ impl App {
                         Paragraph::new(Span::styled(format!("preview of {}", tpl.name), t.title())),
                         sep,
                     );
-                    let design = tpl.design();
-                    let idx = crate::model::DesignIndex::new(&design);
-                    let options = crate::diagram::DiagramOptions {
-                        width: bottom.width.max(crate::diagram::MIN_WIDTH),
-                        ..Default::default()
-                    };
-                    let dg = crate::diagram::Diagram::build(&design, &idx, &[], options);
-                    let lines: Vec<Line> = crate::diagram::Viewport::new(bottom.width, bottom.height)
-                        .lines(&dg.canvas)
-                        .into_iter()
-                        .map(Line::raw)
-                        .collect();
-                    frame.render_widget(Paragraph::new(lines), bottom);
+                    super::preview::render_design(frame, bottom, &tpl.design());
                 }
                 let [q, rest] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
                 frame.render_widget(Paragraph::new(Span::styled("> ", t.key())), q);

@@ -17,6 +17,10 @@ pub enum Context {
     /// Panes registered by other modules (diagram, trace) use this context for
     /// their own keys until they declare one of their own.
     Extra,
+    /// The trace panel (hop table, remembered queries, what-if).
+    Trace,
+    /// Typing a trace query (text keys go to the focused input).
+    TraceInput,
     Form,
     List,
     Confirm,
@@ -33,6 +37,8 @@ impl Context {
             Context::Diagnostics => "diagnostics",
             Context::Inspector => "inspector",
             Context::Extra => "pane",
+            Context::Trace => "trace panel",
+            Context::TraceInput => "trace query",
             Context::Form => "form",
             Context::List => "list / picker",
             Context::Confirm => "confirm",
@@ -57,6 +63,7 @@ pub enum Action {
     Open,
     NewDesign,
     NewFromTemplate,
+    NewVpcAndMore,
     Jump,
     Up,
     Down,
@@ -83,6 +90,17 @@ pub enum Action {
     ExpandAll,
     CollapseAll,
     Complete,
+    // Trace panel (issue #5) and practice → trace (issue #7).
+    EditQuery,
+    NextHop,
+    PrevHop,
+    PlayHops,
+    RememberQuery,
+    RecallQuery,
+    ToggleFlowLogs,
+    WhatIf,
+    DismissNote,
+    TraceObjective,
 }
 
 impl Action {
@@ -102,6 +120,7 @@ impl Action {
             Action::Open => "open…",
             Action::NewDesign => "new empty design",
             Action::NewFromTemplate => "new design from a template…",
+            Action::NewVpcAndMore => "new VPC and more (generator)…",
             Action::Jump => "jump to name / IP / CIDR",
             Action::Up => "move up",
             Action::Down => "move down",
@@ -128,6 +147,16 @@ impl Action {
             Action::ExpandAll => "expand all",
             Action::CollapseAll => "collapse all",
             Action::Complete => "complete",
+            Action::EditQuery => "trace: edit the query",
+            Action::NextHop => "trace: next hop",
+            Action::PrevHop => "trace: previous hop",
+            Action::PlayHops => "trace: play / pause the hops",
+            Action::RememberQuery => "trace: remember the query in the design",
+            Action::RecallQuery => "trace: remembered queries…",
+            Action::ToggleFlowLogs => "trace: show / hide flow-log records",
+            Action::WhatIf => "trace: what-if, fail a component…",
+            Action::DismissNote => "trace: dismiss the reachability note",
+            Action::TraceObjective => "practice: open the objective in the trace panel",
         }
     }
 }
@@ -306,6 +335,13 @@ pub const BINDINGS: &[Binding] = &[
     ),
     b(
         C::Global,
+        Key::ch('W'),
+        A::NewVpcAndMore,
+        "new design from the VPC-and-more generator (live preview)",
+        false,
+    ),
+    b(
+        C::Global,
         Key::ch('/'),
         A::Jump,
         "jump to an object by name, IP or CIDR",
@@ -467,6 +503,144 @@ pub const BINDINGS: &[Binding] = &[
         "planner: split the free block in two",
         false,
     ),
+    // Practice pane (Extra): open the selected objective in the trace panel.
+    b(
+        C::Extra,
+        Key::ch('t'),
+        A::TraceObjective,
+        "practice: open the selected objective in the trace panel",
+        false,
+    ),
+    // Trace panel
+    b(
+        C::Trace,
+        Key::plain(KeyCode::Enter),
+        A::EditQuery,
+        "edit the query (from, to, protocol, ports)",
+        true,
+    ),
+    b(C::Trace, Key::ch('i'), A::EditQuery, "edit the query", false),
+    b(
+        C::Trace,
+        Key::ch('n'),
+        A::NextHop,
+        "next hop (highlighted on the diagram)",
+        true,
+    ),
+    b(C::Trace, Key::plain(KeyCode::Right), A::NextHop, "next hop", false),
+    b(C::Trace, Key::ch('p'), A::PrevHop, "previous hop", false),
+    b(C::Trace, Key::plain(KeyCode::Left), A::PrevHop, "previous hop", false),
+    b(
+        C::Trace,
+        Key::ch(' '),
+        A::PlayHops,
+        "play / pause: step through the hops",
+        true,
+    ),
+    b(
+        C::Trace,
+        Key::plain(KeyCode::Up),
+        A::Up,
+        "scroll up / previous entry",
+        false,
+    ),
+    b(C::Trace, Key::ch('k'), A::Up, "scroll up / previous entry", false),
+    b(
+        C::Trace,
+        Key::plain(KeyCode::Down),
+        A::Down,
+        "scroll down / next entry",
+        false,
+    ),
+    b(C::Trace, Key::ch('j'), A::Down, "scroll down / next entry", false),
+    b(C::Trace, Key::plain(KeyCode::PageUp), A::PageUp, "page up", false),
+    b(C::Trace, Key::plain(KeyCode::PageDown), A::PageDown, "page down", false),
+    b(
+        C::Trace,
+        Key::ch('s'),
+        A::RememberQuery,
+        "remember the query in the design file",
+        false,
+    ),
+    b(
+        C::Trace,
+        Key::ch('r'),
+        A::RecallQuery,
+        "pick a remembered query to run",
+        true,
+    ),
+    b(
+        C::Trace,
+        Key::ch('d'),
+        A::Delete,
+        "forget the highlighted remembered query (in the list)",
+        false,
+    ),
+    b(
+        C::Trace,
+        Key::ch('f'),
+        A::ToggleFlowLogs,
+        "show / hide the flow-log records of the path",
+        false,
+    ),
+    b(
+        C::Trace,
+        Key::ch('w'),
+        A::WhatIf,
+        "what-if: fail an AZ, NAT, VPN tunnel, DX link or peering",
+        true,
+    ),
+    b(
+        C::Trace,
+        Key::ch('c'),
+        A::DismissNote,
+        "dismiss the reachability-diff note",
+        false,
+    ),
+    b(
+        C::Trace,
+        Key::plain(KeyCode::Esc),
+        A::Cancel,
+        "close the list / picker",
+        false,
+    ),
+    // Typing a trace query: other keys edit the focused input.
+    b(
+        C::TraceInput,
+        Key::plain(KeyCode::Enter),
+        A::Submit,
+        "run the trace",
+        true,
+    ),
+    b(
+        C::TraceInput,
+        Key::plain(KeyCode::Tab),
+        A::Complete,
+        "complete the name (again: next candidate)",
+        true,
+    ),
+    b(
+        C::TraceInput,
+        Key::plain(KeyCode::Down),
+        A::NextField,
+        "next input",
+        false,
+    ),
+    b(
+        C::TraceInput,
+        Key::plain(KeyCode::BackTab),
+        A::PrevField,
+        "previous input",
+        false,
+    ),
+    b(
+        C::TraceInput,
+        Key::plain(KeyCode::Up),
+        A::PrevField,
+        "previous input",
+        false,
+    ),
+    b(C::TraceInput, Key::plain(KeyCode::Esc), A::Cancel, "stop editing", true),
     // Form (text keys go to the focused input)
     b(C::Form, Key::plain(KeyCode::Tab), A::NextField, "next field", true),
     b(C::Form, Key::plain(KeyCode::Down), A::NextField, "next field", false),
@@ -589,7 +763,7 @@ pub fn hints(context: Context) -> Vec<(String, &'static str)> {
         if context == Context::Global
             || matches!(
                 context,
-                Context::Form | Context::List | Context::Confirm | Context::Help
+                Context::Form | Context::List | Context::Confirm | Context::Help | Context::TraceInput
             )
         {
             break;

@@ -7,9 +7,12 @@
 //! capture included.
 
 pub mod app;
+pub mod form_kinds;
 pub mod forms;
+pub mod generator;
 pub mod keymap;
 pub mod panes;
+pub mod preview;
 pub mod recovery;
 pub mod theme;
 

@@ -141,6 +141,7 @@ catalogue! {
     "tgw-route-target-other-tgw", Error, true, IPV, "a TGW static route targets an attachment of another transit gateway";
     "tgw-overlapping-vpcs", Warning, false, NONE, "VPCs attached to one transit gateway overlap; the later CIDR is not propagated (TGW-5, L-25)";
     "tgw-az-coverage", Warning, false, NONE, "workloads in an AZ where the TGW attachment has no subnet cannot use the TGW (L-26)";
+    "tgw-appliance-mode-off", Warning, false, NONE, "a multi-AZ TGW VPC attachment routes to a firewall endpoint or appliance without appliance mode, so cross-AZ replies miss the flow's state (RA TRANSIT_GATEWAY_APPLIANCE_MODE_RECOMMENDED)";
     "vpn-cloudhub-duplicate-asn", Warning, false, NONE, "BGP customer gateways on one VGW share an ASN; CloudHub needs unique ASNs";
     "vgw-detached", Warning, false, NONE, "a VPN or Direct Connect interface lands on a VGW attached to no VPC";
     "dx-vif-target-invalid", Error, true, IPV, "a virtual interface lands on the wrong kind of gateway, or on none";

@@ -335,6 +335,41 @@ pub(super) fn transit_gateways(cx: &Ctx<'_>) {
                     "add one attachment subnet in each AZ that has workloads".into(),
                 );
             }
+            // RA's TRANSIT_GATEWAY_APPLIANCE_MODE_RECOMMENDED: the attachment subnets hand
+            // TGW traffic to a stateful firewall endpoint or appliance in several AZs, but
+            // without appliance mode the TGW keeps each direction of a flow in the AZ it
+            // entered from (TGW guide, transit-gateway-appliance-scenario; Network Firewall
+            // guide, vpc-config-tgw-multi-az: "you must enable appliance mode").
+            if !a.appliance_mode && azs.len() >= 2 {
+                let middlebox = subnets.iter().find_map(|s| {
+                    let sub = cx.idx.subnet(d, s)?;
+                    let rt = cx.idx.subnet_route_table(d, sub)?;
+                    rt.routes
+                        .iter()
+                        .find(|r| {
+                            matches!(
+                                r.target,
+                                RouteTarget::FirewallEndpoint(..)
+                                    | RouteTarget::Instance(_)
+                                    | RouteTarget::NetworkInterface(_)
+                            )
+                        })
+                        .map(|r| (rt.name.as_str(), &r.target))
+                });
+                if let Some((rt, target)) = middlebox {
+                    cx.emit(
+                        "tgw-appliance-mode-off",
+                        &r,
+                        path.clone(),
+                        format!(
+                            "attachment {} spans {} AZs and its route table {rt} sends TGW traffic to {target}, but appliance mode is off: the reply of a cross-AZ flow reaches another AZ's appliance, which has no state for it",
+                            a.name,
+                            azs.len()
+                        ),
+                        format!("enable appliance mode on {}", a.name),
+                    );
+                }
+            }
             if let Some(v) = cx.idx.vpc(d, vpc) {
                 for b in blocks(v) {
                     if let Some((_, other)) = attached_blocks

@@ -5,6 +5,7 @@ use std::net::Ipv4Addr;
 
 use vpcd::analysis::{self, Code, Trace};
 use vpcd::model::*;
+use vpcd::templates::build::Builder;
 
 pub const AZ_A: &str = "us-east-1a";
 pub const AZ_B: &str = "us-east-1b";
@@ -132,24 +133,6 @@ impl B {
         self
     }
 
-    pub fn igw(mut self, name: &str, vpc: &str) -> B {
-        self.d.internet_gateways.push(InternetGateway {
-            name: name.into(),
-            description: None,
-            vpc: Some(vpc.into()),
-        });
-        self
-    }
-
-    pub fn eigw(mut self, name: &str, vpc: &str) -> B {
-        self.d.egress_only_gateways.push(EgressOnlyGateway {
-            name: name.into(),
-            description: None,
-            vpc: vpc.into(),
-        });
-        self
-    }
-
     pub fn eip(mut self, name: &str, addr: &str) -> B {
         self.d.elastic_ips.push(ElasticIp {
             name: name.into(),
@@ -236,51 +219,79 @@ impl B {
         self
     }
 
-    pub fn peering(mut self, name: &str, a: &str, b: &str) -> B {
-        self.d.peerings.push(Peering {
-            name: name.into(),
-            description: None,
-            requester: a.into(),
-            accepter: b.into(),
-            status: PeeringStatus::Active,
-            cross_account: false,
-            cross_region: false,
-        });
+    /// Runs one of the library's builder steps (the constructors the
+    /// templates use) on the design under construction.
+    fn lib(mut self, step: impl FnOnce(&mut Builder)) -> B {
+        let mut b = Builder::on(std::mem::replace(&mut self.d, Design::empty("", "", &[])));
+        step(&mut b);
+        self.d = b.finish();
         self
     }
 
-    pub fn gateway_endpoint(mut self, name: &str, vpc: &str, service: &str, rts: &[&str]) -> B {
-        self.d.endpoints.push(Endpoint {
-            name: name.into(),
-            description: None,
-            vpc: vpc.into(),
-            service: service.into(),
-            kind: EndpointKind::Gateway {
-                route_tables: rts.iter().map(|s| s.to_string()).collect(),
-                policy: None,
-            },
-        });
-        self
+    pub fn igw(self, name: &str, vpc: &str) -> B {
+        self.lib(|b| b.igw(name, vpc))
     }
 
-    pub fn interface_endpoint(mut self, name: &str, vpc: &str, service: &str, subnets: &[&str], sgs: &[&str]) -> B {
-        self.d.endpoints.push(Endpoint {
-            name: name.into(),
-            description: None,
-            vpc: vpc.into(),
-            service: service.into(),
-            kind: EndpointKind::Interface {
-                subnets: subnets.iter().map(|s| s.to_string()).collect(),
-                security_groups: sgs.iter().map(|s| s.to_string()).collect(),
-                private_dns: true,
-            },
-        });
-        self
+    pub fn eigw(self, name: &str, vpc: &str) -> B {
+        self.lib(|b| b.eigw(name, vpc))
+    }
+
+    pub fn peering(self, name: &str, a: &str, b: &str) -> B {
+        self.lib(|bl| bl.peering(name, a, b))
+    }
+
+    pub fn gateway_endpoint(self, name: &str, vpc: &str, service: &str, rts: &[&str]) -> B {
+        let rts: Vec<String> = rts.iter().map(|s| s.to_string()).collect();
+        self.lib(|b| b.gateway_endpoint(name, vpc, service, &rts))
+    }
+
+    pub fn interface_endpoint(self, name: &str, vpc: &str, service: &str, subnets: &[&str], sgs: &[&str]) -> B {
+        self.lib(|b| b.interface_endpoint(name, vpc, service, subnets, sgs))
+    }
+
+    pub fn vgw(self, name: &str, vpc: &str) -> B {
+        self.lib(|b| b.vgw(name, vpc))
+    }
+
+    pub fn cgw(self, name: &str, ip: &str, asn: u32) -> B {
+        self.lib(|b| b.cgw(name, ip, asn))
+    }
+
+    /// A VPN connection with both tunnels up.
+    pub fn vpn(self, name: &str, cgw: &str, termination: VpnTermination, routing: VpnRouting) -> B {
+        self.lib(|b| b.vpn_to(name, cgw, termination, routing))
+    }
+
+    /// An on-premises network behind a customer gateway and optionally a Direct Connect connection.
+    pub fn onprem(self, name: &str, cidr: &str, cgw: &str, dx: Option<&str>) -> B {
+        self.lib(|b| b.onprem(name, name, &[cidr], Some(cgw), dx))
     }
 
     pub fn build(self) -> Design {
         self.d
     }
+}
+
+/// `VpnRouting::Static` with one prefix.
+pub fn static_routes(cidr: &str) -> VpnRouting {
+    VpnRouting::Static(vec![cidr.parse().unwrap()])
+}
+
+/// Adds `dest → target` (see [`target`]) to an existing route table.
+pub fn add_route(d: &mut Design, rt: &str, dest: &str, to: &str) {
+    let table = d.route_tables.iter_mut().find(|r| r.name == rt).unwrap();
+    table.routes.push(Route::new(dest.parse().unwrap(), target(to)));
+}
+
+/// Adds an inbound rule (see [`sg_rule`]) to an existing security group.
+pub fn add_sg_inbound(d: &mut Design, sg: &str, rule: &str) {
+    let group = d.security_groups.iter_mut().find(|g| g.name == sg).unwrap();
+    group.inbound.push(sg_rule(rule));
+}
+
+/// Associates a subnet with a network ACL.
+pub fn set_subnet_nacl(d: &mut Design, subnet: &str, nacl: &str) {
+    d.subnets.iter_mut().find(|s| s.name == subnet).unwrap().network_acl = Some(nacl.into());
 }
 
 /// Traces and returns the trace (panics on a query error).
@@ -309,4 +320,10 @@ pub fn assert_blocked(t: &Trace, code: Code, component: &str) {
     let b = t.blocked.as_ref().unwrap();
     assert_eq!(b.code, code, "{}", t.to_text());
     assert_eq!(b.component, component, "{}", t.to_text());
+}
+
+/// Blocked by `code` at `component` on the given leg (forward or return).
+pub fn assert_blocked_on(t: &Trace, code: Code, leg: analysis::Leg, component: &str) {
+    assert_blocked(t, code, component);
+    assert_eq!(t.blocked.as_ref().map(|b| b.leg), Some(leg), "{}", t.to_text());
 }

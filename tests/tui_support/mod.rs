@@ -87,6 +87,22 @@ impl Harness {
         self
     }
 
+    /// Makes an unsaved change (adds the Elastic IP `eip-extra`), so that the
+    /// unsaved-changes guards ask before replacing the design.
+    pub fn make_unsaved_change(&mut self) -> &mut Self {
+        let eip = vpcd::model::ElasticIp {
+            name: "eip-extra".into(),
+            description: None,
+            address: "3.210.9.9".parse().expect("address"),
+        };
+        self.app
+            .apply_edit(vpcd::edit::Edit::Put(vpcd::model::Object::ElasticIp(eip)))
+            .expect("adding an Elastic IP");
+        assert!(self.app.ws.is_dirty());
+        self.draw();
+        self
+    }
+
     pub fn screen(&self) -> String {
         let buf = self.term.backend().buffer();
         let mut out = String::new();

@@ -11,7 +11,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use super::{block, Ctx, Msg, Pane, Region};
+use super::{block, Ctx, Msg, Pane, PathView, Region};
 use crate::diagram::{Charset, Diagram, DiagramCache, DiagramOptions, Viewport, Zoom, SUMMARY_THRESHOLD_SUBNETS};
 use crate::model::ObjectRef;
 use crate::tui::keymap::{Action, Context};
@@ -28,6 +28,8 @@ pub struct DiagramPane {
     /// Objects of the current trace path, and the current hop's object.
     path: Vec<ObjectRef>,
     current_hop: Option<ObjectRef>,
+    /// The trace pane's path (routed by the app); mapped to drawn objects each frame.
+    shown: Option<PathView>,
 }
 
 impl Default for DiagramPane {
@@ -40,6 +42,7 @@ impl Default for DiagramPane {
             followed: None,
             path: Vec::new(),
             current_hop: None,
+            shown: None,
         }
     }
 }
@@ -120,6 +123,10 @@ impl Pane for DiagramPane {
             }
         }
         self.view.clamp(&dg.canvas);
+        if let Some(pv) = &self.shown {
+            self.path = dg.trace_path(ws.design(), ws.index(), &pv.trace);
+            self.current_hop = pv.current_hop().and_then(|h| dg.hop_object(ws.design(), ws.index(), h));
+        }
         let styles = Styles {
             selected: owner_set(dg, ctx.selected.cloned()),
             path: owner_set(dg, self.path.iter().cloned()),
@@ -198,6 +205,25 @@ impl Pane for DiagramPane {
         Msg::Consumed
     }
 
+    fn show_path(&mut self, path: Option<PathView>) {
+        if path.is_none() && self.shown.is_some() {
+            self.path.clear();
+            self.current_hop = None;
+        }
+        self.shown = path;
+    }
+
+    fn drag(&mut self, dx: i32, dy: i32, ctx: &Ctx) -> Msg {
+        // The drawing follows the pointer: dragging right shows what is to the left.
+        let ws = ctx.ws;
+        let opts = self.options(ctx, self.view.width.max(1));
+        let dg = self
+            .cache
+            .get(ws.revision(), ws.design(), ws.index(), ws.diagnostics(), opts);
+        self.view.pan(-dx, -dy, &dg.canvas);
+        Msg::Consumed
+    }
+
     fn click(&mut self, row: u16, ctx: &Ctx) -> Msg {
         // Selects the innermost named object on the clicked row at the window's left edge
         // onwards: the first cell with an owner other than the VPC background.
@@ -213,7 +239,12 @@ impl Pane for DiagramPane {
             .or_else(|| dg.object_at(self.view.x, y))
             .cloned();
         match hit {
-            Some(o) => Msg::Select(o),
+            Some(o) => {
+                // It is on screen already: selecting it must not scroll (a press
+                // that starts a drag would otherwise jump the view).
+                self.followed = Some(o.clone());
+                Msg::Select(o)
+            }
             None => Msg::Consumed,
         }
     }

@@ -13,6 +13,7 @@ pub mod planner;
 pub mod practice;
 pub mod routes;
 pub mod rules;
+pub mod trace;
 pub mod tree;
 
 use ratatui::layout::Rect;
@@ -54,6 +55,32 @@ pub enum Msg {
     AddObject,
     /// Show a message in the status line.
     Status(String),
+    /// Open a query in the trace panel (focus it, fill the query, run it),
+    /// with what-if failures (`az:NAME` or a component name).
+    OpenTrace {
+        query: crate::model::TraceQuery,
+        failures: Vec<String>,
+    },
+}
+
+/// The trace path a pane publishes for the diagram: the trace and the
+/// current hop (an index into its forward hops, then its return hops).
+/// The app passes it from the trace pane to the diagram pane every frame.
+#[derive(Debug, Clone)]
+pub struct PathView {
+    pub trace: std::rc::Rc<crate::analysis::Trace>,
+    pub current: Option<usize>,
+}
+
+impl PathView {
+    /// The hop at `current`, counting forward hops then return hops.
+    pub fn current_hop(&self) -> Option<&crate::analysis::Hop> {
+        let i = self.current?;
+        let t = &self.trace;
+        t.forward
+            .get(i)
+            .or_else(|| t.return_path.get(i.checked_sub(t.forward.len())?))
+    }
 }
 
 /// Where a pane goes on the main screen.
@@ -87,6 +114,27 @@ pub trait Pane {
     fn clamp(&mut self, _ctx: &Ctx) {}
     /// The current object changed.
     fn on_select(&mut self, _ctx: &Ctx) {}
+    /// Raw keys first, for a pane with a text input being edited (typing `q`
+    /// types a q). `Msg::Ignored` lets the keymap handle the key.
+    fn key_input(&mut self, _ev: &ratatui::crossterm::event::KeyEvent, _ctx: &Ctx) -> Msg {
+        Msg::Ignored
+    }
+    /// A mouse drag by (dx, dy) cells over the pane.
+    fn drag(&mut self, _dx: i32, _dy: i32, _ctx: &Ctx) -> Msg {
+        Msg::Consumed
+    }
+    /// Regular wake-up from the event loop (idle work, animation).
+    fn tick(&mut self, _now: std::time::Instant, _ctx: &Ctx) {}
+    /// The trace path this pane publishes for the diagram (the trace pane).
+    fn published_path(&self) -> Option<PathView> {
+        None
+    }
+    /// The published trace path, or `None` to clear it (the diagram pane).
+    fn show_path(&mut self, _path: Option<PathView>) {}
+    /// Opens a trace query in this pane; `true` if the pane takes queries.
+    fn open_trace(&mut self, _query: &crate::model::TraceQuery, _failures: &[String], _ctx: &Ctx) -> bool {
+        false
+    }
 }
 
 /// Every pane of the main screen, in focus order. The diagram and trace panes
@@ -100,6 +148,7 @@ pub fn registry() -> Vec<Box<dyn Pane>> {
         Box::new(diagnostics::DiagnosticsPane::default()),
         Box::new(cost::CostPane::default()),
         Box::new(planner::PlannerPane::default()),
+        Box::new(trace::TracePane::default()),
         Box::new(diagram::DiagramPane::default()),
     ]
 }

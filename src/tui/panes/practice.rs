@@ -126,6 +126,11 @@ impl Pane for PracticePane {
                 self.cursor = step(self.cursor, self.session.checklist().len(), action, self.height);
                 Msg::Consumed
             }
+            // Issue #7: one key opens the objective in the trace panel (the app focuses it).
+            Action::TraceObjective => match self.session.trace_of(self.cursor) {
+                Some((query, failures)) => Msg::OpenTrace { query, failures },
+                None => Msg::Status("this objective is not a flow: nothing to trace".into()),
+            },
             Action::Enter => match self.session.reveal_hint() {
                 Some(h) => Msg::Status(format!("hint (−{} points): {}", h.cost, h.text)),
                 None => Msg::Status("no hints left".into()),

@@ -1,0 +1,1367 @@
+//! The trace panel: one packet's journey hop by hop.
+//!
+//! Type a query (source, destination, protocol, port, optional source port;
+//! Tab completes names), Enter runs it. The forward and return hops show as a
+//! table with the deciding rule or route and the packet after each hop, under
+//! the verdict (✓ reachable, or ✗ the blocking hop with its explanation code
+//! and fix). `n`/`p` step through the hops, Space plays them; the path and the
+//! current hop are drawn on the diagram (published through the app, see
+//! [`Pane::published_path`]). After every edit, undo or redo the trace re-runs
+//! and the panel says whether the verdict changed; a short note lists the
+//! flows among the design's named endpoints the edit opened or closed
+//! (computed when the user is idle, and only on designs small enough for the
+//! all-pairs diff — larger ones point to `vpcd diff`). `w` fails a component
+//! (what-if, clearly labelled hypothetical), `f` shows the flow-log records,
+//! `r` picks a remembered query, `s` remembers the current one in the design.
+
+use std::rc::Rc;
+use std::time::{Duration, Instant};
+
+use ratatui::crossterm::event::KeyEvent;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+use tui_textarea::TextArea;
+
+use super::{block, fit, scroll_to, step, Ctx, Msg, Pane, PathView, Region};
+use crate::analysis::{self, Failure, FlowChange, Hop, Leg, Query, Trace};
+use crate::edit::Edit;
+use crate::model::{Design, EndpointKind, Protocol, TraceQuery, AWS_SERVICES};
+use crate::tui::keymap::{self, Action, Context, Key};
+use crate::tui::theme::Theme;
+
+/// The inputs, in order.
+const FIELDS: [&str; 5] = ["from", "to", "proto", "port", "sport"];
+/// Time between two hops when playing.
+pub const PLAY_STEP: Duration = Duration::from_millis(450);
+/// Idle time after an edit before the reachability diff runs.
+pub const DIFF_IDLE: Duration = Duration::from_millis(300);
+/// Idle time after an edit before a deferred re-trace runs (large designs).
+pub const RETRACE_IDLE: Duration = Duration::from_millis(120);
+/// Designs with more named endpoints than this get no automatic diff.
+pub const DIFF_MAX_ENDPOINTS: usize = 120;
+/// Nor do designs whose diff would compute more verdicts than this (about
+/// 4 µs each in a release build: ~100 ms once, on the idle tick after an edit).
+pub const DIFF_MAX_VERDICTS: usize = 25_000;
+/// Up to this many objects (instances + subnets) the trace re-runs right
+/// after an edit; above, on the next idle tick (building the analyzer takes
+/// tens of ms on 12,000 instances, which must not sit on every keystroke).
+pub const IMMEDIATE_RETRACE_OBJECTS: usize = 2_000;
+/// Flow changes listed in the note before "… and N more".
+const NOTE_LINES: usize = 4;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PickerKind {
+    Remembered,
+    WhatIf,
+}
+
+struct Picker {
+    kind: PickerKind,
+    /// (label, value): a remembered query's index, or a failure spec ("" = none).
+    items: Vec<(String, String)>,
+    cursor: usize,
+}
+
+/// How the verdict moved with the last edit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mark {
+    NowReachable,
+    NowBlocked,
+    Unchanged,
+}
+
+/// The dismissable reachability note.
+#[derive(Debug, Clone)]
+enum Note {
+    /// Flows the last edit(s) opened or closed.
+    Edit(Vec<FlowChange>),
+    /// The design is too large for an automatic diff.
+    TooLarge { endpoints: usize, verdicts: usize },
+}
+
+pub struct TracePane {
+    inputs: Vec<TextArea<'static>>,
+    field: usize,
+    editing: bool,
+    /// Why the typed query cannot run (the QueryError text).
+    error: Option<String>,
+    /// Completion candidates frozen while Tab cycles through them.
+    cycle: Option<(Vec<String>, usize)>,
+    names: Option<(u64, Rc<Vec<String>>)>,
+    query: Option<TraceQuery>,
+    /// What-if failures (`az:NAME` or a component name).
+    failures: Vec<String>,
+    trace: Option<Rc<Trace>>,
+    /// Why the query stopped running after an edit (an endpoint deleted …).
+    stale: Option<String>,
+    traced_rev: Option<u64>,
+    mark: Option<Mark>,
+    current: Option<usize>,
+    playing: bool,
+    last_play: Option<Instant>,
+    flow_logs: bool,
+    /// Scroll to the current hop (or the flow logs) at the next frame.
+    follow: bool,
+    reveal_logs: bool,
+    scroll: usize,
+    height: usize,
+    picker: Option<Picker>,
+    retrace_since: Option<Instant>,
+    /// The design the next diff compares with (small designs only).
+    baseline: Option<(u64, Design)>,
+    diff_since: Option<Instant>,
+    note: Option<Note>,
+    /// The "too large for an automatic diff" note was dismissed: not shown again.
+    quiet_too_large: bool,
+    /// What the what-if failures close, when set.
+    whatif_diff: Option<Result<Vec<FlowChange>, String>>,
+}
+
+impl Default for TracePane {
+    fn default() -> Self {
+        let inputs = FIELDS
+            .iter()
+            .map(|f| {
+                let mut t = TextArea::default();
+                t.set_placeholder_text(match *f {
+                    "from" => "source (Tab completes)",
+                    "to" => "destination",
+                    "proto" => "tcp",
+                    "port" => "443",
+                    _ => "auto",
+                });
+                t
+            })
+            .collect();
+        TracePane {
+            inputs,
+            field: 0,
+            editing: false,
+            error: None,
+            cycle: None,
+            names: None,
+            query: None,
+            failures: Vec::new(),
+            trace: None,
+            stale: None,
+            traced_rev: None,
+            mark: None,
+            current: None,
+            playing: false,
+            last_play: None,
+            flow_logs: false,
+            follow: false,
+            reveal_logs: false,
+            scroll: 0,
+            height: 0,
+            picker: None,
+            retrace_since: None,
+            baseline: None,
+            diff_since: None,
+            note: None,
+            quiet_too_large: false,
+            whatif_diff: None,
+        }
+    }
+}
+
+/// Names a trace endpoint may be: the design's instances, secondary ENIs, NAT
+/// gateways, load balancers, subnets and interface endpoints, plus
+/// `internet`, `internet6`, `onprem:NAME` and the AWS services
+/// ([`crate::analysis::Endpoint::parse`] accepts all of these).
+pub fn endpoint_names(d: &Design) -> Vec<String> {
+    let mut out: Vec<String> = vec!["internet".into(), "internet6".into()];
+    out.extend(d.onprem_networks.iter().map(|n| format!("onprem:{}", n.name)));
+    for i in &d.instances {
+        out.push(i.name.clone());
+        out.extend(i.secondary_interfaces.iter().map(|e| e.name.clone()));
+    }
+    out.extend(d.nat_gateways.iter().map(|n| n.name.clone()));
+    out.extend(d.load_balancers.iter().map(|l| l.name.clone()));
+    out.extend(d.subnets.iter().map(|s| s.name.clone()));
+    out.extend(
+        d.endpoints
+            .iter()
+            .filter(|e| matches!(e.kind, EndpointKind::Interface { .. }))
+            .map(|e| e.name.clone()),
+    );
+    out.extend(AWS_SERVICES.iter().map(|s| s.to_string()));
+    for e in &d.endpoints {
+        if !out.contains(&e.service) {
+            out.push(e.service.clone());
+        }
+    }
+    out
+}
+
+/// Candidates for `typed` among `names`: prefix matches first, then other substrings.
+fn candidates(typed: &str, names: &[String]) -> Vec<String> {
+    let t = typed.trim().to_ascii_lowercase();
+    let mut prefix: Vec<String> = Vec::new();
+    let mut inner: Vec<String> = Vec::new();
+    for n in names {
+        let l = n.to_ascii_lowercase();
+        if l.starts_with(&t) {
+            prefix.push(n.clone());
+        } else if !t.is_empty() && l.contains(&t) {
+            inner.push(n.clone());
+        }
+    }
+    prefix.extend(inner);
+    prefix
+}
+
+fn common_prefix(items: &[String]) -> String {
+    let Some(first) = items.first() else {
+        return String::new();
+    };
+    let mut len = first.len();
+    for s in &items[1..] {
+        len = len.min(
+            first
+                .char_indices()
+                .zip(s.chars())
+                .take_while(|((_, a), b)| a == b)
+                .count(),
+        );
+    }
+    first.chars().take(len).collect()
+}
+
+fn set_text(t: &mut TextArea<'static>, s: &str) {
+    t.select_all();
+    t.cut();
+    t.insert_str(s);
+}
+
+fn text(t: &TextArea<'_>) -> String {
+    t.lines().join("").trim().to_string()
+}
+
+/// Parses the five inputs into a query; errors name the field.
+fn parse_fields(values: &[String]) -> Result<TraceQuery, String> {
+    let get = |i: usize| values.get(i).map(String::as_str).unwrap_or("");
+    let from = get(0);
+    let to = get(1);
+    if from.is_empty() {
+        return Err("from: a source is required (a name, IP, internet, onprem:NAME, s3 …; Tab completes)".into());
+    }
+    if to.is_empty() {
+        return Err("to: a destination is required (Tab completes)".into());
+    }
+    let proto: Protocol = if get(2).is_empty() {
+        Protocol::Tcp
+    } else {
+        get(2).parse().map_err(|e| format!("proto: {e}"))?
+    };
+    let port_of = |label: &str, s: &str| -> Result<Option<u16>, String> {
+        if s.is_empty() {
+            return Ok(None);
+        }
+        s.parse::<u16>()
+            .map(Some)
+            .map_err(|_| format!("{label}: `{s}` is not a port number (0-65535)"))
+    };
+    let port = port_of("port", get(3))?;
+    let sport = port_of("sport", get(4))?;
+    if proto.has_ports() && port.is_none() {
+        return Err(format!("port: {proto} needs a destination port"));
+    }
+    Ok(TraceQuery {
+        from: from.to_string(),
+        to: to.to_string(),
+        proto,
+        port: if proto.has_ports() { port } else { None },
+        sport: if proto.has_ports() { sport } else { None },
+    })
+}
+
+/// `internet → web-1 tcp/443` (plus ` sport N`).
+fn query_label(q: &TraceQuery) -> String {
+    let mut s = Query::from(q).to_string();
+    if let Some(sp) = q.sport {
+        s.push_str(&format!(" sport {sp}"));
+    }
+    s
+}
+
+/// The what-if failures a design offers: AZs, NAT gateways, VPN connections
+/// and their tunnels, Direct Connect links, peerings, internet gateways.
+fn failure_choices(d: &Design) -> Vec<(String, String)> {
+    let mut out = vec![("no failure: the design as it is".to_string(), String::new())];
+    out.extend(d.azs.iter().map(|a| (format!("AZ {a} down"), format!("az:{a}"))));
+    out.extend(
+        d.nat_gateways
+            .iter()
+            .map(|n| (format!("NAT gateway {} fails", n.name), n.name.clone())),
+    );
+    for v in &d.vpn_connections {
+        out.push((format!("VPN {} down (both tunnels)", v.name), v.name.clone()));
+        out.push((format!("VPN {} tunnel 1 down", v.name), format!("{}:1", v.name)));
+        out.push((format!("VPN {} tunnel 2 down", v.name), format!("{}:2", v.name)));
+    }
+    out.extend(
+        d.dx_connections
+            .iter()
+            .map(|c| (format!("Direct Connect {} down", c.name), c.name.clone())),
+    );
+    out.extend(
+        d.peerings
+            .iter()
+            .map(|p| (format!("peering {} down", p.name), p.name.clone())),
+    );
+    out.extend(
+        d.internet_gateways
+            .iter()
+            .map(|g| (format!("internet gateway {} removed", g.name), g.name.clone())),
+    );
+    out
+}
+
+fn parse_failures(d: &Design, specs: &[String]) -> Vec<Failure> {
+    specs.iter().map(|f| Failure::parse(d, f)).collect()
+}
+
+/// Whether the automatic reachability diff fits the idle budget on this design.
+fn diff_budget(d: &Design, idx: &crate::model::DesignIndex) -> Result<(), Note> {
+    let endpoints = d.instances.len() + d.load_balancers.len() + 1 + d.onprem_networks.len();
+    if endpoints > DIFF_MAX_ENDPOINTS {
+        return Err(Note::TooLarge { endpoints, verdicts: 0 });
+    }
+    let verdicts = analysis::diff_cost(d, idx);
+    if verdicts > DIFF_MAX_VERDICTS {
+        return Err(Note::TooLarge { endpoints, verdicts });
+    }
+    Ok(())
+}
+
+impl TracePane {
+    /// The query last run, if any.
+    pub fn query(&self) -> Option<&TraceQuery> {
+        self.query.as_ref()
+    }
+
+    /// The current trace, if the query runs.
+    pub fn trace(&self) -> Option<&Trace> {
+        self.trace.as_deref()
+    }
+
+    fn hop_count(&self) -> usize {
+        self.trace
+            .as_ref()
+            .map(|t| t.forward.len() + t.return_path.len())
+            .unwrap_or(0)
+    }
+
+    fn names(&mut self, ctx: &Ctx) -> Rc<Vec<String>> {
+        let rev = ctx.ws.revision();
+        match &self.names {
+            Some((r, n)) if *r == rev => n.clone(),
+            _ => {
+                let n = Rc::new(endpoint_names(ctx.ws.design()));
+                self.names = Some((rev, n.clone()));
+                n
+            }
+        }
+    }
+
+    fn field_candidates(&mut self, ctx: &Ctx) -> Vec<String> {
+        let typed = text(&self.inputs[self.field]);
+        match self.field {
+            0 | 1 => {
+                let names = self.names(ctx);
+                candidates(&typed, &names)
+            }
+            2 => candidates(&typed, &["tcp", "udp", "icmp", "icmpv6", "all"].map(String::from)),
+            3 => {
+                let to = text(&self.inputs[1]);
+                let d = ctx.ws.design();
+                let mut ports: Vec<String> = analysis::listening_ports(d, ctx.ws.index(), &to)
+                    .into_iter()
+                    .map(|(_, p)| p.to_string())
+                    .collect();
+                for p in ["443", "80", "22", "3306", "5432", "8080"] {
+                    if !ports.iter().any(|x| x == p) {
+                        ports.push(p.to_string());
+                    }
+                }
+                candidates(&typed, &ports)
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    fn complete(&mut self, ctx: &Ctx) {
+        if let Some((list, i)) = &mut self.cycle {
+            if !list.is_empty() {
+                *i = (*i + 1) % list.len();
+                let s = list[*i].clone();
+                set_text(&mut self.inputs[self.field], &s);
+            }
+            return;
+        }
+        let list = self.field_candidates(ctx);
+        let typed = text(&self.inputs[self.field]);
+        match list.len() {
+            0 => self.error = Some(format!("{}: nothing matches `{typed}`", FIELDS[self.field])),
+            1 => {
+                set_text(&mut self.inputs[self.field], &list[0]);
+                self.error = None;
+            }
+            _ => {
+                let prefix = common_prefix(&list);
+                if prefix.chars().count() > typed.chars().count() && list.iter().all(|c| c.starts_with(&prefix)) {
+                    set_text(&mut self.inputs[self.field], &prefix);
+                } else {
+                    set_text(&mut self.inputs[self.field], &list[0]);
+                    self.cycle = Some((list, 0));
+                }
+                self.error = None;
+            }
+        }
+    }
+
+    fn fill(&mut self, q: &TraceQuery) {
+        let values = [
+            q.from.clone(),
+            q.to.clone(),
+            q.proto.to_string(),
+            q.port.map(|p| p.to_string()).unwrap_or_default(),
+            q.sport.map(|p| p.to_string()).unwrap_or_default(),
+        ];
+        for (t, v) in self.inputs.iter_mut().zip(values) {
+            set_text(t, &v);
+        }
+    }
+
+    fn evaluate(&self, ctx: &Ctx, q: &TraceQuery) -> Result<Trace, String> {
+        let d = ctx.ws.design();
+        let failures = parse_failures(d, &self.failures);
+        analysis::trace_with_failures(d, ctx.ws.index(), q, &failures).map_err(|e| e.to_string())
+    }
+
+    /// Runs the typed query. On bad input the error shows inline and editing continues.
+    fn submit(&mut self, ctx: &Ctx) -> Msg {
+        let values: Vec<String> = self.inputs.iter().map(text).collect();
+        let q = match parse_fields(&values) {
+            Ok(q) => q,
+            Err(e) => {
+                self.error = Some(e);
+                return Msg::Consumed;
+            }
+        };
+        match self.evaluate(ctx, &q) {
+            Ok(t) => {
+                self.editing = false;
+                self.error = None;
+                let summary = t.summary();
+                self.show(ctx, q, t);
+                Msg::Status(summary)
+            }
+            Err(e) => {
+                self.error = Some(e);
+                Msg::Consumed
+            }
+        }
+    }
+
+    /// Makes `t` (the answer to `q`) the current trace, from its first hop.
+    fn show(&mut self, ctx: &Ctx, q: TraceQuery, t: Trace) {
+        self.query = Some(q);
+        self.trace = Some(Rc::new(t));
+        self.stale = None;
+        self.traced_rev = Some(ctx.ws.revision());
+        self.mark = None;
+        self.current = Some(0);
+        self.follow = true;
+        self.playing = false;
+        self.scroll = 0;
+        self.picker = None;
+        self.retrace_since = None;
+    }
+
+    /// Re-runs the current query on the current design and marks a changed verdict.
+    fn retrace(&mut self, ctx: &Ctx) {
+        self.retrace_since = None;
+        let Some(q) = self.query.clone() else {
+            return;
+        };
+        let before = self.trace.as_ref().map(|t| t.reachable);
+        self.traced_rev = Some(ctx.ws.revision());
+        match self.evaluate(ctx, &q) {
+            Ok(t) => {
+                self.mark = Some(match (before, t.reachable) {
+                    (Some(false) | None, true) => Mark::NowReachable,
+                    (Some(true), false) => Mark::NowBlocked,
+                    _ => Mark::Unchanged,
+                });
+                let hops = t.forward.len() + t.return_path.len();
+                self.current = self.current.map(|c| c.min(hops.saturating_sub(1)));
+                self.trace = Some(Rc::new(t));
+                self.stale = None;
+            }
+            Err(e) => {
+                self.trace = None;
+                self.current = None;
+                self.playing = false;
+                self.mark = None;
+                self.stale = Some(format!("the query no longer runs after your edit: {e}"));
+            }
+        }
+        if !self.failures.is_empty() {
+            self.whatif_diff = Some(self.whatif(ctx));
+        }
+    }
+
+    fn whatif(&self, ctx: &Ctx) -> Result<Vec<FlowChange>, String> {
+        let d = ctx.ws.design();
+        if let Err(Note::TooLarge { endpoints, .. }) = diff_budget(d, ctx.ws.index()) {
+            return Err(format!(
+                "{endpoints} endpoints: too many for an automatic what-if diff; run `vpcd trace --fail` per flow"
+            ));
+        }
+        analysis::diff_under_failures(d, ctx.ws.index(), &parse_failures(d, &self.failures)).map_err(|e| e.to_string())
+    }
+
+    /// Runs the pending reachability diff against the baseline.
+    fn run_diff(&mut self, ctx: &Ctx) {
+        self.diff_since = None;
+        let ws = ctx.ws;
+        let d = ws.design();
+        if let Err(note) = diff_budget(d, ws.index()) {
+            if !self.quiet_too_large {
+                self.note = Some(note);
+            }
+            self.baseline = None;
+            return;
+        }
+        if let Some((_, old)) = &self.baseline {
+            let changes = analysis::diff_designs_with_egress(old, d);
+            self.note = if changes.is_empty() {
+                None
+            } else {
+                Some(Note::Edit(changes))
+            };
+        }
+        self.baseline = Some((ws.revision(), d.clone()));
+    }
+
+    /// Keeps the baseline on the design as the user sees it before an edit.
+    fn ensure_baseline(&mut self, ctx: &Ctx) {
+        let ws = ctx.ws;
+        if self.diff_since.is_some() {
+            return;
+        }
+        let fresh = self.baseline.as_ref().is_some_and(|(r, _)| *r == ws.revision());
+        if !fresh && diff_budget(ws.design(), ws.index()).is_ok() {
+            self.baseline = Some((ws.revision(), ws.design().clone()));
+        }
+    }
+
+    fn open_picker(&mut self, kind: PickerKind, ctx: &Ctx) {
+        let d = ctx.ws.design();
+        let items = match kind {
+            PickerKind::Remembered => d
+                .traces
+                .iter()
+                .enumerate()
+                .map(|(i, q)| (query_label(q), i.to_string()))
+                .collect(),
+            PickerKind::WhatIf => failure_choices(d),
+        };
+        self.picker = Some(Picker { kind, items, cursor: 0 });
+    }
+
+    fn choose(&mut self, ctx: &Ctx) -> Msg {
+        let Some(p) = self.picker.take() else {
+            return Msg::Consumed;
+        };
+        let Some((label, value)) = p.items.get(p.cursor).cloned() else {
+            return Msg::Consumed;
+        };
+        match p.kind {
+            PickerKind::Remembered => {
+                let q = value
+                    .parse::<usize>()
+                    .ok()
+                    .and_then(|i| ctx.ws.design().traces.get(i).cloned());
+                match q {
+                    Some(q) => {
+                        self.fill(&q);
+                        match self.evaluate(ctx, &q) {
+                            Ok(t) => {
+                                let s = t.summary();
+                                self.show(ctx, q, t);
+                                Msg::Status(s)
+                            }
+                            Err(e) => {
+                                self.error = Some(e);
+                                self.editing = true;
+                                Msg::Consumed
+                            }
+                        }
+                    }
+                    None => Msg::Consumed,
+                }
+            }
+            PickerKind::WhatIf => {
+                self.failures = if value.is_empty() { Vec::new() } else { vec![value] };
+                self.whatif_diff = (!self.failures.is_empty()).then(|| self.whatif(ctx));
+                if self.query.is_some() {
+                    self.retrace(ctx);
+                    self.mark = None;
+                }
+                Msg::Status(if self.failures.is_empty() {
+                    "what-if cleared: tracing the design as it is".into()
+                } else {
+                    format!("what-if (hypothetical, the design is unchanged): {label}")
+                })
+            }
+        }
+    }
+
+    fn step_hop(&mut self, forward: bool) {
+        let n = self.hop_count();
+        if n == 0 {
+            self.current = None;
+            return;
+        }
+        self.current = Some(match (self.current, forward) {
+            (None, _) => 0,
+            (Some(c), true) => (c + 1).min(n - 1),
+            (Some(c), false) => c.saturating_sub(1),
+        });
+        self.follow = true;
+    }
+
+    // ------------------------------------------------------------- drawing
+
+    fn verdict_lines(&self, t: &Theme, width: usize) -> Vec<Line<'static>> {
+        let mut out = Vec::new();
+        if !self.failures.is_empty() {
+            out.push(Line::from(Span::styled(
+                fit(
+                    &format!("WHAT-IF (hypothetical, design unchanged): {}", self.failures.join(", ")),
+                    width,
+                ),
+                t.warning().add_modifier(Modifier::BOLD),
+            )));
+        }
+        if let Some(s) = &self.stale {
+            out.push(Line::from(Span::styled(fit(&format!("✗ {s}"), width), t.error())));
+        }
+        if let Some(tr) = &self.trace {
+            match &tr.blocked {
+                None if tr.reachable => out.push(Line::from(vec![
+                    Span::styled("✓ reachable", t.ok().add_modifier(Modifier::BOLD)),
+                    Span::styled(
+                        fit(
+                            &format!(
+                                " · {} forward hops, {} return hops",
+                                tr.forward.len(),
+                                tr.return_path.len()
+                            ),
+                            width.saturating_sub(11),
+                        ),
+                        t.dim(),
+                    ),
+                ])),
+                None => out.push(Line::from(Span::styled(fit("✗ not reachable", width), t.error()))),
+                Some(b) => {
+                    let dir = b.direction.map(|d| format!(" {d}")).unwrap_or_default();
+                    let leg = match b.leg {
+                        Leg::Forward => "request",
+                        Leg::Return => "reply",
+                    };
+                    let mark = if b.code == analysis::Code::Unsupported {
+                        "?"
+                    } else {
+                        "✗"
+                    };
+                    out.push(Line::from(Span::styled(
+                        fit(
+                            &format!(
+                                "{mark} blocked: {leg} stopped at {}{dir} · {} · {}",
+                                b.component, b.code, b.message
+                            ),
+                            width,
+                        ),
+                        t.error(),
+                    )));
+                    if !b.hint.is_empty() {
+                        out.push(Line::from(vec![
+                            Span::styled("fix: ", t.key()),
+                            Span::raw(fit(&b.hint, width.saturating_sub(5))),
+                        ]));
+                    }
+                }
+            }
+        }
+        match self.mark {
+            Some(Mark::NowReachable) => out.push(Line::from(Span::styled(
+                fit("▲ now reachable after your edit", width),
+                t.ok().add_modifier(Modifier::BOLD),
+            ))),
+            Some(Mark::NowBlocked) => out.push(Line::from(Span::styled(
+                fit("▼ now blocked after your edit", width),
+                t.error(),
+            ))),
+            Some(Mark::Unchanged) => out.push(Line::from(Span::styled(
+                fit("= verdict unchanged after your edit", width),
+                t.dim(),
+            ))),
+            None => {}
+        }
+        out
+    }
+
+    fn note_lines(&self, t: &Theme, width: usize) -> Vec<Line<'static>> {
+        let mut out = Vec::new();
+        let list = |title: String, changes: &[FlowChange], out: &mut Vec<Line<'static>>| {
+            out.push(Line::from(Span::styled(fit(&title, width), t.title())));
+            for c in changes.iter().take(NOTE_LINES) {
+                let style = if c.opened { t.warning() } else { t.accent() };
+                out.push(Line::from(Span::styled(fit(&format!("  {c}"), width), style)));
+            }
+            if changes.len() > NOTE_LINES {
+                out.push(Line::from(Span::styled(
+                    fit(
+                        &format!("  … and {} more (vpcd diff lists all)", changes.len() - NOTE_LINES),
+                        width,
+                    ),
+                    t.dim(),
+                )));
+            }
+        };
+        match &self.note {
+            Some(Note::Edit(changes)) => {
+                let opened = changes.iter().filter(|c| c.opened).count();
+                list(
+                    format!(
+                        "Δ your edit opened {opened} and closed {} flows (c dismisses):",
+                        changes.len() - opened
+                    ),
+                    changes,
+                    &mut out,
+                );
+            }
+            Some(Note::TooLarge { endpoints, verdicts }) => {
+                let size = if *verdicts > 0 {
+                    format!("{endpoints} endpoints, {verdicts} verdicts")
+                } else {
+                    format!("{endpoints} endpoints")
+                };
+                out.push(Line::from(Span::styled(
+                    fit(
+                        &format!(
+                            "Δ no automatic reachability diff: the design is too large ({size}); save and run `vpcd diff OLD NEW` (c dismisses)"
+                        ),
+                        width,
+                    ),
+                    t.dim(),
+                )));
+            }
+            None => {}
+        }
+        match &self.whatif_diff {
+            Some(Ok(changes)) if !changes.is_empty() => list(
+                format!("what-if changes {} flows among named endpoints:", changes.len()),
+                changes,
+                &mut out,
+            ),
+            Some(Ok(_)) => out.push(Line::from(Span::styled(
+                fit("what-if: no flow among the named endpoints changes", width),
+                t.dim(),
+            ))),
+            Some(Err(e)) => out.push(Line::from(Span::styled(fit(&format!("what-if: {e}"), width), t.dim()))),
+            None => {}
+        }
+        out
+    }
+
+    /// The hop table (and flow logs and notes): lines plus the row of the current hop.
+    /// The hop table, notes and flow logs, with the rows of the current hop and of the flow logs.
+    fn body_lines(&self, t: &Theme, width: usize, focused: bool) -> (Vec<Line<'static>>, Option<usize>, Option<usize>) {
+        let mut out: Vec<Line<'static>> = Vec::new();
+        let mut current_row = None;
+        let mut logs_row = None;
+        let Some(tr) = &self.trace else {
+            if self.query.is_none() && self.stale.is_none() {
+                out.push(Line::from(Span::styled(
+                    fit(
+                        "Enter types a query (from, to, proto, port; Tab completes) · r: remembered queries",
+                        width,
+                    ),
+                    t.dim(),
+                )));
+            }
+            return (out, None, None);
+        };
+        let wide = width >= 100;
+        let comp_w = if wide { 24 } else { 20 };
+        let pkt_w = if wide { 44 } else { 0 };
+        let detail_w = width.saturating_sub(4 + comp_w + pkt_w + usize::from(wide));
+        let header = if wide {
+            format!(
+                "  # {} {} {}",
+                fit("component", comp_w - 1),
+                fit("decided by", detail_w),
+                "packet after the hop"
+            )
+        } else {
+            format!("  # {} {}", fit("component", comp_w - 1), "decided by")
+        };
+        let mut idx = 0usize;
+        for (title, hops) in [("forward (request)", &tr.forward), ("return (reply)", &tr.return_path)] {
+            if hops.is_empty() {
+                continue;
+            }
+            out.push(Line::from(Span::styled(fit(title, width), t.title())));
+            if idx == 0 {
+                out.push(Line::from(Span::styled(fit(&header, width), t.dim())));
+            }
+            for (i, h) in hops.iter().enumerate() {
+                let is_current = self.current == Some(idx);
+                out.push(hop_line(
+                    h,
+                    i + 1,
+                    is_current,
+                    comp_w,
+                    detail_w,
+                    pkt_w,
+                    width,
+                    t,
+                    focused,
+                ));
+                if is_current {
+                    current_row = Some(out.len() - 1);
+                    if !wide {
+                        let pkt = if h.packet_in != h.packet_out {
+                            format!("     {} ⇒ {}", h.packet_in, h.packet_out)
+                        } else {
+                            format!("     packet: {}", h.packet_out)
+                        };
+                        out.push(Line::from(Span::styled(fit(&pkt, width), t.accent())));
+                    }
+                }
+                idx += 1;
+            }
+        }
+        for n in &tr.notes {
+            out.push(Line::from(Span::styled(fit(&format!("note: {n}"), width), t.dim())));
+        }
+        if self.flow_logs {
+            logs_row = Some(out.len());
+            if tr.flow_logs.is_empty() {
+                out.push(Line::from(Span::styled(
+                    fit(
+                        "flow logs: no flow log captures the ENIs on this path (add one to the VPC, subnet or ENI)",
+                        width,
+                    ),
+                    t.dim(),
+                )));
+            } else {
+                out.push(Line::from(Span::styled(
+                    fit("flow-log records (version 2) the ENIs on the path would write:", width),
+                    t.title(),
+                )));
+                for r in &tr.flow_logs {
+                    out.push(Line::from(fit(&format!("  {}: {}", r.flow_log, r.line()), width)));
+                }
+            }
+        } else if !tr.flow_logs.is_empty() {
+            out.push(Line::from(Span::styled(
+                fit(&format!("f shows {} flow-log records", tr.flow_logs.len()), width),
+                t.dim(),
+            )));
+        }
+        (out, current_row, logs_row)
+    }
+
+    fn picker_lines(&self, t: &Theme, width: usize, focused: bool) -> (Vec<Line<'static>>, usize) {
+        let mut out = Vec::new();
+        let Some(p) = &self.picker else {
+            return (out, 0);
+        };
+        let title = match p.kind {
+            PickerKind::Remembered => "remembered queries (Enter runs, d forgets, Esc closes):",
+            PickerKind::WhatIf => "what-if: fail which component? (Enter picks, Esc closes)",
+        };
+        out.push(Line::from(Span::styled(fit(title, width), t.title())));
+        if p.items.is_empty() {
+            out.push(Line::from(Span::styled(
+                fit("none yet: run a query and press s to remember it", width),
+                t.dim(),
+            )));
+        }
+        for (i, (label, _)) in p.items.iter().enumerate() {
+            let mut l = Line::from(fit(&format!("  {label}"), width));
+            if i == p.cursor {
+                l = l.style(t.selected(focused));
+            }
+            out.push(l);
+        }
+        (out, p.cursor + 1)
+    }
+
+    fn render_inputs(&mut self, frame: &mut Frame, area: Rect, t: &Theme) {
+        // Row 1: from, to; row 2: proto, port, sport.
+        let half = area.width / 2;
+        let mut place = |i: usize, x: u16, y: u16, w: u16, frame: &mut Frame| {
+            let label = format!("{} ", FIELDS[i]);
+            let lw = label.chars().count() as u16;
+            let style = if i == self.field { t.key() } else { t.dim() };
+            frame.render_widget(
+                Paragraph::new(Span::styled(label, style)),
+                Rect::new(x, y, lw.min(w), 1),
+            );
+            let input = &mut self.inputs[i];
+            input.set_cursor_line_style(Style::default());
+            input.set_style(Style::default().add_modifier(Modifier::UNDERLINED));
+            input.set_cursor_style(if i == self.field {
+                Style::default().add_modifier(Modifier::REVERSED)
+            } else {
+                Style::default()
+            });
+            let r = Rect::new(x + lw.min(w), y, w.saturating_sub(lw + 1), 1);
+            frame.render_widget(&*input, r);
+        };
+        place(0, area.x, area.y, half, frame);
+        place(1, area.x + half, area.y, area.width - half, frame);
+        if area.height > 1 {
+            let third = area.width / 3;
+            place(2, area.x, area.y + 1, third, frame);
+            place(3, area.x + third, area.y + 1, third, frame);
+            place(4, area.x + 2 * third, area.y + 1, area.width - 2 * third, frame);
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn hop_line(
+    h: &Hop,
+    n: usize,
+    current: bool,
+    comp_w: usize,
+    detail_w: usize,
+    pkt_w: usize,
+    width: usize,
+    t: &Theme,
+    focused: bool,
+) -> Line<'static> {
+    let mark = if !h.passed {
+        "✗"
+    } else if current {
+        "▶"
+    } else {
+        " "
+    };
+    let comp = format!("{} {}", h.kind.label(), h.id);
+    let mut s = format!("{mark}{n:>2} {} {}", fit(&comp, comp_w - 1), fit(&h.detail, detail_w));
+    if pkt_w > 0 {
+        s.push(' ');
+        s.push_str(&fit(&h.packet_out.to_string(), pkt_w));
+    }
+    let mut style = if h.passed { t.normal() } else { t.error() };
+    if current {
+        style = style.patch(t.selected(true));
+        if !focused {
+            style = style.add_modifier(Modifier::BOLD);
+        }
+    }
+    Line::from(Span::styled(fit(&s, width), style))
+}
+
+impl Pane for TracePane {
+    fn title(&self, _ctx: &Ctx) -> String {
+        let what_if = if self.failures.is_empty() { "" } else { " · WHAT-IF" };
+        match (&self.query, &self.trace) {
+            (Some(q), Some(t)) => format!(
+                "Trace · {} · {}{what_if}",
+                query_label(q),
+                if t.reachable { "✓ reachable" } else { "✗ blocked" }
+            ),
+            (Some(q), None) => format!("Trace · {}{what_if}", query_label(q)),
+            _ => format!("Trace{what_if} (Enter: query, r: remembered)"),
+        }
+    }
+    fn context(&self) -> Context {
+        if self.editing {
+            Context::TraceInput
+        } else {
+            Context::Trace
+        }
+    }
+    fn region(&self) -> Region {
+        Region::Bottom
+    }
+    fn weight(&self) -> u16 {
+        2
+    }
+
+    fn render(&mut self, frame: &mut Frame, area: Rect, ctx: &Ctx, focused: bool) {
+        self.ensure_baseline(ctx);
+        let t = ctx.theme;
+        let blk = block(self.title(ctx), focused, &t);
+        let inner = blk.inner(area);
+        frame.render_widget(blk, area);
+        if inner.height == 0 || inner.width == 0 {
+            return;
+        }
+        let width = inner.width as usize;
+        let mut y = inner.y;
+        let bottom = inner.y + inner.height;
+        if self.editing {
+            let rows = 2.min(bottom - y);
+            self.render_inputs(frame, Rect::new(inner.x, y, inner.width, rows), &t);
+            y += rows;
+            if y < bottom {
+                let line = match &self.error {
+                    Some(e) => Line::from(Span::styled(fit(&format!("✗ {e}"), width), t.error())),
+                    None => {
+                        let (list, cur) = match &self.cycle {
+                            Some((l, i)) => (l.clone(), Some(*i)),
+                            None => (self.field_candidates(ctx), None),
+                        };
+                        let mut spans = vec![Span::styled("Tab: ", t.key())];
+                        for (i, c) in list.iter().take(12).enumerate() {
+                            let style = if Some(i) == cur { t.selected(true) } else { t.dim() };
+                            spans.push(Span::styled(c.clone(), style));
+                            spans.push(Span::raw(" "));
+                        }
+                        if list.len() > 12 {
+                            spans.push(Span::styled(format!("… {} more", list.len() - 12), t.dim()));
+                        }
+                        if list.is_empty() {
+                            spans.push(Span::styled("no completion", t.dim()));
+                        }
+                        Line::from(spans)
+                    }
+                };
+                frame.render_widget(Paragraph::new(line), Rect::new(inner.x, y, inner.width, 1));
+                y += 1;
+            }
+        } else if let Some(q) = &self.query {
+            let line = Line::from(vec![
+                Span::styled(fit(&query_label(q), width.saturating_sub(18)), t.title()),
+                Span::styled(" (Enter edits)", t.dim()),
+            ]);
+            frame.render_widget(Paragraph::new(line), Rect::new(inner.x, y, inner.width, 1));
+            y += 1;
+        }
+        let mut head = self.verdict_lines(&t, width);
+        head.extend(self.note_lines(&t, width));
+        // Keep at least 3 rows for the table.
+        let room = usize::from(bottom.saturating_sub(y));
+        let head_rows = head.len().min(room.saturating_sub(3).max(room.min(2)));
+        head.truncate(head_rows);
+        if !head.is_empty() {
+            let h = head.len() as u16;
+            frame.render_widget(Paragraph::new(head), Rect::new(inner.x, y, inner.width, h));
+            y += h;
+        }
+        if y >= bottom {
+            return;
+        }
+        let body = Rect::new(inner.x, y, inner.width, bottom - y);
+        self.height = usize::from(body.height);
+        let (lines, offset) = if self.picker.is_some() {
+            // The list scrolls just enough to show the highlighted entry.
+            let (l, row) = self.picker_lines(&t, width, focused);
+            (l, (row + 1).saturating_sub(self.height))
+        } else {
+            let (l, current_row, logs_row) = self.body_lines(&t, width, focused);
+            if let (true, Some(r)) = (self.reveal_logs, logs_row) {
+                self.scroll = r;
+            } else if let (true, Some(r)) = (self.follow, current_row) {
+                self.scroll = scroll_to(self.scroll, r, self.height);
+                // Keep the line under the current hop (its packet) visible too.
+                if r + 1 < l.len() && r + 1 >= self.scroll + self.height && self.height > 1 {
+                    self.scroll += 1;
+                }
+            }
+            self.reveal_logs = false;
+            self.follow = false;
+            self.scroll = self.scroll.min(l.len().saturating_sub(1));
+            (l, self.scroll)
+        };
+        let visible: Vec<Line> = lines.into_iter().skip(offset).take(self.height).collect();
+        frame.render_widget(Paragraph::new(visible), body);
+    }
+
+    fn handle(&mut self, action: Action, ctx: &Ctx) -> Msg {
+        if let Some(p) = &mut self.picker {
+            match action {
+                Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::Home | Action::End => {
+                    p.cursor = step(p.cursor, p.items.len(), action, self.height);
+                    return Msg::Consumed;
+                }
+                Action::EditQuery | Action::Enter | Action::Submit => return self.choose(ctx),
+                Action::Cancel => {
+                    self.picker = None;
+                    return Msg::Consumed;
+                }
+                Action::Delete if p.kind == PickerKind::Remembered => {
+                    let i = p.cursor;
+                    let mut traces = ctx.ws.design().traces.clone();
+                    if i < traces.len() {
+                        traces.remove(i);
+                        self.picker = None;
+                        return Msg::Apply(Edit::SetTraces(traces));
+                    }
+                    return Msg::Consumed;
+                }
+                _ => self.picker = None,
+            }
+        }
+        match action {
+            Action::EditQuery | Action::Enter => {
+                self.editing = true;
+                self.cycle = None;
+                Msg::Consumed
+            }
+            // From the palette while not editing.
+            Action::Submit => self.submit(ctx),
+            Action::NextHop => {
+                self.playing = false;
+                self.step_hop(true);
+                Msg::Consumed
+            }
+            Action::PrevHop => {
+                self.playing = false;
+                self.step_hop(false);
+                Msg::Consumed
+            }
+            Action::PlayHops => {
+                if self.hop_count() == 0 {
+                    return Msg::Status("run a trace first (Enter types a query)".into());
+                }
+                self.playing = !self.playing;
+                if self.playing {
+                    // Start over when at the end.
+                    if self.current.is_none_or(|c| c + 1 >= self.hop_count()) {
+                        self.current = Some(0);
+                    }
+                    self.last_play = None;
+                }
+                Msg::Consumed
+            }
+            Action::Up => {
+                self.scroll = self.scroll.saturating_sub(1);
+                Msg::Consumed
+            }
+            Action::Down => {
+                self.scroll += 1;
+                Msg::Consumed
+            }
+            Action::PageUp => {
+                self.scroll = self.scroll.saturating_sub(self.height.max(1));
+                Msg::Consumed
+            }
+            Action::PageDown => {
+                self.scroll += self.height.max(1);
+                Msg::Consumed
+            }
+            Action::RememberQuery => match &self.query {
+                None => Msg::Status("run a query first, then s remembers it".into()),
+                Some(q) if ctx.ws.design().traces.contains(q) => {
+                    Msg::Status(format!("{} is already remembered", query_label(q)))
+                }
+                Some(q) => {
+                    let mut traces = ctx.ws.design().traces.clone();
+                    traces.push(q.clone());
+                    Msg::Apply(Edit::SetTraces(traces))
+                }
+            },
+            Action::RecallQuery => {
+                self.open_picker(PickerKind::Remembered, ctx);
+                Msg::Consumed
+            }
+            Action::WhatIf => {
+                self.open_picker(PickerKind::WhatIf, ctx);
+                Msg::Consumed
+            }
+            Action::ToggleFlowLogs => {
+                self.flow_logs = !self.flow_logs;
+                self.reveal_logs = self.flow_logs;
+                Msg::Consumed
+            }
+            Action::DismissNote => {
+                if matches!(self.note, Some(Note::TooLarge { .. })) {
+                    self.quiet_too_large = true;
+                }
+                self.note = None;
+                self.whatif_diff = None;
+                Msg::Consumed
+            }
+            _ => Msg::Ignored,
+        }
+    }
+
+    fn key_input(&mut self, ev: &KeyEvent, ctx: &Ctx) -> Msg {
+        if !self.editing {
+            return Msg::Ignored;
+        }
+        let key = Key::from_event(ev);
+        match keymap::lookup(Context::TraceInput, key) {
+            Some(Action::Submit) => return self.submit(ctx),
+            Some(Action::Complete) => {
+                self.complete(ctx);
+                return Msg::Consumed;
+            }
+            Some(Action::NextField) => self.field = (self.field + 1) % FIELDS.len(),
+            Some(Action::PrevField) => self.field = (self.field + FIELDS.len() - 1) % FIELDS.len(),
+            Some(Action::Cancel) => {
+                self.editing = false;
+                self.error = None;
+            }
+            _ => {
+                self.inputs[self.field].input(*ev);
+                self.error = None;
+            }
+        }
+        self.cycle = None;
+        Msg::Consumed
+    }
+
+    fn clamp(&mut self, ctx: &Ctx) {
+        let ws = ctx.ws;
+        let d = ws.design();
+        if ws.revision() == 0 {
+            // A new or opened design: nothing to compare with.
+            self.baseline = None;
+            self.note = None;
+            self.diff_since = None;
+        } else if self.baseline.is_some() || diff_budget(d, ws.index()).is_err() {
+            self.diff_since = Some(Instant::now());
+        }
+        if let Some(p) = &mut self.picker {
+            if p.kind == PickerKind::Remembered {
+                p.items.truncate(d.traces.len());
+            }
+            p.cursor = p.cursor.min(p.items.len().saturating_sub(1));
+        }
+        if self.query.is_some() && self.traced_rev != Some(ws.revision()) {
+            if d.instances.len() + d.subnets.len() <= IMMEDIATE_RETRACE_OBJECTS {
+                self.retrace(ctx);
+            } else {
+                self.retrace_since = Some(Instant::now());
+            }
+        }
+    }
+
+    fn tick(&mut self, now: Instant, ctx: &Ctx) {
+        if self
+            .retrace_since
+            .is_some_and(|t| now.saturating_duration_since(t) >= RETRACE_IDLE)
+        {
+            self.retrace(ctx);
+        }
+        if self
+            .diff_since
+            .is_some_and(|t| now.saturating_duration_since(t) >= DIFF_IDLE)
+        {
+            self.run_diff(ctx);
+        }
+        if self.playing
+            && self
+                .last_play
+                .is_none_or(|t| now.saturating_duration_since(t) >= PLAY_STEP)
+        {
+            let n = self.hop_count();
+            match self.current {
+                Some(c) if c + 1 < n => self.current = Some(c + 1),
+                None if n > 0 => self.current = Some(0),
+                _ => self.playing = false,
+            }
+            self.last_play = Some(now);
+            self.follow = true;
+        }
+    }
+
+    fn published_path(&self) -> Option<PathView> {
+        self.trace.as_ref().map(|t| PathView {
+            trace: t.clone(),
+            current: self.current,
+        })
+    }
+
+    fn open_trace(&mut self, query: &TraceQuery, failures: &[String], ctx: &Ctx) -> bool {
+        self.fill(query);
+        self.failures = failures.to_vec();
+        self.editing = false;
+        self.error = None;
+        self.whatif_diff = (!self.failures.is_empty()).then(|| self.whatif(ctx));
+        match self.evaluate(ctx, query) {
+            Ok(t) => self.show(ctx, query.clone(), t),
+            Err(e) => {
+                self.editing = true;
+                self.error = Some(e);
+            }
+        }
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::sample;
+
+    fn fields(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn fields_parse_into_a_query_and_bad_input_names_the_field() {
+        let q = parse_fields(&fields(&["internet", "web-1", "", "443", ""])).unwrap();
+        assert_eq!(q.proto, Protocol::Tcp);
+        assert_eq!(q.port, Some(443));
+        assert!(parse_fields(&fields(&["", "web-1", "", "443", ""]))
+            .unwrap_err()
+            .starts_with("from:"));
+        assert!(parse_fields(&fields(&["a", "b", "tcp", "99999", ""]))
+            .unwrap_err()
+            .starts_with("port:"));
+        assert!(parse_fields(&fields(&["a", "b", "sctp", "1", ""]))
+            .unwrap_err()
+            .starts_with("proto:"));
+        assert!(parse_fields(&fields(&["a", "b", "tcp", "", ""]))
+            .unwrap_err()
+            .contains("needs a destination port"));
+        let icmp = parse_fields(&fields(&["a", "b", "icmp", "", ""])).unwrap();
+        assert_eq!(icmp.port, None);
+    }
+
+    #[test]
+    fn completion_offers_design_names_and_special_endpoints() {
+        let d = sample::three_tier();
+        let names = endpoint_names(&d);
+        for n in [
+            "internet",
+            "internet6",
+            "onprem:office",
+            "s3",
+            "dynamodb",
+            "db-1",
+            "nat-a",
+            "app-a",
+        ] {
+            assert!(names.iter().any(|x| x == n), "{n} missing");
+        }
+        // Every offered design name parses as an endpoint (no dead completions).
+        let idx = crate::model::DesignIndex::new(&d);
+        for n in &names {
+            assert!(
+                analysis::Endpoint::parse(&d, &idx, n).is_ok(),
+                "{n} is offered but does not parse"
+            );
+        }
+        assert_eq!(candidates("db", &names)[0], "db-1");
+        assert!(candidates("on", &names).contains(&"onprem:office".to_string()));
+        assert_eq!(common_prefix(&["web-1".into(), "web-2".into()]), "web-");
+    }
+}

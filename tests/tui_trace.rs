@@ -1,0 +1,431 @@
+//! The trace panel in the designer (issue #5) and "open a failed objective in
+//! the trace panel with one key" from practice mode (issue #7): verdicts, the
+//! hop table, the path and current hop on the diagram (asserted by cell
+//! style), live re-evaluation after edits, the reachability-diff note, what-if,
+//! remembered queries, flow logs, and drag-panning the diagram.
+
+mod tui_support;
+
+use std::time::{Duration, Instant};
+
+use ipnet::IpNet;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{Event, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+use ratatui::style::{Color, Modifier};
+use ratatui::Terminal;
+use tui_support::Harness;
+use vpcd::edit::Edit;
+use vpcd::model::{
+    sample, Design, DesignIndex, NaclRule, Object, PortRange, Protocol, Route, RouteDestination, RouteTarget,
+    RuleAction, SgPeer, SgRule, TraceQuery,
+};
+use vpcd::practice::exercise;
+use vpcd::tui::keymap::Context;
+use vpcd::tui::theme::Theme;
+use vpcd::tui::App;
+use vpcd::workspace::Workspace;
+
+/// Focus order: tree, routes, rules, inspector, diagnostics, cost, planner,
+/// trace, diagram — two Shift-Tabs from the tree reach the trace panel.
+const TO_TRACE: &str = "<s-tab><s-tab>";
+
+fn harness(d: Design, dir: &std::path::Path, w: u16, h: u16, color: bool) -> Harness {
+    let mut opts = tui_support::options(dir);
+    opts.theme = Theme { color };
+    let mut h = Harness {
+        app: App::new(Workspace::new(d), opts),
+        term: Terminal::new(TestBackend::new(w, h)).expect("test backend"),
+        dir: dir.to_path_buf(),
+    };
+    h.draw();
+    h
+}
+
+/// The first cell (x, y) at or right of `min_x` and at or below `min_y` where `text` starts.
+fn find(h: &Harness, text: &str, min_x: u16, min_y: u16) -> Option<(u16, u16)> {
+    let buf = h.term.backend().buffer();
+    for y in min_y..buf.area.height {
+        let row: Vec<&str> = (0..buf.area.width).map(|x| buf[(x, y)].symbol()).collect();
+        for x in usize::from(min_x)..row.len() {
+            if row[x..].concat().starts_with(text) {
+                return u16::try_from(x).ok().map(|x| (x, y));
+            }
+        }
+    }
+    None
+}
+
+/// The rectangle of the pane whose title starts with `title` (its top-left corner and width).
+fn pane_origin(h: &Harness, title: &str) -> (u16, u16) {
+    match find(h, &format!("┌ {title}"), 0, 0) {
+        Some(p) => p,
+        None => panic!("no pane `{title}`:\n{}", h.screen()),
+    }
+}
+
+/// Cell (x, y) of `text` inside the diagram pane.
+fn in_diagram(h: &Harness, text: &str) -> (u16, u16) {
+    let (dx, dy) = pane_origin(h, "Diagram");
+    match find(h, text, dx, dy + 1) {
+        Some(p) => p,
+        None => panic!("`{text}` not in the diagram:\n{}", h.screen()),
+    }
+}
+
+fn modifiers(h: &Harness, (x, y): (u16, u16)) -> Modifier {
+    h.term.backend().buffer()[(x, y)].modifier
+}
+
+/// Runs a typed query in the trace panel (already focused).
+fn type_query(h: &mut Harness, from: &str, to: &str, proto: &str, port: &str) {
+    h.keys("<enter>");
+    for (i, v) in [from, to, proto, port].iter().enumerate() {
+        if i > 0 {
+            h.keys("<down>");
+        }
+        h.clear_and_type(v);
+    }
+    h.keys("<enter>");
+}
+
+/// The edit that opens db-1 to the internet on 5432: a public IP, a route to
+/// the IGW for the db subnets, acl-db allowing 5432 in and the replies out,
+/// and sg-db allowing 5432 from 0.0.0.0/0.
+fn open_db_to_internet(d: &Design) -> Edit {
+    let any: IpNet = "0.0.0.0/0".parse().unwrap();
+    let mut sg = d.security_groups.iter().find(|g| g.name == "sg-db").unwrap().clone();
+    sg.inbound.push(SgRule::new(
+        Protocol::Tcp,
+        PortRange { from: 5432, to: 5432 },
+        SgPeer::Cidr(any),
+    ));
+    let mut acl = d.network_acls.iter().find(|a| a.name == "acl-db").unwrap().clone();
+    acl.inbound.insert(
+        0,
+        NaclRule {
+            number: 90,
+            action: RuleAction::Allow,
+            proto: Protocol::Tcp,
+            ports: PortRange { from: 5432, to: 5432 },
+            cidr: any,
+        },
+    );
+    acl.outbound.insert(
+        0,
+        NaclRule {
+            number: 90,
+            action: RuleAction::Allow,
+            proto: Protocol::Tcp,
+            ports: PortRange { from: 1024, to: 65535 },
+            cidr: any,
+        },
+    );
+    let mut rt = d.route_tables.iter().find(|r| r.name == "rt-db").unwrap().clone();
+    rt.routes.push(Route::new(
+        RouteDestination::Cidr(any),
+        RouteTarget::InternetGateway("igw-shop".into()),
+    ));
+    let mut db = d.instances.iter().find(|i| i.name == "db-1").unwrap().clone();
+    db.public_ip = Some(true);
+    Edit::Batch {
+        label: "open db-1 to the internet on 5432".into(),
+        edits: vec![
+            Edit::Put(Object::SecurityGroup(sg)),
+            Edit::Put(Object::NetworkAcl(acl)),
+            Edit::Put(Object::RouteTable(rt)),
+            Edit::Put(Object::Instance(db)),
+        ],
+    }
+}
+
+fn internet_to_db() -> TraceQuery {
+    TraceQuery {
+        from: "internet".into(),
+        to: "db-1".into(),
+        proto: Protocol::Tcp,
+        port: Some(5432),
+        sport: None,
+    }
+}
+
+#[test]
+fn reachable_trace_shows_a_green_verdict_and_lights_the_path_on_the_diagram() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(sample::three_tier(), dir.path(), 160, 60, true);
+    h.keys(TO_TRACE);
+    assert_eq!(h.app.context(), Context::Trace);
+    // The first remembered query of the sample: internet → web-1 tcp/443.
+    h.keys("r");
+    h.assert_shows("remembered queries");
+    h.assert_shows("internet → web-1 tcp/443");
+    h.assert_shows("app-1 → db-1 tcp/5432");
+    h.keys("<enter>");
+    h.assert_shows("Trace · internet → web-1 tcp/443 · ✓ reachable");
+    h.assert_shows("✓ reachable · 5 forward hops, 6 return hops");
+    h.assert_shows("igw igw-shop");
+    h.assert_shows("acl-public inbound rule 110 allow tcp 443");
+    // The verdict is green (and says ✓ in words, for NO_COLOR).
+    let v = find(&h, "✓ reachable ·", 0, 0).unwrap();
+    assert_eq!(h.term.backend().buffer()[v].fg, Color::Green);
+
+    // The whole path is drawn on the diagram (bold), objects off the path are not.
+    let web1 = in_diagram(&h, "web-1 ");
+    let igw = in_diagram(&h, "igw-shop");
+    let app2 = in_diagram(&h, "app-2 ");
+    assert!(modifiers(&h, web1).contains(Modifier::BOLD), "web-1 is on the path");
+    assert!(modifiers(&h, igw).contains(Modifier::BOLD), "the IGW is on the path");
+    assert!(
+        !modifiers(&h, app2).contains(Modifier::BOLD),
+        "app-2 is not on the path"
+    );
+    assert!(
+        !modifiers(&h, web1).contains(Modifier::REVERSED),
+        "the current hop is the internet"
+    );
+
+    // Stepping to hop 5 (delivered to web-1) highlights web-1 as the current hop,
+    // in the table (▶, reversed) and on the diagram (reversed).
+    h.keys("nnnn");
+    let row = find(&h, "▶ 5 instance web-1", 0, 0).unwrap_or_else(|| panic!("{}", h.screen()));
+    assert!(modifiers(&h, row).contains(Modifier::REVERSED));
+    assert!(modifiers(&h, in_diagram(&h, "web-1 ")).contains(Modifier::REVERSED));
+    assert!(!modifiers(&h, in_diagram(&h, "igw-shop")).contains(Modifier::REVERSED));
+    // Back one hop: the NACL/SG hops light web-1's subnet or ENI, not the IGW.
+    h.keys("p");
+    h.assert_shows("▶ 4 sg sg-web");
+}
+
+#[test]
+fn play_steps_through_the_hops_on_the_tick() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(sample::three_tier(), dir.path(), 160, 60, false);
+    h.keys(TO_TRACE).keys("r<enter>");
+    h.assert_shows("▶ 1 internet internet");
+    h.keys("<space>");
+    let t0 = Instant::now();
+    for i in 1..=3u32 {
+        h.app.tick(t0 + Duration::from_millis(700) * i);
+    }
+    h.draw();
+    h.assert_shows("▶ 4 sg sg-web");
+}
+
+#[test]
+fn forward_block_shows_the_blocking_hop_code_and_fix_in_red() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(sample::three_tier(), dir.path(), 160, 60, true);
+    h.keys(TO_TRACE);
+    // Typed with completion: "int" + Tab completes to internet.
+    h.keys("<enter>int<tab>");
+    h.assert_shows("from internet");
+    h.keys("<down>db-<tab>");
+    h.keys("<down><down>5432<enter>");
+    h.assert_shows("Trace · internet → db-1 tcp/5432 · ✗ blocked");
+    h.assert_shows("✗ blocked: request stopped at db-1 · NO_PUBLIC_IP");
+    h.assert_shows("fix: give db-1 a public IP");
+    let v = find(&h, "✗ blocked: request", 0, 0).unwrap();
+    let cell = &h.term.backend().buffer()[v];
+    assert_eq!(cell.fg, Color::Red);
+    assert!(cell.modifier.contains(Modifier::BOLD));
+    // The blocking hop is marked ✗ in the table.
+    h.assert_shows("✗ 2 instance db-1");
+    // The diagram shows the path up to db-1.
+    assert!(modifiers(&h, in_diagram(&h, "db-1 ")).contains(Modifier::BOLD));
+}
+
+#[test]
+fn bad_input_gets_an_inline_error_and_no_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(sample::three_tier(), dir.path(), 120, 40, false);
+    h.keys(TO_TRACE);
+    type_query(&mut h, "web-9", "db-1", "tcp", "5432");
+    h.assert_shows("✗ unknown endpoint `web-9` (did you mean");
+    assert_eq!(h.app.context(), Context::TraceInput, "still editing");
+    // `q` types a q while editing (it does not quit).
+    h.keys("q");
+    assert!(!h.app.quit);
+    // The cursor stayed in the port input.
+    h.clear_and_type("99999");
+    h.keys("<enter>");
+    h.assert_shows("port: `99999` is not a port number");
+    h.keys("<esc>");
+    assert_eq!(h.app.context(), Context::Trace);
+}
+
+#[test]
+fn return_path_blocked_by_nacl_ephemeral_ports_opens_from_practice_with_one_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let ex = exercise::bundled("nacl-ephemeral-ports").unwrap().unwrap();
+    let mut h = harness(sample::three_tier(), dir.path(), 160, 60, false);
+    h.app.open_exercise(ex);
+    h.draw();
+    // The first objective (internet → web-1 tcp/443 reachable) fails.
+    h.assert_shows("✗ internet → web-1 tcp/443 reachable");
+    h.keys("t");
+    assert_eq!(h.app.context(), Context::Trace, "the trace panel is focused");
+    h.assert_shows("Trace · internet → web-1 tcp/443 · ✗ blocked");
+    h.assert_shows("✗ blocked: reply stopped at acl-public outbound · NACL_IMPLICIT_DENY");
+    h.assert_shows("fix: add an outbound allow rule to acl-public for tcp 1024-65535");
+    h.assert_shows("return (reply)");
+    h.assert_shows("✗ 3 nacl acl-public");
+    // The forward path reached web-1: it is drawn on the diagram.
+    assert!(modifiers(&h, in_diagram(&h, "web-1 ")).contains(Modifier::BOLD));
+    // A structural objective has nothing to trace.
+    h.keys("<tab>");
+}
+
+#[test]
+fn a_structural_objective_has_nothing_to_trace() {
+    let dir = tempfile::tempdir().unwrap();
+    let ex = exercise::bundled("nacl-ephemeral-ports").unwrap().unwrap();
+    let mut h = harness(sample::three_tier(), dir.path(), 160, 60, false);
+    h.app.open_exercise(ex);
+    h.keys("<down><down><down>t");
+    h.assert_shows("this objective is not a flow");
+}
+
+#[test]
+fn an_edit_opening_the_database_to_the_internet_produces_the_opened_note_and_the_live_mark() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = sample::three_tier();
+    let edit = open_db_to_internet(&d);
+    // The edit really opens the flow (checked on the library, not the panel).
+    let mut after = d.clone();
+    edit.clone().apply(&mut after).unwrap();
+    let t = vpcd::analysis::trace(&after, &DesignIndex::new(&after), &internet_to_db()).unwrap();
+    assert!(t.reachable, "{}", t.to_text());
+
+    let mut h = harness(d, dir.path(), 160, 60, false);
+    h.keys(TO_TRACE);
+    type_query(&mut h, "internet", "db-1", "tcp", "5432");
+    h.assert_shows("✗ blocked: request stopped at db-1");
+    h.app.apply_edit(edit).unwrap();
+    h.draw();
+    // The trace re-ran at once and says the verdict changed.
+    h.assert_shows("▲ now reachable after your edit");
+    h.assert_shows("Trace · internet → db-1 tcp/5432 · ✓ reachable");
+    // The reachability diff runs once the user is idle.
+    h.app.tick(Instant::now() + Duration::from_secs(1));
+    h.draw();
+    h.assert_shows("Δ your edit opened");
+    h.assert_shows("opened: internet → db-1 tcp/5432");
+    // Dismissable.
+    h.keys("c");
+    h.assert_not_shows("opened: internet → db-1");
+    // Undo: blocked again, and the diff says what closed.
+    h.keys("u");
+    h.assert_shows("▼ now blocked after your edit");
+    h.app.tick(Instant::now() + Duration::from_secs(1));
+    h.draw();
+    h.assert_shows("closed: internet → db-1 tcp/5432");
+}
+
+#[test]
+fn what_if_a_nat_gateway_fails_is_labelled_hypothetical_and_leaves_the_design_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(sample::three_tier(), dir.path(), 160, 60, false);
+    h.keys(TO_TRACE);
+    // app-1 → internet tcp/443 (remembered #2) goes out through nat-a.
+    h.keys("r<down><enter>");
+    h.assert_shows("Trace · app-1 → internet tcp/443 · ✓ reachable");
+    h.keys("w");
+    h.assert_shows("what-if: fail which component?");
+    h.assert_shows("NAT gateway nat-a fails");
+    // none, AZ a, AZ b, nat-a
+    h.keys("<down><down><down><enter>");
+    h.assert_shows("WHAT-IF (hypothetical, design unchanged): nat-a");
+    h.assert_shows("Trace · app-1 → internet tcp/443 · ✗ blocked · WHAT-IF");
+    h.assert_shows("what-if changes");
+    h.assert_shows("closed: app-1 → internet");
+    assert_eq!(h.app.ws.revision(), 0, "a what-if is not an edit");
+    assert!(h.app.ws.design().nat_gateways.iter().any(|n| n.name == "nat-a"));
+    // Clearing the what-if brings the real verdict back.
+    h.keys("w<enter>");
+    h.assert_shows("Trace · app-1 → internet tcp/443 · ✓ reachable");
+    h.assert_not_shows("WHAT-IF");
+}
+
+#[test]
+fn queries_are_remembered_in_the_design_and_forgotten_with_undo_or_d() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(sample::three_tier(), dir.path(), 160, 60, false);
+    h.keys(TO_TRACE);
+    type_query(&mut h, "bastion", "app-1", "tcp", "22");
+    h.keys("s");
+    assert_eq!(h.app.ws.design().traces.len(), 4);
+    assert_eq!(h.app.ws.design().traces[3].from, "bastion");
+    h.keys("s");
+    h.assert_shows("already remembered");
+    h.keys("r");
+    h.assert_shows("bastion → app-1 tcp/22");
+    // Forget it from the list (an edit, so undo brings it back).
+    h.keys("<down><down><down>d");
+    assert_eq!(h.app.ws.design().traces.len(), 3);
+    h.keys("u");
+    assert_eq!(h.app.ws.design().traces.len(), 4);
+}
+
+#[test]
+fn flow_logs_toggle_under_the_hop_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(sample::three_tier(), dir.path(), 160, 60, false);
+    h.keys(TO_TRACE).keys("r<enter>");
+    h.assert_not_shows("flow-log records (version 2)");
+    h.keys("f");
+    h.assert_shows("flow-log records (version 2)");
+    h.assert_shows("eni-web-1 198.51.100.7 10.0.0.4 40000 443 6");
+    h.keys("f");
+    h.assert_not_shows("flow-log records (version 2)");
+}
+
+#[test]
+fn the_trace_panel_is_usable_at_80x24() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(sample::three_tier(), dir.path(), 80, 24, false);
+    h.keys(TO_TRACE);
+    h.assert_shows("Trace");
+    h.keys("r<down><down><enter>");
+    h.assert_shows("✓ reachable");
+    h.assert_shows("▶ 1");
+}
+
+fn mouse(h: &mut Harness, kind: MouseEventKind, column: u16, row: u16) {
+    h.app.handle_event(Event::Mouse(MouseEvent {
+        kind,
+        column,
+        row,
+        modifiers: KeyModifiers::NONE,
+    }));
+    h.draw();
+}
+
+#[test]
+fn dragging_the_mouse_pans_the_diagram() {
+    let dir = tempfile::tempdir().unwrap();
+    // A design taller than the 80×24 window.
+    let d = vpcd::templates::find("transit-hub-spoke").unwrap().design();
+    let mut h = harness(d, dir.path(), 80, 24, false);
+    h.keys("<s-tab>");
+    let (px, py) = pane_origin(&h, "Diagram");
+    let row_text = |h: &Harness, y: u16| -> String {
+        let buf = h.term.backend().buffer();
+        (px + 1..buf.area.width - 1).map(|x| buf[(x, y)].symbol()).collect()
+    };
+    let before: Vec<String> = (py + 1..py + 20).map(|y| row_text(&h, y)).collect();
+    // Press on the drawing and drag up by 3 rows: the drawing follows the pointer.
+    let (x, y) = (px + 20, py + 12);
+    mouse(&mut h, MouseEventKind::Down(MouseButton::Left), x, y);
+    mouse(&mut h, MouseEventKind::Drag(MouseButton::Left), x, y - 1);
+    mouse(&mut h, MouseEventKind::Drag(MouseButton::Left), x, y - 3);
+    mouse(&mut h, MouseEventKind::Up(MouseButton::Left), x, y - 3);
+    let after: Vec<String> = (py + 1..py + 20).map(|y| row_text(&h, y)).collect();
+    assert_ne!(before, after, "the drawing moved");
+    // Row r of the pane now shows what row r+3 showed.
+    assert_eq!(after[0], before[3], "\n{}", h.screen());
+    assert_eq!(after[5], before[8]);
+    // Dragging back down restores the view.
+    mouse(&mut h, MouseEventKind::Down(MouseButton::Left), x, y);
+    mouse(&mut h, MouseEventKind::Drag(MouseButton::Left), x, y + 3);
+    let back: Vec<String> = (py + 1..py + 20).map(|y| row_text(&h, y)).collect();
+    assert_eq!(back, before);
+}
