@@ -56,6 +56,8 @@ pub struct Workspace {
     /// The analysis tables of this revision, compiled on first use and
     /// patched by in-place edits of SGs, NACLs and route tables.
     analysis: OnceCell<Compiled>,
+    /// The object the last revision replaced in place (before, after), if it did.
+    last_in_place: Option<(Object, Object)>,
     undo: Vec<HistoryEntry>,
     redo: Vec<HistoryEntry>,
     path: Option<PathBuf>,
@@ -72,6 +74,7 @@ impl Workspace {
             index,
             findings,
             analysis: OnceCell::new(),
+            last_in_place: None,
             undo: Vec::new(),
             redo: Vec::new(),
             path: None,
@@ -108,6 +111,13 @@ impl Workspace {
         self.analyzer().trace(q)
     }
 
+    /// When the current revision came from replacing one object in place
+    /// (same kind, name and position), that object before and after; views
+    /// use it to patch what they derived from the previous revision.
+    pub fn last_in_place(&self) -> Option<(&Object, &Object)> {
+        self.last_in_place.as_ref().map(|(o, n)| (o, n))
+    }
+
     /// Keeps the analysis tables in step with an applied edit.
     fn follow_analysis(&mut self, in_place: Option<&(Object, Object)>) {
         let patched = match (self.analysis.get_mut(), in_place) {
@@ -118,6 +128,7 @@ impl Workspace {
         if !patched {
             self.analysis = OnceCell::new();
         }
+        self.last_in_place = in_place.cloned();
     }
 
     pub fn path(&self) -> Option<&Path> {
@@ -302,6 +313,7 @@ impl Workspace {
         self.index = DesignIndex::new(&self.design);
         self.findings = Findings::full(&self.design, &self.index);
         self.analysis = OnceCell::new();
+        self.last_in_place = None;
         self.revision += 1;
     }
 
