@@ -679,3 +679,226 @@ fn nacl_reply_checked_by_the_client_subnet_inbound() {
     let b = t.blocked.as_ref().unwrap();
     assert_eq!((b.leg, b.component.as_str()), (Leg::Return, "acl-client"));
 }
+
+// ---------------------------------------------------------------- Transit gateway
+
+fn tgw_att(name: &str, vpc: &str, subnets: &[&str]) -> TgwAttachment {
+    TgwAttachment {
+        name: name.into(),
+        kind: TgwAttachmentKind::Vpc {
+            vpc: vpc.into(),
+            subnets: subnets.iter().map(|s| s.to_string()).collect(),
+        },
+        association: Some("tgw-rt".into()),
+        propagations: vec!["tgw-rt".into()],
+        appliance_mode: false,
+    }
+}
+
+/// Spoke `s` (10.1.0.0/16, 0/0 → tgw) and hub `h` (10.0.0.0/16) on one TGW table with a
+/// static 0/0 → hub attachment. The hub's attachment subnet `h-att` routes with `rt-att`
+/// (given routes); `h-pub` holds a NAT gateway and routes 0/0 → igw, 10.0.0.0/8 → tgw.
+fn hub_and_spoke(att_routes: &[(&str, &str)]) -> Design {
+    let mut d = B::new()
+        .vpc("h", "10.0.0.0/16")
+        .vpc("s", "10.1.0.0/16")
+        .igw("igw", "h")
+        .rt("rt-att", "h", att_routes)
+        .rt("rt-pub", "h", &[("0.0.0.0/0", "igw:igw"), ("10.0.0.0/8", "tgw:tgw")])
+        .rt("rt-s", "s", &[("0.0.0.0/0", "tgw:tgw")])
+        .subnet("h-att", "h", AZ_A, "10.0.1.0/24", "rt-att", None)
+        .subnet("h-pub", "h", AZ_A, "10.0.0.0/24", "rt-pub", None)
+        .subnet("s-app", "s", AZ_A, "10.1.1.0/24", "rt-s", None)
+        .nat("nat", "h-pub")
+        .sg("sg-s", "s", &["all 10.0.0.0/8"], &["all 0.0.0.0/0"])
+        .inst("spoke", "s-app", "10.1.1.10", &["sg-s"])
+        .build();
+    d.transit_gateways.push(TransitGateway {
+        name: "tgw".into(),
+        description: None,
+        asn: 64512,
+        default_association: false,
+        default_propagation: false,
+        default_route_table: None,
+        route_tables: vec![TgwRouteTable {
+            name: "tgw-rt".into(),
+            routes: vec![TgwRoute {
+                cidr: "0.0.0.0/0".parse().unwrap(),
+                target: TgwRouteTarget::Attachment("att-h".into()),
+            }],
+        }],
+        attachments: vec![tgw_att("att-h", "h", &["h-att"]), tgw_att("att-s", "s", &["s-app"])],
+    });
+    d
+}
+
+/// TGW-UG (centralised egress) / §3.19: a NAT gateway may serve traffic arriving from a
+/// transit gateway — only peering, VPN and Direct Connect are excluded.
+#[test]
+fn tgw_centralised_egress_through_hub_nat_gateway() {
+    let d = hub_and_spoke(&[("0.0.0.0/0", "nat:nat")]);
+    let t = trace(&d, "spoke", "internet", "tcp", Some(443));
+    assert_reachable(&t);
+    assert!(ids(&t.forward).contains(&"nat"), "{}", t.to_text());
+}
+
+/// §3.21 / §5.9: a gateway endpoint is never usable from outside its VPC — not from a
+/// spoke arriving over a transit gateway.
+#[test]
+fn gateway_endpoint_not_usable_through_transit_gateway() {
+    let mut d = hub_and_spoke(&[("0.0.0.0/0", "nat:nat")]);
+    let mut b = B { d };
+    b = b.gateway_endpoint("vpce-s3", "h", "s3", &["rt-att"]);
+    d = b.build();
+    let t = trace(&d, "spoke", "s3", "tcp", Some(443));
+    assert!(!t.reachable, "{}", t.to_text());
+    assert_eq!(t.blocked.as_ref().unwrap().code, Code::EndpointNotUsableFromOutside);
+}
+
+/// TGW-UG `tgw-nacls` (§3.13): when instances share a subnet with the TGW attachment,
+/// traffic from the TGW to the instances is checked by neither NACL rule set, while
+/// instance → TGW is checked outbound (destination) and inbound (source, the instance).
+#[test]
+fn tgw_nacl_attachment_subnet_shared_with_instances() {
+    let mut d = hub_and_spoke(&[("0.0.0.0/0", "nat:nat")]);
+    d.security_groups.push(SecurityGroup {
+        name: "sg-h".into(),
+        description: None,
+        vpc: "h".into(),
+        inbound: vec![sg_rule("all 10.0.0.0/8")],
+        outbound: vec![sg_rule("all 0.0.0.0/0")],
+    });
+    let mut b = B { d };
+    b = b.inst("hub", "h-pub", "10.0.0.10", &["sg-h"]);
+    // The spoke subnet doubles as the attachment subnet; its NACL admits inbound only
+    // from the spoke's own addresses (the instance), outbound to everything.
+    b = b.nacl(
+        "acl-s",
+        "s",
+        &["100 allow all 10.1.0.0/16"],
+        &["100 allow all 0.0.0.0/0"],
+    );
+    let mut d = b.build();
+    set_subnet_nacl(&mut d, "s-app", "acl-s");
+    d.transit_gateways[0].route_tables[0].routes.clear();
+    assert_reachable(&trace(&d, "hub", "spoke", "tcp", Some(22)));
+    assert_reachable(&trace(&d, "spoke", "hub", "tcp", Some(22)));
+    // The same NACL on a separate instance subnet would drop the hub's traffic inbound.
+    let mut d2 = d.clone();
+    d2.subnets.push(Subnet {
+        name: "s-other".into(),
+        description: None,
+        vpc: "s".into(),
+        az: AZ_A.into(),
+        cidr: "10.1.2.0/24".parse().unwrap(),
+        ipv6_cidr: None,
+        map_public_ip: false,
+        route_table: Some("rt-s".into()),
+        network_acl: Some("acl-s".into()),
+        tier: None,
+    });
+    d2.instances.iter_mut().find(|i| i.name == "spoke").unwrap().subnet = "s-other".into();
+    d2.instances.iter_mut().find(|i| i.name == "spoke").unwrap().private_ip = Some("10.1.2.10".parse().unwrap());
+    d2.subnets.iter_mut().find(|s| s.name == "s-app").unwrap().network_acl = None;
+    let t = trace(&d2, "hub", "spoke", "tcp", Some(22));
+    assert_blocked(&t, Code::NaclImplicitDeny, "acl-s");
+}
+
+/// §3.19: the reply from the NAT gateway back to the private instance leaves the NAT's
+/// subnet, so that subnet's outbound NACL must admit the instance's ephemeral port.
+#[test]
+fn nacl_nat_subnet_outbound_must_admit_reply_to_private_instance() {
+    let mut d = base()
+        .nacl(
+            "acl-pub",
+            "v",
+            &["100 allow all 0.0.0.0/0"],
+            &["100 allow tcp 443 0.0.0.0/0", "110 allow tcp 80 0.0.0.0/0"],
+        )
+        .build();
+    set_subnet_nacl(&mut d, "pub", "acl-pub");
+    let t = trace(&d, "app", "internet", "tcp", Some(443));
+    assert!(!t.reachable, "{}", t.to_text());
+    let b = t.blocked.as_ref().unwrap();
+    assert_eq!(
+        (b.leg, b.component.as_str(), b.code),
+        (Leg::Return, "acl-pub", Code::NaclImplicitDeny)
+    );
+}
+
+/// §2.1 (Batfish NAT filter) / §3.19: a NAT gateway carries only TCP, UDP and ICMP — an
+/// ESP (50) packet is refused, while an instance with its own EIP sends it through the IGW.
+#[test]
+fn nat_gateway_refuses_other_protocols() {
+    let d = base().build();
+    let t = trace(&d, "app", "internet", "50", None);
+    assert!(!t.reachable, "{}", t.to_text());
+    assert_eq!(t.blocked.as_ref().unwrap().component, "nat");
+    assert_reachable(&trace(&d, "web", "internet", "50", None));
+}
+
+/// PEER-UG `vpc-peering-routing` (§3.20; Batfish `test-vpc-peering`): A peers B and C,
+/// which use the same 192.168.0.0/16. A routes 192.168.1.0/24 to B and 192.168.2.0/24 to
+/// C. A host of B at 192.168.2.20 is unreachable from A: the packet goes to C.
+#[test]
+fn peering_overlapping_peers_routed_by_specific_prefixes() {
+    let d = B::new()
+        .vpc("a", "10.10.0.0/16")
+        .vpc("b", "192.168.0.0/16")
+        .vpc("c", "192.168.0.0/16")
+        .rt(
+            "rt-a",
+            "a",
+            &[("192.168.1.0/24", "pcx:ab"), ("192.168.2.0/24", "pcx:ac")],
+        )
+        .rt("rt-b", "b", &[("10.10.0.0/16", "pcx:ab")])
+        .rt("rt-c", "c", &[("10.10.0.0/16", "pcx:ac")])
+        .subnet("sa", "a", AZ_A, "10.10.0.0/24", "rt-a", None)
+        .subnet("sb1", "b", AZ_A, "192.168.1.0/24", "rt-b", None)
+        .subnet("sb2", "b", AZ_A, "192.168.2.0/24", "rt-b", None)
+        .subnet("sc", "c", AZ_A, "192.168.2.0/24", "rt-c", None)
+        .peering("ab", "a", "b")
+        .peering("ac", "a", "c")
+        .sg("sg-a", "a", &["all 0.0.0.0/0"], &["all 0.0.0.0/0"])
+        .sg("sg-b", "b", &["all 0.0.0.0/0"], &["all 0.0.0.0/0"])
+        .sg("sg-c", "c", &["all 0.0.0.0/0"], &["all 0.0.0.0/0"])
+        .inst("ia", "sa", "10.10.0.10", &["sg-a"])
+        .inst("ib1", "sb1", "192.168.1.10", &["sg-b"])
+        .inst("ib2", "sb2", "192.168.2.20", &["sg-b"])
+        .inst("ic", "sc", "192.168.2.10", &["sg-c"])
+        .build();
+    let t = trace(&d, "ia", "ib1", "tcp", Some(22));
+    assert_reachable(&t);
+    let t = trace(&d, "ia", "ic", "tcp", Some(22));
+    assert_reachable(&t);
+    assert!(ids(&t.forward).contains(&"ac"), "{}", t.to_text());
+    let t = trace(&d, "ia", "ib2", "tcp", Some(22));
+    assert!(
+        !t.reachable,
+        "A's route for 192.168.2.0/24 leads to c, not b:\n{}",
+        t.to_text()
+    );
+}
+
+/// §3.22: an interface endpoint is an ENI with SGs and, unlike a gateway endpoint, is
+/// reachable from a peered VPC.
+#[test]
+fn interface_endpoint_reachable_from_peered_vpc() {
+    let d = B::new()
+        .vpc("v", "10.0.0.0/16")
+        .vpc("p", "10.9.0.0/16")
+        .rt("rt-v", "v", &[("10.9.0.0/16", "pcx:pcx")])
+        .rt("rt-p", "p", &[("10.0.0.0/16", "pcx:pcx")])
+        .subnet("ep-s", "v", AZ_A, "10.0.9.0/24", "rt-v", None)
+        .subnet("ps", "p", AZ_A, "10.9.1.0/24", "rt-p", None)
+        .peering("pcx", "v", "p")
+        .sg("sg-ep", "v", &["tcp 443 10.9.0.0/16"], &["all 0.0.0.0/0"])
+        .sg("sg-p", "p", &[], &["all 0.0.0.0/0"])
+        .interface_endpoint("vpce-sqs", "v", "sqs", &["ep-s"], &["sg-ep"])
+        .inst("peer", "ps", "10.9.1.10", &["sg-p"])
+        .build();
+    let t = trace(&d, "peer", "vpce-sqs", "tcp", Some(443));
+    assert_reachable(&t);
+    let t = trace(&d, "peer", "vpce-sqs", "tcp", Some(80));
+    assert_blocked(&t, Code::SgNoMatchingRule, "sg-ep");
+}
