@@ -902,3 +902,124 @@ fn interface_endpoint_reachable_from_peered_vpc() {
     let t = trace(&d, "peer", "vpce-sqs", "tcp", Some(80));
     assert_blocked(&t, Code::SgNoMatchingRule, "sg-ep");
 }
+
+// ---------------------------------------------------------------- Batch 4
+
+/// VPC-UG network ACL rules (§2.1 Batfish: protocol -1 means all ports): a NACL entry for
+/// protocol `all` covers every port even if a port range was typed.
+#[test]
+fn nacl_protocol_all_ignores_ports() {
+    let mut d = base()
+        .nacl(
+            "acl",
+            "v",
+            &["100 allow all 80 0.0.0.0/0"],
+            &["100 allow all 80 0.0.0.0/0"],
+        )
+        .build();
+    set_subnet_nacl(&mut d, "priv", "acl");
+    assert_reachable(&trace(&d, "web", "app", "tcp", Some(22)));
+}
+
+/// §3.4 (appliance rules) / RA `SG_REFERENCES_NOT_PRESERVED`: traffic steered through a
+/// middlebox no longer matches SG-reference rules at the destination; a CIDR rule does.
+#[test]
+fn sg_reference_lost_through_middlebox() {
+    let mut d = base()
+        .rt("rt-db", "v", &[("10.0.1.0/24", "i:fw")])
+        .subnet("sdb", "v", AZ_A, "10.0.2.0/24", "rt-db", None)
+        .sg("sg-app", "v", &[], &["all 0.0.0.0/0"])
+        .sg("sg-db", "v", &["tcp 5432 sg:sg-app"], &["all 0.0.0.0/0"])
+        .inst("fw", "pub", "10.0.0.99", &["sg-open"])
+        .forwarding(InstanceRole::Other)
+        .inst("client", "priv", "10.0.1.50", &["sg-app"])
+        .inst("db", "sdb", "10.0.2.10", &["sg-db"])
+        .build();
+    // Without the middlebox, the reference matches.
+    assert_reachable(&trace(&d, "client", "db", "tcp", Some(5432)));
+    add_route(&mut d, "rt-priv", "10.0.2.0/24", "i:fw");
+    let t = trace(&d, "client", "db", "tcp", Some(5432));
+    assert!(ids(&t.forward).contains(&"fw"), "{}", t.to_text());
+    assert_blocked(&t, Code::SgNoMatchingRule, "sg-db");
+    add_sg_inbound(&mut d, "sg-db", "tcp 5432 10.0.1.0/24");
+    assert_reachable(&trace(&d, "client", "db", "tcp", Some(5432)));
+}
+
+/// §3.4 (local route per VPC CIDR, secondary CIDRs add one): subnets carved from a
+/// secondary CIDR are reachable over the implicit local route, and a peer can route to it.
+#[test]
+fn route_local_covers_secondary_cidr() {
+    let mut d = base()
+        .subnet("sec", "v", AZ_A, "100.64.1.0/24", "rt-priv", None)
+        .inst("sec-host", "sec", "100.64.1.10", &["sg-open"])
+        .build();
+    d.vpcs[0].secondary_cidrs.push("100.64.0.0/16".parse().unwrap());
+    assert_reachable(&trace(&d, "web", "sec-host", "tcp", Some(22)));
+    assert_reachable(&trace(&d, "sec-host", "app", "tcp", Some(22)));
+}
+
+/// §3.18 / VR RTE-8: an egress-only IGW carries IPv6 only; `0.0.0.0/0 → eigw` is refused by
+/// validation and carries no IPv4 traffic.
+#[test]
+fn eigw_carries_no_ipv4() {
+    let mut d = base().vpc6("v", "2600:1f18:1:100::/56").eigw("eigw", "v").build();
+    let rt = d.route_tables.iter_mut().find(|r| r.name == "rt-priv").unwrap();
+    rt.routes = vec![Route::new("0.0.0.0/0".parse().unwrap(), target("eigw:eigw"))];
+    let diags = vpcd::validate::validate(&d);
+    assert!(diags.iter().any(|x| x.code == "route-eigw-ipv4"), "{diags:#?}");
+    let t = trace(&d, "app", "internet", "tcp", Some(443));
+    assert!(!t.reachable, "{}", t.to_text());
+}
+
+/// §3.23 (TGW route priority: static before propagated; a static blackhole drops): a
+/// static blackhole for the spoke's exact CIDR beats the spoke's propagated route.
+#[test]
+fn tgw_static_blackhole_beats_propagated_same_prefix() {
+    let mut d = hub_and_spoke(&[("0.0.0.0/0", "nat:nat")]);
+    let mut b = B { d };
+    b = b
+        .sg("sg-h", "h", &["all 10.0.0.0/8"], &["all 0.0.0.0/0"])
+        .inst("hub", "h-pub", "10.0.0.10", &["sg-h"]);
+    d = b.build();
+    d.transit_gateways[0].route_tables[0].routes.clear();
+    assert_reachable(&trace(&d, "hub", "spoke", "tcp", Some(22)));
+    d.transit_gateways[0].route_tables[0].routes.push(TgwRoute {
+        cidr: "10.1.0.0/16".parse().unwrap(),
+        target: TgwRouteTarget::Blackhole,
+    });
+    let t = trace(&d, "hub", "spoke", "tcp", Some(22));
+    assert!(!t.reachable, "{}", t.to_text());
+    assert_eq!(t.blocked.as_ref().unwrap().code, Code::TgwBlackhole);
+}
+
+/// §3.4 (routes more specific than local must cover a whole subnet CIDR) and §3.7
+/// (reserved 169.254.168.0/22) — `vpcd check` refuses both.
+#[test]
+fn validate_route_rules_more_specific_than_local_and_reserved() {
+    let mut d = base()
+        .inst("fw", "pub", "10.0.0.99", &["sg-open"])
+        .forwarding(InstanceRole::Other)
+        .build();
+    add_route(&mut d, "rt-priv", "10.0.0.0/25", "i:fw");
+    add_route(&mut d, "rt-pub", "169.254.168.0/22", "igw:igw");
+    let diags = vpcd::validate::validate(&d);
+    assert!(
+        diags.iter().any(|x| x.code == "route-more-specific-than-local"),
+        "{diags:#?}"
+    );
+    assert!(
+        diags.iter().any(|x| x.code == "route-reserved-destination"),
+        "{diags:#?}"
+    );
+    // A whole-subnet route to the appliance is allowed.
+    let mut d = base()
+        .inst("fw", "pub", "10.0.0.99", &["sg-open"])
+        .forwarding(InstanceRole::Other)
+        .build();
+    add_route(&mut d, "rt-priv", "10.0.1.0/24", "i:fw");
+    let diags = vpcd::validate::validate(&d);
+    assert!(
+        !diags.iter().any(|x| x.code == "route-more-specific-than-local"),
+        "{diags:#?}"
+    );
+}
