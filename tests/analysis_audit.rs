@@ -1082,3 +1082,71 @@ fn nacl_target_subnet_partial_ephemeral_range_for_load_balancer_warns() {
         t.notes
     );
 }
+
+// ---------------------------------------------------------------- Batch 5
+
+/// §3.17 / §3.21: without an endpoint route, S3 is reached over the internet — from a
+/// public subnet only with a public IP, from a private subnet through the NAT gateway.
+#[test]
+fn s3_without_gateway_endpoint_uses_igw_or_nat() {
+    let d = base().inst("nopub", "pub", "10.0.0.30", &["sg-open"]).build();
+    let t = trace(&d, "web", "s3", "tcp", Some(443));
+    assert_reachable(&t);
+    assert!(ids(&t.forward).contains(&"igw"), "{}", t.to_text());
+    let t = trace(&d, "app", "s3", "tcp", Some(443));
+    assert_reachable(&t);
+    assert!(ids(&t.forward).contains(&"nat"), "{}", t.to_text());
+    assert_blocked(&trace(&d, "nopub", "s3", "tcp", Some(443)), Code::NoPublicIp, "igw");
+}
+
+/// §3.22 / VR L-22: with private DNS off, the service name resolves to the public
+/// service, so traffic leaves through the NAT gateway instead of the interface endpoint.
+#[test]
+fn interface_endpoint_private_dns_off_uses_public_service() {
+    let mut d = base()
+        .sg("sg-ep", "v", &["tcp 443 10.0.0.0/16"], &["all 0.0.0.0/0"])
+        .interface_endpoint("vpce-sqs", "v", "sqs", &["priv"], &["sg-ep"])
+        .build();
+    let t = trace(&d, "app", "sqs", "tcp", Some(443));
+    assert_reachable(&t);
+    assert!(
+        ids(&t.forward).iter().any(|h| h.starts_with("vpce-sqs")),
+        "{}",
+        t.to_text()
+    );
+    if let EndpointKind::Interface { private_dns, .. } = &mut d.endpoints[0].kind {
+        *private_dns = false;
+    }
+    let t = trace(&d, "app", "sqs", "tcp", Some(443));
+    assert_reachable(&t);
+    assert!(
+        !ids(&t.forward).iter().any(|h| h.starts_with("vpce-sqs")),
+        "{}",
+        t.to_text()
+    );
+    assert!(ids(&t.forward).contains(&"nat"), "{}", t.to_text());
+}
+
+/// §3.20 ("only active peerings carry traffic"; Batfish ignores non-active peerings).
+#[test]
+fn peering_pending_acceptance_carries_nothing() {
+    let mut d = three_vpcs().build();
+    d.peerings.iter_mut().find(|p| p.name == "ac").unwrap().status = PeeringStatus::PendingAcceptance;
+    let t = trace(&d, "ia", "ic", "tcp", Some(22));
+    assert!(!t.reachable, "{}", t.to_text());
+    assert_eq!(t.blocked.as_ref().unwrap().code, Code::PeeringNotActive);
+}
+
+/// §3.17 (IGW 1:1 NAT): the internet reaches an instance by its EIP; the server sees the
+/// client's public address, and the SG rule for it decides.
+#[test]
+fn igw_internet_reaches_instance_by_eip_address() {
+    let d = base()
+        .sg("sg-one", "v", &["tcp 22 198.51.100.7/32"], &["all 0.0.0.0/0"])
+        .inst("admin", "pub", "10.0.0.40", &["sg-one"])
+        .with_eip("54.2.2.2")
+        .build();
+    assert_reachable(&trace(&d, "internet:198.51.100.7", "54.2.2.2", "tcp", Some(22)));
+    let t = trace(&d, "internet:198.51.100.8", "54.2.2.2", "tcp", Some(22));
+    assert_blocked(&t, Code::SgNoMatchingRule, "sg-one");
+}
