@@ -90,6 +90,9 @@ impl Workspace {
             design: self.design.clone(),
             index: self.index.clone(),
             findings: self.findings.clone(),
+            // Forms only ask what `apply` answers: no analysis tables needed.
+            analysis: OnceCell::new(),
+            last_in_place: None,
             undo: Vec::new(),
             redo: Vec::new(),
             path: None,
