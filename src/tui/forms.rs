@@ -1791,6 +1791,52 @@ mod tests {
     }
 
     #[test]
+    fn number_checks_follow_the_aws_ranges() {
+        // Amazon-side ASN: private 16-bit 64512-65534 or 32-bit 4200000000-4294967294 (CreateVpnGateway).
+        for ok in ["64512", "65534", "4200000000", "4294967294"] {
+            assert!(Check::AmazonAsn.run(ok).is_ok(), "{ok}");
+        }
+        for bad in ["64511", "65535", "4294967295", "x", ""] {
+            assert!(Check::AmazonAsn.run(bad).is_err(), "{bad}");
+        }
+        // Customer gateway: BgpAsn 1-2147483647, BgpAsnExtended up to 4294967295.
+        assert!(Check::CustomerAsn.run("65000").is_ok());
+        assert!(Check::CustomerAsn.run("4294967295").is_ok());
+        assert!(Check::CustomerAsn.run("0").is_err());
+        assert!(Check::Vlan.run("4094").is_ok());
+        assert!(Check::Vlan.run("4095").is_err());
+        assert!(Check::MaxEntries.run("1000").is_ok());
+        assert!(Check::MaxEntries.run("0").is_err());
+        assert!(Check::Cidr4ListRequired.run("").is_err());
+        assert!(Check::Cidr4List.run("10.0.0.0/8, 192.168.0.0/16").is_ok());
+        assert!(Check::Cidr4List.run("10.0.0.0/8, ::/0").is_err());
+        assert!(Check::VpcCidrList
+            .run("10.1.0.0/16 100.64.0.0/29")
+            .unwrap_err()
+            .contains("/28"));
+    }
+
+    #[test]
+    fn listeners_and_firewall_rules_parse_and_print_back() {
+        use super::super::form_kinds::{firewall_rule_text, listener_text};
+        let l = parse_listeners("443:8080, 80, 53/udp").unwrap();
+        assert_eq!(l.len(), 3);
+        assert_eq!(l[2].proto, Protocol::Udp);
+        let text: Vec<String> = l.iter().map(listener_text).collect();
+        assert_eq!(text.join(", "), "443:8080, 80, 53/udp");
+        assert!(parse_listeners("0").is_err());
+        assert!(parse_listeners("443/icmp").is_err());
+        let rules =
+            parse_firewall_rules("drop tcp from 0.0.0.0/0 to 10.0.0.0/16 port 22; alert domain example.com; pass")
+                .unwrap();
+        assert_eq!(rules.len(), 3);
+        let text: Vec<String> = rules.iter().map(firewall_rule_text).collect();
+        assert_eq!(parse_firewall_rules(&text.join("; ")).unwrap(), rules);
+        assert!(parse_firewall_rules("block tcp").is_err());
+        assert!(parse_firewall_rules("drop to").is_err());
+    }
+
+    #[test]
     fn route_target_labels_round_trip() {
         for t in [
             RouteTarget::Local,
