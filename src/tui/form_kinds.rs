@@ -378,6 +378,13 @@ fn parse<T: std::str::FromStr>(v: &Vals, label: &str) -> Result<T, String> {
     let s = v.get(label);
     s.parse().map_err(|_| format!("{label}: `{s}` is not valid"))
 }
+/// An optional value: empty gives `None`.
+fn parse_opt<T: std::str::FromStr>(v: &Vals, label: &str) -> Result<Option<T>, String> {
+    match v.get(label) {
+        "" => Ok(None),
+        _ => parse(v, label).map(Some),
+    }
+}
 /// A comma-separated list (CIDRs, prefixes); empty gives an empty list.
 fn parse_list<T: std::str::FromStr>(v: &Vals, label: &str) -> Result<Vec<T>, String> {
     split_list(v.get(label))
@@ -506,6 +513,7 @@ static VPC: FormDef = FormDef {
         pick("tenancy", tenancies),
         pick("DNS support", no_yes),
         pick("DNS hostnames", yes_no).codes(&["endpoint-private-dns-without-dns"]),
+        text("IPv6 CIDR", Check::Ipv6CidrOpt).codes(&["vpc-ipv6-size"]),
     ],
     read: |d, o, _| {
         let v = get!(o, Vpc);
@@ -528,6 +536,10 @@ static VPC: FormDef = FormDef {
             )
             .with("DNS support", yn(v.is_none_or(|v| v.dns_support)))
             .with("DNS hostnames", yn(v.is_some_and(|v| v.dns_hostnames)))
+            .with(
+                "IPv6 CIDR",
+                v.and_then(|v| v.ipv6_cidr).map(|c| c.to_string()).unwrap_or_default(),
+            )
     },
     build: |v, _, orig| {
         let name = v.get("name").to_string();
@@ -549,6 +561,7 @@ static VPC: FormDef = FormDef {
         };
         vpc.dns_support = yes(v, "DNS support");
         vpc.dns_hostnames = yes(v, "DNS hostnames");
+        vpc.ipv6_cidr = parse_opt(v, "IPv6 CIDR")?;
         Ok(Object::Vpc(vpc))
     },
     reload_on: &[],
@@ -582,6 +595,11 @@ static SUBNET: FormDef = FormDef {
         pick("auto public IP", yes_no).codes(&["private-subnet-maps-public-ip"]),
         pick("route table", vpc_route_tables_or_main).codes(&["route-table-other-vpc"]),
         pick("network ACL", vpc_acls_or_default).codes(&["nacl-other-vpc"]),
+        text("IPv6 CIDR", Check::Ipv6CidrOpt).codes(&[
+            "subnet-ipv6-size",
+            "subnet-ipv6-outside-vpc",
+            "subnet-ipv6-overlap",
+        ]),
     ],
     read: |_, o, _| {
         let s = get!(o, Subnet);
@@ -592,6 +610,10 @@ static SUBNET: FormDef = FormDef {
             .with("auto public IP", yn(s.is_some_and(|s| s.map_public_ip)))
             .with("route table", s.and_then(|s| s.route_table.clone()).unwrap_or_default())
             .with("network ACL", s.and_then(|s| s.network_acl.clone()).unwrap_or_default())
+            .with(
+                "IPv6 CIDR",
+                s.and_then(|s| s.ipv6_cidr).map(|c| c.to_string()).unwrap_or_default(),
+            )
     },
     build: |v, _, orig| {
         let cidr: Ipv4Net = parse(v, "IPv4 CIDR")?;
@@ -614,6 +636,7 @@ static SUBNET: FormDef = FormDef {
         s.map_public_ip = yes(v, "auto public IP");
         s.route_table = opt(v, "route table", NONE_MAIN);
         s.network_acl = opt(v, "network ACL", NONE_DEFAULT);
+        s.ipv6_cidr = parse_opt(v, "IPv6 CIDR")?;
         Ok(Object::Subnet(s))
     },
     reload_on: &[],

@@ -49,6 +49,8 @@ pub enum Check {
     Path,
     /// Any non-empty text.
     Required,
+    /// An IPv6 block (a VPC's /56, a subnet's /64: the size is the validation's to judge), or empty.
+    Ipv6CidrOpt,
     /// Comma-separated VPC blocks (secondary CIDRs), possibly none.
     VpcCidrList,
     /// Comma-separated CIDRs (v4 or v6), possibly none.
@@ -130,6 +132,14 @@ impl Check {
             }
             Check::Required if s.is_empty() => Err("a value is required".into()),
             Check::Required => Ok(()),
+            Check::Ipv6CidrOpt if s.is_empty() => Ok(()),
+            Check::Ipv6CidrOpt => match s.parse::<ipnet::Ipv6Net>() {
+                Ok(n) if n.trunc() == n => Ok(()),
+                Ok(n) => Err(format!("host bits set: did you mean {}?", n.trunc())),
+                Err(_) => Err(format!(
+                    "`{s}` is not an IPv6 block such as 2600:1f18:1234:5600::/56 (or leave empty)"
+                )),
+            },
             Check::VpcCidrList => {
                 split_list(s).try_for_each(|c| Check::VpcCidr.run(c).map_err(|e| format!("{c}: {e}")))
             }
