@@ -1150,3 +1150,62 @@ fn igw_internet_reaches_instance_by_eip_address() {
     let t = trace(&d, "internet:198.51.100.8", "54.2.2.2", "tcp", Some(22));
     assert_blocked(&t, Code::SgNoMatchingRule, "sg-one");
 }
+
+/// `a`'s VPN to on-prem `hq` (192.168.0.0/16) plus the peering `ab`; `b` routes hq to the
+/// peering and `a` routes hq to its VGW.
+fn peer_and_vpn() -> Design {
+    let vgw = VpnTermination::VpnGateway("vgw".into());
+    let mut d = three_vpcs()
+        .vgw("vgw", "a")
+        .cgw("cgw", "198.51.100.1", 65000)
+        .vpn("vpn", "cgw", vgw, static_routes("192.168.0.0/16"))
+        .onprem("hq", "192.168.0.0/16", "cgw", None)
+        .build();
+    add_route(&mut d, "rt-a", "192.168.0.0/16", "vgw:vgw");
+    add_route(&mut d, "rt-b", "192.168.0.0/16", "pcx:ab");
+    d
+}
+
+/// §3.20 (no edge-to-edge: a peer's VPN is unusable) / RA `PCX_REQUIRES_ADDRESS_IN_VPC_CIDR`.
+#[test]
+fn peering_edge_to_edge_through_peers_vpn_is_blocked() {
+    let d = peer_and_vpn();
+    assert_reachable(&trace(&d, "ia", "onprem:hq", "tcp", Some(22)));
+    let t = trace(&d, "ib", "onprem:hq", "tcp", Some(22));
+    assert!(!t.reachable, "{}", t.to_text());
+    assert_eq!(t.blocked.as_ref().unwrap().code, Code::EdgeToEdge);
+    // Nor can on-prem reach the peer through a's VGW.
+    let t = trace(&d, "onprem:hq", "ib", "tcp", Some(22));
+    assert!(!t.reachable, "{}", t.to_text());
+}
+
+/// §3.16: an *outbound* SG rule may reference a same-Region peer's SG, matching that
+/// group's members' private IPs.
+#[test]
+fn sg_outbound_reference_to_peer_group() {
+    let mut d = three_vpcs().sg("sg-only-b", "a", &[], &["tcp 22 sg:sg-b"]).build();
+    d.instances.iter_mut().find(|i| i.name == "ia").unwrap().security_groups = vec!["sg-only-b".into()];
+    assert_reachable(&trace(&d, "ia", "ib", "tcp", Some(22)));
+    let t = trace(&d, "ia", "ic", "tcp", Some(22));
+    assert_blocked(&t, Code::SgNoMatchingRule, "sg-only-b");
+}
+
+/// §3.9 (first match wins) with a protocol-`all` query ("is all traffic allowed?"): a
+/// lower-numbered deny for one protocol or port means not all traffic passes, so the
+/// answer must be "not reachable" — never "reachable" past a partial deny.
+#[test]
+fn nacl_partial_deny_blocks_an_all_traffic_query() {
+    let mut d = base()
+        .nacl(
+            "acl",
+            "v",
+            &["90 deny tcp 22 0.0.0.0/0", "100 allow all 0.0.0.0/0"],
+            &["100 allow all 0.0.0.0/0"],
+        )
+        .build();
+    set_subnet_nacl(&mut d, "priv", "acl");
+    assert_blocked(&trace(&d, "web", "app", "tcp", Some(22)), Code::NaclRuleDenies, "acl");
+    assert_reachable(&trace(&d, "web", "app", "tcp", Some(80)));
+    let t = trace(&d, "web", "app", "all", None);
+    assert_blocked(&t, Code::NaclRuleDenies, "acl");
+}

@@ -1936,7 +1936,11 @@ impl<'w, 'a> Walk<'w, 'a> {
                     domain_rules = true;
                     continue;
                 }
-                let m = r.proto.matches(pkt.proto)
+                // A `--proto all` query asks about all traffic: a drop rule for any one
+                // protocol takes part of it away (same rule as NACL denies, filters::rule_applies).
+                let proto_ok = r.proto.matches(pkt.proto)
+                    || (r.action == FirewallAction::Drop && pkt.proto == crate::model::Protocol::All);
+                let m = proto_ok
                     && r.source.is_none_or(|c| c.contains(&pkt.src))
                     && r.destination.is_none_or(|c| c.contains(&pkt.dst))
                     && r.ports.is_none_or(|p| !pkt.proto.has_ports() || p.contains(pkt.dport));
