@@ -1209,3 +1209,41 @@ fn nacl_partial_deny_blocks_an_all_traffic_query() {
     let t = trace(&d, "web", "app", "all", None);
     assert_blocked(&t, Code::NaclRuleDenies, "acl");
 }
+
+/// Same rule for Network Firewall (first matching rule decides): a drop for tcp 22 means
+/// "all traffic" does not pass, while tcp 80 does.
+#[test]
+fn firewall_partial_drop_blocks_an_all_traffic_query() {
+    let mut d = B::new()
+        .vpc("v", "10.0.0.0/16")
+        .rt("rt-app", "v", &[("10.0.2.0/24", "fw:fw@us-east-1a")])
+        .rt("rt-db", "v", &[("10.0.1.0/24", "fw:fw@us-east-1a")])
+        .rt("rt-fw", "v", &[])
+        .subnet("app", "v", AZ_A, "10.0.1.0/24", "rt-app", None)
+        .subnet("db", "v", AZ_A, "10.0.2.0/24", "rt-db", None)
+        .subnet("fw-s", "v", AZ_A, "10.0.9.0/24", "rt-fw", None)
+        .sg("sg-open", "v", &["all 0.0.0.0/0"], &["all 0.0.0.0/0"])
+        .inst("a", "app", "10.0.1.10", &["sg-open"])
+        .inst("b", "db", "10.0.2.10", &["sg-open"])
+        .build();
+    d.firewalls.push(Firewall {
+        name: "fw".into(),
+        description: None,
+        vpc: "v".into(),
+        subnets: vec!["fw-s".into()],
+        rules: vec![FirewallRule {
+            action: FirewallAction::Drop,
+            proto: Protocol::Tcp,
+            source: None,
+            destination: None,
+            ports: Some(PortRange::single(22)),
+            domain: None,
+        }],
+        default_action: FirewallAction::Pass,
+    });
+    let t = trace(&d, "a", "b", "tcp", Some(80));
+    assert_reachable(&t);
+    assert!(ids(&t.forward).contains(&"fw"), "{}", t.to_text());
+    assert_blocked(&trace(&d, "a", "b", "tcp", Some(22)), Code::FirewallDrop, "fw");
+    assert_blocked(&trace(&d, "a", "b", "all", None), Code::FirewallDrop, "fw");
+}
