@@ -1247,3 +1247,25 @@ fn firewall_partial_drop_blocks_an_all_traffic_query() {
     assert_blocked(&trace(&d, "a", "b", "tcp", Some(22)), Code::FirewallDrop, "fw");
     assert_blocked(&trace(&d, "a", "b", "all", None), Code::FirewallDrop, "fw");
 }
+
+/// §2.1 (Batfish `testIntraSubnetPacket`; a NAT gateway's subnet routes through the same
+/// table): a subnet that routes 0/0 to a NAT gateway sitting in that very subnet loops
+/// and never reaches the internet.
+#[test]
+fn nat_gateway_in_the_subnet_that_routes_to_it_loops() {
+    let mut d = base().build();
+    d.nat_gateways.iter_mut().find(|n| n.name == "nat").unwrap().subnet = "priv".into();
+    let t = trace(&d, "app", "internet", "tcp", Some(443));
+    assert!(!t.reachable, "{}", t.to_text());
+}
+
+/// §3.17 / VR L-09: an instance launched into a subnet with auto-assign public IP gets a
+/// public IPv4 address and is reachable from the internet through the IGW.
+#[test]
+fn igw_auto_assigned_public_ip_is_reachable() {
+    let mut d = base().inst("auto", "pub", "10.0.0.50", &["sg-open"]).build();
+    d.subnets.iter_mut().find(|s| s.name == "pub").unwrap().map_public_ip = true;
+    d.instances.iter_mut().find(|i| i.name == "auto").unwrap().public_ip = None;
+    assert_reachable(&trace(&d, "internet", "auto", "tcp", Some(443)));
+    assert_reachable(&trace(&d, "auto", "internet", "tcp", Some(443)));
+}
