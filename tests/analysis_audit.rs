@@ -1269,3 +1269,26 @@ fn igw_auto_assigned_public_ip_is_reachable() {
     assert_reachable(&trace(&d, "internet", "auto", "tcp", Some(443)));
     assert_reachable(&trace(&d, "auto", "internet", "tcp", Some(443)));
 }
+
+/// §1.2 (RA `ASSUMPTION_PRESERVE_CLIENT_IP_*`): an NLB preserves the client IP for
+/// instance targets by default, so a target SG that admits only the VPC CIDR would drop
+/// the client. vpcd models the LB node as the source; it must at least say so.
+#[test]
+fn nlb_client_ip_preservation_is_flagged() {
+    let mut d = alb();
+    d.load_balancers[0].kind = LoadBalancerKind::Network;
+    let t = trace(&d, "internet", "alb", "tcp", Some(443));
+    assert!(
+        t.notes
+            .iter()
+            .any(|n| n.contains("client IP preservation") && n.contains("198.51.100.7")),
+        "{:#?}",
+        t.notes
+    );
+    let t = trace(&alb(), "internet", "alb", "tcp", Some(443));
+    assert!(
+        !t.notes.iter().any(|n| n.contains("client IP preservation")),
+        "{:#?}",
+        t.notes
+    );
+}
