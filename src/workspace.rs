@@ -2,9 +2,11 @@
 //! re-validates, rejects edits that AWS would refuse (restoring the design
 //! exactly), and keeps the undo/redo history and the latest diagnostics.
 
+use std::cell::OnceCell;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
+use crate::analysis::{Analyzer, Compiled, Query, QueryError, Trace};
 use crate::edit::{deletion_refused_while_referenced, Edit, EditError};
 use crate::model::{Design, DesignIndex, Object, ObjectRef};
 use crate::validate::{self, Diagnostic, Findings};
@@ -51,6 +53,11 @@ pub struct Workspace {
     index: DesignIndex,
     /// The diagnostics, kept per rule group so an edit re-runs only what it can affect.
     findings: Findings,
+    /// The analysis tables of this revision, compiled on first use and
+    /// patched by in-place edits of SGs, NACLs and route tables.
+    analysis: OnceCell<Compiled>,
+    /// The object the last revision replaced in place (before, after), if it did.
+    last_in_place: Option<(Object, Object)>,
     undo: Vec<HistoryEntry>,
     redo: Vec<HistoryEntry>,
     path: Option<PathBuf>,
@@ -66,6 +73,8 @@ impl Workspace {
             design,
             index,
             findings,
+            analysis: OnceCell::new(),
+            last_in_place: None,
             undo: Vec::new(),
             redo: Vec::new(),
             path: None,
@@ -88,6 +97,40 @@ impl Workspace {
     pub fn diagnostics(&self) -> &[Diagnostic] {
         self.findings.all()
     }
+    /// The reachability analyzer of the current revision. Its tables are
+    /// compiled once per revision (patched after SG/NACL/route-table edits)
+    /// and equal a fresh [`Analyzer::new`] on the same design.
+    pub fn analyzer(&self) -> Analyzer<'_> {
+        let tables = self.analysis.get_or_init(|| Compiled::new(&self.design, &self.index));
+        Analyzer::with_compiled(&self.design, &self.index, tables)
+    }
+
+    /// Traces a query on the current revision (same result as
+    /// `analysis::trace` on [`Self::design`], without recompiling).
+    pub fn trace(&self, q: &Query) -> Result<Trace, QueryError> {
+        self.analyzer().trace(q)
+    }
+
+    /// When the current revision came from replacing one object in place
+    /// (same kind, name and position), that object before and after; views
+    /// use it to patch what they derived from the previous revision.
+    pub fn last_in_place(&self) -> Option<(&Object, &Object)> {
+        self.last_in_place.as_ref().map(|(o, n)| (o, n))
+    }
+
+    /// Keeps the analysis tables in step with an applied edit.
+    fn follow_analysis(&mut self, in_place: Option<&(Object, Object)>) {
+        let patched = match (self.analysis.get_mut(), in_place) {
+            (Some(tables), Some((old, new))) => tables.patch(&self.design, &self.index, old, new),
+            (None, _) => true,
+            (Some(_), None) => false,
+        };
+        if !patched {
+            self.analysis = OnceCell::new();
+        }
+        self.last_in_place = in_place.cloned();
+    }
+
     pub fn path(&self) -> Option<&Path> {
         self.path.as_deref()
     }
@@ -179,6 +222,7 @@ impl Workspace {
             self.index = index;
         }
         self.findings = findings;
+        self.follow_analysis(in_place.as_ref());
         self.undo.push(HistoryEntry {
             forward: edit,
             inverse,
@@ -215,6 +259,7 @@ impl Workspace {
             Some((old, new)) => self.findings.after_in_place(&self.design, &self.index, old, new),
             None => Findings::full(&self.design, &self.index),
         };
+        self.follow_analysis(in_place.as_ref());
         self.revision += 1;
     }
 
@@ -267,6 +312,8 @@ impl Workspace {
     fn refresh(&mut self) {
         self.index = DesignIndex::new(&self.design);
         self.findings = Findings::full(&self.design, &self.index);
+        self.analysis = OnceCell::new();
+        self.last_in_place = None;
         self.revision += 1;
     }
 
@@ -404,6 +451,38 @@ mod tests {
             .apply(Edit::Delete(ObjectRef::new(ObjectKind::Vpc, "main")))
             .unwrap_err();
         assert!(err.message.contains("DependencyViolation"), "{}", err.message);
+    }
+
+    #[test]
+    fn cached_analysis_traces_like_a_fresh_analyzer_after_edits() {
+        let d = crate::model::sample::three_tier();
+        let queries: Vec<Query> = d.traces.iter().map(Query::from).collect();
+        assert!(!queries.is_empty());
+        let mut w = Workspace::new(d);
+        let fresh = |w: &Workspace, q: &Query| Analyzer::new(w.design(), w.index()).trace(q);
+        for q in &queries {
+            assert_eq!(w.trace(q), fresh(&w, q));
+        }
+        // Close the database group: the cached tables are patched, and the
+        // app tier loses PostgreSQL; undo restores it.
+        let app_to_db = Query::new("app-1", "db-1", Protocol::Tcp, Some(5432));
+        assert!(w.trace(&app_to_db).unwrap().reachable);
+        let mut db = w
+            .design()
+            .security_groups
+            .iter()
+            .find(|g| g.name == "sg-db")
+            .unwrap()
+            .clone();
+        db.inbound.clear();
+        w.apply(Edit::Put(Object::SecurityGroup(db))).unwrap();
+        assert!(!w.trace(&app_to_db).unwrap().reachable);
+        for q in queries.iter().chain([&app_to_db]) {
+            assert_eq!(w.trace(q), fresh(&w, q));
+        }
+        w.undo();
+        assert!(w.trace(&app_to_db).unwrap().reachable);
+        assert_eq!(w.trace(&app_to_db), fresh(&w, &app_to_db));
     }
 
     /// One random edit of the kinds the designer makes, chosen by `op` and `n`.
@@ -672,6 +751,13 @@ mod tests {
                 }
                 let full = validate::validate(w.design());
                 proptest::prop_assert_eq!(w.diagnostics(), full.as_slice());
+                // The analysis tables kept across revisions equal a fresh compile.
+                let kept = w.analysis.get().cloned();
+                let fresh = Compiled::new(w.design(), w.index());
+                if let Some(kept) = kept {
+                    proptest::prop_assert!(kept == fresh, "patched analysis tables differ from a fresh compile");
+                }
+                let _ = w.analyzer();
             }
         }
     }

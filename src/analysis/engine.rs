@@ -1,6 +1,7 @@
 //! The packet walker: a precompiled design snapshot ([`Analyzer`]) and the
 //! hop-by-hop evaluation of one packet, forward and back.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
@@ -13,7 +14,7 @@ use super::flowlog::{self, FlowEvent};
 use super::{Blocked, Code, Failure, Hop, HopKind, Leg, Packet, Query, QueryError, Trace};
 use crate::model::index::{DesignIndex, EniOwner};
 use crate::model::{
-    Design, Direction, FirewallAction, InstanceRole, LoadBalancerScheme, ObjectKind, ObjectRef, OsFamily,
+    Design, Direction, FirewallAction, InstanceRole, LoadBalancerScheme, Object, ObjectKind, ObjectRef, OsFamily,
     PeeringStatus, PortRange, Protocol, RouteDestination, RouteOrigin, RouteState, RouteTarget, TgwAttachment,
     TgwAttachmentKind, TgwRouteTarget, VifKind, VpnRouting, VpnTermination,
 };
@@ -21,7 +22,7 @@ use crate::model::{
 /// Guard against routing loops (AWS Route Analyzer stops at 64 hops too).
 const MAX_STEPS: u32 = 64;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 struct CVpc {
     name: String,
     cidrs: Vec<IpNet>,
@@ -30,7 +31,7 @@ struct CVpc {
     eigw: Option<String>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 struct CSubnet {
     name: String,
     vpc: usize,
@@ -40,7 +41,7 @@ struct CSubnet {
     nacl: Option<usize>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 struct CRoute {
     net: IpNet,
     /// Lower wins among equal prefixes: CIDR static/local 0, prefix list 1, propagated 2.
@@ -51,7 +52,7 @@ struct CRoute {
     dest_text: String,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 struct CRouteTable {
     name: String,
     routes: Vec<CRoute>,
@@ -78,12 +79,12 @@ pub struct FailedDesign {
     pub(crate) down: Down,
 }
 
-/// A precompiled design snapshot: route tables as sorted LPM tables, NACLs
-/// sorted by rule number, SGs with prefix lists expanded, address maps.
-/// Build once per snapshot; every query reuses it.
-pub struct Analyzer<'a> {
-    d: &'a Design,
-    idx: &'a DesignIndex,
+/// The precompiled tables of one design snapshot: route tables as sorted LPM
+/// tables, NACLs sorted by rule number, SGs with prefix lists expanded,
+/// address maps. Owned, so a workspace can keep it per revision and patch it
+/// after an edit ([`Compiled::patch`]) instead of recompiling everything.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Compiled {
     vpcs: Vec<CVpc>,
     vpc_by_name: FxMap<String, usize>,
     subnets: Vec<CSubnet>,
@@ -106,11 +107,121 @@ pub struct Analyzer<'a> {
     /// Per TGW: attachment by name, and the VPC attachment of each VPC.
     tgw_att_by_name: FxMap<String, FxMap<String, usize>>,
     tgw_att_by_vpc: FxMap<String, FxMap<usize, usize>>,
+}
+
+impl Compiled {
+    /// Compiles a design snapshot (what [`Analyzer::new`] does).
+    pub fn new(d: &Design, idx: &DesignIndex) -> Compiled {
+        Analyzer::new(d, idx).tables.into_owned()
+    }
+
+    /// Brings the tables up to date after `old` was replaced in place by
+    /// `new` (same kind, name and position; `d` and `idx` are the design
+    /// after the edit) when only that object's own compiled form can change:
+    /// a security group, a network ACL or a route table. Returns `false`
+    /// (tables unchanged) for any other edit: the caller recompiles.
+    pub fn patch(&mut self, d: &Design, idx: &DesignIndex, old: &Object, new: &Object) -> bool {
+        if old.kind() != new.kind() || old.name() != new.name() {
+            return false;
+        }
+        let name = new.name();
+        match new {
+            Object::SecurityGroup(_) => {
+                let Some(pos) = d.security_groups.iter().position(|g| g.name == name) else {
+                    return false;
+                };
+                if self.sgs.len() != d.security_groups.len() {
+                    return false;
+                }
+                self.sgs[pos] = CSg::compile(d, &d.security_groups[pos]);
+                true
+            }
+            Object::NetworkAcl(_) => {
+                let Some(pos) = d.network_acls.iter().position(|a| a.name == name) else {
+                    return false;
+                };
+                if self.nacls.len() != d.network_acls.len() {
+                    return false;
+                }
+                self.nacls[pos] = CNacl::compile(&d.network_acls[pos]);
+                true
+            }
+            Object::RouteTable(_) => {
+                let Some(pos) = d.route_tables.iter().position(|r| r.name == name) else {
+                    return false;
+                };
+                if self.rts.len() != d.route_tables.len() {
+                    return false;
+                }
+                self.rts[pos] = compile_route_table(d, idx, &d.route_tables[pos]);
+                true
+            }
+            _ => false,
+        }
+    }
+}
+
+/// A route table's effective routes, longest prefix first, then priority.
+fn compile_route_table(d: &Design, idx: &DesignIndex, rt: &crate::model::RouteTable) -> CRouteTable {
+    let mut routes = Vec::new();
+    for r in idx.effective_routes(d, rt) {
+        let (nets, prio) = match &r.dest {
+            RouteDestination::Cidr(c) => (vec![*c], if r.origin == RouteOrigin::Propagated { 2 } else { 0 }),
+            RouteDestination::PrefixList(p) => (crate::model::index::prefix_list_cidrs(d, p), 1),
+        };
+        for net in nets {
+            routes.push(CRoute {
+                net: net.trunc(),
+                prio,
+                target: r.target.clone(),
+                origin: r.origin,
+                blackhole: if r.state == RouteState::Blackhole {
+                    Some(r.blackhole_reason.clone().unwrap_or_else(|| "blackhole".into()))
+                } else {
+                    None
+                },
+                dest_text: r.dest.to_string(),
+            });
+        }
+    }
+    routes.sort_by(|a, b| b.net.prefix_len().cmp(&a.net.prefix_len()).then(a.prio.cmp(&b.prio)));
+    CRouteTable {
+        name: rt.name.clone(),
+        routes,
+    }
+}
+
+/// A design snapshot ready for queries: the design, its index and its
+/// compiled tables (built here, or borrowed from a workspace's cache with
+/// [`Analyzer::with_compiled`]). Every query reuses them.
+pub struct Analyzer<'a> {
+    d: &'a Design,
+    idx: &'a DesignIndex,
+    tables: Cow<'a, Compiled>,
     down_azs: HashSet<String>,
     down_instances: HashSet<String>,
 }
 
+impl std::ops::Deref for Analyzer<'_> {
+    type Target = Compiled;
+    fn deref(&self) -> &Compiled {
+        &self.tables
+    }
+}
+
 impl<'a> Analyzer<'a> {
+    /// An analyzer over tables compiled earlier for exactly this design and
+    /// index (e.g. kept by the workspace per revision).
+    pub fn with_compiled(d: &'a Design, idx: &'a DesignIndex, tables: &'a Compiled) -> Analyzer<'a> {
+        Analyzer {
+            d,
+            idx,
+            tables: Cow::Borrowed(tables),
+            down_azs: HashSet::new(),
+            down_instances: HashSet::new(),
+        }
+    }
+
     pub fn new(d: &'a Design, idx: &'a DesignIndex) -> Analyzer<'a> {
         let mut vpcs = Vec::with_capacity(d.vpcs.len());
         let mut vpc_by_name = fx_map();
@@ -140,32 +251,7 @@ impl<'a> Analyzer<'a> {
         let mut rt_by_name = fx_map();
         for (i, rt) in d.route_tables.iter().enumerate() {
             rt_by_name.insert(rt.name.clone(), i);
-            let mut routes = Vec::new();
-            for r in idx.effective_routes(d, rt) {
-                let (nets, prio) = match &r.dest {
-                    RouteDestination::Cidr(c) => (vec![*c], if r.origin == RouteOrigin::Propagated { 2 } else { 0 }),
-                    RouteDestination::PrefixList(p) => (crate::model::index::prefix_list_cidrs(d, p), 1),
-                };
-                for net in nets {
-                    routes.push(CRoute {
-                        net: net.trunc(),
-                        prio,
-                        target: r.target.clone(),
-                        origin: r.origin,
-                        blackhole: if r.state == RouteState::Blackhole {
-                            Some(r.blackhole_reason.clone().unwrap_or_else(|| "blackhole".into()))
-                        } else {
-                            None
-                        },
-                        dest_text: r.dest.to_string(),
-                    });
-                }
-            }
-            routes.sort_by(|a, b| b.net.prefix_len().cmp(&a.net.prefix_len()).then(a.prio.cmp(&b.prio)));
-            rts.push(CRouteTable {
-                name: rt.name.clone(),
-                routes,
-            });
+            rts.push(compile_route_table(d, idx, rt));
         }
         let mut nacl_by_name = fx_map();
         let nacls: Vec<CNacl> = d
@@ -271,25 +357,27 @@ impl<'a> Analyzer<'a> {
         Analyzer {
             d,
             idx,
-            vpcs,
-            vpc_by_name,
-            subnets,
-            subnet_by_name,
-            rts,
-            nacls,
-            sgs,
-            sg_by_name,
-            eni_subnet,
-            eni_by_ip,
-            eni_by_public,
-            eni_sgs,
-            eni_by_owner,
-            connected,
-            tgw_tables: fx_map(),
-            vpc_lpm: Lpm::default(),
-            names: fx_map(),
-            tgw_att_by_name: fx_map(),
-            tgw_att_by_vpc: fx_map(),
+            tables: Cow::Owned(Compiled {
+                vpcs,
+                vpc_by_name,
+                subnets,
+                subnet_by_name,
+                rts,
+                nacls,
+                sgs,
+                sg_by_name,
+                eni_subnet,
+                eni_by_ip,
+                eni_by_public,
+                eni_sgs,
+                eni_by_owner,
+                connected,
+                tgw_tables: fx_map(),
+                vpc_lpm: Lpm::default(),
+                names: fx_map(),
+                tgw_att_by_name: fx_map(),
+                tgw_att_by_vpc: fx_map(),
+            }),
             down_azs: HashSet::new(),
             down_instances: HashSet::new(),
         }
@@ -310,13 +398,17 @@ impl<'a> Analyzer<'a> {
                 tables.insert(rt.name.clone(), lpm);
             }
             for (i, a) in t.attachments.iter().enumerate() {
-                self.tgw_att_by_name
+                self.tables
+                    .to_mut()
+                    .tgw_att_by_name
                     .entry(t.name.clone())
                     .or_default()
                     .insert(a.name.clone(), i);
                 if let TgwAttachmentKind::Vpc { vpc, .. } = &a.kind {
                     if let Some(&v) = self.vpc_by_name.get(vpc) {
-                        self.tgw_att_by_vpc
+                        self.tables
+                            .to_mut()
+                            .tgw_att_by_vpc
                             .entry(t.name.clone())
                             .or_default()
                             .entry(v)
@@ -325,14 +417,14 @@ impl<'a> Analyzer<'a> {
                 }
             }
         }
-        self.tgw_tables = tables;
+        self.tables.to_mut().tgw_tables = tables;
         let mut vpc_lpm = Lpm::default();
         for (i, v) in self.vpcs.iter().enumerate() {
             for c in &v.cidrs {
                 vpc_lpm.insert(*c, i);
             }
         }
-        self.vpc_lpm = vpc_lpm;
+        self.tables.to_mut().vpc_lpm = vpc_lpm;
         let mut names: FxMap<ObjectKind, FxMap<String, usize>> = fx_map();
         macro_rules! names {
             ($($field:ident => $kind:ident),*) => {$(
@@ -344,7 +436,7 @@ impl<'a> Analyzer<'a> {
         names!(peerings => Peering, transit_gateways => TransitGateway, endpoints => Endpoint,
                firewalls => Firewall, vpn_gateways => VpnGateway, instances => Instance,
                load_balancers => LoadBalancer);
-        self.names = names;
+        self.tables.to_mut().names = names;
         self
     }
 
@@ -385,6 +477,11 @@ impl<'a> Analyzer<'a> {
         self.down_azs = failed.down.azs.iter().cloned().collect();
         self.down_instances = failed.down.instances.iter().cloned().collect();
         self
+    }
+
+    /// Whether a what-if took instances or AZs down.
+    pub(crate) fn has_failures(&self) -> bool {
+        !self.down_azs.is_empty() || !self.down_instances.is_empty()
     }
 
     pub fn design(&self) -> &'a Design {
@@ -3280,7 +3377,10 @@ impl<'w, 'a> Walk<'w, 'a> {
                 addr: tpkt.dst,
                 expect: Expect::Eni(te),
             };
-            let saved_range = self.client_range.take();
+            // The LB is the client of this leg and picks its source port from
+            // 1024–65535 (VPC-UG NACL ephemeral ports: "ELB: 1024–65535", reference
+            // §3.12), so warn when a NACL on the reply path admits only part of it.
+            let saved_range = self.client_range.replace((node_src.ephemeral.0, node_ip, tpkt.sport));
             let r = (|| -> Result<(), Box<Stop>> {
                 let a = self.launch(&node_src, tpkt)?;
                 self.accept_arrival(&dest, &a)?;
@@ -3817,7 +3917,7 @@ fn service_at(d: &Design, ip: IpAddr) -> Option<String> {
         .map(|s| s.to_string())
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 struct TgwRoute {
     cidr: IpNet,
     /// `None` = blackhole.

@@ -16,7 +16,7 @@ pub(crate) fn fx_map<K, V>() -> FxMap<K, V> {
 
 /// Longest-prefix match over (prefix → values), one hash bucket per prefix
 /// length, longest first. Values keep insertion order within a prefix.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Lpm<T> {
     v4: Vec<(u8, FxMap<u32, Vec<T>>)>,
     v6: Vec<(u8, FxMap<u128, Vec<T>>)>,

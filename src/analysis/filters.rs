@@ -15,7 +15,7 @@ use super::Packet;
 use crate::model::{Design, Direction, NaclRule, NetworkAcl, PortRange, Protocol, RuleAction, SecurityGroup, SgPeer};
 
 /// A NACL with its rules sorted by number.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) struct CNacl {
     pub name: String,
     pub inbound: Vec<NaclRule>,
@@ -148,13 +148,13 @@ fn port_matches(range: PortRange, p: &Packet) -> bool {
 }
 
 /// The peer of a compiled SG rule.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) enum CPeer {
     Nets(Vec<IpNet>),
     Group(String),
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) struct CSgRule {
     pub proto: Protocol,
     pub ports: PortRange,
@@ -164,7 +164,7 @@ pub(crate) struct CSgRule {
 }
 
 /// A security group with prefix lists expanded.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) struct CSg {
     pub name: String,
     pub vpc: String,

@@ -96,6 +96,7 @@
 //! | `UNSUPPORTED` | the engine does not model this path; no verdict | `IGW_NAT_REFLECTION` |
 //! | `LOOP` | the packet loops between route tables | — |
 
+mod classes;
 mod endpoint;
 mod engine;
 mod fast;
@@ -110,8 +111,9 @@ use serde::Serialize;
 
 use crate::model::{Design, DesignIndex, ObjectRef, Protocol, TraceQuery};
 
+pub use classes::verdicts;
 pub use endpoint::{closest_names, Endpoint};
-pub use engine::Analyzer;
+pub use engine::{Analyzer, Compiled};
 pub use flowlog::FlowLogRecord;
 pub use scope::{
     diff_analyzers, diff_cost, diff_designs, diff_designs_with_egress, diff_under_failures, exposed_to_internet,

@@ -96,19 +96,22 @@ pub fn matrix(an: &Analyzer<'_>, endpoints: &[String], proto: Protocol, port: Op
         .filter_map(|e| an.endpoint(e).ok().map(|p| (e.clone(), p)))
         .collect();
     let n = parsed.len();
+    let eps: Vec<Endpoint> = parsed.iter().map(|(_, e)| e.clone()).collect();
+    // One walk per pair of endpoint classes (see `classes`), same verdicts.
+    let verdicts = super::verdicts(an, &eps, &eps, proto, port);
     let mut cells = Vec::with_capacity(n * n);
-    for (fname, f) in &parsed {
-        for (tname, t) in &parsed {
+    for (i, (fname, _)) in parsed.iter().enumerate() {
+        for (j, (tname, _)) in parsed.iter().enumerate() {
             if fname == tname {
                 cells.push(None);
                 continue;
             }
-            let blocked = an.verdict(f, t, proto, port);
+            let code = verdicts[i * n + j];
             cells.push(Some(MatrixCell {
                 from: fname.clone(),
                 to: tname.clone(),
-                reachable: blocked.is_none(),
-                code: blocked.map(|b| b.code.as_str().to_string()),
+                reachable: code.is_none(),
+                code: code.map(|c| c.as_str().to_string()),
             }));
         }
     }

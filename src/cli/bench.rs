@@ -28,8 +28,8 @@ pub struct BenchArgs {
 
 /// Time spent per figure (each also runs a minimum number of times).
 const BUDGET: Duration = Duration::from_secs(2);
-/// Longest the matrix may run before the rest is extrapolated.
-const MATRIX_CAP: Duration = Duration::from_secs(20);
+/// Time spent on repeated matrix runs (at least three run).
+const MATRIX_BUDGET: Duration = Duration::from_secs(5);
 
 fn ms(t: &Timing) -> f64 {
     t.median.as_secs_f64() * 1e3
@@ -69,8 +69,8 @@ pub fn run(args: &BenchArgs) -> u8 {
     });
 
     // The matrix: up to 1,000 instances × up to 1,000 instances on TCP 443,
-    // verdicts only. Run once; when the first rows show it would take more
-    // than MATRIX_CAP, the rest is extrapolated from them (and said so).
+    // verdicts only, computed as `vpcd matrix` does (one walk per pair of
+    // endpoint classes, `analysis::verdicts`). Timed whole, a few runs.
     let names: Vec<&str> = design.instances.iter().map(|i| i.name.as_str()).collect();
     let n = names.len().min(1000);
     let srcs: Vec<_> = names[..n].iter().filter_map(|s| an.endpoint(s).ok()).collect();
@@ -80,26 +80,16 @@ pub fn run(args: &BenchArgs) -> u8 {
         .collect();
     let mut matrix: Option<(f64, bool)> = None;
     if !srcs.is_empty() && !dsts.is_empty() {
-        let start = Instant::now();
-        let mut rows = 0usize;
-        for s in &srcs {
-            for x in &dsts {
-                std::hint::black_box(an.reachable(s, x, Protocol::Tcp, Some(443)));
-            }
-            rows += 1;
-            if rows >= 5 && start.elapsed() * (srcs.len() / rows) as u32 > MATRIX_CAP {
-                break;
-            }
-        }
-        let elapsed = start.elapsed().as_secs_f64() * 1e3;
-        let extrapolated = rows < srcs.len();
-        matrix = Some((elapsed * srcs.len() as f64 / rows as f64, extrapolated));
+        let t = perf::time_runs(3, 20, MATRIX_BUDGET, || {
+            std::hint::black_box(crate::analysis::verdicts(&an, &srcs, &dsts, Protocol::Tcp, Some(443)));
+        });
+        matrix = Some((ms(&t), false));
     }
     drop(an);
 
     // One edit end-to-end as the designer does it per keystroke: apply
-    // through the app (index, validation, status), refresh the analysis and
-    // re-run the current trace.
+    // through the app (index, validation, status, the workspace's analysis
+    // tables) and re-run the current trace on the new revision.
     let dir = std::env::temp_dir().join(format!("vpcd-bench-{}", std::process::id()));
     let opts = Options {
         saves_dir: dir.join("saves"),
@@ -111,9 +101,9 @@ pub fn run(args: &BenchArgs) -> u8 {
         let mut i = 0usize;
         perf::time_runs(10, 2000, BUDGET, || {
             let _ = app.apply_edit(edits[i % 2].clone());
-            let an = Analyzer::new(app.ws.design(), app.ws.index());
+            // The workspace's analysis of the new revision (patched, not recompiled).
             if let Some(q) = &query {
-                let _ = an.trace(q);
+                let _ = app.ws.trace(q);
             }
             i += 1;
         })

@@ -1,6 +1,7 @@
 //! The VPC tree: region → VPCs → AZs → subnets → instances, plus gateways,
 //! tables, groups and the region-level connectivity objects. The flattened
-//! tree is cached per workspace revision; only visible rows are drawn.
+//! tree is cached per workspace revision (an in-place edit of a security group
+//! or network ACL patches its row instead of rebuilding); only visible rows are drawn.
 
 use std::collections::{HashMap, HashSet};
 
@@ -11,11 +12,11 @@ use ratatui::Frame;
 
 use super::{block, fit, scroll_to, step, Ctx, Msg, Pane, Region};
 use crate::model::index::EniOwner;
-use crate::model::{Design, DesignIndex, ObjectKind, ObjectRef, SubnetKind};
+use crate::model::{Design, DesignIndex, NetworkAcl, Object, ObjectKind, ObjectRef, SecurityGroup, SubnetKind, Vpc};
 use crate::tui::keymap::{Action, Context};
 use crate::validate::Severity;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Node {
     pub depth: u16,
     /// Stable identity across revisions (for collapse state and selection).
@@ -29,7 +30,7 @@ pub struct Node {
 }
 
 /// The full tree in pre-order.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, PartialEq)]
 pub struct Tree {
     pub nodes: Vec<Node>,
     /// (errors, warnings) per object.
@@ -200,31 +201,14 @@ impl Tree {
                 .security_groups
                 .iter()
                 .filter(|g| g.vpc == vpc.name)
-                .map(|g| {
-                    (
-                        ObjectKind::SecurityGroup,
-                        g.name.clone(),
-                        format!("{} in / {} out", g.inbound.len(), g.outbound.len()),
-                    )
-                })
+                .map(|g| (ObjectKind::SecurityGroup, g.name.clone(), sg_detail(g)))
                 .collect();
             group(&mut b, "sgs", "security groups", sgs);
             let acls = d
                 .network_acls
                 .iter()
                 .filter(|a| a.vpc == vpc.name)
-                .map(|a| {
-                    let def = if a.name == vpc.default_network_acl {
-                        "default · "
-                    } else {
-                        ""
-                    };
-                    (
-                        ObjectKind::NetworkAcl,
-                        a.name.clone(),
-                        format!("{def}{} in / {} out", a.inbound.len(), a.outbound.len()),
-                    )
-                })
+                .map(|a| (ObjectKind::NetworkAcl, a.name.clone(), acl_detail(a, vpc)))
                 .collect();
             group(&mut b, "acls", "network ACLs", acls);
             let eps = d
@@ -389,19 +373,70 @@ impl Tree {
                 .collect(),
         );
         b.close();
-        let mut counts: HashMap<ObjectRef, (usize, usize)> = HashMap::new();
-        for diag in diags {
-            if let Some(o) = &diag.object {
-                let e = counts.entry(o.clone()).or_default();
-                match diag.severity {
-                    Severity::Error => e.0 += 1,
-                    Severity::Warning => e.1 += 1,
-                    Severity::Info => {}
+        Tree {
+            nodes: b.nodes,
+            counts: diag_counts(diags),
+        }
+    }
+
+    /// Follows an in-place edit (`old` replaced by `new`, same name) of a
+    /// security group or network ACL that stays in its VPC: only that row's
+    /// detail and the finding counts change. Returns `false` (tree unchanged)
+    /// for anything else; the caller rebuilds.
+    fn patch(&mut self, d: &Design, diags: &[crate::validate::Diagnostic], old: &Object, new: &Object) -> bool {
+        let detail = match (old, new) {
+            (Object::SecurityGroup(o), Object::SecurityGroup(n)) if o.name == n.name && o.vpc == n.vpc => sg_detail(n),
+            (Object::NetworkAcl(o), Object::NetworkAcl(n)) if o.name == n.name && o.vpc == n.vpc => {
+                match d.vpcs.iter().find(|v| v.name == n.vpc) {
+                    Some(vpc) => acl_detail(n, vpc),
+                    None => return false,
                 }
             }
-        }
-        Tree { nodes: b.nodes, counts }
+            _ => return false,
+        };
+        let target = ObjectRef::new(new.kind(), new.name());
+        let mut rows = self
+            .nodes
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| n.obj.as_ref() == Some(&target));
+        // Exactly one row: two objects of one name cannot be told apart.
+        let (Some((i, _)), None) = (rows.next(), rows.next()) else {
+            return false;
+        };
+        self.nodes[i].detail = detail;
+        self.counts = diag_counts(diags);
+        true
     }
+}
+
+fn sg_detail(g: &SecurityGroup) -> String {
+    format!("{} in / {} out", g.inbound.len(), g.outbound.len())
+}
+
+fn acl_detail(a: &NetworkAcl, vpc: &Vpc) -> String {
+    let def = if a.name == vpc.default_network_acl {
+        "default · "
+    } else {
+        ""
+    };
+    format!("{def}{} in / {} out", a.inbound.len(), a.outbound.len())
+}
+
+/// (errors, warnings) per object.
+fn diag_counts(diags: &[crate::validate::Diagnostic]) -> HashMap<ObjectRef, (usize, usize)> {
+    let mut counts: HashMap<ObjectRef, (usize, usize)> = HashMap::new();
+    for diag in diags {
+        if let Some(o) = &diag.object {
+            let e = counts.entry(o.clone()).or_default();
+            match diag.severity {
+                Severity::Error => e.0 += 1,
+                Severity::Warning => e.1 += 1,
+                Severity::Info => {}
+            }
+        }
+    }
+    counts
 }
 
 #[derive(Default)]
@@ -423,7 +458,15 @@ impl TreePane {
     fn ensure(&mut self, ctx: &Ctx) {
         let rev = ctx.ws.revision();
         if self.built_for != Some(rev) {
-            self.tree = Tree::build(ctx.ws.design(), ctx.ws.index(), ctx.ws.diagnostics());
+            // The revision right after the one built, by an in-place edit: patch.
+            let patched = self.built_for.is_some_and(|b| b.wrapping_add(1) == rev)
+                && ctx
+                    .ws
+                    .last_in_place()
+                    .is_some_and(|(old, new)| self.tree.patch(ctx.ws.design(), ctx.ws.diagnostics(), old, new));
+            if !patched {
+                self.tree = Tree::build(ctx.ws.design(), ctx.ws.index(), ctx.ws.diagnostics());
+            }
             self.built_for = Some(rev);
             self.visible_dirty = true;
         }
@@ -687,5 +730,71 @@ impl Pane for TreePane {
                 self.reveal(sel, ctx);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::edit::Edit;
+    use crate::model::{NaclRule, PortRange, Protocol, RuleAction, SgPeer, SgRule};
+    use crate::tui::theme::Theme;
+    use crate::workspace::Workspace;
+
+    fn ensure(pane: &mut TreePane, ws: &Workspace) {
+        let ctx = Ctx {
+            ws,
+            selected: None,
+            theme: Theme::plain(),
+        };
+        pane.ensure(&ctx);
+    }
+
+    /// After SG and NACL edits (patched rows), other edits (rebuilt) and
+    /// undo/redo, the cached tree equals a fresh build.
+    #[test]
+    fn patched_tree_equals_a_fresh_build() {
+        let d = crate::generate::generate(&crate::generate::GenParams::small()).unwrap();
+        let mut ws = Workspace::new(d);
+        let mut pane = TreePane::default();
+        ensure(&mut pane, &ws);
+        let check = |pane: &TreePane, ws: &Workspace| {
+            assert_eq!(pane.tree, Tree::build(ws.design(), ws.index(), ws.diagnostics()));
+        };
+        let mut sg = ws.design().security_groups[1].clone();
+        sg.inbound.push(SgRule::new(
+            Protocol::Tcp,
+            PortRange::single(22),
+            SgPeer::Cidr("0.0.0.0/0".parse().unwrap()),
+        ));
+        ws.apply(Edit::Put(Object::SecurityGroup(sg))).unwrap();
+        ensure(&mut pane, &ws);
+        check(&pane, &ws);
+        let mut acl = ws.design().network_acls[1].clone();
+        acl.outbound.clear();
+        acl.inbound.push(NaclRule {
+            number: 7,
+            action: RuleAction::Deny,
+            proto: Protocol::All,
+            ports: PortRange::ALL,
+            cidr: "10.0.0.0/8".parse().unwrap(),
+        });
+        ws.apply(Edit::Put(Object::NetworkAcl(acl))).unwrap();
+        ensure(&mut pane, &ws);
+        check(&pane, &ws);
+        let mut inst = ws.design().instances[0].clone();
+        inst.name = "added".into();
+        inst.private_ip = None;
+        ws.apply(Edit::Put(Object::Instance(inst))).unwrap();
+        ensure(&mut pane, &ws);
+        check(&pane, &ws);
+        for _ in 0..3 {
+            ws.undo();
+            ensure(&mut pane, &ws);
+            check(&pane, &ws);
+        }
+        ws.redo();
+        ensure(&mut pane, &ws);
+        check(&pane, &ws);
     }
 }

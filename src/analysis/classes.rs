@@ -1,0 +1,330 @@
+//! Verdicts for many endpoint pairs at once: endpoints that every rule treats
+//! alike share one walk.
+//!
+//! Two instances are *equivalent* when nothing the engine reads tells them
+//! apart except their names and addresses: the same instance settings (subnet,
+//! security groups, OS, role, source/destination check, public-address
+//! setting, interfaces), no object in the design names either of them (a route
+//! to it, a load-balancer target, an Elastic IP …), and no address range
+//! anywhere in the design (routes, SG and NACL rules, prefix lists, VPC and
+//! subnet blocks, on-premises networks, firewall rules — every CIDR or address
+//! the design holds) nor any special range the engine knows (RFC 1918, shared
+//! space, link-local, AWS service ranges …) contains some of their addresses
+//! but not others. A walk from `a` to `b` then decides exactly as a walk from
+//! any `a'` equivalent to `a` to any `b'` equivalent to `b`, so the verdict of
+//! one pair of classes is computed once.
+//!
+//! The check is conservative: any doubt (a range that cuts through a class, a
+//! duplicated address, a what-if failure) leaves the endpoints ungrouped, and
+//! pairs within one class are always walked one by one. The property test
+//! below compares the grouped matrix with the pair-by-pair one on generated
+//! and deliberately messy designs.
+
+use std::collections::hash_map::Entry;
+use std::net::IpAddr;
+
+use ipnet::IpNet;
+
+use super::endpoint::Endpoint;
+use super::fast::{fx_map, FxMap};
+use super::{Analyzer, Code};
+use crate::model::index::EniOwner;
+use crate::model::{Design, Protocol, RefTarget, AWS_SERVICES};
+
+/// Ranges the engine treats specially by address (public vs private,
+/// link-local, multicast …): a class must not straddle them either.
+const SPECIAL_RANGES: &[&str] = &[
+    "0.0.0.0/8",
+    "10.0.0.0/8",
+    "100.64.0.0/10",
+    "127.0.0.0/8",
+    "169.254.0.0/16",
+    "172.16.0.0/12",
+    "192.0.0.0/24",
+    "192.0.2.0/24",
+    "192.168.0.0/16",
+    "198.18.0.0/15",
+    "198.51.100.0/24",
+    "203.0.113.0/24",
+    "224.0.0.0/4",
+    "240.0.0.0/4",
+    "fc00::/7",
+    "fe80::/10",
+    "ff00::/8",
+    "2001:db8::/32",
+];
+
+/// Every address range and address written anywhere in the design, plus the
+/// engine's special ranges and the AWS service ranges.
+fn design_ranges(d: &Design) -> Vec<IpNet> {
+    let mut out: Vec<IpNet> = SPECIAL_RANGES.iter().filter_map(|s| s.parse().ok()).collect();
+    for svc in AWS_SERVICES {
+        if let Some(list) = crate::model::aws_prefix_list(svc) {
+            out.extend(list.iter().filter_map(|s| s.parse::<IpNet>().ok()));
+        }
+    }
+    // Walk the serialised design: every string or field that reads as an
+    // address or a block counts, whatever object it belongs to. This keeps
+    // the grouping sound when the model gains new address-carrying fields.
+    if let Ok(v) = serde_json::to_value(d) {
+        collect_ranges(&v, &mut out);
+    }
+    out
+}
+
+fn collect_ranges(v: &serde_json::Value, out: &mut Vec<IpNet>) {
+    match v {
+        serde_json::Value::String(s) => {
+            if let Ok(n) = s.parse::<IpNet>() {
+                out.push(n);
+            } else if let Ok(a) = s.parse::<IpAddr>() {
+                out.push(IpNet::from(a));
+            }
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|x| collect_ranges(x, out)),
+        serde_json::Value::Object(map) => map.values().for_each(|x| collect_ranges(x, out)),
+        _ => {}
+    }
+}
+
+/// Whether `net` holds some but maybe not all addresses in `[lo, hi]`
+/// (conservative: any partial overlap of the span counts).
+fn cuts(net: &IpNet, lo: IpAddr, hi: IpAddr) -> bool {
+    let (first, last) = (net.network(), net.broadcast());
+    if first.is_ipv4() != lo.is_ipv4() {
+        return false;
+    }
+    let disjoint = last < lo || first > hi;
+    let covers = first <= lo && hi <= last;
+    !disjoint && !covers
+}
+
+/// The class of each endpoint of `all`: equal ids walk alike (see the module
+/// documentation); ungroupable endpoints get ids of their own.
+fn classes(an: &Analyzer<'_>, all: &[&Endpoint]) -> Vec<usize> {
+    let d = an.design();
+    let idx = an.index();
+    let mut ids = Vec::with_capacity(all.len());
+    let mut next = 0usize;
+    let mut fresh = || {
+        next += 1;
+        next - 1
+    };
+    if an.has_failures() {
+        return all.iter().map(|_| fresh()).collect();
+    }
+    // Instances some object names (routes, targets, EIPs …) are singletons.
+    let mut named: FxMap<&str, ()> = fx_map();
+    d.for_each_reference(|_, _, target, name| {
+        if matches!(
+            target,
+            RefTarget::Object(crate::model::ObjectKind::Instance) | RefTarget::InstanceOrInterface
+        ) {
+            named.insert(name.as_str(), ());
+        }
+    });
+    // Group candidate instances by their settings without name and addresses.
+    let mut by_key: FxMap<String, usize> = fx_map();
+    let mut members: Vec<Vec<(usize, Vec<IpAddr>)>> = Vec::new();
+    let mut group_of: Vec<Option<usize>> = Vec::with_capacity(all.len());
+    for (i, ep) in all.iter().enumerate() {
+        let key = match ep {
+            Endpoint::Eni {
+                owner: EniOwner::Instance(name),
+                ..
+            } if !named.contains_key(name.as_str()) => {
+                idx.instance(d, name).zip(idx.eni(&EniOwner::Instance(name.clone())))
+            }
+            _ => None,
+        }
+        .map(|(inst, eni)| {
+            let mut p = inst.clone();
+            p.name = String::new();
+            p.private_ip = None;
+            let has_v6 = p.ipv6.take().is_some();
+            let addrs: Vec<IpAddr> = std::iter::once(IpAddr::V4(eni.private_ip))
+                .chain(eni.ipv6.map(IpAddr::V6))
+                .chain(eni.public_ip.map(IpAddr::V4))
+                .collect();
+            (
+                format!(
+                    "{p:?}|{has_v6}|{}|{}|{:?}|{}",
+                    eni.public_ip.is_some(),
+                    eni.ipv6.is_some(),
+                    eni.security_groups,
+                    eni.subnet
+                ),
+                addrs,
+            )
+        });
+        match key {
+            Some((k, addrs)) if !addrs.iter().any(IpAddr::is_unspecified) => {
+                let g = match by_key.entry(k) {
+                    Entry::Occupied(e) => *e.get(),
+                    Entry::Vacant(e) => {
+                        members.push(Vec::new());
+                        *e.insert(members.len() - 1)
+                    }
+                };
+                members[g].push((i, addrs));
+                group_of.push(Some(g));
+            }
+            _ => group_of.push(None),
+        }
+    }
+    // A group is one class when no range cuts it and no address is shared.
+    let ranges = design_ranges(d);
+    let sound: Vec<bool> = members
+        .iter()
+        .map(|m| {
+            if m.len() < 2 {
+                return true;
+            }
+            let width = m[0].1.len();
+            if m.iter().any(|(_, a)| a.len() != width) {
+                return false;
+            }
+            // Each address slot (private v4, v6, public v4) separately.
+            (0..width).all(|slot| {
+                let mut addrs: Vec<IpAddr> = m.iter().map(|(_, a)| a[slot]).collect();
+                addrs.sort_unstable();
+                let unique = addrs.windows(2).all(|w| w[0] != w[1]);
+                let shared = addrs.iter().any(|a| match a {
+                    IpAddr::V4(v4) => idx.enis_with_ip(*v4).nth(1).is_some(),
+                    IpAddr::V6(_) => false,
+                });
+                let (lo, hi) = (addrs[0], addrs[addrs.len() - 1]);
+                unique && !shared && !ranges.iter().any(|n| cuts(n, lo, hi))
+            })
+        })
+        .collect();
+    let mut class_of_group: Vec<Option<usize>> = vec![None; members.len()];
+    for g in &group_of {
+        let id = match g {
+            Some(g) if sound[*g] => *class_of_group[*g].get_or_insert_with(&mut fresh),
+            _ => fresh(),
+        };
+        ids.push(id);
+    }
+    ids
+}
+
+/// The verdict of every `from` × `to` pair, row-major: `None` when
+/// reachable, else the blocking code — exactly what [`Analyzer::verdict`]
+/// answers pair by pair, with one walk per pair of endpoint classes.
+pub fn verdicts(
+    an: &Analyzer<'_>,
+    from: &[Endpoint],
+    to: &[Endpoint],
+    proto: Protocol,
+    port: Option<u16>,
+) -> Vec<Option<Code>> {
+    let all: Vec<&Endpoint> = from.iter().chain(to).collect();
+    let ids = classes(an, &all);
+    let (from_ids, to_ids) = ids.split_at(from.len());
+    let mut known: FxMap<(usize, usize), Option<Code>> = fx_map();
+    let mut out = Vec::with_capacity(from.len() * to.len());
+    for (f, &cf) in from.iter().zip(from_ids) {
+        for (t, &ct) in to.iter().zip(to_ids) {
+            let walk = || an.verdict(f, t, proto, port).map(|b| b.code);
+            let v = if cf == ct {
+                // Within one class the two ends are related: walk each pair.
+                walk()
+            } else {
+                *known.entry((cf, ct)).or_insert_with(walk)
+            };
+            out.push(v);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::DesignIndex;
+    use proptest::prelude::*;
+
+    fn endpoints(an: &Analyzer<'_>, d: &Design) -> Vec<Endpoint> {
+        let mut names: Vec<String> = d.instances.iter().map(|i| i.name.clone()).collect();
+        names.extend(d.load_balancers.iter().map(|l| l.name.clone()));
+        names.push("internet".into());
+        names.extend(d.onprem_networks.iter().map(|n| format!("onprem:{}", n.name)));
+        names.iter().filter_map(|n| an.endpoint(n).ok()).collect()
+    }
+
+    fn pairwise(an: &Analyzer<'_>, eps: &[Endpoint], proto: Protocol, port: Option<u16>) -> Vec<Option<Code>> {
+        eps.iter()
+            .flat_map(|f| eps.iter().map(move |t| (f, t)))
+            .map(|(f, t)| an.verdict(f, t, proto, port).map(|b| b.code))
+            .collect()
+    }
+
+    #[test]
+    fn generated_designs_group_instances_and_keep_every_verdict() {
+        let d = crate::generate::generate(&crate::generate::GenParams::small()).unwrap();
+        let idx = DesignIndex::new(&d);
+        let an = Analyzer::new(&d, &idx);
+        let eps = endpoints(&an, &d);
+        let refs: Vec<&Endpoint> = eps.iter().collect();
+        let ids = classes(&an, &refs);
+        let mut distinct = ids.clone();
+        distinct.sort_unstable();
+        distinct.dedup();
+        assert!(
+            distinct.len() < eps.len() / 2,
+            "{} classes for {} endpoints",
+            distinct.len(),
+            eps.len()
+        );
+        for (proto, port) in [
+            (Protocol::Tcp, Some(443)),
+            (Protocol::Tcp, Some(22)),
+            (Protocol::Udp, Some(53)),
+        ] {
+            assert_eq!(verdicts(&an, &eps, &eps, proto, port), pairwise(&an, &eps, proto, port));
+        }
+    }
+
+    #[test]
+    fn a_rule_for_one_address_splits_its_class() {
+        let mut d = crate::generate::generate(&crate::generate::GenParams::small()).unwrap();
+        let idx = DesignIndex::new(&d);
+        let victim = d.instances[1].name.clone();
+        let ip = idx.eni(&EniOwner::Instance(victim)).unwrap().private_ip;
+        // Allow SSH to one instance only, through its group.
+        let sg = d.instances[1].security_groups[0].clone();
+        let g = d.security_groups.iter_mut().find(|g| g.name == sg).unwrap();
+        g.inbound.push(crate::model::SgRule::new(
+            Protocol::Tcp,
+            crate::model::PortRange::single(22),
+            crate::model::SgPeer::Cidr(IpNet::from(IpAddr::V4(ip))),
+        ));
+        let idx = DesignIndex::new(&d);
+        let an = Analyzer::new(&d, &idx);
+        let eps = endpoints(&an, &d);
+        assert_eq!(
+            verdicts(&an, &eps, &eps, Protocol::Tcp, Some(22)),
+            pairwise(&an, &eps, Protocol::Tcp, Some(22))
+        );
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+        /// The grouped matrix equals the pair-by-pair matrix on messy designs
+        /// (broken references, odd rules, duplicates) for random protocols and ports.
+        #[test]
+        fn grouped_verdicts_equal_pairwise_verdicts(
+            seed in 0u64..1000,
+            tweaks in proptest::collection::vec(0u8..=255, 0..6),
+            proto in prop_oneof![Just(Protocol::Tcp), Just(Protocol::Udp), Just(Protocol::Icmp), Just(Protocol::All)],
+            port in prop_oneof![Just(None), (0u16..3).prop_map(|i| Some([22u16, 443, 5432][usize::from(i)]))],
+        ) {
+            let d = crate::model::index::tests::messy_design(seed, &tweaks);
+            let idx = DesignIndex::new(&d);
+            let an = Analyzer::new(&d, &idx);
+            let eps = endpoints(&an, &d);
+            prop_assert_eq!(verdicts(&an, &eps, &eps, proto, port), pairwise(&an, &eps, proto, port));
+        }
+    }
+}
