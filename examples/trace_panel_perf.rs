@@ -145,6 +145,30 @@ fn main() {
         "  of which Workspace::apply alone (validation, index): {:.2} ms",
         median(ws_only)
     );
+    // Every pane's clamp after an edit (what `App::apply_edit` runs besides the workspace).
+    {
+        use vpcd::tui::panes::{registry, Ctx};
+        let mut ws = Workspace::new(app.ws.design().clone());
+        let theme = vpcd::tui::theme::Theme::plain();
+        let mut panes = registry();
+        let mut g = sg.clone();
+        g.description = Some("clamp".into());
+        let _ = ws.apply(vpcd::edit::Edit::Put(vpcd::model::Object::SecurityGroup(g)));
+        let ctx = Ctx {
+            ws: &ws,
+            selected: None,
+            theme,
+        };
+        for p in &mut panes {
+            let t = Instant::now();
+            p.clamp(&ctx);
+            println!(
+                "  clamp {:<40} {:.3} ms",
+                p.title(&ctx),
+                t.elapsed().as_secs_f64() * 1e3
+            );
+        }
+    }
     // The trace pane's own share of an edit: its clamp (the keystroke path) and its idle tick.
     {
         use vpcd::tui::panes::{trace::TracePane, Ctx, Pane};

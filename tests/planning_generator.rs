@@ -185,3 +185,20 @@ fn cli_generates_a_checked_design_and_rejects_bad_options() {
         .unwrap();
     assert_eq!(bad_azs.status.code(), Some(2));
 }
+
+#[test]
+fn cli_no_baseline_leaves_subnets_on_the_default_nacl() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("bare.ron");
+    let out = Command::new(env!("CARGO_BIN_EXE_vpcd"))
+        .args(["new", "--tiers", "public,private,database", "--no-baseline", "-o"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let d = vpcd::io::load(&file).unwrap();
+    assert_eq!(d.subnets.len(), 6);
+    assert!(d.subnets.iter().all(|s| s.network_acl.is_none()));
+    // Only the VPC's default security group and default NACL.
+    assert_eq!((d.security_groups.len(), d.network_acls.len()), (1, 1));
+}

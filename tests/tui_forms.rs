@@ -358,3 +358,74 @@ fn pickers_offer_only_valid_candidates() {
     let sgs = field_line(&h, "security groups");
     assert!(sgs.contains("lab-default-sg") && !sgs.contains("sg-web"), "{sgs}");
 }
+
+#[test]
+fn the_text_editor_stays_reachable_from_any_form_as_the_advanced_view() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = sample(dir.path());
+    add(&mut h, "flow log");
+    h.keys("fl-app<tab><right>"); // scope: subnet
+    h.keys("<c-e>");
+    assert_eq!(h.app.modal_title().as_deref(), Some("new flow log (text)"));
+    h.assert_shows("name: \"fl-app\"");
+    h.assert_shows("scope: Subnet(\"pub-a\")");
+    h.keys("<c-s>");
+    assert!(h.app.modal_title().is_none(), "{}", h.screen());
+    let d = h.app.ws.design();
+    let fl = d.flow_logs.iter().find(|f| f.name == "fl-app").unwrap();
+    assert_eq!(fl.scope, FlowLogScope::Subnet("pub-a".into()));
+
+    // An existing object's form opens the same way on the object.
+    h.keys("/shop<enter>");
+    h.keys("<enter>");
+    assert_eq!(h.app.modal_title().as_deref(), Some("edit VPC shop"));
+    h.keys("<c-e>");
+    assert_eq!(h.app.modal_title().as_deref(), Some("edit VPC shop (text)"));
+}
+
+#[test]
+fn a_part_edit_aws_refuses_shows_the_reason_under_its_field_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut d = sample::three_tier();
+    d.put(Object::TransitGateway(TransitGateway {
+        name: "tgw-hub".into(),
+        description: None,
+        asn: 64512,
+        default_association: true,
+        default_propagation: true,
+        default_route_table: None,
+        route_tables: Vec::new(),
+        attachments: vec![TgwAttachment {
+            name: "att-shop".into(),
+            kind: TgwAttachmentKind::Vpc {
+                vpc: "shop".into(),
+                subnets: vec!["app-a".into()],
+            },
+            association: None,
+            propagations: Vec::new(),
+            appliance_mode: false,
+        }],
+    }));
+    let mut h = Harness::new(d, dir.path(), 120, 40);
+    let before = h.app.ws.design().clone();
+    add(&mut h, "transit gateway attachment");
+    // A second attachment of the same VPC (TGW-1), before Enter:
+    h.keys("<tab><tab><tab><tab><tab><right><space>");
+    let vpc = field_line(&h, "VPC");
+    assert!(vpc.contains("‹ shop ›"), "{vpc}");
+    h.assert_shows("✗");
+    h.assert_shows("shop is already attached to tgw-hub by att-shop");
+    h.assert_shows("DuplicateTransitGatewayAttachment");
+    h.keys("<enter>");
+    h.assert_shows("refused:");
+    assert_eq!(h.app.ws.design(), &before);
+    assert!(h.app.modal_title().is_some(), "the form stays open to fix it");
+
+    // Choosing the existing attachment loads it into the form instead.
+    h.keys("<esc>");
+    add(&mut h, "transit gateway attachment");
+    h.keys("<tab><right>");
+    assert!(field_line(&h, "name").contains("att-shop"));
+    assert!(field_line(&h, "subnets").contains("[x] app-a"));
+    assert!(shows_picker(&h, "keep or remove"));
+}

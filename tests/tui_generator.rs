@@ -22,6 +22,8 @@ fn generator_preview_follows_the_keys_then_enter_creates_the_design() {
     // The console's defaults: two AZs, public + private, one NAT gateway.
     h.assert_shows("4 subnets · 1 NAT gateway");
     h.assert_shows("public-a 10.0.0.0/20  public-b 10.0.16.0/20");
+    // Resilience against cost: a second NAT gateway is priced (730 h × ($0.045 + $0.005 EIP)).
+    h.assert_shows("what if one NAT gateway per AZ in main (1 more, each with an Elastic IP): +$36.50/month");
     // The diagram of the generated VPC is drawn under the summary.
     h.assert_shows("VPC main 10.0.0.0/16");
 

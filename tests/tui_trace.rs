@@ -333,7 +333,7 @@ fn what_if_a_nat_gateway_fails_is_labelled_hypothetical_and_leaves_the_design_al
     h.assert_shows("NAT gateway nat-a fails");
     // none, AZ a, AZ b, nat-a
     h.keys("<down><down><down><enter>");
-    h.assert_shows("WHAT-IF (hypothetical, design unchanged): nat-a");
+    h.assert_shows("WHAT-IF (hypothetical, design unchanged): nat-a removed");
     h.assert_shows("Trace · app-1 → internet tcp/443 · ✗ blocked · WHAT-IF");
     h.assert_shows("what-if changes");
     h.assert_shows("closed: app-1 → internet");
@@ -428,4 +428,129 @@ fn dragging_the_mouse_pans_the_diagram() {
     mouse(&mut h, MouseEventKind::Drag(MouseButton::Left), x, y + 3);
     let back: Vec<String> = (py + 1..py + 20).map(|y| row_text(&h, y)).collect();
     assert_eq!(back, before);
+}
+
+/// The trace pane's rectangle as text (a crop of the screen, so other panes'
+/// changes do not churn these snapshots).
+fn trace_pane_text(h: &Harness) -> String {
+    let (x0, y0) = pane_origin(h, "Trace");
+    let buf = h.term.backend().buffer();
+    let mut x1 = x0 + 1;
+    while x1 < buf.area.width && buf[(x1, y0)].symbol() != "┐" {
+        x1 += 1;
+    }
+    let mut y1 = y0 + 1;
+    while y1 < buf.area.height && buf[(x0, y1)].symbol() != "└" {
+        y1 += 1;
+    }
+    let mut out = String::new();
+    for y in y0..=y1.min(buf.area.height - 1) {
+        let line: String = (x0..=x1.min(buf.area.width - 1))
+            .map(|x| buf[(x, y)].symbol())
+            .collect();
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn trace_panel_snapshots_reachable_forward_blocked_and_return_blocked() {
+    let dir = tempfile::tempdir().unwrap();
+    // Reachable: the sample's remembered app-1 → db-1 tcp/5432, second hop current.
+    let mut h = harness(sample::three_tier(), dir.path(), 120, 40, false);
+    h.keys(TO_TRACE).keys("r<down><down><enter>n");
+    insta::assert_snapshot!("trace_reachable_120x40", trace_pane_text(&h));
+    // Blocked on the forward path: internet → db-1 tcp/5432 (no public IP).
+    let mut h = harness(sample::three_tier(), dir.path(), 120, 40, false);
+    h.keys(TO_TRACE);
+    type_query(&mut h, "internet", "db-1", "tcp", "5432");
+    insta::assert_snapshot!("trace_forward_blocked_120x40", trace_pane_text(&h));
+    // Blocked on the return path by the NACL's missing ephemeral ports.
+    let ex = exercise::bundled("nacl-ephemeral-ports").unwrap().unwrap();
+    let d = ex.start.clone();
+    let mut h = harness(d, dir.path(), 120, 40, false);
+    h.keys(TO_TRACE);
+    type_query(&mut h, "internet", "web-1", "tcp", "443");
+    // Step to the blocking hop of the reply.
+    h.keys("nnnnnnnn");
+    insta::assert_snapshot!("trace_return_blocked_120x40", trace_pane_text(&h));
+}
+
+#[test]
+fn stepping_scrolls_the_diagram_to_the_current_hop_at_120x40() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(sample::three_tier(), dir.path(), 120, 40, false);
+    // app-1 → db-1 tcp/5432: step to the delivery at db-1 (forward hop 8 or so).
+    h.keys(TO_TRACE).keys("r<down><down><enter>");
+    let hops = h
+        .app
+        .ws
+        .design()
+        .traces
+        .get(2)
+        .map(|q| vpcd::analysis::trace(h.app.ws.design(), h.app.ws.index(), q).unwrap())
+        .unwrap();
+    let delivered = hops.forward.len() - 1;
+    for _ in 0..delivered {
+        h.keys("n");
+    }
+    h.assert_shows(&format!("▶{:>2} instance db-1", delivered + 1));
+    let cell = in_diagram(&h, "db-1 ");
+    assert!(
+        modifiers(&h, cell).contains(Modifier::REVERSED),
+        "db-1 is the current hop on the diagram:\n{}",
+        h.screen()
+    );
+}
+
+#[test]
+fn a_medium_design_diffs_on_a_worker_thread_and_the_note_arrives_later() {
+    let dir = tempfile::tempdir().unwrap();
+    let params = vpcd::generate::GenParams {
+        vpcs: 2,
+        azs: 2,
+        tiers: 3,
+        instances: 4,
+        ..Default::default()
+    };
+    let d = vpcd::generate::generate(&params).unwrap();
+    // Closing an SG that other tiers reach: its inbound rules removed.
+    let used: Vec<&String> = d.instances.iter().flat_map(|i| &i.security_groups).collect();
+    let mut sg = d
+        .security_groups
+        .iter()
+        .find(|g| used.contains(&&g.name) && g.inbound.iter().any(|r| matches!(r.peer, SgPeer::Group(_))))
+        .unwrap()
+        .clone();
+    sg.inbound.clear();
+    let mut h = harness(d, dir.path(), 160, 60, false);
+    h.keys(TO_TRACE);
+    h.app.apply_edit(Edit::Put(Object::SecurityGroup(sg))).unwrap();
+    h.app.tick(Instant::now() + Duration::from_secs(1));
+    h.draw();
+    h.assert_shows("Δ checking which flows your edit opened or closed");
+    // The worker's result is collected by a later tick (bounded wait, no timing assertion).
+    for _ in 0..1200 {
+        std::thread::sleep(Duration::from_millis(50));
+        h.app.tick(Instant::now() + Duration::from_secs(1));
+        h.draw();
+        if !h.screen().contains("Δ checking") {
+            break;
+        }
+    }
+    h.assert_shows("Δ your edit opened 0 and closed");
+    h.assert_shows("closed: ");
+}
+
+#[test]
+fn clicking_a_hop_row_makes_it_the_current_hop() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(sample::three_tier(), dir.path(), 160, 60, false);
+    h.keys(TO_TRACE).keys("r<enter>");
+    let (x, y) = find(&h, "  3 nacl acl-public", 0, 0).unwrap_or_else(|| panic!("{}", h.screen()));
+    mouse(&mut h, MouseEventKind::Down(MouseButton::Left), x + 4, y);
+    mouse(&mut h, MouseEventKind::Up(MouseButton::Left), x + 4, y);
+    h.assert_shows("▶ 3 nacl acl-public");
+    assert_eq!(h.app.context(), Context::Trace);
 }

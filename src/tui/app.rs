@@ -302,6 +302,11 @@ impl App {
                     Some(Action::Complete) => {
                         form.complete();
                     }
+                    // The advanced view: the object the fields describe, as RON text.
+                    Some(Action::EditRon) => match form.as_text() {
+                        Some(text) => form = Box::new(text),
+                        None => form.input(ev),
+                    },
                     Some(a @ (Action::Left | Action::Right)) => {
                         if !form.cycle(a == Action::Right) {
                             form.input(ev);

@@ -121,10 +121,44 @@ pub const NONE_DETACHED: &str = "(detached)";
 pub const NEW_EIP: &str = "(allocate a new Elastic IP)";
 pub const NONE: &str = "(none)";
 pub const NEW: &str = "(new)";
+/// The name of the object a form edits, as it was when the form opened
+/// (present in the values option sources see; empty for a new object).
+pub const ORIGINAL: &str = "(original name)";
 const YES_NO: &[&str] = &["no", "yes"];
 const NAME_CODES: &[&str] = &["duplicate-name"];
 
 // ---------------------------------------------------------- option sources
+
+/// Model types with a name, for option lists.
+pub trait Named {
+    fn name(&self) -> &str;
+}
+macro_rules! named_types {
+    ($($t:ty),*) => { $(impl Named for $t { fn name(&self) -> &str { &self.name } })* };
+}
+named_types!(
+    Vpc,
+    Subnet,
+    RouteTable,
+    SecurityGroup,
+    NetworkAcl,
+    Instance,
+    ElasticIp,
+    VpnGateway,
+    CustomerGateway,
+    VpnConnection,
+    DxGateway,
+    DxConnection,
+    TransitGateway,
+    TgwRouteTable,
+    TgwAttachment,
+    VirtualInterface
+);
+
+/// The names of the items that pass `keep`.
+fn names<T: Named>(items: &[T], keep: impl Fn(&T) -> bool) -> Vec<String> {
+    items.iter().filter(|x| keep(x)).map(|x| x.name().to_string()).collect()
+}
 
 fn strs(list: &[&str]) -> Vec<String> {
     list.iter().map(|s| s.to_string()).collect()
@@ -142,7 +176,7 @@ fn up_down(_: &Design, _: &Vals) -> Vec<String> {
     strs(&["up", "down"])
 }
 fn vpcs(d: &Design, _: &Vals) -> Vec<String> {
-    d.vpcs.iter().map(|v| v.name.clone()).collect()
+    names(&d.vpcs, |_| true)
 }
 fn vpcs_or_detached(d: &Design, v: &Vals) -> Vec<String> {
     let mut out = vpcs(d, v);
@@ -152,25 +186,17 @@ fn vpcs_or_detached(d: &Design, v: &Vals) -> Vec<String> {
 /// The accepter of a peering: any VPC but the requester (PCX-3: no self-peering).
 fn other_vpcs(d: &Design, v: &Vals) -> Vec<String> {
     let requester = v.get("requester VPC");
-    d.vpcs
-        .iter()
-        .filter(|x| x.name != requester)
-        .map(|x| x.name.clone())
-        .collect()
+    names(&d.vpcs, |x| x.name != requester)
 }
 fn azs(d: &Design, _: &Vals) -> Vec<String> {
     d.azs.clone()
 }
 fn all_subnets(d: &Design, _: &Vals) -> Vec<String> {
-    d.subnets.iter().map(|s| s.name.clone()).collect()
+    names(&d.subnets, |_| true)
 }
 fn vpc_subnets(d: &Design, v: &Vals) -> Vec<String> {
     let vpc = v.get("VPC");
-    d.subnets
-        .iter()
-        .filter(|s| s.vpc == vpc)
-        .map(|s| s.name.clone())
-        .collect()
+    names(&d.subnets, |s| s.vpc == vpc)
 }
 /// The VPC of the subnet chosen in the form's "subnet" field.
 fn subnet_vpc<'a>(d: &'a Design, v: &Vals) -> &'a str {
@@ -183,28 +209,16 @@ fn subnet_vpc<'a>(d: &'a Design, v: &Vals) -> &'a str {
 }
 fn vpc_sgs(d: &Design, v: &Vals) -> Vec<String> {
     let vpc = v.get("VPC");
-    d.security_groups
-        .iter()
-        .filter(|g| g.vpc == vpc)
-        .map(|g| g.name.clone())
-        .collect()
+    names(&d.security_groups, |g| g.vpc == vpc)
 }
 /// Security groups of the chosen subnet's VPC (SG-8: an interface's groups are of its VPC).
 fn subnet_vpc_sgs(d: &Design, v: &Vals) -> Vec<String> {
     let vpc = subnet_vpc(d, v);
-    d.security_groups
-        .iter()
-        .filter(|g| g.vpc == vpc)
-        .map(|g| g.name.clone())
-        .collect()
+    names(&d.security_groups, |g| g.vpc == vpc)
 }
 fn vpc_route_tables(d: &Design, v: &Vals) -> Vec<String> {
     let vpc = v.get("VPC");
-    d.route_tables
-        .iter()
-        .filter(|t| t.vpc == vpc)
-        .map(|t| t.name.clone())
-        .collect()
+    names(&d.route_tables, |t| t.vpc == vpc)
 }
 fn vpc_route_tables_or_main(d: &Design, v: &Vals) -> Vec<String> {
     with_first(NONE_MAIN, vpc_route_tables(d, v))
@@ -218,20 +232,12 @@ fn vpc_acls_or_default(d: &Design, v: &Vals) -> Vec<String> {
 }
 fn vpc_instances(d: &Design, v: &Vals) -> Vec<String> {
     let subnets = vpc_subnets(d, v);
-    d.instances
-        .iter()
-        .filter(|i| subnets.contains(&i.subnet))
-        .map(|i| i.name.clone())
-        .collect()
+    names(&d.instances, |i| subnets.contains(&i.subnet))
 }
 /// VGWs attached to the chosen VPC: the only ones a table can propagate from usefully.
 fn vpc_vgws(d: &Design, v: &Vals) -> Vec<String> {
     let vpc = v.get("VPC");
-    d.vpn_gateways
-        .iter()
-        .filter(|g| g.vpc.as_deref() == Some(vpc))
-        .map(|g| g.name.clone())
-        .collect()
+    names(&d.vpn_gateways, |g| g.vpc.as_deref() == Some(vpc))
 }
 fn eips_for_nat(d: &Design, v: &Vals) -> Vec<String> {
     let mut out = strs(&[NEW_EIP, NONE]);
@@ -241,20 +247,20 @@ fn eips_for_nat(d: &Design, v: &Vals) -> Vec<String> {
 /// Elastic IPs not associated with anything else (EIP-1 / NAT-4: one association each),
 /// plus the one the edited object holds.
 fn unassociated_eips(d: &Design, v: &Vals) -> Vec<String> {
-    let me = v.get("name");
-    let used = |e: &str| {
-        d.nat_gateways
-            .iter()
-            .any(|n| n.name != me && n.elastic_ip.as_deref() == Some(e))
-            || d.instances
-                .iter()
-                .any(|i| i.name != me && i.elastic_ip.as_deref() == Some(e))
-    };
-    d.elastic_ips
+    let me = v.get(ORIGINAL);
+    let used: std::collections::HashSet<&str> = d
+        .nat_gateways
         .iter()
-        .filter(|e| !used(&e.name))
-        .map(|e| e.name.clone())
-        .collect()
+        .filter(|n| n.name != me)
+        .filter_map(|n| n.elastic_ip.as_deref())
+        .chain(
+            d.instances
+                .iter()
+                .filter(|i| i.name != me)
+                .filter_map(|i| i.elastic_ip.as_deref()),
+        )
+        .collect();
+    names(&d.elastic_ips, |e| !used.contains(e.name.as_str()))
 }
 fn eips_or_none(d: &Design, v: &Vals) -> Vec<String> {
     with_first(NONE, unassociated_eips(d, v))
@@ -292,16 +298,16 @@ fn endpoint_services(_: &Design, v: &Vals) -> Vec<String> {
     }
 }
 fn cgws(d: &Design, _: &Vals) -> Vec<String> {
-    d.customer_gateways.iter().map(|c| c.name.clone()).collect()
+    names(&d.customer_gateways, |_| true)
 }
 fn cgws_or_none(d: &Design, v: &Vals) -> Vec<String> {
     with_first(NONE, cgws(d, v))
 }
 fn vgws(d: &Design, _: &Vals) -> Vec<String> {
-    d.vpn_gateways.iter().map(|g| g.name.clone()).collect()
+    names(&d.vpn_gateways, |_| true)
 }
 fn tgws(d: &Design, _: &Vals) -> Vec<String> {
-    d.transit_gateways.iter().map(|t| t.name.clone()).collect()
+    names(&d.transit_gateways, |_| true)
 }
 fn tgws_or_none(d: &Design, v: &Vals) -> Vec<String> {
     with_first(NONE, tgws(d, v))
@@ -336,7 +342,7 @@ fn flow_scopes(_: &Design, _: &Vals) -> Vec<String> {
 fn flow_resources(d: &Design, v: &Vals) -> Vec<String> {
     match v.get("scope") {
         "subnet" => all_subnets(d, v),
-        "instance" => d.instances.iter().map(|i| i.name.clone()).collect(),
+        "instance" => names(&d.instances, |_| true),
         _ => vpcs(d, v),
     }
 }
@@ -384,10 +390,15 @@ pub fn split_list(s: &str) -> impl Iterator<Item = &str> {
 fn join<T: ToString>(items: &[T]) -> String {
     items.iter().map(T::to_string).collect::<Vec<_>>().join(", ")
 }
+/// The values of a form start with the object's name (a new one gets a
+/// suggested name from the form machinery).
+fn named(o: Option<&Object>) -> Vals {
+    Vals::default().with("name", o.map(|o| o.name().to_string()).unwrap_or_default())
+}
 fn described(orig: &Option<Object>) -> Option<String> {
     orig.as_ref().and_then(|o| o.description().map(String::from))
 }
-fn fresh_name(d: &Design, base: &str) -> String {
+pub fn fresh_name(d: &Design, base: &str) -> String {
     let taken = |n: &str| d.object_refs().iter().any(|r| r.name == n);
     (1..)
         .map(|i| format!("{base}-{i}"))
@@ -405,6 +416,35 @@ pub fn free_eip_address(d: &Design) -> Ipv4Addr {
 }
 
 // ------------------------------------------------------------------ objects
+
+/// The stem of a suggested name for a new object (`subnet-1`, `tgw-2`).
+pub fn name_stem(kind: ObjectKind) -> &'static str {
+    match kind {
+        ObjectKind::Vpc => "vpc",
+        ObjectKind::Subnet => "subnet",
+        ObjectKind::RouteTable => "rt",
+        ObjectKind::InternetGateway => "igw",
+        ObjectKind::EgressOnlyGateway => "eigw",
+        ObjectKind::NatGateway => "nat",
+        ObjectKind::ElasticIp => "eip",
+        ObjectKind::SecurityGroup => "sg",
+        ObjectKind::NetworkAcl => "acl",
+        ObjectKind::Instance => "instance",
+        ObjectKind::LoadBalancer => "lb",
+        ObjectKind::Peering => "pcx",
+        ObjectKind::Endpoint => "vpce",
+        ObjectKind::PrefixList => "pl",
+        ObjectKind::VpnGateway => "vgw",
+        ObjectKind::CustomerGateway => "cgw",
+        ObjectKind::VpnConnection => "vpn",
+        ObjectKind::DxGateway => "dxgw",
+        ObjectKind::DxConnection => "dx",
+        ObjectKind::OnPremNetwork => "onprem",
+        ObjectKind::TransitGateway => "tgw",
+        ObjectKind::Firewall => "fw",
+        ObjectKind::FlowLog => "flowlog",
+    }
+}
 
 /// The form definition of an object kind.
 pub fn object_def(kind: ObjectKind) -> &'static FormDef {
@@ -469,8 +509,7 @@ static VPC: FormDef = FormDef {
     ],
     read: |d, o, _| {
         let v = get!(o, Vpc);
-        Vals::default()
-            .with("name", v.map(|v| v.name.clone()).unwrap_or_default())
+        named(o)
             .with(
                 "IPv4 CIDR",
                 v.map(|v| v.cidr.to_string()).unwrap_or_else(|| free_vpc_block(d)),
@@ -546,8 +585,7 @@ static SUBNET: FormDef = FormDef {
     ],
     read: |_, o, _| {
         let s = get!(o, Subnet);
-        Vals::default()
-            .with("name", s.map(|s| s.name.clone()).unwrap_or_default())
+        named(o)
             .with("VPC", s.map(|s| s.vpc.clone()).unwrap_or_default())
             .with("AZ", s.map(|s| s.az.clone()).unwrap_or_default())
             .with("IPv4 CIDR", s.map(|s| s.cidr.to_string()).unwrap_or_default())
@@ -590,8 +628,7 @@ static ROUTE_TABLE: FormDef = FormDef {
     ],
     read: |_, o, _| {
         let t = get!(o, RouteTable);
-        Vals::default()
-            .with("name", t.map(|t| t.name.clone()).unwrap_or_default())
+        named(o)
             .with("VPC", t.map(|t| t.vpc.clone()).unwrap_or_default())
             .with_list(
                 "propagating VGWs",
@@ -616,40 +653,19 @@ static IGW: FormDef = FormDef {
     ],
     read: |_, o, _| {
         let g = get!(o, InternetGateway);
-        Vals::default()
-            .with("name", g.map(|g| g.name.clone()).unwrap_or_default())
-            .with(
-                "attached to",
-                match g {
-                    Some(g) => g.vpc.clone().unwrap_or(NONE_DETACHED.into()),
-                    None => String::new(),
-                },
-            )
+        named(o).with(
+            "attached to",
+            match g {
+                Some(g) => g.vpc.clone().unwrap_or(NONE_DETACHED.into()),
+                None => String::new(),
+            },
+        )
     },
     build: |v, _, orig| {
         Ok(Object::InternetGateway(InternetGateway {
             name: v.get("name").to_string(),
             description: described(&orig),
             vpc: opt(v, "attached to", NONE_DETACHED),
-        }))
-    },
-    reload_on: &[],
-};
-
-static EIGW: FormDef = FormDef {
-    noun: "egress-only internet gateway",
-    fields: &[NAME, pick("VPC", vpcs).codes(&["eigw-multiple-per-vpc"])],
-    read: |_, o, _| {
-        let g = get!(o, EgressOnlyGateway);
-        Vals::default()
-            .with("name", g.map(|g| g.name.clone()).unwrap_or_default())
-            .with("VPC", g.map(|g| g.vpc.clone()).unwrap_or_default())
-    },
-    build: |v, _, orig| {
-        Ok(Object::EgressOnlyGateway(EgressOnlyGateway {
-            name: v.get("name").to_string(),
-            description: described(&orig),
-            vpc: need(v, "VPC")?,
         }))
     },
     reload_on: &[],
@@ -669,8 +685,7 @@ static NAT: FormDef = FormDef {
     ],
     read: |_, o, _| {
         let n = get!(o, NatGateway);
-        Vals::default()
-            .with("name", n.map(|n| n.name.clone()).unwrap_or_default())
+        named(o)
             .with("subnet", n.map(|n| n.subnet.clone()).unwrap_or_default())
             .with(
                 "connectivity",
@@ -720,12 +735,10 @@ static EIP: FormDef = FormDef {
     fields: &[NAME, text("address", Check::Ipv4)],
     read: |d, o, _| {
         let e = get!(o, ElasticIp);
-        Vals::default()
-            .with("name", e.map(|e| e.name.clone()).unwrap_or_default())
-            .with(
-                "address",
-                e.map(|e| e.address).unwrap_or_else(|| free_eip_address(d)).to_string(),
-            )
+        named(o).with(
+            "address",
+            e.map(|e| e.address).unwrap_or_else(|| free_eip_address(d)).to_string(),
+        )
     },
     build: |v, _, orig| {
         Ok(Object::ElasticIp(ElasticIp {
@@ -737,41 +750,44 @@ static EIP: FormDef = FormDef {
     reload_on: &[],
 };
 
-static SG: FormDef = FormDef {
-    noun: "security group",
-    fields: &[NAME, pick("VPC", vpcs)],
-    read: |_, o, _| {
-        let g = get!(o, SecurityGroup);
-        Vals::default()
-            .with("name", g.map(|g| g.name.clone()).unwrap_or_default())
-            .with("VPC", g.map(|g| g.vpc.clone()).unwrap_or_default())
-    },
-    build: |v, _, orig| {
-        let mut g = get!(orig, SecurityGroup).unwrap_or_else(|| SecurityGroup::custom("", ""));
-        g.name = v.get("name").to_string();
-        g.vpc = need(v, "VPC")?;
-        Ok(Object::SecurityGroup(g))
-    },
-    reload_on: &[],
-};
+/// Kinds whose form is a name and a VPC (rules and the rest are edited elsewhere).
+macro_rules! name_and_vpc_form {
+    ($static:ident, $variant:ident, $noun:literal, $codes:expr, $new:expr) => {
+        static $static: FormDef = FormDef {
+            noun: $noun,
+            fields: &[NAME, pick("VPC", vpcs).codes($codes)],
+            read: |_, o, _| {
+                named(o).with(
+                    "VPC",
+                    get!(o, $variant).map(|x| x.vpc.clone()).unwrap_or_default(),
+                )
+            },
+            build: |v, _, orig| {
+                let mut x = get!(orig, $variant).unwrap_or_else($new);
+                x.name = v.get("name").to_string();
+                x.vpc = need(v, "VPC")?;
+                Ok(Object::$variant(x))
+            },
+            reload_on: &[],
+        };
+    };
+}
 
-static NACL: FormDef = FormDef {
-    noun: "network ACL",
-    fields: &[NAME, pick("VPC", vpcs)],
-    read: |_, o, _| {
-        let a = get!(o, NetworkAcl);
-        Vals::default()
-            .with("name", a.map(|a| a.name.clone()).unwrap_or_default())
-            .with("VPC", a.map(|a| a.vpc.clone()).unwrap_or_default())
-    },
-    build: |v, _, orig| {
-        let mut a = get!(orig, NetworkAcl).unwrap_or_else(|| NetworkAcl::custom("", ""));
-        a.name = v.get("name").to_string();
-        a.vpc = need(v, "VPC")?;
-        Ok(Object::NetworkAcl(a))
-    },
-    reload_on: &[],
-};
+name_and_vpc_form!(SG, SecurityGroup, "security group", &[], || SecurityGroup::custom(
+    "", ""
+));
+name_and_vpc_form!(NACL, NetworkAcl, "network ACL", &[], || NetworkAcl::custom("", ""));
+name_and_vpc_form!(
+    EIGW,
+    EgressOnlyGateway,
+    "egress-only internet gateway",
+    &["eigw-multiple-per-vpc"],
+    || EgressOnlyGateway {
+        name: String::new(),
+        description: None,
+        vpc: String::new(),
+    }
+);
 
 static INSTANCE: FormDef = FormDef {
     noun: "instance",
@@ -787,8 +803,7 @@ static INSTANCE: FormDef = FormDef {
     ],
     read: |_, o, _| {
         let i = get!(o, Instance);
-        Vals::default()
-            .with("name", i.map(|i| i.name.clone()).unwrap_or_default())
+        named(o)
             .with("role", i.map(|i| i.role.to_string()).unwrap_or("other".into()))
             .with("subnet", i.map(|i| i.subnet.clone()).unwrap_or_default())
             .with(
@@ -1006,13 +1021,9 @@ static PEERING: FormDef = FormDef {
         pick("cross-account", yes_no),
         pick("cross-region", yes_no).codes(&["sg-reference-other-vpc"]),
     ],
-    read: |d, o, _| {
+    read: |_, o, _| {
         let p = get!(o, Peering);
-        Vals::default()
-            .with(
-                "name",
-                p.map(|p| p.name.clone()).unwrap_or_else(|| fresh_name(d, "pcx")),
-            )
+        named(o)
             .with("requester VPC", p.map(|p| p.requester.clone()).unwrap_or_default())
             .with("accepter VPC", p.map(|p| p.accepter.clone()).unwrap_or_default())
             .with("status", p.map(|p| p.status.label()).unwrap_or("active"))
@@ -1062,13 +1073,9 @@ static ENDPOINT: FormDef = FormDef {
             .when("type", INTERFACE)
             .codes(&["endpoint-private-dns-without-dns"]),
     ],
-    read: |d, o, _| {
+    read: |_, o, _| {
         let e = get!(o, Endpoint);
-        let base = Vals::default()
-            .with(
-                "name",
-                e.map(|e| e.name.clone()).unwrap_or_else(|| fresh_name(d, "vpce")),
-            )
+        let base = named(o)
             .with("VPC", e.map(|e| e.vpc.clone()).unwrap_or_default())
             .with("service", e.map(|e| e.service.clone()).unwrap_or("s3".into()));
         match e.map(|e| &e.kind) {
@@ -1126,10 +1133,9 @@ static PREFIX_LIST: FormDef = FormDef {
         text("entries", Check::CidrList),
         text("max entries", Check::MaxEntries).codes(&["prefix-list-too-many-entries"]),
     ],
-    read: |d, o, _| {
+    read: |_, o, _| {
         let p = get!(o, PrefixList);
-        Vals::default()
-            .with("name", p.map(|p| p.name.clone()).unwrap_or_else(|| fresh_name(d, "pl")))
+        named(o)
             .with("entries", p.map(|p| join(&p.entries)).unwrap_or_default())
             .with("max entries", p.map(|p| p.max_entries).unwrap_or(10).to_string())
     },
@@ -1154,13 +1160,9 @@ static VGW: FormDef = FormDef {
         pick("attached to", vpcs_or_detached).codes(&["vgw-multiple-per-vpc", "vgw-detached"]),
         text("Amazon ASN", Check::AmazonAsn),
     ],
-    read: |d, o, _| {
+    read: |_, o, _| {
         let g = get!(o, VpnGateway);
-        Vals::default()
-            .with(
-                "name",
-                g.map(|g| g.name.clone()).unwrap_or_else(|| fresh_name(d, "vgw")),
-            )
+        named(o)
             .with(
                 "attached to",
                 match g {
@@ -1188,13 +1190,9 @@ static CGW: FormDef = FormDef {
         text("IP address", Check::Ipv4),
         text("BGP ASN", Check::CustomerAsn).codes(&["vpn-cloudhub-duplicate-asn"]),
     ],
-    read: |d, o, _| {
+    read: |_, o, _| {
         let c = get!(o, CustomerGateway);
-        Vals::default()
-            .with(
-                "name",
-                c.map(|c| c.name.clone()).unwrap_or_else(|| fresh_name(d, "cgw")),
-            )
+        named(o)
             .with("IP address", c.map(|c| c.ip.to_string()).unwrap_or_default())
             .with("BGP ASN", c.map(|c| c.asn).unwrap_or(65000).to_string())
     },
@@ -1222,7 +1220,7 @@ static VPN: FormDef = FormDef {
         pick("tunnel 1", up_down),
         pick("tunnel 2", up_down),
     ],
-    read: |d, o, _| {
+    read: |_, o, _| {
         let c = get!(o, VpnConnection);
         let term = c.map(|c| match &c.termination {
             VpnTermination::VpnGateway(g) => format!("vgw:{g}"),
@@ -1235,11 +1233,7 @@ static VPN: FormDef = FormDef {
                 "down"
             }
         };
-        let base = Vals::default()
-            .with(
-                "name",
-                c.map(|c| c.name.clone()).unwrap_or_else(|| fresh_name(d, "vpn")),
-            )
+        let base = named(o)
             .with(
                 "customer gateway",
                 c.map(|c| c.customer_gateway.clone()).unwrap_or_default(),
@@ -1284,13 +1278,9 @@ static DXGW: FormDef = FormDef {
         multi("VGWs", vgws).codes(&["vgw-detached"]),
         pick("transit gateway", tgws_or_none),
     ],
-    read: |d, o, _| {
+    read: |_, o, _| {
         let g = get!(o, DxGateway);
-        Vals::default()
-            .with(
-                "name",
-                g.map(|g| g.name.clone()).unwrap_or_else(|| fresh_name(d, "dxgw")),
-            )
+        named(o)
             .with("Amazon ASN", g.map(|g| g.asn).unwrap_or(64512).to_string())
             .with_list("VGWs", g.map(|g| g.vpn_gateways.clone()).unwrap_or_default())
             .with(
@@ -1318,10 +1308,9 @@ static DX: FormDef = FormDef {
         pick("bandwidth", dx_bandwidths),
         pick("state", up_down),
     ],
-    read: |d, o, _| {
+    read: |_, o, _| {
         let c = get!(o, DxConnection);
-        Vals::default()
-            .with("name", c.map(|c| c.name.clone()).unwrap_or_else(|| fresh_name(d, "dx")))
+        named(o)
             .with("location", c.map(|c| c.location.clone()).unwrap_or("EqDC2".into()))
             .with("bandwidth", c.map(|c| c.bandwidth.clone()).unwrap_or("1Gbps".into()))
             .with("state", if c.is_none_or(|c| c.up) { "up" } else { "down" })
@@ -1352,13 +1341,9 @@ static ONPREM: FormDef = FormDef {
         pick("customer gateway", cgws_or_none),
         pick("Direct Connect", dx_connections_or_none),
     ],
-    read: |d, o, _| {
+    read: |_, o, _| {
         let n = get!(o, OnPremNetwork);
-        Vals::default()
-            .with(
-                "name",
-                n.map(|n| n.name.clone()).unwrap_or_else(|| fresh_name(d, "onprem")),
-            )
+        named(o)
             .with("CIDRs", n.map(|n| join(&n.cidrs)).unwrap_or_default())
             .with(
                 "customer gateway",
@@ -1382,7 +1367,7 @@ static ONPREM: FormDef = FormDef {
 };
 
 fn own_tgw_tables(d: &Design, v: &Vals) -> Vec<String> {
-    let name = v.get("name");
+    let name = v.get(ORIGINAL);
     with_first(
         NONE,
         d.transit_gateways
@@ -1401,13 +1386,9 @@ static TGW: FormDef = FormDef {
         pick("default propagation", no_yes),
         pick("default route table", own_tgw_tables),
     ],
-    read: |d, o, _| {
+    read: |_, o, _| {
         let t = get!(o, TransitGateway);
-        Vals::default()
-            .with(
-                "name",
-                t.map(|t| t.name.clone()).unwrap_or_else(|| fresh_name(d, "tgw")),
-            )
+        named(o)
             .with("Amazon ASN", t.map(|t| t.asn).unwrap_or(64512).to_string())
             .with("default association", yn(t.is_none_or(|t| t.default_association)))
             .with("default propagation", yn(t.is_none_or(|t| t.default_propagation)))
@@ -1446,10 +1427,9 @@ static FIREWALL: FormDef = FormDef {
         pick("default action", firewall_actions),
         text("rules", Check::FirewallRules),
     ],
-    read: |d, o, _| {
+    read: |_, o, _| {
         let f = get!(o, Firewall);
-        Vals::default()
-            .with("name", f.map(|f| f.name.clone()).unwrap_or_else(|| fresh_name(d, "fw")))
+        named(o)
             .with("VPC", f.map(|f| f.vpc.clone()).unwrap_or_default())
             .with_list("subnets", f.map(|f| f.subnets.clone()).unwrap_or_default())
             .with(
@@ -1567,7 +1547,7 @@ static FLOW_LOG: FormDef = FormDef {
         pick("resource", flow_resources),
         pick("traffic", flow_traffic),
     ],
-    read: |d, o, _| {
+    read: |_, o, _| {
         let f = get!(o, FlowLog);
         let (scope, res) = match f.map(|f| &f.scope) {
             Some(FlowLogScope::Subnet(s)) => ("subnet", s.clone()),
@@ -1575,21 +1555,14 @@ static FLOW_LOG: FormDef = FormDef {
             Some(FlowLogScope::Vpc(v)) => ("vpc", v.clone()),
             None => ("vpc", String::new()),
         };
-        Vals::default()
-            .with(
-                "name",
-                f.map(|f| f.name.clone()).unwrap_or_else(|| fresh_name(d, "flowlog")),
-            )
-            .with("scope", scope)
-            .with("resource", res)
-            .with(
-                "traffic",
-                match f.map(|f| f.traffic) {
-                    Some(FlowLogTraffic::Accept) => "accept",
-                    Some(FlowLogTraffic::Reject) => "reject",
-                    _ => "all",
-                },
-            )
+        named(o).with("scope", scope).with("resource", res).with(
+            "traffic",
+            match f.map(|f| f.traffic) {
+                Some(FlowLogTraffic::Accept) => "accept",
+                Some(FlowLogTraffic::Reject) => "reject",
+                _ => "all",
+            },
+        )
     },
     build: |v, _, orig| {
         let res = need(v, "resource")?;
@@ -1685,28 +1658,18 @@ fn tgw_attachment_types(_: &Design, _: &Vals) -> Vec<String> {
 /// VPN connections that terminate on this transit gateway (their attachment).
 fn tgw_vpns(d: &Design, v: &Vals) -> Vec<String> {
     let t = v.get("transit gateway");
-    d.vpn_connections
-        .iter()
-        .filter(|c| c.termination == VpnTermination::TransitGateway(t.to_string()))
-        .map(|c| c.name.clone())
-        .collect()
+    names(&d.vpn_connections, |c| {
+        c.termination == VpnTermination::TransitGateway(t.to_string())
+    })
 }
 /// Direct Connect gateways associated with this transit gateway.
 fn tgw_dxgws(d: &Design, v: &Vals) -> Vec<String> {
     let t = v.get("transit gateway");
-    d.dx_gateways
-        .iter()
-        .filter(|g| g.transit_gateway.as_deref() == Some(t))
-        .map(|g| g.name.clone())
-        .collect()
+    names(&d.dx_gateways, |g| g.transit_gateway.as_deref() == Some(t))
 }
 fn other_tgws(d: &Design, v: &Vals) -> Vec<String> {
     let t = v.get("transit gateway");
-    d.transit_gateways
-        .iter()
-        .filter(|x| x.name != t)
-        .map(|x| x.name.clone())
-        .collect()
+    names(&d.transit_gateways, |x| x.name != t)
 }
 fn tgw_routes(d: &Design, v: &Vals) -> Vec<String> {
     let table = v.get("route table");
@@ -1975,7 +1938,7 @@ fn dx<'a>(d: &'a Design, v: &Vals) -> Option<&'a DxConnection> {
     d.dx_connections.iter().find(|c| c.name == n)
 }
 fn dx_connections(d: &Design, _: &Vals) -> Vec<String> {
-    d.dx_connections.iter().map(|c| c.name.clone()).collect()
+    names(&d.dx_connections, |_| true)
 }
 fn dx_vif_selector(d: &Design, v: &Vals) -> Vec<String> {
     with_first(

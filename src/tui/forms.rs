@@ -15,7 +15,8 @@ use ratatui::Frame;
 use tui_textarea::TextArea;
 
 use super::form_kinds::{
-    free_eip_address, object_def, parse_firewall_rules, parse_listeners, split_list, FormDef, Part, Spec, Widget, NEW,
+    free_eip_address, fresh_name, name_stem, object_def, parse_firewall_rules, parse_listeners, split_list, FormDef,
+    Part, Spec, Widget, NEW, ORIGINAL,
 };
 use super::panes::{block, Ctx};
 use super::theme::Theme;
@@ -519,7 +520,11 @@ impl Form {
     fn from_def(title: String, def: &'static FormDef, purpose: Purpose, orig: Option<&Object>, d: &Design) -> Form {
         let fields = def.fields.iter().map(Field::from_spec).collect();
         let mut form = Form::new(title, purpose, fields);
-        form.load(&(def.read)(d, orig, &Vals::default()));
+        let mut vals = (def.read)(d, orig, &Vals::default());
+        if let (Purpose::Object { kind, .. }, None, "") = (&form.purpose, orig, vals.get("name")) {
+            vals = vals.with("name", fresh_name(d, name_stem(*kind)));
+        }
+        form.load(&vals);
         if orig.is_none() {
             for f in &mut form.fields {
                 f.fresh = matches!(&f.input, Input::Text { area, .. } if !area.lines().concat().is_empty());
@@ -663,7 +668,11 @@ impl Form {
     }
 
     fn refresh_options(&mut self, d: &Design) {
-        let mut vals = Vals::default();
+        let original = match &self.purpose {
+            Purpose::Object { original, .. } => original.clone().unwrap_or_default(),
+            _ => String::new(),
+        };
+        let mut vals = Vals::default().with(ORIGINAL, original);
         for f in &mut self.fields {
             if let Some(spec) = f.spec {
                 f.hidden = !spec.visible(&vals);
@@ -1329,13 +1338,31 @@ impl Form {
         self.sync();
     }
 
-    /// Rows a field takes on screen: its input, the line under it, completions.
-    fn rows(f: &Field, focused: bool, ron_height: u16) -> u16 {
+    /// The line under a field: its problem, what the validation says, or a hint.
+    fn note(f: &Field, focused: bool) -> Option<(String, bool)> {
+        match (f.problem(), &f.finding, focused) {
+            (Some(p), _, _) => Some((format!("✗ {p}"), true)),
+            (None, Some(x), _) if x.refused => Some((format!("✗ {}", x.message), true)),
+            (None, Some(x), _) => Some((format!("⚠ {}", x.message), false)),
+            (None, None, true) if matches!(f.input, Input::Multi { .. }) => {
+                Some(("←/→ move, Space toggles".to_string(), false))
+            }
+            (None, None, true) if matches!(f.input, Input::Choice { .. }) => {
+                Some(("←/→ or a letter to choose".to_string(), false))
+            }
+            _ => None,
+        }
+    }
+
+    /// Rows a field takes on screen: its input, the note under it (two rows
+    /// when long), completions.
+    fn rows(f: &Field, focused: bool, ron_height: u16, width: u16) -> u16 {
         let input = match f.input {
             Input::Ron { .. } => ron_height,
             _ => 1,
         };
-        input + 1 + u16::from(focused && !f.visible_suggestions().is_empty())
+        let long = Form::note(f, focused).is_some_and(|(t, _)| t.chars().count() > usize::from(width));
+        input + 1 + u16::from(long) + u16::from(focused && !f.visible_suggestions().is_empty())
     }
 
     pub fn render(&mut self, frame: &mut Frame, screen: Rect, theme: &Theme) {
@@ -1343,10 +1370,12 @@ impl Form {
         let width = screen.width.saturating_sub(4).min(if multiline { 100 } else { 76 });
         let ron_height = screen.height.saturating_sub(12).max(6);
         let footer = u16::from(self.live_problem.is_some()) + if self.error.is_some() { 2 } else { 0 };
+        let label_w: u16 = 20;
+        let note_w = width.saturating_sub(2 + label_w);
         let shown: Vec<usize> = (0..self.fields.len()).filter(|&i| !self.fields[i].hidden).collect();
         let body: u16 = shown
             .iter()
-            .map(|&i| Form::rows(&self.fields[i], i == self.focus, ron_height))
+            .map(|&i| Form::rows(&self.fields[i], i == self.focus, ron_height, note_w))
             .sum();
         let height = (body + 2 + footer.max(1)).min(screen.height.saturating_sub(2));
         let area = Rect {
@@ -1359,7 +1388,6 @@ impl Form {
         let blk = block(self.title.clone(), true, theme);
         let inner = blk.inner(area);
         frame.render_widget(blk, area);
-        let label_w: u16 = 20;
         let bottom = (inner.y + inner.height).saturating_sub(footer);
         // Scroll so the focused field shows on short terminals.
         let mut first = 0;
@@ -1368,7 +1396,7 @@ impl Form {
             let need: u16 = shown[first..]
                 .iter()
                 .take_while(|&&i| i <= self.focus)
-                .map(|&i| Form::rows(&self.fields[i], i == self.focus, ron_height))
+                .map(|&i| Form::rows(&self.fields[i], i == self.focus, ron_height, note_w))
                 .sum();
             if need <= room {
                 break;
@@ -1491,20 +1519,22 @@ impl Form {
             }
             y += 1;
             if y < bottom {
-                let (text, style) = match (&problem, &f.finding, focused) {
-                    (Some(p), _, _) => (format!("✗ {p}"), theme.error()),
-                    (None, Some(x), _) if x.refused => (format!("✗ {}", x.message), theme.error()),
-                    (None, Some(x), _) => (format!("⚠ {}", x.message), theme.warning()),
-                    (None, None, true) if matches!(f.input, Input::Multi { .. }) => {
-                        ("←/→ move, Space toggles".to_string(), theme.dim())
-                    }
-                    (None, None, true) if matches!(f.input, Input::Choice { .. }) => {
-                        ("←/→ or a letter to choose".to_string(), theme.dim())
-                    }
-                    _ => (String::new(), theme.dim()),
-                };
-                frame.render_widget(Paragraph::new(Span::styled(text, style)), Rect::new(vx, y, vw, 1));
-                y += 1;
+                if let Some((text, bad)) = Form::note(f, focused) {
+                    let style = match (bad, text.starts_with('⚠')) {
+                        (true, _) => theme.error(),
+                        (false, true) => theme.warning(),
+                        (false, false) => theme.dim(),
+                    };
+                    let h = if text.chars().count() > usize::from(vw) { 2 } else { 1 };
+                    let h = h.min(bottom - y);
+                    frame.render_widget(
+                        Paragraph::new(Span::styled(text, style)).wrap(Wrap { trim: true }),
+                        Rect::new(vx, y, vw, h),
+                    );
+                    y += h;
+                } else {
+                    y += 1;
+                }
             }
             if !suggestions.is_empty() && y < bottom {
                 frame.render_widget(
@@ -1660,6 +1690,23 @@ mod tests {
             }
         }
         assert_eq!(kinds_seen.len(), ObjectKind::ALL.len(), "a kind no template exercises");
+    }
+
+    #[test]
+    fn renaming_any_object_in_its_form_changes_only_its_name() {
+        for d in designs() {
+            let ws = Workspace::new(d.clone());
+            for r in d.object_refs() {
+                let mut form = Form::edit_object(&r, &ctx(&ws));
+                form.set_text("name", "renamed-in-form");
+                let Ok(Edit::Batch { edits, .. }) = form.object_edit(&d) else {
+                    panic!("{r}: no batch")
+                };
+                let mut expected = d.get(&r).unwrap();
+                expected.set_name("renamed-in-form".into());
+                assert_eq!(edits.last(), Some(&Edit::Put(expected)), "{r} in {}", d.name);
+            }
+        }
     }
 
     #[test]

@@ -101,6 +101,8 @@ struct Preview {
     errors: usize,
     /// The codes of the warnings (e.g. `single-nat-multi-az`), each once.
     warnings: Vec<&'static str>,
+    /// Resilience against cost: the library's what-ifs for the design (NAT per AZ or single, S3 endpoint).
+    what_ifs: Vec<cost::WhatIf>,
 }
 
 pub struct GeneratorForm {
@@ -184,6 +186,7 @@ impl GeneratorForm {
                 warnings.dedup();
                 Preview {
                     monthly_usd: cost::estimate(&design, &self.prices).total_monthly_usd,
+                    what_ifs: cost::what_ifs(&design, &self.prices),
                     errors: found.iter().filter(|f| f.severity == Severity::Error).count(),
                     warnings,
                     design,
@@ -353,6 +356,15 @@ impl GeneratorForm {
                 out.push(cidrs.join("  "));
             }
         }
+        for w in &p.what_ifs {
+            let delta = match w.delta_monthly_usd {
+                x if x > 0.0 => format!("+${x:.2}/month; "),
+                x if x < 0.0 => format!("−${:.2}/month; ", -x),
+                // A free change says so in its trade-off.
+                _ => String::new(),
+            };
+            out.push(format!("what if {}: {delta}{}", w.change, w.tradeoff));
+        }
         out
     }
 
@@ -409,7 +421,10 @@ impl GeneratorForm {
             Ok(p) if p.errors == 0 => theme.normal(),
             _ => theme.error(),
         };
-        let summary_h = (summary.len() as u16 + 2).min(right.height / 2);
+        // Rows the wrapped summary takes, plus its title and a blank row.
+        let width = usize::from(right.width.max(1));
+        let rows: usize = summary.iter().map(|l| wrapped_rows(l, width)).sum();
+        let summary_h = (rows as u16).saturating_add(2).min(right.height / 2);
         let [top, diagram] = Layout::vertical([Constraint::Length(summary_h), Constraint::Min(0)]).areas(right);
         let mut text = vec![Line::styled("preview", theme.title())];
         text.extend(summary.into_iter().map(|s| Line::styled(s, summary_style)));
@@ -418,6 +433,29 @@ impl GeneratorForm {
             preview::render_design(frame, diagram, &p.design);
         }
     }
+}
+
+/// How many rows `text` takes when wrapped at word boundaries to `width` columns.
+fn wrapped_rows(text: &str, width: usize) -> usize {
+    let width = width.max(1);
+    let mut rows = 1;
+    let mut used = 0;
+    for word in text.split(' ') {
+        let n = word.chars().count();
+        let need = if used == 0 { n } else { used + 1 + n };
+        if need <= width {
+            used = need;
+        } else {
+            // The word starts a new row (unless the row is empty) and may itself span rows.
+            if used > 0 {
+                rows += 1;
+            }
+            let extra = n.saturating_sub(1) / width;
+            rows += extra;
+            used = n - extra * width;
+        }
+    }
+    rows
 }
 
 #[cfg(test)]
@@ -433,12 +471,25 @@ mod tests {
     }
 
     #[test]
+    fn wrapped_rows_counts_word_wrapped_lines() {
+        assert_eq!(wrapped_rows("", 10), 1);
+        assert_eq!(wrapped_rows("abc def", 7), 1);
+        assert_eq!(wrapped_rows("abc def", 6), 2);
+        assert_eq!(wrapped_rows("abcdefghij", 4), 3);
+    }
+
+    #[test]
     fn defaults_preview_two_azs_public_private_one_nat() {
         let f = GeneratorForm::new("us-east-1");
         let d = f.design().unwrap();
         assert_eq!(d.subnets.len(), 4);
         assert_eq!(d.nat_gateways.len(), 1);
         assert!(f.summary()[0].starts_with("4 subnets · 1 NAT gateway"));
+        // One NAT for two AZs: the what-if prices a second one (730 h × ($0.045 + $0.005 EIP)).
+        assert!(f
+            .summary()
+            .iter()
+            .any(|l| l.starts_with("what if one NAT gateway per AZ in main") && l.contains("+$36.50/month")));
     }
 
     #[test]

@@ -677,6 +677,13 @@ pub const BINDINGS: &[Binding] = &[
     b(C::Form, Key::plain(KeyCode::Esc), A::Cancel, "cancel", true),
     b(
         C::Form,
+        Key::ctrl('e'),
+        A::EditRon,
+        "advanced: the same object as RON text",
+        false,
+    ),
+    b(
+        C::Form,
         Key::ctrl('n'),
         A::Complete,
         "accept the first completion (SG sources, prefix lists, CIDRs)",

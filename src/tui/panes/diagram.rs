@@ -30,6 +30,8 @@ pub struct DiagramPane {
     current_hop: Option<ObjectRef>,
     /// The trace pane's path (routed by the app); mapped to drawn objects each frame.
     shown: Option<PathView>,
+    /// The current hop the window last scrolled to.
+    followed_hop: Option<ObjectRef>,
 }
 
 impl Default for DiagramPane {
@@ -43,6 +45,7 @@ impl Default for DiagramPane {
             path: Vec::new(),
             current_hop: None,
             shown: None,
+            followed_hop: None,
         }
     }
 }
@@ -126,6 +129,13 @@ impl Pane for DiagramPane {
         if let Some(pv) = &self.shown {
             self.path = dg.trace_path(ws.design(), ws.index(), &pv.trace);
             self.current_hop = pv.current_hop().and_then(|h| dg.hop_object(ws.design(), ws.index(), h));
+            // Stepping through the hops keeps the current one in view.
+            if self.current_hop != self.followed_hop {
+                self.followed_hop = self.current_hop.clone();
+                if let Some(r) = self.current_hop.as_ref().and_then(|o| dg.rect_of(o)) {
+                    self.view.follow(r, &dg.canvas);
+                }
+            }
         }
         let styles = Styles {
             selected: owner_set(dg, ctx.selected.cloned()),

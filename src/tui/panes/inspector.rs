@@ -79,6 +79,16 @@ fn describe(ctx: &Ctx) -> Vec<String> {
         }
         _ => {}
     }
+    // Parts have forms of their own, reached through `a` (they offer the existing ones too).
+    let parts: Vec<&str> = crate::tui::form_kinds::Part::ALL
+        .iter()
+        .filter(|p| p.parent().0 == sel.kind)
+        .map(|p| p.label())
+        .collect();
+    if !parts.is_empty() {
+        out.push(String::new());
+        out.push(format!("edit its parts with `a`: {}", parts.join(", ")));
+    }
     let users: Vec<String> = d.referrers(sel).into_iter().map(|r| r.from.to_string()).collect();
     if !users.is_empty() {
         out.push(String::new());

@@ -41,10 +41,17 @@ pub const DIFF_IDLE: Duration = Duration::from_millis(300);
 /// Idle time after an edit before a deferred re-trace runs (large designs).
 pub const RETRACE_IDLE: Duration = Duration::from_millis(120);
 /// Designs with more named endpoints than this get no automatic diff.
-pub const DIFF_MAX_ENDPOINTS: usize = 120;
+pub const DIFF_MAX_ENDPOINTS: usize = 400;
 /// Nor do designs whose diff would compute more verdicts than this (about
-/// 4 µs each in a release build: ~100 ms once, on the idle tick after an edit).
-pub const DIFF_MAX_VERDICTS: usize = 25_000;
+/// 4 µs each in a release build: ~1.6 s on a worker thread).
+pub const DIFF_MAX_VERDICTS: usize = 400_000;
+/// Up to this many verdicts (~20 ms) the diff runs on the idle tick itself;
+/// above, on a worker thread whose result a later tick collects, so the
+/// interface never stalls.
+pub const DIFF_SYNC_VERDICTS: usize = 5_000;
+/// The what-if diff runs when the user picks a failure (and on the idle tick
+/// after an edit): up to this many verdicts (~200 ms).
+pub const WHATIF_MAX_VERDICTS: usize = 50_000;
 /// Up to this many objects (instances + subnets) the trace re-runs right
 /// after an edit; above, on the next idle tick (building the analyzer takes
 /// tens of ms on 12,000 instances, which must not sit on every keystroke).
@@ -80,6 +87,13 @@ enum Note {
     Edit(Vec<FlowChange>),
     /// The design is too large for an automatic diff.
     TooLarge { endpoints: usize, verdicts: usize },
+    /// A worker thread is computing the diff.
+    Pending,
+}
+
+/// A reachability diff running on a worker thread.
+struct DiffJob {
+    handle: std::thread::JoinHandle<Vec<FlowChange>>,
 }
 
 pub struct TracePane {
@@ -94,6 +108,8 @@ pub struct TracePane {
     query: Option<TraceQuery>,
     /// What-if failures (`az:NAME` or a component name).
     failures: Vec<String>,
+    /// How the failures read (`AZ us-east-1a down`, `nat-a removed`).
+    failure_labels: Vec<String>,
     trace: Option<Rc<Trace>>,
     /// Why the query stopped running after an edit (an endpoint deleted …).
     stale: Option<String>,
@@ -108,12 +124,19 @@ pub struct TracePane {
     reveal_logs: bool,
     scroll: usize,
     height: usize,
+    /// Where the scrolling body starts (rows below the pane's top) and which
+    /// rows show which hop, from the last frame (mouse clicks).
+    body_top: usize,
+    clickable: Vec<(usize, usize)>,
     picker: Option<Picker>,
     retrace_since: Option<Instant>,
     /// The design the next diff compares with (small designs only).
     baseline: Option<(u64, Design)>,
     diff_since: Option<Instant>,
     note: Option<Note>,
+    job: Option<DiffJob>,
+    /// The what-if diff is stale since an edit; recomputed when idle.
+    whatif_since: Option<Instant>,
     /// The "too large for an automatic diff" note was dismissed: not shown again.
     quiet_too_large: bool,
     /// What the what-if failures close, when set.
@@ -145,6 +168,7 @@ impl Default for TracePane {
             names: None,
             query: None,
             failures: Vec::new(),
+            failure_labels: Vec::new(),
             trace: None,
             stale: None,
             traced_rev: None,
@@ -157,11 +181,15 @@ impl Default for TracePane {
             reveal_logs: false,
             scroll: 0,
             height: 0,
+            body_top: 0,
+            clickable: Vec::new(),
             picker: None,
             retrace_since: None,
             baseline: None,
             diff_since: None,
             note: None,
+            job: None,
+            whatif_since: None,
             quiet_too_large: false,
             whatif_diff: None,
         }
@@ -326,7 +354,8 @@ fn parse_failures(d: &Design, specs: &[String]) -> Vec<Failure> {
 }
 
 /// Whether the automatic reachability diff fits the idle budget on this design.
-fn diff_budget(d: &Design, idx: &crate::model::DesignIndex) -> Result<(), Note> {
+/// `Ok(verdicts)` when it does.
+fn diff_budget(d: &Design, idx: &crate::model::DesignIndex) -> Result<usize, Note> {
     let endpoints = d.instances.len() + d.load_balancers.len() + 1 + d.onprem_networks.len();
     if endpoints > DIFF_MAX_ENDPOINTS {
         return Err(Note::TooLarge { endpoints, verdicts: 0 });
@@ -335,7 +364,7 @@ fn diff_budget(d: &Design, idx: &crate::model::DesignIndex) -> Result<(), Note> 
     if verdicts > DIFF_MAX_VERDICTS {
         return Err(Note::TooLarge { endpoints, verdicts });
     }
-    Ok(())
+    Ok(verdicts)
 }
 
 impl TracePane {
@@ -512,41 +541,81 @@ impl TracePane {
             }
         }
         if !self.failures.is_empty() {
-            self.whatif_diff = Some(self.whatif(ctx));
+            self.whatif_since = Some(Instant::now());
         }
+    }
+
+    fn set_failures(&mut self, failures: Vec<String>, ctx: &Ctx) {
+        let d = ctx.ws.design();
+        self.failure_labels = parse_failures(d, &failures).iter().map(ToString::to_string).collect();
+        self.failures = failures;
     }
 
     fn whatif(&self, ctx: &Ctx) -> Result<Vec<FlowChange>, String> {
         let d = ctx.ws.design();
-        if let Err(Note::TooLarge { endpoints, .. }) = diff_budget(d, ctx.ws.index()) {
-            return Err(format!(
-                "{endpoints} endpoints: too many for an automatic what-if diff; run `vpcd trace --fail` per flow"
-            ));
+        match diff_budget(d, ctx.ws.index()) {
+            Ok(v) if v <= WHATIF_MAX_VERDICTS => {}
+            _ => {
+                return Err("too many flows for an automatic what-if diff; run `vpcd trace --fail` per flow".into());
+            }
         }
         analysis::diff_under_failures(d, ctx.ws.index(), &parse_failures(d, &self.failures)).map_err(|e| e.to_string())
     }
 
     /// Runs the pending reachability diff against the baseline.
     fn run_diff(&mut self, ctx: &Ctx) {
+        if self.job.is_some() {
+            // One at a time: the next tick after it finishes diffs the rest.
+            return;
+        }
         self.diff_since = None;
         let ws = ctx.ws;
         let d = ws.design();
-        if let Err(note) = diff_budget(d, ws.index()) {
-            if !self.quiet_too_large {
-                self.note = Some(note);
+        let verdicts = match diff_budget(d, ws.index()) {
+            Ok(v) => v,
+            Err(note) => {
+                if !self.quiet_too_large {
+                    self.note = Some(note);
+                }
+                self.baseline = None;
+                return;
             }
-            self.baseline = None;
+        };
+        let Some((_, old)) = self.baseline.take() else {
+            self.baseline = Some((ws.revision(), d.clone()));
             return;
-        }
-        if let Some((_, old)) = &self.baseline {
-            let changes = analysis::diff_designs_with_egress(old, d);
-            self.note = if changes.is_empty() {
-                None
-            } else {
-                Some(Note::Edit(changes))
-            };
+        };
+        if verdicts <= DIFF_SYNC_VERDICTS {
+            let changes = analysis::diff_designs_with_egress(&old, d);
+            self.note = (!changes.is_empty()).then_some(Note::Edit(changes));
+        } else {
+            let new = d.clone();
+            let spawned = std::thread::Builder::new()
+                .name("vpcd-diff".into())
+                .spawn(move || analysis::diff_designs_with_egress(&old, &new));
+            match spawned {
+                Ok(handle) => {
+                    self.job = Some(DiffJob { handle });
+                    self.note = Some(Note::Pending);
+                }
+                Err(_) => self.note = None,
+            }
         }
         self.baseline = Some((ws.revision(), d.clone()));
+    }
+
+    /// Collects a finished worker diff.
+    fn collect_diff(&mut self) {
+        if !self.job.as_ref().is_some_and(|j| j.handle.is_finished()) {
+            return;
+        }
+        if let Some(job) = self.job.take() {
+            // A panicking diff shows nothing rather than taking the designer down.
+            let changes = job.handle.join().unwrap_or_default();
+            if matches!(self.note, Some(Note::Pending)) || self.note.is_none() {
+                self.note = (!changes.is_empty()).then_some(Note::Edit(changes));
+            }
+        }
     }
 
     /// Keeps the baseline on the design as the user sees it before an edit.
@@ -608,12 +677,13 @@ impl TracePane {
                 }
             }
             PickerKind::WhatIf => {
-                self.failures = if value.is_empty() { Vec::new() } else { vec![value] };
-                self.whatif_diff = (!self.failures.is_empty()).then(|| self.whatif(ctx));
+                self.set_failures(if value.is_empty() { Vec::new() } else { vec![value] }, ctx);
                 if self.query.is_some() {
                     self.retrace(ctx);
                     self.mark = None;
                 }
+                self.whatif_since = None;
+                self.whatif_diff = (!self.failures.is_empty()).then(|| self.whatif(ctx));
                 Msg::Status(if self.failures.is_empty() {
                     "what-if cleared: tracing the design as it is".into()
                 } else {
@@ -644,7 +714,10 @@ impl TracePane {
         if !self.failures.is_empty() {
             out.push(Line::from(Span::styled(
                 fit(
-                    &format!("WHAT-IF (hypothetical, design unchanged): {}", self.failures.join(", ")),
+                    &format!(
+                        "WHAT-IF (hypothetical, design unchanged): {}",
+                        self.failure_labels.join(", ")
+                    ),
                     width,
                 ),
                 t.warning().add_modifier(Modifier::BOLD),
@@ -683,12 +756,13 @@ impl TracePane {
                     };
                     out.push(Line::from(Span::styled(
                         fit(
-                            &format!(
-                                "{mark} blocked: {leg} stopped at {}{dir} · {} · {}",
-                                b.component, b.code, b.message
-                            ),
+                            &format!("{mark} blocked: {leg} stopped at {}{dir} · {}", b.component, b.code),
                             width,
                         ),
+                        t.error(),
+                    )));
+                    out.push(Line::from(Span::styled(
+                        fit(&format!("  {}", b.message), width),
                         t.error(),
                     )));
                     if !b.hint.is_empty() {
@@ -764,6 +838,10 @@ impl TracePane {
                     t.dim(),
                 )));
             }
+            Some(Note::Pending) => out.push(Line::from(Span::styled(
+                fit("Δ checking which flows your edit opened or closed…", width),
+                t.dim(),
+            ))),
             None => {}
         }
         match &self.whatif_diff {
@@ -784,8 +862,10 @@ impl TracePane {
 
     /// The hop table (and flow logs and notes): lines plus the row of the current hop.
     /// The hop table, notes and flow logs, with the rows of the current hop and of the flow logs.
-    fn body_lines(&self, t: &Theme, width: usize, focused: bool) -> (Vec<Line<'static>>, Option<usize>, Option<usize>) {
+    /// The current hop's rows are a range: its table row plus the detail and packet lines under it.
+    fn body_lines(&self, t: &Theme, width: usize, focused: bool) -> Body {
         let mut out: Vec<Line<'static>> = Vec::new();
+        let mut hop_rows: Vec<(usize, usize)> = Vec::new();
         let mut current_row = None;
         let mut logs_row = None;
         let Some(tr) = &self.trace else {
@@ -798,7 +878,12 @@ impl TracePane {
                     t.dim(),
                 )));
             }
-            return (out, None, None);
+            return Body {
+                lines: out,
+                current: None,
+                logs: None,
+                hop_rows,
+            };
         };
         let wide = width >= 100;
         let comp_w = if wide { 24 } else { 20 };
@@ -825,6 +910,7 @@ impl TracePane {
             }
             for (i, h) in hops.iter().enumerate() {
                 let is_current = self.current == Some(idx);
+                hop_rows.push((out.len(), idx));
                 out.push(hop_line(
                     h,
                     i + 1,
@@ -837,7 +923,14 @@ impl TracePane {
                     focused,
                 ));
                 if is_current {
-                    current_row = Some(out.len() - 1);
+                    let row = out.len() - 1;
+                    // The whole deciding rule when the column cut it.
+                    if h.detail.chars().count() > detail_w {
+                        out.push(Line::from(Span::styled(
+                            fit(&format!("     {}", h.detail), width),
+                            t.accent(),
+                        )));
+                    }
                     if !wide {
                         let pkt = if h.packet_in != h.packet_out {
                             format!("     {} ⇒ {}", h.packet_in, h.packet_out)
@@ -846,6 +939,7 @@ impl TracePane {
                         };
                         out.push(Line::from(Span::styled(fit(&pkt, width), t.accent())));
                     }
+                    current_row = Some((row, out.len() - 1));
                 }
                 idx += 1;
             }
@@ -878,7 +972,12 @@ impl TracePane {
                 t.dim(),
             )));
         }
-        (out, current_row, logs_row)
+        Body {
+            lines: out,
+            current: current_row,
+            logs: logs_row,
+            hop_rows,
+        }
     }
 
     fn picker_lines(&self, t: &Theme, width: usize, focused: bool) -> (Vec<Line<'static>>, usize) {
@@ -938,6 +1037,17 @@ impl TracePane {
             place(4, area.x + 2 * third, area.y + 1, area.width - 2 * third, frame);
         }
     }
+}
+
+/// The scrollable part of the pane.
+struct Body {
+    lines: Vec<Line<'static>>,
+    /// The current hop's first and last line (its row, then detail and packet).
+    current: Option<(usize, usize)>,
+    /// The first flow-log line.
+    logs: Option<usize>,
+    /// (line, hop index) of every hop row.
+    hop_rows: Vec<(usize, usize)>,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -1068,24 +1178,35 @@ impl Pane for TracePane {
         }
         let body = Rect::new(inner.x, y, inner.width, bottom - y);
         self.height = usize::from(body.height);
+        self.body_top = usize::from(y - inner.y);
+        self.clickable.clear();
         let (lines, offset) = if self.picker.is_some() {
             // The list scrolls just enough to show the highlighted entry.
             let (l, row) = self.picker_lines(&t, width, focused);
             (l, (row + 1).saturating_sub(self.height))
         } else {
-            let (l, current_row, logs_row) = self.body_lines(&t, width, focused);
+            let Body {
+                lines: l,
+                current: current_row,
+                logs: logs_row,
+                hop_rows,
+            } = self.body_lines(&t, width, focused);
             if let (true, Some(r)) = (self.reveal_logs, logs_row) {
                 self.scroll = r;
-            } else if let (true, Some(r)) = (self.follow, current_row) {
-                self.scroll = scroll_to(self.scroll, r, self.height);
-                // Keep the line under the current hop (its packet) visible too.
-                if r + 1 < l.len() && r + 1 >= self.scroll + self.height && self.height > 1 {
-                    self.scroll += 1;
-                }
+            } else if let (true, Some((first, last))) = (self.follow, current_row) {
+                // The lines under the current hop (detail, packet) stay visible too.
+                self.scroll = scroll_to(self.scroll, last, self.height);
+                self.scroll = scroll_to(self.scroll, first, self.height);
             }
             self.reveal_logs = false;
             self.follow = false;
             self.scroll = self.scroll.min(l.len().saturating_sub(1));
+            // Screen row (within the pane) → hop, for clicks.
+            self.clickable = hop_rows
+                .into_iter()
+                .filter(|(line, _)| *line >= self.scroll && *line < self.scroll + self.height)
+                .map(|(line, hop)| (self.body_top + line - self.scroll, hop))
+                .collect();
             (l, self.scroll)
         };
         let visible: Vec<Line> = lines.into_iter().skip(offset).take(self.height).collect();
@@ -1201,6 +1322,15 @@ impl Pane for TracePane {
         }
     }
 
+    fn click(&mut self, row: u16, _ctx: &Ctx) -> Msg {
+        // A click on a hop row makes it the current hop.
+        if let Some(&(_, hop)) = self.clickable.iter().find(|(r, _)| *r == usize::from(row)) {
+            self.current = Some(hop);
+            self.playing = false;
+        }
+        Msg::Consumed
+    }
+
     fn key_input(&mut self, ev: &KeyEvent, ctx: &Ctx) -> Msg {
         if !self.editing {
             return Msg::Ignored;
@@ -1254,6 +1384,14 @@ impl Pane for TracePane {
     }
 
     fn tick(&mut self, now: Instant, ctx: &Ctx) {
+        self.collect_diff();
+        if self
+            .whatif_since
+            .is_some_and(|t| now.saturating_duration_since(t) >= DIFF_IDLE)
+        {
+            self.whatif_since = None;
+            self.whatif_diff = (!self.failures.is_empty()).then(|| self.whatif(ctx));
+        }
         if self
             .retrace_since
             .is_some_and(|t| now.saturating_duration_since(t) >= RETRACE_IDLE)
@@ -1291,7 +1429,7 @@ impl Pane for TracePane {
 
     fn open_trace(&mut self, query: &TraceQuery, failures: &[String], ctx: &Ctx) -> bool {
         self.fill(query);
-        self.failures = failures.to_vec();
+        self.set_failures(failures.to_vec(), ctx);
         self.editing = false;
         self.error = None;
         self.whatif_diff = (!self.failures.is_empty()).then(|| self.whatif(ctx));
