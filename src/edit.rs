@@ -335,6 +335,18 @@ mod tests {
     }
 
     #[test]
+    fn set_traces_replaces_the_remembered_queries_and_its_inverse_restores_them() {
+        let mut d = sample::three_tier();
+        let before = d.clone();
+        let mut traces = d.traces.clone();
+        traces.remove(0);
+        let inverse = Edit::SetTraces(traces.clone()).apply(&mut d).unwrap();
+        assert_eq!(d.traces, traces);
+        inverse.apply(&mut d).unwrap();
+        assert_eq!(d, before);
+    }
+
+    #[test]
     fn deleting_one_of_two_namesakes_is_undone_exactly() {
         let mut d = with_duplicate_sg();
         let before = d.clone();

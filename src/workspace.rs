@@ -83,6 +83,24 @@ impl Workspace {
         }
     }
 
+    /// A copy without history or path, to try edits on: the designer's forms
+    /// ask it what [`Workspace::apply`] would answer while the user types.
+    pub fn scratch(&self) -> Workspace {
+        Workspace {
+            design: self.design.clone(),
+            index: self.index.clone(),
+            findings: self.findings.clone(),
+            // Forms only ask what `apply` answers: no analysis tables needed.
+            analysis: OnceCell::new(),
+            last_in_place: None,
+            undo: Vec::new(),
+            redo: Vec::new(),
+            path: None,
+            revision: self.revision,
+            saved_revision: self.saved_revision,
+        }
+    }
+
     pub fn with_path(mut self, path: impl Into<PathBuf>) -> Self {
         self.path = Some(path.into());
         self

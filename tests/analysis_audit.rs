@@ -1150,3 +1150,145 @@ fn igw_internet_reaches_instance_by_eip_address() {
     let t = trace(&d, "internet:198.51.100.8", "54.2.2.2", "tcp", Some(22));
     assert_blocked(&t, Code::SgNoMatchingRule, "sg-one");
 }
+
+/// `a`'s VPN to on-prem `hq` (192.168.0.0/16) plus the peering `ab`; `b` routes hq to the
+/// peering and `a` routes hq to its VGW.
+fn peer_and_vpn() -> Design {
+    let vgw = VpnTermination::VpnGateway("vgw".into());
+    let mut d = three_vpcs()
+        .vgw("vgw", "a")
+        .cgw("cgw", "198.51.100.1", 65000)
+        .vpn("vpn", "cgw", vgw, static_routes("192.168.0.0/16"))
+        .onprem("hq", "192.168.0.0/16", "cgw", None)
+        .build();
+    add_route(&mut d, "rt-a", "192.168.0.0/16", "vgw:vgw");
+    add_route(&mut d, "rt-b", "192.168.0.0/16", "pcx:ab");
+    d
+}
+
+/// §3.20 (no edge-to-edge: a peer's VPN is unusable) / RA `PCX_REQUIRES_ADDRESS_IN_VPC_CIDR`.
+#[test]
+fn peering_edge_to_edge_through_peers_vpn_is_blocked() {
+    let d = peer_and_vpn();
+    assert_reachable(&trace(&d, "ia", "onprem:hq", "tcp", Some(22)));
+    let t = trace(&d, "ib", "onprem:hq", "tcp", Some(22));
+    assert!(!t.reachable, "{}", t.to_text());
+    assert_eq!(t.blocked.as_ref().unwrap().code, Code::EdgeToEdge);
+    // Nor can on-prem reach the peer through a's VGW.
+    let t = trace(&d, "onprem:hq", "ib", "tcp", Some(22));
+    assert!(!t.reachable, "{}", t.to_text());
+}
+
+/// §3.16: an *outbound* SG rule may reference a same-Region peer's SG, matching that
+/// group's members' private IPs.
+#[test]
+fn sg_outbound_reference_to_peer_group() {
+    let mut d = three_vpcs().sg("sg-only-b", "a", &[], &["tcp 22 sg:sg-b"]).build();
+    d.instances.iter_mut().find(|i| i.name == "ia").unwrap().security_groups = vec!["sg-only-b".into()];
+    assert_reachable(&trace(&d, "ia", "ib", "tcp", Some(22)));
+    let t = trace(&d, "ia", "ic", "tcp", Some(22));
+    assert_blocked(&t, Code::SgNoMatchingRule, "sg-only-b");
+}
+
+/// §3.9 (first match wins) with a protocol-`all` query ("is all traffic allowed?"): a
+/// lower-numbered deny for one protocol or port means not all traffic passes, so the
+/// answer must be "not reachable" — never "reachable" past a partial deny.
+#[test]
+fn nacl_partial_deny_blocks_an_all_traffic_query() {
+    let mut d = base()
+        .nacl(
+            "acl",
+            "v",
+            &["90 deny tcp 22 0.0.0.0/0", "100 allow all 0.0.0.0/0"],
+            &["100 allow all 0.0.0.0/0"],
+        )
+        .build();
+    set_subnet_nacl(&mut d, "priv", "acl");
+    assert_blocked(&trace(&d, "web", "app", "tcp", Some(22)), Code::NaclRuleDenies, "acl");
+    assert_reachable(&trace(&d, "web", "app", "tcp", Some(80)));
+    let t = trace(&d, "web", "app", "all", None);
+    assert_blocked(&t, Code::NaclRuleDenies, "acl");
+}
+
+/// Same rule for Network Firewall (first matching rule decides): a drop for tcp 22 means
+/// "all traffic" does not pass, while tcp 80 does.
+#[test]
+fn firewall_partial_drop_blocks_an_all_traffic_query() {
+    let mut d = B::new()
+        .vpc("v", "10.0.0.0/16")
+        .rt("rt-app", "v", &[("10.0.2.0/24", "fw:fw@us-east-1a")])
+        .rt("rt-db", "v", &[("10.0.1.0/24", "fw:fw@us-east-1a")])
+        .rt("rt-fw", "v", &[])
+        .subnet("app", "v", AZ_A, "10.0.1.0/24", "rt-app", None)
+        .subnet("db", "v", AZ_A, "10.0.2.0/24", "rt-db", None)
+        .subnet("fw-s", "v", AZ_A, "10.0.9.0/24", "rt-fw", None)
+        .sg("sg-open", "v", &["all 0.0.0.0/0"], &["all 0.0.0.0/0"])
+        .inst("a", "app", "10.0.1.10", &["sg-open"])
+        .inst("b", "db", "10.0.2.10", &["sg-open"])
+        .build();
+    d.firewalls.push(Firewall {
+        name: "fw".into(),
+        description: None,
+        vpc: "v".into(),
+        subnets: vec!["fw-s".into()],
+        rules: vec![FirewallRule {
+            action: FirewallAction::Drop,
+            proto: Protocol::Tcp,
+            source: None,
+            destination: None,
+            ports: Some(PortRange::single(22)),
+            domain: None,
+        }],
+        default_action: FirewallAction::Pass,
+    });
+    let t = trace(&d, "a", "b", "tcp", Some(80));
+    assert_reachable(&t);
+    assert!(ids(&t.forward).contains(&"fw"), "{}", t.to_text());
+    assert_blocked(&trace(&d, "a", "b", "tcp", Some(22)), Code::FirewallDrop, "fw");
+    assert_blocked(&trace(&d, "a", "b", "all", None), Code::FirewallDrop, "fw");
+}
+
+/// §2.1 (Batfish `testIntraSubnetPacket`; a NAT gateway's subnet routes through the same
+/// table): a subnet that routes 0/0 to a NAT gateway sitting in that very subnet loops
+/// and never reaches the internet.
+#[test]
+fn nat_gateway_in_the_subnet_that_routes_to_it_loops() {
+    let mut d = base().build();
+    d.nat_gateways.iter_mut().find(|n| n.name == "nat").unwrap().subnet = "priv".into();
+    let t = trace(&d, "app", "internet", "tcp", Some(443));
+    assert!(!t.reachable, "{}", t.to_text());
+}
+
+/// §3.17 / VR L-09: an instance launched into a subnet with auto-assign public IP gets a
+/// public IPv4 address and is reachable from the internet through the IGW.
+#[test]
+fn igw_auto_assigned_public_ip_is_reachable() {
+    let mut d = base().inst("auto", "pub", "10.0.0.50", &["sg-open"]).build();
+    d.subnets.iter_mut().find(|s| s.name == "pub").unwrap().map_public_ip = true;
+    d.instances.iter_mut().find(|i| i.name == "auto").unwrap().public_ip = None;
+    assert_reachable(&trace(&d, "internet", "auto", "tcp", Some(443)));
+    assert_reachable(&trace(&d, "auto", "internet", "tcp", Some(443)));
+}
+
+/// §1.2 (RA `ASSUMPTION_PRESERVE_CLIENT_IP_*`): an NLB preserves the client IP for
+/// instance targets by default, so a target SG that admits only the VPC CIDR would drop
+/// the client. vpcd models the LB node as the source; it must at least say so.
+#[test]
+fn nlb_client_ip_preservation_is_flagged() {
+    let mut d = alb();
+    d.load_balancers[0].kind = LoadBalancerKind::Network;
+    let t = trace(&d, "internet", "alb", "tcp", Some(443));
+    assert!(
+        t.notes
+            .iter()
+            .any(|n| n.contains("client IP preservation") && n.contains("198.51.100.7")),
+        "{:#?}",
+        t.notes
+    );
+    let t = trace(&alb(), "internet", "alb", "tcp", Some(443));
+    assert!(
+        !t.notes.iter().any(|n| n.contains("client IP preservation")),
+        "{:#?}",
+        t.notes
+    );
+}

@@ -554,3 +554,17 @@ fn clicking_a_hop_row_makes_it_the_current_hop() {
     h.assert_shows("▶ 3 nacl acl-public");
     assert_eq!(h.app.context(), Context::Trace);
 }
+
+#[test]
+fn the_diff_note_covers_edits_made_while_the_panel_was_hidden_at_80x24() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = sample::three_tier();
+    let edit = open_db_to_internet(&d);
+    let mut h = harness(d, dir.path(), 80, 24, false);
+    // The tree is focused: at 80×24 the trace panel is not drawn.
+    h.app.tick(Instant::now());
+    h.app.apply_edit(edit).unwrap();
+    h.app.tick(Instant::now() + Duration::from_secs(1));
+    h.keys(TO_TRACE);
+    h.assert_shows("opened: internet → db-1 tcp/5432");
+}

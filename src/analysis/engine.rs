@@ -2033,7 +2033,11 @@ impl<'w, 'a> Walk<'w, 'a> {
                     domain_rules = true;
                     continue;
                 }
-                let m = r.proto.matches(pkt.proto)
+                // A `--proto all` query asks about all traffic: a drop rule for any one
+                // protocol takes part of it away (same rule as NACL denies, filters::rule_applies).
+                let proto_ok = r.proto.matches(pkt.proto)
+                    || (r.action == FirewallAction::Drop && pkt.proto == crate::model::Protocol::All);
+                let m = proto_ok
                     && r.source.is_none_or(|c| c.contains(&pkt.src))
                     && r.destination.is_none_or(|c| c.contains(&pkt.dst))
                     && r.ports.is_none_or(|p| !pkt.proto.has_ports() || p.contains(pkt.dport));
@@ -3331,6 +3335,20 @@ impl<'w, 'a> Walk<'w, 'a> {
             return Ok(self.finish(Some(s), sport));
         };
         let node_ip = IpAddr::V4(node_eni.private_ip);
+        if l.kind == crate::model::LoadBalancerKind::Network {
+            // An NLB preserves the client's IP for instance targets by default (ELB guide,
+            // client IP preservation; RA additional detail ASSUMPTION_PRESERVE_CLIENT_IP_*,
+            // reference §1.2): the targets' SGs and NACLs then see the client, not the node.
+            // This trace models the node as the source, so say what it does not check.
+            let client = arrival.pkt.src;
+            self.note(|| {
+                format!(
+                    "{lb} is a Network Load Balancer: with client IP preservation (the default for instance targets) \
+                     targets see {client}, not {node_ip}; this trace checks {node_ip}, so make sure the targets' \
+                     security groups and NACLs also admit {client}"
+                )
+            });
+        }
         // Leg 2: the LB opens a new connection to a target (first reachable target wins).
         let mut first_fail: Option<TargetFailure> = None;
         let client_hops = std::mem::take(&mut self.hops);

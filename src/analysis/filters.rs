@@ -57,7 +57,10 @@ impl CNacl {
             Direction::Outbound => p.dst,
         };
         for r in self.rules(dir) {
-            if r.proto.matches(p.proto) && r.cidr.contains(&peer) && port_matches(r.effective_ports(), p) {
+            if rule_applies(r.action, r.proto, p.proto)
+                && r.cidr.contains(&peer)
+                && port_matches(r.effective_ports(), p)
+            {
                 return match r.action {
                     RuleAction::Allow => NaclVerdict::AllowedByRule(r.number),
                     RuleAction::Deny => NaclVerdict::DeniedByRule(r.number),
@@ -141,6 +144,16 @@ fn rule_text(r: &NaclRule) -> String {
     } else {
         format!("rule {} {} {} {}", r.number, r.action, r.proto, r.cidr)
     }
+}
+
+/// Whether a rule with `action` written for protocol `rule` applies to a packet of
+/// protocol `packet`. A packet of protocol `all` stands for a query about *all*
+/// traffic: only an allow for every protocol admits it, while a deny for any one
+/// protocol or port already takes part of that traffic away, so it matches too
+/// (first match wins — VPC User Guide, network ACL rules; reference §3.9). Without
+/// this, `--proto all` would report "reachable" past a `deny tcp 22` rule.
+pub(crate) fn rule_applies(action: RuleAction, rule: Protocol, packet: Protocol) -> bool {
+    rule.matches(packet) || (action == RuleAction::Deny && packet == Protocol::All)
 }
 
 fn port_matches(range: PortRange, p: &Packet) -> bool {

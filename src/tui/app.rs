@@ -415,12 +415,13 @@ impl App {
         match choice {
             Choice::Action(a) => self.run_action(a),
             Choice::Kind(k) => {
-                let mut form = Form::create(k, self.ws.design());
+                let mut form = Form::create_for(k, &self.ws);
                 self.prefill_from_selection(&mut form);
                 self.modal = Some(Modal::Form(Box::new(form)));
             }
             Choice::Part(p) => {
-                let mut form = Form::create_part(p, self.ws.design());
+                let mut form = Form::create_part(p, &self.ws);
+                self.prefill_from_selection(&mut form);
                 if let Some(sel) = &self.selected {
                     form.select_parent(sel);
                 }

@@ -399,10 +399,10 @@ fn described(orig: &Option<Object>) -> Option<String> {
     orig.as_ref().and_then(|o| o.description().map(String::from))
 }
 pub fn fresh_name(d: &Design, base: &str) -> String {
-    let taken = |n: &str| d.object_refs().iter().any(|r| r.name == n);
+    let taken: std::collections::HashSet<String> = d.object_refs().into_iter().map(|r| r.name).collect();
     (1..)
         .map(|i| format!("{base}-{i}"))
-        .find(|n| !taken(n))
+        .find(|n| !taken.contains(n))
         .unwrap_or_else(|| base.to_string())
 }
 

@@ -485,25 +485,35 @@ impl Form {
 
     /// A form for a new object of a kind.
     pub fn create(kind: ObjectKind, d: &Design) -> Form {
+        Form::create_in(kind, Workspace::new(d.clone()))
+    }
+
+    /// A form for a new object of a kind, checked against a copy of `ws`
+    /// (cheaper than [`Form::create`] on large designs: nothing is re-validated).
+    pub fn create_for(kind: ObjectKind, ws: &Workspace) -> Form {
+        Form::create_in(kind, ws.scratch())
+    }
+
+    fn create_in(kind: ObjectKind, ws: Workspace) -> Form {
         Form::from_def(
             format!("new {}", kind.label()),
             object_def(kind),
             Purpose::Object { kind, original: None },
             None,
-            d,
+            ws,
         )
     }
 
     /// A form for a part of an object (a TGW attachment, route table or
     /// route, a Direct Connect virtual interface): new, or an existing one
     /// chosen in the form.
-    pub fn create_part(part: Part, d: &Design) -> Form {
+    pub fn create_part(part: Part, ws: &Workspace) -> Form {
         Form::from_def(
             format!("{} (new or existing)", part.label()),
             part.def(),
             Purpose::Part(part),
             None,
-            d,
+            ws.scratch(),
         )
     }
 
@@ -517,7 +527,8 @@ impl Form {
         }
     }
 
-    fn from_def(title: String, def: &'static FormDef, purpose: Purpose, orig: Option<&Object>, d: &Design) -> Form {
+    fn from_def(title: String, def: &'static FormDef, purpose: Purpose, orig: Option<&Object>, ws: Workspace) -> Form {
+        let d = ws.design();
         let fields = def.fields.iter().map(Field::from_spec).collect();
         let mut form = Form::new(title, purpose, fields);
         let mut vals = (def.read)(d, orig, &Vals::default());
@@ -532,7 +543,7 @@ impl Form {
         }
         form.live = Some(Box::new(Live {
             def,
-            ws: Workspace::new(d.clone()),
+            ws,
             last: Vals::default(),
         }));
         form.sync();
@@ -564,7 +575,7 @@ impl Form {
                     original: Some(r.name.clone()),
                 },
                 Some(&obj),
-                d,
+                ctx.ws.scratch(),
             ),
             None => Form::edit_as_text(r, d),
         }
@@ -660,7 +671,7 @@ impl Form {
             self.refresh_options(live.ws.design());
         }
         live.last = self.vals();
-        self.check_live(&live);
+        self.check_live(&mut live);
         self.live = Some(live);
         if self.fields.get(self.focus).is_some_and(|f| f.hidden) {
             self.next_field();
@@ -724,7 +735,7 @@ impl Form {
     /// Asks the shared model and validation about the values typed so far:
     /// a name already taken, and what the workspace would answer to the edit
     /// (refusals in red, new warnings in yellow, under the field they concern).
-    fn check_live(&mut self, live: &Live) {
+    fn check_live(&mut self, live: &mut Live) {
         for f in &mut self.fields {
             f.finding = None;
         }
@@ -733,7 +744,7 @@ impl Form {
             return;
         }
         let d = live.ws.design();
-        if let Some(clash) = self.name_clash(d) {
+        if let Some(clash) = self.name_clash(live.ws.index()) {
             self.attach("name", true, clash);
             return;
         }
@@ -744,8 +755,13 @@ impl Form {
                 return;
             }
         };
-        let (refused, findings) = match live.ws.clone().apply(edit) {
-            Ok(applied) => (false, applied.new_findings),
+        // Try the edit on the scratch workspace and take it back: a refused
+        // edit leaves it unchanged, an accepted one is undone.
+        let (refused, findings) = match live.ws.apply(edit) {
+            Ok(applied) => {
+                live.ws.undo();
+                (false, applied.new_findings)
+            }
             Err(rejected) => {
                 self.live_problem = Some(format!("AWS would refuse this: {}", rejected.message));
                 (true, rejected.reasons)
@@ -781,7 +797,7 @@ impl Form {
 
     /// A new or renamed object whose name another object already has (names
     /// are unique design-wide; putting it would replace the other one).
-    fn name_clash(&self, d: &Design) -> Option<String> {
+    fn name_clash(&self, idx: &DesignIndex) -> Option<String> {
         let Purpose::Object { original, .. } = &self.purpose else {
             return None;
         };
@@ -789,9 +805,8 @@ impl Form {
         if original.as_deref() == Some(name.as_str()) {
             return None;
         }
-        d.object_refs()
-            .into_iter()
-            .find(|r| r.name == name)
+        idx.lookup(&name)
+            .first()
             .map(|r| format!("{r} already has this name; names are unique in a design"))
     }
 
@@ -1025,7 +1040,7 @@ impl Form {
             Purpose::SaveAs => Ok(Submit::SaveAs(PathBuf::from(self.fields[0].value()))),
             Purpose::Open => Ok(Submit::Open(PathBuf::from(self.fields[0].value()))),
             Purpose::Object { .. } | Purpose::Part(_) => {
-                if let Some(clash) = self.name_clash(d) {
+                if let Some(clash) = self.name_clash(ctx.ws.index()) {
                     return Err(format!("name: {clash}"));
                 }
                 self.object_edit(d).map(Submit::Edit)
@@ -1718,7 +1733,7 @@ mod tests {
                 let def = part.def();
                 let selector = def.reload_on[def.reload_on.len() - 1];
                 for parent in d.object_refs().into_iter().filter(|r| r.kind == kind) {
-                    let mut form = Form::create_part(*part, &d);
+                    let mut form = Form::create_part(*part, &Workspace::new(d.clone()));
                     form.preselect(parent_label, &parent.name);
                     if *part == Part::TgwRoute {
                         for table in form.options("route table") {
@@ -1773,6 +1788,52 @@ mod tests {
             .contains("10.0.1.0/24"));
         assert!(Check::SubnetCidr.run("10.0.0.0/29").unwrap_err().contains("/28"));
         assert!(Check::SubnetCidr.run("10.0.300.0/24").is_err());
+    }
+
+    #[test]
+    fn number_checks_follow_the_aws_ranges() {
+        // Amazon-side ASN: private 16-bit 64512-65534 or 32-bit 4200000000-4294967294 (CreateVpnGateway).
+        for ok in ["64512", "65534", "4200000000", "4294967294"] {
+            assert!(Check::AmazonAsn.run(ok).is_ok(), "{ok}");
+        }
+        for bad in ["64511", "65535", "4294967295", "x", ""] {
+            assert!(Check::AmazonAsn.run(bad).is_err(), "{bad}");
+        }
+        // Customer gateway: BgpAsn 1-2147483647, BgpAsnExtended up to 4294967295.
+        assert!(Check::CustomerAsn.run("65000").is_ok());
+        assert!(Check::CustomerAsn.run("4294967295").is_ok());
+        assert!(Check::CustomerAsn.run("0").is_err());
+        assert!(Check::Vlan.run("4094").is_ok());
+        assert!(Check::Vlan.run("4095").is_err());
+        assert!(Check::MaxEntries.run("1000").is_ok());
+        assert!(Check::MaxEntries.run("0").is_err());
+        assert!(Check::Cidr4ListRequired.run("").is_err());
+        assert!(Check::Cidr4List.run("10.0.0.0/8, 192.168.0.0/16").is_ok());
+        assert!(Check::Cidr4List.run("10.0.0.0/8, ::/0").is_err());
+        assert!(Check::VpcCidrList
+            .run("10.1.0.0/16 100.64.0.0/29")
+            .unwrap_err()
+            .contains("/28"));
+    }
+
+    #[test]
+    fn listeners_and_firewall_rules_parse_and_print_back() {
+        use super::super::form_kinds::{firewall_rule_text, listener_text};
+        let l = parse_listeners("443:8080, 80, 53/udp").unwrap();
+        assert_eq!(l.len(), 3);
+        assert_eq!(l[2].proto, Protocol::Udp);
+        let text: Vec<String> = l.iter().map(listener_text).collect();
+        assert_eq!(text.join(", "), "443:8080, 80, 53/udp");
+        assert!(parse_listeners("0").is_err());
+        assert!(parse_listeners("443/icmp").is_err());
+        let rules =
+            parse_firewall_rules("drop tcp from 0.0.0.0/0 to 10.0.0.0/16 port 22; alert domain example.com; pass")
+                .unwrap();
+        assert_eq!(rules.len(), 3);
+        let text: Vec<String> = rules.iter().map(firewall_rule_text).collect();
+        assert_eq!(parse_firewall_rules(&text.join("; ")).unwrap(), rules);
+        assert!(parse_firewall_rules("block tcp").is_err());
+        assert!(parse_firewall_rules("drop to").is_err());
     }
 
     #[test]

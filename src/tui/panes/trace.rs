@@ -1422,6 +1422,9 @@ impl Pane for TracePane {
             self.last_play = Some(now);
             self.follow = true;
         }
+        // Also when the pane is not drawn (a small terminal shows one pane at a
+        // time): the next edit is compared with the design as it is now.
+        self.ensure_baseline(ctx);
     }
 
     fn published_path(&self) -> Option<PathView> {
