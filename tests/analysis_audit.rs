@@ -1292,3 +1292,22 @@ fn nlb_client_ip_preservation_is_flagged() {
         t.notes
     );
 }
+
+/// §3.11 (VPC-UG network ACLs: they "can't block traffic to Route 53 Resolver (VPC+2)")
+/// and VR §17 (SGs cannot block it either): vpcd has no resolver node, so it must not
+/// answer "blocked by the NACL" for DNS to VPC+2 — it refuses the query instead.
+#[test]
+fn dns_resolver_vpc_plus_two_is_not_blocked_by_nacls() {
+    let mut d = base().nacl("acl", "v", &[], &[]).build();
+    set_subnet_nacl(&mut d, "priv", "acl");
+    let idx = DesignIndex::new(&d);
+    let q = TraceQuery {
+        from: "app".into(),
+        to: "10.0.0.2".into(),
+        proto: Protocol::Udp,
+        port: Some(53),
+        sport: None,
+    };
+    let err = vpcd::analysis::trace(&d, &idx, &q).expect_err("no verdict for the DNS resolver");
+    assert!(err.to_string().contains("DNS resolver"), "{err}");
+}

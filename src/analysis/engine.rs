@@ -3709,6 +3709,26 @@ impl<'w, 'a> Walk<'w, 'a> {
                 })
             }
             Endpoint::Ip(ip) => {
+                // The Amazon DNS resolver sits at the VPC's primary CIDR base + 2, and NACLs
+                // and SGs cannot block traffic to it (VPC-UG network ACLs; reference §3.11,
+                // VR §17). The engine has no resolver node, so it would wrongly walk the
+                // packet through NACLs to a "subnet host": refuse instead of a wrong verdict.
+                if let IpAddr::V4(a) = ip {
+                    if let Some(v) =
+                        an.d.vpcs
+                            .iter()
+                            .find(|v| u32::from(v.cidr.network()).wrapping_add(2) == u32::from(*a))
+                    {
+                        return Err(DestErr::Query(QueryError::Invalid(
+                            text.into(),
+                            format!(
+                                "{a} is the Amazon DNS resolver of {} (VPC base + 2); network ACLs and security groups \
+                                 cannot block DNS traffic to it, so it is not traced",
+                                v.name
+                            ),
+                        )));
+                    }
+                }
                 if let Some(&e) = an.eni_by_ip.get(ip).and_then(|v| v.first()) {
                     return Ok(Dest {
                         addr: *ip,
