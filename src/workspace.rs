@@ -180,11 +180,14 @@ impl Workspace {
         let summary = edit.describe(&self.design);
         let check = validate::EditCheck::before(&edit, &self.design);
         let in_place = self.in_place_change(&edit);
-        // A rename's inverse can fail to apply when the design holds two
-        // objects of the old name (renaming back collides): keep a copy to
-        // restore a rejected rename exactly. Renames are rare; other edits'
-        // inverses always apply.
-        let snapshot = matches!(edit, Edit::Rename { .. } | Edit::Batch { .. }).then(|| self.design.clone());
+        // Inverses always apply (`Edit::apply` refuses a rename of a name held
+        // twice, and restores next to namesakes). A design that holds a name
+        // twice is the one place that guarantee is hard to see, so there a
+        // rename or batch keeps a copy to restore a rejected edit exactly;
+        // a valid design never pays for the clone.
+        let holds_duplicate_names = self.findings.all().iter().any(|d| d.code == "duplicate-name");
+        let snapshot = (holds_duplicate_names && matches!(edit, Edit::Rename { .. } | Edit::Batch { .. }))
+            .then(|| self.design.clone());
         let inverse = edit.clone().apply(&mut self.design)?;
         // The index either follows the edit in place (restored below if the
         // edit is rejected) or is rebuilt beside the old one.
