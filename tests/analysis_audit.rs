@@ -1311,3 +1311,23 @@ fn dns_resolver_vpc_plus_two_is_not_blocked_by_nacls() {
     let err = vpcd::analysis::trace(&d, &idx, &q).expect_err("no verdict for the DNS resolver");
     assert!(err.to_string().contains("DNS resolver"), "{err}");
 }
+
+// ---------------------------------------------------------------- Audit 2
+
+/// §3.17 (inbound through the IGW only to public IPs) and §1.1 (each hop shows the
+/// packet): when the destination has no public IP the trace stops with NO_PUBLIC_IP, and
+/// the packet it shows is aimed at the address the instance does have — its private IP —
+/// never back at the source address.
+#[test]
+fn no_public_ip_stop_shows_packet_to_private_address() {
+    let d = base().build();
+    let t = trace(&d, "internet", "app", "tcp", Some(22));
+    assert_blocked(&t, Code::NoPublicIp, "app");
+    assert!(!t.forward.is_empty(), "{}", t.to_text());
+    for h in &t.forward {
+        for p in [&h.packet_in, &h.packet_out] {
+            assert_ne!(p.dst, p.src, "{}", t.to_text());
+            assert_eq!(p.dst.to_string(), "10.0.1.10", "{}", t.to_text());
+        }
+    }
+}

@@ -1032,10 +1032,12 @@ impl<'w, 'a> Walk<'w, 'a> {
         let dst = match self.resolve_dest(&src, to, v6, &q.to) {
             Ok(d) => d,
             Err(DestErr::Query(e)) => return Err(e),
-            Err(DestErr::Blocked(stop)) => {
+            Err(DestErr::Blocked(stop, dst)) => {
+                // The packet shown is the one the source would send: to the address the
+                // destination does have (its private IPv4), never back to the source.
                 let p = Packet {
                     src: src.addr,
-                    dst: src.addr,
+                    dst,
                     proto: q.proto,
                     sport,
                     dport,
@@ -3791,15 +3793,19 @@ impl<'w, 'a> Walk<'w, 'a> {
         let name = || an.eni_name(e);
         if v6 {
             let Some(a) = eni.ipv6 else {
-                return Err(DestErr::Blocked(Box::new(Stop {
-                    code: Code::NoHost,
-                    kind: an.eni_kind(e),
-                    component: name(),
-                    object: Some(eni.owner.object()),
-                    direction: None,
-                    message: format!("{} has no IPv6 address", name()),
-                    hint: format!("give {} an IPv6 address (its subnet needs an IPv6 block)", name()),
-                })));
+                // No IPv6 address to aim at: the packet shows the unspecified address `::`.
+                return Err(DestErr::Blocked(
+                    Box::new(Stop {
+                        code: Code::NoHost,
+                        kind: an.eni_kind(e),
+                        component: name(),
+                        object: Some(eni.owner.object()),
+                        direction: None,
+                        message: format!("{} has no IPv6 address", name()),
+                        hint: format!("give {} an IPv6 address (its subnet needs an IPv6 block)", name()),
+                    }),
+                    IpAddr::V6(std::net::Ipv6Addr::UNSPECIFIED),
+                ));
             };
             return Ok(Dest {
                 addr: IpAddr::V6(a),
@@ -3826,22 +3832,25 @@ impl<'w, 'a> Walk<'w, 'a> {
                         expect: Expect::Eni(e),
                     });
                 }
-                Err(DestErr::Blocked(Box::new(Stop {
-                    code: Code::NoPublicIp,
-                    kind: an.eni_kind(e),
-                    component: name(),
-                    object: Some(eni.owner.object()),
-                    direction: None,
-                    message: format!(
-                        "{} has only the private address {}, which is not reachable from the internet",
-                        name(),
-                        eni.private_ip
-                    ),
-                    hint: format!(
+                Err(DestErr::Blocked(
+                    Box::new(Stop {
+                        code: Code::NoPublicIp,
+                        kind: an.eni_kind(e),
+                        component: name(),
+                        object: Some(eni.owner.object()),
+                        direction: None,
+                        message: format!(
+                            "{} has only the private address {}, which is not reachable from the internet",
+                            name(),
+                            eni.private_ip
+                        ),
+                        hint: format!(
                         "give {} a public IP or Elastic IP in a public subnet, or put a load balancer in front of it",
                         name()
                     ),
-                })))
+                    }),
+                    IpAddr::V4(eni.private_ip),
+                ))
             }
         }
     }
@@ -3849,7 +3858,9 @@ impl<'w, 'a> Walk<'w, 'a> {
 
 enum DestErr {
     Query(QueryError),
-    Blocked(Box<Stop>),
+    /// The destination cannot be addressed from this source; the address is the packet's
+    /// destination to show (the ENI's private IPv4, or `::` when an IPv6 query finds none).
+    Blocked(Box<Stop>, IpAddr),
 }
 
 #[derive(Debug, Clone)]
