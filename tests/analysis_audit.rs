@@ -1331,3 +1331,56 @@ fn no_public_ip_stop_shows_packet_to_private_address() {
         }
     }
 }
+
+/// §3.12 (ELB source ports 1024–65535) and §3.19 (NAT gateway, same range): a target
+/// subnet NACL that lets replies out only to 1024–32767 works for some LB connections and
+/// fails for others. The LB → target leg gets the same treatment as the NAT gateway case:
+/// reachable, with a note naming the NACL and the full range — not a hard block, and not
+/// silently clean.
+#[test]
+fn nacl_target_subnet_lower_half_ephemeral_range_for_load_balancer_warns_like_nat() {
+    let mut d = alb();
+    d.network_acls.push(NetworkAcl {
+        name: "acl-app".into(),
+        description: None,
+        vpc: "v".into(),
+        inbound: vec![nacl_rule("100 allow tcp 8080 10.0.0.0/16")],
+        outbound: vec![nacl_rule("100 allow tcp 1024-32767 10.0.0.0/16")],
+    });
+    set_subnet_nacl(&mut d, "app-a", "acl-app");
+    let lb = trace(&d, "internet", "alb", "tcp", Some(443));
+    assert_reachable(&lb);
+    let lb_note = lb
+        .notes
+        .iter()
+        .find(|n| n.contains("acl-app") && n.contains("1024-65535"))
+        .unwrap_or_else(|| panic!("{:#?}", lb.notes));
+    // A NACL that admits no port of 1024–65535 for the reply is still a hard block.
+    d.network_acls
+        .iter_mut()
+        .find(|a| a.name == "acl-app")
+        .unwrap()
+        .outbound = vec![nacl_rule("100 allow tcp 80-1023 10.0.0.0/16")];
+    let none = trace(&d, "internet", "alb", "tcp", Some(443));
+    assert!(!none.reachable, "{}", none.to_text());
+
+    // The NAT gateway case: the NAT subnet's NACL admits replies only to 1024–32767.
+    let mut d = base()
+        .nacl(
+            "acl-pub",
+            "v",
+            &["100 allow all 10.0.0.0/16", "110 allow tcp 1024-32767 0.0.0.0/0"],
+            &["100 allow all 0.0.0.0/0"],
+        )
+        .build();
+    set_subnet_nacl(&mut d, "pub", "acl-pub");
+    let nat = trace(&d, "app", "internet", "tcp", Some(443));
+    assert_reachable(&nat);
+    assert!(
+        nat.notes
+            .iter()
+            .any(|n| n.contains("acl-pub") && n.contains("1024-65535")),
+        "NAT case: {:#?}\nLB case: {lb_note}",
+        nat.notes
+    );
+}

@@ -3360,11 +3360,12 @@ impl<'w, 'a> Walk<'w, 'a> {
             let Some(te) = an.eni_index(&EniOwner::Instance(t.clone())) else {
                 continue;
             };
+            let target_ip = IpAddr::V4(an.idx.enis[te].private_ip);
             let tpkt = Packet {
                 src: node_ip,
-                dst: IpAddr::V4(an.idx.enis[te].private_ip),
+                dst: target_ip,
                 proto: listener.proto,
-                sport: 40000,
+                sport: lb_source_port(an, node, te, node_ip, target_ip, listener.proto),
                 dport: listener.target_port,
             };
             self.leg = Leg::Forward;
@@ -3391,7 +3392,7 @@ impl<'w, 'a> Walk<'w, 'a> {
             let node_src = Source {
                 at: Start::Eni(node),
                 addr: node_ip,
-                ephemeral: (PortRange::EPHEMERAL, 40000),
+                ephemeral: (PortRange::EPHEMERAL, tpkt.sport),
             };
             let dest = Dest {
                 addr: tpkt.dst,
@@ -3854,6 +3855,51 @@ impl<'w, 'a> Walk<'w, 'a> {
             }
         }
     }
+}
+
+/// The source port a load balancer node uses toward a target. AWS load balancers pick
+/// it from 1024–65535 (VPC-UG NACL ephemeral ports: "ELB: 1024–65535", reference §3.12),
+/// so, like the NAT gateway, take a port the stateless NACLs on the reply path admit —
+/// the target subnet's outbound and the node subnet's inbound — preferring 40000. When
+/// they admit only part of the range the trace is reachable and `check_partial_range`
+/// adds the warning; when they admit no port of it, 40000 is kept and the reply is blocked.
+fn lb_source_port(
+    an: &Analyzer,
+    node: usize,
+    target: usize,
+    node_ip: IpAddr,
+    target_ip: IpAddr,
+    proto: Protocol,
+) -> u16 {
+    const PREFERRED: u16 = 40000;
+    if !proto.has_ports() {
+        return 0;
+    }
+    let (Some(ns), Some(ts)) = (an.eni_subnet[node], an.eni_subnet[target]) else {
+        return PREFERRED;
+    };
+    if ns == ts {
+        return PREFERRED; // NACLs do not apply within one subnet (reference §3.11)
+    }
+    let admitted = |s: usize, dir: Direction, peer: IpAddr| match an.subnets[s].nacl {
+        Some(ni) => an.nacls[ni].allowed_ports(dir, proto, peer, PortRange::EPHEMERAL),
+        None => vec![PortRange::EPHEMERAL],
+    };
+    let out = admitted(ts, Direction::Outbound, node_ip);
+    let inb = admitted(ns, Direction::Inbound, target_ip);
+    let both: Vec<PortRange> = out
+        .iter()
+        .flat_map(|a| {
+            inb.iter().filter(|b| a.overlaps(**b)).map(move |b| PortRange {
+                from: a.from.max(b.from),
+                to: a.to.min(b.to),
+            })
+        })
+        .collect();
+    if both.is_empty() || both.iter().any(|r| r.contains(PREFERRED)) {
+        return PREFERRED;
+    }
+    both.iter().map(|r| r.from).min().unwrap_or(PREFERRED)
 }
 
 enum DestErr {
