@@ -1384,3 +1384,39 @@ fn nacl_target_subnet_lower_half_ephemeral_range_for_load_balancer_warns_like_na
         nat.notes
     );
 }
+
+/// §3.10 (default NACL: "with IPv6 it also has rules 101 for `::/0`") and §3.15 (default
+/// SG: outbound all "plus `::/0` when IPv6 is present"); VPC User Guide, "Default network
+/// ACL": the IPv6 rules are added when a VPC is created with an IPv6 CIDR block. A VPC
+/// created dual-stack lets an instance on the defaults reach the internet over IPv6.
+#[test]
+fn new_dual_stack_vpc_defaults_allow_ipv6() {
+    let objs = Design::new_vpc_objects_with_ipv6(
+        "v",
+        "10.0.0.0/16".parse().unwrap(),
+        Some("2600:1f18:1:100::/56".parse().unwrap()),
+    );
+    let mut d = B::new()
+        .igw("igw", "v")
+        .rt("rt", "v", &[("0.0.0.0/0", "igw:igw"), ("::/0", "igw:igw")])
+        .subnet("pub", "v", AZ_A, "10.0.0.0/24", "rt", None)
+        .subnet6("pub", "2600:1f18:1:101::/64")
+        .inst("web6", "pub", "10.0.0.10", &["v-default-sg"])
+        .with_ipv6("2600:1f18:1:101::10")
+        .build();
+    for o in objs {
+        d.put(o);
+    }
+    let acl = d.network_acls.iter().find(|a| a.name == "v-default-acl").unwrap();
+    for rules in [&acl.inbound, &acl.outbound] {
+        assert!(
+            rules.iter().any(|r| r.number == 101 && r.cidr.to_string() == "::/0"),
+            "{acl:#?}"
+        );
+    }
+    assert_reachable(&trace(&d, "web6", "internet6", "tcp", Some(443)));
+    // Without the default SG's `::/0` outbound rule (the old IPv4-only defaults) it cannot.
+    let sg = d.security_groups.iter_mut().find(|g| g.name == "v-default-sg").unwrap();
+    sg.outbound.retain(|r| r.peer != SgPeer::Cidr(any_v6()));
+    assert!(!trace(&d, "web6", "internet6", "tcp", Some(443)).reachable);
+}
