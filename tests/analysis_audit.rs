@@ -1420,3 +1420,34 @@ fn new_dual_stack_vpc_defaults_allow_ipv6() {
     sg.outbound.retain(|r| r.peer != SgPeer::Cidr(any_v6()));
     assert!(!trace(&d, "web6", "internet6", "tcp", Some(443)).reachable);
 }
+
+/// §3.10; VPC User Guide, "Default network ACL": associating an IPv6 block with an
+/// existing VPC adds rule 101 `::/0` to the default NACL — but not to a direction whose
+/// rules were modified. The default SG is left alone (documented only for a VPC created
+/// with IPv6).
+#[test]
+fn ipv6_associated_later_adds_rule_101_only_to_unmodified_default_nacl_directions() {
+    let mut d = B::new().vpc("v", "10.0.0.0/16").build();
+    let acl = d
+        .default_nacl_after_ipv6_association("v", "v")
+        .expect("unmodified defaults change");
+    for rules in [&acl.inbound, &acl.outbound] {
+        assert!(
+            rules.iter().any(|r| r.number == 101 && r.cidr.to_string() == "::/0"),
+            "{acl:#?}"
+        );
+    }
+    // Modified inbound: only the outbound rules get rule 101.
+    d.network_acls[0].inbound.push(nacl_rule("90 deny tcp 22 0.0.0.0/0"));
+    let acl = d.default_nacl_after_ipv6_association("v", "v").unwrap();
+    assert!(!acl.inbound.iter().any(|r| r.number == 101), "{acl:#?}");
+    assert!(acl.outbound.iter().any(|r| r.number == 101), "{acl:#?}");
+    // Both modified, or the VPC already has IPv6: nothing to add.
+    d.network_acls[0].outbound.clear();
+    assert_eq!(d.default_nacl_after_ipv6_association("v", "v"), None);
+    let d = B::new()
+        .vpc("w", "10.1.0.0/16")
+        .vpc6("w", "2600:1f18:1:100::/56")
+        .build();
+    assert_eq!(d.default_nacl_after_ipv6_association("w", "w"), None);
+}

@@ -429,3 +429,30 @@ fn a_part_edit_aws_refuses_shows_the_reason_under_its_field_and_changes_nothing(
     assert!(field_line(&h, "subnets").contains("[x] app-a"));
     assert!(shows_picker(&h, "keep or remove"));
 }
+
+/// A VPC created in the form with an IPv6 block gets AWS's dual-stack defaults: rule 101
+/// `::/0` in the default NACL and outbound `::/0` in the default SG (VPC User Guide,
+/// "Default network ACL", "Default security groups").
+#[test]
+fn a_vpc_created_with_ipv6_gets_ipv6_default_nacl_and_sg_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = sample(dir.path());
+    add(&mut h, "vpc");
+    h.keys("lab6<tab>10.9.0.0/16<tab><tab><tab><tab><tab>2600:1f18:1:100::/56<enter>");
+    let d = h.app.ws.design();
+    let v = d
+        .vpcs
+        .iter()
+        .find(|v| v.name == "lab6")
+        .unwrap_or_else(|| panic!("{}", h.screen()));
+    assert!(v.ipv6_cidr.is_some(), "{v:#?}");
+    let acl = d.network_acls.iter().find(|a| a.name == v.default_network_acl).unwrap();
+    assert!(acl.inbound.iter().any(|r| r.number == 101), "{acl:#?}");
+    assert!(acl.outbound.iter().any(|r| r.number == 101), "{acl:#?}");
+    let sg = d
+        .security_groups
+        .iter()
+        .find(|g| g.name == v.default_security_group)
+        .unwrap();
+    assert!(sg.outbound.iter().any(|r| r.peer == SgPeer::Cidr(any_v6())), "{sg:#?}");
+}

@@ -245,6 +245,37 @@ impl Design {
         ]
     }
 
+    /// What AWS does to the default NACL of VPC `vpc` when an IPv6 block is associated
+    /// with it later: rule 101 allowing `::/0` is added to the inbound rules and to the
+    /// outbound rules — each only if that direction was not modified (VPC User Guide,
+    /// "Default network ACL": "if you've modified the inbound rules of your default
+    /// network ACL, the rule that allows all inbound IPv6 traffic is not added", same
+    /// for outbound). "Not modified" is read as: still exactly rule 100 allow all
+    /// `0.0.0.0/0`. Returns the updated NACL (its `vpc` set to `vpc_name_after`), or
+    /// `None` when nothing would change. The default security group is left alone: the
+    /// guide documents its `::/0` outbound rule only for a VPC created with IPv6.
+    pub fn default_nacl_after_ipv6_association(&self, vpc: &str, vpc_name_after: &str) -> Option<NetworkAcl> {
+        let v = self.vpcs.iter().find(|v| v.name == vpc)?;
+        if v.ipv6_cidr.is_some() {
+            return None;
+        }
+        let acl = self.network_acls.iter().find(|a| a.name == v.default_network_acl)?;
+        let v4 = NetworkAcl::default_for(acl.name.clone(), acl.vpc.clone(), false);
+        let v6 = NetworkAcl::default_for(acl.name.clone(), vpc_name_after, true);
+        let mut out = acl.clone();
+        out.vpc = vpc_name_after.to_string();
+        let mut changed = false;
+        if acl.inbound == v4.inbound {
+            out.inbound = v6.inbound;
+            changed = true;
+        }
+        if acl.outbound == v4.outbound {
+            out.outbound = v6.outbound;
+            changed = true;
+        }
+        changed.then_some(out)
+    }
+
     /// AWS's default VPC: 172.31.0.0/16, a public /20 per AZ with public IPs
     /// on launch, an IGW, main route 0.0.0.0/0 → IGW, default SG and NACL
     /// (VPC User Guide, "default VPCs").

@@ -881,6 +881,15 @@ impl Form {
                         })));
                     }
                 }
+                if let (Object::Vpc(v), Some(orig)) = (&obj, original) {
+                    // Associating an IPv6 block with an existing VPC: AWS adds rule 101
+                    // `::/0` to the default NACL directions that were not modified.
+                    if v.ipv6_cidr.is_some() {
+                        if let Some(acl) = d.default_nacl_after_ipv6_association(orig, &v.name) {
+                            edits.push(Edit::Put(Object::NetworkAcl(acl)));
+                        }
+                    }
+                }
                 let summary = Edit::Put(obj.clone()).describe(d);
                 edits.push(Edit::Put(obj));
                 Ok(if edits.len() == 1 {
