@@ -35,7 +35,9 @@
 //! * Hairpin to a public IP of the same VPC is `UNSUPPORTED` (no verdict).
 //! * A NAT gateway picks its port in 1024–65535 among those its subnet's NACL
 //!   admits for the reply; when only part of the range is admitted the trace is
-//!   reachable with a warning note.
+//!   reachable with a warning note. A load balancer node does the same toward a
+//!   target (ELB 1024–65535): it takes a port the target subnet's NACL outbound and
+//!   its own subnet's NACL inbound both admit, preferring 40000.
 //! * The client's source port defaults to 40000 (Linux 32768–60999, internet,
 //!   NAT, ELB 1024–65535) or 50000 (Windows 49152–65535); a note warns when a
 //!   NACL admits only part of the client's range on the reply.
