@@ -112,6 +112,7 @@ fn main() {
     // An edit (undo/redo of a rename-free change): measure the keystroke path only.
     let sg = app.ws.design().security_groups[0].clone();
     let mut edits = Vec::new();
+    let mut edit_handle = Vec::new();
     let mut ticks = Vec::new();
     for i in 0..5u16 {
         let mut g = sg.clone();
@@ -119,6 +120,7 @@ fn main() {
         let t = Instant::now();
         app.apply_edit(vpcd::edit::Edit::Put(vpcd::model::Object::SecurityGroup(g)))
             .unwrap();
+        edit_handle.push(t.elapsed());
         draw(&mut app);
         edits.push(t.elapsed());
         let t = Instant::now();
@@ -129,6 +131,10 @@ fn main() {
     println!(
         "edit keystroke path (apply + trace pane clamp + frame): {:.2} ms",
         median(edits)
+    );
+    println!(
+        "  of which App::apply_edit (before the frame): {:.2} ms",
+        median(edit_handle)
     );
     // The same edit on the workspace alone: what the app adds on top is pane work.
     let mut ws_only = Vec::new();
@@ -166,6 +172,45 @@ fn main() {
                 "  clamp {:<40} {:.3} ms",
                 p.title(&ctx),
                 t.elapsed().as_secs_f64() * 1e3
+            );
+        }
+    }
+    // Every pane's first frame after an edit (a cache keyed by revision rebuilds here).
+    {
+        use vpcd::tui::panes::{registry, Ctx};
+        let mut ws = Workspace::new(app.ws.design().clone());
+        let theme = vpcd::tui::theme::Theme::plain();
+        let mut panes = registry();
+        let mut pane_term = Terminal::new(TestBackend::new(200, 60)).unwrap();
+        let mut times = vec![Vec::new(); panes.len()];
+        for i in 0..4u16 {
+            let mut g = sg.clone();
+            g.description = Some(format!("render {i}"));
+            let _ = ws.apply(vpcd::edit::Edit::Put(vpcd::model::Object::SecurityGroup(g)));
+            let ctx = Ctx {
+                ws: &ws,
+                selected: None,
+                theme,
+            };
+            for (k, p) in panes.iter_mut().enumerate() {
+                p.clamp(&ctx);
+                let t = Instant::now();
+                pane_term.draw(|f| p.render(f, f.area(), &ctx, false)).unwrap();
+                if i > 0 {
+                    times[k].push(t.elapsed());
+                }
+            }
+        }
+        let ctx = Ctx {
+            ws: &ws,
+            selected: None,
+            theme,
+        };
+        for (p, t) in panes.iter().zip(times) {
+            println!(
+                "  first frame after an edit {:<28} {:.3} ms",
+                p.title(&ctx).chars().take(28).collect::<String>(),
+                median(t)
             );
         }
     }

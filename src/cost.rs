@@ -206,7 +206,12 @@ fn gb(x: f64) -> String {
 
 /// The estimate for a design.
 pub fn estimate(d: &Design, t: &PriceTable) -> Estimate {
-    let idx = DesignIndex::new(d);
+    estimate_indexed(d, &DesignIndex::new(d), t)
+}
+
+/// [`estimate`] with an index the caller already holds for `d` (e.g. `Workspace::index()`),
+/// so a frame after an edit does not rebuild it. `idx` must be the index of `d`.
+pub fn estimate_indexed(d: &Design, idx: &DesignIndex, t: &PriceTable) -> Estimate {
     let p = &t.prices;
     let a = &t.assumptions;
     let h = t.hours_per_month;
@@ -441,7 +446,7 @@ pub fn estimate(d: &Design, t: &PriceTable) -> Estimate {
         prices_as_of: t.as_of.clone(),
         items,
         total_monthly_usd: round_cents(total),
-        what_if: what_ifs(d, t),
+        what_if: what_ifs_indexed(d, idx, t),
         notes,
     }
 }
@@ -478,11 +483,15 @@ fn nat_usage(d: &Design, idx: &DesignIndex) -> BTreeMap<String, (BTreeSet<String
 
 /// What-if comparisons: NAT per AZ vs a single NAT, per VPC.
 pub fn what_ifs(d: &Design, t: &PriceTable) -> Vec<WhatIf> {
-    let idx = DesignIndex::new(d);
+    what_ifs_indexed(d, &DesignIndex::new(d), t)
+}
+
+/// [`what_ifs`] with the caller's index of `d`.
+pub fn what_ifs_indexed(d: &Design, idx: &DesignIndex, t: &PriceTable) -> Vec<WhatIf> {
     let p = &t.prices;
     let h = t.hours_per_month;
     let mut out = Vec::new();
-    for (vpc, (subnet_azs, nat_azs)) in nat_usage(d, &idx) {
+    for (vpc, (subnet_azs, nat_azs)) in nat_usage(d, idx) {
         // NAT gateways' fixed monthly cost: their hours (less those waived by
         // Network Firewall endpoints in the VPC) and their Elastic IPs. The data
         // charge follows the traffic, which does not change with the number of gateways.
@@ -549,6 +558,40 @@ mod tests {
         assert_eq!(t.hours_per_month, 730.0);
         assert_eq!(t.prices.nat_gateway_hour, 0.045);
         assert_eq!(t, PriceTable::builtin());
+    }
+
+    /// The cost pane prices the workspace's (edit-patched) index instead of a fresh one:
+    /// the estimate must be the same for every template, before and after edits.
+    #[test]
+    fn estimate_with_workspace_index_equals_fresh_estimate() {
+        use crate::edit::Edit;
+        use crate::model::Object;
+        let t = PriceTable::builtin();
+        for tpl in crate::templates::TEMPLATES {
+            let mut ws = crate::workspace::Workspace::new(tpl.design());
+            assert_eq!(
+                estimate_indexed(ws.design(), ws.index(), &t),
+                estimate(ws.design(), &t),
+                "{}",
+                tpl.name
+            );
+            // An in-place edit (index patched) and a removal of the last instance.
+            if let Some(sg) = ws.design().security_groups.first().cloned() {
+                let mut sg = sg;
+                sg.description = Some("edited".into());
+                ws.apply(Edit::Put(Object::SecurityGroup(sg))).unwrap();
+            }
+            if let Some(i) = ws.design().instances.last() {
+                let r = crate::model::ObjectRef::new(crate::model::ObjectKind::Instance, &i.name);
+                let _ = ws.apply(Edit::Delete(r));
+            }
+            assert_eq!(
+                estimate_indexed(ws.design(), ws.index(), &t),
+                estimate(ws.design(), &t),
+                "{} after edits",
+                tpl.name
+            );
+        }
     }
 
     #[test]

@@ -30,17 +30,18 @@ impl Default for CostPane {
 }
 
 impl CostPane {
-    /// The estimate for the current revision, recomputed only after a change.
-    fn estimate(&mut self, ctx: &Ctx) -> Estimate {
+    /// The estimate for the current revision, recomputed only after a change
+    /// (with the workspace's index of the design, not a fresh one).
+    fn estimate(&mut self, ctx: &Ctx) -> &Estimate {
         let rev = ctx.ws.revision();
-        match &self.cached {
-            Some((r, e)) if *r == rev => e.clone(),
-            _ => {
-                let e = cost::estimate(ctx.ws.design(), &self.prices);
-                self.cached = Some((rev, e.clone()));
-                e
-            }
+        if self.cached.as_ref().is_some_and(|(r, _)| *r != rev) {
+            self.cached = None;
         }
+        let prices = &self.prices;
+        &self
+            .cached
+            .get_or_insert_with(|| (rev, cost::estimate_indexed(ctx.ws.design(), ctx.ws.index(), prices)))
+            .1
     }
 
     /// The pane's text lines (also used by tests).
