@@ -1311,3 +1311,112 @@ fn dns_resolver_vpc_plus_two_is_not_blocked_by_nacls() {
     let err = vpcd::analysis::trace(&d, &idx, &q).expect_err("no verdict for the DNS resolver");
     assert!(err.to_string().contains("DNS resolver"), "{err}");
 }
+
+// ---------------------------------------------------------------- Audit 2
+
+/// §3.17 (inbound through the IGW only to public IPs) and §1.1 (each hop shows the
+/// packet): when the destination has no public IP the trace stops with NO_PUBLIC_IP, and
+/// the packet it shows is aimed at the address the instance does have — its private IP —
+/// never back at the source address.
+#[test]
+fn no_public_ip_stop_shows_packet_to_private_address() {
+    let d = base().build();
+    let t = trace(&d, "internet", "app", "tcp", Some(22));
+    assert_blocked(&t, Code::NoPublicIp, "app");
+    assert!(!t.forward.is_empty(), "{}", t.to_text());
+    for h in &t.forward {
+        for p in [&h.packet_in, &h.packet_out] {
+            assert_ne!(p.dst, p.src, "{}", t.to_text());
+            assert_eq!(p.dst.to_string(), "10.0.1.10", "{}", t.to_text());
+        }
+    }
+}
+
+/// §3.12 (ELB source ports 1024–65535) and §3.19 (NAT gateway, same range): a target
+/// subnet NACL that lets replies out only to 1024–32767 works for some LB connections and
+/// fails for others. The LB → target leg gets the same treatment as the NAT gateway case:
+/// reachable, with a note naming the NACL and the full range — not a hard block, and not
+/// silently clean.
+#[test]
+fn nacl_target_subnet_lower_half_ephemeral_range_for_load_balancer_warns_like_nat() {
+    let mut d = alb();
+    d.network_acls.push(NetworkAcl {
+        name: "acl-app".into(),
+        description: None,
+        vpc: "v".into(),
+        inbound: vec![nacl_rule("100 allow tcp 8080 10.0.0.0/16")],
+        outbound: vec![nacl_rule("100 allow tcp 1024-32767 10.0.0.0/16")],
+    });
+    set_subnet_nacl(&mut d, "app-a", "acl-app");
+    let lb = trace(&d, "internet", "alb", "tcp", Some(443));
+    assert_reachable(&lb);
+    let lb_note = lb
+        .notes
+        .iter()
+        .find(|n| n.contains("acl-app") && n.contains("1024-65535"))
+        .unwrap_or_else(|| panic!("{:#?}", lb.notes));
+    // A NACL that admits no port of 1024–65535 for the reply is still a hard block.
+    d.network_acls
+        .iter_mut()
+        .find(|a| a.name == "acl-app")
+        .unwrap()
+        .outbound = vec![nacl_rule("100 allow tcp 80-1023 10.0.0.0/16")];
+    let none = trace(&d, "internet", "alb", "tcp", Some(443));
+    assert!(!none.reachable, "{}", none.to_text());
+
+    // The NAT gateway case: the NAT subnet's NACL admits replies only to 1024–32767.
+    let mut d = base()
+        .nacl(
+            "acl-pub",
+            "v",
+            &["100 allow all 10.0.0.0/16", "110 allow tcp 1024-32767 0.0.0.0/0"],
+            &["100 allow all 0.0.0.0/0"],
+        )
+        .build();
+    set_subnet_nacl(&mut d, "pub", "acl-pub");
+    let nat = trace(&d, "app", "internet", "tcp", Some(443));
+    assert_reachable(&nat);
+    assert!(
+        nat.notes
+            .iter()
+            .any(|n| n.contains("acl-pub") && n.contains("1024-65535")),
+        "NAT case: {:#?}\nLB case: {lb_note}",
+        nat.notes
+    );
+}
+
+/// §3.10 (default NACL: "with IPv6 it also has rules 101 for `::/0`") and §3.15 (default
+/// SG: outbound all "plus `::/0` when IPv6 is present"); VPC User Guide, "Default network
+/// ACL": the IPv6 rules are added when a VPC is created with an IPv6 CIDR block. A VPC
+/// created dual-stack lets an instance on the defaults reach the internet over IPv6.
+#[test]
+fn new_dual_stack_vpc_defaults_allow_ipv6() {
+    let objs = Design::new_vpc_objects_with_ipv6(
+        "v",
+        "10.0.0.0/16".parse().unwrap(),
+        Some("2600:1f18:1:100::/56".parse().unwrap()),
+    );
+    let mut d = B::new()
+        .igw("igw", "v")
+        .rt("rt", "v", &[("0.0.0.0/0", "igw:igw"), ("::/0", "igw:igw")])
+        .subnet("pub", "v", AZ_A, "10.0.0.0/24", "rt", None)
+        .subnet6("pub", "2600:1f18:1:101::/64")
+        .inst("web6", "pub", "10.0.0.10", &["v-default-sg"])
+        .with_ipv6("2600:1f18:1:101::10")
+        .build();
+    for o in objs {
+        d.put(o);
+    }
+    let acl = d.network_acls.iter().find(|a| a.name == "v-default-acl").unwrap();
+    for rules in [&acl.inbound, &acl.outbound] {
+        assert!(
+            rules.iter().any(|r| r.number == 101 && r.cidr.to_string() == "::/0"),
+            "{acl:#?}"
+        );
+    }
+    assert_reachable(&trace(&d, "web6", "internet6", "tcp", Some(443)));
+    // Without the default SG's `::/0` outbound rule (the old IPv4-only defaults) it cannot.
+    let sg = d.security_groups.iter_mut().find(|g| g.name == "v-default-sg").unwrap();
+    sg.outbound.retain(|r| r.peer != SgPeer::Cidr(any_v6()));
+    assert!(!trace(&d, "web6", "internet6", "tcp", Some(443)).reachable);
+}

@@ -1032,10 +1032,12 @@ impl<'w, 'a> Walk<'w, 'a> {
         let dst = match self.resolve_dest(&src, to, v6, &q.to) {
             Ok(d) => d,
             Err(DestErr::Query(e)) => return Err(e),
-            Err(DestErr::Blocked(stop)) => {
+            Err(DestErr::Blocked(stop, dst)) => {
+                // The packet shown is the one the source would send: to the address the
+                // destination does have (its private IPv4), never back to the source.
                 let p = Packet {
                     src: src.addr,
-                    dst: src.addr,
+                    dst,
                     proto: q.proto,
                     sport,
                     dport,
@@ -3358,11 +3360,12 @@ impl<'w, 'a> Walk<'w, 'a> {
             let Some(te) = an.eni_index(&EniOwner::Instance(t.clone())) else {
                 continue;
             };
+            let target_ip = IpAddr::V4(an.idx.enis[te].private_ip);
             let tpkt = Packet {
                 src: node_ip,
-                dst: IpAddr::V4(an.idx.enis[te].private_ip),
+                dst: target_ip,
                 proto: listener.proto,
-                sport: 40000,
+                sport: lb_source_port(an, node, te, node_ip, target_ip, listener.proto),
                 dport: listener.target_port,
             };
             self.leg = Leg::Forward;
@@ -3389,7 +3392,7 @@ impl<'w, 'a> Walk<'w, 'a> {
             let node_src = Source {
                 at: Start::Eni(node),
                 addr: node_ip,
-                ephemeral: (PortRange::EPHEMERAL, 40000),
+                ephemeral: (PortRange::EPHEMERAL, tpkt.sport),
             };
             let dest = Dest {
                 addr: tpkt.dst,
@@ -3791,15 +3794,19 @@ impl<'w, 'a> Walk<'w, 'a> {
         let name = || an.eni_name(e);
         if v6 {
             let Some(a) = eni.ipv6 else {
-                return Err(DestErr::Blocked(Box::new(Stop {
-                    code: Code::NoHost,
-                    kind: an.eni_kind(e),
-                    component: name(),
-                    object: Some(eni.owner.object()),
-                    direction: None,
-                    message: format!("{} has no IPv6 address", name()),
-                    hint: format!("give {} an IPv6 address (its subnet needs an IPv6 block)", name()),
-                })));
+                // No IPv6 address to aim at: the packet shows the unspecified address `::`.
+                return Err(DestErr::Blocked(
+                    Box::new(Stop {
+                        code: Code::NoHost,
+                        kind: an.eni_kind(e),
+                        component: name(),
+                        object: Some(eni.owner.object()),
+                        direction: None,
+                        message: format!("{} has no IPv6 address", name()),
+                        hint: format!("give {} an IPv6 address (its subnet needs an IPv6 block)", name()),
+                    }),
+                    IpAddr::V6(std::net::Ipv6Addr::UNSPECIFIED),
+                ));
             };
             return Ok(Dest {
                 addr: IpAddr::V6(a),
@@ -3826,30 +3833,80 @@ impl<'w, 'a> Walk<'w, 'a> {
                         expect: Expect::Eni(e),
                     });
                 }
-                Err(DestErr::Blocked(Box::new(Stop {
-                    code: Code::NoPublicIp,
-                    kind: an.eni_kind(e),
-                    component: name(),
-                    object: Some(eni.owner.object()),
-                    direction: None,
-                    message: format!(
-                        "{} has only the private address {}, which is not reachable from the internet",
-                        name(),
-                        eni.private_ip
-                    ),
-                    hint: format!(
+                Err(DestErr::Blocked(
+                    Box::new(Stop {
+                        code: Code::NoPublicIp,
+                        kind: an.eni_kind(e),
+                        component: name(),
+                        object: Some(eni.owner.object()),
+                        direction: None,
+                        message: format!(
+                            "{} has only the private address {}, which is not reachable from the internet",
+                            name(),
+                            eni.private_ip
+                        ),
+                        hint: format!(
                         "give {} a public IP or Elastic IP in a public subnet, or put a load balancer in front of it",
                         name()
                     ),
-                })))
+                    }),
+                    IpAddr::V4(eni.private_ip),
+                ))
             }
         }
     }
 }
 
+/// The source port a load balancer node uses toward a target. AWS load balancers pick
+/// it from 1024–65535 (VPC-UG NACL ephemeral ports: "ELB: 1024–65535", reference §3.12),
+/// so, like the NAT gateway, take a port the stateless NACLs on the reply path admit —
+/// the target subnet's outbound and the node subnet's inbound — preferring 40000. When
+/// they admit only part of the range the trace is reachable and `check_partial_range`
+/// adds the warning; when they admit no port of it, 40000 is kept and the reply is blocked.
+fn lb_source_port(
+    an: &Analyzer,
+    node: usize,
+    target: usize,
+    node_ip: IpAddr,
+    target_ip: IpAddr,
+    proto: Protocol,
+) -> u16 {
+    const PREFERRED: u16 = 40000;
+    if !proto.has_ports() {
+        return 0;
+    }
+    let (Some(ns), Some(ts)) = (an.eni_subnet[node], an.eni_subnet[target]) else {
+        return PREFERRED;
+    };
+    if ns == ts {
+        return PREFERRED; // NACLs do not apply within one subnet (reference §3.11)
+    }
+    let admitted = |s: usize, dir: Direction, peer: IpAddr| match an.subnets[s].nacl {
+        Some(ni) => an.nacls[ni].allowed_ports(dir, proto, peer, PortRange::EPHEMERAL),
+        None => vec![PortRange::EPHEMERAL],
+    };
+    let out = admitted(ts, Direction::Outbound, node_ip);
+    let inb = admitted(ns, Direction::Inbound, target_ip);
+    let both: Vec<PortRange> = out
+        .iter()
+        .flat_map(|a| {
+            inb.iter().filter(|b| a.overlaps(**b)).map(move |b| PortRange {
+                from: a.from.max(b.from),
+                to: a.to.min(b.to),
+            })
+        })
+        .collect();
+    if both.is_empty() || both.iter().any(|r| r.contains(PREFERRED)) {
+        return PREFERRED;
+    }
+    both.iter().map(|r| r.from).min().unwrap_or(PREFERRED)
+}
+
 enum DestErr {
     Query(QueryError),
-    Blocked(Box<Stop>),
+    /// The destination cannot be addressed from this source; the address is the packet's
+    /// destination to show (the ENI's private IPv4, or `::` when an IPv6 query finds none).
+    Blocked(Box<Stop>, IpAddr),
 }
 
 #[derive(Debug, Clone)]

@@ -202,19 +202,39 @@ impl Design {
     /// default NACL and default security group (named `<vpc>-main`, `<vpc>-default-acl`,
     /// `<vpc>-default-sg`).
     pub fn new_vpc_objects(name: &str, cidr: ipnet::Ipv4Net) -> Vec<Object> {
+        Design::new_vpc_objects_with_ipv6(name, cidr, None)
+    }
+
+    /// [`Design::new_vpc_objects`] for a VPC created with an IPv6 block: AWS then gives
+    /// the default NACL rules 101 allowing `::/0` in and out (VPC User Guide, "Default
+    /// network ACL": the IPv6 rules are added when you create a VPC with an IPv6 CIDR
+    /// block) and the default SG an outbound `::/0` rule ("Default security groups",
+    /// reference §3.10 and §3.15).
+    pub fn new_vpc_objects_with_ipv6(
+        name: &str,
+        cidr: ipnet::Ipv4Net,
+        ipv6_cidr: Option<ipnet::Ipv6Net>,
+    ) -> Vec<Object> {
         let rt = format!("{name}-main");
         let acl = format!("{name}-default-acl");
         let sg = format!("{name}-default-sg");
+        let ipv6 = ipv6_cidr.is_some();
+        let mut default_sg = SecurityGroup::default_for(sg.clone(), name);
+        if ipv6 {
+            default_sg
+                .outbound
+                .push(SgRule::new(Protocol::All, PortRange::ALL, SgPeer::Cidr(any_v6())));
+        }
         vec![
             Object::RouteTable(RouteTable::new(rt.clone(), name)),
-            Object::NetworkAcl(NetworkAcl::default_for(acl.clone(), name, false)),
-            Object::SecurityGroup(SecurityGroup::default_for(sg.clone(), name)),
+            Object::NetworkAcl(NetworkAcl::default_for(acl.clone(), name, ipv6)),
+            Object::SecurityGroup(default_sg),
             Object::Vpc(Vpc {
                 name: name.to_string(),
                 description: None,
                 cidr,
                 secondary_cidrs: Vec::new(),
-                ipv6_cidr: None,
+                ipv6_cidr,
                 tenancy: Tenancy::Default,
                 dns_support: true,
                 dns_hostnames: false,

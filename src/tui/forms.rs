@@ -857,7 +857,8 @@ impl Form {
                     }
                 } else if let Object::Vpc(v) = &obj {
                     // A new VPC comes with its main route table, default NACL and default SG.
-                    let mut all = Design::new_vpc_objects(&v.name, v.cidr);
+                    // Created with an IPv6 block, the defaults include the `::/0` rules (AWS).
+                    let mut all = Design::new_vpc_objects_with_ipv6(&v.name, v.cidr, v.ipv6_cidr);
                     all.retain(|o| o.kind() != ObjectKind::Vpc);
                     all.push(obj.clone());
                     let label = format!(
