@@ -119,8 +119,13 @@ impl Workspace {
     /// compiled once per revision (patched after SG/NACL/route-table edits)
     /// and equal a fresh [`Analyzer::new`] on the same design.
     pub fn analyzer(&self) -> Analyzer<'_> {
-        let tables = self.analysis.get_or_init(|| Compiled::new(&self.design, &self.index));
-        Analyzer::with_compiled(&self.design, &self.index, tables)
+        Analyzer::with_compiled(&self.design, &self.index, self.analysis_tables())
+    }
+
+    /// The compiled analysis tables of the current revision (built once, patched by
+    /// edits), for callers that build their own [`Analyzer::with_compiled`].
+    pub fn analysis_tables(&self) -> &Compiled {
+        self.analysis.get_or_init(|| Compiled::new(&self.design, &self.index))
     }
 
     /// Traces a query on the current revision (same result as

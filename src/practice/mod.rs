@@ -91,6 +91,10 @@ pub struct Context<'a> {
     pub design: &'a Design,
     pub index: &'a DesignIndex,
     diagnostics: std::cell::OnceCell<Vec<Diagnostic>>,
+    /// Analysis tables lent by the caller (the workspace's), else compiled once on first use
+    /// and shared by every objective and probe of this evaluation.
+    tables: Option<&'a crate::analysis::Compiled>,
+    own_tables: std::cell::OnceCell<crate::analysis::Compiled>,
 }
 
 impl<'a> Context<'a> {
@@ -99,7 +103,27 @@ impl<'a> Context<'a> {
             design,
             index,
             diagnostics: std::cell::OnceCell::new(),
+            tables: None,
+            own_tables: std::cell::OnceCell::new(),
         }
+    }
+
+    /// Uses analysis tables already compiled for this design (`Workspace::analysis_tables`).
+    pub fn with_analysis(mut self, tables: &'a crate::analysis::Compiled) -> Self {
+        self.tables = Some(tables);
+        self
+    }
+
+    /// An analyzer of the design, sharing one set of compiled tables (the same
+    /// verdicts as `analysis::trace`, which compiles them per call).
+    pub(crate) fn analyzer(&self) -> crate::analysis::Analyzer<'_> {
+        let tables = match self.tables {
+            Some(t) => t,
+            None => self
+                .own_tables
+                .get_or_init(|| crate::analysis::Compiled::new(self.design, self.index)),
+        };
+        crate::analysis::Analyzer::with_compiled(self.design, self.index, tables)
     }
 
     /// Uses diagnostics already computed (the workspace keeps them).
@@ -179,7 +203,7 @@ impl<'a> Context<'a> {
     }
 
     fn monthly_cost(&self, intent: &Intent, limit: u32) -> Evaluation {
-        let est = crate::cost::estimate(self.design, &crate::cost::PriceTable::builtin());
+        let est = crate::cost::estimate_indexed(self.design, self.index, &crate::cost::PriceTable::builtin());
         let mut items: Vec<&crate::cost::LineItem> = est.items.iter().filter(|i| i.monthly_usd > 0.0).collect();
         items.sort_by(|a, b| b.monthly_usd.total_cmp(&a.monthly_usd));
         let top = items

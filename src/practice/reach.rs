@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::analysis::{self, Failure, Hop, HopKind, Trace};
+use crate::analysis::{self, Failure, Hop, HopKind, Query, Trace};
 use crate::model::intent::{Intent, PATH_KINDS};
 use crate::model::{cidr, Protocol, SgPeer, TraceQuery};
 
@@ -76,6 +76,10 @@ fn blocked_reason(t: &Trace) -> String {
 
 fn run(cx: &Context<'_>, q: &TraceQuery, down: &[String]) -> Result<Trace, String> {
     let failures: Vec<Failure> = down.iter().map(|f| Failure::parse(cx.design, f)).collect();
+    if failures.is_empty() {
+        // Same as `trace_with_failures` without failures, on the shared tables.
+        return cx.analyzer().trace(&Query::from(q)).map_err(|e| e.to_string());
+    }
     analysis::trace_with_failures(cx.design, cx.index, q, &failures).map_err(|e| e.to_string())
 }
 
@@ -249,6 +253,7 @@ pub(super) fn nothing_reaches(cx: &Context<'_>, intent: &Intent, from: &str, tie
         vec![from.to_string()]
     };
     let ports = probe_ports(cx);
+    let an = cx.analyzer();
     let mut probes = 0usize;
     for target in &targets {
         for src in &sources {
@@ -265,7 +270,7 @@ pub(super) fn nothing_reaches(cx: &Context<'_>, intent: &Intent, from: &str, tie
                     sport: None,
                 };
                 probes += 1;
-                match analysis::trace(d, cx.index, &q) {
+                match an.trace(&Query::from(&q)) {
                     Err(e) => return Evaluation::new(intent, Status::Error, e.to_string()),
                     Ok(t) if t.reachable => {
                         let mut ev = Evaluation::new(
@@ -293,4 +298,68 @@ pub(super) fn nothing_reaches(cx: &Context<'_>, intent: &Intent, from: &str, tie
             targets.len()
         ),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::edit::Edit;
+    use crate::model::{DesignIndex, Object};
+    use crate::practice::exercise::{Exercise, BUNDLED};
+    use crate::workspace::Workspace;
+
+    /// The designs of every bundled exercise: its start and its reference solution.
+    fn exercise_designs() -> Vec<(Exercise, crate::model::Design)> {
+        let mut out = Vec::new();
+        for (id, text) in BUNDLED {
+            let ex = Exercise::parse(text, id).unwrap();
+            let solved = ex.reference_solution().unwrap();
+            out.push((ex.clone(), ex.start.clone()));
+            out.push((ex, solved));
+        }
+        out
+    }
+
+    /// Evaluations trace on one set of compiled tables (the context's own, or the
+    /// workspace's after an in-place edit) instead of compiling per probe with
+    /// `analysis::trace`: every trace and every evaluation must be the same.
+    #[test]
+    fn shared_analysis_tables_trace_and_evaluate_like_a_fresh_analyzer() {
+        for (ex, d) in exercise_designs() {
+            let mut ws = Workspace::new(d);
+            // An in-place edit, so the workspace's tables are patched rather than fresh.
+            if let Some(sg) = ws.design().security_groups.first().cloned() {
+                let mut sg = sg;
+                sg.description = Some("edited".into());
+                ws.apply(Edit::Put(Object::SecurityGroup(sg))).unwrap();
+            }
+            let d = ws.design().clone();
+            let idx = DesignIndex::new(&d);
+            let own = Context::new(&d, &idx);
+            let lent = Context::new(ws.design(), ws.index()).with_analysis(ws.analysis_tables());
+            let names = analysis::named_endpoints(&d);
+            for from in names.iter().take(8) {
+                for to in names.iter().take(8) {
+                    for (proto, port) in [(Protocol::Tcp, Some(443)), (Protocol::Icmp, None)] {
+                        let q = TraceQuery {
+                            from: from.clone(),
+                            to: to.clone(),
+                            proto,
+                            port,
+                            sport: None,
+                        };
+                        let fresh = analysis::trace(&d, &idx, &q);
+                        assert_eq!(own.analyzer().trace(&Query::from(&q)), fresh, "{} {q:?}", ex.title);
+                        assert_eq!(lent.analyzer().trace(&Query::from(&q)), fresh, "{} {q:?}", ex.title);
+                    }
+                }
+            }
+            assert_eq!(
+                own.evaluate_all(&ex.objectives),
+                lent.evaluate_all(&ex.objectives),
+                "{}",
+                ex.title
+            );
+        }
+    }
 }

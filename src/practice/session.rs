@@ -41,7 +41,9 @@ impl Session {
         if self.evaluated_revision == Some(ws.revision()) {
             return false;
         }
-        let cx = Context::new(ws.design(), ws.index()).with_diagnostics(ws.diagnostics().to_vec());
+        let cx = Context::new(ws.design(), ws.index())
+            .with_diagnostics(ws.diagnostics().to_vec())
+            .with_analysis(ws.analysis_tables());
         self.checklist = cx.evaluate_all(&self.exercise.objectives);
         self.evaluated_revision = Some(ws.revision());
         true
