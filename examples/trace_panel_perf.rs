@@ -151,7 +151,8 @@ fn main() {
         "  of which Workspace::apply alone (validation, index): {:.2} ms",
         median(ws_only)
     );
-    // Every pane's clamp after an edit (what `App::apply_edit` runs besides the workspace).
+    // Every pane's first clamp on a fresh registry: a full build, not the in-app edit path
+    // (there the panes follow the edit; `App::apply_edit` above includes their clamps).
     {
         use vpcd::tui::panes::{registry, Ctx};
         let mut ws = Workspace::new(app.ws.design().clone());
@@ -169,7 +170,7 @@ fn main() {
             let t = Instant::now();
             p.clamp(&ctx);
             println!(
-                "  clamp {:<40} {:.3} ms",
+                "  first clamp of a new pane (full build) {:<40} {:.3} ms",
                 p.title(&ctx),
                 t.elapsed().as_secs_f64() * 1e3
             );
