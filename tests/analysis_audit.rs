@@ -1026,44 +1026,13 @@ fn validate_route_rules_more_specific_than_local_and_reserved() {
 
 // ---------------------------------------------------------------- Load balancers
 
-/// An internet-facing ALB in `pub-a`/`pub-b` forwarding 443 → app-1:8080 in `app-a`.
-fn alb() -> Design {
-    let mut d = B::new()
-        .vpc("v", "10.0.0.0/16")
-        .igw("igw", "v")
-        .rt("rt-pub", "v", &[("0.0.0.0/0", "igw:igw")])
-        .rt("rt-app", "v", &[])
-        .subnet("pub-a", "v", AZ_A, "10.0.0.0/24", "rt-pub", None)
-        .subnet("pub-b", "v", AZ_B, "10.0.1.0/24", "rt-pub", None)
-        .subnet("app-a", "v", AZ_A, "10.0.10.0/24", "rt-app", None)
-        .sg("sg-alb", "v", &["tcp 443 0.0.0.0/0"], &["all 0.0.0.0/0"])
-        .sg("sg-app", "v", &["tcp 8080 sg:sg-alb"], &["all 0.0.0.0/0"])
-        .inst("app-1", "app-a", "10.0.10.10", &["sg-app"])
-        .build();
-    d.load_balancers.push(LoadBalancer {
-        name: "alb".into(),
-        description: None,
-        kind: LoadBalancerKind::Application,
-        scheme: LoadBalancerScheme::InternetFacing,
-        subnets: vec!["pub-a".into(), "pub-b".into()],
-        security_groups: vec!["sg-alb".into()],
-        listeners: vec![Listener {
-            proto: Protocol::Tcp,
-            port: 443,
-            target_port: 8080,
-        }],
-        targets: vec!["app-1".into()],
-    });
-    d
-}
-
 /// §3.12 (ELB clients use ephemeral ports 1024–65535; AWS advises opening 1024–65535) and
 /// §6 ("reachable, with a warning" when a NACL admits only part of the range): a target
 /// subnet NACL that lets replies out only to the Linux range 32768–65535 breaks the LB's
 /// connections from lower source ports, so the trace must say so.
 #[test]
 fn nacl_target_subnet_partial_ephemeral_range_for_load_balancer_warns() {
-    let mut d = alb();
+    let mut d = lb_design();
     d.network_acls.push(NetworkAcl {
         name: "acl-app".into(),
         description: None,
@@ -1275,7 +1244,7 @@ fn igw_auto_assigned_public_ip_is_reachable() {
 /// the client. vpcd models the LB node as the source; it must at least say so.
 #[test]
 fn nlb_client_ip_preservation_is_flagged() {
-    let mut d = alb();
+    let mut d = lb_design();
     d.load_balancers[0].kind = LoadBalancerKind::Network;
     let t = trace(&d, "internet", "alb", "tcp", Some(443));
     assert!(
@@ -1285,7 +1254,7 @@ fn nlb_client_ip_preservation_is_flagged() {
         "{:#?}",
         t.notes
     );
-    let t = trace(&alb(), "internet", "alb", "tcp", Some(443));
+    let t = trace(&lb_design(), "internet", "alb", "tcp", Some(443));
     assert!(
         !t.notes.iter().any(|n| n.contains("client IP preservation")),
         "{:#?}",
@@ -1339,7 +1308,7 @@ fn no_public_ip_stop_shows_packet_to_private_address() {
 /// silently clean.
 #[test]
 fn nacl_target_subnet_lower_half_ephemeral_range_for_load_balancer_warns_like_nat() {
-    let mut d = alb();
+    let mut d = lb_design();
     d.network_acls.push(NetworkAcl {
         name: "acl-app".into(),
         description: None,

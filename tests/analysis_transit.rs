@@ -449,36 +449,6 @@ fn sg_reference_across_peering_same_region_only() {
     assert_blocked(&t, Code::SgNoMatchingRule, "sg-server");
 }
 
-fn lb_design() -> Design {
-    let mut d = B::new()
-        .vpc("v", "10.0.0.0/16")
-        .igw("igw", "v")
-        .rt("rt-pub", "v", &[("0.0.0.0/0", "igw:igw")])
-        .rt("rt-app", "v", &[])
-        .subnet("pub-a", "v", AZ_A, "10.0.0.0/24", "rt-pub", None)
-        .subnet("pub-b", "v", AZ_B, "10.0.1.0/24", "rt-pub", None)
-        .subnet("app-a", "v", AZ_A, "10.0.10.0/24", "rt-app", None)
-        .sg("sg-alb", "v", &["tcp 443 0.0.0.0/0"], &["all 0.0.0.0/0"])
-        .sg("sg-app", "v", &["tcp 8080 sg:sg-alb"], &["all 0.0.0.0/0"])
-        .inst("app-1", "app-a", "10.0.10.10", &["sg-app"])
-        .build();
-    d.load_balancers.push(LoadBalancer {
-        name: "alb".into(),
-        description: None,
-        kind: LoadBalancerKind::Application,
-        scheme: LoadBalancerScheme::InternetFacing,
-        subnets: vec!["pub-a".into(), "pub-b".into()],
-        security_groups: vec!["sg-alb".into()],
-        listeners: vec![Listener {
-            proto: Protocol::Tcp,
-            port: 443,
-            target_port: 8080,
-        }],
-        targets: vec!["app-1".into()],
-    });
-    d
-}
-
 /// Issue 3 §2: a load balancer accepts on its listeners and opens new connections to
 /// its targets (the target's SG sees the LB's SG, not the client).
 #[test]

@@ -327,3 +327,34 @@ pub fn assert_blocked_on(t: &Trace, code: Code, leg: analysis::Leg, component: &
     assert_blocked(t, code, component);
     assert_eq!(t.blocked.as_ref().map(|b| b.leg), Some(leg), "{}", t.to_text());
 }
+
+/// An internet-facing ALB in `pub-a`/`pub-b` forwarding 443 → app-1:8080 in `app-a`.
+pub fn lb_design() -> Design {
+    let mut d = B::new()
+        .vpc("v", "10.0.0.0/16")
+        .igw("igw", "v")
+        .rt("rt-pub", "v", &[("0.0.0.0/0", "igw:igw")])
+        .rt("rt-app", "v", &[])
+        .subnet("pub-a", "v", AZ_A, "10.0.0.0/24", "rt-pub", None)
+        .subnet("pub-b", "v", AZ_B, "10.0.1.0/24", "rt-pub", None)
+        .subnet("app-a", "v", AZ_A, "10.0.10.0/24", "rt-app", None)
+        .sg("sg-alb", "v", &["tcp 443 0.0.0.0/0"], &["all 0.0.0.0/0"])
+        .sg("sg-app", "v", &["tcp 8080 sg:sg-alb"], &["all 0.0.0.0/0"])
+        .inst("app-1", "app-a", "10.0.10.10", &["sg-app"])
+        .build();
+    d.load_balancers.push(LoadBalancer {
+        name: "alb".into(),
+        description: None,
+        kind: LoadBalancerKind::Application,
+        scheme: LoadBalancerScheme::InternetFacing,
+        subnets: vec!["pub-a".into(), "pub-b".into()],
+        security_groups: vec!["sg-alb".into()],
+        listeners: vec![Listener {
+            proto: Protocol::Tcp,
+            port: 443,
+            target_port: 8080,
+        }],
+        targets: vec!["app-1".into()],
+    });
+    d
+}
