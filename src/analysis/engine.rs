@@ -1272,17 +1272,7 @@ impl<'w, 'a> Walk<'w, 'a> {
         self.tick(pkt)?;
         let an = self.an;
         if an.eni_down(e) {
-            let name = an.eni_name(e);
-            return Err(self.stop(
-                Code::ComponentFailed,
-                an.eni_kind(e),
-                &name,
-                Some(an.idx.enis[e].owner.object()),
-                None,
-                pkt,
-                format!("{name} is down in this what-if"),
-                "place a redundant instance in another AZ".into(),
-            ));
+            return Err(self.eni_down_stop(e, pkt, "place a redundant instance in another AZ"));
         }
         let Some(s) = an.eni_subnet[e] else {
             let name = an.eni_name(e);
@@ -1642,6 +1632,22 @@ impl<'w, 'a> Walk<'w, 'a> {
         }
     }
 
+    /// The stop for an interface a what-if failure took down.
+    fn eni_down_stop(&mut self, e: usize, pkt: Packet, hint: &str) -> Box<Stop> {
+        let an = self.an;
+        let name = an.eni_name(e);
+        self.stop(
+            Code::ComponentFailed,
+            an.eni_kind(e),
+            &name,
+            Some(an.idx.enis[e].owner.object()),
+            None,
+            pkt,
+            format!("{name} is down in this what-if"),
+            hint.into(),
+        )
+    }
+
     fn missing(&mut self, name: &str, pkt: Packet) -> Box<Stop> {
         self.stop(
             Code::BlackholeRoute,
@@ -1749,17 +1755,7 @@ impl<'w, 'a> Walk<'w, 'a> {
             return Err(self.missing(&an.eni_name(e), pkt));
         };
         if an.eni_down(e) {
-            let name = an.eni_name(e);
-            return Err(self.stop(
-                Code::ComponentFailed,
-                an.eni_kind(e),
-                &name,
-                Some(an.idx.enis[e].owner.object()),
-                None,
-                pkt,
-                format!("{name} is down in this what-if"),
-                "add redundancy in another AZ".into(),
-            ));
+            return Err(self.eni_down_stop(e, pkt, "add redundancy in another AZ"));
         }
         if from != Some(s) {
             self.nacl_check(s, Direction::Inbound, pkt, Some(e))?;
