@@ -118,14 +118,15 @@ impl Edit {
                 // A hand-edited file can hold one name twice. Renaming one of
                 // them would also move the other's references, and the inverse
                 // rename could never apply (the old name is still taken).
-                let count = d.object_refs().iter().filter(|r| r.name == target.name).count();
+                let refs = d.object_refs();
+                let count = refs.iter().filter(|r| r.name == target.name).count();
                 if count > 1 {
                     return Err(EditError::AmbiguousName {
                         name: target.name,
                         count,
                     });
                 }
-                if let Some(existing) = d.object_refs().into_iter().find(|r| r.name == to && *r != target) {
+                if let Some(existing) = refs.into_iter().find(|r| r.name == to && *r != target) {
                     return Err(EditError::NameTaken { name: to, existing });
                 }
                 let Some((index, mut obj)) = d.remove(&target) else {
