@@ -18,7 +18,7 @@ use super::form_kinds::{
     free_eip_address, fresh_name, name_stem, object_def, parse_firewall_rules, parse_listeners, split_list, FormDef,
     Part, Spec, Widget, NEW, ORIGINAL,
 };
-use super::panes::{block, Ctx};
+use super::panes::{framed, Ctx};
 use super::theme::Theme;
 use crate::edit::Edit;
 use crate::model::*;
@@ -1420,9 +1420,7 @@ impl Form {
             height,
         };
         frame.render_widget(Clear, area);
-        let blk = block(self.title.clone(), true, theme);
-        let inner = blk.inner(area);
-        frame.render_widget(blk, area);
+        let inner = framed(frame, area, self.title.clone(), true, theme);
         let bottom = (inner.y + inner.height).saturating_sub(footer);
         // Scroll so the focused field shows on short terminals.
         let mut first = 0;

@@ -16,7 +16,7 @@ use ratatui::widgets::{Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
 use super::keymap::Action;
-use super::panes::{block, fit};
+use super::panes::{fit, framed};
 use super::preview;
 use super::theme::Theme;
 use crate::cost::{self, PriceTable};
@@ -371,9 +371,7 @@ impl GeneratorForm {
     pub fn render(&self, frame: &mut Frame, screen: Rect, theme: &Theme) {
         let area = screen;
         frame.render_widget(Clear, area);
-        let blk = block(self.title.clone(), true, theme);
-        let inner = blk.inner(area);
-        frame.render_widget(blk, area);
+        let inner = framed(frame, area, self.title.clone(), true, theme);
         let form_w = 38.min(inner.width / 2);
         let [left, gap, right] =
             Layout::horizontal([Constraint::Length(form_w), Constraint::Length(1), Constraint::Min(0)]).areas(inner);

@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use super::{block, fit, step, Ctx, Msg, Pane, Region};
+use super::{fit, framed, step, Ctx, Msg, Pane, Region};
 use crate::cost::{self, Estimate, PriceTable};
 use crate::tui::keymap::{Action, Context};
 
@@ -118,9 +118,7 @@ impl Pane for CostPane {
         let t = ctx.theme;
         // Compute first so the title shows the current total.
         self.estimate(ctx);
-        let blk = block(self.title(ctx), focused, &t);
-        let inner = blk.inner(area);
-        frame.render_widget(blk, area);
+        let inner = framed(frame, area, self.title(ctx), focused, &t);
         self.height = inner.height as usize;
         let lines = self.lines(ctx, inner.width as usize);
         self.offset = self.offset.min(lines.len().saturating_sub(1));

@@ -5,7 +5,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use super::{block, scroll_to, step, Ctx, Msg, Pane, Region};
+use super::{framed, scroll_to, step, Ctx, Msg, Pane, Region};
 use crate::tui::keymap::{Action, Context};
 use crate::validate::Severity;
 
@@ -36,9 +36,7 @@ impl Pane for DiagnosticsPane {
 
     fn render(&mut self, frame: &mut Frame, area: Rect, ctx: &Ctx, focused: bool) {
         let t = ctx.theme;
-        let blk = block(self.title(ctx), focused, &t);
-        let inner = blk.inner(area);
-        frame.render_widget(blk, area);
+        let inner = framed(frame, area, self.title(ctx), focused, &t);
         let diags = ctx.ws.diagnostics();
         self.height = inner.height as usize;
         self.cursor = self.cursor.min(diags.len().saturating_sub(1));

@@ -11,7 +11,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use super::{block, Ctx, Msg, Pane, PathView, Region};
+use super::{framed, Ctx, Msg, Pane, PathView, Region};
 use crate::diagram::{Charset, Diagram, DiagramCache, DiagramOptions, Viewport, Zoom, SUMMARY_THRESHOLD_SUBNETS};
 use crate::model::ObjectRef;
 use crate::tui::keymap::{Action, Context};
@@ -109,9 +109,7 @@ impl Pane for DiagramPane {
 
     fn render(&mut self, frame: &mut Frame, area: Rect, ctx: &Ctx, focused: bool) {
         let t = ctx.theme;
-        let blk = block(self.title(ctx), focused, &t);
-        let inner = blk.inner(area);
-        frame.render_widget(blk, area);
+        let inner = framed(frame, area, self.title(ctx), focused, &t);
         let opts = self.options(ctx, inner.width);
         let ws = ctx.ws;
         let dg = self

@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use super::{block, Ctx, Msg, Pane, Region};
+use super::{framed, Ctx, Msg, Pane, Region};
 use crate::model::index::EniOwner;
 use crate::model::ObjectKind;
 use crate::tui::forms::Form;
@@ -124,9 +124,7 @@ impl Pane for InspectorPane {
 
     fn render(&mut self, frame: &mut Frame, area: Rect, ctx: &Ctx, focused: bool) {
         let t = ctx.theme;
-        let blk = block(self.title(ctx), focused, &t);
-        let inner = blk.inner(area);
-        frame.render_widget(blk, area);
+        let inner = framed(frame, area, self.title(ctx), focused, &t);
         let key = ctx.selected.map(|s| s.to_string()).unwrap_or_default();
         let rev = ctx.ws.revision();
         if !matches!(&self.cache, Some((r, k, _)) if *r == rev && *k == key) {

@@ -193,6 +193,14 @@ pub fn block<'a>(title: String, focused: bool, theme: &Theme) -> ratatui::widget
         .title(ratatui::text::Span::styled(format!(" {title} "), theme.title()))
 }
 
+/// Draws a pane's titled border over `area` and returns the area inside it.
+pub fn framed(frame: &mut Frame, area: Rect, title: String, focused: bool, theme: &Theme) -> Rect {
+    let blk = block(title, focused, theme);
+    let inner = blk.inner(area);
+    frame.render_widget(blk, area);
+    inner
+}
+
 /// Cuts or pads a string to exactly `width` display columns (chars).
 pub fn fit(s: &str, width: usize) -> String {
     let n = s.chars().count();

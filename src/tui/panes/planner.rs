@@ -11,7 +11,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use super::{block, fit, scroll_to, step, Ctx, Msg, Pane, Region};
+use super::{fit, framed, scroll_to, step, Ctx, Msg, Pane, Region};
 use crate::model::{cidr, Design, Object, ObjectKind, ObjectRef};
 use crate::planner;
 use crate::tui::forms::Form;
@@ -105,9 +105,7 @@ impl Pane for PlannerPane {
 
     fn render(&mut self, frame: &mut Frame, area: Rect, ctx: &Ctx, focused: bool) {
         let t = ctx.theme;
-        let blk = block(self.title(ctx), focused, &t);
-        let inner = blk.inner(area);
-        frame.render_widget(blk, area);
+        let inner = framed(frame, area, self.title(ctx), focused, &t);
         self.height = inner.height as usize;
         let (vpc, rows) = self.rows(ctx);
         if vpc.is_none() {

@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
-use super::{block, step, Ctx, Msg, Pane, Region};
+use super::{framed, step, Ctx, Msg, Pane, Region};
 use crate::practice::exercise::Exercise;
 use crate::practice::session::Session;
 use crate::practice::Status;
@@ -55,9 +55,7 @@ impl Pane for PracticePane {
     fn render(&mut self, frame: &mut Frame, area: Rect, ctx: &Ctx, focused: bool) {
         self.session.refresh(ctx.ws);
         let t = ctx.theme;
-        let blk = block(self.title(ctx), focused, &t);
-        let inner = blk.inner(area);
-        frame.render_widget(blk, area);
+        let inner = framed(frame, area, self.title(ctx), focused, &t);
         self.height = inner.height as usize;
         let r = self.session.report();
         let ex = &self.session.exercise;

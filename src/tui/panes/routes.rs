@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use super::{block, fit, scroll_to, step, Ctx, Msg, Pane, Region};
+use super::{fit, framed, scroll_to, step, Ctx, Msg, Pane, Region};
 use crate::edit::Edit;
 use crate::model::index::EffectiveRoute;
 use crate::model::{Object, ObjectKind, RouteOrigin, RouteState, RouteTable};
@@ -86,9 +86,7 @@ impl Pane for RoutesPane {
 
     fn render(&mut self, frame: &mut Frame, area: Rect, ctx: &Ctx, focused: bool) {
         let t = ctx.theme;
-        let blk = block(self.title(ctx), focused, &t);
-        let inner = blk.inner(area);
-        frame.render_widget(blk, area);
+        let inner = framed(frame, area, self.title(ctx), focused, &t);
         let Some(rt) = table_for(ctx) else {
             frame.render_widget(
                 Paragraph::new(Span::styled(

@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use super::{block, fit, scroll_to, step, Ctx, Msg, Pane, Region};
+use super::{fit, framed, scroll_to, step, Ctx, Msg, Pane, Region};
 use crate::edit::Edit;
 use crate::model::{Direction, NaclRule, NetworkAcl, Object, ObjectKind, SecurityGroup};
 use crate::tui::forms::Form;
@@ -125,9 +125,7 @@ impl Pane for RulesPane {
 
     fn render(&mut self, frame: &mut Frame, area: Rect, ctx: &Ctx, focused: bool) {
         let t = ctx.theme;
-        let blk = block(self.title(ctx), focused, &t);
-        let inner = blk.inner(area);
-        frame.render_widget(blk, area);
+        let inner = framed(frame, area, self.title(ctx), focused, &t);
         let w = inner.width as usize;
         let height = (inner.height as usize).saturating_sub(1);
         self.height = height;

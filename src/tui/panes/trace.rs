@@ -25,7 +25,7 @@ use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 use tui_textarea::TextArea;
 
-use super::{block, fit, scroll_to, step, Ctx, Msg, Pane, PathView, Region};
+use super::{fit, framed, scroll_to, step, Ctx, Msg, Pane, PathView, Region};
 use crate::analysis::{self, Failure, FlowChange, Hop, Leg, Query, Trace};
 use crate::edit::Edit;
 use crate::model::{Design, EndpointKind, Protocol, TraceQuery, AWS_SERVICES};
@@ -1119,9 +1119,7 @@ impl Pane for TracePane {
     fn render(&mut self, frame: &mut Frame, area: Rect, ctx: &Ctx, focused: bool) {
         self.ensure_baseline(ctx);
         let t = ctx.theme;
-        let blk = block(self.title(ctx), focused, &t);
-        let inner = blk.inner(area);
-        frame.render_widget(blk, area);
+        let inner = framed(frame, area, self.title(ctx), focused, &t);
         if inner.height == 0 || inner.width == 0 {
             return;
         }

@@ -10,7 +10,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use super::{block, fit, scroll_to, step, Ctx, Msg, Pane, Region};
+use super::{fit, framed, scroll_to, step, Ctx, Msg, Pane, Region};
 use crate::model::index::EniOwner;
 use crate::model::{Design, DesignIndex, NetworkAcl, Object, ObjectKind, ObjectRef, SecurityGroup, SubnetKind, Vpc};
 use crate::tui::keymap::{Action, Context};
@@ -579,9 +579,7 @@ impl Pane for TreePane {
     fn render(&mut self, frame: &mut Frame, area: Rect, ctx: &Ctx, focused: bool) {
         self.ensure(ctx);
         let t = &ctx.theme;
-        let blk = block(self.title(ctx), focused, t);
-        let inner = blk.inner(area);
-        frame.render_widget(blk, area);
+        let inner = framed(frame, area, self.title(ctx), focused, t);
         self.height = inner.height as usize;
         self.offset = scroll_to(self.offset, self.cursor, self.height);
         let width = inner.width as usize;
