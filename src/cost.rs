@@ -54,30 +54,13 @@ pub struct PriceTable {
     pub assumptions: Assumptions,
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum PriceError {
-    #[error("{path}: cannot read: {source}")]
-    Io { path: String, source: std::io::Error },
-    #[error("{path}:{line}:{column}: {message}")]
-    Syntax {
-        path: String,
-        line: usize,
-        column: usize,
-        message: String,
-    },
-    #[error("{path}: {message}")]
-    Invalid { path: String, message: String },
-}
+/// Why a price table could not be used.
+pub type PriceError = crate::io::DataFileError;
 
 impl PriceTable {
     /// Parses a price table; `origin` names the file in errors.
     pub fn parse(text: &str, origin: &str) -> Result<Self, PriceError> {
-        let t: PriceTable = ron::Options::default().from_str(text).map_err(|e| PriceError::Syntax {
-            path: origin.to_string(),
-            line: e.position.line,
-            column: e.position.col,
-            message: e.code.to_string(),
-        })?;
+        let t: PriceTable = crate::io::parse_data_file(&ron::Options::default(), text, origin)?;
         let p = &t.prices;
         let a = &t.assumptions;
         let numbers = [
@@ -149,10 +132,7 @@ impl PriceTable {
 
     /// Reads an override file.
     pub fn load(path: &Path) -> Result<Self, PriceError> {
-        let text = std::fs::read_to_string(path).map_err(|source| PriceError::Io {
-            path: path.display().to_string(),
-            source,
-        })?;
+        let text = crate::io::read_data_file(path)?;
         PriceTable::parse(&text, &path.display().to_string())
     }
 }

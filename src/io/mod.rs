@@ -41,6 +41,44 @@ impl LoadError {
     }
 }
 
+/// Why a data file other than a design (a price table, an exercise) could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum DataFileError {
+    #[error("{path}: cannot read: {source}")]
+    Io { path: String, source: std::io::Error },
+    #[error("{path}:{line}:{column}: {message}")]
+    Syntax {
+        path: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error("{path}: {message}")]
+    Invalid { path: String, message: String },
+}
+
+/// Reads a data file, naming it in the error.
+pub fn read_data_file(path: &Path) -> Result<String, DataFileError> {
+    fs::read_to_string(path).map_err(|source| DataFileError::Io {
+        path: path.display().to_string(),
+        source,
+    })
+}
+
+/// Parses a RON data file with `options`; a syntax error names `origin`, line and column.
+pub fn parse_data_file<T: serde::de::DeserializeOwned>(
+    options: &ron::Options,
+    text: &str,
+    origin: &str,
+) -> Result<T, DataFileError> {
+    options.from_str(text).map_err(|e| DataFileError::Syntax {
+        path: origin.to_string(),
+        line: e.position.line,
+        column: e.position.col,
+        message: e.code.to_string(),
+    })
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum SaveError {
     #[error("{path}: cannot save: {source}")]

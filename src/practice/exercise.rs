@@ -60,20 +60,8 @@ pub struct Exercise {
     pub solution: Vec<Edit>,
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum ExerciseError {
-    #[error("{path}: cannot read: {source}")]
-    Io { path: String, source: std::io::Error },
-    #[error("{path}:{line}:{column}: {message}")]
-    Syntax {
-        path: String,
-        line: usize,
-        column: usize,
-        message: String,
-    },
-    #[error("{path}: {message}")]
-    Invalid { path: String, message: String },
-}
+/// Why an exercise could not be used.
+pub type ExerciseError = crate::io::DataFileError;
 
 fn ron_options() -> ron::Options {
     ron::Options::default().with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
@@ -91,12 +79,7 @@ pub fn is_exercise_text(text: &str) -> bool {
 impl Exercise {
     /// Parses and checks an exercise; `origin` names the file in errors.
     pub fn parse(text: &str, origin: &str) -> Result<Exercise, ExerciseError> {
-        let ex: Exercise = ron_options().from_str(text).map_err(|e| ExerciseError::Syntax {
-            path: origin.to_string(),
-            line: e.position.line,
-            column: e.position.col,
-            message: e.code.to_string(),
-        })?;
+        let ex: Exercise = crate::io::parse_data_file(&ron_options(), text, origin)?;
         ex.check().map_err(|message| ExerciseError::Invalid {
             path: origin.to_string(),
             message,
@@ -105,12 +88,8 @@ impl Exercise {
     }
 
     pub fn load(path: &std::path::Path) -> Result<Exercise, ExerciseError> {
-        let shown = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| ExerciseError::Io {
-            path: shown.clone(),
-            source,
-        })?;
-        Exercise::parse(&text, &shown)
+        let text = crate::io::read_data_file(path)?;
+        Exercise::parse(&text, &path.display().to_string())
     }
 
     /// The reference solution: `start` with the `solution` edits applied.
