@@ -3,7 +3,9 @@
 //! The library is the product's single model: the design data ([`model`]),
 //! edits ([`edit`]) applied by one [`workspace::Workspace`], validation
 //! ([`validate`]) and persistence ([`io`]). The terminal UI and the CLI are
-//! thin shells over it.
+//! thin shells over it. The terminal UI sits behind the default `tui`
+//! feature, so `cargo check --lib --no-default-features` proves the rest of
+//! the library never depends on a terminal.
 
 pub mod analysis;
 pub mod cli;
@@ -17,6 +19,7 @@ pub mod perf;
 pub mod planner;
 pub mod practice;
 pub mod templates;
+#[cfg(feature = "tui")]
 pub mod tui;
 pub mod validate;
 pub mod wizard;

@@ -6,15 +6,13 @@ use std::time::{Duration, Instant};
 
 use clap::Args;
 
-use ratatui::backend::TestBackend;
-use ratatui::Terminal;
+#[cfg(feature = "tui")]
+use ratatui::{backend::TestBackend, Terminal};
 
 use super::{exit, load_or_report, OutputFormat};
 use crate::analysis::{Analyzer, Query};
 use crate::model::{DesignIndex, Protocol};
 use crate::perf::{self, Timing};
-use crate::tui::theme::Theme;
-use crate::tui::{App, Options};
 use crate::workspace::Workspace;
 
 #[derive(Debug, Args)]
@@ -87,33 +85,7 @@ pub fn run(args: &BenchArgs) -> u8 {
     }
     drop(an);
 
-    // One edit end-to-end as the designer does it per keystroke: apply
-    // through the app (index, validation, status, the workspace's analysis
-    // tables) and re-run the current trace on the new revision.
-    let dir = std::env::temp_dir().join(format!("vpcd-bench-{}", std::process::id()));
-    let opts = Options {
-        saves_dir: dir.join("saves"),
-        recovery: None,
-        theme: Theme::plain(),
-    };
-    let mut app = App::new(Workspace::new(design.clone()), opts);
-    let edit = perf::toggle_edits(&design).map(|edits| {
-        let mut i = 0usize;
-        perf::time_runs(10, 2000, BUDGET, || {
-            let _ = app.apply_edit(edits[i % 2].clone());
-            // The workspace's analysis of the new revision (patched, not recompiled).
-            if let Some(q) = &query {
-                let _ = app.ws.trace(q);
-            }
-            i += 1;
-        })
-    });
-    // One full frame of the main screen into a 200×60 test terminal.
-    let render = Terminal::new(TestBackend::new(200, 60)).ok().map(|mut term| {
-        perf::time_runs(10, 2000, BUDGET, || {
-            let _ = term.draw(|f| app.draw(f));
-        })
-    });
+    let (edit, render) = time_edit_and_render(&design, query.as_ref());
     let peak = perf::peak_rss_mb();
 
     let objects = design.object_refs().len();
@@ -182,7 +154,8 @@ pub fn run(args: &BenchArgs) -> u8 {
             }
             match &render {
                 Some(t) => line("render", t),
-                None => println!("  render     not measured: no test terminal"),
+                None if cfg!(feature = "tui") => println!("  render     not measured: no test terminal"),
+                None => println!("  render     not measured: built without the terminal designer"),
             }
             match peak {
                 Some(mb) => println!("  peak RSS   {mb:>10.1} MB"),
@@ -191,4 +164,57 @@ pub fn run(args: &BenchArgs) -> u8 {
         }
     }
     exit::OK
+}
+
+/// One edit end-to-end as the designer does it per keystroke: apply through
+/// the app (index, validation, status, the workspace's analysis tables) and
+/// re-run the current trace on the new revision; then one full frame of the
+/// main screen into a 200×60 test terminal.
+#[cfg(feature = "tui")]
+fn time_edit_and_render(design: &crate::model::Design, query: Option<&Query>) -> (Option<Timing>, Option<Timing>) {
+    use crate::tui::theme::Theme;
+    use crate::tui::{App, Options};
+
+    let dir = std::env::temp_dir().join(format!("vpcd-bench-{}", std::process::id()));
+    let opts = Options {
+        saves_dir: dir.join("saves"),
+        recovery: None,
+        theme: Theme::plain(),
+    };
+    let mut app = App::new(Workspace::new(design.clone()), opts);
+    let edit = perf::toggle_edits(design).map(|edits| {
+        let mut i = 0usize;
+        perf::time_runs(10, 2000, BUDGET, || {
+            let _ = app.apply_edit(edits[i % 2].clone());
+            // The workspace's analysis of the new revision (patched, not recompiled).
+            if let Some(q) = query {
+                let _ = app.ws.trace(q);
+            }
+            i += 1;
+        })
+    });
+    let render = Terminal::new(TestBackend::new(200, 60)).ok().map(|mut term| {
+        perf::time_runs(10, 2000, BUDGET, || {
+            let _ = term.draw(|f| app.draw(f));
+        })
+    });
+    (edit, render)
+}
+
+/// Without the terminal designer the edit goes through the workspace alone
+/// (index, validation, analysis tables) and nothing is rendered.
+#[cfg(not(feature = "tui"))]
+fn time_edit_and_render(design: &crate::model::Design, query: Option<&Query>) -> (Option<Timing>, Option<Timing>) {
+    let mut ws = Workspace::new(design.clone());
+    let edit = perf::toggle_edits(design).map(|edits| {
+        let mut i = 0usize;
+        perf::time_runs(10, 2000, BUDGET, || {
+            let _ = ws.apply(edits[i % 2].clone());
+            if let Some(q) = query {
+                let _ = ws.trace(q);
+            }
+            i += 1;
+        })
+    });
+    (edit, None)
 }

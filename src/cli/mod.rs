@@ -129,8 +129,16 @@ pub fn run(cli: Cli) -> ExitCode {
     ExitCode::from(code)
 }
 
+/// Without the terminal UI only the headless subcommands exist.
+#[cfg(not(feature = "tui"))]
+fn open_designer(_file: Option<&std::path::Path>) -> u8 {
+    eprintln!("error: this vpcd was built without the terminal designer (feature `tui`); use a subcommand, see --help");
+    exit::BAD_INPUT
+}
+
 /// `vpcd` opens the built-in sample; `vpcd FILE` opens FILE, or a new design
 /// saved there on Ctrl-s when it does not exist yet.
+#[cfg(feature = "tui")]
 fn open_designer(file: Option<&std::path::Path>) -> u8 {
     // An exercise file opens in practice mode.
     if let Some(path) = file {
