@@ -6,7 +6,8 @@ use std::process::Command;
 
 use analysis_support::*;
 use vpcd::analysis::{self, Analyzer};
-use vpcd::model::{sample::three_tier, DesignIndex, Protocol};
+use vpcd::model::{DesignIndex, Protocol};
+use vpcd::templates::sample::three_tier;
 
 fn vpcd() -> Command {
     Command::new(env!("CARGO_BIN_EXE_vpcd"))

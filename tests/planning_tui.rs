@@ -56,7 +56,7 @@ fn planner_splits_a_free_block_in_the_view() {
 #[test]
 fn new_from_template_previews_the_diagram_then_creates_the_design() {
     let dir = tempfile::tempdir().unwrap();
-    let mut h = Harness::new(vpcd::model::sample::three_tier(), dir.path(), 140, 44);
+    let mut h = Harness::new(vpcd::templates::sample::three_tier(), dir.path(), 140, 44);
     h.keys("N");
     h.assert_shows("new from template");
     h.keys("peering-tri");

@@ -3,9 +3,9 @@
 //! are errors, never a silent "false".
 
 use vpcd::model::intent::{Fact, Intent};
-use vpcd::model::sample::three_tier;
 use vpcd::model::*;
 use vpcd::practice::{self, Status};
+use vpcd::templates::sample::three_tier;
 
 fn one(d: &Design, text: &str) -> practice::Evaluation {
     let intent: Intent = ron::Options::default()

@@ -9,6 +9,7 @@ use ratatui::style::Color;
 use ratatui::Terminal;
 use tui_support::Harness;
 use vpcd::model::*;
+use vpcd::templates::sample;
 use vpcd::tui::theme::Theme;
 use vpcd::tui::{App, Options};
 use vpcd::workspace::Workspace;

@@ -16,10 +16,11 @@ use ratatui::Terminal;
 use tui_support::Harness;
 use vpcd::edit::Edit;
 use vpcd::model::{
-    sample, Design, DesignIndex, NaclRule, Object, PortRange, Protocol, Route, RouteDestination, RouteTarget,
-    RuleAction, SgPeer, SgRule, TraceQuery,
+    Design, DesignIndex, NaclRule, Object, PortRange, Protocol, Route, RouteDestination, RouteTarget, RuleAction,
+    SgPeer, SgRule, TraceQuery,
 };
 use vpcd::practice::exercise;
+use vpcd::templates::sample;
 use vpcd::tui::keymap::Context;
 use vpcd::tui::theme::Theme;
 use vpcd::tui::App;

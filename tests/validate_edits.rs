@@ -9,6 +9,7 @@ use common::{get, ron};
 use vpcd::edit::Edit;
 use vpcd::io::to_ron_string;
 use vpcd::model::*;
+use vpcd::templates::sample;
 use vpcd::workspace::Workspace;
 
 fn ws() -> Workspace {

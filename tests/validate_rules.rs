@@ -7,6 +7,7 @@ use serde::de::DeserializeOwned;
 use vpcd::edit::{DesignInfo, Edit};
 use vpcd::io::to_ron_string;
 use vpcd::model::*;
+use vpcd::templates::sample;
 use vpcd::validate::{self, Diagnostic, CATALOGUE};
 use vpcd::workspace::Workspace;
 

@@ -88,7 +88,8 @@ impl Diagram {
 mod tests {
     use crate::analysis;
     use crate::diagram::{Diagram, DiagramOptions};
-    use crate::model::{sample, DesignIndex, ObjectKind, ObjectRef};
+    use crate::model::{DesignIndex, ObjectKind, ObjectRef};
+    use crate::templates::sample;
 
     #[test]
     fn sample_trace_from_app_to_db_lights_both_instances_and_subnets() {

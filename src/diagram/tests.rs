@@ -1,5 +1,5 @@
 use super::*;
-use crate::model::sample;
+use crate::templates::sample;
 
 fn build(d: &Design, width: u16, charset: Charset, zoom: Zoom) -> Diagram {
     let idx = DesignIndex::new(d);

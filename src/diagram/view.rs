@@ -68,7 +68,8 @@ impl Viewport {
 mod tests {
     use super::*;
     use crate::diagram::{Diagram, DiagramOptions};
-    use crate::model::{sample, DesignIndex, ObjectKind, ObjectRef};
+    use crate::model::{DesignIndex, ObjectKind, ObjectRef};
+    use crate::templates::sample;
 
     #[test]
     fn follow_scrolls_the_selection_into_view_and_clamps() {

@@ -1328,7 +1328,7 @@ pub(crate) mod tests {
             let d = generate(&p).unwrap();
             assert_matches_oracle(&d, &DesignIndex::new(&d));
         }
-        let d = crate::model::sample::three_tier();
+        let d = crate::templates::sample::three_tier();
         assert_matches_oracle(&d, &DesignIndex::new(&d));
     }
 

@@ -13,9 +13,8 @@ pub mod gateways;
 pub mod hybrid;
 pub mod index;
 pub mod intent;
+pub mod limits;
 pub mod routing;
-pub mod sample;
-
 pub mod security;
 pub mod transit;
 pub mod vpc;
@@ -97,9 +96,9 @@ pub struct Design {
     /// Availability zones the design uses, e.g. `["us-east-1a", "us-east-1b"]`.
     pub azs: Vec<String>,
     /// The account's VPC quotas where they differ from AWS's defaults
-    /// (validation warns above them; see [`crate::validate::QuotaProfile`]).
+    /// (validation warns above them; see [`limits::QuotaProfile`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub quotas: Option<crate::validate::QuotaProfile>,
+    pub quotas: Option<limits::QuotaProfile>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub vpcs: Vec<Vpc>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

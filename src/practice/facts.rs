@@ -224,7 +224,7 @@ pub(super) fn evaluate(d: &Design, idx: &DesignIndex, fact: &Fact) -> (Status, S
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::sample::three_tier;
+    use crate::templates::sample::three_tier;
 
     fn eval(d: &Design, f: Fact) -> (Status, String) {
         evaluate(d, &DesignIndex::new(d), &f)

@@ -6,6 +6,7 @@
 //! what the code produces, so the two never drift.
 
 pub mod build;
+pub mod sample;
 
 use std::net::Ipv6Addr;
 

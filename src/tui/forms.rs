@@ -1675,7 +1675,7 @@ mod tests {
 
     /// Every design shipped under assets/templates plus the sample.
     fn designs() -> Vec<Design> {
-        let mut sample = crate::model::sample::three_tier();
+        let mut sample = crate::templates::sample::three_tier();
         sample.put(Object::PrefixList(PrefixList {
             name: "pl-office".into(),
             description: None,
@@ -1789,7 +1789,7 @@ mod tests {
 
     #[test]
     fn object_text_round_trips() {
-        let d = crate::model::sample::three_tier();
+        let d = crate::templates::sample::three_tier();
         for r in d.object_refs() {
             let obj = d.get(&r).unwrap();
             let text = to_ron(&obj);

@@ -31,8 +31,8 @@ use serde::Serialize;
 
 use crate::model::{Design, DesignIndex, Object, ObjectRef};
 
+pub use crate::model::limits::QuotaProfile;
 pub use catalogue::{rule, RuleInfo, CATALOGUE};
-pub use quotas::QuotaProfile;
 pub use transitions::EditCheck;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]

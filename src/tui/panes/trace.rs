@@ -1452,7 +1452,7 @@ impl Pane for TracePane {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::sample;
+    use crate::templates::sample;
 
     fn fields(v: &[&str]) -> Vec<String> {
         v.iter().map(|s| s.to_string()).collect()

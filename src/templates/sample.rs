@@ -1,6 +1,6 @@
 //! The built-in sample design, shipped as `assets/samples/three-tier.ron`.
 
-use super::Design;
+use crate::model::Design;
 
 /// The sample's file text, compiled into the binary so `vpcd` opens it anywhere.
 pub const THREE_TIER_RON: &str = include_str!("../../assets/samples/three-tier.ron");
