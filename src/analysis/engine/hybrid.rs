@@ -1,0 +1,398 @@
+//! Hybrid connectivity: virtual private gateways, Site-to-Site VPN tunnels,
+//! Direct Connect virtual interfaces and the on-premises networks behind
+//! them, in both directions.
+
+use super::*;
+
+#[derive(Debug, Clone)]
+pub(super) struct Link {
+    pub(super) name: String,
+    pub(super) dx: bool,
+    pub(super) up: bool,
+    pub(super) prefixes: Vec<ipnet::Ipv4Net>,
+    pub(super) lands: Vec<LinkEnd>,
+    pub(super) networks: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum LinkEnd {
+    Vgw(String),
+    Tgw(String),
+    /// A transit VIF on a DX gateway, associated with a TGW.
+    DxgwTgw(String),
+}
+
+impl<'a> Analyzer<'a> {
+    /// Prefixes each on-prem link (VPN connection, DX connection) carries,
+    /// and which AWS gateway it lands on.
+    pub(super) fn onprem_links(&self) -> Vec<Link> {
+        let d = self.d;
+        let mut out = Vec::new();
+        for vpn in &d.vpn_connections {
+            let prefixes: Vec<ipnet::Ipv4Net> = match &vpn.routing {
+                VpnRouting::Static(r) => r.clone(),
+                VpnRouting::Bgp => d
+                    .onprem_networks
+                    .iter()
+                    .filter(|n| n.customer_gateway.as_deref() == Some(vpn.customer_gateway.as_str()))
+                    .flat_map(|n| n.cidrs.iter().copied())
+                    .collect(),
+            };
+            let lands = match &vpn.termination {
+                VpnTermination::VpnGateway(v) => LinkEnd::Vgw(v.clone()),
+                VpnTermination::TransitGateway(t) => LinkEnd::Tgw(t.clone()),
+            };
+            out.push(Link {
+                name: vpn.name.clone(),
+                dx: false,
+                up: vpn.is_up(),
+                prefixes,
+                lands: vec![lands],
+                networks: d
+                    .onprem_networks
+                    .iter()
+                    .filter(|n| n.customer_gateway.as_deref() == Some(vpn.customer_gateway.as_str()))
+                    .map(|n| n.name.clone())
+                    .collect(),
+            });
+        }
+        for dx in &d.dx_connections {
+            let networks: Vec<String> = d
+                .onprem_networks
+                .iter()
+                .filter(|n| n.dx_connection.as_deref() == Some(dx.name.as_str()))
+                .map(|n| n.name.clone())
+                .collect();
+            let prefixes: Vec<ipnet::Ipv4Net> = d
+                .onprem_networks
+                .iter()
+                .filter(|n| n.dx_connection.as_deref() == Some(dx.name.as_str()))
+                .flat_map(|n| n.cidrs.iter().copied())
+                .collect();
+            let mut lands = Vec::new();
+            for vif in &dx.virtual_interfaces {
+                match vif.kind {
+                    VifKind::Private => {
+                        if let Some(v) = &vif.vpn_gateway {
+                            lands.push(LinkEnd::Vgw(v.clone()));
+                        }
+                        if let Some(g) = &vif.dx_gateway {
+                            if let Some(gw) = d.dx_gateways.iter().find(|x| &x.name == g) {
+                                lands.extend(gw.vpn_gateways.iter().map(|v| LinkEnd::Vgw(v.clone())));
+                            }
+                        }
+                    }
+                    VifKind::Transit => {
+                        if let Some(g) = &vif.dx_gateway {
+                            lands.push(LinkEnd::DxgwTgw(g.clone()));
+                        }
+                    }
+                    VifKind::Public => {}
+                }
+            }
+            out.push(Link {
+                name: dx.name.clone(),
+                dx: true,
+                up: dx.up,
+                prefixes,
+                lands,
+                networks,
+            });
+        }
+        out
+    }
+}
+
+impl<'w, 'a> Walk<'w, 'a> {
+    pub(super) fn vgw_out(&mut self, v: usize, g: &str, pkt: Packet, origin: Origin) -> Step {
+        let an = self.an;
+        let vname = an.vpcs[v].name.clone();
+        if origin == Origin::Tgw || !an.vpcs[v].cidrs.iter().any(|c| c.contains(&pkt.src)) {
+            return Err(self.stop(
+                pkt,
+                Stop::new(Code::EdgeToEdge, HopKind::VpnGateway, g)
+                    .on(ObjectKind::VpnGateway, g)
+                    .message(format!("{g} only carries traffic from {vname}'s own addresses"))
+                    .hint("attach the other network to the VPN directly (or use a transit gateway)".into()),
+            ));
+        }
+        self.hop(
+            At::new(HopKind::VpnGateway, g),
+            pkt,
+            pkt,
+            || format!("{g}: {vname} → on-premises"),
+            || obj(ObjectKind::VpnGateway, g),
+        );
+        self.vgw_to_onprem(g, pkt)
+    }
+
+    /// Chooses the VPN or DX link of VGW `g` for the destination: longest
+    /// prefix, then Direct Connect over VPN for the same prefix.
+    pub(super) fn vgw_to_onprem(&mut self, g: &str, pkt: Packet) -> Step {
+        let an = self.an;
+        let links = an.onprem_links();
+        let lands = LinkEnd::Vgw(g.to_string());
+        let mut best: Option<(&Link, u8)> = None;
+        let mut down: Option<&Link> = None;
+        for l in links.iter().filter(|l| l.lands.contains(&lands)) {
+            let Some(plen) = l
+                .prefixes
+                .iter()
+                .filter(|c| v4_contains(c, pkt.dst))
+                .map(|c| c.prefix_len())
+                .max()
+            else {
+                continue;
+            };
+            if !l.up {
+                down = Some(l);
+                continue;
+            }
+            let better = match best {
+                None => true,
+                Some((b, bl)) => plen > bl || (plen == bl && l.dx && !b.dx),
+            };
+            if better {
+                best = Some((l, plen));
+            }
+        }
+        let Some((link, _)) = best else {
+            if let Some(l) = down {
+                let n = l.name.clone();
+                let kind = if l.dx {
+                    HopKind::DxConnection
+                } else {
+                    HopKind::VpnConnection
+                };
+                return Err(self.stop(
+                    pkt,
+                    Stop::new(Code::VpnDown, kind, &n)
+                        .message(format!("{n} is down"))
+                        .hint("restore the link or add a redundant VPN / Direct Connect connection".into()),
+                ));
+            }
+            return Err(self.stop(
+                pkt,
+                Stop::new(Code::NoOnPremRoute, HopKind::VpnGateway, g)
+                    .on(ObjectKind::VpnGateway, g)
+                    .message(format!("no VPN or Direct Connect link of {g} carries {}", pkt.dst))
+                    .hint("add the on-prem prefix to the VPN's static routes or advertise it over BGP".into()),
+            ));
+        };
+        let nets = link.networks.clone();
+        let name = link.name.clone();
+        let kind = if link.dx {
+            HopKind::DxConnection
+        } else {
+            HopKind::VpnConnection
+        };
+        if link.dx {
+            let has_vpn = links.iter().any(|l| {
+                !l.dx && l.up && l.lands.contains(&lands) && l.prefixes.iter().any(|c| v4_contains(c, pkt.dst))
+            });
+            if has_vpn {
+                self.note(|| format!("{name}: Direct Connect is preferred over the VPN for the same prefix"));
+            }
+        }
+        self.deliver_onprem_via(&name, kind, pkt, |n| nets.contains(&n.name))
+    }
+
+    pub(super) fn deliver_onprem_via(
+        &mut self,
+        link: &str,
+        kind: HopKind,
+        pkt: Packet,
+        f: impl Fn(&crate::model::OnPremNetwork) -> bool,
+    ) -> Step {
+        let an = self.an;
+        let objk = if kind == HopKind::DxConnection {
+            ObjectKind::DxConnection
+        } else {
+            ObjectKind::VpnConnection
+        };
+        let net =
+            an.d.onprem_networks
+                .iter()
+                .filter(|n| f(n))
+                .find(|n| n.cidrs.iter().any(|c| v4_contains(c, pkt.dst)));
+        let Some(net) = net else {
+            return Err(self.stop(
+                pkt,
+                Stop::new(Code::NoOnPremRoute, kind, link)
+                    .on(objk, link)
+                    .message(format!("no on-prem network behind {link} holds {}", pkt.dst))
+                    .hint("add the address to an on-premises network".into()),
+            ));
+        };
+        let nn = net.name.clone();
+        self.hop(
+            At::new(kind, link),
+            pkt,
+            pkt,
+            || format!("{link} → {nn}"),
+            || obj(objk, link),
+        );
+        Ok(Arrival {
+            place: Place::OnPrem(nn),
+            pkt,
+        })
+    }
+
+    /// A packet from on-prem network `n`: over Direct Connect (preferred) or
+    /// VPN to a VGW or TGW, or over the internet when it has no private link.
+    pub(super) fn send_from_onprem(&mut self, n: &str, pkt: Packet) -> Step {
+        self.tick(pkt)?;
+        let an = self.an;
+        let links = an.onprem_links();
+        let mine: Vec<&Link> = links.iter().filter(|l| l.networks.iter().any(|x| x == n)).collect();
+        if mine.is_empty() {
+            if is_public(pkt.src) {
+                self.hop(
+                    At::new(HopKind::Internet, "internet"),
+                    pkt,
+                    pkt,
+                    || format!("{n} has no VPN or Direct Connect: over the internet"),
+                    || None,
+                );
+                return self.send_from_internet(pkt);
+            }
+            return Err(self.stop(
+                pkt,
+                Stop::new(Code::NoOnPremRoute, HopKind::OnPrem, n)
+                    .on(ObjectKind::OnPremNetwork, n)
+                    .message(format!(
+                        "{n} uses private addresses and has no VPN or Direct Connect connection"
+                    ))
+                    .hint(format!("connect {n} with a site-to-site VPN or Direct Connect")),
+            ));
+        }
+        // Which AWS gateway can deliver the destination?
+        let dst_vpc = an.vpc_of_ip(pkt.dst);
+        let mut candidates: Vec<(&Link, &LinkEnd)> = Vec::new();
+        for l in &mine {
+            for end in &l.lands {
+                let ok = match end {
+                    LinkEnd::Vgw(g) => {
+                        let vgw_vpc = an.idx.vpn_gateway(an.d, g).and_then(|x| x.vpc.clone());
+                        let to_vpc = dst_vpc.is_some_and(|v| vgw_vpc.as_deref() == Some(an.vpcs[v].name.as_str()));
+                        // CloudHub: another site behind the same VGW.
+                        let to_site = links.iter().any(|o| {
+                            o.name != l.name
+                                && o.lands.contains(end)
+                                && o.prefixes.iter().any(|c| v4_contains(c, pkt.dst))
+                        });
+                        to_vpc || to_site
+                    }
+                    LinkEnd::Tgw(_) | LinkEnd::DxgwTgw(_) => true,
+                };
+                if ok {
+                    candidates.push((l, end));
+                }
+            }
+        }
+        // Prefer links that are up, then Direct Connect over VPN.
+        candidates.sort_by_key(|(l, _)| (!l.up, !l.dx));
+        let Some(&(link, end)) = candidates.first() else {
+            return Err(self.stop(
+                pkt,
+                Stop::new(Code::NoOnPremRoute, HopKind::OnPrem, n)
+                    .on(ObjectKind::OnPremNetwork, n)
+                    .message(format!("no VPN or Direct Connect link of {n} leads to {}", pkt.dst))
+                    .hint("attach the destination VPC's VGW (or a TGW) to the on-prem link".into()),
+            ));
+        };
+        let kind = if link.dx {
+            HopKind::DxConnection
+        } else {
+            HopKind::VpnConnection
+        };
+        let objk = if link.dx {
+            ObjectKind::DxConnection
+        } else {
+            ObjectKind::VpnConnection
+        };
+        let lname = link.name.clone();
+        if !link.up {
+            return Err(self.stop(
+                pkt,
+                Stop::new(Code::VpnDown, kind, &lname)
+                    .on(objk, &lname)
+                    .message(format!("{lname} is down"))
+                    .hint("restore the link or add a redundant connection".into()),
+            ));
+        }
+        self.hop(
+            At::new(kind, &lname),
+            pkt,
+            pkt,
+            || format!("{n} → AWS over {lname}"),
+            || obj(objk, &lname),
+        );
+        match end.clone() {
+            LinkEnd::Vgw(g) => {
+                let vgw_vpc = an.idx.vpn_gateway(an.d, &g).and_then(|x| x.vpc.clone());
+                let v = vgw_vpc.as_deref().and_then(|x| an.vpc_by_name.get(x).copied());
+                if let Some(v) = v {
+                    if an.vpcs[v].cidrs.iter().any(|c| c.contains(&pkt.dst)) {
+                        let vn = an.vpcs[v].name.clone();
+                        self.hop(
+                            At::new(HopKind::VpnGateway, &g),
+                            pkt,
+                            pkt,
+                            || format!("{g}: into {vn}"),
+                            || obj(ObjectKind::VpnGateway, &g),
+                        );
+                        // Entering from a VGW: delivered by the VPC router (no route-table hop).
+                        return self.deliver_in_vpc(v, pkt, None);
+                    }
+                }
+                self.hop(
+                    At::new(HopKind::VpnGateway, &g),
+                    pkt,
+                    pkt,
+                    || format!("{g}: CloudHub to another site"),
+                    || obj(ObjectKind::VpnGateway, &g),
+                );
+                self.vgw_to_onprem(&g, pkt)
+            }
+            LinkEnd::Tgw(t) => {
+                let att = an.idx.transit_gateway(an.d, &t).and_then(|tg| {
+                    tg.attachments
+                        .iter()
+                        .find(|a| matches!(&a.kind, TgwAttachmentKind::Vpn { connection } if *connection == lname))
+                        .map(|a| a.name.clone())
+                });
+                match att {
+                    Some(a) => self.tgw_route(&t, &a, pkt, None),
+                    None => Err(self.stop(
+                        pkt,
+                        Stop::new(Code::TgwNoAssociation, HopKind::TransitGateway, &t)
+                            .on(ObjectKind::TransitGateway, &t)
+                            .message(format!("{t} has no attachment for {lname}"))
+                            .hint(format!("attach {lname} to {t}")),
+                    )),
+                }
+            }
+            LinkEnd::DxgwTgw(g) => {
+                let hit = an.d.transit_gateways.iter().find_map(|tg| {
+                    tg.attachments
+                        .iter()
+                        .find(|a| matches!(&a.kind, TgwAttachmentKind::DxGateway { dx_gateway } if *dx_gateway == g))
+                        .map(|a| (tg.name.clone(), a.name.clone()))
+                });
+                match hit {
+                    Some((t, a)) => self.tgw_route(&t, &a, pkt, None),
+                    None => Err(self.stop(
+                        pkt,
+                        Stop::new(Code::TgwNoAssociation, HopKind::TransitGateway, &g)
+                            .on(ObjectKind::DxGateway, &g)
+                            .message(format!(
+                                "Direct Connect gateway {g} is not attached to a transit gateway"
+                            ))
+                            .hint(format!("attach {g} to a transit gateway")),
+                    )),
+                }
+            }
+        }
+    }
+}
