@@ -1,0 +1,219 @@
+//! Each network interface's private address: fixed addresses kept, the
+//! others given the next free usable address of their subnet (AWS reserves
+//! the first four and the last address of every subnet: VPC User Guide,
+//! "Subnet CIDR blocks").
+
+use std::net::{Ipv4Addr, Ipv6Addr};
+
+use super::*;
+
+impl DesignIndex {
+    /// Resolves every interface's private address. Fixed addresses are kept;
+    /// the others take the next free usable address of their subnet, in file order.
+    pub(super) fn assign_addresses(&mut self, d: &Design) {
+        struct Pending<'d> {
+            owner: EniOwner,
+            subnet: &'d str,
+            fixed: Option<Ipv4Addr>,
+            public: Option<Ipv4Addr>,
+            auto_public: bool,
+            ipv6: Option<Ipv6Addr>,
+            sgs: &'d [String],
+            sdc: bool,
+        }
+        let eip = |name: &Option<String>| {
+            name.as_ref()
+                .and_then(|n| self.pos(ObjectKind::ElasticIp, n))
+                .map(|i| d.elastic_ips[i].address)
+        };
+        let subnet_of = |name: &str| self.pos(ObjectKind::Subnet, name);
+        let mut pending: Vec<Pending> = Vec::with_capacity(d.instances.len() + d.nat_gateways.len());
+        for i in &d.instances {
+            let subnet_maps = subnet_of(&i.subnet).is_some_and(|s| d.subnets[s].map_public_ip);
+            let public = eip(&i.elastic_ip);
+            pending.push(Pending {
+                owner: EniOwner::Instance(i.name.clone()),
+                subnet: &i.subnet,
+                fixed: i.private_ip,
+                public,
+                auto_public: public.is_none() && i.public_ip.unwrap_or(subnet_maps),
+                ipv6: i.ipv6,
+                sgs: &i.security_groups,
+                sdc: i.source_dest_check,
+            });
+            for e in &i.secondary_interfaces {
+                pending.push(Pending {
+                    owner: EniOwner::SecondaryInterface(i.name.clone(), e.name.clone()),
+                    subnet: &e.subnet,
+                    fixed: e.private_ip,
+                    public: None,
+                    auto_public: false,
+                    ipv6: None,
+                    sgs: &e.security_groups,
+                    sdc: e.source_dest_check,
+                });
+            }
+        }
+        for n in &d.nat_gateways {
+            pending.push(Pending {
+                owner: EniOwner::NatGateway(n.name.clone()),
+                subnet: &n.subnet,
+                fixed: n.private_ip,
+                public: if n.connectivity == NatConnectivity::Public {
+                    eip(&n.elastic_ip)
+                } else {
+                    None
+                },
+                auto_public: false,
+                ipv6: None,
+                sgs: &[],
+                sdc: false,
+            });
+        }
+        for lb in &d.load_balancers {
+            for s in &lb.subnets {
+                pending.push(Pending {
+                    owner: EniOwner::LoadBalancer(lb.name.clone(), s.clone()),
+                    subnet: s,
+                    fixed: None,
+                    public: None,
+                    auto_public: lb.scheme == LoadBalancerScheme::InternetFacing,
+                    ipv6: None,
+                    sgs: &lb.security_groups,
+                    sdc: true,
+                });
+            }
+        }
+        for ep in &d.endpoints {
+            if let EndpointKind::Interface {
+                subnets,
+                security_groups,
+                ..
+            } = &ep.kind
+            {
+                for s in subnets {
+                    pending.push(Pending {
+                        owner: EniOwner::Endpoint(ep.name.clone(), s.clone()),
+                        subnet: s,
+                        fixed: None,
+                        public: None,
+                        auto_public: false,
+                        ipv6: None,
+                        sgs: security_groups,
+                        sdc: true,
+                    });
+                }
+            }
+        }
+        for fw in &d.firewalls {
+            for s in &fw.subnets {
+                pending.push(Pending {
+                    owner: EniOwner::Firewall(fw.name.clone(), s.clone()),
+                    subnet: s,
+                    fixed: None,
+                    public: None,
+                    auto_public: false,
+                    ipv6: None,
+                    sgs: &[],
+                    sdc: false,
+                });
+            }
+        }
+        for tgw in &d.transit_gateways {
+            for a in &tgw.attachments {
+                if let TgwAttachmentKind::Vpc { subnets, .. } = &a.kind {
+                    for s in subnets {
+                        pending.push(Pending {
+                            owner: EniOwner::TgwAttachment(tgw.name.clone(), a.name.clone(), s.clone()),
+                            subnet: s,
+                            fixed: None,
+                            public: None,
+                            auto_public: false,
+                            ipv6: None,
+                            sgs: &[],
+                            sdc: false,
+                        });
+                    }
+                }
+            }
+        }
+
+        // Per existing subnet: the fixed addresses in it and the auto-assignment
+        // cursor. Auto-assigned addresses only move forward, so an automatic
+        // address can only collide with a fixed one, never with an earlier automatic one.
+        let subnet_pos: Vec<Option<usize>> = pending.iter().map(|p| subnet_of(p.subnet)).collect();
+        let mut fixed_in: Vec<Vec<Ipv4Addr>> = vec![Vec::new(); d.subnets.len()];
+        for (p, s) in pending.iter().zip(&subnet_pos) {
+            if let (Some(ip), Some(s)) = (p.fixed, s) {
+                fixed_in[*s].push(ip);
+            }
+        }
+        for f in &mut fixed_in {
+            f.sort_unstable();
+        }
+        let mut cursor: Vec<u64> = vec![0; d.subnets.len()];
+        let mut public_counter: u32 = 0;
+        let mut exhausted = std::collections::BTreeSet::new();
+        let mut enis = Vec::with_capacity(pending.len());
+        for (p, s) in pending.into_iter().zip(subnet_pos.iter().copied()) {
+            let ip = match (p.fixed, s) {
+                (Some(ip), _) => ip,
+                (None, None) => Ipv4Addr::UNSPECIFIED,
+                (None, Some(s)) => {
+                    let cidr = d.subnets[s].cidr;
+                    let next = &mut cursor[s];
+                    let mut found = None;
+                    while let Some(ip) = cidr::nth_usable(cidr, *next) {
+                        *next += 1;
+                        if fixed_in[s].binary_search(&ip).is_err() {
+                            found = Some(ip);
+                            break;
+                        }
+                    }
+                    found.unwrap_or_else(|| {
+                        exhausted.insert(p.subnet);
+                        Ipv4Addr::UNSPECIFIED
+                    })
+                }
+            };
+            let public = p.public.or_else(|| {
+                p.auto_public.then(|| {
+                    public_counter += 1;
+                    // Auto-assigned public IPv4 addresses come from Amazon's pool; the
+                    // design does not know them, so they are numbered from 54.160.0.0.
+                    Ipv4Addr::from(u32::from(Ipv4Addr::new(54, 160, 0, 0)) + public_counter)
+                })
+            });
+            enis.push(Eni {
+                owner: p.owner,
+                subnet: p.subnet.to_string(),
+                private_ip: ip,
+                fixed: p.fixed.is_some(),
+                public_ip: public,
+                ipv6: p.ipv6,
+                security_groups: p.sgs.to_vec(),
+                source_dest_check: p.sdc,
+            });
+        }
+        self.exhausted_subnets = exhausted.into_iter().map(str::to_string).collect();
+        self.eni_by_owner.reserve(enis.len());
+        for (i, e) in enis.iter().enumerate() {
+            self.eni_by_owner.insert(e.owner.clone(), i);
+            if !e.private_ip.is_unspecified() {
+                self.eni_by_ip.push((e.private_ip, i as u32));
+            }
+            if let Some(s) = subnet_pos[i] {
+                self.eni_by_subnet.push((s as u32, i as u32));
+            }
+        }
+        self.enis = enis;
+        self.eni_by_ip.sort_unstable();
+        self.eni_by_subnet.sort_unstable();
+        let mut by_sg = Vec::with_capacity(self.enis.len());
+        for i in 0..self.enis.len() {
+            by_sg.extend(self.sg_pairs(i));
+        }
+        by_sg.sort_unstable();
+        self.eni_by_sg = by_sg;
+    }
+}
