@@ -13,7 +13,7 @@ use std::net::Ipv4Addr;
 use ipnet::Ipv4Net;
 use serde::Serialize;
 
-use crate::model::{cidr, Design, Object, PeeringStatus, TgwAttachmentKind, Vpc};
+use crate::model::{cidr, Design, Object, PeeringStatus, Vpc};
 use crate::validate::Severity;
 
 /// Smallest and largest subnet / VPC block AWS allows (SUB-2, VPC-1).
@@ -511,14 +511,7 @@ fn external_overlaps_of(d: &Design, vpc: &Vpc, blocks: &[Ipv4Net]) -> Vec<Overla
         }
     }
     for tgw in &d.transit_gateways {
-        let attached: Vec<&str> = tgw
-            .attachments
-            .iter()
-            .filter_map(|a| match &a.kind {
-                TgwAttachmentKind::Vpc { vpc, .. } => Some(vpc.as_str()),
-                _ => None,
-            })
-            .collect();
+        let attached = tgw.attached_vpcs();
         if attached.contains(&vpc.name.as_str()) {
             for other in attached.iter().filter(|v| **v != vpc.name) {
                 for c in vpc_blocks(other) {

@@ -37,6 +37,20 @@ impl TransitGateway {
     pub fn attachment(&self, name: &str) -> Option<&TgwAttachment> {
         self.attachments.iter().find(|a| a.name == name)
     }
+    /// The VPCs this transit gateway has attachments to, each once, in
+    /// attachment order (a VPC attaches to a transit gateway once: Transit
+    /// Gateways guide, "Transit gateway attachments to a VPC").
+    pub fn attached_vpcs(&self) -> Vec<&str> {
+        let mut vpcs: Vec<&str> = Vec::new();
+        for a in &self.attachments {
+            if let TgwAttachmentKind::Vpc { vpc, .. } = &a.kind {
+                if !vpcs.contains(&vpc.as_str()) {
+                    vpcs.push(vpc);
+                }
+            }
+        }
+        vpcs
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

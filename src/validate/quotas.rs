@@ -127,17 +127,7 @@ pub(super) fn check(cx: &Ctx<'_>) {
     }
     let mut tgws: HashMap<&str, usize> = HashMap::default();
     for t in &d.transit_gateways {
-        let mut vpcs: Vec<&str> = t
-            .attachments
-            .iter()
-            .filter_map(|a| match &a.kind {
-                TgwAttachmentKind::Vpc { vpc, .. } => Some(vpc.as_str()),
-                _ => None,
-            })
-            .collect();
-        vpcs.sort_unstable();
-        vpcs.dedup();
-        for v in vpcs {
+        for v in t.attached_vpcs() {
             *tgws.entry(v).or_default() += 1;
         }
     }

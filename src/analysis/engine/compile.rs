@@ -279,14 +279,7 @@ impl<'a> Analyzer<'a> {
             link(&p.requester, &p.accepter);
         }
         for t in &d.transit_gateways {
-            let vs: Vec<&str> = t
-                .attachments
-                .iter()
-                .filter_map(|a| match &a.kind {
-                    TgwAttachmentKind::Vpc { vpc, .. } => Some(vpc.as_str()),
-                    _ => None,
-                })
-                .collect();
+            let vs = t.attached_vpcs();
             for a in &vs {
                 for b in &vs {
                     link(a, b);
