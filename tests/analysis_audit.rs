@@ -1,7 +1,8 @@
 //! Independent audit of the reachability engine's AWS semantics: one test per
-//! rule an exam student relies on. Each test names the rule and cites its source in
-//! /work/shared/reference/aws-reachability-semantics.md (§ = that file, "VR §" =
-//! aws-validation-rules.md).
+//! rule an exam student relies on. Each test names the rule and cites its AWS
+//! source: `§` is a section of the project's reachability reference and "VR §"
+//! one of its validation-rules reference, each of which names the AWS guide and
+//! page (Amazon VPC User Guide, Transit Gateways guide, VPC Peering Guide).
 
 mod analysis_support;
 

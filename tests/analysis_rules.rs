@@ -1,6 +1,9 @@
-//! One test per AWS forwarding rule (issue 3 §2–§3). Each builds a small
+//! One test per AWS forwarding rule (reference §2–§3). Each builds a small
 //! design and asserts the verdict, the ordered hops and the explanation code.
-//! Sources: /work/shared/reference/aws-reachability-semantics.md (cited per test).
+//! Sources: the AWS guide and page cited per test (Amazon VPC User Guide,
+//! Transit Gateways guide, Site-to-Site VPN and Direct Connect user guides,
+//! Reachability Analyzer User Guide); `§` numbers are sections of the
+//! project's reachability reference, which names the AWS page for each.
 
 mod analysis_support;
 

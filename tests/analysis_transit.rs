@@ -1,6 +1,9 @@
 //! Transit gateway, VPN/Direct Connect, endpoints, Network Firewall, IPv6,
 //! load balancers and what-if failures: one test per rule.
-//! Sources: /work/shared/reference/aws-reachability-semantics.md (cited per test).
+//! Sources: the AWS guide and page cited per test (Amazon VPC User Guide,
+//! Transit Gateways guide, Site-to-Site VPN and Direct Connect user guides,
+//! Reachability Analyzer User Guide); `§` numbers are sections of the
+//! project's reachability reference, which names the AWS page for each.
 
 mod analysis_support;
 
@@ -470,7 +473,7 @@ fn load_balancer_accepts_on_listener_and_connects_to_target() {
     assert_blocked(&t, Code::LbNoListener, "alb");
 }
 
-/// What-if (issue 3 §5): an AZ down takes its NAT gateway with it.
+/// What-if (reference §5): an AZ down takes its NAT gateway with it.
 #[test]
 fn what_if_az_down_removes_the_nat_gateway() {
     let d = B::new()

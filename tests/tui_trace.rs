@@ -1,5 +1,5 @@
-//! The trace panel in the designer (issue #5) and "open a failed objective in
-//! the trace panel with one key" from practice mode (issue #7): verdicts, the
+//! The trace panel in the designer and "open a failed objective in
+//! the trace panel with one key" from practice mode: verdicts, the
 //! hop table, the path and current hop on the diagram (asserted by cell
 //! style), live re-evaluation after edits, the reachability-diff note, what-if,
 //! remembered queries, flow logs, and drag-panning the diagram.

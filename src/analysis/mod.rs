@@ -2,7 +2,8 @@
 //! not, exactly where and why is it stopped?".
 //!
 //! A trace follows one concrete packet hop by hop through the design, as AWS
-//! forwards it (see `/work/shared/reference/aws-reachability-semantics.md`):
+//! forwards it (Reachability Analyzer User Guide, "How Reachability Analyzer works";
+//! Amazon VPC User Guide, "Security groups", "Network ACLs" and "Route tables"):
 //! source SG outbound → source subnet NACL outbound → route table (longest
 //! prefix match) → gateway / peering / TGW / endpoint / appliance → destination
 //! subnet NACL inbound → destination SG inbound. For a delivered request the

@@ -195,7 +195,8 @@ pub fn container(d: &Design, idx: &DesignIndex, obj: &ObjectRef) -> Option<Objec
 }
 
 /// Keeps the last diagram and redraws only when the design revision or the
-/// options change (issue 8: never lay out thousands of instances per frame).
+/// options change: a design can hold thousands of instances, too many to lay
+/// out again on every frame.
 #[derive(Debug, Default)]
 pub struct DiagramCache {
     key: Option<(u64, DiagramOptions)>,

@@ -90,7 +90,7 @@ pub enum Action {
     ExpandAll,
     CollapseAll,
     Complete,
-    // Trace panel (issue #5) and practice → trace (issue #7).
+    // Trace panel, and practice → trace.
     EditQuery,
     NextHop,
     PrevHop,

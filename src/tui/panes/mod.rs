@@ -137,8 +137,7 @@ pub trait Pane {
     }
 }
 
-/// Every pane of the main screen, in focus order. The diagram and trace panes
-/// register here (Region::Center and Region::Bottom) when they land.
+/// Every pane of the main screen, in focus order.
 pub fn registry() -> Vec<Box<dyn Pane>> {
     vec![
         Box::new(tree::TreePane::default()),

@@ -124,7 +124,7 @@ impl Pane for PracticePane {
                 self.cursor = step(self.cursor, self.session.checklist().len(), action, self.height);
                 Msg::Consumed
             }
-            // Issue #7: one key opens the objective in the trace panel (the app focuses it).
+            // One key opens the objective in the trace panel (the app focuses it).
             Action::TraceObjective => match self.session.trace_of(self.cursor) {
                 Some((query, failures)) => Msg::OpenTrace { query, failures },
                 None => Msg::Status("this objective is not a flow: nothing to trace".into()),
