@@ -10,7 +10,7 @@ use ipnet::{IpNet, Ipv4Net};
 use crate::model::index::Eni;
 use crate::model::*;
 
-use super::context::{oref, sub_path, Ctx};
+use super::context::{oref, sub_path, ValidationPass};
 
 /// Ranges no VPC block may use (VPC-3, VPC-4): link-local, loopback, multicast, "this network", reserved.
 const UNUSABLE_RANGES: &[(&str, &str)] = &[
@@ -97,7 +97,7 @@ fn restricted_by(existing: &[Ipv4Net], new: Ipv4Net) -> Option<(Ipv4Net, &'stati
     None
 }
 
-fn host_bits(cx: &Ctx<'_>, object: &ObjectRef, what: &str, c: IpNet) {
+fn host_bits(cx: &ValidationPass<'_>, object: &ObjectRef, what: &str, c: IpNet) {
     if cidr::has_host_bits(c) {
         cx.emit(
             "host-bits-set",
@@ -109,7 +109,7 @@ fn host_bits(cx: &Ctx<'_>, object: &ObjectRef, what: &str, c: IpNet) {
     }
 }
 
-pub(super) fn vpc_blocks(cx: &Ctx<'_>) {
+pub(super) fn vpc_blocks(cx: &ValidationPass<'_>) {
     let d = cx.d;
     for vpc in &d.vpcs {
         let r = oref(ObjectKind::Vpc, &vpc.name);
@@ -237,7 +237,7 @@ pub(super) fn vpc_blocks(cx: &Ctx<'_>) {
     }
 }
 
-pub(super) fn subnet_blocks(cx: &Ctx<'_>) {
+pub(super) fn subnet_blocks(cx: &ValidationPass<'_>) {
     let d = cx.d;
     for s in &d.subnets {
         let r = oref(ObjectKind::Subnet, &s.name);
@@ -301,7 +301,7 @@ pub(super) fn subnet_blocks(cx: &Ctx<'_>) {
 /// Overlap inside one VPC (SUB-3, SUB-6). Sorted by start address, a block
 /// overlaps a later one iff it contains the later one's start, so this is
 /// O(n log n) plus the overlaps found.
-pub(super) fn subnet_overlaps(cx: &Ctx<'_>) {
+pub(super) fn subnet_overlaps(cx: &ValidationPass<'_>) {
     let groups: Vec<Vec<&Subnet>> = cx.subnets_by_vpc().values().cloned().collect();
     for subnets in groups {
         let mut v4: Vec<(IpNet, &Subnet)> = subnets.iter().map(|s| (IpNet::V4(s.cidr.trunc()), *s)).collect();
@@ -340,7 +340,7 @@ fn eni_path(e: &Eni) -> String {
     }
 }
 
-pub(super) fn fixed_addresses(cx: &Ctx<'_>) {
+pub(super) fn fixed_addresses(cx: &ValidationPass<'_>) {
     let d = cx.d;
     let idx = cx.idx;
     let mut holders: HashMap<(&str, Ipv4Addr), &Eni> = HashMap::default();
@@ -429,7 +429,7 @@ pub(super) fn fixed_addresses(cx: &Ctx<'_>) {
     }
 }
 
-pub(super) fn capacity(cx: &Ctx<'_>) {
+pub(super) fn capacity(cx: &ValidationPass<'_>) {
     let d = cx.d;
     for name in &cx.idx.exhausted_subnets {
         let Some(s) = cx.idx.subnet(d, name) else { continue };
@@ -460,7 +460,7 @@ pub(super) fn capacity(cx: &Ctx<'_>) {
     }
 }
 
-pub(super) fn onprem_overlap(cx: &Ctx<'_>) {
+pub(super) fn onprem_overlap(cx: &ValidationPass<'_>) {
     let d = cx.d;
     for vpc in &d.vpcs {
         for block in vpc.ipv4_cidrs() {

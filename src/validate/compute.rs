@@ -8,7 +8,7 @@ use super::context::HashSet;
 use crate::model::index::EniOwner;
 use crate::model::*;
 
-use super::context::{oref, Ctx};
+use super::context::{oref, ValidationPass};
 
 /// Whether a subnet's table sends IPv4 traffic to an internet gateway (a
 /// `::/0 → igw` route alone makes a subnet public for IPv6 only).
@@ -18,7 +18,7 @@ fn ipv4_public(rt: &RouteTable) -> bool {
         .any(|r| !r.dest.is_ipv6() && matches!(r.target, RouteTarget::InternetGateway(_)))
 }
 
-pub(super) fn public_subnets(cx: &Ctx<'_>) {
+pub(super) fn public_subnets(cx: &ValidationPass<'_>) {
     let d = cx.d;
     for s in &d.subnets {
         let Some(rt) = cx.subnet_rt().get(s.name.as_str()).copied() else {
@@ -57,7 +57,7 @@ pub(super) fn public_subnets(cx: &Ctx<'_>) {
     }
 }
 
-pub(super) fn load_balancers(cx: &Ctx<'_>) {
+pub(super) fn load_balancers(cx: &ValidationPass<'_>) {
     let d = cx.d;
     for lb in &d.load_balancers {
         let r = oref(ObjectKind::LoadBalancer, &lb.name);

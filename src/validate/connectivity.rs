@@ -11,7 +11,7 @@ use ipnet::IpNet;
 use crate::model::index::EniOwner;
 use crate::model::*;
 
-use super::context::{oref, sub_path, Ctx};
+use super::context::{oref, sub_path, ValidationPass};
 
 fn blocks(vpc: &Vpc) -> Vec<IpNet> {
     let mut out: Vec<IpNet> = vpc.ipv4_cidrs().map(|c| IpNet::V4(c.trunc())).collect();
@@ -26,7 +26,7 @@ fn live(p: &Peering) -> bool {
     matches!(p.status, PeeringStatus::Active | PeeringStatus::PendingAcceptance)
 }
 
-pub(super) fn peerings(cx: &Ctx<'_>) {
+pub(super) fn peerings(cx: &ValidationPass<'_>) {
     let d = cx.d;
     let mut pairs: HashMap<(&str, &str), &str> = HashMap::default();
     for p in &d.peerings {
@@ -77,7 +77,7 @@ pub(super) fn peerings(cx: &Ctx<'_>) {
     }
 }
 
-pub(super) fn peering_routes(cx: &Ctx<'_>) {
+pub(super) fn peering_routes(cx: &ValidationPass<'_>) {
     let d = cx.d;
     // For each peering, which of its VPCs have a route through it back toward the other side.
     let mut routed: HashMap<&str, HashSet<&str>> = HashMap::default();
@@ -156,7 +156,7 @@ pub(super) fn peering_routes(cx: &Ctx<'_>) {
     }
 }
 
-pub(super) fn endpoints(cx: &Ctx<'_>) {
+pub(super) fn endpoints(cx: &ValidationPass<'_>) {
     let d = cx.d;
     for ep in &d.endpoints {
         let r = oref(ObjectKind::Endpoint, &ep.name);
@@ -243,7 +243,7 @@ pub(super) fn endpoints(cx: &Ctx<'_>) {
     }
 }
 
-pub(super) fn transit_gateways(cx: &Ctx<'_>) {
+pub(super) fn transit_gateways(cx: &ValidationPass<'_>) {
     let d = cx.d;
     for tgw in &d.transit_gateways {
         let r = oref(ObjectKind::TransitGateway, &tgw.name);
@@ -418,7 +418,7 @@ pub(super) fn transit_gateways(cx: &Ctx<'_>) {
     }
 }
 
-pub(super) fn hybrid(cx: &Ctx<'_>) {
+pub(super) fn hybrid(cx: &ValidationPass<'_>) {
     let d = cx.d;
     // CloudHub: BGP customer gateways on one VGW need unique ASNs.
     let mut asns: HashMap<(&str, u32), &str> = HashMap::default();
@@ -508,7 +508,7 @@ pub(super) fn hybrid(cx: &Ctx<'_>) {
     }
 }
 
-pub(super) fn prefix_lists(cx: &Ctx<'_>) {
+pub(super) fn prefix_lists(cx: &ValidationPass<'_>) {
     let d = cx.d;
     for pl in &d.prefix_lists {
         if pl.entries.len() > usize::from(pl.max_entries) {

@@ -1,4 +1,4 @@
-//! The per-call validation context: the design, its index, the quota profile
+//! One validation pass ([`ValidationPass`]): the design, its index, the quota profile
 //! and lookup maps every rule module shares, built once in O(objects).
 
 use std::cell::{OnceCell, RefCell};
@@ -10,7 +10,7 @@ use crate::model::*;
 use super::catalogue::rule;
 use super::{Diagnostic, QuotaProfile, Severity};
 
-pub(super) struct Ctx<'a> {
+pub(super) struct ValidationPass<'a> {
     pub d: &'a Design,
     pub idx: &'a DesignIndex,
     pub quotas: &'a QuotaProfile,
@@ -34,9 +34,9 @@ pub(super) type FxHashSet<T> = std::collections::HashSet<T, std::hash::BuildHash
 pub(super) type HashMap<K, V> = FxHashMap<K, V>;
 pub(super) type HashSet<T> = FxHashSet<T>;
 
-impl<'a> Ctx<'a> {
+impl<'a> ValidationPass<'a> {
     pub fn new(d: &'a Design, idx: &'a DesignIndex, quotas: &'a QuotaProfile) -> Self {
-        Ctx {
+        ValidationPass {
             d,
             idx,
             quotas,
@@ -197,7 +197,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// Runs one rule group (or a part of one) and takes what it found.
-    pub fn run_with(&self, group: impl FnOnce(&Ctx<'a>)) -> Vec<Diagnostic> {
+    pub fn run_with(&self, group: impl FnOnce(&ValidationPass<'a>)) -> Vec<Diagnostic> {
         let before = self.out.borrow().len();
         group(self);
         self.out.borrow_mut().split_off(before)

@@ -8,7 +8,7 @@ use ipnet::IpNet;
 
 use crate::model::*;
 
-use super::context::{oref, sub_path, Ctx};
+use super::context::{oref, sub_path, ValidationPass};
 
 /// SSH, RDP and common database ports (L-03): MySQL, PostgreSQL, SQL Server,
 /// Oracle, MongoDB, Redis, Elasticsearch.
@@ -28,7 +28,7 @@ fn proto_covers(outer: Protocol, inner: Protocol) -> bool {
     outer == Protocol::All || outer == inner
 }
 
-pub(super) fn security_groups(cx: &Ctx<'_>) {
+pub(super) fn security_groups(cx: &ValidationPass<'_>) {
     let d = cx.d;
     let default_sgs: HashSet<&str> = d.vpcs.iter().map(|v| v.default_security_group.as_str()).collect();
     for sg in &d.security_groups {
@@ -139,7 +139,7 @@ pub(super) fn security_groups(cx: &Ctx<'_>) {
 }
 
 /// SG-8: an interface's groups must be of its own VPC.
-pub(super) fn interface_groups(cx: &Ctx<'_>) {
+pub(super) fn interface_groups(cx: &ValidationPass<'_>) {
     let d = cx.d;
     let mut found = Vec::new();
     for e in &cx.idx.enis {
@@ -188,7 +188,7 @@ fn looks_like_return_rule(r: &NaclRule) -> bool {
     r.proto.has_ports() && p.from >= 1024 && p.to >= 60999
 }
 
-pub(super) fn network_acls(cx: &Ctx<'_>) {
+pub(super) fn network_acls(cx: &ValidationPass<'_>) {
     let d = cx.d;
     let defaults: HashSet<&str> = d.vpcs.iter().map(|v| v.default_network_acl.as_str()).collect();
     for acl in &d.network_acls {
@@ -274,7 +274,7 @@ pub(super) fn network_acls(cx: &Ctx<'_>) {
 
 /// L-16: NACLs are stateless; a request allowed one way needs its reply
 /// (to the client's ephemeral port) allowed the other way.
-fn ephemeral_returns(cx: &Ctx<'_>, r: &ObjectRef, sorted: &HashMap<Direction, Vec<&NaclRule>>) {
+fn ephemeral_returns(cx: &ValidationPass<'_>, r: &ObjectRef, sorted: &HashMap<Direction, Vec<&NaclRule>>) {
     let empty = Vec::new();
     for (dir, back) in [
         (Direction::Inbound, Direction::Outbound),

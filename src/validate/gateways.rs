@@ -7,9 +7,9 @@ use super::context::{HashMap, HashSet};
 
 use crate::model::*;
 
-use super::context::{oref, Ctx};
+use super::context::{oref, ValidationPass};
 
-pub(super) fn one_per_vpc(cx: &Ctx<'_>) {
+pub(super) fn one_per_vpc(cx: &ValidationPass<'_>) {
     let d = cx.d;
     let mut extra: Vec<(&'static str, ObjectRef, String, String)> = Vec::new();
     for (vpc, igws) in cx.igws_by_vpc() {
@@ -62,7 +62,7 @@ fn default_route_to_igw(rt: &RouteTable) -> bool {
         .any(|r| r.dest == RouteDestination::Cidr(any_v4()) && matches!(r.target, RouteTarget::InternetGateway(_)))
 }
 
-pub(super) fn nat_gateways(cx: &Ctx<'_>) {
+pub(super) fn nat_gateways(cx: &ValidationPass<'_>) {
     let d = cx.d;
     // Subnets whose table sends 0.0.0.0/0 to each NAT gateway (L-02).
     let mut served_azs: HashMap<&str, BTreeSet<&str>> = HashMap::default();
@@ -138,7 +138,7 @@ pub(super) fn nat_gateways(cx: &Ctx<'_>) {
     }
 }
 
-pub(super) fn elastic_ips(cx: &Ctx<'_>) {
+pub(super) fn elastic_ips(cx: &ValidationPass<'_>) {
     let d = cx.d;
     let mut users: HashMap<&str, Vec<ObjectRef>> = HashMap::default();
     for i in &d.instances {
@@ -177,7 +177,7 @@ pub(super) fn elastic_ips(cx: &Ctx<'_>) {
     }
 }
 
-pub(super) fn unused_igws(cx: &Ctx<'_>) {
+pub(super) fn unused_igws(cx: &ValidationPass<'_>) {
     let d = cx.d;
     let used: HashSet<&str> = d
         .route_tables

@@ -7,11 +7,11 @@ use super::context::HashSet;
 
 use crate::model::*;
 
-use super::context::{oref, Ctx};
+use super::context::{oref, ValidationPass};
 
 /// Names are unique design-wide; TGW route tables and attachments and
 /// secondary interfaces share the name space (the index maps them to their owner).
-pub(super) fn names(cx: &Ctx<'_>) {
+pub(super) fn names(cx: &ValidationPass<'_>) {
     let mut dups: Vec<(&str, ObjectRef, ObjectRef)> = Vec::new();
     for (name, refs) in cx.idx.names_with_refs() {
         if let [first, rest @ ..] = refs {
@@ -44,13 +44,13 @@ pub(super) fn names(cx: &Ctx<'_>) {
 }
 
 /// Dangling references anywhere in the design.
-pub(super) fn references(cx: &Ctx<'_>) {
+pub(super) fn references(cx: &ValidationPass<'_>) {
     references_in(cx, cx.d);
 }
 
 /// Dangling references from the objects of `from` (the design itself, or a
 /// design holding only an edited object), resolved against the whole design.
-pub(super) fn references_in(cx: &Ctx<'_>, from: &Design) {
+pub(super) fn references_in(cx: &ValidationPass<'_>, from: &Design) {
     let d = cx.d;
     // Built on first need: a single edited object rarely needs them.
     let tgw_tables: OnceCell<HashSet<&str>> = OnceCell::new();
@@ -122,7 +122,7 @@ fn az_in_region(az: &str, region: &str) -> bool {
         .is_some_and(|rest| !rest.is_empty() && rest.chars().all(|c| c.is_ascii_lowercase()))
 }
 
-pub(super) fn zones(cx: &Ctx<'_>) {
+pub(super) fn zones(cx: &ValidationPass<'_>) {
     let d = cx.d;
     for az in &d.azs {
         if !az_in_region(az, &d.region) {

@@ -3,9 +3,9 @@
 
 use crate::model::*;
 
-use super::context::{oref, Ctx};
+use super::context::{oref, ValidationPass};
 
-pub(super) fn check(cx: &Ctx<'_>) {
+pub(super) fn check(cx: &ValidationPass<'_>) {
     let d = cx.d;
     for s in &d.subnets {
         if s.ipv6_cidr.is_none() {

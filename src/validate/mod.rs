@@ -94,7 +94,7 @@ pub fn validate_with(d: &Design, idx: &DesignIndex) -> Vec<Diagnostic> {
 
 /// Validates a design with an index and an account's quota profile.
 pub fn validate_with_quotas(d: &Design, idx: &DesignIndex, quotas: &QuotaProfile) -> Vec<Diagnostic> {
-    let cx = context::Ctx::new(d, idx, quotas);
+    let cx = context::ValidationPass::new(d, idx, quotas);
     for g in GROUPS {
         (g.run)(&cx);
     }
@@ -119,7 +119,7 @@ const RT: u8 = 4;
 const REFS: u8 = 8;
 
 struct Group {
-    run: fn(&context::Ctx<'_>),
+    run: fn(&context::ValidationPass<'_>),
     reads: u8,
 }
 
@@ -257,7 +257,7 @@ impl Findings {
     /// Runs every rule (the design's quota profile, else AWS's defaults).
     pub fn full(d: &Design, idx: &DesignIndex) -> Findings {
         let quotas = d.quotas.unwrap_or_default();
-        let cx = context::Ctx::new(d, idx, &quotas);
+        let cx = context::ValidationPass::new(d, idx, &quotas);
         let groups: Vec<Vec<Diagnostic>> = GROUPS.iter().map(|g| cx.run_with(g.run)).collect();
         Findings {
             all: finish(groups.concat()),
@@ -292,7 +292,7 @@ impl Findings {
             return Findings::full(d, idx);
         }
         let quotas = d.quotas.unwrap_or_default();
-        let cx = context::Ctx::new(d, idx, &quotas);
+        let cx = context::ValidationPass::new(d, idx, &quotas);
         let edited = Some(ObjectRef::new(new.kind(), new.name()));
         let groups: Vec<Vec<Diagnostic>> = GROUPS
             .iter()

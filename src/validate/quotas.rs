@@ -11,9 +11,9 @@ use crate::model::limits::hard;
 use crate::model::*;
 use ipnet::IpNet;
 
-use super::context::{oref, Ctx};
+use super::context::{oref, ValidationPass};
 
-fn over(cx: &Ctx<'_>, object: Option<&ObjectRef>, what: &str, count: usize, quota: usize) {
+fn over(cx: &ValidationPass<'_>, object: Option<&ObjectRef>, what: &str, count: usize, quota: usize) {
     if count <= quota {
         return;
     }
@@ -25,7 +25,7 @@ fn over(cx: &Ctx<'_>, object: Option<&ObjectRef>, what: &str, count: usize, quot
     }
 }
 
-fn hard_over(cx: &Ctx<'_>, object: &ObjectRef, what: &str, count: usize, limit: usize, hint: &str) {
+fn hard_over(cx: &ValidationPass<'_>, object: &ObjectRef, what: &str, count: usize, limit: usize, hint: &str) {
     if count > limit {
         cx.on(
             "hard-limit-exceeded",
@@ -57,7 +57,7 @@ fn family_counts<'a>(d: &Design, items: impl Iterator<Item = (Option<IpNet>, Opt
     (v4, v6)
 }
 
-pub(super) fn check(cx: &Ctx<'_>) {
+pub(super) fn check(cx: &ValidationPass<'_>) {
     let d = cx.d;
     let q = *cx.quotas;
     over(cx, None, "VPCs in the Region", d.vpcs.len(), q.vpcs_per_region);

@@ -8,9 +8,9 @@ use ipnet::IpNet;
 use crate::model::DesignIndex;
 use crate::model::*;
 
-use super::context::{oref, sub_path, Ctx};
+use super::context::{oref, sub_path, ValidationPass};
 
-pub(super) fn associations(cx: &Ctx<'_>) {
+pub(super) fn associations(cx: &ValidationPass<'_>) {
     let d = cx.d;
     for s in &d.subnets {
         let r = oref(ObjectKind::Subnet, &s.name);
@@ -45,7 +45,7 @@ pub(super) fn associations(cx: &Ctx<'_>) {
     }
 }
 
-pub(super) fn vpc_defaults(cx: &Ctx<'_>) {
+pub(super) fn vpc_defaults(cx: &ValidationPass<'_>) {
     let d = cx.d;
     for vpc in &d.vpcs {
         let r = oref(ObjectKind::Vpc, &vpc.name);
@@ -167,7 +167,7 @@ pub(super) fn target_foreign_vpc(
 const RESERVED_V4: &str = "169.254.168.0/22";
 const RESERVED_V6: &str = "fd00:ec2::/32";
 
-pub(super) fn routes(cx: &Ctx<'_>) {
+pub(super) fn routes(cx: &ValidationPass<'_>) {
     let d = cx.d;
     let enis: HashMap<&str, &NetworkInterface> = d
         .instances
@@ -358,7 +358,7 @@ pub(super) fn routes(cx: &Ctx<'_>) {
 
 /// RTE-4..6: routes on or inside the VPC's own blocks.
 fn local_rules(
-    cx: &Ctx<'_>,
+    cx: &ValidationPass<'_>,
     r: &ObjectRef,
     path: &dyn Fn() -> String,
     rt: &RouteTable,
