@@ -13,11 +13,13 @@ pub mod cost;
 pub mod diagram;
 pub mod edit;
 pub mod generate;
+pub mod interop;
 pub mod io;
 pub mod model;
 pub mod perf;
 pub mod planner;
 pub mod practice;
+pub mod report;
 pub mod templates;
 #[cfg(feature = "tui")]
 pub mod tui;
