@@ -1027,6 +1027,10 @@ impl<'d> Cfn<'d> {
                 id.clone(),
                 "AWS::EC2::TransitGateway",
                 vec![
+                    (
+                        "Description",
+                        Y::s(t.description.clone().unwrap_or_else(|| t.name.clone())),
+                    ),
                     ("AmazonSideAsn", Y::Int(i64::from(t.asn))),
                     // Associations and propagations are all explicit below.
                     ("DefaultRouteTableAssociation", Y::s("disable")),

@@ -184,17 +184,12 @@ impl Block {
                     i += 1;
                 }
                 Item::Attr(..) => {
-                    // One alignment group: consecutive one-line attributes, plus a
-                    // multi-line one that directly follows them.
-                    let mut j = i;
-                    while j < self.items.len() {
-                        match &self.items[j] {
-                            Item::Attr(_, v) if v.is_multiline() => {
-                                j += 1;
-                                break;
-                            }
-                            Item::Attr(..) => j += 1,
-                            _ => break,
+                    // One alignment group: consecutive one-line attributes; a multi-line
+                    // one stands alone (as `terraform fmt` aligns them).
+                    let mut j = i + 1;
+                    if !matches!(&self.items[i], Item::Attr(_, v) if v.is_multiline()) {
+                        while j < self.items.len() && matches!(&self.items[j], Item::Attr(_, v) if !v.is_multiline()) {
+                            j += 1;
                         }
                     }
                     let width = self.items[i..j]
