@@ -12,6 +12,7 @@ pub mod cli;
 pub mod cost;
 pub mod diagram;
 pub mod edit;
+pub mod forms;
 pub mod generate;
 pub mod io;
 pub mod model;

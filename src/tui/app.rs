@@ -69,7 +69,7 @@ enum Choice {
     Action(Action),
     Kind(ObjectKind),
     /// A part of an object: a TGW route table, attachment or route, a DX virtual interface.
-    Part(super::form_kinds::Part),
+    Part(crate::forms::kinds::Part),
     File(PathBuf),
     TypePath,
     /// A built-in template (`crate::templates`).
@@ -445,7 +445,7 @@ impl App {
                     Purpose::Open,
                     "path",
                     &format!("{}/", self.opts.saves_dir.display()),
-                    super::forms::Check::Path,
+                    crate::forms::Check::Path,
                 ))))
             }
         }
@@ -616,7 +616,7 @@ impl App {
                     Purpose::Jump,
                     "find",
                     "",
-                    super::forms::Check::Free,
+                    crate::forms::Check::Free,
                 ))))
             }
             Action::EditRon => match &self.selected {
@@ -649,7 +649,7 @@ impl App {
             Purpose::SaveAs,
             "path",
             &default,
-            super::forms::Check::Path,
+            crate::forms::Check::Path,
         ))));
     }
 
@@ -911,7 +911,7 @@ impl App {
                 let mut items: Vec<_> = ObjectKind::ALL
                     .iter()
                     .map(|k| {
-                        let how = if super::forms::FIELD_FORM_KINDS.contains(k) {
+                        let how = if crate::forms::FIELD_FORM_KINDS.contains(k) {
                             "form"
                         } else {
                             "text template"
@@ -919,7 +919,7 @@ impl App {
                         (k.label().to_string(), how.to_string(), Choice::Kind(*k))
                     })
                     .collect();
-                items.extend(super::form_kinds::Part::ALL.iter().map(|p| {
+                items.extend(crate::forms::kinds::Part::ALL.iter().map(|p| {
                     let (parent, _) = p.parent();
                     (
                         p.label().to_string(),

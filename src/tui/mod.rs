@@ -7,7 +7,6 @@
 //! capture included.
 
 pub mod app;
-pub mod form_kinds;
 pub mod forms;
 pub mod generator;
 pub mod keymap;
