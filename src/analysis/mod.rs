@@ -105,6 +105,7 @@ mod engine;
 mod fast;
 mod filters;
 mod flowlog;
+pub mod query;
 mod scope;
 
 use std::fmt;

@@ -26,14 +26,16 @@ use ratatui::Frame;
 use tui_textarea::TextArea;
 
 use super::{fit, framed, scroll_to, step, Ctx, Msg, Pane, PathView, Region};
-use crate::analysis::{self, Failure, FlowChange, Hop, Leg, Query, Trace};
+use crate::analysis::query::{
+    self, candidates, common_prefix, endpoint_names, failure_choices, parse_failures, parse_fields, FIELDS, PROTOCOLS,
+};
+use crate::analysis::{self, FlowChange, Hop, Leg, Query, Trace};
 use crate::edit::Edit;
-use crate::model::{Design, EndpointKind, Protocol, TraceQuery, AWS_SERVICES};
+use crate::model::{Design, TraceQuery};
 use crate::tui::keymap::{self, Action, Context, Key};
 use crate::tui::theme::Theme;
 
 /// The inputs, in order.
-const FIELDS: [&str; 5] = ["from", "to", "proto", "port", "sport"];
 /// Time between two hops when playing.
 pub const PLAY_STEP: Duration = Duration::from_millis(450);
 /// Idle time after an edit before the reachability diff runs.
@@ -196,69 +198,6 @@ impl Default for TracePane {
     }
 }
 
-/// Names a trace endpoint may be: the design's instances, secondary ENIs, NAT
-/// gateways, load balancers, subnets and interface endpoints, plus
-/// `internet`, `internet6`, `onprem:NAME` and the AWS services
-/// ([`crate::analysis::Endpoint::parse`] accepts all of these).
-pub fn endpoint_names(d: &Design) -> Vec<String> {
-    let mut out: Vec<String> = vec!["internet".into(), "internet6".into()];
-    out.extend(d.onprem_networks.iter().map(|n| format!("onprem:{}", n.name)));
-    for i in &d.instances {
-        out.push(i.name.clone());
-        out.extend(i.secondary_interfaces.iter().map(|e| e.name.clone()));
-    }
-    out.extend(d.nat_gateways.iter().map(|n| n.name.clone()));
-    out.extend(d.load_balancers.iter().map(|l| l.name.clone()));
-    out.extend(d.subnets.iter().map(|s| s.name.clone()));
-    out.extend(
-        d.endpoints
-            .iter()
-            .filter(|e| matches!(e.kind, EndpointKind::Interface { .. }))
-            .map(|e| e.name.clone()),
-    );
-    out.extend(AWS_SERVICES.iter().map(|s| s.to_string()));
-    for e in &d.endpoints {
-        if !out.contains(&e.service) {
-            out.push(e.service.clone());
-        }
-    }
-    out
-}
-
-/// Candidates for `typed` among `names`: prefix matches first, then other substrings.
-fn candidates(typed: &str, names: &[String]) -> Vec<String> {
-    let t = typed.trim().to_ascii_lowercase();
-    let mut prefix: Vec<String> = Vec::new();
-    let mut inner: Vec<String> = Vec::new();
-    for n in names {
-        let l = n.to_ascii_lowercase();
-        if l.starts_with(&t) {
-            prefix.push(n.clone());
-        } else if !t.is_empty() && l.contains(&t) {
-            inner.push(n.clone());
-        }
-    }
-    prefix.extend(inner);
-    prefix
-}
-
-fn common_prefix(items: &[String]) -> String {
-    let Some(first) = items.first() else {
-        return String::new();
-    };
-    let mut len = first.len();
-    for s in &items[1..] {
-        len = len.min(
-            first
-                .char_indices()
-                .zip(s.chars())
-                .take_while(|((_, a), b)| a == b)
-                .count(),
-        );
-    }
-    first.chars().take(len).collect()
-}
-
 fn set_text(t: &mut TextArea<'static>, s: &str) {
     t.select_all();
     t.cut();
@@ -267,90 +206,6 @@ fn set_text(t: &mut TextArea<'static>, s: &str) {
 
 fn text(t: &TextArea<'_>) -> String {
     t.lines().join("").trim().to_string()
-}
-
-/// Parses the five inputs into a query; errors name the field.
-fn parse_fields(values: &[String]) -> Result<TraceQuery, String> {
-    let get = |i: usize| values.get(i).map(String::as_str).unwrap_or("");
-    let from = get(0);
-    let to = get(1);
-    if from.is_empty() {
-        return Err("from: a source is required (a name, IP, internet, onprem:NAME, s3 …; Tab completes)".into());
-    }
-    if to.is_empty() {
-        return Err("to: a destination is required (Tab completes)".into());
-    }
-    let proto: Protocol = if get(2).is_empty() {
-        Protocol::Tcp
-    } else {
-        get(2).parse().map_err(|e| format!("proto: {e}"))?
-    };
-    let port_of = |label: &str, s: &str| -> Result<Option<u16>, String> {
-        if s.is_empty() {
-            return Ok(None);
-        }
-        s.parse::<u16>()
-            .map(Some)
-            .map_err(|_| format!("{label}: `{s}` is not a port number (0-65535)"))
-    };
-    let port = port_of("port", get(3))?;
-    let sport = port_of("sport", get(4))?;
-    if proto.has_ports() && port.is_none() {
-        return Err(format!("port: {proto} needs a destination port"));
-    }
-    Ok(TraceQuery {
-        from: from.to_string(),
-        to: to.to_string(),
-        proto,
-        port: if proto.has_ports() { port } else { None },
-        sport: if proto.has_ports() { sport } else { None },
-    })
-}
-
-/// `internet → web-1 tcp/443` (plus ` sport N`).
-fn query_label(q: &TraceQuery) -> String {
-    let mut s = Query::from(q).to_string();
-    if let Some(sp) = q.sport {
-        s.push_str(&format!(" sport {sp}"));
-    }
-    s
-}
-
-/// The what-if failures a design offers: AZs, NAT gateways, VPN connections
-/// and their tunnels, Direct Connect links, peerings, internet gateways.
-fn failure_choices(d: &Design) -> Vec<(String, String)> {
-    let mut out = vec![("no failure: the design as it is".to_string(), String::new())];
-    out.extend(d.azs.iter().map(|a| (format!("AZ {a} down"), format!("az:{a}"))));
-    out.extend(
-        d.nat_gateways
-            .iter()
-            .map(|n| (format!("NAT gateway {} fails", n.name), n.name.clone())),
-    );
-    for v in &d.vpn_connections {
-        out.push((format!("VPN {} down (both tunnels)", v.name), v.name.clone()));
-        out.push((format!("VPN {} tunnel 1 down", v.name), format!("{}:1", v.name)));
-        out.push((format!("VPN {} tunnel 2 down", v.name), format!("{}:2", v.name)));
-    }
-    out.extend(
-        d.dx_connections
-            .iter()
-            .map(|c| (format!("Direct Connect {} down", c.name), c.name.clone())),
-    );
-    out.extend(
-        d.peerings
-            .iter()
-            .map(|p| (format!("peering {} down", p.name), p.name.clone())),
-    );
-    out.extend(
-        d.internet_gateways
-            .iter()
-            .map(|g| (format!("internet gateway {} removed", g.name), g.name.clone())),
-    );
-    out
-}
-
-fn parse_failures(d: &Design, specs: &[String]) -> Vec<Failure> {
-    specs.iter().map(|f| Failure::parse(d, f)).collect()
 }
 
 /// Whether the automatic reachability diff fits the idle budget on this design.
@@ -404,19 +259,11 @@ impl TracePane {
                 let names = self.names(ctx);
                 candidates(&typed, &names)
             }
-            2 => candidates(&typed, &["tcp", "udp", "icmp", "icmpv6", "all"].map(String::from)),
+            2 => candidates(&typed, &PROTOCOLS.map(String::from)),
             3 => {
                 let to = text(&self.inputs[1]);
                 let d = ctx.ws.design();
-                let mut ports: Vec<String> = analysis::listening_ports(d, ctx.ws.index(), &to)
-                    .into_iter()
-                    .map(|(_, p)| p.to_string())
-                    .collect();
-                for p in ["443", "80", "22", "3306", "5432", "8080"] {
-                    if !ports.iter().any(|x| x == p) {
-                        ports.push(p.to_string());
-                    }
-                }
+                let ports = query::port_suggestions(d, ctx.ws.index(), &to);
                 candidates(&typed, &ports)
             }
             _ => Vec::new(),
@@ -641,7 +488,7 @@ impl TracePane {
                 .traces
                 .iter()
                 .enumerate()
-                .map(|(i, q)| (query_label(q), i.to_string()))
+                .map(|(i, q)| (query::label(q), i.to_string()))
                 .collect(),
             PickerKind::WhatIf => failure_choices(d),
         };
@@ -1095,10 +942,10 @@ impl Pane for TracePane {
         match (&self.query, &self.trace) {
             (Some(q), Some(t)) => format!(
                 "Trace · {} · {}{what_if}",
-                query_label(q),
+                query::label(q),
                 if t.reachable { "✓ reachable" } else { "✗ blocked" }
             ),
-            (Some(q), None) => format!("Trace · {}{what_if}", query_label(q)),
+            (Some(q), None) => format!("Trace · {}{what_if}", query::label(q)),
             _ => format!("Trace{what_if} (Enter: query, r: remembered)"),
         }
     }
@@ -1158,7 +1005,7 @@ impl Pane for TracePane {
             }
         } else if let Some(q) = &self.query {
             let line = Line::from(vec![
-                Span::styled(fit(&query_label(q), width.saturating_sub(18)), t.title()),
+                Span::styled(fit(&query::label(q), width.saturating_sub(18)), t.title()),
                 Span::styled(" (Enter edits)", t.dim()),
             ]);
             frame.render_widget(Paragraph::new(line), Rect::new(inner.x, y, inner.width, 1));
@@ -1291,7 +1138,7 @@ impl Pane for TracePane {
             Action::RememberQuery => match &self.query {
                 None => Msg::Status("run a query first, then s remembers it".into()),
                 Some(q) if ctx.ws.design().traces.contains(q) => {
-                    Msg::Status(format!("{} is already remembered", query_label(q)))
+                    Msg::Status(format!("{} is already remembered", query::label(q)))
                 }
                 Some(q) => {
                     let mut traces = ctx.ws.design().traces.clone();
@@ -1446,65 +1293,5 @@ impl Pane for TracePane {
             }
         }
         true
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::templates::sample;
-
-    fn fields(v: &[&str]) -> Vec<String> {
-        v.iter().map(|s| s.to_string()).collect()
-    }
-
-    #[test]
-    fn fields_parse_into_a_query_and_bad_input_names_the_field() {
-        let q = parse_fields(&fields(&["internet", "web-1", "", "443", ""])).unwrap();
-        assert_eq!(q.proto, Protocol::Tcp);
-        assert_eq!(q.port, Some(443));
-        assert!(parse_fields(&fields(&["", "web-1", "", "443", ""]))
-            .unwrap_err()
-            .starts_with("from:"));
-        assert!(parse_fields(&fields(&["a", "b", "tcp", "99999", ""]))
-            .unwrap_err()
-            .starts_with("port:"));
-        assert!(parse_fields(&fields(&["a", "b", "sctp", "1", ""]))
-            .unwrap_err()
-            .starts_with("proto:"));
-        assert!(parse_fields(&fields(&["a", "b", "tcp", "", ""]))
-            .unwrap_err()
-            .contains("needs a destination port"));
-        let icmp = parse_fields(&fields(&["a", "b", "icmp", "", ""])).unwrap();
-        assert_eq!(icmp.port, None);
-    }
-
-    #[test]
-    fn completion_offers_design_names_and_special_endpoints() {
-        let d = sample::three_tier();
-        let names = endpoint_names(&d);
-        for n in [
-            "internet",
-            "internet6",
-            "onprem:office",
-            "s3",
-            "dynamodb",
-            "db-1",
-            "nat-a",
-            "app-a",
-        ] {
-            assert!(names.iter().any(|x| x == n), "{n} missing");
-        }
-        // Every offered design name parses as an endpoint (no dead completions).
-        let idx = crate::model::DesignIndex::new(&d);
-        for n in &names {
-            assert!(
-                analysis::Endpoint::parse(&d, &idx, n).is_ok(),
-                "{n} is offered but does not parse"
-            );
-        }
-        assert_eq!(candidates("db", &names)[0], "db-1");
-        assert!(candidates("on", &names).contains(&"onprem:office".to_string()));
-        assert_eq!(common_prefix(&["web-1".into(), "web-2".into()]), "web-");
     }
 }
