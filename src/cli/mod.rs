@@ -164,7 +164,7 @@ fn open_designer(file: Option<&std::path::Path>) -> u8 {
         }
     }
     let ws = match file {
-        None => crate::workspace::Workspace::new(crate::templates::sample::three_tier()),
+        None => crate::workspace::Workspace::new(crate::create::templates::sample::three_tier()),
         Some(path) => match crate::tui::app::open_design(path) {
             Ok((design, _)) => crate::workspace::Workspace::new(design).with_path(path),
             Err(e) => {

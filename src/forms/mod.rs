@@ -180,7 +180,7 @@ mod tests {
 
     #[test]
     fn object_text_round_trips() {
-        let d = crate::templates::sample::three_tier();
+        let d = crate::create::templates::sample::three_tier();
         for r in d.object_refs() {
             let obj = d.get(&r).unwrap();
             let text = to_ron(&obj);

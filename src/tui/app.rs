@@ -13,11 +13,11 @@ use ratatui::Frame;
 use tui_textarea::TextArea;
 
 use super::forms::{Form, Purpose, Submit};
-use super::generator::{self, GeneratorForm};
 use super::keymap::{self, Action, Context, Key};
 use super::panes::{self, block, fit, Ctx, Msg, Pane, Region};
 use super::recovery;
 use super::theme::Theme;
+use super::wizard_form::{self, WizardForm};
 use crate::edit::Edit;
 use crate::model::{Design, ObjectKind, ObjectRef};
 use crate::workspace::Workspace;
@@ -60,7 +60,7 @@ enum Pending {
     Open(PathBuf),
     NewDesign,
     Template(&'static str),
-    /// A design from the "VPC and more" generator.
+    /// A design from the "VPC and more" wizard.
     Generated(Box<Design>),
 }
 
@@ -72,10 +72,10 @@ enum Choice {
     Part(crate::forms::kinds::Part),
     File(PathBuf),
     TypePath,
-    /// A built-in template (`crate::templates`).
+    /// A built-in template (`crate::create::templates`).
     Template(&'static str),
-    /// The "VPC and more" generator form.
-    Generator,
+    /// The "VPC and more" wizard form.
+    Wizard,
 }
 
 struct ListModal {
@@ -121,7 +121,7 @@ enum Modal {
     Confirm { prompt: String, pending: Pending },
     List(Box<ListModal>),
     Help { context: Context, scroll: u16 },
-    Generator(Box<GeneratorForm>),
+    Wizard(Box<WizardForm>),
 }
 
 /// The status line: the last edit's summary or why it was refused.
@@ -207,7 +207,7 @@ impl App {
     /// The keymap context that currently receives keys.
     pub fn context(&self) -> Context {
         match &self.modal {
-            Some(Modal::Form(_) | Modal::Generator(_)) => Context::Form,
+            Some(Modal::Form(_) | Modal::Wizard(_)) => Context::Form,
             Some(Modal::Confirm { .. }) => Context::Confirm,
             Some(Modal::List(_)) => Context::List,
             Some(Modal::Help { .. }) => Context::Help,
@@ -222,7 +222,7 @@ impl App {
             Some(Modal::Confirm { prompt, .. }) => Some(prompt.clone()),
             Some(Modal::List(l)) => Some(l.title.clone()),
             Some(Modal::Help { .. }) => Some("help".into()),
-            Some(Modal::Generator(g)) => Some(g.title.clone()),
+            Some(Modal::Wizard(g)) => Some(g.title.clone()),
             None => None,
         }
     }
@@ -339,10 +339,10 @@ impl App {
                 }
                 self.modal = Some(Modal::Form(form));
             }
-            Modal::Generator(mut form) => match form.handle(keymap::lookup(Context::Form, key), ev) {
-                generator::Outcome::Open => self.modal = Some(Modal::Generator(form)),
-                generator::Outcome::Cancelled => self.status = Status::Info("cancelled".into()),
-                generator::Outcome::Create(design) => {
+            Modal::Wizard(mut form) => match form.handle(keymap::lookup(Context::Form, key), ev) {
+                wizard_form::Outcome::Open => self.modal = Some(Modal::Wizard(form)),
+                wizard_form::Outcome::Cancelled => self.status = Status::Info("cancelled".into()),
+                wizard_form::Outcome::Create(design) => {
                     if self.ws.is_dirty() {
                         self.modal = Some(Modal::Confirm {
                             prompt: format!(
@@ -438,7 +438,7 @@ impl App {
                     self.confirm(Pending::Template(name), true);
                 }
             }
-            Choice::Generator => self.open_generator(),
+            Choice::Wizard => self.open_wizard(),
             Choice::TypePath => {
                 self.modal = Some(Modal::Form(Box::new(Form::single(
                     "open a design file (a new design if it does not exist)",
@@ -585,11 +585,11 @@ impl App {
                 let generator = (
                     "VPC and more…".to_string(),
                     "generator: CIDR, AZs, subnet tiers, NAT, endpoints, IPv6, DNS (live preview)".to_string(),
-                    Choice::Generator,
+                    Choice::Wizard,
                 );
                 let items = std::iter::once(generator)
                     .chain(
-                        crate::templates::TEMPLATES
+                        crate::create::templates::TEMPLATES
                             .iter()
                             .map(|t| (t.name.to_string(), t.description.to_string(), Choice::Template(t.name))),
                     )
@@ -599,7 +599,7 @@ impl App {
                     items,
                 ))));
             }
-            Action::NewVpcAndMore => self.open_generator(),
+            Action::NewVpcAndMore => self.open_wizard(),
             Action::NewDesign => {
                 if self.ws.is_dirty() {
                     self.modal = Some(Modal::Confirm {
@@ -629,9 +629,9 @@ impl App {
         }
     }
 
-    fn open_generator(&mut self) {
+    fn open_wizard(&mut self) {
         let region = self.ws.design().region.clone();
-        self.modal = Some(Modal::Generator(Box::new(GeneratorForm::new(&region))));
+        self.modal = Some(Modal::Wizard(Box::new(WizardForm::new(&region))));
     }
 
     fn open_save_as(&mut self) {
@@ -758,7 +758,7 @@ impl App {
                 }
             }
             Pending::Template(name) => {
-                if let (true, Some(t)) = (yes, crate::templates::find(name)) {
+                if let (true, Some(t)) = (yes, crate::create::templates::find(name)) {
                     self.ws = Workspace::new(t.design());
                     self.selected = None;
                     self.status = Status::Info(format!("new design from the template {name}: Ctrl-s saves it"));
@@ -1172,7 +1172,7 @@ impl App {
         match &mut self.modal {
             None => {}
             Some(Modal::Form(f)) => f.render(frame, body, &t),
-            Some(Modal::Generator(g)) => g.render(frame, body, &t),
+            Some(Modal::Wizard(g)) => g.render(frame, body, &t),
             Some(Modal::Confirm { prompt, .. }) => {
                 let w = body.width.saturating_sub(8).min(70);
                 let lines = (prompt.chars().count() as u16 / w.saturating_sub(2).max(1)) + 1;
@@ -1187,7 +1187,7 @@ impl App {
             Some(Modal::List(list)) => {
                 let highlighted = list.filtered.get(list.cursor).map(|&i| &list.items[i].2);
                 let preview = match highlighted {
-                    Some(Choice::Template(name)) => crate::templates::find(name),
+                    Some(Choice::Template(name)) => crate::create::templates::find(name),
                     _ => None,
                 };
                 let h = (list.items.len() as u16 + 3).min(body.height.saturating_sub(2)).max(5);

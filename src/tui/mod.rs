@@ -8,12 +8,12 @@
 
 pub mod app;
 pub mod forms;
-pub mod generator;
 pub mod keymap;
 pub mod panes;
 pub mod preview;
 pub mod recovery;
 pub mod theme;
+pub mod wizard_form;
 
 use std::io::{self, stdout};
 use std::time::{Duration, Instant};

@@ -854,7 +854,7 @@ mod tests {
 
     /// Every design shipped under assets/templates plus the sample.
     fn designs() -> Vec<Design> {
-        let mut sample = crate::templates::sample::three_tier();
+        let mut sample = crate::create::templates::sample::three_tier();
         sample.put(Object::PrefixList(PrefixList {
             name: "pl-office".into(),
             description: None,
