@@ -169,6 +169,44 @@ pub fn step(cursor: usize, len: usize, action: Action, page: usize) -> usize {
     }
 }
 
+/// The cursor and scroll window of a list pane: keys move the cursor,
+/// drawing keeps it on a row and in view, a click picks a row.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct ListView {
+    pub cursor: usize,
+    /// The first row shown.
+    pub offset: usize,
+    /// Rows shown at the last frame (a page for PgUp/PgDn).
+    pub height: usize,
+}
+
+impl ListView {
+    /// Before drawing `len` rows in `height`: clamps the cursor and scrolls it into view.
+    pub fn fit(&mut self, len: usize, height: usize) {
+        self.height = height;
+        self.clamp(len);
+        self.offset = scroll_to(self.offset, self.cursor, height);
+    }
+    /// Keeps the cursor on one of `len` rows (after an edit removed some).
+    pub fn clamp(&mut self, len: usize) {
+        self.cursor = self.cursor.min(len.saturating_sub(1));
+    }
+    /// Moves the cursor for a movement action; `false` for any other action.
+    pub fn step(&mut self, action: Action, len: usize) -> bool {
+        match action {
+            Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::Home | Action::End => {
+                self.cursor = step(self.cursor, len, action, self.height);
+                true
+            }
+            _ => false,
+        }
+    }
+    /// A click on a row of the window.
+    pub fn click(&mut self, row: u16) {
+        self.cursor = self.offset + row as usize;
+    }
+}
+
 /// Keeps `cursor` visible in a window of `height` rows starting at `offset`.
 pub fn scroll_to(offset: usize, cursor: usize, height: usize) -> usize {
     if height == 0 {
