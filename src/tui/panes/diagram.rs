@@ -98,7 +98,7 @@ impl Pane for DiagramPane {
         format!("Diagram · {zoom} (Enter zooms)")
     }
     fn context(&self) -> Context {
-        Context::Extra
+        Context::Diagram
     }
     fn region(&self) -> Region {
         Region::Center

@@ -752,7 +752,7 @@ mod tests {
     /// undo/redo, the cached tree equals a fresh build.
     #[test]
     fn patched_tree_equals_a_fresh_build() {
-        let d = crate::generate::generate(&crate::generate::GenParams::small()).unwrap();
+        let d = crate::create::synthetic::generate(&crate::create::synthetic::GenParams::small()).unwrap();
         let mut ws = Workspace::new(d);
         let mut pane = TreePane::default();
         ensure(&mut pane, &ws);
