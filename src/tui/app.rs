@@ -2,6 +2,7 @@
 //! plus view state. Events become actions through the keymap, routed modal →
 //! focused pane → global; the first consumer wins.
 
+use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -17,6 +18,7 @@ use super::keymap::{self, Action, Context, Key};
 use super::panes::{self, block, fit, Ctx, Msg, Pane, Region};
 use super::recovery;
 use super::theme::Theme;
+use super::trace_session::TraceSession;
 use super::wizard_form::{self, WizardForm};
 use crate::edit::Edit;
 use crate::model::{Design, ObjectKind, ObjectRef};
@@ -146,6 +148,9 @@ pub struct App {
     autosaved_rev: Option<u64>,
     /// Where the left button was last seen during a drag (pane, column, row).
     drag_at: Option<(usize, u16, u16)>,
+    /// The trace being looked at, lent to every pane (the trace panel runs
+    /// it, the diagram draws it).
+    trace: RefCell<TraceSession>,
 }
 
 impl App {
@@ -163,6 +168,7 @@ impl App {
             last_change: None,
             autosaved_rev: None,
             drag_at: None,
+            trace: RefCell::default(),
         };
         // Start on the first VPC so the route and rule panes have something to show.
         if let Some(v) = app.ws.design().vpcs.first() {
@@ -191,6 +197,7 @@ impl App {
         let ctx = Ctx {
             ws: &self.ws,
             selected: self.selected.as_ref(),
+            trace: &self.trace,
             theme: self.opts.theme,
         };
         f(self.panes[i].as_mut(), &ctx)
@@ -200,6 +207,7 @@ impl App {
         Ctx {
             ws: &self.ws,
             selected: self.selected.as_ref(),
+            trace: &self.trace,
             theme: self.opts.theme,
         }
     }
@@ -262,6 +270,7 @@ impl App {
                 let ctx = Ctx {
                     ws: &self.ws,
                     selected: self.selected.as_ref(),
+                    trace: &self.trace,
                     theme: self.opts.theme,
                 };
                 self.panes[self.focus].handle(action, &ctx)
@@ -313,7 +322,7 @@ impl App {
                         }
                     }
                     Some(Action::Submit) => {
-                        let result = form.submit(&self.ctx());
+                        let result = form.submit(&self.ws);
                         match result {
                             Err(e) => form.error = Some(e),
                             Ok(Submit::Edit(edit)) => match self.apply_edit(edit) {
@@ -851,6 +860,7 @@ impl App {
         let ctx = Ctx {
             ws: &self.ws,
             selected: self.selected.as_ref(),
+            trace: &self.trace,
             theme: self.opts.theme,
         };
         for p in &mut self.panes {
@@ -863,6 +873,7 @@ impl App {
         let ctx = Ctx {
             ws: &self.ws,
             selected: self.selected.as_ref(),
+            trace: &self.trace,
             theme: self.opts.theme,
         };
         for p in &mut self.panes {
@@ -934,9 +945,14 @@ impl App {
             }
             Msg::Status(s) => self.status = Status::Info(s),
             Msg::OpenTrace { query, failures } => {
-                let taker =
-                    (0..self.panes.len()).find(|&i| self.with_pane(i, |p, ctx| p.open_trace(&query, &failures, ctx)));
-                match taker {
+                let panel = self
+                    .panes
+                    .iter()
+                    .position(|p| matches!(p.context(), Context::Trace | Context::TraceInput));
+                if panel.is_some() {
+                    self.trace.borrow_mut().open(&self.ws, &query, &failures);
+                }
+                match panel {
                     Some(i) => {
                         self.focus = i;
                         self.status = Status::Info(format!("tracing {}", crate::analysis::Query::from(&query)));
@@ -1044,14 +1060,10 @@ impl App {
         .areas(area);
         self.draw_title(frame, title);
         self.rects = self.layout(body);
-        // The trace pane's path goes to the diagram through the app, every frame.
-        let path = self.panes.iter().find_map(|p| p.published_path());
-        for p in &mut self.panes {
-            p.show_path(path.clone());
-        }
         let ctx = Ctx {
             ws: &self.ws,
             selected: self.selected.as_ref(),
+            trace: &self.trace,
             theme: t,
         };
         for (i, r) in &self.rects {

@@ -13,6 +13,7 @@ pub mod panes;
 pub mod preview;
 pub mod recovery;
 pub mod theme;
+pub mod trace_session;
 pub mod wizard_form;
 
 use std::io::{self, stdout};

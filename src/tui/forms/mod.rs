@@ -11,7 +11,6 @@ use std::path::PathBuf;
 use ratatui::crossterm::event::KeyEvent;
 use tui_textarea::TextArea;
 
-use super::panes::Ctx;
 use crate::edit::Edit;
 use crate::forms::build::{
     next_nacl_rule_number, sg_peer_label, sg_peer_suggestions, subnets_associated, subnets_to_associate, text_edit,
@@ -317,8 +316,8 @@ impl Form {
     }
 
     /// The field form of an object (its text editor stays one key away).
-    pub fn edit_object(r: &ObjectRef, ctx: &Ctx) -> Form {
-        let d = ctx.ws.design();
+    pub fn edit_object(r: &ObjectRef, ws: &Workspace) -> Form {
+        let d = ws.design();
         match d.get(r) {
             Some(obj) => Form::from_def(
                 format!("edit {} {}", r.kind.label(), r.name),
@@ -328,7 +327,7 @@ impl Form {
                     original: Some(r.name.clone()),
                 }),
                 Some(&obj),
-                ctx.ws.scratch(),
+                ws.scratch(),
             ),
             None => Form::edit_as_text(r, d),
         }
@@ -669,23 +668,23 @@ impl Form {
     }
 
     /// Turns the form into an edit (or another request). Errors are shown inline.
-    pub fn submit(&self, ctx: &Ctx) -> Result<Submit, String> {
+    pub fn submit(&self, ws: &Workspace) -> Result<Submit, String> {
         if let Some(p) = self.first_problem() {
             return Err(p);
         }
-        let d = ctx.ws.design();
+        let d = ws.design();
         match &self.purpose {
             Purpose::Jump => Ok(Submit::Jump(self.fields[0].value())),
             Purpose::SaveAs => Ok(Submit::SaveAs(PathBuf::from(self.fields[0].value()))),
             Purpose::Open => Ok(Submit::Open(PathBuf::from(self.fields[0].value()))),
             Purpose::Fields(_) => {
-                if let Some(clash) = self.name_clash(ctx.ws.index()) {
+                if let Some(clash) = self.name_clash(ws.index()) {
                     return Err(format!("name: {clash}"));
                 }
                 self.object_edit(d).map(Submit::Edit)
             }
             Purpose::Ron { original } => text_edit(original.as_ref(), &self.fields[0].value(), d).map(Submit::Edit),
-            Purpose::Row(row) => row.edit(&self.vals(), d, ctx.ws.index()).map(Submit::Edit),
+            Purpose::Row(row) => row.edit(&self.vals(), d, ws.index()).map(Submit::Edit),
         }
     }
 
@@ -850,7 +849,6 @@ impl Form {
 mod tests {
     use super::*;
     use crate::forms::kinds::NEW;
-    use crate::tui::theme::Theme;
 
     /// Every design shipped under assets/templates plus the sample.
     fn designs() -> Vec<Design> {
@@ -877,21 +875,13 @@ mod tests {
         out
     }
 
-    fn ctx(ws: &Workspace) -> Ctx<'_> {
-        Ctx {
-            ws,
-            selected: None,
-            theme: Theme::plain(),
-        }
-    }
-
     #[test]
     fn every_object_of_every_template_reads_into_its_form_and_builds_back_unchanged() {
         let mut kinds_seen = std::collections::BTreeSet::new();
         for d in designs() {
             let ws = Workspace::new(d.clone());
             for r in d.object_refs() {
-                let form = Form::edit_object(&r, &ctx(&ws));
+                let form = Form::edit_object(&r, &ws);
                 assert!(form.live.is_some(), "{r} has no field form");
                 assert_eq!(form.first_problem(), None, "{r} in {}", d.name);
                 let edit = form
@@ -909,7 +899,7 @@ mod tests {
         for d in designs() {
             let ws = Workspace::new(d.clone());
             for r in d.object_refs() {
-                let mut form = Form::edit_object(&r, &ctx(&ws));
+                let mut form = Form::edit_object(&r, &ws);
                 form.set_text("name", "renamed-in-form");
                 let Ok(Edit::Batch { edits, .. }) = form.object_edit(&d) else {
                     panic!("{r}: no batch")

@@ -170,7 +170,7 @@ impl Pane for InspectorPane {
                 Msg::Consumed
             }
             Action::Enter => match ctx.selected {
-                Some(o) => Msg::Form(Box::new(Form::edit_object(o, ctx))),
+                Some(o) => Msg::Form(Box::new(Form::edit_object(o, ctx.ws))),
                 None => Msg::Status("nothing selected".into()),
             },
             Action::Add => Msg::AddObject,

@@ -16,21 +16,27 @@ pub mod rules;
 pub mod trace;
 pub mod tree;
 
+use std::cell::RefCell;
+
 use ratatui::layout::Rect;
 use ratatui::Frame;
 
 use super::forms::Form;
 use super::keymap::{Action, Context};
 use super::theme::Theme;
+use super::trace_session::TraceSession;
 use crate::edit::Edit;
 use crate::model::ObjectRef;
 use crate::workspace::Workspace;
 
-/// What a pane sees: the workspace snapshot, the current object and the theme.
+/// What a pane sees: the workspace snapshot, the current object, the trace
+/// being looked at and the theme.
 pub struct Ctx<'a> {
     pub ws: &'a Workspace,
     /// The object selected in the tree (or jumped to), which other panes follow.
     pub selected: Option<&'a ObjectRef>,
+    /// The trace session: the trace panel runs and steps it, the diagram draws it.
+    pub trace: &'a RefCell<TraceSession>,
     pub theme: Theme,
 }
 
@@ -55,32 +61,12 @@ pub enum Msg {
     AddObject,
     /// Show a message in the status line.
     Status(String),
-    /// Open a query in the trace panel (focus it, fill the query, run it),
-    /// with what-if failures (`az:NAME` or a component name).
+    /// Open a query in the trace session and focus the trace panel, with
+    /// what-if failures (`az:NAME` or a component name).
     OpenTrace {
         query: crate::model::TraceQuery,
         failures: Vec<String>,
     },
-}
-
-/// The trace path a pane publishes for the diagram: the trace and the
-/// current hop (an index into its forward hops, then its return hops).
-/// The app passes it from the trace pane to the diagram pane every frame.
-#[derive(Debug, Clone)]
-pub struct PathView {
-    pub trace: std::rc::Rc<crate::analysis::Trace>,
-    pub current: Option<usize>,
-}
-
-impl PathView {
-    /// The hop at `current`, counting forward hops then return hops.
-    pub fn current_hop(&self) -> Option<&crate::analysis::Hop> {
-        let i = self.current?;
-        let t = &self.trace;
-        t.forward
-            .get(i)
-            .or_else(|| t.return_path.get(i.checked_sub(t.forward.len())?))
-    }
 }
 
 /// Where a pane goes on the main screen.
@@ -125,16 +111,6 @@ pub trait Pane {
     }
     /// Regular wake-up from the event loop (idle work, animation).
     fn tick(&mut self, _now: std::time::Instant, _ctx: &Ctx) {}
-    /// The trace path this pane publishes for the diagram (the trace pane).
-    fn published_path(&self) -> Option<PathView> {
-        None
-    }
-    /// The published trace path, or `None` to clear it (the diagram pane).
-    fn show_path(&mut self, _path: Option<PathView>) {}
-    /// Opens a trace query in this pane; `true` if the pane takes queries.
-    fn open_trace(&mut self, _query: &crate::model::TraceQuery, _failures: &[String], _ctx: &Ctx) -> bool {
-        false
-    }
 }
 
 /// Every pane of the main screen, in focus order.
