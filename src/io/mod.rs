@@ -322,6 +322,7 @@ mod tests {
     #[test]
     fn data_file_errors_read_like_design_errors() {
         #[derive(Debug, serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
         #[allow(dead_code)]
         struct Table {
             rate: f64,
