@@ -1285,14 +1285,15 @@ fn dns_resolver_vpc_plus_two_is_not_blocked_by_nacls() {
 // ---------------------------------------------------------------- Audit 2
 
 /// §3.17 (inbound through the IGW only to public IPs) and §1.1 (each hop shows the
-/// packet): when the destination has no public IP the trace stops with NO_PUBLIC_IP, and
+/// packet): when the destination has no public IP the trace stops at the internet gateway
+/// with NO_PUBLIC_IP_INGRESS (RA IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS), and
 /// the packet it shows is aimed at the address the instance does have — its private IP —
 /// never back at the source address.
 #[test]
 fn no_public_ip_stop_shows_packet_to_private_address() {
     let d = base().build();
     let t = trace(&d, "internet", "app", "tcp", Some(22));
-    assert_blocked(&t, Code::NoPublicIp, "app");
+    assert_blocked(&t, Code::NoPublicIpIngress, "igw");
     assert!(!t.forward.is_empty(), "{}", t.to_text());
     for h in &t.forward {
         for p in [&h.packet_in, &h.packet_out] {

@@ -222,7 +222,7 @@ fn forward_block_shows_the_blocking_hop_code_and_fix_in_red() {
     h.keys("<down>db-<tab>");
     h.keys("<down><down>5432<enter>");
     h.assert_shows("Trace · internet → db-1 tcp/5432 · ✗ blocked");
-    h.assert_shows("✗ blocked: request stopped at db-1 · NO_PUBLIC_IP");
+    h.assert_shows("✗ blocked: request stopped at igw-shop · NO_PUBLIC_IP_INGRESS");
     h.assert_shows("fix: give db-1 a public IP");
     let v = find(&h, "✗ blocked: request", 0, 0).unwrap();
     let cell = &h.term.backend().buffer()[v];
