@@ -356,7 +356,11 @@ impl Workspace {
             // deleted: the rule stays as a stale rule (VPC User Guide, "Work with
             // stale security group rules"). Within one VPC AWS refuses it.
             let target_vpc = (target.kind == ObjectKind::SecurityGroup)
-                .then(|| self.index.security_group(&self.design, &target.name).map(|g| g.vpc.as_str()))
+                .then(|| {
+                    self.index
+                        .security_group(&self.design, &target.name)
+                        .map(|g| g.vpc.as_str())
+                })
                 .flatten();
             let stale_after_delete = |r: &crate::model::Reference<'_>| {
                 r.field == "rules.peer"

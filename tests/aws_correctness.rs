@@ -50,7 +50,9 @@ fn ra_address_in_vpc_range_but_no_subnet_matches_local_and_has_no_destination() 
     let t = trace(&d, "app", "10.0.200.7", "tcp", Some(443));
     assert_blocked_on(&t, Code::NoHost, Leg::Forward, "v");
     assert!(
-        t.forward.iter().any(|h| h.id == "rt-priv" && h.passed && h.detail.contains("local")),
+        t.forward
+            .iter()
+            .any(|h| h.id == "rt-priv" && h.passed && h.detail.contains("local")),
         "{}",
         t.to_text()
     );
@@ -66,7 +68,12 @@ fn undeclared_onprem_source_address_is_sent_from_the_site_and_gets_no_reply() {
         .vpc("v", "10.0.0.0/16")
         .vgw("vgw", "v")
         .cgw("cgw", "203.0.113.10", 65000)
-        .vpn("vpn", "cgw", VpnTermination::VpnGateway("vgw".into()), static_routes("172.16.0.0/16"))
+        .vpn(
+            "vpn",
+            "cgw",
+            VpnTermination::VpnGateway("vgw".into()),
+            static_routes("172.16.0.0/16"),
+        )
         .onprem("dc", "172.16.0.0/16", "cgw", None)
         .rt("rt", "v", &[("172.16.0.0/16", "vgw:vgw")])
         .subnet("s", "v", AZ_A, "10.0.1.0/24", "rt", None)
@@ -77,7 +84,11 @@ fn undeclared_onprem_source_address_is_sent_from_the_site_and_gets_no_reply() {
     let t = trace(&d, "192.168.77.5", "app", "tcp", Some(22));
     assert!(!t.reachable, "{}", t.to_text());
     assert_eq!(t.blocked.as_ref().unwrap().leg, Leg::Return, "{}", t.to_text());
-    assert!(t.notes.iter().any(|n| n.contains("on-prem network dc")), "{:?}", t.notes);
+    assert!(
+        t.notes.iter().any(|n| n.contains("on-prem network dc")),
+        "{:?}",
+        t.notes
+    );
     // Without any VPN or Direct Connect such an address is still bad input.
     d.vpn_connections.clear();
     d.onprem_networks[0].customer_gateway = None;
@@ -112,7 +123,10 @@ fn igw_only_translates_public_addresses_so_internet_to_private_instance_stops_at
     let b = t.blocked.as_ref().unwrap();
     assert_eq!(b.kind, HopKind::InternetGateway);
     assert!(b.hint.contains("public IP or Elastic IP"), "{}", b.hint);
-    assert_eq!(Code::NoPublicIpIngress.aws_code(), "IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS");
+    assert_eq!(
+        Code::NoPublicIpIngress.aws_code(),
+        "IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS"
+    );
 }
 
 fn tgw_att(name: &str, vpc: &str, subnet: &str) -> TgwAttachment {
@@ -202,11 +216,17 @@ fn nat_gateway_with_an_elastic_ip_in_use_is_created_then_fails() {
     d.instances[0].elastic_ip = Some("eip-nat-a".into());
 
     let diags = vpcd::validate::validate(&d);
-    let f = diags.iter().find(|x| x.code == "nat-eip-in-use").expect("nat-eip-in-use");
+    let f = diags
+        .iter()
+        .find(|x| x.code == "nat-eip-in-use")
+        .expect("nat-eip-in-use");
     assert_eq!(f.severity, vpcd::validate::Severity::Error);
     assert!(!f.blocks_edit);
     assert_eq!(f.aws_code, Some("Resource.AlreadyAssociated"));
-    assert!(!diags.iter().any(|x| x.code == "eip-multiple-associations"), "{diags:#?}");
+    assert!(
+        !diags.iter().any(|x| x.code == "eip-multiple-associations"),
+        "{diags:#?}"
+    );
 
     let t = trace(&d, "app", "internet", "tcp", Some(443));
     assert_blocked_on(&t, Code::NatFailed, Leg::Forward, "nat-a");
@@ -215,7 +235,9 @@ fn nat_gateway_with_an_elastic_ip_in_use_is_created_then_fails() {
 
     let mut ws = vpcd::workspace::Workspace::new(before);
     let bastion = d.instances[0].clone();
-    let applied = ws.apply(vpcd::edit::Edit::Put(Object::Instance(bastion))).expect("accepted");
+    let applied = ws
+        .apply(vpcd::edit::Edit::Put(Object::Instance(bastion)))
+        .expect("accepted");
     assert!(applied.new_findings.iter().any(|f| f.code == "nat-eip-in-use"));
 }
 
@@ -248,7 +270,9 @@ fn deleting_the_peering_or_the_peer_group_leaves_a_stale_rule_that_matches_nothi
     use vpcd::edit::Edit;
     use vpcd::workspace::Workspace;
     let d = peered_group_reference();
-    assert!(vpcd::validate::validate(&d).iter().all(|x| x.severity != vpcd::validate::Severity::Error));
+    assert!(vpcd::validate::validate(&d)
+        .iter()
+        .all(|x| x.severity != vpcd::validate::Severity::Error));
     assert_reachable(&trace(&d, "client", "db", "tcp", Some(5432)));
 
     for deleted in [
@@ -260,7 +284,8 @@ fn deleting_the_peering_or_the_peer_group_leaves_a_stale_rule_that_matches_nothi
             // The client must not hold the group any more (AWS refuses to delete a group in use).
             let mut client = d.instances[1].clone();
             client.security_groups = vec!["b-default-sg".into()];
-            ws.apply(Edit::Put(Object::Instance(client))).expect("re-point the client");
+            ws.apply(Edit::Put(Object::Instance(client)))
+                .expect("re-point the client");
         }
         let applied = ws
             .apply(Edit::Delete(deleted.clone()))
@@ -271,7 +296,11 @@ fn deleting_the_peering_or_the_peer_group_leaves_a_stale_rule_that_matches_nothi
             .find(|f| f.code == "sg-reference-stale")
             .unwrap_or_else(|| panic!("no stale warning after deleting {deleted}: {:#?}", applied.new_findings));
         assert_eq!(stale.severity, vpcd::validate::Severity::Warning);
-        assert!(stale.message.contains("stale rule, matches nothing"), "{}", stale.message);
+        assert!(
+            stale.message.contains("stale rule, matches nothing"),
+            "{}",
+            stale.message
+        );
     }
 }
 
@@ -290,11 +319,18 @@ fn same_vpc_referenced_group_cannot_be_deleted_and_new_rules_need_a_peered_group
         .expect_err("sg-a2 references sg-a");
     assert!(err.message.contains("DependencyViolation"), "{}", err.message);
 
-    ws.apply(Edit::Delete(ObjectRef::new(ObjectKind::Peering, "pcx"))).expect("peering deleted");
+    ws.apply(Edit::Delete(ObjectRef::new(ObjectKind::Peering, "pcx")))
+        .expect("peering deleted");
     let mut a2 = d.security_groups.iter().find(|g| g.name == "sg-a2").unwrap().clone();
     a2.inbound.push(sg_rule("tcp 443 sg:sg-b"));
-    let err = ws.apply(Edit::Put(Object::SecurityGroup(a2))).expect_err("sg-b is not peered any more");
-    let r = err.reasons.iter().find(|r| r.code == "sg-reference-other-vpc").expect("refused by SG-7");
+    let err = ws
+        .apply(Edit::Put(Object::SecurityGroup(a2)))
+        .expect_err("sg-b is not peered any more");
+    let r = err
+        .reasons
+        .iter()
+        .find(|r| r.code == "sg-reference-other-vpc")
+        .expect("refused by SG-7");
     assert_eq!(r.aws_code, Some("InvalidGroup.NotFound"));
 }
 
@@ -339,7 +375,10 @@ fn apply_refuses_a_route_to_a_missing_nat_gateway_and_writes_nothing() {
     );
     let (code, out, err) = vpcd(&["apply", &design, &edits]);
     assert_eq!(code, 1, "{out}{err}");
-    assert!(out.contains("2. route table rt-db: refused [route-target-missing] (AWS: InvalidNatGatewayID.NotFound)"), "{out}");
+    assert!(
+        out.contains("2. route table rt-db: refused [route-target-missing] (AWS: InvalidNatGatewayID.NotFound)"),
+        "{out}"
+    );
     assert_eq!(std::fs::read_to_string(&design).unwrap(), before, "nothing written");
     let (code, out, _) = vpcd(&["apply", &design, &edits, "--format", "json"]);
     assert_eq!(code, 1);
@@ -371,7 +410,11 @@ fn apply_follows_the_order_of_operations_like_the_designer() {
     let (ws, report) = apply_edits(d.clone(), create_then_route.clone());
     assert!(report.refused.is_none(), "{:?}", report.refused);
     let last = &report.applied[3];
-    assert!(last.new_findings.iter().any(|f| f.code == "route-blackhole"), "{:?}", last.new_findings);
+    assert!(
+        last.new_findings.iter().any(|f| f.code == "route-blackhole"),
+        "{:?}",
+        last.new_findings
+    );
 
     // The designer applies each edit through App::apply_edit: the same design results.
     let mut app = vpcd::tui::App::new(

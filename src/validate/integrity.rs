@@ -84,7 +84,8 @@ pub(super) fn references_in(cx: &ValidationPass<'_>, from: &Design) {
     from.for_each_reference(|from, field, target, name| {
         // Route targets are checked by the routing rules (route-target-missing), and a
         // rule's group by the security-group rules (a stale rule, sg-reference-stale).
-        if field == "routes.target" || (field == "rules.peer" && target == RefTarget::Object(ObjectKind::SecurityGroup)) {
+        if field == "routes.target" || (field == "rules.peer" && target == RefTarget::Object(ObjectKind::SecurityGroup))
+        {
             return;
         }
         let exists = match target {

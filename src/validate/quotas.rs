@@ -35,7 +35,10 @@ pub(super) fn limit_code(what: &str) -> &'static str {
         ("internet gateways", "InternetGatewayLimitExceeded"),
         ("VPCs", "VpcLimitExceeded"),
         ("Elastic IPs", "AddressLimitExceeded"),
-        ("security groups on one interface", "SecurityGroupsPerInterfaceLimitExceeded"),
+        (
+            "security groups on one interface",
+            "SecurityGroupsPerInterfaceLimitExceeded",
+        ),
         ("security groups", "SecurityGroupLimitExceeded"),
         ("endpoints", "VpcEndpointLimitExceeded"),
         ("IPv4 blocks", "CidrLimitExceeded"),

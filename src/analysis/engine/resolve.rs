@@ -489,7 +489,10 @@ impl<'w, 'a> Walk<'w, 'a> {
                     name()
                 );
                 let vpc = an.eni_vpc(e).map(|v| an.vpcs[v].name.clone()).unwrap_or_default();
-                let igw = an.d.internet_gateways.iter().find(|g| g.vpc.as_deref() == Some(vpc.as_str()));
+                let igw =
+                    an.d.internet_gateways
+                        .iter()
+                        .find(|g| g.vpc.as_deref() == Some(vpc.as_str()));
                 let stop = match igw {
                     Some(g) => Stop::new(Code::NoPublicIpIngress, HopKind::InternetGateway, &g.name)
                         .on(ObjectKind::InternetGateway, &g.name)
