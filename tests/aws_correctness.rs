@@ -196,7 +196,9 @@ fn tgw_default_association_and_propagation_apply_to_attachments_that_name_neithe
 /// NAT gateway then fails with the failure code `Resource.AlreadyAssociated`
 /// ("Elastic IP address eipalloc-… is already associated"; EC2 API reference,
 /// `NatGateway.FailureMessage`). Validation reports a non-blocking error, the
-/// designer accepts the edit, and a trace through the NAT gateway stops there.
+/// designer accepts the edit, and a trace through the NAT gateway stops there. The
+/// other order is refused: AssociateAddress will not take a working NAT gateway's
+/// address for an instance (Resource.AlreadyAssociated).
 #[test]
 fn nat_gateway_with_an_elastic_ip_in_use_is_created_then_fails() {
     let mut d = B::new()
@@ -212,8 +214,30 @@ fn nat_gateway_with_an_elastic_ip_in_use_is_created_then_fails() {
         .inst("app", "priv", "10.0.1.10", &["sg"])
         .build();
     assert_reachable(&trace(&d, "app", "internet", "tcp", Some(443)));
-    let before = d.clone();
-    d.instances[0].elastic_ip = Some("eip-nat-a".into());
+    let mut ws = vpcd::workspace::Workspace::new(d.clone());
+    let mut taker = d.instances[0].clone();
+    taker.elastic_ip = Some("eip-nat-a".into());
+    let err = ws
+        .apply(vpcd::edit::Edit::Put(Object::Instance(taker)))
+        .expect_err("the NAT gateway holds it");
+    let r = err
+        .reasons
+        .iter()
+        .find(|r| r.code == "eip-multiple-associations")
+        .expect("refused");
+    assert_eq!(r.aws_code, Some("Resource.AlreadyAssociated"));
+
+    // The instance holds the address first; then the NAT gateway is pointed at it.
+    let mut before = d.clone();
+    before.instances[0].elastic_ip = Some("eip-nat-a".into());
+    before.elastic_ips.push(ElasticIp {
+        name: "eip-spare".into(),
+        description: None,
+        address: "3.3.3.99".parse().unwrap(),
+    });
+    before.nat_gateways[0].elastic_ip = Some("eip-spare".into());
+    d = before.clone();
+    d.nat_gateways[0].elastic_ip = Some("eip-nat-a".into());
 
     let diags = vpcd::validate::validate(&d);
     let f = diags
@@ -234,9 +258,9 @@ fn nat_gateway_with_an_elastic_ip_in_use_is_created_then_fails() {
     assert_reachable(&trace(&d, "internet", "bastion", "tcp", Some(22)));
 
     let mut ws = vpcd::workspace::Workspace::new(before);
-    let bastion = d.instances[0].clone();
+    let nat = d.nat_gateways[0].clone();
     let applied = ws
-        .apply(vpcd::edit::Edit::Put(Object::Instance(bastion)))
+        .apply(vpcd::edit::Edit::Put(Object::NatGateway(nat)))
         .expect("accepted");
     assert!(applied.new_findings.iter().any(|f| f.code == "nat-eip-in-use"));
 }

@@ -277,7 +277,7 @@ fn cases() -> Vec<(&'static str, Mutation)> {
         }),
         // CreateNatGateway with an address an instance holds: the NAT gateway fails.
         ("nat-eip-in-use", |d| {
-            inst(d, "bastion").elastic_ip = Some("eip-nat-a".into())
+            nat(d, "nat-a").elastic_ip = Some("eip-bastion".into())
         }),
         ("eip-unused", |d| {
             d.elastic_ips.push(ron(r#"(name: "eip-spare", address: "3.3.3.3")"#))
@@ -769,7 +769,10 @@ fn non_blocking_findings_are_accepted_as_edits() {
     let base_design = base();
     for (code, mutate) in cases() {
         let Some(rule) = validate::rule(code) else { continue };
-        if rule.blocking {
+        // A stale rule arises only when a peering or a peer's group is deleted after
+        // the rule was made; adding one directly is refused on the edit
+        // (sg-reference-other-vpc). tests/aws_correctness.rs deletes its way there.
+        if rule.blocking || code == "sg-reference-stale" {
             continue;
         }
         let mut d = base();

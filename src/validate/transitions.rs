@@ -33,6 +33,8 @@ pub struct EditCheck {
     new_blocks: Vec<(String, ipnet::Ipv4Net)>,
     /// Rules the edit adds that reference a group: (security group, direction, rule, group).
     group_refs: Vec<(String, Direction, SgRule, String)>,
+    /// Instances the edit gives an Elastic IP a working NAT gateway holds: (instance, address, NAT).
+    eip_taken: Vec<(String, String, String)>,
 }
 
 impl EditCheck {
@@ -66,6 +68,25 @@ impl EditCheck {
                             self.group_refs.push((sg.name.clone(), dir, r.clone(), g.clone()));
                         }
                     }
+                }
+            }
+            // AssociateAddress refuses an address associated elsewhere
+            // (Resource.AlreadyAssociated); a NAT gateway's address cannot be moved at
+            // all. The other order (the NAT gateway asks for an instance's address) is
+            // accepted and the NAT gateway fails: nat-eip-in-use.
+            Edit::Put(Object::Instance(i)) => {
+                let Some(e) = &i.elastic_ip else { return };
+                let old = before.instances.iter().find(|o| o.name == i.name);
+                if old.is_some_and(|o| o.elastic_ip.as_ref() == Some(e)) {
+                    return;
+                }
+                let failed = nat_eip_conflicts(before);
+                if let Some(n) = before.nat_gateways.iter().find(|n| {
+                    n.connectivity == NatConnectivity::Public
+                        && n.elastic_ip.as_ref() == Some(e)
+                        && !failed.iter().any(|c| c.nat == n.name)
+                }) {
+                    self.eip_taken.push((i.name.clone(), e.clone(), n.name.clone()));
                 }
             }
             Edit::Put(Object::InternetGateway(g)) => {
@@ -111,6 +132,7 @@ impl EditCheck {
             && self.deleted_attached.is_empty()
             && self.new_blocks.is_empty()
             && self.group_refs.is_empty()
+            && self.eip_taken.is_empty()
     }
 
     /// The refusals for the added routes, judged against the design after the edit.
@@ -121,6 +143,16 @@ impl EditCheck {
         let mut out = Vec::new();
         self.gateway_refusals(after, idx, &mut out);
         self.group_ref_refusals(after, idx, &mut out);
+        for (inst, eip, nat) in &self.eip_taken {
+            let object = ObjectRef::new(ObjectKind::Instance, inst.clone());
+            out.push(refusal_of(
+                "eip-multiple-associations",
+                object.clone(),
+                object.to_string(),
+                format!("Elastic IP {eip} is associated with NAT gateway {nat}"),
+                "an Elastic IP is associated with one resource at a time: allocate another".into(),
+            ));
+        }
         let interfaces: HashMap<&str, &str> = after
             .instances
             .iter()
