@@ -8,8 +8,8 @@ use vpcd::interop::terraform;
 use vpcd::model::Design;
 
 fn designs() -> Vec<(String, Design)> {
-    let mut out = vec![("three-tier".to_string(), vpcd::templates::sample::three_tier())];
-    for t in vpcd::templates::TEMPLATES {
+    let mut out = vec![("three-tier".to_string(), vpcd::create::templates::sample::three_tier())];
+    for t in vpcd::create::templates::TEMPLATES {
         out.push((t.name.to_string(), t.design()));
     }
     out
@@ -86,7 +86,7 @@ fn every_reference_in_the_terraform_export_is_declared() {
 
 #[test]
 fn terraform_export_of_the_sample_names_every_object() {
-    let d = vpcd::templates::sample::three_tier();
+    let d = vpcd::create::templates::sample::three_tier();
     let out = terraform::export(&d);
     let names: Vec<&str> = out.files.iter().map(|(n, _)| n.as_str()).collect();
     assert_eq!(names, ["main.tf", "variables.tf", "versions.tf", "outputs.tf"]);
@@ -194,7 +194,7 @@ fn every_reference_in_the_cloudformation_export_is_declared() {
 
 #[test]
 fn cloudformation_export_of_the_sample_holds_its_network() {
-    let d = vpcd::templates::sample::three_tier();
+    let d = vpcd::create::templates::sample::three_tier();
     let t = vpcd::interop::cloudformation::export(&d).template;
     assert!(t.contains("Type: \"AWS::EC2::VPC\""), "{t}");
     assert_eq!(t.matches("Type: \"AWS::EC2::Subnet\"").count(), d.subnets.len(), "{t}");

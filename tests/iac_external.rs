@@ -13,8 +13,8 @@ use vpcd::interop::{cloudformation, terraform};
 use vpcd::model::{Design, RouteDestination, RouteTarget};
 
 fn designs() -> Vec<(String, Design)> {
-    let mut out = vec![("three-tier".to_string(), vpcd::templates::sample::three_tier())];
-    for t in vpcd::templates::TEMPLATES {
+    let mut out = vec![("three-tier".to_string(), vpcd::create::templates::sample::three_tier())];
+    for t in vpcd::create::templates::TEMPLATES {
         out.push((t.name.to_string(), t.design()));
     }
     out

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 
 use super::exit;
-use crate::generate::{self, GenParams, PeeringMode};
+use crate::create::synthetic::{self, GenParams, PeeringMode};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
 pub enum PeeringArg {
@@ -41,9 +41,15 @@ pub struct GenerateArgs {
     /// Where to write the design (.ron).
     #[arg(short, long)]
     pub output: PathBuf,
+    /// Overwrite the output file if it exists.
+    #[arg(long)]
+    pub force: bool,
 }
 
 pub fn run(args: &GenerateArgs) -> u8 {
+    if let Err(code) = super::refuse_overwrite(&args.output, args.force) {
+        return code;
+    }
     let params = GenParams {
         vpcs: args.vpcs,
         azs: args.azs,
@@ -57,7 +63,7 @@ pub fn run(args: &GenerateArgs) -> u8 {
         },
         seed: args.seed,
     };
-    let design = match generate::generate(&params) {
+    let design = match synthetic::generate(&params) {
         Ok(d) => d,
         Err(e) => {
             eprintln!("error: {e}");

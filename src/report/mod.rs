@@ -478,7 +478,7 @@ mod tests {
 
     #[test]
     fn the_sample_report_has_every_section() {
-        let d = crate::templates::sample::three_tier();
+        let d = crate::create::templates::sample::three_tier();
         let text = render(&d, &ReportOptions::default());
         for heading in [
             "# Design review: ",
@@ -513,7 +513,7 @@ mod tests {
 
     #[test]
     fn large_designs_get_a_grouped_matrix() {
-        let d = crate::templates::TEMPLATES
+        let d = crate::create::templates::TEMPLATES
             .iter()
             .map(|t| t.design())
             .max_by_key(|d| analysis::named_endpoints(d).len())
