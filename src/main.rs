@@ -1,5 +1,3 @@
-use clap::Parser;
-
 fn main() -> std::process::ExitCode {
-    vpcd::cli::run(vpcd::cli::Cli::parse())
+    vpcd::cli::main()
 }

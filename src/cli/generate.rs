@@ -4,7 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
-use super::exit;
+use super::progress::Progress;
+use super::{exit, OutputFormat, Ui};
 use crate::generate::{self, GenParams, PeeringMode};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
@@ -39,11 +40,11 @@ pub struct GenerateArgs {
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
     /// Where to write the design (.ron).
-    #[arg(short, long)]
+    #[arg(short, long, value_hint = clap::ValueHint::FilePath)]
     pub output: PathBuf,
 }
 
-pub fn run(args: &GenerateArgs) -> u8 {
+pub fn run(args: &GenerateArgs, ui: &Ui) -> u8 {
     let params = GenParams {
         vpcs: args.vpcs,
         azs: args.azs,
@@ -57,18 +58,22 @@ pub fn run(args: &GenerateArgs) -> u8 {
         },
         seed: args.seed,
     };
-    let design = match generate::generate(&params) {
+    // Two long steps on a large design: building it, then writing it.
+    let progress = Progress::new(ui, OutputFormat::Text, 2, "generate: building the design");
+    let design = match ui.time("generate", || generate::generate(&params)) {
         Ok(d) => d,
         Err(e) => {
-            eprintln!("error: {e}");
+            ui.error(e);
             return exit::BAD_INPUT;
         }
     };
-    if let Err(e) = crate::io::save(&args.output, &design) {
-        eprintln!("error: {e}");
+    progress.advance("generate: writing the file");
+    if let Err(e) = ui.time("save", || crate::io::save(&args.output, &design)) {
+        ui.error(e);
         return exit::BAD_INPUT;
     }
-    println!(
+    progress.finish();
+    ui.note(format!(
         "wrote {}: {} VPCs, {} subnets, {} instances, {} security groups, {} route tables",
         args.output.display(),
         design.vpcs.len(),
@@ -76,6 +81,6 @@ pub fn run(args: &GenerateArgs) -> u8 {
         design.instances.len(),
         design.security_groups.len(),
         design.route_tables.len()
-    );
+    ));
     exit::OK
 }
