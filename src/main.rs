@@ -1,3 +1,4 @@
 fn main() -> std::process::ExitCode {
+    vpcd::cli::exit_quietly_on_closed_pipe();
     vpcd::cli::main()
 }

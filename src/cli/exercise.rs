@@ -19,7 +19,7 @@ use crate::practice::exercise::{self, Exercise, Hint, Report};
 #[derive(Debug, Args)]
 pub struct ExerciseArgs {
     /// Exercise file, bundled exercise id, or a saved attempt (a design with intents).
-    #[arg(required_unless_present = "list", value_parser = super::suggest::Offering(super::suggest::exercise_ids), hide_possible_values = true)]
+    #[arg(required_unless_present = "list", value_parser = super::values::Offering(super::values::exercise_ids), hide_possible_values = true)]
     pub file: Option<String>,
     /// List the bundled exercises.
     #[arg(long, conflicts_with_all = ["file", "design", "reference"])]

@@ -42,9 +42,15 @@ pub struct GenerateArgs {
     /// Where to write the design (.ron).
     #[arg(short, long, value_hint = clap::ValueHint::FilePath)]
     pub output: PathBuf,
+    /// Overwrite the output file if it exists.
+    #[arg(long)]
+    pub force: bool,
 }
 
 pub fn run(args: &GenerateArgs, ui: &Ui) -> u8 {
+    if let Err(code) = super::refuse_overwrite(&args.output, args.force, ui) {
+        return code;
+    }
     let params = GenParams {
         vpcs: args.vpcs,
         azs: args.azs,

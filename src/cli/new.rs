@@ -13,7 +13,7 @@ use crate::wizard::{self, GeneratorOptions, NatMode, Tier};
 #[derive(Debug, Args)]
 pub struct NewArgs {
     /// Start from a built-in template (see `vpcd templates`).
-    #[arg(long, value_name = "NAME", value_parser = super::suggest::Offering(super::suggest::template_names), hide_possible_values = true)]
+    #[arg(long, value_name = "NAME", value_parser = super::values::Offering(super::values::template_names), hide_possible_values = true)]
     pub template: Option<String>,
     /// Where to write the design (.ron).
     #[arg(short = 'o', long = "output", value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
@@ -103,12 +103,8 @@ pub fn run(args: &NewArgs, ui: &Ui) -> u8 {
             }
         }
     };
-    if args.output.exists() && !args.force {
-        ui.error(format!(
-            "error: {} already exists; pass --force to overwrite it",
-            args.output.display()
-        ));
-        return exit::BAD_INPUT;
+    if let Err(code) = super::refuse_overwrite(&args.output, args.force, ui) {
+        return code;
     }
     if let Err(e) = crate::io::save(&args.output, &design) {
         ui.error(e);

@@ -12,13 +12,15 @@
 //!   dropped by `-q`; `-v` adds the timings of each phase on stderr.
 //! - **Machine output**: [`Ui::json`] prints one pretty JSON document with a
 //!   `schema_version` field ([`SCHEMA_VERSION`]).
-//! - **A closed pipe** (`vpcd matrix big.ron | head`): the first failed write
-//!   stops all further output quietly; the command still finishes and exits
-//!   with its own status (never a panic, never "Broken pipe" on stderr).
+//! - **A closed pipe** (`vpcd matrix big.ron | head`): the first write that
+//!   finds stdout's reader gone ends the process quietly with status 141
+//!   (128 + SIGPIPE, as a shell reports a writer killed by SIGPIPE): never a
+//!   panic, never "Broken pipe" on stderr.
 //! - **Errors** go to stderr as `error: …` (red on a terminal), with an
 //!   optional `hint: …` line.
 
 use std::cell::{Cell, RefCell};
+use std::ffi::OsString;
 use std::fmt::Display;
 use std::io::{self, IsTerminal, Write};
 use std::rc::Rc;
@@ -31,6 +33,10 @@ use crate::validate::Severity;
 /// The version of every `--format json` shape. It changes only when a key is
 /// removed or changes meaning; adding keys keeps it.
 pub const SCHEMA_VERSION: u32 = 1;
+
+/// The exit status after stdout's reader went away (`vpcd matrix BIG | head`):
+/// 141 = 128 + SIGPIPE, what a shell shows for a writer killed by SIGPIPE.
+pub const CLOSED_PIPE: u8 = 141;
 
 /// `--color`: when to colour output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
@@ -67,6 +73,30 @@ impl ColorChoice {
                 }
             }
         }
+    }
+}
+
+/// clap's own colour (for usage errors and help) follows `--color` when it
+/// appears before clap parses it; `auto` leaves clap's detection, which
+/// honours NO_COLOR and CLICOLOR_FORCE the same way.
+pub fn clap_color(args: &[OsString]) -> clap::ColorChoice {
+    let mut choice = None;
+    let mut it = args.iter().skip(1).map(|a| a.to_string_lossy());
+    while let Some(a) = it.next() {
+        let value = if a == "--color" {
+            it.next().map(|v| v.into_owned())
+        } else {
+            a.strip_prefix("--color=").map(str::to_string)
+        };
+        if let Some(v) = value {
+            choice = <ColorChoice as clap::ValueEnum>::from_str(&v, true).ok();
+        }
+    }
+    match choice {
+        Some(ColorChoice::Always) => clap::ColorChoice::Always,
+        Some(ColorChoice::Never) => clap::ColorChoice::Never,
+        _ if process_env("NO_COLOR").is_some_and(|v| !v.is_empty()) => clap::ColorChoice::Never,
+        _ => clap::ColorChoice::Auto,
     }
 }
 
@@ -142,13 +172,16 @@ impl Palette {
 struct Sink {
     w: RefCell<Box<dyn Write>>,
     closed: Cell<bool>,
+    /// stdout: a closed pipe ends the process with [`CLOSED_PIPE`].
+    exit_on_closed_pipe: bool,
 }
 
 impl Sink {
-    fn new(w: Box<dyn Write>) -> Self {
+    fn new(w: Box<dyn Write>, exit_on_closed_pipe: bool) -> Self {
         Sink {
             w: RefCell::new(w),
             closed: Cell::new(false),
+            exit_on_closed_pipe,
         }
     }
     fn write(&self, s: &str) {
@@ -156,11 +189,15 @@ impl Sink {
             return;
         }
         let mut w = self.w.borrow_mut();
-        // Any write error (EPIPE from `| head`, a full disk, a closed
-        // terminal) ends this stream's output; nothing else can be done
-        // about it and the command's own exit status still reports its result.
-        if w.write_all(s.as_bytes()).and_then(|()| w.flush()).is_err() {
-            self.closed.set(true);
+        match w.write_all(s.as_bytes()).and_then(|()| w.flush()) {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe && self.exit_on_closed_pipe => {
+                std::process::exit(CLOSED_PIPE.into());
+            }
+            // Any other failure (a full disk, a closed terminal, stderr's
+            // reader gone) ends this stream's output; nothing else can be
+            // done about it.
+            Err(_) => self.closed.set(true),
         }
     }
 }
@@ -233,8 +270,8 @@ impl Ui {
             quiet: args.quiet,
             verbose: args.verbose,
             stderr_is_terminal: stderr_tty,
-            stdout: Sink::new(Box::new(io::stdout())),
-            stderr: Sink::new(Box::new(io::stderr())),
+            stdout: Sink::new(Box::new(io::stdout()), true),
+            stderr: Sink::new(Box::new(io::stderr()), false),
             started: Instant::now(),
             timings: RefCell::new(Vec::new()),
         }
@@ -250,8 +287,8 @@ impl Ui {
             quiet: args.quiet,
             verbose: args.verbose,
             stderr_is_terminal: false,
-            stdout: Sink::new(Box::new(out.clone())),
-            stderr: Sink::new(Box::new(err.clone())),
+            stdout: Sink::new(Box::new(out.clone()), false),
+            stderr: Sink::new(Box::new(err.clone()), false),
             started: Instant::now(),
             timings: RefCell::new(Vec::new()),
         };
@@ -448,11 +485,23 @@ mod tests {
     }
 
     #[test]
-    fn a_closed_pipe_stops_output_quietly() {
-        let sink = Sink::new(Box::new(ClosedPipe));
+    fn a_closed_stream_stops_its_output_quietly() {
+        let sink = Sink::new(Box::new(ClosedPipe), false);
         sink.write("first");
         assert!(sink.closed.get());
         sink.write("second"); // no panic, nothing attempted
+    }
+
+    #[test]
+    fn clap_colour_follows_the_flag() {
+        let args = |words: &[&str]| -> Vec<OsString> {
+            std::iter::once("vpcd")
+                .chain(words.iter().copied())
+                .map(OsString::from)
+                .collect()
+        };
+        assert_eq!(clap_color(&args(&["--color", "never"])), clap::ColorChoice::Never);
+        assert_eq!(clap_color(&args(&["--color=always", "x"])), clap::ColorChoice::Always);
     }
 
     #[test]
