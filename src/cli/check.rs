@@ -16,6 +16,11 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     pub format: OutputFormat,
+    /// Check against AWS's default quotas and report each exceeded one as an
+    /// error, as a fresh account would refuse it (quotas are warnings otherwise:
+    /// they can be raised).
+    #[arg(long)]
+    pub strict_quotas: bool,
 }
 
 pub fn run(args: &CheckArgs, ui: &Ui) -> u8 {
@@ -23,7 +28,13 @@ pub fn run(args: &CheckArgs, ui: &Ui) -> u8 {
         Ok(d) => d,
         Err(code) => return code,
     };
-    let diags = ui.time("validate", || validate::validate(&design));
+    let diags = ui.time("validate", || {
+        if args.strict_quotas {
+            validate::validate_strict_quotas(&design)
+        } else {
+            validate::validate(&design)
+        }
+    });
     // The design's own intents are checked by the same model; one that does
     // not hold makes the check fail like an error does.
     let failing = ui.time("intents", || crate::practice::failing_intents(&design));

@@ -3,6 +3,7 @@
 //! through [`style::Ui`] (colour, `-q`/`-v`, JSON with `schema_version`, a
 //! closed pipe) and returns the process exit code from [`exit`].
 
+pub mod apply;
 mod bench;
 mod check;
 mod cost;
@@ -124,6 +125,13 @@ pub enum Command {
     ///
     /// Exit status: 0, or 2 when the design or price file cannot be read.
     Cost(cost::CostArgs),
+    /// Apply a list of edits (`[Put(…), Delete(…)]`) in order through the workspace,
+    /// as the designer does, and write the design atomically (to -o OUT, or back to DESIGN).
+    ///
+    /// Exit status: 0 all applied and written, 1 an edit was refused (its index,
+    /// object, reason and AWS's error code are printed; nothing is written),
+    /// 2 bad input (located parse errors).
+    Apply(apply::ApplyArgs),
     /// Grade an exercise, or a saved attempt, by behaviour: print each objective ✓/✗ with the reason.
     ///
     /// Exit status: 0 when every objective holds, 1 when one does not, 2 on bad
@@ -203,6 +211,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Plan(args)) => plan::run(&args, &ui),
         Some(Command::Cost(args)) => cost::run(&args, &ui),
         Some(Command::Exercise(args)) => exercise::run(&args, &ui),
+        Some(Command::Apply(args)) => apply::run(&args, &ui),
         Some(Command::Completions(args)) => completions(&args, &ui),
         Some(Command::Man(args)) => man::run(&args, &ui),
         None => match first_argument_problem(cli.file.as_deref(), &cli.extra) {

@@ -250,7 +250,8 @@ pub fn run(args: &PlanArgs, ui: &Ui) -> u8 {
                     Level::Warning => ui.out.warning("warning"),
                     Level::Info => ui.out.dim("info   "),
                 };
-                ui.line(format!("  {level} [{}] {}", f.rule, f.message));
+                let aws = f.aws_code.map(|c| format!(" (AWS: {c})")).unwrap_or_default();
+                ui.line(format!("  {level} [{}] {}{aws}", f.rule, f.message));
                 if !f.hint.is_empty() {
                     ui.note(format!("          {} {}", ui.out.dim("hint:"), f.hint));
                 }
