@@ -222,6 +222,18 @@ pub fn verdicts(
     proto: Protocol,
     port: Option<u16>,
 ) -> Vec<Option<Code>> {
+    verdicts_with_progress(an, from, to, proto, port, &mut |_, _| {})
+}
+
+/// [`verdicts`], reporting `(rows done, rows)` after each source endpoint.
+pub fn verdicts_with_progress(
+    an: &Analyzer<'_>,
+    from: &[Endpoint],
+    to: &[Endpoint],
+    proto: Protocol,
+    port: Option<u16>,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Vec<Option<Code>> {
     let all: Vec<&Endpoint> = from.iter().chain(to).collect();
     let ids = classes(an, &all);
     let (from_ids, to_ids) = ids.split_at(from.len());
@@ -238,6 +250,7 @@ pub fn verdicts(
             };
             out.push(v);
         }
+        progress(out.len() / to.len().max(1), from.len());
     }
     out
 }

@@ -91,6 +91,17 @@ pub fn named_endpoints(d: &Design) -> Vec<String> {
 /// Every endpoint × every other endpoint for one protocol/port.
 /// Names that do not parse are skipped (they cannot be traced).
 pub fn matrix(an: &Analyzer<'_>, endpoints: &[String], proto: Protocol, port: Option<u16>) -> Matrix {
+    matrix_with_progress(an, endpoints, proto, port, &mut |_, _| {})
+}
+
+/// [`matrix`], reporting `(rows done, rows)` as it goes (for a progress bar).
+pub fn matrix_with_progress(
+    an: &Analyzer<'_>,
+    endpoints: &[String],
+    proto: Protocol,
+    port: Option<u16>,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Matrix {
     let parsed: Vec<(String, Endpoint)> = endpoints
         .iter()
         .filter_map(|e| an.endpoint(e).ok().map(|p| (e.clone(), p)))
@@ -98,7 +109,7 @@ pub fn matrix(an: &Analyzer<'_>, endpoints: &[String], proto: Protocol, port: Op
     let n = parsed.len();
     let eps: Vec<Endpoint> = parsed.iter().map(|(_, e)| e.clone()).collect();
     // One walk per pair of endpoint classes (see `classes`), same verdicts.
-    let verdicts = super::verdicts(an, &eps, &eps, proto, port);
+    let verdicts = super::classes::verdicts_with_progress(an, &eps, &eps, proto, port, progress);
     let mut cells = Vec::with_capacity(n * n);
     for (i, (fname, _)) in parsed.iter().enumerate() {
         for (j, (tname, _)) in parsed.iter().enumerate() {
@@ -316,6 +327,27 @@ pub fn diff_designs(old: &Design, new: &Design) -> Vec<FlowChange> {
 /// `internet` and each `onprem:NAME` are probed too, on tcp/443 (as
 /// [`what_can_reach`] does): a removed NAT route closes `app-1 → internet`.
 pub fn diff_analyzers(oa: &Analyzer<'_>, na: &Analyzer<'_>, egress: bool) -> Vec<FlowChange> {
+    diff_analyzers_with_progress(oa, na, egress, &mut |_, _| {})
+}
+
+/// [`diff_designs`], reporting `(destinations done, destinations)` as it goes
+/// (for a progress bar).
+pub fn diff_designs_with_progress(
+    old: &Design,
+    new: &Design,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Vec<FlowChange> {
+    let (oi, ni) = (DesignIndex::new(old), DesignIndex::new(new));
+    let (oa, na) = (Analyzer::new(old, &oi), Analyzer::new(new, &ni));
+    diff_analyzers_with_progress(&oa, &na, false, progress)
+}
+
+fn diff_analyzers_with_progress(
+    oa: &Analyzer<'_>,
+    na: &Analyzer<'_>,
+    egress: bool,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Vec<FlowChange> {
     let (old, new) = (oa.design(), na.design());
     let (oi, ni) = (oa.index(), na.index());
     let old_names: BTreeSet<String> = named_endpoints(old).into_iter().collect();
@@ -328,6 +360,7 @@ pub fn diff_analyzers(oa: &Analyzer<'_>, na: &Analyzer<'_>, egress: bool) -> Vec
     let mut out = Vec::new();
     let outside = |n: &str| n == "internet" || n.starts_with("onprem:");
     for (j, to) in names.iter().enumerate() {
+        progress(j, names.len());
         let ports: BTreeSet<(Protocol, u16)> = if outside(to) {
             if !egress {
                 continue;
@@ -363,6 +396,7 @@ pub fn diff_analyzers(oa: &Analyzer<'_>, na: &Analyzer<'_>, egress: bool) -> Vec
             }
         }
     }
+    progress(names.len(), names.len());
     out.sort_by(|a, b| b.opened.cmp(&a.opened).then(a.flow.cmp(&b.flow)));
     out
 }

@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 use serde::Serialize;
 
-use super::{exit, load_or_report, OutputFormat};
+use super::{exit, load_or_report, OutputFormat, Ui};
 use crate::edit::Edit;
 use crate::model::{Design, RefTarget};
 use crate::validate::Diagnostic;
@@ -130,8 +130,8 @@ pub fn apply_edits(design: Design, edits: Vec<Edit>) -> (Workspace, ApplyReport)
     (ws, report)
 }
 
-pub fn run(args: &ApplyArgs) -> u8 {
-    let design = match load_or_report(&args.design) {
+pub fn run(args: &ApplyArgs, ui: &Ui) -> u8 {
+    let design = match load_or_report(&args.design, ui) {
         Ok(d) => d,
         Err(code) => return code,
     };
@@ -139,7 +139,7 @@ pub fn run(args: &ApplyArgs) -> u8 {
     let edits = match crate::io::read_data_file(&args.edits).and_then(|t| parse_edits(&t, &origin)) {
         Ok(e) => e,
         Err(e) => {
-            eprintln!("error: {e}");
+            ui.error(e);
             return exit::BAD_INPUT;
         }
     };
@@ -148,7 +148,7 @@ pub fn run(args: &ApplyArgs) -> u8 {
     let mut written = None;
     if report.refused.is_none() {
         if let Err(e) = crate::io::save(out_path, ws.design()) {
-            eprintln!("error: {e}");
+            ui.error(e);
             return exit::BAD_INPUT;
         }
         written = Some(out_path.display().to_string());
@@ -163,9 +163,9 @@ pub fn run(args: &ApplyArgs) -> u8 {
                 "refused": report.refused,
                 "written": written,
             });
-            println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+            ui.json(doc);
         }
-        OutputFormat::Text => print!("{}", render_text(&report, written.as_deref())),
+        OutputFormat::Text => ui.print(&render_text(&report, written.as_deref())),
     }
     if report.refused.is_some() {
         exit::FINDINGS

@@ -9,7 +9,8 @@ use clap::Args;
 #[cfg(feature = "tui")]
 use ratatui::{backend::TestBackend, Terminal};
 
-use super::{exit, load_or_report, OutputFormat};
+use super::progress::Progress;
+use super::{exit, load_or_report, OutputFormat, Ui};
 use crate::analysis::{Analyzer, Query};
 use crate::model::{DesignIndex, Protocol};
 use crate::perf::{self, Timing};
@@ -18,6 +19,7 @@ use crate::workspace::Workspace;
 #[derive(Debug, Args)]
 pub struct BenchArgs {
     /// The design file (.ron).
+    #[arg(value_hint = clap::ValueHint::FilePath)]
     pub file: PathBuf,
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
@@ -33,9 +35,9 @@ fn ms(t: &Timing) -> f64 {
     t.median.as_secs_f64() * 1e3
 }
 
-pub fn run(args: &BenchArgs) -> u8 {
+pub fn run(args: &BenchArgs, ui: &Ui) -> u8 {
     let first_load = Instant::now();
-    let design = match load_or_report(&args.file) {
+    let design = match load_or_report(&args.file, ui) {
         Ok(d) => d,
         Err(code) => return code,
     };
@@ -43,16 +45,19 @@ pub fn run(args: &BenchArgs) -> u8 {
     let text = match std::fs::read_to_string(&args.file) {
         Ok(t) => t,
         Err(e) => {
-            eprintln!("error: cannot read {}: {e}", args.file.display());
+            ui.error(format!("cannot read {}: {e}", args.file.display()));
             return exit::BAD_INPUT;
         }
     };
     let origin = args.file.display().to_string();
+    // Six figures, each timed for a few seconds at most.
+    let progress = Progress::new(ui, args.format, 6, "bench: load");
 
     // Load: parse the file's text into a design (the file is already in the page cache).
     let load = perf::time_runs(3, 50, BUDGET.max(first_load * 3), || {
         let _ = crate::io::parse(&text, &origin);
     });
+    progress.advance("bench: validate");
     let validate = perf::time_runs(5, 500, BUDGET, || {
         let _ = crate::validate::validate(&design);
     });
@@ -60,6 +65,7 @@ pub fn run(args: &BenchArgs) -> u8 {
     let query = design.traces.last().map(Query::from);
     let idx = DesignIndex::new(&design);
     let an = Analyzer::new(&design, &idx);
+    progress.advance("bench: trace");
     let trace = query.as_ref().and_then(|q| an.trace(q).ok().map(|_| q)).map(|q| {
         perf::time_runs(20, 20_000, BUDGET, || {
             let _ = an.trace(q);
@@ -76,6 +82,7 @@ pub fn run(args: &BenchArgs) -> u8 {
         .iter()
         .filter_map(|s| an.endpoint(s).ok())
         .collect();
+    progress.advance("bench: matrix");
     let mut matrix: Option<(f64, bool)> = None;
     if !srcs.is_empty() && !dsts.is_empty() {
         let t = perf::time_runs(3, 20, MATRIX_BUDGET, || {
@@ -85,7 +92,9 @@ pub fn run(args: &BenchArgs) -> u8 {
     }
     drop(an);
 
+    progress.advance("bench: edit and render");
     let (edit, render) = time_edit_and_render(&design, query.as_ref());
+    progress.finish();
     let peak = perf::peak_rss_mb();
 
     let objects = design.object_refs().len();
@@ -106,41 +115,41 @@ pub fn run(args: &BenchArgs) -> u8 {
                 "render_ms": render.as_ref().map(ms),
                 "peak_rss_mb": peak,
             });
-            println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+            ui.json(doc);
         }
         OutputFormat::Text => {
-            println!(
+            ui.note(format!(
                 "{}: {objects} objects, {} instances (medians; min–max over n runs)",
                 origin,
                 design.instances.len()
-            );
+            ));
             let line = |what: &str, t: &Timing| {
-                println!(
+                ui.line(format!(
                     "  {what:<10} {:>10.3} ms   ({:.3}–{:.3} ms, n={})",
                     ms(t),
                     t.min.as_secs_f64() * 1e3,
                     t.max.as_secs_f64() * 1e3,
                     t.runs
-                )
+                ))
             };
             line("load", &load);
             line("validate", &validate);
             match &edit {
                 Some(t) => line("edit", t),
-                None => println!("  edit       not measured: the design has no security group to edit"),
+                None => ui.line("  edit       not measured: the design has no security group to edit"),
             }
             match &trace {
-                Some(t) => println!(
+                Some(t) => ui.line(format!(
                     "  trace      {:>10.1} µs   ({:.1}–{:.1} µs, n={})",
                     us(t),
                     t.min.as_secs_f64() * 1e6,
                     t.max.as_secs_f64() * 1e6,
                     t.runs
-                ),
-                None => println!("  trace      not measured: the design remembers no trace that runs"),
+                )),
+                None => ui.line("  trace      not measured: the design remembers no trace that runs"),
             }
             match matrix {
-                Some((m, extrapolated)) => println!(
+                Some((m, extrapolated)) => ui.line(format!(
                     "  matrix     {m:>10.1} ms   ({}×{} instances, TCP 443{})",
                     srcs.len(),
                     dsts.len(),
@@ -149,17 +158,17 @@ pub fn run(args: &BenchArgs) -> u8 {
                     } else {
                         ""
                     }
-                ),
-                None => println!("  matrix     not measured: the design has no instances"),
+                )),
+                None => ui.line("  matrix     not measured: the design has no instances"),
             }
             match &render {
                 Some(t) => line("render", t),
-                None if cfg!(feature = "tui") => println!("  render     not measured: no test terminal"),
-                None => println!("  render     not measured: built without the terminal designer"),
+                None if cfg!(feature = "tui") => ui.line("  render     not measured: no test terminal"),
+                None => ui.line("  render     not measured: built without the terminal designer"),
             }
             match peak {
-                Some(mb) => println!("  peak RSS   {mb:>10.1} MB"),
-                None => println!("  peak RSS   unknown (/proc/self/status not readable)"),
+                Some(mb) => ui.line(format!("  peak RSS   {mb:>10.1} MB")),
+                None => ui.line("  peak RSS   unknown (/proc/self/status not readable)"),
             }
         }
     }

@@ -4,12 +4,14 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::{exit, load_or_report, OutputFormat};
+use super::style::{plural, Palette};
+use super::{exit, load_or_report, OutputFormat, Ui};
 use crate::validate::{self, Severity};
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     /// The design file (.ron).
+    #[arg(value_hint = clap::ValueHint::FilePath)]
     pub file: PathBuf,
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
@@ -21,19 +23,21 @@ pub struct CheckArgs {
     pub strict_quotas: bool,
 }
 
-pub fn run(args: &CheckArgs) -> u8 {
-    let design = match load_or_report(&args.file) {
+pub fn run(args: &CheckArgs, ui: &Ui) -> u8 {
+    let design = match load_or_report(&args.file, ui) {
         Ok(d) => d,
         Err(code) => return code,
     };
-    let diags = if args.strict_quotas {
-        validate::validate_strict_quotas(&design)
-    } else {
-        validate::validate(&design)
-    };
+    let diags = ui.time("validate", || {
+        if args.strict_quotas {
+            validate::validate_strict_quotas(&design)
+        } else {
+            validate::validate(&design)
+        }
+    });
     // The design's own intents are checked by the same model; one that does
     // not hold makes the check fail like an error does.
-    let failing = crate::practice::failing_intents(&design);
+    let failing = ui.time("intents", || crate::practice::failing_intents(&design));
     let count = |s: Severity| diags.iter().filter(|d| d.severity == s).count();
     let (errors, warnings, infos) = (count(Severity::Error), count(Severity::Warning), count(Severity::Info));
     match args.format {
@@ -47,10 +51,11 @@ pub fn run(args: &CheckArgs) -> u8 {
                 "intents_total": design.intents.len(),
                 "failing_intents": failing,
             });
-            println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+            ui.json(doc);
         }
         OutputFormat::Text => {
-            print!("{}", render_text(&args.file.display().to_string(), &diags));
+            ui.print(&findings_text(&diags, ui.out, !ui.quiet));
+            ui.note(summary(&args.file.display().to_string(), &diags));
             if !design.intents.is_empty() {
                 for e in &failing {
                     let mark = if e.status == crate::practice::Status::Error {
@@ -58,13 +63,13 @@ pub fn run(args: &CheckArgs) -> u8 {
                     } else {
                         "✗"
                     };
-                    println!("intent  {mark} {}: {}", e.intent, e.reason);
+                    ui.line(format!("intent  {} {}: {}", ui.out.error(mark), e.intent, e.reason));
                 }
-                println!(
+                ui.note(format!(
                     "intents: {} of {} hold",
                     design.intents.len() - failing.len(),
                     design.intents.len()
-                );
+                ));
             }
         }
     }
@@ -75,26 +80,36 @@ pub fn run(args: &CheckArgs) -> u8 {
     }
 }
 
-fn plural(n: usize, one: &str) -> String {
-    if n == 1 {
-        format!("1 {one}")
-    } else {
-        format!("{n} {one}s")
-    }
-}
-
 /// The text report: one line per finding (severity, code, where, what, the AWS
 /// error code when AWS refuses it), the hint indented below, then a summary.
-pub fn render_text(file: &str, diags: &[validate::Diagnostic]) -> String {
+#[cfg(test)]
+fn render_text(file: &str, diags: &[validate::Diagnostic]) -> String {
+    let mut out = findings_text(diags, Palette::PLAIN, true);
+    out.push_str(&summary(file, diags));
+    out.push('\n');
+    out
+}
+
+/// One line per finding, its severity in the designer's colour, and (with
+/// `hints`) the hint indented below.
+pub fn findings_text(diags: &[validate::Diagnostic], pal: Palette, hints: bool) -> String {
     use std::fmt::Write as _;
     let mut out = String::new();
     for d in diags {
         let aws = d.aws_code.map(|c| format!(" (AWS: {c})")).unwrap_or_default();
-        let _ = writeln!(out, "{:<7} {:<30} {}: {}{aws}", d.severity, d.code, d.path, d.message);
-        if !d.hint.is_empty() {
-            let _ = writeln!(out, "        hint: {}", d.hint);
+        let severity = pal.severity(d.severity, &format!("{:<7}", d.severity.to_string()));
+        let _ = writeln!(out, "{severity} {:<30} {}: {}{aws}", d.code, d.path, d.message);
+        if hints && !d.hint.is_empty() {
+            let _ = writeln!(out, "        {} {}", pal.dim("hint:"), d.hint);
         }
     }
+    out
+}
+
+/// `FILE: 1 error, 0 warnings, 2 infos` (and how many AWS would refuse outright).
+pub fn summary(file: &str, diags: &[validate::Diagnostic]) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
     let count = |s: Severity| diags.iter().filter(|d| d.severity == s).count();
     let blocking = diags.iter().filter(|d| d.blocks_edit).count();
     let _ = write!(
@@ -107,7 +122,6 @@ pub fn render_text(file: &str, diags: &[validate::Diagnostic]) -> String {
     if blocking > 0 {
         let _ = write!(out, " ({blocking} of the errors AWS would refuse outright)");
     }
-    out.push('\n');
     out
 }
 
@@ -129,5 +143,19 @@ mod tests {
             &validate::validate(&crate::create::templates::sample::three_tier()),
         );
         assert_eq!(clean, "s.ron: 0 errors, 0 warnings, 0 infos\n");
+    }
+
+    #[test]
+    fn severities_take_the_designers_colours() {
+        let mut d = crate::create::templates::sample::three_tier();
+        d.subnets[0].cidr = "10.9.0.0/24".parse().unwrap();
+        let diags = validate::validate(&d);
+        let coloured = findings_text(&diags, Palette { color: true }, true);
+        assert!(
+            coloured.starts_with("\x1b[1;31merror  \x1b[0m subnet-outside-vpc"),
+            "{coloured:?}"
+        );
+        let plain = findings_text(&diags, Palette::PLAIN, false);
+        assert!(!plain.contains('\x1b') && !plain.contains("hint:"), "{plain}");
     }
 }

@@ -6,12 +6,13 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::{exit, load_or_report, OutputFormat};
+use super::{exit, load_or_report, OutputFormat, Ui};
 use crate::cost::{self, PriceTable};
 
 #[derive(Debug, Args)]
 pub struct CostArgs {
     /// The design file (.ron).
+    #[arg(value_hint = clap::ValueHint::FilePath)]
     pub file: PathBuf,
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
@@ -21,8 +22,8 @@ pub struct CostArgs {
     pub prices: Option<PathBuf>,
 }
 
-pub fn run(args: &CostArgs) -> u8 {
-    let design = match load_or_report(&args.file) {
+pub fn run(args: &CostArgs, ui: &Ui) -> u8 {
+    let design = match load_or_report(&args.file, ui) {
         Ok(d) => d,
         Err(code) => return code,
     };
@@ -30,7 +31,7 @@ pub fn run(args: &CostArgs) -> u8 {
         Some(path) => match PriceTable::load(path) {
             Ok(t) => t,
             Err(e) => {
-                eprintln!("error: {e}");
+                ui.error(e);
                 return exit::BAD_INPUT;
             }
         },
@@ -41,26 +42,35 @@ pub fn run(args: &CostArgs) -> u8 {
         OutputFormat::Json => {
             let mut doc = serde_json::to_value(&est).unwrap_or_default();
             doc["file"] = serde_json::json!(args.file.display().to_string());
-            println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+            ui.json(doc);
         }
         OutputFormat::Text => {
-            println!(
+            ui.note(format!(
                 "Estimated monthly cost of {} ({} list prices as of {}, {} h/month)",
                 est.design, est.price_region, est.prices_as_of, table.hours_per_month
-            );
+            ));
             let width = est.items.iter().map(|i| i.item.len()).max().unwrap_or(0);
             for i in &est.items {
-                println!("  {:>10}  {:<width$}  {}: {}", i.amount(), i.item, i.object, i.detail);
+                ui.line(format!(
+                    "  {:>10}  {:<width$}  {}: {}",
+                    i.amount(),
+                    i.item,
+                    i.object,
+                    i.detail
+                ));
             }
-            println!("  {:>10}  total per month", cost::dollars(est.total_monthly_usd));
+            ui.line(ui.out.bold(&format!(
+                "  {:>10}  total per month",
+                cost::dollars(est.total_monthly_usd)
+            )));
             if !est.what_if.is_empty() {
-                println!("What if:");
+                ui.note(ui.out.bold("What if:"));
                 for w in &est.what_if {
-                    println!("  {}: {}/month, {}", w.change, w.delta(), w.tradeoff);
+                    ui.line(format!("  {}: {}/month, {}", w.change, w.delta(), w.tradeoff));
                 }
             }
             for n in &est.notes {
-                println!("note: {n}");
+                ui.note(format!("{} {n}", ui.out.dim("note:")));
             }
         }
     }

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
-use super::{exit, load_or_report};
+use super::{exit, load_or_report, Ui};
 use crate::diagram::{self, Charset, Diagram, DiagramOptions, Zoom};
 use crate::model::DesignIndex;
 use crate::validate;
@@ -21,6 +21,7 @@ pub enum DiagramFormat {
 #[derive(Debug, Args)]
 pub struct DiagramArgs {
     /// The design file (.ron).
+    #[arg(value_hint = clap::ValueHint::FilePath)]
     pub file: PathBuf,
     /// Width of the drawing in columns (at least 40).
     #[arg(long, default_value_t = 120)]
@@ -36,14 +37,14 @@ pub struct DiagramArgs {
     pub summary: bool,
 }
 
-pub fn run(args: &DiagramArgs) -> u8 {
-    let design = match load_or_report(&args.file) {
+pub fn run(args: &DiagramArgs, ui: &Ui) -> u8 {
+    let design = match load_or_report(&args.file, ui) {
         Ok(d) => d,
         Err(code) => return code,
     };
     let idx = DesignIndex::new(&design);
     match args.format {
-        DiagramFormat::Dot => print!("{}", diagram::to_dot(&design, &idx)),
+        DiagramFormat::Dot => ui.print(&diagram::to_dot(&design, &idx)),
         DiagramFormat::Text => {
             let diags = validate::validate_with(&design, &idx);
             let options = DiagramOptions {
@@ -51,7 +52,7 @@ pub fn run(args: &DiagramArgs) -> u8 {
                 charset: if args.ascii { Charset::Ascii } else { Charset::Unicode },
                 zoom: if args.summary { Zoom::Summary } else { Zoom::Detail },
             };
-            print!("{}", Diagram::build(&design, &idx, &diags, options).to_text());
+            ui.print(&Diagram::build(&design, &idx, &diags, options).to_text());
         }
     }
     exit::OK

@@ -7,44 +7,56 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::{exit, load_or_report, OutputFormat};
+use super::progress::Progress;
+use super::{exit, load_or_report, OutputFormat, Ui};
 use crate::analysis;
 
 #[derive(Debug, Args)]
 pub struct DiffArgs {
     /// The design before the change (.ron).
+    #[arg(value_hint = clap::ValueHint::FilePath)]
     pub old: PathBuf,
     /// The design after the change (.ron).
+    #[arg(value_hint = clap::ValueHint::FilePath)]
     pub new: PathBuf,
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     pub format: OutputFormat,
 }
 
-pub fn run(args: &DiffArgs) -> u8 {
-    let old = match load_or_report(&args.old) {
+pub fn run(args: &DiffArgs, ui: &Ui) -> u8 {
+    let old = match load_or_report(&args.old, ui) {
         Ok(d) => d,
         Err(code) => return code,
     };
-    let new = match load_or_report(&args.new) {
+    let new = match load_or_report(&args.new, ui) {
         Ok(d) => d,
         Err(code) => return code,
     };
-    let changes = analysis::diff_designs(&old, &new);
+    let progress = Progress::new(ui, args.format, 0, "diff: destinations");
+    let changes = ui.time("diff", || {
+        analysis::diff_designs_with_progress(&old, &new, &mut |done, total| progress.update(done, total))
+    });
+    progress.finish();
+    let opened = changes.iter().filter(|c| c.opened).count();
     match args.format {
         OutputFormat::Json => {
             let doc = serde_json::json!({
                 "opened": changes.iter().filter(|c| c.opened).map(|c| &c.flow).collect::<Vec<_>>(),
                 "closed": changes.iter().filter(|c| !c.opened).collect::<Vec<_>>(),
             });
-            println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+            ui.json(doc);
         }
         OutputFormat::Text => {
             for c in &changes {
-                println!("{c}");
+                let line = c.to_string();
+                ui.line(if c.opened {
+                    ui.out.opened(&line)
+                } else {
+                    ui.out.closed(&line)
+                });
             }
-            let opened = changes.iter().filter(|c| c.opened).count();
-            println!("{opened} flows opened, {} closed", changes.len() - opened);
+            ui.note(format!("{opened} flows opened, {} closed", changes.len() - opened));
         }
     }
     if changes.is_empty() {

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use super::{exit, OutputFormat};
+use super::{exit, OutputFormat, Ui};
 use crate::model::intent::Intent;
 use crate::model::Design;
 use crate::practice::exercise::{self, Exercise, Hint, Report};
@@ -19,13 +19,13 @@ use crate::practice::exercise::{self, Exercise, Hint, Report};
 #[derive(Debug, Args)]
 pub struct ExerciseArgs {
     /// Exercise file, bundled exercise id, or a saved attempt (a design with intents).
-    #[arg(required_unless_present = "list")]
+    #[arg(required_unless_present = "list", value_parser = super::values::Offering(super::values::exercise_ids), hide_possible_values = true)]
     pub file: Option<String>,
     /// List the bundled exercises.
     #[arg(long, conflicts_with_all = ["file", "design", "reference"])]
     pub list: bool,
     /// Grade this design file against FILE's objectives (FILE must be an exercise).
-    #[arg(long, value_name = "ATTEMPT")]
+    #[arg(long, value_name = "ATTEMPT", value_hint = clap::ValueHint::FilePath)]
     pub design: Option<PathBuf>,
     /// Grade the exercise's reference solution instead of its starting design.
     #[arg(long, conflicts_with = "design")]
@@ -107,20 +107,20 @@ fn subject(args: &ExerciseArgs, spec: &str) -> Result<Subject, String> {
     }
 }
 
-fn list(format: OutputFormat) -> u8 {
+fn list(format: OutputFormat, ui: &Ui) -> u8 {
     let mut rows = Vec::new();
     for (id, text) in exercise::BUNDLED {
         match Exercise::parse(text, id) {
             Ok(ex) => rows.push((id, ex)),
             Err(e) => {
-                eprintln!("error: {e}");
+                ui.error(e);
                 return exit::BAD_INPUT;
             }
         }
     }
     match format {
         OutputFormat::Json => {
-            let doc: Vec<serde_json::Value> = rows
+            let list: Vec<serde_json::Value> = rows
                 .iter()
                 .map(|(id, ex)| {
                     serde_json::json!({
@@ -132,32 +132,38 @@ fn list(format: OutputFormat) -> u8 {
                     })
                 })
                 .collect();
-            println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+            ui.json(serde_json::json!({ "exercises": list }));
         }
         OutputFormat::Text => {
             for (id, ex) in &rows {
-                println!("{id:<22} {}", ex.title);
-                println!("{:<22} {}", "", ex.concept);
+                ui.line(format!("{} {}", ui.out.accent(&format!("{id:<22}")), ex.title));
+                ui.line(format!("{:<22} {}", "", ui.out.dim(&ex.concept)));
             }
-            println!(
+            ui.note(format!(
                 "{} exercises; grade one with `vpcd exercise ID` or `vpcd exercise FILE`",
                 rows.len()
-            );
+            ));
         }
     }
     exit::OK
 }
 
-fn print_text(s: &Subject, r: &Report) {
+fn print_text(s: &Subject, r: &Report, ui: &Ui) {
     if let Some(t) = &s.title {
-        println!("{t}");
+        ui.note(ui.out.bold(t));
     }
-    println!("grading {}", s.source);
+    ui.note(format!("grading {}", s.source));
     for e in &r.objectives {
-        println!("{} {}", e.status.mark(), e.intent);
-        println!("    {}", e.reason);
+        let mark = e.status.mark();
+        let mark = match e.status {
+            crate::practice::Status::Pass => ui.out.ok(mark),
+            crate::practice::Status::Fail => ui.out.error(mark),
+            crate::practice::Status::Error => ui.out.warning(mark),
+        };
+        ui.line(format!("{mark} {}", e.intent));
+        ui.line(format!("    {}", e.reason));
     }
-    println!(
+    ui.line(format!(
         "{}/{} objectives hold · score {}{}{}",
         r.passed,
         r.total,
@@ -168,21 +174,21 @@ fn print_text(s: &Subject, r: &Report) {
             String::new()
         },
         if r.solved { " · solved" } else { "" }
-    );
+    ));
 }
 
-pub fn run(args: &ExerciseArgs) -> u8 {
+pub fn run(args: &ExerciseArgs, ui: &Ui) -> u8 {
     if args.list {
-        return list(args.format);
+        return list(args.format, ui);
     }
     let Some(spec) = args.file.as_deref() else {
-        eprintln!("error: give an exercise FILE or --list");
+        ui.error("give an exercise FILE or --list");
         return exit::BAD_INPUT;
     };
     let s = match subject(args, spec) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("error: {e}");
+            ui.error(e);
             return exit::BAD_INPUT;
         }
     };
@@ -199,9 +205,9 @@ pub fn run(args: &ExerciseArgs) -> u8 {
                 "hints_used": r.hints_used,
                 "objectives": r.objectives,
             });
-            println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+            ui.json(doc);
         }
-        OutputFormat::Text => print_text(&s, &r),
+        OutputFormat::Text => print_text(&s, &r, ui),
     }
     if r.solved {
         exit::OK

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
 
-use super::{exit, load_or_report};
+use super::{exit, load_or_report, Ui};
 use crate::interop::{cloudformation, terraform};
 
 #[derive(Debug, Args)]
@@ -49,15 +49,15 @@ pub struct CloudFormationArgs {
     pub force: bool,
 }
 
-pub fn run(args: &ExportArgs) -> u8 {
+pub fn run(args: &ExportArgs, ui: &Ui) -> u8 {
     match &args.target {
-        ExportTarget::Terraform(a) => run_terraform(a),
-        ExportTarget::Cloudformation(a) => run_cloudformation(a),
+        ExportTarget::Terraform(a) => run_terraform(a, ui),
+        ExportTarget::Cloudformation(a) => run_cloudformation(a, ui),
     }
 }
 
-fn run_terraform(args: &TerraformArgs) -> u8 {
-    let design = match load_or_report(&args.file) {
+fn run_terraform(args: &TerraformArgs, ui: &Ui) -> u8 {
+    let design = match load_or_report(&args.file, ui) {
         Ok(d) => d,
         Err(code) => return code,
     };
@@ -65,38 +65,38 @@ fn run_terraform(args: &TerraformArgs) -> u8 {
     match write_files(&args.output, &out.files, args.force) {
         Ok(written) => {
             for n in &out.notes {
-                eprintln!("note: not exported: {n}");
+                ui.warn(format!("not exported: {n}"));
             }
-            println!("wrote {}", written.join(", "));
+            ui.note(format!("wrote {}", written.join(", ")));
             exit::OK
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            ui.error(format!("{e}"));
             exit::BAD_INPUT
         }
     }
 }
 
-fn run_cloudformation(args: &CloudFormationArgs) -> u8 {
-    let design = match load_or_report(&args.file) {
+fn run_cloudformation(args: &CloudFormationArgs, ui: &Ui) -> u8 {
+    let design = match load_or_report(&args.file, ui) {
         Ok(d) => d,
         Err(code) => return code,
     };
     let out = cloudformation::export(&design);
     if args.output.exists() && !args.force {
-        eprintln!("error: {} exists; pass --force to overwrite it", args.output.display());
+        ui.error(format!("{} exists; pass --force to overwrite it", args.output.display()));
         return exit::BAD_INPUT;
     }
     match crate::io::write_atomic(&args.output, out.template.as_bytes()) {
         Ok(()) => {
             for n in &out.notes {
-                eprintln!("note: not exported: {n}");
+                ui.warn(format!("not exported: {n}"));
             }
-            println!("wrote {}", args.output.display());
+            ui.note(format!("wrote {}", args.output.display()));
             exit::OK
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            ui.error(format!("{e}"));
             exit::BAD_INPUT
         }
     }

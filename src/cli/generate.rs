@@ -4,7 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
-use super::exit;
+use super::progress::Progress;
+use super::{exit, OutputFormat, Ui};
 use crate::create::synthetic::{self, GenParams, PeeringMode};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
@@ -39,15 +40,15 @@ pub struct GenerateArgs {
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
     /// Where to write the design (.ron).
-    #[arg(short, long)]
+    #[arg(short, long, value_hint = clap::ValueHint::FilePath)]
     pub output: PathBuf,
     /// Overwrite the output file if it exists.
     #[arg(long)]
     pub force: bool,
 }
 
-pub fn run(args: &GenerateArgs) -> u8 {
-    if let Err(code) = super::refuse_overwrite(&args.output, args.force) {
+pub fn run(args: &GenerateArgs, ui: &Ui) -> u8 {
+    if let Err(code) = super::refuse_overwrite(&args.output, args.force, ui) {
         return code;
     }
     let params = GenParams {
@@ -63,18 +64,22 @@ pub fn run(args: &GenerateArgs) -> u8 {
         },
         seed: args.seed,
     };
-    let design = match synthetic::generate(&params) {
+    // Two long steps on a large design: building it, then writing it.
+    let progress = Progress::new(ui, OutputFormat::Text, 2, "generate: building the design");
+    let design = match ui.time("generate", || synthetic::generate(&params)) {
         Ok(d) => d,
         Err(e) => {
-            eprintln!("error: {e}");
+            ui.error(e);
             return exit::BAD_INPUT;
         }
     };
-    if let Err(e) = crate::io::save(&args.output, &design) {
-        eprintln!("error: {e}");
+    progress.advance("generate: writing the file");
+    if let Err(e) = ui.time("save", || crate::io::save(&args.output, &design)) {
+        ui.error(e);
         return exit::BAD_INPUT;
     }
-    println!(
+    progress.finish();
+    ui.note(format!(
         "wrote {}: {} VPCs, {} subnets, {} instances, {} security groups, {} route tables",
         args.output.display(),
         design.vpcs.len(),
@@ -82,6 +87,6 @@ pub fn run(args: &GenerateArgs) -> u8 {
         design.instances.len(),
         design.security_groups.len(),
         design.route_tables.len()
-    );
+    ));
     exit::OK
 }

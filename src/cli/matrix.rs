@@ -7,13 +7,16 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::{exit, load_or_report, OutputFormat};
+use super::progress::Progress;
+use super::style::Palette;
+use super::{exit, load_or_report, OutputFormat, Ui};
 use crate::analysis::{self, Analyzer, Failure};
 use crate::model::{DesignIndex, Protocol};
 
 #[derive(Debug, Args)]
 pub struct MatrixArgs {
     /// The design file (.ron).
+    #[arg(value_hint = clap::ValueHint::FilePath)]
     pub file: PathBuf,
     /// Protocol: tcp, udp, icmp, all or a number.
     #[arg(long, default_value = "tcp", value_parser = super::trace::parse_proto)]
@@ -33,8 +36,8 @@ pub struct MatrixArgs {
     pub format: OutputFormat,
 }
 
-pub fn run(args: &MatrixArgs) -> u8 {
-    let design = match load_or_report(&args.file) {
+pub fn run(args: &MatrixArgs, ui: &Ui) -> u8 {
+    let design = match load_or_report(&args.file, ui) {
         Ok(d) => d,
         Err(code) => return code,
     };
@@ -42,7 +45,7 @@ pub fn run(args: &MatrixArgs) -> u8 {
     let design = match analysis::design_with_failures(&design, &failures) {
         Ok(d) => d,
         Err(e) => {
-            eprintln!("error: {e}");
+            ui.error(e);
             return exit::BAD_INPUT;
         }
     };
@@ -53,7 +56,7 @@ pub fn run(args: &MatrixArgs) -> u8 {
     } else {
         for e in &args.endpoints {
             if let Err(err) = an.endpoint(e) {
-                eprintln!("error: {err}");
+                ui.error(err);
                 return exit::BAD_INPUT;
             }
         }
@@ -64,16 +67,44 @@ pub fn run(args: &MatrixArgs) -> u8 {
     } else {
         None
     };
-    let m = analysis::matrix(&an, &endpoints, args.proto, port);
+    let progress = Progress::new(ui, args.format, endpoints.len() as u64, "matrix: rows");
+    let m = ui.time("matrix", || {
+        analysis::matrix_with_progress(&an, &endpoints, args.proto, port, &mut |done, total| {
+            progress.update(done, total)
+        })
+    });
+    progress.finish();
     match args.format {
-        OutputFormat::Json => match serde_json::to_string_pretty(&m) {
-            Ok(s) => println!("{s}"),
-            Err(e) => {
-                eprintln!("error: {e}");
-                return exit::BAD_INPUT;
-            }
-        },
-        OutputFormat::Text => print!("{}", m.to_text()),
+        OutputFormat::Json => ui.json_of(&m),
+        OutputFormat::Text => {
+            ui.print(&styled_text(&m, ui.out));
+            let pairs = m.cells.iter().flatten().count();
+            let reachable = m.cells.iter().flatten().filter(|c| c.reachable).count();
+            ui.note(format!(
+                "{} endpoints, {reachable} of {pairs} ordered pairs reachable",
+                m.endpoints.len()
+            ));
+        }
     }
     exit::OK
+}
+
+/// The matrix's text with reachable cells green and blocked ones dim.
+pub fn styled_text(m: &analysis::Matrix, pal: Palette) -> String {
+    if !pal.color {
+        return m.to_text();
+    }
+    m.to_text()
+        .lines()
+        .enumerate()
+        .map(|(i, line)| {
+            // The first two lines are the title and the column numbers.
+            let line = if i < 2 {
+                line.to_string()
+            } else {
+                line.replace('✓', &pal.ok("✓")).replace('·', &pal.dim("·"))
+            };
+            line + "\n"
+        })
+        .collect()
 }

@@ -1,5 +1,7 @@
 //! The command line: `vpcd [FILE]` opens the designer; subcommands run headless.
-//! Each subcommand lives in its own module and returns the process exit code.
+//! Each subcommand lives in its own module: `run(&args, &Ui) -> u8` prints
+//! through [`style::Ui`] (colour, `-q`/`-v`, JSON with `schema_version`, a
+//! closed pipe) and returns the process exit code from [`exit`].
 
 pub mod apply;
 mod bench;
@@ -10,19 +12,25 @@ mod diff;
 mod exercise;
 mod export;
 mod generate;
+mod man;
 mod matrix;
 mod new;
 mod plan;
 mod report;
+pub mod progress;
+pub mod style;
 mod templates;
 mod trace;
+mod values;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
-/// Exit codes shared by the headless commands.
+pub use style::{GlobalArgs, Ui};
+
+/// Exit codes shared by the headless commands (and clap's own usage errors, which exit 2).
 pub mod exit {
     /// Success: no errors, reachable, all objectives hold.
     pub const OK: u8 = 0;
@@ -48,16 +56,20 @@ pub enum OutputFormat {
         With no arguments, vpcd opens the designer on the built-in three-tier sample. With FILE it opens \
         that design (a new one if the file does not exist); an exercise file or a bundled exercise id \
         (`vpcd exercise --list`) opens practice mode. Subcommands run headless.",
-    args_conflicts_with_subcommands = true
+    override_usage = "vpcd [OPTIONS] [FILE]\n       vpcd [OPTIONS] <COMMAND>",
+    after_help = AFTER_HELP
 )]
 pub struct Cli {
     /// Design file to open in the designer (created on first save if it does
     /// not exist), an exercise file, or a bundled exercise id (`vpcd exercise
     /// --list`), which opens practice mode.
+    #[arg(value_hint = clap::ValueHint::FilePath)]
     pub file: Option<PathBuf>,
     /// Anything after FILE: refused with an explanation (a mistyped command's arguments).
     #[arg(hide = true)]
     pub extra: Vec<std::ffi::OsString>,
+    #[command(flatten)]
+    pub global: GlobalArgs,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -70,7 +82,9 @@ pub enum Command {
     /// file cannot be read or parsed.
     Check(check::CheckArgs),
     /// List the built-in templates with one-line descriptions.
-    Templates,
+    ///
+    /// Exit status: 0.
+    Templates(templates::TemplatesArgs),
     /// Write a new design from a template (--template NAME) or the "VPC and more" generator.
     ///
     /// Exit status: 0 when written, 2 for an unknown template (close matches are
@@ -92,6 +106,8 @@ pub enum Command {
     /// Exit status: 0 reachable, 1 not reachable, 2 bad input (unknown names list close matches).
     Trace(trace::TraceArgs),
     /// Reachability matrix: every endpoint × every other for one protocol/port.
+    ///
+    /// Exit status: 0 when computed, 2 bad input (unknown endpoints list close matches).
     Matrix(matrix::MatrixArgs),
     /// The flows opened and closed between two designs.
     ///
@@ -133,35 +149,104 @@ pub enum Command {
     ///
     /// Exit status: 0 written, 2 bad input.
     Report(report::ReportArgs),
+    /// Print a shell completion script (subcommands, flags, template and exercise ids).
+    ///
+    /// Install, e.g.: `vpcd completions bash > ~/.local/share/bash-completion/completions/vpcd`,
+    /// `vpcd completions zsh > ~/.zfunc/_vpcd`, `vpcd completions fish > ~/.config/fish/completions/vpcd.fish`.
+    /// Exit status: 0.
+    Completions(CompletionsArgs),
+    /// Write the man pages: vpcd.1 and one vpcd-COMMAND.1 per subcommand.
+    ///
+    /// Install, e.g.: `vpcd man -o ~/.local/share/man/man1`, then `man vpcd-trace`.
+    /// Exit status: 0 when written, 2 when DIR cannot be written.
+    Man(man::ManArgs),
+}
+
+/// `vpcd completions SHELL`.
+#[derive(Debug, clap::Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+const AFTER_HELP: &str = "\
+Exit status: 0 success (no errors, reachable, nothing changed); 1 findings (errors, not reachable,
+flows changed, an objective fails); 2 bad input (unreadable file, unknown name, wrong argument);
+141 the output pipe was closed (`vpcd diagram BIG | head`).
+
+Colour: --color auto colours a terminal only; NO_COLOR=1 turns it off, CLICOLOR_FORCE=1 forces it.
+Machine output: --format json on the commands that print findings, verdicts or figures; every
+document carries \"schema_version\".
+
+`vpcd COMMAND --help` describes each command; `vpcd man` writes the man pages.";
+
+/// The process entry point: parses the command line (clap's own messages
+/// coloured as `--color` says) and runs it.
+pub fn main() -> ExitCode {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let cmd = Cli::command().color(style::clap_color(&args));
+    let cli = cmd
+        .try_get_matches_from(args)
+        .and_then(|m| Cli::from_arg_matches(&m))
+        .unwrap_or_else(|e| e.exit());
+    // A design FILE opens the designer; a subcommand takes its own files.
+    // (clap's args_conflicts_with_subcommands would also refuse the global
+    // flags written before a subcommand, as in `vpcd -q check FILE`.)
+    if let (Some(file), Some(_)) = (&cli.file, &cli.command) {
+        let mut cmd = Cli::command();
+        cmd.error(
+            clap::error::ErrorKind::ArgumentConflict,
+            format!(
+                "a design file ({}) and a subcommand cannot be given together",
+                file.display()
+            ),
+        )
+        .exit();
+    }
+    run(cli)
 }
 
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> ExitCode {
+    let ui = Ui::from_args(&cli.global);
     let code = match cli.command {
-        Some(Command::Check(args)) => check::run(&args),
-        Some(Command::Templates) => templates::run(),
-        Some(Command::New(args)) => new::run(&args),
-        Some(Command::Generate(args)) => generate::run(&args),
-        Some(Command::Bench(args)) => bench::run(&args),
-        Some(Command::Trace(args)) => trace::run(&args),
-        Some(Command::Matrix(args)) => matrix::run(&args),
-        Some(Command::Diff(args)) => diff::run(&args),
-        Some(Command::Diagram(args)) => diagram::run(&args),
-        Some(Command::Plan(args)) => plan::run(&args),
-        Some(Command::Cost(args)) => cost::run(&args),
-        Some(Command::Exercise(args)) => exercise::run(&args),
-        Some(Command::Export(args)) => export::run(&args),
-        Some(Command::Report(args)) => report::run(&args),
-        Some(Command::Apply(args)) => apply::run(&args),
+        Some(Command::Check(args)) => check::run(&args, &ui),
+        Some(Command::Templates(args)) => templates::run(&args, &ui),
+        Some(Command::New(args)) => new::run(&args, &ui),
+        Some(Command::Generate(args)) => generate::run(&args, &ui),
+        Some(Command::Bench(args)) => bench::run(&args, &ui),
+        Some(Command::Trace(args)) => trace::run(&args, &ui),
+        Some(Command::Matrix(args)) => matrix::run(&args, &ui),
+        Some(Command::Diff(args)) => diff::run(&args, &ui),
+        Some(Command::Diagram(args)) => diagram::run(&args, &ui),
+        Some(Command::Plan(args)) => plan::run(&args, &ui),
+        Some(Command::Cost(args)) => cost::run(&args, &ui),
+        Some(Command::Exercise(args)) => exercise::run(&args, &ui),
+        Some(Command::Export(args)) => export::run(&args, &ui),
+        Some(Command::Report(args)) => report::run(&args, &ui),
+        Some(Command::Apply(args)) => apply::run(&args, &ui),
+        Some(Command::Completions(args)) => completions(&args, &ui),
+        Some(Command::Man(args)) => man::run(&args, &ui),
         None => match first_argument_problem(cli.file.as_deref(), &cli.extra) {
             Some(msg) => {
-                eprintln!("error: {msg}");
+                ui.error(msg);
                 exit::BAD_INPUT
             }
-            None => open_designer(cli.file.as_deref()),
+            None => open_designer(cli.file.as_deref(), &ui),
         },
     };
+    ui.finish();
     ExitCode::from(code)
+}
+
+/// `vpcd completions SHELL`: the script clap_complete generates from the
+/// same definition that parses the command line, so it never goes stale.
+fn completions(args: &CompletionsArgs, ui: &Ui) -> u8 {
+    let mut script = Vec::new();
+    clap_complete::generate(args.shell, &mut Cli::command(), "vpcd", &mut script);
+    ui.print(&String::from_utf8_lossy(&script));
+    exit::OK
 }
 
 /// The subcommands, for "did you mean" on a mistyped first argument.
@@ -211,11 +296,14 @@ fn first_argument_problem(file: Option<&std::path::Path>, extra: &[std::ffi::OsS
 
 /// Refuses to replace an existing file unless `--force` was given (every
 /// command that writes a file uses this).
-pub(crate) fn refuse_overwrite(path: &std::path::Path, force: bool) -> Result<(), u8> {
+pub(crate) fn refuse_overwrite(path: &std::path::Path, force: bool, ui: &Ui) -> Result<(), u8> {
     if force || std::fs::symlink_metadata(path).is_err() {
         return Ok(());
     }
-    eprintln!("error: {} already exists; pass --force to overwrite it", path.display());
+    ui.error(format!(
+        "{} already exists; pass --force to overwrite it",
+        path.display()
+    ));
     Err(exit::BAD_INPUT)
 }
 
@@ -223,6 +311,8 @@ pub(crate) fn refuse_overwrite(path: &std::path::Path, force: bool) -> Result<()
 /// process quietly instead of panicking with "failed printing to stdout":
 /// Rust ignores SIGPIPE, so `println!` panics on EPIPE; the hook turns that
 /// one panic into a silent exit, as a reader that stops early expects.
+/// (The headless commands print through [`Ui`], which exits the same way
+/// without a panic; this covers any other printing.)
 pub fn exit_quietly_on_closed_pipe() {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
@@ -235,9 +325,7 @@ pub fn exit_quietly_on_closed_pipe() {
         let broken_pipe = std::io::Error::from(std::io::ErrorKind::BrokenPipe).to_string();
         let epipe = std::io::Error::from_raw_os_error(32).to_string();
         if text.starts_with("failed printing to std") && (text.contains(&broken_pipe) || text.contains(&epipe)) {
-            // 141 = 128 + SIGPIPE, the status a shell shows for a writer
-            // whose reader went away.
-            std::process::exit(141);
+            std::process::exit(style::CLOSED_PIPE.into());
         }
         previous(info);
     }));
@@ -245,15 +333,15 @@ pub fn exit_quietly_on_closed_pipe() {
 
 /// Without the terminal UI only the headless subcommands exist.
 #[cfg(not(feature = "tui"))]
-fn open_designer(_file: Option<&std::path::Path>) -> u8 {
-    eprintln!("error: this vpcd was built without the terminal designer (feature `tui`); use a subcommand, see --help");
+fn open_designer(_file: Option<&std::path::Path>, ui: &Ui) -> u8 {
+    ui.error("this vpcd was built without the terminal designer (feature `tui`); use a subcommand, see --help");
     exit::BAD_INPUT
 }
 
 /// `vpcd` opens the built-in sample; `vpcd FILE` opens FILE, or a new design
 /// saved there on Ctrl-s when it does not exist yet.
 #[cfg(feature = "tui")]
-fn open_designer(file: Option<&std::path::Path>) -> u8 {
+fn open_designer(file: Option<&std::path::Path>, ui: &Ui) -> u8 {
     // An exercise file, or a bundled exercise id, opens practice mode.
     if let Some(path) = file {
         let exercise = if path.exists() {
@@ -271,12 +359,12 @@ fn open_designer(file: Option<&std::path::Path>) -> u8 {
         match exercise {
             Some(Ok(ex)) => {
                 let ws = crate::workspace::Workspace::new(ex.start.clone());
-                let mut app = crate::tui::App::new(ws, crate::tui::Options::from_env());
+                let mut app = crate::tui::App::new(ws, designer_options(ui));
                 app.open_exercise(ex);
-                return designer_status(crate::tui::run_app(app));
+                return designer_status(crate::tui::run_app(app), ui);
             }
             Some(Err(e)) => {
-                eprintln!("error: {e}");
+                ui.error(e);
                 return exit::BAD_INPUT;
             }
             None => {}
@@ -287,31 +375,44 @@ fn open_designer(file: Option<&std::path::Path>) -> u8 {
         Some(path) => match crate::tui::app::open_design(path) {
             Ok((design, _)) => crate::workspace::Workspace::new(design).with_path(path),
             Err(e) => {
-                eprintln!("error: {e}");
+                ui.error(e);
                 return exit::BAD_INPUT;
             }
         },
     };
-    designer_status(crate::tui::run(ws, crate::tui::Options::from_env()))
+    designer_status(crate::tui::run(ws, designer_options(ui)), ui)
 }
 
 /// The exit status of a designer session: 0 after a quit, 128 + N after
 /// signal N, 129 when the terminal went away, 101 after a panic.
 #[cfg(feature = "tui")]
-fn designer_status(ended: std::io::Result<crate::tui::Ending>) -> u8 {
+fn designer_status(ended: std::io::Result<crate::tui::Ending>, ui: &Ui) -> u8 {
     match ended {
         Ok(ending) => ending.exit_code(),
         Err(e) => {
-            eprintln!("error: the terminal failed: {e}");
+            ui.error(format!("the terminal failed: {e}"));
             exit::BAD_INPUT
         }
     }
 }
 
+/// The designer's options: `--color always|never` overrides its NO_COLOR check.
+#[cfg(feature = "tui")]
+fn designer_options(ui: &Ui) -> crate::tui::Options {
+    let mut opts = crate::tui::Options::from_env();
+    match ui.color {
+        style::ColorChoice::Always => opts.theme.color = true,
+        style::ColorChoice::Never => opts.theme.color = false,
+        style::ColorChoice::Auto => {}
+    }
+    opts
+}
+
 /// Loads a design for a headless command, printing a located error on failure.
-pub(crate) fn load_or_report(path: &std::path::Path) -> Result<crate::model::Design, u8> {
-    crate::io::load(path).map_err(|e| {
-        eprintln!("error: {e}");
+/// The time it takes is the `load` phase of `-v`.
+pub(crate) fn load_or_report(path: &std::path::Path, ui: &Ui) -> Result<crate::model::Design, u8> {
+    ui.time("load", || crate::io::load(path)).map_err(|e| {
+        ui.error(e);
         exit::BAD_INPUT
     })
 }

@@ -6,17 +6,17 @@ use std::path::PathBuf;
 use clap::Args;
 use ipnet::Ipv4Net;
 
-use super::exit;
+use super::{exit, Ui};
 use crate::create::templates;
 use crate::create::vpc_wizard::{self, NatMode, Tier, WizardOptions};
 
 #[derive(Debug, Args)]
 pub struct NewArgs {
     /// Start from a built-in template (see `vpcd templates`).
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", value_parser = super::values::Offering(super::values::template_names), hide_possible_values = true)]
     pub template: Option<String>,
     /// Where to write the design (.ron).
-    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    #[arg(short = 'o', long = "output", value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
     pub output: PathBuf,
     /// Overwrite FILE if it exists.
     #[arg(long)]
@@ -64,17 +64,17 @@ pub struct NewArgs {
     pub name: String,
 }
 
-pub fn run(args: &NewArgs) -> u8 {
+pub fn run(args: &NewArgs, ui: &Ui) -> u8 {
     let design = match &args.template {
         Some(name) => match templates::find(name) {
             Some(t) => t.design(),
             None => {
-                eprintln!("error: no template named `{name}`");
+                ui.error(format!("no template named `{name}`"));
                 let close = templates::close_matches(name);
                 if close.is_empty() {
-                    eprintln!("hint: `vpcd templates` lists them");
+                    ui.hint("`vpcd templates` lists them");
                 } else {
-                    eprintln!("hint: did you mean {}?", close.join(", "));
+                    ui.hint(format!("did you mean {}?", close.join(", ")));
                 }
                 return exit::BAD_INPUT;
             }
@@ -97,25 +97,25 @@ pub fn run(args: &NewArgs) -> u8 {
             match vpc_wizard::generate(&opts) {
                 Ok(d) => d,
                 Err(e) => {
-                    eprintln!("error: {e}");
+                    ui.error(e);
                     return exit::BAD_INPUT;
                 }
             }
         }
     };
-    if let Err(code) = super::refuse_overwrite(&args.output, args.force) {
+    if let Err(code) = super::refuse_overwrite(&args.output, args.force, ui) {
         return code;
     }
     if let Err(e) = crate::io::save(&args.output, &design) {
-        eprintln!("error: {e}");
+        ui.error(e);
         return exit::BAD_INPUT;
     }
-    println!(
+    ui.note(format!(
         "wrote {} ({}: {} VPCs, {} subnets)",
         args.output.display(),
         design.name,
         design.vpcs.len(),
         design.subnets.len()
-    );
+    ));
     exit::OK
 }

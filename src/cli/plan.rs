@@ -12,13 +12,14 @@ use clap::Args;
 use ipnet::Ipv4Net;
 use serde_json::json;
 
-use super::{exit, load_or_report, OutputFormat};
+use super::{exit, load_or_report, OutputFormat, Ui};
 use crate::create::planner::{self, Level};
 use crate::model::cidr;
 
 #[derive(Debug, Args)]
 pub struct PlanArgs {
     /// The design file (.ron).
+    #[arg(value_hint = clap::ValueHint::FilePath)]
     pub file: PathBuf,
     /// The VPC to plan (needed when the design has several).
     #[arg(long)]
@@ -75,15 +76,15 @@ fn with_commas(n: u64) -> String {
     out
 }
 
-pub fn run(args: &PlanArgs) -> u8 {
-    let design = match load_or_report(&args.file) {
+pub fn run(args: &PlanArgs, ui: &Ui) -> u8 {
+    let design = match load_or_report(&args.file, ui) {
         Ok(d) => d,
         Err(code) => return code,
     };
     let vpc = match planner::pick_vpc(&design, args.vpc.as_deref()) {
         Ok(v) => v,
         Err(e) => {
-            eprintln!("error: {e}");
+            ui.error(e);
             return exit::BAD_INPUT;
         }
     };
@@ -93,7 +94,7 @@ pub fn run(args: &PlanArgs) -> u8 {
     let mut operation = false;
     let mut fail = |msg: String, doc: &mut serde_json::Value, key: &str| {
         if text {
-            println!("cannot {key}: {msg}");
+            ui.line(format!("{} {msg}", ui.out.error(&format!("cannot {key}:"))));
         }
         doc[key] = json!({ "error": msg });
         code = exit::FINDINGS;
@@ -109,7 +110,7 @@ pub fn run(args: &PlanArgs) -> u8 {
             match args.into {
                 Some(n) => n,
                 None => {
-                    eprintln!("error: --split needs --into N, --halves or --quarters");
+                    ui.error("--split needs --into N, --halves or --quarters");
                     return exit::BAD_INPUT;
                 }
             }
@@ -134,18 +135,18 @@ pub fn run(args: &PlanArgs) -> u8 {
                     })
                     .collect();
                 if text {
-                    println!("{} split into {n}:", block.trunc());
+                    ui.line(format!("{} split into {n}:", block.trunc()));
                     for p in &parts {
                         let note = match (owner(*p), inside(*p)) {
                             (_, false) => format!("outside {}'s CIDR blocks", vpc.name),
                             (Some(s), _) => format!("overlaps subnet {s}"),
                             (None, true) => "free".into(),
                         };
-                        println!(
+                        ui.line(format!(
                             "  {:<18} {:>7} usable  {note}",
                             p.to_string(),
                             with_commas(cidr::usable_addresses(*p))
-                        );
+                        ));
                     }
                 }
                 doc["split"] = json!(rows);
@@ -159,7 +160,10 @@ pub fn run(args: &PlanArgs) -> u8 {
         match planner::join(&args.join) {
             Ok(b) => {
                 if text {
-                    println!("joined: {b} ({} usable)", with_commas(cidr::usable_addresses(b)));
+                    ui.line(format!(
+                        "joined: {b} ({} usable)",
+                        with_commas(cidr::usable_addresses(b))
+                    ));
                 }
                 doc["join"] = json!({"cidr": b.to_string(), "usable": cidr::usable_addresses(b)});
             }
@@ -173,11 +177,11 @@ pub fn run(args: &PlanArgs) -> u8 {
             Ok(prefix) => {
                 let usable = (1u64 << (32 - u32::from(prefix))) - 5;
                 if text {
-                    println!(
+                    ui.line(format!(
                         "{hosts} hosts need a /{prefix} ({} usable: {} addresses minus the 5 AWS reserves)",
                         with_commas(usable),
                         with_commas(usable + 5)
-                    );
+                    ));
                 }
                 doc["hosts"] = json!({"hosts": hosts, "prefix": prefix, "usable": usable});
                 if args.per_az {
@@ -185,7 +189,7 @@ pub fn run(args: &PlanArgs) -> u8 {
                         Ok(blocks) => {
                             if text {
                                 for (az, b) in &blocks {
-                                    println!("  {az}: {b}");
+                                    ui.line(format!("  {az}: {b}"));
                                 }
                             }
                             doc["allocation"] = json!(blocks
@@ -199,7 +203,7 @@ pub fn run(args: &PlanArgs) -> u8 {
                     match planner::next_free_in_vpc(&design, vpc, prefix) {
                         Ok(Some(b)) => {
                             if text {
-                                println!("  next free /{prefix}: {b}");
+                                ui.line(format!("  next free /{prefix}: {b}"));
                             }
                             doc["hosts"]["next_free"] = json!(b.to_string());
                         }
@@ -217,7 +221,7 @@ pub fn run(args: &PlanArgs) -> u8 {
         match planner::next_free_in_vpc(&design, vpc, prefix) {
             Ok(Some(b)) => {
                 if text {
-                    println!("next free /{prefix} in {}: {b}", vpc.name);
+                    ui.line(format!("next free /{prefix} in {}: {b}", vpc.name));
                 }
                 doc["next_free"] = json!(b.to_string());
             }
@@ -232,20 +236,24 @@ pub fn run(args: &PlanArgs) -> u8 {
         let refused = findings.iter().any(|f| f.level == Level::Error);
         if text {
             if refused {
-                println!("AWS refuses {} as a secondary block of {}:", new.trunc(), vpc.name);
+                ui.line(ui.out.error(&format!(
+                    "AWS refuses {} as a secondary block of {}:",
+                    new.trunc(),
+                    vpc.name
+                )));
             } else {
-                println!("{} can be added to {}", new.trunc(), vpc.name);
+                ui.line(ui.out.ok(&format!("{} can be added to {}", new.trunc(), vpc.name)));
             }
             for f in &findings {
                 let level = match f.level {
-                    Level::Error => "error",
-                    Level::Warning => "warning",
-                    Level::Info => "info",
+                    Level::Error => ui.out.error("error  "),
+                    Level::Warning => ui.out.warning("warning"),
+                    Level::Info => ui.out.dim("info   "),
                 };
                 let aws = f.aws_code.map(|c| format!(" (AWS: {c})")).unwrap_or_default();
-                println!("  {level:<7} [{}] {}{aws}", f.rule, f.message);
+                ui.line(format!("  {level} [{}] {}{aws}", f.rule, f.message));
                 if !f.hint.is_empty() {
-                    println!("          hint: {}", f.hint);
+                    ui.note(format!("          {} {}", ui.out.dim("hint:"), f.hint));
                 }
             }
         }
@@ -260,34 +268,34 @@ pub fn run(args: &PlanArgs) -> u8 {
         let overlaps = planner::external_overlaps(&design, vpc);
         if text {
             for s in &map.spaces {
-                println!(
+                ui.line(format!(
                     "VPC {} {}: {} addresses, {} used by subnets, {} free",
                     vpc.name,
                     s.cidr,
                     with_commas(cidr::size(s.cidr)),
                     with_commas(s.used_addresses),
                     with_commas(s.free_addresses)
-                );
+                ));
                 for b in &s.blocks {
                     match &b.subnet {
-                        Some(n) => println!(
+                        Some(n) => ui.line(format!(
                             "  {:<18} used  {n} ({} usable)",
                             b.cidr.to_string(),
                             with_commas(b.usable)
-                        ),
-                        None => println!("  {:<18} free", b.cidr.to_string()),
+                        )),
+                        None => ui.line(format!("  {:<18} free", b.cidr.to_string())),
                     }
                 }
             }
             for o in &overlaps {
-                println!("warning [{}] {}", o.rule, o.message());
+                ui.line(format!("{} [{}] {}", ui.out.warning("warning"), o.rule, o.message()));
             }
         }
         doc["spaces"] = json!(map.spaces);
         doc["overlaps"] = json!(overlaps);
     }
     if !text {
-        println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+        ui.json(doc);
     }
     code
 }

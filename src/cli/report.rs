@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::{exit, load_or_report};
+use super::{exit, load_or_report, Ui};
 use crate::report::{self, ReportOptions};
 
 #[derive(Debug, Args)]
@@ -22,8 +22,8 @@ pub struct ReportArgs {
     pub fail: Vec<String>,
 }
 
-pub fn run(args: &ReportArgs) -> u8 {
-    let design = match load_or_report(&args.file) {
+pub fn run(args: &ReportArgs, ui: &Ui) -> u8 {
+    let design = match load_or_report(&args.file, ui) {
         Ok(d) => d,
         Err(code) => return code,
     };
@@ -35,16 +35,16 @@ pub fn run(args: &ReportArgs) -> u8 {
     );
     match &args.output {
         None => {
-            print!("{text}");
+            ui.print(&text);
             exit::OK
         }
         Some(path) => match crate::io::write_atomic(path, text.as_bytes()) {
             Ok(()) => {
-                println!("wrote {}", path.display());
+                ui.note(format!("wrote {}", path.display()));
                 exit::OK
             }
             Err(e) => {
-                eprintln!("error: {e}");
+                ui.error(format!("{e}"));
                 exit::BAD_INPUT
             }
         },
