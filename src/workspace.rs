@@ -511,7 +511,7 @@ mod tests {
 
     #[test]
     fn cached_analysis_traces_like_a_fresh_analyzer_after_edits() {
-        let d = crate::templates::sample::three_tier();
+        let d = crate::create::templates::sample::three_tier();
         let queries: Vec<Query> = d.traces.iter().map(Query::from).collect();
         assert!(!queries.is_empty());
         let mut w = Workspace::new(d);

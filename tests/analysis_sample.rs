@@ -4,8 +4,8 @@ mod analysis_support;
 
 use analysis_support::{assert_blocked_on, assert_reachable, ids, trace};
 use vpcd::analysis::{self, Code, HopKind, Leg};
+use vpcd::create::templates::sample::three_tier;
 use vpcd::model::{DesignIndex, Protocol, TraceQuery};
-use vpcd::templates::sample::three_tier;
 
 /// VPC User Guide, internet gateways: an instance with a public IP in a subnet
 /// routed to the IGW is reachable from the internet, and its reply leaves the same way.

@@ -420,7 +420,7 @@ fn apply_refuses_a_route_to_a_missing_nat_gateway_and_writes_nothing() {
 #[test]
 fn apply_follows_the_order_of_operations_like_the_designer() {
     use vpcd::cli::apply::{apply_edits, parse_edits};
-    let d = vpcd::templates::sample::three_tier();
+    let d = vpcd::create::templates::sample::three_tier();
     let create_then_route = parse_edits(
         r#"[
             Put(ElasticIp((name: "eip-c", address: "3.210.10.9"))),
@@ -473,7 +473,7 @@ fn apply_follows_the_order_of_operations_like_the_designer() {
 #[test]
 fn apply_refuses_the_edit_time_rules_with_their_codes() {
     use vpcd::cli::apply::{apply_edits, parse_edits};
-    let d = vpcd::templates::sample::three_tier();
+    let d = vpcd::create::templates::sample::three_tier();
     let edits = parse_edits(
         r#"[
             Batch(label: "lab", edits: [

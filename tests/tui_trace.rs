@@ -14,13 +14,13 @@ use ratatui::crossterm::event::{Event, KeyModifiers, MouseButton, MouseEvent, Mo
 use ratatui::style::{Color, Modifier};
 use ratatui::Terminal;
 use tui_support::Harness;
+use vpcd::create::templates::sample;
 use vpcd::edit::Edit;
 use vpcd::model::{
     Design, DesignIndex, NaclRule, Object, PortRange, Protocol, Route, RouteDestination, RouteTarget, RuleAction,
     SgPeer, SgRule, TraceQuery,
 };
 use vpcd::practice::exercise;
-use vpcd::templates::sample;
 use vpcd::tui::keymap::Context;
 use vpcd::tui::theme::Theme;
 use vpcd::tui::App;
@@ -404,7 +404,7 @@ fn mouse(h: &mut Harness, kind: MouseEventKind, column: u16, row: u16) {
 fn dragging_the_mouse_pans_the_diagram() {
     let dir = tempfile::tempdir().unwrap();
     // A design taller than the 80×24 window.
-    let d = vpcd::templates::find("transit-hub-spoke").unwrap().design();
+    let d = vpcd::create::templates::find("transit-hub-spoke").unwrap().design();
     let mut h = harness(d, dir.path(), 80, 24, false);
     h.keys("<s-tab>");
     let (px, py) = pane_origin(&h, "Diagram");
@@ -508,14 +508,14 @@ fn stepping_scrolls_the_diagram_to_the_current_hop_at_120x40() {
 #[test]
 fn a_medium_design_diffs_on_a_worker_thread_and_the_note_arrives_later() {
     let dir = tempfile::tempdir().unwrap();
-    let params = vpcd::generate::GenParams {
+    let params = vpcd::create::synthetic::GenParams {
         vpcs: 2,
         azs: 2,
         tiers: 3,
         instances: 4,
         ..Default::default()
     };
-    let d = vpcd::generate::generate(&params).unwrap();
+    let d = vpcd::create::synthetic::generate(&params).unwrap();
     // Closing an SG that other tiers reach: its inbound rules removed.
     let used: Vec<&String> = d.instances.iter().flat_map(|i| &i.security_groups).collect();
     let mut sg = d

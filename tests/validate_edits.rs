@@ -6,10 +6,10 @@
 mod common;
 
 use common::{get, ron};
+use vpcd::create::templates::sample;
 use vpcd::edit::Edit;
 use vpcd::io::to_ron_string;
 use vpcd::model::*;
-use vpcd::templates::sample;
 use vpcd::workspace::Workspace;
 
 fn ws() -> Workspace {

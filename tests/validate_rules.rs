@@ -4,10 +4,10 @@
 //! change is rejected and the design stays byte-for-byte the same.
 
 use serde::de::DeserializeOwned;
+use vpcd::create::templates::sample;
 use vpcd::edit::{DesignInfo, Edit};
 use vpcd::io::to_ron_string;
 use vpcd::model::*;
-use vpcd::templates::sample;
 use vpcd::validate::{self, Diagnostic, CATALOGUE};
 use vpcd::workspace::Workspace;
 

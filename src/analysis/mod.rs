@@ -107,6 +107,7 @@ mod engine;
 mod fast;
 mod filters;
 mod flowlog;
+pub mod query;
 mod scope;
 
 use std::fmt;

@@ -117,14 +117,17 @@ mod tests {
 
     #[test]
     fn text_report_names_code_aws_error_and_hint() {
-        let mut d = crate::templates::sample::three_tier();
+        let mut d = crate::create::templates::sample::three_tier();
         d.subnets[0].cidr = "10.9.0.0/24".parse().unwrap();
         let text = render_text("x.ron", &validate::validate(&d));
         assert!(text.contains("subnet-outside-vpc"), "{text}");
         assert!(text.contains("(AWS: InvalidSubnet.Range)"), "{text}");
         assert!(text.contains("hint: choose a block inside 10.0.0.0/16"), "{text}");
         assert!(text.contains("x.ron: 1 error, 0 warnings"), "{text}");
-        let clean = render_text("s.ron", &validate::validate(&crate::templates::sample::three_tier()));
+        let clean = render_text(
+            "s.ron",
+            &validate::validate(&crate::create::templates::sample::three_tier()),
+        );
         assert_eq!(clean, "s.ron: 0 errors, 0 warnings, 0 infos\n");
     }
 }

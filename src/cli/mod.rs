@@ -173,7 +173,7 @@ fn first_argument_problem(file: Option<&std::path::Path>, extra: &[std::ffi::OsS
         let word = file.to_string_lossy().to_ascii_lowercase();
         let mut close: Vec<(usize, String)> = command_names()
             .into_iter()
-            .map(|c| (crate::templates::edit_distance(&word, &c), c))
+            .map(|c| (crate::create::templates::edit_distance(&word, &c), c))
             .filter(|(d, c)| *d <= 2.max(c.len() / 3) && *d < c.len())
             .collect();
         close.sort();
@@ -269,7 +269,7 @@ fn open_designer(file: Option<&std::path::Path>) -> u8 {
         }
     }
     let ws = match file {
-        None => crate::workspace::Workspace::new(crate::templates::sample::three_tier()),
+        None => crate::workspace::Workspace::new(crate::create::templates::sample::three_tier()),
         Some(path) => match crate::tui::app::open_design(path) {
             Ok((design, _)) => crate::workspace::Workspace::new(design).with_path(path),
             Err(e) => {

@@ -13,8 +13,8 @@ use ipnet::Ipv4Net;
 use serde_json::json;
 
 use super::{exit, load_or_report, OutputFormat};
+use crate::create::planner::{self, Level};
 use crate::model::cidr;
-use crate::planner::{self, Level};
 
 #[derive(Debug, Args)]
 pub struct PlanArgs {

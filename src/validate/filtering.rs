@@ -6,6 +6,7 @@ use std::net::IpAddr;
 
 use ipnet::IpNet;
 
+use crate::model::limits::hard;
 use crate::model::*;
 
 use super::context::{oref, sub_path, ValidationPass};
@@ -209,7 +210,7 @@ pub(super) fn network_acls(cx: &ValidationPass<'_>) {
             let mut numbers = HashSet::default();
             for rule in rules {
                 let path = || sub_path(&r, format!("{dir} rule {}", rule.number));
-                if !(1..=32766).contains(&rule.number) {
+                if !hard::NACL_RULE_NUMBERS.contains(&rule.number) {
                     cx.emit(
                         "nacl-rule-number-range",
                         &r,

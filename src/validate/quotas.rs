@@ -386,7 +386,7 @@ mod tests {
 
     #[test]
     fn a_raised_profile_in_the_design_file_silences_the_quota_warning() {
-        let mut d = crate::templates::sample::three_tier();
+        let mut d = crate::create::templates::sample::three_tier();
         with_eips(&mut d, 3);
         let quota = |d: &Design| crate::validate::validate(d).iter().any(|x| x.code == "quota-exceeded");
         assert!(quota(&d), "6 EIPs exceed the default 5");

@@ -3,7 +3,7 @@ use std::hash::Hasher;
 use ipnet::Ipv4Net;
 
 use super::*;
-use crate::generate::{generate, GenParams, PeeringMode};
+use crate::create::synthetic::{generate, GenParams, PeeringMode};
 use proptest::prelude::*;
 
 /// The straightforward index the fast one replaced, kept as the oracle:
@@ -384,7 +384,7 @@ fn generated_designs_match_the_oracle() {
         let d = generate(&p).unwrap();
         assert_matches_oracle(&d, &DesignIndex::new(&d));
     }
-    let d = crate::templates::sample::three_tier();
+    let d = crate::create::templates::sample::three_tier();
     assert_matches_oracle(&d, &DesignIndex::new(&d));
 }
 

@@ -16,9 +16,10 @@ use serde::Serialize;
 use crate::model::{cidr, Design, Object, PeeringStatus, Vpc};
 use crate::validate::Severity;
 
-/// Smallest and largest subnet / VPC block AWS allows (SUB-2, VPC-1).
-pub const MIN_PREFIX: u8 = 16;
-pub const MAX_PREFIX: u8 = 28;
+/// Smallest and largest subnet / VPC block AWS allows (SUB-2, VPC-1), from
+/// [`crate::model::limits::hard::IPV4_BLOCK_PREFIX_LENS`].
+pub const MIN_PREFIX: u8 = *crate::model::limits::hard::IPV4_BLOCK_PREFIX_LENS.start();
+pub const MAX_PREFIX: u8 = *crate::model::limits::hard::IPV4_BLOCK_PREFIX_LENS.end();
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PlanError {
