@@ -527,3 +527,178 @@ fn apply_writes_the_result_and_reports_located_parse_errors() {
     assert_eq!(code, 2);
     assert!(err.contains("bad.ron:2:"), "{err}");
 }
+
+/// Middlebox routing (VPC User Guide, "Route tables: routes more specific than local"
+/// and "Middlebox routing"): subnets `a` and `b` route each other's CIDR to the
+/// firewall instance `fw` in `f`. Security groups are stateful, so the reply is
+/// admitted by the appliance's group as the request was, and the return path shows it.
+#[test]
+fn return_path_through_an_appliance_shows_the_appliance_security_group() {
+    let d = B::new()
+        .vpc("v", "10.0.0.0/16")
+        .rt("rt-a", "v", &[("10.0.2.0/24", "eni:fw")])
+        .rt("rt-b", "v", &[("10.0.1.0/24", "eni:fw")])
+        .rt("rt-f", "v", &[])
+        .subnet("a", "v", AZ_A, "10.0.1.0/24", "rt-a", None)
+        .subnet("b", "v", AZ_A, "10.0.2.0/24", "rt-b", None)
+        .subnet("f", "v", AZ_A, "10.0.3.0/24", "rt-f", None)
+        .sg("sg-host", "v", &["all 10.0.0.0/16"], &["all 0.0.0.0/0"])
+        .sg("sg-fw", "v", &["all 10.0.0.0/16"], &["all 0.0.0.0/0"])
+        .inst("client", "a", "10.0.1.10", &["sg-host"])
+        .inst("server", "b", "10.0.2.10", &["sg-host"])
+        .inst("fw", "f", "10.0.3.10", &["sg-fw"])
+        .forwarding(InstanceRole::Other)
+        .build();
+    let t = trace(&d, "client", "server", "tcp", Some(443));
+    assert_reachable(&t);
+    let sg_hops = |hops: &[vpcd::analysis::Hop]| -> Vec<(String, Option<Direction>)> {
+        hops.iter()
+            .filter(|h| h.kind == HopKind::SecurityGroup && h.id == "sg-fw")
+            .map(|h| (h.id.clone(), h.direction))
+            .collect()
+    };
+    let fwd = sg_hops(&t.forward);
+    assert_eq!(fwd.len(), 2, "{}", t.to_text());
+    assert!(t.return_path.iter().any(|h| h.id == "fw"), "{}", t.to_text());
+    assert_eq!(sg_hops(&t.return_path), fwd, "{}", t.to_text());
+}
+
+/// On-prem `hq` (192.168.0.0/16) behind `cgw`, VPN `vpn` on transit gateway `tgw`;
+/// VPC `a` attached to it. The TGW table `tgw-rt` has VPC `a` propagated.
+fn onprem_over_tgw(routing: VpnRouting) -> Design {
+    let mut d = B::new()
+        .vpc("a", "10.0.0.0/16")
+        .rt("rt-a", "a", &[("192.168.0.0/16", "tgw:tgw")])
+        .subnet("sa", "a", AZ_A, "10.0.1.0/24", "rt-a", None)
+        .sg("sg-a", "a", &["all 192.168.0.0/16"], &["all 0.0.0.0/0"])
+        .inst("ia", "sa", "10.0.1.10", &["sg-a"])
+        .cgw("cgw", "203.0.113.10", 65000)
+        .vpn("vpn", "cgw", VpnTermination::TransitGateway("tgw".into()), routing)
+        .onprem("hq", "192.168.0.0/16", "cgw", None)
+        .build();
+    let mut att_a = tgw_att("att-a", "a", "sa");
+    att_a.association = Some("tgw-rt".into());
+    att_a.propagations = vec!["tgw-rt".into()];
+    d.transit_gateways.push(TransitGateway {
+        name: "tgw".into(),
+        description: None,
+        asn: 64512,
+        default_association: false,
+        default_propagation: false,
+        default_route_table: None,
+        route_tables: vec![TgwRouteTable {
+            name: "tgw-rt".into(),
+            routes: Vec::new(),
+        }],
+        attachments: vec![
+            att_a,
+            TgwAttachment {
+                name: "att-vpn".into(),
+                kind: TgwAttachmentKind::Vpn {
+                    connection: "vpn".into(),
+                },
+                association: Some("tgw-rt".into()),
+                propagations: vec!["tgw-rt".into()],
+                appliance_mode: false,
+            },
+        ],
+    });
+    d
+}
+
+/// A VPN's own static routes exist only on a virtual private gateway
+/// (CreateVpnConnectionRoute: "a VPN connection between an existing virtual private
+/// gateway and a VPN customer gateway"). On a transit gateway only BGP propagates the
+/// site's prefixes; a static VPN needs a static route in the TGW route table
+/// (Transit Gateways guide, "Create a static route").
+#[test]
+fn static_vpn_on_a_transit_gateway_needs_a_static_tgw_route_bgp_propagates() {
+    let bgp = onprem_over_tgw(VpnRouting::Bgp);
+    assert_reachable(&trace(&bgp, "ia", "onprem:hq", "tcp", Some(22)));
+
+    let mut d = onprem_over_tgw(static_routes("192.168.0.0/16"));
+    assert_blocked(
+        &trace(&d, "ia", "onprem:hq", "tcp", Some(22)),
+        Code::TgwNoRoute,
+        "tgw-rt",
+    );
+    d.transit_gateways[0].route_tables[0].routes.push(TgwRoute {
+        cidr: "192.168.0.0/16".parse().unwrap(),
+        target: TgwRouteTarget::Attachment("att-vpn".into()),
+    });
+    let t = trace(&d, "ia", "onprem:hq", "tcp", Some(22));
+    assert_reachable(&t);
+    assert!(
+        t.forward.iter().any(|h| h.detail.contains("(static)")),
+        "{}",
+        t.to_text()
+    );
+}
+
+/// Behind one virtual private gateway, for the same prefix: Direct Connect BGP routes,
+/// then VPN static routes, then VPN BGP routes (VPC User Guide, "How route priority
+/// works"; Site-to-Site VPN guide, "Route tables and VPN route priority").
+#[test]
+fn behind_one_vgw_a_static_vpn_route_beats_a_bgp_one_for_the_same_prefix() {
+    let d = B::new()
+        .vpc("v", "10.0.0.0/16")
+        .vgw("vgw", "v")
+        .cgw("cgw-bgp", "203.0.113.10", 65000)
+        .cgw("cgw-static", "203.0.113.20", 65001)
+        .vpn(
+            "vpn-bgp",
+            "cgw-bgp",
+            VpnTermination::VpnGateway("vgw".into()),
+            VpnRouting::Bgp,
+        )
+        .vpn(
+            "vpn-static",
+            "cgw-static",
+            VpnTermination::VpnGateway("vgw".into()),
+            static_routes("192.168.0.0/16"),
+        )
+        .onprem("site-bgp", "192.168.0.0/16", "cgw-bgp", None)
+        .onprem("site-static", "192.168.0.0/16", "cgw-static", None)
+        .rt("rt", "v", &[("192.168.0.0/16", "vgw:vgw")])
+        .subnet("s", "v", AZ_A, "10.0.1.0/24", "rt", None)
+        .sg("sg", "v", &["all 0.0.0.0/0"], &["all 0.0.0.0/0"])
+        .inst("app", "s", "10.0.1.10", &["sg"])
+        .build();
+    let t = trace(&d, "app", "192.168.5.5", "tcp", Some(22));
+    let vpn_hop = t
+        .forward
+        .iter()
+        .find(|h| h.kind == HopKind::VpnConnection)
+        .unwrap_or_else(|| panic!("{}", t.to_text()));
+    assert_eq!(vpn_hop.id, "vpn-static", "{}", t.to_text());
+    assert!(
+        t.notes.iter().any(|n| n.contains("static routes are preferred")),
+        "{:?}",
+        t.notes
+    );
+}
+
+/// A gateway endpoint cannot be used from on premises: "endpoint connections cannot be
+/// extended out of a VPC" (PrivateLink guide, "Gateway endpoints"). On-prem → S3 over a
+/// VPN whose VPC has only an S3 gateway endpoint is stopped at that endpoint with the
+/// gateway endpoint's limit, not as a missing on-prem route.
+#[test]
+fn onprem_to_s3_over_a_vpn_explains_the_gateway_endpoint_limit() {
+    let d = B::new()
+        .vpc("v", "10.0.0.0/16")
+        .vgw("vgw", "v")
+        .cgw("cgw", "203.0.113.10", 65000)
+        .vpn("vpn", "cgw", VpnTermination::VpnGateway("vgw".into()), VpnRouting::Bgp)
+        .onprem("hq", "192.168.0.0/16", "cgw", None)
+        .rt("rt", "v", &[("192.168.0.0/16", "vgw:vgw")])
+        .subnet("s", "v", AZ_A, "10.0.1.0/24", "rt", None)
+        .gateway_endpoint("vpce-s3", "v", "s3", &["rt"])
+        .build();
+    let t = trace(&d, "onprem:hq", "s3", "tcp", Some(443));
+    assert_blocked(&t, Code::EndpointNotUsableFromOutside, "vpce-s3");
+    assert!(
+        t.blocked.as_ref().unwrap().hint.contains("interface endpoint"),
+        "{}",
+        t.to_text()
+    );
+}

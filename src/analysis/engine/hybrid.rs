@@ -8,6 +8,10 @@ use super::*;
 pub(super) struct Link {
     pub(super) name: String,
     pub(super) dx: bool,
+    /// Route preference behind a virtual private gateway for one prefix, lower
+    /// wins: Direct Connect BGP 0, VPN static 1, VPN BGP 2 (VPC User Guide,
+    /// "How route priority works"; Site-to-Site VPN guide, "Route priority").
+    pub(super) rank: u8,
     pub(super) up: bool,
     pub(super) prefixes: Vec<ipnet::Ipv4Net>,
     pub(super) lands: Vec<LinkEnd>,
@@ -45,6 +49,11 @@ impl<'a> Analyzer<'a> {
             out.push(Link {
                 name: vpn.name.clone(),
                 dx: false,
+                rank: if matches!(vpn.routing, VpnRouting::Static(_)) {
+                    1
+                } else {
+                    2
+                },
                 up: vpn.is_up(),
                 prefixes,
                 lands: vec![lands],
@@ -93,6 +102,7 @@ impl<'a> Analyzer<'a> {
             out.push(Link {
                 name: dx.name.clone(),
                 dx: true,
+                rank: 0,
                 up: dx.up,
                 prefixes,
                 lands,
@@ -127,7 +137,8 @@ impl<'w, 'a> Walk<'w, 'a> {
     }
 
     /// Chooses the VPN or DX link of VGW `g` for the destination: longest
-    /// prefix, then Direct Connect over VPN for the same prefix.
+    /// prefix, then for the same prefix Direct Connect BGP routes, then VPN
+    /// static routes, then VPN BGP routes (VPC User Guide, "How route priority works").
     pub(super) fn vgw_to_onprem(&mut self, g: &str, pkt: Packet) -> Step {
         let an = self.an;
         let links = an.onprem_links();
@@ -150,7 +161,7 @@ impl<'w, 'a> Walk<'w, 'a> {
             }
             let better = match best {
                 None => true,
-                Some((b, bl)) => plen > bl || (plen == bl && l.dx && !b.dx),
+                Some((b, bl)) => plen > bl || (plen == bl && l.rank < b.rank),
             };
             if better {
                 best = Some((l, plen));
@@ -186,13 +197,16 @@ impl<'w, 'a> Walk<'w, 'a> {
         } else {
             HopKind::VpnConnection
         };
-        if link.dx {
-            let has_vpn = links.iter().any(|l| {
-                !l.dx && l.up && l.lands.contains(&lands) && l.prefixes.iter().any(|c| v4_contains(c, pkt.dst))
+        let rank = link.rank;
+        let beaten = links.iter().any(|l| {
+            l.rank > rank && l.up && l.lands.contains(&lands) && l.prefixes.iter().any(|c| v4_contains(c, pkt.dst))
+        });
+        if beaten && link.dx {
+            self.note(|| format!("{name}: Direct Connect is preferred over the VPN for the same prefix"));
+        } else if beaten {
+            self.note(|| {
+                format!("{name}: a VPN's static routes are preferred over BGP-learned ones for the same prefix")
             });
-            if has_vpn {
-                self.note(|| format!("{name}: Direct Connect is preferred over the VPN for the same prefix"));
-            }
         }
         self.deliver_onprem_via(&name, kind, pkt, |n| nets.contains(&n.name))
     }
@@ -290,8 +304,13 @@ impl<'w, 'a> Walk<'w, 'a> {
                 }
             }
         }
-        // Prefer links that are up, then Direct Connect over VPN.
-        candidates.sort_by_key(|(l, _)| (!l.up, !l.dx));
+        // Prefer links that are up, then Direct Connect, then static VPN, then BGP VPN.
+        candidates.sort_by_key(|(l, _)| (!l.up, l.rank));
+        if candidates.is_empty() {
+            if let Some(stop) = self.gateway_endpoint_from_onprem(&mine, pkt) {
+                return Err(stop);
+            }
+        }
         let Some(&(link, end)) = candidates.first() else {
             return Err(self.stop(
                 pkt,
@@ -394,5 +413,48 @@ impl<'w, 'a> Walk<'w, 'a> {
                 }
             }
         }
+    }
+
+    /// On-premises traffic for an AWS service whose VPC only has a gateway
+    /// endpoint for it: a gateway endpoint is reached through route tables of the
+    /// VPC's own subnets and cannot be used over a VPN or Direct Connect
+    /// (PrivateLink guide, "Gateway endpoints": endpoint connections cannot be
+    /// extended out of a VPC; use an interface endpoint from on premises).
+    fn gateway_endpoint_from_onprem(&mut self, mine: &[&Link], pkt: Packet) -> Option<Box<Stop>> {
+        let an = self.an;
+        let svc = service_at(an.d, pkt.dst)?;
+        let mut vpcs: Vec<String> = Vec::new();
+        for l in mine {
+            for end in &l.lands {
+                match end {
+                    LinkEnd::Vgw(g) => vpcs.extend(an.idx.vpn_gateway(an.d, g).and_then(|x| x.vpc.clone())),
+                    LinkEnd::Tgw(t) => {
+                        if let Some(tg) = an.idx.transit_gateway(an.d, t) {
+                            vpcs.extend(tg.attached_vpcs().into_iter().map(String::from));
+                        }
+                    }
+                    LinkEnd::DxgwTgw(_) => {}
+                }
+            }
+        }
+        let ep =
+            an.d.endpoints
+                .iter()
+                .find(|ep| ep.is_gateway() && ep.service == svc && vpcs.contains(&ep.vpc))?;
+        let (epn, vpc) = (ep.name.clone(), ep.vpc.clone());
+        Some(
+            self.stop(
+                pkt,
+                Stop::new(Code::EndpointNotUsableFromOutside, HopKind::GatewayEndpoint, &epn)
+                    .on(ObjectKind::Endpoint, &epn)
+                    .message(format!(
+                        "{epn} is a gateway endpoint for {svc} in {vpc}: only {vpc}'s own subnets can use it, \
+                         not on-premises networks over a VPN or Direct Connect"
+                    ))
+                    .hint(format!(
+                        "add an interface endpoint for {svc} in {vpc} and reach it over the VPN, or reach {svc} over the internet"
+                    )),
+            ),
+        )
     }
 }

@@ -336,9 +336,11 @@ impl<'w, 'a> Walk<'w, 'a> {
             || Some(eni.owner.object()),
         );
         self.event(e, pkt, true);
-        if self.leg == Leg::Forward {
-            self.sg_check(e, Direction::Outbound, out)?;
-        }
+        // Both of the appliance's group checks show on the reply too: security
+        // groups are stateful, so the reply passes them as an allowed connection
+        // (VPC User Guide, "Security groups": responses to allowed traffic flow
+        // regardless of rules).
+        self.sg_check(e, Direction::Outbound, out)?;
         let _ = origin;
         self.leave_subnet(s, out, Origin::Local, Some(e))
     }

@@ -51,8 +51,13 @@ pub(super) fn tgw_routes(an: &Analyzer<'_>, tgw: &crate::model::TransitGateway, 
             }
             TgwAttachmentKind::Vpn { connection } => {
                 if let Some(vpn) = d.vpn_connections.iter().find(|c| &c.name == connection) {
+                    // Only BGP propagates: a VPN's own static routes exist for a virtual
+                    // private gateway (CreateVpnConnectionRoute: "a VPN connection between
+                    // an existing virtual private gateway and a VPN customer gateway"); a
+                    // static VPN on a transit gateway needs static routes in the TGW route
+                    // table (Transit Gateways guide, "Create a static route").
                     let prefixes: Vec<ipnet::Ipv4Net> = match &vpn.routing {
-                        VpnRouting::Static(r) => r.clone(),
+                        VpnRouting::Static(_) => Vec::new(),
                         VpnRouting::Bgp => d
                             .onprem_networks
                             .iter()
