@@ -153,6 +153,7 @@ catalogue! {
     // Quotas.
     "quota-exceeded", Warning, false, NONE, "an adjustable AWS quota of the quota profile is exceeded: request an increase (Q-*)";
     "hard-limit-exceeded", Error, true, NONE, "a limit AWS does not raise is exceeded (Q-*)";
+    "sg-rules-quota", Warning, false, Some("RulesPerSecurityGroupLimitExceeded"), "more rules in one direction and address family of a security group than the quota (SG-9)";
 }
 
 /// The catalogue entry of a code.

@@ -274,8 +274,32 @@ pub(super) fn check(cx: &ValidationPass<'_>) {
                     SgPeer::Group(_) => (None, None),
                 }),
             );
-            over(cx, Some(&r), &format!("{dir} IPv4 rules"), v4, q.sg_rules_per_direction);
-            over(cx, Some(&r), &format!("{dir} IPv6 rules"), v6, q.sg_rules_per_direction);
+            // SG-9: AWS refuses the rule past the quota with
+            // RulesPerSecurityGroupLimitExceeded; no quota goes past
+            // 1,000 rules (rules per group × groups per interface ≤ 1,000).
+            for (fam, n) in [("IPv4", v4), ("IPv6", v6)] {
+                let what = format!("{dir} {fam} rules");
+                if n > hard::RULES_TIMES_SGS {
+                    hard_over(
+                        cx,
+                        &r,
+                        &what,
+                        n,
+                        hard::RULES_TIMES_SGS,
+                        "split the rules over several groups, or use prefix lists and group references",
+                    );
+                } else if n > q.sg_rules_per_direction {
+                    cx.on(
+                        "sg-rules-quota",
+                        &r,
+                        format!(
+                            "{n} {what} in {}, above the quota of {} rules per direction and family",
+                            sg.name, q.sg_rules_per_direction
+                        ),
+                        "request a quota increase (Service Quotas: inbound or outbound rules per security group) and raise it in the design's quota profile, or merge rules",
+                    );
+                }
+            }
         }
     }
     let mut found = Vec::new();
