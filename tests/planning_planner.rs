@@ -183,7 +183,8 @@ fn secondary_cidr_checks_follow_the_rules() {
     let a = pending.vpcs.iter().find(|v| v.name == "vpc-a").unwrap();
     let f = planner::check_secondary_cidr(&pending, a, "10.4.0.0/16".parse().unwrap());
     assert!(
-        f.iter().any(|f| f.rule == "VCIDR-6" && f.level == Level::Error),
+        f.iter()
+            .any(|f| f.rule == "vpc-cidr-pending-peering" && f.level == Level::Error),
         "{f:?}"
     );
 }

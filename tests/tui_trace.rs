@@ -222,16 +222,16 @@ fn forward_block_shows_the_blocking_hop_code_and_fix_in_red() {
     h.keys("<down>db-<tab>");
     h.keys("<down><down>5432<enter>");
     h.assert_shows("Trace · internet → db-1 tcp/5432 · ✗ blocked");
-    h.assert_shows("✗ blocked: request stopped at db-1 · NO_PUBLIC_IP");
+    h.assert_shows("✗ blocked: request stopped at igw-shop · NO_PUBLIC_IP_INGRESS");
     h.assert_shows("fix: give db-1 a public IP");
     let v = find(&h, "✗ blocked: request", 0, 0).unwrap();
     let cell = &h.term.backend().buffer()[v];
     assert_eq!(cell.fg, Color::Red);
     assert!(cell.modifier.contains(Modifier::BOLD));
     // The blocking hop is marked ✗ in the table.
-    h.assert_shows("✗ 2 instance db-1");
-    // The diagram shows the path up to db-1.
-    assert!(modifiers(&h, in_diagram(&h, "db-1 ")).contains(Modifier::BOLD));
+    h.assert_shows("✗ 2 igw igw-shop");
+    // The diagram shows the path up to the internet gateway, where it stops.
+    assert!(modifiers(&h, in_diagram(&h, "igw-shop")).contains(Modifier::BOLD));
 }
 
 #[test]
@@ -299,7 +299,7 @@ fn an_edit_opening_the_database_to_the_internet_produces_the_opened_note_and_the
     let mut h = harness(d, dir.path(), 160, 60, false);
     h.keys(TO_TRACE);
     type_query(&mut h, "internet", "db-1", "tcp", "5432");
-    h.assert_shows("✗ blocked: request stopped at db-1");
+    h.assert_shows("✗ blocked: request stopped at igw-shop");
     h.app.apply_edit(edit).unwrap();
     h.draw();
     // The trace re-ran at once and says the verdict changed.

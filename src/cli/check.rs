@@ -14,6 +14,11 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     pub format: OutputFormat,
+    /// Check against AWS's default quotas and report each exceeded one as an
+    /// error, as a fresh account would refuse it (quotas are warnings otherwise:
+    /// they can be raised).
+    #[arg(long)]
+    pub strict_quotas: bool,
 }
 
 pub fn run(args: &CheckArgs) -> u8 {
@@ -21,7 +26,11 @@ pub fn run(args: &CheckArgs) -> u8 {
         Ok(d) => d,
         Err(code) => return code,
     };
-    let diags = validate::validate(&design);
+    let diags = if args.strict_quotas {
+        validate::validate_strict_quotas(&design)
+    } else {
+        validate::validate(&design)
+    };
     // The design's own intents are checked by the same model; one that does
     // not hold makes the check fail like an error does.
     let failing = crate::practice::failing_intents(&design);

@@ -242,7 +242,8 @@ pub fn run(args: &PlanArgs) -> u8 {
                     Level::Warning => "warning",
                     Level::Info => "info",
                 };
-                println!("  {level:<7} [{}] {}", f.rule, f.message);
+                let aws = f.aws_code.map(|c| format!(" (AWS: {c})")).unwrap_or_default();
+                println!("  {level:<7} [{}] {}{aws}", f.rule, f.message);
                 if !f.hint.is_empty() {
                     println!("          hint: {}", f.hint);
                 }

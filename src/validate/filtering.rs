@@ -64,20 +64,30 @@ pub(super) fn security_groups(cx: &ValidationPass<'_>) {
                         "use tcp or udp to restrict ports, or drop the port range".into(),
                     );
                 }
+                // A rule whose group is gone, or whose peering was deleted, stays as a
+                // stale rule that matches nothing (VPC User Guide, "Work with stale
+                // security group rules"; DescribeStaleSecurityGroups). Creating such a
+                // rule is refused (sg-reference-other-vpc, checked on the edit).
                 if let SgPeer::Group(g) = &rule.peer {
-                    if let Some(other) = cx.idx.security_group(d, g) {
-                        if !cx.vpcs_share_sg_space(&sg.vpc, &other.vpc) {
-                            cx.emit(
-                                "sg-reference-other-vpc",
-                                &r,
-                                path(),
-                                format!(
-                                    "{g} is in {}, which is not {} nor an active same-Region peer of it",
-                                    other.vpc, sg.vpc
-                                ),
-                                format!("reference a group of {} or of an actively peered VPC in this Region, or use a CIDR", sg.vpc),
-                            );
-                        }
+                    let why = match cx.idx.security_group(d, g) {
+                        None => Some(format!("{g} does not exist (deleted)")),
+                        Some(other) if !cx.vpcs_share_sg_space(&sg.vpc, &other.vpc) => Some(format!(
+                            "{g} is in {}, which is no longer an active same-Region peer of {}",
+                            other.vpc, sg.vpc
+                        )),
+                        Some(_) => None,
+                    };
+                    if let Some(why) = why {
+                        cx.emit(
+                            "sg-reference-stale",
+                            &r,
+                            path(),
+                            format!("stale rule, matches nothing: {why}"),
+                            format!(
+                                "delete the rule, or reference a group of {} or of an actively peered VPC in this Region, or use a CIDR",
+                                sg.vpc
+                            ),
+                        );
                     }
                 }
                 if dir == Direction::Inbound {

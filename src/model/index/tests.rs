@@ -89,12 +89,19 @@ mod oracle {
                 });
             }
         }
-        for n in &d.nat_gateways {
+        for (k, n) in d.nat_gateways.iter().enumerate() {
+            // A NAT gateway whose Elastic IP an instance or an earlier public NAT
+            // gateway holds fails (Resource.AlreadyAssociated): no public address.
+            let taken = n.elastic_ip.is_some()
+                && (d.instances.iter().any(|i| i.elastic_ip == n.elastic_ip)
+                    || d.nat_gateways[..k]
+                        .iter()
+                        .any(|o| o.connectivity == NatConnectivity::Public && o.elastic_ip == n.elastic_ip));
             pending.push(Pending {
                 owner: EniOwner::NatGateway(n.name.clone()),
                 subnet: n.subnet.clone(),
                 fixed: n.private_ip,
-                public: if n.connectivity == NatConnectivity::Public {
+                public: if n.connectivity == NatConnectivity::Public && !taken {
                     eip(&n.elastic_ip)
                 } else {
                     None
