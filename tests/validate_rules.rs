@@ -577,15 +577,6 @@ fn cases() -> Vec<(&'static str, Mutation)> {
                     .push(ron(&format!(r#"(name: "eip-{i}", address: "3.3.3.{i}")"#)));
             }
         }),
-        ("sg-rules-quota", |d| {
-            let rules = &mut sg(d, "sg-web").inbound;
-            for i in 0..70u16 {
-                rules.push(ron(&format!(
-                    r#"(proto: Tcp, ports: "{p}", peer: Cidr("10.9.0.0/16"))"#,
-                    p = 20000 + i
-                )));
-            }
-        }),
         ("hard-limit-exceeded", |d| {
             let rules = &mut acl(d, "acl-db").inbound;
             for i in 0..40u16 {

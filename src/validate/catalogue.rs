@@ -155,7 +155,6 @@ catalogue! {
     // Quotas.
     "quota-exceeded", Warning, false, Some("ResourceLimitExceeded"), "an adjustable AWS quota of the quota profile is exceeded: request an increase; AWS answers the quota's *LimitExceeded (VpcLimitExceeded, …) (Q-*)";
     "hard-limit-exceeded", Error, true, Some("ResourceLimitExceeded"), "a limit AWS does not raise is exceeded; AWS answers the limit's *LimitExceeded (Q-*)";
-    "sg-rules-quota", Warning, false, Some("RulesPerSecurityGroupLimitExceeded"), "more rules in one direction and address family of a security group than the quota (SG-9)";
 }
 
 /// The catalogue entry of a code.

@@ -307,9 +307,9 @@ pub(super) fn check(cx: &ValidationPass<'_>) {
                     SgPeer::Group(_) => (None, None),
                 }),
             );
-            // SG-9: AWS refuses the rule past the quota with
-            // RulesPerSecurityGroupLimitExceeded; no quota goes past
-            // 1,000 rules (rules per group × groups per interface ≤ 1,000).
+            // SG-9: past the quota AWS answers RulesPerSecurityGroupLimitExceeded;
+            // no quota goes past 1,000 rules (rules per group × groups per
+            // interface ≤ 1,000), so beyond that it is a hard limit.
             for (fam, n) in [("IPv4", v4), ("IPv6", v6)] {
                 let what = format!("{dir} {fam} rules");
                 if n > hard::RULES_TIMES_SGS {
@@ -321,16 +321,8 @@ pub(super) fn check(cx: &ValidationPass<'_>) {
                         hard::RULES_TIMES_SGS,
                         "split the rules over several groups, or use prefix lists and group references",
                     );
-                } else if n > q.sg_rules_per_direction {
-                    cx.on(
-                        "sg-rules-quota",
-                        &r,
-                        format!(
-                            "{n} {what} in {}, above the quota of {} rules per direction and family",
-                            sg.name, q.sg_rules_per_direction
-                        ),
-                        "request a quota increase (Service Quotas: inbound or outbound rules per security group) and raise it in the design's quota profile, or merge rules",
-                    );
+                } else {
+                    over(cx, Some(&r), &what, n, q.sg_rules_per_direction);
                 }
             }
         }
