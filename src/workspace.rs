@@ -215,6 +215,12 @@ impl Workspace {
             .collect();
         // Refusals that depend on the edit itself (a new route to a missing target).
         blocking.extend(check.refusals(&self.design, index));
+        // The edited object's own findings first: a refused new subnet is
+        // told which existing subnet it overlaps, not the reverse.
+        if let Edit::Put(o) = &edit {
+            let me = crate::model::ObjectRef::new(o.kind(), o.name());
+            blocking.sort_by_key(|d| d.object.as_ref() != Some(&me));
+        }
         if !blocking.is_empty() {
             if inverse.apply(&mut self.design).is_err() {
                 if let Some(before) = snapshot {

@@ -35,7 +35,7 @@ fn checklist_updates_after_an_edit_that_fixes_an_objective() {
 }
 
 #[test]
-fn enter_reveals_hints_and_costs_points() {
+fn enter_twice_reveals_a_hint_and_costs_points() {
     let dir = tempfile::tempdir().unwrap();
     let ex = exercise::bundled("public-subnet").unwrap().unwrap();
     let first = ex.hints[0].text.chars().take(30).collect::<String>();
@@ -44,7 +44,15 @@ fn enter_reveals_hints_and_costs_points() {
     h.draw();
     h.assert_shows("score 50");
     h.assert_shows("a hint (3 left)");
+    // A hint costs points: the first Enter asks, another key cancels.
     h.keys("<enter>");
+    h.assert_shows("Enter again to take it");
+    h.assert_shows("score 50");
+    h.assert_not_shows(&first);
+    h.keys("<esc>");
+    h.assert_shows("no hint taken");
+    h.assert_shows("score 50");
+    h.keys("<enter><enter>");
     h.assert_shows(&first);
     h.assert_shows("score 40");
     h.assert_shows("a hint (2 left)");

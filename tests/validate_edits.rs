@@ -312,3 +312,16 @@ fn a_secondary_cidr_from_another_rfc1918_block_is_refused() {
     w.apply(Edit::Put(Object::Vpc(shop)))
         .expect("another 10/8 block is fine");
 }
+
+/// SUB-3 (AWS: InvalidSubnet.Conflict): the refusal of a new subnet names the
+/// existing subnet it overlaps, whichever of the two sorts first.
+#[test]
+fn an_overlapping_new_subnet_is_told_which_existing_subnet_it_hits() {
+    // Wider than pub-a (10.0.0.0/24) and starting at the same address, so it
+    // sorts before pub-a; and a narrower one inside pub-a, which sorts after.
+    for (name, cidr) in [("wide", "10.0.0.0/23"), ("narrow", "10.0.0.128/25")] {
+        let msg = rejected(&mut ws(), subnet(name, cidr), &["overlaps subnet pub-a"]);
+        assert!(!msg.contains(&format!("overlaps subnet {name}")), "{msg}");
+        assert!(msg.starts_with(&format!("subnet {name}")), "{msg}");
+    }
+}

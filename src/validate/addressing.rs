@@ -320,14 +320,19 @@ pub(super) fn subnet_overlaps(cx: &ValidationPass<'_>) {
                     if !a.contains(&b.network()) {
                         break;
                     }
-                    let r = oref(ObjectKind::Subnet, &sb.name);
-                    cx.emit(
-                        code,
-                        &r,
-                        sub_path(&r, what),
-                        format!("{b} overlaps subnet {} ({a})", sa.name),
-                        "subnets of one VPC must not overlap; pick a free block (the planner lists them)".into(),
-                    );
+                    // Reported on both subnets, each naming the other, so
+                    // a refused new subnet names the existing one it hits
+                    // (AWS: InvalidSubnet.Conflict on the new subnet).
+                    for (own, mine, other, theirs) in [(sb, b, sa, a), (sa, a, sb, b)] {
+                        let r = oref(ObjectKind::Subnet, &own.name);
+                        cx.emit(
+                            code,
+                            &r,
+                            sub_path(&r, what),
+                            format!("{mine} overlaps subnet {} ({theirs})", other.name),
+                            "subnets of one VPC must not overlap; pick a free block (the planner lists them)".into(),
+                        );
+                    }
                 }
             }
         }

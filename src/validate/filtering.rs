@@ -36,9 +36,11 @@ pub(super) fn security_groups(cx: &ValidationPass<'_>) {
         let r = oref(ObjectKind::SecurityGroup, &sg.name);
         for (dir, rules) in [(Direction::Inbound, &sg.inbound), (Direction::Outbound, &sg.outbound)] {
             let mut seen = HashSet::default();
+            let mut duplicates = HashSet::default();
             for (i, rule) in rules.iter().enumerate() {
                 let path = || sub_path(&r, format!("{dir} {rule}"));
                 if !seen.insert((rule.proto, rule.effective_ports(), &rule.peer)) {
+                    duplicates.insert(i);
                     cx.emit(
                         "sg-duplicate-rule",
                         &r,
@@ -109,23 +111,18 @@ pub(super) fn security_groups(cx: &ValidationPass<'_>) {
                         }
                     }
                 }
-                // L-18: covered by another rule with the same peer.
-                let covered = rules.iter().enumerate().any(|(j, o)| {
-                    j != i
-                        && o.peer == rule.peer
-                        && proto_covers(o.proto, rule.proto)
-                        && o.effective_ports().covers(rule.effective_ports())
-                        && (o.proto, o.effective_ports()) != (rule.proto, rule.effective_ports())
-                });
-                if covered {
-                    cx.emit(
-                        "sg-redundant-rule",
-                        &r,
-                        path(),
-                        format!("{rule} is already allowed by a wider {dir} rule of {}", sg.name),
-                        "remove the narrower rule".into(),
-                    );
-                }
+            }
+            // L-18: covered by another rule with the same peer (indexed, not
+            // every rule against every other: groups may hold thousands).
+            for i in redundant_rules(rules, &duplicates) {
+                let rule = &rules[i];
+                cx.emit(
+                    "sg-redundant-rule",
+                    &r,
+                    sub_path(&r, format!("{dir} {rule}")),
+                    format!("{rule} is already allowed by a wider {dir} rule of {}", sg.name),
+                    "remove the narrower rule".into(),
+                );
             }
         }
         let in_use = cx.sg_in_use(&sg.name);
@@ -147,6 +144,53 @@ pub(super) fn security_groups(cx: &ValidationPass<'_>) {
             );
         }
     }
+}
+
+/// Indices of the rules another rule of the same list covers (L-18): same
+/// peer, a protocol that includes this one (`all` includes every protocol)
+/// and a port range that contains this one, without being the same rule.
+/// Exact duplicates are reported as such, not here.
+///
+/// Near-linear: rules are grouped by peer and protocol; within a group,
+/// ranges sorted by start (and by end, widest first) are covered exactly
+/// when an earlier distinct range reaches at least as far.
+pub(super) fn redundant_rules(rules: &[SgRule], duplicates: &HashSet<usize>) -> Vec<usize> {
+    // A rule for all protocols (so all ports) covers every other rule of its peer.
+    let all_protocols: HashSet<&SgPeer> = rules
+        .iter()
+        .filter(|r| r.proto == Protocol::All)
+        .map(|r| &r.peer)
+        .collect();
+    let mut groups: HashMap<(&SgPeer, Protocol), Vec<(PortRange, usize)>> = HashMap::default();
+    for (i, rule) in rules.iter().enumerate() {
+        // An `all` rule is never covered: only another `all` rule could, and that would be a duplicate.
+        if rule.proto != Protocol::All && !duplicates.contains(&i) {
+            groups
+                .entry((&rule.peer, rule.proto))
+                .or_default()
+                .push((rule.effective_ports(), i));
+        }
+    }
+    let mut out = Vec::new();
+    for ((peer, _), mut ranges) in groups {
+        if all_protocols.contains(peer) {
+            out.extend(ranges.iter().map(|&(_, i)| i));
+            continue;
+        }
+        ranges.sort_by(|a, b| a.0.from.cmp(&b.0.from).then(b.0.to.cmp(&a.0.to)));
+        // The farthest end among the distinct ranges before the current one;
+        // all of them start no later than it.
+        let mut reach: Option<u16> = None;
+        for same in ranges.chunk_by(|a, b| a.0 == b.0) {
+            let range = same[0].0;
+            if reach.is_some_and(|to| to >= range.to) {
+                out.extend(same.iter().map(|&(_, i)| i));
+            }
+            reach = Some(reach.map_or(range.to, |to| to.max(range.to)));
+        }
+    }
+    out.sort_unstable();
+    out
 }
 
 /// SG-8: an interface's groups must be of its own VPC.
@@ -326,6 +370,59 @@ fn ephemeral_returns(cx: &ValidationPass<'_>, r: &ObjectRef, sorted: &HashMap<Di
                     ),
                 );
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// L-18 as first written: every rule against every other.
+    fn covered_pairwise(rules: &[SgRule], duplicates: &HashSet<usize>) -> Vec<usize> {
+        (0..rules.len())
+            .filter(|i| !duplicates.contains(i))
+            .filter(|&i| {
+                let rule = &rules[i];
+                rules.iter().enumerate().any(|(j, o)| {
+                    j != i
+                        && o.peer == rule.peer
+                        && proto_covers(o.proto, rule.proto)
+                        && o.effective_ports().covers(rule.effective_ports())
+                        && (o.proto, o.effective_ports()) != (rule.proto, rule.effective_ports())
+                })
+            })
+            .collect()
+    }
+
+    fn rule(proto: u8, from: u16, len: u16, peer: u8) -> SgRule {
+        let proto = [Protocol::Tcp, Protocol::Udp, Protocol::All, Protocol::Icmp][usize::from(proto % 4)];
+        SgRule {
+            proto,
+            ports: PortRange {
+                from,
+                to: from.saturating_add(len),
+            },
+            peer: SgPeer::Cidr(format!("10.{peer}.0.0/16").parse().unwrap()),
+            description: None,
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn the_indexed_check_finds_exactly_the_pairwise_ones(
+            raw in proptest::collection::vec((0u8..4, 0u16..40, 0u16..12, 0u8..3), 0..40)
+        ) {
+            let rules: Vec<SgRule> = raw.iter().map(|&(p, f, l, peer)| rule(p, f, l, peer)).collect();
+            let mut seen = HashSet::default();
+            let duplicates: HashSet<usize> = rules
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| !seen.insert((r.proto, r.effective_ports(), r.peer.clone())))
+                .map(|(i, _)| i)
+                .collect();
+            prop_assert_eq!(redundant_rules(&rules, &duplicates), covered_pairwise(&rules, &duplicates));
         }
     }
 }

@@ -307,8 +307,24 @@ pub(super) fn check(cx: &ValidationPass<'_>) {
                     SgPeer::Group(_) => (None, None),
                 }),
             );
-            over(cx, Some(&r), &format!("{dir} IPv4 rules"), v4, q.sg_rules_per_direction);
-            over(cx, Some(&r), &format!("{dir} IPv6 rules"), v6, q.sg_rules_per_direction);
+            // SG-9: past the quota AWS answers RulesPerSecurityGroupLimitExceeded;
+            // no quota goes past 1,000 rules (rules per group × groups per
+            // interface ≤ 1,000), so beyond that it is a hard limit.
+            for (fam, n) in [("IPv4", v4), ("IPv6", v6)] {
+                let what = format!("{dir} {fam} rules");
+                if n > hard::RULES_TIMES_SGS {
+                    hard_over(
+                        cx,
+                        &r,
+                        &what,
+                        n,
+                        hard::RULES_TIMES_SGS,
+                        "split the rules over several groups, or use prefix lists and group references",
+                    );
+                } else {
+                    over(cx, Some(&r), &what, n, q.sg_rules_per_direction);
+                }
+            }
         }
     }
     let mut found = Vec::new();

@@ -18,6 +18,9 @@ pub struct PracticePane {
     pub session: Session,
     cursor: usize,
     height: usize,
+    /// Enter was pressed once: the next Enter spends the hint's points, any
+    /// other key cancels (a hint costs points, so one stray key must not).
+    hint_armed: bool,
 }
 
 impl PracticePane {
@@ -26,6 +29,7 @@ impl PracticePane {
             session: Session::new(exercise),
             cursor: 0,
             height: 0,
+            hint_armed: false,
         }
     }
 }
@@ -74,7 +78,10 @@ impl Pane for PracticePane {
                 if r.solved { t.ok() } else { t.title() },
             ),
             Span::styled(
-                if left > 0 {
+                if self.hint_armed {
+                    let cost = ex.hints.get(self.session.hints_shown().len()).map_or(0, |h| h.cost);
+                    format!(" · Enter again spends {cost} points on a hint; any other key cancels")
+                } else if left > 0 {
                     format!(" · Enter: reveal a hint ({left} left)")
                 } else {
                     String::new()
@@ -117,8 +124,21 @@ impl Pane for PracticePane {
         frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
     }
 
+    fn key_input(&mut self, ev: &ratatui::crossterm::event::KeyEvent, _ctx: &Ctx) -> Msg {
+        // While a hint is asked for, any key but Enter cancels (and does nothing else).
+        if self.hint_armed && ev.code != ratatui::crossterm::event::KeyCode::Enter {
+            self.hint_armed = false;
+            return Msg::Status("no hint taken".into());
+        }
+        Msg::Ignored
+    }
+
     fn handle(&mut self, action: Action, ctx: &Ctx) -> Msg {
         self.session.refresh(ctx.ws);
+        let armed = std::mem::take(&mut self.hint_armed);
+        if armed && action != Action::Enter {
+            return Msg::Status("no hint taken".into());
+        }
         match action {
             Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::Home | Action::End => {
                 self.cursor = step(self.cursor, self.session.checklist().len(), action, self.height);
@@ -128,6 +148,16 @@ impl Pane for PracticePane {
             Action::TraceObjective => match self.session.trace_of(self.cursor) {
                 Some((query, failures)) => Msg::OpenTrace { query, failures },
                 None => Msg::Status("this objective is not a flow: nothing to trace".into()),
+            },
+            Action::Enter if !armed => match self.session.exercise.hints.get(self.session.hints_shown().len()) {
+                Some(h) => {
+                    self.hint_armed = true;
+                    Msg::Status(format!(
+                        "a hint costs {} points of the score: Enter again to take it, any other key cancels",
+                        h.cost
+                    ))
+                }
+                None => Msg::Status("no hints left".into()),
             },
             Action::Enter => match self.session.reveal_hint() {
                 Some(h) => Msg::Status(format!("hint (−{} points): {}", h.cost, h.text)),
