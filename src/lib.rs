@@ -13,6 +13,7 @@ pub mod cost;
 pub mod diagram;
 pub mod edit;
 pub mod generate;
+pub mod interop;
 pub mod io;
 pub mod model;
 pub mod perf;

@@ -8,6 +8,7 @@ mod diagram;
 mod diff;
 mod exercise;
 mod generate;
+mod import;
 mod matrix;
 mod new;
 mod plan;
@@ -107,6 +108,9 @@ pub enum Command {
     /// Exit status: 0 when every objective holds, 1 when one does not, 2 on bad
     /// input. `--list` shows the bundled exercises.
     Exercise(exercise::ExerciseArgs),
+    /// Import a real network: `vpcd import aws PATH...` reads AWS CLI `describe-*` JSON.
+    #[command(subcommand)]
+    Import(import::ImportCommand),
 }
 
 /// Runs the parsed command line.
@@ -124,6 +128,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Plan(args)) => plan::run(&args),
         Some(Command::Cost(args)) => cost::run(&args),
         Some(Command::Exercise(args)) => exercise::run(&args),
+        Some(Command::Import(cmd)) => import::run(&cmd),
         None => open_designer(cli.file.as_deref()),
     };
     ExitCode::from(code)
