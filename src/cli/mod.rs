@@ -7,6 +7,7 @@ mod cost;
 mod diagram;
 mod diff;
 mod exercise;
+mod export;
 mod generate;
 mod import;
 mod matrix;
@@ -111,6 +112,9 @@ pub enum Command {
     /// Import a real network: `vpcd import aws PATH...` reads AWS CLI `describe-*` JSON.
     #[command(subcommand)]
     Import(import::ImportCommand),
+    /// Export a design to another tool's format: `vpcd export aws-json FILE -o DIR`.
+    #[command(subcommand)]
+    Export(export::ExportCommand),
 }
 
 /// Runs the parsed command line.
@@ -129,6 +133,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Cost(args)) => cost::run(&args),
         Some(Command::Exercise(args)) => exercise::run(&args),
         Some(Command::Import(cmd)) => import::run(&cmd),
+        Some(Command::Export(cmd)) => export::run(&cmd),
         None => open_designer(cli.file.as_deref()),
     };
     ExitCode::from(code)
@@ -170,6 +175,11 @@ fn open_designer(file: Option<&std::path::Path>) -> u8 {
     }
     let ws = match file {
         None => crate::workspace::Workspace::new(crate::templates::sample::three_tier()),
+        // A folder of AWS CLI JSON is imported in memory; Ctrl-s asks where to save it.
+        Some(path) if path.is_dir() => match import_folder(path) {
+            Ok(design) => crate::workspace::Workspace::new(design),
+            Err(code) => return code,
+        },
         Some(path) => match crate::tui::app::open_design(path) {
             Ok((design, _)) => crate::workspace::Workspace::new(design).with_path(path),
             Err(e) => {
@@ -188,9 +198,35 @@ fn open_designer(file: Option<&std::path::Path>) -> u8 {
 }
 
 /// Loads a design for a headless command, printing a located error on failure.
+/// A folder is read as AWS CLI JSON (`vpcd import aws FOLDER`, in memory).
 pub(crate) fn load_or_report(path: &std::path::Path) -> Result<crate::model::Design, u8> {
+    if path.is_dir() {
+        return import_folder(path);
+    }
     crate::io::load(path).map_err(|e| {
         eprintln!("error: {e}");
         exit::BAD_INPUT
     })
+}
+
+/// Imports a folder of AWS CLI JSON in memory (the whole dump; one Region).
+fn import_folder(path: &std::path::Path) -> Result<crate::model::Design, u8> {
+    let opts = crate::interop::aws::ImportOptions::default();
+    match crate::interop::aws::import_paths(&[path.to_path_buf()], &opts) {
+        Ok(i) => {
+            if !i.report.skipped.is_empty() || !i.report.approximated.is_empty() {
+                eprintln!(
+                    "note: imported {} from AWS JSON: {} objects skipped, {} approximated (`vpcd import aws` lists them)",
+                    path.display(),
+                    i.report.skipped.len(),
+                    i.report.approximated.len()
+                );
+            }
+            Ok(i.design)
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            Err(exit::BAD_INPUT)
+        }
+    }
 }

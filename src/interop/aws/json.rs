@@ -1253,6 +1253,14 @@ aws_struct! {
     }
 }
 
+aws_struct! {
+    /// `{"Value": true}` of `describe-vpc-attribute`.
+    pub struct AttributeBool {
+        #[serde(default)]
+        pub value: bool,
+    }
+}
+
 /// The top-level keys of one CLI output file. A file holds the output of one
 /// call, so usually exactly one is set.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -1328,6 +1336,13 @@ pub struct AwsFile {
     pub connections: Option<Vec<DxConnection>>,
     #[serde(default, rename = "DBInstances", skip_serializing_if = "Option::is_none")]
     pub db_instances: Option<Vec<DbInstance>>,
+    /// `describe-vpc-attribute` prints the VPC's id beside the attribute.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vpc_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enable_dns_support: Option<AttributeBool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enable_dns_hostnames: Option<AttributeBool>,
 }
 
 /// Top-level keys of AWS outputs vpcd knows but does not model, with why.
@@ -1393,7 +1408,8 @@ impl AwsFile {
             direct_connect_gateways => "DirectConnectGateways",
             direct_connect_gateway_associations => "DirectConnectGatewayAssociations",
             virtual_interfaces => "VirtualInterfaces", connections => "Connections",
-            db_instances => "DBInstances",
+            db_instances => "DBInstances", enable_dns_support => "EnableDnsSupport",
+            enable_dns_hostnames => "EnableDnsHostnames",
         );
         k
     }

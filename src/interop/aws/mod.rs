@@ -7,6 +7,8 @@
 //! and approximated, and [`export`] writes a design back as the same JSON.
 
 pub mod build;
+pub mod export;
+mod export_hybrid;
 pub mod json;
 pub mod read;
 pub mod report;
@@ -262,6 +264,14 @@ pub fn capture_commands(region: Option<&str>) -> String {
             "aws ec2 {cmd} --region \"$REGION\" --output json > \"$DIR/{file}.json\"\n"
         ));
     }
+    s.push_str(
+        "# Per VPC: the DNS attributes describe-vpcs does not show.\n\
+         for VPC in $(aws ec2 describe-vpcs --region \"$REGION\" --query 'Vpcs[].VpcId' --output text); do\n\
+         \x20 for ATTR in enableDnsSupport enableDnsHostnames; do\n\
+         \x20   aws ec2 describe-vpc-attribute --region \"$REGION\" --vpc-id \"$VPC\" --attribute $ATTR --output json > \"$DIR/VpcAttribute-$VPC-$ATTR.json\"\n\
+         \x20 done\n\
+         done\n",
+    );
     s.push_str(
         "# Per transit gateway route table: its propagations and static routes, wrapped with the table's id.\n\
          for RTB in $(aws ec2 describe-transit-gateway-route-tables --region \"$REGION\" --query 'TransitGatewayRouteTables[].TransitGatewayRouteTableId' --output text); do\n\

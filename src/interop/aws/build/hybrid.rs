@@ -519,9 +519,50 @@ fn onprem_networks(b: &mut Builder<'_>) {
             }
         }
     }
+    // Networks vpcd exported itself carry their names and prefixes in a tag.
+    let mut tagged: BTreeSet<String> = BTreeSet::new();
+    let tagged_sources = m
+        .customer_gateways
+        .iter()
+        .map(|g| (&g.customer_gateway_id, &g.tags, true))
+        .chain(m.dx_connections.iter().map(|c| (&c.connection_id, &c.tags, false)));
+    for (id, tags, is_cgw) in tagged_sources {
+        let Some(tag) = tags.iter().find(|t| t.key == super::super::export::ONPREM_TAG) else {
+            continue;
+        };
+        if !b.known(id) {
+            continue;
+        }
+        tagged.insert(id.clone());
+        for part in tag.value.split(';') {
+            let Some((name, cidrs)) = part.split_once('=') else {
+                continue;
+            };
+            let cidrs: Vec<Ipv4Net> = cidrs.split(',').filter_map(|c| c.trim().parse().ok()).collect();
+            // One network reached both by VPN and Direct Connect is tagged on both.
+            if let Some(n) = b.d.onprem_networks.iter_mut().find(|n| n.name == name.trim()) {
+                let link = b.names.get(id.as_str()).cloned();
+                if is_cgw {
+                    n.customer_gateway = link;
+                } else {
+                    n.dx_connection = link;
+                }
+                continue;
+            }
+            let name = b.fresh(name.trim());
+            b.d.onprem_networks.push(OnPremNetwork {
+                name,
+                description: None,
+                cidrs,
+                customer_gateway: is_cgw.then(|| b.name(id)),
+                dx_connection: (!is_cgw).then(|| b.name(id)),
+            });
+        }
+    }
     let mut per_cgw: BTreeMap<String, BTreeSet<Ipv4Net>> = BTreeMap::new();
     for v in &m.vpn_connections {
-        if !b.known(&v.vpn_connection_id) || !b.known(&v.customer_gateway_id) {
+        if !b.known(&v.vpn_connection_id) || !b.known(&v.customer_gateway_id) || tagged.contains(&v.customer_gateway_id)
+        {
             continue;
         }
         let set = per_cgw.entry(b.name(&v.customer_gateway_id)).or_default();

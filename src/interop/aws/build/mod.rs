@@ -56,6 +56,8 @@ pub(crate) struct Merged {
     pub virtual_interfaces: Vec<json::VirtualInterface>,
     pub dx_connections: Vec<json::DxConnection>,
     pub db_instances: Vec<json::DbInstance>,
+    /// DNS attributes per VPC id (`describe-vpc-attribute`): support, hostnames.
+    pub dns: HashMap<String, (Option<bool>, Option<bool>)>,
     /// The top-level keys seen in any file.
     pub keys: HashSet<&'static str>,
     /// Owner account of each object id, where known.
@@ -172,6 +174,15 @@ impl Merged {
                 .clone());
             take!(f, connections, dx_connections, |o| o.connection_id.clone());
             take!(f, db_instances, db_instances, |o| o.db_instance_identifier.clone());
+            if let Some(vpc) = &f.content.vpc_id {
+                let e = m.dns.entry(vpc.clone()).or_default();
+                if let Some(a) = &f.content.enable_dns_support {
+                    e.0 = Some(a.value);
+                }
+                if let Some(a) = &f.content.enable_dns_hostnames {
+                    e.1 = Some(a.value);
+                }
+            }
         }
         m
     }

@@ -235,9 +235,10 @@ fn vpcs(b: &mut Builder<'_>) {
             } else {
                 Tenancy::Default
             },
-            dns_support: true,
-            // describe-vpcs does not show DNS attributes; AWS enables hostnames only in default VPCs.
-            dns_hostnames: v.is_default,
+            // describe-vpcs does not show the DNS attributes (describe-vpc-attribute
+            // does); without it, AWS's defaults: support on, hostnames only in default VPCs.
+            dns_support: m.dns.get(&v.vpc_id).and_then(|a| a.0).unwrap_or(true),
+            dns_hostnames: m.dns.get(&v.vpc_id).and_then(|a| a.1).unwrap_or(v.is_default),
             main_route_table: main,
             default_network_acl: acl,
             default_security_group: sg,
