@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 
 use vpcd::analysis::diff_designs;
-use vpcd::generate::{generate, GenParams, PeeringMode};
+use vpcd::create::synthetic::{generate, GenParams, PeeringMode};
 use vpcd::interop::aws::{self, export, ImportOptions};
 use vpcd::model::Design;
 use vpcd::validate::validate;
@@ -46,8 +46,8 @@ fn check(d: &Design) {
 
 #[test]
 fn every_template_and_the_sample_round_trip() {
-    check(&vpcd::templates::sample::three_tier());
-    for t in vpcd::templates::TEMPLATES {
+    check(&vpcd::create::templates::sample::three_tier());
+    for t in vpcd::create::templates::TEMPLATES {
         let d = t.design();
         if !d.firewalls.is_empty() {
             // AWS Network Firewall is described by its own API, not EC2's
@@ -79,7 +79,7 @@ fn generated_designs_round_trip() {
 
 #[test]
 fn exported_ids_are_stable_and_imported_ids_come_back() {
-    let d = vpcd::templates::sample::three_tier();
+    let d = vpcd::create::templates::sample::three_tier();
     let (a, _) = export::export(&d);
     let (b, _) = export::export(&d);
     assert_eq!(
