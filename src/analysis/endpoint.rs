@@ -30,7 +30,8 @@ pub enum Endpoint {
 impl Endpoint {
     /// Parses a query endpoint. Unknown names list close matches.
     pub fn parse(d: &Design, idx: &DesignIndex, s: &str) -> Result<Endpoint, QueryError> {
-        let s = s.trim();
+        // An imported design accepts each object's AWS id (`i-0abc…`) for its name.
+        let s = d.resolve_name(s.trim());
         if s.is_empty() {
             return Err(QueryError::Invalid(s.into(), "an endpoint name is required".into()));
         }

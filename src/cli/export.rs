@@ -1,5 +1,7 @@
 //! `vpcd export terraform FILE -o DIR [--force]` and
-//! `vpcd export cloudformation FILE -o stack.yaml [--force]`.
+//! `vpcd export cloudformation FILE -o stack.yaml [--force]` and
+//! `vpcd export aws-json FILE -o DIR` (the AWS CLI's `describe-*` JSON, one
+//! file per API: what `vpcd import aws DIR` reads back).
 //!
 //! Exit status: 0 written, 2 bad input (unreadable design, existing output
 //! without `--force`, a file that cannot be written).
@@ -23,6 +25,18 @@ pub enum ExportTarget {
     Terraform(TerraformArgs),
     /// One CloudFormation template (YAML).
     Cloudformation(CloudFormationArgs),
+    /// Write the design as AWS CLI describe-* JSON (Vpcs.json, Subnets.json, …),
+    /// with its AWS ids, or stable fake ids where it has none.
+    AwsJson(ExportAwsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExportAwsArgs {
+    /// The design (.ron, or a folder of AWS JSON).
+    pub file: PathBuf,
+    /// The folder to write into (created if missing).
+    #[arg(short, long)]
+    pub output: PathBuf,
 }
 
 #[derive(Debug, Args)]
@@ -53,6 +67,27 @@ pub fn run(args: &ExportArgs, ui: &Ui) -> u8 {
     match &args.target {
         ExportTarget::Terraform(a) => run_terraform(a, ui),
         ExportTarget::Cloudformation(a) => run_cloudformation(a, ui),
+        ExportTarget::AwsJson(a) => run_aws_json(a, ui),
+    }
+}
+
+fn run_aws_json(args: &ExportAwsArgs, ui: &Ui) -> u8 {
+    let design = match load_or_report(&args.file, ui) {
+        Ok(d) => d,
+        Err(code) => return code,
+    };
+    match crate::interop::aws::export::write_dir(&design, &args.output) {
+        Ok(left_out) => {
+            for l in &left_out {
+                ui.warn(format!("not exported: {l}"));
+            }
+            ui.note(format!("wrote {}", args.output.display()));
+            exit::OK
+        }
+        Err(e) => {
+            ui.error(format!("{e}"));
+            exit::BAD_INPUT
+        }
     }
 }
 
@@ -84,7 +119,10 @@ fn run_cloudformation(args: &CloudFormationArgs, ui: &Ui) -> u8 {
     };
     let out = cloudformation::export(&design);
     if args.output.exists() && !args.force {
-        ui.error(format!("{} exists; pass --force to overwrite it", args.output.display()));
+        ui.error(format!(
+            "{} exists; pass --force to overwrite it",
+            args.output.display()
+        ));
         return exit::BAD_INPUT;
     }
     match crate::io::write_atomic(&args.output, out.template.as_bytes()) {

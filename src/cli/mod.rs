@@ -12,12 +12,13 @@ mod diff;
 mod exercise;
 mod export;
 mod generate;
+mod import;
 mod man;
 mod matrix;
 mod new;
 mod plan;
-mod report;
 pub mod progress;
+mod report;
 pub mod style;
 mod templates;
 mod trace;
@@ -149,6 +150,11 @@ pub enum Command {
     ///
     /// Exit status: 0 written, 2 bad input.
     Report(report::ReportArgs),
+    /// Import a real network: `vpcd import aws PATH...` reads AWS CLI `describe-*` JSON.
+    ///
+    /// Exit status: 0 imported, 1 imported with errors in the result, 2 bad input.
+    #[command(subcommand)]
+    Import(import::ImportCommand),
     /// Print a shell completion script (subcommands, flags, template and exercise ids).
     ///
     /// Install, e.g.: `vpcd completions bash > ~/.local/share/bash-completion/completions/vpcd`,
@@ -223,6 +229,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Plan(args)) => plan::run(&args, &ui),
         Some(Command::Cost(args)) => cost::run(&args, &ui),
         Some(Command::Exercise(args)) => exercise::run(&args, &ui),
+        Some(Command::Import(cmd)) => import::run(&cmd, &ui),
         Some(Command::Export(args)) => export::run(&args, &ui),
         Some(Command::Report(args)) => report::run(&args, &ui),
         Some(Command::Apply(args)) => apply::run(&args, &ui),
@@ -372,6 +379,11 @@ fn open_designer(file: Option<&std::path::Path>, ui: &Ui) -> u8 {
     }
     let ws = match file {
         None => crate::workspace::Workspace::new(crate::create::templates::sample::three_tier()),
+        // A folder of AWS CLI JSON is imported in memory; Ctrl-s asks where to save it.
+        Some(path) if path.is_dir() => match import_folder(path, ui) {
+            Ok(design) => crate::workspace::Workspace::new(design),
+            Err(code) => return code,
+        },
         Some(path) => match crate::tui::app::open_design(path) {
             Ok((design, _)) => crate::workspace::Workspace::new(design).with_path(path),
             Err(e) => {
@@ -409,10 +421,36 @@ fn designer_options(ui: &Ui) -> crate::tui::Options {
 }
 
 /// Loads a design for a headless command, printing a located error on failure.
-/// The time it takes is the `load` phase of `-v`.
+/// The time it takes is the `load` phase of `-v`. A folder is read as AWS CLI
+/// JSON (`vpcd import aws FOLDER`, in memory).
 pub(crate) fn load_or_report(path: &std::path::Path, ui: &Ui) -> Result<crate::model::Design, u8> {
+    if path.is_dir() {
+        return ui.time("load", || import_folder(path, ui));
+    }
     ui.time("load", || crate::io::load(path)).map_err(|e| {
         ui.error(e);
         exit::BAD_INPUT
     })
+}
+
+/// Imports a folder of AWS CLI JSON in memory (the whole dump; one Region).
+fn import_folder(path: &std::path::Path, ui: &Ui) -> Result<crate::model::Design, u8> {
+    let opts = crate::interop::aws::ImportOptions::default();
+    match crate::interop::aws::import_paths(&[path.to_path_buf()], &opts) {
+        Ok(i) => {
+            if !i.report.skipped.is_empty() || !i.report.approximated.is_empty() {
+                ui.warn(format!(
+                    "imported {} from AWS JSON: {} objects skipped, {} approximated (`vpcd import aws` lists them)",
+                    path.display(),
+                    i.report.skipped.len(),
+                    i.report.approximated.len()
+                ));
+            }
+            Ok(i.design)
+        }
+        Err(e) => {
+            ui.error(e);
+            Err(exit::BAD_INPUT)
+        }
+    }
 }

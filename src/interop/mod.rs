@@ -1,10 +1,12 @@
 //! Infrastructure as code, both ways: the design written as Terraform or
-//! CloudFormation, and Terraform read back into a design.
+//! CloudFormation, and the AWS CLI's `describe-*` JSON both ways ([`aws`]):
+//! import a real account's network, export a design as AWS would describe it.
 //!
 //! Everything here is pure: it turns a [`Design`](crate::model::Design) into
 //! file texts, or file texts into a design; the CLI and the designer write the
 //! files (atomically, nothing partial).
 
+pub mod aws;
 pub mod cloudformation;
 pub mod terraform;
 

@@ -152,6 +152,11 @@ pub struct Design {
     /// `vpcd check` (vocabulary: [`intent::Intent`]).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub intents: Vec<intent::Intent>,
+    /// For a design imported from AWS: each object's AWS id (`i-0abc…`,
+    /// `subnet-…`) and the name it has here, so an AWS id is accepted wherever
+    /// a name is and an export gives the objects their ids back.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub aws_ids: std::collections::BTreeMap<String, String>,
 }
 
 impl Default for Design {
@@ -194,7 +199,20 @@ impl Design {
             flow_logs: Vec::new(),
             traces: Vec::new(),
             intents: Vec::new(),
+            aws_ids: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// The design name an AWS id stands for (`i-0abc…` → `web-1`), if the
+    /// design was imported and the object still exists under that name.
+    pub fn name_for_aws_id(&self, id: &str) -> Option<&str> {
+        self.aws_ids.get(id).map(String::as_str)
+    }
+
+    /// Resolves what a user typed: a name stays as it is; an AWS id of an
+    /// imported object becomes that object's name.
+    pub fn resolve_name<'a>(&'a self, s: &'a str) -> &'a str {
+        self.name_for_aws_id(s).unwrap_or(s)
     }
 
     /// The objects that come with a new VPC: the VPC, its main route table,
@@ -716,6 +734,12 @@ impl Design {
     /// Renames every reference to an object of `kind` from `from` to `to`.
     /// The object itself is renamed by the caller.
     pub fn rename_references(&mut self, kind: ObjectKind, from: &str, to: &str) {
+        // Names are unique design-wide, so the AWS id that named `from` now names `to`.
+        for name in self.aws_ids.values_mut() {
+            if name == from {
+                *name = to.to_string();
+            }
+        }
         walk_references!(
             self,
             &mut |_: &ObjectRef, _: &'static str, target: RefTarget, name: &mut String| {

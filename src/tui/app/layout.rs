@@ -55,11 +55,13 @@ impl App {
     pub(super) fn draw_title(&self, frame: &mut Frame, area: Rect) {
         let t = self.opts.theme;
         let d = self.ws.design();
-        let path = self
-            .ws
-            .path()
-            .map(|p| p.display().to_string())
-            .unwrap_or_else(|| "(not saved yet)".into());
+        let path = self.ws.path().map(|p| p.display().to_string()).unwrap_or_else(|| {
+            if d.aws_ids.is_empty() {
+                "(not saved yet)".into()
+            } else {
+                "imported from AWS (not saved yet: Ctrl-s)".into()
+            }
+        });
         let dirty = if self.ws.is_dirty() { " ● unsaved" } else { "" };
         let line = Line::from(vec![
             Span::styled(" vpcd ", t.title().add_modifier(ratatui::style::Modifier::REVERSED)),
