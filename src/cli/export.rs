@@ -85,7 +85,7 @@ fn run_aws_json(args: &ExportAwsArgs, ui: &Ui) -> u8 {
             exit::OK
         }
         Err(e) => {
-            ui.error(format!("{e}"));
+            ui.error(e);
             exit::BAD_INPUT
         }
     }
@@ -106,7 +106,7 @@ fn run_terraform(args: &TerraformArgs, ui: &Ui) -> u8 {
             exit::OK
         }
         Err(e) => {
-            ui.error(format!("{e}"));
+            ui.error(e);
             exit::BAD_INPUT
         }
     }
@@ -134,7 +134,7 @@ fn run_cloudformation(args: &CloudFormationArgs, ui: &Ui) -> u8 {
             exit::OK
         }
         Err(e) => {
-            ui.error(format!("{e}"));
+            ui.error(e);
             exit::BAD_INPUT
         }
     }

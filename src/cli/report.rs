@@ -44,7 +44,7 @@ pub fn run(args: &ReportArgs, ui: &Ui) -> u8 {
                 exit::OK
             }
             Err(e) => {
-                ui.error(format!("{e}"));
+                ui.error(e);
                 exit::BAD_INPUT
             }
         },
