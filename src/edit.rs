@@ -372,14 +372,22 @@ mod tests {
         let inst: Instance = ron::from_str(r#"(name: "web", subnet: "a")"#).unwrap();
         assert_eq!(inst.public_ip, None);
         Edit::Put(Object::Instance(inst.clone())).apply(&mut d).unwrap();
-        assert_eq!(d.instances[0].public_ip, Some(true), "launched with the subnet's setting");
+        assert_eq!(
+            d.instances[0].public_ip,
+            Some(true),
+            "launched with the subnet's setting"
+        );
         // An instance written without the setting (a hand-written file) is pinned
         // when the subnet's setting changes; undo and redo are exact.
         d.instances[0].public_ip = None;
         let before = d.clone();
         subnet.map_public_ip = false;
         let undo = Edit::Put(Object::Subnet(subnet)).apply(&mut d).unwrap();
-        assert_eq!(d.instances[0].public_ip, Some(true), "the running instance keeps its address");
+        assert_eq!(
+            d.instances[0].public_ip,
+            Some(true),
+            "the running instance keeps its address"
+        );
         let after = d.clone();
         let redo = undo.apply(&mut d).unwrap();
         assert_eq!(d, before);

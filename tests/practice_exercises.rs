@@ -528,8 +528,14 @@ fn gamed_interface_endpoint_without_dns_hostnames_fails() {
 #[test]
 fn interface_endpoint_starts_from_a_state_aws_accepts() {
     let ex = load("interface-endpoint");
-    let codes: Vec<String> = vpcd::validate::validate(&ex.start).into_iter().map(|x| x.code.to_string()).collect();
-    assert!(!codes.iter().any(|c| c == "endpoint-private-dns-without-dns"), "{codes:?}");
+    let codes: Vec<String> = vpcd::validate::validate(&ex.start)
+        .into_iter()
+        .map(|x| x.code.to_string())
+        .collect();
+    assert!(
+        !codes.iter().any(|c| c == "endpoint-private-dns-without-dns"),
+        "{codes:?}"
+    );
 }
 
 /// Deleting the ::/0 SG rule but leaving ::/0 → igw-1: nothing inbound gets through the
@@ -563,7 +569,10 @@ fn gamed_nacl_ephemeral_ports_allow_all_fails() {
         sg(d, "sg-web").outbound = vec![sg_rule(Protocol::All, "all", "0.0.0.0/0")];
     });
     assert!(failing.iter().any(|i| i.contains("NACL")), "{failing:?}");
-    assert!(failing.iter().any(|i| i.contains("web-1 → internet tcp/22")), "{failing:?}");
+    assert!(
+        failing.iter().any(|i| i.contains("web-1 → internet tcp/22")),
+        "{failing:?}"
+    );
     // All TCP ports is as open as all traffic.
     let failing = gamed("nacl-ephemeral-ports", |d| {
         let acl = d.network_acls.iter_mut().find(|a| a.name == "acl-public").unwrap();
@@ -592,14 +601,19 @@ fn gamed_bastion_wide_but_not_world_source_fails() {
         ];
         sg(d, "sg-app").inbound = vec![sg_rule(Protocol::Tcp, "22", "sg:sg-bastion")];
     });
-    assert_eq!(failing, vec!["bastion-1 admits tcp/22 only from 203.0.113.0/24".to_string()]);
+    assert_eq!(
+        failing,
+        vec!["bastion-1 admits tcp/22 only from 203.0.113.0/24".to_string()]
+    );
     // The same breadth through a second group attached to the bastion.
     let failing = gamed("bastion-host", |d| {
         sg(d, "sg-bastion").inbound = vec![sg_rule(Protocol::Tcp, "22", "203.0.113.0/24")];
         sg(d, "sg-app").inbound = vec![sg_rule(Protocol::Tcp, "22", "sg:sg-bastion")];
         edits(
             d,
-            &[r#"Put(SecurityGroup((name: "sg-extra", vpc: "shop", inbound: [(proto: Tcp, ports: "0-1000", peer: Cidr("128.0.0.0/2"))])))"#],
+            &[
+                r#"Put(SecurityGroup((name: "sg-extra", vpc: "shop", inbound: [(proto: Tcp, ports: "0-1000", peer: Cidr("128.0.0.0/2"))])))"#,
+            ],
         );
         instance(d, "bastion-1").security_groups.push("sg-extra".into());
     });
@@ -615,7 +629,10 @@ fn gamed_nat_placement_direct_internet_fails() {
         app.subnet = "pub-a".into();
         app.private_ip = None;
     });
-    assert!(failing.iter().any(|i| i.contains("via kind:nat-gateway")), "{failing:?}");
+    assert!(
+        failing.iter().any(|i| i.contains("via kind:nat-gateway")),
+        "{failing:?}"
+    );
 }
 
 /// Opening every port but SSH to the world passes the three original flows of the

@@ -70,7 +70,11 @@ fn the_generator_works_on_a_given_template_and_topic() {
 /// objectives (flows that must stay blocked, no SSH open to the world) fail.
 #[test]
 fn opening_everything_does_not_pass_a_generated_exercise() {
-    for (fault, seed) in [("sg-rule-missing", 1u64), ("nacl-ephemeral-missing", 2), ("igw-route-missing", 3)] {
+    for (fault, seed) in [
+        ("sg-rule-missing", 1u64),
+        ("nacl-ephemeral-missing", 2),
+        ("igw-route-missing", 3),
+    ] {
         let ex = generate(&Options {
             fault: Some(fault.into()),
             seed,
@@ -112,7 +116,15 @@ fn cli_lists_faults_and_writes_a_gradable_exercise() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("gen.ron");
     let out = Command::new(bin)
-        .args(["exercise", "--generate", "--fault", "nat-route-missing", "--seed", "5", "-o"])
+        .args([
+            "exercise",
+            "--generate",
+            "--fault",
+            "nat-route-missing",
+            "--seed",
+            "5",
+            "-o",
+        ])
         .arg(&path)
         .output()
         .unwrap();
@@ -120,7 +132,12 @@ fn cli_lists_faults_and_writes_a_gradable_exercise() {
     let first = std::fs::read_to_string(&path).unwrap();
     let out = Command::new(bin).arg("exercise").arg(&path).output().unwrap();
     assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stdout));
-    let out = Command::new(bin).arg("exercise").arg(&path).arg("--reference").output().unwrap();
+    let out = Command::new(bin)
+        .arg("exercise")
+        .arg(&path)
+        .arg("--reference")
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
     // Same seed, same file.
     let out = Command::new(bin)

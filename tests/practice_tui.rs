@@ -28,6 +28,17 @@ fn checklist_updates_after_an_edit_that_fixes_an_objective() {
     h.assert_shows("3/3");
     h.assert_shows("SOLVED");
 
+    // The solve is summed up and written to the practice record in the state directory.
+    h.assert_shows("solved in");
+    let record = vpcd::practice::progress::Progress::load(&dir.path().join("state").join("progress.ron")).unwrap();
+    assert!(record.solved("nat-placement"), "{record:?}");
+    assert_eq!(record.exercises["nat-placement"].best_score, 100);
+
+    // The timer can be hidden.
+    h.assert_shows("(T hides)");
+    h.keys("T");
+    h.assert_not_shows("(T hides)");
+
     // Undo re-evaluates too.
     h.keys("<c-z>");
     h.assert_shows("✗ app-1 → internet tcp/443 reachable");

@@ -282,7 +282,12 @@ fn generate(args: &ExerciseArgs) -> u8 {
                 eprintln!("error: {e}");
                 return exit::BAD_INPUT;
             }
-            eprintln!("wrote {}: {} ({} objectives)", p.display(), ex.title, ex.objectives.len());
+            eprintln!(
+                "wrote {}: {} ({} objectives)",
+                p.display(),
+                ex.title,
+                ex.objectives.len()
+            );
         }
     }
     exit::OK

@@ -131,7 +131,11 @@ pub enum Fact {
     /// at least one rule admits it. Catches sources that are merely narrower
     /// than `0.0.0.0/0` (a /5 is still 134 million addresses):
     /// `OnlyFrom(instance: "bastion-1", port: 22, sources: ["203.0.113.0/24"])`.
-    OnlyFrom { instance: String, port: u16, sources: Vec<String> },
+    OnlyFrom {
+        instance: String,
+        port: u16,
+        sources: Vec<String>,
+    },
     /// No network ACL of the tier's subnets has an allow rule that opens every
     /// port (all protocols, or all TCP or UDP ports) to or from the whole
     /// internet (`0.0.0.0/0` or `::/0`), in either direction: the NACL is a
@@ -261,10 +265,16 @@ impl fmt::Display for Fact {
             }
             Fact::MainRouteTablesArePrivate => f.write_str("no main route table routes to an internet gateway"),
             Fact::ApplianceMode(a) => write!(f, "TGW attachment {a} has appliance mode on"),
-            Fact::OnlyFrom { instance, port, sources } => {
+            Fact::OnlyFrom {
+                instance,
+                port,
+                sources,
+            } => {
                 write!(f, "{instance} admits tcp/{port} only from {}", sources.join(", "))
             }
-            Fact::NoAllowAllNaclRule(t) => write!(f, "no NACL of the {t} tier allows all traffic to or from the internet"),
+            Fact::NoAllowAllNaclRule(t) => {
+                write!(f, "no NACL of the {t} tier allows all traffic to or from the internet")
+            }
         }
     }
 }

@@ -191,7 +191,11 @@ pub(super) fn evaluate(d: &Design, idx: &DesignIndex, fact: &Fact) -> (Status, S
             }
             verdict(bad, "no main route table routes to an internet gateway".into())
         }
-        Fact::OnlyFrom { instance, port, sources } => only_from(d, idx, instance, *port, sources),
+        Fact::OnlyFrom {
+            instance,
+            port,
+            sources,
+        } => only_from(d, idx, instance, *port, sources),
         Fact::NoAllowAllNaclRule(tier) => {
             let subnets = tier_subnets(d, tier);
             if subnets.is_empty() {
@@ -282,12 +286,7 @@ fn only_from(d: &Design, idx: &DesignIndex, instance: &str, port: u16, sources: 
         } else {
             match s.parse::<ipnet::IpNet>() {
                 Ok(c) => allowed_cidrs.push(c.trunc()),
-                Err(_) => {
-                    return (
-                        Status::Error,
-                        format!("`{s}` is neither a CIDR nor `sg:NAME`"),
-                    )
-                }
+                Err(_) => return (Status::Error, format!("`{s}` is neither a CIDR nor `sg:NAME`")),
             }
         }
     }

@@ -290,7 +290,11 @@ fn injection(d: &Design, broken: Design, fix: String) -> Injection {
 }
 
 /// For every route of every table matching `pick`, the design without that route.
-fn without_routes(d: &Design, pick: impl Fn(&Route) -> bool, fix: impl Fn(&RouteTable, &Route) -> String) -> Vec<Injection> {
+fn without_routes(
+    d: &Design,
+    pick: impl Fn(&Route) -> bool,
+    fix: impl Fn(&RouteTable, &Route) -> String,
+) -> Vec<Injection> {
     let mut out = Vec::new();
     for (ti, rt) in d.route_tables.iter().enumerate() {
         for (ri, r) in rt.routes.iter().enumerate() {
@@ -377,12 +381,14 @@ fn subnet_wrong_route_table(d: &Design) -> Vec<Injection> {
     let mut out = Vec::new();
     for (i, s) in d.subnets.iter().enumerate() {
         let Some(own) = &s.route_table else { continue };
-        let Some(vpc) = d.vpcs.iter().find(|v| v.name == s.vpc) else { continue };
+        let Some(vpc) = d.vpcs.iter().find(|v| v.name == s.vpc) else {
+            continue;
+        };
         let Some(main) = d.route_tables.iter().find(|t| t.name == vpc.main_route_table) else {
             continue;
         };
-        let public = subnet_table(d, s)
-            .is_some_and(|rt| has_default_to(rt, |t| matches!(t, RouteTarget::InternetGateway(_))));
+        let public =
+            subnet_table(d, s).is_some_and(|rt| has_default_to(rt, |t| matches!(t, RouteTarget::InternetGateway(_))));
         if !public || own == &main.name || has_default_to(main, |t| matches!(t, RouteTarget::InternetGateway(_))) {
             continue;
         }
@@ -391,7 +397,10 @@ fn subnet_wrong_route_table(d: &Design) -> Vec<Injection> {
         out.push(injection(
             d,
             b,
-            format!("associate {} with {own} again instead of the main table {}", s.name, main.name),
+            format!(
+                "associate {} with {own} again instead of the main table {}",
+                s.name, main.name
+            ),
         ));
     }
     out
@@ -400,7 +409,9 @@ fn subnet_wrong_route_table(d: &Design) -> Vec<Injection> {
 fn nat_in_private_subnet(d: &Design) -> Vec<Injection> {
     let mut out = Vec::new();
     for (i, nat) in d.nat_gateways.iter().enumerate() {
-        let Some(home) = d.subnets.iter().find(|s| s.name == nat.subnet) else { continue };
+        let Some(home) = d.subnets.iter().find(|s| s.name == nat.subnet) else {
+            continue;
+        };
         // A private subnet of the same AZ whose default route goes to a NAT gateway.
         let target = d.subnets.iter().find(|s| {
             s.vpc == home.vpc
@@ -440,7 +451,11 @@ fn nat_deleted(d: &Design) -> Vec<Injection> {
         let users: Vec<&str> = d
             .route_tables
             .iter()
-            .filter(|t| t.routes.iter().any(|r| r.target == RouteTarget::NatGateway(nat.name.clone())))
+            .filter(|t| {
+                t.routes
+                    .iter()
+                    .any(|r| r.target == RouteTarget::NatGateway(nat.name.clone()))
+            })
             .map(|t| t.name.as_str())
             .collect();
         out.push(injection(
@@ -449,7 +464,11 @@ fn nat_deleted(d: &Design) -> Vec<Injection> {
             format!(
                 "create a NAT gateway in {} again (with an Elastic IP) and make sure {} route 0.0.0.0/0 to it",
                 nat.subnet,
-                if users.is_empty() { "the private tables".to_string() } else { users.join(", ") }
+                if users.is_empty() {
+                    "the private tables".to_string()
+                } else {
+                    users.join(", ")
+                }
             ),
         ));
     }
@@ -491,7 +510,12 @@ fn more_specific_route(d: &Design) -> Vec<Injection> {
 /// An allow rule for the replies' ephemeral ports (covers Linux 32768-61000).
 fn is_ephemeral_allow(r: &NaclRule) -> bool {
     let p = r.effective_ports();
-    r.action == RuleAction::Allow && r.proto.has_ports() && p.from >= 1024 && p.from <= 32768 && p.to >= 61000 && !p.is_all()
+    r.action == RuleAction::Allow
+        && r.proto.has_ports()
+        && p.from >= 1024
+        && p.from <= 32768
+        && p.to >= 61000
+        && !p.is_all()
 }
 
 fn nacl_ephemeral_missing(d: &Design) -> Vec<Injection> {
@@ -578,8 +602,12 @@ fn nacl_deny_after_allow(d: &Design) -> Vec<Injection> {
                 continue;
             };
             let taken = |n: u16| acl.inbound.iter().any(|x| x.number == n);
-            let Some(before) = (1..r.number).rev().find(|n| !taken(*n)) else { continue };
-            let Some(after) = (r.number.saturating_add(1)..32766).find(|n| !taken(*n)) else { continue };
+            let Some(before) = (1..r.number).rev().find(|n| !taken(*n)) else {
+                continue;
+            };
+            let Some(after) = (r.number.saturating_add(1)..32766).find(|n| !taken(*n)) else {
+                continue;
+            };
             let deny = |number: u16| NaclRule {
                 number,
                 action: RuleAction::Deny,
@@ -643,7 +671,10 @@ fn sg_wrong_reference(d: &Design) -> Vec<Injection> {
             out.push(injection(
                 d,
                 b,
-                format!("{}'s rule admits sg:{} but the clients are in sg:{g}; reference sg:{g}", sg.name, wrong.name),
+                format!(
+                    "{}'s rule admits sg:{} but the clients are in sg:{g}; reference sg:{g}",
+                    sg.name, wrong.name
+                ),
             ));
         }
     }
@@ -678,7 +709,11 @@ fn peering_route_missing(d: &Design) -> Vec<Injection> {
 
 fn transitive_peering(d: &Design) -> Vec<Injection> {
     let mut out = Vec::new();
-    let active: Vec<&Peering> = d.peerings.iter().filter(|p| p.status == PeeringStatus::Active).collect();
+    let active: Vec<&Peering> = d
+        .peerings
+        .iter()
+        .filter(|p| p.status == PeeringStatus::Active)
+        .collect();
     for (pi, p) in d.peerings.iter().enumerate() {
         if p.status != PeeringStatus::Active {
             continue;
@@ -782,7 +817,9 @@ fn tgw_attachment_az_missing(d: &Design) -> Vec<Injection> {
     let mut out = Vec::new();
     for (ti, t) in d.transit_gateways.iter().enumerate() {
         for (ai, a) in t.attachments.iter().enumerate() {
-            let TgwAttachmentKind::Vpc { subnets, .. } = &a.kind else { continue };
+            let TgwAttachmentKind::Vpc { subnets, .. } = &a.kind else {
+                continue;
+            };
             if subnets.len() < 2 {
                 continue;
             }
@@ -805,7 +842,9 @@ fn tgw_attachment_az_missing(d: &Design) -> Vec<Injection> {
 fn gateway_endpoint_not_associated(d: &Design) -> Vec<Injection> {
     let mut out = Vec::new();
     for (ei, ep) in d.endpoints.iter().enumerate() {
-        let EndpointKind::Gateway { route_tables, .. } = &ep.kind else { continue };
+        let EndpointKind::Gateway { route_tables, .. } = &ep.kind else {
+            continue;
+        };
         for (ri, t) in route_tables.iter().enumerate() {
             let mut b = d.clone();
             if let EndpointKind::Gateway { route_tables, .. } = &mut b.endpoints[ei].kind {
@@ -824,16 +863,21 @@ fn gateway_endpoint_not_associated(d: &Design) -> Vec<Injection> {
 fn interface_endpoint_sg(d: &Design) -> Vec<Injection> {
     let mut out = Vec::new();
     for ep in &d.endpoints {
-        let EndpointKind::Interface { security_groups, .. } = &ep.kind else { continue };
+        let EndpointKind::Interface { security_groups, .. } = &ep.kind else {
+            continue;
+        };
         for g in security_groups {
-            let Some(si) = d.security_groups.iter().position(|s| s.name == *g) else { continue };
+            let Some(si) = d.security_groups.iter().position(|s| s.name == *g) else {
+                continue;
+            };
             if d.security_groups[si].inbound.is_empty() {
                 continue;
             }
             let mut b = d.clone();
             // A typo'd source: a range no client is in.
             let typo: ipnet::IpNet = "10.254.0.0/16".parse().unwrap_or_else(|_| any_v4());
-            b.security_groups[si].inbound = vec![SgRule::new(Protocol::Tcp, PortRange::single(443), SgPeer::Cidr(typo))];
+            b.security_groups[si].inbound =
+                vec![SgRule::new(Protocol::Tcp, PortRange::single(443), SgPeer::Cidr(typo))];
             let rules: Vec<String> = d.security_groups[si].inbound.iter().map(ToString::to_string).collect();
             out.push(injection(
                 d,
@@ -864,7 +908,10 @@ fn endpoint_private_dns_attributes(d: &Design) -> Vec<Injection> {
         out.push(injection(
             d,
             b,
-            format!("turn DNS hostnames on again for {}: endpoint private DNS needs it", v.name),
+            format!(
+                "turn DNS hostnames on again for {}: endpoint private DNS needs it",
+                v.name
+            ),
         ));
     }
     out
@@ -899,7 +946,9 @@ fn eigw_replaced_by_igw(d: &Design) -> Vec<Injection> {
     let mut out = Vec::new();
     for (ti, rt) in d.route_tables.iter().enumerate() {
         for (ri, r) in rt.routes.iter().enumerate() {
-            let RouteTarget::EgressOnlyGateway(eigw) = &r.target else { continue };
+            let RouteTarget::EgressOnlyGateway(eigw) = &r.target else {
+                continue;
+            };
             let Some(igw) = d
                 .internet_gateways
                 .iter()
@@ -912,7 +961,10 @@ fn eigw_replaced_by_igw(d: &Design) -> Vec<Injection> {
             out.push(injection(
                 d,
                 b,
-                format!("route {} in {} to the egress-only internet gateway {eigw} again, not to {}", r.dest, rt.name, igw.name),
+                format!(
+                    "route {} in {} to the egress-only internet gateway {eigw} again, not to {}",
+                    r.dest, rt.name, igw.name
+                ),
             ));
         }
     }

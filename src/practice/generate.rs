@@ -58,16 +58,13 @@ const MAX_ATTEMPTS: usize = 60;
 /// fault or topic, or no place where the fault breaks a flow of the design).
 pub fn generate(opts: &Options) -> Result<Exercise, String> {
     let kinds: Vec<&'static FaultKind> = match (&opts.fault, &opts.topic) {
-        (Some(id), _) => vec![faults::find(id).ok_or_else(|| {
-            format!("unknown fault `{id}` (see `vpcd exercise --faults`)")
-        })?],
+        (Some(id), _) => {
+            vec![faults::find(id).ok_or_else(|| format!("unknown fault `{id}` (see `vpcd exercise --faults`)"))?]
+        }
         (None, Some(t)) => {
             let v: Vec<&FaultKind> = FAULTS.iter().filter(|f| f.topic == t).collect();
             if v.is_empty() {
-                return Err(format!(
-                    "unknown topic `{t}`; topics: {}",
-                    faults::topics().join(", ")
-                ));
+                return Err(format!("unknown topic `{t}`; topics: {}", faults::topics().join(", ")));
             }
             v
         }
@@ -179,7 +176,11 @@ fn candidate_flows(d: &Design) -> Vec<Flow> {
         let mut ports: BTreeSet<u16> = BTreeSet::from([22, 443]);
         for g in &i.security_groups {
             if let Some(sg) = d.security_groups.iter().find(|s| s.name == *g) {
-                for r in sg.inbound.iter().filter(|r| r.proto.has_ports() && r.ports.from == r.ports.to) {
+                for r in sg
+                    .inbound
+                    .iter()
+                    .filter(|r| r.proto.has_ports() && r.ports.from == r.ports.to)
+                {
                     ports.insert(r.ports.from);
                 }
             }
@@ -196,7 +197,11 @@ fn candidate_flows(d: &Design) -> Vec<Flow> {
     }
     let services: BTreeSet<&str> = d.endpoints.iter().map(|e| e.service.as_str()).collect();
     dests.extend(services.into_iter().map(|s| (s.to_string(), vec![443])));
-    dests.extend(d.onprem_networks.iter().map(|n| (format!("onprem:{}", n.name), vec![443])));
+    dests.extend(
+        d.onprem_networks
+            .iter()
+            .map(|n| (format!("onprem:{}", n.name), vec![443])),
+    );
     let outside = |e: &str| e.starts_with("internet") || e.starts_with("onprem:");
     let mut out = Vec::new();
     for from in &sources {
@@ -292,10 +297,11 @@ fn structural_guards(d: &Design) -> Vec<Intent> {
     tiers.dedup();
     let mut out = vec![Intent::Struct(Fact::NoSgOpenToWorld(22))];
     for t in tiers {
-        let has_instances = d
-            .instances
-            .iter()
-            .any(|i| d.subnets.iter().any(|s| s.name == i.subnet && s.tier.as_deref() == Some(t)));
+        let has_instances = d.instances.iter().any(|i| {
+            d.subnets
+                .iter()
+                .any(|s| s.name == i.subnet && s.tier.as_deref() == Some(t))
+        });
         if has_instances {
             out.push(Intent::Struct(Fact::TierHasNoPublicIp(t.to_string())));
         }
@@ -344,7 +350,9 @@ fn build(fault: &FaultKind, label: &str, inj: Injection, seed: u64, rng: &mut Sp
                 breaks.push((
                     f.clone(),
                     flow_intent(f, *h, true),
-                    format!("{from} still reaches {to} on tcp/{port}, but no longer through the {k} it is meant to use."),
+                    format!(
+                        "{from} still reaches {to} on tcp/{port}, but no longer through the {k} it is meant to use."
+                    ),
                 ))
             }
             (true, true) => keeps.push(flow_intent(f, *h, true)),

@@ -76,6 +76,8 @@ enum Choice {
     Template(&'static str),
     /// The "VPC and more" generator form.
     Generator,
+    /// A generated practice problem on a topic (`None`: any).
+    Problem(Option<&'static str>),
 }
 
 struct ListModal {
@@ -439,6 +441,19 @@ impl App {
                 }
             }
             Choice::Generator => self.open_generator(),
+            Choice::Problem(topic) => {
+                if self.ws.is_dirty() {
+                    self.status = Status::Error("unsaved changes: save (Ctrl-s) before a new practice problem".into());
+                    return;
+                }
+                match panes::practice::new_problem(topic) {
+                    Ok(ex) => {
+                        self.panes.retain(|p| !p.is_practice());
+                        self.open_exercise(ex);
+                    }
+                    Err(e) => self.status = Status::Error(e),
+                }
+            }
             Choice::TypePath => {
                 self.modal = Some(Modal::Form(Box::new(Form::single(
                     "open a design file (a new design if it does not exist)",
@@ -580,6 +595,16 @@ impl App {
                     .collect();
                 items.push(("type a path…".into(), "open any file".into(), Choice::TypePath));
                 self.modal = Some(Modal::List(Box::new(ListModal::new("open a design", items))));
+            }
+            Action::PracticeProblem => {
+                let items = panes::practice::problem_choices()
+                    .into_iter()
+                    .map(|(l, d, t)| (l, d, Choice::Problem(t)))
+                    .collect();
+                self.modal = Some(Modal::List(Box::new(ListModal::new(
+                    "practice: new problem (pick a topic)",
+                    items,
+                ))));
             }
             Action::NewFromTemplate => {
                 let generator = (
@@ -799,7 +824,16 @@ impl App {
         self.ws.replace_design(exercise.start.clone());
         self.selected = None;
         let title = exercise.title.clone();
-        self.panes.push(Box::new(panes::practice::PracticePane::new(exercise)));
+        // Solves go to the practice record beside the recovery file (the user's state directory).
+        let record = self
+            .opts
+            .recovery
+            .as_ref()
+            .and_then(|p| p.parent())
+            .map(|dir| dir.join("progress.ron"));
+        self.panes.push(Box::new(
+            panes::practice::PracticePane::new(exercise).recording_to(record),
+        ));
         self.focus = self.panes.len() - 1;
         self.status = Status::Info(format!(
             "Practice: {title}. Edit the design until every objective holds; Enter in the checklist reveals a hint"

@@ -101,6 +101,8 @@ pub enum Action {
     WhatIf,
     DismissNote,
     TraceObjective,
+    ToggleTimer,
+    PracticeProblem,
 }
 
 impl Action {
@@ -157,6 +159,8 @@ impl Action {
             Action::WhatIf => "trace: what-if, fail a component…",
             Action::DismissNote => "trace: dismiss the reachability note",
             Action::TraceObjective => "practice: open the objective in the trace panel",
+            Action::ToggleTimer => "practice: show / hide the timer",
+            Action::PracticeProblem => "practice: new problem…",
         }
     }
 }
@@ -342,6 +346,13 @@ pub const BINDINGS: &[Binding] = &[
     ),
     b(
         C::Global,
+        Key::ch('P'),
+        A::PracticeProblem,
+        "practice: a new generated troubleshooting problem (pick a topic or random)",
+        false,
+    ),
+    b(
+        C::Global,
         Key::ch('/'),
         A::Jump,
         "jump to an object by name, IP or CIDR",
@@ -509,6 +520,13 @@ pub const BINDINGS: &[Binding] = &[
         Key::ch('t'),
         A::TraceObjective,
         "practice: open the selected objective in the trace panel",
+        false,
+    ),
+    b(
+        C::Extra,
+        Key::ch('T'),
+        A::ToggleTimer,
+        "practice: show / hide the timer",
         false,
     ),
     // Trace panel
