@@ -251,11 +251,15 @@ fn flow_intent(f: &Flow, v: Verdict, want_reach: bool) -> Intent {
 }
 
 fn words(endpoint: &str) -> String {
+    if let Some(ip) = endpoint.strip_prefix("internet:") {
+        return format!("the internet address {ip}");
+    }
+    if let Some(net) = endpoint.strip_prefix("onprem:") {
+        return format!("the on-premises network {net}");
+    }
     match endpoint {
         "internet" => "clients on the internet".to_string(),
         "internet6" => "IPv6 hosts on the internet".to_string(),
-        e if e.starts_with("internet:") => format!("the internet address {}", &e[9..]),
-        e if e.starts_with("onprem:") => format!("the on-premises network {}", &e[7..]),
         e => e.to_string(),
     }
 }
