@@ -2,8 +2,6 @@
 
 mod tui_support;
 
-use std::time::{Duration, Instant};
-
 use tui_support::Harness;
 use vpcd::model::*;
 use vpcd::templates::sample;
@@ -227,34 +225,6 @@ fn quitting_with_unsaved_changes_asks_first() {
     assert!(!h.app.quit);
     h.keys("qn");
     assert!(h.app.quit);
-}
-
-#[test]
-fn recovery_is_offered_after_an_unsaved_exit() {
-    let dir = tempfile::tempdir().unwrap();
-    let edited = {
-        let mut h = Harness::new(sample::three_tier(), dir.path(), 120, 40);
-        add(&mut h, "subnet");
-        h.keys("extra<tab><tab><tab>10.0.50.0/24<enter>");
-        // Idle for a while after the change: the recovery file is written.
-        h.app.tick(Instant::now() + Duration::from_secs(10));
-        assert!(dir.path().join("state/recovery.ron").exists());
-        h.app.ws.design().clone()
-        // The session ends here without saving (as after a crash or kill).
-    };
-    let mut h = Harness::new(sample::three_tier(), dir.path(), 120, 40);
-    h.assert_shows("unsaved changes");
-    h.assert_shows("Restore them?");
-    h.keys("y");
-    h.assert_shows("restored unsaved work");
-    assert_eq!(h.app.ws.design(), &edited);
-    // Saving clears the recovery file; a clean quit leaves none behind.
-    h.keys("<c-s><enter>");
-    assert!(!dir.path().join("state/recovery.ron").exists());
-    h.keys("q");
-    assert!(h.app.quit);
-    let h3 = Harness::new(sample::three_tier(), dir.path(), 120, 40);
-    assert!(h3.app.modal_title().is_none());
 }
 
 #[test]

@@ -41,9 +41,15 @@ pub struct GenerateArgs {
     /// Where to write the design (.ron).
     #[arg(short, long)]
     pub output: PathBuf,
+    /// Overwrite the output file if it exists.
+    #[arg(long)]
+    pub force: bool,
 }
 
 pub fn run(args: &GenerateArgs) -> u8 {
+    if let Err(code) = super::refuse_overwrite(&args.output, args.force) {
+        return code;
+    }
     let params = GenParams {
         vpcs: args.vpcs,
         azs: args.azs,

@@ -43,12 +43,18 @@ pub enum OutputFormat {
     about = "Design AWS VPC networks in the terminal and see, live, whether traffic gets through",
     long_about = "Design AWS VPC networks in the terminal and see, live, whether traffic gets through.\n\n\
         With no arguments, vpcd opens the designer on the built-in three-tier sample. With FILE it opens \
-        that design (a new one if the file does not exist). Subcommands run headless.",
+        that design (a new one if the file does not exist); an exercise file or a bundled exercise id \
+        (`vpcd exercise --list`) opens practice mode. Subcommands run headless.",
     args_conflicts_with_subcommands = true
 )]
 pub struct Cli {
-    /// Design file to open in the designer (created on first save if it does not exist).
+    /// Design file to open in the designer (created on first save if it does
+    /// not exist), an exercise file, or a bundled exercise id (`vpcd exercise
+    /// --list`), which opens practice mode.
     pub file: Option<PathBuf>,
+    /// Anything after FILE: refused with an explanation (a mistyped command's arguments).
+    #[arg(hide = true)]
+    pub extra: Vec<std::ffi::OsString>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -124,9 +130,94 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Plan(args)) => plan::run(&args),
         Some(Command::Cost(args)) => cost::run(&args),
         Some(Command::Exercise(args)) => exercise::run(&args),
-        None => open_designer(cli.file.as_deref()),
+        None => match first_argument_problem(cli.file.as_deref(), &cli.extra) {
+            Some(msg) => {
+                eprintln!("error: {msg}");
+                exit::BAD_INPUT
+            }
+            None => open_designer(cli.file.as_deref()),
+        },
     };
     ExitCode::from(code)
+}
+
+/// The subcommands, for "did you mean" on a mistyped first argument.
+fn command_names() -> Vec<String> {
+    use clap::CommandFactory;
+    Cli::command()
+        .get_subcommands()
+        .map(|c| c.get_name().to_string())
+        .collect()
+}
+
+/// Why `vpcd FIRST [REST…]` is not a design to open: a first argument that is
+/// no existing path, has no `.ron` extension or path separator and is close
+/// to a subcommand is a mistyped command, not a new design's name.
+fn first_argument_problem(file: Option<&std::path::Path>, extra: &[std::ffi::OsString]) -> Option<String> {
+    let file = file?;
+    let looks_like_a_word = !file.exists()
+        && file.extension().is_none()
+        && file.components().count() == 1
+        && !file.to_string_lossy().contains(std::path::MAIN_SEPARATOR)
+        && !file.to_string_lossy().contains('/');
+    if looks_like_a_word && crate::practice::exercise::bundled(&file.to_string_lossy()).is_none() {
+        let word = file.to_string_lossy().to_ascii_lowercase();
+        let mut close: Vec<(usize, String)> = command_names()
+            .into_iter()
+            .map(|c| (crate::templates::edit_distance(&word, &c), c))
+            .filter(|(d, c)| *d <= 2.max(c.len() / 3) && *d < c.len())
+            .collect();
+        close.sort();
+        if let Some((_, best)) = close.first() {
+            return Some(format!(
+                "no such command `{}`; did you mean {best}? (`vpcd --help` lists the commands)",
+                file.display()
+            ));
+        }
+    }
+    if !extra.is_empty() {
+        let rest: Vec<String> = extra.iter().map(|a| a.to_string_lossy().into_owned()).collect();
+        return Some(format!(
+            "vpcd opens one design at a time; unexpected argument(s) after {}: {} (`vpcd --help` lists the commands)",
+            file.display(),
+            rest.join(" ")
+        ));
+    }
+    None
+}
+
+/// Refuses to replace an existing file unless `--force` was given (every
+/// command that writes a file uses this).
+pub(crate) fn refuse_overwrite(path: &std::path::Path, force: bool) -> Result<(), u8> {
+    if force || std::fs::symlink_metadata(path).is_err() {
+        return Ok(());
+    }
+    eprintln!("error: {} already exists; pass --force to overwrite it", path.display());
+    Err(exit::BAD_INPUT)
+}
+
+/// Makes writing into a closed pipe (`vpcd diagram BIG | head -1`) end the
+/// process quietly instead of panicking with "failed printing to stdout":
+/// Rust ignores SIGPIPE, so `println!` panics on EPIPE; the hook turns that
+/// one panic into a silent exit, as a reader that stops early expects.
+pub fn exit_quietly_on_closed_pipe() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let text = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        let broken_pipe = std::io::Error::from(std::io::ErrorKind::BrokenPipe).to_string();
+        let epipe = std::io::Error::from_raw_os_error(32).to_string();
+        if text.starts_with("failed printing to std") && (text.contains(&broken_pipe) || text.contains(&epipe)) {
+            // 141 = 128 + SIGPIPE, the status a shell shows for a writer
+            // whose reader went away.
+            std::process::exit(141);
+        }
+        previous(info);
+    }));
 }
 
 /// Without the terminal UI only the headless subcommands exist.
@@ -140,27 +231,32 @@ fn open_designer(_file: Option<&std::path::Path>) -> u8 {
 /// saved there on Ctrl-s when it does not exist yet.
 #[cfg(feature = "tui")]
 fn open_designer(file: Option<&std::path::Path>) -> u8 {
-    // An exercise file opens in practice mode.
+    // An exercise file, or a bundled exercise id, opens practice mode.
     if let Some(path) = file {
-        let text = std::fs::read_to_string(path).unwrap_or_default();
-        if crate::practice::exercise::is_exercise_text(&text) {
-            let ex = match crate::practice::exercise::Exercise::parse(&text, &path.display().to_string()) {
-                Ok(ex) => ex,
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    return exit::BAD_INPUT;
-                }
-            };
-            let ws = crate::workspace::Workspace::new(ex.start.clone());
-            let mut app = crate::tui::App::new(ws, crate::tui::Options::from_env());
-            app.open_exercise(ex);
-            return match crate::tui::run_app(app) {
-                Ok(()) => exit::OK,
-                Err(e) => {
-                    eprintln!("error: the terminal failed: {e}");
-                    exit::BAD_INPUT
-                }
-            };
+        let exercise = if path.exists() {
+            let text = crate::io::read_data_file(path).map(|t| {
+                crate::practice::exercise::is_exercise_text(&t)
+                    .then(|| crate::practice::exercise::Exercise::parse(&t, &path.display().to_string()))
+            });
+            match text {
+                Ok(found) => found,
+                Err(e) => Some(Err(e)),
+            }
+        } else {
+            crate::practice::exercise::bundled(&path.to_string_lossy())
+        };
+        match exercise {
+            Some(Ok(ex)) => {
+                let ws = crate::workspace::Workspace::new(ex.start.clone());
+                let mut app = crate::tui::App::new(ws, crate::tui::Options::from_env());
+                app.open_exercise(ex);
+                return designer_status(crate::tui::run_app(app));
+            }
+            Some(Err(e)) => {
+                eprintln!("error: {e}");
+                return exit::BAD_INPUT;
+            }
+            None => {}
         }
     }
     let ws = match file {
@@ -173,8 +269,15 @@ fn open_designer(file: Option<&std::path::Path>) -> u8 {
             }
         },
     };
-    match crate::tui::run(ws, crate::tui::Options::from_env()) {
-        Ok(()) => exit::OK,
+    designer_status(crate::tui::run(ws, crate::tui::Options::from_env()))
+}
+
+/// The exit status of a designer session: 0 after a quit, 128 + N after
+/// signal N, 129 when the terminal went away, 101 after a panic.
+#[cfg(feature = "tui")]
+fn designer_status(ended: std::io::Result<crate::tui::Ending>) -> u8 {
+    match ended {
+        Ok(ending) => ending.exit_code(),
         Err(e) => {
             eprintln!("error: the terminal failed: {e}");
             exit::BAD_INPUT

@@ -103,12 +103,8 @@ pub fn run(args: &NewArgs) -> u8 {
             }
         }
     };
-    if args.output.exists() && !args.force {
-        eprintln!(
-            "error: {} already exists; pass --force to overwrite it",
-            args.output.display()
-        );
-        return exit::BAD_INPUT;
+    if let Err(code) = super::refuse_overwrite(&args.output, args.force) {
+        return code;
     }
     if let Err(e) = crate::io::save(&args.output, &design) {
         eprintln!("error: {e}");

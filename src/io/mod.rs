@@ -1,13 +1,17 @@
 //! Reading and writing `.ron` design files.
 //!
-//! Loading names the file, line and column of any syntax or shape error;
-//! saving is atomic (temporary file, fsync, rename) so a crash never leaves a
-//! half-written design. Comments in a hand-edited file are not kept when vpcd
+//! Loading names the file, line and column of any syntax or shape error (a
+//! byte that is not UTF-8 included; a UTF-8 byte-order mark is skipped);
+//! saving is atomic ([`atomic`]: temporary file, fsync, rename, symlinks and
+//! permission bits kept) so a crash never leaves a half-written design. Comments in a hand-edited file are not kept when vpcd
 //! saves it (RON's serde data model has no place for them); the README says so.
 
+pub mod atomic;
+pub mod process;
+pub mod recovery;
+
 use std::fs;
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::Deserialize;
 
@@ -57,11 +61,62 @@ pub enum DataFileError {
     Invalid { path: String, message: String },
 }
 
+/// Why a file's bytes are not text vpcd can parse.
+#[derive(Debug)]
+pub enum TextError {
+    Io(std::io::Error),
+    /// The first byte that is not UTF-8, located (1-based line and column).
+    NotUtf8 {
+        line: usize,
+        column: usize,
+        byte: u8,
+    },
+}
+
+/// Reads a text file: a UTF-8 byte-order mark (as some editors write) is
+/// skipped, and a byte that is not UTF-8 is located.
+pub fn read_text(path: &Path) -> Result<String, TextError> {
+    let bytes = fs::read(path).map_err(TextError::Io)?;
+    decode_text(bytes)
+}
+
+/// [`read_text`] on bytes already read.
+pub fn decode_text(mut bytes: Vec<u8>) -> Result<String, TextError> {
+    const BOM: &[u8] = b"\xEF\xBB\xBF";
+    if bytes.starts_with(BOM) {
+        bytes.drain(..BOM.len());
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let bytes = e.as_bytes();
+        let at = e.utf8_error().valid_up_to();
+        let before = &bytes[..at];
+        let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+        // The prefix is valid UTF-8: count characters, not bytes.
+        let column = std::str::from_utf8(&before[line_start..]).map_or(1, |s| s.chars().count() + 1);
+        TextError::NotUtf8 {
+            line,
+            column,
+            byte: bytes[at],
+        }
+    })
+}
+
+fn not_utf8_message(byte: u8) -> String {
+    format!("byte 0x{byte:02X} is not UTF-8 text; save the file as UTF-8")
+}
+
 /// Reads a data file, naming it in the error.
 pub fn read_data_file(path: &Path) -> Result<String, DataFileError> {
-    fs::read_to_string(path).map_err(|source| DataFileError::Io {
-        path: path.display().to_string(),
-        source,
+    let shown = path.display().to_string();
+    read_text(path).map_err(|e| match e {
+        TextError::Io(source) => DataFileError::Io { path: shown, source },
+        TextError::NotUtf8 { line, column, byte } => DataFileError::Syntax {
+            path: shown,
+            line,
+            column,
+            message: not_utf8_message(byte),
+        },
     })
 }
 
@@ -75,7 +130,7 @@ pub fn parse_data_file<T: serde::de::DeserializeOwned>(
         path: origin.to_string(),
         line: e.position.line,
         column: e.position.col,
-        message: e.code.to_string(),
+        message: explain(&e.code),
     })
 }
 
@@ -152,9 +207,17 @@ fn explain(e: &ron::Error) -> String {
 /// Loads a design from a file.
 pub fn load(path: &Path) -> Result<Design, LoadError> {
     let shown = path.display().to_string();
-    let text = fs::read_to_string(path).map_err(|source| LoadError::Io {
-        path: shown.clone(),
-        source,
+    let text = read_text(path).map_err(|e| match e {
+        TextError::Io(source) => LoadError::Io {
+            path: shown.clone(),
+            source,
+        },
+        TextError::NotUtf8 { line, column, byte } => LoadError::Syntax {
+            path: shown.clone(),
+            line,
+            column,
+            message: not_utf8_message(byte),
+        },
     })?;
     parse(&text, &shown)
 }
@@ -180,39 +243,12 @@ pub fn save(path: &Path, d: &Design) -> Result<(), SaveError> {
     write_atomic(path, text.as_bytes())
 }
 
-/// Writes bytes to `path` atomically.
+/// Writes bytes to `path` atomically (see [`atomic`]).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), SaveError> {
-    let shown = path.display().to_string();
-    let io = |source| SaveError::Io {
-        path: shown.clone(),
+    atomic::write(path, bytes).map_err(|source| SaveError::Io {
+        path: path.display().to_string(),
         source,
-    };
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    fs::create_dir_all(&dir).map_err(io)?;
-    let file_name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_else(|| "design.ron".into());
-    let tmp = dir.join(format!(".{file_name}.tmp-{}", std::process::id()));
-    let result = (|| {
-        let mut f = fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        drop(f);
-        fs::rename(&tmp, path)?;
-        if let Ok(d) = fs::File::open(&dir) {
-            // Persist the rename itself; not every platform allows syncing a folder.
-            let _ = d.sync_all();
-        }
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result.map_err(io)
+    })
 }
 
 #[cfg(test)]
@@ -255,5 +291,48 @@ mod tests {
         assert_eq!(load(&path).unwrap(), d);
         let leftovers: Vec<_> = fs::read_dir(path.parent().unwrap()).unwrap().collect();
         assert_eq!(leftovers.len(), 1, "no temporary file is left behind");
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_skipped() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("bom.ron");
+        let d = Design::default_vpc("us-east-1", &["us-east-1a"]);
+        let mut bytes = b"\xEF\xBB\xBF".to_vec();
+        bytes.extend(to_ron_string(&d).unwrap().into_bytes());
+        fs::write(&p, bytes).unwrap();
+        assert_eq!(load(&p).unwrap(), d);
+    }
+
+    #[test]
+    fn a_non_utf8_byte_is_located() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("latin1.ron");
+        fs::write(&p, b"(\n  format: 1,\n  name: \"caf\xE9\",\n)").unwrap();
+        let msg = load(&p).unwrap_err().to_string();
+        assert!(
+            msg.ends_with("latin1.ron:3:13: byte 0xE9 is not UTF-8 text; save the file as UTF-8"),
+            "{msg}"
+        );
+        // Columns count characters: a multi-byte character before the bad byte is one column.
+        fs::write(&p, "é".bytes().chain([0xFF]).collect::<Vec<u8>>()).unwrap();
+        assert!(load(&p).unwrap_err().to_string().contains("latin1.ron:1:2: byte 0xFF"));
+    }
+
+    #[test]
+    fn data_file_errors_read_like_design_errors() {
+        #[derive(Debug, serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        #[allow(dead_code)]
+        struct Table {
+            rate: f64,
+        }
+        let err = parse_data_file::<Table>(&ron::Options::default(), "(\n  nope: 1,\n)", "prices.ron").unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.starts_with("prices.ron:2:"), "{msg}");
+        assert!(
+            msg.contains("unknown field `nope`") || msg.contains("missing the field `rate`"),
+            "{msg}"
+        );
     }
 }

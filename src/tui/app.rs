@@ -16,11 +16,13 @@ use super::forms::{Form, Purpose, Submit};
 use super::generator::{self, GeneratorForm};
 use super::keymap::{self, Action, Context, Key};
 use super::panes::{self, block, fit, Ctx, Msg, Pane, Region};
-use super::recovery;
 use super::theme::Theme;
 use crate::edit::Edit;
+use crate::io::recovery::{Entry, Recovery};
 use crate::model::{Design, ObjectKind, ObjectRef};
 use crate::workspace::Workspace;
+
+mod recovery;
 
 /// Smallest terminal the designer draws in.
 pub const MIN_WIDTH: u16 = 80;
@@ -33,18 +35,19 @@ pub const AUTOSAVE_IDLE: Duration = Duration::from_secs(3);
 pub struct Options {
     /// Default folder for saves and the open picker.
     pub saves_dir: PathBuf,
-    /// The recovery file (autosave of unsaved work); `None` disables autosave.
+    /// The recovery folder (one autosave file per design, see
+    /// [`crate::io::recovery`]); `None` disables autosave.
     pub recovery: Option<PathBuf>,
     pub theme: Theme,
 }
 
 impl Options {
-    /// The defaults: `saves/` in the current directory, the recovery file
-    /// under `$XDG_STATE_HOME/vpcd` or `~/.local/state/vpcd`.
+    /// The defaults: `saves/` in the current directory, the recovery folder
+    /// `$XDG_STATE_HOME/vpcd/recovery` or `~/.local/state/vpcd/recovery`.
     pub fn from_env() -> Self {
         Options {
             saves_dir: PathBuf::from(crate::io::SAVES_DIR),
-            recovery: recovery::default_path(),
+            recovery: crate::io::recovery::default_dir(),
             theme: Theme::from_env(),
         }
     }
@@ -56,7 +59,10 @@ enum Pending {
     Edit(Box<Edit>),
     /// Quit guard: yes = save and quit, no = quit without saving.
     Quit,
-    Restore(Box<Design>, Option<PathBuf>),
+    /// Restore this recovery file (no: delete it).
+    Restore(Box<Entry>),
+    /// Delete the orphaned recovery files listed on start.
+    DeleteOrphans,
     Open(PathBuf),
     NewDesign,
     Template(&'static str),
@@ -78,6 +84,12 @@ enum Choice {
     Generator,
     /// A generated practice problem on a topic (`None`: any).
     Problem(Option<&'static str>),
+    /// In the list of orphaned recovery files: leave them all.
+    KeepOrphans,
+    /// Restore the orphan at this index of `App::orphans`.
+    Orphan(usize),
+    /// Delete every listed orphan (after a confirm).
+    DeleteOrphans,
 }
 
 struct ListModal {
@@ -146,12 +158,19 @@ pub struct App {
     rects: Vec<(usize, Rect)>,
     last_change: Option<Instant>,
     autosaved_rev: Option<u64>,
+    /// This design's recovery file; `None` when autosave is off.
+    recovery: Option<Recovery>,
+    /// Orphaned recovery files listed on start.
+    orphans: Vec<Entry>,
+    /// Said after the terminal is restored (what the exit kept or discarded).
+    farewell: Vec<String>,
     /// Where the left button was last seen during a drag (pane, column, row).
     drag_at: Option<(usize, u16, u16)>,
 }
 
 impl App {
     pub fn new(ws: Workspace, opts: Options) -> App {
+        let recovery = App::recovery_for(opts.recovery.as_deref(), ws.path());
         let mut app = App {
             ws,
             selected: None,
@@ -164,6 +183,9 @@ impl App {
             rects: Vec::new(),
             last_change: None,
             autosaved_rev: None,
+            recovery,
+            orphans: Vec::new(),
+            farewell: Vec::new(),
             drag_at: None,
         };
         // Start on the first VPC so the route and rule panes have something to show.
@@ -171,21 +193,7 @@ impl App {
             let r = ObjectRef::new(ObjectKind::Vpc, v.name.clone());
             app.select(r);
         }
-        if let Some(path) = app.opts.recovery.clone() {
-            if let Some((design, original)) = recovery::read(&path) {
-                let from = original
-                    .as_ref()
-                    .map(|p| p.display().to_string())
-                    .unwrap_or_else(|| "an unsaved design".into());
-                app.modal = Some(Modal::Confirm {
-                    prompt: format!(
-                        "The last session ended with unsaved changes to {from} ({}). Restore them? (y restores, n discards)",
-                        design.name
-                    ),
-                    pending: Pending::Restore(Box::new(design), original),
-                });
-            }
-        }
+        app.offer_recovery();
         app
     }
 
@@ -364,7 +372,7 @@ impl App {
                 Some(Action::Cancel) => {
                     if matches!(pending, Pending::Restore(..)) {
                         // Esc on the recovery offer keeps the file for next time.
-                        self.status = Status::Info("recovery postponed: the file is kept".into());
+                        self.status = Status::Info("recovery kept for later: the file is not deleted".into());
                     } else {
                         self.status = Status::Info("cancelled".into());
                     }
@@ -372,7 +380,11 @@ impl App {
                 _ => self.modal = Some(Modal::Confirm { prompt, pending }),
             },
             Modal::List(mut list) => match keymap::lookup(Context::List, key) {
-                Some(Action::Cancel) => {}
+                Some(Action::Cancel) => {
+                    if list.items.iter().any(|(_, _, c)| matches!(c, Choice::KeepOrphans)) {
+                        self.choose(Choice::KeepOrphans);
+                    }
+                }
                 Some(Action::Up) => {
                     list.cursor = list.cursor.saturating_sub(1);
                     self.modal = Some(Modal::List(list));
@@ -454,6 +466,28 @@ impl App {
                     Err(e) => self.status = Status::Error(e),
                 }
             }
+            Choice::KeepOrphans => {
+                self.status = Status::Info(format!(
+                    "kept {} recovery file(s) for later; `vpcd` without a file lists them again",
+                    self.orphans.len()
+                ));
+                self.orphans.clear();
+            }
+            Choice::Orphan(i) => {
+                let orphans = std::mem::take(&mut self.orphans);
+                if let Some(e) = orphans.get(i) {
+                    self.restore(e);
+                }
+            }
+            Choice::DeleteOrphans => {
+                self.modal = Some(Modal::Confirm {
+                    prompt: format!(
+                        "Delete {} recovery file(s) of sessions that ended? Their unsaved work is lost. (y/n)",
+                        self.orphans.len()
+                    ),
+                    pending: Pending::DeleteOrphans,
+                });
+            }
             Choice::TypePath => {
                 self.modal = Some(Modal::Form(Box::new(Form::single(
                     "open a design file (a new design if it does not exist)",
@@ -530,7 +564,11 @@ impl App {
             Action::Quit => {
                 if self.ws.is_dirty() {
                     self.modal = Some(Modal::Confirm {
-                        prompt: "There are unsaved changes. Save before quitting? (y saves and quits, n quits without saving, Esc stays)".into(),
+                        prompt: format!(
+                            "There are unsaved changes to {}. Save before quitting? (y saves and quits, \
+                             n quits without saving and deletes their recovery file, Esc stays)",
+                            self.design_label()
+                        ),
                         pending: Pending::Quit,
                     });
                 } else {
@@ -538,10 +576,11 @@ impl App {
                 }
             }
             Action::ForceQuit => {
-                if self.ws.is_dirty() {
-                    self.write_recovery();
-                } else {
-                    self.remove_recovery();
+                match self.emergency_save() {
+                    Some(msg) => self.farewell.push(msg),
+                    None => {
+                        self.remove_recovery();
+                    }
                 }
                 self.quit = true;
             }
@@ -701,9 +740,15 @@ impl App {
         }
         match crate::io::save(path, self.ws.design()) {
             Ok(()) => {
-                self.ws.set_path(path);
-                self.ws.mark_saved();
+                // The work is in the file now: this design's recovery goes;
+                // under a new name the recovery follows the new file.
                 self.remove_recovery();
+                let renamed = self.ws.path() != Some(path);
+                self.ws.set_path(path);
+                if renamed {
+                    self.switch_recovery();
+                }
+                self.ws.mark_saved();
                 self.status = Status::Info(format!("saved {}", path.display()));
             }
             Err(e) => self.status = Status::Error(e.to_string()),
@@ -744,23 +789,31 @@ impl App {
                         None => self.open_save_as(),
                     }
                 } else {
-                    self.finish_clean();
+                    let label = self.design_label();
+                    match self.remove_recovery() {
+                        Some(file) => self.farewell.push(format!(
+                            "discarded the unsaved changes to {label} and deleted their recovery file {}",
+                            file.display()
+                        )),
+                        None => self.farewell.push(format!("discarded the unsaved changes to {label}")),
+                    }
+                    self.quit = true;
                 }
             }
-            Pending::Restore(design, original) => {
+            Pending::Restore(entry) => {
                 if yes {
-                    let name = design.name.clone();
-                    self.ws.replace_design(*design);
-                    if let Some(p) = original {
-                        self.ws.set_path(p);
-                    }
-                    // Restored work is unsaved until the user saves it.
-                    self.autosaved_rev = Some(self.ws.revision());
-                    self.status = Status::Info(format!("restored unsaved work on {name} from the recovery file"));
-                    self.after_change();
+                    self.restore(&entry);
                 } else {
-                    self.remove_recovery();
-                    self.status = Status::Info("discarded the recovery file".into());
+                    self.delete_orphans(std::slice::from_ref(&entry));
+                    self.status = Status::Info(format!("deleted the recovery file {}", entry.file.display()));
+                }
+            }
+            Pending::DeleteOrphans => {
+                let orphans = std::mem::take(&mut self.orphans);
+                if yes {
+                    self.delete_orphans(&orphans);
+                } else {
+                    self.status = Status::Info("kept the recovery files".into());
                 }
             }
             Pending::Open(path) => {
@@ -770,7 +823,10 @@ impl App {
                 }
                 match open_design(&path) {
                     Ok((design, existed)) => {
+                        // The user chose to discard the unsaved work.
+                        self.remove_recovery();
                         self.ws = Workspace::new(design).with_path(&path);
+                        self.switch_recovery();
                         self.selected = None;
                         self.status = Status::Info(if existed {
                             format!("opened {}", path.display())
@@ -778,13 +834,16 @@ impl App {
                             format!("new design; Ctrl-s creates {}", path.display())
                         });
                         self.after_change();
+                        self.offer_recovery();
                     }
                     Err(e) => self.status = Status::Error(e),
                 }
             }
             Pending::Template(name) => {
                 if let (true, Some(t)) = (yes, crate::templates::find(name)) {
+                    self.remove_recovery();
                     self.ws = Workspace::new(t.design());
+                    self.switch_recovery();
                     self.selected = None;
                     self.status = Status::Info(format!("new design from the template {name}: Ctrl-s saves it"));
                     self.after_change();
@@ -793,7 +852,9 @@ impl App {
             Pending::Generated(design) => {
                 if yes {
                     let name = design.name.clone();
+                    self.remove_recovery();
                     self.ws = Workspace::new(*design);
+                    self.switch_recovery();
                     self.selected = None;
                     self.status = Status::Info(format!("new design {name} from the generator: Ctrl-s saves it"));
                     self.after_change();
@@ -804,7 +865,9 @@ impl App {
                     let d = self.ws.design();
                     let azs: Vec<&str> = d.azs.iter().map(String::as_str).collect();
                     let fresh = Design::empty("untitled", &d.region.clone(), &azs);
+                    self.remove_recovery();
                     self.ws = Workspace::new(fresh);
+                    self.switch_recovery();
                     self.selected = None;
                     self.status = Status::Info("new empty design: press `a` to add a VPC".into());
                     self.after_change();
@@ -821,10 +884,16 @@ impl App {
     /// Practice mode: starts the exercise's design (unsaved, no path) and adds
     /// the practice pane (brief, live checklist, hints, score), focused.
     pub fn open_exercise(&mut self, exercise: crate::practice::exercise::Exercise) {
+        // Practice starts an untitled attempt: the orphan list is not for it.
+        if matches!(&self.modal, Some(Modal::List(l)) if l.items.iter().any(|(_, _, c)| matches!(c, Choice::KeepOrphans)))
+        {
+            self.modal = None;
+            self.orphans.clear();
+        }
         self.ws.replace_design(exercise.start.clone());
         self.selected = None;
         let title = exercise.title.clone();
-        // Solves go to the practice record beside the recovery file (the user's state directory).
+        // Solves go to the practice record beside the recovery folder (the user's state directory).
         let record = self
             .opts
             .recovery
@@ -1036,24 +1105,8 @@ impl App {
             return;
         }
         if self.last_change.is_none_or(|t| now.duration_since(t) >= AUTOSAVE_IDLE) {
-            self.write_recovery();
+            let _ = self.write_recovery();
         }
-    }
-
-    fn write_recovery(&mut self) {
-        if let Some(path) = &self.opts.recovery {
-            match recovery::write(path, self.ws.design(), self.ws.path()) {
-                Ok(()) => self.autosaved_rev = Some(self.ws.revision()),
-                Err(e) => self.status = Status::Error(format!("autosave failed: {e}")),
-            }
-        }
-    }
-
-    fn remove_recovery(&mut self) {
-        if let Some(path) = &self.opts.recovery {
-            recovery::remove(path);
-        }
-        self.autosaved_rev = None;
     }
 
     // ---------------------------------------------------------------- drawing

@@ -21,7 +21,7 @@ pub struct Harness {
 pub fn options(dir: &Path) -> Options {
     Options {
         saves_dir: dir.join("saves"),
-        recovery: Some(dir.join("state").join("recovery.ron")),
+        recovery: Some(dir.join("state").join("recovery")),
         theme: Theme::plain(),
     }
 }
