@@ -11,7 +11,7 @@ use criterion::{criterion_group, criterion_main, BatchSize, Criterion, SamplingM
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 use vpcd::analysis::{Analyzer, Query};
-use vpcd::generate::{generate, GenParams};
+use vpcd::create::synthetic::{generate, GenParams};
 use vpcd::model::{Design, DesignIndex, Protocol};
 use vpcd::tui::theme::Theme;
 use vpcd::tui::{App, Options};

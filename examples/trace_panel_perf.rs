@@ -158,12 +158,14 @@ fn main() {
         let mut ws = Workspace::new(app.ws.design().clone());
         let theme = vpcd::tui::theme::Theme::plain();
         let mut panes = registry();
+        let trace = std::cell::RefCell::default();
         let mut g = sg.clone();
         g.description = Some("clamp".into());
         let _ = ws.apply(vpcd::edit::Edit::Put(vpcd::model::Object::SecurityGroup(g)));
         let ctx = Ctx {
             ws: &ws,
             selected: None,
+            trace: &trace,
             theme,
         };
         for p in &mut panes {
@@ -182,6 +184,7 @@ fn main() {
         let mut ws = Workspace::new(app.ws.design().clone());
         let theme = vpcd::tui::theme::Theme::plain();
         let mut panes = registry();
+        let trace = std::cell::RefCell::default();
         let mut pane_term = Terminal::new(TestBackend::new(200, 60)).unwrap();
         let mut times = vec![Vec::new(); panes.len()];
         for i in 0..4u16 {
@@ -191,6 +194,7 @@ fn main() {
             let ctx = Ctx {
                 ws: &ws,
                 selected: None,
+                trace: &trace,
                 theme,
             };
             for (k, p) in panes.iter_mut().enumerate() {
@@ -205,6 +209,7 @@ fn main() {
         let ctx = Ctx {
             ws: &ws,
             selected: None,
+            trace: &trace,
             theme,
         };
         for (p, t) in panes.iter().zip(times) {
@@ -228,15 +233,15 @@ fn main() {
             sport: None,
         };
         let theme = vpcd::tui::theme::Theme::plain();
-        pane.open_trace(
-            &q,
-            &[],
-            &Ctx {
-                ws: &ws,
-                selected: None,
-                theme,
-            },
-        );
+        // The query opened in the session, as a practice objective opens it.
+        let trace = std::cell::RefCell::new(vpcd::tui::trace_session::TraceSession::default());
+        trace.borrow_mut().open(&ws, &q, &[]);
+        pane.clamp(&Ctx {
+            ws: &ws,
+            selected: None,
+            trace: &trace,
+            theme,
+        });
         let (mut clamps, mut ticks) = (Vec::new(), Vec::new());
         for i in 0..5u16 {
             let mut g = sg.clone();
@@ -245,6 +250,7 @@ fn main() {
             let ctx = Ctx {
                 ws: &ws,
                 selected: None,
+                trace: &trace,
                 theme,
             };
             let t = Instant::now();

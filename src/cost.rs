@@ -171,6 +171,35 @@ pub struct Estimate {
     pub notes: Vec<String>,
 }
 
+/// A monthly amount as the CLI and the designer show it: `$37.35`, or
+/// `-$3.65` for a waiver.
+pub fn dollars(usd: f64) -> String {
+    if usd < 0.0 {
+        format!("-${:.2}", -usd)
+    } else {
+        format!("${usd:.2}")
+    }
+}
+
+impl LineItem {
+    /// `free`, or the monthly amount ([`dollars`]).
+    pub fn amount(&self) -> String {
+        if self.free {
+            "free".to_string()
+        } else {
+            dollars(self.monthly_usd)
+        }
+    }
+}
+
+impl WhatIf {
+    /// The change per month with its sign: `+$37.35`, `-$32.85`.
+    pub fn delta(&self) -> String {
+        let sign = if self.delta_monthly_usd < 0.0 { "-" } else { "+" };
+        format!("{sign}${:.2}", self.delta_monthly_usd.abs())
+    }
+}
+
 /// A price: three decimals, or two when the third is zero ($0.045, $0.05, $0.30).
 fn money(x: f64) -> String {
     let mut s = format!("${x:.3}");
@@ -547,7 +576,7 @@ mod tests {
         use crate::edit::Edit;
         use crate::model::Object;
         let t = PriceTable::builtin();
-        for tpl in crate::templates::TEMPLATES {
+        for tpl in crate::create::templates::TEMPLATES {
             let mut ws = crate::workspace::Workspace::new(tpl.design());
             assert_eq!(
                 estimate_indexed(ws.design(), ws.index(), &t),
@@ -586,7 +615,7 @@ mod tests {
     /// (100 GB each): 1 NAT-hour stream and min(200, 150) = 150 GB are waived.
     #[test]
     fn network_firewall_pricing_waives_nat_hours_and_gb_independently() {
-        let mut d = crate::templates::find("inspection-firewall")
+        let mut d = crate::create::templates::find("inspection-firewall")
             .map(|t| t.design())
             .unwrap();
         for fw in &mut d.firewalls {
@@ -617,7 +646,9 @@ mod tests {
             ("400Gbps", 85.00, 62050.0),
         ] {
             assert_eq!(t.prices.dx_port_hour.get(bw), Some(&hourly), "{bw}");
-            let mut d = crate::templates::find("hybrid-dx-vpn").map(|t| t.design()).unwrap();
+            let mut d = crate::create::templates::find("hybrid-dx-vpn")
+                .map(|t| t.design())
+                .unwrap();
             for dx in &mut d.dx_connections {
                 dx.bandwidth = bw.into();
             }

@@ -432,7 +432,7 @@ mod tests {
 
     #[test]
     fn set_traces_replaces_the_remembered_queries_and_its_inverse_restores_them() {
-        let mut d = crate::templates::sample::three_tier();
+        let mut d = crate::create::templates::sample::three_tier();
         let before = d.clone();
         let mut traces = d.traces.clone();
         traces.remove(0);

@@ -98,7 +98,7 @@ mod tests {
 
     #[test]
     fn toggle_edits_apply_alternately_and_restore_the_design() {
-        let d = crate::templates::sample::three_tier();
+        let d = crate::create::templates::sample::three_tier();
         let [a, b] = toggle_edits(&d).unwrap();
         let mut ws = Workspace::new(d.clone());
         ws.apply(a).unwrap();

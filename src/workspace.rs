@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use crate::analysis::{Analyzer, Compiled, Query, QueryError, Trace};
 use crate::edit::{deletion_refused_while_referenced, Edit, EditError};
-use crate::model::{Design, DesignIndex, Object, ObjectRef};
+use crate::model::{Design, DesignIndex, Object, ObjectKind, ObjectRef};
 use crate::validate::{self, Diagnostic, Findings};
 
 /// What the last successful edit did.
@@ -352,10 +352,29 @@ impl Workspace {
             if !deletion_refused_while_referenced(target.kind) {
                 continue;
             }
+            // A group referenced by a rule of another (peered) VPC's group can be
+            // deleted: the rule stays as a stale rule (VPC User Guide, "Work with
+            // stale security group rules"). Within one VPC AWS refuses it.
+            let target_vpc = (target.kind == ObjectKind::SecurityGroup)
+                .then(|| {
+                    self.index
+                        .security_group(&self.design, &target.name)
+                        .map(|g| g.vpc.as_str())
+                })
+                .flatten();
+            let stale_after_delete = |r: &crate::model::Reference<'_>| {
+                r.field == "rules.peer"
+                    && r.from.kind == ObjectKind::SecurityGroup
+                    && self
+                        .index
+                        .security_group(&self.design, &r.from.name)
+                        .is_some_and(|g| Some(g.vpc.as_str()) != target_vpc)
+            };
             let users: Vec<String> = self
                 .design
                 .referrers(target)
                 .into_iter()
+                .filter(|r| !stale_after_delete(r))
                 .filter(|r| !deleted.contains(&&r.from))
                 .map(|r| r.from.to_string())
                 .collect();
@@ -368,12 +387,23 @@ impl Workspace {
                     String::new()
                 };
                 shown.truncate(3);
+                let why = format!("cannot delete {target}: still used by {}{more}", shown.join(", "));
+                let hint = "remove or re-point those first".to_string();
+                // Deleting it would leave those references dangling; AWS refuses the
+                // delete itself with DependencyViolation (DEL-1..7).
+                let reason = Diagnostic {
+                    severity: validate::Severity::Error,
+                    code: "dangling-reference",
+                    object: Some((*target).clone()),
+                    path: target.to_string(),
+                    message: why.clone(),
+                    hint: hint.clone(),
+                    aws_code: Some("DependencyViolation"),
+                    blocks_edit: true,
+                };
                 return Err(Rejected {
-                    message: format!(
-                        "cannot delete {target}: still used by {}{more} (AWS: DependencyViolation) — remove or re-point those first",
-                        shown.join(", ")
-                    ),
-                    reasons: Vec::new(),
+                    message: format!("{why} (AWS: DependencyViolation) — {hint}"),
+                    reasons: vec![reason],
                 });
             }
         }
@@ -481,7 +511,7 @@ mod tests {
 
     #[test]
     fn cached_analysis_traces_like_a_fresh_analyzer_after_edits() {
-        let d = crate::templates::sample::three_tier();
+        let d = crate::create::templates::sample::three_tier();
         let queries: Vec<Query> = d.traces.iter().map(Query::from).collect();
         assert!(!queries.is_empty());
         let mut w = Workspace::new(d);

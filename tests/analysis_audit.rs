@@ -251,15 +251,16 @@ fn sg_reference_does_not_match_public_ip_traffic() {
 // ---------------------------------------------------------------- IGW / NAT / EIGW
 
 /// §3.17: an instance in a public subnet without a public IP cannot be reached from, nor
-/// reach, the internet.
+/// reach, the internet: outbound the IGW has no public address to translate its source to
+/// (RA IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS), inbound it has none to translate to
+/// (RA IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS).
 #[test]
 fn igw_instance_in_public_subnet_without_public_ip() {
     let d = base().inst("nopub", "pub", "10.0.0.30", &["sg-open"]).build();
     let t = trace(&d, "nopub", "internet", "tcp", Some(443));
     assert_blocked(&t, Code::NoPublicIp, "igw");
     let t = trace(&d, "internet", "nopub", "tcp", Some(443));
-    assert!(!t.reachable, "{}", t.to_text());
-    assert_eq!(t.blocked.as_ref().unwrap().code, Code::NoPublicIp);
+    assert_blocked(&t, Code::NoPublicIpIngress, "igw");
 }
 
 /// §3.17: a public IP without an IGW route gives no internet access.
@@ -284,11 +285,15 @@ fn igw_public_ip_without_igw_route() {
 /// private address space even when 0.0.0.0/0 points at it.
 #[test]
 fn igw_drops_egress_to_rfc1918() {
-    // vpcd refuses the question instead of answering it: a private address outside every
-    // subnet and on-prem network is not an internet host. No verdict beats a wrong one.
+    // Any IP is a destination (RA): 0.0.0.0/0 → igw matches, and the IGW drops it.
     let d = base().build();
+    for to in ["192.168.7.7", "100.64.1.1"] {
+        let t = trace(&d, "web", to, "tcp", Some(443));
+        assert_blocked(&t, Code::IgwPrivateDestination, "igw");
+    }
+    // `internet:` names an internet host, which never has a private address.
     let idx = DesignIndex::new(&d);
-    for to in ["192.168.7.7", "internet:192.168.7.7", "internet:100.64.1.1"] {
+    for to in ["internet:192.168.7.7", "internet:100.64.1.1"] {
         let q = TraceQuery {
             from: "web".into(),
             to: to.into(),
@@ -1285,14 +1290,15 @@ fn dns_resolver_vpc_plus_two_is_not_blocked_by_nacls() {
 // ---------------------------------------------------------------- Audit 2
 
 /// §3.17 (inbound through the IGW only to public IPs) and §1.1 (each hop shows the
-/// packet): when the destination has no public IP the trace stops with NO_PUBLIC_IP, and
+/// packet): when the destination has no public IP the trace stops at the internet gateway
+/// with NO_PUBLIC_IP_INGRESS (RA IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS), and
 /// the packet it shows is aimed at the address the instance does have — its private IP —
 /// never back at the source address.
 #[test]
 fn no_public_ip_stop_shows_packet_to_private_address() {
     let d = base().build();
     let t = trace(&d, "internet", "app", "tcp", Some(22));
-    assert_blocked(&t, Code::NoPublicIp, "app");
+    assert_blocked(&t, Code::NoPublicIpIngress, "igw");
     assert!(!t.forward.is_empty(), "{}", t.to_text());
     for h in &t.forward {
         for p in [&h.packet_in, &h.packet_out] {

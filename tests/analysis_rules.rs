@@ -84,7 +84,7 @@ fn nat_gateway_private_app_updates_and_internet_cannot_reach_it() {
     assert_eq!(t.return_path.last().unwrap().id, "app");
 
     let t = trace(&d, "internet", "app", "tcp", Some(8080));
-    assert_blocked(&t, Code::NoPublicIp, "app");
+    assert_blocked(&t, Code::NoPublicIpIngress, "igw");
     // Even aimed at the NAT gateway's EIP, unsolicited inbound is dropped at the NAT.
     let t = trace(&d, "internet", "3.3.3.1", "tcp", Some(8080));
     assert_blocked(&t, Code::UnsolicitedInbound, "nat-a");

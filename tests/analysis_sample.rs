@@ -4,8 +4,8 @@ mod analysis_support;
 
 use analysis_support::{assert_blocked_on, assert_reachable, ids, trace};
 use vpcd::analysis::{self, Code, HopKind, Leg};
+use vpcd::create::templates::sample::three_tier;
 use vpcd::model::{DesignIndex, Protocol, TraceQuery};
-use vpcd::templates::sample::three_tier;
 
 /// VPC User Guide, internet gateways: an instance with a public IP in a subnet
 /// routed to the IGW is reachable from the internet, and its reply leaves the same way.
@@ -59,12 +59,14 @@ fn nat_gateway_private_app_reaches_internet() {
     assert!(ids(&t.return_path).contains(&"nat-a"));
 }
 
-/// A private instance has no public address: the internet cannot reach it.
+/// A private instance has no public address: the internet cannot reach it, and the
+/// internet gateway is where the packet stops (it only translates public addresses:
+/// RA IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS).
 #[test]
 fn nat_private_app_not_reachable_from_internet() {
     let d = three_tier();
     let t = trace(&d, "internet", "app-1", "tcp", Some(8080));
-    assert_blocked_on(&t, Code::NoPublicIp, Leg::Forward, "app-1");
+    assert_blocked_on(&t, Code::NoPublicIpIngress, Leg::Forward, "igw-shop");
 }
 
 /// The database tier has only the local route and a NACL that allows nothing out to the internet.

@@ -6,8 +6,8 @@ use std::process::Command;
 
 use analysis_support::*;
 use vpcd::analysis::{self, Analyzer};
+use vpcd::create::templates::sample::three_tier;
 use vpcd::model::{DesignIndex, Protocol};
-use vpcd::templates::sample::three_tier;
 
 fn vpcd() -> Command {
     Command::new(env!("CARGO_BIN_EXE_vpcd"))

@@ -75,7 +75,7 @@ fn check_exit_codes_follow_the_contract() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("bad.ron:1:"), "names file, line and column: {err}");
 
-    let mut d = vpcd::templates::sample::three_tier();
+    let mut d = vpcd::create::templates::sample::three_tier();
     d.subnets[0].cidr = "192.168.0.0/24".parse().unwrap();
     let broken = dir.path().join("broken.ron");
     vpcd::io::save(&broken, &d).unwrap();
@@ -96,7 +96,7 @@ fn check_exit_codes_follow_the_contract() {
 fn check_reports_failing_intents() {
     use vpcd::model::{intent::Intent, Protocol};
     let dir = tempfile::tempdir().unwrap();
-    let mut d = vpcd::templates::sample::three_tier();
+    let mut d = vpcd::create::templates::sample::three_tier();
     d.intents = vec![
         Intent::Reach {
             from: "internet".into(),

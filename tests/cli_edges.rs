@@ -59,7 +59,11 @@ fn a_closed_pipe_ends_the_command_quietly() {
 #[test]
 fn a_mistyped_command_is_not_a_new_design() {
     let dir = tempfile::tempdir().unwrap();
-    vpcd::io::save(&dir.path().join("lab.ron"), &vpcd::templates::sample::three_tier()).unwrap();
+    vpcd::io::save(
+        &dir.path().join("lab.ron"),
+        &vpcd::create::templates::sample::three_tier(),
+    )
+    .unwrap();
     for args in [&["chekc", "lab.ron"][..], &["chekc"], &["diagarm"], &["tarce", "x"]] {
         let out = vpcd(dir.path(), args);
         assert_eq!(out.status.code(), Some(2), "{args:?}");
@@ -102,7 +106,7 @@ fn every_writer_refuses_to_overwrite_without_force() {
 #[test]
 fn a_non_utf8_byte_is_located_and_a_byte_order_mark_is_skipped() {
     let dir = tempfile::tempdir().unwrap();
-    let text = vpcd::io::to_ron_string(&vpcd::templates::sample::three_tier()).unwrap();
+    let text = vpcd::io::to_ron_string(&vpcd::create::templates::sample::three_tier()).unwrap();
     let mut bad = text.clone().into_bytes();
     let at = text.find("three-tier").unwrap();
     bad[at] = 0xFF;
@@ -124,7 +128,11 @@ fn a_non_utf8_byte_is_located_and_a_byte_order_mark_is_skipped() {
 #[test]
 fn price_table_and_exercise_errors_are_located_and_readable() {
     let dir = tempfile::tempdir().unwrap();
-    vpcd::io::save(&dir.path().join("lab.ron"), &vpcd::templates::sample::three_tier()).unwrap();
+    vpcd::io::save(
+        &dir.path().join("lab.ron"),
+        &vpcd::create::templates::sample::three_tier(),
+    )
+    .unwrap();
     let prices = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/data/prices.ron")).unwrap();
     // An unknown field on the line after the opening `(`.
     let open = prices.find("\n(\n").unwrap() + 3;

@@ -20,7 +20,7 @@ fn skip() -> bool {
 }
 
 fn write_sample(home: &Path, name: &str) {
-    vpcd::io::save(&home.join(name), &vpcd::templates::sample::three_tier()).unwrap();
+    vpcd::io::save(&home.join(name), &vpcd::create::templates::sample::three_tier()).unwrap();
 }
 
 /// Adds the subnet `extra` through the form (an unsaved change).

@@ -23,7 +23,7 @@
 use std::process::Command;
 
 use vpcd::cost::{self, PriceTable};
-use vpcd::templates::{self, TEMPLATES};
+use vpcd::create::templates::{self, TEMPLATES};
 
 fn total(template: &str) -> f64 {
     let d = templates::find(template).unwrap().design();
@@ -106,11 +106,11 @@ fn free_parts_are_listed_as_free() {
 #[test]
 fn what_if_one_nat_per_az_prices_the_extra_gateways() {
     // Generator with a single NAT in 3 AZs: 2 more NATs → 2 × (32.85 hours + 3.65 EIP) = 73.00.
-    let o = vpcd::wizard::GeneratorOptions {
+    let o = vpcd::create::vpc_wizard::WizardOptions {
         azs: 3,
         ..Default::default()
     };
-    let d = vpcd::wizard::generate(&o).unwrap();
+    let d = vpcd::create::vpc_wizard::generate(&o).unwrap();
     let w = cost::what_ifs(&d, &PriceTable::builtin());
     let per_az = w
         .iter()

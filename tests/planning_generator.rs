@@ -5,11 +5,11 @@ use std::process::Command;
 
 use ipnet::{IpNet, Ipv4Net};
 use proptest::prelude::*;
+use vpcd::create::vpc_wizard::{self, NatMode, Tier, WizardOptions};
 use vpcd::model::{cidr, DesignIndex, RouteTarget, SgPeer, SubnetKind};
 use vpcd::validate::{self, Severity};
-use vpcd::wizard::{self, GeneratorOptions, NatMode, Tier};
 
-fn options() -> impl Strategy<Value = GeneratorOptions> {
+fn options() -> impl Strategy<Value = WizardOptions> {
     (
         (16u8..=28, any::<u32>()),
         1u8..=4,
@@ -18,7 +18,7 @@ fn options() -> impl Strategy<Value = GeneratorOptions> {
         any::<(bool, bool, bool, bool, bool, bool)>(),
     )
         .prop_map(
-            |((p, seed), azs, tiers, nat, (s3, ddb, ipv6, hostnames, support, baseline))| GeneratorOptions {
+            |((p, seed), azs, tiers, nat, (s3, ddb, ipv6, hostnames, support, baseline))| WizardOptions {
                 name: "gen".into(),
                 region: "us-east-1".into(),
                 cidr: Ipv4Net::new(std::net::Ipv4Addr::from(0x0A00_0000 | (seed & 0x00FF_FFFF)), p)
@@ -42,7 +42,7 @@ proptest! {
 
     #[test]
     fn generated_designs_are_valid_and_never_overlap(o in options()) {
-        let d = match wizard::generate(&o) {
+        let d = match vpc_wizard::generate(&o) {
             Ok(d) => d,
             Err(e) => {
                 // Refusals are only for NAT without the tiers it needs, or a VPC too small.
@@ -106,11 +106,11 @@ proptest! {
 
 #[test]
 fn tier_security_groups_chain_web_app_db() {
-    let o = GeneratorOptions {
+    let o = WizardOptions {
         tiers: vec![Tier::Public, Tier::Private, Tier::Database],
         ..Default::default()
     };
-    let d = wizard::generate(&o).unwrap();
+    let d = vpc_wizard::generate(&o).unwrap();
     let sg = |n: &str| d.security_groups.iter().find(|g| g.name == n).unwrap();
     let any: IpNet = "0.0.0.0/0".parse().unwrap();
     let web_ports: Vec<u16> = sg("sg-web").inbound.iter().map(|r| r.ports.from).collect();
@@ -119,7 +119,7 @@ fn tier_security_groups_chain_web_app_db() {
     assert_eq!(sg("sg-app").inbound.len(), 1);
     assert_eq!(sg("sg-app").inbound[0].peer, SgPeer::Group("sg-web".into()));
     assert_eq!(sg("sg-database").inbound[0].peer, SgPeer::Group("sg-app".into()));
-    assert_eq!(sg("sg-database").inbound[0].ports.from, wizard::DB_PORT);
+    assert_eq!(sg("sg-database").inbound[0].ports.from, vpc_wizard::DB_PORT);
     // NACLs are stateless: the database tier answers on ephemeral ports to the private tier only.
     let acl = d.network_acls.iter().find(|a| a.name == "acl-database").unwrap();
     assert_eq!(acl.outbound[0].ports, vpcd::model::PortRange::EPHEMERAL);

@@ -4,7 +4,7 @@ use std::net::Ipv4Addr;
 
 use ipnet::Ipv4Net;
 use proptest::prelude::*;
-use vpcd::planner::{self, Level};
+use vpcd::create::planner::{self, Level};
 
 fn net(addr: u32, prefix: u8) -> Ipv4Net {
     Ipv4Net::new(Ipv4Addr::from(addr), prefix).unwrap().trunc()
@@ -149,7 +149,7 @@ proptest! {
 
 #[test]
 fn secondary_cidr_checks_follow_the_rules() {
-    let d = vpcd::templates::find("peering-triangle").unwrap().design();
+    let d = vpcd::create::templates::find("peering-triangle").unwrap().design();
     let vpc_a = d.vpcs.iter().find(|v| v.name == "vpc-a").unwrap();
     let has = |cidr: &str, rule: &str| {
         planner::check_secondary_cidr(&d, vpc_a, cidr.parse().unwrap())
@@ -183,14 +183,15 @@ fn secondary_cidr_checks_follow_the_rules() {
     let a = pending.vpcs.iter().find(|v| v.name == "vpc-a").unwrap();
     let f = planner::check_secondary_cidr(&pending, a, "10.4.0.0/16".parse().unwrap());
     assert!(
-        f.iter().any(|f| f.rule == "VCIDR-6" && f.level == Level::Error),
+        f.iter()
+            .any(|f| f.rule == "vpc-cidr-pending-peering" && f.level == Level::Error),
         "{f:?}"
     );
 }
 
 #[test]
 fn overlaps_with_on_prem_and_tgw_neighbours_are_reported() {
-    let mut d = vpcd::templates::find("transit-hub-spoke").unwrap().design();
+    let mut d = vpcd::create::templates::find("transit-hub-spoke").unwrap().design();
     d.vpcs.iter_mut().find(|v| v.name == "dev").unwrap().cidr = "10.1.0.0/16".parse().unwrap();
     let prod = d.vpcs.iter().find(|v| v.name == "prod").unwrap();
     let o = planner::external_overlaps(&d, prod);
@@ -200,7 +201,7 @@ fn overlaps_with_on_prem_and_tgw_neighbours_are_reported() {
         "{o:?}"
     );
 
-    let d = vpcd::templates::find("single-public-subnet").unwrap().design();
+    let d = vpcd::create::templates::find("single-public-subnet").unwrap().design();
     let web = &d.vpcs[0];
     let f = planner::check_secondary_cidr(&d, web, "203.0.113.0/24".parse().unwrap());
     assert!(
@@ -212,7 +213,7 @@ fn overlaps_with_on_prem_and_tgw_neighbours_are_reported() {
 
 #[test]
 fn allocate_across_azs_gives_one_block_per_az() {
-    let d = vpcd::templates::find("three-tier-alb").unwrap().design();
+    let d = vpcd::create::templates::find("three-tier-alb").unwrap().design();
     let vpc = &d.vpcs[0];
     let blocks = planner::allocate_across_azs(&d, vpc, 200).unwrap();
     // 200 hosts need a /24 (251 usable); 10.0.0.0/24 and 10.0.1.0/24 are taken by public-a/b.

@@ -3,8 +3,8 @@
 //! interesting paths go through the components the pattern is about.
 
 use vpcd::analysis::{self, Failure, HopKind};
+use vpcd::create::templates;
 use vpcd::model::{DesignIndex, Protocol, TraceQuery};
-use vpcd::templates;
 
 struct Case {
     template: &'static str,

@@ -5,8 +5,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use vpcd::create::templates::{self, TEMPLATES};
 use vpcd::model::{DesignIndex, SubnetKind};
-use vpcd::templates::{self, TEMPLATES};
 use vpcd::validate::{self, Severity};
 
 fn templates_dir() -> PathBuf {

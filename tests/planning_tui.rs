@@ -12,7 +12,7 @@ const TO_PLANNER: &str = "<tab><tab><tab><tab><tab><tab>";
 #[test]
 fn cost_pane_shows_the_estimate_and_follows_edits() {
     let dir = tempfile::tempdir().unwrap();
-    let d = vpcd::templates::find("three-tier-alb").unwrap().design();
+    let d = vpcd::create::templates::find("three-tier-alb").unwrap().design();
     let mut h = Harness::new(d, dir.path(), 140, 44);
     // 2 NAT × 37.35 + 4 public IPv4 × 3.65 = 89.30 (see tests/planning_cost.rs).
     h.assert_shows("Cost · $89.30/month (us-east-1");
@@ -29,7 +29,7 @@ fn cost_pane_shows_the_estimate_and_follows_edits() {
 #[test]
 fn planner_enter_on_a_free_block_opens_the_subnet_form_with_it() {
     let dir = tempfile::tempdir().unwrap();
-    let d = vpcd::templates::find("bastion-host").unwrap().design();
+    let d = vpcd::create::templates::find("bastion-host").unwrap().design();
     let mut h = Harness::new(d, dir.path(), 140, 44);
     h.assert_shows("Planner · ops · ");
     // Focused, the planner gets the width of a third of the bottom strip (the
@@ -46,7 +46,7 @@ fn planner_enter_on_a_free_block_opens_the_subnet_form_with_it() {
 #[test]
 fn planner_splits_a_free_block_in_the_view() {
     let dir = tempfile::tempdir().unwrap();
-    let d = vpcd::templates::find("bastion-host").unwrap().design();
+    let d = vpcd::create::templates::find("bastion-host").unwrap().design();
     let mut h = Harness::new(d, dir.path(), 140, 44);
     h.keys(TO_PLANNER).keys("<down>s");
     h.assert_shows("10.0.1.0/25      free · 123 usable");
@@ -56,7 +56,7 @@ fn planner_splits_a_free_block_in_the_view() {
 #[test]
 fn new_from_template_previews_the_diagram_then_creates_the_design() {
     let dir = tempfile::tempdir().unwrap();
-    let mut h = Harness::new(vpcd::templates::sample::three_tier(), dir.path(), 140, 44);
+    let mut h = Harness::new(vpcd::create::templates::sample::three_tier(), dir.path(), 140, 44);
     h.keys("N");
     h.assert_shows("new from template");
     h.keys("peering-tri");
@@ -68,7 +68,7 @@ fn new_from_template_previews_the_diagram_then_creates_the_design() {
     h.keys("<enter>");
     assert_eq!(
         h.app.ws.design(),
-        &vpcd::templates::find("peering-triangle").unwrap().design()
+        &vpcd::create::templates::find("peering-triangle").unwrap().design()
     );
     h.assert_shows("new design from the template peering-triangle");
 

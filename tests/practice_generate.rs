@@ -52,7 +52,7 @@ fn the_generator_works_on_a_given_template_and_topic() {
         ("transit-hub-spoke", "transit-gateway"),
         ("gateway-endpoints", "endpoints"),
     ] {
-        let t = vpcd::templates::find(template).unwrap();
+        let t = vpcd::create::templates::find(template).unwrap();
         let opts = Options {
             topic: Some(topic.into()),
             base: Some((template.into(), t.design())),

@@ -2,10 +2,10 @@
 //! a reason (the blocking hop and code for a blocked flow), and unknown names
 //! are errors, never a silent "false".
 
+use vpcd::create::templates::sample::three_tier;
 use vpcd::model::intent::{Fact, Intent};
 use vpcd::model::*;
 use vpcd::practice::{self, Status};
-use vpcd::templates::sample::three_tier;
 
 fn one(d: &Design, text: &str) -> practice::Evaluation {
     let intent: Intent = ron::Options::default()

@@ -11,7 +11,7 @@ fn checklist_updates_after_an_edit_that_fixes_an_objective() {
     let dir = tempfile::tempdir().unwrap();
     let ex = exercise::bundled("nat-placement").unwrap().unwrap();
     let solution = ex.solution.clone();
-    let mut h = Harness::new(vpcd::templates::sample::three_tier(), dir.path(), 160, 60);
+    let mut h = Harness::new(vpcd::create::templates::sample::three_tier(), dir.path(), 160, 60);
     h.app.open_exercise(ex);
     h.draw();
     h.assert_shows("Practice");
@@ -50,7 +50,7 @@ fn enter_reveals_hints_and_costs_points() {
     let dir = tempfile::tempdir().unwrap();
     let ex = exercise::bundled("public-subnet").unwrap().unwrap();
     let first = ex.hints[0].text.chars().take(30).collect::<String>();
-    let mut h = Harness::new(vpcd::templates::sample::three_tier(), dir.path(), 160, 60);
+    let mut h = Harness::new(vpcd::create::templates::sample::three_tier(), dir.path(), 160, 60);
     h.app.open_exercise(ex);
     h.draw();
     // 3 of the 5 objectives hold at the start: 60, less 10 for the first hint.

@@ -8,9 +8,9 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use tui_support::Harness;
+use vpcd::create::templates::sample;
 use vpcd::io::recovery::{DesignKey, Owner, Recovery, Store};
 use vpcd::model::Design;
-use vpcd::templates::sample;
 use vpcd::workspace::Workspace;
 
 fn store(dir: &Path) -> Store {

@@ -3,8 +3,8 @@
 mod tui_support;
 
 use tui_support::Harness;
+use vpcd::create::templates::sample;
 use vpcd::model::*;
-use vpcd::templates::sample;
 
 fn empty() -> Design {
     Design::empty("lab", "us-east-1", &["us-east-1a", "us-east-1b"])

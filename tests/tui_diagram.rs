@@ -6,8 +6,8 @@ mod tui_support;
 
 use ratatui::style::Modifier;
 use tui_support::Harness;
+use vpcd::create::templates::sample;
 use vpcd::model::{ObjectKind, ObjectRef};
-use vpcd::templates::sample;
 
 fn design_files() -> Vec<std::path::PathBuf> {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets");

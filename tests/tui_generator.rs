@@ -16,7 +16,7 @@ fn errors(d: &vpcd::model::Design) -> Vec<validate::Diagnostic> {
 #[test]
 fn generator_preview_follows_the_keys_then_enter_creates_the_design() {
     let dir = tempfile::tempdir().unwrap();
-    let mut h = Harness::new(vpcd::templates::sample::three_tier(), dir.path(), 140, 44);
+    let mut h = Harness::new(vpcd::create::templates::sample::three_tier(), dir.path(), 140, 44);
     h.keys("W");
     h.assert_shows("new VPC and more (generator)");
     // The console's defaults: two AZs, public + private, one NAT gateway.
@@ -58,7 +58,7 @@ fn generator_preview_follows_the_keys_then_enter_creates_the_design() {
 #[test]
 fn the_cidr_is_validated_as_typed_and_enter_refuses_a_bad_one() {
     let dir = tempfile::tempdir().unwrap();
-    let mut h = Harness::new(vpcd::templates::sample::three_tier(), dir.path(), 140, 44);
+    let mut h = Harness::new(vpcd::create::templates::sample::three_tier(), dir.path(), 140, 44);
     h.keys("W<tab><bs><bs>");
     h.assert_shows("not an IPv4 CIDR (like 10.0.0.0/16)");
     h.assert_not_shows("4 subnets");
@@ -83,7 +83,7 @@ fn the_cidr_is_validated_as_typed_and_enter_refuses_a_bad_one() {
 #[test]
 fn creating_over_unsaved_changes_asks_first() {
     let dir = tempfile::tempdir().unwrap();
-    let mut h = Harness::new(vpcd::templates::sample::three_tier(), dir.path(), 140, 44);
+    let mut h = Harness::new(vpcd::create::templates::sample::three_tier(), dir.path(), 140, 44);
     h.make_unsaved_change();
     h.keys("W<enter>");
     h.assert_shows("Discard unsaved changes and start from the generated VPC main?");
@@ -97,7 +97,7 @@ fn creating_over_unsaved_changes_asks_first() {
 #[test]
 fn the_generator_opens_from_the_template_list_and_the_palette() {
     let dir = tempfile::tempdir().unwrap();
-    let mut h = Harness::new(vpcd::templates::sample::three_tier(), dir.path(), 140, 44);
+    let mut h = Harness::new(vpcd::create::templates::sample::three_tier(), dir.path(), 140, 44);
     h.keys("N");
     h.assert_shows("VPC and more…");
     h.keys("<enter>");

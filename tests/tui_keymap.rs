@@ -39,7 +39,7 @@ fn every_action_appears_in_the_help_of_its_context() {
 #[test]
 fn the_help_screen_renders_the_focused_pane_and_global_keys() {
     let dir = tempfile::tempdir().unwrap();
-    let mut h = Harness::new(vpcd::templates::sample::three_tier(), dir.path(), 120, 40);
+    let mut h = Harness::new(vpcd::create::templates::sample::three_tier(), dir.path(), 120, 40);
     h.keys("<tab>?"); // route pane help
     h.assert_shows("route table keys");
     h.assert_shows("global keys");

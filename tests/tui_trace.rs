@@ -14,13 +14,13 @@ use ratatui::crossterm::event::{Event, KeyModifiers, MouseButton, MouseEvent, Mo
 use ratatui::style::{Color, Modifier};
 use ratatui::Terminal;
 use tui_support::Harness;
+use vpcd::create::templates::sample;
 use vpcd::edit::Edit;
 use vpcd::model::{
     Design, DesignIndex, NaclRule, Object, PortRange, Protocol, Route, RouteDestination, RouteTarget, RuleAction,
     SgPeer, SgRule, TraceQuery,
 };
 use vpcd::practice::exercise;
-use vpcd::templates::sample;
 use vpcd::tui::keymap::Context;
 use vpcd::tui::theme::Theme;
 use vpcd::tui::App;
@@ -222,16 +222,16 @@ fn forward_block_shows_the_blocking_hop_code_and_fix_in_red() {
     h.keys("<down>db-<tab>");
     h.keys("<down><down>5432<enter>");
     h.assert_shows("Trace · internet → db-1 tcp/5432 · ✗ blocked");
-    h.assert_shows("✗ blocked: request stopped at db-1 · NO_PUBLIC_IP");
+    h.assert_shows("✗ blocked: request stopped at igw-shop · NO_PUBLIC_IP_INGRESS");
     h.assert_shows("fix: give db-1 a public IP");
     let v = find(&h, "✗ blocked: request", 0, 0).unwrap();
     let cell = &h.term.backend().buffer()[v];
     assert_eq!(cell.fg, Color::Red);
     assert!(cell.modifier.contains(Modifier::BOLD));
     // The blocking hop is marked ✗ in the table.
-    h.assert_shows("✗ 2 instance db-1");
-    // The diagram shows the path up to db-1.
-    assert!(modifiers(&h, in_diagram(&h, "db-1 ")).contains(Modifier::BOLD));
+    h.assert_shows("✗ 2 igw igw-shop");
+    // The diagram shows the path up to the internet gateway, where it stops.
+    assert!(modifiers(&h, in_diagram(&h, "igw-shop")).contains(Modifier::BOLD));
 }
 
 #[test]
@@ -299,7 +299,7 @@ fn an_edit_opening_the_database_to_the_internet_produces_the_opened_note_and_the
     let mut h = harness(d, dir.path(), 160, 60, false);
     h.keys(TO_TRACE);
     type_query(&mut h, "internet", "db-1", "tcp", "5432");
-    h.assert_shows("✗ blocked: request stopped at db-1");
+    h.assert_shows("✗ blocked: request stopped at igw-shop");
     h.app.apply_edit(edit).unwrap();
     h.draw();
     // The trace re-ran at once and says the verdict changed.
@@ -404,7 +404,7 @@ fn mouse(h: &mut Harness, kind: MouseEventKind, column: u16, row: u16) {
 fn dragging_the_mouse_pans_the_diagram() {
     let dir = tempfile::tempdir().unwrap();
     // A design taller than the 80×24 window.
-    let d = vpcd::templates::find("transit-hub-spoke").unwrap().design();
+    let d = vpcd::create::templates::find("transit-hub-spoke").unwrap().design();
     let mut h = harness(d, dir.path(), 80, 24, false);
     h.keys("<s-tab>");
     let (px, py) = pane_origin(&h, "Diagram");
@@ -508,14 +508,14 @@ fn stepping_scrolls_the_diagram_to_the_current_hop_at_120x40() {
 #[test]
 fn a_medium_design_diffs_on_a_worker_thread_and_the_note_arrives_later() {
     let dir = tempfile::tempdir().unwrap();
-    let params = vpcd::generate::GenParams {
+    let params = vpcd::create::synthetic::GenParams {
         vpcs: 2,
         azs: 2,
         tiers: 3,
         instances: 4,
         ..Default::default()
     };
-    let d = vpcd::generate::generate(&params).unwrap();
+    let d = vpcd::create::synthetic::generate(&params).unwrap();
     // Closing an SG that other tiers reach: its inbound rules removed.
     let used: Vec<&String> = d.instances.iter().flat_map(|i| &i.security_groups).collect();
     let mut sg = d

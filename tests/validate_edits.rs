@@ -6,10 +6,10 @@
 mod common;
 
 use common::{get, ron};
+use vpcd::create::templates::sample;
 use vpcd::edit::Edit;
 use vpcd::io::to_ron_string;
 use vpcd::model::*;
-use vpcd::templates::sample;
 use vpcd::workspace::Workspace;
 
 fn ws() -> Workspace {
@@ -141,7 +141,7 @@ fn a_route_to_a_missing_target_is_refused_but_deleting_a_nat_leaves_a_blackhole(
     rejected(
         &mut w,
         Edit::Put(Object::RouteTable(rt)),
-        &["nat-c", "does not exist", "InvalidGatewayID.NotFound"],
+        &["nat-c", "does not exist", "InvalidNatGatewayID.NotFound"],
     );
     // AWS lets a NAT gateway be deleted; its routes stay as blackholes (DEL-8, RTE-10).
     let applied = w

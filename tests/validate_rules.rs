@@ -4,10 +4,10 @@
 //! change is rejected and the design stays byte-for-byte the same.
 
 use serde::de::DeserializeOwned;
+use vpcd::create::templates::sample;
 use vpcd::edit::{DesignInfo, Edit};
 use vpcd::io::to_ron_string;
 use vpcd::model::*;
-use vpcd::templates::sample;
 use vpcd::validate::{self, Diagnostic, CATALOGUE};
 use vpcd::workspace::Workspace;
 
@@ -273,7 +273,11 @@ fn cases() -> Vec<(&'static str, Mutation)> {
                 .push(ron(r#"(name: "nat-lab", subnet: "lab-a", elastic_ip: "eip-lab")"#));
         }),
         ("eip-multiple-associations", |d| {
-            inst(d, "bastion").elastic_ip = Some("eip-nat-a".into())
+            inst(d, "web-1").elastic_ip = Some("eip-bastion".into())
+        }),
+        // CreateNatGateway with an address an instance holds: the NAT gateway fails.
+        ("nat-eip-in-use", |d| {
+            nat(d, "nat-a").elastic_ip = Some("eip-bastion".into())
         }),
         ("eip-unused", |d| {
             d.elastic_ips.push(ron(r#"(name: "eip-spare", address: "3.3.3.3")"#))
@@ -309,7 +313,8 @@ fn cases() -> Vec<(&'static str, Mutation)> {
                 .inbound
                 .push(ron(r#"(proto: Tcp, ports: "80", peer: Cidr("0.0.0.0/0"))"#))
         }),
-        ("sg-reference-other-vpc", |d| {
+        // In a saved design such a rule is a stale rule (its peering or group was deleted).
+        ("sg-reference-stale", |d| {
             lab(d, "10.1.0.0/16");
             sg(d, "sg-web")
                 .inbound
@@ -609,7 +614,20 @@ fn edit_only() -> Vec<(&'static str, Vec<Edit>, Edit)> {
     ))));
     let mut shop = d.vpcs[0].clone();
     shop.secondary_cidrs.push("10.2.0.0/16".parse().unwrap());
+    let lab_vpc: Vec<Edit> = Design::new_vpc_objects("lab", "10.1.0.0/16".parse().unwrap())
+        .into_iter()
+        .map(Edit::Put)
+        .collect();
+    let mut web = d.security_groups.iter().find(|g| g.name == "sg-web").unwrap().clone();
+    web.inbound
+        .push(ron(r#"(proto: Tcp, ports: "22", peer: Group("lab-default-sg"))"#));
     vec![
+        // Creating a rule that references a group of an unpeered VPC: InvalidGroup.NotFound.
+        (
+            "sg-reference-other-vpc",
+            vec![Edit::batch("lab", lab_vpc)],
+            Edit::Put(Object::SecurityGroup(web)),
+        ),
         ("route-target-missing", vec![], Edit::Put(Object::RouteTable(rt))),
         (
             "vpc-cidr-pending-peering",
@@ -751,7 +769,10 @@ fn non_blocking_findings_are_accepted_as_edits() {
     let base_design = base();
     for (code, mutate) in cases() {
         let Some(rule) = validate::rule(code) else { continue };
-        if rule.blocking {
+        // A stale rule arises only when a peering or a peer's group is deleted after
+        // the rule was made; adding one directly is refused on the edit
+        // (sg-reference-other-vpc). tests/aws_correctness.rs deletes its way there.
+        if rule.blocking || code == "sg-reference-stale" {
             continue;
         }
         let mut d = base();

@@ -265,7 +265,7 @@ mod tests {
 
     #[test]
     fn generated_designs_group_instances_and_keep_every_verdict() {
-        let d = crate::generate::generate(&crate::generate::GenParams::small()).unwrap();
+        let d = crate::create::synthetic::generate(&crate::create::synthetic::GenParams::small()).unwrap();
         let idx = DesignIndex::new(&d);
         let an = Analyzer::new(&d, &idx);
         let eps = endpoints(&an, &d);
@@ -293,7 +293,7 @@ mod tests {
 
     #[test]
     fn a_rule_for_one_address_splits_its_class() {
-        let mut d = crate::generate::generate(&crate::generate::GenParams::small()).unwrap();
+        let mut d = crate::create::synthetic::generate(&crate::create::synthetic::GenParams::small()).unwrap();
         let idx = DesignIndex::new(&d);
         let victim = d.instances[1].name.clone();
         let ip = idx.eni(&EniOwner::Instance(victim)).unwrap().private_ip;

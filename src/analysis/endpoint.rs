@@ -273,7 +273,7 @@ pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::templates::sample::three_tier;
+    use crate::create::templates::sample::three_tier;
 
     #[test]
     fn parses_names_keywords_and_addresses() {

@@ -72,6 +72,7 @@
 //! | `NACL_RULE_DENIES` | a numbered network ACL deny rule matches first | `SUBNET_ACL_RESTRICTION` |
 //! | `NACL_IMPLICIT_DENY` | no numbered network ACL rule matches: the final * rule denies | `SUBNET_ACL_RESTRICTION` |
 //! | `NO_PUBLIC_IP` | traffic through the internet gateway needs a public IPv4 or Elastic IP on the ENI | `IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS` |
+//! | `NO_PUBLIC_IP_INGRESS` | the internet gateway only translates to an ENI's public IPv4 or Elastic IP: an ENI with only a private address cannot be reached from the internet | `IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS` |
 //! | `IGW_NOT_ATTACHED` | the VPC has no attached internet gateway | `NO_PATH` |
 //! | `IGW_PRIVATE_DESTINATION` | an internet gateway never forwards to private (RFC 1918/6598) addresses | `IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS` |
 //! | `PEERING_NOT_ACTIVE` | the peering connection is not active | `BAD_STATE` |
@@ -85,6 +86,7 @@
 //! | `ENDPOINT_NOT_USABLE_FROM_OUTSIDE` | gateway endpoints cannot be used from peered VPCs, TGW, VPN or Direct Connect | `VPCE_GATEWAY_EGRESS_SOURCE_ADDRESS_RESTRICTION` |
 //! | `ENDPOINT_PROTOCOL` | a gateway endpoint carries only TCP and ICMP | `VPCE_GATEWAY_PROTOCOL_RESTRICTION` |
 //! | `NAT_CANNOT_BE_USED` | a NAT gateway serves only traffic from its own VPC (not peering, VPN, DX) and only TCP/UDP/ICMP | `NGW_REQUIRES_SOURCE_IN_VPC` |
+//! | `NAT_FAILED` | the NAT gateway is in the failed state (its Elastic IP is already associated with another resource) and forwards nothing | `BAD_STATE` |
 //! | `UNSOLICITED_INBOUND` | NAT gateways and egress-only IGWs drop connections initiated from outside | — |
 //! | `SOURCE_DEST_CHECK` | the instance forwards traffic not addressed to it but its source/destination check is on | `ENI_SOURCE_DEST_CHECK_RESTRICTION` |
 //! | `FIREWALL_DROP` | a Network Firewall stateful rule (or its default action) drops the packet | `FIREWALL_RULES_RESTRICTION` |
@@ -105,6 +107,7 @@ mod engine;
 mod fast;
 mod filters;
 mod flowlog;
+pub mod query;
 mod scope;
 
 use std::fmt;
@@ -427,6 +430,7 @@ pub enum Code {
     NaclRuleDenies,
     NaclImplicitDeny,
     NoPublicIp,
+    NoPublicIpIngress,
     IgwNotAttached,
     IgwPrivateDestination,
     PeeringNotActive,
@@ -440,6 +444,7 @@ pub enum Code {
     EndpointNotUsableFromOutside,
     EndpointProtocol,
     NatCannotBeUsed,
+    NatFailed,
     UnsolicitedInbound,
     SourceDestCheck,
     FirewallDrop,
@@ -464,6 +469,7 @@ impl Code {
         Code::NaclRuleDenies,
         Code::NaclImplicitDeny,
         Code::NoPublicIp,
+        Code::NoPublicIpIngress,
         Code::IgwNotAttached,
         Code::IgwPrivateDestination,
         Code::PeeringNotActive,
@@ -477,6 +483,7 @@ impl Code {
         Code::EndpointNotUsableFromOutside,
         Code::EndpointProtocol,
         Code::NatCannotBeUsed,
+        Code::NatFailed,
         Code::UnsolicitedInbound,
         Code::SourceDestCheck,
         Code::FirewallDrop,
@@ -516,6 +523,7 @@ impl Code {
             Code::NaclRuleDenies => ("NACL_RULE_DENIES", "a numbered network ACL deny rule matches first", "SUBNET_ACL_RESTRICTION"),
             Code::NaclImplicitDeny => ("NACL_IMPLICIT_DENY", "no numbered network ACL rule matches: the final * rule denies", "SUBNET_ACL_RESTRICTION"),
             Code::NoPublicIp => ("NO_PUBLIC_IP", "traffic through the internet gateway needs a public IPv4 or Elastic IP on the ENI", "IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS"),
+            Code::NoPublicIpIngress => ("NO_PUBLIC_IP_INGRESS", "the internet gateway only translates to an ENI's public IPv4 or Elastic IP: an ENI with only a private address cannot be reached from the internet", "IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS"),
             Code::IgwNotAttached => ("IGW_NOT_ATTACHED", "the VPC has no attached internet gateway", "NO_PATH"),
             Code::IgwPrivateDestination => ("IGW_PRIVATE_DESTINATION", "an internet gateway never forwards to private (RFC 1918/6598) addresses", "IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS"),
             Code::PeeringNotActive => ("PEERING_NOT_ACTIVE", "the peering connection is not active", "BAD_STATE"),
@@ -529,6 +537,7 @@ impl Code {
             Code::EndpointNotUsableFromOutside => ("ENDPOINT_NOT_USABLE_FROM_OUTSIDE", "gateway endpoints cannot be used from peered VPCs, TGW, VPN or Direct Connect", "VPCE_GATEWAY_EGRESS_SOURCE_ADDRESS_RESTRICTION"),
             Code::EndpointProtocol => ("ENDPOINT_PROTOCOL", "a gateway endpoint carries only TCP and ICMP", "VPCE_GATEWAY_PROTOCOL_RESTRICTION"),
             Code::NatCannotBeUsed => ("NAT_CANNOT_BE_USED", "a NAT gateway serves only traffic from its own VPC (not peering, VPN, DX) and only TCP/UDP/ICMP", "NGW_REQUIRES_SOURCE_IN_VPC"),
+            Code::NatFailed => ("NAT_FAILED", "the NAT gateway is in the failed state (its Elastic IP is already associated with another resource) and forwards nothing", "BAD_STATE"),
             Code::UnsolicitedInbound => ("UNSOLICITED_INBOUND", "NAT gateways and egress-only IGWs drop connections initiated from outside", "-"),
             Code::SourceDestCheck => ("SOURCE_DEST_CHECK", "the instance forwards traffic not addressed to it but its source/destination check is on", "ENI_SOURCE_DEST_CHECK_RESTRICTION"),
             Code::FirewallDrop => ("FIREWALL_DROP", "a Network Firewall stateful rule (or its default action) drops the packet", "FIREWALL_RULES_RESTRICTION"),

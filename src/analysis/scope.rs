@@ -407,7 +407,7 @@ pub fn diff_designs_with_egress(old: &Design, new: &Design) -> Vec<FlowChange> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::templates::sample;
+    use crate::create::templates::sample;
 
     fn has(changes: &[FlowChange], text: &str) -> bool {
         changes.iter().any(|c| c.to_string().starts_with(text))

@@ -14,6 +14,11 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     pub format: OutputFormat,
+    /// Check against AWS's default quotas and report each exceeded one as an
+    /// error, as a fresh account would refuse it (quotas are warnings otherwise:
+    /// they can be raised).
+    #[arg(long)]
+    pub strict_quotas: bool,
 }
 
 pub fn run(args: &CheckArgs) -> u8 {
@@ -21,7 +26,11 @@ pub fn run(args: &CheckArgs) -> u8 {
         Ok(d) => d,
         Err(code) => return code,
     };
-    let diags = validate::validate(&design);
+    let diags = if args.strict_quotas {
+        validate::validate_strict_quotas(&design)
+    } else {
+        validate::validate(&design)
+    };
     // The design's own intents are checked by the same model; one that does
     // not hold makes the check fail like an error does.
     let failing = crate::practice::failing_intents(&design);
@@ -108,14 +117,17 @@ mod tests {
 
     #[test]
     fn text_report_names_code_aws_error_and_hint() {
-        let mut d = crate::templates::sample::three_tier();
+        let mut d = crate::create::templates::sample::three_tier();
         d.subnets[0].cidr = "10.9.0.0/24".parse().unwrap();
         let text = render_text("x.ron", &validate::validate(&d));
         assert!(text.contains("subnet-outside-vpc"), "{text}");
         assert!(text.contains("(AWS: InvalidSubnet.Range)"), "{text}");
         assert!(text.contains("hint: choose a block inside 10.0.0.0/16"), "{text}");
         assert!(text.contains("x.ron: 1 error, 0 warnings"), "{text}");
-        let clean = render_text("s.ron", &validate::validate(&crate::templates::sample::three_tier()));
+        let clean = render_text(
+            "s.ron",
+            &validate::validate(&crate::create::templates::sample::three_tier()),
+        );
         assert_eq!(clean, "s.ron: 0 errors, 0 warnings, 0 infos\n");
     }
 }

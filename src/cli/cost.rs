@@ -50,26 +50,13 @@ pub fn run(args: &CostArgs) -> u8 {
             );
             let width = est.items.iter().map(|i| i.item.len()).max().unwrap_or(0);
             for i in &est.items {
-                let amount = if i.free {
-                    "free".to_string()
-                } else if i.monthly_usd < 0.0 {
-                    format!("-${:.2}", -i.monthly_usd)
-                } else {
-                    format!("${:.2}", i.monthly_usd)
-                };
-                println!("  {:>10}  {:<width$}  {}: {}", amount, i.item, i.object, i.detail);
+                println!("  {:>10}  {:<width$}  {}: {}", i.amount(), i.item, i.object, i.detail);
             }
-            println!("  {:>10}  total per month", format!("${:.2}", est.total_monthly_usd));
+            println!("  {:>10}  total per month", cost::dollars(est.total_monthly_usd));
             if !est.what_if.is_empty() {
                 println!("What if:");
                 for w in &est.what_if {
-                    let sign = if w.delta_monthly_usd < 0.0 { "-" } else { "+" };
-                    println!(
-                        "  {}: {sign}${:.2}/month, {}",
-                        w.change,
-                        w.delta_monthly_usd.abs(),
-                        w.tradeoff
-                    );
+                    println!("  {}: {}/month, {}", w.change, w.delta(), w.tradeoff);
                 }
             }
             for n in &est.notes {

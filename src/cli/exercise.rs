@@ -232,7 +232,7 @@ fn generate(args: &ExerciseArgs) -> u8 {
     use crate::practice::generate::{self, Options};
     let base = match args.template.as_deref() {
         None => None,
-        Some(t) => match crate::templates::find(t) {
+        Some(t) => match crate::create::templates::find(t) {
             Some(tpl) => Some((tpl.name.to_string(), tpl.design())),
             None if Path::new(t).exists() => match crate::io::load(Path::new(t)) {
                 Ok(d) => Some((t.to_string(), d)),
@@ -242,7 +242,7 @@ fn generate(args: &ExerciseArgs) -> u8 {
                 }
             },
             None => {
-                let close = crate::templates::close_matches(t);
+                let close = crate::create::templates::close_matches(t);
                 eprintln!(
                     "error: `{t}` is neither a bundled template nor a file{}",
                     if close.is_empty() {

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 
 use super::exit;
-use crate::generate::{self, GenParams, PeeringMode};
+use crate::create::synthetic::{self, GenParams, PeeringMode};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
 pub enum PeeringArg {
@@ -63,7 +63,7 @@ pub fn run(args: &GenerateArgs) -> u8 {
         },
         seed: args.seed,
     };
-    let design = match generate::generate(&params) {
+    let design = match synthetic::generate(&params) {
         Ok(d) => d,
         Err(e) => {
             eprintln!("error: {e}");

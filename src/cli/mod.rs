@@ -1,6 +1,7 @@
 //! The command line: `vpcd [FILE]` opens the designer; subcommands run headless.
 //! Each subcommand lives in its own module and returns the process exit code.
 
+pub mod apply;
 mod bench;
 mod check;
 mod cost;
@@ -108,6 +109,13 @@ pub enum Command {
     ///
     /// Exit status: 0, or 2 when the design or price file cannot be read.
     Cost(cost::CostArgs),
+    /// Apply a list of edits (`[Put(…), Delete(…)]`) in order through the workspace,
+    /// as the designer does, and write the design atomically (to -o OUT, or back to DESIGN).
+    ///
+    /// Exit status: 0 all applied and written, 1 an edit was refused (its index,
+    /// object, reason and AWS's error code are printed; nothing is written),
+    /// 2 bad input (located parse errors).
+    Apply(apply::ApplyArgs),
     /// Grade an exercise, or a saved attempt, by behaviour: print each objective ✓/✗ with the reason.
     ///
     /// Exit status: 0 when every objective holds, 1 when one does not, 2 on bad
@@ -130,6 +138,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Plan(args)) => plan::run(&args),
         Some(Command::Cost(args)) => cost::run(&args),
         Some(Command::Exercise(args)) => exercise::run(&args),
+        Some(Command::Apply(args)) => apply::run(&args),
         None => match first_argument_problem(cli.file.as_deref(), &cli.extra) {
             Some(msg) => {
                 eprintln!("error: {msg}");
@@ -164,7 +173,7 @@ fn first_argument_problem(file: Option<&std::path::Path>, extra: &[std::ffi::OsS
         let word = file.to_string_lossy().to_ascii_lowercase();
         let mut close: Vec<(usize, String)> = command_names()
             .into_iter()
-            .map(|c| (crate::templates::edit_distance(&word, &c), c))
+            .map(|c| (crate::create::templates::edit_distance(&word, &c), c))
             .filter(|(d, c)| *d <= 2.max(c.len() / 3) && *d < c.len())
             .collect();
         close.sort();
@@ -260,7 +269,7 @@ fn open_designer(file: Option<&std::path::Path>) -> u8 {
         }
     }
     let ws = match file {
-        None => crate::workspace::Workspace::new(crate::templates::sample::three_tier()),
+        None => crate::workspace::Workspace::new(crate::create::templates::sample::three_tier()),
         Some(path) => match crate::tui::app::open_design(path) {
             Ok((design, _)) => crate::workspace::Workspace::new(design).with_path(path),
             Err(e) => {

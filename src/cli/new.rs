@@ -7,8 +7,8 @@ use clap::Args;
 use ipnet::Ipv4Net;
 
 use super::exit;
-use crate::templates;
-use crate::wizard::{self, GeneratorOptions, NatMode, Tier};
+use crate::create::templates;
+use crate::create::vpc_wizard::{self, NatMode, Tier, WizardOptions};
 
 #[derive(Debug, Args)]
 pub struct NewArgs {
@@ -80,7 +80,7 @@ pub fn run(args: &NewArgs) -> u8 {
             }
         },
         None => {
-            let opts = GeneratorOptions {
+            let opts = WizardOptions {
                 name: args.name.clone(),
                 region: args.region.clone(),
                 cidr: args.cidr,
@@ -94,7 +94,7 @@ pub fn run(args: &NewArgs) -> u8 {
                 dns_support: !args.no_dns_support,
                 baseline_security: !args.no_baseline,
             };
-            match wizard::generate(&opts) {
+            match vpc_wizard::generate(&opts) {
                 Ok(d) => d,
                 Err(e) => {
                     eprintln!("error: {e}");

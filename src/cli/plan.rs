@@ -13,8 +13,8 @@ use ipnet::Ipv4Net;
 use serde_json::json;
 
 use super::{exit, load_or_report, OutputFormat};
+use crate::create::planner::{self, Level};
 use crate::model::cidr;
-use crate::planner::{self, Level};
 
 #[derive(Debug, Args)]
 pub struct PlanArgs {
@@ -242,7 +242,8 @@ pub fn run(args: &PlanArgs) -> u8 {
                     Level::Warning => "warning",
                     Level::Info => "info",
                 };
-                println!("  {level:<7} [{}] {}", f.rule, f.message);
+                let aws = f.aws_code.map(|c| format!(" (AWS: {c})")).unwrap_or_default();
+                println!("  {level:<7} [{}] {}{aws}", f.rule, f.message);
                 if !f.hint.is_empty() {
                     println!("          hint: {}", f.hint);
                 }

@@ -1,7 +1,7 @@
 //! `vpcd templates`: lists the built-in templates with one-line descriptions.
 
 use super::exit;
-use crate::templates::TEMPLATES;
+use crate::create::templates::TEMPLATES;
 
 pub fn run() -> u8 {
     let width = TEMPLATES.iter().map(|t| t.name.len()).max().unwrap_or(0);

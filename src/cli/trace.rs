@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::{exit, load_or_report, OutputFormat};
-use crate::analysis::{self, Code, Failure};
+use crate::analysis::{self, query, Code};
 use crate::model::{DesignIndex, Protocol, TraceQuery};
 
 #[derive(Debug, Args)]
@@ -70,7 +70,7 @@ pub fn run(args: &TraceArgs) -> u8 {
         port: args.port,
         sport: args.sport,
     };
-    let failures: Vec<Failure> = args.fail.iter().map(|f| Failure::parse(&design, f)).collect();
+    let failures = query::parse_failures(&design, &args.fail);
     let trace = match analysis::trace_with_failures(&design, &idx, &q, &failures) {
         Ok(t) => t,
         Err(e) => {

@@ -165,7 +165,7 @@ pub fn to_dot(d: &Design, idx: &DesignIndex) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::templates::sample;
+    use crate::create::templates::sample;
 
     #[test]
     fn sample_dot_has_clusters_nodes_and_the_internet_edge() {

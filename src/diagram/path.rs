@@ -87,9 +87,9 @@ impl Diagram {
 #[cfg(test)]
 mod tests {
     use crate::analysis;
+    use crate::create::templates::sample;
     use crate::diagram::{Diagram, DiagramOptions};
     use crate::model::{DesignIndex, ObjectKind, ObjectRef};
-    use crate::templates::sample;
 
     #[test]
     fn sample_trace_from_app_to_db_lights_both_instances_and_subnets() {

@@ -1,5 +1,5 @@
 use super::*;
-use crate::templates::sample;
+use crate::create::templates::sample;
 
 fn build(d: &Design, width: u16, charset: Charset, zoom: Zoom) -> Diagram {
     let idx = DesignIndex::new(d);

@@ -475,7 +475,7 @@ mod tests {
 
     #[test]
     fn sample_has_one_vpc_two_azs_and_the_igw_on_its_border() {
-        let d = crate::templates::sample::three_tier();
+        let d = crate::create::templates::sample::three_tier();
         let idx = DesignIndex::new(&d);
         let t = Topology::new(&d, &idx);
         assert_eq!(t.vpcs.len(), 1);

@@ -67,9 +67,9 @@ impl Viewport {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::create::templates::sample;
     use crate::diagram::{Diagram, DiagramOptions};
     use crate::model::{DesignIndex, ObjectKind, ObjectRef};
-    use crate::templates::sample;
 
     #[test]
     fn follow_scrolls_the_selection_into_view_and_clamps() {

@@ -60,3 +60,52 @@ pub struct ElasticIp {
     pub description: Option<String>,
     pub address: Ipv4Addr,
 }
+
+/// A public NAT gateway that AWS creates and then fails because its Elastic IP
+/// is already associated with another resource (the NAT gateway's failure code
+/// `Resource.AlreadyAssociated`: "Elastic IP address eipalloc-… is already
+/// associated"; EC2 API reference, `NatGateway.FailureMessage`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NatEipConflict<'d> {
+    pub nat: &'d str,
+    pub elastic_ip: &'d str,
+    /// The resource that holds the address.
+    pub holder: super::ObjectRef,
+}
+
+/// The NAT gateways that fail on an Elastic IP already in use. A design is a
+/// snapshot without the order the calls were made in, so an instance's
+/// association counts as the earlier one (AssociateAddress refuses to take an
+/// address from a NAT gateway), and among NAT gateways the first in the file
+/// holds the address.
+pub fn nat_eip_conflicts(d: &super::Design) -> Vec<NatEipConflict<'_>> {
+    use super::{ObjectKind, ObjectRef};
+    let mut holder: std::collections::HashMap<&str, ObjectRef> = std::collections::HashMap::new();
+    for i in &d.instances {
+        if let Some(e) = &i.elastic_ip {
+            holder
+                .entry(e.as_str())
+                .or_insert_with(|| ObjectRef::new(ObjectKind::Instance, i.name.clone()));
+        }
+    }
+    let mut out = Vec::new();
+    for n in &d.nat_gateways {
+        let Some(e) = n.elastic_ip.as_deref() else {
+            continue;
+        };
+        if n.connectivity != NatConnectivity::Public {
+            continue;
+        }
+        match holder.get(e) {
+            Some(h) => out.push(NatEipConflict {
+                nat: &n.name,
+                elastic_ip: e,
+                holder: h.clone(),
+            }),
+            None => {
+                holder.insert(e, ObjectRef::new(ObjectKind::NatGateway, n.name.clone()));
+            }
+        }
+    }
+    out
+}

@@ -74,6 +74,15 @@ impl Default for QuotaProfile {
 
 /// Limits AWS does not raise (or raises no further than this).
 pub mod hard {
+    use std::ops::RangeInclusive;
+
+    /// Prefix lengths of a VPC's IPv4 blocks and of an IPv4 subnet: /16 to
+    /// /28 (VPC User Guide, "VPC CIDR blocks" and "Subnet CIDR blocks";
+    /// AWS answers InvalidVpc.Range / InvalidSubnet.Range).
+    pub const IPV4_BLOCK_PREFIX_LENS: RangeInclusive<u8> = 16..=28;
+    /// NACL rule numbers a user may set: 1 to 32766; 32767 and above are
+    /// AWS's `*` rules (VPC User Guide, "Network ACL rules").
+    pub const NACL_RULE_NUMBERS: RangeInclusive<u16> = 1..=32766;
     /// IPv4 CIDR blocks per VPC at the maximum quota.
     pub const IPV4_BLOCKS_PER_VPC: usize = 50;
     /// Propagated (BGP) routes per route table.

@@ -465,6 +465,46 @@ pub enum RefTarget {
     PrefixList,
 }
 
+impl RefTarget {
+    /// The error code AWS answers when a call names an object of this kind that
+    /// does not exist (EC2 API reference, "Error codes": `Invalid<Resource>ID.NotFound`;
+    /// ELB `LoadBalancerNotFound`, Network Firewall and Direct Connect their own).
+    /// `None` for what is not an AWS resource (an on-premises network).
+    pub fn not_found_code(self) -> Option<&'static str> {
+        use ObjectKind as K;
+        Some(match self {
+            RefTarget::Object(k) => match k {
+                K::Vpc => "InvalidVpcID.NotFound",
+                K::Subnet => "InvalidSubnetID.NotFound",
+                K::RouteTable => "InvalidRouteTableID.NotFound",
+                K::InternetGateway => "InvalidInternetGatewayID.NotFound",
+                K::EgressOnlyGateway => "InvalidGatewayID.NotFound",
+                K::NatGateway => "InvalidNatGatewayID.NotFound",
+                K::ElasticIp => "InvalidAllocationID.NotFound",
+                K::SecurityGroup => "InvalidGroup.NotFound",
+                K::NetworkAcl => "InvalidNetworkAclID.NotFound",
+                K::Instance => "InvalidInstanceID.NotFound",
+                K::LoadBalancer => "LoadBalancerNotFound",
+                K::Peering => "InvalidVpcPeeringConnectionID.NotFound",
+                K::Endpoint => "InvalidVpcEndpointId.NotFound",
+                K::PrefixList => "InvalidPrefixListID.NotFound",
+                K::VpnGateway => "InvalidVpnGatewayID.NotFound",
+                K::CustomerGateway => "InvalidCustomerGatewayID.NotFound",
+                K::VpnConnection => "InvalidVpnConnectionID.NotFound",
+                K::DxGateway | K::DxConnection => "DirectConnectClientException",
+                K::TransitGateway => "InvalidTransitGatewayID.NotFound",
+                K::Firewall => "ResourceNotFoundException",
+                K::FlowLog => "InvalidFlowLogId.NotFound",
+                K::OnPremNetwork => return None,
+            },
+            RefTarget::InstanceOrInterface => "InvalidNetworkInterfaceID.NotFound",
+            RefTarget::PrefixList => "InvalidPrefixListID.NotFound",
+            RefTarget::TgwRouteTable => "InvalidRouteTableID.NotFound",
+            RefTarget::TgwAttachment => "InvalidTransitGatewayAttachmentID.NotFound",
+        })
+    }
+}
+
 /// One reference from an object's field to a name.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reference<'a> {

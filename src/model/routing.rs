@@ -142,6 +142,24 @@ impl RouteTarget {
         }
     }
 
+    /// The error code CreateRoute answers when the target does not exist: the
+    /// parameter's own `*.NotFound` (EC2 API reference, "Error codes"; `GatewayId`
+    /// covers internet, egress-only and virtual private gateways).
+    pub fn not_found_code(&self) -> Option<&'static str> {
+        Some(match self {
+            RouteTarget::Local => return None,
+            RouteTarget::InternetGateway(_) | RouteTarget::EgressOnlyGateway(_) | RouteTarget::VpnGateway(_) => {
+                "InvalidGatewayID.NotFound"
+            }
+            RouteTarget::NatGateway(_) => "InvalidNatGatewayID.NotFound",
+            RouteTarget::Instance(_) => "InvalidInstanceID.NotFound",
+            RouteTarget::NetworkInterface(_) => "InvalidNetworkInterfaceID.NotFound",
+            RouteTarget::Peering(_) => "InvalidVpcPeeringConnectionID.NotFound",
+            RouteTarget::TransitGateway(_) => "InvalidTransitGatewayID.NotFound",
+            RouteTarget::GatewayEndpoint(_) | RouteTarget::FirewallEndpoint(..) => "InvalidVpcEndpointId.NotFound",
+        })
+    }
+
     /// The name of the referenced object, if any.
     pub fn object_name(&self) -> Option<&str> {
         match self {

@@ -37,6 +37,35 @@ impl TransitGateway {
     pub fn attachment(&self, name: &str) -> Option<&TgwAttachment> {
         self.attachments.iter().find(|a| a.name == name)
     }
+    /// The route table that routes traffic entering from `a`: the one it names,
+    /// else the default route table when default route-table association is on
+    /// (AWS `DefaultRouteTableAssociation`, enabled by default: "resource
+    /// attachments are automatically associated with the default association
+    /// route table"; Transit Gateways guide, "How transit gateways work").
+    pub fn association_of<'t>(&'t self, a: &'t TgwAttachment) -> Option<&'t str> {
+        match (&a.association, &self.default_route_table) {
+            (Some(t), _) => Some(t),
+            (None, Some(t)) if self.default_association => Some(t),
+            _ => None,
+        }
+    }
+
+    /// The route tables `a` propagates its routes into: those it names, else
+    /// the default route table when default route-table propagation is on (AWS
+    /// `DefaultRouteTablePropagation`, enabled by default). Peering attachments
+    /// never propagate: routes to a peer transit gateway are static (Transit
+    /// Gateways guide, "Add a route to a transit gateway route table" for peering).
+    pub fn propagations_of<'t>(&'t self, a: &'t TgwAttachment) -> Vec<&'t str> {
+        if !a.propagations.is_empty() {
+            return a.propagations.iter().map(String::as_str).collect();
+        }
+        let peering = matches!(a.kind, TgwAttachmentKind::Peering { .. });
+        match &self.default_route_table {
+            Some(t) if self.default_propagation && !peering => vec![t.as_str()],
+            _ => Vec::new(),
+        }
+    }
+
     /// The VPCs this transit gateway has attachments to, each once, in
     /// attachment order (a VPC attaches to a transit gateway once: Transit
     /// Gateways guide, "Transit gateway attachments to a VPC").

@@ -341,7 +341,7 @@ fn only_from(d: &Design, idx: &DesignIndex, instance: &str, port: u16, sources: 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::templates::sample::three_tier;
+    use crate::create::templates::sample::three_tier;
 
     fn eval(d: &Design, f: Fact) -> (Status, String) {
         evaluate(d, &DesignIndex::new(d), &f)
@@ -381,7 +381,7 @@ mod tests {
 
     #[test]
     fn appliance_mode_fact_reads_the_vpc_attachment() {
-        let mut d = crate::templates::find("inspection-firewall").unwrap().design();
+        let mut d = crate::create::templates::find("inspection-firewall").unwrap().design();
         let fact = || Fact::ApplianceMode("att-inspection".into());
         assert_eq!(eval(&d, fact()).0, Status::Pass);
         let att = &mut d.transit_gateways[0].attachments[0];

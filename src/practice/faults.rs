@@ -989,7 +989,7 @@ mod tests {
 
     #[test]
     fn every_injection_changes_the_design() {
-        for t in crate::templates::TEMPLATES {
+        for t in crate::create::templates::TEMPLATES {
             let d = t.design();
             for f in FAULTS {
                 for inj in f.injections(&d) {

@@ -19,8 +19,8 @@
 use std::collections::BTreeSet;
 
 use crate::analysis::{Analyzer, Compiled, Query};
+use crate::create::synthetic::SplitMix64;
 use crate::edit::Edit;
-use crate::generate::SplitMix64;
 use crate::model::intent::{Fact, Intent};
 use crate::model::*;
 
@@ -72,7 +72,7 @@ pub fn generate(opts: &Options) -> Result<Exercise, String> {
     };
     let bases: Vec<(String, Design)> = match &opts.base {
         Some(b) => vec![b.clone()],
-        None => crate::templates::TEMPLATES
+        None => crate::create::templates::TEMPLATES
             .iter()
             .map(|t| (t.name.to_string(), t.design()))
             .collect(),

@@ -14,9 +14,14 @@ pub enum Context {
     Rules,
     Diagnostics,
     Inspector,
-    /// Panes registered by other modules (diagram, trace) use this context for
-    /// their own keys until they declare one of their own.
-    Extra,
+    /// The cost estimate.
+    Cost,
+    /// The topology diagram (pans and zooms).
+    Diagram,
+    /// The subnet planner of the selected VPC.
+    Planner,
+    /// The practice pane (an exercise's objectives).
+    Practice,
     /// The trace panel (hop table, remembered queries, what-if).
     Trace,
     /// Typing a trace query (text keys go to the focused input).
@@ -36,7 +41,10 @@ impl Context {
             Context::Rules => "rules",
             Context::Diagnostics => "diagnostics",
             Context::Inspector => "inspector",
-            Context::Extra => "pane",
+            Context::Cost => "cost",
+            Context::Diagram => "diagram",
+            Context::Planner => "planner",
+            Context::Practice => "practice",
             Context::Trace => "trace panel",
             Context::TraceInput => "trace query",
             Context::Form => "form",
@@ -501,29 +509,57 @@ pub const BINDINGS: &[Binding] = &[
         "delete the object (asks first)",
         false,
     ),
-    // Extra panes (diagram, trace) scroll with the same keys.
-    b(C::Extra, Key::plain(KeyCode::Up), A::Up, "scroll up", false),
-    b(C::Extra, Key::plain(KeyCode::Down), A::Down, "scroll down", false),
-    b(C::Extra, Key::plain(KeyCode::Left), A::Left, "scroll left", false),
-    b(C::Extra, Key::plain(KeyCode::Right), A::Right, "scroll right", false),
-    b(C::Extra, Key::plain(KeyCode::Enter), A::Enter, "open / run", false),
+    // Cost estimate
+    b(C::Cost, Key::plain(KeyCode::Up), A::Up, "scroll up", false),
+    b(C::Cost, Key::plain(KeyCode::Down), A::Down, "scroll down", false),
+    // Diagram
+    b(C::Diagram, Key::plain(KeyCode::Up), A::Up, "scroll up", false),
+    b(C::Diagram, Key::plain(KeyCode::Down), A::Down, "scroll down", false),
+    b(C::Diagram, Key::plain(KeyCode::Left), A::Left, "scroll left", false),
+    b(C::Diagram, Key::plain(KeyCode::Right), A::Right, "scroll right", false),
     b(
-        C::Extra,
+        C::Diagram,
+        Key::plain(KeyCode::Enter),
+        A::Enter,
+        "zoom: whole design / detail",
+        false,
+    ),
+    // Planner
+    b(C::Planner, Key::plain(KeyCode::Up), A::Up, "scroll up", false),
+    b(C::Planner, Key::plain(KeyCode::Down), A::Down, "scroll down", false),
+    b(
+        C::Planner,
+        Key::plain(KeyCode::Enter),
+        A::Enter,
+        "open the subnet, or add one in the free block",
+        false,
+    ),
+    b(
+        C::Planner,
         Key::ch('s'),
         A::Add,
         "planner: split the free block in two",
         false,
     ),
-    // Practice pane (Extra): open the selected objective in the trace panel.
+    // Practice
+    b(C::Practice, Key::plain(KeyCode::Up), A::Up, "scroll up", false),
+    b(C::Practice, Key::plain(KeyCode::Down), A::Down, "scroll down", false),
     b(
-        C::Extra,
+        C::Practice,
+        Key::plain(KeyCode::Enter),
+        A::Enter,
+        "reveal the next hint (costs points)",
+        false,
+    ),
+    b(
+        C::Practice,
         Key::ch('t'),
         A::TraceObjective,
         "practice: open the selected objective in the trace panel",
         false,
     ),
     b(
-        C::Extra,
+        C::Practice,
         Key::ch('T'),
         A::ToggleTimer,
         "practice: show / hide the timer",

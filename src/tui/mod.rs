@@ -7,14 +7,14 @@
 //! a lost terminal — mouse capture included ([`session`]).
 
 pub mod app;
-pub mod form_kinds;
 pub mod forms;
-pub mod generator;
 pub mod keymap;
 pub mod panes;
 pub mod preview;
 pub mod session;
 pub mod theme;
+pub mod trace_session;
+pub mod wizard_form;
 
 use std::io::{self, stdout};
 

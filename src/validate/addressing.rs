@@ -8,6 +8,7 @@ use std::net::Ipv4Addr;
 use ipnet::{IpNet, Ipv4Net};
 
 use crate::model::index::Eni;
+use crate::model::limits::hard;
 use crate::model::*;
 
 use super::context::{oref, sub_path, ValidationPass};
@@ -121,7 +122,7 @@ pub(super) fn vpc_blocks(cx: &ValidationPass<'_>) {
                 format!("secondary CIDR {block}")
             };
             let plen = block.prefix_len();
-            if !(16..=28).contains(&plen) {
+            if !hard::IPV4_BLOCK_PREFIX_LENS.contains(&plen) {
                 cx.emit(
                     "vpc-cidr-size",
                     &r,
@@ -242,7 +243,7 @@ pub(super) fn subnet_blocks(cx: &ValidationPass<'_>) {
     for s in &d.subnets {
         let r = oref(ObjectKind::Subnet, &s.name);
         let plen = s.cidr.prefix_len();
-        if !(16..=28).contains(&plen) {
+        if !hard::IPV4_BLOCK_PREFIX_LENS.contains(&plen) {
             cx.on(
                 "subnet-size",
                 &r,

@@ -39,7 +39,7 @@ const IPV: Option<&str> = Some("InvalidParameterValue");
 catalogue! {
     // Integrity of the design itself.
     "duplicate-name", Error, true, NONE, "two objects share a name; names identify objects design-wide";
-    "dangling-reference", Error, true, NONE, "a field names an object that does not exist";
+    "dangling-reference", Error, true, Some("InvalidParameterValue"), "a field names an object that does not exist; AWS answers the kind's own *.NotFound (InvalidSubnetID.NotFound, …), or DependencyViolation for a delete while it is used";
     "az-outside-region", Error, true, IPV, "a design AZ does not belong to the design's Region (SUB-4)";
     "subnet-az-unknown", Error, true, IPV, "a subnet's AZ is not one of the design's AZs (SUB-4)";
     // Addressing: VPC and subnet CIDRs, reserved and used addresses.
@@ -71,7 +71,7 @@ catalogue! {
     "vpc-default-object-invalid", Error, true, IPV, "a VPC's main route table, default NACL or default SG belongs to another VPC (RT-4, NACL-5, SG-12)";
     // Routes.
     "route-duplicate-destination", Error, true, Some("RouteAlreadyExists"), "two routes of one table have the same destination (RTE-1, VPCE-2)";
-    "route-target-missing", Error, true, Some("InvalidGatewayID.NotFound"), "a route targets an object that does not exist (RTE-3)";
+    "route-target-missing", Error, true, Some("InvalidGatewayID.NotFound"), "a route targets an object that does not exist; AWS answers the target's own code (InvalidNatGatewayID.NotFound, InvalidVpcPeeringConnectionID.NotFound, …) (RTE-3)";
     "route-target-other-vpc", Error, true, IPV, "a route targets a gateway, interface or connection that is not usable from the table's VPC (RTE-3)";
     "route-local-target-invalid", Error, true, IPV, "`local` can only be the target of a destination equal to a VPC block (RTE-4)";
     "route-local-unsupported-target", Error, true, IPV, "a route on a VPC block may only target local, a NAT gateway, an ENI or a firewall endpoint (RTE-5)";
@@ -93,7 +93,8 @@ catalogue! {
     "nat-public-without-eip", Error, true, Some("MissingParameter"), "a public NAT gateway needs an Elastic IP (NAT-1)";
     "nat-private-with-eip", Error, true, IPV, "a private NAT gateway cannot have an Elastic IP (NAT-2)";
     "nat-no-igw", Error, false, NONE, "a public NAT gateway in a VPC without an internet gateway fails (NAT-3)";
-    "eip-multiple-associations", Error, true, Some("Resource.AlreadyAssociated"), "an Elastic IP is associated with more than one resource (NAT-4)";
+    "eip-multiple-associations", Error, true, Some("Resource.AlreadyAssociated"), "an Elastic IP is associated with more than one instance (NAT-4)";
+    "nat-eip-in-use", Error, false, Some("Resource.AlreadyAssociated"), "a NAT gateway's Elastic IP is already associated with another resource: AWS creates the NAT gateway, then it fails (NAT-4)";
     "eip-unused", Info, false, NONE, "an Elastic IP is associated with nothing and is billed (L-04)";
     "nat-without-igw-route", Warning, false, NONE, "a public NAT gateway's subnet has no route to an internet gateway (L-01)";
     "single-nat-multi-az", Warning, false, NONE, "one NAT gateway serves subnets in several AZs (L-02)";
@@ -106,7 +107,8 @@ catalogue! {
     "lb-subnet-other-vpc", Error, true, IPV, "a load balancer's subnets are in different VPCs";
     // Security groups.
     "sg-duplicate-rule", Error, true, Some("InvalidPermission.Duplicate"), "a security group holds the same rule twice (SG-5)";
-    "sg-reference-other-vpc", Error, true, Some("InvalidGroup.NotFound"), "a rule references a group of a VPC that is neither its own nor an active same-Region peer (SG-7)";
+    "sg-reference-other-vpc", Error, true, Some("InvalidGroup.NotFound"), "a new rule references a group that does not exist or is in a VPC that is neither its own nor an active same-Region peer (SG-7)";
+    "sg-reference-stale", Warning, false, NONE, "a rule references a group that was deleted or whose peering was deleted: a stale rule that matches nothing (SG-7, DescribeStaleSecurityGroups)";
     "eni-sg-other-vpc", Error, true, Some("InvalidParameter"), "a network interface uses a security group of another VPC (SG-8)";
     "sg-ports-ignored", Warning, false, NONE, "ports given on a protocol that has none: AWS allows every port (SG-3, L-30)";
     "sg-world-open-admin-port", Warning, false, NONE, "SSH, RDP or a database port is open to 0.0.0.0/0 or ::/0 (L-03)";
@@ -151,8 +153,8 @@ catalogue! {
     "ipv6-exposure", Warning, false, NONE, "a private dual-stack subnet routes ::/0 to an internet gateway (L-23)";
     "dual-stack-default-route-mismatch", Info, false, NONE, "a dual-stack subnet has a default route for one family only (L-31)";
     // Quotas.
-    "quota-exceeded", Warning, false, NONE, "an adjustable AWS quota of the quota profile is exceeded: request an increase (Q-*)";
-    "hard-limit-exceeded", Error, true, NONE, "a limit AWS does not raise is exceeded (Q-*)";
+    "quota-exceeded", Warning, false, Some("ResourceLimitExceeded"), "an adjustable AWS quota of the quota profile is exceeded: request an increase; AWS answers the quota's *LimitExceeded (VpcLimitExceeded, …) (Q-*)";
+    "hard-limit-exceeded", Error, true, Some("ResourceLimitExceeded"), "a limit AWS does not raise is exceeded; AWS answers the limit's *LimitExceeded (Q-*)";
 }
 
 /// The catalogue entry of a code.

@@ -156,14 +156,37 @@ impl<'a> ValidationPass<'a> {
 
     /// Records a finding. Severity, blocking and the AWS code come from the catalogue.
     pub fn emit(&self, code: &'static str, object: &ObjectRef, path: String, message: String, hint: String) {
-        self.emit_opt(code, Some(object), path, message, hint);
+        self.emit_opt(code, Some(object), path, message, hint, None);
     }
 
-    fn emit_opt(&self, code: &'static str, object: Option<&ObjectRef>, path: String, message: String, hint: String) {
+    /// Records a finding whose AWS error code depends on the case (the kind a
+    /// dangling reference names, the quota exceeded) rather than on the rule.
+    pub fn on_answering(
+        &self,
+        code: &'static str,
+        object: Option<&ObjectRef>,
+        message: String,
+        hint: impl Into<String>,
+        aws_code: Option<&'static str>,
+    ) {
+        let path = object.map_or_else(|| "design › quotas".to_string(), ObjectRef::to_string);
+        self.emit_opt(code, object, path, message, hint.into(), aws_code);
+    }
+
+    fn emit_opt(
+        &self,
+        code: &'static str,
+        object: Option<&ObjectRef>,
+        path: String,
+        message: String,
+        hint: String,
+        aws_override: Option<&'static str>,
+    ) {
         let info = rule(code);
         debug_assert!(info.is_some(), "rule {code} missing from the catalogue");
         let (severity, blocks_edit, aws_code) =
             info.map_or((Severity::Error, false, None), |r| (r.severity, r.blocking, r.aws_code));
+        let aws_code = aws_override.or(aws_code);
         self.out.borrow_mut().push(Diagnostic {
             severity,
             code,
@@ -178,7 +201,7 @@ impl<'a> ValidationPass<'a> {
 
     /// A finding about the design as a whole (Region, AZs, Region-wide quotas).
     pub fn on_design(&self, code: &'static str, path: String, message: String, hint: impl Into<String>) {
-        self.emit_opt(code, None, path, message, hint.into());
+        self.emit_opt(code, None, path, message, hint.into(), None);
     }
 
     /// A finding about a whole object (its path is the object itself).

@@ -6,6 +6,7 @@ use std::net::IpAddr;
 
 use ipnet::IpNet;
 
+use crate::model::limits::hard;
 use crate::model::*;
 
 use super::context::{oref, sub_path, ValidationPass};
@@ -62,20 +63,30 @@ pub(super) fn security_groups(cx: &ValidationPass<'_>) {
                         "use tcp or udp to restrict ports, or drop the port range".into(),
                     );
                 }
+                // A rule whose group is gone, or whose peering was deleted, stays as a
+                // stale rule that matches nothing (VPC User Guide, "Work with stale
+                // security group rules"; DescribeStaleSecurityGroups). Creating such a
+                // rule is refused (sg-reference-other-vpc, checked on the edit).
                 if let SgPeer::Group(g) = &rule.peer {
-                    if let Some(other) = cx.idx.security_group(d, g) {
-                        if !cx.vpcs_share_sg_space(&sg.vpc, &other.vpc) {
-                            cx.emit(
-                                "sg-reference-other-vpc",
-                                &r,
-                                path(),
-                                format!(
-                                    "{g} is in {}, which is not {} nor an active same-Region peer of it",
-                                    other.vpc, sg.vpc
-                                ),
-                                format!("reference a group of {} or of an actively peered VPC in this Region, or use a CIDR", sg.vpc),
-                            );
-                        }
+                    let why = match cx.idx.security_group(d, g) {
+                        None => Some(format!("{g} does not exist (deleted)")),
+                        Some(other) if !cx.vpcs_share_sg_space(&sg.vpc, &other.vpc) => Some(format!(
+                            "{g} is in {}, which is no longer an active same-Region peer of {}",
+                            other.vpc, sg.vpc
+                        )),
+                        Some(_) => None,
+                    };
+                    if let Some(why) = why {
+                        cx.emit(
+                            "sg-reference-stale",
+                            &r,
+                            path(),
+                            format!("stale rule, matches nothing: {why}"),
+                            format!(
+                                "delete the rule, or reference a group of {} or of an actively peered VPC in this Region, or use a CIDR",
+                                sg.vpc
+                            ),
+                        );
                     }
                 }
                 if dir == Direction::Inbound {
@@ -200,7 +211,7 @@ pub(super) fn network_acls(cx: &ValidationPass<'_>) {
             let mut numbers = HashSet::default();
             for rule in rules {
                 let path = || sub_path(&r, format!("{dir} rule {}", rule.number));
-                if !(1..=32766).contains(&rule.number) {
+                if !hard::NACL_RULE_NUMBERS.contains(&rule.number) {
                     cx.emit(
                         "nacl-rule-number-range",
                         &r,

@@ -151,6 +151,25 @@ pub(super) fn elastic_ips(cx: &ValidationPass<'_>) {
             users.entry(e).or_default().push(oref(ObjectKind::NatGateway, &n.name));
         }
     }
+    // AWS accepts CreateNatGateway with an Elastic IP in use and then fails the
+    // NAT gateway (failure code Resource.AlreadyAssociated): an error that does
+    // not block the edit, like a public NAT gateway without an IGW (NAT-3).
+    let failed_nats = if d.nat_gateways.iter().any(|n| n.elastic_ip.is_some()) {
+        nat_eip_conflicts(d)
+    } else {
+        Vec::new()
+    };
+    for c in &failed_nats {
+        cx.on(
+            "nat-eip-in-use",
+            &oref(ObjectKind::NatGateway, c.nat),
+            format!(
+                "Elastic IP {} is already associated with {}, so NAT gateway {} fails",
+                c.elastic_ip, c.holder, c.nat
+            ),
+            format!("allocate a new Elastic IP for {}", c.nat),
+        );
+    }
     for eip in &d.elastic_ips {
         let r = oref(ObjectKind::ElasticIp, &eip.name);
         match users.get(eip.name.as_str()) {
@@ -163,8 +182,14 @@ pub(super) fn elastic_ips(cx: &ValidationPass<'_>) {
                 ),
                 "associate it with an instance or NAT gateway, or release it",
             ),
-            Some(list) if list.len() > 1 => {
-                let names: Vec<String> = list.iter().map(|o| o.to_string()).collect();
+            // AssociateAddress refuses an address another instance holds; a NAT gateway
+            // that asks for it fails instead (nat-eip-in-use above).
+            Some(list) if list.iter().filter(|o| o.kind == ObjectKind::Instance).count() > 1 => {
+                let names: Vec<String> = list
+                    .iter()
+                    .filter(|o| o.kind == ObjectKind::Instance)
+                    .map(|o| o.to_string())
+                    .collect();
                 cx.on(
                     "eip-multiple-associations",
                     &r,

@@ -82,8 +82,10 @@ pub(super) fn references_in(cx: &ValidationPass<'_>, from: &Design) {
     };
     let mut found = Vec::new();
     from.for_each_reference(|from, field, target, name| {
-        // Route targets are checked by the routing rules (route-target-missing).
-        if field == "routes.target" {
+        // Route targets are checked by the routing rules (route-target-missing), and a
+        // rule's group by the security-group rules (a stale rule, sg-reference-stale).
+        if field == "routes.target" || (field == "rules.peer" && target == RefTarget::Object(ObjectKind::SecurityGroup))
+        {
             return;
         }
         let exists = match target {
@@ -103,15 +105,16 @@ pub(super) fn references_in(cx: &ValidationPass<'_>, from: &Design) {
                 RefTarget::TgwRouteTable => "TGW route table",
                 RefTarget::TgwAttachment => "TGW attachment",
             };
-            found.push((from.clone(), field, what, name.to_string()));
+            found.push((from.clone(), field, what, name.to_string(), target.not_found_code()));
         }
     });
-    for (from, field, what, name) in found {
-        cx.on(
+    for (from, field, what, name, aws) in found {
+        cx.on_answering(
             "dangling-reference",
-            &from,
+            Some(&from),
             format!("`{field}` names {what} `{name}`, which does not exist"),
             "point it at an existing object, or create the missing one first",
+            aws,
         );
     }
 }

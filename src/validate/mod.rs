@@ -101,6 +101,22 @@ pub fn validate_with_quotas(d: &Design, idx: &DesignIndex, quotas: &QuotaProfile
     finish(cx.finish())
 }
 
+/// Validates a design as a fresh account would see it: against AWS's default
+/// quotas (whatever the design's profile says), with every exceeded quota an
+/// error AWS refuses outright (its `*LimitExceeded` answer) instead of a warning.
+pub fn validate_strict_quotas(d: &Design) -> Vec<Diagnostic> {
+    let idx = DesignIndex::new(d);
+    let mut out = validate_with_quotas(d, &idx, &QuotaProfile::default());
+    for f in &mut out {
+        if f.code == "quota-exceeded" {
+            f.severity = Severity::Error;
+            f.blocks_edit = true;
+            f.message.push_str(" (default quota: a fresh account refuses this)");
+        }
+    }
+    finish(out)
+}
+
 fn finish(mut out: Vec<Diagnostic>) -> Vec<Diagnostic> {
     out.sort_by(|a, b| (a.severity, &a.path, a.code, &a.message).cmp(&(b.severity, &b.path, b.code, &b.message)));
     out.dedup();

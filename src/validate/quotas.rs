@@ -19,19 +19,52 @@ fn over(cx: &ValidationPass<'_>, object: Option<&ObjectRef>, what: &str, count: 
     }
     let message = format!("{count} {what}, above the quota of {quota}");
     let hint = "request a quota increase from AWS (Service Quotas) and raise it in the design's quota profile, or reduce the count";
-    match object {
-        Some(o) => cx.on("quota-exceeded", o, message, hint),
-        None => cx.on_design("quota-exceeded", "design › quotas".into(), message, hint),
-    }
+    cx.on_answering("quota-exceeded", object, message, hint, Some(limit_code(what)));
+}
+
+/// The `*LimitExceeded` code AWS answers the call that would go over a quota
+/// (EC2 API reference, "Error codes"; reference section 18). Where the EC2 list
+/// names no quota-specific code, AWS answers the generic `ResourceLimitExceeded`.
+pub(super) fn limit_code(what: &str) -> &'static str {
+    const CODES: &[(&str, &str)] = &[
+        ("egress-only", "ResourceLimitExceeded"),
+        ("TGW", "ResourceLimitExceeded"),
+        ("transit gateways", "ResourceLimitExceeded"),
+        ("prefix lists", "ResourceLimitExceeded"),
+        ("max entries", "ResourceLimitExceeded"),
+        ("internet gateways", "InternetGatewayLimitExceeded"),
+        ("VPCs", "VpcLimitExceeded"),
+        ("Elastic IPs", "AddressLimitExceeded"),
+        (
+            "security groups on one interface",
+            "SecurityGroupsPerInterfaceLimitExceeded",
+        ),
+        ("security groups", "SecurityGroupLimitExceeded"),
+        ("endpoints", "VpcEndpointLimitExceeded"),
+        ("IPv4 blocks", "CidrLimitExceeded"),
+        ("subnets", "SubnetLimitExceeded"),
+        ("route tables", "RouteTableLimitExceeded"),
+        ("network ACLs", "NetworkAclLimitExceeded"),
+        ("peering connections", "ActiveVpcPeeringConnectionPerVpcLimitExceeded"),
+        ("NAT gateways", "NatGatewayLimitExceeded"),
+        ("routes", "RouteLimitExceeded"),
+        ("entries", "NetworkAclEntryLimitExceeded"),
+        ("rules", "RulesPerSecurityGroupLimitExceeded"),
+    ];
+    CODES
+        .iter()
+        .find(|(k, _)| what.contains(k))
+        .map_or("ResourceLimitExceeded", |(_, c)| c)
 }
 
 fn hard_over(cx: &ValidationPass<'_>, object: &ObjectRef, what: &str, count: usize, limit: usize, hint: &str) {
     if count > limit {
-        cx.on(
+        cx.on_answering(
             "hard-limit-exceeded",
-            object,
+            Some(object),
             format!("{count} {what}; AWS allows at most {limit}, and this limit cannot be raised"),
             hint.to_string(),
+            Some(limit_code(what)),
         );
     }
 }
@@ -398,7 +431,7 @@ mod tests {
 
     #[test]
     fn a_raised_profile_in_the_design_file_silences_the_quota_warning() {
-        let mut d = crate::templates::sample::three_tier();
+        let mut d = crate::create::templates::sample::three_tier();
         with_eips(&mut d, 3);
         let quota = |d: &Design| crate::validate::validate(d).iter().any(|x| x.code == "quota-exceeded");
         assert!(quota(&d), "6 EIPs exceed the default 5");
@@ -423,7 +456,7 @@ mod tests {
     /// default; counted per prefix list and per resource type.
     #[test]
     fn prefix_list_references_per_resource_type_count_against_the_profile() {
-        let mut d = crate::templates::sample::three_tier();
+        let mut d = crate::create::templates::sample::three_tier();
         d.prefix_lists.push(PrefixList {
             name: "pl-office".into(),
             description: None,

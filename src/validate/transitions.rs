@@ -6,7 +6,11 @@
 //! design state, so the refusal must look at what the edit adds: routes that
 //! were not in the table before. Likewise AWS refuses to detach an internet
 //! gateway while the VPC has public or Elastic IPs (IGW-4) and to delete an
-//! attached one (IGW-5), both `DependencyViolation`.
+//! attached one (IGW-5), both `DependencyViolation`. A security-group rule
+//! that references a group is refused when created unless the group exists in
+//! the rule's VPC or an actively peered same-Region VPC (SG-7,
+//! `InvalidGroup.NotFound`), but survives as a stale rule when the group or the
+//! peering is deleted later (VPC User Guide, "Work with stale security group rules").
 
 use super::context::HashMap;
 
@@ -27,6 +31,10 @@ pub struct EditCheck {
     deleted_attached: Vec<(String, String)>,
     /// VPCs the edit gives new IPv4 blocks: (VPC, new block).
     new_blocks: Vec<(String, ipnet::Ipv4Net)>,
+    /// Rules the edit adds that reference a group: (security group, direction, rule, group).
+    group_refs: Vec<(String, Direction, SgRule, String)>,
+    /// Instances the edit gives an Elastic IP a working NAT gateway holds: (instance, address, NAT).
+    eip_taken: Vec<(String, String, String)>,
 }
 
 impl EditCheck {
@@ -45,6 +53,40 @@ impl EditCheck {
                     if !old.is_some_and(|o| o.routes.contains(r)) {
                         self.added.push((rt.name.clone(), r.clone()));
                     }
+                }
+            }
+            Edit::Put(Object::SecurityGroup(sg)) => {
+                let old = before.security_groups.iter().find(|o| o.name == sg.name);
+                for (dir, rules) in [(Direction::Inbound, &sg.inbound), (Direction::Outbound, &sg.outbound)] {
+                    for r in rules {
+                        let SgPeer::Group(g) = &r.peer else { continue };
+                        let existed = old.is_some_and(|o| match dir {
+                            Direction::Inbound => o.inbound.contains(r),
+                            Direction::Outbound => o.outbound.contains(r),
+                        });
+                        if !existed {
+                            self.group_refs.push((sg.name.clone(), dir, r.clone(), g.clone()));
+                        }
+                    }
+                }
+            }
+            // AssociateAddress refuses an address associated elsewhere
+            // (Resource.AlreadyAssociated); a NAT gateway's address cannot be moved at
+            // all. The other order (the NAT gateway asks for an instance's address) is
+            // accepted and the NAT gateway fails: nat-eip-in-use.
+            Edit::Put(Object::Instance(i)) => {
+                let Some(e) = &i.elastic_ip else { return };
+                let old = before.instances.iter().find(|o| o.name == i.name);
+                if old.is_some_and(|o| o.elastic_ip.as_ref() == Some(e)) {
+                    return;
+                }
+                let failed = nat_eip_conflicts(before);
+                if let Some(n) = before.nat_gateways.iter().find(|n| {
+                    n.connectivity == NatConnectivity::Public
+                        && n.elastic_ip.as_ref() == Some(e)
+                        && !failed.iter().any(|c| c.nat == n.name)
+                }) {
+                    self.eip_taken.push((i.name.clone(), e.clone(), n.name.clone()));
                 }
             }
             Edit::Put(Object::InternetGateway(g)) => {
@@ -89,6 +131,8 @@ impl EditCheck {
             && self.detached.is_empty()
             && self.deleted_attached.is_empty()
             && self.new_blocks.is_empty()
+            && self.group_refs.is_empty()
+            && self.eip_taken.is_empty()
     }
 
     /// The refusals for the added routes, judged against the design after the edit.
@@ -98,6 +142,17 @@ impl EditCheck {
         }
         let mut out = Vec::new();
         self.gateway_refusals(after, idx, &mut out);
+        self.group_ref_refusals(after, idx, &mut out);
+        for (inst, eip, nat) in &self.eip_taken {
+            let object = ObjectRef::new(ObjectKind::Instance, inst.clone());
+            out.push(refusal_of(
+                "eip-multiple-associations",
+                object.clone(),
+                object.to_string(),
+                format!("Elastic IP {eip} is associated with NAT gateway {nat}"),
+                "an Elastic IP is associated with one resource at a time: allocate another".into(),
+            ));
+        }
         let interfaces: HashMap<&str, &str> = after
             .instances
             .iter()
@@ -146,10 +201,56 @@ impl EditCheck {
                 })
             };
             if let Some((code, message, hint)) = refusal {
-                out.push(refusal_of(code, object, path, message, hint));
+                let mut d = refusal_of(code, object, path, message, hint);
+                // CreateRoute answers the missing target's own *.NotFound code.
+                if code == "route-target-missing" {
+                    d.aws_code = route.target.not_found_code().or(d.aws_code);
+                }
+                out.push(d);
             }
         }
         out
+    }
+
+    /// SG-7: a new rule may reference a group of its own VPC or of a VPC joined
+    /// to it by an active same-Region peering, and the group must exist.
+    fn group_ref_refusals(&self, after: &Design, idx: &DesignIndex, out: &mut Vec<Diagnostic>) {
+        for (name, dir, rule, g) in &self.group_refs {
+            let Some(sg) = idx.security_group(after, name) else {
+                continue;
+            };
+            let why = match idx.security_group(after, g) {
+                None => Some(format!("security group {g} does not exist")),
+                Some(other) => {
+                    let peered = other.vpc == sg.vpc
+                        || after.peerings.iter().any(|p| {
+                            p.status == PeeringStatus::Active
+                                && !p.cross_region
+                                && ((p.requester == sg.vpc && p.accepter == other.vpc)
+                                    || (p.requester == other.vpc && p.accepter == sg.vpc))
+                        });
+                    (!peered).then(|| {
+                        format!(
+                            "{g} is in {}, which is not {} nor an active same-Region peer of it",
+                            other.vpc, sg.vpc
+                        )
+                    })
+                }
+            };
+            if let Some(why) = why {
+                let object = ObjectRef::new(ObjectKind::SecurityGroup, name.clone());
+                out.push(refusal_of(
+                    "sg-reference-other-vpc",
+                    object.clone(),
+                    format!("{object} › {dir} {rule}"),
+                    why,
+                    format!(
+                        "reference a group of {} or of an actively peered VPC in this Region, or use a CIDR",
+                        sg.vpc
+                    ),
+                ));
+            }
+        }
     }
 
     /// IGW-4 and IGW-5, judged only while the VPC still exists (deleting the

@@ -4,8 +4,8 @@
 use std::net::Ipv4Addr;
 
 use vpcd::analysis::{self, Code, Trace};
+use vpcd::create::templates::build::Builder;
 use vpcd::model::*;
-use vpcd::templates::build::Builder;
 
 pub const AZ_A: &str = "us-east-1a";
 pub const AZ_B: &str = "us-east-1b";

@@ -76,6 +76,8 @@ pub struct Compiled {
     /// Per TGW: attachment by name, and the VPC attachment of each VPC.
     pub(super) tgw_att_by_name: FxMap<String, FxMap<String, usize>>,
     pub(super) tgw_att_by_vpc: FxMap<String, FxMap<usize, usize>>,
+    /// NAT gateways in the failed state: name → why (an Elastic IP already in use).
+    pub(super) failed_nats: FxMap<String, String>,
 }
 
 impl Compiled {
@@ -309,6 +311,16 @@ impl<'a> Analyzer<'a> {
                 names: fx_map(),
                 tgw_att_by_name: fx_map(),
                 tgw_att_by_vpc: fx_map(),
+                failed_nats: crate::model::nat_eip_conflicts(d)
+                    .into_iter()
+                    .map(|c| {
+                        let why = format!(
+                            "{} failed: Elastic IP {} is already associated with {} (Resource.AlreadyAssociated)",
+                            c.nat, c.elastic_ip, c.holder
+                        );
+                        (c.nat.to_string(), why)
+                    })
+                    .collect(),
             }),
             down_azs: HashSet::new(),
             down_instances: HashSet::new(),

@@ -52,6 +52,16 @@ impl<'w, 'a> Walk<'w, 'a> {
                     ),
             ));
         }
+        if let Some(why) = an.failed_nats.get(n) {
+            // AWS creates the NAT gateway and then fails it; a failed NAT gateway forwards nothing.
+            return Err(self.stop(
+                pkt,
+                Stop::new(Code::NatFailed, HopKind::NatGateway, n)
+                    .on(ObjectKind::NatGateway, n)
+                    .message(why.clone())
+                    .hint(format!("give {n} an Elastic IP of its own (allocate a new one)")),
+            ));
+        }
         if self.leg == Leg::Return {
             return Err(self.stop(pkt, Stop::new(Code::AsymmetricReturn, HopKind::NatGateway, n).on(ObjectKind::NatGateway, n).message(format!("the reply is routed through {n}, which did not carry the request: it would be translated to a new source and dropped by the client")).hint("route the reply back through the gateway the request came in (e.g. put the server in a public subnet)".into())));
         }

@@ -71,6 +71,11 @@ pub(super) enum Expect {
     Internet,
     OnPrem(String),
     Service(String),
+    /// An address no subnet, on-premises network, service or internet host
+    /// holds: the packet is walked to wherever routing takes it and stopped
+    /// there (Reachability Analyzer accepts any IP destination and answers
+    /// NO_ROUTE_TO_DESTINATION or NO_POSSIBLE_DESTINATION).
+    Nowhere,
 }
 
 /// A hypothetical host of a subnet: its last usable IPv4 address (or an IPv6 one).
@@ -239,10 +244,33 @@ impl<'w, 'a> Walk<'w, 'a> {
                         ephemeral: generic,
                     });
                 }
-                Err(QueryError::Invalid(
-                    text.into(),
-                    "the address is in no subnet, on-prem network or the internet".into(),
-                ))
+                // A private address outside every VPC and declared network can only be
+                // a host on premises whose prefix is not declared: it sends from the
+                // first on-premises network with a VPN or Direct Connect path, and the
+                // reply finds no route back unless that path carries the address.
+                let in_vpc = an.vpc_of_ip(*ip).is_some();
+                if let Some(n) =
+                    an.d.onprem_networks
+                        .iter()
+                        .find(|n| !in_vpc && (n.customer_gateway.is_some() || n.dx_connection.is_some()))
+                {
+                    let name = n.name.clone();
+                    self.note(|| {
+                        format!("{ip} is in no declared network: it is sent as a host of on-prem network {name}")
+                    });
+                    return Ok(Source {
+                        at: Start::OnPrem(n.name.clone()),
+                        addr: *ip,
+                        ephemeral: generic,
+                    });
+                }
+                let why = if in_vpc {
+                    "the address is inside a VPC's range but in no subnet, so no host can send from it"
+                } else {
+                    "the address is in no subnet, declared on-prem network or the internet, and the design has no \
+                     on-prem network with a VPN or Direct Connect to send it from"
+                };
+                Err(QueryError::Invalid(text.into(), why.into()))
             }
         }
     }
@@ -425,10 +453,13 @@ impl<'w, 'a> Walk<'w, 'a> {
                         expect: Expect::Internet,
                     });
                 }
-                Err(DestErr::Query(QueryError::Invalid(
-                    text.into(),
-                    "the address is in no subnet, on-prem network or the internet".into(),
-                )))
+                // A private address in no subnet (inside a VPC's range or outside every
+                // known network) is still a destination: the route table decides where
+                // the packet goes and the walk stops where it can go no further.
+                Ok(Dest {
+                    addr: *ip,
+                    expect: Expect::Nowhere,
+                })
             }
         }
     }
@@ -480,25 +511,41 @@ impl<'w, 'a> Walk<'w, 'a> {
                         expect: Expect::Eni(e),
                     });
                 }
-                Err(DestErr::Blocked(
-                    Box::new(Stop {
-                        code: Code::NoPublicIp,
-                        kind: an.eni_kind(e),
-                        component: name(),
-                        object: Some(eni.owner.object()),
-                        direction: None,
-                        message: format!(
-                            "{} has only the private address {}, which is not reachable from the internet",
+                // The internet gateway is where such a packet stops: it only translates
+                // a public IPv4 address that is associated with an ENI of its VPC and
+                // drops the rest (RA IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS; VPC User
+                // Guide, "Enable internet access": an instance needs a public IPv4 or
+                // Elastic IP to be reached from the internet).
+                let hint = format!(
+                    "give {} a public IP or Elastic IP in a public subnet, or put a load balancer in front of it",
+                    name()
+                );
+                let vpc = an.eni_vpc(e).map(|v| an.vpcs[v].name.clone()).unwrap_or_default();
+                let igw =
+                    an.d.internet_gateways
+                        .iter()
+                        .find(|g| g.vpc.as_deref() == Some(vpc.as_str()));
+                let stop = match igw {
+                    Some(g) => Stop::new(Code::NoPublicIpIngress, HopKind::InternetGateway, &g.name)
+                        .on(ObjectKind::InternetGateway, &g.name)
+                        .message(format!(
+                            "{} only translates public addresses of {vpc}'s interfaces; {} has only the private \
+                             address {}, which is not reachable from the internet",
+                            g.name,
                             name(),
                             eni.private_ip
-                        ),
-                        hint: format!(
-                        "give {} a public IP or Elastic IP in a public subnet, or put a load balancer in front of it",
-                        name()
-                    ),
-                    }),
-                    IpAddr::V4(eni.private_ip),
-                ))
+                        ))
+                        .hint(hint),
+                    None => Stop::new(Code::IgwNotAttached, HopKind::InternetGateway, &vpc)
+                        .on(ObjectKind::Vpc, &vpc)
+                        .message(format!(
+                            "{vpc} has no internet gateway and {} has only the private address {}",
+                            name(),
+                            eni.private_ip
+                        ))
+                        .hint(hint),
+                };
+                Err(DestErr::Blocked(Box::new(stop), IpAddr::V4(eni.private_ip)))
             }
         }
     }

@@ -33,7 +33,7 @@ pub(super) fn tgw_routes(an: &Analyzer<'_>, tgw: &crate::model::TransitGateway, 
         }
     }
     for a in &tgw.attachments {
-        if !a.propagations.iter().any(|p| p == table) {
+        if !tgw.propagations_of(a).contains(&table) {
             continue;
         }
         match &a.kind {
@@ -244,7 +244,7 @@ impl<'w, 'a> Walk<'w, 'a> {
         let Some(a) = an.tgw_attachment(tgw, att) else {
             return Err(self.missing(att, pkt));
         };
-        let Some(rt_name) = a.association.as_ref() else {
+        let Some(rt_name) = tgw.association_of(a) else {
             return Err(self.stop(
                 pkt,
                 Stop::new(Code::TgwNoAssociation, HopKind::TgwAttachment, att)

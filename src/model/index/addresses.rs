@@ -54,12 +54,18 @@ impl DesignIndex {
                 });
             }
         }
+        // A NAT gateway whose Elastic IP another resource holds fails and has no public address.
+        let failed: Vec<&str> = if d.nat_gateways.iter().any(|n| n.elastic_ip.is_some()) {
+            super::super::nat_eip_conflicts(d).into_iter().map(|c| c.nat).collect()
+        } else {
+            Vec::new()
+        };
         for n in &d.nat_gateways {
             pending.push(Pending {
                 owner: EniOwner::NatGateway(n.name.clone()),
                 subnet: &n.subnet,
                 fixed: n.private_ip,
-                public: if n.connectivity == NatConnectivity::Public {
+                public: if n.connectivity == NatConnectivity::Public && !failed.contains(&n.name.as_str()) {
                     eip(&n.elastic_ip)
                 } else {
                     None

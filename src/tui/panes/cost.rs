@@ -7,7 +7,7 @@ use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use super::{fit, framed, step, Ctx, Msg, Pane, Region};
-use crate::cost::{self, Estimate, PriceTable};
+use crate::cost::{self, dollars, Estimate, PriceTable};
 use crate::tui::keymap::{Action, Context};
 
 pub struct CostPane {
@@ -49,33 +49,18 @@ impl CostPane {
         let est = self.estimate(ctx);
         let mut out = Vec::new();
         for i in &est.items {
-            let amount = if i.free {
-                "free".to_string()
-            } else if i.monthly_usd < 0.0 {
-                format!("-${:.2}", -i.monthly_usd)
-            } else {
-                format!("${:.2}", i.monthly_usd)
-            };
+            let amount = i.amount();
             let style = if i.free { LineStyle::Free } else { LineStyle::Normal };
             out.push((fit(&format!("{amount:>9} {} {}", i.item, i.object), width), style));
         }
         out.push((
-            fit(
-                &format!("{:>9} total per month", format!("${:.2}", est.total_monthly_usd)),
-                width,
-            ),
+            fit(&format!("{:>9} total per month", dollars(est.total_monthly_usd)), width),
             LineStyle::Total,
         ));
         for w in &est.what_if {
-            let sign = if w.delta_monthly_usd < 0.0 { "-" } else { "+" };
             out.push((
                 fit(
-                    &format!(
-                        "what if {}: {sign}${:.2}/month, {}",
-                        w.change,
-                        w.delta_monthly_usd.abs(),
-                        w.tradeoff
-                    ),
+                    &format!("what if {}: {}/month, {}", w.change, w.delta(), w.tradeoff),
                     width,
                 ),
                 LineStyle::WhatIf,
@@ -101,14 +86,16 @@ impl Pane for CostPane {
     fn title(&self, _ctx: &Ctx) -> String {
         match &self.cached {
             Some((_, e)) => format!(
-                "Cost · ${:.2}/month ({}, {})",
-                e.total_monthly_usd, e.price_region, e.prices_as_of
+                "Cost · {}/month ({}, {})",
+                dollars(e.total_monthly_usd),
+                e.price_region,
+                e.prices_as_of
             ),
             None => "Cost".into(),
         }
     }
     fn context(&self) -> Context {
-        Context::Extra
+        Context::Cost
     }
     fn region(&self) -> Region {
         Region::Right

@@ -5,15 +5,13 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use super::{framed, scroll_to, step, Ctx, Msg, Pane, Region};
+use super::{framed, Ctx, ListView, Msg, Pane, Region};
 use crate::tui::keymap::{Action, Context};
 use crate::validate::Severity;
 
 #[derive(Default)]
 pub struct DiagnosticsPane {
-    cursor: usize,
-    offset: usize,
-    height: usize,
+    view: ListView,
 }
 
 impl Pane for DiagnosticsPane {
@@ -38,9 +36,7 @@ impl Pane for DiagnosticsPane {
         let t = ctx.theme;
         let inner = framed(frame, area, self.title(ctx), focused, &t);
         let diags = ctx.ws.diagnostics();
-        self.height = inner.height as usize;
-        self.cursor = self.cursor.min(diags.len().saturating_sub(1));
-        self.offset = scroll_to(self.offset, self.cursor, self.height);
+        self.view.fit(diags.len(), inner.height as usize);
         if diags.is_empty() {
             frame.render_widget(
                 Paragraph::new(Span::styled("✓ no findings: AWS would accept this design", t.ok())),
@@ -51,8 +47,8 @@ impl Pane for DiagnosticsPane {
         let lines: Vec<Line> = diags
             .iter()
             .enumerate()
-            .skip(self.offset)
-            .take(self.height)
+            .skip(self.view.offset)
+            .take(self.view.height)
             .map(|(i, d)| {
                 let (mark, style) = match d.severity {
                     Severity::Error => ("✗ error  ", t.error()),
@@ -71,7 +67,7 @@ impl Pane for DiagnosticsPane {
                         t.dim(),
                     ),
                 ]);
-                if i == self.cursor {
+                if i == self.view.cursor {
                     line = line.style(t.selected(focused));
                 }
                 line
@@ -82,12 +78,11 @@ impl Pane for DiagnosticsPane {
 
     fn handle(&mut self, action: Action, ctx: &Ctx) -> Msg {
         let diags = ctx.ws.diagnostics();
+        if self.view.step(action, diags.len()) {
+            return Msg::Consumed;
+        }
         match action {
-            Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::Home | Action::End => {
-                self.cursor = step(self.cursor, diags.len(), action, self.height);
-                Msg::Consumed
-            }
-            Action::Enter => match diags.get(self.cursor).and_then(|d| d.object.clone()) {
+            Action::Enter => match diags.get(self.view.cursor).and_then(|d| d.object.clone()) {
                 Some(o) => Msg::Jump(o),
                 None => Msg::Status("this finding is about the whole design".into()),
             },
@@ -96,11 +91,11 @@ impl Pane for DiagnosticsPane {
     }
 
     fn click(&mut self, row: u16, _ctx: &Ctx) -> Msg {
-        self.cursor = self.offset + row as usize;
+        self.view.click(row);
         Msg::Consumed
     }
 
     fn clamp(&mut self, ctx: &Ctx) {
-        self.cursor = self.cursor.min(ctx.ws.diagnostics().len().saturating_sub(1));
+        self.view.clamp(ctx.ws.diagnostics().len());
     }
 }

@@ -1,7 +1,7 @@
 //! The topology diagram: the library lays it out once per design revision
 //! ([`DiagramCache`]); this pane only scrolls the window, follows the selected
 //! object and colours cells by the object they show (selection, error and
-//! warning markers, the current trace path).
+//! warning markers, the current trace path from the trace session).
 
 use std::collections::HashSet;
 
@@ -11,7 +11,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use super::{framed, Ctx, Msg, Pane, PathView, Region};
+use super::{framed, Ctx, Msg, Pane, Region};
 use crate::diagram::{Charset, Diagram, DiagramCache, DiagramOptions, Viewport, Zoom, SUMMARY_THRESHOLD_SUBNETS};
 use crate::model::ObjectRef;
 use crate::tui::keymap::{Action, Context};
@@ -28,8 +28,8 @@ pub struct DiagramPane {
     /// Objects of the current trace path, and the current hop's object.
     path: Vec<ObjectRef>,
     current_hop: Option<ObjectRef>,
-    /// The trace pane's path (routed by the app); mapped to drawn objects each frame.
-    shown: Option<PathView>,
+    /// Whether the path shown comes from the trace session (cleared when the session has no trace).
+    shown: bool,
     /// The current hop the window last scrolled to.
     followed_hop: Option<ObjectRef>,
 }
@@ -44,7 +44,7 @@ impl Default for DiagramPane {
             followed: None,
             path: Vec::new(),
             current_hop: None,
-            shown: None,
+            shown: false,
             followed_hop: None,
         }
     }
@@ -98,7 +98,7 @@ impl Pane for DiagramPane {
         format!("Diagram · {zoom} (Enter zooms)")
     }
     fn context(&self) -> Context {
-        Context::Extra
+        Context::Diagram
     }
     fn region(&self) -> Region {
         Region::Center
@@ -124,9 +124,14 @@ impl Pane for DiagramPane {
             }
         }
         self.view.clamp(&dg.canvas);
-        if let Some(pv) = &self.shown {
-            self.path = dg.trace_path(ws.design(), ws.index(), &pv.trace);
-            self.current_hop = pv.current_hop().and_then(|h| dg.hop_object(ws.design(), ws.index(), h));
+        // The trace session's path, mapped to drawn objects each frame.
+        let session = ctx.trace.borrow();
+        if let Some(trace) = &session.trace {
+            self.shown = true;
+            self.path = dg.trace_path(ws.design(), ws.index(), trace);
+            self.current_hop = session
+                .current_hop()
+                .and_then(|h| dg.hop_object(ws.design(), ws.index(), h));
             // Stepping through the hops keeps the current one in view.
             if self.current_hop != self.followed_hop {
                 self.followed_hop = self.current_hop.clone();
@@ -134,7 +139,12 @@ impl Pane for DiagramPane {
                     self.view.follow(r, &dg.canvas);
                 }
             }
+        } else if self.shown {
+            self.shown = false;
+            self.path.clear();
+            self.current_hop = None;
         }
+        drop(session);
         let styles = Styles {
             selected: owner_set(dg, ctx.selected.cloned()),
             path: owner_set(dg, self.path.iter().cloned()),
@@ -211,14 +221,6 @@ impl Pane for DiagramPane {
             _ => return Msg::Ignored,
         }
         Msg::Consumed
-    }
-
-    fn show_path(&mut self, path: Option<PathView>) {
-        if path.is_none() && self.shown.is_some() {
-            self.path.clear();
-            self.current_hop = None;
-        }
-        self.shown = path;
     }
 
     fn drag(&mut self, dx: i32, dy: i32, ctx: &Ctx) -> Msg {

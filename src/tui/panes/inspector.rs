@@ -37,7 +37,7 @@ fn describe(ctx: &Ctx) -> Vec<String> {
         out.push(desc.to_string());
     }
     out.push(String::new());
-    let text = crate::tui::forms::to_ron(&obj);
+    let text = crate::forms::to_ron(&obj);
     // Skip the enum wrapper line and the name field: the header says them.
     for line in text.lines().skip(1) {
         let l = line.trim_end();
@@ -80,7 +80,7 @@ fn describe(ctx: &Ctx) -> Vec<String> {
         _ => {}
     }
     // Parts have forms of their own, reached through `a` (they offer the existing ones too).
-    let parts: Vec<&str> = crate::tui::form_kinds::Part::ALL
+    let parts: Vec<&str> = crate::forms::kinds::Part::ALL
         .iter()
         .filter(|p| p.parent().0 == sel.kind)
         .map(|p| p.label())
@@ -170,7 +170,7 @@ impl Pane for InspectorPane {
                 Msg::Consumed
             }
             Action::Enter => match ctx.selected {
-                Some(o) => Msg::Form(Box::new(Form::edit_object(o, ctx))),
+                Some(o) => Msg::Form(Box::new(Form::edit_object(o, ctx.ws))),
                 None => Msg::Status("nothing selected".into()),
             },
             Action::Add => Msg::AddObject,

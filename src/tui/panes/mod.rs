@@ -16,21 +16,27 @@ pub mod rules;
 pub mod trace;
 pub mod tree;
 
+use std::cell::RefCell;
+
 use ratatui::layout::Rect;
 use ratatui::Frame;
 
 use super::forms::Form;
 use super::keymap::{Action, Context};
 use super::theme::Theme;
+use super::trace_session::TraceSession;
 use crate::edit::Edit;
 use crate::model::ObjectRef;
 use crate::workspace::Workspace;
 
-/// What a pane sees: the workspace snapshot, the current object and the theme.
+/// What a pane sees: the workspace snapshot, the current object, the trace
+/// being looked at and the theme.
 pub struct Ctx<'a> {
     pub ws: &'a Workspace,
     /// The object selected in the tree (or jumped to), which other panes follow.
     pub selected: Option<&'a ObjectRef>,
+    /// The trace session: the trace panel runs and steps it, the diagram draws it.
+    pub trace: &'a RefCell<TraceSession>,
     pub theme: Theme,
 }
 
@@ -55,32 +61,12 @@ pub enum Msg {
     AddObject,
     /// Show a message in the status line.
     Status(String),
-    /// Open a query in the trace panel (focus it, fill the query, run it),
-    /// with what-if failures (`az:NAME` or a component name).
+    /// Open a query in the trace session and focus the trace panel, with
+    /// what-if failures (`az:NAME` or a component name).
     OpenTrace {
         query: crate::model::TraceQuery,
         failures: Vec<String>,
     },
-}
-
-/// The trace path a pane publishes for the diagram: the trace and the
-/// current hop (an index into its forward hops, then its return hops).
-/// The app passes it from the trace pane to the diagram pane every frame.
-#[derive(Debug, Clone)]
-pub struct PathView {
-    pub trace: std::rc::Rc<crate::analysis::Trace>,
-    pub current: Option<usize>,
-}
-
-impl PathView {
-    /// The hop at `current`, counting forward hops then return hops.
-    pub fn current_hop(&self) -> Option<&crate::analysis::Hop> {
-        let i = self.current?;
-        let t = &self.trace;
-        t.forward
-            .get(i)
-            .or_else(|| t.return_path.get(i.checked_sub(t.forward.len())?))
-    }
 }
 
 /// Where a pane goes on the main screen.
@@ -129,16 +115,6 @@ pub trait Pane {
     }
     /// Regular wake-up from the event loop (idle work, animation).
     fn tick(&mut self, _now: std::time::Instant, _ctx: &Ctx) {}
-    /// The trace path this pane publishes for the diagram (the trace pane).
-    fn published_path(&self) -> Option<PathView> {
-        None
-    }
-    /// The published trace path, or `None` to clear it (the diagram pane).
-    fn show_path(&mut self, _path: Option<PathView>) {}
-    /// Opens a trace query in this pane; `true` if the pane takes queries.
-    fn open_trace(&mut self, _query: &crate::model::TraceQuery, _failures: &[String], _ctx: &Ctx) -> bool {
-        false
-    }
 }
 
 /// Every pane of the main screen, in focus order.
@@ -170,6 +146,44 @@ pub fn step(cursor: usize, len: usize, action: Action, page: usize) -> usize {
         Action::Home => 0,
         Action::End => last,
         _ => cursor.min(last),
+    }
+}
+
+/// The cursor and scroll window of a list pane: keys move the cursor,
+/// drawing keeps it on a row and in view, a click picks a row.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct ListView {
+    pub cursor: usize,
+    /// The first row shown.
+    pub offset: usize,
+    /// Rows shown at the last frame (a page for PgUp/PgDn).
+    pub height: usize,
+}
+
+impl ListView {
+    /// Before drawing `len` rows in `height`: clamps the cursor and scrolls it into view.
+    pub fn fit(&mut self, len: usize, height: usize) {
+        self.height = height;
+        self.clamp(len);
+        self.offset = scroll_to(self.offset, self.cursor, height);
+    }
+    /// Keeps the cursor on one of `len` rows (after an edit removed some).
+    pub fn clamp(&mut self, len: usize) {
+        self.cursor = self.cursor.min(len.saturating_sub(1));
+    }
+    /// Moves the cursor for a movement action; `false` for any other action.
+    pub fn step(&mut self, action: Action, len: usize) -> bool {
+        match action {
+            Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::Home | Action::End => {
+                self.cursor = step(self.cursor, len, action, self.height);
+                true
+            }
+            _ => false,
+        }
+    }
+    /// A click on a row of the window.
+    pub fn click(&mut self, row: u16) {
+        self.cursor = self.offset + row as usize;
     }
 }
 

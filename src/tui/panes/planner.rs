@@ -1,6 +1,6 @@
 //! The subnet planner: the address space of the current VPC (the selected VPC,
 //! or the VPC of the selected object) as used and free blocks, from
-//! [`crate::planner`]. Enter on a free block opens the new-subnet form with the
+//! [`crate::create::planner`]. Enter on a free block opens the new-subnet form with the
 //! block filled in (Enter on a used block selects its subnet); `s` on a free
 //! block halves it, so a /22 becomes two /23s to pick from (the split is a view:
 //! nothing changes until a subnet is created).
@@ -11,9 +11,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use super::{fit, framed, scroll_to, step, Ctx, Msg, Pane, Region};
+use super::{fit, framed, Ctx, ListView, Msg, Pane, Region};
+use crate::create::planner;
 use crate::model::{cidr, Design, Object, ObjectKind, ObjectRef};
-use crate::planner;
 use crate::tui::forms::Form;
 use crate::tui::keymap::{Action, Context};
 
@@ -26,9 +26,7 @@ pub struct Row {
 
 #[derive(Default)]
 pub struct PlannerPane {
-    cursor: usize,
-    offset: usize,
-    height: usize,
+    view: ListView,
     /// Free blocks the user split in the view, replaced by their halves.
     splits: Vec<Ipv4Net>,
 }
@@ -97,7 +95,7 @@ impl Pane for PlannerPane {
         }
     }
     fn context(&self) -> Context {
-        Context::Extra
+        Context::Planner
     }
     fn region(&self) -> Region {
         Region::Bottom
@@ -106,7 +104,6 @@ impl Pane for PlannerPane {
     fn render(&mut self, frame: &mut Frame, area: Rect, ctx: &Ctx, focused: bool) {
         let t = ctx.theme;
         let inner = framed(frame, area, self.title(ctx), focused, &t);
-        self.height = inner.height as usize;
         let (vpc, rows) = self.rows(ctx);
         if vpc.is_none() {
             frame.render_widget(
@@ -115,14 +112,13 @@ impl Pane for PlannerPane {
             );
             return;
         }
-        self.cursor = self.cursor.min(rows.len().saturating_sub(1));
-        self.offset = scroll_to(self.offset, self.cursor, self.height);
+        self.view.fit(rows.len(), inner.height as usize);
         let width = inner.width as usize;
         let lines: Vec<Line> = rows
             .iter()
             .enumerate()
-            .skip(self.offset)
-            .take(self.height)
+            .skip(self.view.offset)
+            .take(self.view.height)
             .map(|(i, r)| {
                 let (text, style) = match &r.subnet {
                     Some(s) => (
@@ -133,7 +129,7 @@ impl Pane for PlannerPane {
                         ),
                         t.normal(),
                     ),
-                    None if (16..=28).contains(&r.cidr.prefix_len()) => (
+                    None if crate::model::limits::hard::IPV4_BLOCK_PREFIX_LENS.contains(&r.cidr.prefix_len()) => (
                         format!(
                             "{:<16} free · {} usable",
                             r.cidr.to_string(),
@@ -144,7 +140,7 @@ impl Pane for PlannerPane {
                     None => (format!("{:<16} free · split to use", r.cidr.to_string()), t.ok()),
                 };
                 let mut line = Line::from(Span::styled(fit(&text, width), style));
-                if i == self.cursor {
+                if i == self.view.cursor {
                     line = line.style(t.selected(focused));
                 }
                 line
@@ -155,12 +151,11 @@ impl Pane for PlannerPane {
 
     fn handle(&mut self, action: Action, ctx: &Ctx) -> Msg {
         let (vpc, rows) = self.rows(ctx);
+        if self.view.step(action, rows.len()) {
+            return Msg::Consumed;
+        }
         match action {
-            Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::Home | Action::End => {
-                self.cursor = step(self.cursor, rows.len(), action, self.height);
-                Msg::Consumed
-            }
-            Action::Enter => match (vpc, rows.get(self.cursor)) {
+            Action::Enter => match (vpc, rows.get(self.view.cursor)) {
                 (_, Some(Row { subnet: Some(s), .. })) => Msg::Select(ObjectRef::new(ObjectKind::Subnet, s.clone())),
                 (
                     Some(vpc),
@@ -169,7 +164,7 @@ impl Pane for PlannerPane {
                         subnet: None,
                     }),
                 ) => {
-                    if !(16..=28).contains(&block.prefix_len()) {
+                    if !crate::model::limits::hard::IPV4_BLOCK_PREFIX_LENS.contains(&block.prefix_len()) {
                         return Msg::Status(format!(
                             "{block} is larger than a /16 subnet: press s to split it first"
                         ));
@@ -187,30 +182,32 @@ impl Pane for PlannerPane {
     }
 
     fn click(&mut self, row: u16, _ctx: &Ctx) -> Msg {
-        self.cursor = self.offset + row as usize;
+        self.view.click(row);
         Msg::Consumed
     }
 
     fn clamp(&mut self, ctx: &Ctx) {
         let len = self.rows(ctx).1.len();
-        self.cursor = self.cursor.min(len.saturating_sub(1));
+        self.view.clamp(len);
     }
 
     fn on_select(&mut self, _ctx: &Ctx) {
-        self.cursor = 0;
-        self.offset = 0;
+        self.view = ListView {
+            height: self.view.height,
+            ..ListView::default()
+        };
         self.splits.clear();
     }
 }
 
 impl PlannerPane {
     fn split_at_cursor(&mut self, rows: &[Row]) -> Msg {
-        match rows.get(self.cursor) {
+        match rows.get(self.view.cursor) {
             Some(Row {
                 cidr: block,
                 subnet: None,
             }) => {
-                if block.prefix_len() >= 28 {
+                if block.prefix_len() >= crate::create::planner::MAX_PREFIX {
                     return Msg::Status(format!("{block} is a /28, the smallest subnet AWS allows"));
                 }
                 self.splits.push(*block);

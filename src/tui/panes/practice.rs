@@ -78,7 +78,7 @@ impl Pane for PracticePane {
         )
     }
     fn context(&self) -> Context {
-        Context::Extra
+        Context::Practice
     }
     fn region(&self) -> Region {
         Region::Right

@@ -149,7 +149,7 @@ impl Pane for RoutesPane {
             };
             let mut line = Line::from(vec![
                 Span::raw(fit(&r.dest.to_string(), dest_w)),
-                Span::raw(fit(&crate::tui::forms::target_label(&r.target), target_w)),
+                Span::raw(fit(&crate::forms::target_label(&r.target), target_w)),
                 Span::styled(fit(&r.state.to_string(), 10), state_style),
                 Span::styled(origin.to_string(), t.dim()),
             ]);

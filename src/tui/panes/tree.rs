@@ -693,7 +693,7 @@ impl Pane for TreePane {
                 Msg::Consumed
             }
             Action::Enter => match self.current().and_then(|n| n.obj.clone()) {
-                Some(o) => Msg::Form(Box::new(crate::tui::forms::Form::edit_object(&o, ctx))),
+                Some(o) => Msg::Form(Box::new(crate::tui::forms::Form::edit_object(&o, ctx.ws))),
                 None => Msg::Consumed,
             },
             Action::Add => Msg::AddObject,
@@ -740,9 +740,11 @@ mod tests {
     use crate::workspace::Workspace;
 
     fn ensure(pane: &mut TreePane, ws: &Workspace) {
+        let trace = std::cell::RefCell::default();
         let ctx = Ctx {
             ws,
             selected: None,
+            trace: &trace,
             theme: Theme::plain(),
         };
         pane.ensure(&ctx);
@@ -752,7 +754,7 @@ mod tests {
     /// undo/redo, the cached tree equals a fresh build.
     #[test]
     fn patched_tree_equals_a_fresh_build() {
-        let d = crate::generate::generate(&crate::generate::GenParams::small()).unwrap();
+        let d = crate::create::synthetic::generate(&crate::create::synthetic::GenParams::small()).unwrap();
         let mut ws = Workspace::new(d);
         let mut pane = TreePane::default();
         ensure(&mut pane, &ws);

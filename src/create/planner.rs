@@ -16,9 +16,10 @@ use serde::Serialize;
 use crate::model::{cidr, Design, Object, PeeringStatus, Vpc};
 use crate::validate::Severity;
 
-/// Smallest and largest subnet / VPC block AWS allows (SUB-2, VPC-1).
-pub const MIN_PREFIX: u8 = 16;
-pub const MAX_PREFIX: u8 = 28;
+/// Smallest and largest subnet / VPC block AWS allows (SUB-2, VPC-1), from
+/// [`crate::model::limits::hard::IPV4_BLOCK_PREFIX_LENS`].
+pub const MIN_PREFIX: u8 = *crate::model::limits::hard::IPV4_BLOCK_PREFIX_LENS.start();
+pub const MAX_PREFIX: u8 = *crate::model::limits::hard::IPV4_BLOCK_PREFIX_LENS.end();
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PlanError {
@@ -396,6 +397,9 @@ pub struct Finding {
     pub rule: &'static str,
     pub message: String,
     pub hint: String,
+    /// The error code AWS answers when it refuses the block.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub aws_code: Option<&'static str>,
 }
 
 /// Checks adding `new` as a secondary IPv4 block of `vpc`. The rules are the
@@ -425,13 +429,15 @@ pub fn check_secondary_cidr(d: &Design, vpc: &Vpc, new: Ipv4Net) -> Vec<Finding>
             rule: x.code,
             message: x.message,
             hint: x.hint,
+            aws_code: x.aws_code,
         })
         .collect();
     for pcx in &d.peerings {
         if pcx.status == PeeringStatus::PendingAcceptance && pcx.requester == vpc.name {
             out.push(Finding {
                 level: Level::Error,
-                rule: "VCIDR-6",
+                rule: "vpc-cidr-pending-peering",
+                aws_code: crate::validate::rule("vpc-cidr-pending-peering").and_then(|r| r.aws_code),
                 message: format!(
                     "{} requested peering {}, which is pending acceptance; a requester cannot add CIDR blocks until it is accepted or deleted",
                     vpc.name, pcx.name
@@ -445,7 +451,8 @@ pub fn check_secondary_cidr(d: &Design, vpc: &Vpc, new: Ipv4Net) -> Vec<Finding>
         if o.rule == "dx-gateway-overlap" {
             out.push(Finding {
                 level: Level::Warning,
-                rule: "VCIDR-8",
+                rule: "dx-gateway-overlap",
+                aws_code: None,
                 message: o.message(),
                 hint: "VPCs behind one Direct Connect gateway need distinct address space".into(),
             });

@@ -1,4 +1,4 @@
-//! The "VPC and more" generator: like the AWS console's wizard, it builds a
+//! The "VPC and more" wizard: like the AWS console's wizard, it builds a
 //! complete VPC from a few choices — CIDR, AZs, tiers, NAT strategy, gateway
 //! endpoints, IPv6 and DNS — with subnets allocated without overlap and with
 //! room to grow, and baseline security groups and network ACLs per tier.
@@ -14,10 +14,10 @@ use std::str::FromStr;
 
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 
+use crate::create::templates::build::*;
 use crate::model::*;
-use crate::templates::build::*;
 
-/// A subnet tier the generator can create.
+/// A subnet tier the wizard can create.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Tier {
     /// Route to the internet gateway; hosts load balancers, NAT gateways, web servers.
@@ -97,9 +97,9 @@ impl FromStr for NatMode {
     }
 }
 
-/// The generator's choices.
+/// The wizard's choices.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct GeneratorOptions {
+pub struct WizardOptions {
     /// Design and VPC name.
     pub name: String,
     pub region: String,
@@ -119,9 +119,9 @@ pub struct GeneratorOptions {
     pub baseline_security: bool,
 }
 
-impl Default for GeneratorOptions {
+impl Default for WizardOptions {
     fn default() -> Self {
-        GeneratorOptions {
+        WizardOptions {
             name: "main".into(),
             region: "us-east-1".into(),
             cidr: Ipv4Net::new(std::net::Ipv4Addr::new(10, 0, 0, 0), 16).unwrap_or_default(),
@@ -218,7 +218,7 @@ impl Layout {
 const AZ_LETTERS: [&str; 4] = ["a", "b", "c", "d"];
 
 /// Builds the design the options describe.
-pub fn generate(o: &GeneratorOptions) -> Result<Design, GenerateError> {
+pub fn generate(o: &WizardOptions) -> Result<Design, GenerateError> {
     if !crate::edit::valid_name(&o.name) {
         return Err(invalid(format!(
             "`{}` is not a valid name: use letters, digits, `-`, `_` or `.`",
@@ -236,7 +236,7 @@ pub fn generate(o: &GeneratorOptions) -> Result<Design, GenerateError> {
         )));
     }
     let plen = o.cidr.prefix_len();
-    if !(16..=28).contains(&plen) {
+    if !crate::model::limits::hard::IPV4_BLOCK_PREFIX_LENS.contains(&plen) {
         return Err(invalid(format!(
             "a VPC CIDR must be /16 to /28 (VPC-1, InvalidVpc.Range); {} is a /{plen}",
             o.cidr
@@ -542,8 +542,8 @@ fn nth_64(block: Ipv6Net, index: u32) -> Option<Ipv6Net> {
 mod tests {
     use super::*;
 
-    fn opts() -> GeneratorOptions {
-        GeneratorOptions::default()
+    fn opts() -> WizardOptions {
+        WizardOptions::default()
     }
 
     #[test]

@@ -3,7 +3,7 @@
 use crate::model::Design;
 
 /// The sample's file text, compiled into the binary so `vpcd` opens it anywhere.
-pub const THREE_TIER_RON: &str = include_str!("../../assets/samples/three-tier.ron");
+pub const THREE_TIER_RON: &str = include_str!("../../../assets/samples/three-tier.ron");
 
 /// The three-tier sample: two AZs, `web-1`, `web-2`, `app-1`, `app-2`, `db-1`
 /// and `bastion`, an IGW, a NAT gateway per AZ, SGs that reference each other and NACLs.

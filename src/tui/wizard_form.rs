@@ -1,10 +1,10 @@
-//! The "VPC and more" generator form: like the AWS console's wizard, every
+//! The "VPC and more" wizard form: like the AWS console's wizard, every
 //! choice is a picker or a toggle (plus the name and the VPC CIDR, validated as
 //! you type), and the right-hand side previews what would be created — a summary
 //! of subnets with their CIDRs, NAT gateways, the estimated monthly cost and the
 //! validation result, above the library's diagram of the generated design.
 //!
-//! The form only builds the design ([`crate::wizard::generate`]); the app
+//! The form only builds the design ([`crate::create::vpc_wizard::generate`]); the app
 //! replaces the workspace with it, through the same unsaved-changes guard as
 //! "New from template".
 
@@ -20,9 +20,9 @@ use super::panes::{fit, framed};
 use super::preview;
 use super::theme::Theme;
 use crate::cost::{self, PriceTable};
+use crate::create::vpc_wizard::{self, NatMode, Tier, WizardOptions};
 use crate::model::Design;
 use crate::validate::{self, Severity};
-use crate::wizard::{self, GeneratorOptions, NatMode, Tier};
 
 /// One row of the form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -105,11 +105,11 @@ struct Preview {
     what_ifs: Vec<cost::WhatIf>,
 }
 
-pub struct GeneratorForm {
+pub struct WizardForm {
     pub title: String,
     name: String,
     cidr: String,
-    opts: GeneratorOptions,
+    opts: WizardOptions,
     cursor: usize,
     prices: PriceTable,
     /// The generated design, or why the choices cannot be generated.
@@ -118,15 +118,15 @@ pub struct GeneratorForm {
     refused: Option<String>,
 }
 
-impl GeneratorForm {
+impl WizardForm {
     /// The console's defaults: 10.0.0.0/16, two AZs, public and private
     /// subnets, one NAT gateway, DNS on, baseline SGs and NACLs.
     pub fn new(region: &str) -> Self {
-        let opts = GeneratorOptions {
+        let opts = WizardOptions {
             region: region.to_string(),
-            ..GeneratorOptions::default()
+            ..WizardOptions::default()
         };
-        let mut form = GeneratorForm {
+        let mut form = WizardForm {
             title: "new VPC and more (generator)".into(),
             name: opts.name.clone(),
             cidr: opts.cidr.to_string(),
@@ -157,10 +157,9 @@ impl GeneratorForm {
             Ok(net) if net.addr() != net.network() => {
                 Some(format!("host bits set: did you mean {}? (CIDR-2)", net.trunc()))
             }
-            Ok(net) if !(16..=28).contains(&net.prefix_len()) => Some(format!(
-                "a VPC CIDR is /16 to /28 (VPC-1); this is a /{}",
-                net.prefix_len()
-            )),
+            Ok(net) if !crate::model::limits::hard::IPV4_BLOCK_PREFIX_LENS.contains(&net.prefix_len()) => Some(
+                format!("a VPC CIDR is /16 to /28 (VPC-1); this is a /{}", net.prefix_len()),
+            ),
             Ok(_) => None,
         }
     }
@@ -175,7 +174,7 @@ impl GeneratorForm {
         if let Ok(net) = self.cidr.trim().parse::<Ipv4Net>() {
             self.opts.cidr = net;
         }
-        self.preview = wizard::generate(&self.opts)
+        self.preview = vpc_wizard::generate(&self.opts)
             .map(|design| {
                 let found = validate::validate(&design);
                 let mut warnings: Vec<&'static str> = found
@@ -464,7 +463,7 @@ mod tests {
         KeyEvent::new(code, KeyModifiers::NONE)
     }
 
-    fn goto(f: &mut GeneratorForm, field: Field) {
+    fn goto(f: &mut WizardForm, field: Field) {
         f.cursor = FIELDS.iter().position(|x| *x == field).unwrap();
     }
 
@@ -478,7 +477,7 @@ mod tests {
 
     #[test]
     fn defaults_preview_two_azs_public_private_one_nat() {
-        let f = GeneratorForm::new("us-east-1");
+        let f = WizardForm::new("us-east-1");
         let d = f.design().unwrap();
         assert_eq!(d.subnets.len(), 4);
         assert_eq!(d.nat_gateways.len(), 1);
@@ -492,7 +491,7 @@ mod tests {
 
     #[test]
     fn the_cidr_is_checked_as_typed_and_the_preview_follows() {
-        let mut f = GeneratorForm::new("us-east-1");
+        let mut f = WizardForm::new("us-east-1");
         goto(&mut f, Field::Cidr);
         for _ in 0..2 {
             f.handle(None, key(KeyCode::Backspace));
@@ -514,7 +513,7 @@ mod tests {
 
     #[test]
     fn pickers_cycle_and_toggles_flip() {
-        let mut f = GeneratorForm::new("us-east-1");
+        let mut f = WizardForm::new("us-east-1");
         goto(&mut f, Field::Azs);
         f.handle(Some(Action::Right), key(KeyCode::Right));
         assert_eq!(f.opts.azs, 3);
@@ -557,7 +556,7 @@ mod tests {
         /// design without validation errors (the preview is exactly what is created).
         #[test]
         fn any_key_sequence_keeps_the_form_consistent(keys in proptest::collection::vec(any_key(), 0..40)) {
-            let mut f = GeneratorForm::new("us-east-1");
+            let mut f = WizardForm::new("us-east-1");
             for (action, ev) in keys {
                 let previewed = f.design().cloned();
                 match f.handle(action, ev) {
@@ -581,7 +580,7 @@ mod tests {
 
     #[test]
     fn enter_refuses_choices_that_cannot_be_generated() {
-        let mut f = GeneratorForm::new("us-east-1");
+        let mut f = WizardForm::new("us-east-1");
         goto(&mut f, Field::Tier(Tier::Public));
         f.handle(None, key(KeyCode::Char(' ')));
         // A NAT gateway needs a public subnet.

@@ -5,8 +5,8 @@
 //! table with the deciding rule or route and the packet after each hop, under
 //! the verdict (✓ reachable, or ✗ the blocking hop with its explanation code
 //! and fix). `n`/`p` step through the hops, Space plays them; the path and the
-//! current hop are drawn on the diagram (published through the app, see
-//! [`Pane::published_path`]). After every edit, undo or redo the trace re-runs
+//! current hop are drawn on the diagram (both panes read the app's
+//! [`TraceSession`] from the pane context). After every edit, undo or redo the trace re-runs
 //! and the panel says whether the verdict changed; a short note lists the
 //! flows among the design's named endpoints the edit opened or closed
 //! (computed when the user is idle, and only on designs small enough for the
@@ -19,21 +19,26 @@ use std::time::{Duration, Instant};
 
 use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
-use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 use tui_textarea::TextArea;
 
-use super::{fit, framed, scroll_to, step, Ctx, Msg, Pane, PathView, Region};
-use crate::analysis::{self, Failure, FlowChange, Hop, Leg, Query, Trace};
+use super::{fit, framed, scroll_to, step, Ctx, Msg, Pane, Region};
+use crate::analysis::query::{
+    self, candidates, common_prefix, endpoint_names, failure_choices, parse_failures, parse_fields, FIELDS, PROTOCOLS,
+};
+use crate::analysis::{self, FlowChange, Hop, Leg, Trace};
 use crate::edit::Edit;
-use crate::model::{Design, EndpointKind, Protocol, TraceQuery, AWS_SERVICES};
+use crate::model::{Design, TraceQuery};
 use crate::tui::keymap::{self, Action, Context, Key};
 use crate::tui::theme::Theme;
+use crate::tui::trace_session::TraceSession;
+
+mod draw;
+use draw::Body;
 
 /// The inputs, in order.
-const FIELDS: [&str; 5] = ["from", "to", "proto", "port", "sport"];
 /// Time between two hops when playing.
 pub const PLAY_STEP: Duration = Duration::from_millis(450);
 /// Idle time after an edit before the reachability diff runs.
@@ -105,17 +110,12 @@ pub struct TracePane {
     /// Completion candidates frozen while Tab cycles through them.
     cycle: Option<(Vec<String>, usize)>,
     names: Option<(u64, Rc<Vec<String>>)>,
-    query: Option<TraceQuery>,
-    /// What-if failures (`az:NAME` or a component name).
-    failures: Vec<String>,
-    /// How the failures read (`AZ us-east-1a down`, `nat-a removed`).
-    failure_labels: Vec<String>,
-    trace: Option<Rc<Trace>>,
+    /// The last query opened from outside the panel that the inputs show.
+    seen_opened: u64,
     /// Why the query stopped running after an edit (an endpoint deleted …).
     stale: Option<String>,
     traced_rev: Option<u64>,
     mark: Option<Mark>,
-    current: Option<usize>,
     playing: bool,
     last_play: Option<Instant>,
     flow_logs: bool,
@@ -166,14 +166,10 @@ impl Default for TracePane {
             error: None,
             cycle: None,
             names: None,
-            query: None,
-            failures: Vec::new(),
-            failure_labels: Vec::new(),
-            trace: None,
+            seen_opened: 0,
             stale: None,
             traced_rev: None,
             mark: None,
-            current: None,
             playing: false,
             last_play: None,
             flow_logs: false,
@@ -196,69 +192,6 @@ impl Default for TracePane {
     }
 }
 
-/// Names a trace endpoint may be: the design's instances, secondary ENIs, NAT
-/// gateways, load balancers, subnets and interface endpoints, plus
-/// `internet`, `internet6`, `onprem:NAME` and the AWS services
-/// ([`crate::analysis::Endpoint::parse`] accepts all of these).
-pub fn endpoint_names(d: &Design) -> Vec<String> {
-    let mut out: Vec<String> = vec!["internet".into(), "internet6".into()];
-    out.extend(d.onprem_networks.iter().map(|n| format!("onprem:{}", n.name)));
-    for i in &d.instances {
-        out.push(i.name.clone());
-        out.extend(i.secondary_interfaces.iter().map(|e| e.name.clone()));
-    }
-    out.extend(d.nat_gateways.iter().map(|n| n.name.clone()));
-    out.extend(d.load_balancers.iter().map(|l| l.name.clone()));
-    out.extend(d.subnets.iter().map(|s| s.name.clone()));
-    out.extend(
-        d.endpoints
-            .iter()
-            .filter(|e| matches!(e.kind, EndpointKind::Interface { .. }))
-            .map(|e| e.name.clone()),
-    );
-    out.extend(AWS_SERVICES.iter().map(|s| s.to_string()));
-    for e in &d.endpoints {
-        if !out.contains(&e.service) {
-            out.push(e.service.clone());
-        }
-    }
-    out
-}
-
-/// Candidates for `typed` among `names`: prefix matches first, then other substrings.
-fn candidates(typed: &str, names: &[String]) -> Vec<String> {
-    let t = typed.trim().to_ascii_lowercase();
-    let mut prefix: Vec<String> = Vec::new();
-    let mut inner: Vec<String> = Vec::new();
-    for n in names {
-        let l = n.to_ascii_lowercase();
-        if l.starts_with(&t) {
-            prefix.push(n.clone());
-        } else if !t.is_empty() && l.contains(&t) {
-            inner.push(n.clone());
-        }
-    }
-    prefix.extend(inner);
-    prefix
-}
-
-fn common_prefix(items: &[String]) -> String {
-    let Some(first) = items.first() else {
-        return String::new();
-    };
-    let mut len = first.len();
-    for s in &items[1..] {
-        len = len.min(
-            first
-                .char_indices()
-                .zip(s.chars())
-                .take_while(|((_, a), b)| a == b)
-                .count(),
-        );
-    }
-    first.chars().take(len).collect()
-}
-
 fn set_text(t: &mut TextArea<'static>, s: &str) {
     t.select_all();
     t.cut();
@@ -267,90 +200,6 @@ fn set_text(t: &mut TextArea<'static>, s: &str) {
 
 fn text(t: &TextArea<'_>) -> String {
     t.lines().join("").trim().to_string()
-}
-
-/// Parses the five inputs into a query; errors name the field.
-fn parse_fields(values: &[String]) -> Result<TraceQuery, String> {
-    let get = |i: usize| values.get(i).map(String::as_str).unwrap_or("");
-    let from = get(0);
-    let to = get(1);
-    if from.is_empty() {
-        return Err("from: a source is required (a name, IP, internet, onprem:NAME, s3 …; Tab completes)".into());
-    }
-    if to.is_empty() {
-        return Err("to: a destination is required (Tab completes)".into());
-    }
-    let proto: Protocol = if get(2).is_empty() {
-        Protocol::Tcp
-    } else {
-        get(2).parse().map_err(|e| format!("proto: {e}"))?
-    };
-    let port_of = |label: &str, s: &str| -> Result<Option<u16>, String> {
-        if s.is_empty() {
-            return Ok(None);
-        }
-        s.parse::<u16>()
-            .map(Some)
-            .map_err(|_| format!("{label}: `{s}` is not a port number (0-65535)"))
-    };
-    let port = port_of("port", get(3))?;
-    let sport = port_of("sport", get(4))?;
-    if proto.has_ports() && port.is_none() {
-        return Err(format!("port: {proto} needs a destination port"));
-    }
-    Ok(TraceQuery {
-        from: from.to_string(),
-        to: to.to_string(),
-        proto,
-        port: if proto.has_ports() { port } else { None },
-        sport: if proto.has_ports() { sport } else { None },
-    })
-}
-
-/// `internet → web-1 tcp/443` (plus ` sport N`).
-fn query_label(q: &TraceQuery) -> String {
-    let mut s = Query::from(q).to_string();
-    if let Some(sp) = q.sport {
-        s.push_str(&format!(" sport {sp}"));
-    }
-    s
-}
-
-/// The what-if failures a design offers: AZs, NAT gateways, VPN connections
-/// and their tunnels, Direct Connect links, peerings, internet gateways.
-fn failure_choices(d: &Design) -> Vec<(String, String)> {
-    let mut out = vec![("no failure: the design as it is".to_string(), String::new())];
-    out.extend(d.azs.iter().map(|a| (format!("AZ {a} down"), format!("az:{a}"))));
-    out.extend(
-        d.nat_gateways
-            .iter()
-            .map(|n| (format!("NAT gateway {} fails", n.name), n.name.clone())),
-    );
-    for v in &d.vpn_connections {
-        out.push((format!("VPN {} down (both tunnels)", v.name), v.name.clone()));
-        out.push((format!("VPN {} tunnel 1 down", v.name), format!("{}:1", v.name)));
-        out.push((format!("VPN {} tunnel 2 down", v.name), format!("{}:2", v.name)));
-    }
-    out.extend(
-        d.dx_connections
-            .iter()
-            .map(|c| (format!("Direct Connect {} down", c.name), c.name.clone())),
-    );
-    out.extend(
-        d.peerings
-            .iter()
-            .map(|p| (format!("peering {} down", p.name), p.name.clone())),
-    );
-    out.extend(
-        d.internet_gateways
-            .iter()
-            .map(|g| (format!("internet gateway {} removed", g.name), g.name.clone())),
-    );
-    out
-}
-
-fn parse_failures(d: &Design, specs: &[String]) -> Vec<Failure> {
-    specs.iter().map(|f| Failure::parse(d, f)).collect()
 }
 
 /// Whether the automatic reachability diff fits the idle budget on this design.
@@ -368,21 +217,30 @@ fn diff_budget(d: &Design, idx: &crate::model::DesignIndex) -> Result<usize, Not
 }
 
 impl TracePane {
-    /// The query last run, if any.
-    pub fn query(&self) -> Option<&TraceQuery> {
-        self.query.as_ref()
-    }
-
-    /// The current trace, if the query runs.
-    pub fn trace(&self) -> Option<&Trace> {
-        self.trace.as_deref()
-    }
-
-    fn hop_count(&self) -> usize {
-        self.trace
-            .as_ref()
-            .map(|t| t.forward.len() + t.return_path.len())
-            .unwrap_or(0)
+    /// Shows a query another pane opened in the session (its inputs, from
+    /// the first hop, or why it does not run).
+    fn take_opened(&mut self, ctx: &Ctx) {
+        let (serial, query, error, what_if) = {
+            let s = ctx.trace.borrow();
+            match &s.opened {
+                Some(o) if o.serial != self.seen_opened => {
+                    (o.serial, o.query.clone(), o.error.clone(), !s.failures.is_empty())
+                }
+                _ => return,
+            }
+        };
+        self.seen_opened = serial;
+        self.fill(&query);
+        self.editing = false;
+        self.error = None;
+        self.whatif_diff = what_if.then(|| self.whatif(ctx));
+        match error {
+            None => self.shown(ctx),
+            Some(e) => {
+                self.editing = true;
+                self.error = Some(e);
+            }
+        }
     }
 
     fn names(&mut self, ctx: &Ctx) -> Rc<Vec<String>> {
@@ -404,19 +262,11 @@ impl TracePane {
                 let names = self.names(ctx);
                 candidates(&typed, &names)
             }
-            2 => candidates(&typed, &["tcp", "udp", "icmp", "icmpv6", "all"].map(String::from)),
+            2 => candidates(&typed, &PROTOCOLS.map(String::from)),
             3 => {
                 let to = text(&self.inputs[1]);
                 let d = ctx.ws.design();
-                let mut ports: Vec<String> = analysis::listening_ports(d, ctx.ws.index(), &to)
-                    .into_iter()
-                    .map(|(_, p)| p.to_string())
-                    .collect();
-                for p in ["443", "80", "22", "3306", "5432", "8080"] {
-                    if !ports.iter().any(|x| x == p) {
-                        ports.push(p.to_string());
-                    }
-                }
+                let ports = query::port_suggestions(d, ctx.ws.index(), &to);
                 candidates(&typed, &ports)
             }
             _ => Vec::new(),
@@ -467,13 +317,7 @@ impl TracePane {
     }
 
     fn evaluate(&self, ctx: &Ctx, q: &TraceQuery) -> Result<Trace, String> {
-        let d = ctx.ws.design();
-        let failures = parse_failures(d, &self.failures);
-        if failures.is_empty() {
-            // The workspace's analysis of this revision: compiled once, patched by edits.
-            return ctx.ws.trace(&Query::from(q)).map_err(|e| e.to_string());
-        }
-        analysis::trace_with_failures(d, ctx.ws.index(), q, &failures).map_err(|e| e.to_string())
+        ctx.trace.borrow().evaluate(ctx.ws, q)
     }
 
     /// Runs the typed query. On bad input the error shows inline and editing continues.
@@ -503,12 +347,15 @@ impl TracePane {
 
     /// Makes `t` (the answer to `q`) the current trace, from its first hop.
     fn show(&mut self, ctx: &Ctx, q: TraceQuery, t: Trace) {
-        self.query = Some(q);
-        self.trace = Some(Rc::new(t));
+        ctx.trace.borrow_mut().show(q, t);
+        self.shown(ctx);
+    }
+
+    /// The panel's view of a trace just shown: from the top, nothing playing.
+    fn shown(&mut self, ctx: &Ctx) {
         self.stale = None;
         self.traced_rev = Some(ctx.ws.revision());
         self.mark = None;
-        self.current = Some(0);
         self.follow = true;
         self.playing = false;
         self.scroll = 0;
@@ -519,12 +366,14 @@ impl TracePane {
     /// Re-runs the current query on the current design and marks a changed verdict.
     fn retrace(&mut self, ctx: &Ctx) {
         self.retrace_since = None;
-        let Some(q) = self.query.clone() else {
+        let Some(q) = ctx.trace.borrow().query.clone() else {
             return;
         };
-        let before = self.trace.as_ref().map(|t| t.reachable);
+        let before = ctx.trace.borrow().trace.as_ref().map(|t| t.reachable);
         self.traced_rev = Some(ctx.ws.revision());
-        match self.evaluate(ctx, &q) {
+        let answer = self.evaluate(ctx, &q);
+        let mut session = ctx.trace.borrow_mut();
+        match answer {
             Ok(t) => {
                 self.mark = Some(match (before, t.reachable) {
                     (Some(false) | None, true) => Mark::NowReachable,
@@ -532,27 +381,21 @@ impl TracePane {
                     _ => Mark::Unchanged,
                 });
                 let hops = t.forward.len() + t.return_path.len();
-                self.current = self.current.map(|c| c.min(hops.saturating_sub(1)));
-                self.trace = Some(Rc::new(t));
+                session.current = session.current.map(|c| c.min(hops.saturating_sub(1)));
+                session.trace = Some(Rc::new(t));
                 self.stale = None;
             }
             Err(e) => {
-                self.trace = None;
-                self.current = None;
+                session.trace = None;
+                session.current = None;
                 self.playing = false;
                 self.mark = None;
                 self.stale = Some(format!("the query no longer runs after your edit: {e}"));
             }
         }
-        if !self.failures.is_empty() {
+        if !session.failures.is_empty() {
             self.whatif_since = Some(Instant::now());
         }
-    }
-
-    fn set_failures(&mut self, failures: Vec<String>, ctx: &Ctx) {
-        let d = ctx.ws.design();
-        self.failure_labels = parse_failures(d, &failures).iter().map(ToString::to_string).collect();
-        self.failures = failures;
     }
 
     fn whatif(&self, ctx: &Ctx) -> Result<Vec<FlowChange>, String> {
@@ -563,7 +406,8 @@ impl TracePane {
                 return Err("too many flows for an automatic what-if diff; run `vpcd trace --fail` per flow".into());
             }
         }
-        analysis::diff_under_failures(d, ctx.ws.index(), &parse_failures(d, &self.failures)).map_err(|e| e.to_string())
+        let failures = parse_failures(d, &ctx.trace.borrow().failures);
+        analysis::diff_under_failures(d, ctx.ws.index(), &failures).map_err(|e| e.to_string())
     }
 
     /// Runs the pending reachability diff against the baseline.
@@ -641,7 +485,7 @@ impl TracePane {
                 .traces
                 .iter()
                 .enumerate()
-                .map(|(i, q)| (query_label(q), i.to_string()))
+                .map(|(i, q)| (query::label(q), i.to_string()))
                 .collect(),
             PickerKind::WhatIf => failure_choices(d),
         };
@@ -681,14 +525,16 @@ impl TracePane {
                 }
             }
             PickerKind::WhatIf => {
-                self.set_failures(if value.is_empty() { Vec::new() } else { vec![value] }, ctx);
-                if self.query.is_some() {
+                let failures = if value.is_empty() { Vec::new() } else { vec![value] };
+                let what_if = !failures.is_empty();
+                ctx.trace.borrow_mut().set_failures(failures, ctx.ws);
+                if ctx.trace.borrow().query.is_some() {
                     self.retrace(ctx);
                     self.mark = None;
                 }
                 self.whatif_since = None;
-                self.whatif_diff = (!self.failures.is_empty()).then(|| self.whatif(ctx));
-                Msg::Status(if self.failures.is_empty() {
+                self.whatif_diff = what_if.then(|| self.whatif(ctx));
+                Msg::Status(if !what_if {
                     "what-if cleared: tracing the design as it is".into()
                 } else {
                     format!("what-if (hypothetical, the design is unchanged): {label}")
@@ -697,408 +543,33 @@ impl TracePane {
         }
     }
 
-    fn step_hop(&mut self, forward: bool) {
-        let n = self.hop_count();
+    fn step_hop(&mut self, forward: bool, ctx: &Ctx) {
+        let mut session = ctx.trace.borrow_mut();
+        let n = session.hop_count();
         if n == 0 {
-            self.current = None;
+            session.current = None;
             return;
         }
-        self.current = Some(match (self.current, forward) {
+        session.current = Some(match (session.current, forward) {
             (None, _) => 0,
             (Some(c), true) => (c + 1).min(n - 1),
             (Some(c), false) => c.saturating_sub(1),
         });
         self.follow = true;
     }
-
-    // ------------------------------------------------------------- drawing
-
-    fn verdict_lines(&self, t: &Theme, width: usize) -> Vec<Line<'static>> {
-        let mut out = Vec::new();
-        if !self.failures.is_empty() {
-            out.push(Line::from(Span::styled(
-                fit(
-                    &format!(
-                        "WHAT-IF (hypothetical, design unchanged): {}",
-                        self.failure_labels.join(", ")
-                    ),
-                    width,
-                ),
-                t.warning().add_modifier(Modifier::BOLD),
-            )));
-        }
-        if let Some(s) = &self.stale {
-            out.push(Line::from(Span::styled(fit(&format!("✗ {s}"), width), t.error())));
-        }
-        if let Some(tr) = &self.trace {
-            match &tr.blocked {
-                None if tr.reachable => out.push(Line::from(vec![
-                    Span::styled("✓ reachable", t.ok().add_modifier(Modifier::BOLD)),
-                    Span::styled(
-                        fit(
-                            &format!(
-                                " · {} forward hops, {} return hops",
-                                tr.forward.len(),
-                                tr.return_path.len()
-                            ),
-                            width.saturating_sub(11),
-                        ),
-                        t.dim(),
-                    ),
-                ])),
-                None => out.push(Line::from(Span::styled(fit("✗ not reachable", width), t.error()))),
-                Some(b) => {
-                    let dir = b.direction.map(|d| format!(" {d}")).unwrap_or_default();
-                    let leg = match b.leg {
-                        Leg::Forward => "request",
-                        Leg::Return => "reply",
-                    };
-                    let mark = if b.code == analysis::Code::Unsupported {
-                        "?"
-                    } else {
-                        "✗"
-                    };
-                    out.push(Line::from(Span::styled(
-                        fit(
-                            &format!("{mark} blocked: {leg} stopped at {}{dir} · {}", b.component, b.code),
-                            width,
-                        ),
-                        t.error(),
-                    )));
-                    out.push(Line::from(Span::styled(
-                        fit(&format!("  {}", b.message), width),
-                        t.error(),
-                    )));
-                    if !b.hint.is_empty() {
-                        out.push(Line::from(vec![
-                            Span::styled("fix: ", t.key()),
-                            Span::raw(fit(&b.hint, width.saturating_sub(5))),
-                        ]));
-                    }
-                }
-            }
-        }
-        match self.mark {
-            Some(Mark::NowReachable) => out.push(Line::from(Span::styled(
-                fit("▲ now reachable after your edit", width),
-                t.ok().add_modifier(Modifier::BOLD),
-            ))),
-            Some(Mark::NowBlocked) => out.push(Line::from(Span::styled(
-                fit("▼ now blocked after your edit", width),
-                t.error(),
-            ))),
-            Some(Mark::Unchanged) => out.push(Line::from(Span::styled(
-                fit("= verdict unchanged after your edit", width),
-                t.dim(),
-            ))),
-            None => {}
-        }
-        out
-    }
-
-    fn note_lines(&self, t: &Theme, width: usize) -> Vec<Line<'static>> {
-        let mut out = Vec::new();
-        let list = |title: String, changes: &[FlowChange], out: &mut Vec<Line<'static>>| {
-            out.push(Line::from(Span::styled(fit(&title, width), t.title())));
-            for c in changes.iter().take(NOTE_LINES) {
-                let style = if c.opened { t.warning() } else { t.accent() };
-                out.push(Line::from(Span::styled(fit(&format!("  {c}"), width), style)));
-            }
-            if changes.len() > NOTE_LINES {
-                out.push(Line::from(Span::styled(
-                    fit(
-                        &format!("  … and {} more (vpcd diff lists all)", changes.len() - NOTE_LINES),
-                        width,
-                    ),
-                    t.dim(),
-                )));
-            }
-        };
-        match &self.note {
-            Some(Note::Edit(changes)) => {
-                let opened = changes.iter().filter(|c| c.opened).count();
-                list(
-                    format!(
-                        "Δ your edit opened {opened} and closed {} flows (c dismisses):",
-                        changes.len() - opened
-                    ),
-                    changes,
-                    &mut out,
-                );
-            }
-            Some(Note::TooLarge { endpoints, verdicts }) => {
-                let size = if *verdicts > 0 {
-                    format!("{endpoints} endpoints, {verdicts} verdicts")
-                } else {
-                    format!("{endpoints} endpoints")
-                };
-                out.push(Line::from(Span::styled(
-                    fit(
-                        &format!(
-                            "Δ no automatic reachability diff: the design is too large ({size}); save and run `vpcd diff OLD NEW` (c dismisses)"
-                        ),
-                        width,
-                    ),
-                    t.dim(),
-                )));
-            }
-            Some(Note::Pending) => out.push(Line::from(Span::styled(
-                fit("Δ checking which flows your edit opened or closed…", width),
-                t.dim(),
-            ))),
-            None => {}
-        }
-        match &self.whatif_diff {
-            Some(Ok(changes)) if !changes.is_empty() => list(
-                format!("what-if changes {} flows among named endpoints:", changes.len()),
-                changes,
-                &mut out,
-            ),
-            Some(Ok(_)) => out.push(Line::from(Span::styled(
-                fit("what-if: no flow among the named endpoints changes", width),
-                t.dim(),
-            ))),
-            Some(Err(e)) => out.push(Line::from(Span::styled(fit(&format!("what-if: {e}"), width), t.dim()))),
-            None => {}
-        }
-        out
-    }
-
-    /// The hop table (and flow logs and notes): lines plus the row of the current hop.
-    /// The hop table, notes and flow logs, with the rows of the current hop and of the flow logs.
-    /// The current hop's rows are a range: its table row plus the detail and packet lines under it.
-    fn body_lines(&self, t: &Theme, width: usize, focused: bool) -> Body {
-        let mut out: Vec<Line<'static>> = Vec::new();
-        let mut hop_rows: Vec<(usize, usize)> = Vec::new();
-        let mut current_row = None;
-        let mut logs_row = None;
-        let Some(tr) = &self.trace else {
-            if self.query.is_none() && self.stale.is_none() {
-                out.push(Line::from(Span::styled(
-                    fit(
-                        "Enter types a query (from, to, proto, port; Tab completes) · r: remembered queries",
-                        width,
-                    ),
-                    t.dim(),
-                )));
-            }
-            return Body {
-                lines: out,
-                current: None,
-                logs: None,
-                hop_rows,
-            };
-        };
-        let wide = width >= 100;
-        let comp_w = if wide { 24 } else { 20 };
-        let pkt_w = if wide { 44 } else { 0 };
-        let detail_w = width.saturating_sub(4 + comp_w + pkt_w + usize::from(wide));
-        let header = if wide {
-            format!(
-                "  # {} {} {}",
-                fit("component", comp_w - 1),
-                fit("decided by", detail_w),
-                "packet after the hop"
-            )
-        } else {
-            format!("  # {} {}", fit("component", comp_w - 1), "decided by")
-        };
-        let mut idx = 0usize;
-        for (title, hops) in [("forward (request)", &tr.forward), ("return (reply)", &tr.return_path)] {
-            if hops.is_empty() {
-                continue;
-            }
-            out.push(Line::from(Span::styled(fit(title, width), t.title())));
-            if idx == 0 {
-                out.push(Line::from(Span::styled(fit(&header, width), t.dim())));
-            }
-            for (i, h) in hops.iter().enumerate() {
-                let is_current = self.current == Some(idx);
-                hop_rows.push((out.len(), idx));
-                out.push(hop_line(
-                    h,
-                    i + 1,
-                    is_current,
-                    comp_w,
-                    detail_w,
-                    pkt_w,
-                    width,
-                    t,
-                    focused,
-                ));
-                if is_current {
-                    let row = out.len() - 1;
-                    // The whole deciding rule when the column cut it.
-                    if h.detail.chars().count() > detail_w {
-                        out.push(Line::from(Span::styled(
-                            fit(&format!("     {}", h.detail), width),
-                            t.accent(),
-                        )));
-                    }
-                    if !wide {
-                        let pkt = if h.packet_in != h.packet_out {
-                            format!("     {} ⇒ {}", h.packet_in, h.packet_out)
-                        } else {
-                            format!("     packet: {}", h.packet_out)
-                        };
-                        out.push(Line::from(Span::styled(fit(&pkt, width), t.accent())));
-                    }
-                    current_row = Some((row, out.len() - 1));
-                }
-                idx += 1;
-            }
-        }
-        for n in &tr.notes {
-            out.push(Line::from(Span::styled(fit(&format!("note: {n}"), width), t.dim())));
-        }
-        if self.flow_logs {
-            logs_row = Some(out.len());
-            if tr.flow_logs.is_empty() {
-                out.push(Line::from(Span::styled(
-                    fit(
-                        "flow logs: no flow log captures the ENIs on this path (add one to the VPC, subnet or ENI)",
-                        width,
-                    ),
-                    t.dim(),
-                )));
-            } else {
-                out.push(Line::from(Span::styled(
-                    fit("flow-log records (version 2) the ENIs on the path would write:", width),
-                    t.title(),
-                )));
-                for r in &tr.flow_logs {
-                    out.push(Line::from(fit(&format!("  {}: {}", r.flow_log, r.line()), width)));
-                }
-            }
-        } else if !tr.flow_logs.is_empty() {
-            out.push(Line::from(Span::styled(
-                fit(&format!("f shows {} flow-log records", tr.flow_logs.len()), width),
-                t.dim(),
-            )));
-        }
-        Body {
-            lines: out,
-            current: current_row,
-            logs: logs_row,
-            hop_rows,
-        }
-    }
-
-    fn picker_lines(&self, t: &Theme, width: usize, focused: bool) -> (Vec<Line<'static>>, usize) {
-        let mut out = Vec::new();
-        let Some(p) = &self.picker else {
-            return (out, 0);
-        };
-        let title = match p.kind {
-            PickerKind::Remembered => "remembered queries (Enter runs, d forgets, Esc closes):",
-            PickerKind::WhatIf => "what-if: fail which component? (Enter picks, Esc closes)",
-        };
-        out.push(Line::from(Span::styled(fit(title, width), t.title())));
-        if p.items.is_empty() {
-            out.push(Line::from(Span::styled(
-                fit("none yet: run a query and press s to remember it", width),
-                t.dim(),
-            )));
-        }
-        for (i, (label, _)) in p.items.iter().enumerate() {
-            let mut l = Line::from(fit(&format!("  {label}"), width));
-            if i == p.cursor {
-                l = l.style(t.selected(focused));
-            }
-            out.push(l);
-        }
-        (out, p.cursor + 1)
-    }
-
-    fn render_inputs(&mut self, frame: &mut Frame, area: Rect, t: &Theme) {
-        // Row 1: from, to; row 2: proto, port, sport.
-        let half = area.width / 2;
-        let mut place = |i: usize, x: u16, y: u16, w: u16, frame: &mut Frame| {
-            let label = format!("{} ", FIELDS[i]);
-            let lw = label.chars().count() as u16;
-            let style = if i == self.field { t.key() } else { t.dim() };
-            frame.render_widget(
-                Paragraph::new(Span::styled(label, style)),
-                Rect::new(x, y, lw.min(w), 1),
-            );
-            let input = &mut self.inputs[i];
-            input.set_cursor_line_style(Style::default());
-            input.set_style(Style::default().add_modifier(Modifier::UNDERLINED));
-            input.set_cursor_style(if i == self.field {
-                Style::default().add_modifier(Modifier::REVERSED)
-            } else {
-                Style::default()
-            });
-            let r = Rect::new(x + lw.min(w), y, w.saturating_sub(lw + 1), 1);
-            frame.render_widget(&*input, r);
-        };
-        place(0, area.x, area.y, half, frame);
-        place(1, area.x + half, area.y, area.width - half, frame);
-        if area.height > 1 {
-            let third = area.width / 3;
-            place(2, area.x, area.y + 1, third, frame);
-            place(3, area.x + third, area.y + 1, third, frame);
-            place(4, area.x + 2 * third, area.y + 1, area.width - 2 * third, frame);
-        }
-    }
-}
-
-/// The scrollable part of the pane.
-struct Body {
-    lines: Vec<Line<'static>>,
-    /// The current hop's first and last line (its row, then detail and packet).
-    current: Option<(usize, usize)>,
-    /// The first flow-log line.
-    logs: Option<usize>,
-    /// (line, hop index) of every hop row.
-    hop_rows: Vec<(usize, usize)>,
-}
-
-#[allow(clippy::too_many_arguments)]
-fn hop_line(
-    h: &Hop,
-    n: usize,
-    current: bool,
-    comp_w: usize,
-    detail_w: usize,
-    pkt_w: usize,
-    width: usize,
-    t: &Theme,
-    focused: bool,
-) -> Line<'static> {
-    let mark = if !h.passed {
-        "✗"
-    } else if current {
-        "▶"
-    } else {
-        " "
-    };
-    let comp = format!("{} {}", h.kind.label(), h.id);
-    let mut s = format!("{mark}{n:>2} {} {}", fit(&comp, comp_w - 1), fit(&h.detail, detail_w));
-    if pkt_w > 0 {
-        s.push(' ');
-        s.push_str(&fit(&h.packet_out.to_string(), pkt_w));
-    }
-    let mut style = if h.passed { t.normal() } else { t.error() };
-    if current {
-        style = style.patch(t.selected(true));
-        if !focused {
-            style = style.add_modifier(Modifier::BOLD);
-        }
-    }
-    Line::from(Span::styled(fit(&s, width), style))
 }
 
 impl Pane for TracePane {
-    fn title(&self, _ctx: &Ctx) -> String {
-        let what_if = if self.failures.is_empty() { "" } else { " · WHAT-IF" };
-        match (&self.query, &self.trace) {
+    fn title(&self, ctx: &Ctx) -> String {
+        let s = ctx.trace.borrow();
+        let what_if = if s.failures.is_empty() { "" } else { " · WHAT-IF" };
+        match (&s.query, &s.trace) {
             (Some(q), Some(t)) => format!(
                 "Trace · {} · {}{what_if}",
-                query_label(q),
+                query::label(q),
                 if t.reachable { "✓ reachable" } else { "✗ blocked" }
             ),
-            (Some(q), None) => format!("Trace · {}{what_if}", query_label(q)),
+            (Some(q), None) => format!("Trace · {}{what_if}", query::label(q)),
             _ => format!("Trace{what_if} (Enter: query, r: remembered)"),
         }
     }
@@ -1117,6 +588,7 @@ impl Pane for TracePane {
     }
 
     fn render(&mut self, frame: &mut Frame, area: Rect, ctx: &Ctx, focused: bool) {
+        self.take_opened(ctx);
         self.ensure_baseline(ctx);
         let t = ctx.theme;
         let inner = framed(frame, area, self.title(ctx), focused, &t);
@@ -1156,15 +628,16 @@ impl Pane for TracePane {
                 frame.render_widget(Paragraph::new(line), Rect::new(inner.x, y, inner.width, 1));
                 y += 1;
             }
-        } else if let Some(q) = &self.query {
+        } else if let Some(q) = &ctx.trace.borrow().query {
             let line = Line::from(vec![
-                Span::styled(fit(&query_label(q), width.saturating_sub(18)), t.title()),
+                Span::styled(fit(&query::label(q), width.saturating_sub(18)), t.title()),
                 Span::styled(" (Enter edits)", t.dim()),
             ]);
             frame.render_widget(Paragraph::new(line), Rect::new(inner.x, y, inner.width, 1));
             y += 1;
         }
-        let mut head = self.verdict_lines(&t, width);
+        let session = ctx.trace.borrow();
+        let mut head = self.verdict_lines(&session, &t, width);
         head.extend(self.note_lines(&t, width));
         // Keep at least 3 rows for the table.
         let room = usize::from(bottom.saturating_sub(y));
@@ -1192,7 +665,7 @@ impl Pane for TracePane {
                 current: current_row,
                 logs: logs_row,
                 hop_rows,
-            } = self.body_lines(&t, width, focused);
+            } = self.body_lines(&session, &t, width, focused);
             if let (true, Some(r)) = (self.reveal_logs, logs_row) {
                 self.scroll = r;
             } else if let (true, Some((first, last))) = (self.follow, current_row) {
@@ -1216,6 +689,7 @@ impl Pane for TracePane {
     }
 
     fn handle(&mut self, action: Action, ctx: &Ctx) -> Msg {
+        self.take_opened(ctx);
         if let Some(p) = &mut self.picker {
             match action {
                 Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::Home | Action::End => {
@@ -1250,23 +724,24 @@ impl Pane for TracePane {
             Action::Submit => self.submit(ctx),
             Action::NextHop => {
                 self.playing = false;
-                self.step_hop(true);
+                self.step_hop(true, ctx);
                 Msg::Consumed
             }
             Action::PrevHop => {
                 self.playing = false;
-                self.step_hop(false);
+                self.step_hop(false, ctx);
                 Msg::Consumed
             }
             Action::PlayHops => {
-                if self.hop_count() == 0 {
+                let mut session = ctx.trace.borrow_mut();
+                if session.hop_count() == 0 {
                     return Msg::Status("run a trace first (Enter types a query)".into());
                 }
                 self.playing = !self.playing;
                 if self.playing {
                     // Start over when at the end.
-                    if self.current.is_none_or(|c| c + 1 >= self.hop_count()) {
-                        self.current = Some(0);
+                    if session.current.is_none_or(|c| c + 1 >= session.hop_count()) {
+                        session.current = Some(0);
                     }
                     self.last_play = None;
                 }
@@ -1288,10 +763,10 @@ impl Pane for TracePane {
                 self.scroll += self.height.max(1);
                 Msg::Consumed
             }
-            Action::RememberQuery => match &self.query {
+            Action::RememberQuery => match &ctx.trace.borrow().query {
                 None => Msg::Status("run a query first, then s remembers it".into()),
                 Some(q) if ctx.ws.design().traces.contains(q) => {
-                    Msg::Status(format!("{} is already remembered", query_label(q)))
+                    Msg::Status(format!("{} is already remembered", query::label(q)))
                 }
                 Some(q) => {
                     let mut traces = ctx.ws.design().traces.clone();
@@ -1324,16 +799,18 @@ impl Pane for TracePane {
         }
     }
 
-    fn click(&mut self, row: u16, _ctx: &Ctx) -> Msg {
+    fn click(&mut self, row: u16, ctx: &Ctx) -> Msg {
+        self.take_opened(ctx);
         // A click on a hop row makes it the current hop.
         if let Some(&(_, hop)) = self.clickable.iter().find(|(r, _)| *r == usize::from(row)) {
-            self.current = Some(hop);
+            ctx.trace.borrow_mut().current = Some(hop);
             self.playing = false;
         }
         Msg::Consumed
     }
 
     fn key_input(&mut self, ev: &KeyEvent, ctx: &Ctx) -> Msg {
+        self.take_opened(ctx);
         if !self.editing {
             return Msg::Ignored;
         }
@@ -1360,6 +837,7 @@ impl Pane for TracePane {
     }
 
     fn clamp(&mut self, ctx: &Ctx) {
+        self.take_opened(ctx);
         let ws = ctx.ws;
         let d = ws.design();
         if ws.revision() == 0 {
@@ -1376,7 +854,8 @@ impl Pane for TracePane {
             }
             p.cursor = p.cursor.min(p.items.len().saturating_sub(1));
         }
-        if self.query.is_some() && self.traced_rev != Some(ws.revision()) {
+        let has_query = ctx.trace.borrow().query.is_some();
+        if has_query && self.traced_rev != Some(ws.revision()) {
             if d.instances.len() + d.subnets.len() <= IMMEDIATE_RETRACE_OBJECTS {
                 self.retrace(ctx);
             } else {
@@ -1386,13 +865,15 @@ impl Pane for TracePane {
     }
 
     fn tick(&mut self, now: Instant, ctx: &Ctx) {
+        self.take_opened(ctx);
         self.collect_diff();
         if self
             .whatif_since
             .is_some_and(|t| now.saturating_duration_since(t) >= DIFF_IDLE)
         {
             self.whatif_since = None;
-            self.whatif_diff = (!self.failures.is_empty()).then(|| self.whatif(ctx));
+            let what_if = !ctx.trace.borrow().failures.is_empty();
+            self.whatif_diff = what_if.then(|| self.whatif(ctx));
         }
         if self
             .retrace_since
@@ -1411,10 +892,11 @@ impl Pane for TracePane {
                 .last_play
                 .is_none_or(|t| now.saturating_duration_since(t) >= PLAY_STEP)
         {
-            let n = self.hop_count();
-            match self.current {
-                Some(c) if c + 1 < n => self.current = Some(c + 1),
-                None if n > 0 => self.current = Some(0),
+            let mut session = ctx.trace.borrow_mut();
+            let n = session.hop_count();
+            match session.current {
+                Some(c) if c + 1 < n => session.current = Some(c + 1),
+                None if n > 0 => session.current = Some(0),
                 _ => self.playing = false,
             }
             self.last_play = Some(now);
@@ -1423,88 +905,5 @@ impl Pane for TracePane {
         // Also when the pane is not drawn (a small terminal shows one pane at a
         // time): the next edit is compared with the design as it is now.
         self.ensure_baseline(ctx);
-    }
-
-    fn published_path(&self) -> Option<PathView> {
-        self.trace.as_ref().map(|t| PathView {
-            trace: t.clone(),
-            current: self.current,
-        })
-    }
-
-    fn open_trace(&mut self, query: &TraceQuery, failures: &[String], ctx: &Ctx) -> bool {
-        self.fill(query);
-        self.set_failures(failures.to_vec(), ctx);
-        self.editing = false;
-        self.error = None;
-        self.whatif_diff = (!self.failures.is_empty()).then(|| self.whatif(ctx));
-        match self.evaluate(ctx, query) {
-            Ok(t) => self.show(ctx, query.clone(), t),
-            Err(e) => {
-                self.editing = true;
-                self.error = Some(e);
-            }
-        }
-        true
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::templates::sample;
-
-    fn fields(v: &[&str]) -> Vec<String> {
-        v.iter().map(|s| s.to_string()).collect()
-    }
-
-    #[test]
-    fn fields_parse_into_a_query_and_bad_input_names_the_field() {
-        let q = parse_fields(&fields(&["internet", "web-1", "", "443", ""])).unwrap();
-        assert_eq!(q.proto, Protocol::Tcp);
-        assert_eq!(q.port, Some(443));
-        assert!(parse_fields(&fields(&["", "web-1", "", "443", ""]))
-            .unwrap_err()
-            .starts_with("from:"));
-        assert!(parse_fields(&fields(&["a", "b", "tcp", "99999", ""]))
-            .unwrap_err()
-            .starts_with("port:"));
-        assert!(parse_fields(&fields(&["a", "b", "sctp", "1", ""]))
-            .unwrap_err()
-            .starts_with("proto:"));
-        assert!(parse_fields(&fields(&["a", "b", "tcp", "", ""]))
-            .unwrap_err()
-            .contains("needs a destination port"));
-        let icmp = parse_fields(&fields(&["a", "b", "icmp", "", ""])).unwrap();
-        assert_eq!(icmp.port, None);
-    }
-
-    #[test]
-    fn completion_offers_design_names_and_special_endpoints() {
-        let d = sample::three_tier();
-        let names = endpoint_names(&d);
-        for n in [
-            "internet",
-            "internet6",
-            "onprem:office",
-            "s3",
-            "dynamodb",
-            "db-1",
-            "nat-a",
-            "app-a",
-        ] {
-            assert!(names.iter().any(|x| x == n), "{n} missing");
-        }
-        // Every offered design name parses as an endpoint (no dead completions).
-        let idx = crate::model::DesignIndex::new(&d);
-        for n in &names {
-            assert!(
-                analysis::Endpoint::parse(&d, &idx, n).is_ok(),
-                "{n} is offered but does not parse"
-            );
-        }
-        assert_eq!(candidates("db", &names)[0], "db-1");
-        assert!(candidates("on", &names).contains(&"onprem:office".to_string()));
-        assert_eq!(common_prefix(&["web-1".into(), "web-2".into()]), "web-");
     }
 }

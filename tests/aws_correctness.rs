@@ -1,0 +1,529 @@
+//! AWS behaviours checked against the AWS guides and Reachability Analyzer's
+//! documented outcomes: one test per behaviour, named after the rule it pins.
+//! Sources are cited per test (Amazon VPC User Guide, Transit Gateways guide,
+//! Site-to-Site VPN guide, Reachability Analyzer User Guide, EC2 API reference).
+
+mod analysis_support;
+
+use analysis_support::*;
+use vpcd::analysis::{Code, HopKind, Leg};
+use vpcd::model::*;
+
+/// `v` 10.0.0.0/16 with `app` in `priv` (10.0.1.0/24), peered to `p` whose only
+/// subnet is 192.168.1.0/24; `rt-priv` routes 192.168.1.0/24 over the peering.
+fn peered_slash24() -> B {
+    B::new()
+        .vpc("v", "10.0.0.0/16")
+        .vpc("p", "192.168.0.0/16")
+        .peering("pcx", "v", "p")
+        .rt("rt-priv", "v", &[("192.168.1.0/24", "pcx:pcx")])
+        .rt("rt-p", "p", &[("10.0.0.0/16", "pcx:pcx")])
+        .subnet("priv", "v", AZ_A, "10.0.1.0/24", "rt-priv", None)
+        .subnet("ps", "p", AZ_A, "192.168.1.0/24", "rt-p", None)
+        .sg("sg-all", "v", &["all 0.0.0.0/0"], &["all 0.0.0.0/0"])
+        .sg("sg-p", "p", &["all 0.0.0.0/0"], &["all 0.0.0.0/0"])
+        .inst("app", "priv", "10.0.1.10", &["sg-all"])
+        .inst("peer", "ps", "192.168.1.10", &["sg-p"])
+}
+
+// ------------------------------------------------------------ Reachability
+
+/// Reachability Analyzer accepts any IP address as a destination (RA User Guide,
+/// "Create a path": destination address): 192.168.100.1 is held by no subnet and no
+/// route covers it, so the packet stops at the route table (NO_ROUTE_TO_DESTINATION)
+/// and the trace is a verdict, not bad input.
+#[test]
+fn ra_any_ip_destination_with_no_route_stops_at_the_route_table() {
+    let d = peered_slash24().build();
+    assert_reachable(&trace(&d, "app", "peer", "tcp", Some(22)));
+    let t = trace(&d, "app", "192.168.100.1", "tcp", Some(22));
+    assert_blocked_on(&t, Code::NoRoute, Leg::Forward, "rt-priv");
+    assert_eq!(t.forward.last().unwrap().kind, HopKind::RouteTable);
+}
+
+/// RA NO_POSSIBLE_DESTINATION: an address inside the source VPC's range but in no
+/// subnet matches the local route (VPC User Guide, "Route tables": every table has a
+/// local route for the VPC's CIDRs) and then has nowhere to be delivered.
+#[test]
+fn ra_address_in_vpc_range_but_no_subnet_matches_local_and_has_no_destination() {
+    let d = peered_slash24().build();
+    let t = trace(&d, "app", "10.0.200.7", "tcp", Some(443));
+    assert_blocked_on(&t, Code::NoHost, Leg::Forward, "v");
+    assert!(
+        t.forward
+            .iter()
+            .any(|h| h.id == "rt-priv" && h.passed && h.detail.contains("local")),
+        "{}",
+        t.to_text()
+    );
+}
+
+/// The same as a source: a private address outside every VPC and every declared
+/// on-premises prefix can only be an undeclared host behind the site's VPN. It is
+/// sent from there, and the VPC cannot answer it, because neither the static VPN
+/// routes nor the route table cover it (Site-to-Site VPN guide, "Static and dynamic routing").
+#[test]
+fn undeclared_onprem_source_address_is_sent_from_the_site_and_gets_no_reply() {
+    let mut d = B::new()
+        .vpc("v", "10.0.0.0/16")
+        .vgw("vgw", "v")
+        .cgw("cgw", "203.0.113.10", 65000)
+        .vpn(
+            "vpn",
+            "cgw",
+            VpnTermination::VpnGateway("vgw".into()),
+            static_routes("172.16.0.0/16"),
+        )
+        .onprem("dc", "172.16.0.0/16", "cgw", None)
+        .rt("rt", "v", &[("172.16.0.0/16", "vgw:vgw")])
+        .subnet("s", "v", AZ_A, "10.0.1.0/24", "rt", None)
+        .sg("sg", "v", &["all 0.0.0.0/0"], &["all 0.0.0.0/0"])
+        .inst("app", "s", "10.0.1.10", &["sg"])
+        .build();
+    assert_reachable(&trace(&d, "onprem:dc", "app", "tcp", Some(22)));
+    let t = trace(&d, "192.168.77.5", "app", "tcp", Some(22));
+    assert!(!t.reachable, "{}", t.to_text());
+    assert_eq!(t.blocked.as_ref().unwrap().leg, Leg::Return, "{}", t.to_text());
+    assert!(
+        t.notes.iter().any(|n| n.contains("on-prem network dc")),
+        "{:?}",
+        t.notes
+    );
+    // Without any VPN or Direct Connect such an address is still bad input.
+    d.vpn_connections.clear();
+    d.onprem_networks[0].customer_gateway = None;
+    let idx = DesignIndex::new(&d);
+    let q = TraceQuery {
+        from: "192.168.77.5".into(),
+        to: "app".into(),
+        proto: Protocol::Tcp,
+        port: Some(22),
+        sport: None,
+    };
+    assert!(vpcd::analysis::trace(&d, &idx, &q).is_err());
+}
+
+/// RA IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS: an internet gateway only translates the
+/// public IPv4 address associated with an ENI of its VPC (VPC User Guide, "Enable
+/// internet access for a VPC using an internet gateway"). From the internet, an
+/// instance with only a private address is stopped at the IGW, not at the instance.
+#[test]
+fn igw_only_translates_public_addresses_so_internet_to_private_instance_stops_at_the_igw() {
+    let d = B::new()
+        .vpc("v", "10.0.0.0/16")
+        .igw("igw", "v")
+        .rt("rt", "v", &[("0.0.0.0/0", "igw:igw")])
+        .subnet("s", "v", AZ_A, "10.0.0.0/24", "rt", None)
+        .sg("sg", "v", &["all 0.0.0.0/0"], &["all 0.0.0.0/0"])
+        .inst("web", "s", "10.0.0.10", &["sg"])
+        .build();
+    let t = trace(&d, "internet", "web", "tcp", Some(80));
+    assert_blocked_on(&t, Code::NoPublicIpIngress, Leg::Forward, "igw");
+    assert_eq!(ids(&t.forward), ["internet", "igw"]);
+    let b = t.blocked.as_ref().unwrap();
+    assert_eq!(b.kind, HopKind::InternetGateway);
+    assert!(b.hint.contains("public IP or Elastic IP"), "{}", b.hint);
+    assert_eq!(
+        Code::NoPublicIpIngress.aws_code(),
+        "IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS"
+    );
+}
+
+fn tgw_att(name: &str, vpc: &str, subnet: &str) -> TgwAttachment {
+    TgwAttachment {
+        name: name.into(),
+        kind: TgwAttachmentKind::Vpc {
+            vpc: vpc.into(),
+            subnets: vec![subnet.into()],
+        },
+        association: None,
+        propagations: Vec::new(),
+        appliance_mode: false,
+    }
+}
+
+/// TGW `DefaultRouteTableAssociation` and `DefaultRouteTablePropagation` are enabled
+/// by default: "resource attachments are automatically associated with the default
+/// association route table" and "automatically propagate routes to the default
+/// propagation route table" (EC2 API `TransitGatewayOptions`; Transit Gateways guide,
+/// "How transit gateways work"). Attachments that name neither get both.
+#[test]
+fn tgw_default_association_and_propagation_apply_to_attachments_that_name_neither() {
+    let mut d = B::new()
+        .vpc("a", "10.0.0.0/16")
+        .vpc("b", "10.1.0.0/16")
+        .rt("rt-a", "a", &[("10.0.0.0/8", "tgw:tgw")])
+        .rt("rt-b", "b", &[("10.0.0.0/8", "tgw:tgw")])
+        .subnet("sa", "a", AZ_A, "10.0.1.0/24", "rt-a", None)
+        .subnet("sb", "b", AZ_A, "10.1.1.0/24", "rt-b", None)
+        .sg("sg-a", "a", &["all 10.0.0.0/8"], &["all 0.0.0.0/0"])
+        .sg("sg-b", "b", &["all 10.0.0.0/8"], &["all 0.0.0.0/0"])
+        .inst("ia", "sa", "10.0.1.10", &["sg-a"])
+        .inst("ib", "sb", "10.1.1.10", &["sg-b"])
+        .build();
+    d.transit_gateways.push(TransitGateway {
+        name: "tgw".into(),
+        description: None,
+        asn: 64512,
+        default_association: true,
+        default_propagation: true,
+        default_route_table: Some("tgw-default".into()),
+        route_tables: vec![TgwRouteTable {
+            name: "tgw-default".into(),
+            routes: Vec::new(),
+        }],
+        attachments: vec![tgw_att("att-a", "a", "sa"), tgw_att("att-b", "b", "sb")],
+    });
+    let t = trace(&d, "ia", "ib", "tcp", Some(22));
+    assert_reachable(&t);
+    assert!(
+        t.forward
+            .iter()
+            .any(|h| h.id == "tgw-default" && h.detail.contains("10.1.0.0/16 → att-b (propagated)")),
+        "{}",
+        t.to_text()
+    );
+    // With both defaults off, the same attachments are associated with nothing.
+    d.transit_gateways[0].default_association = false;
+    d.transit_gateways[0].default_propagation = false;
+    assert_blocked(&trace(&d, "ia", "ib", "tcp", Some(22)), Code::TgwNoAssociation, "att-a");
+    // Association on, propagation off: the default table has no route for b.
+    d.transit_gateways[0].default_association = true;
+    assert_blocked(&trace(&d, "ia", "ib", "tcp", Some(22)), Code::TgwNoRoute, "tgw-default");
+}
+
+/// CreateNatGateway with an Elastic IP that is already associated succeeds, and the
+/// NAT gateway then fails with the failure code `Resource.AlreadyAssociated`
+/// ("Elastic IP address eipalloc-… is already associated"; EC2 API reference,
+/// `NatGateway.FailureMessage`). Validation reports a non-blocking error, the
+/// designer accepts the edit, and a trace through the NAT gateway stops there. The
+/// other order is refused: AssociateAddress will not take a working NAT gateway's
+/// address for an instance (Resource.AlreadyAssociated).
+#[test]
+fn nat_gateway_with_an_elastic_ip_in_use_is_created_then_fails() {
+    let mut d = B::new()
+        .vpc("v", "10.0.0.0/16")
+        .igw("igw", "v")
+        .rt("rt-pub", "v", &[("0.0.0.0/0", "igw:igw")])
+        .rt("rt-priv", "v", &[("0.0.0.0/0", "nat:nat-a")])
+        .subnet("pub", "v", AZ_A, "10.0.0.0/24", "rt-pub", None)
+        .subnet("priv", "v", AZ_A, "10.0.1.0/24", "rt-priv", None)
+        .nat("nat-a", "pub")
+        .sg("sg", "v", &["all 0.0.0.0/0"], &["all 0.0.0.0/0"])
+        .inst("bastion", "pub", "10.0.0.10", &["sg"])
+        .inst("app", "priv", "10.0.1.10", &["sg"])
+        .build();
+    assert_reachable(&trace(&d, "app", "internet", "tcp", Some(443)));
+    let mut ws = vpcd::workspace::Workspace::new(d.clone());
+    let mut taker = d.instances[0].clone();
+    taker.elastic_ip = Some("eip-nat-a".into());
+    let err = ws
+        .apply(vpcd::edit::Edit::Put(Object::Instance(taker)))
+        .expect_err("the NAT gateway holds it");
+    let r = err
+        .reasons
+        .iter()
+        .find(|r| r.code == "eip-multiple-associations")
+        .expect("refused");
+    assert_eq!(r.aws_code, Some("Resource.AlreadyAssociated"));
+
+    // The instance holds the address first; then the NAT gateway is pointed at it.
+    let mut before = d.clone();
+    before.instances[0].elastic_ip = Some("eip-nat-a".into());
+    before.elastic_ips.push(ElasticIp {
+        name: "eip-spare".into(),
+        description: None,
+        address: "3.3.3.99".parse().unwrap(),
+    });
+    before.nat_gateways[0].elastic_ip = Some("eip-spare".into());
+    d = before.clone();
+    d.nat_gateways[0].elastic_ip = Some("eip-nat-a".into());
+
+    let diags = vpcd::validate::validate(&d);
+    let f = diags
+        .iter()
+        .find(|x| x.code == "nat-eip-in-use")
+        .expect("nat-eip-in-use");
+    assert_eq!(f.severity, vpcd::validate::Severity::Error);
+    assert!(!f.blocks_edit);
+    assert_eq!(f.aws_code, Some("Resource.AlreadyAssociated"));
+    assert!(
+        !diags.iter().any(|x| x.code == "eip-multiple-associations"),
+        "{diags:#?}"
+    );
+
+    let t = trace(&d, "app", "internet", "tcp", Some(443));
+    assert_blocked_on(&t, Code::NatFailed, Leg::Forward, "nat-a");
+    // The instance holds the address.
+    assert_reachable(&trace(&d, "internet", "bastion", "tcp", Some(22)));
+
+    let mut ws = vpcd::workspace::Workspace::new(before);
+    let nat = d.nat_gateways[0].clone();
+    let applied = ws
+        .apply(vpcd::edit::Edit::Put(Object::NatGateway(nat)))
+        .expect("accepted");
+    assert!(applied.new_findings.iter().any(|f| f.code == "nat-eip-in-use"));
+}
+
+/// Two VPCs joined by an active same-Region peering; `sg-a` admits tcp/5432 from the
+/// peer's group `sg-b`, and `sg-a2` (same VPC) admits from `sg-a`.
+fn peered_group_reference() -> Design {
+    B::new()
+        .vpc("a", "10.0.0.0/16")
+        .vpc("b", "10.1.0.0/16")
+        .peering("pcx", "a", "b")
+        .rt("rt-a", "a", &[("10.1.0.0/16", "pcx:pcx")])
+        .rt("rt-b", "b", &[("10.0.0.0/16", "pcx:pcx")])
+        .subnet("sa", "a", AZ_A, "10.0.1.0/24", "rt-a", None)
+        .subnet("sb", "b", AZ_A, "10.1.1.0/24", "rt-b", None)
+        .sg("sg-a", "a", &["tcp 5432 sg:sg-b"], &["all 0.0.0.0/0"])
+        .sg("sg-a2", "a", &["tcp 22 sg:sg-a"], &["all 0.0.0.0/0"])
+        .sg("sg-b", "b", &[], &["all 0.0.0.0/0"])
+        .inst("db", "sa", "10.0.1.10", &["sg-a"])
+        .inst("client", "sb", "10.1.1.10", &["sg-b"])
+        .build()
+}
+
+/// "A stale security group rule is a rule that references a security group in a peer
+/// VPC where the VPC peering connection has been deleted or the security group in the
+/// peer VPC has been deleted" (VPC User Guide, "Work with stale security group rules";
+/// DescribeStaleSecurityGroups). Both deletions succeed; the rule stays, matches
+/// nothing, and validation warns.
+#[test]
+fn deleting_the_peering_or_the_peer_group_leaves_a_stale_rule_that_matches_nothing() {
+    use vpcd::edit::Edit;
+    use vpcd::workspace::Workspace;
+    let d = peered_group_reference();
+    assert!(vpcd::validate::validate(&d)
+        .iter()
+        .all(|x| x.severity != vpcd::validate::Severity::Error));
+    assert_reachable(&trace(&d, "client", "db", "tcp", Some(5432)));
+
+    for deleted in [
+        ObjectRef::new(ObjectKind::Peering, "pcx"),
+        ObjectRef::new(ObjectKind::SecurityGroup, "sg-b"),
+    ] {
+        let mut ws = Workspace::new(d.clone());
+        if deleted.kind == ObjectKind::SecurityGroup {
+            // The client must not hold the group any more (AWS refuses to delete a group in use).
+            let mut client = d.instances[1].clone();
+            client.security_groups = vec!["b-default-sg".into()];
+            ws.apply(Edit::Put(Object::Instance(client)))
+                .expect("re-point the client");
+        }
+        let applied = ws
+            .apply(Edit::Delete(deleted.clone()))
+            .unwrap_or_else(|e| panic!("deleting {deleted} is refused: {}", e.message));
+        let stale = applied
+            .new_findings
+            .iter()
+            .find(|f| f.code == "sg-reference-stale")
+            .unwrap_or_else(|| panic!("no stale warning after deleting {deleted}: {:#?}", applied.new_findings));
+        assert_eq!(stale.severity, vpcd::validate::Severity::Warning);
+        assert!(
+            stale.message.contains("stale rule, matches nothing"),
+            "{}",
+            stale.message
+        );
+    }
+}
+
+/// Within one VPC, AWS refuses to delete a group another group's rule references
+/// (DeleteSecurityGroup: DependencyViolation), and a new rule that names a group of
+/// an unpeered VPC is refused with InvalidGroup.NotFound (SG-7).
+#[test]
+fn same_vpc_referenced_group_cannot_be_deleted_and_new_rules_need_a_peered_group() {
+    use vpcd::edit::Edit;
+    use vpcd::workspace::Workspace;
+    let mut d = peered_group_reference();
+    d.instances[0].security_groups = vec!["a-default-sg".into()];
+    let mut ws = Workspace::new(d.clone());
+    let err = ws
+        .apply(Edit::Delete(ObjectRef::new(ObjectKind::SecurityGroup, "sg-a")))
+        .expect_err("sg-a2 references sg-a");
+    assert!(err.message.contains("DependencyViolation"), "{}", err.message);
+
+    ws.apply(Edit::Delete(ObjectRef::new(ObjectKind::Peering, "pcx")))
+        .expect("peering deleted");
+    let mut a2 = d.security_groups.iter().find(|g| g.name == "sg-a2").unwrap().clone();
+    a2.inbound.push(sg_rule("tcp 443 sg:sg-b"));
+    let err = ws
+        .apply(Edit::Put(Object::SecurityGroup(a2)))
+        .expect_err("sg-b is not peered any more");
+    let r = err
+        .reasons
+        .iter()
+        .find(|r| r.code == "sg-reference-other-vpc")
+        .expect("refused by SG-7");
+    assert_eq!(r.aws_code, Some("InvalidGroup.NotFound"));
+}
+
+// ------------------------------------------------------------ vpcd apply
+
+fn vpcd(args: &[&str]) -> (i32, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_vpcd"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("vpcd runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+const SAMPLE: &str = "assets/samples/three-tier.ron";
+
+fn write(dir: &std::path::Path, name: &str, text: &str) -> String {
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p.display().to_string()
+}
+
+/// CreateRoute refuses a target that does not exist with the target's own code
+/// (`InvalidNatGatewayID.NotFound` for a NAT gateway: EC2 API reference, CreateRoute;
+/// RTE-3). `vpcd apply` names the edit and the code, exits 1 and writes nothing.
+#[test]
+fn apply_refuses_a_route_to_a_missing_nat_gateway_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let design = write(dir.path(), "d.ron", &std::fs::read_to_string(SAMPLE).unwrap());
+    let before = std::fs::read_to_string(&design).unwrap();
+    let edits = write(
+        dir.path(),
+        "e.ron",
+        r#"[
+            Put(Subnet((name: "lab-a", vpc: "shop", az: "us-east-1a", cidr: "10.0.30.0/24"))),
+            Put(RouteTable((name: "rt-db", vpc: "shop", routes: [(dest: Cidr("0.0.0.0/0"), target: NatGateway("nat-zz"))]))),
+        ]"#,
+    );
+    let (code, out, err) = vpcd(&["apply", &design, &edits]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        out.contains("2. route table rt-db: refused [route-target-missing] (AWS: InvalidNatGatewayID.NotFound)"),
+        "{out}"
+    );
+    assert_eq!(std::fs::read_to_string(&design).unwrap(), before, "nothing written");
+    let (code, out, _) = vpcd(&["apply", &design, &edits, "--format", "json"]);
+    assert_eq!(code, 1);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["refused"]["index"], 2);
+    assert_eq!(v["refused"]["aws_code"], "InvalidNatGatewayID.NotFound");
+    assert_eq!(v["written"], serde_json::Value::Null);
+    assert_eq!(v["applied"].as_array().unwrap().len(), 1);
+}
+
+/// The order of operations matters: a route to the NAT gateway is refused while the
+/// gateway does not exist, but deleting the gateway later keeps the route as a
+/// blackhole (VPC User Guide, "NAT gateways": routes to a deleted NAT gateway stay
+/// with status blackhole). The same edits in the other order are accepted.
+#[test]
+fn apply_follows_the_order_of_operations_like_the_designer() {
+    use vpcd::cli::apply::{apply_edits, parse_edits};
+    let d = vpcd::create::templates::sample::three_tier();
+    let create_then_route = parse_edits(
+        r#"[
+            Put(ElasticIp((name: "eip-c", address: "3.210.10.9"))),
+            Put(NatGateway((name: "nat-c", subnet: "pub-a", elastic_ip: "eip-c"))),
+            Put(RouteTable((name: "rt-db", vpc: "shop", routes: [(dest: Cidr("0.0.0.0/0"), target: NatGateway("nat-c"))]))),
+            Delete((kind: NatGateway, name: "nat-c")),
+        ]"#,
+        "edits.ron",
+    )
+    .unwrap();
+    let (ws, report) = apply_edits(d.clone(), create_then_route.clone());
+    assert!(report.refused.is_none(), "{:?}", report.refused);
+    let last = &report.applied[3];
+    assert!(
+        last.new_findings.iter().any(|f| f.code == "route-blackhole"),
+        "{:?}",
+        last.new_findings
+    );
+
+    // The designer applies each edit through App::apply_edit: the same design results.
+    let mut app = vpcd::tui::App::new(
+        vpcd::workspace::Workspace::new(d.clone()),
+        vpcd::tui::Options {
+            saves_dir: std::env::temp_dir(),
+            recovery: None,
+            theme: vpcd::tui::theme::Theme::plain(),
+        },
+    );
+    for e in create_then_route {
+        app.apply_edit(e).expect("the designer accepts it");
+    }
+    assert_eq!(app.ws.design(), ws.design());
+
+    // Route first: the target does not exist yet.
+    let route_first = parse_edits(
+        r#"[Put(RouteTable((name: "rt-db", vpc: "shop", routes: [(dest: Cidr("0.0.0.0/0"), target: NatGateway("nat-c"))])))]"#,
+        "edits.ron",
+    )
+    .unwrap();
+    let (ws, report) = apply_edits(d.clone(), route_first);
+    let r = report.refused.expect("refused");
+    assert_eq!((r.index, r.code), (1, Some("route-target-missing")));
+    assert_eq!(ws.design(), &d, "the refused edit changed nothing");
+}
+
+/// AssociateVpcCidrBlock is refused while the VPC has requested a peering still
+/// pending acceptance (VPC User Guide, "Add or remove a CIDR block"; VCIDR-6), and
+/// DetachInternetGateway while public addresses are mapped (DependencyViolation;
+/// VPC User Guide, "Internet gateways", IGW-4).
+#[test]
+fn apply_refuses_the_edit_time_rules_with_their_codes() {
+    use vpcd::cli::apply::{apply_edits, parse_edits};
+    let d = vpcd::create::templates::sample::three_tier();
+    let edits = parse_edits(
+        r#"[
+            Batch(label: "lab", edits: [
+                Put(Vpc((name: "lab", cidr: "10.1.0.0/16", main_route_table: "lab-main", default_network_acl: "lab-acl", default_security_group: "lab-sg"))),
+                Put(RouteTable((name: "lab-main", vpc: "lab"))),
+                Put(NetworkAcl((name: "lab-acl", vpc: "lab"))),
+                Put(SecurityGroup((name: "lab-sg", vpc: "lab"))),
+            ]),
+            Put(Peering((name: "pcx-1", requester: "shop", accepter: "lab", status: PendingAcceptance))),
+            Put(Vpc((name: "shop", cidr: "10.0.0.0/16", secondary_cidrs: ["10.2.0.0/16"], main_route_table: "shop-main", default_network_acl: "shop-default-acl", default_security_group: "shop-default-sg"))),
+        ]"#,
+        "edits.ron",
+    )
+    .unwrap();
+    let (_, report) = apply_edits(d.clone(), edits);
+    let r = report.refused.expect("refused");
+    assert_eq!(r.index, 3, "{r:?}");
+    assert_eq!(r.code, Some("vpc-cidr-pending-peering"));
+
+    let edits = parse_edits(r#"[Put(InternetGateway((name: "igw-shop")))]"#, "edits.ron").unwrap();
+    let (_, report) = apply_edits(d.clone(), edits);
+    let r = report.refused.expect("refused");
+    assert_eq!(r.code, Some("igw-detach-with-public-ips"));
+    assert_eq!(r.aws_code, Some("DependencyViolation"));
+
+    // Deleting something that does not exist: the kind's NotFound.
+    let edits = parse_edits(r#"[Delete((kind: Subnet, name: "nope"))]"#, "edits.ron").unwrap();
+    let r = apply_edits(d, edits).1.refused.expect("refused");
+    assert_eq!(r.aws_code, Some("InvalidSubnetID.NotFound"));
+}
+
+/// Accepted: exit 0 and the design is written atomically to OUT; a malformed edits
+/// file is bad input located by file, line and column (exit 2).
+#[test]
+fn apply_writes_the_result_and_reports_located_parse_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_path = dir.path().join("out.ron").display().to_string();
+    let edits = write(
+        dir.path(),
+        "e.ron",
+        r#"[Put(Subnet((name: "lab-a", vpc: "shop", az: "us-east-1a", cidr: "10.0.30.0/24")))]"#,
+    );
+    let (code, out, err) = vpcd(&["apply", SAMPLE, &edits, "-o", &out_path]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("1 edits applied; written to"), "{out}");
+    let written = vpcd::io::load(std::path::Path::new(&out_path)).unwrap();
+    assert!(written.subnets.iter().any(|s| s.name == "lab-a"));
+
+    let bad = write(dir.path(), "bad.ron", "[\n  Put(Subnet((name: 3)))\n]");
+    let (code, _, err) = vpcd(&["apply", SAMPLE, &bad]);
+    assert_eq!(code, 2);
+    assert!(err.contains("bad.ron:2:"), "{err}");
+}
