@@ -14,10 +14,12 @@ pub mod create;
 pub mod diagram;
 pub mod edit;
 pub mod forms;
+pub mod interop;
 pub mod io;
 pub mod model;
 pub mod perf;
 pub mod practice;
+pub mod report;
 #[cfg(feature = "tui")]
 pub mod tui;
 pub mod validate;

@@ -8,10 +8,12 @@ mod cost;
 mod diagram;
 mod diff;
 mod exercise;
+mod export;
 mod generate;
 mod matrix;
 mod new;
 mod plan;
+mod report;
 mod templates;
 mod trace;
 
@@ -121,6 +123,16 @@ pub enum Command {
     /// Exit status: 0 when every objective holds, 1 when one does not, 2 on bad
     /// input. `--list` shows the bundled exercises.
     Exercise(exercise::ExerciseArgs),
+    /// Export the design as infrastructure as code: Terraform (a folder of .tf
+    /// files) or CloudFormation (one YAML template).
+    ///
+    /// Exit status: 0 written, 2 bad input or an output that exists (without --force).
+    Export(export::ExportArgs),
+    /// Write a Markdown design review: summary, per-VPC tables, diagram, findings,
+    /// internet exposure, reachability matrix and what-if results.
+    ///
+    /// Exit status: 0 written, 2 bad input.
+    Report(report::ReportArgs),
 }
 
 /// Runs the parsed command line.
@@ -138,6 +150,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Plan(args)) => plan::run(&args),
         Some(Command::Cost(args)) => cost::run(&args),
         Some(Command::Exercise(args)) => exercise::run(&args),
+        Some(Command::Export(args)) => export::run(&args),
+        Some(Command::Report(args)) => report::run(&args),
         Some(Command::Apply(args)) => apply::run(&args),
         None => match first_argument_problem(cli.file.as_deref(), &cli.extra) {
             Some(msg) => {
