@@ -60,6 +60,47 @@ pub enum EditError {
     AmbiguousName { name: String, count: usize },
 }
 
+/// An auto-assigned public IPv4 address is given at launch: a new instance that
+/// does not say takes its subnet's auto-assign setting now, and keeps it
+/// (EC2 User Guide, "Public IPv4 addresses": the subnet attribute applies to
+/// instances launched afterwards).
+fn launch_public_ip(d: &Design, obj: Object) -> Object {
+    match obj {
+        Object::Instance(mut i) if i.public_ip.is_none() && !d.instances.iter().any(|x| x.name == i.name) => {
+            if let Some(s) = d.subnets.iter().find(|s| s.name == i.subnet) {
+                i.public_ip = Some(s.map_public_ip);
+            }
+            Object::Instance(i)
+        }
+        other => other,
+    }
+}
+
+/// Changing a subnet's auto-assign setting does not add or remove the public
+/// address of instances already running there (EC2 User Guide, "Public IPv4
+/// addresses"): instances that followed the old setting are pinned to it. Returns
+/// those instances as they were, for the inverse.
+fn pin_running_public_ips(d: &mut Design, obj: &Object) -> Vec<crate::model::Instance> {
+    let Object::Subnet(new) = obj else { return Vec::new() };
+    let Some(old) = d.subnets.iter().find(|s| s.name == new.name) else {
+        return Vec::new();
+    };
+    if old.map_public_ip == new.map_public_ip {
+        return Vec::new();
+    }
+    let was = old.map_public_ip;
+    let mut before = Vec::new();
+    for i in d
+        .instances
+        .iter_mut()
+        .filter(|i| i.subnet == new.name && i.public_ip.is_none())
+    {
+        before.push(i.clone());
+        i.public_ip = Some(was);
+    }
+    before
+}
+
 /// Whether a name is acceptable as an object name.
 pub fn valid_name(name: &str) -> bool {
     !name.is_empty()
@@ -85,10 +126,19 @@ impl Edit {
                     return Err(EditError::BadName(obj.name().to_string()));
                 }
                 let r = ObjectRef::new(obj.kind(), obj.name());
-                Ok(match d.put(obj) {
+                let obj = launch_public_ip(d, obj);
+                let pinned = pin_running_public_ips(d, &obj);
+                let inverse = match d.put(obj) {
                     Some(old) => Edit::Put(old),
                     None => Edit::Delete(r),
-                })
+                };
+                if pinned.is_empty() {
+                    return Ok(inverse);
+                }
+                // Undo restores the subnet first, then the instances as they were.
+                let mut edits = vec![inverse];
+                edits.extend(pinned.into_iter().map(|i| Edit::Put(Object::Instance(i))));
+                Ok(Edit::batch("auto-assign public IPv4", edits))
             }
             Edit::Restore { index, object } => {
                 let r = ObjectRef::new(object.kind(), object.name());
@@ -298,6 +348,51 @@ mod tests {
             inv.apply(&mut d).unwrap();
         }
         assert_eq!(d, before);
+    }
+
+    /// EC2 User Guide, "Public IPv4 addresses": the subnet's auto-assign setting is
+    /// read at launch; changing it later neither gives nor takes the address of a
+    /// running instance.
+    #[test]
+    fn auto_assigned_public_ip_is_taken_at_launch_and_survives_a_subnet_change() {
+        let mut d = base();
+        let mut subnet = Subnet {
+            name: "a".into(),
+            description: None,
+            vpc: "main".into(),
+            az: "us-east-1a".into(),
+            cidr: "10.0.1.0/24".parse().unwrap(),
+            ipv6_cidr: None,
+            map_public_ip: true,
+            route_table: None,
+            network_acl: None,
+            tier: None,
+        };
+        Edit::Put(Object::Subnet(subnet.clone())).apply(&mut d).unwrap();
+        let inst: Instance = ron::from_str(r#"(name: "web", subnet: "a")"#).unwrap();
+        assert_eq!(inst.public_ip, None);
+        Edit::Put(Object::Instance(inst.clone())).apply(&mut d).unwrap();
+        assert_eq!(
+            d.instances[0].public_ip,
+            Some(true),
+            "launched with the subnet's setting"
+        );
+        // An instance written without the setting (a hand-written file) is pinned
+        // when the subnet's setting changes; undo and redo are exact.
+        d.instances[0].public_ip = None;
+        let before = d.clone();
+        subnet.map_public_ip = false;
+        let undo = Edit::Put(Object::Subnet(subnet)).apply(&mut d).unwrap();
+        assert_eq!(
+            d.instances[0].public_ip,
+            Some(true),
+            "the running instance keeps its address"
+        );
+        let after = d.clone();
+        let redo = undo.apply(&mut d).unwrap();
+        assert_eq!(d, before);
+        redo.apply(&mut d).unwrap();
+        assert_eq!(d, after);
     }
 
     #[test]

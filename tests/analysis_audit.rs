@@ -63,7 +63,7 @@ fn nacl_custom_without_rules_denies_all() {
     assert_blocked(&t, Code::NaclImplicitDeny, "acl");
 }
 
-/// §3.12: Linux clients pick source ports in 32768–60999/61000; a server-side NACL that
+/// §3.12: Linux clients pick source ports in 32768–61000 (VPC User Guide, network ACLs); a server-side NACL that
 /// admits replies only to 1024–32767 drops the reply (stateless).
 #[test]
 fn nacl_ephemeral_linux_client_reply_outside_allowed_range() {

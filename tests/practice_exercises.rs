@@ -217,24 +217,21 @@ fn nacl_block_ip_deny_only_https_from_the_attacker() {
 }
 
 #[test]
-fn nacl_ephemeral_ports_wider_outbound_rules() {
+fn nacl_ephemeral_ports_one_rule_per_direction_from_443_up() {
+    // One rule each way, tcp 443-65535: the service port and every client ephemeral
+    // port, but still not SSH (VPC User Guide, network ACLs, "Ephemeral ports").
     check("nacl-ephemeral-ports", |d| {
         let acl = d.network_acls.iter_mut().find(|a| a.name == "acl-public").unwrap();
-        acl.outbound = vec![NaclRule {
+        let rule = NaclRule {
             number: 200,
             action: RuleAction::Allow,
-            proto: Protocol::All,
-            ports: PortRange::ALL,
-            cidr: cidr("0.0.0.0/0"),
-        }];
-        acl.inbound.push(NaclRule {
-            number: 120,
-            action: RuleAction::Allow,
             proto: Protocol::Tcp,
-            ports: PortRange::EPHEMERAL,
+            ports: PortRange::new(443, 65535).unwrap(),
             cidr: cidr("0.0.0.0/0"),
-        });
-        sg(d, "sg-web").outbound = vec![sg_rule(Protocol::All, "all", "0.0.0.0/0")];
+        };
+        acl.inbound = vec![rule.clone()];
+        acl.outbound = vec![rule];
+        sg(d, "sg-web").outbound = vec![sg_rule(Protocol::Tcp, "443", "0.0.0.0/0")];
     });
 }
 
@@ -336,6 +333,7 @@ fn interface_endpoint_cidr_rule_and_separately_named_endpoint() {
         edits(
             d,
             &[
+                r#"Put(Endpoint((name: "vpce-secrets", vpc: "data", service: "secretsmanager", kind: Interface(subnets: ["priv-a", "priv-b"], security_groups: ["sg-vpce"], private_dns: true))))"#,
                 r#"Put(SecurityGroup((name: "sg-sqs", vpc: "data", inbound: [(proto: Tcp, ports: "443", peer: Cidr("10.60.0.0/16"))], outbound: [])))"#,
                 r#"Put(Endpoint((name: "sqs-ep", vpc: "data", service: "sqs", kind: Interface(subnets: ["priv-b", "priv-a"], security_groups: ["sg-sqs"]))))"#,
             ],
@@ -347,7 +345,6 @@ fn interface_endpoint_cidr_rule_and_separately_named_endpoint() {
 fn vpn_only_subnet_static_route_instead_of_propagation() {
     check("vpn-only-subnet", |d| {
         rt(d, "rt-corp").routes = vec![route("192.168.0.0/16", RouteTarget::VpnGateway("vgw-1".into()))];
-        subnet(d, "corp-a").map_public_ip = false;
     });
 }
 
@@ -482,4 +479,180 @@ fn exercise_grader_cli_contract() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
+}
+
+// ---------------------------------------------------------------------------
+// Gamed fixes: edits that turn objectives green without the lesson. Each must
+// leave its exercise unsolved, naming the objective that catches it.
+// ---------------------------------------------------------------------------
+
+/// Grades a gamed attempt and returns the objectives that fail.
+fn gamed(id: &str, game: impl FnOnce(&mut Design)) -> Vec<String> {
+    let ex = load(id);
+    let mut d = ex.start.clone();
+    game(&mut d);
+    let (ok, text) = grade(&ex, &d);
+    assert!(!ok, "{id}: the gamed fix must not solve the exercise:\n{text}");
+    exercise::grade(&ex.objectives, &ex.hints, &d, 0)
+        .objectives
+        .into_iter()
+        .filter(|e| !e.holds())
+        .map(|e| e.intent)
+        .collect()
+}
+
+/// Private DNS for an interface endpoint needs the VPC's enableDnsSupport and
+/// enableDnsHostnames (EC2 API, CreateVpcEndpoint `PrivateDnsEnabled`); without them
+/// the service name resolves to public addresses, unreachable from a VPC with no
+/// internet path. Fixing the SG and adding the SQS endpoint is not enough.
+#[test]
+fn gamed_interface_endpoint_without_dns_hostnames_fails() {
+    let failing = gamed("interface-endpoint", |d| {
+        sg(d, "sg-vpce").inbound = vec![sg_rule(Protocol::Tcp, "443", "sg:sg-app")];
+        edits(
+            d,
+            &[
+                r#"Put(Endpoint((name: "vpce-secrets", vpc: "data", service: "secretsmanager", kind: Interface(subnets: ["priv-a", "priv-b"], security_groups: ["sg-vpce"], private_dns: true))))"#,
+                r#"Put(Endpoint((name: "vpce-sqs", vpc: "data", service: "sqs", kind: Interface(subnets: ["priv-a", "priv-b"], security_groups: ["sg-vpce"], private_dns: true))))"#,
+            ],
+        );
+        assert!(!d.vpcs[0].dns_hostnames);
+    });
+    assert!(failing.iter().any(|i| i.contains("secretsmanager")), "{failing:?}");
+    assert!(failing.iter().any(|i| i.contains("sqs")), "{failing:?}");
+}
+
+/// The exercise starts from a state AWS accepts: private DNS is off on the endpoint
+/// while the VPC's DNS hostnames are off (enabling it there is refused, EC2 API
+/// CreateVpcEndpoint `PrivateDnsEnabled`), so the start has no such warning.
+#[test]
+fn interface_endpoint_starts_from_a_state_aws_accepts() {
+    let ex = load("interface-endpoint");
+    let codes: Vec<String> = vpcd::validate::validate(&ex.start)
+        .into_iter()
+        .map(|x| x.code.to_string())
+        .collect();
+    assert!(
+        !codes.iter().any(|c| c == "endpoint-private-dns-without-dns"),
+        "{codes:?}"
+    );
+}
+
+/// Deleting the ::/0 SG rule but leaving ::/0 → igw-1: nothing inbound gets through the
+/// SG today, yet the subnet is still publicly routable for IPv6 and no egress-only
+/// internet gateway exists (VPC User Guide, "Enable outbound IPv6 traffic using an
+/// egress-only internet gateway").
+#[test]
+fn gamed_ipv6_egress_only_sg_only_fix_fails() {
+    let failing = gamed("ipv6-egress-only", |d| {
+        sg(d, "sg-app").inbound.clear();
+    });
+    assert!(failing.iter().any(|i| i.contains("egress-only-gateway")), "{failing:?}");
+}
+
+/// Allow-all NACLs both ways and an allow-all SG outbound pass the two flows but skip
+/// the lesson (stateless NACL rules for the service port and the ephemeral replies,
+/// VPC User Guide, network ACLs, "Ephemeral ports").
+#[test]
+fn gamed_nacl_ephemeral_ports_allow_all_fails() {
+    let failing = gamed("nacl-ephemeral-ports", |d| {
+        let acl = d.network_acls.iter_mut().find(|a| a.name == "acl-public").unwrap();
+        let all = NaclRule {
+            number: 100,
+            action: RuleAction::Allow,
+            proto: Protocol::All,
+            ports: PortRange::ALL,
+            cidr: cidr("0.0.0.0/0"),
+        };
+        acl.inbound = vec![all.clone()];
+        acl.outbound = vec![all];
+        sg(d, "sg-web").outbound = vec![sg_rule(Protocol::All, "all", "0.0.0.0/0")];
+    });
+    assert!(failing.iter().any(|i| i.contains("NACL")), "{failing:?}");
+    assert!(
+        failing.iter().any(|i| i.contains("web-1 → internet tcp/22")),
+        "{failing:?}"
+    );
+    // All TCP ports is as open as all traffic.
+    let failing = gamed("nacl-ephemeral-ports", |d| {
+        let acl = d.network_acls.iter_mut().find(|a| a.name == "acl-public").unwrap();
+        let tcp = NaclRule {
+            number: 100,
+            action: RuleAction::Allow,
+            proto: Protocol::Tcp,
+            ports: PortRange::ALL,
+            cidr: cidr("0.0.0.0/0"),
+        };
+        acl.inbound = vec![tcp.clone()];
+        acl.outbound = vec![tcp];
+        sg(d, "sg-web").outbound = vec![sg_rule(Protocol::Tcp, "443", "0.0.0.0/0")];
+    });
+    assert!(failing.iter().any(|i| i.contains("NACL")), "{failing:?}");
+}
+
+/// SSH to the bastion from 200.0.0.0/5 (134 million addresses) is not "from the office
+/// only", though it is narrower than 0.0.0.0/0 and misses the default internet host.
+#[test]
+fn gamed_bastion_wide_but_not_world_source_fails() {
+    let failing = gamed("bastion-host", |d| {
+        sg(d, "sg-bastion").inbound = vec![
+            sg_rule(Protocol::Tcp, "22", "203.0.113.0/24"),
+            sg_rule(Protocol::Tcp, "22", "200.0.0.0/5"),
+        ];
+        sg(d, "sg-app").inbound = vec![sg_rule(Protocol::Tcp, "22", "sg:sg-bastion")];
+    });
+    assert_eq!(
+        failing,
+        vec!["bastion-1 admits tcp/22 only from 203.0.113.0/24".to_string()]
+    );
+    // The same breadth through a second group attached to the bastion.
+    let failing = gamed("bastion-host", |d| {
+        sg(d, "sg-bastion").inbound = vec![sg_rule(Protocol::Tcp, "22", "203.0.113.0/24")];
+        sg(d, "sg-app").inbound = vec![sg_rule(Protocol::Tcp, "22", "sg:sg-bastion")];
+        edits(
+            d,
+            &[
+                r#"Put(SecurityGroup((name: "sg-extra", vpc: "shop", inbound: [(proto: Tcp, ports: "0-1000", peer: Cidr("128.0.0.0/2"))])))"#,
+            ],
+        );
+        instance(d, "bastion-1").security_groups.push("sg-extra".into());
+    });
+    assert!(failing.iter().any(|i| i.starts_with("bastion-1 admits")), "{failing:?}");
+}
+
+/// A NAT gateway is only one answer for egress; moving app-1 into the public subnet
+/// (or giving it a public address) reaches the internet without the lesson.
+#[test]
+fn gamed_nat_placement_direct_internet_fails() {
+    let failing = gamed("nat-placement", |d| {
+        let app = instance(d, "app-1");
+        app.subnet = "pub-a".into();
+        app.private_ip = None;
+    });
+    assert!(
+        failing.iter().any(|i| i.contains("via kind:nat-gateway")),
+        "{failing:?}"
+    );
+}
+
+/// Opening every port but SSH to the world passes the three original flows of the
+/// public-subnet exercise; RDP from the internet catches it.
+#[test]
+fn gamed_public_subnet_everything_but_ssh_fails() {
+    let failing = gamed("public-subnet", |d| {
+        edits(
+            d,
+            &[
+                r#"Put(RouteTable((name: "rt-web", vpc: "shop", routes: [(dest: Cidr("0.0.0.0/0"), target: InternetGateway("igw-1"))])))"#,
+            ],
+        );
+        subnet(d, "pub-a").route_table = Some("rt-web".into());
+        instance(d, "web-1").public_ip = Some(true);
+        let web = d.instances.iter().find(|i| i.name == "web-1").unwrap().security_groups[0].clone();
+        sg(d, &web).inbound = vec![
+            sg_rule(Protocol::Tcp, "0-21", "0.0.0.0/0"),
+            sg_rule(Protocol::Tcp, "23-65535", "0.0.0.0/0"),
+        ];
+    });
+    assert!(failing.iter().any(|i| i.contains("tcp/3389")), "{failing:?}");
 }

@@ -28,6 +28,17 @@ fn checklist_updates_after_an_edit_that_fixes_an_objective() {
     h.assert_shows("3/3");
     h.assert_shows("SOLVED");
 
+    // The solve is summed up and written to the practice record in the state directory.
+    h.assert_shows("solved in");
+    let record = vpcd::practice::progress::Progress::load(&dir.path().join("state").join("progress.ron")).unwrap();
+    assert!(record.solved("nat-placement"), "{record:?}");
+    assert_eq!(record.exercises["nat-placement"].best_score, 100);
+
+    // The timer can be hidden.
+    h.assert_shows("(T hides)");
+    h.keys("T");
+    h.assert_not_shows("(T hides)");
+
     // Undo re-evaluates too.
     h.keys("<c-z>");
     h.assert_shows("✗ app-1 → internet tcp/443 reachable");
@@ -42,7 +53,8 @@ fn enter_twice_reveals_a_hint_and_costs_points() {
     let mut h = Harness::new(vpcd::create::templates::sample::three_tier(), dir.path(), 160, 60);
     h.app.open_exercise(ex);
     h.draw();
-    h.assert_shows("score 50");
+    // 3 of the 5 objectives hold at the start: 60, less 10 for the first hint.
+    h.assert_shows("score 60");
     h.assert_shows("a hint (3 left)");
     // A hint costs points: the first Enter asks, another key cancels.
     h.keys("<enter>");
@@ -54,7 +66,7 @@ fn enter_twice_reveals_a_hint_and_costs_points() {
     h.assert_shows("score 50");
     h.keys("<enter><enter>");
     h.assert_shows(&first);
-    h.assert_shows("score 40");
+    h.assert_shows("score 50");
     h.assert_shows("a hint (2 left)");
     // Down moves to the next objective and shows its reason.
     h.assert_not_shows("blocked at shop-main");

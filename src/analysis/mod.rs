@@ -39,7 +39,7 @@
 //!   reachable with a warning note. A load balancer node does the same toward a
 //!   target (ELB 1024–65535): it takes a port the target subnet's NACL outbound and
 //!   its own subnet's NACL inbound both admit, preferring 40000.
-//! * The client's source port defaults to 40000 (Linux 32768–60999, internet,
+//! * The client's source port defaults to 40000 (Linux 32768–61000, internet,
 //!   NAT, ELB 1024–65535) or 50000 (Windows 49152–65535); a note warns when a
 //!   NACL admits only part of the client's range on the reply.
 //! * TGW AZ affinity (TGW guide, "How transit gateways work"; the appliance

@@ -1,5 +1,6 @@
-//! `vpcd exercise FILE [--design ATTEMPT] [--reference] [--hints-used N] [--format text|json]`
-//! and `vpcd exercise --list`.
+//! `vpcd exercise FILE [--design ATTEMPT] [--reference] [--hints-used N] [--format text|json]`,
+//! `vpcd exercise --list`, `vpcd exercise --faults` and
+//! `vpcd exercise --generate [--fault ID | --topic T] [--template NAME|FILE] [--seed N] [-o FILE]`.
 //!
 //! FILE is an exercise file (its `start` design is graded — a student may
 //! edit it in place), a bundled exercise id (`nat-per-az`), or a student's
@@ -19,11 +20,40 @@ use crate::practice::exercise::{self, Exercise, Hint, Report};
 #[derive(Debug, Args)]
 pub struct ExerciseArgs {
     /// Exercise file, bundled exercise id, or a saved attempt (a design with intents).
-    #[arg(required_unless_present = "list", value_parser = super::values::Offering(super::values::exercise_ids), hide_possible_values = true)]
+    #[arg(required_unless_present_any = ["list", "faults", "generate", "progress"], value_parser = super::values::Offering(super::values::exercise_ids), hide_possible_values = true)]
     pub file: Option<String>,
     /// List the bundled exercises.
     #[arg(long, conflicts_with_all = ["file", "design", "reference"])]
     pub list: bool,
+    /// List the fault kinds troubleshooting exercises are generated from.
+    #[arg(long, conflicts_with_all = ["file", "design", "reference", "list"])]
+    pub faults: bool,
+    /// Generate a troubleshooting exercise: a healthy design with one injected fault.
+    #[arg(long, conflicts_with_all = ["file", "design", "reference", "list", "faults"])]
+    pub generate: bool,
+    /// With --generate: the fault to inject (an id from --faults).
+    #[arg(long, requires = "generate", value_name = "ID")]
+    pub fault: Option<String>,
+    /// With --generate: pick a fault of this topic (the second column of --faults).
+    #[arg(long, requires = "generate", conflicts_with = "fault", value_name = "T")]
+    pub topic: Option<String>,
+    /// With --generate: the healthy design, a bundled template name or a design file
+    /// (default: any template the fault applies to).
+    #[arg(long, requires = "generate", value_name = "NAME|FILE")]
+    pub template: Option<String>,
+    /// With --generate: the seed; the same seed gives the same exercise.
+    #[arg(long, requires = "generate", default_value_t = 1)]
+    pub seed: u64,
+    /// Print the practice record (solved exercises, best score, hints, time), kept in
+    /// `$XDG_STATE_HOME/vpcd/progress.ron` by the designer's practice mode.
+    #[arg(long, conflicts_with_all = ["file", "design", "reference", "list", "faults", "generate"])]
+    pub progress: bool,
+    /// With --progress: clear the practice record.
+    #[arg(long, requires = "progress")]
+    pub reset: bool,
+    /// With --generate: write the exercise here (default: standard output).
+    #[arg(short = 'o', long = "output", requires = "generate", value_name = "FILE")]
+    pub output: Option<PathBuf>,
     /// Grade this design file against FILE's objectives (FILE must be an exercise).
     #[arg(long, value_name = "ATTEMPT", value_hint = clap::ValueHint::FilePath)]
     pub design: Option<PathBuf>,
@@ -135,8 +165,12 @@ fn list(format: OutputFormat, ui: &Ui) -> u8 {
             ui.json(serde_json::json!({ "exercises": list }));
         }
         OutputFormat::Text => {
+            let record = crate::practice::progress::default_path()
+                .and_then(|p| crate::practice::progress::Progress::load(&p).ok())
+                .unwrap_or_default();
             for (id, ex) in &rows {
-                ui.line(format!("{} {}", ui.out.accent(&format!("{id:<22}")), ex.title));
+                let mark = if record.solved(id) { "✓ " } else { "" };
+                ui.line(format!("{} {mark}{}", ui.out.accent(&format!("{id:<22}")), ex.title));
                 ui.line(format!("{:<22} {}", "", ui.out.dim(&ex.concept)));
             }
             ui.note(format!(
@@ -177,9 +211,138 @@ fn print_text(s: &Subject, r: &Report, ui: &Ui) {
     ));
 }
 
+fn list_faults(format: OutputFormat) -> u8 {
+    use crate::practice::faults::FAULTS;
+    match format {
+        OutputFormat::Json => {
+            let doc: Vec<serde_json::Value> = FAULTS
+                .iter()
+                .map(|f| {
+                    serde_json::json!({
+                        "id": f.id, "exam": f.exam, "topic": f.topic, "description": f.description,
+                    })
+                })
+                .collect();
+            println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+        }
+        OutputFormat::Text => {
+            for f in FAULTS {
+                println!("{:<32}  {:<7} {:<16}  {}", f.id, f.exam, f.topic, f.description);
+            }
+        }
+    }
+    exit::OK
+}
+
+fn generate(args: &ExerciseArgs) -> u8 {
+    use crate::practice::generate::{self, Options};
+    let base = match args.template.as_deref() {
+        None => None,
+        Some(t) => match crate::create::templates::find(t) {
+            Some(tpl) => Some((tpl.name.to_string(), tpl.design())),
+            None if Path::new(t).exists() => match crate::io::load(Path::new(t)) {
+                Ok(d) => Some((t.to_string(), d)),
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return exit::BAD_INPUT;
+                }
+            },
+            None => {
+                let close = crate::create::templates::close_matches(t);
+                eprintln!(
+                    "error: `{t}` is neither a bundled template nor a file{}",
+                    if close.is_empty() {
+                        " (see `vpcd templates`)".to_string()
+                    } else {
+                        format!("; did you mean {}?", close.join(", "))
+                    }
+                );
+                return exit::BAD_INPUT;
+            }
+        },
+    };
+    let opts = Options {
+        fault: args.fault.clone(),
+        topic: args.topic.clone(),
+        base,
+        seed: args.seed,
+    };
+    let ex = match generate::generate(&opts) {
+        Ok(ex) => ex,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return exit::BAD_INPUT;
+        }
+    };
+    let text = match generate::to_file_text(&ex, args.seed) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return exit::BAD_INPUT;
+        }
+    };
+    match &args.output {
+        None => print!("{text}"),
+        Some(p) => {
+            if let Err(e) = crate::io::write_atomic(p, text.as_bytes()) {
+                eprintln!("error: {e}");
+                return exit::BAD_INPUT;
+            }
+            eprintln!(
+                "wrote {}: {} ({} objectives)",
+                p.display(),
+                ex.title,
+                ex.objectives.len()
+            );
+        }
+    }
+    exit::OK
+}
+
+fn progress(args: &ExerciseArgs) -> u8 {
+    use crate::practice::progress::{default_path, Progress};
+    let Some(path) = default_path() else {
+        eprintln!("error: neither XDG_STATE_HOME nor HOME is set: there is no place for the practice record");
+        return exit::BAD_INPUT;
+    };
+    if args.reset {
+        return match Progress::default().save(&path) {
+            Ok(()) => {
+                println!("practice record cleared ({})", path.display());
+                exit::OK
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                exit::BAD_INPUT
+            }
+        };
+    }
+    let p = match Progress::load(&path) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return exit::BAD_INPUT;
+        }
+    };
+    match args.format {
+        OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&p).unwrap_or_default()),
+        OutputFormat::Text => print!("{}", p.to_text()),
+    }
+    exit::OK
+}
+
 pub fn run(args: &ExerciseArgs, ui: &Ui) -> u8 {
+    if args.progress {
+        return progress(args);
+    }
     if args.list {
         return list(args.format, ui);
+    }
+    if args.faults {
+        return list_faults(args.format);
+    }
+    if args.generate {
+        return generate(args);
     }
     let Some(spec) = args.file.as_deref() else {
         ui.error("give an exercise FILE or --list");

@@ -343,7 +343,7 @@ pub fn generate(o: &WizardOptions) -> Result<Design, GenerateError> {
                 )))),
             }
             if v6.is_some() {
-                // No NAT for IPv6: the egress-only IGW lets private hosts out and nothing in (L-23).
+                // No IPv6-to-IPv6 NAT exists (NAT gateways do NAT64 only): the egress-only IGW lets private hosts out and nothing in (L-23).
                 routes.push(default_route_v6(RouteTarget::EgressOnlyGateway(eigw.clone())));
             }
             let name = private_rt(az);

@@ -125,6 +125,22 @@ pub enum Fact {
     /// The transit gateway attachment has appliance mode on (symmetric flows
     /// through a stateful appliance across AZs).
     ApplianceMode(String),
+    /// Least privilege on one instance's port: every inbound rule of the
+    /// instance's security groups that admits tcp/`port` names a source inside
+    /// one of `sources` (a CIDR the rule's CIDR lies within, or `sg:NAME`), and
+    /// at least one rule admits it. Catches sources that are merely narrower
+    /// than `0.0.0.0/0` (a /5 is still 134 million addresses):
+    /// `OnlyFrom(instance: "bastion-1", port: 22, sources: ["203.0.113.0/24"])`.
+    OnlyFrom {
+        instance: String,
+        port: u16,
+        sources: Vec<String>,
+    },
+    /// No network ACL of the tier's subnets has an allow rule that opens every
+    /// port (all protocols, or all TCP or UDP ports) to or from the whole
+    /// internet (`0.0.0.0/0` or `::/0`), in either direction: the NACL is a
+    /// real second layer, not an allow-all.
+    NoAllowAllNaclRule(String),
 }
 
 /// The component kinds a `Via`/`Avoid` intent may name as `kind:KIND`.
@@ -249,6 +265,16 @@ impl fmt::Display for Fact {
             }
             Fact::MainRouteTablesArePrivate => f.write_str("no main route table routes to an internet gateway"),
             Fact::ApplianceMode(a) => write!(f, "TGW attachment {a} has appliance mode on"),
+            Fact::OnlyFrom {
+                instance,
+                port,
+                sources,
+            } => {
+                write!(f, "{instance} admits tcp/{port} only from {}", sources.join(", "))
+            }
+            Fact::NoAllowAllNaclRule(t) => {
+                write!(f, "no NACL of the {t} tier allows all traffic to or from the internet")
+            }
         }
     }
 }

@@ -36,6 +36,9 @@ pub struct QuotaProfile {
     pub transit_gateways_per_account: usize,
     pub tgw_route_tables: usize,
     pub prefix_lists_per_region: usize,
+    /// Resources of one type (route tables, security groups) that may reference
+    /// one prefix list.
+    pub prefix_list_references_per_type: usize,
 }
 
 impl Default for QuotaProfile {
@@ -45,7 +48,9 @@ impl Default for QuotaProfile {
             ipv4_blocks_per_vpc: 5,
             subnets_per_vpc: 200,
             route_tables_per_vpc: 200,
-            routes_per_table: 50,
+            // Amazon VPC User Guide, "Amazon VPC quotas": routes per route table,
+            // 500 by default, adjustable to 1,000.
+            routes_per_table: 500,
             internet_gateways_per_region: 5,
             egress_only_gateways_per_region: 5,
             nat_gateways_per_az: 5,
@@ -61,6 +66,8 @@ impl Default for QuotaProfile {
             transit_gateways_per_account: 5,
             tgw_route_tables: 20,
             prefix_lists_per_region: 100,
+            // "References to a prefix list per resource type": 10,000 (VPC quotas page).
+            prefix_list_references_per_type: 10_000,
         }
     }
 }
@@ -88,6 +95,9 @@ pub mod hard {
     pub const RULES_TIMES_SGS: usize = 1000;
     /// Transit gateways one VPC can attach to.
     pub const TGWS_PER_VPC: usize = 5;
+    /// Routes per route table at the maximum quota (VPC quotas page: 500 by
+    /// default, adjustable to 1,000).
+    pub const ROUTES_PER_TABLE: usize = 1000;
     /// Entries of a customer-managed prefix list.
     pub const PREFIX_LIST_ENTRIES: usize = 1000;
 }
@@ -110,6 +120,9 @@ impl QuotaProfile {
                 "at most {} security groups per interface",
                 hard::SGS_PER_INTERFACE
             ));
+        }
+        if self.routes_per_table > hard::ROUTES_PER_TABLE {
+            out.push(format!("at most {} routes per route table", hard::ROUTES_PER_TABLE));
         }
         if self.nacl_entries > hard::NACL_ENTRIES {
             out.push(format!("at most {} NACL entries per direction", hard::NACL_ENTRIES));
@@ -134,5 +147,12 @@ mod tests {
             ..QuotaProfile::default()
         };
         assert_eq!(bad.problems().len(), 1);
+        // VPC quotas page: routes per route table default 500, adjustable to 1,000.
+        assert_eq!(QuotaProfile::default().routes_per_table, 500);
+        let too_many = QuotaProfile {
+            routes_per_table: 1001,
+            ..QuotaProfile::default()
+        };
+        assert_eq!(too_many.problems().len(), 1);
     }
 }

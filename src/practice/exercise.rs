@@ -192,6 +192,15 @@ bundled![
     "cost-constrained",
 ];
 
+/// The id of the bundled exercise with this title, if it is one (the practice
+/// record keys bundled exercises by id, others by title).
+pub fn bundled_id(title: &str) -> Option<&'static str> {
+    BUNDLED
+        .iter()
+        .find(|(i, text)| Exercise::parse(text, i).is_ok_and(|ex| ex.title == title))
+        .map(|(i, _)| *i)
+}
+
 /// A bundled exercise by id (file stem).
 pub fn bundled(id: &str) -> Option<Result<Exercise, ExerciseError>> {
     BUNDLED

@@ -191,6 +191,45 @@ pub(super) fn evaluate(d: &Design, idx: &DesignIndex, fact: &Fact) -> (Status, S
             }
             verdict(bad, "no main route table routes to an internet gateway".into())
         }
+        Fact::OnlyFrom {
+            instance,
+            port,
+            sources,
+        } => only_from(d, idx, instance, *port, sources),
+        Fact::NoAllowAllNaclRule(tier) => {
+            let subnets = tier_subnets(d, tier);
+            if subnets.is_empty() {
+                return unknown_tier(d, tier);
+            }
+            let mut acls: Vec<&str> = subnets
+                .iter()
+                .filter_map(|s| idx.subnet_network_acl(d, s).map(|a| a.name.as_str()))
+                .collect();
+            acls.sort();
+            acls.dedup();
+            let mut bad = Vec::new();
+            for acl in acls.iter().filter_map(|a| idx.network_acl(d, a)) {
+                for (dir, rules) in [("inbound", &acl.inbound), ("outbound", &acl.outbound)] {
+                    for r in rules.iter().filter(|r| opens_everything(r)) {
+                        bad.push(format!(
+                            "{} {dir} rule {} allows {} {} {}",
+                            acl.name,
+                            r.number,
+                            r.proto,
+                            r.effective_ports(),
+                            r.cidr
+                        ));
+                    }
+                }
+            }
+            verdict(
+                bad,
+                format!(
+                    "no NACL of the {tier} tier ({}) has an allow-all rule for the internet",
+                    acls.join(", ")
+                ),
+            )
+        }
         Fact::ApplianceMode(att) => {
             let found = d
                 .transit_gateways
@@ -218,6 +257,84 @@ pub(super) fn evaluate(d: &Design, idx: &DesignIndex, fact: &Fact) -> (Status, S
                 ),
             }
         }
+    }
+}
+
+/// An allow rule for the whole internet (`/0`) that opens every port: all
+/// protocols, or every TCP or UDP port (a rule for 1-65535 is as open as 0-65535).
+fn opens_everything(r: &NaclRule) -> bool {
+    let every_port = |p: PortRange| p.from <= 1 && p.to == u16::MAX;
+    r.action == RuleAction::Allow
+        && r.cidr.prefix_len() == 0
+        && (r.proto == Protocol::All || (r.proto.has_ports() && every_port(r.ports)))
+}
+
+/// [`Fact::OnlyFrom`]: every SG rule of the instance admitting tcp/`port` has a
+/// source inside `sources`.
+fn only_from(d: &Design, idx: &DesignIndex, instance: &str, port: u16, sources: &[String]) -> (Status, String) {
+    let Some(inst) = idx.instance(d, instance) else {
+        return (Status::Error, format!("there is no instance `{instance}`"));
+    };
+    let mut allowed_cidrs: Vec<ipnet::IpNet> = Vec::new();
+    let mut allowed_groups: Vec<&str> = Vec::new();
+    for s in sources {
+        if let Some(g) = s.strip_prefix("sg:") {
+            if idx.security_group(d, g).is_none() {
+                return (Status::Error, format!("there is no security group `{g}`"));
+            }
+            allowed_groups.push(g);
+        } else {
+            match s.parse::<ipnet::IpNet>() {
+                Ok(c) => allowed_cidrs.push(c.trunc()),
+                Err(_) => return (Status::Error, format!("`{s}` is neither a CIDR nor `sg:NAME`")),
+            }
+        }
+    }
+    let mut groups: Vec<&str> = inst.security_groups.iter().map(String::as_str).collect();
+    for nic in &inst.secondary_interfaces {
+        groups.extend(nic.security_groups.iter().map(String::as_str));
+    }
+    groups.sort();
+    groups.dedup();
+    let mut admitting = 0;
+    let mut bad = Vec::new();
+    for sg in groups.iter().filter_map(|g| idx.security_group(d, g)) {
+        for r in sg
+            .inbound
+            .iter()
+            .filter(|r| r.proto.matches(Protocol::Tcp) && r.effective_ports().contains(port))
+        {
+            admitting += 1;
+            let inside = match &r.peer {
+                SgPeer::Cidr(c) => allowed_cidrs.iter().any(|a| a.contains(c)),
+                SgPeer::Group(g) => allowed_groups.contains(&g.as_str()),
+                SgPeer::PrefixList(_) => false,
+            };
+            if !inside {
+                let size = match &r.peer {
+                    SgPeer::Cidr(ipnet::IpNet::V4(c)) => {
+                        format!(" ({} addresses)", 1u64 << (32 - u32::from(c.prefix_len())))
+                    }
+                    _ => String::new(),
+                };
+                bad.push(format!("{} admits tcp/{port} from {}{size}", sg.name, r.peer));
+            }
+        }
+    }
+    if admitting == 0 {
+        return (
+            Status::Fail,
+            format!("no security group of {instance} admits tcp/{port}"),
+        );
+    }
+    if bad.is_empty() {
+        (
+            Status::Pass,
+            format!("{instance} admits tcp/{port} only from {}", sources.join(", ")),
+        )
+    } else {
+        bad.push(format!("allowed sources: {}", sources.join(", ")));
+        (Status::Fail, bad.join("; "))
     }
 }
 

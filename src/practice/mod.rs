@@ -11,6 +11,9 @@
 
 pub mod exercise;
 mod facts;
+pub mod faults;
+pub mod generate;
+pub mod progress;
 mod reach;
 pub mod session;
 

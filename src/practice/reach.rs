@@ -9,7 +9,7 @@ use crate::model::{cidr, Protocol, SgPeer, TraceQuery};
 use super::{BlockedAt, Context, Evaluation, Status};
 
 /// The hop kinds a `kind:KIND` name stands for.
-fn kinds_for(name: &str) -> &'static [HopKind] {
+pub(super) fn kinds_for(name: &str) -> &'static [HopKind] {
     match name {
         "internet-gateway" => &[HopKind::InternetGateway],
         "egress-only-gateway" => &[HopKind::EgressOnlyGateway],

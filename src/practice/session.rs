@@ -3,6 +3,8 @@
 //! the live checklist. The checklist is re-evaluated whenever the workspace's
 //! revision changes (every edit, undo and redo).
 
+use std::time::{Duration, Instant};
+
 use crate::model::{Design, TraceQuery};
 use crate::workspace::Workspace;
 
@@ -15,6 +17,13 @@ pub struct Session {
     hints_shown: usize,
     evaluated_revision: Option<u64>,
     checklist: Vec<Evaluation>,
+    /// When the attempt started, for the practice timer.
+    started: Instant,
+    /// How long it took, frozen at the first solve.
+    solved_after: Option<Duration>,
+    /// Set when an evaluation finds the exercise solved for the first time;
+    /// taken by [`Session::take_new_solve`] (to record it and show the summary).
+    new_solve: bool,
 }
 
 impl Session {
@@ -24,6 +33,9 @@ impl Session {
             hints_shown: 0,
             evaluated_revision: None,
             checklist: Vec::new(),
+            started: Instant::now(),
+            solved_after: None,
+            new_solve: false,
         }
     }
 
@@ -46,7 +58,35 @@ impl Session {
             .with_analysis(ws.analysis_tables());
         self.checklist = cx.evaluate_all(&self.exercise.objectives);
         self.evaluated_revision = Some(ws.revision());
+        if self.solved() && self.solved_after.is_none() {
+            self.solved_after = Some(self.started.elapsed());
+            self.new_solve = true;
+        }
         true
+    }
+
+    /// Time spent on the attempt: running until the first solve, then frozen.
+    pub fn elapsed(&self) -> Duration {
+        self.solved_after.unwrap_or_else(|| self.started.elapsed())
+    }
+
+    /// Whether the exercise has been solved since the last call (once per attempt).
+    pub fn take_new_solve(&mut self) -> bool {
+        std::mem::take(&mut self.new_solve)
+    }
+
+    /// One line summing up a solved attempt: time, score, hints, objectives.
+    pub fn summary(&self) -> String {
+        let r = self.report();
+        let t = self.elapsed().as_secs();
+        format!(
+            "solved in {}m{:02}s · score {} · {} hint(s) taken · {} objectives hold",
+            t / 60,
+            t % 60,
+            r.score,
+            r.hints_used,
+            r.total
+        )
     }
 
     /// The objectives with their current ✓/✗ and reasons, in exercise order.
@@ -112,6 +152,9 @@ mod tests {
         }
         assert!(s.solved(), "{:#?}", s.checklist());
         assert_eq!(s.report().score, 100);
+        assert!(s.take_new_solve(), "the first solve is reported once");
+        assert!(!s.take_new_solve());
+        assert!(s.summary().contains("score 100"), "{}", s.summary());
         // Undo brings the failure back.
         ws.undo();
         s.refresh(&ws);
@@ -138,6 +181,6 @@ mod tests {
         let attempt = s.attempt(ws.design());
         assert_eq!(attempt.intents, s.exercise.objectives);
         assert!(s.trace_of(0).is_some(), "a flow objective opens in the trace panel");
-        assert!(s.trace_of(3).is_none(), "a structural one does not");
+        assert!(s.trace_of(4).is_none(), "a structural one does not");
     }
 }

@@ -109,6 +109,8 @@ pub enum Action {
     WhatIf,
     DismissNote,
     TraceObjective,
+    ToggleTimer,
+    PracticeProblem,
 }
 
 impl Action {
@@ -165,6 +167,8 @@ impl Action {
             Action::WhatIf => "trace: what-if, fail a component…",
             Action::DismissNote => "trace: dismiss the reachability note",
             Action::TraceObjective => "practice: open the objective in the trace panel",
+            Action::ToggleTimer => "practice: show / hide the timer",
+            Action::PracticeProblem => "practice: new problem…",
         }
     }
 }
@@ -346,6 +350,13 @@ pub const BINDINGS: &[Binding] = &[
         Key::ch('W'),
         A::NewVpcAndMore,
         "new design from the VPC-and-more generator (live preview)",
+        false,
+    ),
+    b(
+        C::Global,
+        Key::ch('P'),
+        A::PracticeProblem,
+        "practice: a new generated troubleshooting problem (pick a topic or random)",
         false,
     ),
     b(
@@ -545,6 +556,13 @@ pub const BINDINGS: &[Binding] = &[
         Key::ch('t'),
         A::TraceObjective,
         "practice: open the selected objective in the trace panel",
+        false,
+    ),
+    b(
+        C::Practice,
+        Key::ch('T'),
+        A::ToggleTimer,
+        "practice: show / hide the timer",
         false,
     ),
     // Trace panel

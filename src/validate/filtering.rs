@@ -235,12 +235,13 @@ fn nacl_allows(rules: &[&NaclRule], proto: Protocol, port: u16, addr: IpAddr) ->
     false
 }
 
-/// Representative client ephemeral ports: Linux 32768–60999, Windows 49152–65535.
-const EPHEMERAL_SAMPLES: [u16; 4] = [32768, 49152, 60999, 65535];
+/// Representative client ephemeral ports: Linux 32768–61000 (VPC User Guide, network ACLs,
+/// "Ephemeral ports"), Windows 49152–65535.
+const EPHEMERAL_SAMPLES: [u16; 4] = [32768, 49152, 61000, 65535];
 
 fn looks_like_return_rule(r: &NaclRule) -> bool {
     let p = r.effective_ports();
-    r.proto.has_ports() && p.from >= 1024 && p.to >= 60999
+    r.proto.has_ports() && p.from >= 1024 && p.to >= 61000
 }
 
 pub(super) fn network_acls(cx: &ValidationPass<'_>) {

@@ -27,7 +27,7 @@ pub(super) fn check(cx: &ValidationPass<'_>) {
                         "{} is private for IPv4 but routes ::/0 to internet gateway {}: its IPv6 hosts are reachable from the internet",
                         s.name, v6.target
                     ),
-                    "route ::/0 to an egress-only internet gateway (there is no IPv6 NAT)",
+                    "route ::/0 to an egress-only internet gateway (there is no IPv6-to-IPv6 NAT; a NAT gateway only translates IPv6 clients to IPv4 destinations, NAT64)",
                 );
             }
         }

@@ -365,6 +365,51 @@ pub(super) fn check(cx: &ValidationPass<'_>) {
             "split the list",
         );
     }
+    // References to one prefix list per resource type (VPC quotas page: 10,000).
+    if !d.prefix_lists.is_empty() {
+        let mut by_rt: HashMap<&str, usize> = HashMap::default();
+        for rt in &d.route_tables {
+            let mut names: Vec<&str> = rt
+                .routes
+                .iter()
+                .filter_map(|x| match &x.dest {
+                    RouteDestination::PrefixList(p) => Some(p.as_str()),
+                    RouteDestination::Cidr(_) => None,
+                })
+                .collect();
+            names.sort_unstable();
+            names.dedup();
+            for n in names {
+                *by_rt.entry(n).or_default() += 1;
+            }
+        }
+        let mut by_sg: HashMap<&str, usize> = HashMap::default();
+        for sg in &d.security_groups {
+            let mut names: Vec<&str> = sg
+                .inbound
+                .iter()
+                .chain(&sg.outbound)
+                .filter_map(|x| match &x.peer {
+                    SgPeer::PrefixList(p) => Some(p.as_str()),
+                    _ => None,
+                })
+                .collect();
+            names.sort_unstable();
+            names.dedup();
+            for n in names {
+                *by_sg.entry(n).or_default() += 1;
+            }
+        }
+        for pl in &d.prefix_lists {
+            let r = oref(ObjectKind::PrefixList, &pl.name);
+            let per_type = [("route tables", &by_rt), ("security groups", &by_sg)];
+            for (what, counts) in per_type {
+                let n = counts.get(pl.name.as_str()).copied().unwrap_or(0);
+                let what = format!("{what} referencing this prefix list");
+                over(cx, Some(&r), &what, n, q.prefix_list_references_per_type);
+            }
+        }
+    }
     for t in &d.transit_gateways {
         let r = oref(ObjectKind::TransitGateway, &t.name);
         over(
@@ -421,5 +466,36 @@ mod tests {
         assert!(!quota(&raised));
         let round = crate::io::parse(&crate::io::to_ron_string(&raised).unwrap(), "again.ron").unwrap();
         assert_eq!(round, raised);
+    }
+
+    /// VPC quotas page: "References to a prefix list per resource type", 10,000 by
+    /// default; counted per prefix list and per resource type.
+    #[test]
+    fn prefix_list_references_per_resource_type_count_against_the_profile() {
+        let mut d = crate::create::templates::sample::three_tier();
+        d.prefix_lists.push(PrefixList {
+            name: "pl-office".into(),
+            description: None,
+            entries: vec!["203.0.113.0/24".parse().unwrap()],
+            max_entries: 1,
+        });
+        for sg in d.security_groups.iter_mut().take(2) {
+            sg.inbound.push(SgRule::new(
+                Protocol::Tcp,
+                PortRange::single(22),
+                SgPeer::PrefixList("pl-office".into()),
+            ));
+        }
+        let flagged = |d: &Design| {
+            crate::validate::validate(d)
+                .iter()
+                .any(|x| x.code == "quota-exceeded" && x.message.contains("security groups referencing"))
+        };
+        assert!(!flagged(&d), "two references are far below 10,000");
+        d.quotas = Some(crate::model::limits::QuotaProfile {
+            prefix_list_references_per_type: 1,
+            ..Default::default()
+        });
+        assert!(flagged(&d));
     }
 }

@@ -122,7 +122,7 @@ pub(super) fn service_at(d: &Design, ip: IpAddr) -> Option<String> {
 impl<'w, 'a> Walk<'w, 'a> {
     pub(super) fn resolve_source(&mut self, from: &Endpoint, v6: bool, text: &str) -> Result<Source, QueryError> {
         let an = self.an;
-        let linux = (PortRange { from: 32768, to: 60999 }, 40000);
+        let linux = (PortRange { from: 32768, to: 61000 }, 40000);
         let windows = (PortRange { from: 49152, to: 65535 }, 50000);
         let generic = (PortRange::EPHEMERAL, 40000);
         match from {
@@ -318,7 +318,18 @@ impl<'w, 'a> Walk<'w, 'a> {
                     Start::SubnetHost(s) => Some(an.subnets[*s].az.clone()),
                     _ => None,
                 };
-                if let Some(v) = src_vpc {
+                // Private DNS answers only when the VPC has both DNS support and DNS
+                // hostnames on ("To use a private hosted zone, you must set the VPC
+                // attributes enableDnsHostnames and enableDnsSupport to true": EC2 API,
+                // CreateVpcEndpoint PrivateDnsEnabled). Otherwise the service name
+                // resolves to the Region's public addresses (PrivateLink guide, DNS).
+                let private_dns_works = |vname: &str| {
+                    an.d.vpcs
+                        .iter()
+                        .find(|x| x.name == vname)
+                        .is_some_and(|x| x.dns_support && x.dns_hostnames)
+                };
+                if let Some(v) = src_vpc.filter(|&v| private_dns_works(&an.vpcs[v].name)) {
                     let vname = &an.vpcs[v].name;
                     for ep in
                         an.d.endpoints
@@ -347,6 +358,27 @@ impl<'w, 'a> Walk<'w, 'a> {
                                 }
                             }
                         }
+                    }
+                }
+                // Say why an interface endpoint of the source VPC did not answer.
+                if let Some(v) = src_vpc {
+                    let vpc = &an.vpcs[v].name;
+                    let unused = an.d.endpoints.iter().find(|ep| {
+                        &ep.vpc == vpc
+                            && &ep.service == svc
+                            && matches!(ep.kind, crate::model::EndpointKind::Interface { .. })
+                    });
+                    if let Some(ep) = unused {
+                        let (epn, dns_on) = (ep.name.clone(), private_dns_works(vpc));
+                        self.note(|| {
+                            if dns_on {
+                                format!("{svc} resolves to its public addresses: {epn} has private DNS off")
+                            } else {
+                                format!(
+                                    "{svc} resolves to its public addresses: private DNS for {epn} needs the VPC's DNS support and DNS hostnames both on"
+                                )
+                            }
+                        });
                     }
                 }
                 Ok(Dest {

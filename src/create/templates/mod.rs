@@ -870,7 +870,7 @@ mod templates_impl {
                 default_route_v6(RouteTarget::InternetGateway("igw-dual".into())),
             ],
         );
-        // There is no NAT for IPv6: the egress-only IGW lets private hosts out and nothing in.
+        // There is no IPv6-to-IPv6 NAT (a NAT gateway does NAT64 only, VPC User Guide "DNS64 and NAT64"): the egress-only IGW lets private hosts out and nothing in.
         b.route_table(
             "rt-private",
             "dual",

@@ -327,6 +327,16 @@ impl App {
                 items.push(("type a path…".into(), "open any file".into(), Choice::TypePath));
                 self.modal = Some(Modal::List(Box::new(ListModal::new("open a design", items))));
             }
+            Action::PracticeProblem => {
+                let items = panes::practice::problem_choices()
+                    .into_iter()
+                    .map(|(l, d, t)| (l, d, Choice::Problem(t)))
+                    .collect();
+                self.modal = Some(Modal::List(Box::new(ListModal::new(
+                    "practice: new problem (pick a topic)",
+                    items,
+                ))));
+            }
             Action::NewFromTemplate => {
                 let generator = (
                     "VPC and more…".to_string(),
@@ -387,7 +397,16 @@ impl App {
         self.ws.replace_design(exercise.start.clone());
         self.selected = None;
         let title = exercise.title.clone();
-        self.panes.push(Box::new(panes::practice::PracticePane::new(exercise)));
+        // Solves go to the practice record beside the recovery folder (the user's state directory).
+        let record = self
+            .opts
+            .recovery
+            .as_ref()
+            .and_then(|p| p.parent())
+            .map(|dir| dir.join("progress.ron"));
+        self.panes.push(Box::new(
+            panes::practice::PracticePane::new(exercise).recording_to(record),
+        ));
         self.focus = self.panes.len() - 1;
         self.status = Status::Info(format!(
             "Practice: {title}. Edit the design until every objective holds; Enter in the checklist reveals a hint"

@@ -38,6 +38,8 @@ pub(super) enum Choice {
     Orphan(usize),
     /// Delete every listed orphan (after a confirm).
     DeleteOrphans,
+    /// A generated practice problem on a topic (`None`: any).
+    Problem(Option<&'static str>),
 }
 
 pub(super) struct ListModal {
@@ -243,6 +245,19 @@ impl App {
                 self.modal = Some(Modal::Form(Box::new(form)));
             }
             Choice::File(p) => self.request_open(p),
+            Choice::Problem(topic) => {
+                if self.ws.is_dirty() {
+                    self.status = Status::Error("unsaved changes: save (Ctrl-s) before a new practice problem".into());
+                    return;
+                }
+                match panes::practice::new_problem(topic) {
+                    Ok(ex) => {
+                        self.panes.retain(|p| !p.is_practice());
+                        self.open_exercise(ex);
+                    }
+                    Err(e) => self.status = Status::Error(e),
+                }
+            }
             Choice::Template(name) => {
                 if self.ws.is_dirty() {
                     self.modal = Some(Modal::Confirm {

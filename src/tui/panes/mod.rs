@@ -98,6 +98,10 @@ pub trait Pane {
     }
     /// Called after every edit, undo or redo so selections stay in range.
     fn clamp(&mut self, _ctx: &Ctx) {}
+    /// Whether this is the practice pane (a new practice problem replaces it).
+    fn is_practice(&self) -> bool {
+        false
+    }
     /// The current object changed.
     fn on_select(&mut self, _ctx: &Ctx) {}
     /// Raw keys first, for a pane with a text input being edited (typing `q`

@@ -21,6 +21,12 @@ pub struct PracticePane {
     /// Enter was pressed once: the next Enter spends the hint's points, any
     /// other key cancels (a hint costs points, so one stray key must not).
     hint_armed: bool,
+    /// Whether the timer is shown (`T` hides it).
+    timer: bool,
+    /// The practice record a solve is written to (`None`: not recorded).
+    record: Option<std::path::PathBuf>,
+    /// What happened to the record on the last solve, shown under the summary.
+    recorded: Option<String>,
 }
 
 impl PracticePane {
@@ -30,7 +36,36 @@ impl PracticePane {
             cursor: 0,
             height: 0,
             hint_armed: false,
+            timer: true,
+            record: None,
+            recorded: None,
         }
+    }
+
+    /// Records solves in the practice record at `path` (`vpcd exercise --progress`).
+    pub fn recording_to(mut self, path: Option<std::path::PathBuf>) -> Self {
+        self.record = path;
+        self
+    }
+
+    /// Re-evaluates, and on the first solve writes the practice record.
+    fn refresh(&mut self, ctx: &Ctx) {
+        self.session.refresh(ctx.ws);
+        if !self.session.take_new_solve() {
+            return;
+        }
+        let Some(path) = &self.record else { return };
+        let ex = &self.session.exercise;
+        let id = crate::practice::exercise::bundled_id(&ex.title).map_or_else(|| ex.title.clone(), str::to_string);
+        let r = self.session.report();
+        let result = crate::practice::progress::Progress::load(path).and_then(|mut p| {
+            p.record_solve(&id, &ex.title, r.score, r.hints_used, self.session.elapsed().as_secs());
+            p.save(path)
+        });
+        self.recorded = Some(match result {
+            Ok(()) => "recorded in your practice record (vpcd exercise --progress)".to_string(),
+            Err(e) => format!("could not record the solve: {e}"),
+        });
     }
 }
 
@@ -57,7 +92,7 @@ impl Pane for PracticePane {
     }
 
     fn render(&mut self, frame: &mut Frame, area: Rect, ctx: &Ctx, focused: bool) {
-        self.session.refresh(ctx.ws);
+        self.refresh(ctx);
         let t = ctx.theme;
         let inner = framed(frame, area, self.title(ctx), focused, &t);
         self.height = inner.height as usize;
@@ -83,6 +118,15 @@ impl Pane for PracticePane {
                     format!(" · Enter again spends {cost} points on a hint; any other key cancels")
                 } else if left > 0 {
                     format!(" · Enter: reveal a hint ({left} left)")
+                } else {
+                    String::new()
+                },
+                t.dim(),
+            ),
+            Span::styled(
+                if self.timer {
+                    let s = self.session.elapsed().as_secs();
+                    format!(" · time {}:{:02} (T hides)", s / 60, s % 60)
                 } else {
                     String::new()
                 },
@@ -116,7 +160,13 @@ impl Pane for PracticePane {
             }
         }
         if self.session.solved() {
-            lines.push(Line::from(Span::styled("✓ solved: every objective holds", t.ok())));
+            lines.push(Line::from(Span::styled(
+                format!("✓ solved: every objective holds · {}", self.session.summary()),
+                t.ok(),
+            )));
+            if let Some(note) = &self.recorded {
+                lines.push(Line::from(Span::styled(note.clone(), t.dim())));
+            }
         }
         lines.push(Line::from(""));
         lines.push(Line::from(Span::styled(ex.concept.clone(), t.accent())));
@@ -134,7 +184,7 @@ impl Pane for PracticePane {
     }
 
     fn handle(&mut self, action: Action, ctx: &Ctx) -> Msg {
-        self.session.refresh(ctx.ws);
+        self.refresh(ctx);
         let armed = std::mem::take(&mut self.hint_armed);
         if armed && action != Action::Enter {
             return Msg::Status("no hint taken".into());
@@ -159,6 +209,13 @@ impl Pane for PracticePane {
                 }
                 None => Msg::Status("no hints left".into()),
             },
+            Action::ToggleTimer => {
+                self.timer = !self.timer;
+                Msg::Status(format!(
+                    "practice timer {}",
+                    if self.timer { "shown" } else { "hidden" }
+                ))
+            }
             Action::Enter => match self.session.reveal_hint() {
                 Some(h) => Msg::Status(format!("hint (−{} points): {}", h.cost, h.text)),
                 None => Msg::Status("no hints left".into()),
@@ -167,8 +224,45 @@ impl Pane for PracticePane {
         }
     }
 
+    fn is_practice(&self) -> bool {
+        true
+    }
+
     fn clamp(&mut self, ctx: &Ctx) {
-        self.session.refresh(ctx.ws);
+        self.refresh(ctx);
         self.cursor = self.cursor.min(self.session.checklist().len().saturating_sub(1));
     }
+}
+
+/// The choices of "practice: new problem": a random topic first, then each topic
+/// of the fault catalogue, as (label, description, topic).
+pub fn problem_choices() -> Vec<(String, String, Option<&'static str>)> {
+    let mut out = vec![(
+        "random".to_string(),
+        "a generated troubleshooting problem on any topic".to_string(),
+        None,
+    )];
+    for t in crate::practice::faults::topics() {
+        let n = crate::practice::faults::FAULTS.iter().filter(|f| f.topic == t).count();
+        out.push((
+            t.to_string(),
+            format!("a generated problem about {t} ({n} fault kinds)"),
+            Some(t),
+        ));
+    }
+    out
+}
+
+/// A new generated problem on `topic` (any when `None`), seeded from the clock so
+/// each one differs; the seed is in the exercise's concept line.
+pub fn new_problem(topic: Option<&str>) -> Result<Exercise, String> {
+    let seed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(1);
+    crate::practice::generate::generate(&crate::practice::generate::Options {
+        topic: topic.map(str::to_string),
+        seed,
+        ..Default::default()
+    })
 }
