@@ -1079,6 +1079,7 @@ fn s3_without_gateway_endpoint_uses_igw_or_nat() {
 #[test]
 fn interface_endpoint_private_dns_off_uses_public_service() {
     let mut d = base()
+        .dns_hostnames("v")
         .sg("sg-ep", "v", &["tcp 443 10.0.0.0/16"], &["all 0.0.0.0/0"])
         .interface_endpoint("vpce-sqs", "v", "sqs", &["priv"], &["sg-ep"])
         .build();

@@ -221,6 +221,7 @@ fn gateway_endpoint_not_usable_from_peered_vpc() {
 fn interface_endpoint_sg_blocks() {
     let d = B::new()
         .vpc("v", "10.0.0.0/16")
+        .dns_hostnames("v")
         .rt("rt", "v", &[])
         .subnet("app-s", "v", AZ_A, "10.0.1.0/24", "rt", None)
         .subnet("ep-s", "v", AZ_A, "10.0.9.0/24", "rt", None)

@@ -51,7 +51,7 @@ fn the_help_screen_renders_the_focused_pane_and_global_keys() {
     }
     // Scroll to the end: every global description is reachable.
     let mut seen = h.screen();
-    for _ in 0..40 {
+    for _ in 0..80 {
         h.keys("j");
         seen.push_str(&h.screen());
     }

@@ -286,8 +286,14 @@ fn cases() -> Vec<(&'static str, Mutation)> {
         ("single-nat-multi-az", |d| {
             table(d, "rt-app-b").routes[0].target = RouteTarget::NatGateway("nat-a".into())
         }),
+        // Changing a subnet's auto-assign setting leaves running instances as they
+        // are (ModifySubnetAttribute applies to instances launched later), so the
+        // case launches pub-b's instances without a public IP as well.
         ("public-subnet-no-public-ip", |d| {
-            subnet(d, "pub-b").map_public_ip = false
+            subnet(d, "pub-b").map_public_ip = false;
+            for i in d.instances.iter_mut().filter(|i| i.subnet == "pub-b") {
+                i.public_ip = Some(false);
+            }
         }),
         ("private-subnet-maps-public-ip", |d| {
             subnet(d, "db-b").map_public_ip = true

@@ -131,14 +131,6 @@ pub const FAULTS: &[FaultKind] = &[
         inject: nacl_service_rule_missing,
     },
     FaultKind {
-        id: "nacl-deny-after-allow",
-        exam: "SAA-C03",
-        topic: "nacl",
-        description: "a NACL deny for an attacker was numbered after the allow rule, so it never matches",
-        lesson: "Network ACL rules are evaluated in ascending rule number and the first match decides: a deny must be numbered before the allow it overrides (VPC User Guide, network ACL rules).",
-        inject: nacl_deny_after_allow,
-    },
-    FaultKind {
         id: "sg-rule-missing",
         exam: "SAA-C03",
         topic: "security-groups",
@@ -568,69 +560,6 @@ fn nacl_service_rule_missing(d: &Design) -> Vec<Injection> {
                     acl.name, r.number, r.proto, r.ports, r.cidr
                 ),
             ));
-        }
-    }
-    out
-}
-
-fn nacl_deny_after_allow(d: &Design) -> Vec<Injection> {
-    const ATTACKER: &str = "198.51.100.66";
-    let mut out = Vec::new();
-    for (ai, acl) in d.network_acls.iter().enumerate() {
-        for r in &acl.inbound {
-            let p = r.effective_ports();
-            let world = r.cidr == any_v4();
-            if r.action != RuleAction::Allow || !world || r.proto != Protocol::Tcp || p.from != p.to || r.number < 2 {
-                continue;
-            }
-            // The instances behind this NACL that the rule serves.
-            let subnets: Vec<&str> = d
-                .subnets
-                .iter()
-                .filter(|s| {
-                    let assoc = s.network_acl.clone().or_else(|| {
-                        d.vpcs
-                            .iter()
-                            .find(|v| v.name == s.vpc)
-                            .map(|v| v.default_network_acl.clone())
-                    });
-                    assoc.as_deref() == Some(acl.name.as_str())
-                })
-                .map(|s| s.name.as_str())
-                .collect();
-            let Some(target) = d.instances.iter().find(|i| subnets.contains(&i.subnet.as_str())) else {
-                continue;
-            };
-            let taken = |n: u16| acl.inbound.iter().any(|x| x.number == n);
-            let Some(before) = (1..r.number).rev().find(|n| !taken(*n)) else {
-                continue;
-            };
-            let Some(after) = (r.number.saturating_add(1)..32766).find(|n| !taken(*n)) else {
-                continue;
-            };
-            let deny = |number: u16| NaclRule {
-                number,
-                action: RuleAction::Deny,
-                proto: Protocol::Tcp,
-                ports: PortRange::single(p.from),
-                cidr: format!("{ATTACKER}/32").parse().unwrap_or_else(|_| any_v4()),
-            };
-            let mut healthy = d.clone();
-            healthy.network_acls[ai].inbound.push(deny(before));
-            let mut broken = d.clone();
-            broken.network_acls[ai].inbound.push(deny(after));
-            out.push(Injection {
-                healthy,
-                broken,
-                fix: format!(
-                    "renumber {}'s deny for {ATTACKER}/32 below {} (e.g. {before}): the allow matches first",
-                    acl.name, r.number
-                ),
-                focus: vec![
-                    (format!("internet:{ATTACKER}"), target.name.clone(), p.from),
-                    ("internet".to_string(), target.name.clone(), p.from),
-                ],
-            });
         }
     }
     out

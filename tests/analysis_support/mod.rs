@@ -95,6 +95,15 @@ impl B {
         self
     }
 
+    /// Turns on a VPC's DNS hostnames (enableDnsHostnames, off by default in a
+    /// non-default VPC): an interface endpoint's private DNS needs it and DNS
+    /// support both (PrivateLink guide, "Enable private DNS names").
+    pub fn dns_hostnames(mut self, vpc: &str) -> B {
+        let v = self.d.vpcs.iter_mut().find(|v| v.name == vpc).unwrap();
+        v.dns_hostnames = true;
+        self
+    }
+
     pub fn vpc6(mut self, name: &str, cidr6: &str) -> B {
         let v = self.d.vpcs.iter_mut().find(|v| v.name == name).unwrap();
         v.ipv6_cidr = Some(cidr6.parse().unwrap());
