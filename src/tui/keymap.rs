@@ -356,7 +356,7 @@ pub const BINDINGS: &[Binding] = &[
         C::Global,
         Key::ch('P'),
         A::PracticeProblem,
-        "practice: a new generated troubleshooting problem (pick a topic or random)",
+        "practice: a new generated problem (topic or random)",
         false,
     ),
     b(
