@@ -11,7 +11,7 @@ pub mod process;
 pub mod recovery;
 
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
@@ -104,6 +104,21 @@ pub fn decode_text(mut bytes: Vec<u8>) -> Result<String, TextError> {
 
 fn not_utf8_message(byte: u8) -> String {
     format!("byte 0x{byte:02X} is not UTF-8 text; save the file as UTF-8")
+}
+
+/// vpcd's per-user state directory: `$XDG_STATE_HOME/vpcd`, else
+/// `~/.local/state/vpcd` (XDG Base Directory Specification); `None` when
+/// neither variable is set. Recovery files and the practice record live here.
+pub fn state_dir() -> Option<PathBuf> {
+    let base = std::env::var_os("XDG_STATE_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| {
+            std::env::var_os("HOME")
+                .filter(|v| !v.is_empty())
+                .map(|h| PathBuf::from(h).join(".local").join("state"))
+        })?;
+    Some(base.join("vpcd"))
 }
 
 /// Reads a data file, naming it in the error.

@@ -30,15 +30,7 @@ const NAME: &str = "// name: ";
 
 /// `$XDG_STATE_HOME/vpcd/recovery`, else `~/.local/state/vpcd/recovery`.
 pub fn default_dir() -> Option<PathBuf> {
-    let base = std::env::var_os("XDG_STATE_HOME")
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from)
-        .or_else(|| {
-            std::env::var_os("HOME")
-                .filter(|v| !v.is_empty())
-                .map(|h| PathBuf::from(h).join(".local").join("state"))
-        })?;
-    Some(base.join("vpcd").join("recovery"))
+    crate::io::state_dir().map(|d| d.join("recovery"))
 }
 
 /// Which design a recovery file belongs to.

@@ -35,15 +35,7 @@ pub struct Progress {
 
 /// `$XDG_STATE_HOME/vpcd/progress.ron`, else `~/.local/state/vpcd/progress.ron`.
 pub fn default_path() -> Option<PathBuf> {
-    let base = std::env::var_os("XDG_STATE_HOME")
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from)
-        .or_else(|| {
-            std::env::var_os("HOME")
-                .filter(|v| !v.is_empty())
-                .map(|h| PathBuf::from(h).join(".local").join("state"))
-        })?;
-    Some(base.join("vpcd").join("progress.ron"))
+    crate::io::state_dir().map(|d| d.join("progress.ron"))
 }
 
 impl Progress {
