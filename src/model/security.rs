@@ -17,12 +17,15 @@ pub struct SecurityGroup {
     pub inbound: Vec<SgRule>,
     #[serde(default)]
     pub outbound: Vec<SgRule>,
+    /// The owner account (`None`: its VPC's owner); see [`super::account`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
 }
 
 impl SecurityGroup {
     /// A new custom group: no inbound rules, outbound all (VPC User Guide, security groups).
     pub fn custom(name: impl Into<String>, vpc: impl Into<String>) -> Self {
-        SecurityGroup {
+        SecurityGroup { owner: None,
             name: name.into(),
             description: None,
             vpc: vpc.into(),

@@ -149,6 +149,14 @@ catalogue! {
     "dx-vif-target-invalid", Error, true, IPV, "a virtual interface lands on the wrong kind of gateway, or on none";
     "dx-vif-duplicate-vlan", Error, true, IPV, "two virtual interfaces of one connection use the same VLAN";
     "prefix-list-too-many-entries", Error, true, IPV, "a prefix list holds more entries than its max entries (PL-1)";
+    // Accounts and VPC sharing.
+    "account-unknown", Error, true, NONE, "an owner, share participant, home or acting account is not one of the design's accounts";
+    "share-subnet-missing", Error, true, Some("UnknownResourceException"), "a resource share names a subnet that does not exist";
+    "share-outside-organization", Error, true, Some("OperationNotPermittedException"), "subnets are shared only with accounts of the VPC owner's organisation (RAM, shareable resources)";
+    "launch-subnet-not-shared", Error, true, Some("InvalidSubnetID.NotFound"), "an instance or interface of one account is in another account's subnet that is not shared with it (VPC sharing)";
+    "foreign-security-group", Error, true, Some("InvalidGroup.NotFound"), "an instance or interface uses a security group another account owns; participants launch with their own groups (VPC sharing)";
+    "sg-vpc-not-shared", Error, true, Some("InvalidVpcID.NotFound"), "a security group of one account is in a VPC of another account that shares no subnet with it (VPC sharing)";
+    "edit-other-account", Error, true, Some("UnauthorizedOperation"), "the acting account changes an object another account owns: participants cannot change the owner's subnets, route tables or NACLs (VPC sharing)";
     // IPv6 and dual-stack lints.
     "ipv6-exposure", Warning, false, NONE, "a private dual-stack subnet routes ::/0 to an internet gateway (L-23)";
     "dual-stack-default-route-mismatch", Info, false, NONE, "a dual-stack subnet has a default route for one family only (L-31)";

@@ -224,7 +224,7 @@ fn vpcs(b: &mut Builder<'_>) {
                 n
             }
         };
-        b.d.vpcs.push(Vpc {
+        b.d.vpcs.push(Vpc { owner: None,
             name,
             description: None,
             cidr,
