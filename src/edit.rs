@@ -240,8 +240,16 @@ impl Edit {
             Edit::Batch { label, .. } => label.clone(),
             Edit::SetTraces(t) => format!("remembered trace queries: {} (was {})", t.len(), d.traces.len()),
             Edit::SetAccounts(a) => match &a.acting_as {
-                Some(who) => format!("accounts: {} accounts, {} subnet shares; acting as {who}", a.accounts.len(), a.shares.len()),
-                None => format!("accounts: {} accounts, {} subnet shares", a.accounts.len(), a.shares.len()),
+                Some(who) => format!(
+                    "accounts: {} accounts, {} subnet shares; acting as {who}",
+                    a.accounts.len(),
+                    a.shares.len()
+                ),
+                None => format!(
+                    "accounts: {} accounts, {} subnet shares",
+                    a.accounts.len(),
+                    a.shares.len()
+                ),
             },
         }
     }

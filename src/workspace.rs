@@ -634,7 +634,8 @@ mod tests {
             }
             11 => {
                 let mut i = inst;
-                i.secondary_interfaces.push(NetworkInterface { owner: None,
+                i.secondary_interfaces.push(NetworkInterface {
+                    owner: None,
                     name: format!("eni-x{n}"),
                     subnet: subnet.name,
                     private_ip: None,

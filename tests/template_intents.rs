@@ -21,13 +21,14 @@ fn every_template_states_flows_it_provides_and_flows_it_blocks() {
         let blocks = d
             .intents
             .iter()
-            .filter(|i| matches!(i, Intent::NoReach { .. } | Intent::NothingReaches { .. } | Intent::Avoid { .. }))
+            .filter(|i| {
+                matches!(
+                    i,
+                    Intent::NoReach { .. } | Intent::NothingReaches { .. } | Intent::Avoid { .. }
+                )
+            })
             .count();
-        assert!(
-            blocks >= 1,
-            "{}: no intent for a flow the template must block",
-            t.name
-        );
+        assert!(blocks >= 1, "{}: no intent for a flow the template must block", t.name);
         // The default VPC has no instances: its promise is structural.
         if t.name != "default-vpc" {
             assert!(provides >= 1, "{}: no intent for a flow the template provides", t.name);
@@ -69,7 +70,9 @@ fn a_template_that_stops_doing_its_job_fails_its_own_grading() {
     }
     let failing = vpcd::practice::failing_intents(&d);
     assert!(
-        failing.iter().any(|e| e.intent.contains("db-1") && e.intent.contains("nat-a")),
+        failing
+            .iter()
+            .any(|e| e.intent.contains("db-1") && e.intent.contains("nat-a")),
         "{failing:?}"
     );
 }

@@ -127,7 +127,10 @@ fn a_participant_group_in_a_vpc_sharing_nothing_with_it_is_refused() {
     d.security_groups[1].owner = Some("partner".into());
     d.instances[0].owner = Some("partner".into());
     let c = codes(&d);
-    assert!(c.contains(&("sg-vpc-not-shared", Some("InvalidVpcID.NotFound"))), "{c:?}");
+    assert!(
+        c.contains(&("sg-vpc-not-shared", Some("InvalidVpcID.NotFound"))),
+        "{c:?}"
+    );
 }
 
 #[test]
@@ -196,6 +199,9 @@ fn accounts_round_trip_and_single_account_files_load_unchanged() {
     assert_eq!(vpcd::io::parse(&text, "again.ron").unwrap(), d);
     let single = vpcd::create::templates::find("single-public-subnet").unwrap().design();
     let text = vpcd::io::to_ron_string(&single).unwrap();
-    assert!(!text.contains("accounts"), "a single-account design writes no accounts section");
+    assert!(
+        !text.contains("accounts"),
+        "a single-account design writes no accounts section"
+    );
     assert!(!text.contains("owner"));
 }

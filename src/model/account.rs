@@ -112,7 +112,11 @@ impl Design {
     /// The account that owns VPC `vpc` (and its subnets, route tables, NACLs
     /// and gateways).
     pub fn vpc_owner(&self, vpc: &str) -> Option<&str> {
-        let owner = self.vpcs.iter().find(|v| v.name == vpc).and_then(|v| v.owner.as_deref());
+        let owner = self
+            .vpcs
+            .iter()
+            .find(|v| v.name == vpc)
+            .and_then(|v| v.owner.as_deref());
         self.accounts.resolve(owner)
     }
 

@@ -253,7 +253,8 @@ impl Design {
             Object::RouteTable(RouteTable::new(rt.clone(), name)),
             Object::NetworkAcl(NetworkAcl::default_for(acl.clone(), name, ipv6)),
             Object::SecurityGroup(default_sg),
-            Object::Vpc(Vpc { owner: None,
+            Object::Vpc(Vpc {
+                owner: None,
                 name: name.to_string(),
                 description: None,
                 cidr,

@@ -25,7 +25,8 @@ pub struct SecurityGroup {
 impl SecurityGroup {
     /// A new custom group: no inbound rules, outbound all (VPC User Guide, security groups).
     pub fn custom(name: impl Into<String>, vpc: impl Into<String>) -> Self {
-        SecurityGroup { owner: None,
+        SecurityGroup {
+            owner: None,
             name: name.into(),
             description: None,
             vpc: vpc.into(),

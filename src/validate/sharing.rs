@@ -53,7 +53,11 @@ fn known_accounts(cx: &ValidationPass<'_>) {
         }
     }
     let mut owners: Vec<(ObjectRef, &str)> = Vec::new();
-    owners.extend(d.vpcs.iter().filter_map(|v| Some((oref(ObjectKind::Vpc, &v.name), v.owner.as_deref()?))));
+    owners.extend(
+        d.vpcs
+            .iter()
+            .filter_map(|v| Some((oref(ObjectKind::Vpc, &v.name), v.owner.as_deref()?))),
+    );
     owners.extend(
         d.security_groups
             .iter()
@@ -62,7 +66,11 @@ fn known_accounts(cx: &ValidationPass<'_>) {
     for i in &d.instances {
         let r = oref(ObjectKind::Instance, &i.name);
         owners.extend(i.owner.as_deref().map(|o| (r.clone(), o)));
-        owners.extend(i.secondary_interfaces.iter().filter_map(|e| Some((r.clone(), e.owner.as_deref()?))));
+        owners.extend(
+            i.secondary_interfaces
+                .iter()
+                .filter_map(|e| Some((r.clone(), e.owner.as_deref()?))),
+        );
     }
     for (r, o) in owners.into_iter().filter(|(_, o)| unknown(o)) {
         cx.on(
@@ -77,7 +85,10 @@ fn known_accounts(cx: &ValidationPass<'_>) {
             cx.on_design(
                 "account-unknown",
                 format!("design › accounts › share {}", s.name),
-                format!("share {} names participant {p}, which is not one of the design's accounts", s.name),
+                format!(
+                    "share {} names participant {p}, which is not one of the design's accounts",
+                    s.name
+                ),
                 hint,
             );
         }

@@ -168,7 +168,8 @@ impl B {
     }
 
     pub fn sg(mut self, name: &str, vpc: &str, inbound: &[&str], outbound: &[&str]) -> B {
-        self.d.security_groups.push(SecurityGroup { owner: None,
+        self.d.security_groups.push(SecurityGroup {
+            owner: None,
             name: name.into(),
             description: None,
             vpc: vpc.into(),
@@ -190,7 +191,8 @@ impl B {
     }
 
     pub fn inst(mut self, name: &str, subnet: &str, ip: &str, sgs: &[&str]) -> B {
-        self.d.instances.push(Instance { owner: None,
+        self.d.instances.push(Instance {
+            owner: None,
             name: name.into(),
             description: None,
             role: InstanceRole::Other,

@@ -364,7 +364,8 @@ pub(super) static INSTANCE: FormDef = FormDef {
             .with("source/dest check", yn(i.is_none_or(|i| i.source_dest_check)))
     },
     build: |v, _, orig| {
-        let mut i = get!(orig, Instance).unwrap_or(Instance { owner: None,
+        let mut i = get!(orig, Instance).unwrap_or(Instance {
+            owner: None,
             name: String::new(),
             description: None,
             role: InstanceRole::Other,

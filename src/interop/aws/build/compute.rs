@@ -110,7 +110,8 @@ fn instances(b: &mut Builder<'_>) {
                     n
                 }
             };
-            secondary.push(NetworkInterface { owner: None,
+            secondary.push(NetworkInterface {
+                owner: None,
                 name,
                 subnet: b.name(&full.subnet_id),
                 private_ip: ip(full.private_ip_address.as_deref()),
@@ -132,7 +133,8 @@ fn instances(b: &mut Builder<'_>) {
             b.d.aws_ids.insert(e.network_interface_id.clone(), n);
         }
         let windows = i.platform.as_deref().is_some_and(|p| p.eq_ignore_ascii_case("windows"));
-        b.d.instances.push(Instance { owner: None,
+        b.d.instances.push(Instance {
+            owner: None,
             name: b.name(&i.instance_id),
             description: i.instance_type.clone(),
             role: InstanceRole::Other,
@@ -234,7 +236,8 @@ fn service_interfaces(b: &mut Builder<'_>) {
                     "network interface",
                     &format!("the interface of an {what} is modelled as an instance `{name}` with its security groups, so traces to it work"),
                 );
-                b.d.instances.push(Instance { owner: None,
+                b.d.instances.push(Instance {
+                    owner: None,
                     name,
                     description: Some(format!(
                         "{what} interface{}",

@@ -35,7 +35,8 @@ fn security_groups(b: &mut Builder<'_>) {
     for g in &b.m.security_groups {
         let inbound = sg_rules(b, g, &g.ip_permissions, "inbound");
         let outbound = sg_rules(b, g, &g.ip_permissions_egress, "outbound");
-        b.d.security_groups.push(SecurityGroup { owner: None,
+        b.d.security_groups.push(SecurityGroup {
+            owner: None,
             name: b.name(&g.group_id),
             description: g.description.clone().filter(|d| !d.is_empty()),
             vpc: b.name(&g.vpc_id),

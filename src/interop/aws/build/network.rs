@@ -224,7 +224,8 @@ fn vpcs(b: &mut Builder<'_>) {
                 n
             }
         };
-        b.d.vpcs.push(Vpc { owner: None,
+        b.d.vpcs.push(Vpc {
+            owner: None,
             name,
             description: None,
             cidr,
