@@ -27,10 +27,6 @@ use super::context::{oref, ValidationPass};
 use super::{Diagnostic, Severity};
 
 pub(super) fn accounts(cx: &ValidationPass<'_>) {
-    let d = cx.d;
-    if !d.is_multi_account() && d.accounts.home.is_none() && d.accounts.acting_as.is_none() {
-        return;
-    }
     known_accounts(cx);
     shares(cx);
     launches(cx);
