@@ -31,8 +31,13 @@ pub struct PracticePane {
 
 impl PracticePane {
     pub fn new(exercise: Exercise) -> Self {
+        Self::resuming(Session::new(exercise))
+    }
+
+    /// The pane on a session already under way (a saved attempt reopened).
+    pub fn resuming(session: Session) -> Self {
         PracticePane {
-            session: Session::new(exercise),
+            session,
             cursor: 0,
             height: 0,
             hint_armed: false,
@@ -226,6 +231,9 @@ impl Pane for PracticePane {
 
     fn is_practice(&self) -> bool {
         true
+    }
+    fn practice(&self) -> Option<&Session> {
+        Some(&self.session)
     }
 
     fn clamp(&mut self, ctx: &Ctx) {
