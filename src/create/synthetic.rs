@@ -438,6 +438,7 @@ pub fn generate(p: &GenParams) -> Result<Design, GenError> {
                 inbound.push(sg_rule(tcp(port), SgPeer::Cidr(prev_vpc)));
             }
             d.security_groups.push(SecurityGroup {
+                group_name: None,
                 name: n.sg(t),
                 description: Some(format!("{} tier", TIER_NAMES[t])),
                 vpc: n.vpc.clone(),

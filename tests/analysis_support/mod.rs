@@ -169,6 +169,7 @@ impl B {
 
     pub fn sg(mut self, name: &str, vpc: &str, inbound: &[&str], outbound: &[&str]) -> B {
         self.d.security_groups.push(SecurityGroup {
+            group_name: None,
             name: name.into(),
             description: None,
             vpc: vpc.into(),
