@@ -75,3 +75,43 @@ fn enter_twice_reveals_a_hint_and_costs_points() {
     h.keys("<down>");
     h.assert_shows("blocked at shop-main");
 }
+
+/// A reason says what was observed (the hop that blocked, the rule or missing
+/// route that decided); the fix is what a bought hint gives, so no reason
+/// carries it, and a passing objective shows none.
+#[test]
+fn reasons_say_what_was_observed_and_never_the_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    let ex = exercise::bundled("public-subnet").unwrap().unwrap();
+    // Each failing flow's fix exists (kept for `vpcd check`), but only there.
+    let grade = vpcd::practice::exercise::grade(&ex.objectives, &ex.hints, &ex.start, 0);
+    let mut fixes = Vec::new();
+    for e in &grade.objectives {
+        match &e.fix {
+            Some(_) if e.holds() => panic!("a passing objective carries a fix: {e:?}"),
+            Some(fix) => {
+                assert!(!e.reason.contains(fix.as_str()), "{e:?}");
+                fixes.push(fix.chars().take(30).collect::<String>());
+            }
+            None => {}
+        }
+    }
+    assert!(
+        !fixes.is_empty(),
+        "the start design has a failing flow with a fix: {grade:#?}"
+    );
+    let mut h = Harness::new(vpcd::create::templates::sample::three_tier(), dir.path(), 160, 60);
+    h.app.open_exercise(ex.clone());
+    h.draw();
+    // The observation stays: the failing flow names where it stopped and why.
+    h.assert_shows("(NO_PUBLIC_IP_INGRESS)");
+    for i in 0..ex.objectives.len() {
+        if i > 0 {
+            h.keys("<down>");
+        }
+        h.assert_not_shows("(hint:");
+        for fix in &fixes {
+            h.assert_not_shows(fix);
+        }
+    }
+}
