@@ -119,8 +119,10 @@ impl Pane for PracticePane {
             ),
             Span::styled(
                 if self.hint_armed {
+                    // The price and the score it leaves, so the two lines agree.
                     let cost = ex.hints.get(self.session.hints_shown().len()).map_or(0, |h| h.cost);
-                    format!(" · Enter again spends {cost} points on a hint; any other key cancels")
+                    let after = r.score.saturating_sub(cost);
+                    format!(" · Enter again: hint −{cost}, score → {after}; other keys cancel")
                 } else if left > 0 {
                     format!(" · Enter: reveal a hint ({left} left)")
                 } else {
@@ -166,7 +168,7 @@ impl Pane for PracticePane {
         }
         if self.session.solved() {
             lines.push(Line::from(Span::styled(
-                format!("✓ solved: every objective holds · {}", self.session.summary()),
+                format!("✓ {}", self.session.summary()),
                 t.ok(),
             )));
             if let Some(note) = &self.recorded {
