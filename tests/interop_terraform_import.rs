@@ -32,8 +32,12 @@ fn import_tf(dir: &Path) -> vpcd::interop::aws::Imported {
 fn placed(d: &Design) -> BTreeMap<(String, String), String> {
     let mut seen: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
     for i in &d.instances {
-        let Some(s) = d.subnets.iter().find(|s| s.name == i.subnet) else { continue };
-        let Some(v) = d.vpcs.iter().find(|v| v.name == s.vpc) else { continue };
+        let Some(s) = d.subnets.iter().find(|s| s.name == i.subnet) else {
+            continue;
+        };
+        let Some(v) = d.vpcs.iter().find(|v| v.name == s.vpc) else {
+            continue;
+        };
         seen.entry((v.cidr.to_string(), s.cidr.to_string()))
             .or_default()
             .push(i.name.clone());
@@ -74,14 +78,19 @@ fn the_batfish_terraform_networks_agree_with_their_describe_json() {
         .unwrap_or_else(|e| panic!("{net}: {e}"));
         let (a, b) = (&tf.design, &json.design);
         let (pa, pb) = (placed(a), placed(b));
-        let both: Vec<(&String, &String)> = pa
-            .iter()
-            .filter_map(|(k, n)| pb.get(k).map(|m| (n, m)))
-            .collect();
-        assert!(both.len() >= 2, "{net}: only {} instances found in both designs", both.len());
+        let both: Vec<(&String, &String)> = pa.iter().filter_map(|(k, n)| pb.get(k).map(|m| (n, m))).collect();
+        assert!(
+            both.len() >= 2,
+            "{net}: only {} instances found in both designs",
+            both.len()
+        );
         let (ia, ib) = (DesignIndex::new(a), DesignIndex::new(b));
         let mut checked = 0;
-        let flows = [(Protocol::Tcp, Some(22)), (Protocol::Tcp, Some(80)), (Protocol::Icmp, None)];
+        let flows = [
+            (Protocol::Tcp, Some(22)),
+            (Protocol::Tcp, Some(80)),
+            (Protocol::Icmp, None),
+        ];
         for (x, x2) in &both {
             let mut pairs: Vec<(String, String, String, String)> = vec![
                 (x.to_string(), "internet".into(), x2.to_string(), "internet".into()),
@@ -96,7 +105,10 @@ fn the_batfish_terraform_networks_agree_with_their_describe_json() {
                 for (proto, port) in flows {
                     let va = reachable(a, &ia, &f, &t, proto, port);
                     let vb = reachable(b, &ib, &f2, &t2, proto, port);
-                    assert_eq!(va, vb, "{net}: {f} -> {t} {proto:?} {port:?}: .tf says {va}, JSON says {vb}");
+                    assert_eq!(
+                        va, vb,
+                        "{net}: {f} -> {t} {proto:?} {port:?}: .tf says {va}, JSON says {vb}"
+                    );
                     checked += 1;
                 }
             }
@@ -125,7 +137,10 @@ fn terraform_export_then_import_keeps_every_flow() {
         if !d.firewalls.is_empty() {
             // Network Firewall is not an EC2 describe output: reported, not modelled.
             assert!(
-                back.report.skipped.iter().any(|n| n.kind.starts_with("aws_networkfirewall")),
+                back.report
+                    .skipped
+                    .iter()
+                    .any(|n| n.kind.starts_with("aws_networkfirewall")),
                 "{}: {:?}",
                 d.name,
                 back.report.skipped
@@ -138,7 +153,12 @@ fn terraform_export_then_import_keeps_every_flow() {
             "{}: {} flows changed, e.g. {}",
             d.name,
             changes.len(),
-            changes.iter().take(5).map(|c| c.to_string()).collect::<Vec<_>>().join("; ")
+            changes
+                .iter()
+                .take(5)
+                .map(|c| c.to_string())
+                .collect::<Vec<_>>()
+                .join("; ")
         );
     }
 }
@@ -247,7 +267,10 @@ fn variables_locals_count_for_each_functions_and_modules_evaluate() {
     let text = i.report.to_text();
     assert!(text.contains("imported from Terraform"), "{text}");
     assert!(
-        i.report.skipped.iter().any(|n| n.id == "module.registry" && n.reason.contains("main.tf:")),
+        i.report
+            .skipped
+            .iter()
+            .any(|n| n.id == "module.registry" && n.reason.contains("main.tf:")),
         "{text}"
     );
     assert!(
@@ -281,13 +304,20 @@ fn bad_code_is_refused_with_file_line_and_column() {
     assert_eq!(at.map(|a| a.0), Some(1), "{msg}");
 
     let (msg, _) = error_of("resource \"aws_subnet\" \"a\" {\n  vpc_id = aws_vpc.missing.id\n}\n");
-    assert!(msg.contains("unknown reference `aws_vpc.missing`") && msg.contains(":2:"), "{msg}");
+    assert!(
+        msg.contains("unknown reference `aws_vpc.missing`") && msg.contains(":2:"),
+        "{msg}"
+    );
 }
 
 #[test]
 fn the_cli_writes_nothing_on_bad_code_and_exits_2() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "main.tf", "resource \"aws_vpc\" \"a\" {\n  cidr_block = \n}\n");
+    write(
+        dir.path(),
+        "main.tf",
+        "resource \"aws_vpc\" \"a\" {\n  cidr_block = \n}\n",
+    );
     let out = dir.path().join("out.ron");
     let status = std::process::Command::new(env!("CARGO_BIN_EXE_vpcd"))
         .args(["import", "terraform"])

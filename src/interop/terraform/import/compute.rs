@@ -62,7 +62,9 @@ impl Conv<'_> {
                 .collect(),
             ipv6_addresses: v6
                 .iter()
-                .map(|a| j::Ipv6Address { ipv6_address: a.clone() })
+                .map(|a| j::Ipv6Address {
+                    ipv6_address: a.clone(),
+                })
                 .collect(),
             groups: groups(sgs.clone()),
             attachment: Some(j::EniAttachment {
@@ -240,7 +242,11 @@ impl Conv<'_> {
                 }
                 _ => None,
             };
-            for g in tg.iter().chain(forward.iter().flat_map(|f| f.target_groups.iter().map(|t| &t.target_group_arn))) {
+            for g in tg.iter().chain(
+                forward
+                    .iter()
+                    .flat_map(|f| f.target_groups.iter().map(|t| &t.target_group_arn)),
+            ) {
                 if let Some(t) = self.out.tgs.iter_mut().find(|t| t.target_group_arn == *g) {
                     if !t.load_balancer_arns.contains(&lb) {
                         t.load_balancer_arns.push(lb.clone());
@@ -256,7 +262,8 @@ impl Conv<'_> {
         let port = i.int("port")?.ok_or_else(|| Fail::Skip("port is not set".into()))?;
         let proto = i.str("protocol")?.unwrap_or_else(|| "HTTP".into());
         self.out.listeners.push(j::Listener {
-            listener_arn: format!("{lb}/listener-{}", stable_id("", &i.address())).replace(":loadbalancer/", ":listener/"),
+            listener_arn: format!("{lb}/listener-{}", stable_id("", &i.address()))
+                .replace(":loadbalancer/", ":listener/"),
             load_balancer_arn: lb,
             port,
             protocol: proto,
@@ -274,7 +281,9 @@ impl Conv<'_> {
                 port: i.int("port")?,
                 availability_zone: i.str("availability_zone")?,
             },
-            target_health: Some(j::TargetHealth { state: "healthy".into() }),
+            target_health: Some(j::TargetHealth {
+                state: "healthy".into(),
+            }),
         });
         Ok(())
     }

@@ -32,12 +32,20 @@ pub fn computed(ev: &Evaluator, r: &ResRef, name: &str) -> R<Value> {
             };
             let name = ev.attr(r, "name")?.as_string().unwrap_or_else(|| res.name.clone());
             let id = stable_id("", &ev.address(r));
-            s(format!("arn:aws:elasticloadbalancing:{}:{ACCOUNT}:loadbalancer/{kind}/{name}/{}", ev.region, &id[1..]))
+            s(format!(
+                "arn:aws:elasticloadbalancing:{}:{ACCOUNT}:loadbalancer/{kind}/{name}/{}",
+                ev.region,
+                &id[1..]
+            ))
         }
         ("aws_lb_target_group" | "aws_alb_target_group", "arn") => {
             let name = ev.attr(r, "name")?.as_string().unwrap_or_else(|| res.name.clone());
             let id = stable_id("", &ev.address(r));
-            s(format!("arn:aws:elasticloadbalancing:{}:{ACCOUNT}:targetgroup/{name}/{}", ev.region, &id[1..]))
+            s(format!(
+                "arn:aws:elasticloadbalancing:{}:{ACCOUNT}:targetgroup/{name}/{}",
+                ev.region,
+                &id[1..]
+            ))
         }
         (_, "arn") => {
             let service = if ty.starts_with("aws_lb") || ty.starts_with("aws_alb") {
@@ -47,7 +55,12 @@ pub fn computed(ev: &Evaluator, r: &ResRef, name: &str) -> R<Value> {
             } else {
                 "ec2"
             };
-            s(format!("arn:aws:{service}:{}:{ACCOUNT}:{}/{}", ev.region, ty.trim_start_matches("aws_"), ev.id_of(r)))
+            s(format!(
+                "arn:aws:{service}:{}:{ACCOUNT}:{}/{}",
+                ev.region,
+                ty.trim_start_matches("aws_"),
+                ev.id_of(r)
+            ))
         }
         (_, "owner_id" | "peer_owner_id") => s(ACCOUNT.into()),
         ("aws_vpc", "default_route_table_id" | "main_route_table_id") => s(ev.derived_id(r, "rtb-", "main")),

@@ -196,9 +196,9 @@ impl Evaluator {
                 Value::List(l) => {
                     let mut out = Vec::new();
                     for v in l {
-                        let k = v.as_string().ok_or_else(|| {
-                            self.err(&sc, a.value.span(), "for_each over a set needs strings")
-                        })?;
+                        let k = v
+                            .as_string()
+                            .ok_or_else(|| self.err(&sc, a.value.span(), "for_each over a set needs strings"))?;
                         out.push((InstKey::Key(k.clone()), Some(Value::String(k))));
                     }
                     out.sort_by(|a, b| a.0.cmp(&b.0));
@@ -206,7 +206,11 @@ impl Evaluator {
                     out
                 }
                 Value::Unknown(why) => {
-                    return Err(self.err(&sc, a.value.span(), format!("for_each is known only after apply ({why})")))
+                    return Err(self.err(
+                        &sc,
+                        a.value.span(),
+                        format!("for_each is known only after apply ({why})"),
+                    ))
                 }
                 v => {
                     return Err(self.err(
@@ -350,7 +354,12 @@ impl Evaluator {
         let v = match (res.ty.as_str(), name) {
             ("aws_availability_zones", "names") => {
                 note(format!("the Region's zones taken as {region}a, {region}b, {region}c"));
-                Value::List(["a", "b", "c"].iter().map(|z| Value::String(format!("{region}{z}"))).collect())
+                Value::List(
+                    ["a", "b", "c"]
+                        .iter()
+                        .map(|z| Value::String(format!("{region}{z}")))
+                        .collect(),
+                )
             }
             ("aws_availability_zones", "zone_ids") => {
                 note(format!("the Region's zones taken as {region}a, {region}b, {region}c"));
@@ -506,7 +515,14 @@ impl Evaluator {
         )
     }
 
-    fn module_output(&self, m: usize, call: &str, output: Option<&str>, sc: &Scope, span: Option<Range<usize>>) -> R<Value> {
+    fn module_output(
+        &self,
+        m: usize,
+        call: &str,
+        output: Option<&str>,
+        sc: &Scope,
+        span: Option<Range<usize>>,
+    ) -> R<Value> {
         let Some(ci) = self.mods[m].decl.calls.iter().position(|c| c.name == call) else {
             return Err(self.err(sc, span, format!("module `{call}` is not declared")));
         };
@@ -594,7 +610,8 @@ impl Evaluator {
                     }
                     "can" => {
                         return Ok(Value::Bool(
-                            args.first().is_some_and(|a| self.expr(a, sc).is_ok_and(|v| !v.is_unknown())),
+                            args.first()
+                                .is_some_and(|a| self.expr(a, sc).is_ok_and(|v| !v.is_unknown())),
                         ))
                     }
                     _ => {}
@@ -661,7 +678,10 @@ impl Evaluator {
                         if keep.is_unknown() {
                             return Ok(keep);
                         }
-                        if !keep.as_bool().ok_or_else(|| self.err(sc, c.expr.span(), "a for condition must be a bool"))? {
+                        if !keep
+                            .as_bool()
+                            .ok_or_else(|| self.err(sc, c.expr.span(), "a for condition must be a bool"))?
+                        {
                             continue;
                         }
                     }
@@ -679,7 +699,11 @@ impl Evaluator {
                                     _ => {}
                                 }
                             } else if map.insert(key.clone(), val).is_some() {
-                                return Err(self.err(sc, ke.span(), format!("duplicate key `{key}` (use `...` to group)")));
+                                return Err(self.err(
+                                    sc,
+                                    ke.span(),
+                                    format!("duplicate key `{key}` (use `...` to group)"),
+                                ));
                             }
                         }
                     }
@@ -701,7 +725,11 @@ impl Evaluator {
                 Element::Interpolation(i) => match self.expr(&i.expr, sc)? {
                     Value::Unknown(why) => return Ok(Value::Unknown(why)),
                     v => out.push_str(&v.as_string().ok_or_else(|| {
-                        self.err(sc, i.expr.span(), format!("cannot put a {} into a string", v.type_name()))
+                        self.err(
+                            sc,
+                            i.expr.span(),
+                            format!("cannot put a {} into a string", v.type_name()),
+                        )
                     })?),
                 },
                 Element::Directive(Directive::If(d)) => {
@@ -751,8 +779,14 @@ impl Evaluator {
         if r.is_unknown() {
             return Ok(r);
         }
-        let num = |v: &Value| v.as_f64().ok_or_else(|| format!("`{}` needs numbers, not {v}", op.as_str()));
-        let boolean = |v: &Value| v.as_bool().ok_or_else(|| format!("`{}` needs bools, not {v}", op.as_str()));
+        let num = |v: &Value| {
+            v.as_f64()
+                .ok_or_else(|| format!("`{}` needs numbers, not {v}", op.as_str()))
+        };
+        let boolean = |v: &Value| {
+            v.as_bool()
+                .ok_or_else(|| format!("`{}` needs bools, not {v}", op.as_str()))
+        };
         Ok(match op {
             B::Eq => Value::Bool(equal(&l, &r)),
             B::NotEq => Value::Bool(!equal(&l, &r)),
@@ -784,7 +818,13 @@ impl Evaluator {
 
     /// A reference's root (`var.x`, `aws_vpc.main`, `module.net.ids`, …) and how many
     /// traversal steps it used.
-    fn root(&self, root: &str, ops: &[&TraversalOperator], sc: &Scope, span: Option<Range<usize>>) -> R<(Value, usize)> {
+    fn root(
+        &self,
+        root: &str,
+        ops: &[&TraversalOperator],
+        sc: &Scope,
+        span: Option<Range<usize>>,
+    ) -> R<(Value, usize)> {
         if let Some((_, v)) = sc.bound.iter().rev().find(|(n, _)| n == root) {
             return Ok((v.clone(), 0));
         }
@@ -792,9 +832,8 @@ impl Evaluator {
             Some(TraversalOperator::GetAttr(a)) => Some(a.as_str()),
             _ => None,
         };
-        let need = |i: usize, what: &str| {
-            attr(i).ok_or_else(|| self.err(sc, span.clone(), format!("`{root}` needs {what}")))
-        };
+        let need =
+            |i: usize, what: &str| attr(i).ok_or_else(|| self.err(sc, span.clone(), format!("`{root}` needs {what}")));
         Ok(match root {
             "var" => (self.var(sc.m, need(0, "a variable name")?, sc, span.clone())?, 1),
             "local" => (self.local(sc.m, need(0, "a local value's name")?, sc, span.clone())?, 1),
@@ -805,7 +844,13 @@ impl Evaluator {
             "each" => match (need(0, "`.key` or `.value`")?, &sc.each) {
                 ("key", Some((k, _))) => (k.clone(), 1),
                 ("value", Some((_, v))) => (v.clone(), 1),
-                _ => return Err(self.err(sc, span, "each.key and each.value are only known in a resource with for_each")),
+                _ => {
+                    return Err(self.err(
+                        sc,
+                        span,
+                        "each.key and each.value are only known in a resource with for_each",
+                    ))
+                }
             },
             "path" => {
                 let dir = match need(0, "`.module`, `.root` or `.cwd`")? {
@@ -832,7 +877,11 @@ impl Evaluator {
             }
             ty => {
                 let name = attr(0);
-                match name.map(|n| self.resource_value(sc.m, false, ty, n)).transpose()?.flatten() {
+                match name
+                    .map(|n| self.resource_value(sc.m, false, ty, n))
+                    .transpose()?
+                    .flatten()
+                {
                     Some(v) => (v, 1),
                     None => {
                         let what = match name {
@@ -854,7 +903,9 @@ impl Evaluator {
                     let k = self.expr(e, sc)?;
                     self.index(v, k, sc, e.span())?
                 }
-                TraversalOperator::LegacyIndex(n) => self.index(v, Value::Number(*n.value() as f64), sc, span.clone())?,
+                TraversalOperator::LegacyIndex(n) => {
+                    self.index(v, Value::Number(*n.value() as f64), sc, span.clone())?
+                }
                 TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_) => {
                     let elems = match v {
                         Value::List(l) => l,
@@ -893,10 +944,13 @@ impl Evaluator {
                 let i = k
                     .as_i64()
                     .ok_or_else(|| self.err(sc, span.clone(), format!("a list index must be a number, not {k}")))?;
-                usize::try_from(i)
-                    .ok()
-                    .and_then(|i| l.get(i).cloned())
-                    .ok_or_else(|| self.err(sc, span, format!("index {i} is out of range (the list has {})", l.len())))
+                usize::try_from(i).ok().and_then(|i| l.get(i).cloned()).ok_or_else(|| {
+                    self.err(
+                        sc,
+                        span,
+                        format!("index {i} is out of range (the list has {})", l.len()),
+                    )
+                })
             }
             Value::Map(mut m) => {
                 let key = k

@@ -208,10 +208,7 @@ impl Conv<'_> {
         }
         // Terraform removes the allow-all egress rule AWS gives a new group, so a
         // group without egress rules allows nothing out (provider docs, aws_security_group).
-        let name = i
-            .str("name")?
-            .or(i.str("name_prefix")?)
-            .unwrap_or_else(|| i.label());
+        let name = i.str("name")?.or(i.str("name_prefix")?).unwrap_or_else(|| i.label());
         self.out.security_groups.push(j::SecurityGroup {
             group_id: id,
             group_name: name,

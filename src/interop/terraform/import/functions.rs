@@ -83,7 +83,11 @@ fn cidrsubnet(prefix: IpNet, newbits: i64, netnum: i64) -> Result<IpNet, String>
 /// `cidrhost(prefix, hostnum)`: the address at `hostnum` (negative counts from the end).
 fn cidrhost(prefix: IpNet, hostnum: i64) -> Result<IpAddr, String> {
     let host_bits = u32::from(prefix.max_prefix_len() - prefix.prefix_len());
-    let size: u128 = if host_bits >= 128 { u128::MAX } else { 1u128 << host_bits };
+    let size: u128 = if host_bits >= 128 {
+        u128::MAX
+    } else {
+        1u128 << host_bits
+    };
     let idx: u128 = if hostnum >= 0 {
         hostnum as u128
     } else {
@@ -219,7 +223,10 @@ pub fn call(name: &str, args: Vec<Value>) -> F {
             let m = map(&a[0])?;
             match m.get(&s(&a[1])?) {
                 Some(v) => v.clone(),
-                None => a.get(2).cloned().ok_or_else(|| format!("no key \"{}\" and no default", s(&a[1]).unwrap_or_default()))?,
+                None => a
+                    .get(2)
+                    .cloned()
+                    .ok_or_else(|| format!("no key \"{}\" and no default", s(&a[1]).unwrap_or_default()))?,
             }
         }
         "concat" => {
@@ -357,7 +364,11 @@ pub fn call(name: &str, args: Vec<Value>) -> F {
             let t: Vec<char> = s(&a[0])?.chars().collect();
             let off = int(&a[1])?.clamp(0, t.len() as i64) as usize;
             let len = int(&a[2])?;
-            let end = if len < 0 { t.len() } else { (off + len as usize).min(t.len()) };
+            let end = if len < 0 {
+                t.len()
+            } else {
+                (off + len as usize).min(t.len())
+            };
             Value::String(t[off..end].iter().collect())
         }
         "flatten" => {
@@ -372,7 +383,10 @@ pub fn call(name: &str, args: Vec<Value>) -> F {
         }
         "index" => {
             arity(a, 2)?;
-            let i = list(&a[0])?.iter().position(|x| equal(x, &a[1])).ok_or("the value is not in the list")?;
+            let i = list(&a[0])?
+                .iter()
+                .position(|x| equal(x, &a[1]))
+                .ok_or("the value is not in the list")?;
             Value::Number(i as f64)
         }
         "range" => {
@@ -508,7 +522,10 @@ mod tests {
         let p: IpNet = "10.1.2.0/24".parse().unwrap();
         assert_eq!(cidrsubnet(p, 4, 15).unwrap().to_string(), "10.1.2.240/28");
         let p: IpNet = "fd00:fd12:3456:7890::/56".parse().unwrap();
-        assert_eq!(cidrsubnet(p, 16, 162).unwrap().to_string(), "fd00:fd12:3456:7800:a200::/72");
+        assert_eq!(
+            cidrsubnet(p, 16, 162).unwrap().to_string(),
+            "fd00:fd12:3456:7800:a200::/72"
+        );
         let p: IpNet = "10.12.112.0/20".parse().unwrap();
         assert_eq!(cidrhost(p, 16).unwrap().to_string(), "10.12.112.16");
         assert_eq!(cidrhost(p, 268).unwrap().to_string(), "10.12.113.12");
@@ -519,12 +536,15 @@ mod tests {
 
     #[test]
     fn format_handles_the_usual_verbs() {
-        let v = format("%s_public-%d (%q) %03d%%", &[
-            Value::String("vpc_a".into()),
-            Value::Number(3.0),
-            Value::String("x".into()),
-            Value::Number(7.0),
-        ])
+        let v = format(
+            "%s_public-%d (%q) %03d%%",
+            &[
+                Value::String("vpc_a".into()),
+                Value::Number(3.0),
+                Value::String("x".into()),
+                Value::Number(7.0),
+            ],
+        )
         .unwrap();
         assert_eq!(str_of(v), "vpc_a_public-3 (\"x\") 007%");
         assert!(format("%s %s", &[Value::String("a".into())]).is_err());

@@ -9,8 +9,12 @@ impl Conv<'_> {
     pub(super) fn transit_gateway(&mut self, i: &Inst) -> Res<()> {
         let id = i.id()?;
         // Both default to "enable" (provider docs, aws_ec2_transit_gateway).
-        let assoc = i.str("default_route_table_association")?.unwrap_or_else(|| "enable".into());
-        let prop = i.str("default_route_table_propagation")?.unwrap_or_else(|| "enable".into());
+        let assoc = i
+            .str("default_route_table_association")?
+            .unwrap_or_else(|| "enable".into());
+        let prop = i
+            .str("default_route_table_propagation")?
+            .unwrap_or_else(|| "enable".into());
         let uses_default = assoc == "enable" || prop == "enable";
         let default_rt = uses_default.then(|| self.ev.derived_id(&i.r, "tgw-rtb-", "default"));
         let tags = i.tags()?;
@@ -81,15 +85,27 @@ impl Conv<'_> {
         defaults: (bool, bool),
     ) -> Res<()> {
         let t = self.tgw(tgw)?;
-        let assoc_rt = t.options.association_default_route_table_id.clone().filter(|_| defaults.0);
-        let prop_rt = t.options.propagation_default_route_table_id.clone().filter(|_| defaults.1);
+        let assoc_rt = t
+            .options
+            .association_default_route_table_id
+            .clone()
+            .filter(|_| defaults.0);
+        let prop_rt = t
+            .options
+            .propagation_default_route_table_id
+            .clone()
+            .filter(|_| defaults.1);
         if let Some(rt) = prop_rt {
-            self.out.tgw_props.entry(rt).or_default().push(j::TgwRouteTablePropagation {
-                transit_gateway_attachment_id: id.clone(),
-                resource_id: resource.clone(),
-                resource_type: kind.into(),
-                state: "enabled".into(),
-            });
+            self.out
+                .tgw_props
+                .entry(rt)
+                .or_default()
+                .push(j::TgwRouteTablePropagation {
+                    transit_gateway_attachment_id: id.clone(),
+                    resource_id: resource.clone(),
+                    resource_type: kind.into(),
+                    state: "enabled".into(),
+                });
         }
         self.out.tgw_atts.push(j::TransitGatewayAttachment {
             transit_gateway_attachment_id: id,
@@ -114,8 +130,10 @@ impl Conv<'_> {
         let vpc = i.req("vpc_id")?;
         // Both default to true (provider docs, aws_ec2_transit_gateway_vpc_attachment).
         let defaults = (
-            i.bool("transit_gateway_default_route_table_association")?.unwrap_or(true),
-            i.bool("transit_gateway_default_route_table_propagation")?.unwrap_or(true),
+            i.bool("transit_gateway_default_route_table_association")?
+                .unwrap_or(true),
+            i.bool("transit_gateway_default_route_table_propagation")?
+                .unwrap_or(true),
         );
         self.tgw_attachment(i, id.clone(), &tgw, "vpc", vpc.clone(), defaults)?;
         self.out.tgw_vpc_atts.push(j::TransitGatewayVpcAttachment {
@@ -146,12 +164,11 @@ impl Conv<'_> {
         let att = i.req("transit_gateway_attachment_id")?;
         let owner = self.ev.ids.borrow().get(&att).cloned();
         let Some(owner) = owner else {
-            return Err(Fail::Skip(format!("peering attachment {att} is not declared in these files")));
+            return Err(Fail::Skip(format!(
+                "peering attachment {att} is not declared in these files"
+            )));
         };
-        let creator = Inst {
-            ev: self.ev,
-            r: owner,
-        };
+        let creator = Inst { ev: self.ev, r: owner };
         let peer_tgw = creator.req("peer_transit_gateway_id")?;
         let creator_tgw = creator.req("transit_gateway_id")?;
         self.tgw(&peer_tgw)?;

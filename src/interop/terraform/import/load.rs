@@ -28,7 +28,10 @@ impl Sources {
 
     /// How many `.tf` files were read.
     pub fn tf_files(&self) -> usize {
-        self.files.iter().filter(|(p, _)| p.extension().is_some_and(|e| e == "tf")).count()
+        self.files
+            .iter()
+            .filter(|(p, _)| p.extension().is_some_and(|e| e == "tf"))
+            .count()
     }
 
     pub fn path(&self, file: FileId) -> &Path {
@@ -224,7 +227,10 @@ pub fn load_module(src: &mut Sources, dir: &Path) -> Result<ModuleDecl, TfError>
     };
     let mut any = false;
     for path in paths {
-        let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
         if name.ends_with(".tf.json") {
             m.unread.push(path);
             continue;

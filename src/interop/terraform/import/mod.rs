@@ -27,9 +27,9 @@ use std::path::{Path, PathBuf};
 
 pub use load::{Loc, TfError};
 
+use crate::interop::aws::{self, read, ImportOptions, Imported, Report};
 use eval::{Evaluator, Given, ModInst, Scope};
 use load::Sources;
-use crate::interop::aws::{self, read, Imported, ImportOptions, Report};
 
 /// Choices the user makes on the command line.
 #[derive(Debug, Clone, Default)]
@@ -103,7 +103,12 @@ fn load_tree(src: &mut Sources, dir: &Path, report: &mut Report) -> Result<Vec<M
 
 /// Root variable values: `terraform.tfvars`, `*.auto.tfvars` (lexical order),
 /// then `--var-file` and `--var` — Terraform's precedence, later wins.
-fn given_values(src: &mut Sources, dir: &Path, opts: &TfOptions, root: &ModInst) -> Result<HashMap<String, Given>, TfError> {
+fn given_values(
+    src: &mut Sources,
+    dir: &Path,
+    opts: &TfOptions,
+    root: &ModInst,
+) -> Result<HashMap<String, Given>, TfError> {
     let mut files: Vec<PathBuf> = Vec::new();
     for f in ["terraform.tfvars", "terraform.tfvars.json"] {
         if dir.join(f).is_file() {
@@ -128,7 +133,9 @@ fn given_values(src: &mut Sources, dir: &Path, opts: &TfOptions, root: &ModInst)
     }
     for (name, value) in &opts.vars {
         let Some(decl) = root.decl.variable(name) else {
-            return Err(TfError::Usage(format!("--var {name}: the root module declares no variable `{name}`")));
+            return Err(TfError::Usage(format!(
+                "--var {name}: the root module declares no variable `{name}`"
+            )));
         };
         if decl.string_typed {
             given.insert(name.clone(), Given::Literal(value.clone()));

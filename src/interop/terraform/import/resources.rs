@@ -262,7 +262,10 @@ pub struct Conv<'e> {
 /// Resource types read in passes, so what a resource refers to exists when it is read.
 const PASSES: &[&[&str]] = &[
     &["aws_vpc"],
-    &["aws_vpc_ipv4_cidr_block_association", "aws_vpc_ipv6_cidr_block_association"],
+    &[
+        "aws_vpc_ipv4_cidr_block_association",
+        "aws_vpc_ipv6_cidr_block_association",
+    ],
     &[
         "aws_subnet",
         "aws_internet_gateway",
@@ -445,7 +448,10 @@ impl<'e> Conv<'e> {
             let ty = ev.resource(r).ty.as_str();
             if !known.contains(&ty) {
                 let i = Inst { ev, r: r.clone() };
-                unread.entry(ty).or_default().push(format!("{} ({})", i.address(), i.place()));
+                unread
+                    .entry(ty)
+                    .or_default()
+                    .push(format!("{} ({})", i.address(), i.place()));
             }
         }
         for (ty, addrs) in unread {
@@ -466,7 +472,9 @@ impl<'e> Conv<'e> {
         match i.ty() {
             "aws_vpc" => self.vpc(i),
             "aws_vpc_ipv4_cidr_block_association" => self.cidr_association(i),
-            "aws_vpc_ipv6_cidr_block_association" => Err(Fail::Skip("IPv6 blocks AWS assigns are not planned here".into())),
+            "aws_vpc_ipv6_cidr_block_association" => {
+                Err(Fail::Skip("IPv6 blocks AWS assigns are not planned here".into()))
+            }
             "aws_subnet" => self.subnet(i),
             "aws_internet_gateway" | "aws_internet_gateway_attachment" => self.internet_gateway(i),
             "aws_egress_only_internet_gateway" => self.egress_only_gateway(i),
@@ -541,7 +549,9 @@ impl<'e> Conv<'e> {
         let id = i.id()?;
         let cidr = i.req("cidr_block").or_else(|e| match i.get("ipv4_ipam_pool_id") {
             Ok(Value::Null) | Err(_) => Err(e),
-            Ok(_) => Err(Fail::Skip("an address from an IPAM pool is known only after apply".into())),
+            Ok(_) => Err(Fail::Skip(
+                "an address from an IPAM pool is known only after apply".into(),
+            )),
         })?;
         let mut v6 = Vec::new();
         if i.bool("assign_generated_ipv6_cidr_block")? == Some(true) {
@@ -619,7 +629,9 @@ impl<'e> Conv<'e> {
             tags: name("default-acl"),
             ..Default::default()
         });
-        self.out.security_groups.push(super::filtering::default_group(&d.sg, &id, name("default-sg")));
+        self.out
+            .security_groups
+            .push(super::filtering::default_group(&d.sg, &id, name("default-sg")));
         self.vpc_defaults.insert(id, d);
         Ok(())
     }

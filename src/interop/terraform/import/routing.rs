@@ -12,7 +12,11 @@ use crate::interop::aws::json as j;
 impl Conv<'_> {
     pub(super) fn internet_gateway(&mut self, i: &Inst) -> Res<()> {
         let attachment = i.ty() == "aws_internet_gateway_attachment";
-        let id = if attachment { i.req("internet_gateway_id")? } else { i.id()? };
+        let id = if attachment {
+            i.req("internet_gateway_id")?
+        } else {
+            i.id()?
+        };
         let vpc = i.str("vpc_id")?;
         if attachment {
             let vpc = vpc.ok_or_else(|| Fail::Skip("vpc_id is not set".into()))?;
@@ -146,7 +150,10 @@ impl Conv<'_> {
             state: Some("active".into()),
             ..Default::default()
         };
-        if r.destination_cidr_block.is_none() && r.destination_ipv6_cidr_block.is_none() && r.destination_prefix_list_id.is_none() {
+        if r.destination_cidr_block.is_none()
+            && r.destination_ipv6_cidr_block.is_none()
+            && r.destination_prefix_list_id.is_none()
+        {
             return Err(Fail::Skip("a route without a destination".into()));
         }
         let gw = field(o, "gateway_id")?.or(field(o, "vpc_endpoint_id")?);
@@ -299,7 +306,9 @@ impl Conv<'_> {
     pub(super) fn route_propagation(&mut self, i: &Inst) -> Res<()> {
         let rt = i.req("route_table_id")?;
         let vgw = i.req("vpn_gateway_id")?;
-        self.table(&rt)?.propagating_vgws.push(j::PropagatingVgw { gateway_id: vgw });
+        self.table(&rt)?
+            .propagating_vgws
+            .push(j::PropagatingVgw { gateway_id: vgw });
         Ok(())
     }
 
@@ -404,15 +413,16 @@ impl Conv<'_> {
         let peer_region = i.str("peer_region")?;
         let peer_owner = i.str("peer_owner_id")?;
         let accepted = i.bool("auto_accept")? == Some(true);
-        let info = |v: &str, owner: Option<String>, region: Option<String>, cidrs: Option<&Vec<String>>| j::PeeringVpcInfo {
-            vpc_id: v.to_string(),
-            owner_id: owner.or_else(|| Some(ACCOUNT.into())),
-            region: region.or_else(|| Some(self.region.clone())),
-            cidr_block: cidrs.and_then(|c| c.first().cloned()),
-            cidr_block_set: cidrs
-                .map(|c| c.iter().map(|x| j::CidrBlockItem { cidr_block: x.clone() }).collect())
-                .unwrap_or_default(),
-        };
+        let info =
+            |v: &str, owner: Option<String>, region: Option<String>, cidrs: Option<&Vec<String>>| j::PeeringVpcInfo {
+                vpc_id: v.to_string(),
+                owner_id: owner.or_else(|| Some(ACCOUNT.into())),
+                region: region.or_else(|| Some(self.region.clone())),
+                cidr_block: cidrs.and_then(|c| c.first().cloned()),
+                cidr_block_set: cidrs
+                    .map(|c| c.iter().map(|x| j::CidrBlockItem { cidr_block: x.clone() }).collect())
+                    .unwrap_or_default(),
+            };
         let requester = info(&vpc, None, None, self.vpc_cidrs.get(&vpc));
         let accepter = info(&peer, peer_owner, peer_region, self.vpc_cidrs.get(&peer));
         self.out.peerings.push(j::VpcPeeringConnection {
@@ -436,7 +446,11 @@ impl Conv<'_> {
             .peerings
             .iter_mut()
             .find(|p| p.vpc_peering_connection_id == id)
-            .ok_or_else(|| Fail::Skip(format!("peering {id} is requested outside this design's Region or files")))?;
+            .ok_or_else(|| {
+                Fail::Skip(format!(
+                    "peering {id} is requested outside this design's Region or files"
+                ))
+            })?;
         if accept {
             p.status.code = "active".into();
         }
