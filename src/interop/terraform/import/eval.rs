@@ -78,12 +78,15 @@ pub struct Evaluator {
     pub region: String,
     memo: RefCell<HashMap<String, Value>>,
     active: RefCell<HashSet<String>>,
-    instances: RefCell<HashMap<(usize, usize), Vec<(InstKey, Option<Value>)>>>,
+    instances: RefCell<Expanded>,
     /// Data sources answered with a stand-in, and what it was.
     pub stand_ins: RefCell<BTreeMap<String, String>>,
     /// Every id handed out, and the instance it names.
     pub ids: RefCell<HashMap<String, ResRef>>,
 }
+
+/// The instances of each (module, resource) expanded so far, with their `count`/`for_each` value.
+type Expanded = HashMap<(usize, usize), Vec<(InstKey, Option<Value>)>>;
 
 /// The AWS id prefix of each resource type vpcd reads (ids AWS would assign).
 pub fn id_prefix(ty: &str) -> &'static str {
@@ -694,9 +697,8 @@ impl Evaluator {
                                 .as_string()
                                 .ok_or_else(|| self.err(sc, ke.span(), "a for key must be a string"))?;
                             if f.grouping {
-                                match map.entry(key).or_insert_with(|| Value::List(Vec::new())) {
-                                    Value::List(l) => l.push(val),
-                                    _ => {}
+                                if let Value::List(l) = map.entry(key).or_insert_with(|| Value::List(Vec::new())) {
+                                    l.push(val);
                                 }
                             } else if map.insert(key.clone(), val).is_some() {
                                 return Err(self.err(

@@ -547,11 +547,9 @@ impl<'e> Conv<'e> {
 
     fn vpc(&mut self, i: &Inst) -> Res<()> {
         let id = i.id()?;
-        let cidr = i.req("cidr_block").or_else(|e| match i.get("ipv4_ipam_pool_id") {
-            Ok(Value::Null) | Err(_) => Err(e),
-            Ok(_) => Err(Fail::Skip(
-                "an address from an IPAM pool is known only after apply".into(),
-            )),
+        let cidr = i.req("cidr_block").map_err(|e| match i.get("ipv4_ipam_pool_id") {
+            Ok(Value::Null) | Err(_) => e,
+            Ok(_) => Fail::Skip("an address from an IPAM pool is known only after apply".into()),
         })?;
         let mut v6 = Vec::new();
         if i.bool("assign_generated_ipv6_cidr_block")? == Some(true) {
