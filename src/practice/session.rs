@@ -15,6 +15,9 @@ use super::{Context, Evaluation};
 #[derive(Debug, Clone)]
 pub struct Session {
     pub exercise: Exercise,
+    /// The bundled exercise id, or the title for others: found once, as
+    /// finding it parses every bundled exercise (saves and autosaves ask).
+    id: String,
     hints_shown: usize,
     evaluated_revision: Option<u64>,
     checklist: Vec<Evaluation>,
@@ -29,7 +32,9 @@ pub struct Session {
 
 impl Session {
     pub fn new(exercise: Exercise) -> Self {
+        let id = exercise::bundled_id(&exercise.title).map_or_else(|| exercise.title.clone(), str::to_string);
         Session {
+            id,
             exercise,
             hints_shown: 0,
             evaluated_revision: None,
@@ -64,6 +69,11 @@ impl Session {
             self.new_solve = true;
         }
         true
+    }
+
+    /// The exercise's id in the practice record: the bundled id, else its title.
+    pub fn id(&self) -> &str {
+        &self.id
     }
 
     /// Time spent on the attempt: running until the first solve, then frozen.
@@ -133,7 +143,7 @@ impl Session {
         d.intents = self.exercise.objectives.clone();
         let ex = &self.exercise;
         d.practice = Some(PracticeAttempt {
-            exercise: exercise::bundled_id(&ex.title).map_or_else(|| ex.title.clone(), str::to_string),
+            exercise: self.id.clone(),
             title: ex.title.clone(),
             concept: ex.concept.clone(),
             brief: ex.brief.clone(),
@@ -167,6 +177,7 @@ impl Session {
         let elapsed = Duration::from_secs(record.elapsed_secs);
         let now = Instant::now();
         let session = Session {
+            id: record.exercise,
             hints_shown: record.hints_used.min(exercise.hints.len()),
             exercise,
             evaluated_revision: None,

@@ -61,7 +61,7 @@ impl PracticePane {
         }
         let Some(path) = &self.record else { return };
         let ex = &self.session.exercise;
-        let id = crate::practice::exercise::bundled_id(&ex.title).map_or_else(|| ex.title.clone(), str::to_string);
+        let id = self.session.id().to_string();
         let r = self.session.report();
         let result = crate::practice::progress::Progress::load(path).and_then(|mut p| {
             p.record_solve(&id, &ex.title, r.score, r.hints_used, self.session.elapsed().as_secs());
