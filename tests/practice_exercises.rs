@@ -656,3 +656,157 @@ fn gamed_public_subnet_everything_but_ssh_fails() {
     });
     assert!(failing.iter().any(|i| i.contains("tcp/3389")), "{failing:?}");
 }
+
+// ---------------------------------------------------------------------------
+// Hybrid routing, prefix lists, dual stack, CloudHub and flow logs.
+// ---------------------------------------------------------------------------
+
+/// Longest prefix match decides before route priority (VPC User Guide, "Route
+/// priority"): switching the VPN to BGP drops its static /24 just as well.
+#[test]
+fn dx_vpn_backup_bgp_instead_of_static() {
+    check("dx-vpn-backup", |d| {
+        d.vpn_connections[0].routing = VpnRouting::Bgp;
+    });
+}
+
+/// Deleting the backup VPN sends the SQL traffic over Direct Connect but leaves
+/// nothing when dx-primary fails.
+#[test]
+fn gamed_dx_vpn_backup_without_the_vpn_fails() {
+    let failing = gamed("dx-vpn-backup", |d| {
+        d.vpn_connections.clear();
+    });
+    assert!(failing.iter().any(|i| i.contains("vpn-backup")), "{failing:?}");
+}
+
+/// Admitting br-3 with its own rule and route instead of the list works too:
+/// grading is by behaviour.
+#[test]
+fn prefix_list_branches_separate_rule_and_route() {
+    check("prefix-list-branches", |d| {
+        sg(d, "sg-app").inbound.push(sg_rule(Protocol::Tcp, "443", "192.168.30.0/24"));
+        rt(d, "rt-private")
+            .routes
+            .push(route("192.168.30.0/24", RouteTarget::VpnGateway("vgw-1".into())));
+    });
+}
+
+/// Opening HTTPS to the world reaches br-3 (through the route to the VGW it
+/// already has once the list holds it) but fails least privilege: a customer
+/// list counts only when every entry lies in the allowed sources.
+#[test]
+fn gamed_prefix_list_world_open_https_fails() {
+    let failing = gamed("prefix-list-branches", |d| {
+        sg(d, "sg-app").inbound.push(sg_rule(Protocol::Tcp, "443", "0.0.0.0/0"));
+        let pl = d.prefix_lists.iter_mut().find(|p| p.name == "pl-branches").unwrap();
+        pl.entries.push(cidr("0.0.0.0/0"));
+        pl.max_entries = 3;
+    });
+    assert!(failing.iter().any(|i| i.contains("only from")), "{failing:?}");
+}
+
+/// A separate table for the IPv6 default route and an ::/0 rule per port range work too.
+#[test]
+fn dual_stack_web_allow_all_v6_nacl_rules() {
+    check("dual-stack-web", |d| {
+        rt(d, "rt-public")
+            .routes
+            .push(route("::/0", RouteTarget::InternetGateway("igw-web".into())));
+        sg(d, "sg-web").inbound.push(sg_rule(Protocol::Tcp, "443", "::/0"));
+        let acl = d.network_acls.iter_mut().find(|a| a.name == "web-acl").unwrap();
+        for (number, ports) in [(120, "443"), (130, "1024-65535")] {
+            acl.inbound.push(NaclRule {
+                number,
+                action: RuleAction::Allow,
+                proto: Protocol::Tcp,
+                ports: ports.parse().unwrap(),
+                cidr: cidr("::/0"),
+            });
+        }
+        acl.outbound.push(NaclRule {
+            number: 120,
+            action: RuleAction::Allow,
+            proto: Protocol::Tcp,
+            ports: PortRange::ALL,
+            cidr: cidr("::/0"),
+        });
+    });
+}
+
+/// Opening every IPv6 port in the security group and the network ACL serves
+/// HTTPS but opens SSH to the IPv6 internet.
+#[test]
+fn gamed_dual_stack_everything_open_over_ipv6_fails() {
+    let failing = gamed("dual-stack-web", |d| {
+        rt(d, "rt-public")
+            .routes
+            .push(route("::/0", RouteTarget::InternetGateway("igw-web".into())));
+        sg(d, "sg-web").inbound.push(sg_rule(Protocol::All, "all", "::/0"));
+        let acl = d.network_acls.iter_mut().find(|a| a.name == "web-acl").unwrap();
+        let all = NaclRule {
+            number: 200,
+            action: RuleAction::Allow,
+            proto: Protocol::All,
+            ports: PortRange::ALL,
+            cidr: cidr("::/0"),
+        };
+        acl.inbound.push(all.clone());
+        acl.outbound.push(all);
+    });
+    assert!(failing.iter().any(|i| i.contains("tcp/22")), "{failing:?}");
+}
+
+/// Static routes to both branches instead of propagation, and a new customer
+/// gateway with its own ASN for vpn-2.
+#[test]
+fn vpn_cloudhub_static_routes_and_a_new_customer_gateway() {
+    check("vpn-cloudhub", |d| {
+        for c in ["192.168.10.0/24", "192.168.20.0/24"] {
+            rt(d, "rt-private")
+                .routes
+                .push(route(c, RouteTarget::VpnGateway("vgw-1".into())));
+        }
+        edits(d, &[r#"Put(CustomerGateway((name: "cgw-3", ip: "203.0.113.23", asn: 65003)))"#]);
+        d.vpn_connections[1].customer_gateway = "cgw-3".into();
+        d.onprem_networks[1].customer_gateway = Some("cgw-3".into());
+        d.customer_gateways.retain(|c| c.name != "cgw-2");
+    });
+}
+
+/// With two BGP sites sharing an ASN, the VGW's re-advertised routes are dropped
+/// by loop prevention: branch-to-branch traffic fails even with propagation on
+/// (Site-to-Site VPN guide, "VPN CloudHub": each site needs a unique ASN).
+#[test]
+fn gamed_vpn_cloudhub_propagation_only_fails_between_branches() {
+    let failing = gamed("vpn-cloudhub", |d| {
+        rt(d, "rt-private").propagating_vgws = vec!["vgw-1".into()];
+    });
+    assert!(failing.iter().any(|i| i.contains("tcp/445")), "{failing:?}");
+}
+
+/// Allowing every port out to the app subnet also carries the replies.
+#[test]
+fn flow_log_reject_all_tcp_out_to_the_app_subnet() {
+    check("flow-log-reject", |d| {
+        let acl = d.network_acls.iter_mut().find(|a| a.name == "db-acl").unwrap();
+        acl.outbound[0].ports = "0-65535".parse().unwrap();
+    });
+}
+
+/// An allow-all network ACL for the database tier carries the reply but is
+/// no second layer any more.
+#[test]
+fn gamed_flow_log_reject_allow_all_nacl_fails() {
+    let failing = gamed("flow-log-reject", |d| {
+        let acl = d.network_acls.iter_mut().find(|a| a.name == "db-acl").unwrap();
+        acl.outbound.push(NaclRule {
+            number: 200,
+            action: RuleAction::Allow,
+            proto: Protocol::All,
+            ports: PortRange::ALL,
+            cidr: cidr("0.0.0.0/0"),
+        });
+    });
+    assert!(failing.iter().any(|i| i.contains("NACL")), "{failing:?}");
+}

@@ -127,7 +127,8 @@ pub enum Fact {
     ApplianceMode(String),
     /// Least privilege on one instance's port: every inbound rule of the
     /// instance's security groups that admits tcp/`port` names a source inside
-    /// one of `sources` (a CIDR the rule's CIDR lies within, or `sg:NAME`), and
+    /// one of `sources` (a CIDR the rule's CIDR lies within, or `sg:NAME`; a
+    /// customer-managed prefix list counts when every entry lies within), and
     /// at least one rule admits it. Catches sources that are merely narrower
     /// than `0.0.0.0/0` (a /5 is still 134 million addresses):
     /// `OnlyFrom(instance: "bastion-1", port: 22, sources: ["203.0.113.0/24"])`.

@@ -179,6 +179,11 @@ bundled![
     "ipv6-egress-only",
     "inspection-routing",
     "cost-constrained",
+    "dx-vpn-backup",
+    "prefix-list-branches",
+    "dual-stack-web",
+    "vpn-cloudhub",
+    "flow-log-reject",
 ];
 
 /// The id of the bundled exercise with this title, if it is one (the practice

@@ -308,7 +308,13 @@ fn only_from(d: &Design, idx: &DesignIndex, instance: &str, port: u16, sources: 
             let inside = match &r.peer {
                 SgPeer::Cidr(c) => allowed_cidrs.iter().any(|a| a.contains(c)),
                 SgPeer::Group(g) => allowed_groups.contains(&g.as_str()),
-                SgPeer::PrefixList(_) => false,
+                // A customer-managed list is inside when every entry is; an
+                // AWS-managed list (a service's public ranges) never is.
+                SgPeer::PrefixList(p) => d
+                    .prefix_lists
+                    .iter()
+                    .find(|l| &l.name == p)
+                    .is_some_and(|l| l.entries.iter().all(|e| allowed_cidrs.iter().any(|a| a.contains(e)))),
             };
             if !inside {
                 let size = match &r.peer {

@@ -16,6 +16,19 @@ pub(super) struct Link {
     pub(super) prefixes: Vec<ipnet::Ipv4Net>,
     pub(super) lands: Vec<LinkEnd>,
     pub(super) networks: Vec<String>,
+    /// The customer gateway's BGP ASN, for a VPN with BGP routing.
+    pub(super) bgp_asn: Option<u32>,
+}
+
+impl Link {
+    /// Two BGP sites with one ASN never learn each other's routes through a
+    /// VGW: each router drops routes whose AS path holds its own ASN (BGP loop
+    /// prevention), which is why VPN CloudHub needs a unique ASN per customer
+    /// gateway (Site-to-Site VPN guide, "Providing secure communication between
+    /// sites using VPN CloudHub").
+    fn shares_asn(&self, other: &Link) -> bool {
+        self.bgp_asn.is_some() && self.bgp_asn == other.bgp_asn
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,8 +59,17 @@ impl<'a> Analyzer<'a> {
                 VpnTermination::VpnGateway(v) => LinkEnd::Vgw(v.clone()),
                 VpnTermination::TransitGateway(t) => LinkEnd::Tgw(t.clone()),
             };
+            let bgp_asn = match vpn.routing {
+                VpnRouting::Bgp => d
+                    .customer_gateways
+                    .iter()
+                    .find(|c| c.name == vpn.customer_gateway)
+                    .map(|c| c.asn),
+                VpnRouting::Static(_) => None,
+            };
             out.push(Link {
                 name: vpn.name.clone(),
+                bgp_asn,
                 dx: false,
                 rank: if matches!(vpn.routing, VpnRouting::Static(_)) {
                     1
@@ -100,6 +122,7 @@ impl<'a> Analyzer<'a> {
                 }
             }
             out.push(Link {
+                bgp_asn: None,
                 name: dx.name.clone(),
                 dx: true,
                 rank: 0,
@@ -283,6 +306,8 @@ impl<'w, 'a> Walk<'w, 'a> {
         // Which AWS gateway can deliver the destination?
         let dst_vpc = an.vpc_of_ip(pkt.dst);
         let mut candidates: Vec<(&Link, &LinkEnd)> = Vec::new();
+        // A CloudHub site reachable only through a link whose ASN is this one's.
+        let mut same_asn: Option<(&Link, &Link, &str)> = None;
         for l in &mine {
             for end in &l.lands {
                 let ok = match end {
@@ -290,11 +315,19 @@ impl<'w, 'a> Walk<'w, 'a> {
                         let vgw_vpc = an.idx.vpn_gateway(an.d, g).and_then(|x| x.vpc.clone());
                         let to_vpc = dst_vpc.is_some_and(|v| vgw_vpc.as_deref() == Some(an.vpcs[v].name.as_str()));
                         // CloudHub: another site behind the same VGW.
-                        let to_site = links.iter().any(|o| {
+                        let sites = links.iter().filter(|o| {
                             o.name != l.name
                                 && o.lands.contains(end)
                                 && o.prefixes.iter().any(|c| v4_contains(c, pkt.dst))
                         });
+                        let mut to_site = false;
+                        for o in sites {
+                            if l.shares_asn(o) {
+                                same_asn = same_asn.or(Some((l, o, g.as_str())));
+                            } else {
+                                to_site = true;
+                            }
+                        }
                         to_vpc || to_site
                     }
                     LinkEnd::Tgw(_) | LinkEnd::DxgwTgw(_) => true,
@@ -309,6 +342,24 @@ impl<'w, 'a> Walk<'w, 'a> {
         if candidates.is_empty() {
             if let Some(stop) = self.gateway_endpoint_from_onprem(&mine, pkt) {
                 return Err(stop);
+            }
+        }
+        if candidates.is_empty() {
+            if let Some((l, o, g)) = same_asn {
+                let asn = l.bgp_asn.unwrap_or_default();
+                let (ln, on) = (l.name.clone(), o.name.clone());
+                return Err(self.stop(
+                    pkt,
+                    Stop::new(Code::NoOnPremRoute, HopKind::OnPrem, n)
+                        .on(ObjectKind::OnPremNetwork, n)
+                        .message(format!(
+                            "{g} re-advertises the routes of {on} to {ln}, but their AS path holds ASN {asn}, the ASN of {n}'s own customer gateway: {n}'s router drops them (BGP loop prevention) and has no route to {}",
+                            pkt.dst
+                        ))
+                        .hint(format!(
+                            "give the customer gateways of {ln} and {on} different BGP ASNs (VPN CloudHub needs a unique ASN per site)"
+                        )),
+                ));
             }
         }
         let Some(&(link, end)) = candidates.first() else {
