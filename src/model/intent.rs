@@ -157,6 +157,8 @@ pub const PATH_KINDS: &[&str] = &[
     "dx",
     "firewall",
     "load-balancer",
+    "privatelink",
+    "gwlb-endpoint",
     "appliance",
 ];
 

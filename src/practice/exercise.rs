@@ -190,6 +190,8 @@ bundled![
     "ipv6-egress-only",
     "inspection-routing",
     "cost-constrained",
+    "privatelink-partner",
+    "gwlb-ingress",
 ];
 
 /// The id of the bundled exercise with this title, if it is one (the practice

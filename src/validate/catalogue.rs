@@ -134,6 +134,13 @@ catalogue! {
     "endpoint-subnets-same-az", Error, true, Some("DuplicateSubnetsInSameZone"), "an interface endpoint takes at most one subnet per AZ (VPCE-4)";
     "endpoint-gateway-no-route-table", Warning, false, NONE, "a gateway endpoint is on no route table, so nothing uses it";
     "endpoint-private-dns-without-dns", Warning, false, NONE, "private DNS needs the VPC's DNS support and DNS hostnames (L-22, VPCE-4)";
+    "endpoint-service-load-balancer", Error, true, Some("InvalidParameter"), "an endpoint service needs its own Network or Gateway Load Balancer";
+    "endpoint-service-type", Error, true, Some("InvalidParameter"), "an interface endpoint needs an NLB-backed service, a Gateway Load Balancer endpoint a GWLB-backed one";
+    "endpoint-service-az", Error, true, Some("InvalidParameter"), "an endpoint to a service works only in the AZs of the service's load balancer";
+    "endpoint-service-principal", Error, false, Some("InvalidServiceName"), "the consumer's account is not an allowed principal of the endpoint service";
+    "endpoint-service-not-accepted", Warning, false, NONE, "the provider has not accepted the endpoint's connection: no traffic flows";
+    "endpoint-service-connection-unknown", Warning, false, NONE, "an endpoint service records a connection from an endpoint that is not its consumer";
+    "igw-edge-route-table", Error, true, IPV, "an internet gateway's edge route table is of its VPC and targets local, a GWLB endpoint or an ENI";
     "tgw-duplicate-vpc-attachment", Error, true, Some("DuplicateTransitGatewayAttachment"), "one VPC attachment per VPC per transit gateway (TGW-1)";
     "tgw-attachment-no-subnet", Error, true, Some("MissingParameter"), "a VPC attachment needs at least one subnet (TGW-2)";
     "tgw-attachment-subnet-other-vpc", Error, true, IPV, "a VPC attachment's subnet belongs to another VPC (TGW-2)";

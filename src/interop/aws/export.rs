@@ -774,6 +774,11 @@ pub fn export(d: &Design) -> (Vec<(String, AwsFile)>, Vec<String>) {
                         .map(|s| ids.id("eni-", &format!("{}#{s}", e.name)))
                         .collect();
                 }
+                EndpointKind::GatewayLoadBalancer { subnet } => {
+                    out.vpc_endpoint_type = "GatewayLoadBalancer".into();
+                    out.subnet_ids = vec![ids.id("subnet-", subnet)];
+                    out.network_interface_ids = vec![ids.id("eni-", &format!("{}#{subnet}", e.name))];
+                }
             }
             out
         })

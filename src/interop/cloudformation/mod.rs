@@ -926,6 +926,10 @@ impl<'d> Cfn<'d> {
                     ));
                     props.push(("PrivateDnsEnabled", Y::Bool(*private_dns)));
                 }
+                EndpointKind::GatewayLoadBalancer { subnet } => {
+                    props.push(("VpcEndpointType", Y::s("GatewayLoadBalancer")));
+                    props.push(("SubnetIds", Y::List(vec![self.r(subnet)])));
+                }
             }
             self.add(self.id(&e.name), "AWS::EC2::VPCEndpoint", props, vec![]);
         }

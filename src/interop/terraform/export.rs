@@ -844,6 +844,10 @@ impl<'d> Exporter<'d> {
                         .attr("security_group_ids", Expr::List(g))
                         .attr("private_dns_enabled", Expr::bool(*private_dns));
                 }
+                EndpointKind::GatewayLoadBalancer { subnet } => {
+                    b.attr("vpc_endpoint_type", Expr::s("GatewayLoadBalancer"));
+                    b.attr("subnet_ids", Expr::List(vec![self.id("aws_subnet", subnet)]));
+                }
             }
             b.tags(with_description(name_tag(&e.name), &e.description));
             self.blocks.push(b);

@@ -413,6 +413,7 @@ fn gateways(b: &mut Builder<'_>) {
             name: b.name(&g.internet_gateway_id),
             description: None,
             vpc,
+            edge_route_table: None,
         });
     }
     for g in &b.m.egress_only_gateways {
