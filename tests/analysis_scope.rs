@@ -211,3 +211,51 @@ fn cli_matrix_and_diff() {
     assert_eq!(out.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&out.stdout).contains("0 flows opened, 0 closed"));
 }
+
+#[test]
+fn cli_matrix_groups_many_endpoints_by_class_and_streams_every_pair_on_request() {
+    let d = vpcd::create::synthetic::generate(&vpcd::create::synthetic::GenParams {
+        vpcs: 2,
+        ..vpcd::create::synthetic::GenParams::small()
+    })
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("two-vpcs.ron");
+    vpcd::io::save(&path, &d).unwrap();
+    let path = path.display().to_string();
+    let run = |extra: &[&str]| -> serde_json::Value {
+        let out = vpcd()
+            .args(["matrix", &path, "--port", "443", "--format", "json"])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let grouped = run(&[]);
+    let n = grouped["endpoints"].as_array().unwrap().len();
+    assert!(n > 200, "{n} endpoints is above the grouping threshold");
+    assert_eq!(grouped["grouped"], true);
+    let classes = grouped["classes"].as_array().unwrap();
+    assert!(classes.len() < n, "{} classes for {n} endpoints", classes.len());
+    let members: usize = classes.iter().map(|c| c["members"].as_array().unwrap().len()).sum();
+    assert_eq!(members, n);
+    let cells: Vec<&serde_json::Value> = grouped["class_cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|row| row.as_array().unwrap())
+        .collect();
+    assert_eq!(cells.len(), classes.len() * classes.len());
+    let count = |key: &str| cells.iter().map(|c| c[key].as_u64().unwrap()).sum::<u64>();
+
+    let pairs = run(&["--pairs"]);
+    assert_eq!(pairs["schema_version"], grouped["schema_version"]);
+    let every = pairs["cells"].as_array().unwrap();
+    assert_eq!(every.len(), n * n);
+    let listed = every.iter().filter(|c| !c.is_null()).count() as u64;
+    let reachable = every.iter().filter(|c| c["reachable"] == true).count() as u64;
+    assert_eq!(count("pairs"), listed);
+    assert_eq!(count("reachable_pairs"), reachable);
+    assert!(reachable > 0 && reachable < listed);
+}

@@ -99,9 +99,25 @@ fn cuts(net: &IpNet, lo: IpAddr, hi: IpAddr) -> bool {
     !disjoint && !covers
 }
 
+/// The instances some object of the design names (a route to one, a
+/// load-balancer target, an Elastic IP …): a walk may pass them as a
+/// middlebox, so they never stand for one another.
+pub(super) fn referenced_instances(d: &Design) -> FxMap<&str, ()> {
+    let mut named: FxMap<&str, ()> = fx_map();
+    d.for_each_reference(|_, _, target, name| {
+        if matches!(
+            target,
+            RefTarget::Object(crate::model::ObjectKind::Instance) | RefTarget::InstanceOrInterface
+        ) {
+            named.insert(name.as_str(), ());
+        }
+    });
+    named
+}
+
 /// The class of each endpoint of `all`: equal ids walk alike (see the module
 /// documentation); ungroupable endpoints get ids of their own.
-fn classes(an: &Analyzer<'_>, all: &[&Endpoint]) -> Vec<usize> {
+pub(super) fn classes(an: &Analyzer<'_>, all: &[&Endpoint]) -> Vec<usize> {
     let d = an.design();
     let idx = an.index();
     let mut ids = Vec::with_capacity(all.len());
@@ -114,15 +130,7 @@ fn classes(an: &Analyzer<'_>, all: &[&Endpoint]) -> Vec<usize> {
         return all.iter().map(|_| fresh()).collect();
     }
     // Instances some object names (routes, targets, EIPs …) are singletons.
-    let mut named: FxMap<&str, ()> = fx_map();
-    d.for_each_reference(|_, _, target, name| {
-        if matches!(
-            target,
-            RefTarget::Object(crate::model::ObjectKind::Instance) | RefTarget::InstanceOrInterface
-        ) {
-            named.insert(name.as_str(), ());
-        }
-    });
+    let named = referenced_instances(d);
     // Group candidate instances by their settings without name and addresses.
     let mut by_key: FxMap<String, usize> = fx_map();
     let mut members: Vec<Vec<(usize, Vec<IpAddr>)>> = Vec::new();
@@ -234,12 +242,32 @@ pub fn verdicts_with_progress(
     port: Option<u16>,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Vec<Option<Code>> {
+    let mut out = Vec::with_capacity(from.len() * to.len());
+    for_each_row(an, from, to, proto, port, &mut |i, row| {
+        out.extend_from_slice(row);
+        progress(i + 1, from.len());
+    });
+    out
+}
+
+/// The verdicts of [`verdicts`] one source row at a time: `row(i, verdicts
+/// from from[i] to every to[j])`. Only the verdicts of class pairs are kept
+/// between rows, so memory grows with the classes, not with the pairs.
+pub fn for_each_row(
+    an: &Analyzer<'_>,
+    from: &[Endpoint],
+    to: &[Endpoint],
+    proto: Protocol,
+    port: Option<u16>,
+    row: &mut dyn FnMut(usize, &[Option<Code>]),
+) {
     let all: Vec<&Endpoint> = from.iter().chain(to).collect();
     let ids = classes(an, &all);
     let (from_ids, to_ids) = ids.split_at(from.len());
     let mut known: FxMap<(usize, usize), Option<Code>> = fx_map();
-    let mut out = Vec::with_capacity(from.len() * to.len());
-    for (f, &cf) in from.iter().zip(from_ids) {
+    let mut cells = Vec::with_capacity(to.len());
+    for (i, (f, &cf)) in from.iter().zip(from_ids).enumerate() {
+        cells.clear();
         for (t, &ct) in to.iter().zip(to_ids) {
             let walk = || an.verdict(f, t, proto, port).map(|b| b.code);
             let v = if cf == ct {
@@ -248,11 +276,82 @@ pub fn verdicts_with_progress(
             } else {
                 *known.entry((cf, ct)).or_insert_with(walk)
             };
-            out.push(v);
+            cells.push(v);
         }
-        progress(out.len() / to.len().max(1), from.len());
+        row(i, &cells);
     }
-    out
+}
+
+/// One cell of a matrix over endpoint classes: how many ordered pairs of
+/// distinct endpoints it stands for, how many of them are reachable, and a
+/// code that blocks some of them (the first met).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClassCell {
+    pub pairs: usize,
+    pub reachable: usize,
+    pub code: Option<Code>,
+}
+
+/// The endpoints of `eps` grouped into classes (each a list of positions in
+/// `eps`, in order of first member) and the class × class cells, row-major:
+/// one walk per pair of classes, and one per pair within a class. Endpoints
+/// listed twice are one member. Reports `(classes done, classes)`.
+pub fn class_matrix(
+    an: &Analyzer<'_>,
+    eps: &[Endpoint],
+    proto: Protocol,
+    port: Option<u16>,
+    progress: &mut dyn FnMut(usize, usize),
+) -> (Vec<Vec<usize>>, Vec<ClassCell>) {
+    let refs: Vec<&Endpoint> = eps.iter().collect();
+    let ids = classes(an, &refs);
+    let mut index: FxMap<usize, usize> = fx_map();
+    let mut members: Vec<Vec<usize>> = Vec::new();
+    for (k, id) in ids.into_iter().enumerate() {
+        let c = *index.entry(id).or_insert_with(|| {
+            members.push(Vec::new());
+            members.len() - 1
+        });
+        members[c].push(k);
+    }
+    let n = members.len();
+    let mut cells = Vec::with_capacity(n * n);
+    for (ci, froms) in members.iter().enumerate() {
+        for (cj, tos) in members.iter().enumerate() {
+            if ci != cj {
+                let code = an.verdict(&eps[froms[0]], &eps[tos[0]], proto, port).map(|b| b.code);
+                let pairs = froms.len() * tos.len();
+                cells.push(ClassCell {
+                    pairs,
+                    reachable: if code.is_none() { pairs } else { 0 },
+                    code,
+                });
+                continue;
+            }
+            let mut cell = ClassCell {
+                pairs: 0,
+                reachable: 0,
+                code: None,
+            };
+            for &i in froms {
+                for &j in tos {
+                    if i == j {
+                        continue;
+                    }
+                    cell.pairs += 1;
+                    match an.verdict(&eps[i], &eps[j], proto, port) {
+                        None => cell.reachable += 1,
+                        Some(b) => {
+                            cell.code.get_or_insert(b.code);
+                        }
+                    }
+                }
+            }
+            cells.push(cell);
+        }
+        progress(ci + 1, n);
+    }
+    (members, cells)
 }
 
 #[cfg(test)]
@@ -343,6 +442,42 @@ mod tests {
             let an = Analyzer::new(&d, &idx);
             let eps = endpoints(&an, &d);
             prop_assert_eq!(verdicts(&an, &eps, &eps, proto, port), pairwise(&an, &eps, proto, port));
+        }
+
+        /// Each class cell counts exactly the reachable pairs of its members
+        /// (pair by pair), and every endpoint is in one class.
+        #[test]
+        fn class_cells_count_the_pairwise_verdicts(
+            seed in 0u64..1000,
+            tweaks in proptest::collection::vec(0u8..=255, 0..6),
+            port in prop_oneof![Just(22u16), Just(443), Just(5432)],
+        ) {
+            let d = crate::model::index::tests::messy_design(seed, &tweaks);
+            let idx = DesignIndex::new(&d);
+            let an = Analyzer::new(&d, &idx);
+            let mut eps = endpoints(&an, &d);
+            eps.dedup();
+            let (members, cells) = class_matrix(&an, &eps, Protocol::Tcp, Some(port), &mut |_, _| {});
+            let mut all: Vec<usize> = members.iter().flatten().copied().collect();
+            all.sort_unstable();
+            prop_assert_eq!(all, (0..eps.len()).collect::<Vec<_>>());
+            let flat = pairwise(&an, &eps, Protocol::Tcp, Some(port));
+            let n = eps.len();
+            for (ci, froms) in members.iter().enumerate() {
+                for (cj, tos) in members.iter().enumerate() {
+                    let (mut pairs, mut reachable) = (0, 0);
+                    for &i in froms {
+                        for &j in tos {
+                            if i != j {
+                                pairs += 1;
+                                reachable += usize::from(flat[i * n + j].is_none());
+                            }
+                        }
+                    }
+                    let c = cells[ci * members.len() + cj];
+                    prop_assert_eq!((c.pairs, c.reachable), (pairs, reachable));
+                }
+            }
         }
     }
 }

@@ -102,6 +102,7 @@
 //! | `LOOP` | the packet loops between route tables | — |
 
 mod classes;
+mod diff;
 mod endpoint;
 mod engine;
 mod fast;
@@ -117,14 +118,14 @@ use serde::Serialize;
 
 use crate::model::{Design, DesignIndex, ObjectRef, Protocol, TraceQuery};
 
-pub use classes::{verdicts, verdicts_with_progress};
+pub use classes::{for_each_row, verdicts, verdicts_with_progress, ClassCell};
 pub use endpoint::{closest_names, Endpoint};
 pub use engine::{Analyzer, Compiled};
 pub use flowlog::FlowLogRecord;
 pub use scope::{
     diff_analyzers, diff_cost, diff_designs, diff_designs_with_egress, diff_designs_with_progress, diff_under_failures,
-    exposed_to_internet, listening_ports, matrix, matrix_with_progress, named_endpoints, what_can_reach, who_can_reach,
-    FlowChange, FlowKey, Matrix, MatrixCell, ScopePath,
+    exposed_to_internet, listening_ports, matrix, matrix_by_class, matrix_with_progress, named_endpoints,
+    what_can_reach, who_can_reach, ClassMatrix, FlowChange, FlowKey, Matrix, MatrixCell, ScopePath,
 };
 
 /// The default internet host (TEST-NET-2, RFC 5737) used for `internet`.

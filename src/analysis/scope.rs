@@ -48,34 +48,143 @@ impl Matrix {
 
     /// A text grid: `✓` reachable, `·` not, blank on the diagonal.
     pub fn to_text(&self) -> String {
-        let w = self
-            .endpoints
-            .iter()
-            .map(|e| e.chars().count())
-            .max()
-            .unwrap_or(4)
-            .max(4);
+        let w = Self::text_width(&self.endpoints);
+        let mut s = Self::text_header(self.proto, self.port, self.endpoints.len(), w);
+        for (i, e) in self.endpoints.iter().enumerate() {
+            let cells = (0..self.endpoints.len()).map(|j| self.get(i, j).map(|c| c.reachable));
+            s.push_str(&Self::text_row(i, e, w, cells));
+        }
+        s
+    }
+
+    /// The width of the name column of [`Matrix::to_text`].
+    pub fn text_width(endpoints: &[String]) -> usize {
+        endpoints.iter().map(|e| e.chars().count()).max().unwrap_or(4).max(4)
+    }
+
+    /// The first two lines of [`Matrix::to_text`]: the title and the column numbers.
+    pub fn text_header(proto: Protocol, port: Option<u16>, columns: usize, w: usize) -> String {
         let mut s = String::new();
-        let port = self.port.map(|p| format!("/{p}")).unwrap_or_default();
-        s.push_str(&format!("{}{} (rows: from, columns: to)\n", self.proto, port));
+        let port = port.map(|p| format!("/{p}")).unwrap_or_default();
+        s.push_str(&format!("{proto}{port} (rows: from, columns: to)\n"));
         s.push_str(&format!("{:w$}", ""));
-        for (j, _) in self.endpoints.iter().enumerate() {
+        for j in 0..columns {
             s.push_str(&format!(" {:>3}", j + 1));
         }
         s.push('\n');
-        for (i, e) in self.endpoints.iter().enumerate() {
-            s.push_str(&format!("{e:w$}"));
-            for j in 0..self.endpoints.len() {
-                let c = match self.get(i, j) {
-                    None => " ",
-                    Some(c) if c.reachable => "✓",
-                    Some(_) => "·",
-                };
-                s.push_str(&format!(" {c:>3}"));
-            }
-            s.push_str(&format!("  {}\n", i + 1));
-        }
         s
+    }
+
+    /// Row `i` of [`Matrix::to_text`]: `Some(reachable)` per column, `None` on the diagonal.
+    pub fn text_row(i: usize, name: &str, w: usize, cells: impl Iterator<Item = Option<bool>>) -> String {
+        let mut s = format!("{name:w$}");
+        for c in cells {
+            let c = match c {
+                None => " ",
+                Some(true) => "✓",
+                Some(false) => "·",
+            };
+            s.push_str(&format!(" {c:>3}"));
+        }
+        s.push_str(&format!("  {}\n", i + 1));
+        s
+    }
+}
+
+/// A matrix over endpoint classes (see [`verdicts`](super::verdicts)): what
+/// `vpcd matrix` prints for many endpoints instead of every pair.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClassMatrix {
+    pub proto: Protocol,
+    pub port: Option<u16>,
+    /// The members of each class, by name, in the order of the endpoint list.
+    pub classes: Vec<Vec<String>>,
+    /// Row-major: `cells[i * classes + j]` is class i → class j.
+    pub cells: Vec<super::ClassCell>,
+}
+
+impl ClassMatrix {
+    pub fn get(&self, from: usize, to: usize) -> Option<&super::ClassCell> {
+        self.cells.get(from * self.classes.len() + to)
+    }
+
+    /// The endpoints counted in the classes.
+    pub fn endpoints(&self) -> usize {
+        self.classes.iter().map(Vec::len).sum()
+    }
+
+    /// The title, the class list (count and first member) and the column numbers.
+    pub fn text_header(&self) -> String {
+        let port = self.port.map(|p| format!("/{p}")).unwrap_or_default();
+        let n = self.classes.len();
+        let mut s = format!(
+            "{}{port} by class: {} endpoints in {n} classes (rows: from, columns: to; ✓ every pair reachable, · none, ◐ some)\n",
+            self.proto,
+            self.endpoints(),
+        );
+        let w = n.to_string().len().max(3);
+        for (i, m) in self.classes.iter().enumerate() {
+            let first = m.first().map(String::as_str).unwrap_or_default();
+            let more = match m.len() {
+                0 | 1 => String::new(),
+                k => format!(" and {} more", k - 1),
+            };
+            s.push_str(&format!("{:>w$}  {:>6} × {first}{more}\n", i + 1, m.len()));
+        }
+        s.push_str(&format!("{:w$}", ""));
+        for j in 0..n {
+            s.push_str(&format!(" {:>w$}", j + 1));
+        }
+        s.push('\n');
+        s
+    }
+
+    /// Row `i` of the class grid (blank where a class has no pair with itself).
+    pub fn text_row(&self, i: usize) -> String {
+        let n = self.classes.len();
+        let w = n.to_string().len().max(3);
+        let mut s = format!("{:>w$}", i + 1);
+        for j in 0..n {
+            let c = match self.get(i, j) {
+                Some(c) if c.pairs == 0 => " ",
+                Some(c) if c.reachable == c.pairs => "✓",
+                Some(c) if c.reachable == 0 => "·",
+                Some(_) => "◐",
+                None => " ",
+            };
+            s.push_str(&format!(" {c:>w$}"));
+        }
+        s.push('\n');
+        s
+    }
+}
+
+/// The matrix of `endpoints` by class: one walk per pair of classes and per
+/// pair within a class. Names that do not parse and repeated names are skipped.
+/// Reports `(classes done, classes)`.
+pub fn matrix_by_class(
+    an: &Analyzer<'_>,
+    endpoints: &[String],
+    proto: Protocol,
+    port: Option<u16>,
+    progress: &mut dyn FnMut(usize, usize),
+) -> ClassMatrix {
+    let mut seen = BTreeSet::new();
+    let parsed: Vec<(&String, Endpoint)> = endpoints
+        .iter()
+        .filter(|e| seen.insert(e.as_str()))
+        .filter_map(|e| an.endpoint(e).ok().map(|p| (e, p)))
+        .collect();
+    let eps: Vec<Endpoint> = parsed.iter().map(|(_, e)| e.clone()).collect();
+    let (members, cells) = super::classes::class_matrix(an, &eps, proto, port, progress);
+    ClassMatrix {
+        proto,
+        port,
+        classes: members
+            .into_iter()
+            .map(|m| m.into_iter().map(|k| parsed[k].0.clone()).collect())
+            .collect(),
+        cells,
     }
 }
 
@@ -330,8 +439,8 @@ pub fn diff_analyzers(oa: &Analyzer<'_>, na: &Analyzer<'_>, egress: bool) -> Vec
     diff_analyzers_with_progress(oa, na, egress, &mut |_, _| {})
 }
 
-/// [`diff_designs`], reporting `(destinations done, destinations)` as it goes
-/// (for a progress bar).
+/// [`diff_designs`], reporting `(endpoints done, endpoints)` as destinations
+/// finish (for a progress bar).
 pub fn diff_designs_with_progress(
     old: &Design,
     new: &Design,
@@ -348,57 +457,7 @@ fn diff_analyzers_with_progress(
     egress: bool,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Vec<FlowChange> {
-    let (old, new) = (oa.design(), na.design());
-    let (oi, ni) = (oa.index(), na.index());
-    let old_names: BTreeSet<String> = named_endpoints(old).into_iter().collect();
-    let names: Vec<String> = named_endpoints(new)
-        .into_iter()
-        .filter(|n| old_names.contains(n))
-        .collect();
-    let parse = |an: &Analyzer<'_>| -> Vec<Option<Endpoint>> { names.iter().map(|n| an.endpoint(n).ok()).collect() };
-    let (op, np) = (parse(oa), parse(na));
-    let mut out = Vec::new();
-    let outside = |n: &str| n == "internet" || n.starts_with("onprem:");
-    for (j, to) in names.iter().enumerate() {
-        progress(j, names.len());
-        let ports: BTreeSet<(Protocol, u16)> = if outside(to) {
-            if !egress {
-                continue;
-            }
-            [(Protocol::Tcp, 443)].into_iter().collect()
-        } else {
-            let mut p: BTreeSet<(Protocol, u16)> = listening_ports(old, oi, to).into_iter().collect();
-            p.extend(listening_ports(new, ni, to));
-            p
-        };
-        for (i, from) in names.iter().enumerate() {
-            if i == j || (outside(to) && outside(from)) {
-                continue;
-            }
-            let (Some(of), Some(ot), Some(nf), Some(nt)) = (&op[i], &op[j], &np[i], &np[j]) else {
-                continue;
-            };
-            for &(proto, port) in &ports {
-                let before = oa.reachable(of, ot, proto, Some(port));
-                let after = na.verdict(nf, nt, proto, Some(port));
-                if before != after.is_none() {
-                    out.push(FlowChange {
-                        flow: FlowKey {
-                            from: from.clone(),
-                            to: to.clone(),
-                            proto,
-                            port,
-                        },
-                        opened: after.is_none(),
-                        blocked: after,
-                    });
-                }
-            }
-        }
-    }
-    progress(names.len(), names.len());
-    out.sort_by(|a, b| b.opened.cmp(&a.opened).then(a.flow.cmp(&b.flow)));
-    out
+    super::diff::flow_changes(oa, na, egress, progress)
 }
 
 /// What-if diff: the flows among the design's named endpoints that the

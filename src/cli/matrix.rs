@@ -1,7 +1,11 @@
-//! `vpcd matrix FILE [--proto tcp] [--port 22] [--endpoints a,b] [--fail C]... [--format text|json]`
+//! `vpcd matrix FILE [--proto tcp] [--port 22] [--endpoints a,b] [--fail C]... [--pairs] [--format text|json]`
 //!
 //! Every named endpoint (instances, load balancers, internet, on-prem networks)
-//! × every other for one protocol and port. Exit status: 0 done, 2 bad input.
+//! × every other for one protocol and port. Above [`GROUP_ABOVE`] endpoints a
+//! pair grid is unreadable and every pair would be held in memory: the matrix
+//! is printed by endpoint class (class × class, with member counts) unless
+//! `--pairs` asks for every pair, which is then streamed row by row.
+//! Exit status: 0 done, 2 bad input.
 
 use std::path::PathBuf;
 
@@ -10,8 +14,11 @@ use clap::Args;
 use super::progress::Progress;
 use super::style::Palette;
 use super::{exit, load_or_report, OutputFormat, Ui};
-use crate::analysis::{self, Analyzer, Failure};
+use crate::analysis::{self, Analyzer, ClassMatrix, Failure, Matrix, MatrixCell};
 use crate::model::{DesignIndex, Protocol};
+
+/// Above this many endpoints the matrix is printed by class unless `--pairs`.
+pub const GROUP_ABOVE: usize = 200;
 
 #[derive(Debug, Args)]
 pub struct MatrixArgs {
@@ -31,6 +38,10 @@ pub struct MatrixArgs {
     /// What-if: a component or AZ to fail (repeatable), as for `vpcd trace`.
     #[arg(long = "fail")]
     pub fail: Vec<String>,
+    /// Every pair even for more than 200 endpoints (streamed row by row)
+    /// instead of the matrix by endpoint class.
+    #[arg(long)]
+    pub pairs: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     pub format: OutputFormat,
@@ -67,6 +78,14 @@ pub fn run(args: &MatrixArgs, ui: &Ui) -> u8 {
     } else {
         None
     };
+    if endpoints.len() > GROUP_ABOVE {
+        if args.pairs {
+            stream_pairs(&an, &endpoints, args.proto, port, args.format, ui);
+        } else {
+            by_class(&an, &endpoints, args.proto, port, args.format, ui);
+        }
+        return exit::OK;
+    }
     let progress = Progress::new(ui, args.format, endpoints.len() as u64, "matrix: rows");
     let m = ui.time("matrix", || {
         analysis::matrix_with_progress(&an, &endpoints, args.proto, port, &mut |done, total| {
@@ -87,6 +106,146 @@ pub fn run(args: &MatrixArgs, ui: &Ui) -> u8 {
         }
     }
     exit::OK
+}
+
+/// A JSON value as text (values built here always serialise).
+fn json(v: &impl serde::Serialize) -> String {
+    serde_json::to_string(v).unwrap_or_else(|_| "null".into())
+}
+
+/// Every pair, printed row by row as it is computed (the same text and JSON
+/// as a small matrix, without holding the pairs).
+fn stream_pairs(
+    an: &Analyzer<'_>,
+    endpoints: &[String],
+    proto: Protocol,
+    port: Option<u16>,
+    format: OutputFormat,
+    ui: &Ui,
+) {
+    let parsed: Vec<(&String, analysis::Endpoint)> = endpoints
+        .iter()
+        .filter_map(|e| an.endpoint(e).ok().map(|p| (e, p)))
+        .collect();
+    let names: Vec<String> = parsed.iter().map(|(n, _)| (*n).clone()).collect();
+    let eps: Vec<analysis::Endpoint> = parsed.into_iter().map(|(_, e)| e).collect();
+    let progress = Progress::new(ui, format, eps.len() as u64, "matrix: rows");
+    let w = Matrix::text_width(&names);
+    match format {
+        OutputFormat::Json => ui.print(&format!(
+            "{{\"proto\":{},\"port\":{},\"endpoints\":{},\"cells\":[",
+            json(&proto),
+            json(&port),
+            json(&names)
+        )),
+        OutputFormat::Text => ui.print(&Matrix::text_header(proto, port, names.len(), w)),
+    }
+    let (mut pairs, mut reachable) = (0usize, 0usize);
+    ui.time("matrix", || {
+        analysis::for_each_row(an, &eps, &eps, proto, port, &mut |i, row| {
+            let cell = |j: usize| (names[i] != names[j]).then_some(row[j]);
+            pairs += (0..row.len()).filter(|&j| cell(j).is_some()).count();
+            reachable += (0..row.len()).filter(|&j| cell(j) == Some(None)).count();
+            match format {
+                OutputFormat::Json => {
+                    let cells: Vec<String> = (0..row.len())
+                        .map(|j| {
+                            json(&cell(j).map(|code| MatrixCell {
+                                from: names[i].clone(),
+                                to: names[j].clone(),
+                                reachable: code.is_none(),
+                                code: code.map(|c| c.as_str().to_string()),
+                            }))
+                        })
+                        .collect();
+                    let sep = if i == 0 { "" } else { "," };
+                    ui.print(&format!("{sep}\n{}", cells.join(",")));
+                }
+                OutputFormat::Text => {
+                    let line = Matrix::text_row(i, &names[i], w, (0..row.len()).map(|j| cell(j).map(|c| c.is_none())));
+                    ui.print(&colour_cells(&line, ui.out));
+                }
+            }
+            progress.update(i + 1, eps.len());
+        })
+    });
+    progress.finish();
+    match format {
+        OutputFormat::Json => ui.line(format!("\n],\"schema_version\":{}}}", super::style::SCHEMA_VERSION)),
+        OutputFormat::Text => ui.note(format!(
+            "{} endpoints, {reachable} of {pairs} ordered pairs reachable",
+            names.len()
+        )),
+    }
+}
+
+/// The matrix by endpoint class: one line per class (members counted) and a
+/// class × class grid; JSON lists every class's members.
+fn by_class(
+    an: &Analyzer<'_>,
+    endpoints: &[String],
+    proto: Protocol,
+    port: Option<u16>,
+    format: OutputFormat,
+    ui: &Ui,
+) {
+    let progress = Progress::new(ui, format, 0, "matrix: classes");
+    let m: ClassMatrix = ui.time("matrix", || {
+        analysis::matrix_by_class(an, endpoints, proto, port, &mut |done, total| {
+            progress.update(done, total)
+        })
+    });
+    progress.finish();
+    let n = m.classes.len();
+    match format {
+        OutputFormat::Json => {
+            let names: Vec<&String> = m.classes.iter().flatten().collect();
+            let classes: Vec<serde_json::Value> =
+                m.classes.iter().map(|c| serde_json::json!({ "members": c })).collect();
+            ui.print(&format!(
+                "{{\"proto\":{},\"port\":{},\"endpoints\":{},\"grouped\":true,\"classes\":{},\"class_cells\":[",
+                json(&proto),
+                json(&port),
+                json(&names),
+                json(&classes)
+            ));
+            for i in 0..n {
+                let row: Vec<String> = (0..n)
+                    .filter_map(|j| m.get(i, j))
+                    .map(|c| {
+                        json(&serde_json::json!({
+                            "pairs": c.pairs,
+                            "reachable_pairs": c.reachable,
+                            "code": c.code.map(|c| c.as_str()),
+                        }))
+                    })
+                    .collect();
+                let sep = if i == 0 { "" } else { "," };
+                ui.print(&format!("{sep}\n[{}]", row.join(",")));
+            }
+            ui.line(format!("\n],\"schema_version\":{}}}", super::style::SCHEMA_VERSION));
+        }
+        OutputFormat::Text => {
+            ui.print(&m.text_header());
+            for i in 0..n {
+                ui.print(&colour_cells(&m.text_row(i), ui.out));
+            }
+            let pairs: usize = m.cells.iter().map(|c| c.pairs).sum();
+            let reachable: usize = m.cells.iter().map(|c| c.reachable).sum();
+            ui.note(format!(
+                "{} endpoints in {n} classes, {reachable} of {pairs} ordered pairs reachable (--pairs lists every pair)",
+                m.endpoints()
+            ));
+        }
+    }
+}
+
+/// A grid line with reachable cells green, blocked ones dim and mixed ones as they are.
+fn colour_cells(line: &str, pal: Palette) -> String {
+    if !pal.color {
+        return line.to_string();
+    }
+    line.replace('✓', &pal.ok("✓")).replace('·', &pal.dim("·"))
 }
 
 /// The matrix's text with reachable cells green and blocked ones dim.
