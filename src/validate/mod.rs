@@ -24,6 +24,7 @@ mod lints;
 mod privatelink;
 pub mod quotas;
 mod routing;
+mod sharing;
 mod transitions;
 
 use std::fmt;
@@ -257,6 +258,10 @@ const GROUPS: &[Group] = &[
     Group {
         run: connectivity::prefix_lists,
         reads: 0,
+    },
+    Group {
+        run: sharing::accounts,
+        reads: SG,
     },
     Group {
         run: lints::check,

@@ -1,32 +1,11 @@
 //! Templates of the provider-side patterns: a PrivateLink endpoint service
 //! consumed from a VPC whose CIDR overlaps the provider's, and "bump in the
-//! wire" inspection through a Gateway Load Balancer. Each carries the intents
-//! it exists for, so `vpcd exercise TEMPLATE.ron` grades it against itself.
+//! wire" inspection through a Gateway Load Balancer. Their intents live
+//! with every other template's in `intents.rs`.
 
 use super::build::*;
 use super::us_east_1;
-use crate::model::intent::Intent;
 use crate::model::*;
-
-fn reach(from: &str, to: &str, port: u16) -> Intent {
-    Intent::Reach {
-        from: from.into(),
-        to: to.into(),
-        proto: Protocol::Tcp,
-        port: Some(port),
-        down: Vec::new(),
-    }
-}
-
-fn no_reach(from: &str, to: &str, port: u16) -> Intent {
-    Intent::NoReach {
-        from: from.into(),
-        to: to.into(),
-        proto: Protocol::Tcp,
-        port: Some(port),
-        down: Vec::new(),
-    }
-}
 
 fn nlb(name: &str, subnets: &[&str], listeners: Vec<Listener>, targets: &[&str]) -> LoadBalancer {
     LoadBalancer {
@@ -152,20 +131,6 @@ pub fn privatelink_service() -> Design {
             *private_dns = false;
         }
     }
-    b.d.intents = vec![
-        reach("partner-app", "vpce-orders", 443),
-        Intent::Via {
-            from: "partner-app".into(),
-            to: "vpce-orders".into(),
-            proto: Protocol::Tcp,
-            port: Some(443),
-            through: "svc-orders".into(),
-            down: Vec::new(),
-        },
-        no_reach("partner-app", "vpce-orders", 22),
-        no_reach("provider-ops", "partner-app", 443),
-        no_reach("provider-ops", "vpce-orders", 443),
-    ];
     b.finish()
 }
 
@@ -289,32 +254,5 @@ pub fn gwlb_inspection() -> Design {
         let i = b.instance(name, InstanceRole::Web, subnet, &["sg-web"]);
         i.public_ip = Some(true);
     }
-    b.d.intents = vec![
-        reach("internet", "web-1", 443),
-        Intent::Via {
-            from: "internet".into(),
-            to: "web-1".into(),
-            proto: Protocol::Tcp,
-            port: Some(443),
-            through: "gwlb-inspect".into(),
-            down: Vec::new(),
-        },
-        Intent::Via {
-            from: "internet".into(),
-            to: "web-2".into(),
-            proto: Protocol::Tcp,
-            port: Some(443),
-            through: "appliance-2".into(),
-            down: Vec::new(),
-        },
-        no_reach("internet", "web-1", 22),
-        Intent::NoReach {
-            from: "internet".into(),
-            to: "web-1".into(),
-            proto: Protocol::Tcp,
-            port: Some(443),
-            down: vec!["appliance-1".into()],
-        },
-    ];
     b.finish()
 }
