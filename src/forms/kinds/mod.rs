@@ -329,9 +329,15 @@ fn service_load_balancers(d: &Design, _: &Vals) -> Vec<String> {
     names(&d.load_balancers, |l| l.kind != LoadBalancerKind::Application)
 }
 /// The consumer endpoints of the endpoint service being edited.
+/// The endpoints connected to the service: those naming it as it is typed, and
+/// those naming it as it was when the form opened, so renaming the service in
+/// its form keeps the connections it has accepted.
 fn service_consumers(d: &Design, v: &Vals) -> Vec<String> {
     let svc = v.get("name");
-    names(&d.endpoints, |e| e.service == svc)
+    let original = v.get(ORIGINAL);
+    names(&d.endpoints, |e| {
+        e.service == svc || (!original.is_empty() && e.service == original)
+    })
 }
 fn cgws(d: &Design, _: &Vals) -> Vec<String> {
     names(&d.customer_gateways, |_| true)
