@@ -45,6 +45,8 @@ pub enum Edit {
     Batch { label: String, edits: Vec<Edit> },
     /// Replace the design's remembered trace queries (the trace panel's list).
     SetTraces(Vec<crate::model::TraceQuery>),
+    /// Replace the design's accounts, subnet shares and the account edits are made as.
+    SetAccounts(crate::model::Accounts),
 }
 
 /// Why an edit could not even be applied (as opposed to being refused by validation).
@@ -216,6 +218,7 @@ impl Edit {
                 Ok(Edit::Batch { label, edits: inverses })
             }
             Edit::SetTraces(traces) => Ok(Edit::SetTraces(std::mem::replace(&mut d.traces, traces))),
+            Edit::SetAccounts(accounts) => Ok(Edit::SetAccounts(std::mem::replace(&mut d.accounts, accounts))),
         }
     }
 
@@ -236,6 +239,18 @@ impl Edit {
             Edit::SetInfo(info) => format!("changed design settings ({}, {})", info.name, info.region),
             Edit::Batch { label, .. } => label.clone(),
             Edit::SetTraces(t) => format!("remembered trace queries: {} (was {})", t.len(), d.traces.len()),
+            Edit::SetAccounts(a) => match &a.acting_as {
+                Some(who) => format!(
+                    "accounts: {} accounts, {} subnet shares; acting as {who}",
+                    a.accounts.len(),
+                    a.shares.len()
+                ),
+                None => format!(
+                    "accounts: {} accounts, {} subnet shares",
+                    a.accounts.len(),
+                    a.shares.len()
+                ),
+            },
         }
     }
 }

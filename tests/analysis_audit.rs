@@ -768,6 +768,8 @@ fn gateway_endpoint_not_usable_through_transit_gateway() {
 fn tgw_nacl_attachment_subnet_shared_with_instances() {
     let mut d = hub_and_spoke(&[("0.0.0.0/0", "nat:nat")]);
     d.security_groups.push(SecurityGroup {
+        owner: None,
+        group_name: None,
         name: "sg-h".into(),
         description: None,
         vpc: "h".into(),

@@ -314,6 +314,19 @@ fn cases() -> Vec<(&'static str, Mutation)> {
             d.load_balancers
                 .push(ron(r#"(name: "alb", subnets: ["pub-a", "lab-a"])"#));
         }),
+        // SG-1: AWS's GroupName rules, on the group's AWS name.
+        ("sg-group-name-invalid", |d| {
+            sg(d, "sg-web").group_name = Some("sg-web".into())
+        }),
+        ("sg-group-name-reserved", |d| {
+            sg(d, "sg-web").group_name = Some("Default".into())
+        }),
+        ("sg-group-name-duplicate", |d| {
+            let web = sg(d, "sg-web").clone();
+            let mut twin = SecurityGroup::custom("web-twin", web.vpc.clone());
+            twin.group_name = Some(web.aws_group_name().to_uppercase());
+            d.security_groups.push(twin);
+        }),
         ("sg-duplicate-rule", |d| {
             sg(d, "sg-web")
                 .inbound
@@ -592,6 +605,32 @@ fn cases() -> Vec<(&'static str, Mutation)> {
                 )));
             }
         }),
+        // Accounts and VPC sharing: `shop` owned by `net`, `app` a second
+        // account (same organisation unless the case says otherwise).
+        ("account-unknown", |d| inst(d, "web-1").owner = Some("nobody".into())),
+        ("share-subnet-missing", |d| {
+            two_accounts(d, "o-1");
+            d.accounts.shares.push(share("pub-nope", "app"));
+        }),
+        ("share-outside-organization", |d| {
+            two_accounts(d, "o-2");
+            d.accounts.shares.push(share("pub-a", "app"));
+        }),
+        ("launch-subnet-not-shared", |d| {
+            two_accounts(d, "o-1");
+            inst(d, "web-1").owner = Some("app".into());
+        }),
+        ("foreign-security-group", |d| {
+            two_accounts(d, "o-1");
+            d.accounts.shares.push(share("pub-a", "app"));
+            inst(d, "web-1").owner = Some("app".into());
+        }),
+        ("sg-vpc-not-shared", |d| {
+            two_accounts(d, "o-1");
+            if let Some(g) = d.security_groups.iter_mut().find(|g| g.name == "sg-web") {
+                g.owner = Some("app".into());
+            }
+        }),
     ]
 }
 
@@ -646,6 +685,21 @@ fn edit_only() -> Vec<(&'static str, Vec<Edit>, Edit)> {
             vec![],
             Edit::Put(Object::InternetGateway(igw)),
         ),
+        // A participant acting as itself cannot change the owner's route table.
+        (
+            "edit-other-account",
+            vec![Edit::SetAccounts({
+                let mut a = base();
+                two_accounts(&mut a, "o-1");
+                a.accounts.acting_as = Some("app".into());
+                a.accounts
+            })],
+            Edit::Put(Object::RouteTable({
+                let mut t = d.route_tables.iter().find(|t| t.name == "rt-db").unwrap().clone();
+                t.description = Some("changed by a participant".into());
+                t
+            })),
+        ),
         (
             "igw-delete-attached",
             vec![Edit::batch("lab", lab_objects)],
@@ -658,9 +712,34 @@ fn codes(diags: &[Diagnostic]) -> Vec<&'static str> {
     diags.iter().map(|d| d.code).collect()
 }
 
+/// Two accounts: `net` (organisation o-1) owns the sample's VPC; `app` is in `app_org`.
+fn two_accounts(d: &mut Design, app_org: &str) {
+    d.accounts.accounts = vec![
+        ron(r#"(name: "net", organization: "o-1")"#),
+        Account {
+            name: "app".into(),
+            description: None,
+            id: None,
+            organization: Some(app_org.into()),
+        },
+    ];
+    d.accounts.home = Some("net".into());
+}
+
+fn share(subnet: &str, participant: &str) -> SubnetShare {
+    SubnetShare {
+        name: format!("share-{subnet}"),
+        subnets: vec![subnet.into()],
+        participants: vec![participant.into()],
+    }
+}
+
 /// The edit that turns `from` into `to`, object by object.
 fn diff_edit(from: &Design, to: &Design) -> Edit {
     let mut edits = Vec::new();
+    if from.accounts != to.accounts {
+        edits.push(Edit::SetAccounts(to.accounts.clone()));
+    }
     if from.azs != to.azs || from.region != to.region {
         edits.push(Edit::SetInfo(DesignInfo::of(to)));
     }

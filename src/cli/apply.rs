@@ -84,6 +84,7 @@ fn edit_object(e: &Edit) -> String {
         Edit::SetInfo(_) => "design".into(),
         Edit::Batch { label, .. } => format!("batch `{label}`"),
         Edit::SetTraces(_) => "remembered traces".into(),
+        Edit::SetAccounts(_) => "accounts".into(),
     }
 }
 

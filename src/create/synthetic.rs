@@ -438,6 +438,8 @@ pub fn generate(p: &GenParams) -> Result<Design, GenError> {
                 inbound.push(sg_rule(tcp(port), SgPeer::Cidr(prev_vpc)));
             }
             d.security_groups.push(SecurityGroup {
+                owner: None,
+                group_name: None,
                 name: n.sg(t),
                 description: Some(format!("{} tier", TIER_NAMES[t])),
                 vpc: n.vpc.clone(),
@@ -503,6 +505,7 @@ pub fn generate(p: &GenParams) -> Result<Design, GenError> {
                     // One fixed address per data-tier subnet, like a database pinned by DNS.
                     let fixed = (t == 2 && k == 0).then(|| Ipv4Addr::new(10, o3, (t * 8 + az) as u8, 250));
                     d.instances.push(Instance {
+                        owner: None,
                         name: n.instance(t, az, k),
                         description: None,
                         role: match t {

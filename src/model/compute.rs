@@ -72,6 +72,9 @@ pub struct Instance {
     pub source_dest_check: bool,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub secondary_interfaces: Vec<NetworkInterface>,
+    /// The owner account (`None`: the owner of its subnet's VPC; a participant of a shared subnet owns what it launches there); see [`super::account`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
 }
 
 /// A secondary elastic network interface attached to an instance.
@@ -86,6 +89,9 @@ pub struct NetworkInterface {
     pub security_groups: Vec<String>,
     #[serde(default = "super::vpc::yes")]
     pub source_dest_check: bool,
+    /// The owner account (`None`: the instance's owner); see [`super::account`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]

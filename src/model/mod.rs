@@ -5,6 +5,8 @@
 //! alone identifies an object in the CLI, the trace panel and intents.
 //! Nothing here knows about terminals; derived facts live in [`index`].
 
+pub mod account;
+pub mod attempt;
 pub mod cidr;
 pub mod compute;
 pub mod connect;
@@ -23,6 +25,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+pub use account::{Account, Accounts, SubnetShare};
 pub use compute::*;
 pub use connect::*;
 pub use filter::*;
@@ -99,6 +102,10 @@ pub struct Design {
     /// (validation warns above them; see [`limits::QuotaProfile`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quotas: Option<limits::QuotaProfile>,
+    /// The accounts owning the design's objects and the subnets they share
+    /// (absent: one account owns everything).
+    #[serde(default, skip_serializing_if = "Accounts::is_empty")]
+    pub accounts: Accounts,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub vpcs: Vec<Vpc>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -157,6 +164,10 @@ pub struct Design {
     /// a name is and an export gives the objects their ids back.
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub aws_ids: std::collections::BTreeMap<String, String>,
+    /// For a practice attempt saved from practice mode: the exercise and how
+    /// far the student got (`intents` then hold the exercise's objectives).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub practice: Option<attempt::PracticeAttempt>,
 }
 
 impl Default for Design {
@@ -174,6 +185,7 @@ impl Design {
             region: region.to_string(),
             azs: azs.iter().map(|s| s.to_string()).collect(),
             quotas: None,
+            accounts: Accounts::default(),
             vpcs: Vec::new(),
             subnets: Vec::new(),
             route_tables: Vec::new(),
@@ -200,6 +212,7 @@ impl Design {
             traces: Vec::new(),
             intents: Vec::new(),
             aws_ids: std::collections::BTreeMap::new(),
+            practice: None,
         }
     }
 
@@ -247,6 +260,7 @@ impl Design {
             Object::NetworkAcl(NetworkAcl::default_for(acl.clone(), name, ipv6)),
             Object::SecurityGroup(default_sg),
             Object::Vpc(Vpc {
+                owner: None,
                 name: name.to_string(),
                 description: None,
                 cidr,
@@ -738,6 +752,13 @@ impl Design {
         for name in self.aws_ids.values_mut() {
             if name == from {
                 *name = to.to_string();
+            }
+        }
+        if kind == ObjectKind::Subnet {
+            for name in self.accounts.shares.iter_mut().flat_map(|s| s.subnets.iter_mut()) {
+                if name == from {
+                    *name = to.to_string();
+                }
             }
         }
         walk_references!(

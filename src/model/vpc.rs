@@ -38,6 +38,9 @@ pub struct Vpc {
     pub main_route_table: String,
     pub default_network_acl: String,
     pub default_security_group: String,
+    /// The owner account (`None`: the design's home account); it also owns the VPC's subnets, route tables, NACLs and gateways; see [`super::account`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
 }
 
 pub(crate) fn yes() -> bool {

@@ -106,6 +106,9 @@ catalogue! {
     "lb-subnets-same-az", Error, true, IPV, "a load balancer takes at most one subnet per AZ";
     "lb-subnet-other-vpc", Error, true, IPV, "a load balancer's subnets are in different VPCs";
     // Security groups.
+    "sg-group-name-invalid", Error, true, IPV, "a security group's AWS name starts with sg-, is longer than 255 characters or uses a character AWS refuses (SG-1)";
+    "sg-group-name-reserved", Error, true, Some("InvalidGroup.Reserved"), "a custom security group is named default, the name of every VPC's default group (SG-1)";
+    "sg-group-name-duplicate", Error, true, Some("InvalidGroup.Duplicate"), "two security groups of one VPC have the same AWS name, compared without regard to case (SG-1)";
     "sg-duplicate-rule", Error, true, Some("InvalidPermission.Duplicate"), "a security group holds the same rule twice (SG-5)";
     "sg-reference-other-vpc", Error, true, Some("InvalidGroup.NotFound"), "a new rule references a group that does not exist or is in a VPC that is neither its own nor an active same-Region peer (SG-7)";
     "sg-reference-stale", Warning, false, NONE, "a rule references a group that was deleted or whose peering was deleted: a stale rule that matches nothing (SG-7, DescribeStaleSecurityGroups)";
@@ -149,6 +152,14 @@ catalogue! {
     "dx-vif-target-invalid", Error, true, IPV, "a virtual interface lands on the wrong kind of gateway, or on none";
     "dx-vif-duplicate-vlan", Error, true, IPV, "two virtual interfaces of one connection use the same VLAN";
     "prefix-list-too-many-entries", Error, true, IPV, "a prefix list holds more entries than its max entries (PL-1)";
+    // Accounts and VPC sharing.
+    "account-unknown", Error, true, NONE, "an owner, share participant, home or acting account is not one of the design's accounts";
+    "share-subnet-missing", Error, true, Some("UnknownResourceException"), "a resource share names a subnet that does not exist";
+    "share-outside-organization", Error, true, Some("OperationNotPermittedException"), "subnets are shared only with accounts of the VPC owner's organisation (RAM, shareable resources)";
+    "launch-subnet-not-shared", Error, true, Some("InvalidSubnetID.NotFound"), "an instance or interface of one account is in another account's subnet that is not shared with it (VPC sharing)";
+    "foreign-security-group", Error, true, Some("InvalidGroup.NotFound"), "an instance or interface uses a security group another account owns; participants launch with their own groups (VPC sharing)";
+    "sg-vpc-not-shared", Error, true, Some("InvalidVpcID.NotFound"), "a security group of one account is in a VPC of another account that shares no subnet with it (VPC sharing)";
+    "edit-other-account", Error, true, Some("UnauthorizedOperation"), "the acting account changes an object another account owns: participants cannot change the owner's subnets, route tables or NACLs (VPC sharing)";
     // IPv6 and dual-stack lints.
     "ipv6-exposure", Warning, false, NONE, "a private dual-stack subnet routes ::/0 to an internet gateway (L-23)";
     "dual-stack-default-route-mismatch", Info, false, NONE, "a dual-stack subnet has a default route for one family only (L-31)";

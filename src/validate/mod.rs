@@ -23,6 +23,7 @@ mod integrity;
 mod lints;
 pub mod quotas;
 mod routing;
+mod sharing;
 mod transitions;
 
 use std::fmt;
@@ -248,6 +249,10 @@ const GROUPS: &[Group] = &[
     Group {
         run: connectivity::prefix_lists,
         reads: 0,
+    },
+    Group {
+        run: sharing::accounts,
+        reads: SG,
     },
     Group {
         run: lints::check,

@@ -35,6 +35,8 @@ pub struct EditCheck {
     group_refs: Vec<(String, Direction, SgRule, String)>,
     /// Instances the edit gives an Elastic IP a working NAT gateway holds: (instance, address, NAT).
     eip_taken: Vec<(String, String, String)>,
+    /// The objects an edit made as one account changes (VPC sharing).
+    owners: Option<super::sharing::Touched>,
 }
 
 impl EditCheck {
@@ -42,6 +44,7 @@ impl EditCheck {
     pub fn before(edit: &Edit, before: &Design) -> Self {
         let mut check = EditCheck::default();
         check.collect(edit, before);
+        check.owners = super::sharing::Touched::before(edit, before);
         check
     }
 
@@ -133,6 +136,7 @@ impl EditCheck {
             && self.new_blocks.is_empty()
             && self.group_refs.is_empty()
             && self.eip_taken.is_empty()
+            && self.owners.is_none()
     }
 
     /// The refusals for the added routes, judged against the design after the edit.
@@ -141,6 +145,9 @@ impl EditCheck {
             return Vec::new();
         }
         let mut out = Vec::new();
+        if let Some(t) = &self.owners {
+            out.extend(t.refusals(after));
+        }
         self.gateway_refusals(after, idx, &mut out);
         self.group_ref_refusals(after, idx, &mut out);
         for (inst, eip, nat) in &self.eip_taken {

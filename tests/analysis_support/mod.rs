@@ -169,6 +169,8 @@ impl B {
 
     pub fn sg(mut self, name: &str, vpc: &str, inbound: &[&str], outbound: &[&str]) -> B {
         self.d.security_groups.push(SecurityGroup {
+            owner: None,
+            group_name: None,
             name: name.into(),
             description: None,
             vpc: vpc.into(),
@@ -191,6 +193,7 @@ impl B {
 
     pub fn inst(mut self, name: &str, subnet: &str, ip: &str, sgs: &[&str]) -> B {
         self.d.instances.push(Instance {
+            owner: None,
             name: name.into(),
             description: None,
             role: InstanceRole::Other,

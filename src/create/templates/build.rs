@@ -245,6 +245,7 @@ impl Builder {
 
     pub fn instance(&mut self, name: &str, role: InstanceRole, subnet: &str, sgs: &[&str]) -> &mut Instance {
         self.d.instances.push(Instance {
+            owner: None,
             name: name.into(),
             description: None,
             role,

@@ -6,6 +6,7 @@
 //! what the code produces, so the two never drift.
 
 pub mod build;
+pub mod intents;
 pub mod sample;
 
 use std::net::Ipv6Addr;
@@ -48,6 +49,7 @@ macro_rules! templates {
                 let mut d = templates_impl::$f();
                 d.name = $name.to_string();
                 d.description = Some($desc.to_string());
+                d.intents = intents::for_template($name);
                 d
             }
         )*

@@ -318,6 +318,7 @@ pub(crate) fn messy_design(seed: u64, tweaks: &[u8]) -> Design {
             2 => {
                 if let Some(i) = d.instances.get_mut(k) {
                     i.secondary_interfaces.push(NetworkInterface {
+                        owner: None,
                         name: format!("eni-{n}"),
                         subnet: d.subnets[s].name.clone(),
                         private_ip: None,

@@ -111,6 +111,7 @@ fn instances(b: &mut Builder<'_>) {
                 }
             };
             secondary.push(NetworkInterface {
+                owner: None,
                 name,
                 subnet: b.name(&full.subnet_id),
                 private_ip: ip(full.private_ip_address.as_deref()),
@@ -133,6 +134,7 @@ fn instances(b: &mut Builder<'_>) {
         }
         let windows = i.platform.as_deref().is_some_and(|p| p.eq_ignore_ascii_case("windows"));
         b.d.instances.push(Instance {
+            owner: None,
             name: b.name(&i.instance_id),
             description: i.instance_type.clone(),
             role: InstanceRole::Other,
@@ -235,6 +237,7 @@ fn service_interfaces(b: &mut Builder<'_>) {
                     &format!("the interface of an {what} is modelled as an instance `{name}` with its security groups, so traces to it work"),
                 );
                 b.d.instances.push(Instance {
+                    owner: None,
                     name,
                     description: Some(format!(
                         "{what} interface{}",

@@ -225,6 +225,7 @@ fn vpcs(b: &mut Builder<'_>) {
             }
         };
         b.d.vpcs.push(Vpc {
+            owner: None,
             name,
             description: None,
             cidr,
