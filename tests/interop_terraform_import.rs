@@ -147,23 +147,6 @@ fn terraform_export_then_import_keeps_every_flow() {
             );
             continue;
         }
-        if d.endpoints
-            .iter()
-            .any(|e| matches!(e.kind, vpcd::model::EndpointKind::GatewayLoadBalancer { .. }))
-        {
-            // Gateway Load Balancer endpoints are not imported yet: reported, not
-            // silently dropped.
-            assert!(
-                back.report
-                    .skipped
-                    .iter()
-                    .any(|n| n.reason.contains("GatewayLoadBalancer endpoints are not modelled")),
-                "{}: {:?}",
-                d.name,
-                back.report.skipped
-            );
-            continue;
-        }
         let changes = diff_designs(&d, &back.design);
         assert!(
             changes.is_empty(),

@@ -34,6 +34,22 @@ fn onprem_tag(d: &Design, pick: impl Fn(&OnPremNetwork) -> bool) -> Option<Tag> 
     })
 }
 
+/// A load balancer's ARN (`…:loadbalancer/net/NAME/HASH`) and the hash in it.
+pub(super) fn lb_arn(region: &str, lb: &LoadBalancer, id: &dyn Fn(&str, &str) -> String) -> (String, String) {
+    let kind = match lb.kind {
+        LoadBalancerKind::Application => "app",
+        LoadBalancerKind::Network => "net",
+        LoadBalancerKind::Gateway => "gwy",
+    };
+    let hash = id("", &format!("{}#lb", lb.name));
+    let hash: String = hash.chars().filter(|c| c.is_ascii_hexdigit()).take(16).collect();
+    let arn = format!(
+        "arn:aws:elasticloadbalancing:{region}:{ACCOUNT}:loadbalancer/{kind}/{}/{hash}",
+        lb.name
+    );
+    (arn, hash)
+}
+
 pub(super) fn export(
     d: &Design,
     id: &dyn Fn(&str, &str) -> String,
@@ -398,17 +414,7 @@ pub(super) fn export(
     let mut listeners = Vec::new();
     let mut health = Vec::new();
     for lb in &d.load_balancers {
-        let kind = match lb.kind {
-            LoadBalancerKind::Application => "app",
-            LoadBalancerKind::Network => "net",
-            LoadBalancerKind::Gateway => "gwy",
-        };
-        let hash = id("", &format!("{}#lb", lb.name));
-        let hash: String = hash.chars().filter(|c| c.is_ascii_hexdigit()).take(16).collect();
-        let arn = format!(
-            "arn:aws:elasticloadbalancing:{region}:{ACCOUNT}:loadbalancer/{kind}/{}/{hash}",
-            lb.name
-        );
+        let (arn, hash) = lb_arn(region, lb, id);
         let subnet_az = |s: &str| {
             d.subnets
                 .iter()

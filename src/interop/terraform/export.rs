@@ -360,6 +360,14 @@ impl<'d> Exporter<'d> {
             b.attr_opt("vpc_id", g.vpc.as_ref().map(|v| self.vpc_id(v)));
             b.tags(with_description(name_tag(&g.name), &g.description));
             self.blocks.push(b);
+            // A gateway route table: associated with the gateway itself (ingress routing).
+            if let Some(rt) = &g.edge_route_table {
+                let label = format!("{}_edge", self.l.of(&g.name));
+                let mut b = Block::resource("aws_route_table_association", &label);
+                b.attr("gateway_id", self.id("aws_internet_gateway", &g.name))
+                    .attr("route_table_id", self.rt_id(rt));
+                self.blocks.push(b);
+            }
         }
         for g in &self.d.egress_only_gateways {
             let mut b = Block::resource("aws_egress_only_internet_gateway", &self.l.of(&g.name));
@@ -819,12 +827,16 @@ impl<'d> Exporter<'d> {
     }
 
     fn endpoints(&mut self) {
+        self.endpoint_services();
         for e in &self.d.endpoints {
             let mut b = Block::resource("aws_vpc_endpoint", &self.l.of(&e.name));
-            b.attr("vpc_id", self.vpc_id(&e.vpc)).attr(
-                "service_name",
-                Expr::raw(format!("\"com.amazonaws.${{var.region}}.{}\"", e.service)),
-            );
+            let provided = self.d.endpoint_services.iter().any(|s| s.name == e.service);
+            let service = if provided {
+                self.r("aws_vpc_endpoint_service", &e.service, "service_name")
+            } else {
+                Expr::raw(format!("\"com.amazonaws.${{var.region}}.{}\"", e.service))
+            };
+            b.attr("vpc_id", self.vpc_id(&e.vpc)).attr("service_name", service);
             match &e.kind {
                 EndpointKind::Gateway { route_tables, policy } => {
                     b.attr("vpc_endpoint_type", Expr::s("Gateway"));
@@ -865,6 +877,49 @@ impl<'d> Exporter<'d> {
                             r, rt.name
                         ));
                     }
+                }
+            }
+        }
+    }
+
+    /// The design's own PrivateLink endpoint services, with who may connect and
+    /// the connections the provider has accepted.
+    fn endpoint_services(&mut self) {
+        for s in &self.d.endpoint_services {
+            let mut b = Block::resource("aws_vpc_endpoint_service", &self.l.of(&s.name));
+            b.attr("acceptance_required", Expr::bool(s.acceptance_required));
+            let gateway = self
+                .d
+                .load_balancers
+                .iter()
+                .any(|l| l.name == s.load_balancer && l.kind == LoadBalancerKind::Gateway);
+            let arns = Expr::List(vec![self.r("aws_lb", &s.load_balancer, "arn")]);
+            if gateway {
+                b.attr("gateway_load_balancer_arns", arns);
+            } else {
+                b.attr("network_load_balancer_arns", arns);
+            }
+            if !s.allowed_principals.is_empty() {
+                let p = s.allowed_principals.iter().map(|p| Expr::s(p.clone())).collect();
+                b.attr("allowed_principals", Expr::List(p));
+            }
+            b.attr_opt("private_dns_name", s.private_dns_name.clone().map(Expr::s));
+            b.tags(with_description(name_tag(&s.name), &s.description));
+            self.blocks.push(b);
+            for c in &s.connections {
+                match c.state {
+                    EndpointConnectionState::Available if s.acceptance_required => {
+                        let label = format!("{}_{}", self.l.of(&s.name), self.l.of(&c.endpoint));
+                        let mut b = Block::resource("aws_vpc_endpoint_connection_accepter", &label);
+                        b.attr("vpc_endpoint_service_id", self.id("aws_vpc_endpoint_service", &s.name))
+                            .attr("vpc_endpoint_id", self.id("aws_vpc_endpoint", &c.endpoint));
+                        self.blocks.push(b);
+                    }
+                    EndpointConnectionState::Rejected => self.notes.push(format!(
+                        "endpoint service {}: the provider rejects {} (ec2 reject-vpc-endpoint-connections; Terraform has no resource for it)",
+                        s.name, c.endpoint
+                    )),
+                    _ => {}
                 }
             }
         }
