@@ -728,11 +728,12 @@ fn the_explanation_and_fix_wrap_and_enter_opens_a_hop_in_full() {
     h.assert_shows("decided by:");
     h.assert_shows("packet in:");
     h.assert_shows("why:");
-    h.assert_not_shows("forward (request)");
+    h.assert_not_shows("# component");
     let pane = trace_pane_text(&h);
     assert!(!pane.contains('…'), "{pane}");
     h.keys("<esc>");
-    h.assert_shows("forward (request)");
+    h.assert_shows("✗ 2 igw igw-shop");
+    h.assert_not_shows("decided by:");
     assert_eq!(h.app.context(), Context::Trace);
 }
 
