@@ -930,7 +930,10 @@ impl<'d> Cfn<'d> {
                 self.add(
                     format!("{id}Permissions"),
                     "AWS::EC2::VPCEndpointServicePermissions",
-                    vec![("ServiceId", Y::r(id.clone())), ("AllowedPrincipals", Y::List(principals))],
+                    vec![
+                        ("ServiceId", Y::r(id.clone())),
+                        ("AllowedPrincipals", Y::List(principals)),
+                    ],
                     vec![],
                 );
             }
@@ -948,7 +951,10 @@ impl<'d> Cfn<'d> {
         self.endpoint_services();
         for e in &self.d.endpoints {
             let service = if self.d.endpoint_services.iter().any(|s| s.name == e.service) {
-                Y::Sub(format!("com.amazonaws.vpce.${{AWS::Region}}.${{{}}}", self.id(&e.service)))
+                Y::Sub(format!(
+                    "com.amazonaws.vpce.${{AWS::Region}}.${{{}}}",
+                    self.id(&e.service)
+                ))
             } else {
                 Y::Sub(format!("com.amazonaws.${{AWS::Region}}.{}", e.service))
             };

@@ -177,7 +177,9 @@ impl Merged {
                 .clone());
             take!(f, connections, dx_connections, |o| o.connection_id.clone());
             take!(f, db_instances, db_instances, |o| o.db_instance_identifier.clone());
-            take!(f, service_configurations, service_configurations, |o| o.service_id.clone());
+            take!(f, service_configurations, service_configurations, |o| o
+                .service_id
+                .clone());
             take!(f, allowed_principals, allowed_principals, |o| format!(
                 "{}>{}",
                 o.service_id.as_deref().unwrap_or(""),
@@ -397,8 +399,7 @@ impl Builder<'_> {
             .map(|s| s.service_name.as_str())
             .collect();
         for o in &m.vpc_endpoints {
-            let rejected_here =
-                provided.contains(o.service_name.as_str()) && o.state.eq_ignore_ascii_case("rejected");
+            let rejected_here = provided.contains(o.service_name.as_str()) && o.state.eq_ignore_ascii_case("rejected");
             if endpoint_usable(o) || rejected_here {
                 self.assign(&o.vpc_endpoint_id, name_tag(&o.tags), tags);
             }

@@ -413,16 +413,15 @@ fn gateways(b: &mut Builder<'_>) {
         let vpc = g.attachments.iter().find(|a| attached(a)).map(|a| b.name(&a.vpc_id));
         // A gateway route table associated with the gateway itself (an edge
         // association: VPC guide, "Gateway route tables").
-        let edge = b
-            .m
-            .route_tables
-            .iter()
-            .find(|rt| {
-                rt.associations
-                    .iter()
-                    .any(|a| a.gateway_id.as_deref() == Some(g.internet_gateway_id.as_str()))
-            })
-            .map(|rt| b.name(&rt.route_table_id));
+        let edge =
+            b.m.route_tables
+                .iter()
+                .find(|rt| {
+                    rt.associations
+                        .iter()
+                        .any(|a| a.gateway_id.as_deref() == Some(g.internet_gateway_id.as_str()))
+                })
+                .map(|rt| b.name(&rt.route_table_id));
         b.d.internet_gateways.push(InternetGateway {
             name: b.name(&g.internet_gateway_id),
             description: None,
@@ -643,10 +642,7 @@ fn endpoint_services(b: &mut Builder<'_>) {
                 .find(|e| e.vpc_endpoint_id == c.vpc_endpoint_id)
                 .and_then(|e| m.vpcs.iter().find(|v| v.vpc_id == e.vpc_id))
                 .and_then(|v| v.owner_id.as_deref());
-            let owner = c
-                .vpc_endpoint_owner
-                .clone()
-                .filter(|o| Some(o.as_str()) != vpc_owner);
+            let owner = c.vpc_endpoint_owner.clone().filter(|o| Some(o.as_str()) != vpc_owner);
             svc.connections.push(EndpointConnection {
                 endpoint: b.name(&c.vpc_endpoint_id),
                 owner,

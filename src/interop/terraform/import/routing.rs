@@ -377,7 +377,11 @@ impl Conv<'_> {
         if nlbs.is_empty() && gwlbs.is_empty() {
             return Err(Fail::Skip("it names no load balancer".into()));
         }
-        let kind = if gwlbs.is_empty() { "Interface" } else { "GatewayLoadBalancer" };
+        let kind = if gwlbs.is_empty() {
+            "Interface"
+        } else {
+            "GatewayLoadBalancer"
+        };
         let service_name = i
             .get("service_name")?
             .as_string()
