@@ -323,6 +323,17 @@ impl<'d> Cfn<'d> {
 
     fn route_target(&mut self, t: &RouteTarget) -> Option<((&'static str, Y), Vec<String>)> {
         Some(match t {
+            // A Gateway Load Balancer endpoint is a route target of its own; a gateway
+            // endpoint's routes are added by AWS for the tables it names.
+            RouteTarget::GatewayEndpoint(e)
+                if self
+                    .d
+                    .endpoints
+                    .iter()
+                    .any(|x| x.name == *e && matches!(x.kind, EndpointKind::GatewayLoadBalancer { .. })) =>
+            {
+                (("VpcEndpointId", self.r(e)), vec![])
+            }
             RouteTarget::Local | RouteTarget::GatewayEndpoint(_) => return None,
             RouteTarget::InternetGateway(g) => (("GatewayId", self.r(g)), vec![self.attachment_of(g)]),
             RouteTarget::VpnGateway(g) => (("GatewayId", self.r(g)), vec![self.attachment_of(g)]),

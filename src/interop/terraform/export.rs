@@ -242,6 +242,12 @@ impl<'d> Exporter<'d> {
             self.id("aws_security_group", sg)
         }
     }
+    fn is_gwlb_endpoint(&self, name: &str) -> bool {
+        self.d
+            .endpoints
+            .iter()
+            .any(|e| e.name == name && matches!(e.kind, EndpointKind::GatewayLoadBalancer { .. }))
+    }
     fn rt_id(&self, rt: &str) -> Expr {
         if self.d.vpcs.iter().any(|v| v.main_route_table == rt) {
             self.id("aws_default_route_table", rt)
@@ -403,6 +409,11 @@ impl<'d> Exporter<'d> {
 
     fn route_target(&mut self, vpc: &str, t: &RouteTarget) -> Option<(&'static str, Expr)> {
         Some(match t {
+            // A Gateway Load Balancer endpoint is a route target of its own; a gateway
+            // endpoint's routes are added by AWS for the tables it names.
+            RouteTarget::GatewayEndpoint(e) if self.is_gwlb_endpoint(e) => {
+                ("vpc_endpoint_id", self.id("aws_vpc_endpoint", e))
+            }
             RouteTarget::Local | RouteTarget::GatewayEndpoint(_) => return None,
             RouteTarget::InternetGateway(g) => ("gateway_id", self.id("aws_internet_gateway", g)),
             RouteTarget::VpnGateway(g) => ("gateway_id", self.id("aws_vpn_gateway", g)),
@@ -744,7 +755,11 @@ impl<'d> Exporter<'d> {
                 .attr("internal", Expr::bool(lb.scheme == LoadBalancerScheme::Internal))
                 .attr(
                     "load_balancer_type",
-                    Expr::s(if alb { "application" } else { "network" }),
+                    Expr::s(match lb.kind {
+                        LoadBalancerKind::Application => "application",
+                        LoadBalancerKind::Network => "network",
+                        LoadBalancerKind::Gateway => "gateway",
+                    }),
                 );
             let subnets = lb.subnets.iter().map(|s| self.id("aws_subnet", s)).collect();
             b.attr("subnets", Expr::List(subnets));
@@ -759,6 +774,10 @@ impl<'d> Exporter<'d> {
                     .push(format!("load balancer {} has no subnet: no target group", lb.name));
                 continue;
             };
+            if lb.kind == LoadBalancerKind::Gateway {
+                self.gwlb_listener(lb, &label, vpc);
+                continue;
+            }
             for l in &lb.listeners {
                 let tl = format!("{label}_{}", l.port);
                 let (proto, tg_proto) = listener_protocols(alb, l);
@@ -791,6 +810,33 @@ impl<'d> Exporter<'d> {
                 self.blocks.push(li);
             }
         }
+    }
+
+    /// A Gateway Load Balancer's one listener: no port or protocol, forwarding
+    /// every packet in GENEVE (UDP 6081) to its appliances (ELB guide, Gateway
+    /// Load Balancers, "Listeners" and "Target groups").
+    fn gwlb_listener(&mut self, lb: &LoadBalancer, label: &str, vpc: &str) {
+        let tl = format!("{label}_geneve");
+        let mut tg = Block::resource("aws_lb_target_group", &tl);
+        tg.attr("name", Expr::s(elb_name(&lb.name, "-geneve")))
+            .attr("port", Expr::num(6081))
+            .attr("protocol", Expr::s("GENEVE"))
+            .attr("target_type", Expr::s("instance"))
+            .attr("vpc_id", self.vpc_id(vpc));
+        self.blocks.push(tg);
+        for t in &lb.targets {
+            let mut a = Block::resource("aws_lb_target_group_attachment", &format!("{tl}_{}", self.l.of(t)));
+            a.attr("target_group_arn", Expr::raw(format!("aws_lb_target_group.{tl}.arn")))
+                .attr("target_id", self.id("aws_instance", t));
+            self.blocks.push(a);
+        }
+        let mut li = Block::resource("aws_lb_listener", &tl);
+        li.attr("load_balancer_arn", self.r("aws_lb", &lb.name, "arn"));
+        let mut da = Block::new("default_action", &[]);
+        da.attr("type", Expr::s("forward"))
+            .attr("target_group_arn", Expr::raw(format!("aws_lb_target_group.{tl}.arn")));
+        li.block(da);
+        self.blocks.push(li);
     }
 
     fn peerings(&mut self) {
@@ -868,6 +914,9 @@ impl<'d> Exporter<'d> {
         for rt in &self.d.route_tables {
             for r in &rt.routes {
                 if let RouteTarget::GatewayEndpoint(e) = &r.target {
+                    if self.is_gwlb_endpoint(e) {
+                        continue;
+                    }
                     let listed = self.d.endpoints.iter().any(|x| {
                         x.name == *e && matches!(&x.kind, EndpointKind::Gateway { route_tables, .. } if route_tables.contains(&rt.name))
                     });

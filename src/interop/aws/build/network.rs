@@ -304,7 +304,7 @@ fn derived(r: &json::Route) -> bool {
     r.gateway_id.as_deref() == Some("local")
         || r.origin.as_deref() == Some("CreateRouteTable")
         || r.origin.as_deref() == Some("EnableVgwRoutePropagation")
-        || r.gateway_id.as_deref().is_some_and(|g| g.starts_with("vpce-"))
+        || (r.destination_prefix_list_id.is_some() && r.gateway_id.as_deref().is_some_and(|g| g.starts_with("vpce-")))
 }
 
 fn route_tables(b: &mut Builder<'_>) {
@@ -364,6 +364,10 @@ fn route_tables(b: &mut Builder<'_>) {
                     RouteTarget::InternetGateway(b.name(g))
                 } else if g.starts_with("vgw-") {
                     RouteTarget::VpnGateway(b.name(g))
+                } else if g.starts_with("vpce-") {
+                    // A CIDR routed to an endpoint: a Gateway Load Balancer endpoint
+                    // (gateway endpoints' own prefix-list routes are derived above).
+                    RouteTarget::GatewayEndpoint(b.name(g))
                 } else {
                     b.report.skip(
                         &shown,
@@ -643,6 +647,11 @@ fn endpoint_services(b: &mut Builder<'_>) {
                 .and_then(|e| m.vpcs.iter().find(|v| v.vpc_id == e.vpc_id))
                 .and_then(|v| v.owner_id.as_deref());
             let owner = c.vpc_endpoint_owner.clone().filter(|o| Some(o.as_str()) != vpc_owner);
+            // Without acceptance, every connection of the design's own account is
+            // available by itself: the model records only the others.
+            if !svc.acceptance_required && owner.is_none() && state == EndpointConnectionState::Available {
+                continue;
+            }
             svc.connections.push(EndpointConnection {
                 endpoint: b.name(&c.vpc_endpoint_id),
                 owner,
