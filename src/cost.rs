@@ -10,7 +10,8 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::model::{
-    Design, DesignIndex, EndpointKind, NatConnectivity, RouteDestination, RouteTarget, TgwAttachmentKind,
+    Design, DesignIndex, EndpointKind, LoadBalancerKind, NatConnectivity, RouteDestination, RouteTarget,
+    TgwAttachmentKind,
 };
 
 /// The built-in price table's text.
@@ -32,6 +33,54 @@ pub struct Prices {
     pub firewall_waives_nat: bool,
     pub dx_port_hour: BTreeMap<String, f64>,
     pub cross_az_gb: f64,
+    /// Network Load Balancer: per hour and per NLCU-hour (aws.amazon.com/elasticloadbalancing/pricing).
+    #[serde(default = "LbPrices::nlb")]
+    pub network_load_balancer: LbPrices,
+    /// Gateway Load Balancer: per hour and per GLCU-hour.
+    #[serde(default = "LbPrices::gwlb")]
+    pub gateway_load_balancer: LbPrices,
+    /// Gateway Load Balancer endpoint: per endpoint-hour and per GB processed
+    /// (aws.amazon.com/privatelink/pricing).
+    #[serde(default = "default_gwlb_endpoint_hour")]
+    pub gwlb_endpoint_hour: f64,
+    #[serde(default = "default_gwlb_endpoint_gb")]
+    pub gwlb_endpoint_gb: f64,
+}
+
+/// A load balancer's hourly price and its capacity-unit price.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LbPrices {
+    pub hour: f64,
+    pub lcu_hour: f64,
+}
+
+impl LbPrices {
+    fn nlb() -> Self {
+        LbPrices {
+            hour: 0.0225,
+            lcu_hour: 0.006,
+        }
+    }
+    fn gwlb() -> Self {
+        LbPrices {
+            hour: 0.0125,
+            lcu_hour: 0.004,
+        }
+    }
+}
+
+fn default_gwlb_endpoint_hour() -> f64 {
+    0.01
+}
+fn default_gwlb_endpoint_gb() -> f64 {
+    0.0035
+}
+fn default_lb_lcus() -> f64 {
+    1.0
+}
+fn default_gwlb_endpoint_traffic() -> f64 {
+    100.0
 }
 
 /// Monthly GB assumed per billable object.
@@ -42,6 +91,11 @@ pub struct Assumptions {
     pub interface_endpoint_gb: f64,
     pub tgw_vpc_attachment_gb: f64,
     pub firewall_endpoint_gb: f64,
+    /// Average capacity units a Network or Gateway Load Balancer uses each hour.
+    #[serde(default = "default_lb_lcus")]
+    pub load_balancer_lcus: f64,
+    #[serde(default = "default_gwlb_endpoint_traffic")]
+    pub gwlb_endpoint_gb: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -76,6 +130,14 @@ impl PriceTable {
             p.firewall_endpoint_hour,
             p.firewall_gb,
             p.cross_az_gb,
+            p.network_load_balancer.hour,
+            p.network_load_balancer.lcu_hour,
+            p.gateway_load_balancer.hour,
+            p.gateway_load_balancer.lcu_hour,
+            p.gwlb_endpoint_hour,
+            p.gwlb_endpoint_gb,
+            a.load_balancer_lcus,
+            a.gwlb_endpoint_gb,
             a.nat_gateway_gb,
             a.interface_endpoint_gb,
             a.tgw_vpc_attachment_gb,
@@ -120,12 +182,18 @@ impl PriceTable {
                     ("400Gbps".into(), 85.00),
                 ]),
                 cross_az_gb: 0.01,
+                network_load_balancer: LbPrices::nlb(),
+                gateway_load_balancer: LbPrices::gwlb(),
+                gwlb_endpoint_hour: default_gwlb_endpoint_hour(),
+                gwlb_endpoint_gb: default_gwlb_endpoint_gb(),
             },
             assumptions: Assumptions {
                 nat_gateway_gb: 100.0,
                 interface_endpoint_gb: 10.0,
                 tgw_vpc_attachment_gb: 100.0,
                 firewall_endpoint_gb: 100.0,
+                load_balancer_lcus: default_lb_lcus(),
+                gwlb_endpoint_gb: default_gwlb_endpoint_traffic(),
             },
         })
     }
@@ -174,10 +242,13 @@ pub struct Estimate {
 /// A monthly amount as the CLI and the designer show it: `$37.35`, or
 /// `-$3.65` for a waiver.
 pub fn dollars(usd: f64) -> String {
-    if usd < 0.0 {
-        format!("-${:.2}", -usd)
+    // Rounded first, so nothing below half a cent (nor a negative zero, which
+    // an empty f64 sum gives) prints as `$-0.00`.
+    let cents = round_cents(usd);
+    if cents < 0.0 {
+        format!("-${:.2}", -cents)
     } else {
-        format!("${usd:.2}")
+        format!("${cents:.2}")
     }
 }
 
@@ -202,7 +273,9 @@ impl WhatIf {
 
 /// A price: three decimals, or two when the third is zero ($0.045, $0.05, $0.30).
 fn money(x: f64) -> String {
-    let mut s = format!("${x:.3}");
+    // Unit prices below a tenth of a cent (GWLB endpoint $0.0035/GB) keep their fourth digit.
+    let fine = ((x * 1000.0).round() - x * 1000.0).abs() > 1e-9;
+    let mut s = if fine { format!("${x:.4}") } else { format!("${x:.3}") };
     if s.ends_with('0') {
         s.pop();
     }
@@ -328,7 +401,47 @@ pub fn estimate_indexed(d: &Design, idx: &DesignIndex, t: &PriceTable) -> Estima
                 subnets.len() as f64 * h * p.interface_endpoint_az_hour
                     + a.interface_endpoint_gb * p.interface_endpoint_gb,
             ),
+            EndpointKind::GatewayLoadBalancer { .. } => push(
+                "Gateway Load Balancer endpoint",
+                &ep.name,
+                format!(
+                    "{hours} h × {} + {} GB × {}",
+                    money(p.gwlb_endpoint_hour),
+                    gb(a.gwlb_endpoint_gb),
+                    money(p.gwlb_endpoint_gb)
+                ),
+                h * p.gwlb_endpoint_hour + a.gwlb_endpoint_gb * p.gwlb_endpoint_gb,
+            ),
         }
+    }
+
+    // Network and Gateway Load Balancers bill an hour plus capacity units; an
+    // endpoint service itself is free to the provider (the consumers' endpoints pay).
+    for lb in &d.load_balancers {
+        let (item, lp) = match lb.kind {
+            LoadBalancerKind::Network => ("Network Load Balancer", p.network_load_balancer),
+            LoadBalancerKind::Gateway => ("Gateway Load Balancer", p.gateway_load_balancer),
+            LoadBalancerKind::Application => continue,
+        };
+        push(
+            item,
+            &lb.name,
+            format!(
+                "{hours} h × ({} + {} LCU × {})",
+                money(lp.hour),
+                a.load_balancer_lcus,
+                money(lp.lcu_hour)
+            ),
+            h * (lp.hour + a.load_balancer_lcus * lp.lcu_hour),
+        );
+    }
+    for s in &d.endpoint_services {
+        push(
+            "endpoint service",
+            &s.name,
+            "no charge to the provider; consumers pay for their endpoints".into(),
+            0.0,
+        );
     }
 
     for tgw in &d.transit_gateways {
@@ -447,6 +560,12 @@ pub fn estimate_indexed(d: &Design, idx: &DesignIndex, t: &PriceTable) -> Estima
             d.region, t.region, d.region
         ));
     }
+    if !d.nat_gateways.is_empty() {
+        notes.push(format!(
+            "each NAT gateway is assumed to process {} GB a month (the price table's assumption; --prices reads another table)",
+            gb(t.assumptions.nat_gateway_gb)
+        ));
+    }
     notes.push("data transfer out to the internet and cross-AZ data are not included".into());
     Estimate {
         design: d.name.clone(),
@@ -462,7 +581,8 @@ pub fn estimate_indexed(d: &Design, idx: &DesignIndex, t: &PriceTable) -> Estima
 
 /// Rounds to whole cents (half away from zero).
 pub fn round_cents(x: f64) -> f64 {
-    (x * 100.0).round() / 100.0
+    // Adding 0.0 turns -0.0 into 0.0.
+    (x * 100.0).round() / 100.0 + 0.0
 }
 
 /// For each VPC: the AZs whose subnets send `0.0.0.0/0` to a NAT gateway, and the AZs of those NAT gateways.
@@ -604,9 +724,37 @@ mod tests {
     }
 
     #[test]
+    fn nothing_billable_costs_zero_dollars_never_minus_zero() {
+        // An empty f64 sum is -0.0: the total must still print as $0.00.
+        let empty: f64 = std::iter::empty::<f64>().sum();
+        assert_eq!(dollars(empty), "$0.00");
+        assert_eq!(dollars(-0.001), "$0.00");
+        assert_eq!(dollars(-3.65), "-$3.65");
+        let d = Design::empty("blank", "us-east-1", &["us-east-1a"]);
+        let est = estimate(&d, &PriceTable::builtin());
+        assert_eq!(dollars(est.total_monthly_usd), "$0.00");
+        assert_eq!(est.total_monthly_usd.to_bits(), 0.0f64.to_bits(), "{est:#?}");
+        assert!(
+            est.notes.iter().all(|n| !n.contains("NAT gateway")),
+            "no NAT, no NAT assumption"
+        );
+        // With NAT gateways, the estimate says how much traffic it assumes.
+        let est = estimate(&crate::create::templates::sample::three_tier(), &PriceTable::builtin());
+        assert!(
+            est.notes
+                .iter()
+                .any(|n| n.contains("each NAT gateway is assumed to process 100 GB a month")),
+            "{:?}",
+            est.notes
+        );
+    }
+
+    #[test]
     fn money_prints_without_trailing_zeros() {
         assert_eq!(money(0.045), "$0.045");
         assert_eq!(money(0.05), "$0.05");
+        assert_eq!(money(0.0035), "$0.0035");
+        assert_eq!(money(0.0225), "$0.0225");
         assert_eq!(money(0.3), "$0.30");
     }
 

@@ -184,6 +184,7 @@ fn build(s: &Spec) -> Design {
             name: "igw".into(),
             description: None,
             vpc: None,
+            edge_route_table: None,
         });
     }
     for (gi, (inb, outb)) in s.sgs.iter().enumerate() {

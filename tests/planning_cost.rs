@@ -69,6 +69,14 @@ fn every_template_costs_its_hand_computed_figure() {
         ("vpn-cloudhub", 3.0 * 36.50),
         // 1 NAT 37.35 + 2 IPv4 (NAT's EIP, web-1) 7.30; the egress-only IGW is free.
         ("dual-stack-eigw", 37.35 + 2.0 * 3.65),
+        // NLB 730 h × ($0.0225 + 1 NLCU × $0.006) 20.805 + the partner's endpoint
+        // (2 AZs × 7.30 + 10 GB × 0.01) 14.70; the endpoint service is free to the provider.
+        // 35.505, and the total is rounded to the cent.
+        ("privatelink-service", 35.50),
+        // GWLB 730 h × ($0.0125 + 1 GLCU × $0.004) 12.045 + 2 GWLB endpoints × (7.30 +
+        // 100 GB × $0.0035) + 2 IPv4 (web-1, web-2) 7.30.
+        // 34.645, rounded to the cent.
+        ("gwlb-inspection", 34.64),
         // Nothing billable until instances get public IPs.
         ("default-vpc", 0.0),
     ];
@@ -183,4 +191,32 @@ fn cli_text_output_shows_total_and_what_if() {
         text.contains("a single NAT gateway in shop (1 fewer): -$36.50/month"),
         "{text}"
     );
+    // The NAT lines price 100 GB each: the estimate says that it assumes it.
+    assert!(
+        text.contains("each NAT gateway is assumed to process 100 GB a month"),
+        "{text}"
+    );
+}
+
+#[test]
+fn plan_per_az_without_hosts_says_it_needs_hosts() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("alb.ron");
+    vpcd::io::save(&file, &templates::find("three-tier-alb").unwrap().design()).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_vpcd"))
+        .args(["plan", "--per-az"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--hosts"), "{err}");
+    let out = Command::new(env!("CARGO_BIN_EXE_vpcd"))
+        .args(["plan", "--per-az", "--hosts", "100"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("us-east-1a:") && text.contains("us-east-1b:"), "{text}");
 }

@@ -81,6 +81,27 @@ fn peering(d: &mut Design, name: &str, a: &str, b: &str) {
 type Mutation = fn(&mut Design);
 
 /// (code, change that triggers it). Codes checked only per edit are in `EDIT_ONLY`.
+/// An internal Network Load Balancer in front of app-1 and its endpoint service `svc-app`.
+fn provider(d: &mut Design, subnets: &[&str]) {
+    let subnets = subnets
+        .iter()
+        .map(|s| format!("\"{s}\""))
+        .collect::<Vec<_>>()
+        .join(", ");
+    d.load_balancers.push(ron(&format!(
+        r#"(name: "nlb-app", kind: Network, scheme: Internal, subnets: [{subnets}], listeners: [(proto: Tcp, port: 443, target_port: 8443)], targets: ["app-1"])"#
+    )));
+    d.endpoint_services
+        .push(ron(r#"(name: "svc-app", load_balancer: "nlb-app")"#));
+}
+
+/// An interface endpoint to `svc-app` in `subnet`.
+fn consumer(d: &mut Design, subnet: &str) {
+    d.endpoints.push(ron(&format!(
+        r#"(name: "vpce-app", vpc: "shop", service: "svc-app", kind: Interface(subnets: ["{subnet}"], security_groups: ["sg-app"], private_dns: false))"#
+    )));
+}
+
 fn cases() -> Vec<(&'static str, Mutation)> {
     vec![
         ("duplicate-name", |d| {
@@ -284,6 +305,16 @@ fn cases() -> Vec<(&'static str, Mutation)> {
         }),
         ("nat-without-igw-route", |d| nat(d, "nat-a").subnet = "app-a".into()),
         ("single-nat-multi-az", |d| {
+            table(d, "rt-app-b").routes[0].target = RouteTarget::NatGateway("nat-a".into())
+        }),
+        // VPC User Guide, "NAT gateway basics": resources in another AZ lose internet
+        // access when the NAT gateway's AZ fails — also when only one AZ uses it.
+        ("nat-cross-az", |d| {
+            table(d, "rt-app-a").routes[0].target = RouteTarget::NatGateway("nat-b".into());
+            table(d, "rt-app-b").routes[0].target = RouteTarget::NatGateway("nat-a".into());
+        }),
+        // A NAT gateway is billed per hour whether or not a route uses it.
+        ("nat-unused", |d| {
             table(d, "rt-app-b").routes[0].target = RouteTarget::NatGateway("nat-a".into())
         }),
         // Changing a subnet's auto-assign setting leaves running instances as they
@@ -630,6 +661,41 @@ fn cases() -> Vec<(&'static str, Mutation)> {
             if let Some(g) = d.security_groups.iter_mut().find(|g| g.name == "sg-web") {
                 g.owner = Some("app".into());
             }
+        }),
+        // PrivateLink endpoint services and gateway route tables.
+        ("endpoint-service-load-balancer", |d| {
+            provider(d, &["app-a", "app-b"]);
+            d.endpoint_services
+                .push(ron(r#"(name: "svc-twin", load_balancer: "nlb-app")"#));
+        }),
+        ("endpoint-service-type", |d| {
+            provider(d, &["app-a", "app-b"]);
+            d.endpoints.push(ron(
+                r#"(name: "gwlbe-app", vpc: "shop", service: "svc-app", kind: GatewayLoadBalancer(subnet: "app-a"))"#,
+            ));
+        }),
+        ("endpoint-service-az", |d| {
+            provider(d, &["app-a"]);
+            consumer(d, "app-b");
+        }),
+        ("endpoint-service-principal", |d| {
+            provider(d, &["app-a", "app-b"]);
+            consumer(d, "app-a");
+            d.endpoint_services[0].connections = vec![ron(
+                r#"(endpoint: "vpce-app", owner: "222233334444", state: Available)"#,
+            )];
+        }),
+        ("endpoint-service-not-accepted", |d| {
+            provider(d, &["app-a", "app-b"]);
+            consumer(d, "app-a");
+        }),
+        ("endpoint-service-connection-unknown", |d| {
+            provider(d, &["app-a", "app-b"]);
+            d.endpoint_services[0].connections = vec![ron(r#"(endpoint: "vpce-gone", state: Available)"#)];
+        }),
+        ("igw-edge-route-table", |d| {
+            let igw = d.internet_gateways.iter_mut().find(|g| g.name == "igw-shop").unwrap();
+            igw.edge_route_table = Some("rt-public".into());
         }),
     ]
 }

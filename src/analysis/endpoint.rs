@@ -135,6 +135,10 @@ impl Endpoint {
                                 "the interface endpoint has no subnet".into(),
                             )),
                         },
+                        EndpointKind::GatewayLoadBalancer { subnet } => Ok(Endpoint::Eni {
+                            name: s.into(),
+                            owner: EniOwner::Endpoint(s.into(), subnet.clone()),
+                        }),
                         EndpointKind::Gateway { .. } => Err(QueryError::NotAnEndpoint {
                             name: s.into(),
                             kind: "gateway endpoint".into(),

@@ -59,7 +59,9 @@
 //!   that flow", default false). The reference notes' divergence table had this
 //!   "out of scope for v1"; it is modelled now. A reply through a firewall its
 //!   request never crossed is still passed (not judged).
-//! * Gateway route tables (ingress routing), GWLB, endpoint policies and
+//! * Gateway route tables (ingress routing on the internet gateway's edge
+//!   association) and Gateway Load Balancers are modelled; cross-zone load
+//!   balancing on a GWLB is taken as off (its default). Endpoint policies and
 //!   Network Firewall domain rules are not modelled.
 //!
 //! ## Explanation codes
@@ -97,6 +99,11 @@
 //! | `FIREWALL_ASYMMETRIC` | the reply reaches another endpoint (AZ) of a stateful Network Firewall than the request crossed; it has no state for the flow and drops it (across a TGW: appliance mode is off on the inspection VPC attachment) | `TGW_ATTACH_VPC_AZ_RESTRICTION` |
 //! | `LB_NO_LISTENER` | the load balancer has no listener for this protocol and port | `ELB_LISTENER_PORT_RESTRICTION` |
 //! | `LB_NO_TARGET` | the load balancer has no target it can reach | `TARGET_ADDRESS_RESTRICTION` |
+//! | `PRIVATELINK_AZ_NOT_SERVED` | the endpoint service's load balancer has no node in the endpoint's Availability Zone: an endpoint works only in AZs both sides share | `ELB_INSTALLED_AZ_RESTRICTION` |
+//! | `PRIVATELINK_NOT_ACCEPTED` | the endpoint service requires acceptance and the provider has not accepted (or has rejected) this endpoint's connection | `BAD_STATE` |
+//! | `PRIVATELINK_PRINCIPAL_NOT_ALLOWED` | the endpoint's account is not among the endpoint service's allowed principals | — |
+//! | `PRIVATELINK_ONE_WAY` | PrivateLink carries connections from the consumer to the provider only; the provider cannot open connections to the consumer | `NO_PATH` |
+//! | `GWLB_NO_APPLIANCE` | the Gateway Load Balancer has no healthy appliance it may send the flow to (in the endpoint's AZ when cross-zone load balancing is off) | `ELB_NOT_CROSSZONE` |
 //! | `COMPONENT_FAILED` | the component is down in this what-if (failure injected) | `BAD_STATE` |
 //! | `UNSUPPORTED` | the engine does not model this path; no verdict | `IGW_NAT_REFLECTION` |
 //! | `LOOP` | the packet loops between route tables | — |
@@ -349,6 +356,10 @@ pub enum HopKind {
     DxConnection,
     GatewayEndpoint,
     InterfaceEndpoint,
+    /// The PrivateLink hop from a consumer's endpoint to the provider's load balancer.
+    PrivateLink,
+    /// A Gateway Load Balancer endpoint.
+    GwlbEndpoint,
     Firewall,
     LoadBalancer,
     Internet,
@@ -378,6 +389,8 @@ impl HopKind {
             HopKind::DxConnection => "dx",
             HopKind::GatewayEndpoint => "gateway endpoint",
             HopKind::InterfaceEndpoint => "interface endpoint",
+            HopKind::PrivateLink => "privatelink",
+            HopKind::GwlbEndpoint => "gwlb endpoint",
             HopKind::Firewall => "firewall",
             HopKind::LoadBalancer => "load balancer",
             HopKind::Internet => "internet",
@@ -457,6 +470,15 @@ pub enum Code {
     FirewallAsymmetric,
     LbNoListener,
     LbNoTarget,
+    #[serde(rename = "PRIVATELINK_AZ_NOT_SERVED")]
+    PrivateLinkAzNotServed,
+    #[serde(rename = "PRIVATELINK_NOT_ACCEPTED")]
+    PrivateLinkNotAccepted,
+    #[serde(rename = "PRIVATELINK_PRINCIPAL_NOT_ALLOWED")]
+    PrivateLinkPrincipalNotAllowed,
+    #[serde(rename = "PRIVATELINK_ONE_WAY")]
+    PrivateLinkOneWay,
+    GwlbNoAppliance,
     ComponentFailed,
     Unsupported,
     Loop,
@@ -495,6 +517,11 @@ impl Code {
         Code::FirewallAsymmetric,
         Code::LbNoListener,
         Code::LbNoTarget,
+        Code::PrivateLinkAzNotServed,
+        Code::PrivateLinkNotAccepted,
+        Code::PrivateLinkPrincipalNotAllowed,
+        Code::PrivateLinkOneWay,
+        Code::GwlbNoAppliance,
         Code::ComponentFailed,
         Code::Unsupported,
         Code::Loop,
@@ -549,6 +576,11 @@ impl Code {
             Code::FirewallAsymmetric => ("FIREWALL_ASYMMETRIC", "the reply reaches another endpoint (AZ) of a stateful Network Firewall than the request crossed; it has no state for the flow and drops it (across a TGW: appliance mode is off on the inspection VPC attachment)", "TGW_ATTACH_VPC_AZ_RESTRICTION"),
             Code::LbNoListener => ("LB_NO_LISTENER", "the load balancer has no listener for this protocol and port", "ELB_LISTENER_PORT_RESTRICTION"),
             Code::LbNoTarget => ("LB_NO_TARGET", "the load balancer has no target it can reach", "TARGET_ADDRESS_RESTRICTION"),
+            Code::PrivateLinkAzNotServed => ("PRIVATELINK_AZ_NOT_SERVED", "the endpoint service's load balancer has no node in the endpoint's Availability Zone: an endpoint works only in AZs both sides share", "ELB_INSTALLED_AZ_RESTRICTION"),
+            Code::PrivateLinkNotAccepted => ("PRIVATELINK_NOT_ACCEPTED", "the endpoint service requires acceptance and the provider has not accepted (or has rejected) this endpoint's connection", "BAD_STATE"),
+            Code::PrivateLinkPrincipalNotAllowed => ("PRIVATELINK_PRINCIPAL_NOT_ALLOWED", "the endpoint's account is not among the endpoint service's allowed principals", "-"),
+            Code::PrivateLinkOneWay => ("PRIVATELINK_ONE_WAY", "PrivateLink carries connections from the consumer to the provider only; the provider cannot open connections to the consumer", "NO_PATH"),
+            Code::GwlbNoAppliance => ("GWLB_NO_APPLIANCE", "the Gateway Load Balancer has no healthy appliance it may send the flow to (in the endpoint's AZ when cross-zone load balancing is off)", "ELB_NOT_CROSSZONE"),
             Code::ComponentFailed => ("COMPONENT_FAILED", "the component is down in this what-if (failure injected)", "BAD_STATE"),
             Code::Unsupported => ("UNSUPPORTED", "the engine does not model this path; no verdict", "IGW_NAT_REFLECTION"),
             Code::Loop => ("LOOP", "the packet loops between route tables", "-"),

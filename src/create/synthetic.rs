@@ -338,6 +338,7 @@ pub fn generate(p: &GenParams) -> Result<Design, GenError> {
             name: igw.clone(),
             description: None,
             vpc: Some(n.vpc.clone()),
+            edge_route_table: None,
         });
 
         // Routes every table of the VPC shares: peers, other VPCs and on-prem.

@@ -126,6 +126,7 @@ fn tag_of(owner: &EniOwner, d: &Design, idx: &DesignIndex) -> &'static str {
         EniOwner::NatGateway(_) => "NAT",
         EniOwner::LoadBalancer(n, _) => match idx.load_balancer(d, n).map(|l| l.kind) {
             Some(LoadBalancerKind::Network) => "NLB",
+            Some(LoadBalancerKind::Gateway) => "GWLB",
             _ => "ALB",
         },
         EniOwner::Endpoint(..) => "VPCE",

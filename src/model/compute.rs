@@ -99,6 +99,10 @@ pub enum LoadBalancerKind {
     #[default]
     Application,
     Network,
+    /// A Gateway Load Balancer: passes every packet (GENEVE, UDP 6081) to a
+    /// fleet of appliances and back, reached through Gateway Load Balancer
+    /// endpoints (ELB guide, "Gateway Load Balancers").
+    Gateway,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]

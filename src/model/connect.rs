@@ -74,6 +74,11 @@ pub enum EndpointKind {
         #[serde(default = "super::vpc::yes")]
         private_dns: bool,
     },
+    /// A Gateway Load Balancer endpoint: one ENI in one subnet, no security
+    /// groups; route-table entries send traffic through it to the appliances
+    /// behind the service's Gateway Load Balancer (PrivateLink guide,
+    /// "Gateway Load Balancer endpoints").
+    GatewayLoadBalancer { subnet: String },
 }
 
 /// A VPC endpoint for an AWS service (`s3`, `dynamodb`, `sqs`, `ec2`, `ssm`, …).

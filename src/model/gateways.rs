@@ -13,6 +13,11 @@ pub struct InternetGateway {
     pub description: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vpc: Option<String>,
+    /// The route table associated with the gateway itself (an edge association):
+    /// traffic entering the VPC through it is routed by that table, e.g. to a
+    /// Gateway Load Balancer endpoint (VPC User Guide, "Gateway route tables").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub edge_route_table: Option<String>,
 }
 
 /// An egress-only internet gateway: IPv6 out and replies back, nothing initiated from outside.

@@ -158,6 +158,8 @@ pub const PATH_KINDS: &[&str] = &[
     "dx",
     "firewall",
     "load-balancer",
+    "privatelink",
+    "gwlb-endpoint",
     "appliance",
 ];
 

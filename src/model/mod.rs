@@ -10,6 +10,7 @@ pub mod attempt;
 pub mod cidr;
 pub mod compute;
 pub mod connect;
+pub mod endpoint_service;
 pub mod filter;
 pub mod gateways;
 pub mod hybrid;
@@ -28,6 +29,7 @@ use serde::{Deserialize, Serialize};
 pub use account::{Account, Accounts, SubnetShare};
 pub use compute::*;
 pub use connect::*;
+pub use endpoint_service::*;
 pub use filter::*;
 pub use gateways::*;
 pub use hybrid::*;
@@ -132,6 +134,9 @@ pub struct Design {
     pub peerings: Vec<Peering>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub endpoints: Vec<Endpoint>,
+    /// PrivateLink endpoint services this design provides (`endpoint_service.rs`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub endpoint_services: Vec<EndpointService>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub prefix_lists: Vec<PrefixList>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -199,6 +204,7 @@ impl Design {
             load_balancers: Vec::new(),
             peerings: Vec::new(),
             endpoints: Vec::new(),
+            endpoint_services: Vec::new(),
             prefix_lists: Vec::new(),
             vpn_gateways: Vec::new(),
             customer_gateways: Vec::new(),
@@ -324,6 +330,7 @@ impl Design {
             name: "default-igw".into(),
             description: None,
             vpc: Some("default".into()),
+            edge_route_table: None,
         });
         if let Some(rt) = d.route_tables.first_mut() {
             rt.routes.push(Route::new(
@@ -450,6 +457,7 @@ object_kinds! {
     LoadBalancer, load_balancers, "load balancer";
     Peering, peerings, "peering connection";
     Endpoint, endpoints, "VPC endpoint";
+    EndpointService, endpoint_services, "endpoint service";
     PrefixList, prefix_lists, "prefix list";
     VpnGateway, vpn_gateways, "virtual private gateway";
     CustomerGateway, customer_gateways, "customer gateway";
@@ -519,6 +527,7 @@ impl RefTarget {
                 K::LoadBalancer => "LoadBalancerNotFound",
                 K::Peering => "InvalidVpcPeeringConnectionID.NotFound",
                 K::Endpoint => "InvalidVpcEndpointId.NotFound",
+                K::EndpointService => "InvalidVpcEndpointServiceId.NotFound",
                 K::PrefixList => "InvalidPrefixListID.NotFound",
                 K::VpnGateway => "InvalidVpnGatewayID.NotFound",
                 K::CustomerGateway => "InvalidCustomerGatewayID.NotFound",
@@ -589,6 +598,7 @@ macro_rules! walk_references {
         for o in & $($m)* d.internet_gateways {
             let from = ObjectRef::new(K::InternetGateway, o.name.clone());
             if let Some(v) = & $($m)* o.vpc { f(&from, "vpc", T::Object(K::Vpc), v); }
+            if let Some(rt) = & $($m)* o.edge_route_table { f(&from, "edge_route_table", T::Object(K::RouteTable), rt); }
         }
         for o in & $($m)* d.egress_only_gateways {
             let from = ObjectRef::new(K::EgressOnlyGateway, o.name.clone());
@@ -646,7 +656,12 @@ macro_rules! walk_references {
                     for s in subnets { f(&from, "subnets", T::Object(K::Subnet), s); }
                     for g in security_groups { f(&from, "security_groups", T::Object(K::SecurityGroup), g); }
                 }
+                EndpointKind::GatewayLoadBalancer { subnet } => f(&from, "subnet", T::Object(K::Subnet), subnet),
             }
+        }
+        for o in & $($m)* d.endpoint_services {
+            let from = ObjectRef::new(K::EndpointService, o.name.clone());
+            f(&from, "load_balancer", T::Object(K::LoadBalancer), & $($m)* o.load_balancer);
         }
         for o in & $($m)* d.vpn_gateways {
             let from = ObjectRef::new(K::VpnGateway, o.name.clone());
@@ -748,6 +763,15 @@ impl Design {
     /// Renames every reference to an object of `kind` from `from` to `to`.
     /// The object itself is renamed by the caller.
     pub fn rename_references(&mut self, kind: ObjectKind, from: &str, to: &str) {
+        // An endpoint's `service` names an AWS service or one of the design's endpoint
+        // services; only the latter follows a rename.
+        if kind == ObjectKind::EndpointService {
+            for ep in &mut self.endpoints {
+                if ep.service == from {
+                    ep.service = to.to_string();
+                }
+            }
+        }
         // Names are unique design-wide, so the AWS id that named `from` now names `to`.
         for name in self.aws_ids.values_mut() {
             if name == from {
@@ -775,6 +799,19 @@ impl Design {
 
 fn visit_references<'a>(d: &'a Design, mut f: impl FnMut(&ObjectRef, &'static str, RefTarget, &'a String)) {
     walk_references!(d, &mut f,);
+    // A consumer endpoint of one of the design's endpoint services refers to it;
+    // any other `service` is an AWS service name, never a dangling reference.
+    for o in &d.endpoints {
+        if d.endpoint_services.iter().any(|s| s.name == o.service) {
+            let from = ObjectRef::new(ObjectKind::Endpoint, o.name.clone());
+            f(
+                &from,
+                "service",
+                RefTarget::Object(ObjectKind::EndpointService),
+                &o.service,
+            );
+        }
+    }
 }
 
 /// Whether a reference of target type `t` can point at an object of `kind`.

@@ -179,6 +179,8 @@ bundled![
     "ipv6-egress-only",
     "inspection-routing",
     "cost-constrained",
+    "privatelink-partner",
+    "gwlb-ingress",
     "dx-vpn-backup",
     "prefix-list-branches",
     "dual-stack-web",

@@ -23,6 +23,8 @@ pub(super) fn kinds_for(name: &str) -> &'static [HopKind] {
         "dx" => &[HopKind::DxConnection],
         "firewall" => &[HopKind::Firewall],
         "load-balancer" => &[HopKind::LoadBalancer],
+        "privatelink" => &[HopKind::PrivateLink],
+        "gwlb-endpoint" => &[HopKind::GwlbEndpoint],
         "appliance" => &[HopKind::Appliance],
         _ => &[],
     }

@@ -98,6 +98,8 @@ catalogue! {
     "eip-unused", Info, false, NONE, "an Elastic IP is associated with nothing and is billed (L-04)";
     "nat-without-igw-route", Warning, false, NONE, "a public NAT gateway's subnet has no route to an internet gateway (L-01)";
     "single-nat-multi-az", Warning, false, NONE, "one NAT gateway serves subnets in several AZs (L-02)";
+    "nat-cross-az", Warning, false, NONE, "a subnet's internet-bound route goes to a NAT gateway in another AZ: that AZ's failure cuts it, and the traffic is billed across AZs (L-02)";
+    "nat-unused", Warning, false, NONE, "a NAT gateway no route uses, billed by the hour (and a public one for its IPv4 address) (L-04)";
     // Compute and load balancers.
     "public-subnet-no-public-ip", Warning, false, NONE, "instances in a public subnet have no public IP (L-09)";
     "private-subnet-maps-public-ip", Warning, false, NONE, "a subnet without an IGW route auto-assigns public IPs (L-09)";
@@ -137,6 +139,13 @@ catalogue! {
     "endpoint-subnets-same-az", Error, true, Some("DuplicateSubnetsInSameZone"), "an interface endpoint takes at most one subnet per AZ (VPCE-4)";
     "endpoint-gateway-no-route-table", Warning, false, NONE, "a gateway endpoint is on no route table, so nothing uses it";
     "endpoint-private-dns-without-dns", Warning, false, NONE, "private DNS needs the VPC's DNS support and DNS hostnames (L-22, VPCE-4)";
+    "endpoint-service-load-balancer", Error, true, Some("InvalidParameter"), "an endpoint service needs its own Network or Gateway Load Balancer";
+    "endpoint-service-type", Error, true, Some("InvalidParameter"), "an interface endpoint needs an NLB-backed service, a Gateway Load Balancer endpoint a GWLB-backed one";
+    "endpoint-service-az", Error, true, Some("InvalidParameter"), "an endpoint to a service works only in the AZs of the service's load balancer";
+    "endpoint-service-principal", Error, false, Some("InvalidServiceName"), "the consumer's account is not an allowed principal of the endpoint service";
+    "endpoint-service-not-accepted", Warning, false, NONE, "the provider has not accepted the endpoint's connection: no traffic flows";
+    "endpoint-service-connection-unknown", Warning, false, NONE, "an endpoint service records a connection from an endpoint that is not its consumer";
+    "igw-edge-route-table", Error, true, IPV, "an internet gateway's edge route table is of its VPC and targets local, a GWLB endpoint or an ENI";
     "tgw-duplicate-vpc-attachment", Error, true, Some("DuplicateTransitGatewayAttachment"), "one VPC attachment per VPC per transit gateway (TGW-1)";
     "tgw-attachment-no-subnet", Error, true, Some("MissingParameter"), "a VPC attachment needs at least one subnet (TGW-2)";
     "tgw-attachment-subnet-other-vpc", Error, true, IPV, "a VPC attachment's subnet belongs to another VPC (TGW-2)";

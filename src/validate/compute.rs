@@ -89,7 +89,7 @@ pub(super) fn load_balancers(cx: &ValidationPass<'_>) {
                     "alb-single-az",
                     "AWS requires an Application Load Balancer to have subnets in at least two AZs: add a subnet of another AZ",
                 ),
-                LoadBalancerKind::Network => (
+                LoadBalancerKind::Network | LoadBalancerKind::Gateway => (
                     "lb-single-az",
                     "add a subnet in a second AZ so the load balancer survives an AZ failure",
                 ),

@@ -195,6 +195,8 @@ pub(super) fn endpoints(cx: &ValidationPass<'_>) {
                     }
                 }
             }
+            // Checked with the endpoint services (`privatelink.rs`).
+            EndpointKind::GatewayLoadBalancer { .. } => {}
             EndpointKind::Interface {
                 subnets, private_dns, ..
             } => {

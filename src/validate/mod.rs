@@ -21,6 +21,7 @@ mod filtering;
 mod gateways;
 mod integrity;
 mod lints;
+mod privatelink;
 pub mod quotas;
 mod routing;
 mod sharing;
@@ -236,6 +237,14 @@ const GROUPS: &[Group] = &[
     },
     Group {
         run: connectivity::endpoints,
+        reads: RT,
+    },
+    Group {
+        run: privatelink::endpoint_services,
+        reads: 0,
+    },
+    Group {
+        run: privatelink::edge_route_tables,
         reads: RT,
     },
     Group {

@@ -83,14 +83,23 @@ pub(super) fn vpc_defaults(cx: &ValidationPass<'_>) {
 }
 
 /// Targets a route on (or inside) a VPC block may use: middlebox routing (RTE-5, RTE-6).
-fn middlebox_target(t: &RouteTarget) -> bool {
-    matches!(
-        t,
+fn middlebox_target(d: &Design, t: &RouteTarget) -> bool {
+    match t {
         RouteTarget::NatGateway(_)
-            | RouteTarget::Instance(_)
-            | RouteTarget::NetworkInterface(_)
-            | RouteTarget::FirewallEndpoint(..)
-    )
+        | RouteTarget::Instance(_)
+        | RouteTarget::NetworkInterface(_)
+        | RouteTarget::FirewallEndpoint(..) => true,
+        // A Gateway Load Balancer endpoint is a middlebox target too (VPC User Guide,
+        // "Routing for a middlebox appliance": routes to a GWLB endpoint).
+        RouteTarget::GatewayEndpoint(e) => is_gwlb_endpoint(d, e),
+        _ => false,
+    }
+}
+
+fn is_gwlb_endpoint(d: &Design, name: &str) -> bool {
+    d.endpoints
+        .iter()
+        .any(|e| e.name == name && matches!(e.kind, EndpointKind::GatewayLoadBalancer { .. }))
 }
 
 /// Whether the target object exists at all.
@@ -149,7 +158,9 @@ pub(super) fn target_foreign_vpc(
         RouteTarget::VpnGateway(n) => other(idx.vpn_gateway(d, n).and_then(|g| g.vpc.clone()))
             .map(|o| format!("virtual private gateway {n} is attached to {o}")),
         RouteTarget::GatewayEndpoint(n) => idx.endpoint(d, n).and_then(|e| {
-            if !e.is_gateway() {
+            if matches!(e.kind, EndpointKind::GatewayLoadBalancer { .. }) {
+                other(Some(e.vpc.clone())).map(|o| format!("Gateway Load Balancer endpoint {n} is in {o}"))
+            } else if !e.is_gateway() {
                 Some(format!(
                     "endpoint {n} is an interface endpoint; only gateway endpoints are route targets"
                 ))
@@ -345,7 +356,12 @@ pub(super) fn routes(cx: &ValidationPass<'_>) {
                     "keep the main table private and associate public subnets with a custom table that routes to the IGW",
                 );
             }
-        } else if !cx.rt_subnets().contains_key(rt.name.as_str()) {
+        } else if !cx.rt_subnets().contains_key(rt.name.as_str())
+            && !d
+                .internet_gateways
+                .iter()
+                .any(|g| g.edge_route_table.as_deref() == Some(rt.name.as_str()))
+        {
             cx.on(
                 "route-table-unused",
                 &r,
@@ -401,7 +417,7 @@ fn local_rules(
         }
         return;
     }
-    if equal && !middlebox_target(&route.target) {
+    if equal && !middlebox_target(cx.d, &route.target) {
         cx.emit(
             "route-local-unsupported-target",
             r,
@@ -418,7 +434,7 @@ fn local_rules(
             subs.iter()
                 .any(|s| IpNet::V4(s.cidr.trunc()) == dest || s.ipv6_cidr.is_some_and(|c| IpNet::V6(c.trunc()) == dest))
         });
-        if !subnet_match || !middlebox_target(&route.target) {
+        if !subnet_match || !middlebox_target(cx.d, &route.target) {
             cx.emit(
                 "route-more-specific-than-local",
                 r,

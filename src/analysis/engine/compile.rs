@@ -456,7 +456,19 @@ impl<'a> Analyzer<'a> {
             EniOwner::SecondaryInterface(..) => HopKind::NetworkInterface,
             EniOwner::NatGateway(_) => HopKind::NatGateway,
             EniOwner::LoadBalancer(..) => HopKind::LoadBalancer,
-            EniOwner::Endpoint(..) => HopKind::InterfaceEndpoint,
+            EniOwner::Endpoint(n, _) => {
+                let gwlbe = self.pos(ObjectKind::Endpoint, n).is_some_and(|i| {
+                    matches!(
+                        self.d.endpoints[i].kind,
+                        crate::model::EndpointKind::GatewayLoadBalancer { .. }
+                    )
+                });
+                if gwlbe {
+                    HopKind::GwlbEndpoint
+                } else {
+                    HopKind::InterfaceEndpoint
+                }
+            }
             EniOwner::Firewall(..) => HopKind::Firewall,
             EniOwner::TgwAttachment(..) => HopKind::TgwAttachment,
         }

@@ -371,8 +371,9 @@ impl<'w, 'a> Walk<'w, 'a> {
             },
             || obj(ObjectKind::InternetGateway, &g),
         );
-        // No route-table hop on the way in (RA published hop order; no edge association modelled).
-        self.deliver_in_vpc(v, out, None)
+        // Routed by the gateway's edge route table when it has one (ingress routing),
+        // else delivered straight to the subnet (RA published hop order).
+        self.igw_ingress(v, &g, out)
     }
 
     pub(super) fn gateway_endpoint(&mut self, v: usize, ep: &str, pkt: Packet, origin: Origin) -> Step {

@@ -158,6 +158,33 @@ impl<'w, 'a> Walk<'w, 'a> {
             );
             return Ok(self.finish(Some(s), sport));
         }
+        self.lb_serve(src, pkt, &arrival, lb, node, q, (sport, dport), false)
+    }
+
+    /// The load balancer `lb` has the client's request at node `node` (`arrival` is
+    /// where the request was delivered and where the reply to the client starts:
+    /// the node itself, or a PrivateLink endpoint ENI): listener, then a new
+    /// connection from the node to each target until one answers, then the reply.
+    /// `privatelink`: the request came through an endpoint service, so targets see
+    /// the node's address whatever client IP preservation says (ELB guide, NLB
+    /// "Client IP preservation": it has no effect on traffic from AWS PrivateLink).
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn lb_serve(
+        &mut self,
+        src: &Source,
+        pkt: Packet,
+        arrival: &Arrival,
+        lb: &str,
+        node: usize,
+        q: &Query,
+        (sport, dport): (u16, u16),
+        privatelink: bool,
+    ) -> Result<RunOut, QueryError> {
+        let an = self.an;
+        let Some(l) = an.idx.load_balancer(an.d, lb) else {
+            return Err(QueryError::Invalid(lb.into(), "load balancer not found".into()));
+        };
+        let node_eni = &an.idx.enis[node];
         let listener = l
             .listeners
             .iter()
@@ -173,7 +200,14 @@ impl<'w, 'a> Walk<'w, 'a> {
             return Ok(self.finish(Some(s), sport));
         };
         let node_ip = IpAddr::V4(node_eni.private_ip);
-        if l.kind == crate::model::LoadBalancerKind::Network {
+        if l.kind == crate::model::LoadBalancerKind::Network && privatelink {
+            self.note(|| {
+                format!(
+                    "{lb} is reached through PrivateLink: its targets see the load balancer's address {node_ip} as the \
+                     source (client IP preservation does not apply to PrivateLink traffic)"
+                )
+            });
+        } else if l.kind == crate::model::LoadBalancerKind::Network {
             // An NLB preserves the client's IP for instance targets by default (ELB guide,
             // client IP preservation; RA additional detail ASSUMPTION_PRESERVE_CLIENT_IP_*,
             // reference §1.2): the targets' SGs and NACLs then see the client, not the node.
@@ -310,9 +344,9 @@ impl<'w, 'a> Walk<'w, 'a> {
         self.hops = t_ret;
         self.sg_ident = true;
         let reply = arrival.pkt.reply();
-        self.reply_start_hop(&arrival, reply);
+        self.reply_start_hop(arrival, reply);
         let r = self
-            .launch_reply(&arrival, reply)
+            .launch_reply(arrival, reply)
             .and_then(|back| self.accept_reply(src, pkt, &back));
         self.fwd_hops = fwd;
         let blocked = r.err().map(|s| Blocked {

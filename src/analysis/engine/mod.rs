@@ -13,6 +13,8 @@
 //! - `transit`: VPC peering and transit gateways;
 //! - `hybrid`: VGW, Site-to-Site VPN, Direct Connect, on-premises networks;
 //! - `load_balancers`: the load balancer node and its target legs;
+//! - `privatelink`: consumer endpoints to the design's endpoint services;
+//! - `gwlb`: Gateway Load Balancer endpoints, the GWLB and its appliances;
 //! - `failures`: what-if failures applied to a copy of the design.
 
 use std::borrow::Cow;
@@ -37,8 +39,10 @@ mod compile;
 mod failures;
 mod filtering;
 mod gateways;
+mod gwlb;
 mod hybrid;
 mod load_balancers;
+mod privatelink;
 mod record;
 mod resolve;
 mod routing;

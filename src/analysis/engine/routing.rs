@@ -118,7 +118,10 @@ impl<'w, 'a> Walk<'w, 'a> {
             RouteTarget::Peering(p) => self.peering_out(vpc, p, pkt, origin),
             RouteTarget::TransitGateway(t) => self.tgw_from_vpc(vpc, s, t, pkt),
             RouteTarget::VpnGateway(g) => self.vgw_out(vpc, g, pkt, origin),
-            RouteTarget::GatewayEndpoint(ep) => self.gateway_endpoint(vpc, ep, pkt, origin),
+            RouteTarget::GatewayEndpoint(ep) => match self.gwlb_endpoint_eni(ep) {
+                Some(e) => self.arrive_at_eni(e, pkt, Some(s), origin),
+                None => self.gateway_endpoint(vpc, ep, pkt, origin),
+            },
             RouteTarget::FirewallEndpoint(fw, az) => {
                 let e = an.d.firewalls.iter().find(|f| &f.name == fw).and_then(|f| {
                     f.subnets.iter().find_map(|sn| {
@@ -250,6 +253,7 @@ impl<'w, 'a> Walk<'w, 'a> {
         match &eni.owner {
             EniOwner::NatGateway(n) => self.nat_gateway(e, n, s, pkt, addressed, origin),
             EniOwner::Firewall(fw, _) => self.firewall(e, fw, s, pkt, origin),
+            EniOwner::Endpoint(ep, _) if self.gwlb_endpoint_eni(ep).is_some() => self.gwlb_bump(e, ep, s, pkt, origin),
             EniOwner::TgwAttachment(..) => Err(self.missing(&an.eni_name(e), pkt)),
             _ if addressed => {
                 self.sg_check(e, Direction::Inbound, pkt)?;

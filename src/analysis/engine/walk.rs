@@ -76,6 +76,9 @@ pub(super) struct Walk<'w, 'a> {
     pub(super) hash_pick: Option<(&'a TgwAttachment, usize)>,
     /// The other subnets the flow hash could have picked at the first appliance-mode pin.
     pub(super) hash_alternatives: Vec<(&'a TgwAttachment, usize)>,
+    /// Gateway Load Balancer flow stickiness: (GWLB, flow, appliance ENI) for the
+    /// return through the same appliance.
+    pub(super) gwlb_pins: Vec<(String, FlowKey, usize)>,
 }
 
 /// A flow's addresses and ports, the same for a request and its reply.
@@ -114,6 +117,7 @@ impl<'w, 'a> Walk<'w, 'a> {
             tgw_entry: None,
             hash_pick: None,
             hash_alternatives: Vec::new(),
+            gwlb_pins: Vec::new(),
         }
     }
 
@@ -184,6 +188,19 @@ impl<'w, 'a> Walk<'w, 'a> {
         // Load balancer as destination: client → LB node, then LB node → a target.
         if let Endpoint::LoadBalancer(lb) = to {
             return self.run_lb(&src, lb, q, sport, dport, v6);
+        }
+        // An interface endpoint to one of the design's endpoint services: PrivateLink.
+        if let Endpoint::Eni {
+            owner: EniOwner::Endpoint(ep, _),
+            ..
+        } = to
+        {
+            if let Some(svc) = self.privatelink_service(ep) {
+                return self.run_privatelink(&src, ep, svc, q, (sport, dport));
+            }
+        }
+        if let Some((svc, ep)) = self.privatelink_reverse(&src, to) {
+            return Ok(self.stop_privatelink_reverse(&src, &svc.name, &ep, q, (sport, dport)));
         }
         let dst = match self.resolve_dest(&src, to, v6, &q.to) {
             Ok(d) => d,

@@ -148,6 +148,7 @@ impl Builder {
             name: name.into(),
             description: None,
             vpc: Some(vpc.into()),
+            edge_route_table: None,
         });
     }
 

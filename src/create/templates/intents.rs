@@ -166,6 +166,30 @@ pub fn for_template(name: &str) -> Vec<Intent> {
             no_reach("internet6", "app-1", 8080),
             nothing_reaches("app"),
         ],
+        "privatelink-service" => vec![
+            reach("partner-app", "vpce-orders", 443),
+            via("partner-app", "vpce-orders", 443, "svc-orders"),
+            no_reach("partner-app", "vpce-orders", 22),
+            // PrivateLink carries consumer → provider only (AWS PrivateLink guide).
+            no_reach("provider-ops", "partner-app", 443),
+            no_reach("provider-ops", "vpce-orders", 443),
+        ],
+        "gwlb-inspection" => vec![
+            reach("internet", "web-1", 443),
+            via("internet", "web-1", 443, "gwlb-inspect"),
+            via("internet", "web-2", 443, "appliance-2"),
+            no_reach("internet", "web-1", 22),
+            // Cross-zone load balancing is off by default on a GWLB: with its AZ's only
+            // appliance down, that AZ's GWLB node has no other target, so the flow is lost
+            // (ELB Gateway Load Balancer guide, "Cross-zone load balancing").
+            Intent::NoReach {
+                from: "internet".into(),
+                to: "web-1".into(),
+                proto: Protocol::Tcp,
+                port: Some(443),
+                down: vec!["appliance-1".into()],
+            },
+        ],
         "default-vpc" => vec![
             Intent::Struct(Fact::TierSpansAzs {
                 tier: "public".into(),

@@ -7,6 +7,7 @@
 
 pub mod build;
 pub mod intents;
+mod privatelink;
 pub mod sample;
 
 use std::net::Ipv6Addr;
@@ -85,6 +86,10 @@ templates! {
         "VPN CloudHub: three branch offices with their own BGP ASNs talk to the VPC and to each other through one VGW";
     "dual-stack-eigw", dual_stack_eigw,
         "Dual-stack VPC: public subnet over the IGW, private subnet with NAT for IPv4 and an egress-only IGW for IPv6";
+    "privatelink-service", privatelink_service,
+        "PrivateLink: a partner VPC with an overlapping CIDR reaches a provider's NLB-backed endpoint service, one way only";
+    "gwlb-inspection", gwlb_inspection,
+        "Gateway Load Balancer: internet ingress to a web tier passes third-party appliances through per-AZ GWLB endpoints";
     "default-vpc", default_vpc,
         "The default VPC AWS creates in every Region: 172.31.0.0/16, a public /20 per AZ, main route to the IGW";
 }
@@ -138,6 +143,7 @@ const OFFICE: &str = "203.0.113.0/24";
 
 /// The template bodies. Each builds the design; the wrapper sets name and description.
 mod templates_impl {
+    pub use super::privatelink::{gwlb_inspection, privatelink_service};
     use super::*;
 
     fn any4() -> SgPeer {

@@ -45,6 +45,7 @@ pub(super) static PEERING: FormDef = FormDef {
 
 const GATEWAY: &[&str] = &["gateway"];
 const INTERFACE: &[&str] = &["interface"];
+const GWLB: &[&str] = &["gateway-load-balancer"];
 
 pub(super) static ENDPOINT: FormDef = FormDef {
     noun: "VPC endpoint",
@@ -65,6 +66,9 @@ pub(super) static ENDPOINT: FormDef = FormDef {
         pick("private DNS", no_yes)
             .when("type", INTERFACE)
             .codes(&["endpoint-private-dns-without-dns"]),
+        pick("subnet", vpc_subnets)
+            .when("type", GWLB)
+            .codes(&["endpoint-subnet-other-vpc", "endpoint-service-az"]),
     ],
     read: |_, o, _| {
         let e = get!(o, Endpoint);
@@ -84,6 +88,9 @@ pub(super) static ENDPOINT: FormDef = FormDef {
             Some(EndpointKind::Gateway { route_tables, .. }) => base
                 .with("type", "gateway")
                 .with_list("route tables", route_tables.clone()),
+            Some(EndpointKind::GatewayLoadBalancer { subnet }) => base
+                .with("type", "gateway-load-balancer")
+                .with("subnet", subnet.clone()),
             None => base.with("type", "gateway").with("private DNS", "yes"),
         }
     },
@@ -92,7 +99,11 @@ pub(super) static ENDPOINT: FormDef = FormDef {
             Some(EndpointKind::Gateway { policy, .. }) => policy.clone(),
             _ => None,
         };
-        let kind = if v.get("type") == "interface" {
+        let kind = if v.get("type") == "gateway-load-balancer" {
+            EndpointKind::GatewayLoadBalancer {
+                subnet: need(v, "subnet")?,
+            }
+        } else if v.get("type") == "interface" {
             let subnets = v.list("subnets");
             if subnets.is_empty() {
                 return Err("an interface endpoint needs a subnet (one per AZ; Space toggles)".into());

@@ -119,6 +119,7 @@ impl std::fmt::Debug for FormDef {
 pub const NONE_MAIN: &str = "(main table)";
 pub const NONE_DEFAULT: &str = "(default NACL)";
 pub const NONE_DETACHED: &str = "(detached)";
+pub const NONE_EDGE: &str = "(no edge association)";
 pub const NEW_EIP: &str = "(allocate a new Elastic IP)";
 pub const NONE: &str = "(none)";
 pub const NEW: &str = "(new)";
@@ -153,7 +154,9 @@ named_types!(
     TransitGateway,
     TgwRouteTable,
     TgwAttachment,
-    VirtualInterface
+    VirtualInterface,
+    LoadBalancer,
+    Endpoint
 );
 
 /// The names of the items that pass `keep`.
@@ -279,7 +282,13 @@ fn tenancies(_: &Design, _: &Vals) -> Vec<String> {
     strs(&["default", "dedicated"])
 }
 fn lb_types(_: &Design, _: &Vals) -> Vec<String> {
-    strs(&["application", "network"])
+    strs(&["application", "network", "gateway"])
+}
+/// Route tables of the internet gateway's VPC for an edge association (VPC User
+/// Guide, "Gateway route tables"), or none.
+fn igw_edge_tables(d: &Design, v: &Vals) -> Vec<String> {
+    let vpc = v.get("attached to");
+    with_first(NONE_EDGE, names(&d.route_tables, |t| t.vpc == vpc))
 }
 fn lb_schemes(_: &Design, _: &Vals) -> Vec<String> {
     strs(&["internet-facing", "internal"])
@@ -288,15 +297,47 @@ fn peering_statuses(_: &Design, _: &Vals) -> Vec<String> {
     strs(&["active", "pending-acceptance", "rejected", "failed", "deleted"])
 }
 fn endpoint_types(_: &Design, _: &Vals) -> Vec<String> {
-    strs(&["gateway", "interface"])
+    strs(&["gateway", "interface", "gateway-load-balancer"])
 }
-/// Gateway endpoints exist only for S3 and DynamoDB (VPCE-1); every service has an interface endpoint.
-fn endpoint_services(_: &Design, v: &Vals) -> Vec<String> {
-    if v.get("type") == "gateway" {
-        strs(&["s3", "dynamodb"])
-    } else {
-        strs(AWS_SERVICES)
+/// Gateway endpoints exist only for S3 and DynamoDB (VPCE-1); every service has an
+/// interface endpoint, and so has each of the design's NLB-backed endpoint services;
+/// a Gateway Load Balancer endpoint connects to a GWLB-backed endpoint service.
+fn endpoint_services(d: &Design, v: &Vals) -> Vec<String> {
+    let backed_by = |kind: LoadBalancerKind| {
+        d.endpoint_services
+            .iter()
+            .filter(|s| {
+                d.load_balancers
+                    .iter()
+                    .any(|l| l.name == s.load_balancer && l.kind == kind)
+            })
+            .map(|s| s.name.clone())
+            .collect::<Vec<_>>()
+    };
+    match v.get("type") {
+        "gateway" => strs(&["s3", "dynamodb"]),
+        "gateway-load-balancer" => backed_by(LoadBalancerKind::Gateway),
+        _ => {
+            let mut out = backed_by(LoadBalancerKind::Network);
+            out.extend(strs(AWS_SERVICES));
+            out
+        }
     }
+}
+/// Load balancers an endpoint service can front: Network and Gateway Load Balancers.
+fn service_load_balancers(d: &Design, _: &Vals) -> Vec<String> {
+    names(&d.load_balancers, |l| l.kind != LoadBalancerKind::Application)
+}
+/// The consumer endpoints of the endpoint service being edited.
+/// The endpoints connected to the service: those naming it as it is typed, and
+/// those naming it as it was when the form opened, so renaming the service in
+/// its form keeps the connections it has accepted.
+fn service_consumers(d: &Design, v: &Vals) -> Vec<String> {
+    let svc = v.get("name");
+    let original = v.get(ORIGINAL);
+    names(&d.endpoints, |e| {
+        e.service == svc || (!original.is_empty() && e.service == original)
+    })
 }
 fn cgws(d: &Design, _: &Vals) -> Vec<String> {
     names(&d.customer_gateways, |_| true)
@@ -441,6 +482,7 @@ pub fn name_stem(kind: ObjectKind) -> &'static str {
         ObjectKind::LoadBalancer => "lb",
         ObjectKind::Peering => "pcx",
         ObjectKind::Endpoint => "vpce",
+        ObjectKind::EndpointService => "vpce-svc",
         ObjectKind::PrefixList => "pl",
         ObjectKind::VpnGateway => "vgw",
         ObjectKind::CustomerGateway => "cgw",
@@ -470,6 +512,7 @@ pub fn object_def(kind: ObjectKind) -> &'static FormDef {
         ObjectKind::LoadBalancer => &LB,
         ObjectKind::Peering => &PEERING,
         ObjectKind::Endpoint => &ENDPOINT,
+        ObjectKind::EndpointService => &ENDPOINT_SERVICE,
         ObjectKind::PrefixList => &PREFIX_LIST,
         ObjectKind::VpnGateway => &VGW,
         ObjectKind::CustomerGateway => &CGW,
@@ -495,11 +538,13 @@ macro_rules! get {
 }
 
 mod connect;
+mod endpoint_service;
 mod parts;
 mod vpc;
 
 use connect::*;
 pub use connect::{firewall_rule_text, parse_firewall_rules};
+use endpoint_service::*;
 pub use parts::Part;
 use vpc::*;
 pub use vpc::{listener_text, parse_listeners};

@@ -183,22 +183,29 @@ pub(super) static IGW: FormDef = FormDef {
     fields: &[
         NAME,
         pick("attached to", vpcs_or_detached).codes(&["igw-multiple-per-vpc", "igw-detach-with-public-ips"]),
+        pick("edge route table", igw_edge_tables).codes(&["igw-edge-route-table"]),
     ],
     read: |_, o, _| {
         let g = get!(o, InternetGateway);
-        named(o).with(
-            "attached to",
-            match g {
-                Some(g) => g.vpc.clone().unwrap_or(NONE_DETACHED.into()),
-                None => String::new(),
-            },
-        )
+        named(o)
+            .with(
+                "attached to",
+                match g {
+                    Some(g) => g.vpc.clone().unwrap_or(NONE_DETACHED.into()),
+                    None => String::new(),
+                },
+            )
+            .with(
+                "edge route table",
+                g.and_then(|g| g.edge_route_table.clone()).unwrap_or(NONE_EDGE.into()),
+            )
     },
     build: |v, _, orig| {
         Ok(Object::InternetGateway(InternetGateway {
             name: v.get("name").to_string(),
             description: described(&orig),
             vpc: opt(v, "attached to", NONE_DETACHED),
+            edge_route_table: opt(v, "edge route table", NONE_EDGE),
         }))
     },
     reload_on: &[],
@@ -464,10 +471,10 @@ pub(super) static LB: FormDef = FormDef {
             )
             .with(
                 "type",
-                if lb.is_some_and(|l| l.kind == LoadBalancerKind::Network) {
-                    "network"
-                } else {
-                    "application"
+                match lb.map(|l| l.kind) {
+                    Some(LoadBalancerKind::Network) => "network",
+                    Some(LoadBalancerKind::Gateway) => "gateway",
+                    _ => "application",
                 },
             )
             .with(
@@ -505,6 +512,8 @@ pub(super) static LB: FormDef = FormDef {
         lb.name = v.get("name").to_string();
         lb.kind = if v.get("type") == "network" {
             LoadBalancerKind::Network
+        } else if v.get("type") == "gateway" {
+            LoadBalancerKind::Gateway
         } else {
             LoadBalancerKind::Application
         };

@@ -7,7 +7,7 @@
 //! networks — travels as a `vpcd:onprem` tag on the customer gateway or
 //! Direct Connect connection that reaches it, so a round trip keeps them.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::net::Ipv4Addr;
 
 use ipnet::IpNet;
@@ -236,6 +236,18 @@ pub fn export(d: &Design) -> (Vec<(String, AwsFile)>, Vec<String>) {
             associations.push(j::RouteTableAssociation {
                 main: true,
                 route_table_association_id: some(ids.id("rtbassoc-", &format!("{}#main", rt.name))),
+                ..Default::default()
+            });
+        }
+        // A gateway route table's edge association with an internet gateway.
+        for g in d
+            .internet_gateways
+            .iter()
+            .filter(|g| g.edge_route_table.as_deref() == Some(rt.name.as_str()))
+        {
+            associations.push(j::RouteTableAssociation {
+                gateway_id: some(ids.id("igw-", &g.name)),
+                route_table_association_id: some(ids.id("rtbassoc-", &format!("{}#{}", rt.name, g.name))),
                 ..Default::default()
             });
         }
@@ -746,11 +758,22 @@ pub fn export(d: &Design) -> (Vec<(String, AwsFile)>, Vec<String>) {
         .endpoints
         .iter()
         .map(|e| {
+            // An endpoint to one of the design's own endpoint services names it as
+            // AWS does (`com.amazonaws.vpce.REGION.vpce-svc-…`) and shows the state of
+            // its connection (`pendingAcceptance`, `available`, `rejected`).
+            let provided = d.endpoint_services.iter().find(|s| s.name == e.service);
+            let (service_name, state) = match provided {
+                Some(s) => (
+                    format!("com.amazonaws.vpce.{region}.{}", ids.id("vpce-svc-", &s.name)),
+                    s.connection_state(&e.name).aws().to_string(),
+                ),
+                None => (format!("com.amazonaws.{region}.{}", e.service), "available".into()),
+            };
             let mut out = j::VpcEndpoint {
                 vpc_endpoint_id: ids.id("vpce-", &e.name),
                 vpc_id: ids.id("vpc-", &e.vpc),
-                service_name: format!("com.amazonaws.{region}.{}", e.service),
-                state: "available".into(),
+                service_name,
+                state,
                 tags: tags(&e.name),
                 ..Default::default()
             };
@@ -774,6 +797,11 @@ pub fn export(d: &Design) -> (Vec<(String, AwsFile)>, Vec<String>) {
                         .map(|s| ids.id("eni-", &format!("{}#{s}", e.name)))
                         .collect();
                 }
+                EndpointKind::GatewayLoadBalancer { subnet } => {
+                    out.vpc_endpoint_type = "GatewayLoadBalancer".into();
+                    out.subnet_ids = vec![ids.id("subnet-", subnet)];
+                    out.network_interface_ids = vec![ids.id("eni-", &format!("{}#{subnet}", e.name))];
+                }
             }
             out
         })
@@ -785,6 +813,7 @@ pub fn export(d: &Design) -> (Vec<(String, AwsFile)>, Vec<String>) {
             ..Default::default()
         },
     );
+    endpoint_services(d, &ids, &mut files);
     let mut pls: Vec<j::PrefixList> = ["s3", "dynamodb"]
         .iter()
         .map(|s| j::PrefixList {
@@ -896,4 +925,88 @@ pub fn write_dir(d: &Design, dir: &std::path::Path) -> Result<Vec<String>, crate
         crate::io::write_atomic(&dir.join(name), text.as_bytes())?;
     }
     Ok(left_out)
+}
+
+/// The endpoint services the design provides, as the provider's
+/// `describe-vpc-endpoint-service-configurations`, `-service-permissions` and
+/// `-connections` print them.
+fn endpoint_services(d: &Design, ids: &Ids<'_>, files: &mut BTreeMap<&'static str, AwsFile>) {
+    let region = d.region.as_str();
+    let id_fn = |prefix: &str, name: &str| ids.id(prefix, name);
+    let mut configs = Vec::new();
+    let mut principals = Vec::new();
+    let mut connections = Vec::new();
+    for s in &d.endpoint_services {
+        let service_id = ids.id("vpce-svc-", &s.name);
+        let lb = d.load_balancers.iter().find(|l| l.name == s.load_balancer);
+        let azs: BTreeSet<String> = lb
+            .into_iter()
+            .flat_map(|l| &l.subnets)
+            .filter_map(|n| d.subnets.iter().find(|x| &x.name == n))
+            .map(|x| x.az.clone())
+            .collect();
+        let (mut nlbs, mut gwlbs) = (Vec::new(), Vec::new());
+        let mut kind = "Interface";
+        if let Some(lb) = lb {
+            let (arn, _) = super::export_hybrid::lb_arn(region, lb, &id_fn);
+            if lb.kind == LoadBalancerKind::Gateway {
+                kind = "GatewayLoadBalancer";
+                gwlbs.push(arn);
+            } else {
+                nlbs.push(arn);
+            }
+        }
+        configs.push(j::ServiceConfiguration {
+            service_id: service_id.clone(),
+            service_name: format!("com.amazonaws.vpce.{region}.{service_id}"),
+            service_type: vec![j::ServiceTypeDetail {
+                service_type: kind.into(),
+            }],
+            service_state: some("Available"),
+            availability_zones: azs.into_iter().collect(),
+            acceptance_required: s.acceptance_required,
+            network_load_balancer_arns: nlbs,
+            gateway_load_balancer_arns: gwlbs,
+            private_dns_name: s.private_dns_name.clone(),
+            tags: tags(&s.name),
+        });
+        principals.extend(s.allowed_principals.iter().map(|p| j::AllowedPrincipal {
+            principal_type: if p == "*" { "All" } else { "Account" }.into(),
+            principal: p.clone(),
+            service_id: some(service_id.clone()),
+        }));
+        for e in d.endpoints.iter().filter(|e| e.service == s.name) {
+            let c = s.connection(&e.name);
+            connections.push(j::VpcEndpointConnection {
+                service_id: service_id.clone(),
+                vpc_endpoint_id: ids.id("vpce-", &e.name),
+                vpc_endpoint_owner: Some(c.and_then(|c| c.owner.clone()).unwrap_or_else(|| ACCOUNT.into())),
+                vpc_endpoint_state: s.connection_state(&e.name).aws().into(),
+            });
+        }
+    }
+    if configs.is_empty() {
+        return;
+    }
+    files.insert(
+        "ServiceConfigurations",
+        AwsFile {
+            service_configurations: Some(configs),
+            ..Default::default()
+        },
+    );
+    files.insert(
+        "AllowedPrincipals",
+        AwsFile {
+            allowed_principals: Some(principals),
+            ..Default::default()
+        },
+    );
+    files.insert(
+        "VpcEndpointConnections",
+        AwsFile {
+            vpc_endpoint_connections: Some(connections),
+            ..Default::default()
+        },
+    );
 }

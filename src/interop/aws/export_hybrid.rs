@@ -34,6 +34,22 @@ fn onprem_tag(d: &Design, pick: impl Fn(&OnPremNetwork) -> bool) -> Option<Tag> 
     })
 }
 
+/// A load balancer's ARN (`…:loadbalancer/net/NAME/HASH`) and the hash in it.
+pub(super) fn lb_arn(region: &str, lb: &LoadBalancer, id: &dyn Fn(&str, &str) -> String) -> (String, String) {
+    let kind = match lb.kind {
+        LoadBalancerKind::Application => "app",
+        LoadBalancerKind::Network => "net",
+        LoadBalancerKind::Gateway => "gwy",
+    };
+    let hash = id("", &format!("{}#lb", lb.name));
+    let hash: String = hash.chars().filter(|c| c.is_ascii_hexdigit()).take(16).collect();
+    let arn = format!(
+        "arn:aws:elasticloadbalancing:{region}:{ACCOUNT}:loadbalancer/{kind}/{}/{hash}",
+        lb.name
+    );
+    (arn, hash)
+}
+
 pub(super) fn export(
     d: &Design,
     id: &dyn Fn(&str, &str) -> String,
@@ -398,16 +414,7 @@ pub(super) fn export(
     let mut listeners = Vec::new();
     let mut health = Vec::new();
     for lb in &d.load_balancers {
-        let kind = match lb.kind {
-            LoadBalancerKind::Application => "app",
-            LoadBalancerKind::Network => "net",
-        };
-        let hash = id("", &format!("{}#lb", lb.name));
-        let hash: String = hash.chars().filter(|c| c.is_ascii_hexdigit()).take(16).collect();
-        let arn = format!(
-            "arn:aws:elasticloadbalancing:{region}:{ACCOUNT}:loadbalancer/{kind}/{}/{hash}",
-            lb.name
-        );
+        let (arn, hash) = lb_arn(region, lb, id);
         let subnet_az = |s: &str| {
             d.subnets
                 .iter()
@@ -432,10 +439,10 @@ pub(super) fn export(
             }
             .into(),
             vpc_id: vpc.clone(),
-            r#type: if lb.kind == LoadBalancerKind::Network {
-                "network"
-            } else {
-                "application"
+            r#type: match lb.kind {
+                LoadBalancerKind::Network => "network",
+                LoadBalancerKind::Gateway => "gateway",
+                LoadBalancerKind::Application => "application",
             }
             .into(),
             state: Some(j::LbState { code: "active".into() }),
@@ -449,10 +456,23 @@ pub(super) fn export(
                 .collect(),
             security_groups: lb.security_groups.iter().map(|g| id("sg-", g)).collect(),
         });
-        for l in &lb.listeners {
+        // A Gateway Load Balancer has one listener taking every packet, forwarding
+        // GENEVE (UDP 6081) to its target group (ELB guide, GWLB "Listeners").
+        let geneve = [Listener {
+            proto: Protocol::Udp,
+            port: 6081,
+            target_port: 6081,
+        }];
+        let lb_listeners: &[Listener] = if lb.kind == LoadBalancerKind::Gateway {
+            &geneve
+        } else {
+            &lb.listeners
+        };
+        for l in lb_listeners {
             let proto = match (lb.kind, l.proto) {
                 (LoadBalancerKind::Network, Protocol::Udp) => "UDP",
                 (LoadBalancerKind::Network, _) => "TCP",
+                (LoadBalancerKind::Gateway, _) => "GENEVE",
                 (LoadBalancerKind::Application, _) if l.port == 443 => "HTTPS",
                 (LoadBalancerKind::Application, _) => "HTTP",
             };
@@ -504,7 +524,7 @@ pub(super) fn export(
                     .collect(),
             });
         }
-        if lb.listeners.is_empty() && !lb.targets.is_empty() {
+        if lb_listeners.is_empty() && !lb.targets.is_empty() {
             left_out.push(format!(
                 "load balancer {}: targets without a listener (AWS registers targets in a listener's target group)",
                 lb.name

@@ -265,8 +265,17 @@ impl<'d> Cfn<'d> {
                 self.add(
                     self.attachment_of(&g.name),
                     "AWS::EC2::VPCGatewayAttachment",
-                    vec![("VpcId", self.r(v)), ("InternetGatewayId", Y::r(id))],
+                    vec![("VpcId", self.r(v)), ("InternetGatewayId", Y::r(id.clone()))],
                     vec![],
+                );
+            }
+            // Ingress routing: the gateway's own route table (an edge association).
+            if let Some(rt) = &g.edge_route_table {
+                self.add(
+                    format!("{id}EdgeAssociation"),
+                    "AWS::EC2::GatewayRouteTableAssociation",
+                    vec![("GatewayId", Y::r(id)), ("RouteTableId", self.r(rt))],
+                    g.vpc.iter().map(|_| self.attachment_of(&g.name)).collect(),
                 );
             }
         }
@@ -314,6 +323,17 @@ impl<'d> Cfn<'d> {
 
     fn route_target(&mut self, t: &RouteTarget) -> Option<((&'static str, Y), Vec<String>)> {
         Some(match t {
+            // A Gateway Load Balancer endpoint is a route target of its own; a gateway
+            // endpoint's routes are added by AWS for the tables it names.
+            RouteTarget::GatewayEndpoint(e)
+                if self
+                    .d
+                    .endpoints
+                    .iter()
+                    .any(|x| x.name == *e && matches!(x.kind, EndpointKind::GatewayLoadBalancer { .. })) =>
+            {
+                (("VpcEndpointId", self.r(e)), vec![])
+            }
             RouteTarget::Local | RouteTarget::GatewayEndpoint(_) => return None,
             RouteTarget::InternetGateway(g) => (("GatewayId", self.r(g)), vec![self.attachment_of(g)]),
             RouteTarget::VpnGateway(g) => (("GatewayId", self.r(g)), vec![self.attachment_of(g)]),
@@ -892,15 +912,64 @@ impl<'d> Cfn<'d> {
         }
     }
 
+    /// The design's own PrivateLink endpoint services (`Ref` of a load balancer
+    /// is its ARN; of a service, its id) and who may connect to them.
+    fn endpoint_services(&mut self) {
+        for s in &self.d.endpoint_services {
+            let id = self.id(&s.name);
+            let gateway = self
+                .d
+                .load_balancers
+                .iter()
+                .any(|l| l.name == s.load_balancer && l.kind == LoadBalancerKind::Gateway);
+            let key = if gateway {
+                "GatewayLoadBalancerArns"
+            } else {
+                "NetworkLoadBalancerArns"
+            };
+            self.add(
+                id.clone(),
+                "AWS::EC2::VPCEndpointService",
+                vec![
+                    ("AcceptanceRequired", Y::Bool(s.acceptance_required)),
+                    (key, Y::List(vec![self.r(&s.load_balancer)])),
+                ],
+                vec![],
+            );
+            if !s.allowed_principals.is_empty() {
+                let principals = s.allowed_principals.iter().map(|p| Y::s(p.clone())).collect();
+                self.add(
+                    format!("{id}Permissions"),
+                    "AWS::EC2::VPCEndpointServicePermissions",
+                    vec![
+                        ("ServiceId", Y::r(id.clone())),
+                        ("AllowedPrincipals", Y::List(principals)),
+                    ],
+                    vec![],
+                );
+            }
+            if s.acceptance_required && !s.connections.is_empty() {
+                // CloudFormation has no resource that accepts a connection.
+                self.notes.push(format!(
+                    "endpoint service {}: accept or reject its endpoint connections after deployment (ec2 accept-vpc-endpoint-connections)",
+                    s.name
+                ));
+            }
+        }
+    }
+
     fn endpoints(&mut self) {
+        self.endpoint_services();
         for e in &self.d.endpoints {
-            let mut props = vec![
-                ("VpcId", self.r(&e.vpc)),
-                (
-                    "ServiceName",
-                    Y::Sub(format!("com.amazonaws.${{AWS::Region}}.{}", e.service)),
-                ),
-            ];
+            let service = if self.d.endpoint_services.iter().any(|s| s.name == e.service) {
+                Y::Sub(format!(
+                    "com.amazonaws.vpce.${{AWS::Region}}.${{{}}}",
+                    self.id(&e.service)
+                ))
+            } else {
+                Y::Sub(format!("com.amazonaws.${{AWS::Region}}.{}", e.service))
+            };
+            let mut props = vec![("VpcId", self.r(&e.vpc)), ("ServiceName", service)];
             match &e.kind {
                 EndpointKind::Gateway { route_tables, policy } => {
                     props.push(("VpcEndpointType", Y::s("Gateway")));
@@ -925,6 +994,10 @@ impl<'d> Cfn<'d> {
                         Y::List(security_groups.iter().map(|g| self.sg_ref(g)).collect()),
                     ));
                     props.push(("PrivateDnsEnabled", Y::Bool(*private_dns)));
+                }
+                EndpointKind::GatewayLoadBalancer { subnet } => {
+                    props.push(("VpcEndpointType", Y::s("GatewayLoadBalancer")));
+                    props.push(("SubnetIds", Y::List(vec![self.r(subnet)])));
                 }
             }
             self.add(self.id(&e.name), "AWS::EC2::VPCEndpoint", props, vec![]);

@@ -242,6 +242,12 @@ impl<'d> Exporter<'d> {
             self.id("aws_security_group", sg)
         }
     }
+    fn is_gwlb_endpoint(&self, name: &str) -> bool {
+        self.d
+            .endpoints
+            .iter()
+            .any(|e| e.name == name && matches!(e.kind, EndpointKind::GatewayLoadBalancer { .. }))
+    }
     fn rt_id(&self, rt: &str) -> Expr {
         if self.d.vpcs.iter().any(|v| v.main_route_table == rt) {
             self.id("aws_default_route_table", rt)
@@ -360,6 +366,14 @@ impl<'d> Exporter<'d> {
             b.attr_opt("vpc_id", g.vpc.as_ref().map(|v| self.vpc_id(v)));
             b.tags(with_description(name_tag(&g.name), &g.description));
             self.blocks.push(b);
+            // A gateway route table: associated with the gateway itself (ingress routing).
+            if let Some(rt) = &g.edge_route_table {
+                let label = format!("{}_edge", self.l.of(&g.name));
+                let mut b = Block::resource("aws_route_table_association", &label);
+                b.attr("gateway_id", self.id("aws_internet_gateway", &g.name))
+                    .attr("route_table_id", self.rt_id(rt));
+                self.blocks.push(b);
+            }
         }
         for g in &self.d.egress_only_gateways {
             let mut b = Block::resource("aws_egress_only_internet_gateway", &self.l.of(&g.name));
@@ -395,6 +409,11 @@ impl<'d> Exporter<'d> {
 
     fn route_target(&mut self, vpc: &str, t: &RouteTarget) -> Option<(&'static str, Expr)> {
         Some(match t {
+            // A Gateway Load Balancer endpoint is a route target of its own; a gateway
+            // endpoint's routes are added by AWS for the tables it names.
+            RouteTarget::GatewayEndpoint(e) if self.is_gwlb_endpoint(e) => {
+                ("vpc_endpoint_id", self.id("aws_vpc_endpoint", e))
+            }
             RouteTarget::Local | RouteTarget::GatewayEndpoint(_) => return None,
             RouteTarget::InternetGateway(g) => ("gateway_id", self.id("aws_internet_gateway", g)),
             RouteTarget::VpnGateway(g) => ("gateway_id", self.id("aws_vpn_gateway", g)),
@@ -736,7 +755,11 @@ impl<'d> Exporter<'d> {
                 .attr("internal", Expr::bool(lb.scheme == LoadBalancerScheme::Internal))
                 .attr(
                     "load_balancer_type",
-                    Expr::s(if alb { "application" } else { "network" }),
+                    Expr::s(match lb.kind {
+                        LoadBalancerKind::Application => "application",
+                        LoadBalancerKind::Network => "network",
+                        LoadBalancerKind::Gateway => "gateway",
+                    }),
                 );
             let subnets = lb.subnets.iter().map(|s| self.id("aws_subnet", s)).collect();
             b.attr("subnets", Expr::List(subnets));
@@ -751,6 +774,10 @@ impl<'d> Exporter<'d> {
                     .push(format!("load balancer {} has no subnet: no target group", lb.name));
                 continue;
             };
+            if lb.kind == LoadBalancerKind::Gateway {
+                self.gwlb_listener(lb, &label, vpc);
+                continue;
+            }
             for l in &lb.listeners {
                 let tl = format!("{label}_{}", l.port);
                 let (proto, tg_proto) = listener_protocols(alb, l);
@@ -783,6 +810,33 @@ impl<'d> Exporter<'d> {
                 self.blocks.push(li);
             }
         }
+    }
+
+    /// A Gateway Load Balancer's one listener: no port or protocol, forwarding
+    /// every packet in GENEVE (UDP 6081) to its appliances (ELB guide, Gateway
+    /// Load Balancers, "Listeners" and "Target groups").
+    fn gwlb_listener(&mut self, lb: &LoadBalancer, label: &str, vpc: &str) {
+        let tl = format!("{label}_geneve");
+        let mut tg = Block::resource("aws_lb_target_group", &tl);
+        tg.attr("name", Expr::s(elb_name(&lb.name, "-geneve")))
+            .attr("port", Expr::num(6081))
+            .attr("protocol", Expr::s("GENEVE"))
+            .attr("target_type", Expr::s("instance"))
+            .attr("vpc_id", self.vpc_id(vpc));
+        self.blocks.push(tg);
+        for t in &lb.targets {
+            let mut a = Block::resource("aws_lb_target_group_attachment", &format!("{tl}_{}", self.l.of(t)));
+            a.attr("target_group_arn", Expr::raw(format!("aws_lb_target_group.{tl}.arn")))
+                .attr("target_id", self.id("aws_instance", t));
+            self.blocks.push(a);
+        }
+        let mut li = Block::resource("aws_lb_listener", &tl);
+        li.attr("load_balancer_arn", self.r("aws_lb", &lb.name, "arn"));
+        let mut da = Block::new("default_action", &[]);
+        da.attr("type", Expr::s("forward"))
+            .attr("target_group_arn", Expr::raw(format!("aws_lb_target_group.{tl}.arn")));
+        li.block(da);
+        self.blocks.push(li);
     }
 
     fn peerings(&mut self) {
@@ -819,12 +873,16 @@ impl<'d> Exporter<'d> {
     }
 
     fn endpoints(&mut self) {
+        self.endpoint_services();
         for e in &self.d.endpoints {
             let mut b = Block::resource("aws_vpc_endpoint", &self.l.of(&e.name));
-            b.attr("vpc_id", self.vpc_id(&e.vpc)).attr(
-                "service_name",
-                Expr::raw(format!("\"com.amazonaws.${{var.region}}.{}\"", e.service)),
-            );
+            let provided = self.d.endpoint_services.iter().any(|s| s.name == e.service);
+            let service = if provided {
+                self.r("aws_vpc_endpoint_service", &e.service, "service_name")
+            } else {
+                Expr::raw(format!("\"com.amazonaws.${{var.region}}.{}\"", e.service))
+            };
+            b.attr("vpc_id", self.vpc_id(&e.vpc)).attr("service_name", service);
             match &e.kind {
                 EndpointKind::Gateway { route_tables, policy } => {
                     b.attr("vpc_endpoint_type", Expr::s("Gateway"));
@@ -844,6 +902,10 @@ impl<'d> Exporter<'d> {
                         .attr("security_group_ids", Expr::List(g))
                         .attr("private_dns_enabled", Expr::bool(*private_dns));
                 }
+                EndpointKind::GatewayLoadBalancer { subnet } => {
+                    b.attr("vpc_endpoint_type", Expr::s("GatewayLoadBalancer"));
+                    b.attr("subnet_ids", Expr::List(vec![self.id("aws_subnet", subnet)]));
+                }
             }
             b.tags(with_description(name_tag(&e.name), &e.description));
             self.blocks.push(b);
@@ -852,6 +914,9 @@ impl<'d> Exporter<'d> {
         for rt in &self.d.route_tables {
             for r in &rt.routes {
                 if let RouteTarget::GatewayEndpoint(e) = &r.target {
+                    if self.is_gwlb_endpoint(e) {
+                        continue;
+                    }
                     let listed = self.d.endpoints.iter().any(|x| {
                         x.name == *e && matches!(&x.kind, EndpointKind::Gateway { route_tables, .. } if route_tables.contains(&rt.name))
                     });
@@ -861,6 +926,49 @@ impl<'d> Exporter<'d> {
                             r, rt.name
                         ));
                     }
+                }
+            }
+        }
+    }
+
+    /// The design's own PrivateLink endpoint services, with who may connect and
+    /// the connections the provider has accepted.
+    fn endpoint_services(&mut self) {
+        for s in &self.d.endpoint_services {
+            let mut b = Block::resource("aws_vpc_endpoint_service", &self.l.of(&s.name));
+            b.attr("acceptance_required", Expr::bool(s.acceptance_required));
+            let gateway = self
+                .d
+                .load_balancers
+                .iter()
+                .any(|l| l.name == s.load_balancer && l.kind == LoadBalancerKind::Gateway);
+            let arns = Expr::List(vec![self.r("aws_lb", &s.load_balancer, "arn")]);
+            if gateway {
+                b.attr("gateway_load_balancer_arns", arns);
+            } else {
+                b.attr("network_load_balancer_arns", arns);
+            }
+            if !s.allowed_principals.is_empty() {
+                let p = s.allowed_principals.iter().map(|p| Expr::s(p.clone())).collect();
+                b.attr("allowed_principals", Expr::List(p));
+            }
+            b.attr_opt("private_dns_name", s.private_dns_name.clone().map(Expr::s));
+            b.tags(with_description(name_tag(&s.name), &s.description));
+            self.blocks.push(b);
+            for c in &s.connections {
+                match c.state {
+                    EndpointConnectionState::Available if s.acceptance_required => {
+                        let label = format!("{}_{}", self.l.of(&s.name), self.l.of(&c.endpoint));
+                        let mut b = Block::resource("aws_vpc_endpoint_connection_accepter", &label);
+                        b.attr("vpc_endpoint_service_id", self.id("aws_vpc_endpoint_service", &s.name))
+                            .attr("vpc_endpoint_id", self.id("aws_vpc_endpoint", &c.endpoint));
+                        self.blocks.push(b);
+                    }
+                    EndpointConnectionState::Rejected => self.notes.push(format!(
+                        "endpoint service {}: the provider rejects {} (ec2 reject-vpc-endpoint-connections; Terraform has no resource for it)",
+                        s.name, c.endpoint
+                    )),
+                    _ => {}
                 }
             }
         }

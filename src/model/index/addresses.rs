@@ -83,7 +83,8 @@ impl DesignIndex {
                     subnet: s,
                     fixed: None,
                     public: None,
-                    auto_public: lb.scheme == LoadBalancerScheme::InternetFacing,
+                    auto_public: lb.scheme == LoadBalancerScheme::InternetFacing
+                        && lb.kind != LoadBalancerKind::Gateway,
                     ipv6: None,
                     sgs: &lb.security_groups,
                     sdc: true,
@@ -109,6 +110,20 @@ impl DesignIndex {
                         sdc: true,
                     });
                 }
+            }
+            // A Gateway Load Balancer endpoint is one ENI without security groups; it
+            // forwards traffic not addressed to it, so no source/destination check.
+            if let EndpointKind::GatewayLoadBalancer { subnet } = &ep.kind {
+                pending.push(Pending {
+                    owner: EniOwner::Endpoint(ep.name.clone(), subnet.clone()),
+                    subnet,
+                    fixed: None,
+                    public: None,
+                    auto_public: false,
+                    ipv6: None,
+                    sgs: &[],
+                    sdc: false,
+                });
             }
         }
         for fw in &d.firewalls {

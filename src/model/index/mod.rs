@@ -123,7 +123,8 @@ impl DesignIndex {
              load_balancers => LoadBalancer, peerings => Peering, endpoints => Endpoint, prefix_lists => PrefixList,
              vpn_gateways => VpnGateway, customer_gateways => CustomerGateway, vpn_connections => VpnConnection,
              dx_gateways => DxGateway, dx_connections => DxConnection, onprem_networks => OnPremNetwork,
-             transit_gateways => TransitGateway, firewalls => Firewall, flow_logs => FlowLog);
+             transit_gateways => TransitGateway, firewalls => Firewall, flow_logs => FlowLog,
+             endpoint_services => EndpointService);
         let mut nested = |name: &str, owner: ObjectRef| {
             let e = idx.by_name.entry(name.to_string()).or_default();
             e.refs.push(owner);
@@ -414,7 +415,10 @@ impl DesignIndex {
             }
             (Object::ElasticIp(o), Object::ElasticIp(n)) => o.address == n.address,
             (Object::LoadBalancer(o), Object::LoadBalancer(n)) => {
-                o.subnets == n.subnets && o.scheme == n.scheme && o.security_groups == n.security_groups
+                o.subnets == n.subnets
+                    && o.scheme == n.scheme
+                    && o.kind == n.kind
+                    && o.security_groups == n.security_groups
             }
             (Object::Endpoint(o), Object::Endpoint(n)) => match (&o.kind, &n.kind) {
                 (EndpointKind::Gateway { .. }, EndpointKind::Gateway { .. }) => true,
@@ -430,6 +434,10 @@ impl DesignIndex {
                         ..
                     },
                 ) => s1 == s2 && g1 == g2,
+                (
+                    EndpointKind::GatewayLoadBalancer { subnet: s1 },
+                    EndpointKind::GatewayLoadBalancer { subnet: s2 },
+                ) => s1 == s2,
                 _ => false,
             },
             (Object::Firewall(o), Object::Firewall(n)) => o.subnets == n.subnets,
@@ -457,6 +465,7 @@ impl DesignIndex {
             | (Object::DxGateway(_), _)
             | (Object::DxConnection(_), _)
             | (Object::OnPremNetwork(_), _)
+            | (Object::EndpointService(_), _)
             | (Object::FlowLog(_), _) => true,
             _ => false,
         }

@@ -294,6 +294,7 @@ fn load_balancers(b: &mut Builder<'_>) {
         let kind = match lb.r#type.as_str() {
             "application" => LoadBalancerKind::Application,
             "network" => LoadBalancerKind::Network,
+            "gateway" => LoadBalancerKind::Gateway,
             other => {
                 b.report.skip(
                     &lb.load_balancer_name,
@@ -316,8 +317,12 @@ fn load_balancers(b: &mut Builder<'_>) {
         for l in m.listeners.iter().filter(|l| l.load_balancer_arn == id) {
             let shown = format!("{} listener {} {}", lb.load_balancer_name, l.protocol, l.port);
             // A TCP_UDP listener is modelled as two listeners, one per protocol.
+            // A Gateway Load Balancer's one listener takes every packet (GENEVE to the
+            // targets, UDP 6081): only its targets are kept, it has no port to model.
+            let geneve = kind == LoadBalancerKind::Gateway;
             let proto = match listener_proto(&l.protocol) {
                 Some(p) => p,
+                None if geneve => Protocol::Udp,
                 None if l.protocol == "TCP_UDP" => Protocol::Tcp,
                 None => {
                     b.report
@@ -325,7 +330,10 @@ fn load_balancers(b: &mut Builder<'_>) {
                     continue;
                 }
             };
-            let Ok(port) = u16::try_from(l.port) else { continue };
+            let port = u16::try_from(l.port).unwrap_or(if geneve { 6081 } else { 0 });
+            if port == 0 {
+                continue;
+            }
             let tg_arns: Vec<&str> = l
                 .default_actions
                 .iter()
@@ -399,6 +407,9 @@ fn load_balancers(b: &mut Builder<'_>) {
                         ),
                     }
                 }
+            }
+            if geneve {
+                continue;
             }
             listeners.push(Listener {
                 proto,

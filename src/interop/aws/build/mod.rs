@@ -56,6 +56,9 @@ pub(crate) struct Merged {
     pub virtual_interfaces: Vec<json::VirtualInterface>,
     pub dx_connections: Vec<json::DxConnection>,
     pub db_instances: Vec<json::DbInstance>,
+    pub service_configurations: Vec<json::ServiceConfiguration>,
+    pub allowed_principals: Vec<json::AllowedPrincipal>,
+    pub endpoint_connections: Vec<json::VpcEndpointConnection>,
     /// DNS attributes per VPC id (`describe-vpc-attribute`): support, hostnames.
     pub dns: HashMap<String, (Option<bool>, Option<bool>)>,
     /// The top-level keys seen in any file.
@@ -174,6 +177,18 @@ impl Merged {
                 .clone());
             take!(f, connections, dx_connections, |o| o.connection_id.clone());
             take!(f, db_instances, db_instances, |o| o.db_instance_identifier.clone());
+            take!(f, service_configurations, service_configurations, |o| o
+                .service_id
+                .clone());
+            take!(f, allowed_principals, allowed_principals, |o| format!(
+                "{}>{}",
+                o.service_id.as_deref().unwrap_or(""),
+                o.principal
+            ));
+            take!(f, vpc_endpoint_connections, endpoint_connections, |o| format!(
+                "{}>{}",
+                o.service_id, o.vpc_endpoint_id
+            ));
             if let Some(vpc) = &f.content.vpc_id {
                 let e = m.dns.entry(vpc.clone()).or_default();
                 if let Some(a) = &f.content.enable_dns_support {
@@ -316,6 +331,7 @@ fn tag_counts(m: &Merged) -> HashMap<String, usize> {
     m.vpn_connections.iter().for_each(|o| add(&o.tags));
     m.managed_prefix_lists.iter().for_each(|o| add(&o.tags));
     m.dx_connections.iter().for_each(|o| add(&o.tags));
+    m.service_configurations.iter().for_each(|o| add(&o.tags));
     for g in &m.dx_gateways {
         let n = name_tag(&g.tags).unwrap_or(&g.direct_connect_gateway_name);
         *counts.entry(n.trim().to_string()).or_default() += 1;
@@ -376,8 +392,15 @@ impl Builder<'_> {
                 self.assign(id, name_tag(&o.tags), tags);
             }
         }
+        let provided: HashSet<&str> = m
+            .service_configurations
+            .iter()
+            .filter(|s| service_usable(s))
+            .map(|s| s.service_name.as_str())
+            .collect();
         for o in &m.vpc_endpoints {
-            if endpoint_usable(o) {
+            let rejected_here = provided.contains(o.service_name.as_str()) && o.state.eq_ignore_ascii_case("rejected");
+            if endpoint_usable(o) || rejected_here {
                 self.assign(&o.vpc_endpoint_id, name_tag(&o.tags), tags);
             }
         }
@@ -440,16 +463,33 @@ impl Builder<'_> {
         for o in &m.load_balancers {
             self.assign(&o.load_balancer_arn, Some(&o.load_balancer_name), tags);
         }
+        for o in &m.service_configurations {
+            if service_usable(o) {
+                self.assign(&o.service_id, name_tag(&o.tags), tags);
+            }
+        }
     }
 }
 
-/// Gateway and interface endpoints that exist; pending ones already carry
+/// Gateway, interface and Gateway Load Balancer endpoints that exist; pending ones already carry
 /// traffic once available, failed/deleted/rejected ones never do.
 pub(crate) fn endpoint_usable(e: &json::VpcEndpoint) -> bool {
     matches!(
         e.state.to_ascii_lowercase().as_str(),
         "available" | "pending" | "pendingacceptance" | ""
-    ) && matches!(e.vpc_endpoint_type.as_str(), "Gateway" | "Interface" | "")
+    ) && matches!(
+        e.vpc_endpoint_type.as_str(),
+        "Gateway" | "Interface" | "GatewayLoadBalancer" | ""
+    )
+}
+
+/// Endpoint services that exist (EC2 `ServiceState`: Pending, Available,
+/// Deleting, Deleted, Failed).
+pub(crate) fn service_usable(s: &json::ServiceConfiguration) -> bool {
+    matches!(
+        s.service_state.as_deref().map(str::to_ascii_lowercase).as_deref(),
+        None | Some("available") | Some("pending")
+    )
 }
 
 /// Counts of the objects the design holds, per kind label.

@@ -58,6 +58,7 @@ pub(super) fn build(b: &mut Builder<'_>) {
     gateways(b);
     nat_gateways(b);
     endpoints(b);
+    endpoint_services(b);
     peerings(b);
 }
 
@@ -303,7 +304,7 @@ fn derived(r: &json::Route) -> bool {
     r.gateway_id.as_deref() == Some("local")
         || r.origin.as_deref() == Some("CreateRouteTable")
         || r.origin.as_deref() == Some("EnableVgwRoutePropagation")
-        || r.gateway_id.as_deref().is_some_and(|g| g.starts_with("vpce-"))
+        || (r.destination_prefix_list_id.is_some() && r.gateway_id.as_deref().is_some_and(|g| g.starts_with("vpce-")))
 }
 
 fn route_tables(b: &mut Builder<'_>) {
@@ -363,6 +364,10 @@ fn route_tables(b: &mut Builder<'_>) {
                     RouteTarget::InternetGateway(b.name(g))
                 } else if g.starts_with("vgw-") {
                     RouteTarget::VpnGateway(b.name(g))
+                } else if g.starts_with("vpce-") {
+                    // A CIDR routed to an endpoint: a Gateway Load Balancer endpoint
+                    // (gateway endpoints' own prefix-list routes are derived above).
+                    RouteTarget::GatewayEndpoint(b.name(g))
                 } else {
                     b.report.skip(
                         &shown,
@@ -410,10 +415,22 @@ fn gateways(b: &mut Builder<'_>) {
     let attached = |a: &json::VpcAttachment| matches!(a.state.as_str(), "available" | "attached" | "attaching");
     for g in &b.m.internet_gateways {
         let vpc = g.attachments.iter().find(|a| attached(a)).map(|a| b.name(&a.vpc_id));
+        // A gateway route table associated with the gateway itself (an edge
+        // association: VPC guide, "Gateway route tables").
+        let edge =
+            b.m.route_tables
+                .iter()
+                .find(|rt| {
+                    rt.associations
+                        .iter()
+                        .any(|a| a.gateway_id.as_deref() == Some(g.internet_gateway_id.as_str()))
+                })
+                .map(|rt| b.name(&rt.route_table_id));
         b.d.internet_gateways.push(InternetGateway {
             name: b.name(&g.internet_gateway_id),
             description: None,
             vpc,
+            edge_route_table: edge,
         });
     }
     for g in &b.m.egress_only_gateways {
@@ -506,18 +523,38 @@ fn endpoints(b: &mut Builder<'_>) {
             }
         }
     }
+    // Endpoint services provided in the dump, by their service name
+    // (`com.amazonaws.vpce.REGION.vpce-svc-…`): an endpoint naming one connects
+    // to the design's own service.
+    let provided: HashMap<&str, &str> = m
+        .service_configurations
+        .iter()
+        .filter(|s| super::service_usable(s))
+        .map(|s| (s.service_name.as_str(), s.service_id.as_str()))
+        .collect();
     for e in &m.vpc_endpoints {
-        if !super::endpoint_usable(e) {
-            let why = if e.vpc_endpoint_type == "GatewayLoadBalancer" {
-                "Gateway Load Balancer endpoints are not modelled".to_string()
-            } else {
-                format!("its state is {}", e.state)
-            };
-            b.report.skip(&e.vpc_endpoint_id, "VPC endpoint", &why);
+        let to_provided = provided.get(e.service_name.as_str());
+        // A rejected connection to a service of the dump is kept: the provider's
+        // side records it, and the trace explains why it carries nothing.
+        let rejected_here = to_provided.is_some() && e.state.eq_ignore_ascii_case("rejected");
+        if !super::endpoint_usable(e) && !rejected_here {
+            b.report
+                .skip(&e.vpc_endpoint_id, "VPC endpoint", &format!("its state is {}", e.state));
             continue;
         }
-        let service = service_of(&e.service_name, &region);
-        let kind = if e.vpc_endpoint_type == "Gateway" {
+        let service = match to_provided {
+            Some(id) => b.name(id),
+            None => service_of(&e.service_name, &region),
+        };
+        let kind = if e.vpc_endpoint_type == "GatewayLoadBalancer" {
+            // A Gateway Load Balancer endpoint sits in exactly one subnet (VPC guide,
+            // "Gateway Load Balancer endpoints").
+            let Some(subnet) = e.subnet_ids.first() else {
+                b.report.skip(&e.vpc_endpoint_id, "VPC endpoint", "it names no subnet");
+                continue;
+            };
+            EndpointKind::GatewayLoadBalancer { subnet: b.name(subnet) }
+        } else if e.vpc_endpoint_type == "Gateway" {
             let mut ids: BTreeSet<&str> = e.route_table_ids.iter().map(String::as_str).collect();
             ids.extend(rts_of.get(e.vpc_endpoint_id.as_str()).into_iter().flatten().copied());
             EndpointKind::Gateway {
@@ -533,11 +570,95 @@ fn endpoints(b: &mut Builder<'_>) {
         };
         b.d.endpoints.push(Endpoint {
             name: b.name(&e.vpc_endpoint_id),
-            description: (service != e.service_name).then(|| e.service_name.clone()),
+            description: (to_provided.is_none() && service != e.service_name).then(|| e.service_name.clone()),
             vpc: b.name(&e.vpc_id),
             service,
             kind,
         });
+    }
+}
+
+/// The endpoint services the dump's account provides, with who may connect
+/// and the connections it has seen (`describe-vpc-endpoint-service-configurations`,
+/// `-permissions`, `-connections`).
+fn endpoint_services(b: &mut Builder<'_>) {
+    let m = b.m;
+    for s in &m.service_configurations {
+        if !super::service_usable(s) {
+            b.report.skip(
+                &s.service_id,
+                "endpoint service",
+                &format!("its state is {}", s.service_state.as_deref().unwrap_or("unknown")),
+            );
+            continue;
+        }
+        let lbs: Vec<&String> = s
+            .network_load_balancer_arns
+            .iter()
+            .chain(&s.gateway_load_balancer_arns)
+            .collect();
+        let Some(lb) = lbs.first() else {
+            b.report
+                .skip(&s.service_id, "endpoint service", "it names no load balancer");
+            continue;
+        };
+        if lbs.len() > 1 {
+            b.report.approximate(
+                &s.service_id,
+                "endpoint service",
+                "it has several load balancers; vpcd models the first",
+            );
+        }
+        let mut svc = EndpointService::new(b.name(&s.service_id), b.name(lb));
+        svc.acceptance_required = s.acceptance_required;
+        svc.private_dns_name = s.private_dns_name.clone();
+        // Without a service id, a permissions output belongs to the one service
+        // it was asked for: only unambiguous when the dump provides one service.
+        let single = m.service_configurations.len() == 1;
+        svc.allowed_principals = m
+            .allowed_principals
+            .iter()
+            .filter(|p| match &p.service_id {
+                Some(id) => *id == s.service_id,
+                None => single,
+            })
+            .map(|p| p.principal.clone())
+            .collect();
+        for c in m.endpoint_connections.iter().filter(|c| c.service_id == s.service_id) {
+            let state = match c.vpc_endpoint_state.to_ascii_lowercase().as_str() {
+                "available" => EndpointConnectionState::Available,
+                "rejected" => EndpointConnectionState::Rejected,
+                "pendingacceptance" | "pending" => EndpointConnectionState::PendingAcceptance,
+                other => {
+                    b.report.skip(
+                        &c.vpc_endpoint_id,
+                        "endpoint connection",
+                        &format!("its state is {other}"),
+                    );
+                    continue;
+                }
+            };
+            // An endpoint owned by the account of its own VPC belongs to the design's
+            // account, which the model leaves unset; another account is kept.
+            let vpc_owner = m
+                .vpc_endpoints
+                .iter()
+                .find(|e| e.vpc_endpoint_id == c.vpc_endpoint_id)
+                .and_then(|e| m.vpcs.iter().find(|v| v.vpc_id == e.vpc_id))
+                .and_then(|v| v.owner_id.as_deref());
+            let owner = c.vpc_endpoint_owner.clone().filter(|o| Some(o.as_str()) != vpc_owner);
+            // Without acceptance, every connection of the design's own account is
+            // available by itself: the model records only the others.
+            if !svc.acceptance_required && owner.is_none() && state == EndpointConnectionState::Available {
+                continue;
+            }
+            svc.connections.push(EndpointConnection {
+                endpoint: b.name(&c.vpc_endpoint_id),
+                owner,
+                state,
+            });
+        }
+        b.d.endpoint_services.push(svc);
     }
 }
 

@@ -778,6 +778,12 @@ pub struct AwsFile {
     pub virtual_interfaces: Option<Vec<VirtualInterface>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connections: Option<Vec<DxConnection>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_configurations: Option<Vec<ServiceConfiguration>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allowed_principals: Option<Vec<AllowedPrincipal>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vpc_endpoint_connections: Option<Vec<VpcEndpointConnection>>,
     #[serde(default, rename = "DBInstances", skip_serializing_if = "Option::is_none")]
     pub db_instances: Option<Vec<DbInstance>>,
     /// `describe-vpc-attribute` prints the VPC's id beside the attribute.
@@ -852,6 +858,9 @@ impl AwsFile {
             direct_connect_gateways => "DirectConnectGateways",
             direct_connect_gateway_associations => "DirectConnectGatewayAssociations",
             virtual_interfaces => "VirtualInterfaces", connections => "Connections",
+            service_configurations => "ServiceConfigurations",
+            allowed_principals => "AllowedPrincipals",
+            vpc_endpoint_connections => "VpcEndpointConnections",
             db_instances => "DBInstances", enable_dns_support => "EnableDnsSupport",
             enable_dns_hostnames => "EnableDnsHostnames",
         );

@@ -561,3 +561,66 @@ aws_struct! {
         pub engine: Option<String>,
     }
 }
+
+aws_struct! {
+    /// `{"ServiceType": "Interface"}` in a service configuration.
+    pub struct ServiceTypeDetail {
+        #[serde(default)]
+        pub service_type: String,
+    }
+}
+
+aws_struct! {
+    /// One entry of `ec2 describe-vpc-endpoint-service-configurations`: an
+    /// endpoint service this account provides (EC2 API, `ServiceConfiguration`).
+    pub struct ServiceConfiguration {
+        #[serde(default)]
+        pub service_id: String,
+        #[serde(default)]
+        pub service_name: String,
+        #[serde(default, deserialize_with = "list", skip_serializing_if = "Vec::is_empty")]
+        pub service_type: Vec<ServiceTypeDetail>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub service_state: Option<String>,
+        #[serde(default, deserialize_with = "list", skip_serializing_if = "Vec::is_empty")]
+        pub availability_zones: Vec<String>,
+        #[serde(default)]
+        pub acceptance_required: bool,
+        #[serde(default, deserialize_with = "list", skip_serializing_if = "Vec::is_empty")]
+        pub network_load_balancer_arns: Vec<String>,
+        #[serde(default, deserialize_with = "list", skip_serializing_if = "Vec::is_empty")]
+        pub gateway_load_balancer_arns: Vec<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub private_dns_name: Option<String>,
+        #[serde(default, deserialize_with = "list", skip_serializing_if = "Vec::is_empty")]
+        pub tags: Vec<Tag>,
+    }
+}
+
+aws_struct! {
+    /// One entry of `ec2 describe-vpc-endpoint-service-permissions`: a principal
+    /// allowed to connect to a service (EC2 API, `AllowedPrincipal`).
+    pub struct AllowedPrincipal {
+        #[serde(default)]
+        pub principal_type: String,
+        #[serde(default)]
+        pub principal: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub service_id: Option<String>,
+    }
+}
+
+aws_struct! {
+    /// One entry of `ec2 describe-vpc-endpoint-connections`: a consumer's
+    /// endpoint as the provider sees it (EC2 API, `VpcEndpointConnection`).
+    pub struct VpcEndpointConnection {
+        #[serde(default)]
+        pub service_id: String,
+        #[serde(default)]
+        pub vpc_endpoint_id: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub vpc_endpoint_owner: Option<String>,
+        #[serde(default)]
+        pub vpc_endpoint_state: String,
+    }
+}

@@ -179,7 +179,7 @@ impl Conv<'_> {
         let first = subnets.first().ok_or_else(|| Fail::Skip("no subnets".into()))?;
         let vpc = self.vpc_of_subnet(first)?;
         let ty = i.str("load_balancer_type")?.unwrap_or_else(|| "application".into());
-        if ty != "application" && ty != "network" {
+        if ty != "application" && ty != "network" && ty != "gateway" {
             return Err(Fail::Skip(format!("{ty} load balancers are not modelled")));
         }
         let internal = i.bool("internal")?.unwrap_or(false);
@@ -259,8 +259,21 @@ impl Conv<'_> {
                 forward_config: forward,
             });
         }
-        let port = i.int("port")?.ok_or_else(|| Fail::Skip("port is not set".into()))?;
-        let proto = i.str("protocol")?.unwrap_or_else(|| "HTTP".into());
+        // A Gateway Load Balancer's listener has no port or protocol: it takes
+        // every packet and forwards it in GENEVE on UDP 6081.
+        let gateway = self
+            .out
+            .lbs
+            .iter()
+            .any(|l| l.load_balancer_arn == lb && l.r#type == "gateway");
+        let (port, proto) = if gateway {
+            (6081, "GENEVE".to_string())
+        } else {
+            (
+                i.int("port")?.ok_or_else(|| Fail::Skip("port is not set".into()))?,
+                i.str("protocol")?.unwrap_or_else(|| "HTTP".into()),
+            )
+        };
         self.out.listeners.push(j::Listener {
             listener_arn: format!("{lb}/listener-{}", stable_id("", &i.address()))
                 .replace(":loadbalancer/", ":listener/"),

@@ -63,6 +63,8 @@ pub fn computed(ev: &Evaluator, r: &ResRef, name: &str) -> R<Value> {
             ))
         }
         (_, "owner_id" | "peer_owner_id") => s(ACCOUNT.into()),
+        // PrivateLink names a provider's service `com.amazonaws.vpce.REGION.vpce-svc-ID`.
+        ("aws_vpc_endpoint_service", "service_name") => s(format!("com.amazonaws.vpce.{}.{}", ev.region, ev.id_of(r))),
         ("aws_vpc", "default_route_table_id" | "main_route_table_id") => s(ev.derived_id(r, "rtb-", "main")),
         ("aws_vpc", "default_network_acl_id") => s(ev.derived_id(r, "acl-", "default")),
         ("aws_vpc", "default_security_group_id") => s(ev.derived_id(r, "sg-", "default")),

@@ -107,6 +107,7 @@ pub fn id_prefix(ty: &str) -> &'static str {
         "aws_network_interface" => "eni-",
         "aws_vpc_peering_connection" => "pcx-",
         "aws_vpc_endpoint" => "vpce-",
+        "aws_vpc_endpoint_service" => "vpce-svc-",
         "aws_ec2_transit_gateway" => "tgw-",
         "aws_ec2_transit_gateway_vpc_attachment" | "aws_ec2_transit_gateway_peering_attachment" => "tgw-attach-",
         "aws_ec2_transit_gateway_route_table" => "tgw-rtb-",

@@ -230,6 +230,11 @@ pub struct Out {
     pub tgs: Vec<j::TargetGroup>,
     pub listeners: Vec<j::Listener>,
     pub health: BTreeMap<String, Vec<j::TargetHealthDescription>>,
+    pub services: Vec<j::ServiceConfiguration>,
+    pub principals: Vec<j::AllowedPrincipal>,
+    /// Endpoint connections the provider accepted: (service id, endpoint id).
+    pub accepted: Vec<(String, String)>,
+    pub connections: Vec<j::VpcEndpointConnection>,
 }
 
 /// The defaults AWS creates with a VPC (VPC User Guide: "main route table",
@@ -298,6 +303,7 @@ const PASSES: &[&[&str]] = &[
         "aws_lb_target_group",
         "aws_alb_target_group",
         "aws_ec2_managed_prefix_list_entry",
+        "aws_vpc_endpoint_service",
     ],
     &[
         "aws_network_interface",
@@ -320,6 +326,8 @@ const PASSES: &[&[&str]] = &[
         "aws_lb_target_group_attachment",
         "aws_alb_target_group_attachment",
         "aws_vpn_connection_route",
+        "aws_vpc_endpoint_connection_accepter",
+        "aws_vpc_endpoint_service_allowed_principal",
     ],
     &[
         "aws_ec2_transit_gateway_route_table_association",
@@ -497,6 +505,9 @@ impl<'e> Conv<'e> {
             "aws_vpc_peering_connection" => self.peering(i),
             "aws_vpc_peering_connection_accepter" => self.peering_accepter(i),
             "aws_vpc_endpoint" => self.endpoint(i),
+            "aws_vpc_endpoint_service" => self.endpoint_service(i),
+            "aws_vpc_endpoint_connection_accepter" => self.endpoint_accepter(i),
+            "aws_vpc_endpoint_service_allowed_principal" => self.endpoint_principal(i),
             "aws_vpc_endpoint_route_table_association" | "aws_vpc_endpoint_subnet_association" => {
                 self.endpoint_association(i)
             }
@@ -703,6 +714,7 @@ impl<'e> Conv<'e> {
     /// the default ACL's associations, the AWS-managed prefix lists.
     fn finish(&mut self) {
         self.endpoint_routes();
+        self.endpoint_connections();
         for rt in &mut self.out.route_tables {
             let cidrs = self.vpc_cidrs.get(&rt.vpc_id).cloned().unwrap_or_default();
             let mut local: Vec<j::Route> = cidrs
@@ -797,6 +809,9 @@ impl<'e> Conv<'e> {
             vpn_connections: Some(o.vpns),
             prefix_lists: Some(o.prefix_lists),
             managed_prefix_lists: Some(o.managed_prefix_lists),
+            service_configurations: Some(o.services),
+            allowed_principals: Some(o.principals),
+            vpc_endpoint_connections: Some(o.connections),
             load_balancers: Some(o.lbs),
             target_groups: Some(o.tgs),
             listeners: Some(o.listeners),

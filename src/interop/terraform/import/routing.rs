@@ -354,10 +354,106 @@ impl Conv<'_> {
                     .map(|s| self.ev.derived_id(&i.r, "eni-", s))
                     .collect();
             }
+            "GatewayLoadBalancer" => {
+                e.subnet_ids = i.strs("subnet_ids")?;
+                e.network_interface_ids = e
+                    .subnet_ids
+                    .iter()
+                    .map(|s| self.ev.derived_id(&i.r, "eni-", s))
+                    .collect();
+            }
             other => return Err(Fail::Skip(format!("{other} endpoints are not modelled"))),
         }
         self.out.endpoints.push(e);
         Ok(())
+    }
+
+    /// A PrivateLink endpoint service this configuration provides, in front of a
+    /// Network or Gateway Load Balancer (provider resource `aws_vpc_endpoint_service`).
+    pub(super) fn endpoint_service(&mut self, i: &Inst) -> Res<()> {
+        let id = i.id()?;
+        let nlbs = i.strs("network_load_balancer_arns")?;
+        let gwlbs = i.strs("gateway_load_balancer_arns")?;
+        if nlbs.is_empty() && gwlbs.is_empty() {
+            return Err(Fail::Skip("it names no load balancer".into()));
+        }
+        let kind = if gwlbs.is_empty() {
+            "Interface"
+        } else {
+            "GatewayLoadBalancer"
+        };
+        let service_name = i
+            .get("service_name")?
+            .as_string()
+            .unwrap_or_else(|| format!("com.amazonaws.vpce.{}.{id}", self.region));
+        for p in i.strs("allowed_principals")? {
+            self.out.principals.push(j::AllowedPrincipal {
+                principal_type: "Account".into(),
+                principal: p,
+                service_id: Some(id.clone()),
+            });
+        }
+        self.out.services.push(j::ServiceConfiguration {
+            service_id: id,
+            service_name,
+            service_type: vec![j::ServiceTypeDetail {
+                service_type: kind.into(),
+            }],
+            service_state: Some("Available".into()),
+            availability_zones: Vec::new(),
+            // AWS's default is true (provider docs: `acceptance_required` is required).
+            acceptance_required: i.bool("acceptance_required")?.unwrap_or(true),
+            network_load_balancer_arns: nlbs,
+            gateway_load_balancer_arns: gwlbs,
+            private_dns_name: i.str("private_dns_name")?,
+            tags: i.tags()?,
+        });
+        Ok(())
+    }
+
+    pub(super) fn endpoint_accepter(&mut self, i: &Inst) -> Res<()> {
+        let service = i.req("vpc_endpoint_service_id")?;
+        let endpoint = i.req("vpc_endpoint_id")?;
+        self.out.accepted.push((service, endpoint));
+        Ok(())
+    }
+
+    pub(super) fn endpoint_principal(&mut self, i: &Inst) -> Res<()> {
+        self.out.principals.push(j::AllowedPrincipal {
+            principal_type: "Account".into(),
+            principal: i.req("principal_arn")?,
+            service_id: Some(i.req("vpc_endpoint_service_id")?),
+        });
+        Ok(())
+    }
+
+    /// Each endpoint to a service of this configuration is a connection the
+    /// provider sees: available when accepted or when the service needs no
+    /// acceptance, else pending (PrivateLink guide, "Accept or reject connection
+    /// requests"); the endpoint shows the same state.
+    pub(super) fn endpoint_connections(&mut self) {
+        let mut connections = Vec::new();
+        for e in &mut self.out.endpoints {
+            let Some(svc) = self.out.services.iter().find(|s| s.service_name == e.service_name) else {
+                continue;
+            };
+            let accepted = !svc.acceptance_required
+                || self
+                    .out
+                    .accepted
+                    .iter()
+                    .any(|(s, ep)| *s == svc.service_id && *ep == e.vpc_endpoint_id);
+            let state = if accepted { "available" } else { "pendingAcceptance" };
+            e.state = state.into();
+            connections.push(j::VpcEndpointConnection {
+                service_id: svc.service_id.clone(),
+                vpc_endpoint_id: e.vpc_endpoint_id.clone(),
+                // One configuration, one account: the design's own.
+                vpc_endpoint_owner: None,
+                vpc_endpoint_state: state.into(),
+            });
+        }
+        self.out.connections = connections;
     }
 
     pub(super) fn endpoint_association(&mut self, i: &Inst) -> Res<()> {
