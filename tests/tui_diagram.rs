@@ -107,3 +107,49 @@ fn enter_toggles_the_vpc_summary_and_arrows_scroll() {
     h.keys("<up><up><up><up><up><up>");
     assert_eq!(before, h.screen(), "up scrolls back");
 }
+
+/// A shared VPC in the designer: the tree says who owns the VPC, which subnets
+/// are shared with whom and which instances and groups a participant owns; the
+/// inspector names the owner account and the shares; the diagram marks the
+/// shared subnets (VPC User Guide, "Share your VPC subnets with other accounts").
+#[test]
+fn owners_and_shared_subnets_show_when_the_design_has_several_accounts() {
+    let d = vpcd::create::templates::find("shared-vpc").unwrap().design();
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = Harness::new(d, dir.path(), 170, 45);
+    h.assert_shows("owner network");
+    h.assert_shows("10.0.10.0/24 · shared app-team");
+    h.assert_shows("10.0.20.0/24 · shared data-team");
+    h.assert_shows("· app-team");
+    // The public subnet is not shared: its row has no marker.
+    let screen = h.screen();
+    let public_row = screen.lines().find(|l| l.contains("public-a")).unwrap();
+    assert!(!public_row.contains("shared"), "{public_row}");
+
+    h.app.selected = Some(ObjectRef::new(ObjectKind::Instance, "app-1"));
+    h.draw();
+    h.assert_shows("owner account: app-team (222222222222)");
+    h.assert_shows("launched by a participant into app-a");
+    h.app.selected = Some(ObjectRef::new(ObjectKind::Subnet, "app-a"));
+    h.draw();
+    h.assert_shows("owner account: network (111111111111)");
+    h.assert_shows("shared with: app-team (share share-app)");
+
+    h.keys("<s-tab>");
+    h.assert_shows("Diagram");
+    // Right of the 48-column tree: app-a, app-b and data-a carry the badge.
+    let screen = h.screen();
+    let diagram: Vec<String> = screen.lines().map(|l| l.chars().skip(48).collect()).collect();
+    let badges: usize = diagram.iter().map(|l| l.matches("· shared").count()).sum();
+    assert_eq!(badges, 3, "{screen}");
+    let public_box = diagram.iter().find(|l| l.contains("public-a 10.0.0.0/24")).unwrap();
+    assert!(!public_box.contains("shared"), "{public_box}");
+
+    // One account: nothing about owners anywhere.
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = Harness::new(sample::three_tier(), dir.path(), 170, 45);
+    h.app.selected = Some(ObjectRef::new(ObjectKind::Instance, "app-1"));
+    h.draw();
+    h.assert_not_shows("owner");
+    h.assert_not_shows("shared");
+}
