@@ -63,12 +63,24 @@ pub struct Workspace {
     path: Option<PathBuf>,
     revision: u64,
     saved_revision: u64,
+    /// The revision the design had when it was opened (or replaced).
+    opened_revision: u64,
+}
+
+/// A revision number never used before in this process. Revisions are unique
+/// across workspaces, not counted from zero per workspace: a pane that cached
+/// what it drew for one design's revision must not mistake another design
+/// (opened, new, from a template) for that revision and keep its stale rows.
+fn next_revision() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 impl Workspace {
     pub fn new(design: Design) -> Self {
         let index = DesignIndex::new(&design);
         let findings = Findings::full(&design, &index);
+        let revision = next_revision();
         Workspace {
             design,
             index,
@@ -78,8 +90,9 @@ impl Workspace {
             undo: Vec::new(),
             redo: Vec::new(),
             path: None,
-            revision: 0,
-            saved_revision: 0,
+            revision,
+            saved_revision: revision,
+            opened_revision: revision,
         }
     }
 
@@ -98,6 +111,7 @@ impl Workspace {
             path: None,
             revision: self.revision,
             saved_revision: self.saved_revision,
+            opened_revision: self.opened_revision,
         }
     }
 
@@ -161,8 +175,15 @@ impl Workspace {
         self.path = Some(path.into());
     }
     /// Increases by one with every applied edit, undo or redo.
+    /// Changes with every edit, undo, redo or replacement, and is never
+    /// shared by two different states of any workspace in this process.
     pub fn revision(&self) -> u64 {
         self.revision
+    }
+
+    /// Whether the design is as it was opened: no edit, undo or redo since.
+    pub fn is_fresh(&self) -> bool {
+        self.revision == self.opened_revision
     }
     pub fn is_dirty(&self) -> bool {
         self.revision != self.saved_revision
@@ -261,7 +282,7 @@ impl Workspace {
             summary: summary.clone(),
         });
         self.redo.clear();
-        self.revision += 1;
+        self.revision = next_revision();
         Ok(Applied { summary, new_findings })
     }
 
@@ -292,7 +313,7 @@ impl Workspace {
             None => Findings::full(&self.design, &self.index),
         };
         self.follow_analysis(in_place.as_ref());
-        self.revision += 1;
+        self.revision = next_revision();
     }
 
     /// Undoes the last edit; returns what was undone.
@@ -346,7 +367,7 @@ impl Workspace {
         self.findings = Findings::full(&self.design, &self.index);
         self.analysis = OnceCell::new();
         self.last_in_place = None;
-        self.revision += 1;
+        self.revision = next_revision();
     }
 
     /// AWS refuses to delete a VPC, subnet, route table, SG, NACL, attached IGW …

@@ -769,6 +769,7 @@ fn tgw_nacl_attachment_subnet_shared_with_instances() {
     let mut d = hub_and_spoke(&[("0.0.0.0/0", "nat:nat")]);
     d.security_groups.push(SecurityGroup {
         owner: None,
+        group_name: None,
         name: "sg-h".into(),
         description: None,
         vpc: "h".into(),

@@ -358,6 +358,119 @@ fn same_vpc_referenced_group_cannot_be_deleted_and_new_rules_need_a_peered_group
     assert_eq!(r.aws_code, Some("InvalidGroup.NotFound"));
 }
 
+/// SG-1 (EC2 API reference, CreateSecurityGroup, GroupName constraints): names
+/// are unique within a VPC without regard to case, so `web` and `WEB` clash in
+/// one VPC while the same name in two VPCs is fine; a name may not start with
+/// `sg-` (AWS answers InvalidParameterValue) and `default` is the default
+/// group's. The design's own unique name may be `sg-web` (a Name tag may):
+/// the AWS name is the group name, else derived from the design name.
+#[test]
+fn sg_group_names_are_case_insensitive_per_vpc_and_never_start_with_sg_dash() {
+    use vpcd::edit::Edit;
+    use vpcd::workspace::Workspace;
+    let d = peered_group_reference();
+    let codes = |d: &Design| -> Vec<&'static str> {
+        vpcd::validate::validate(d)
+            .into_iter()
+            .map(|f| f.code)
+            .filter(|c| c.starts_with("sg-group-name"))
+            .collect()
+    };
+    assert!(codes(&d).is_empty(), "{:?}", codes(&d));
+    let vpc_of = |name: &str| d.security_groups.iter().find(|g| g.name == name).unwrap().vpc.clone();
+    let mut ws = Workspace::new(d.clone());
+
+    // `web` in sg-a's VPC, then `WEB` beside it: refused with AWS's code.
+    let mut web = SecurityGroup::custom("web", vpc_of("sg-a"));
+    web.group_name = Some("web".into());
+    ws.apply(Edit::Put(Object::SecurityGroup(web))).expect("a new name");
+    let mut upper = SecurityGroup::custom("web-upper", vpc_of("sg-a"));
+    upper.group_name = Some("WEB".into());
+    let err = ws
+        .apply(Edit::Put(Object::SecurityGroup(upper.clone())))
+        .expect_err("WEB clashes with web in one VPC");
+    let r = err
+        .reasons
+        .iter()
+        .find(|r| r.code == "sg-group-name-duplicate")
+        .expect("SG-1");
+    assert_eq!(r.aws_code, Some("InvalidGroup.Duplicate"));
+
+    // The same name in the other VPC is fine.
+    upper.vpc = vpc_of("sg-b");
+    ws.apply(Edit::Put(Object::SecurityGroup(upper))).expect("another VPC");
+
+    // An AWS name starting with sg- is refused; a design name `sg-…` is not.
+    let mut dashed = SecurityGroup::custom("sg-cache", vpc_of("sg-a"));
+    assert_eq!(dashed.aws_group_name(), "group-cache");
+    ws.apply(Edit::Put(Object::SecurityGroup(dashed.clone())))
+        .expect("derived name");
+    dashed.group_name = Some("SG-cache".into());
+    let err = ws
+        .apply(Edit::Put(Object::SecurityGroup(dashed)))
+        .expect_err("sg- prefix");
+    let r = err
+        .reasons
+        .iter()
+        .find(|r| r.code == "sg-group-name-invalid")
+        .expect("SG-1");
+    assert_eq!(r.aws_code, Some("InvalidParameterValue"));
+
+    // `default` belongs to the VPC's default group.
+    let mut named_default = SecurityGroup::custom("other", vpc_of("sg-a"));
+    named_default.group_name = Some("Default".into());
+    let err = ws
+        .apply(Edit::Put(Object::SecurityGroup(named_default)))
+        .expect_err("reserved");
+    assert!(
+        err.reasons.iter().any(|r| r.code == "sg-group-name-reserved"),
+        "{err:?}"
+    );
+}
+
+/// A group's AWS name survives export to AWS JSON and import back.
+#[test]
+fn sg_group_name_round_trips_through_aws_json() {
+    let mut d = peered_group_reference();
+    let defaults: Vec<String> = d.vpcs.iter().map(|v| v.default_security_group.clone()).collect();
+    let custom = d
+        .security_groups
+        .iter_mut()
+        .find(|g| !defaults.contains(&g.name))
+        .unwrap();
+    custom.group_name = Some("Web Tier (prod)".into());
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("d.ron");
+    vpcd::io::save(&file, &d).unwrap();
+    let out = dir.path().join("aws");
+    let (code, _, err) = vpcd(&[
+        "export",
+        "aws-json",
+        file.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let text = std::fs::read_to_string(out.join("SecurityGroups.json")).unwrap();
+    assert!(text.contains("\"GroupName\": \"Web Tier (prod)\""), "{text}");
+    let back = dir.path().join("back.ron");
+    let (code, _, err) = vpcd(&["import", "aws", out.to_str().unwrap(), "-o", back.to_str().unwrap()]);
+    assert!(code == 0 || code == 1, "{err}");
+    let imported = vpcd::io::load(&back).unwrap();
+    assert!(
+        imported
+            .security_groups
+            .iter()
+            .any(|g| g.aws_group_name() == "Web Tier (prod)"),
+        "{:?}",
+        imported
+            .security_groups
+            .iter()
+            .map(|g| (&g.name, &g.group_name))
+            .collect::<Vec<_>>()
+    );
+}
+
 // ------------------------------------------------------------ vpcd apply
 
 fn vpcd(args: &[&str]) -> (i32, String, String) {

@@ -314,6 +314,19 @@ fn cases() -> Vec<(&'static str, Mutation)> {
             d.load_balancers
                 .push(ron(r#"(name: "alb", subnets: ["pub-a", "lab-a"])"#));
         }),
+        // SG-1: AWS's GroupName rules, on the group's AWS name.
+        ("sg-group-name-invalid", |d| {
+            sg(d, "sg-web").group_name = Some("sg-web".into())
+        }),
+        ("sg-group-name-reserved", |d| {
+            sg(d, "sg-web").group_name = Some("Default".into())
+        }),
+        ("sg-group-name-duplicate", |d| {
+            let web = sg(d, "sg-web").clone();
+            let mut twin = SecurityGroup::custom("web-twin", web.vpc.clone());
+            twin.group_name = Some(web.aws_group_name().to_uppercase());
+            d.security_groups.push(twin);
+        }),
         ("sg-duplicate-rule", |d| {
             sg(d, "sg-web")
                 .inbound

@@ -64,6 +64,9 @@ pub fn run(args: &CheckArgs, ui: &Ui) -> u8 {
                         "✗"
                     };
                     ui.line(format!("intent  {} {}: {}", ui.out.error(mark), e.intent, e.reason));
+                    if let Some(fix) = &e.fix {
+                        ui.line(format!("        fix: {fix}"));
+                    }
                 }
                 ui.note(format!(
                     "intents: {} of {} hold",

@@ -74,6 +74,8 @@ struct Subject {
     title: Option<String>,
     objectives: Vec<Intent>,
     hints: Vec<Hint>,
+    /// Hints taken: `--hints-used`, else what a saved attempt records.
+    hints_used: usize,
     design: Design,
 }
 
@@ -106,11 +108,17 @@ fn subject(args: &ExerciseArgs, spec: &str) -> Result<Subject, String> {
                 (None, true) => (ex.reference_solution()?, format!("{source} (reference solution)")),
                 (None, false) => (ex.start.clone(), source),
             };
+            let hints_used = match &design.practice {
+                // A saved attempt of this exercise records the hints it took.
+                Some(r) if args.hints_used == 0 && r.title == ex.title => r.hints_used,
+                _ => args.hints_used,
+            };
             Ok(Subject {
                 source,
                 title: Some(ex.title),
                 objectives: ex.objectives,
                 hints: ex.hints,
+                hints_used,
                 design,
             })
         }
@@ -126,11 +134,18 @@ fn subject(args: &ExerciseArgs, spec: &str) -> Result<Subject, String> {
                     "{spec}: this design has no intents to grade; add an `intents: [...]` list or pass an exercise"
                 ));
             }
+            // A practice attempt saved from the designer carries its exercise's
+            // title and hints, and how many were taken (they cost points).
+            let record = design.practice.clone();
             Ok(Subject {
                 source: spec.to_string(),
-                title: None,
+                title: record.as_ref().map(|r| r.title.clone()),
                 objectives: design.intents.clone(),
-                hints: Vec::new(),
+                hints: record.as_ref().map(|r| r.hints.clone()).unwrap_or_default(),
+                hints_used: match &record {
+                    Some(r) if args.hints_used == 0 => r.hints_used,
+                    _ => args.hints_used,
+                },
                 design,
             })
         }
@@ -355,7 +370,7 @@ pub fn run(args: &ExerciseArgs, ui: &Ui) -> u8 {
             return exit::BAD_INPUT;
         }
     };
-    let r = exercise::grade(&s.objectives, &s.hints, &s.design, args.hints_used);
+    let r = exercise::grade(&s.objectives, &s.hints, &s.design, s.hints_used);
     match args.format {
         OutputFormat::Json => {
             let doc = serde_json::json!({

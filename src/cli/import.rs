@@ -1,5 +1,6 @@
-//! `vpcd import aws PATH... [-o OUT.ron] [--region R] [--account ID] [--name NAME] [--force] [--format text|json]`
-//! and `vpcd import aws --commands [--region R]`.
+//! `vpcd import aws PATH... [-o OUT.ron] [--region R] [--account ID] [--name NAME] [--force] [--format text|json]`,
+//! `vpcd import aws --commands [--region R]` and
+//! `vpcd import terraform DIR [-o OUT.ron] [--var k=v]... [--var-file F] [--name NAME] [--force] [--format text|json]`.
 //!
 //! Exit status: 0 imported and `vpcd check` finds no errors; 1 imported, but
 //! the design has error findings (listed, with the outputs that seem
@@ -12,6 +13,7 @@ use clap::{Args, Subcommand};
 
 use super::{exit, OutputFormat, Ui};
 use crate::interop::aws::{self, ImportOptions};
+use crate::interop::terraform;
 
 #[derive(Debug, Subcommand)]
 pub enum ImportCommand {
@@ -25,6 +27,42 @@ pub enum ImportCommand {
     /// `vpcd check` finds errors (listed with the outputs that seem missing);
     /// 2 nothing usable, nothing written.
     Aws(ImportAwsArgs),
+    /// Import Terraform code for the AWS provider (a folder of `.tf` files).
+    ///
+    /// Variables come from defaults, `terraform.tfvars`, `*.auto.tfvars`,
+    /// `--var-file` and `--var`, in that order; local modules (`source = "./x"`)
+    /// are followed, registry modules are reported as not loaded. What only AWS
+    /// knows (ids, addresses, data sources such as aws_availability_zones) gets
+    /// a stand-in the report names.
+    ///
+    /// Exit status: 0 imported and the design has no errors; 1 imported, but
+    /// `vpcd check` finds errors; 2 unparsable or unsupported code (with
+    /// file:line:column), nothing written.
+    Terraform(ImportTerraformArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportTerraformArgs {
+    /// The folder of `.tf` files (the root module).
+    pub dir: PathBuf,
+    /// Where to write the design (default: saves/<folder-name>.ron).
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+    /// Set a root variable: `--var name=value` (repeatable).
+    #[arg(long = "var", value_name = "NAME=VALUE")]
+    pub vars: Vec<String>,
+    /// Read variables from a `.tfvars` (or `.tfvars.json`) file (repeatable).
+    #[arg(long = "var-file", value_name = "FILE")]
+    pub var_files: Vec<PathBuf>,
+    /// The design's name (default: the folder's name).
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Overwrite the output file if it exists.
+    #[arg(long)]
+    pub force: bool,
+    /// Output format of the report.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: OutputFormat,
 }
 
 #[derive(Debug, Args)]
@@ -58,7 +96,45 @@ pub struct ImportAwsArgs {
 pub fn run(cmd: &ImportCommand, ui: &Ui) -> u8 {
     match cmd {
         ImportCommand::Aws(args) => run_aws(args, ui),
+        ImportCommand::Terraform(args) => run_terraform(args, ui),
     }
+}
+
+fn run_terraform(args: &ImportTerraformArgs, ui: &Ui) -> u8 {
+    let out = args
+        .output
+        .clone()
+        .unwrap_or_else(|| default_output(std::slice::from_ref(&args.dir)));
+    if out.exists() && !args.force {
+        ui.error(format!(
+            "{} exists; use --force to overwrite it or -o to write elsewhere",
+            out.display()
+        ));
+        return exit::BAD_INPUT;
+    }
+    let mut vars = Vec::new();
+    for v in &args.vars {
+        match v.split_once('=') {
+            Some((k, val)) if !k.trim().is_empty() => vars.push((k.trim().to_string(), val.to_string())),
+            _ => {
+                ui.error(format!("--var {v}: expected NAME=VALUE"));
+                return exit::BAD_INPUT;
+            }
+        }
+    }
+    let opts = terraform::import::TfOptions {
+        vars,
+        var_files: args.var_files.clone(),
+        name: args.name.clone(),
+    };
+    let imported = match terraform::import::import_dir(&args.dir, &opts) {
+        Ok(i) => i,
+        Err(e) => {
+            ui.error(e);
+            return exit::BAD_INPUT;
+        }
+    };
+    finish(&out, &imported, args.format, ui)
 }
 
 fn run_aws(args: &ImportAwsArgs, ui: &Ui) -> u8 {
@@ -86,11 +162,17 @@ fn run_aws(args: &ImportAwsArgs, ui: &Ui) -> u8 {
             return exit::BAD_INPUT;
         }
     };
-    if let Err(e) = crate::io::save(&out, &imported.design) {
+    finish(&out, &imported, args.format, ui)
+}
+
+/// Writes the design atomically and prints the report; the exit status says
+/// whether the design has error findings.
+fn finish(out: &Path, imported: &aws::Imported, format: OutputFormat, ui: &Ui) -> u8 {
+    if let Err(e) = crate::io::save(out, &imported.design) {
         ui.error(e);
         return exit::BAD_INPUT;
     }
-    match args.format {
+    match format {
         OutputFormat::Json => {
             let doc = serde_json::json!({
                 "output": out.display().to_string(),

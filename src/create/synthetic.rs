@@ -439,6 +439,7 @@ pub fn generate(p: &GenParams) -> Result<Design, GenError> {
             }
             d.security_groups.push(SecurityGroup {
                 owner: None,
+                group_name: None,
                 name: n.sg(t),
                 description: Some(format!("{} tier", TIER_NAMES[t])),
                 vpc: n.vpc.clone(),

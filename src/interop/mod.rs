@@ -181,16 +181,6 @@ pub(crate) fn elb_name(name: &str, suffix: &str) -> String {
     }
 }
 
-/// A security group's `GroupName`: AWS refuses names that start with `sg-`
-/// (EC2 API, `CreateSecurityGroup`), so such a design name keeps its rest.
-pub(crate) fn sg_group_name(name: &str) -> String {
-    match name.strip_prefix("sg-") {
-        Some(rest) if !rest.is_empty() => format!("group-{rest}"),
-        Some(_) => "group".into(),
-        None => name.to_string(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -214,8 +204,6 @@ mod tests {
     #[test]
     fn names_aws_would_refuse_are_adjusted() {
         // CreateSecurityGroup: "Constraints: ... cannot start with sg-".
-        assert_eq!(sg_group_name("sg-web"), "group-web");
-        assert_eq!(sg_group_name("web"), "web");
         assert_eq!(elb_name("alb_web.public", "-tg"), "alb-web-public-tg");
         assert!(elb_name(&"x".repeat(40), "-tg").len() <= 32);
         assert_eq!(sg_description("ssh «office»"), "ssh -office-");

@@ -6,6 +6,7 @@
 //! Nothing here knows about terminals; derived facts live in [`index`].
 
 pub mod account;
+pub mod attempt;
 pub mod cidr;
 pub mod compute;
 pub mod connect;
@@ -163,6 +164,10 @@ pub struct Design {
     /// a name is and an export gives the objects their ids back.
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub aws_ids: std::collections::BTreeMap<String, String>,
+    /// For a practice attempt saved from practice mode: the exercise and how
+    /// far the student got (`intents` then hold the exercise's objectives).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub practice: Option<attempt::PracticeAttempt>,
 }
 
 impl Default for Design {
@@ -207,6 +212,7 @@ impl Design {
             traces: Vec::new(),
             intents: Vec::new(),
             aws_ids: std::collections::BTreeMap::new(),
+            practice: None,
         }
     }
 

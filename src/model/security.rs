@@ -9,7 +9,13 @@ use super::filter::{NaclRule, PortRange, Protocol, RuleAction, SgPeer, SgRule};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SecurityGroup {
+    /// The design's name for the group (unique in the design; may be
+    /// `sg-web`, as a Name tag may).
     pub name: String,
+    /// The group's AWS `GroupName`, where it differs from what
+    /// [`SecurityGroup::aws_group_name`] derives from `name`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     pub vpc: String,
@@ -27,11 +33,28 @@ impl SecurityGroup {
     pub fn custom(name: impl Into<String>, vpc: impl Into<String>) -> Self {
         SecurityGroup {
             owner: None,
+            group_name: None,
             name: name.into(),
             description: None,
             vpc: vpc.into(),
             inbound: Vec::new(),
             outbound: vec![SgRule::new(Protocol::All, PortRange::ALL, SgPeer::Cidr(any_v4()))],
+        }
+    }
+
+    /// The group's AWS `GroupName`: the one set, else the design name, less
+    /// an `sg-` prefix, which AWS refuses in a group name (EC2 API,
+    /// CreateSecurityGroup: "Constraints: … Cannot start with sg-").
+    /// A VPC's default group is always named `default` in AWS.
+    pub fn aws_group_name(&self) -> std::borrow::Cow<'_, str> {
+        use std::borrow::Cow;
+        if let Some(n) = &self.group_name {
+            return Cow::Borrowed(n);
+        }
+        match self.name.strip_prefix("sg-") {
+            Some("") => Cow::Borrowed("group"),
+            Some(rest) => Cow::Owned(format!("group-{rest}")),
+            None => Cow::Borrowed(&self.name),
         }
     }
 

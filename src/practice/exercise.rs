@@ -29,18 +29,7 @@ use super::{Context, Evaluation};
 /// The exercise file format version this build reads.
 pub const EXERCISE_VERSION: u32 = 1;
 
-/// A hint; taking it costs `cost` points of the score.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Hint {
-    pub text: String,
-    #[serde(default = "ten")]
-    pub cost: u32,
-}
-
-fn ten() -> u32 {
-    10
-}
+pub use crate::model::attempt::Hint;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

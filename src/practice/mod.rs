@@ -71,6 +71,12 @@ pub struct Evaluation {
     /// For a blocked flow: the blocking component and code.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub blocked: Option<BlockedAt>,
+    /// How a failing flow could be fixed (the blocking hop's hint). Kept out
+    /// of `reason`, which says only what was observed: in practice the fix
+    /// is what a bought hint gives, so neither the checklist nor the graded
+    /// output shows it; `vpcd check` prints it beside a failing intent.
+    #[serde(skip)]
+    pub fix: Option<String>,
 }
 
 impl Evaluation {
@@ -82,6 +88,7 @@ impl Evaluation {
             query: None,
             down: Vec::new(),
             blocked: None,
+            fix: None,
         }
     }
     pub fn holds(&self) -> bool {

@@ -64,14 +64,15 @@ fn path_text(hops: &[Hop]) -> String {
     ids.join(" → ")
 }
 
+/// What was observed: where the flow stopped and the rule or missing route
+/// that decided it — never the fix (see [`Evaluation::fix`]).
 fn blocked_reason(t: &Trace) -> String {
-    let mut s = t.summary();
-    if let Some(b) = &t.blocked {
-        if !b.hint.is_empty() {
-            s.push_str(&format!(" (hint: {})", b.hint));
-        }
-    }
-    s
+    t.summary()
+}
+
+/// The blocking hop's fix, if the trace names one.
+fn fix_of(t: &Trace) -> Option<String> {
+    t.blocked.as_ref().map(|b| b.hint.clone()).filter(|h| !h.is_empty())
 }
 
 fn run(cx: &Context<'_>, q: &TraceQuery, down: &[String]) -> Result<Trace, String> {
@@ -144,6 +145,10 @@ pub(super) fn evaluate_flow(cx: &Context<'_>, intent: &Intent) -> Evaluation {
             }
         }
     };
+    // A passing objective shows no fix (a blocked flow that must stay blocked passes).
+    if status == Status::Fail && want != Want::NoReach {
+        ev.fix = fix_of(&trace);
+    }
     ev.status = status;
     ev.reason = reason;
     ev

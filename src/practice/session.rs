@@ -5,6 +5,7 @@
 
 use std::time::{Duration, Instant};
 
+use crate::model::attempt::PracticeAttempt;
 use crate::model::{Design, TraceQuery};
 use crate::workspace::Workspace;
 
@@ -14,6 +15,9 @@ use super::{Context, Evaluation};
 #[derive(Debug, Clone)]
 pub struct Session {
     pub exercise: Exercise,
+    /// The bundled exercise id, or the title for others: found once, as
+    /// finding it parses every bundled exercise (saves and autosaves ask).
+    id: String,
     hints_shown: usize,
     evaluated_revision: Option<u64>,
     checklist: Vec<Evaluation>,
@@ -28,7 +32,9 @@ pub struct Session {
 
 impl Session {
     pub fn new(exercise: Exercise) -> Self {
+        let id = exercise::bundled_id(&exercise.title).map_or_else(|| exercise.title.clone(), str::to_string);
         Session {
+            id,
             exercise,
             hints_shown: 0,
             evaluated_revision: None,
@@ -63,6 +69,11 @@ impl Session {
             self.new_solve = true;
         }
         true
+    }
+
+    /// The exercise's id in the practice record: the bundled id, else its title.
+    pub fn id(&self) -> &str {
+        &self.id
     }
 
     /// Time spent on the attempt: running until the first solve, then frozen.
@@ -124,11 +135,58 @@ impl Session {
     }
 
     /// The design to save as an attempt: the current design carrying the
-    /// objectives as intents, so `vpcd exercise ATTEMPT` grades it.
+    /// objectives as intents, so `vpcd exercise ATTEMPT` grades it, and the
+    /// practice record (exercise, hints taken, time), so reopening it resumes
+    /// practice mode.
     pub fn attempt(&self, design: &Design) -> Design {
         let mut d = design.clone();
         d.intents = self.exercise.objectives.clone();
+        let ex = &self.exercise;
+        d.practice = Some(PracticeAttempt {
+            exercise: self.id.clone(),
+            title: ex.title.clone(),
+            concept: ex.concept.clone(),
+            brief: ex.brief.clone(),
+            hints: ex.hints.clone(),
+            hints_used: self.hints_shown,
+            elapsed_secs: self.elapsed().as_secs(),
+            solved_after_secs: self.solved_after.map(|d| d.as_secs()),
+        });
         d
+    }
+
+    /// Resumes a saved attempt: the session on `design` (its intents are the
+    /// objectives), with the hints already taken and the timer where it
+    /// stopped. `None` when the design is not an attempt. The design to edit
+    /// is returned without the record (the session holds it until the next save).
+    pub fn resume(design: &Design) -> Option<(Session, Design)> {
+        let record = design.practice.clone()?;
+        let mut start = design.clone();
+        start.practice = None;
+        let exercise = Exercise {
+            exercise: exercise::EXERCISE_VERSION,
+            title: record.title,
+            concept: record.concept,
+            brief: record.brief,
+            objectives: design.intents.clone(),
+            hints: record.hints,
+            start: start.clone(),
+            // The reference solution is not saved with a student's attempt.
+            solution: Vec::new(),
+        };
+        let elapsed = Duration::from_secs(record.elapsed_secs);
+        let now = Instant::now();
+        let session = Session {
+            id: record.exercise,
+            hints_shown: record.hints_used.min(exercise.hints.len()),
+            exercise,
+            evaluated_revision: None,
+            checklist: Vec::new(),
+            started: now.checked_sub(elapsed).unwrap_or(now),
+            solved_after: record.solved_after_secs.map(Duration::from_secs),
+            new_solve: false,
+        };
+        Some((session, start))
     }
 }
 
@@ -180,7 +238,42 @@ mod tests {
         assert_eq!(s.report().hints_used, n);
         let attempt = s.attempt(ws.design());
         assert_eq!(attempt.intents, s.exercise.objectives);
+        let record = attempt
+            .practice
+            .as_ref()
+            .expect("an attempt carries its practice record");
+        assert_eq!((record.exercise.as_str(), record.hints_used), ("public-subnet", n));
         assert!(s.trace_of(0).is_some(), "a flow objective opens in the trace panel");
         assert!(s.trace_of(4).is_none(), "a structural one does not");
+    }
+
+    #[test]
+    fn a_saved_attempt_resumes_with_its_hints_score_and_timer() {
+        let ex = exercise::bundled("nat-per-az").unwrap().unwrap();
+        let mut s = Session::new(ex.clone());
+        let mut ws = s.start();
+        s.reveal_hint();
+        // Half-way: the first solution edit only.
+        ws.apply(ex.solution[0].clone()).unwrap();
+        s.refresh(&ws);
+        let before = s.report();
+        let saved = s.attempt(ws.design());
+        // Through the file format and back.
+        let text = crate::io::to_ron_string(&saved).unwrap();
+        let loaded = crate::io::parse(&text, "attempt.ron").unwrap();
+        let (mut resumed, design) = Session::resume(&loaded).expect("an attempt resumes");
+        assert!(design.practice.is_none(), "the session holds the record while editing");
+        let ws2 = Workspace::new(design);
+        resumed.refresh(&ws2);
+        let after = resumed.report();
+        assert_eq!(
+            (after.passed, after.total, after.score, after.hints_used),
+            (before.passed, before.total, before.score, 1)
+        );
+        assert_eq!(resumed.hints_shown(), &ex.hints[..1]);
+        assert_eq!(resumed.exercise.title, ex.title);
+        assert!(resumed.elapsed() >= Duration::from_secs(saved.practice.unwrap().elapsed_secs));
+        // A plain design is not an attempt.
+        assert!(Session::resume(&ex.start).is_none());
     }
 }

@@ -106,6 +106,9 @@ catalogue! {
     "lb-subnets-same-az", Error, true, IPV, "a load balancer takes at most one subnet per AZ";
     "lb-subnet-other-vpc", Error, true, IPV, "a load balancer's subnets are in different VPCs";
     // Security groups.
+    "sg-group-name-invalid", Error, true, IPV, "a security group's AWS name starts with sg-, is longer than 255 characters or uses a character AWS refuses (SG-1)";
+    "sg-group-name-reserved", Error, true, Some("InvalidGroup.Reserved"), "a custom security group is named default, the name of every VPC's default group (SG-1)";
+    "sg-group-name-duplicate", Error, true, Some("InvalidGroup.Duplicate"), "two security groups of one VPC have the same AWS name, compared without regard to case (SG-1)";
     "sg-duplicate-rule", Error, true, Some("InvalidPermission.Duplicate"), "a security group holds the same rule twice (SG-5)";
     "sg-reference-other-vpc", Error, true, Some("InvalidGroup.NotFound"), "a new rule references a group that does not exist or is in a VPC that is neither its own nor an active same-Region peer (SG-7)";
     "sg-reference-stale", Warning, false, NONE, "a rule references a group that was deleted or whose peering was deleted: a stale rule that matches nothing (SG-7, DescribeStaleSecurityGroups)";

@@ -29,9 +29,86 @@ fn proto_covers(outer: Protocol, inner: Protocol) -> bool {
     outer == Protocol::All || outer == inner
 }
 
+/// Whether AWS accepts `c` in a VPC security group's name (EC2 API,
+/// CreateSecurityGroup: "a-z, A-Z, 0-9, spaces, and ._-:/()#,@[]+=&;{}!$*").
+fn group_name_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || " ._-:/()#,@[]+=&;{}!$*".contains(c)
+}
+
+/// SG-1: a group's AWS name is valid, not `default` for a custom group, and
+/// unique within its VPC without regard to case (CreateSecurityGroup;
+/// `web` and `WEB` clash in one VPC, the same name in two VPCs is fine).
+fn security_group_names(cx: &ValidationPass<'_>, default_sgs: &HashSet<&str>) {
+    let d = cx.d;
+    let mut taken: HashMap<(&str, String), &str> = HashMap::default();
+    for sg in &d.security_groups {
+        let r = oref(ObjectKind::SecurityGroup, &sg.name);
+        let is_default = default_sgs.contains(sg.name.as_str());
+        let aws = if is_default {
+            std::borrow::Cow::Borrowed("default")
+        } else {
+            sg.aws_group_name()
+        };
+        let set = if sg.group_name.is_some() {
+            "its group name"
+        } else {
+            "the AWS name derived from its design name"
+        };
+        if !is_default {
+            let bad: Vec<char> = aws.chars().filter(|c| !group_name_char(*c)).collect();
+            let why = if aws.is_empty() {
+                Some("is empty".to_string())
+            } else if aws.get(..3).is_some_and(|p| p.eq_ignore_ascii_case("sg-")) {
+                Some("starts with sg-, which AWS keeps for group ids".to_string())
+            } else if aws.chars().count() > 255 {
+                Some(format!("is {} characters long; AWS allows 255", aws.chars().count()))
+            } else if !bad.is_empty() {
+                Some(format!(
+                    "contains {:?}, which AWS refuses in a group name",
+                    bad.iter().collect::<String>()
+                ))
+            } else {
+                None
+            };
+            if let Some(why) = why {
+                cx.on(
+                    "sg-group-name-invalid",
+                    &r,
+                    format!("{}: {set} `{aws}` {why}", sg.name),
+                    "set a group name of letters, digits, spaces and ._-:/()#,@[]+=&;{}!$* that does not start with sg-",
+                );
+            } else if aws.eq_ignore_ascii_case("default") {
+                cx.on(
+                    "sg-group-name-reserved",
+                    &r,
+                    format!("{}: {set} `{aws}` is the name of the VPC's default group", sg.name),
+                    "give the group another name; every VPC already has a group named default",
+                );
+            }
+        }
+        match taken.entry((sg.vpc.as_str(), aws.to_lowercase())) {
+            std::collections::hash_map::Entry::Occupied(first) => cx.on(
+                "sg-group-name-duplicate",
+                &r,
+                format!(
+                    "{} and {} are both named `{aws}` in {} (AWS compares group names without regard to case)",
+                    first.get(),
+                    sg.name,
+                    sg.vpc
+                ),
+                "give one of them another group name",
+            ),
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(&sg.name);
+            }
+        }
+    }
+}
+
 pub(super) fn security_groups(cx: &ValidationPass<'_>) {
     let d = cx.d;
     let default_sgs: HashSet<&str> = d.vpcs.iter().map(|v| v.default_security_group.as_str()).collect();
+    security_group_names(cx, &default_sgs);
     for sg in &d.security_groups {
         let r = oref(ObjectKind::SecurityGroup, &sg.name);
         for (dir, rules) in [(Direction::Inbound, &sg.inbound), (Direction::Outbound, &sg.outbound)] {

@@ -170,6 +170,7 @@ impl B {
     pub fn sg(mut self, name: &str, vpc: &str, inbound: &[&str], outbound: &[&str]) -> B {
         self.d.security_groups.push(SecurityGroup {
             owner: None,
+            group_name: None,
             name: name.into(),
             description: None,
             vpc: vpc.into(),

@@ -306,9 +306,35 @@ macro_rules! name_and_vpc_form {
     };
 }
 
-name_and_vpc_form!(SG, SecurityGroup, "security group", &[], || SecurityGroup::custom(
-    "", ""
-));
+pub(super) static SG: FormDef = FormDef {
+    noun: "security group",
+    fields: &[
+        NAME,
+        pick("VPC", vpcs),
+        // AWS's GroupName, when it should differ from the design name (empty:
+        // derived from it, less an `sg-` prefix AWS refuses).
+        text("group name", Check::Free).codes(&[
+            "sg-group-name-invalid",
+            "sg-group-name-reserved",
+            "sg-group-name-duplicate",
+        ]),
+    ],
+    read: |_, o, _| {
+        let sg = get!(o, SecurityGroup);
+        named(o)
+            .with("VPC", sg.as_ref().map(|x| x.vpc.clone()).unwrap_or_default())
+            .with("group name", sg.and_then(|x| x.group_name.clone()).unwrap_or_default())
+    },
+    build: |v, _, orig| {
+        let mut x = get!(orig, SecurityGroup).unwrap_or_else(|| SecurityGroup::custom("", ""));
+        x.name = v.get("name").to_string();
+        x.vpc = need(v, "VPC")?;
+        let group = v.get("group name").trim();
+        x.group_name = (!group.is_empty()).then(|| group.to_string());
+        Ok(Object::SecurityGroup(x))
+    },
+    reload_on: &[],
+};
 name_and_vpc_form!(NACL, NetworkAcl, "network ACL", &[], || NetworkAcl::custom("", ""));
 name_and_vpc_form!(
     EIGW,

@@ -377,7 +377,7 @@ pub fn export(d: &Design) -> (Vec<(String, AwsFile)>, Vec<String>) {
             group_name: if default_sgs.contains(g.name.as_str()) {
                 "default".into()
             } else {
-                g.name.clone()
+                g.aws_group_name().into_owned()
             },
             description: Some(g.description.clone().unwrap_or_else(|| g.name.clone())),
             vpc_id: ids.id("vpc-", &g.vpc),

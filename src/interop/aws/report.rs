@@ -27,6 +27,9 @@ pub struct IgnoredFileNote {
 
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Report {
+    /// Where the design came from, when not AWS's own output (`Terraform`).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub source: String,
     /// The design's objects per kind.
     pub imported: BTreeMap<&'static str, usize>,
     pub region: String,
@@ -98,7 +101,8 @@ impl Report {
         } else {
             format!(", account {}", self.accounts.join(", "))
         };
-        let _ = writeln!(s, "imported from AWS: Region {}{accounts}", self.region);
+        let source = if self.source.is_empty() { "AWS" } else { &self.source };
+        let _ = writeln!(s, "imported from {source}: Region {}{accounts}", self.region);
         for (kind, n) in &self.imported {
             let _ = writeln!(s, "  {n:>6}  {kind}");
         }
@@ -136,7 +140,12 @@ impl Report {
             let _ = writeln!(s, "  error[{}] {}: {}", e.code, e.path, e.message);
         }
         if !self.errors.is_empty() {
-            if self.missing.is_empty() {
+            if !self.source.is_empty() {
+                let _ = writeln!(
+                    s,
+                    "the findings are what AWS would refuse or what vpcd's stand-ins (listed above) could not settle"
+                );
+            } else if self.missing.is_empty() {
                 let _ = writeln!(
                     s,
                     "a real account is valid by definition and no output seems missing: these findings are a vpcd bug, please report them"

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 use ipnet::IpNet;
 
-use crate::interop::{ec2_protocol, elb_name, sg_description, sg_group_name, LabelStyle, Labels};
+use crate::interop::{ec2_protocol, elb_name, sg_description, LabelStyle, Labels};
 use crate::model::*;
 use yaml::{document, Y};
 
@@ -546,7 +546,7 @@ impl<'d> Cfn<'d> {
                 self.id(&sg.name),
                 "AWS::EC2::SecurityGroup",
                 vec![
-                    ("GroupName", Y::s(sg_group_name(&sg.name))),
+                    ("GroupName", Y::s(sg.aws_group_name().into_owned())),
                     (
                         "GroupDescription",
                         Y::s(sg_description(sg.description.as_deref().unwrap_or("Managed by vpcd"))),

@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use ipnet::IpNet;
 
 use super::write::{render_file, Block, Expr};
-use crate::interop::{ec2_protocol, elb_name, nacl_protocol, sg_description, sg_group_name, LabelStyle, Labels};
+use crate::interop::{ec2_protocol, elb_name, nacl_protocol, sg_description, LabelStyle, Labels};
 use crate::model::*;
 
 /// The files of a Terraform export, in the order they are written.
@@ -567,7 +567,7 @@ impl<'d> Exporter<'d> {
                 continue;
             }
             let mut b = Block::resource("aws_security_group", &label);
-            b.attr("name", Expr::s(sg_group_name(&sg.name)))
+            b.attr("name", Expr::s(sg.aws_group_name().into_owned()))
                 .attr(
                     "description",
                     Expr::s(sg_description(sg.description.as_deref().unwrap_or("Managed by vpcd"))),

@@ -44,7 +44,7 @@ impl App {
                 return;
             }
         }
-        match crate::io::save(path, self.ws.design()) {
+        match crate::io::save(path, &self.design_to_save()) {
             Ok(()) => {
                 // The work is in the file now: this design's recovery goes;
                 // under a new name the recovery follows the new file.

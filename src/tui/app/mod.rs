@@ -121,6 +121,12 @@ impl App {
             drag_at: None,
             trace: RefCell::default(),
         };
+        // A saved practice attempt resumes practice mode.
+        if app.ws.design().practice.is_some() {
+            let design = app.ws.design().clone();
+            let path = app.ws.path().map(Path::to_path_buf);
+            app.load_design(design, path.as_deref());
+        }
         // Start on the first VPC so the route and rule panes have something to show.
         if let Some(v) = app.ws.design().vpcs.first() {
             let r = ObjectRef::new(ObjectKind::Vpc, v.name.clone());
@@ -397,6 +403,15 @@ impl App {
         self.ws.replace_design(exercise.start.clone());
         self.selected = None;
         let title = exercise.title.clone();
+        self.start_practice(crate::practice::session::Session::new(exercise));
+        self.status = Status::Info(format!(
+            "Practice: {title}. Edit the design until every objective holds; Enter in the checklist reveals a hint"
+        ));
+    }
+
+    /// Adds the practice pane on `session`, focused, replacing any other.
+    pub(super) fn start_practice(&mut self, session: crate::practice::session::Session) {
+        self.panes.retain(|p| !p.is_practice());
         // Solves go to the practice record beside the recovery folder (the user's state directory).
         let record = self
             .opts
@@ -405,12 +420,47 @@ impl App {
             .and_then(|p| p.parent())
             .map(|dir| dir.join("progress.ron"));
         self.panes.push(Box::new(
-            panes::practice::PracticePane::new(exercise).recording_to(record),
+            panes::practice::PracticePane::resuming(session).recording_to(record),
         ));
         self.focus = self.panes.len() - 1;
-        self.status = Status::Info(format!(
-            "Practice: {title}. Edit the design until every objective holds; Enter in the checklist reveals a hint"
-        ));
+    }
+
+    /// Puts a design opened from a file (or restored) in the workspace: a saved
+    /// practice attempt resumes practice mode where it stopped; any other
+    /// design leaves practice mode.
+    pub(super) fn load_design(&mut self, design: Design, path: Option<&Path>) {
+        let resumed = crate::practice::session::Session::resume(&design);
+        let design = match &resumed {
+            Some((_, stripped)) => stripped.clone(),
+            None => design,
+        };
+        self.ws = Workspace::new(design);
+        if let Some(p) = path {
+            self.ws.set_path(p);
+        }
+        self.leave_practice();
+        if let Some((session, _)) = resumed {
+            let title = session.exercise.title.clone();
+            self.start_practice(session);
+            self.status = Status::Info(format!("Practice resumed: {title}"));
+        }
+    }
+
+    /// Removes the practice pane (another design replaced the attempt).
+    pub(super) fn leave_practice(&mut self) {
+        self.panes.retain(|p| !p.is_practice());
+        if self.focus >= self.panes.len() {
+            self.focus = 0;
+        }
+    }
+
+    /// The design as it is written to a file: in practice mode, the attempt
+    /// (objectives as intents, hints taken, time spent).
+    pub(super) fn design_to_save(&self) -> std::borrow::Cow<'_, Design> {
+        match self.panes.iter().find_map(|p| p.practice()) {
+            Some(session) => std::borrow::Cow::Owned(session.attempt(self.ws.design())),
+            None => std::borrow::Cow::Borrowed(self.ws.design()),
+        }
     }
 
     /// Applies an edit through the workspace. On refusal the design is

@@ -397,7 +397,7 @@ impl App {
                     Ok((design, existed)) => {
                         // The user chose to discard the unsaved work.
                         self.remove_recovery();
-                        self.ws = Workspace::new(design).with_path(&path);
+                        self.load_design(design, Some(&path));
                         self.switch_recovery();
                         self.selected = None;
                         self.status = Status::Info(if existed {
@@ -415,6 +415,7 @@ impl App {
                 if let (true, Some(t)) = (yes, crate::create::templates::find(name)) {
                     self.remove_recovery();
                     self.ws = Workspace::new(t.design());
+                    self.leave_practice();
                     self.switch_recovery();
                     self.selected = None;
                     self.status = Status::Info(format!("new design from the template {name}: Ctrl-s saves it"));
@@ -426,6 +427,7 @@ impl App {
                     let name = design.name.clone();
                     self.remove_recovery();
                     self.ws = Workspace::new(*design);
+                    self.leave_practice();
                     self.switch_recovery();
                     self.selected = None;
                     self.status = Status::Info(format!("new design {name} from the generator: Ctrl-s saves it"));
@@ -439,6 +441,7 @@ impl App {
                     let fresh = Design::empty("untitled", &d.region.clone(), &azs);
                     self.remove_recovery();
                     self.ws = Workspace::new(fresh);
+                    self.leave_practice();
                     self.switch_recovery();
                     self.selected = None;
                     self.status = Status::Info("new empty design: press `a` to add a VPC".into());

@@ -88,7 +88,16 @@ impl App {
             }
         }
         let name = design.name.clone();
+        // A practice attempt's recovery restores practice mode too.
+        let resumed = crate::practice::session::Session::resume(&design);
+        let design = match &resumed {
+            Some((_, stripped)) => stripped.clone(),
+            None => design,
+        };
         self.ws.replace_design(design);
+        if let Some((session, _)) = resumed {
+            self.start_practice(session);
+        }
         if self.ws.path().is_none() {
             if let DesignKey::File(p) = &entry.key {
                 self.ws.set_path(p);
@@ -124,8 +133,9 @@ impl App {
 
     /// Writes the unsaved work to this design's recovery file.
     pub(super) fn write_recovery(&mut self) -> Option<std::path::PathBuf> {
+        let design = self.design_to_save().into_owned();
         let rec = self.recovery.as_mut()?;
-        match rec.write(self.ws.design()) {
+        match rec.write(&design) {
             Ok(file) => {
                 self.autosaved_rev = Some(self.ws.revision());
                 Some(file)

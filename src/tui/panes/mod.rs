@@ -102,6 +102,10 @@ pub trait Pane {
     fn is_practice(&self) -> bool {
         false
     }
+    /// The practice session behind the practice pane (saved with the design as an attempt).
+    fn practice(&self) -> Option<&crate::practice::session::Session> {
+        None
+    }
     /// The current object changed.
     fn on_select(&mut self, _ctx: &Ctx) {}
     /// Raw keys first, for a pane with a text input being edited (typing `q`

@@ -31,8 +31,13 @@ pub struct PracticePane {
 
 impl PracticePane {
     pub fn new(exercise: Exercise) -> Self {
+        Self::resuming(Session::new(exercise))
+    }
+
+    /// The pane on a session already under way (a saved attempt reopened).
+    pub fn resuming(session: Session) -> Self {
         PracticePane {
-            session: Session::new(exercise),
+            session,
             cursor: 0,
             height: 0,
             hint_armed: false,
@@ -56,7 +61,7 @@ impl PracticePane {
         }
         let Some(path) = &self.record else { return };
         let ex = &self.session.exercise;
-        let id = crate::practice::exercise::bundled_id(&ex.title).map_or_else(|| ex.title.clone(), str::to_string);
+        let id = self.session.id().to_string();
         let r = self.session.report();
         let result = crate::practice::progress::Progress::load(path).and_then(|mut p| {
             p.record_solve(&id, &ex.title, r.score, r.hints_used, self.session.elapsed().as_secs());
@@ -114,8 +119,10 @@ impl Pane for PracticePane {
             ),
             Span::styled(
                 if self.hint_armed {
+                    // The price and the score it leaves, so the two lines agree.
                     let cost = ex.hints.get(self.session.hints_shown().len()).map_or(0, |h| h.cost);
-                    format!(" · Enter again spends {cost} points on a hint; any other key cancels")
+                    let after = r.score.saturating_sub(cost);
+                    format!(" · Enter again: hint −{cost}, score → {after}; other keys cancel")
                 } else if left > 0 {
                     format!(" · Enter: reveal a hint ({left} left)")
                 } else {
@@ -161,7 +168,7 @@ impl Pane for PracticePane {
         }
         if self.session.solved() {
             lines.push(Line::from(Span::styled(
-                format!("✓ solved: every objective holds · {}", self.session.summary()),
+                format!("✓ {}", self.session.summary()),
                 t.ok(),
             )));
             if let Some(note) = &self.recorded {
@@ -226,6 +233,9 @@ impl Pane for PracticePane {
 
     fn is_practice(&self) -> bool {
         true
+    }
+    fn practice(&self) -> Option<&Session> {
+        Some(&self.session)
     }
 
     fn clamp(&mut self, ctx: &Ctx) {

@@ -35,14 +35,21 @@ fn security_groups(b: &mut Builder<'_>) {
     for g in &b.m.security_groups {
         let inbound = sg_rules(b, g, &g.ip_permissions, "inbound");
         let outbound = sg_rules(b, g, &g.ip_permissions_egress, "outbound");
-        b.d.security_groups.push(SecurityGroup {
+        let mut sg = SecurityGroup {
             owner: None,
             name: b.name(&g.group_id),
+            group_name: None,
             description: g.description.clone().filter(|d| !d.is_empty()),
             vpc: b.name(&g.vpc_id),
             inbound,
             outbound,
-        });
+        };
+        // Keep AWS's GroupName where the design name would not give it back
+        // (every VPC's default group is `default`, and export names it so).
+        if g.group_name != "default" && sg.aws_group_name() != g.group_name.as_str() {
+            sg.group_name = Some(g.group_name.clone());
+        }
+        b.d.security_groups.push(sg);
     }
 }
 

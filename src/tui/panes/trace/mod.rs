@@ -840,7 +840,7 @@ impl Pane for TracePane {
         self.take_opened(ctx);
         let ws = ctx.ws;
         let d = ws.design();
-        if ws.revision() == 0 {
+        if ws.is_fresh() {
             // A new or opened design: nothing to compare with.
             self.baseline = None;
             self.note = None;
