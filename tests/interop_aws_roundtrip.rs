@@ -160,7 +160,12 @@ fn owners_of_a_multi_account_network_come_through_and_round_trip() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|v| (v["VpcId"].as_str().unwrap().to_string(), v["OwnerId"].as_str().unwrap().to_string()))
+        .map(|v| {
+            (
+                v["VpcId"].as_str().unwrap().to_string(),
+                v["OwnerId"].as_str().unwrap().to_string(),
+            )
+        })
         .collect();
     assert_eq!(
         written,

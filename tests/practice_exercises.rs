@@ -414,7 +414,10 @@ fn shared_subnets_share_alone_leaves_db_closed() {
             participants: vec!["app-team".into()],
         });
     });
-    assert!(failing.iter().any(|i| i.contains("app-1 → db-1 tcp/5432")), "{failing:?}");
+    assert!(
+        failing.iter().any(|i| i.contains("app-1 → db-1 tcp/5432")),
+        "{failing:?}"
+    );
 }
 
 /// Opening the database to the world (all traffic from 0.0.0.0/0) reaches it but
@@ -454,10 +457,7 @@ fn gamed_shared_subnets_owner_launches_for_the_app_team_fails() {
         sg(d, "sg-app").owner = None;
         sg(d, "sg-data").inbound = vec![sg_rule(Protocol::Tcp, "5432", "sg:sg-app")];
     });
-    assert_eq!(
-        failing,
-        vec!["app-1 is launched by account app-team".to_string()]
-    );
+    assert_eq!(failing, vec!["app-1 is launched by account app-team".to_string()]);
 }
 
 /// S14, half fixed: with the spokes' propagation out of rt-spokes but appliance mode

@@ -243,10 +243,7 @@ pub(super) fn evaluate(d: &Design, idx: &DesignIndex, fact: &Fact) -> (Status, S
             } else {
                 (
                     Status::Fail,
-                    format!(
-                        "{instance} belongs to {}, not {account}",
-                        Accounts::label(owner)
-                    ),
+                    format!("{instance} belongs to {}, not {account}", Accounts::label(owner)),
                 )
             }
         }

@@ -729,7 +729,13 @@ pub fn export(d: &Design) -> (Vec<(String, AwsFile)>, Vec<String>) {
                     state: "available".into(),
                 })
                 .collect(),
-            owner_id: Some(account_id(d, g.vpc.as_deref().and_then(|v| d.vpc_owner(v)).or(d.accounts.home.as_deref()))),
+            owner_id: Some(account_id(
+                d,
+                g.vpc
+                    .as_deref()
+                    .and_then(|v| d.vpc_owner(v))
+                    .or(d.accounts.home.as_deref()),
+            )),
             tags: tags(&g.name),
         })
         .collect();
@@ -906,9 +912,9 @@ pub fn export(d: &Design) -> (Vec<(String, AwsFile)>, Vec<String>) {
                 let used = d.instances.iter().any(|i| {
                     let owner = d.instance_owner(&i.name);
                     (i.subnet == *subnet && owner == Some(p.as_str()))
-                        || i.secondary_interfaces.iter().any(|e| {
-                            e.subnet == *subnet && e.owner.as_deref().or(owner) == Some(p.as_str())
-                        })
+                        || i.secondary_interfaces
+                            .iter()
+                            .any(|e| e.subnet == *subnet && e.owner.as_deref().or(owner) == Some(p.as_str()))
                 });
                 if !used {
                     left_out.push(format!(

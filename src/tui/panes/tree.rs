@@ -114,7 +114,10 @@ impl Tree {
             b.open(
                 format!("Vpc:{}", vpc.name),
                 format!("vpc {}", vpc.name),
-                tag(vpc.cidr.to_string(), d.vpc_owner(&vpc.name).map(|o| format!("owner {o}"))),
+                tag(
+                    vpc.cidr.to_string(),
+                    d.vpc_owner(&vpc.name).map(|o| format!("owner {o}")),
+                ),
                 Some(ObjectRef::new(ObjectKind::Vpc, &vpc.name)),
             );
             let mut azs: Vec<&str> = d.azs.iter().map(String::as_str).collect();
@@ -398,7 +401,9 @@ impl Tree {
     /// for anything else; the caller rebuilds.
     fn patch(&mut self, d: &Design, diags: &[crate::validate::Diagnostic], old: &Object, new: &Object) -> bool {
         let detail = match (old, new) {
-            (Object::SecurityGroup(o), Object::SecurityGroup(n)) if o.name == n.name && o.vpc == n.vpc => sg_detail(d, n),
+            (Object::SecurityGroup(o), Object::SecurityGroup(n)) if o.name == n.name && o.vpc == n.vpc => {
+                sg_detail(d, n)
+            }
             (Object::NetworkAcl(o), Object::NetworkAcl(n)) if o.name == n.name && o.vpc == n.vpc => {
                 match d.vpcs.iter().find(|v| v.name == n.vpc) {
                     Some(vpc) => acl_detail(n, vpc),

@@ -88,10 +88,7 @@ pub(super) fn build(b: &mut Builder<'_>) {
         *vpcs_per.entry(a).or_default() += 1;
     }
     let most = vpcs_per.values().copied().max().unwrap_or(0);
-    let home = vpcs_per
-        .iter()
-        .find(|(_, n)| **n == most)
-        .map(|(a, _)| a.to_string());
+    let home = vpcs_per.iter().find(|(_, n)| **n == most).map(|(a, _)| a.to_string());
     let accounts: Vec<Account> = ids
         .iter()
         .map(|a| Account {
@@ -113,16 +110,9 @@ pub(super) fn build(b: &mut Builder<'_>) {
     for v in &mut d.vpcs {
         v.owner = vpc_owner.get(&v.name).cloned().or_else(|| home.clone());
     }
-    let owner_of_vpc: HashMap<String, Option<String>> = d
-        .vpcs
-        .iter()
-        .map(|v| (v.name.clone(), v.owner.clone()))
-        .collect();
-    let subnet_vpc: HashMap<String, String> = d
-        .subnets
-        .iter()
-        .map(|s| (s.name.clone(), s.vpc.clone()))
-        .collect();
+    let owner_of_vpc: HashMap<String, Option<String>> =
+        d.vpcs.iter().map(|v| (v.name.clone(), v.owner.clone())).collect();
+    let subnet_vpc: HashMap<String, String> = d.subnets.iter().map(|s| (s.name.clone(), s.vpc.clone())).collect();
     let vpc_of_subnet = |s: &str| -> Option<String> { owner_of_vpc.get(subnet_vpc.get(s)?)?.clone() };
     // Owner fields only where they differ from the default (the VPC's owner),
     // as a hand-written shared design says them.
@@ -144,10 +134,7 @@ pub(super) fn build(b: &mut Builder<'_>) {
             e.owner = eni_owner.get(&e.name).cloned().filter(|o| Some(o) != resolved.as_ref());
             let eo = e.owner.clone().or_else(|| resolved.clone());
             if eo.is_some() && eo != vpc_of_subnet(&e.subnet) {
-                participants
-                    .entry(e.subnet.clone())
-                    .or_default()
-                    .extend(eo);
+                participants.entry(e.subnet.clone()).or_default().extend(eo);
             }
         }
     }
