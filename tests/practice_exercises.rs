@@ -399,12 +399,21 @@ fn shared_subnets_own_share_and_scoped_app_outbound() {
             subnets: vec!["app-a".into()],
             participants: vec!["app-team".into()],
         });
+        hand_app_1_to_the_app_team(d);
         sg(d, "sg-data").inbound = vec![sg_rule(Protocol::Tcp, "5432", "sg:sg-app")];
         sg(d, "sg-app").outbound = vec![sg_rule(Protocol::Tcp, "5432", "sg:sg-data")];
     });
 }
 
-/// Sharing app-a is half the lesson: the database still admits nobody.
+/// The app team owns app-1 and the group it launches with (participants
+/// launch with groups they own: InvalidGroup.NotFound otherwise).
+fn hand_app_1_to_the_app_team(d: &mut Design) {
+    instance(d, "app-1").owner = Some("app-team".into());
+    sg(d, "sg-app").owner = Some("app-team".into());
+}
+
+/// Sharing app-a and handing app-1 over is half the lesson: the database
+/// still admits nobody.
 #[test]
 fn shared_subnets_share_alone_leaves_db_closed() {
     let failing = gamed("shared-subnets", |d| {
@@ -413,6 +422,7 @@ fn shared_subnets_share_alone_leaves_db_closed() {
             subnets: vec!["app-a".into()],
             participants: vec!["app-team".into()],
         });
+        hand_app_1_to_the_app_team(d);
     });
     assert!(
         failing.iter().any(|i| i.contains("app-1 → db-1 tcp/5432")),
@@ -430,6 +440,7 @@ fn gamed_shared_subnets_open_everything_fails() {
             subnets: vec!["app-a".into()],
             participants: vec!["app-team".into()],
         });
+        hand_app_1_to_the_app_team(d);
         sg(d, "sg-data").inbound = vec![sg_rule(Protocol::All, "all", "0.0.0.0/0")];
     });
     assert!(failing.iter().any(|i| i.contains("0.0.0.0/0")), "{failing:?}");
@@ -442,19 +453,19 @@ fn gamed_shared_subnets_open_everything_fails() {
             subnets: vec!["app-a".into()],
             participants: vec!["app-team".into()],
         });
+        hand_app_1_to_the_app_team(d);
         sg(d, "sg-data").inbound = vec![sg_rule(Protocol::All, "all", "sg:sg-app")];
     });
     assert_eq!(failing, vec!["app-1 → db-1 tcp/22 unreachable".to_string()]);
 }
 
-/// The network account launching app-1 itself, with a group of its own, needs no
-/// share at all and passes every flow; the app team launching into a shared
-/// subnet is what the exercise is about.
+/// Leaving app-1 with the network account, which needs no share at all,
+/// passes every flow once the database admits sg-app; the app team launching
+/// into a shared subnet is what the exercise is about.
 #[test]
 fn gamed_shared_subnets_owner_launches_for_the_app_team_fails() {
     let failing = gamed("shared-subnets", |d| {
-        instance(d, "app-1").owner = None;
-        sg(d, "sg-app").owner = None;
+        assert_eq!(instance(d, "app-1").owner, None);
         sg(d, "sg-data").inbound = vec![sg_rule(Protocol::Tcp, "5432", "sg:sg-app")];
     });
     assert_eq!(failing, vec!["app-1 is launched by account app-team".to_string()]);
@@ -497,7 +508,7 @@ fn exercise_grader_cli_contract() {
     let out = Command::new(bin).args(["exercise", "--list"]).output().unwrap();
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("nat-per-az") && text.contains("17 exercises"), "{text}");
+    assert!(text.contains("nat-per-az") && text.contains("18 exercises"), "{text}");
 
     // A bundled exercise's starting design fails: exit 1, JSON keys for platforms.
     let out = Command::new(bin)
