@@ -148,7 +148,7 @@ fn owners_of_a_multi_account_network_come_through_and_round_trip() {
     assert_eq!(d.vpc_owner(&vpc_of("vpc-0f44fae3468d2b998")), Some("028403472736"));
     assert_eq!(d.vpc_owner(&vpc_of("vpc-05951c91977125d2e")), Some("951601349076"));
     assert_eq!(d.instance_owner(&vpc_of("i-07ae69cc808e8804e")), Some("028403472736"));
-    assert_eq!(d.instance_owner(&vpc_of("i-022b9fb2c0a0c72c1")), Some("951601349076"));
+    assert_eq!(d.instance_owner(&vpc_of("i-066ce0b1efbb5602c")), Some("951601349076"));
     // Nobody launches into another account's VPC here: no shares.
     assert!(d.accounts.shares.is_empty(), "{:?}", d.accounts.shares);
 

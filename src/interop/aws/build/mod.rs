@@ -89,7 +89,9 @@ impl Merged {
             m.keys.extend(f.content.keys());
             take!(f, vpcs, vpcs, |o| o.vpc_id.clone());
             take!(f, subnets, subnets, |o| o.subnet_id.clone());
-            if let Some(acct) = &f.account {
+            // Only a file known to be one account's output says what that
+            // account sees; a flat dump's account is a guess.
+            if let Some(acct) = f.account.as_ref().filter(|_| f.account_from_layout) {
                 for s in f.content.subnets.iter().flatten() {
                     m.subnet_seen_by
                         .entry(s.subnet_id.clone())
