@@ -117,14 +117,16 @@ fn owners_and_shared_subnets_show_when_the_design_has_several_accounts() {
     let d = vpcd::create::templates::find("shared-vpc").unwrap().design();
     let dir = tempfile::tempdir().unwrap();
     let mut h = Harness::new(d, dir.path(), 170, 45);
-    h.assert_shows("owner network");
-    h.assert_shows("10.0.10.0/24 · shared app-team");
-    h.assert_shows("10.0.20.0/24 · shared data-team");
-    h.assert_shows("· app-team");
-    // The public subnet is not shared: its row has no marker.
-    let screen = h.screen();
-    let public_row = screen.lines().find(|l| l.contains("public-a")).unwrap();
-    assert!(!public_row.contains("shared"), "{public_row}");
+    // The tree is the first 48 columns at this width.
+    let tree = |h: &Harness| -> Vec<String> { h.screen().lines().map(|l| l.chars().take(48).collect()).collect() };
+    let row = |rows: &[String], text: &str| rows.iter().find(|l| l.contains(text)).cloned().unwrap_or_default();
+    let rows = tree(&h);
+    assert!(row(&rows, "vpc shared").contains("owner network"), "{rows:#?}");
+    assert!(row(&rows, "app-a").contains("10.0.10.0/24 · shared"), "{rows:#?}");
+    assert!(row(&rows, "data-a").contains("10.0.20.0/24 · shared"), "{rows:#?}");
+    assert!(!row(&rows, "public-a").contains("shared"), "{rows:#?}");
+    assert!(row(&rows, "app-1").contains("· app-team"), "{rows:#?}");
+    assert!(row(&rows, "sg-data").contains("· data-team"), "{rows:#?}");
 
     h.app.selected = Some(ObjectRef::new(ObjectKind::Instance, "app-1"));
     h.draw();
@@ -135,15 +137,19 @@ fn owners_and_shared_subnets_show_when_the_design_has_several_accounts() {
     h.assert_shows("owner account: network (111111111111)");
     h.assert_shows("shared with: app-team (share share-app)");
 
+    // The diagram, between the tree and the 44-column inspector: the shared
+    // subnets' boxes carry the badge, the public subnet's does not.
     h.keys("<s-tab>");
     h.assert_shows("Diagram");
-    // Right of the 48-column tree: app-a, app-b and data-a carry the badge.
     let screen = h.screen();
-    let diagram: Vec<String> = screen.lines().map(|l| l.chars().skip(48).collect()).collect();
-    let badges: usize = diagram.iter().map(|l| l.matches("· shared").count()).sum();
-    assert_eq!(badges, 3, "{screen}");
-    let public_box = diagram.iter().find(|l| l.contains("public-a 10.0.0.0/24")).unwrap();
-    assert!(!public_box.contains("shared"), "{public_box}");
+    let diagram: Vec<String> = screen
+        .lines()
+        .map(|l| l.chars().skip(48).take(170 - 48 - 44).collect())
+        .collect();
+    for shared in ["app-a 10.0.10.0/24", "app-b 10.0.11.0/24"] {
+        assert!(row(&diagram, shared).contains("shared"), "{shared}:\n{screen}");
+    }
+    assert!(!row(&diagram, "public-a 10.0.0.0/24").contains("shared"), "{screen}");
 
     // One account: nothing about owners anywhere.
     let dir = tempfile::tempdir().unwrap();

@@ -96,8 +96,8 @@ impl Tree {
             nat_by_subnet.entry(&n.subnet).or_default().push(i);
         }
         let subnet_vpc: HashMap<&str, &str> = d.subnets.iter().map(|s| (s.name.as_str(), s.vpc.as_str())).collect();
-        // With several accounts, VPCs say their owner, shared subnets their
-        // participants, and instances and groups a participant owns say so
+        // With several accounts, VPCs say their owner, shared subnets that they
+        // are shared, and instances and groups a participant owns say so
         // (VPC User Guide, "Share your VPC subnets with other accounts").
         let multi = d.is_multi_account();
         let tag = |detail: String, extra: Option<String>| match extra {
@@ -428,18 +428,10 @@ impl Tree {
     }
 }
 
-/// The accounts a subnet is shared with (`shared app-team, data-team`), if any.
+/// `shared` for a subnet in a resource share (the inspector names with whom:
+/// the tree is too narrow for the list).
 fn shared_with(d: &Design, subnet: &str) -> Option<String> {
-    let mut who: Vec<&str> = d
-        .accounts
-        .shares
-        .iter()
-        .filter(|s| s.subnets.iter().any(|x| x == subnet))
-        .flat_map(|s| s.participants.iter().map(String::as_str))
-        .collect();
-    who.sort_unstable();
-    who.dedup();
-    (!who.is_empty()).then(|| format!("shared {}", who.join(", ")))
+    d.accounts.is_shared(subnet).then(|| "shared".to_string())
 }
 
 /// A group's rule counts, and its owner when a participant owns it.
