@@ -37,6 +37,39 @@ pub fn toggle_edits(d: &Design) -> Option<[Edit; 2]> {
     ])
 }
 
+/// Two edits that add a copy of an instance from the middle of the list
+/// (new name, address left to AWS) and delete it again — a structural edit
+/// and its undo. `None` when the design has no instance.
+pub fn add_delete_instance(d: &Design) -> Option<[Edit; 2]> {
+    let base = d.instances.get(d.instances.len() / 2)?;
+    let name = (0u32..)
+        .map(|i| format!("{}-copy{i}", base.name))
+        .take(1000)
+        .find(|n| d.instances.iter().all(|x| &x.name != n))?;
+    let mut copy = base.clone();
+    copy.name.clone_from(&name);
+    copy.private_ip = None;
+    copy.ipv6 = None;
+    copy.elastic_ip = None;
+    copy.secondary_interfaces.clear();
+    Some([
+        Edit::Put(Object::Instance(copy)),
+        Edit::Delete(crate::model::ObjectRef::new(crate::model::ObjectKind::Instance, name)),
+    ])
+}
+
+/// The design with the first of [`toggle_edits`] applied: one security
+/// group with one more inbound rule (what `vpcd diff` is timed on).
+pub fn one_rule_change(d: &Design) -> Option<Design> {
+    let [Edit::Put(Object::SecurityGroup(changed)), _] = toggle_edits(d)? else {
+        return None;
+    };
+    let mut new = d.clone();
+    let g = new.security_groups.iter_mut().find(|g| g.name == changed.name)?;
+    *g = changed;
+    Some(new)
+}
+
 /// Summary of repeated timings.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Timing {
@@ -63,6 +96,16 @@ pub fn time_runs(min_runs: usize, max_runs: usize, budget: Duration, mut f: impl
         max: samples[samples.len() - 1],
         runs: samples.len(),
     }
+}
+
+/// Runs `f` with the peak-memory mark reset first (Linux: writing 5 to
+/// /proc/self/clear_refs) and returns its result with the peak resident
+/// memory of the process while it ran, in MiB (`None` where that cannot be
+/// reset or read).
+pub fn with_peak_rss<T>(f: impl FnOnce() -> T) -> (T, Option<f64>) {
+    let reset = std::fs::write("/proc/self/clear_refs", "5").is_ok();
+    let v = f();
+    (v, if reset { peak_rss_mb() } else { None })
 }
 
 /// Peak resident memory of this process in MiB (`VmHWM` of /proc/self/status),
@@ -105,6 +148,20 @@ mod tests {
         assert_ne!(ws.design(), &d);
         ws.apply(b).unwrap();
         assert_eq!(ws.design(), &d);
+    }
+
+    #[test]
+    fn structural_edits_add_then_delete_an_instance() {
+        let d = crate::create::templates::sample::three_tier();
+        let [add, delete] = add_delete_instance(&d).unwrap();
+        let mut ws = Workspace::new(d.clone());
+        ws.apply(add).unwrap();
+        assert_eq!(ws.design().instances.len(), d.instances.len() + 1);
+        ws.apply(delete).unwrap();
+        assert_eq!(ws.design(), &d);
+        let changed = one_rule_change(&d).unwrap();
+        assert_ne!(changed, d);
+        assert_eq!(changed.instances, d.instances);
     }
 
     #[test]

@@ -30,6 +30,9 @@ pub struct BenchArgs {
 const BUDGET: Duration = Duration::from_secs(2);
 /// Time spent on repeated matrix runs (at least three run).
 const MATRIX_BUDGET: Duration = Duration::from_secs(5);
+/// Above this many named endpoints the whole-design matrix (run once for its
+/// peak memory) would take minutes: it is not measured.
+const MATRIX_PEAK_MAX: usize = 20_000;
 
 fn ms(t: &Timing) -> f64 {
     t.median.as_secs_f64() * 1e3
@@ -50,8 +53,8 @@ pub fn run(args: &BenchArgs, ui: &Ui) -> u8 {
         }
     };
     let origin = args.file.display().to_string();
-    // Six figures, each timed for a few seconds at most.
-    let progress = Progress::new(ui, args.format, 6, "bench: load");
+    // Eight stages, each timed for a few seconds at most.
+    let progress = Progress::new(ui, args.format, 8, "bench: load");
 
     // Load: parse the file's text into a design (the file is already in the page cache).
     let load = perf::time_runs(3, 50, BUDGET.max(first_load * 3), || {
@@ -92,8 +95,37 @@ pub fn run(args: &BenchArgs, ui: &Ui) -> u8 {
     }
     drop(an);
 
+    // `vpcd diff` of a one-rule change over every named endpoint.
+    progress.advance("bench: diff");
+    let diff = perf::one_rule_change(&design).map(|changed| {
+        perf::time_runs(1, 5, BUDGET, || {
+            std::hint::black_box(crate::analysis::diff_designs(&design, &changed));
+        })
+    });
+
+    // `vpcd matrix FILE` with no endpoint list: every named endpoint, by class
+    // above the grouping threshold (as the command prints it), peak memory.
+    progress.advance("bench: matrix peak memory");
+    let endpoints = crate::analysis::named_endpoints(&design);
+    let matrix_peak = if endpoints.len() > MATRIX_PEAK_MAX {
+        None
+    } else {
+        perf::with_peak_rss(|| {
+            let an = Analyzer::new(&design, &idx);
+            let port = Some(22);
+            if endpoints.len() > super::matrix::GROUP_ABOVE {
+                let m = crate::analysis::matrix_by_class(&an, &endpoints, Protocol::Tcp, port, &mut |_, _| {});
+                std::hint::black_box(m.cells.len());
+            } else {
+                std::hint::black_box(crate::analysis::matrix(&an, &endpoints, Protocol::Tcp, port));
+            }
+        })
+        .1
+    };
+
     progress.advance("bench: edit and render");
-    let (edit, render) = time_edit_and_render(&design, query.as_ref());
+    let ui_figures = time_edit_and_render(&design, query.as_ref());
+    let (edit, render) = (ui_figures.edit, ui_figures.render);
     progress.finish();
     let peak = perf::peak_rss_mb();
 
@@ -114,6 +146,11 @@ pub fn run(args: &BenchArgs, ui: &Ui) -> u8 {
                 "matrix_extrapolated": matrix.map(|m| m.1),
                 "render_ms": render.as_ref().map(ms),
                 "peak_rss_mb": peak,
+                "edit_frame_ms": ui_figures.edit_frame.as_ref().map(ms),
+                "structural_edit_ms": ui_figures.structural.as_ref().map(ms),
+                "form_key_ms": ui_figures.form_key.as_ref().map(ms),
+                "diff_ms": diff.as_ref().map(ms),
+                "matrix_peak_mb": matrix_peak,
             });
             ui.json(doc);
         }
@@ -166,23 +203,59 @@ pub fn run(args: &BenchArgs, ui: &Ui) -> u8 {
                 None if cfg!(feature = "tui") => ui.line("  render     not measured: no test terminal"),
                 None => ui.line("  render     not measured: built without the terminal designer"),
             }
+            let optional = |what: &str, t: &Option<Timing>, why: &str| match t {
+                Some(t) => line(what, t),
+                None => ui.line(format!("  {what:<10} not measured: {why}")),
+            };
+            let no_tui = if cfg!(feature = "tui") {
+                "the design has nothing to edit"
+            } else {
+                "built without the terminal designer"
+            };
+            optional("edit+frame", &ui_figures.edit_frame, no_tui);
+            optional("add+delete", &ui_figures.structural, no_tui);
+            optional("form key", &ui_figures.form_key, no_tui);
+            optional("diff", &diff, "the design has no security group to change");
             match peak {
                 Some(mb) => ui.line(format!("  peak RSS   {mb:>10.1} MB")),
                 None => ui.line("  peak RSS   unknown (/proc/self/status not readable)"),
+            }
+            match matrix_peak {
+                Some(mb) => ui.line(format!(
+                    "  matrix RSS {mb:>10.1} MB   (peak while `vpcd matrix` runs on every endpoint)"
+                )),
+                None if endpoints.len() > MATRIX_PEAK_MAX => ui.line(format!(
+                    "  matrix RSS not measured: more than {MATRIX_PEAK_MAX} endpoints"
+                )),
+                None => ui.line("  matrix RSS unknown (/proc/self/clear_refs not writable)"),
             }
         }
     }
     exit::OK
 }
 
+/// What the designer's figures measure (each `None` when not measured).
+struct UiFigures {
+    edit: Option<Timing>,
+    render: Option<Timing>,
+    edit_frame: Option<Timing>,
+    structural: Option<Timing>,
+    form_key: Option<Timing>,
+}
+
 /// One edit end-to-end as the designer does it per keystroke: apply through
 /// the app (index, validation, status, the workspace's analysis tables) and
 /// re-run the current trace on the new revision; then one full frame of the
-/// main screen into a 200×60 test terminal.
+/// main screen into a 200×60 test terminal. Then as the user feels it at
+/// 160×50: an edit plus the next frame, adding and deleting an instance
+/// (each with its frame), and one key in the new-instance form with its live
+/// check.
 #[cfg(feature = "tui")]
-fn time_edit_and_render(design: &crate::model::Design, query: Option<&Query>) -> (Option<Timing>, Option<Timing>) {
+fn time_edit_and_render(design: &crate::model::Design, query: Option<&Query>) -> UiFigures {
+    use crate::tui::forms::Form;
     use crate::tui::theme::Theme;
     use crate::tui::{App, Options};
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
     let dir = std::env::temp_dir().join(format!("vpcd-bench-{}", std::process::id()));
     let opts = Options {
@@ -191,7 +264,8 @@ fn time_edit_and_render(design: &crate::model::Design, query: Option<&Query>) ->
         theme: Theme::plain(),
     };
     let mut app = App::new(Workspace::new(design.clone()), opts);
-    let edit = perf::toggle_edits(design).map(|edits| {
+    let toggles = perf::toggle_edits(design);
+    let edit = toggles.as_ref().map(|edits| {
         let mut i = 0usize;
         perf::time_runs(10, 2000, BUDGET, || {
             let _ = app.apply_edit(edits[i % 2].clone());
@@ -207,13 +281,57 @@ fn time_edit_and_render(design: &crate::model::Design, query: Option<&Query>) ->
             let _ = term.draw(|f| app.draw(f));
         })
     });
-    (edit, render)
+    let Ok(mut term) = Terminal::new(TestBackend::new(160, 50)) else {
+        return UiFigures {
+            edit,
+            render,
+            edit_frame: None,
+            structural: None,
+            form_key: None,
+        };
+    };
+    let _ = term.draw(|f| app.draw(f));
+    let edit_frame = toggles.as_ref().map(|edits| {
+        let mut i = 0usize;
+        perf::time_runs(10, 2000, BUDGET, || {
+            let _ = app.apply_edit(edits[i % 2].clone());
+            let _ = term.draw(|f| app.draw(f));
+            i += 1;
+        })
+    });
+    let structural = perf::add_delete_instance(design).map(|[add, delete]| {
+        perf::time_runs(3, 500, BUDGET, || {
+            let _ = app.apply_edit(add.clone());
+            let _ = term.draw(|f| app.draw(f));
+            let _ = app.apply_edit(delete.clone());
+            let _ = term.draw(|f| app.draw(f));
+        })
+    });
+    let form_key = (!design.instances.is_empty()).then(|| {
+        let mut form = Form::create_for(crate::model::ObjectKind::Instance, &app.ws);
+        let keys = [
+            KeyEvent::new(KeyCode::Char('x'), KeyModifiers::NONE),
+            KeyEvent::new(KeyCode::Backspace, KeyModifiers::NONE),
+        ];
+        let mut i = 0usize;
+        perf::time_runs(10, 2000, BUDGET, || {
+            form.input(keys[i % 2]);
+            i += 1;
+        })
+    });
+    UiFigures {
+        edit,
+        render,
+        edit_frame,
+        structural,
+        form_key,
+    }
 }
 
 /// Without the terminal designer the edit goes through the workspace alone
 /// (index, validation, analysis tables) and nothing is rendered.
 #[cfg(not(feature = "tui"))]
-fn time_edit_and_render(design: &crate::model::Design, query: Option<&Query>) -> (Option<Timing>, Option<Timing>) {
+fn time_edit_and_render(design: &crate::model::Design, query: Option<&Query>) -> UiFigures {
     let mut ws = Workspace::new(design.clone());
     let edit = perf::toggle_edits(design).map(|edits| {
         let mut i = 0usize;
@@ -225,5 +343,11 @@ fn time_edit_and_render(design: &crate::model::Design, query: Option<&Query>) ->
             i += 1;
         })
     });
-    (edit, None)
+    UiFigures {
+        edit,
+        render: None,
+        edit_frame: None,
+        structural: None,
+        form_key: None,
+    }
 }
