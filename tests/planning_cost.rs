@@ -77,6 +77,8 @@ fn every_template_costs_its_hand_computed_figure() {
         // 100 GB × $0.0035) + 2 IPv4 (web-1, web-2) 7.30.
         // 34.645, rounded to the cent.
         ("gwlb-inspection", 34.64),
+        // 1 NAT 37.35 + its EIP 3.65; sharing subnets through AWS RAM is free.
+        ("shared-vpc", 37.35 + 3.65),
         // Nothing billable until instances get public IPs.
         ("default-vpc", 0.0),
     ];

@@ -186,6 +186,7 @@ bundled![
     "dual-stack-web",
     "vpn-cloudhub",
     "flow-log-reject",
+    "shared-subnets",
 ];
 
 /// The id of the bundled exercise with this title, if it is one (the practice

@@ -189,6 +189,13 @@ pub fn for_template(name: &str) -> Vec<Intent> {
                 port: Some(443),
                 down: vec!["appliance-1".into()],
             },
+        "shared-vpc" => vec![
+            reach("app-1", "db-1", 5432),
+            via("app-2", "internet", 443, "nat-a"),
+            no_reach("db-1", "app-1", 22),
+            no_reach("internet", "app-1", 443),
+            nothing_reaches("data"),
+            Intent::NoErrors,
         ],
         "default-vpc" => vec![
             Intent::Struct(Fact::TierSpansAzs {

@@ -9,6 +9,7 @@ pub mod build;
 pub mod intents;
 mod privatelink;
 pub mod sample;
+mod sharing;
 
 use std::net::Ipv6Addr;
 
@@ -90,6 +91,8 @@ templates! {
         "PrivateLink: a partner VPC with an overlapping CIDR reaches a provider's NLB-backed endpoint service, one way only";
     "gwlb-inspection", gwlb_inspection,
         "Gateway Load Balancer: internet ingress to a web tier passes third-party appliances through per-AZ GWLB endpoints";
+    "shared-vpc", shared_vpc,
+        "VPC sharing: a network account shares subnets through AWS RAM with two app accounts, which launch there with their own security groups";
     "default-vpc", default_vpc,
         "The default VPC AWS creates in every Region: 172.31.0.0/16, a public /20 per AZ, main route to the IGW";
 }
@@ -932,6 +935,10 @@ mod templates_impl {
         let app = b.instance("app-1", InstanceRole::App, "private-a", &["sg-app"]);
         app.ipv6 = Some(Ipv6Addr::new(0x2600, 0x1f18, 0x6b0, 0x4801, 0, 0, 0, 0x10));
         b.finish()
+    }
+
+    pub fn shared_vpc() -> Design {
+        super::sharing::shared_vpc()
     }
 
     pub fn default_vpc() -> Design {
