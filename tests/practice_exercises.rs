@@ -770,7 +770,9 @@ fn gamed_dx_vpn_backup_without_the_vpn_fails() {
 #[test]
 fn prefix_list_branches_separate_rule_and_route() {
     check("prefix-list-branches", |d| {
-        sg(d, "sg-app").inbound.push(sg_rule(Protocol::Tcp, "443", "192.168.30.0/24"));
+        sg(d, "sg-app")
+            .inbound
+            .push(sg_rule(Protocol::Tcp, "443", "192.168.30.0/24"));
         rt(d, "rt-private")
             .routes
             .push(route("192.168.30.0/24", RouteTarget::VpnGateway("vgw-1".into())));
@@ -852,7 +854,10 @@ fn vpn_cloudhub_static_routes_and_a_new_customer_gateway() {
                 .routes
                 .push(route(c, RouteTarget::VpnGateway("vgw-1".into())));
         }
-        edits(d, &[r#"Put(CustomerGateway((name: "cgw-3", ip: "203.0.113.23", asn: 65003)))"#]);
+        edits(
+            d,
+            &[r#"Put(CustomerGateway((name: "cgw-3", ip: "203.0.113.23", asn: 65003)))"#],
+        );
         d.vpn_connections[1].customer_gateway = "cgw-3".into();
         d.onprem_networks[1].customer_gateway = Some("cgw-3".into());
         d.customer_gateways.retain(|c| c.name != "cgw-2");

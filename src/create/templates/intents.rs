@@ -189,6 +189,7 @@ pub fn for_template(name: &str) -> Vec<Intent> {
                 port: Some(443),
                 down: vec!["appliance-1".into()],
             },
+        ],
         "shared-vpc" => vec![
             reach("app-1", "db-1", 5432),
             via("app-2", "internet", 443, "nat-a"),
