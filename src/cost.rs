@@ -174,10 +174,13 @@ pub struct Estimate {
 /// A monthly amount as the CLI and the designer show it: `$37.35`, or
 /// `-$3.65` for a waiver.
 pub fn dollars(usd: f64) -> String {
-    if usd < 0.0 {
-        format!("-${:.2}", -usd)
+    // Rounded first, so nothing below half a cent (nor a negative zero, which
+    // an empty f64 sum gives) prints as `$-0.00`.
+    let cents = round_cents(usd);
+    if cents < 0.0 {
+        format!("-${:.2}", -cents)
     } else {
-        format!("${usd:.2}")
+        format!("${cents:.2}")
     }
 }
 
@@ -447,6 +450,12 @@ pub fn estimate_indexed(d: &Design, idx: &DesignIndex, t: &PriceTable) -> Estima
             d.region, t.region, d.region
         ));
     }
+    if !d.nat_gateways.is_empty() {
+        notes.push(format!(
+            "each NAT gateway is assumed to process {} GB a month (the price table's assumption; --prices reads another table)",
+            gb(t.assumptions.nat_gateway_gb)
+        ));
+    }
     notes.push("data transfer out to the internet and cross-AZ data are not included".into());
     Estimate {
         design: d.name.clone(),
@@ -462,7 +471,8 @@ pub fn estimate_indexed(d: &Design, idx: &DesignIndex, t: &PriceTable) -> Estima
 
 /// Rounds to whole cents (half away from zero).
 pub fn round_cents(x: f64) -> f64 {
-    (x * 100.0).round() / 100.0
+    // Adding 0.0 turns -0.0 into 0.0.
+    (x * 100.0).round() / 100.0 + 0.0
 }
 
 /// For each VPC: the AZs whose subnets send `0.0.0.0/0` to a NAT gateway, and the AZs of those NAT gateways.
@@ -601,6 +611,32 @@ mod tests {
                 tpl.name
             );
         }
+    }
+
+    #[test]
+    fn nothing_billable_costs_zero_dollars_never_minus_zero() {
+        // An empty f64 sum is -0.0: the total must still print as $0.00.
+        let empty: f64 = std::iter::empty::<f64>().sum();
+        assert_eq!(dollars(empty), "$0.00");
+        assert_eq!(dollars(-0.001), "$0.00");
+        assert_eq!(dollars(-3.65), "-$3.65");
+        let d = Design::empty("blank", "us-east-1", &["us-east-1a"]);
+        let est = estimate(&d, &PriceTable::builtin());
+        assert_eq!(dollars(est.total_monthly_usd), "$0.00");
+        assert_eq!(est.total_monthly_usd.to_bits(), 0.0f64.to_bits(), "{est:#?}");
+        assert!(
+            est.notes.iter().all(|n| !n.contains("NAT gateway")),
+            "no NAT, no NAT assumption"
+        );
+        // With NAT gateways, the estimate says how much traffic it assumes.
+        let est = estimate(&crate::create::templates::sample::three_tier(), &PriceTable::builtin());
+        assert!(
+            est.notes
+                .iter()
+                .any(|n| n.contains("each NAT gateway is assumed to process 100 GB a month")),
+            "{:?}",
+            est.notes
+        );
     }
 
     #[test]

@@ -120,7 +120,11 @@ fn nacl_allows_request_but_not_the_ephemeral_reply() {
     assert_eq!(b.code, Code::NaclImplicitDeny);
     assert_eq!(b.component, "nacl-web");
     assert_eq!(b.direction, Some(Direction::Outbound));
-    assert!(b.message.contains("tcp 40000"), "{}", b.message);
+    assert!(
+        b.message.contains("tcp to the client's ephemeral port 40000"),
+        "{}",
+        b.message
+    );
     // The request itself was delivered.
     assert_eq!(t.forward.last().unwrap().id, "web");
     // Flow logs would show ACCEPT in, REJECT out — but only with a flow log.

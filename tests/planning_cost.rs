@@ -183,4 +183,32 @@ fn cli_text_output_shows_total_and_what_if() {
         text.contains("a single NAT gateway in shop (1 fewer): -$36.50/month"),
         "{text}"
     );
+    // The NAT lines price 100 GB each: the estimate says that it assumes it.
+    assert!(
+        text.contains("each NAT gateway is assumed to process 100 GB a month"),
+        "{text}"
+    );
+}
+
+#[test]
+fn plan_per_az_without_hosts_says_it_needs_hosts() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("alb.ron");
+    vpcd::io::save(&file, &templates::find("three-tier-alb").unwrap().design()).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_vpcd"))
+        .args(["plan", "--per-az"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--hosts"), "{err}");
+    let out = Command::new(env!("CARGO_BIN_EXE_vpcd"))
+        .args(["plan", "--per-az", "--hosts", "100"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("us-east-1a:") && text.contains("us-east-1b:"), "{text}");
 }

@@ -27,6 +27,15 @@ fn cost_pane_shows_the_estimate_and_follows_edits() {
 }
 
 #[test]
+fn a_design_with_nothing_billable_costs_zero_dollars_not_minus_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = vpcd::model::Design::empty("blank", "us-east-1", &["us-east-1a"]);
+    let h = Harness::new(d, dir.path(), 140, 44);
+    h.assert_shows("Cost · $0.00/month");
+    h.assert_not_shows("-0.00");
+}
+
+#[test]
 fn planner_enter_on_a_free_block_opens_the_subnet_form_with_it() {
     let dir = tempfile::tempdir().unwrap();
     let d = vpcd::create::templates::find("bastion-host").unwrap().design();

@@ -273,6 +273,31 @@ fn command_palette_runs_actions_by_fuzzy_name() {
     assert_eq!(h.app.modal_title().as_deref(), Some("save as"));
 }
 
+/// The row of the screen that shows `label`, from the label on.
+fn row_from(h: &Harness, label: &str) -> String {
+    let screen = h.screen();
+    let line = screen
+        .lines()
+        .find(|l| l.contains(label))
+        .unwrap_or_else(|| panic!("no `{label}`:\n{screen}"));
+    line[line.find(label).unwrap_or(0)..].to_string()
+}
+
+#[test]
+fn palette_and_picker_labels_stand_apart_from_their_descriptions() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = Harness::new(sample::three_tier(), dir.path(), 120, 40);
+    // The longest names once ran into their descriptions.
+    h.keys(":play");
+    let row = row_from(&h, "trace: play / pause the hops");
+    let rest = &row["trace: play / pause the hops".len()..];
+    assert!(rest.starts_with("  ") && rest.contains("play / pause: step"), "{row}");
+    h.keys("<esc>a");
+    let row = row_from(&h, "egress-only internet gateway");
+    let rest = &row["egress-only internet gateway".len()..];
+    assert!(rest.starts_with("  ") && rest.trim_start().starts_with("form"), "{row}");
+}
+
 #[test]
 fn small_terminals_adapt_and_tiny_ones_get_a_message() {
     let dir = tempfile::tempdir().unwrap();

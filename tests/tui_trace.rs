@@ -90,12 +90,12 @@ fn modifiers(h: &Harness, (x, y): (u16, u16)) -> Modifier {
     h.term.backend().buffer()[(x, y)].modifier
 }
 
-/// Runs a typed query in the trace panel (already focused).
+/// Runs a typed query: `t` opens the query at its from field, Tab moves on.
 fn type_query(h: &mut Harness, from: &str, to: &str, proto: &str, port: &str) {
-    h.keys("<enter>");
+    h.keys("t");
     for (i, v) in [from, to, proto, port].iter().enumerate() {
         if i > 0 {
-            h.keys("<down>");
+            h.keys("<tab>");
         }
         h.clear_and_type(v);
     }
@@ -229,11 +229,12 @@ fn forward_block_shows_the_blocking_hop_code_and_fix_in_red() {
     let dir = tempfile::tempdir().unwrap();
     let mut h = harness(sample::three_tier(), dir.path(), 160, 60, true);
     h.keys(TO_TRACE);
-    // Typed with completion: "int" + Tab completes to internet.
-    h.keys("<enter>int<tab>");
+    // Typed with completion: "int" + Ctrl-n completes to internet, → accepts db-1.
+    h.keys("tint<c-n>");
     h.assert_shows("from internet");
-    h.keys("<down>db-<tab>");
-    h.keys("<down><down>5432<enter>");
+    h.keys("<tab>db-<right>");
+    h.assert_shows("to db-1");
+    h.keys("<tab><tab>5432<enter>");
     h.assert_shows("Trace · internet → db-1 tcp/5432 · ✗ blocked");
     h.assert_shows("✗ blocked: request stopped at igw-shop · NO_PUBLIC_IP_INGRESS");
     h.assert_shows("fix: give db-1 a public IP");
@@ -279,8 +280,12 @@ fn return_path_blocked_by_nacl_ephemeral_ports_opens_from_practice_with_one_key(
     assert_eq!(h.app.context(), Context::Trace, "the trace panel is focused");
     h.assert_shows("Trace · internet → web-1 tcp/443 · ✗ blocked");
     h.assert_shows("✗ blocked: reply stopped at acl-public outbound · NACL_IMPLICIT_DENY");
-    h.assert_shows("fix: add an outbound allow rule to acl-public for tcp 1024-65535");
+    // The fix is what a practice hint sells: not shown before one is bought.
+    h.assert_shows("fix: hidden while practising");
+    assert!(!trace_pane_text(&h).contains("add an outbound allow rule"));
     h.assert_shows("return (reply)");
+    // Stepping to the blocking hop of the reply scrolls it into view.
+    h.keys("nnnnnnnn");
     h.assert_shows("✗ 3 nacl acl-public");
     // The forward path reached web-1: it is drawn on the diagram.
     assert!(modifiers(&h, in_diagram(&h, "web-1 ")).contains(Modifier::BOLD));
@@ -321,7 +326,22 @@ fn an_edit_opening_the_database_to_the_internet_produces_the_opened_note_and_the
     // The reachability diff runs once the user is idle.
     h.app.tick(Instant::now() + Duration::from_secs(1));
     h.draw();
-    h.assert_shows("Δ your edit opened");
+    // Counted in words that agree with the number ("1 flow", "2 flows").
+    let changes = vpcd::analysis::diff_designs_with_egress(&sample::three_tier(), &after);
+    let opened = changes.iter().filter(|c| c.opened).count();
+    let flows = |n: usize| {
+        if n == 1 {
+            "1 flow".to_string()
+        } else {
+            format!("{n} flows")
+        }
+    };
+    h.assert_shows(&format!(
+        "Δ your edit opened {} and closed {}",
+        flows(opened),
+        flows(changes.len() - opened)
+    ));
+    h.assert_not_shows(" 1 flows");
     h.assert_shows("opened: internet → db-1 tcp/5432");
     // Dismissable.
     h.keys("c");
@@ -447,7 +467,12 @@ fn dragging_the_mouse_pans_the_diagram() {
 /// The trace pane's rectangle as text (a crop of the screen, so other panes'
 /// changes do not churn these snapshots).
 fn trace_pane_text(h: &Harness) -> String {
-    let (x0, y0) = pane_origin(h, "Trace");
+    pane_text(h, "Trace")
+}
+
+/// The rectangle of the pane titled `title…` as text.
+fn pane_text(h: &Harness, title: &str) -> String {
+    let (x0, y0) = pane_origin(h, title);
     let buf = h.term.backend().buffer();
     let mut x1 = x0 + 1;
     while x1 < buf.area.width && buf[(x1, y0)].symbol() != "┐" {
@@ -553,7 +578,7 @@ fn a_medium_design_diffs_on_a_worker_thread_and_the_note_arrives_later() {
             break;
         }
     }
-    h.assert_shows("Δ your edit opened 0 and closed");
+    h.assert_shows("Δ your edit opened 0 flows and closed");
     h.assert_shows("closed: ");
 }
 
@@ -581,4 +606,219 @@ fn the_diff_note_covers_edits_made_while_the_panel_was_hidden_at_80x24() {
     h.app.tick(Instant::now() + Duration::from_secs(1));
     h.keys(TO_TRACE);
     h.assert_shows("opened: internet → db-1 tcp/5432");
+}
+
+/// Focus order from the tree: Tab steps through every pane of the main screen.
+const PANES: usize = 9;
+
+#[test]
+fn t_opens_the_trace_query_at_from_in_every_pane_and_the_footer_lists_its_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(sample::three_tier(), dir.path(), 160, 60, false);
+    for pane in 0..PANES {
+        // Back to the tree, then `pane` panes on.
+        h.keys("<esc>");
+        while h.app.context() != Context::Tree {
+            h.keys("<tab>");
+        }
+        for _ in 0..pane {
+            h.keys("<tab>");
+        }
+        let from = h.app.context();
+        h.keys("t");
+        assert_eq!(h.app.context(), Context::TraceInput, "t from the {from:?} pane");
+        // The cursor is in the from field: what is typed goes there.
+        h.keys("x");
+        h.assert_shows("from x");
+        h.keys("<esc>");
+    }
+    h.keys("t");
+    for keys in [
+        "Enter apply",
+        "Tab next field",
+        "Shift-Tab previous field",
+        "Ctrl-n complete",
+        "→ accept completion",
+        "Esc cancel",
+    ] {
+        h.assert_shows(keys);
+    }
+    // Tab and Shift-Tab move between from, to, protocol, port and source port.
+    h.keys("int<c-n><tab>web-1<tab>udp<s-tab><s-tab>");
+    h.clear_and_type("app-1");
+    h.keys("<tab><tab><tab>53<tab>1234<enter>");
+    h.assert_shows("Trace · app-1 → web-1 udp/53 sport 1234");
+}
+
+#[test]
+fn every_grey_default_is_what_enter_runs_with() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(sample::three_tier(), dir.path(), 160, 60, false);
+    h.keys("tapp-1<tab>db-1<tab>");
+    // Nothing grey in the endpoints; the protocol, the port db-1 listens on
+    // and the ephemeral source port are what an empty field runs with.
+    let grey = flat(&trace_pane_text(&h));
+    for shown in ["proto tcp", "port 5432", "sport ephemeral"] {
+        assert!(grey.contains(shown), "`{shown}` in {grey}");
+    }
+    h.keys("<enter>");
+    h.assert_shows("Trace · app-1 → db-1 tcp/5432 · ✓ reachable");
+    // ICMP has no ports: no grey port, and none is asked for.
+    h.keys("t<tab><tab>");
+    h.clear_and_type("icmp");
+    let grey = flat(&trace_pane_text(&h));
+    assert!(!grey.contains("port 5432") && !grey.contains("ephemeral"), "{grey}");
+    h.keys("<enter>");
+    h.assert_shows("Trace · app-1 → db-1 icmp");
+}
+
+#[test]
+fn esc_puts_the_query_back_and_the_last_query_stays_for_the_session() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(sample::three_tier(), dir.path(), 160, 60, false);
+    type_query(&mut h, "internet", "web-1", "tcp", "443");
+    h.assert_shows("Trace · internet → web-1 tcp/443 · ✓ reachable");
+    // Editing, then Esc: the inputs are as they were.
+    h.keys("t");
+    h.clear_and_type("app-1");
+    h.keys("<tab>");
+    h.clear_and_type("db-1");
+    h.assert_shows("from app-1");
+    h.keys("<esc>");
+    assert_eq!(h.app.context(), Context::Trace);
+    h.keys("t");
+    h.assert_shows("from internet");
+    h.assert_shows("to web-1");
+    h.keys("<esc>");
+    // Another pane, another `t`: the last query is still there, ready to change.
+    h.keys("<tab><tab><tab>t");
+    h.assert_shows("from internet");
+    h.assert_shows("to web-1");
+    h.assert_shows("port 443");
+}
+
+/// The screen's text with every run of whitespace (line ends included) as one space.
+fn flat(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn the_explanation_and_fix_wrap_and_enter_opens_a_hop_in_full() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(sample::three_tier(), dir.path(), 80, 24, false);
+    type_query(&mut h, "internet", "db-1", "tcp", "5432");
+    let trace = vpcd::analysis::trace(h.app.ws.design(), h.app.ws.index(), &internet_to_db()).unwrap();
+    let blocked = trace.blocked.clone().unwrap();
+    assert!(blocked.hint.chars().count() > 40, "a fix longer than the pane is wide");
+    let pane = trace_pane_text(&h);
+    // Never cut: every word of the explanation and the fix is on the screen
+    // (the hop table's columns are cut; the current hop's text is under its row).
+    let head = &pane[..pane.find("forward (request)").unwrap_or(pane.len())];
+    assert!(!head.contains('…'), "{pane}");
+    let body: String = pane
+        .lines()
+        .map(|l| l.trim_matches(|c| c == '│' || c == ' '))
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(flat(&body).contains(&flat(&blocked.message)), "{pane}");
+    assert!(flat(&body).contains(&flat(&blocked.hint)), "{pane}");
+    // Enter on the blocking hop (hop 2, the IGW) opens its whole text; Esc closes it.
+    h.keys("n<enter>");
+    h.assert_shows("hop 2 of");
+    h.assert_shows("decided by:");
+    h.assert_shows("packet in:");
+    h.assert_shows("why:");
+    h.assert_not_shows("# component");
+    let pane = trace_pane_text(&h);
+    assert!(!pane.contains('…'), "{pane}");
+    h.keys("<esc>");
+    h.assert_shows("✗ 2 igw igw-shop");
+    h.assert_not_shows("decided by:");
+    assert_eq!(h.app.context(), Context::Trace);
+}
+
+#[test]
+fn diagnostics_wrap_their_message_and_hint() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut d = sample::three_tier();
+    // A finding with a long message and hint: a route table's route to a missing NAT gateway.
+    let rt = d.route_tables.iter_mut().find(|r| r.name == "rt-db").unwrap();
+    rt.routes.push(Route::new(
+        RouteDestination::Cidr("192.168.0.0/16".parse().unwrap()),
+        RouteTarget::InternetGateway("igw-shop".into()),
+    ));
+    let ws = Workspace::new(d);
+    let finding = ws
+        .diagnostics()
+        .iter()
+        .find(|f| !f.hint.is_empty() && f.message.len() + f.hint.len() > 60)
+        .cloned()
+        .expect("a finding with a long text");
+    let mut h = Harness::with_workspace(ws, dir.path(), 80, 24);
+    h.app.handle_key(ratatui::crossterm::event::KeyEvent::new(
+        ratatui::crossterm::event::KeyCode::Tab,
+        KeyModifiers::NONE,
+    ));
+    h.keys("<tab><tab><tab>");
+    assert_eq!(h.app.context(), Context::Diagnostics);
+    let screen = h.screen();
+    // The right pane's rows: no finding is cut.
+    let right: String = screen
+        .lines()
+        .map(|l| l.split('│').rfind(|c| !c.trim().is_empty()).unwrap_or("").trim())
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(flat(&right).contains(&flat(&finding.message)), "{screen}");
+    assert!(flat(&right).contains(&flat(&finding.hint)), "{screen}");
+}
+
+#[test]
+fn a_practice_trace_shows_the_fix_only_once_a_hint_is_bought_for_that_objective() {
+    let dir = tempfile::tempdir().unwrap();
+    let ex = exercise::bundled("nacl-ephemeral-ports").unwrap().unwrap();
+    let mut h = harness(sample::three_tier(), dir.path(), 160, 60, false);
+    h.app.open_exercise(ex);
+    h.draw();
+    assert_eq!(h.app.context(), Context::Practice);
+    // Objective 1 (internet → web-1 tcp/443) fails on the reply: its trace hides the fix.
+    h.keys("t");
+    h.assert_shows("✗ blocked: reply stopped at acl-public outbound");
+    h.assert_shows("fix: hidden while practising");
+    assert!(!flat(&trace_pane_text(&h)).contains("add an outbound allow rule"));
+    // Not in the hop's full text either.
+    h.keys("nnnnnnnn<enter>");
+    h.assert_shows("why:");
+    assert!(!flat(&trace_pane_text(&h)).contains("add an outbound allow rule"));
+    h.keys("<esc>");
+    // Nor in a trace typed by hand while practising.
+    type_query(&mut h, "internet", "web-1", "tcp", "443");
+    h.assert_shows("fix: hidden while practising");
+    assert!(!flat(&trace_pane_text(&h)).contains("add an outbound allow rule"));
+    // Buy a hint with objective 1 selected (Enter, Enter in the practice pane).
+    while h.app.context() != Context::Practice {
+        h.keys("<tab>");
+    }
+    h.keys("<enter><enter>");
+    h.assert_shows("hint 1 (−");
+    h.keys("t");
+    assert!(flat(&trace_pane_text(&h)).contains("fix: add an outbound allow rule to acl-public for tcp 1024-65535"));
+    h.assert_not_shows("hidden while practising");
+}
+
+#[test]
+fn a_finding_and_a_trace_name_the_same_ephemeral_port() {
+    let dir = tempfile::tempdir().unwrap();
+    // The exercise's start: acl-public lets 443 in but no reply out.
+    let d = exercise::bundled("nacl-ephemeral-ports").unwrap().unwrap().start;
+    let mut h = harness(d, dir.path(), 160, 60, false);
+    type_query(&mut h, "internet", "web-1", "tcp", "443");
+    let wording = "tcp to the client's ephemeral port 40000";
+    let trace = flat(&trace_pane_text(&h));
+    assert!(trace.contains(wording), "{trace}");
+    let lines: Vec<String> = pane_text(&h, "Diagnostics")
+        .lines()
+        .map(|l| l.trim_matches(|c| c == '│' || c == ' ').to_string())
+        .collect();
+    let diagnostics = flat(&lines.join(" "));
+    assert!(diagnostics.contains(wording), "{diagnostics}");
 }

@@ -286,6 +286,16 @@ fn cases() -> Vec<(&'static str, Mutation)> {
         ("single-nat-multi-az", |d| {
             table(d, "rt-app-b").routes[0].target = RouteTarget::NatGateway("nat-a".into())
         }),
+        // VPC User Guide, "NAT gateway basics": resources in another AZ lose internet
+        // access when the NAT gateway's AZ fails — also when only one AZ uses it.
+        ("nat-cross-az", |d| {
+            table(d, "rt-app-a").routes[0].target = RouteTarget::NatGateway("nat-b".into());
+            table(d, "rt-app-b").routes[0].target = RouteTarget::NatGateway("nat-a".into());
+        }),
+        // A NAT gateway is billed per hour whether or not a route uses it.
+        ("nat-unused", |d| {
+            table(d, "rt-app-b").routes[0].target = RouteTarget::NatGateway("nat-a".into())
+        }),
         // Changing a subnet's auto-assign setting leaves running instances as they
         // are (ModifySubnetAttribute applies to instances launched later), so the
         // case launches pub-b's instances without a public IP as well.

@@ -91,6 +91,53 @@ pub fn port_suggestions(d: &Design, idx: &DesignIndex, to: &str) -> Vec<String> 
     ports
 }
 
+/// The destination port an empty `port` field stands for: the first port
+/// `to` listens on (its security groups and listeners), else 443.
+pub fn default_port(d: &Design, idx: &DesignIndex, to: &str) -> u16 {
+    port_suggestions(d, idx, to)
+        .first()
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(443)
+}
+
+/// What an empty field stands for when the query runs — the grey text the
+/// trace panel shows in it, so that what is shown is what Enter uses: `tcp`
+/// for the protocol; for protocols with ports, the destination's
+/// [`default_port`] and an ephemeral source port (the client's, chosen by the
+/// engine); nothing for the endpoints, which have no default.
+pub fn field_defaults(d: &Design, idx: &DesignIndex, values: &[String]) -> [String; 5] {
+    let get = |i: usize| values.get(i).map(|v| v.trim()).unwrap_or("");
+    let proto = if get(2).is_empty() { "tcp" } else { get(2) };
+    let ports = proto.parse::<Protocol>().map(|p| p.has_ports()).unwrap_or(true);
+    let (port, sport) = if ports {
+        (default_port(d, idx, get(1)).to_string(), EPHEMERAL.to_string())
+    } else {
+        (String::new(), String::new())
+    };
+    [String::new(), String::new(), "tcp".into(), port, sport]
+}
+
+/// How an empty source-port field reads: the engine picks the client's
+/// ephemeral port (see [`crate::analysis`]).
+pub const EPHEMERAL: &str = "ephemeral";
+
+/// The fields as they run: each empty field takes its [`field_defaults`]
+/// value (the source port stays empty, which is how the engine's ephemeral
+/// choice is asked for).
+pub fn with_defaults(d: &Design, idx: &DesignIndex, values: &[String]) -> Vec<String> {
+    let defaults = field_defaults(d, idx, values);
+    (0..FIELDS.len())
+        .map(|i| {
+            let v = values.get(i).map(|v| v.trim()).unwrap_or("");
+            if v.is_empty() && defaults[i] != EPHEMERAL {
+                defaults[i].clone()
+            } else {
+                v.to_string()
+            }
+        })
+        .collect()
+}
+
 /// Parses the five fields of a query ([`FIELDS`], as typed) into a query;
 /// errors name the field.
 pub fn parse_fields(values: &[String]) -> Result<TraceQuery, String> {
@@ -98,10 +145,10 @@ pub fn parse_fields(values: &[String]) -> Result<TraceQuery, String> {
     let from = get(0);
     let to = get(1);
     if from.is_empty() {
-        return Err("from: a source is required (a name, IP, internet, onprem:NAME, s3 …; Tab completes)".into());
+        return Err("from: a source is required (a name, IP, internet, onprem:NAME, s3 …)".into());
     }
     if to.is_empty() {
-        return Err("to: a destination is required (Tab completes)".into());
+        return Err("to: a destination is required (a name, IP, internet, s3 …)".into());
     }
     let proto: Protocol = if get(2).is_empty() {
         Protocol::Tcp
@@ -234,5 +281,32 @@ mod tests {
         assert_eq!(candidates("db", &names)[0], "db-1");
         assert!(candidates("on", &names).contains(&"onprem:office".to_string()));
         assert_eq!(common_prefix(&["web-1".into(), "web-2".into()]), "web-");
+    }
+
+    #[test]
+    fn every_grey_default_is_the_value_an_empty_field_runs_with() {
+        let d = sample::three_tier();
+        let idx = crate::model::DesignIndex::new(&d);
+        // db-1 listens on 5432 (sg-db): the port default follows the destination.
+        let typed = fields(&["app-1", "db-1", "", "", ""]);
+        let grey = field_defaults(&d, &idx, &typed);
+        assert_eq!(grey[2], "tcp");
+        assert_eq!(grey[3], "5432");
+        assert_eq!(grey[4], EPHEMERAL);
+        let run = with_defaults(&d, &idx, &typed);
+        assert_eq!(run[2], grey[2]);
+        assert_eq!(run[3], grey[3]);
+        assert_eq!(run[4], "", "the engine picks the ephemeral source port");
+        let q = parse_fields(&run).unwrap();
+        assert_eq!((q.proto, q.port, q.sport), (Protocol::Tcp, Some(5432), None));
+        // A destination that listens on nothing known: 443.
+        assert_eq!(default_port(&d, &idx, "internet"), 443);
+        // ICMP has no ports: no grey port, and none is used.
+        let icmp = fields(&["app-1", "db-1", "icmp", "", ""]);
+        assert_eq!(field_defaults(&d, &idx, &icmp)[3], "");
+        assert_eq!(parse_fields(&with_defaults(&d, &idx, &icmp)).unwrap().port, None);
+        // A typed value is never replaced.
+        let typed = fields(&["app-1", "db-1", "udp", "53", "1234"]);
+        assert_eq!(with_defaults(&d, &idx, &typed), typed);
     }
 }

@@ -56,7 +56,11 @@ pub fn run(args: &DiffArgs, ui: &Ui) -> u8 {
                     ui.out.closed(&line)
                 });
             }
-            ui.note(format!("{opened} flows opened, {} closed", changes.len() - opened));
+            ui.note(format!(
+                "{} opened, {} closed",
+                super::style::plural(opened, "flow"),
+                changes.len() - opened
+            ));
         }
     }
     if changes.is_empty() {

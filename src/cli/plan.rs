@@ -42,7 +42,7 @@ pub struct PlanArgs {
     /// Size a subnet for N hosts (AWS reserves 5 addresses per subnet) and find a free block of that size.
     #[arg(long, value_name = "N")]
     pub hosts: Option<u64>,
-    /// With --hosts: allocate one such block in every AZ of the design.
+    /// Allocate one block of --hosts N addresses in every AZ of the design (needs --hosts: the block size).
     #[arg(long, requires = "hosts")]
     pub per_az: bool,
     /// Find the next free block of this size (24 or /24).

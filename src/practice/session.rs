@@ -19,6 +19,14 @@ pub struct Session {
     /// finding it parses every bundled exercise (saves and autosaves ask).
     id: String,
     hints_shown: usize,
+    /// The objectives a hint was bought for (the one selected when it was
+    /// taken): their traces may show the fix. A resumed attempt does not
+    /// know which objective its earlier hints were for, so every objective
+    /// counts as hinted once it has any.
+    hinted: std::collections::BTreeSet<usize>,
+    /// A hint was taken without saying for which objective (or before a
+    /// resumed attempt was saved): every objective counts as hinted.
+    hinted_all: bool,
     evaluated_revision: Option<u64>,
     checklist: Vec<Evaluation>,
     /// When the attempt started, for the practice timer.
@@ -37,6 +45,8 @@ impl Session {
             id,
             exercise,
             hints_shown: 0,
+            hinted: Default::default(),
+            hinted_all: false,
             evaluated_revision: None,
             checklist: Vec::new(),
             started: Instant::now(),
@@ -109,7 +119,32 @@ impl Session {
     pub fn reveal_hint(&mut self) -> Option<&Hint> {
         let hint = self.exercise.hints.get(self.hints_shown)?;
         self.hints_shown += 1;
+        self.hinted_all = true;
         Some(hint)
+    }
+
+    /// Reveals the next hint, bought while objective `objective` was
+    /// selected: from then on that objective's trace shows its fix.
+    pub fn reveal_hint_for(&mut self, objective: usize) -> Option<&Hint> {
+        let hint = self.exercise.hints.get(self.hints_shown)?;
+        self.hints_shown += 1;
+        self.hinted.insert(objective);
+        Some(hint)
+    }
+
+    /// Whether a hint was bought for objective `i` (or, in a resumed attempt
+    /// that took hints before, for any objective).
+    pub fn hinted(&self, i: usize) -> bool {
+        self.hinted_all || self.hinted.contains(&i)
+    }
+
+    /// What the trace panel may show of a trace's fix in this session:
+    /// each flow objective's query with whether a hint was bought for it.
+    pub fn fix_gate(&self) -> (Vec<(TraceQuery, bool)>, bool) {
+        let objectives = (0..self.checklist.len())
+            .filter_map(|i| self.trace_of(i).map(|(q, _)| (q, self.hinted(i))))
+            .collect();
+        (objectives, self.hints_shown > 0)
     }
 
     /// The hints revealed so far.
@@ -179,6 +214,8 @@ impl Session {
         let session = Session {
             id: record.exercise,
             hints_shown: record.hints_used.min(exercise.hints.len()),
+            hinted: Default::default(),
+            hinted_all: record.hints_used > 0,
             exercise,
             evaluated_revision: None,
             checklist: Vec::new(),

@@ -31,6 +31,33 @@ pub struct TraceSession {
     /// The query last opened from outside the trace panel, which the
     /// panel shows (its inputs, from the first hop) when it sees a new one.
     pub opened: Option<Opened>,
+    /// In practice mode, which fixes the student has paid for (the app
+    /// keeps it current from the practice session); `None` when not practising.
+    pub practice: Option<FixGate>,
+}
+
+/// What practice mode lets the trace panel show of a blocked trace's fix.
+/// The fix is what a practice hint sells, so a trace must not give it away:
+/// a trace of an objective shows it once a hint was bought for that
+/// objective; any other trace once any hint was bought.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FixGate {
+    /// Each flow objective's query and whether a hint was bought for it.
+    pub objectives: Vec<(TraceQuery, bool)>,
+    /// Whether any hint has been bought.
+    pub any_hint: bool,
+}
+
+impl FixGate {
+    /// Whether the fix of a trace of `q` may show.
+    pub fn allows(&self, q: &TraceQuery) -> bool {
+        let same = |o: &TraceQuery| o.from == q.from && o.to == q.to && o.proto == q.proto && o.port == q.port;
+        let mut matching = self.objectives.iter().filter(|(o, _)| same(o)).peekable();
+        if matching.peek().is_none() {
+            return self.any_hint;
+        }
+        matching.any(|(_, bought)| *bought)
+    }
 }
 
 /// A query opened from outside the trace panel.
@@ -59,6 +86,16 @@ impl TraceSession {
         t.forward
             .get(i)
             .or_else(|| t.return_path.get(i.checked_sub(t.forward.len())?))
+    }
+
+    /// Whether the trace panel may show the blocking hop's fix: always,
+    /// except in practice mode before a hint was bought ([`FixGate`]).
+    pub fn fix_visible(&self) -> bool {
+        match (&self.practice, &self.query) {
+            (None, _) => true,
+            (Some(gate), Some(q)) => gate.allows(q),
+            (Some(gate), None) => gate.any_hint,
+        }
     }
 
     /// Sets the what-if failures (and how they read).

@@ -98,6 +98,8 @@ catalogue! {
     "eip-unused", Info, false, NONE, "an Elastic IP is associated with nothing and is billed (L-04)";
     "nat-without-igw-route", Warning, false, NONE, "a public NAT gateway's subnet has no route to an internet gateway (L-01)";
     "single-nat-multi-az", Warning, false, NONE, "one NAT gateway serves subnets in several AZs (L-02)";
+    "nat-cross-az", Warning, false, NONE, "a subnet's internet-bound route goes to a NAT gateway in another AZ: that AZ's failure cuts it, and the traffic is billed across AZs (L-02)";
+    "nat-unused", Warning, false, NONE, "a NAT gateway no route uses, billed by the hour (and a public one for its IPv4 address) (L-04)";
     // Compute and load balancers.
     "public-subnet-no-public-ip", Warning, false, NONE, "instances in a public subnet have no public IP (L-09)";
     "private-subnet-maps-public-ip", Warning, false, NONE, "a subnet without an IGW route auto-assigns public IPs (L-09)";

@@ -313,8 +313,10 @@ fn nacl_allows(rules: &[&NaclRule], proto: Protocol, port: u16, addr: IpAddr) ->
 }
 
 /// Representative client ephemeral ports: Linux 32768–61000 (VPC User Guide, network ACLs,
-/// "Ephemeral ports"), Windows 49152–65535.
-const EPHEMERAL_SAMPLES: [u16; 4] = [32768, 49152, 61000, 65535];
+/// "Ephemeral ports"), Windows 49152–65535. 40000 comes first: it is the port a trace's
+/// client uses ([`crate::analysis`]), so a finding and a trace of the same flow name
+/// the same port.
+const EPHEMERAL_SAMPLES: [u16; 5] = [40000, 32768, 49152, 61000, 65535];
 
 fn looks_like_return_rule(r: &NaclRule) -> bool {
     let p = r.effective_ports();
@@ -436,7 +438,7 @@ fn ephemeral_returns(cx: &ValidationPass<'_>, r: &ObjectRef, sorted: &HashMap<Di
                     r,
                     sub_path(r, format!("{dir} rule {}", rule.number)),
                     format!(
-                        "{dir} rule {} allows {} {} {} {c}, but {back} replies ({proto} to port {port} of {addr}) are denied",
+                        "{dir} rule {} allows {} {} {} {c}, but {back} replies ({proto} to the client's ephemeral port {port} at {addr}) are denied",
                         rule.number,
                         rule.proto,
                         rule.effective_ports(),

@@ -142,12 +142,25 @@ impl<'w, 'a> Walk<'w, 'a> {
         } else {
             pkt.proto.to_string()
         };
-        let reply = if self.leg == Leg::Return {
-            " (the reply: NACLs are stateless)"
+        // A reply goes to the client's ephemeral port: worded as the
+        // `nacl-missing-ephemeral-return` finding words it, so both read alike.
+        let message = if self.leg == Leg::Return && pkt.proto.has_ports() {
+            let at = match dir {
+                Direction::Inbound => format!("from {}", pkt.src),
+                Direction::Outbound => format!("at {}", pkt.dst),
+            };
+            format!(
+                "{} {dir}: {rule} the reply ({} to the client's ephemeral port {} {at}; NACLs are stateless)",
+                acl.name, pkt.proto, pkt.dport
+            )
+        } else if self.leg == Leg::Return {
+            format!(
+                "{} {dir}: {rule} the reply ({what} {peer}; NACLs are stateless)",
+                acl.name
+            )
         } else {
-            ""
+            format!("{} {dir}: {rule} {what} {peer}", acl.name)
         };
-        let message = format!("{} {dir}: {rule} {what} {peer}{reply}", acl.name);
         let ports_hint = if self.leg == Leg::Return && pkt.proto.has_ports() {
             format!("{} 1024-65535", pkt.proto)
         } else {

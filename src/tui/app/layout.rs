@@ -24,6 +24,7 @@ impl App {
         .areas(area);
         self.draw_title(frame, title);
         self.rects = self.layout(body);
+        self.gate_fixes();
         let ctx = Ctx {
             ws: &self.ws,
             selected: self.selected.as_ref(),

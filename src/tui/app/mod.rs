@@ -22,7 +22,7 @@ use super::forms::{Form, Purpose, Submit};
 use super::keymap::{self, Action, Context, Key};
 use super::panes::{self, block, fit, Ctx, Msg, Pane, Region};
 use super::theme::Theme;
-use super::trace_session::TraceSession;
+use super::trace_session::{FixGate, TraceSession};
 use super::wizard_form::{self, WizardForm};
 use crate::edit::Edit;
 use crate::io::recovery::{Entry, Recovery};
@@ -362,6 +362,20 @@ impl App {
                 ))));
             }
             Action::NewVpcAndMore => self.open_wizard(),
+            Action::TraceQuery => {
+                let panel = self
+                    .panes
+                    .iter()
+                    .position(|p| matches!(p.context(), Context::Trace | Context::TraceInput));
+                match panel {
+                    Some(i) => {
+                        self.focus = i;
+                        let msg = self.with_pane(i, |p, ctx| p.handle(Action::TraceQuery, ctx));
+                        self.apply_msg(msg);
+                    }
+                    None => self.status = Status::Error("no trace panel to type a query in".into()),
+                }
+            }
             Action::NewDesign => {
                 if self.ws.is_dirty() {
                     self.modal = Some(Modal::Confirm {
@@ -407,6 +421,19 @@ impl App {
         self.status = Status::Info(format!(
             "Practice: {title}. Edit the design until every objective holds; Enter in the checklist reveals a hint"
         ));
+    }
+
+    /// Tells the trace session which fixes practice mode lets it show
+    /// (none before a hint is bought: the fix is what a hint sells).
+    fn gate_fixes(&self) {
+        let gate = self.panes.iter().find_map(|p| p.practice()).map(|session| {
+            let (objectives, any_hint) = session.fix_gate();
+            FixGate { objectives, any_hint }
+        });
+        let mut trace = self.trace.borrow_mut();
+        if trace.practice != gate {
+            trace.practice = gate;
+        }
     }
 
     /// Adds the practice pane on `session`, focused, replacing any other.

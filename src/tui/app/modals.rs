@@ -502,6 +502,15 @@ impl App {
                 frame.render_widget(&list.query, Rect::new(q.x + 2, q.y, q.width.saturating_sub(2), 1));
                 let height = rest.height as usize;
                 let offset = panes::scroll_to(0, list.cursor, height);
+                // The label column fits the longest label (up to half the width),
+                // and two spaces always part a label from its description.
+                let label_w = list
+                    .items
+                    .iter()
+                    .map(|(l, _, _)| l.chars().count())
+                    .max()
+                    .unwrap_or(0)
+                    .min(usize::from(rest.width) / 2);
                 let lines: Vec<Line> = list
                     .filtered
                     .iter()
@@ -510,7 +519,10 @@ impl App {
                     .take(height)
                     .map(|(row, &i)| {
                         let (label, desc, _) = &list.items[i];
-                        let mut l = Line::from(vec![Span::raw(fit(label, 28)), Span::styled(desc.clone(), t.dim())]);
+                        let mut l = Line::from(vec![
+                            Span::raw(format!("{}  ", fit(label, label_w))),
+                            Span::styled(desc.clone(), t.dim()),
+                        ]);
                         if row == list.cursor {
                             l = l.style(t.selected(true));
                         }
@@ -538,7 +550,10 @@ impl App {
                         lines.push(Line::styled(format!("{ctx} keys"), t.title()));
                         last = ctx;
                     }
-                    lines.push(Line::from(vec![Span::styled(fit(&keys, 26), t.key()), Span::raw(desc)]));
+                    lines.push(Line::from(vec![
+                        Span::styled(format!("{} ", fit(&keys, 25)), t.key()),
+                        Span::raw(desc),
+                    ]));
                 }
                 let max = (lines.len() as u16).saturating_sub(area.height.saturating_sub(2));
                 *scroll = (*scroll).min(max);

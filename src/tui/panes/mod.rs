@@ -237,3 +237,78 @@ pub fn fit(s: &str, width: usize) -> String {
         out
     }
 }
+
+/// Word-wraps `text` to lines of at most `width` columns (chars): the first
+/// line starts with `first`, the others with `rest` (an indent), so an
+/// explanation or a fix is shown whole instead of cut with "…". A word longer
+/// than a line is broken where the line ends.
+pub fn wrap(text: &str, width: usize, first: &str, rest: &str) -> Vec<String> {
+    let width = width.max(1);
+    // An indent as wide as the line would leave no room on any later line.
+    let rest = if rest.chars().count() < width { rest } else { "" };
+    let indent = rest.chars().count();
+    let mut out = Vec::new();
+    let mut line = first.to_string();
+    let mut len = first.chars().count();
+    let mut has_word = false;
+    let fresh = |line: &mut String, len: &mut usize, has_word: &mut bool, out: &mut Vec<String>| {
+        out.push(std::mem::replace(line, rest.to_string()));
+        *len = indent;
+        *has_word = false;
+    };
+    for word in text.split_whitespace() {
+        let mut w: Vec<char> = word.chars().collect();
+        while !w.is_empty() {
+            let sep = usize::from(has_word);
+            if len + sep + w.len() <= width {
+                if has_word {
+                    line.push(' ');
+                }
+                line.extend(w.drain(..));
+                len = line.chars().count();
+                has_word = true;
+            } else if has_word || len >= width || (len > indent && indent + w.len() <= width) {
+                // The word starts a new line (where it fits, or is broken).
+                fresh(&mut line, &mut len, &mut has_word, &mut out);
+            } else {
+                // Longer than a whole line: break it where the line ends.
+                let room = width - len;
+                line.extend(w.drain(..room));
+                fresh(&mut line, &mut len, &mut has_word, &mut out);
+            }
+        }
+    }
+    if has_word || out.is_empty() {
+        out.push(line);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrap_keeps_every_word_and_no_line_is_wider_than_asked() {
+        let text =
+            "add an outbound allow rule to acl-public for tcp 1024-65535 to 0.0.0.0/0 (the replies' ephemeral ports)";
+        for width in [10, 17, 30, 80] {
+            let lines = wrap(text, width, "fix: ", "     ");
+            for l in &lines {
+                assert!(l.chars().count() <= width, "{l:?} is wider than {width}");
+            }
+            let joined: Vec<String> = lines.iter().map(|l| l.trim().to_string()).collect();
+            let joined = joined.join(" ");
+            assert_eq!(
+                joined.trim_start_matches("fix:").split_whitespace().collect::<String>(),
+                text.split_whitespace().collect::<String>(),
+                "width {width}"
+            );
+            assert!(lines[0].starts_with("fix: "));
+        }
+        assert_eq!(wrap("short", 40, "", "  "), vec!["short".to_string()]);
+        // Degenerate widths terminate.
+        assert!(!wrap("abcdef", 0, "", "").is_empty());
+        assert!(!wrap("abcdef", 3, "prefix ", "  ").is_empty());
+    }
+}

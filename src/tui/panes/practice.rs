@@ -223,7 +223,7 @@ impl Pane for PracticePane {
                     if self.timer { "shown" } else { "hidden" }
                 ))
             }
-            Action::Enter => match self.session.reveal_hint() {
+            Action::Enter => match self.session.reveal_hint_for(self.cursor) {
                 Some(h) => Msg::Status(format!("hint (−{} points): {}", h.cost, h.text)),
                 None => Msg::Status("no hints left".into()),
             },

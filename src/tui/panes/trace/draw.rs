@@ -8,6 +8,7 @@ use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use super::*;
+use crate::cli::style::plural;
 
 impl TracePane {
     pub(super) fn verdict_lines(&self, session: &TraceSession, t: &Theme, width: usize) -> Vec<Line<'static>> {
@@ -55,23 +56,15 @@ impl TracePane {
                     } else {
                         "✗"
                     };
-                    out.push(Line::from(Span::styled(
-                        fit(
-                            &format!("{mark} blocked: {leg} stopped at {}{dir} · {}", b.component, b.code),
-                            width,
-                        ),
-                        t.error(),
-                    )));
-                    out.push(Line::from(Span::styled(
-                        fit(&format!("  {}", b.message), width),
-                        t.error(),
-                    )));
-                    if !b.hint.is_empty() {
-                        out.push(Line::from(vec![
-                            Span::styled("fix: ", t.key()),
-                            Span::raw(fit(&b.hint, width.saturating_sub(5))),
-                        ]));
+                    // The explanation and the fix wrap: a student needs every word.
+                    let head = format!("{mark} blocked: {leg} stopped at {}{dir} · {}", b.component, b.code);
+                    for l in wrap(&head, width, "", "  ") {
+                        out.push(Line::from(Span::styled(l, t.error())));
                     }
+                    for l in wrap(&b.message, width, "  ", "  ") {
+                        out.push(Line::from(Span::styled(l, t.error())));
+                    }
+                    out.extend(fix_lines(session, &b.hint, t, width));
                 }
             }
         }
@@ -116,8 +109,9 @@ impl TracePane {
                 let opened = changes.iter().filter(|c| c.opened).count();
                 list(
                     format!(
-                        "Δ your edit opened {opened} and closed {} flows (c dismisses):",
-                        changes.len() - opened
+                        "Δ your edit opened {} and closed {} (c dismisses):",
+                        plural(opened, "flow"),
+                        plural(changes.len() - opened, "flow")
                     ),
                     changes,
                     &mut out,
@@ -147,7 +141,10 @@ impl TracePane {
         }
         match &self.whatif_diff {
             Some(Ok(changes)) if !changes.is_empty() => list(
-                format!("what-if changes {} flows among named endpoints:", changes.len()),
+                format!(
+                    "what-if changes {} among named endpoints:",
+                    plural(changes.len(), "flow")
+                ),
                 changes,
                 &mut out,
             ),
@@ -158,6 +155,57 @@ impl TracePane {
             Some(Err(e)) => out.push(Line::from(Span::styled(fit(&format!("what-if: {e}"), width), t.dim()))),
             None => {}
         }
+        out
+    }
+
+    /// The current hop's whole text (Enter on a hop; Esc closes): where it
+    /// is on the path, the deciding rule or route, the packet before and
+    /// after, and for the blocking hop its explanation and fix — wrapped.
+    pub(super) fn detail_lines(&self, session: &TraceSession, t: &Theme, width: usize) -> Vec<Line<'static>> {
+        let mut out = Vec::new();
+        let (Some(tr), Some(i), Some(h)) = (&session.trace, session.current, session.current_hop()) else {
+            return out;
+        };
+        let total = tr.forward.len() + tr.return_path.len();
+        let (leg, n) = if i < tr.forward.len() {
+            ("forward (request)", i + 1)
+        } else {
+            ("return (reply)", i + 1 - tr.forward.len())
+        };
+        let dir = h.direction.map(|d| format!(" {d}")).unwrap_or_default();
+        let verdict = if h.passed { "passed" } else { "stopped here" };
+        let title = format!(
+            "hop {} of {total} · {leg} #{n} · {} {}{dir} · {verdict}",
+            i + 1,
+            h.kind.label(),
+            h.id
+        );
+        let style = if h.passed { t.title() } else { t.error() };
+        for l in wrap(&title, width, "", "  ") {
+            out.push(Line::from(Span::styled(l, style)));
+        }
+        let field = |label: &str, value: &str, style: Style, out: &mut Vec<Line<'static>>| {
+            let pad = " ".repeat(label.chars().count());
+            for l in wrap(value, width, label, &pad) {
+                out.push(Line::from(Span::styled(l, style)));
+            }
+        };
+        field("decided by: ", &h.detail, t.normal(), &mut out);
+        field("packet in:  ", &h.packet_in.to_string(), t.normal(), &mut out);
+        field("packet out: ", &h.packet_out.to_string(), t.normal(), &mut out);
+        if let Some(b) = tr.blocked.as_ref().filter(|_| !h.passed) {
+            field(
+                "why:        ",
+                &format!("{} · {}", b.code, b.message),
+                t.error(),
+                &mut out,
+            );
+            out.extend(fix_lines(session, &b.hint, t, width));
+        }
+        out.push(Line::from(Span::styled(
+            fit("n/p: next / previous hop · ↑/↓ scroll · Esc closes", width),
+            t.dim(),
+        )));
         out
     }
 
@@ -173,7 +221,7 @@ impl TracePane {
             if session.query.is_none() && self.stale.is_none() {
                 out.push(Line::from(Span::styled(
                     fit(
-                        "Enter types a query (from, to, proto, port; Tab completes) · r: remembered queries",
+                        "t types a query (Tab: next field, Ctrl-n completes) · r: remembered queries",
                         width,
                     ),
                     t.dim(),
@@ -227,18 +275,19 @@ impl TracePane {
                     let row = out.len() - 1;
                     // The whole deciding rule when the column cut it.
                     if h.detail.chars().count() > detail_w {
-                        out.push(Line::from(Span::styled(
-                            fit(&format!("     {}", h.detail), width),
-                            t.accent(),
-                        )));
+                        for l in wrap(&h.detail, width, "     ", "     ") {
+                            out.push(Line::from(Span::styled(l, t.accent())));
+                        }
                     }
                     if !wide {
                         let pkt = if h.packet_in != h.packet_out {
-                            format!("     {} ⇒ {}", h.packet_in, h.packet_out)
+                            format!("{} ⇒ {}", h.packet_in, h.packet_out)
                         } else {
-                            format!("     packet: {}", h.packet_out)
+                            format!("packet: {}", h.packet_out)
                         };
-                        out.push(Line::from(Span::styled(fit(&pkt, width), t.accent())));
+                        for l in wrap(&pkt, width, "     ", "     ") {
+                            out.push(Line::from(Span::styled(l, t.accent())));
+                        }
                     }
                     current_row = Some((row, out.len() - 1));
                 }
@@ -269,7 +318,10 @@ impl TracePane {
             }
         } else if !tr.flow_logs.is_empty() {
             out.push(Line::from(Span::styled(
-                fit(&format!("f shows {} flow-log records", tr.flow_logs.len()), width),
+                fit(
+                    &format!("f shows {}", plural(tr.flow_logs.len(), "flow-log record")),
+                    width,
+                ),
                 t.dim(),
             )));
         }
@@ -338,6 +390,34 @@ impl TracePane {
             place(4, area.x + 2 * third, area.y + 1, area.width - 2 * third, frame);
         }
     }
+}
+
+/// The blocking hop's fix, wrapped — unless practice mode keeps it for a
+/// hint (the fix is what a practice hint sells).
+fn fix_lines(session: &TraceSession, hint: &str, t: &Theme, width: usize) -> Vec<Line<'static>> {
+    if hint.is_empty() {
+        return Vec::new();
+    }
+    let (text, style) = if session.fix_visible() {
+        (hint, t.normal())
+    } else {
+        (
+            "hidden while practising: a hint (Enter in the practice pane) shows it",
+            t.dim(),
+        )
+    };
+    wrap(text, width, "fix: ", "     ")
+        .into_iter()
+        .enumerate()
+        .map(|(i, l)| {
+            if i == 0 {
+                let rest: String = l.chars().skip(5).collect();
+                Line::from(vec![Span::styled("fix: ", t.key()), Span::styled(rest, style)])
+            } else {
+                Line::from(Span::styled(l, style))
+            }
+        })
+        .collect()
 }
 
 /// The scrollable part of the pane.

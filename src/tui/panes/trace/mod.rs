@@ -1,10 +1,14 @@
 //! The trace panel: one packet's journey hop by hop.
 //!
-//! Type a query (source, destination, protocol, port, optional source port;
-//! Tab completes names), Enter runs it. The forward and return hops show as a
+//! `t` (from any pane) types a query: source, destination, protocol, port,
+//! optional source port — Tab and Shift-Tab move between them, Ctrl-n (or →
+//! at the end of the input) completes, an empty field runs with the grey
+//! default it shows, Esc puts the query back as it was — and Enter runs it. The forward and return hops show as a
 //! table with the deciding rule or route and the packet after each hop, under
 //! the verdict (✓ reachable, or ✗ the blocking hop with its explanation code
-//! and fix). `n`/`p` step through the hops, Space plays them; the path and the
+//! and fix — wrapped, never cut; in practice mode the fix shows only once a
+//! hint is bought, see [`TraceSession::fix_visible`]). Enter opens the
+//! current hop's full text. `n`/`p` step through the hops, Space plays them; the path and the
 //! current hop are drawn on the diagram (both panes read the app's
 //! [`TraceSession`] from the pane context). After every edit, undo or redo the trace re-runs
 //! and the panel says whether the verdict changed; a short note lists the
@@ -24,9 +28,10 @@ use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 use tui_textarea::TextArea;
 
-use super::{fit, framed, scroll_to, step, Ctx, Msg, Pane, Region};
+use super::{fit, framed, scroll_to, step, wrap, Ctx, Msg, Pane, Region};
 use crate::analysis::query::{
-    self, candidates, common_prefix, endpoint_names, failure_choices, parse_failures, parse_fields, FIELDS, PROTOCOLS,
+    self, candidates, common_prefix, endpoint_names, failure_choices, field_defaults, parse_failures, parse_fields,
+    with_defaults, FIELDS, PROTOCOLS,
 };
 use crate::analysis::{self, FlowChange, Hop, Leg, Trace};
 use crate::edit::Edit;
@@ -105,6 +110,10 @@ pub struct TracePane {
     inputs: Vec<TextArea<'static>>,
     field: usize,
     editing: bool,
+    /// The inputs as they were when editing began (Esc puts them back).
+    before_edit: Option<Vec<String>>,
+    /// The current hop's full text is open in the body (Enter; Esc closes).
+    detail: bool,
     /// Why the typed query cannot run (the QueryError text).
     error: Option<String>,
     /// Completion candidates frozen while Tab cycles through them.
@@ -145,24 +154,15 @@ pub struct TracePane {
 
 impl Default for TracePane {
     fn default() -> Self {
-        let inputs = FIELDS
-            .iter()
-            .map(|f| {
-                let mut t = TextArea::default();
-                t.set_placeholder_text(match *f {
-                    "from" => "source (Tab completes)",
-                    "to" => "destination",
-                    "proto" => "tcp",
-                    "port" => "443",
-                    _ => "auto",
-                });
-                t
-            })
-            .collect();
+        // The endpoints have no default, so no grey text; the other fields'
+        // grey defaults are set while drawing, from what is typed.
+        let inputs = FIELDS.iter().map(|_| TextArea::default()).collect();
         TracePane {
             inputs,
             field: 0,
             editing: false,
+            before_edit: None,
+            detail: false,
             error: None,
             cycle: None,
             names: None,
@@ -232,6 +232,8 @@ impl TracePane {
         self.seen_opened = serial;
         self.fill(&query);
         self.editing = false;
+        self.before_edit = Some(self.values());
+        self.detail = false;
         self.error = None;
         self.whatif_diff = what_if.then(|| self.whatif(ctx));
         match error {
@@ -303,6 +305,50 @@ impl TracePane {
         }
     }
 
+    fn values(&self) -> Vec<String> {
+        self.inputs.iter().map(text).collect()
+    }
+
+    /// Starts typing the query at `field`, remembering it as it is for Esc.
+    fn start_editing(&mut self, field: usize) {
+        if !self.editing {
+            self.before_edit = Some(self.values());
+        }
+        self.editing = true;
+        self.field = field.min(FIELDS.len() - 1);
+        self.cycle = None;
+        self.picker = None;
+        self.detail = false;
+    }
+
+    /// Stops typing and puts the inputs back as they were before.
+    fn cancel_editing(&mut self) {
+        if let Some(values) = self.before_edit.take() {
+            for (t, v) in self.inputs.iter_mut().zip(values) {
+                set_text(t, &v);
+            }
+        }
+        self.editing = false;
+        self.error = None;
+    }
+
+    /// The grey default of every field, for what is typed now.
+    fn update_placeholders(&mut self, ctx: &Ctx) {
+        let grey = field_defaults(ctx.ws.design(), ctx.ws.index(), &self.values());
+        for (t, g) in self.inputs.iter_mut().zip(grey) {
+            if t.placeholder_text() != g {
+                t.set_placeholder_text(g);
+            }
+        }
+    }
+
+    /// Whether the cursor of the focused input is after its last character.
+    fn at_end(&self) -> bool {
+        let t = &self.inputs[self.field];
+        let (row, col) = t.cursor();
+        t.lines().get(row).is_none_or(|l| col >= l.chars().count())
+    }
+
     fn fill(&mut self, q: &TraceQuery) {
         let values = [
             q.from.clone(),
@@ -320,9 +366,10 @@ impl TracePane {
         ctx.trace.borrow().evaluate(ctx.ws, q)
     }
 
-    /// Runs the typed query. On bad input the error shows inline and editing continues.
+    /// Runs the typed query (empty fields take their grey defaults). On bad
+    /// input the error shows inline and editing continues.
     fn submit(&mut self, ctx: &Ctx) -> Msg {
-        let values: Vec<String> = self.inputs.iter().map(text).collect();
+        let values = with_defaults(ctx.ws.design(), ctx.ws.index(), &self.values());
         let q = match parse_fields(&values) {
             Ok(q) => q,
             Err(e) => {
@@ -333,6 +380,7 @@ impl TracePane {
         match self.evaluate(ctx, &q) {
             Ok(t) => {
                 self.editing = false;
+                self.before_edit = None;
                 self.error = None;
                 let summary = t.summary();
                 self.show(ctx, q, t);
@@ -360,6 +408,7 @@ impl TracePane {
         self.playing = false;
         self.scroll = 0;
         self.picker = None;
+        self.detail = false;
         self.retrace_since = None;
     }
 
@@ -556,6 +605,9 @@ impl TracePane {
             (Some(c), false) => c.saturating_sub(1),
         });
         self.follow = true;
+        if self.detail {
+            self.scroll = 0;
+        }
     }
 }
 
@@ -570,7 +622,7 @@ impl Pane for TracePane {
                 if t.reachable { "✓ reachable" } else { "✗ blocked" }
             ),
             (Some(q), None) => format!("Trace · {}{what_if}", query::label(q)),
-            _ => format!("Trace{what_if} (Enter: query, r: remembered)"),
+            _ => format!("Trace{what_if} (t: query, r: remembered)"),
         }
     }
     fn context(&self) -> Context {
@@ -599,6 +651,7 @@ impl Pane for TracePane {
         let mut y = inner.y;
         let bottom = inner.y + inner.height;
         if self.editing {
+            self.update_placeholders(ctx);
             let rows = 2.min(bottom - y);
             self.render_inputs(frame, Rect::new(inner.x, y, inner.width, rows), &t);
             y += rows;
@@ -610,7 +663,7 @@ impl Pane for TracePane {
                             Some((l, i)) => (l.clone(), Some(*i)),
                             None => (self.field_candidates(ctx), None),
                         };
-                        let mut spans = vec![Span::styled("Tab: ", t.key())];
+                        let mut spans = vec![Span::styled("Ctrl-n: ", t.key())];
                         for (i, c) in list.iter().take(12).enumerate() {
                             let style = if Some(i) == cur { t.selected(true) } else { t.dim() };
                             spans.push(Span::styled(c.clone(), style));
@@ -631,14 +684,22 @@ impl Pane for TracePane {
         } else if let Some(q) = &ctx.trace.borrow().query {
             let line = Line::from(vec![
                 Span::styled(fit(&query::label(q), width.saturating_sub(18)), t.title()),
-                Span::styled(" (Enter edits)", t.dim()),
+                Span::styled(" (t edits)", t.dim()),
             ]);
             frame.render_widget(Paragraph::new(line), Rect::new(inner.x, y, inner.width, 1));
             y += 1;
         }
         let session = ctx.trace.borrow();
-        let mut head = self.verdict_lines(&session, &t, width);
-        head.extend(self.note_lines(&t, width));
+        // A hop's full text takes the whole body: the verdict is in it already.
+        let detail = self.detail && self.picker.is_none() && session.current_hop().is_some();
+        let mut head = if detail {
+            Vec::new()
+        } else {
+            self.verdict_lines(&session, &t, width)
+        };
+        if !detail {
+            head.extend(self.note_lines(&t, width));
+        }
         // Keep at least 3 rows for the table.
         let room = usize::from(bottom.saturating_sub(y));
         let head_rows = head.len().min(room.saturating_sub(3).max(room.min(2)));
@@ -659,6 +720,10 @@ impl Pane for TracePane {
             // The list scrolls just enough to show the highlighted entry.
             let (l, row) = self.picker_lines(&t, width, focused);
             (l, (row + 1).saturating_sub(self.height))
+        } else if self.detail && session.current_hop().is_some() {
+            let l = self.detail_lines(&session, &t, width);
+            self.scroll = self.scroll.min(l.len().saturating_sub(1));
+            (l, self.scroll)
         } else {
             let Body {
                 lines: l,
@@ -715,9 +780,27 @@ impl Pane for TracePane {
             }
         }
         match action {
-            Action::EditQuery | Action::Enter => {
-                self.editing = true;
-                self.cycle = None;
+            Action::TraceQuery => {
+                self.start_editing(0);
+                Msg::Consumed
+            }
+            Action::EditQuery => {
+                self.start_editing(self.field);
+                Msg::Consumed
+            }
+            // Enter opens the current hop's full text; with no trace it types a query.
+            Action::Enter => {
+                if ctx.trace.borrow().current_hop().is_some() {
+                    self.detail = true;
+                    self.scroll = 0;
+                } else {
+                    self.start_editing(0);
+                }
+                Msg::Consumed
+            }
+            Action::Cancel if self.detail => {
+                self.detail = false;
+                self.follow = true;
                 Msg::Consumed
             }
             // From the palette while not editing.
@@ -821,12 +904,14 @@ impl Pane for TracePane {
                 self.complete(ctx);
                 return Msg::Consumed;
             }
+            // → accepts the completion at the end of the input, and moves the cursor elsewhere.
+            Some(Action::AcceptCompletion) if self.at_end() => {
+                self.complete(ctx);
+                return Msg::Consumed;
+            }
             Some(Action::NextField) => self.field = (self.field + 1) % FIELDS.len(),
             Some(Action::PrevField) => self.field = (self.field + FIELDS.len() - 1) % FIELDS.len(),
-            Some(Action::Cancel) => {
-                self.editing = false;
-                self.error = None;
-            }
+            Some(Action::Cancel) => self.cancel_editing(),
             _ => {
                 self.inputs[self.field].input(*ev);
                 self.error = None;
