@@ -255,3 +255,29 @@ fn help_lists_the_exit_status_and_colour_controls() {
         assert!(out.contains(needle), "{needle} in --help");
     }
 }
+
+/// The NAT lints reach `vpcd check --format json` like every catalogued
+/// warning: code, severity, path, message and hint (VPC User Guide, "NAT
+/// gateway basics": one NAT gateway per AZ, each AZ routed to its own).
+#[test]
+fn check_json_reports_the_nat_lints_with_their_hints() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut d = vpcd::io::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join(SAMPLE)).unwrap();
+    // app-b (us-east-1b) goes out through nat-a (us-east-1a); nat-b is left idle.
+    let rt = d.route_tables.iter_mut().find(|r| r.name == "rt-app-b").unwrap();
+    rt.routes[0].target = vpcd::model::RouteTarget::NatGateway("nat-a".into());
+    let path = dir.path().join("cross.ron");
+    vpcd::io::save(&path, &d).unwrap();
+    let check = json_of(&["check", &path.display().to_string(), "--format", "json"]);
+    assert_eq!(check["errors"], 0);
+    let diags = check["diagnostics"].as_array().unwrap();
+    for (code, path) in [("nat-cross-az", "subnet app-b"), ("nat-unused", "NAT gateway nat-b")] {
+        let d = diags
+            .iter()
+            .find(|x| x["code"] == code)
+            .unwrap_or_else(|| panic!("no {code}: {check:#}"));
+        assert_eq!(d["severity"], "warning", "{d:#}");
+        assert_eq!(d["path"], path, "{d:#}");
+        assert!(!d["hint"].as_str().unwrap_or("").is_empty(), "{d:#}");
+    }
+}

@@ -2,6 +2,8 @@
 //! design with the same reachability (`vpcd diff` reports nothing) and no
 //! new findings, for every template, the sample and generated designs.
 
+mod aws_support;
+
 use std::collections::BTreeSet;
 
 use vpcd::analysis::diff_designs;
@@ -106,4 +108,119 @@ fn exported_ids_are_stable_and_imported_ids_come_back() {
     // Exporting the imported design gives the same ids back.
     let again = round_trip(&back);
     assert_eq!(again.aws_ids, back.aws_ids);
+}
+
+/// The owner of every VPC, security group, instance and interface, by account id.
+fn owners(d: &Design) -> BTreeSet<(String, String)> {
+    let id = |a: Option<&str>| {
+        a.and_then(|a| d.accounts.account(a))
+            .and_then(|a| a.id.clone())
+            .unwrap_or_default()
+    };
+    let mut out = BTreeSet::new();
+    for v in &d.vpcs {
+        out.insert((v.name.clone(), id(d.vpc_owner(&v.name))));
+    }
+    for g in &d.security_groups {
+        out.insert((g.name.clone(), id(d.security_group_owner(&g.name))));
+    }
+    for i in &d.instances {
+        let owner = d.instance_owner(&i.name);
+        out.insert((i.name.clone(), id(owner)));
+        for e in &i.secondary_interfaces {
+            out.insert((e.name.clone(), id(e.owner.as_deref().or(owner))));
+        }
+    }
+    out
+}
+
+/// `OwnerId` on each account's VPCs and on the reservations of its instances
+/// (EC2 API reference: Vpc, Reservation) names the owners, and an import of
+/// several accounts' output keeps them; export writes them back.
+#[test]
+fn owners_of_a_multi_account_network_come_through_and_round_trip() {
+    let i = aws_support::import("test-vpc-peering-multi-account", None);
+    let d = &i.design;
+    assert!(!i.has_errors(), "{}", i.report.to_text());
+    let ids: Vec<Option<&str>> = d.accounts.accounts.iter().map(|a| a.id.as_deref()).collect();
+    assert_eq!(ids, [Some("028403472736"), Some("951601349076")]);
+    let vpc_of = |aws_id: &str| d.aws_ids[aws_id].clone();
+    assert_eq!(d.vpc_owner(&vpc_of("vpc-0f44fae3468d2b998")), Some("028403472736"));
+    assert_eq!(d.vpc_owner(&vpc_of("vpc-05951c91977125d2e")), Some("951601349076"));
+    assert_eq!(d.instance_owner(&vpc_of("i-07ae69cc808e8804e")), Some("028403472736"));
+    assert_eq!(d.instance_owner(&vpc_of("i-066ce0b1efbb5602c")), Some("951601349076"));
+    // Nobody launches into another account's VPC here: no shares.
+    assert!(d.accounts.shares.is_empty(), "{:?}", d.accounts.shares);
+
+    let dir = tempfile::tempdir().unwrap();
+    export::write_dir(d, dir.path()).unwrap();
+    let vpcs: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("Vpcs.json")).unwrap()).unwrap();
+    let written: BTreeSet<(String, String)> = vpcs["Vpcs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| {
+            (
+                v["VpcId"].as_str().unwrap().to_string(),
+                v["OwnerId"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        written,
+        BTreeSet::from([
+            ("vpc-05951c91977125d2e".to_string(), "951601349076".to_string()),
+            ("vpc-0f44fae3468d2b998".to_string(), "028403472736".to_string()),
+        ])
+    );
+    let back = aws::import_paths(&[dir.path().to_path_buf()], &ImportOptions::default())
+        .unwrap()
+        .design;
+    assert_eq!(back.accounts, d.accounts);
+    assert_eq!(owners(&back), owners(d));
+}
+
+/// A transit gateway shared between two accounts: each account's VPCs are its
+/// own (the folder layout `accounts/<id>/` names the owner when the output does
+/// not repeat it).
+#[test]
+fn owners_of_a_shared_transit_gateway_network() {
+    let i = aws_support::import("test-transit-gateway-multi-account", None);
+    let d = &i.design;
+    assert!(!i.has_errors(), "{}", i.report.to_text());
+    assert_eq!(d.accounts.accounts.len(), 2, "{:?}", d.accounts);
+    let vpc_of = |aws_id: &str| d.aws_ids[aws_id].clone();
+    assert_eq!(d.vpc_owner(&vpc_of("vpc-04048d4bfba9c2289")), Some("028403472736"));
+    assert_eq!(d.vpc_owner(&vpc_of("vpc-08287a9084472b276")), Some("951601349076"));
+    let back = round_trip(d);
+    assert_eq!(back.accounts, d.accounts);
+    assert_eq!(owners(&back), owners(d));
+}
+
+/// A shared VPC: participants' instances and groups keep their accounts, and
+/// the subnets they launch into come back shared with them (AWS RAM's shares
+/// are not EC2 output; the import rebuilds them from the launches).
+#[test]
+fn shared_vpc_keeps_owners_and_shares_through_aws_json() {
+    let d = vpcd::create::templates::find("shared-vpc").unwrap().design();
+    let back = round_trip(&d);
+    assert_eq!(owners(&back), owners(&d));
+    let shared = |d: &Design, subnet: &str, account_id: &str| {
+        let name = d.accounts.by_id(account_id).map(|a| a.name.clone());
+        d.accounts.is_shared_with(subnet, name.as_deref())
+    };
+    for (subnet, account) in [
+        ("app-a", "222222222222"),
+        ("app-b", "222222222222"),
+        ("data-a", "333333333333"),
+    ] {
+        assert!(shared(&d, subnet, account));
+        assert!(shared(&back, subnet, account), "{subnet}: {:?}", back.accounts);
+    }
+    assert!(!shared(&back, "data-a", "222222222222"));
+    assert!(!shared(&back, "public-a", "222222222222"));
+    assert!(validate(&back)
+        .iter()
+        .all(|f| f.severity != vpcd::validate::Severity::Error));
 }

@@ -69,6 +69,8 @@ fn every_template_costs_its_hand_computed_figure() {
         ("vpn-cloudhub", 3.0 * 36.50),
         // 1 NAT 37.35 + 2 IPv4 (NAT's EIP, web-1) 7.30; the egress-only IGW is free.
         ("dual-stack-eigw", 37.35 + 2.0 * 3.65),
+        // 1 NAT 37.35 + its EIP 3.65; sharing subnets through AWS RAM is free.
+        ("shared-vpc", 37.35 + 3.65),
         // Nothing billable until instances get public IPs.
         ("default-vpc", 0.0),
     ];

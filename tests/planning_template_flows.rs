@@ -124,6 +124,17 @@ fn cases() -> Vec<Case> {
         },
         case("dual-stack-eigw", "internet6", "app-1", 8080, false),
         case("dual-stack-eigw", "internet6", "web-1", 443, true),
+        // VPC sharing: participants' instances in the owner's subnets use the
+        // owner's routes (its NAT gateway), and a participant's group admits
+        // another participant's group of the same VPC (VPC User Guide, "Share
+        // your VPC subnets with other accounts").
+        case("shared-vpc", "app-1", "db-1", 5432, true),
+        Case {
+            via: Some((HopKind::NatGateway, "nat-a")),
+            ..case("shared-vpc", "app-2", "internet", 443, true)
+        },
+        case("shared-vpc", "db-1", "app-1", 22, false),
+        case("shared-vpc", "internet", "app-1", 443, false),
     ]
 }
 

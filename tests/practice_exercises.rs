@@ -387,6 +387,90 @@ fn inspection_routing_static_routes_override_the_propagated_ones() {
     });
 }
 
+/// VPC sharing: a share of its own for app-a, and the app team's group scoped to
+/// PostgreSQL towards the data team's group (rules may reference a group another
+/// participant of the same VPC owns: VPC User Guide, "Share your VPC subnets with
+/// other accounts", responsibilities of participants).
+#[test]
+fn shared_subnets_own_share_and_scoped_app_outbound() {
+    check("shared-subnets", |d| {
+        d.accounts.shares.push(SubnetShare {
+            name: "app-subnets".into(),
+            subnets: vec!["app-a".into()],
+            participants: vec!["app-team".into()],
+        });
+        hand_app_1_to_the_app_team(d);
+        sg(d, "sg-data").inbound = vec![sg_rule(Protocol::Tcp, "5432", "sg:sg-app")];
+        sg(d, "sg-app").outbound = vec![sg_rule(Protocol::Tcp, "5432", "sg:sg-data")];
+    });
+}
+
+/// The app team owns app-1 and the group it launches with (participants
+/// launch with groups they own: InvalidGroup.NotFound otherwise).
+fn hand_app_1_to_the_app_team(d: &mut Design) {
+    instance(d, "app-1").owner = Some("app-team".into());
+    sg(d, "sg-app").owner = Some("app-team".into());
+}
+
+/// Sharing app-a and handing app-1 over is half the lesson: the database
+/// still admits nobody.
+#[test]
+fn shared_subnets_share_alone_leaves_db_closed() {
+    let failing = gamed("shared-subnets", |d| {
+        d.accounts.shares.push(SubnetShare {
+            name: "share-app".into(),
+            subnets: vec!["app-a".into()],
+            participants: vec!["app-team".into()],
+        });
+        hand_app_1_to_the_app_team(d);
+    });
+    assert!(
+        failing.iter().any(|i| i.contains("app-1 → db-1 tcp/5432")),
+        "{failing:?}"
+    );
+}
+
+/// Opening the database to the world (all traffic from 0.0.0.0/0) reaches it but
+/// is not "the app team's servers, and only them".
+#[test]
+fn gamed_shared_subnets_open_everything_fails() {
+    let failing = gamed("shared-subnets", |d| {
+        d.accounts.shares.push(SubnetShare {
+            name: "share-app".into(),
+            subnets: vec!["app-a".into()],
+            participants: vec!["app-team".into()],
+        });
+        hand_app_1_to_the_app_team(d);
+        sg(d, "sg-data").inbound = vec![sg_rule(Protocol::All, "all", "0.0.0.0/0")];
+    });
+    assert!(failing.iter().any(|i| i.contains("0.0.0.0/0")), "{failing:?}");
+    assert!(failing.iter().any(|i| i.contains("only from SG sg-app")), "{failing:?}");
+    assert!(failing.iter().any(|i| i.contains("tcp/22 unreachable")), "{failing:?}");
+    // All traffic from the app team's group names the right source but opens SSH too.
+    let failing = gamed("shared-subnets", |d| {
+        d.accounts.shares.push(SubnetShare {
+            name: "share-app".into(),
+            subnets: vec!["app-a".into()],
+            participants: vec!["app-team".into()],
+        });
+        hand_app_1_to_the_app_team(d);
+        sg(d, "sg-data").inbound = vec![sg_rule(Protocol::All, "all", "sg:sg-app")];
+    });
+    assert_eq!(failing, vec!["app-1 → db-1 tcp/22 unreachable".to_string()]);
+}
+
+/// Leaving app-1 with the network account, which needs no share at all,
+/// passes every flow once the database admits sg-app; the app team launching
+/// into a shared subnet is what the exercise is about.
+#[test]
+fn gamed_shared_subnets_owner_launches_for_the_app_team_fails() {
+    let failing = gamed("shared-subnets", |d| {
+        assert_eq!(instance(d, "app-1").owner, None);
+        sg(d, "sg-data").inbound = vec![sg_rule(Protocol::Tcp, "5432", "sg:sg-app")];
+    });
+    assert_eq!(failing, vec!["app-1 is launched by account app-team".to_string()]);
+}
+
 /// S14, half fixed: with the spokes' propagation out of rt-spokes but appliance mode
 /// still off, a cross-AZ flow goes out through the AZ-a endpoint and its reply comes
 /// back through the AZ-b one, which drops it (TGW guide, transit-gateway-appliance-scenario).
@@ -424,7 +508,7 @@ fn exercise_grader_cli_contract() {
     let out = Command::new(bin).args(["exercise", "--list"]).output().unwrap();
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("nat-per-az") && text.contains("17 exercises"), "{text}");
+    assert!(text.contains("nat-per-az") && text.contains("18 exercises"), "{text}");
 
     // A bundled exercise's starting design fails: exit 1, JSON keys for platforms.
     let out = Command::new(bin)

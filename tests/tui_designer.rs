@@ -338,3 +338,77 @@ fn mouse_click_focuses_and_selects() {
     h.draw();
     assert_eq!(h.app.selected, Some(ObjectRef::new(ObjectKind::Instance, "web-1")));
 }
+
+/// The NAT lints show in the designer's diagnostics, whole (wrapped), as soon
+/// as an edit routes an AZ's private subnet to another AZ's NAT gateway.
+#[test]
+fn a_cross_az_nat_route_shows_the_nat_lints_in_the_diagnostics() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = Harness::new(sample::three_tier(), dir.path(), 160, 50);
+    h.assert_shows("Diagnostics · 0 errors, 0 warnings");
+    let mut rt = h
+        .app
+        .ws
+        .design()
+        .route_tables
+        .iter()
+        .find(|r| r.name == "rt-app-b")
+        .unwrap()
+        .clone();
+    rt.routes[0].target = vpcd::model::RouteTarget::NatGateway("nat-a".into());
+    h.app
+        .apply_edit(vpcd::edit::Edit::Put(vpcd::model::Object::RouteTable(rt)))
+        .unwrap();
+    h.draw();
+    // single-nat-multi-az, nat-cross-az (app-b) and nat-unused (nat-b).
+    h.assert_shows("Diagnostics · 0 errors, 3 warnings");
+    // The diagnostics pane's text, its lines joined (findings wrap over several).
+    let pane = |h: &Harness| -> String {
+        let screen = h.screen();
+        let rows: Vec<Vec<char>> = screen.lines().map(|l| l.chars().collect()).collect();
+        let (y0, x0) = rows
+            .iter()
+            .enumerate()
+            .find_map(|(y, r)| {
+                let line: String = r.iter().collect();
+                line.find("┌ Diagnostics").map(|b| (y, line[..b].chars().count()))
+            })
+            .expect("a diagnostics pane");
+        let x1 = (x0 + 1..rows[y0].len())
+            .find(|&x| rows[y0][x] == '┐')
+            .unwrap_or(rows[y0].len());
+        let mut text = Vec::new();
+        for r in &rows[y0 + 1..] {
+            if r.get(x0) == Some(&'└') {
+                break;
+            }
+            let cut: String = r.iter().skip(x0 + 1).take(x1.saturating_sub(x0 + 1)).collect();
+            text.push(cut.trim().to_string());
+        }
+        text.join(" ").split_whitespace().collect::<Vec<_>>().join(" ")
+    };
+    // Down to each finding: the pane scrolls so the selected one shows whole.
+    while h.app.context() != vpcd::tui::keymap::Context::Diagnostics {
+        h.keys("<tab>");
+    }
+    let mut seen = pane(&h);
+    for _ in 0..3 {
+        h.keys("<down>");
+        seen.push(' ');
+        seen.push_str(&pane(&h));
+    }
+    assert!(
+        seen.contains(
+            "subnet app-b: app-b (us-east-1b) sends 0.0.0.0/0 through rt-app-b to NAT gateway nat-a in us-east-1a"
+        ),
+        "{seen}"
+    );
+    assert!(
+        seen.contains("create a NAT gateway in a public subnet of us-east-1b"),
+        "{seen}"
+    );
+    assert!(
+        seen.contains("NAT gateway nat-b: no route table sends traffic to NAT gateway nat-b"),
+        "{seen}"
+    );
+}

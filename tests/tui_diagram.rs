@@ -107,3 +107,55 @@ fn enter_toggles_the_vpc_summary_and_arrows_scroll() {
     h.keys("<up><up><up><up><up><up>");
     assert_eq!(before, h.screen(), "up scrolls back");
 }
+
+/// A shared VPC in the designer: the tree says who owns the VPC, which subnets
+/// are shared with whom and which instances and groups a participant owns; the
+/// inspector names the owner account and the shares; the diagram marks the
+/// shared subnets (VPC User Guide, "Share your VPC subnets with other accounts").
+#[test]
+fn owners_and_shared_subnets_show_when_the_design_has_several_accounts() {
+    let d = vpcd::create::templates::find("shared-vpc").unwrap().design();
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = Harness::new(d, dir.path(), 170, 45);
+    // The tree is the first 48 columns at this width.
+    let tree = |h: &Harness| -> Vec<String> { h.screen().lines().map(|l| l.chars().take(48).collect()).collect() };
+    let row = |rows: &[String], text: &str| rows.iter().find(|l| l.contains(text)).cloned().unwrap_or_default();
+    let rows = tree(&h);
+    assert!(row(&rows, "vpc shared").contains("owner network"), "{rows:#?}");
+    assert!(row(&rows, "app-a").contains("10.0.10.0/24 · shared"), "{rows:#?}");
+    assert!(row(&rows, "data-a").contains("10.0.20.0/24 · shared"), "{rows:#?}");
+    assert!(!row(&rows, "public-a").contains("shared"), "{rows:#?}");
+    assert!(row(&rows, "app-1").contains("· app-team"), "{rows:#?}");
+    assert!(row(&rows, "sg-data").contains("· data-team"), "{rows:#?}");
+
+    h.app.selected = Some(ObjectRef::new(ObjectKind::Instance, "app-1"));
+    h.draw();
+    h.assert_shows("owner account: app-team (222222222222)");
+    h.assert_shows("launched by a participant into app-a");
+    h.app.selected = Some(ObjectRef::new(ObjectKind::Subnet, "app-a"));
+    h.draw();
+    h.assert_shows("owner account: network (111111111111)");
+    h.assert_shows("shared with: app-team (share share-app)");
+
+    // The diagram, between the tree and the 44-column inspector: the shared
+    // subnets' boxes carry the badge, the public subnet's does not.
+    h.keys("<s-tab>");
+    h.assert_shows("Diagram");
+    let screen = h.screen();
+    let diagram: Vec<String> = screen
+        .lines()
+        .map(|l| l.chars().skip(48).take(170 - 48 - 44).collect())
+        .collect();
+    for shared in ["app-a 10.0.10.0/24", "app-b 10.0.11.0/24"] {
+        assert!(row(&diagram, shared).contains("shared"), "{shared}:\n{screen}");
+    }
+    assert!(!row(&diagram, "public-a 10.0.0.0/24").contains("shared"), "{screen}");
+
+    // One account: nothing about owners anywhere.
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = Harness::new(sample::three_tier(), dir.path(), 170, 45);
+    h.app.selected = Some(ObjectRef::new(ObjectKind::Instance, "app-1"));
+    h.draw();
+    h.assert_not_shows("owner");
+    h.assert_not_shows("shared");
+}

@@ -638,13 +638,22 @@ impl<'a> Painter<'a> {
         self.g.claim(r, sid);
         self.g.frame(r, sid);
         self.note(&s.object, r);
-        // Name and CIDR matter most; the badge shortens, then goes, when the box is narrow.
+        // Name and CIDR matter most; the badge shortens, then goes, when the
+        // box is narrow. A subnet shared with other accounts says so before
+        // saying its kind: who may launch there is the point of a shared VPC.
         let title = format!(" {} {} ", s.object.name, s.cidr);
         let title_w = len16(&title) + u16::from(self.markers.contains_key(&s.object));
         let room = r.width.saturating_sub(3);
-        let badge = [format!(" {} ", s.kind.label()), format!(" {} ", short_kind(s.kind))]
-            .into_iter()
-            .find(|b| title_w + len16(b) + 2 <= room);
+        let badges = if s.shared {
+            vec![
+                format!(" {} · shared ", s.kind.label()),
+                format!(" {} · shared ", short_kind(s.kind)),
+                " shared ".to_string(),
+            ]
+        } else {
+            vec![format!(" {} ", s.kind.label()), format!(" {} ", short_kind(s.kind))]
+        };
+        let badge = badges.into_iter().find(|b| title_w + len16(b) + 2 <= room);
         match badge {
             Some(badge) => {
                 let badge_w = len16(&badge);

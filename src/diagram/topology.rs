@@ -28,6 +28,8 @@ pub struct SubnetNode {
     pub cidr: String,
     pub kind: SubnetKind,
     pub tier: Option<String>,
+    /// Shared with another account through AWS RAM (VPC sharing).
+    pub shared: bool,
     pub members: Vec<Member>,
 }
 
@@ -313,6 +315,7 @@ impl Topology {
                 cidr: s.cidr.to_string(),
                 kind: idx.subnet_kind(d, s),
                 tier: s.tier.clone(),
+                shared: d.accounts.is_shared(&s.name),
                 members: members.remove(s.name.as_str()).unwrap_or_default(),
             };
             let azs = &mut vpcs[vi].azs;

@@ -13,7 +13,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::Design;
+use super::{Design, Object};
 
 /// One AWS account of the design.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -153,6 +153,32 @@ impl Design {
                 None => self.vpc_owner(&g.vpc),
             },
             None => self.accounts.home.as_deref(),
+        }
+    }
+
+    /// The account that owns an object: VPCs, instances, interfaces and
+    /// security groups say it (or default to their VPC's owner); a VPC's
+    /// subnets, route tables, network ACLs, gateways and endpoints are its
+    /// owner's; region-level objects are the home account's.
+    pub fn object_owner<'a>(&'a self, o: &'a Object) -> Option<&'a str> {
+        let home = self.accounts.home.as_deref();
+        match o {
+            Object::Vpc(v) => self.accounts.resolve(v.owner.as_deref()),
+            Object::Instance(i) => self.owner_in_subnet(i.owner.as_deref(), &i.subnet),
+            Object::SecurityGroup(g) => match g.owner.as_deref() {
+                Some(x) => Some(x),
+                None => self.vpc_owner(&g.vpc),
+            },
+            Object::Subnet(s) => self.vpc_owner(&s.vpc),
+            Object::RouteTable(rt) => self.vpc_owner(&rt.vpc),
+            Object::NetworkAcl(a) => self.vpc_owner(&a.vpc),
+            Object::EgressOnlyGateway(g) => self.vpc_owner(&g.vpc),
+            Object::Endpoint(e) => self.vpc_owner(&e.vpc),
+            Object::Firewall(f) => self.vpc_owner(&f.vpc),
+            Object::NatGateway(n) => self.subnet_owner(&n.subnet),
+            Object::InternetGateway(g) => g.vpc.as_deref().map_or(home, |v| self.vpc_owner(v)),
+            Object::VpnGateway(g) => g.vpc.as_deref().map_or(home, |v| self.vpc_owner(v)),
+            _ => home,
         }
     }
 

@@ -141,6 +141,12 @@ pub enum Fact {
     /// internet (`0.0.0.0/0` or `::/0`), in either direction: the NACL is a
     /// real second layer, not an allow-all.
     NoAllowAllNaclRule(String),
+    /// The instance belongs to `account` (its owner, else its subnet's VPC
+    /// owner): in a shared VPC a participant launches its own instances into
+    /// the subnets shared with it, and the VPC owner launching them in its
+    /// place is a different design (VPC User Guide, "Share your VPC subnets
+    /// with other accounts": participants own the resources they create).
+    LaunchedBy { instance: String, account: String },
 }
 
 /// The component kinds a `Via`/`Avoid` intent may name as `kind:KIND`.
@@ -275,6 +281,7 @@ impl fmt::Display for Fact {
             Fact::NoAllowAllNaclRule(t) => {
                 write!(f, "no NACL of the {t} tier allows all traffic to or from the internet")
             }
+            Fact::LaunchedBy { instance, account } => write!(f, "{instance} is launched by account {account}"),
         }
     }
 }

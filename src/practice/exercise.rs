@@ -179,6 +179,7 @@ bundled![
     "ipv6-egress-only",
     "inspection-routing",
     "cost-constrained",
+    "shared-subnets",
 ];
 
 /// The id of the bundled exercise with this title, if it is one (the practice

@@ -230,6 +230,23 @@ pub(super) fn evaluate(d: &Design, idx: &DesignIndex, fact: &Fact) -> (Status, S
                 ),
             )
         }
+        Fact::LaunchedBy { instance, account } => {
+            if idx.instance(d, instance).is_none() {
+                return (Status::Error, format!("there is no instance `{instance}`"));
+            }
+            if d.accounts.account(account).is_none() {
+                return (Status::Error, format!("the design has no account `{account}`"));
+            }
+            let owner = d.instance_owner(instance);
+            if owner == Some(account.as_str()) {
+                (Status::Pass, format!("{instance} belongs to {account}"))
+            } else {
+                (
+                    Status::Fail,
+                    format!("{instance} belongs to {}, not {account}", Accounts::label(owner)),
+                )
+            }
+        }
         Fact::ApplianceMode(att) => {
             let found = d
                 .transit_gateways
@@ -394,6 +411,24 @@ mod tests {
             connection: "vpn-x".into(),
         };
         assert_eq!(eval(&d, fact()).0, Status::Error);
+    }
+
+    #[test]
+    fn launched_by_reads_the_owner_or_the_subnets_vpc_owner() {
+        let mut d = crate::create::templates::find("shared-vpc").unwrap().design();
+        let fact = |i: &str, a: &str| Fact::LaunchedBy {
+            instance: i.into(),
+            account: a.into(),
+        };
+        assert_eq!(eval(&d, fact("app-1", "app-team")).0, Status::Pass);
+        assert_eq!(eval(&d, fact("db-1", "app-team")).0, Status::Fail);
+        // Without an owner of its own the instance is the VPC owner's.
+        d.instances.iter_mut().find(|i| i.name == "app-1").unwrap().owner = None;
+        let (status, reason) = eval(&d, fact("app-1", "app-team"));
+        assert_eq!(status, Status::Fail);
+        assert!(reason.contains("network"), "{reason}");
+        assert_eq!(eval(&d, fact("app-9", "app-team")).0, Status::Error);
+        assert_eq!(eval(&d, fact("app-1", "nobody")).0, Status::Error);
     }
 
     #[test]

@@ -239,7 +239,7 @@ impl Touched {
 
     fn collect(&mut self, edit: &Edit, before: &Design) {
         let mut touch = |r: ObjectRef| {
-            let owner = before.get(&r).map(|o| owner_of(before, &o).map(String::from));
+            let owner = before.get(&r).map(|o| before.object_owner(&o).map(String::from));
             self.objects.push((r, owner));
         };
         match edit {
@@ -261,7 +261,7 @@ impl Touched {
     pub(super) fn refusals(&self, after: &Design) -> Vec<Diagnostic> {
         let mut out: Vec<Diagnostic> = Vec::new();
         for (r, before_owner) in &self.objects {
-            let after_owner = after.get(r).map(|o| owner_of(after, &o).map(String::from));
+            let after_owner = after.get(r).map(|o| after.object_owner(&o).map(String::from));
             let foreign = [before_owner, &after_owner]
                 .into_iter()
                 .flatten()
@@ -287,31 +287,5 @@ impl Touched {
             });
         }
         out
-    }
-}
-
-/// The account that owns an object: its own `owner` for VPCs, instances and
-/// security groups (defaulting as [`Design::instance_owner`] does); the VPC's
-/// owner for what lives in a VPC (subnets, route tables, NACLs, gateways,
-/// endpoints, firewalls); the home account for everything else.
-pub fn owner_of<'a>(d: &'a Design, o: &'a Object) -> Option<&'a str> {
-    let home = d.accounts.home.as_deref();
-    match o {
-        Object::Vpc(v) => d.accounts.resolve(v.owner.as_deref()),
-        Object::Instance(i) => d.owner_in_subnet(i.owner.as_deref(), &i.subnet),
-        Object::SecurityGroup(g) => match g.owner.as_deref() {
-            Some(x) => Some(x),
-            None => d.vpc_owner(&g.vpc),
-        },
-        Object::Subnet(s) => d.vpc_owner(&s.vpc),
-        Object::RouteTable(rt) => d.vpc_owner(&rt.vpc),
-        Object::NetworkAcl(a) => d.vpc_owner(&a.vpc),
-        Object::EgressOnlyGateway(g) => d.vpc_owner(&g.vpc),
-        Object::Endpoint(e) => d.vpc_owner(&e.vpc),
-        Object::Firewall(f) => d.vpc_owner(&f.vpc),
-        Object::NatGateway(n) => d.subnet_owner(&n.subnet),
-        Object::InternetGateway(g) => g.vpc.as_deref().map_or(home, |v| d.vpc_owner(v)),
-        Object::VpnGateway(g) => g.vpc.as_deref().map_or(home, |v| d.vpc_owner(v)),
-        _ => home,
     }
 }

@@ -166,6 +166,14 @@ pub fn for_template(name: &str) -> Vec<Intent> {
             no_reach("internet6", "app-1", 8080),
             nothing_reaches("app"),
         ],
+        "shared-vpc" => vec![
+            reach("app-1", "db-1", 5432),
+            via("app-2", "internet", 443, "nat-a"),
+            no_reach("db-1", "app-1", 22),
+            no_reach("internet", "app-1", 443),
+            nothing_reaches("data"),
+            Intent::NoErrors,
+        ],
         "default-vpc" => vec![
             Intent::Struct(Fact::TierSpansAzs {
                 tier: "public".into(),

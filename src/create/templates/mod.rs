@@ -8,6 +8,7 @@
 pub mod build;
 pub mod intents;
 pub mod sample;
+mod sharing;
 
 use std::net::Ipv6Addr;
 
@@ -85,6 +86,8 @@ templates! {
         "VPN CloudHub: three branch offices with their own BGP ASNs talk to the VPC and to each other through one VGW";
     "dual-stack-eigw", dual_stack_eigw,
         "Dual-stack VPC: public subnet over the IGW, private subnet with NAT for IPv4 and an egress-only IGW for IPv6";
+    "shared-vpc", shared_vpc,
+        "VPC sharing: a network account shares subnets through AWS RAM with two app accounts, which launch there with their own security groups";
     "default-vpc", default_vpc,
         "The default VPC AWS creates in every Region: 172.31.0.0/16, a public /20 per AZ, main route to the IGW";
 }
@@ -926,6 +929,10 @@ mod templates_impl {
         let app = b.instance("app-1", InstanceRole::App, "private-a", &["sg-app"]);
         app.ipv6 = Some(Ipv6Addr::new(0x2600, 0x1f18, 0x6b0, 0x4801, 0, 0, 0, 0x10));
         b.finish()
+    }
+
+    pub fn shared_vpc() -> Design {
+        super::sharing::shared_vpc()
     }
 
     pub fn default_vpc() -> Design {

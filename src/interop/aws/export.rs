@@ -71,6 +71,19 @@ fn tags(name: &str) -> Vec<Tag> {
     }]
 }
 
+/// The AWS account id of a design account (`None`: the design's unnamed
+/// account): the id it records, else a stable fake one derived from its name,
+/// so objects of different accounts export with different `OwnerId`s.
+pub(super) fn account_id(d: &Design, account: Option<&str>) -> String {
+    match account {
+        None => ACCOUNT.into(),
+        Some(name) => match d.accounts.account(name).and_then(|a| a.id.clone()) {
+            Some(id) => id,
+            None => format!("{:012}", fnv(&format!("account:{name}")) % 1_000_000_000_000),
+        },
+    }
+}
+
 fn some(s: impl Into<String>) -> Option<String> {
     Some(s.into())
 }
@@ -157,7 +170,7 @@ pub fn export(d: &Design) -> (Vec<(String, AwsFile)>, Vec<String>) {
             } else {
                 "default"
             }),
-            owner_id: some(ACCOUNT),
+            owner_id: Some(account_id(d, d.vpc_owner(&v.name))),
             state: some("available"),
             is_default: false,
             tags: tags(&v.name),
@@ -211,9 +224,10 @@ pub fn export(d: &Design) -> (Vec<(String, AwsFile)>, Vec<String>) {
                     ..Default::default()
                 })
                 .collect(),
-            owner_id: some(ACCOUNT),
+            owner_id: Some(account_id(d, d.vpc_owner(&s.vpc))),
             subnet_arn: some(format!(
-                "arn:aws:ec2:{region}:{ACCOUNT}:subnet/{}",
+                "arn:aws:ec2:{region}:{}:subnet/{}",
+                account_id(d, d.vpc_owner(&s.vpc)),
                 ids.id("subnet-", &s.name)
             )),
             tags: tags(&s.name),
@@ -303,7 +317,7 @@ pub fn export(d: &Design) -> (Vec<(String, AwsFile)>, Vec<String>) {
                     gateway_id: ids.id("vgw-", v),
                 })
                 .collect(),
-            owner_id: some(ACCOUNT),
+            owner_id: Some(account_id(d, d.vpc_owner(&rt.vpc))),
             tags: tags(&rt.name),
         });
     }
@@ -347,7 +361,7 @@ pub fn export(d: &Design) -> (Vec<(String, AwsFile)>, Vec<String>) {
             }),
             SgPeer::Group(g) => p.user_id_group_pairs.push(j::GroupPair {
                 group_id: Some(ids.id("sg-", g)),
-                user_id: some(ACCOUNT),
+                user_id: Some(account_id(d, d.security_group_owner(g))),
                 description: r.description.clone(),
                 ..Default::default()
             }),
@@ -367,7 +381,7 @@ pub fn export(d: &Design) -> (Vec<(String, AwsFile)>, Vec<String>) {
             },
             description: Some(g.description.clone().unwrap_or_else(|| g.name.clone())),
             vpc_id: ids.id("vpc-", &g.vpc),
-            owner_id: some(ACCOUNT),
+            owner_id: Some(account_id(d, d.security_group_owner(&g.name))),
             ip_permissions: g.inbound.iter().map(perm).collect(),
             ip_permissions_egress: g.outbound.iter().map(perm).collect(),
             tags: tags(&g.name),
@@ -431,7 +445,7 @@ pub fn export(d: &Design) -> (Vec<(String, AwsFile)>, Vec<String>) {
             is_default,
             associations,
             entries,
-            owner_id: some(ACCOUNT),
+            owner_id: Some(account_id(d, d.vpc_owner(&acl.vpc))),
             tags: tags(&acl.name),
         });
     }
@@ -473,7 +487,10 @@ pub fn export(d: &Design) -> (Vec<(String, AwsFile)>, Vec<String>) {
         };
         let mut nics = Vec::new();
         let primary_id = eni_id(&i.name);
+        let owner = d.instance_owner(&i.name);
+        let instance_account = account_id(d, owner);
         let eni = |id: String,
+                   account: String,
                    subnet: &str,
                    ip: Option<Ipv4Addr>,
                    sgs: &[String],
@@ -487,7 +504,7 @@ pub fn export(d: &Design) -> (Vec<(String, AwsFile)>, Vec<String>) {
             vpc_id: subnet_vpc.get(subnet).map(|v| ids.id("vpc-", v)).unwrap_or_default(),
             availability_zone: subnet_az.get(subnet).map(|z| z.to_string()),
             interface_type: some("interface"),
-            owner_id: some(ACCOUNT),
+            owner_id: Some(account),
             private_ip_address: ip.map(|a| a.to_string()),
             private_ip_addresses: ip
                 .map(|a| j::PrivateIp {
@@ -509,7 +526,7 @@ pub fn export(d: &Design) -> (Vec<(String, AwsFile)>, Vec<String>) {
             groups: groups(sgs),
             attachment: Some(j::EniAttachment {
                 instance_id: Some(iid.clone()),
-                instance_owner_id: some(ACCOUNT),
+                instance_owner_id: Some(instance_account.clone()),
                 device_index: Some(index),
                 status: some("attached"),
             }),
@@ -524,6 +541,7 @@ pub fn export(d: &Design) -> (Vec<(String, AwsFile)>, Vec<String>) {
         };
         nics.push(eni(
             primary_id.clone(),
+            instance_account.clone(),
             &i.subnet,
             private,
             &i.security_groups,
@@ -540,6 +558,7 @@ pub fn export(d: &Design) -> (Vec<(String, AwsFile)>, Vec<String>) {
                 .or(s.private_ip);
             nics.push(eni(
                 eni_id(&s.name),
+                account_id(d, s.owner.as_deref().or(owner)),
                 &s.subnet,
                 ip,
                 &s.security_groups,
@@ -566,7 +585,7 @@ pub fn export(d: &Design) -> (Vec<(String, AwsFile)>, Vec<String>) {
         }
         enis_out.extend(nics.iter().cloned());
         reservations.push(j::Reservation {
-            owner_id: some(ACCOUNT),
+            owner_id: Some(instance_account.clone()),
             reservation_id: Some(ids.id("r-", &i.name)),
             instances: vec![j::Instance {
                 instance_id: iid.clone(),
@@ -710,7 +729,13 @@ pub fn export(d: &Design) -> (Vec<(String, AwsFile)>, Vec<String>) {
                     state: "available".into(),
                 })
                 .collect(),
-            owner_id: some(ACCOUNT),
+            owner_id: Some(account_id(
+                d,
+                g.vpc
+                    .as_deref()
+                    .and_then(|v| d.vpc_owner(v))
+                    .or(d.accounts.home.as_deref()),
+            )),
             tags: tags(&g.name),
         })
         .collect();
@@ -838,6 +863,8 @@ pub fn export(d: &Design) -> (Vec<(String, AwsFile)>, Vec<String>) {
         .peerings
         .iter()
         .map(|p| {
+            let requester = account_id(d, d.vpc_owner(&p.requester));
+            let accepter = account_id(d, d.vpc_owner(&p.accepter));
             let info = |vpc: &str, owner: &str, region: &str| j::PeeringVpcInfo {
                 vpc_id: ids.id("vpc-", vpc),
                 owner_id: some(owner),
@@ -847,10 +874,17 @@ pub fn export(d: &Design) -> (Vec<(String, AwsFile)>, Vec<String>) {
             };
             j::VpcPeeringConnection {
                 vpc_peering_connection_id: ids.id("pcx-", &p.name),
-                requester_vpc_info: info(&p.requester, ACCOUNT, region),
+                requester_vpc_info: info(&p.requester, &requester, region),
                 accepter_vpc_info: info(
                     &p.accepter,
-                    if p.cross_account { PEER_ACCOUNT } else { ACCOUNT },
+                    // Another account of the design, or one outside it.
+                    if accepter != requester {
+                        &accepter
+                    } else if p.cross_account {
+                        PEER_ACCOUNT
+                    } else {
+                        &requester
+                    },
                     if p.cross_region { "peer-region-1" } else { region },
                 ),
                 status: j::PeeringStatus {
@@ -868,6 +902,29 @@ pub fn export(d: &Design) -> (Vec<(String, AwsFile)>, Vec<String>) {
             ..Default::default()
         },
     );
+
+    // AWS RAM's resource shares are not EC2 output: an import rebuilds a
+    // share from the participant's instances in the shared subnet, so a
+    // share nothing is launched into does not come back.
+    for share in &d.accounts.shares {
+        for subnet in &share.subnets {
+            for p in &share.participants {
+                let used = d.instances.iter().any(|i| {
+                    let owner = d.instance_owner(&i.name);
+                    (i.subnet == *subnet && owner == Some(p.as_str()))
+                        || i.secondary_interfaces
+                            .iter()
+                            .any(|e| e.subnet == *subnet && e.owner.as_deref().or(owner) == Some(p.as_str()))
+                });
+                if !used {
+                    left_out.push(format!(
+                        "share {}: {subnet} shared with {p}, which launches nothing there (AWS RAM shares are not an EC2 describe output)",
+                        share.name
+                    ));
+                }
+            }
+        }
+    }
 
     super::export_hybrid::export(d, &ids_fn(&ids), &mut files, &mut left_out);
 

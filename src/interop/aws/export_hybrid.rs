@@ -222,7 +222,7 @@ pub(super) fn export(
                         transit_gateway_attachment_id: aid.clone(),
                         transit_gateway_id: tid.clone(),
                         vpc_id: id("vpc-", vpc),
-                        vpc_owner_id: Some(ACCOUNT.into()),
+                        vpc_owner_id: Some(super::export::account_id(d, d.vpc_owner(vpc))),
                         state: "available".into(),
                         subnet_ids: subnets.iter().map(|s| id("subnet-", s)).collect(),
                         options: Some(j::TgwVpcAttachmentOptions {

@@ -39,6 +39,10 @@ impl ReadError {
 pub struct SourceFile {
     pub path: PathBuf,
     pub account: Option<String>,
+    /// Whether `account` comes from the folder layout (`accounts/<id>/`),
+    /// i.e. the file is that account's output, rather than being guessed
+    /// from the first owner id in the content.
+    pub account_from_layout: bool,
     pub region: Option<String>,
     pub content: AwsFile,
 }
@@ -88,10 +92,12 @@ pub fn read_paths(paths: &[PathBuf]) -> Result<Dump, ReadError> {
             Parsed::Aws(content) => {
                 let (account, region) = layout(&path);
                 let region = region.or_else(|| content_region(&content));
+                let account_from_layout = account.is_some();
                 let account = account.or_else(|| content_account(&content));
                 dump.files.push(SourceFile {
                     path,
                     account,
+                    account_from_layout,
                     region,
                     content: *content,
                 });

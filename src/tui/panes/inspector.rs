@@ -8,7 +8,7 @@ use ratatui::Frame;
 
 use super::{framed, Ctx, Msg, Pane, Region};
 use crate::model::index::EniOwner;
-use crate::model::ObjectKind;
+use crate::model::{Accounts, Design, Object, ObjectKind};
 use crate::tui::forms::Form;
 use crate::tui::keymap::{Action, Context};
 
@@ -45,6 +45,10 @@ fn describe(ctx: &Ctx) -> Vec<String> {
             continue;
         }
         out.push(l.strip_prefix("  ").unwrap_or(l).to_string());
+    }
+    if d.is_multi_account() {
+        out.push(String::new());
+        out.extend(ownership(d, &obj));
     }
     match sel.kind {
         ObjectKind::Subnet => {
@@ -104,6 +108,47 @@ fn describe(ctx: &Ctx) -> Vec<String> {
     if !findings.is_empty() {
         out.push(String::new());
         out.extend(findings);
+    }
+    out
+}
+
+/// Who owns the object, and for a subnet who it is shared with (VPC User
+/// Guide, "Share your VPC subnets with other accounts": the owner keeps the
+/// subnets, routes and NACLs; participants own what they launch).
+fn ownership(d: &Design, obj: &Object) -> Vec<String> {
+    let account = |name: Option<&str>| match name.and_then(|n| d.accounts.account(n)) {
+        Some(a) => match &a.id {
+            Some(id) => format!("{} ({id})", a.name),
+            None => a.name.clone(),
+        },
+        None => Accounts::label(name).to_string(),
+    };
+    let owner = d.object_owner(obj);
+    let mut out = vec![format!("owner account: {}", account(owner))];
+    match obj {
+        Object::Subnet(s) => {
+            let shares: Vec<String> = d
+                .accounts
+                .shares
+                .iter()
+                .filter(|sh| sh.subnets.contains(&s.name))
+                .map(|sh| format!("{} (share {})", sh.participants.join(", "), sh.name))
+                .collect();
+            if !shares.is_empty() {
+                out.push(format!("shared with: {}", shares.join("; ")));
+            }
+        }
+        Object::Instance(i) => {
+            let vpc_owner = d.subnet_owner(&i.subnet);
+            if owner != vpc_owner {
+                out.push(format!(
+                    "launched by a participant into {}, a subnet of {}",
+                    i.subnet,
+                    account(vpc_owner)
+                ));
+            }
+        }
+        _ => {}
     }
     out
 }

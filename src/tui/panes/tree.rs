@@ -96,13 +96,28 @@ impl Tree {
             nat_by_subnet.entry(&n.subnet).or_default().push(i);
         }
         let subnet_vpc: HashMap<&str, &str> = d.subnets.iter().map(|s| (s.name.as_str(), s.vpc.as_str())).collect();
+        // With several accounts, VPCs say their owner, shared subnets that they
+        // are shared, and instances and groups a participant owns say so
+        // (VPC User Guide, "Share your VPC subnets with other accounts").
+        let multi = d.is_multi_account();
+        let tag = |detail: String, extra: Option<String>| match extra {
+            Some(x) if multi => format!("{detail} · {x}"),
+            _ => detail,
+        };
+        let not_vpc_owner = |owner: Option<&str>, vpc: &str| -> Option<String> {
+            let o = owner?;
+            (Some(o) != d.vpc_owner(vpc)).then(|| o.to_string())
+        };
 
         b.open("region".into(), d.region.clone(), format!("design {}", d.name), None);
         for vpc in &d.vpcs {
             b.open(
                 format!("Vpc:{}", vpc.name),
                 format!("vpc {}", vpc.name),
-                vpc.cidr.to_string(),
+                tag(
+                    vpc.cidr.to_string(),
+                    d.vpc_owner(&vpc.name).map(|o| format!("owner {o}")),
+                ),
                 Some(ObjectRef::new(ObjectKind::Vpc, &vpc.name)),
             );
             let mut azs: Vec<&str> = d.azs.iter().map(String::as_str).collect();
@@ -118,7 +133,7 @@ impl Tree {
                     b.open(
                         format!("Subnet:{}", s.name),
                         s.name.clone(),
-                        s.cidr.to_string(),
+                        tag(s.cidr.to_string(), shared_with(d, &s.name)),
                         Some(ObjectRef::new(ObjectKind::Subnet, &s.name)),
                     );
                     let last = b.nodes.len() - 1;
@@ -133,7 +148,8 @@ impl Tree {
                                 None => e.private_ip.to_string(),
                             })
                             .unwrap_or_default();
-                        b.obj_leaf(ObjectKind::Instance, &inst.name, inst.name.clone(), ip);
+                        let owner = not_vpc_owner(d.instance_owner(&inst.name), &vpc.name);
+                        b.obj_leaf(ObjectKind::Instance, &inst.name, inst.name.clone(), tag(ip, owner));
                     }
                     for &ni in nat_by_subnet.get(s.name.as_str()).into_iter().flatten() {
                         let n = &d.nat_gateways[ni];
@@ -201,7 +217,7 @@ impl Tree {
                 .security_groups
                 .iter()
                 .filter(|g| g.vpc == vpc.name)
-                .map(|g| (ObjectKind::SecurityGroup, g.name.clone(), sg_detail(g)))
+                .map(|g| (ObjectKind::SecurityGroup, g.name.clone(), sg_detail(d, g)))
                 .collect();
             group(&mut b, "sgs", "security groups", sgs);
             let acls = d
@@ -385,7 +401,9 @@ impl Tree {
     /// for anything else; the caller rebuilds.
     fn patch(&mut self, d: &Design, diags: &[crate::validate::Diagnostic], old: &Object, new: &Object) -> bool {
         let detail = match (old, new) {
-            (Object::SecurityGroup(o), Object::SecurityGroup(n)) if o.name == n.name && o.vpc == n.vpc => sg_detail(n),
+            (Object::SecurityGroup(o), Object::SecurityGroup(n)) if o.name == n.name && o.vpc == n.vpc => {
+                sg_detail(d, n)
+            }
             (Object::NetworkAcl(o), Object::NetworkAcl(n)) if o.name == n.name && o.vpc == n.vpc => {
                 match d.vpcs.iter().find(|v| v.name == n.vpc) {
                     Some(vpc) => acl_detail(n, vpc),
@@ -410,8 +428,19 @@ impl Tree {
     }
 }
 
-fn sg_detail(g: &SecurityGroup) -> String {
-    format!("{} in / {} out", g.inbound.len(), g.outbound.len())
+/// `shared` for a subnet in a resource share (the inspector names with whom:
+/// the tree is too narrow for the list).
+fn shared_with(d: &Design, subnet: &str) -> Option<String> {
+    d.accounts.is_shared(subnet).then(|| "shared".to_string())
+}
+
+/// A group's rule counts, and its owner when a participant owns it.
+fn sg_detail(d: &Design, g: &SecurityGroup) -> String {
+    let counts = format!("{} in / {} out", g.inbound.len(), g.outbound.len());
+    match g.owner.as_deref() {
+        Some(o) if d.is_multi_account() && Some(o) != d.vpc_owner(&g.vpc) => format!("{counts} · {o}"),
+        _ => counts,
+    }
 }
 
 fn acl_detail(a: &NetworkAcl, vpc: &Vpc) -> String {

@@ -8,8 +8,9 @@ mod compute;
 mod filtering;
 mod hybrid;
 mod network;
+mod owners;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use super::json::{self, name_tag, Tag};
 use super::read::SourceFile;
@@ -62,6 +63,9 @@ pub(crate) struct Merged {
     pub keys: HashSet<&'static str>,
     /// Owner account of each object id, where known.
     pub owner: HashMap<String, String>,
+    /// The accounts whose output lists each subnet id: the owner's, and each
+    /// participant's a subnet is shared with.
+    pub subnet_seen_by: HashMap<String, BTreeSet<String>>,
 }
 
 impl Merged {
@@ -85,6 +89,16 @@ impl Merged {
             m.keys.extend(f.content.keys());
             take!(f, vpcs, vpcs, |o| o.vpc_id.clone());
             take!(f, subnets, subnets, |o| o.subnet_id.clone());
+            // Only a file known to be one account's output says what that
+            // account sees; a flat dump's account is a guess.
+            if let Some(acct) = f.account.as_ref().filter(|_| f.account_from_layout) {
+                for s in f.content.subnets.iter().flatten() {
+                    m.subnet_seen_by
+                        .entry(s.subnet_id.clone())
+                        .or_default()
+                        .insert(acct.clone());
+                }
+            }
             take!(f, route_tables, route_tables, |o| o.route_table_id.clone());
             take!(f, security_groups, security_groups, |o| o.group_id.clone());
             take!(f, network_acls, network_acls, |o| o.network_acl_id.clone());
@@ -335,6 +349,7 @@ pub(crate) fn build(m: &Merged, opts: &BuildOptions) -> (Design, Report) {
     filtering::build(&mut b);
     compute::build(&mut b);
     hybrid::build(&mut b);
+    owners::build(&mut b);
     network::finish(&mut b);
     let Builder { d, report, .. } = b;
     (d, report)

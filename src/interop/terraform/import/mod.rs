@@ -197,6 +197,7 @@ pub fn import_dir(dir: &Path, opts: &TfOptions) -> Result<Imported, TfError> {
             .map(|content| read::SourceFile {
                 path: dir.to_path_buf(),
                 account: None,
+                account_from_layout: false,
                 region: Some(region.clone()),
                 content,
             })
