@@ -755,12 +755,12 @@ fn dx_vpn_backup_bgp_instead_of_static() {
     });
 }
 
-/// Deleting the backup VPN sends the SQL traffic over Direct Connect but leaves
-/// nothing when dx-primary fails.
+/// Emptying the backup VPN's static routes sends the SQL traffic over Direct
+/// Connect but leaves no path when dx-primary fails.
 #[test]
-fn gamed_dx_vpn_backup_without_the_vpn_fails() {
+fn gamed_dx_vpn_backup_without_vpn_routes_fails() {
     let failing = gamed("dx-vpn-backup", |d| {
-        d.vpn_connections.clear();
+        d.vpn_connections[0].routing = VpnRouting::Static(Vec::new());
     });
     assert!(failing.iter().any(|i| i.contains("vpn-backup")), "{failing:?}");
 }
