@@ -42,6 +42,7 @@ mod load_balancers;
 mod record;
 mod resolve;
 mod routing;
+mod software_vpn;
 mod transit;
 mod walk;
 
