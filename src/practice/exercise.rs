@@ -180,6 +180,7 @@ bundled![
     "inspection-routing",
     "cost-constrained",
     "shared-subnets",
+    "transit-vpc-spoke",
 ];
 
 /// The id of the bundled exercise with this title, if it is one (the practice

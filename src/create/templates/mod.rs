@@ -9,6 +9,7 @@ pub mod build;
 pub mod intents;
 pub mod sample;
 mod sharing;
+mod transit_vpc;
 
 use std::net::Ipv6Addr;
 
@@ -88,6 +89,8 @@ templates! {
         "Dual-stack VPC: public subnet over the IGW, private subnet with NAT for IPv4 and an egress-only IGW for IPv6";
     "shared-vpc", shared_vpc,
         "VPC sharing: a network account shares subnets through AWS RAM with two app accounts, which launch there with their own security groups";
+    "transit-vpc", transit_vpc,
+        "Transit VPC (legacy): a software VPN instance routes between the spoke VPCs' VPN connections and the data centre's tunnel; AWS now recommends a transit gateway";
     "default-vpc", default_vpc,
         "The default VPC AWS creates in every Region: 172.31.0.0/16, a public /20 per AZ, main route to the IGW";
 }
@@ -933,6 +936,10 @@ mod templates_impl {
 
     pub fn shared_vpc() -> Design {
         super::sharing::shared_vpc()
+    }
+
+    pub fn transit_vpc() -> Design {
+        super::transit_vpc::transit_vpc()
     }
 
     pub fn default_vpc() -> Design {
