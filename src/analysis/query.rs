@@ -91,12 +91,23 @@ pub fn port_suggestions(d: &Design, idx: &DesignIndex, to: &str) -> Vec<String> 
     ports
 }
 
-/// The destination port an empty `port` field stands for: the first port
-/// `to` listens on (its security groups and listeners), else 443.
-pub fn default_port(d: &Design, idx: &DesignIndex, to: &str) -> u16 {
-    port_suggestions(d, idx, to)
-        .first()
-        .and_then(|p| p.parse().ok())
+/// The common ports, in the order a default prefers them: services before SSH.
+const COMMON_PORTS: [u16; 6] = [443, 80, 8080, 5432, 3306, 22];
+
+/// The destination port an empty `port` field stands for: a port `to`
+/// listens on for `proto` (its security groups and listeners) — the first
+/// of the common ports it listens on, else its lowest — and 443 when it
+/// listens on none.
+pub fn default_port(d: &Design, idx: &DesignIndex, to: &str, proto: Protocol) -> u16 {
+    let ports: Vec<u16> = listening_ports(d, idx, to)
+        .into_iter()
+        .filter(|(p, _)| *p == proto)
+        .map(|(_, port)| port)
+        .collect();
+    COMMON_PORTS
+        .into_iter()
+        .find(|p| ports.contains(p))
+        .or_else(|| ports.first().copied())
         .unwrap_or(443)
 }
 
@@ -108,9 +119,10 @@ pub fn default_port(d: &Design, idx: &DesignIndex, to: &str) -> u16 {
 pub fn field_defaults(d: &Design, idx: &DesignIndex, values: &[String]) -> [String; 5] {
     let get = |i: usize| values.get(i).map(|v| v.trim()).unwrap_or("");
     let proto = if get(2).is_empty() { "tcp" } else { get(2) };
-    let ports = proto.parse::<Protocol>().map(|p| p.has_ports()).unwrap_or(true);
-    let (port, sport) = if ports {
-        (default_port(d, idx, get(1)).to_string(), EPHEMERAL.to_string())
+    // A protocol being typed (not yet valid) offers tcp's defaults.
+    let proto = proto.parse::<Protocol>().unwrap_or(Protocol::Tcp);
+    let (port, sport) = if proto.has_ports() {
+        (default_port(d, idx, get(1), proto).to_string(), EPHEMERAL.to_string())
     } else {
         (String::new(), String::new())
     };
@@ -300,7 +312,13 @@ mod tests {
         let q = parse_fields(&run).unwrap();
         assert_eq!((q.proto, q.port, q.sport), (Protocol::Tcp, Some(5432), None));
         // A destination that listens on nothing known: 443.
-        assert_eq!(default_port(&d, &idx, "internet"), 443);
+        assert_eq!(default_port(&d, &idx, "internet", Protocol::Tcp), 443);
+        // web-1 listens on 80, 443 and 22: the default prefers 443.
+        assert_eq!(default_port(&d, &idx, "web-1", Protocol::Tcp), 443);
+        // app-1 listens on 8080 and 22 (SSH from the bastion): the service port.
+        assert_eq!(default_port(&d, &idx, "app-1", Protocol::Tcp), 8080);
+        // Only ports of the protocol asked for count: db-1 listens on tcp only.
+        assert_eq!(default_port(&d, &idx, "db-1", Protocol::Udp), 443);
         // ICMP has no ports: no grey port, and none is used.
         let icmp = fields(&["app-1", "db-1", "icmp", "", ""]);
         assert_eq!(field_defaults(&d, &idx, &icmp)[3], "");
