@@ -62,9 +62,26 @@ pub struct Workspace {
     redo: Vec<HistoryEntry>,
     path: Option<PathBuf>,
     revision: u64,
+    /// The revision of the last change the diagram's layout can see (see
+    /// [`Workspace::layout_revision`]).
+    layout_revision: u64,
     saved_revision: u64,
     /// The revision the design had when it was opened (or replaced).
     opened_revision: u64,
+}
+
+/// Whether replacing `old` by `new` in place leaves the diagram's layout as it
+/// was: the topology is drawn from VPCs, subnets, route tables, interfaces and
+/// gateways, never from security-group rules, network ACL entries or flow
+/// logs, so editing one of those (the most common edits while designing)
+/// needs no relayout.
+fn layout_unchanged_by(in_place: Option<&(Object, Object)>) -> bool {
+    matches!(
+        in_place,
+        Some((Object::SecurityGroup(_), Object::SecurityGroup(_)))
+            | Some((Object::NetworkAcl(_), Object::NetworkAcl(_)))
+            | Some((Object::FlowLog(_), Object::FlowLog(_)))
+    )
 }
 
 /// A revision number never used before in this process. Revisions are unique
@@ -91,6 +108,7 @@ impl Workspace {
             redo: Vec::new(),
             path: None,
             revision,
+            layout_revision: revision,
             saved_revision: revision,
             opened_revision: revision,
         }
@@ -110,6 +128,7 @@ impl Workspace {
             redo: Vec::new(),
             path: None,
             revision: self.revision,
+            layout_revision: self.layout_revision,
             saved_revision: self.saved_revision,
             opened_revision: self.opened_revision,
         }
@@ -181,6 +200,14 @@ impl Workspace {
         self.revision
     }
 
+    /// The revision of the last change that can move anything on the
+    /// diagram: it stays put while only security groups, network ACLs and
+    /// flow logs are replaced in place, so the diagram keeps its layout across
+    /// those edits (their diagnostics' markers are compared separately).
+    pub fn layout_revision(&self) -> u64 {
+        self.layout_revision
+    }
+
     /// Whether the design is as it was opened: no edit, undo or redo since.
     pub fn is_fresh(&self) -> bool {
         self.revision == self.opened_revision
@@ -202,6 +229,20 @@ impl Workspace {
     /// design did not already hold), the edit is undone and rejected with the
     /// reasons; the design is then exactly as before.
     pub fn apply(&mut self, edit: Edit) -> Result<Applied, Rejected> {
+        self.try_edit(edit, true)
+    }
+
+    /// What [`Workspace::apply`] would answer to `edit`, leaving the
+    /// workspace exactly as it was (design, index, diagnostics, history and
+    /// revision): the forms' live check. Cheaper than `apply` then `undo`,
+    /// which would derive the index and diagnostics a second time.
+    pub fn probe(&mut self, edit: Edit) -> Result<Applied, Rejected> {
+        self.try_edit(edit, false)
+    }
+
+    /// Applies `edit` and decides as [`Workspace::apply`] does; keeps the
+    /// result only when `keep` and AWS accepts it.
+    fn try_edit(&mut self, edit: Edit, keep: bool) -> Result<Applied, Rejected> {
         self.refuse_dependent_deletes(&edit)?;
         let summary = edit.describe(&self.design);
         let check = validate::EditCheck::before(&edit, &self.design);
@@ -242,7 +283,13 @@ impl Workspace {
             let me = crate::model::ObjectRef::new(o.kind(), o.name());
             blocking.sort_by_key(|d| d.object.as_ref() != Some(&me));
         }
-        if !blocking.is_empty() {
+        if !blocking.is_empty() || !keep {
+            let outcome = if blocking.is_empty() {
+                let new_findings = findings.all().iter().filter(|d| !known.contains(d)).cloned().collect();
+                Ok(Applied { summary, new_findings })
+            } else {
+                Err(rejection(blocking))
+            };
             if inverse.apply(&mut self.design).is_err() {
                 if let Some(before) = snapshot {
                     self.design = before;
@@ -254,21 +301,7 @@ impl Workspace {
                     self.index = DesignIndex::new(&self.design);
                 }
             }
-            let first = &blocking[0];
-            let mut message = format!("{}: {}", first.path, first.message);
-            if let Some(code) = first.aws_code {
-                message.push_str(&format!(" (AWS: {code})"));
-            }
-            if !first.hint.is_empty() {
-                message.push_str(&format!(" — {}", first.hint));
-            }
-            if blocking.len() > 1 {
-                message.push_str(&format!(" (+{} more)", blocking.len() - 1));
-            }
-            return Err(Rejected {
-                message,
-                reasons: blocking,
-            });
+            return outcome;
         }
         let new_findings = findings.all().iter().filter(|d| !known.contains(d)).cloned().collect();
         if let Some(index) = rebuilt {
@@ -282,7 +315,7 @@ impl Workspace {
             summary: summary.clone(),
         });
         self.redo.clear();
-        self.revision = next_revision();
+        self.bump_revision(in_place.as_ref());
         Ok(Applied { summary, new_findings })
     }
 
@@ -313,7 +346,16 @@ impl Workspace {
             None => Findings::full(&self.design, &self.index),
         };
         self.follow_analysis(in_place.as_ref());
+        self.bump_revision(in_place.as_ref());
+    }
+
+    /// A new revision after a change; `in_place` is what
+    /// [`Self::in_place_change`] said about it.
+    fn bump_revision(&mut self, in_place: Option<&(Object, Object)>) {
         self.revision = next_revision();
+        if !layout_unchanged_by(in_place) {
+            self.layout_revision = self.revision;
+        }
     }
 
     /// Undoes the last edit; returns what was undone.
@@ -367,7 +409,7 @@ impl Workspace {
         self.findings = Findings::full(&self.design, &self.index);
         self.analysis = OnceCell::new();
         self.last_in_place = None;
-        self.revision = next_revision();
+        self.bump_revision(None);
     }
 
     /// AWS refuses to delete a VPC, subnet, route table, SG, NACL, attached IGW …
@@ -435,6 +477,31 @@ impl Workspace {
             }
         }
         Ok(())
+    }
+}
+
+/// The rejection of an edit for its blocking findings (at least one): the
+/// first one's path, message, AWS code and hint, and how many more there are.
+fn rejection(blocking: Vec<Diagnostic>) -> Rejected {
+    let Some(first) = blocking.first() else {
+        return Rejected {
+            message: "refused".into(),
+            reasons: blocking,
+        };
+    };
+    let mut message = format!("{}: {}", first.path, first.message);
+    if let Some(code) = first.aws_code {
+        message.push_str(&format!(" (AWS: {code})"));
+    }
+    if !first.hint.is_empty() {
+        message.push_str(&format!(" — {}", first.hint));
+    }
+    if blocking.len() > 1 {
+        message.push_str(&format!(" (+{} more)", blocking.len() - 1));
+    }
+    Rejected {
+        message,
+        reasons: blocking,
     }
 }
 
@@ -805,6 +872,97 @@ mod tests {
                 proptest::prop_assert_eq!(w.index(), &DesignIndex::new(w.design()));
                 let full = validate::validate(w.design());
                 proptest::prop_assert_eq!(w.diagnostics(), full.as_slice());
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        /// `probe` answers what `apply` answers and leaves the workspace as it
+        /// was: design, index, diagnostics, revision and history.
+        #[test]
+        fn probe_answers_as_apply_and_changes_nothing(
+            seed in 0u64..1000,
+            tweaks in proptest::collection::vec(0u8..=255, 0..6),
+            ops in proptest::collection::vec((0u8..23, 0usize..64), 1..12),
+        ) {
+            let d = crate::model::index::tests::messy_design(seed, &tweaks);
+            let mut w = Workspace::new(d);
+            for (op, n) in ops {
+                let edit = match op {
+                    19..=22 => random_content_edit(w.design(), op, n),
+                    _ => random_edit(w.design(), op, n),
+                };
+                let Some(edit) = edit else { continue };
+                let before = w.clone();
+                let answer = w.probe(edit.clone());
+                proptest::prop_assert_eq!(w.design(), before.design());
+                proptest::prop_assert_eq!(w.index(), before.index());
+                proptest::prop_assert_eq!(w.diagnostics(), before.diagnostics());
+                proptest::prop_assert_eq!(w.revision(), before.revision());
+                proptest::prop_assert_eq!(w.can_undo(), before.can_undo());
+                proptest::prop_assert_eq!(w.index(), &DesignIndex::new(w.design()));
+                // Then really apply it, so the next probe starts from another state.
+                let applied = w.apply(edit);
+                proptest::prop_assert_eq!(answer, applied);
+            }
+        }
+    }
+
+    #[test]
+    fn rule_edits_keep_the_layout_revision_and_structural_edits_move_it() {
+        let mut w = Workspace::new(crate::create::templates::sample::three_tier());
+        let layout = w.layout_revision();
+        let [add_rule, _] = crate::perf::toggle_edits(w.design()).unwrap();
+        let before = w.revision();
+        w.apply(add_rule).unwrap();
+        assert_ne!(w.revision(), before);
+        assert_eq!(w.layout_revision(), layout);
+        w.undo().unwrap();
+        assert_eq!(w.layout_revision(), layout);
+        let [add_instance, _] = crate::perf::add_delete_instance(w.design()).unwrap();
+        w.apply(add_instance).unwrap();
+        assert_eq!(w.layout_revision(), w.revision());
+        assert_ne!(w.layout_revision(), layout);
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        /// The diagram kept across revisions (relaid out only when the layout
+        /// revision, the options or the markers change) equals a fresh layout
+        /// after any sequence of rule edits, structural and in-place edits,
+        /// undos and redos, at both zoom levels.
+        #[test]
+        fn kept_diagram_equals_fresh_layout(
+            seed in 0u64..1000,
+            tweaks in proptest::collection::vec(0u8..=255, 0..6),
+            ops in proptest::collection::vec((0u8..24, 0usize..64), 1..25),
+        ) {
+            use crate::diagram::{Charset, Diagram, DiagramCache, DiagramOptions, Zoom};
+            let d = crate::model::index::tests::messy_design(seed, &tweaks);
+            let mut w = Workspace::new(d);
+            let mut caches = [DiagramCache::new(), DiagramCache::new()];
+            let opts = [Zoom::Detail, Zoom::Summary].map(|zoom| DiagramOptions { width: 100, charset: Charset::Ascii, zoom });
+            for (op, n) in ops {
+                match op {
+                    16 | 17 => { w.undo(); }
+                    18 => { w.redo(); }
+                    19..=23 => {
+                        if let Some(e) = random_content_edit(w.design(), op, n) {
+                            let _ = w.apply(e);
+                        }
+                    }
+                    _ => {
+                        if let Some(e) = random_edit(w.design(), op, n) {
+                            let _ = w.apply(e);
+                        }
+                    }
+                }
+                for (cache, o) in caches.iter_mut().zip(opts) {
+                    let kept = cache.get(w.revision(), w.layout_revision(), w.design(), w.index(), w.diagnostics(), o);
+                    let fresh = Diagram::build(w.design(), w.index(), w.diagnostics(), o);
+                    proptest::prop_assert!(kept == &fresh, "kept diagram differs from a fresh layout");
+                }
             }
         }
     }

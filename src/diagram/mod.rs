@@ -65,7 +65,7 @@ pub const MIN_WIDTH: u16 = 40;
 pub const SUMMARY_THRESHOLD_SUBNETS: usize = 60;
 
 /// A laid-out, drawn diagram.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagram {
     pub canvas: Canvas,
     pub options: DiagramOptions,
@@ -76,15 +76,17 @@ impl Diagram {
     /// Lays out and draws a design. `diagnostics` put markers on objects with
     /// errors or warnings.
     pub fn build(d: &Design, idx: &DesignIndex, diagnostics: &[Diagnostic], options: DiagramOptions) -> Diagram {
+        Self::build_with_markers(d, idx, &markers_of(diagnostics), options)
+    }
+
+    fn build_with_markers(
+        d: &Design,
+        idx: &DesignIndex,
+        markers: &HashMap<ObjectRef, Severity>,
+        options: DiagramOptions,
+    ) -> Diagram {
         let topo = Topology::new(d, idx);
-        let mut markers: HashMap<ObjectRef, Severity> = HashMap::new();
-        for diag in diagnostics.iter().filter(|g| g.severity != Severity::Info) {
-            if let Some(obj) = &diag.object {
-                let e = markers.entry(obj.clone()).or_insert(diag.severity);
-                *e = (*e).min(diag.severity);
-            }
-        }
-        Painter::new(d, &topo, &markers, options).paint()
+        Painter::new(d, &topo, markers, options).paint()
     }
 
     /// The area an object occupies, if it is drawn.
@@ -115,6 +117,18 @@ impl Diagram {
     pub fn to_text(&self) -> String {
         self.canvas.to_text()
     }
+}
+
+/// The marker each object gets: the most severe of its errors and warnings.
+fn markers_of(diagnostics: &[Diagnostic]) -> HashMap<ObjectRef, Severity> {
+    let mut markers: HashMap<ObjectRef, Severity> = HashMap::new();
+    for diag in diagnostics.iter().filter(|g| g.severity != Severity::Info) {
+        if let Some(obj) = &diag.object {
+            let e = markers.entry(obj.clone()).or_insert(diag.severity);
+            *e = (*e).min(diag.severity);
+        }
+    }
+    markers
 }
 
 /// The object that contains or stands for `obj` on the diagram.
@@ -194,13 +208,20 @@ pub fn container(d: &Design, idx: &DesignIndex, obj: &ObjectRef) -> Option<Objec
     }
 }
 
-/// Keeps the last diagram and redraws only when the design revision or the
-/// options change: a design can hold thousands of instances, too many to lay
-/// out again on every frame.
+/// Keeps the last diagram and lays it out again only when something it
+/// shows can have changed: a design can hold thousands of instances, too many
+/// to lay out on every frame, and most edits (security-group and network ACL
+/// rules) change nothing drawn. A new design revision with the same layout
+/// revision (see `Workspace::layout_revision`) and options keeps the drawing
+/// when its markers are unchanged; anything else relays out.
 #[derive(Debug, Default)]
 pub struct DiagramCache {
-    key: Option<(u64, DiagramOptions)>,
+    /// (design revision, layout revision, options) of the drawing kept.
+    key: Option<(u64, u64, DiagramOptions)>,
+    markers: HashMap<ObjectRef, Severity>,
     diagram: Option<Diagram>,
+    /// How many layouts this cache has computed.
+    layouts: u64,
 }
 
 impl DiagramCache {
@@ -208,22 +229,46 @@ impl DiagramCache {
         Self::default()
     }
 
-    /// The diagram for this revision and options, built if needed.
+    /// The diagram for this revision and options, laid out if needed.
+    /// `layout_revision` must change whenever anything the layout reads
+    /// (everything but security groups, network ACLs and flow logs) changes.
     pub fn get(
         &mut self,
         revision: u64,
+        layout_revision: u64,
         d: &Design,
         idx: &DesignIndex,
         diagnostics: &[Diagnostic],
         options: DiagramOptions,
     ) -> &Diagram {
-        let key = (revision, options);
-        if self.key != Some(key) {
-            self.diagram = None;
-            self.key = Some(key);
+        match self.key {
+            Some((rev, layout, opts)) if self.diagram.is_some() && opts == options && layout == layout_revision => {
+                if rev != revision {
+                    // Same topology: only the markers can differ.
+                    let markers = markers_of(diagnostics);
+                    if markers != self.markers {
+                        self.diagram = None;
+                        self.markers = markers;
+                    }
+                }
+            }
+            _ => {
+                self.diagram = None;
+                self.markers = markers_of(diagnostics);
+            }
         }
-        self.diagram
-            .get_or_insert_with(|| Diagram::build(d, idx, diagnostics, options))
+        self.key = Some((revision, layout_revision, options));
+        let (markers, layouts) = (&self.markers, &mut self.layouts);
+        self.diagram.get_or_insert_with(|| {
+            *layouts += 1;
+            Diagram::build_with_markers(d, idx, markers, options)
+        })
+    }
+
+    /// How many times this cache has laid a diagram out (to see that an
+    /// edit was drawn without a relayout).
+    pub fn layouts(&self) -> u64 {
+        self.layouts
     }
 
     /// Forgets the cached drawing (e.g. after the design was replaced).

@@ -210,25 +210,43 @@ fn summary_zoom_draws_one_box_per_vpc_with_counts() {
 }
 
 #[test]
-fn cache_rebuilds_only_when_revision_or_options_change() {
+fn cache_rebuilds_only_when_layout_revision_options_or_markers_change() {
     let d = sample::three_tier();
     let idx = DesignIndex::new(&d);
     let mut cache = DiagramCache::new();
     let opts = DiagramOptions::default();
-    let a = cache.get(1, &d, &idx, &[], opts) as *const Diagram;
-    let b = cache.get(1, &d, &idx, &[], opts) as *const Diagram;
-    assert_eq!(a, b);
-    let h1 = cache.get(1, &d, &idx, &[], opts).canvas.height();
+    let h1 = cache.get(1, 1, &d, &idx, &[], opts).canvas.height();
+    cache.get(1, 1, &d, &idx, &[], opts);
+    assert_eq!(cache.layouts(), 1);
+    // A new revision with the same layout revision and markers: no relayout.
+    cache.get(2, 1, &d, &idx, &[], opts);
+    assert_eq!(cache.layouts(), 1);
     let summary = DiagramOptions {
         zoom: Zoom::Summary,
         ..opts
     };
-    let h2 = cache.get(1, &d, &idx, &[], summary).canvas.height();
+    let h2 = cache.get(2, 1, &d, &idx, &[], summary).canvas.height();
     assert!(h2 < h1);
+    assert_eq!(cache.layouts(), 2);
+    // Markers changed (a warning on an instance): drawn again, with its marker.
+    let warn = crate::validate::Diagnostic {
+        severity: Severity::Warning,
+        code: "test",
+        object: Some(ObjectRef::new(crate::model::ObjectKind::Instance, "web-1")),
+        path: String::new(),
+        message: String::new(),
+        hint: String::new(),
+        aws_code: None,
+        blocks_edit: false,
+    };
+    let marked = cache.get(3, 1, &d, &idx, std::slice::from_ref(&warn), opts).clone();
+    assert_eq!(cache.layouts(), 3);
+    assert_eq!(marked, Diagram::build(&d, &idx, std::slice::from_ref(&warn), opts));
     let mut d2 = d.clone();
     d2.instances.retain(|i| i.name != "db-1");
     let idx2 = DesignIndex::new(&d2);
-    assert!(!cache.get(2, &d2, &idx2, &[], opts).to_text().contains("db-1"));
+    assert!(!cache.get(4, 4, &d2, &idx2, &[], opts).to_text().contains("db-1"));
+    assert_eq!(cache.layouts(), 4);
 }
 
 #[test]

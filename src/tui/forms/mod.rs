@@ -504,13 +504,10 @@ impl Form {
                 return;
             }
         };
-        // Try the edit on the scratch workspace and take it back: a refused
-        // edit leaves it unchanged, an accepted one is undone.
-        let (refused, findings) = match live.ws.apply(edit) {
-            Ok(applied) => {
-                live.ws.undo();
-                (false, applied.new_findings)
-            }
+        // Ask the scratch workspace what applying the edit would answer; it
+        // stays as it was either way.
+        let (refused, findings) = match live.ws.probe(edit) {
+            Ok(applied) => (false, applied.new_findings),
             Err(rejected) => {
                 self.live_problem = Some(format!("AWS would refuse this: {}", rejected.message));
                 (true, rejected.reasons)

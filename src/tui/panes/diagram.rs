@@ -112,9 +112,14 @@ impl Pane for DiagramPane {
         let inner = framed(frame, area, self.title(ctx), focused, &t);
         let opts = self.options(ctx, inner.width);
         let ws = ctx.ws;
-        let dg = self
-            .cache
-            .get(ws.revision(), ws.design(), ws.index(), ws.diagnostics(), opts);
+        let dg = self.cache.get(
+            ws.revision(),
+            ws.layout_revision(),
+            ws.design(),
+            ws.index(),
+            ws.diagnostics(),
+            opts,
+        );
         self.view.width = inner.width;
         self.view.height = inner.height;
         if ctx.selected != self.followed.as_ref() {
@@ -197,9 +202,14 @@ impl Pane for DiagramPane {
     fn handle(&mut self, action: Action, ctx: &Ctx) -> Msg {
         let ws = ctx.ws;
         let opts = self.options(ctx, self.view.width.max(1));
-        let dg = self
-            .cache
-            .get(ws.revision(), ws.design(), ws.index(), ws.diagnostics(), opts);
+        let dg = self.cache.get(
+            ws.revision(),
+            ws.layout_revision(),
+            ws.design(),
+            ws.index(),
+            ws.diagnostics(),
+            opts,
+        );
         let page = i32::from(self.view.height.max(2) - 1);
         match action {
             Action::Up => self.view.pan(0, -1, &dg.canvas),
@@ -227,9 +237,14 @@ impl Pane for DiagramPane {
         // The drawing follows the pointer: dragging right shows what is to the left.
         let ws = ctx.ws;
         let opts = self.options(ctx, self.view.width.max(1));
-        let dg = self
-            .cache
-            .get(ws.revision(), ws.design(), ws.index(), ws.diagnostics(), opts);
+        let dg = self.cache.get(
+            ws.revision(),
+            ws.layout_revision(),
+            ws.design(),
+            ws.index(),
+            ws.diagnostics(),
+            opts,
+        );
         self.view.pan(-dx, -dy, &dg.canvas);
         Msg::Consumed
     }
@@ -239,9 +254,14 @@ impl Pane for DiagramPane {
         // onwards: the first cell with an owner other than the VPC background.
         let ws = ctx.ws;
         let opts = self.options(ctx, self.view.width.max(1));
-        let dg = self
-            .cache
-            .get(ws.revision(), ws.design(), ws.index(), ws.diagnostics(), opts);
+        let dg = self.cache.get(
+            ws.revision(),
+            ws.layout_revision(),
+            ws.design(),
+            ws.index(),
+            ws.diagnostics(),
+            opts,
+        );
         let y = self.view.y.saturating_add(row);
         let hit = (self.view.x..self.view.x.saturating_add(self.view.width))
             .filter_map(|x| dg.object_at(x, y))
