@@ -471,7 +471,14 @@ pub fn estimate_indexed(d: &Design, idx: &DesignIndex, t: &PriceTable) -> Estima
         }
     }
 
-    for vpn in &d.vpn_connections {
+    // Only AWS Site-to-Site VPN connections bill; a tunnel to a software VPN
+    // on an instance is the appliance's (its instance hours and licence are
+    // not in the price table).
+    for vpn in d
+        .vpn_connections
+        .iter()
+        .filter(|v| !matches!(v.termination, crate::model::VpnTermination::Instance(_)))
+    {
         push(
             "site-to-site VPN",
             &vpn.name,

@@ -837,3 +837,126 @@ fn appliance_mode_flow_must_work_in_every_az_the_hash_can_pick() {
     d.transit_gateways[0].attachments[2].appliance_mode = false;
     assert_reachable(&trace(&d, "ia", "ib2", "tcp", Some(443)));
 }
+
+// ---------------------------------------------------------------------------
+// Transit VPC: a software VPN appliance on an instance (Amazon Virtual Private
+// Cloud Connectivity Options whitepaper, "Transit VPC" and "Software
+// VPN-to-AWS Managed VPN").
+// ---------------------------------------------------------------------------
+
+fn transit() -> Design {
+    vpcd::create::templates::find("transit-vpc").unwrap().design()
+}
+
+fn set_vpn(d: &mut Design, name: &str, f: impl FnOnce(&mut VpnConnection)) {
+    f(d.vpn_connections.iter_mut().find(|v| v.name == name).unwrap());
+}
+
+/// Spoke to spoke: the spoke's VGW sends the packet over its VPN connection to
+/// the appliance (the customer gateway is the appliance's Elastic IP), which
+/// decrypts it and re-encrypts it into the other spoke's connection.
+#[test]
+fn transit_vpc_spoke_to_spoke_crosses_the_software_vpn() {
+    let d = transit();
+    let t = trace(&d, "app-a1", "app-b1", "tcp", Some(443));
+    assert_reachable(&t);
+    let hops: Vec<(HopKind, &str)> = t.forward.iter().map(|h| (h.kind, h.id.as_str())).collect();
+    for want in [
+        (HopKind::VpnGateway, "vgw-spoke-a"),
+        (HopKind::VpnConnection, "vpn-spoke-a"),
+        (HopKind::Appliance, "vpn-hub-1"),
+        (HopKind::VpnConnection, "vpn-spoke-b"),
+        (HopKind::VpnGateway, "vgw-spoke-b"),
+    ] {
+        assert!(hops.contains(&want), "{want:?} missing:\n{}", t.to_text());
+    }
+    // The spoke learned the other spoke's prefix from its VGW, over BGP.
+    let rt = t.forward.iter().find(|h| h.kind == HopKind::RouteTable).unwrap();
+    assert!(rt.detail.contains("10.2.0.0/16 → vgw-spoke-a"), "{}", rt.detail);
+    // And back the same way.
+    assert!(t.return_path.iter().any(|h| h.id == "vpn-hub-1"), "{}", t.to_text());
+}
+
+/// The data centre's router keeps one tunnel to the appliance, which routes it
+/// to every spoke, and the spokes reach the data centre through it.
+#[test]
+fn transit_vpc_onprem_reaches_spokes_through_the_appliance() {
+    let d = transit();
+    for (from, to) in [("onprem:datacenter", "app-b1"), ("app-a1", "onprem:datacenter")] {
+        let t = trace(&d, from, to, "tcp", Some(443));
+        assert_reachable(&t);
+        assert!(
+            t.forward
+                .iter()
+                .any(|h| h.id == "vpn-datacenter" && h.kind == HopKind::VpnConnection),
+            "{}",
+            t.to_text()
+        );
+        assert!(t.forward.iter().any(|h| h.id == "vpn-hub-1"), "{}", t.to_text());
+    }
+}
+
+/// Tunnel to tunnel the decrypted packet never enters the VPC, but between a
+/// tunnel and the appliance's own VPC it does: with the source/destination
+/// check on, EC2 drops it (EC2 User Guide, "Source/destination checking").
+#[test]
+fn transit_vpc_source_dest_check_stops_what_enters_the_transit_vpc() {
+    let mut d = transit();
+    d.instances
+        .iter_mut()
+        .find(|i| i.name == "vpn-hub-1")
+        .unwrap()
+        .source_dest_check = true;
+    let t = trace(&d, "app-a1", "dns-1", "tcp", Some(53));
+    assert_blocked(&t, Code::SourceDestCheck, "vpn-hub-1");
+    let t = trace(&d, "dns-1", "app-a1", "tcp", Some(53));
+    assert_blocked(&t, Code::SourceDestCheck, "vpn-hub-1");
+    let t = trace(&d, "app-a1", "app-b1", "tcp", Some(443));
+    assert_reachable(&t);
+}
+
+/// A spoke that sends everything in 10.0.0.0/8 to its VGW (static routes)
+/// while the appliance has no tunnel to the destination spoke: the appliance
+/// is where it stops, with the tunnel routes it has.
+#[test]
+fn transit_vpc_missing_tunnel_stops_at_the_appliance() {
+    let mut d = transit();
+    set_vpn(&mut d, "vpn-spoke-a", |v| v.routing = static_routes("10.0.0.0/8"));
+    let rt = d.route_tables.iter_mut().find(|r| r.name == "rt-spoke-a").unwrap();
+    rt.propagating_vgws.clear();
+    add_route(&mut d, "rt-spoke-a", "10.0.0.0/8", "vgw:vgw-spoke-a");
+    d.vpn_connections.retain(|v| v.name != "vpn-spoke-b");
+    let t = trace(&d, "app-a1", "app-b1", "tcp", Some(443));
+    assert_blocked(&t, Code::SoftwareVpnNoRoute, "vpn-hub-1");
+    let b = t.blocked.as_ref().unwrap();
+    assert!(b.message.contains("10.1.0.0/16 → vpn-spoke-a"), "{}", b.message);
+    // A tunnel that exists but is down says so instead.
+    let mut d = transit();
+    set_vpn(&mut d, "vpn-spoke-a", |v| v.routing = static_routes("10.0.0.0/8"));
+    add_route(&mut d, "rt-spoke-a", "10.0.0.0/8", "vgw:vgw-spoke-a");
+    set_vpn(&mut d, "vpn-spoke-b", |v| v.tunnels_up = [false, false]);
+    let t = trace(&d, "app-a1", "app-b1", "tcp", Some(443));
+    assert_blocked(&t, Code::VpnDown, "vpn-spoke-b");
+}
+
+/// What-if: the appliance fails, and with it every path through the hub
+/// (the reason AWS's Transit VPC solution ran two appliances in two AZs).
+#[test]
+fn transit_vpc_appliance_failure_cuts_every_spoke_path() {
+    let d = transit();
+    let idx = DesignIndex::new(&d);
+    let q = TraceQuery {
+        from: "app-a1".into(),
+        to: "app-b1".into(),
+        proto: Protocol::Tcp,
+        port: Some(443),
+        sport: None,
+    };
+    let t = analysis::trace_with_failures(&d, &idx, &q, &[Failure::Component("vpn-hub-1".into())]).unwrap();
+    assert!(!t.reachable, "{}", t.to_text());
+    assert!(
+        t.forward.iter().any(|h| h.id == "vpn-hub-1" && !h.passed),
+        "{}",
+        t.to_text()
+    );
+}

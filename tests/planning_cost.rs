@@ -79,6 +79,9 @@ fn every_template_costs_its_hand_computed_figure() {
         ("gwlb-inspection", 34.64),
         // 1 NAT 37.35 + its EIP 3.65; sharing subnets through AWS RAM is free.
         ("shared-vpc", 37.35 + 3.65),
+        // 2 spoke VPN connections 73.00 + the appliance's Elastic IP 3.65; the
+        // data centre's tunnel to the appliance is no AWS VPN connection.
+        ("transit-vpc", 2.0 * 36.50 + 3.65),
         // Nothing billable until instances get public IPs.
         ("default-vpc", 0.0),
     ];

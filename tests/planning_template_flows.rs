@@ -135,6 +135,16 @@ fn cases() -> Vec<Case> {
         },
         case("shared-vpc", "db-1", "app-1", 22, false),
         case("shared-vpc", "internet", "app-1", 443, false),
+        // Transit VPC: spokes and the data centre meet at the software VPN.
+        Case {
+            via: Some((HopKind::Appliance, "vpn-hub-1")),
+            ..case("transit-vpc", "app-a1", "app-b1", 443, true)
+        },
+        Case {
+            via: Some((HopKind::VpnConnection, "vpn-datacenter")),
+            ..case("transit-vpc", "onprem:datacenter", "app-a1", 443, true)
+        },
+        case("transit-vpc", "internet", "app-b1", 443, false),
     ]
 }
 

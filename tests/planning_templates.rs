@@ -74,7 +74,7 @@ fn template_names_are_kebab_case_and_unique() {
     names.sort();
     names.dedup();
     assert_eq!(names.len(), TEMPLATES.len());
-    assert_eq!(TEMPLATES.len(), 18);
+    assert_eq!(TEMPLATES.len(), 19);
 }
 
 /// The wizard scenarios' subnets have the kinds their names promise (SUB-8: derived from routes).

@@ -900,3 +900,72 @@ fn gamed_flow_log_reject_allow_all_nacl_fails() {
     });
     assert!(failing.iter().any(|i| i.contains("NACL")), "{failing:?}");
 }
+
+/// Transit VPC: the new spoke's VPN connection with static routes instead of
+/// BGP, and static routes to its VGW instead of propagation (Site-to-Site VPN
+/// guide, "Static and dynamic routing"; VPC User Guide, route propagation).
+#[test]
+fn transit_vpc_spoke_static_routes_instead_of_bgp() {
+    check("transit-vpc-spoke", |d| {
+        edits(
+            d,
+            &[
+                r#"Put(VpnConnection((name: "vpn-spoke-b", customer_gateway: "cgw-vpn-hub-1", termination: VpnGateway("vgw-spoke-b"), routing: Static(["10.0.0.0/16", "10.1.0.0/16", "172.16.0.0/16"]))))"#,
+            ],
+        );
+        let vgw = || RouteTarget::VpnGateway("vgw-spoke-b".into());
+        rt(d, "rt-spoke-b").routes = vec![
+            route("10.0.0.0/16", vgw()),
+            route("10.1.0.0/16", vgw()),
+            route("172.16.0.0/16", vgw()),
+        ];
+        instance(d, "vpn-hub-1").source_dest_check = false;
+    });
+}
+
+/// Half the lesson: the spoke connected, but the appliance's source/destination
+/// check still on. Spoke to spoke passes (tunnel to tunnel never enters the
+/// VPC); the shared resolver in the transit VPC does not.
+#[test]
+fn transit_vpc_spoke_with_the_check_on_misses_the_resolver() {
+    let failing = gamed("transit-vpc-spoke", |d| {
+        edits(
+            d,
+            &[
+                r#"Put(VpnConnection((name: "vpn-spoke-b", customer_gateway: "cgw-vpn-hub-1", termination: VpnGateway("vgw-spoke-b"), routing: Bgp)))"#,
+            ],
+        );
+        rt(d, "rt-spoke-b").propagating_vgws = vec!["vgw-spoke-b".into()];
+    });
+    assert_eq!(failing.len(), 2, "{failing:?}");
+    assert!(failing.iter().all(|i| i.contains("dns-1")), "{failing:?}");
+}
+
+/// A peering between the spokes (and the check turned off) reaches app-a1
+/// around the appliance, which is not joining the transit VPC.
+#[test]
+fn gamed_transit_vpc_spoke_peering_around_the_hub_fails() {
+    let failing = gamed("transit-vpc-spoke", |d| {
+        edits(
+            d,
+            &[r#"Put(Peering((name: "pcx-ab", requester: "spoke-a", accepter: "spoke-b")))"#],
+        );
+        rt(d, "rt-spoke-a")
+            .routes
+            .push(route("10.2.0.0/16", RouteTarget::Peering("pcx-ab".into())));
+        rt(d, "rt-spoke-b")
+            .routes
+            .push(route("10.1.0.0/16", RouteTarget::Peering("pcx-ab".into())));
+        instance(d, "vpn-hub-1").source_dest_check = false;
+    });
+    assert!(
+        failing
+            .iter()
+            .any(|i| i.starts_with("app-b1 → app-a1") && i.contains("via vpn-hub-1")),
+        "{failing:?}"
+    );
+    assert!(
+        failing.iter().any(|i| i.starts_with("onprem:datacenter → app-b1")),
+        "{failing:?}"
+    );
+}

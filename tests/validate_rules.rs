@@ -593,6 +593,22 @@ fn cases() -> Vec<(&'static str, Mutation)> {
                 r#"(name: "vpn-2", customer_gateway: "cgw-2", termination: VpnGateway("vgw"), routing: Bgp)"#,
             ));
         }),
+        ("software-vpn-source-dest-check", |d| {
+            // app-1 terminates a tunnel from the data centre's router, check on.
+            d.customer_gateways
+                .push(ron(r#"(name: "cgw-dc", ip: "198.51.100.1", asn: 65000)"#));
+            d.vpn_connections.push(ron(r#"(name: "vpn-dc", customer_gateway: "cgw-dc", termination: Instance("app-1"), routing: Static(["192.168.0.0/16"]))"#));
+        }),
+        ("software-vpn-no-elastic-ip", |d| {
+            d.instances
+                .iter_mut()
+                .find(|i| i.name == "app-1")
+                .unwrap()
+                .source_dest_check = false;
+            d.customer_gateways
+                .push(ron(r#"(name: "cgw-dc", ip: "198.51.100.1", asn: 65000)"#));
+            d.vpn_connections.push(ron(r#"(name: "vpn-dc", customer_gateway: "cgw-dc", termination: Instance("app-1"), routing: Static(["192.168.0.0/16"]))"#));
+        }),
         ("vgw-detached", |d| {
             d.vpn_gateways.push(ron(r#"(name: "vgw")"#));
             d.customer_gateways

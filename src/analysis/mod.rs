@@ -94,6 +94,7 @@
 //! | `FIREWALL_DROP` | a Network Firewall stateful rule (or its default action) drops the packet | `FIREWALL_RULES_RESTRICTION` |
 //! | `VPN_DOWN` | the VPN connection or Direct Connect link is down | `BAD_STATE_VPN` |
 //! | `NO_ONPREM_ROUTE` | no VPN or Direct Connect path carries the destination prefix | `NO_ROUTE_TO_DESTINATION` |
+//! | `SOFTWARE_VPN_NO_ROUTE` | a software VPN instance (transit VPC) has no tunnel whose routes hold the destination, and the destination is not in its own VPC | `NO_ROUTE_TO_DESTINATION` |
 //! | `NO_HOST` | no network interface or subnet holds the destination address | `NO_POSSIBLE_DESTINATION` |
 //! | `ASYMMETRIC_RETURN` | the reply leaves through a different stateful translator than the request came in, so the client never sees it | — |
 //! | `FIREWALL_ASYMMETRIC` | the reply reaches another endpoint (AZ) of a stateful Network Firewall than the request crossed; it has no state for the flow and drops it (across a TGW: appliance mode is off on the inspection VPC attachment) | `TGW_ATTACH_VPC_AZ_RESTRICTION` |
@@ -465,6 +466,7 @@ pub enum Code {
     VpnDown,
     #[serde(rename = "NO_ONPREM_ROUTE")]
     NoOnPremRoute,
+    SoftwareVpnNoRoute,
     NoHost,
     AsymmetricReturn,
     FirewallAsymmetric,
@@ -512,6 +514,7 @@ impl Code {
         Code::FirewallDrop,
         Code::VpnDown,
         Code::NoOnPremRoute,
+        Code::SoftwareVpnNoRoute,
         Code::NoHost,
         Code::AsymmetricReturn,
         Code::FirewallAsymmetric,
@@ -571,6 +574,7 @@ impl Code {
             Code::FirewallDrop => ("FIREWALL_DROP", "a Network Firewall stateful rule (or its default action) drops the packet", "FIREWALL_RULES_RESTRICTION"),
             Code::VpnDown => ("VPN_DOWN", "the VPN connection or Direct Connect link is down", "BAD_STATE_VPN"),
             Code::NoOnPremRoute => ("NO_ONPREM_ROUTE", "no VPN or Direct Connect path carries the destination prefix", "NO_ROUTE_TO_DESTINATION"),
+            Code::SoftwareVpnNoRoute => ("SOFTWARE_VPN_NO_ROUTE", "a software VPN instance (transit VPC) has no tunnel whose routes hold the destination, and the destination is not in its own VPC", "NO_ROUTE_TO_DESTINATION"),
             Code::NoHost => ("NO_HOST", "no network interface or subnet holds the destination address", "NO_POSSIBLE_DESTINATION"),
             Code::AsymmetricReturn => ("ASYMMETRIC_RETURN", "the reply leaves through a different stateful translator than the request came in, so the client never sees it", "-"),
             Code::FirewallAsymmetric => ("FIREWALL_ASYMMETRIC", "the reply reaches another endpoint (AZ) of a stateful Network Firewall than the request crossed; it has no state for the flow and drops it (across a TGW: appliance mode is off on the inspection VPC attachment)", "TGW_ATTACH_VPC_AZ_RESTRICTION"),

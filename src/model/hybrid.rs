@@ -39,6 +39,11 @@ pub struct CustomerGateway {
 pub enum VpnTermination {
     VpnGateway(String),
     TransitGateway(String),
+    /// A software VPN on an EC2 instance (the transit VPC pattern): IPsec
+    /// between the customer gateway and the instance, which AWS does not
+    /// manage — no AWS VPN connection resource and no VPN connection charge;
+    /// see [`super::software_vpn`].
+    Instance(String),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

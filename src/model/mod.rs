@@ -19,6 +19,7 @@ pub mod intent;
 pub mod limits;
 pub mod routing;
 pub mod security;
+pub mod software_vpn;
 pub mod transit;
 pub mod vpc;
 
@@ -36,6 +37,7 @@ pub use hybrid::*;
 pub use index::DesignIndex;
 pub use routing::*;
 pub use security::*;
+pub use software_vpn::{Tunnel, TunnelPeer};
 pub use transit::*;
 pub use vpc::*;
 
@@ -673,6 +675,7 @@ macro_rules! walk_references {
             match & $($m)* o.termination {
                 VpnTermination::VpnGateway(v) => f(&from, "termination", T::Object(K::VpnGateway), v),
                 VpnTermination::TransitGateway(t) => f(&from, "termination", T::Object(K::TransitGateway), t),
+                VpnTermination::Instance(i) => f(&from, "termination", T::Object(K::Instance), i),
             }
         }
         for o in & $($m)* d.dx_gateways {

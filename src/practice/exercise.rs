@@ -187,6 +187,7 @@ bundled![
     "vpn-cloudhub",
     "flow-log-reject",
     "shared-subnets",
+    "transit-vpc-spoke",
 ];
 
 /// The id of the bundled exercise with this title, if it is one (the practice

@@ -158,6 +158,8 @@ catalogue! {
     "tgw-appliance-mode-off", Warning, false, NONE, "a multi-AZ TGW VPC attachment routes to a firewall endpoint or appliance without appliance mode, so cross-AZ replies miss the flow's state (RA TRANSIT_GATEWAY_APPLIANCE_MODE_RECOMMENDED)";
     "vpn-cloudhub-duplicate-asn", Warning, false, NONE, "BGP customer gateways on one VGW share an ASN; CloudHub needs unique ASNs";
     "vgw-detached", Warning, false, NONE, "a VPN or Direct Connect interface lands on a VGW attached to no VPC";
+    "software-vpn-source-dest-check", Warning, false, NONE, "an instance terminates VPN tunnels (software VPN, transit VPC) but its source/destination check is on: what it forwards between a tunnel and its VPC is dropped";
+    "software-vpn-no-elastic-ip", Warning, false, NONE, "an instance terminates VPN tunnels but has no Elastic IP: the far ends need a static public address to reach it";
     "dx-vif-target-invalid", Error, true, IPV, "a virtual interface lands on the wrong kind of gateway, or on none";
     "dx-vif-duplicate-vlan", Error, true, IPV, "two virtual interfaces of one connection use the same VLAN";
     "prefix-list-too-many-entries", Error, true, IPV, "a prefix list holds more entries than its max entries (PL-1)";

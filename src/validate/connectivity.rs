@@ -422,6 +422,7 @@ pub(super) fn transit_gateways(cx: &ValidationPass<'_>) {
 
 pub(super) fn hybrid(cx: &ValidationPass<'_>) {
     let d = cx.d;
+    software_vpns(cx);
     // CloudHub: BGP customer gateways on one VGW need unique ASNs.
     let mut asns: HashMap<(&str, u32), &str> = HashMap::default();
     for vpn in &d.vpn_connections {
@@ -524,6 +525,52 @@ pub(super) fn prefix_lists(cx: &ValidationPass<'_>) {
                     pl.max_entries
                 ),
                 "raise max entries (it counts against route and rule quotas) or remove entries",
+            );
+        }
+    }
+}
+
+/// Software VPN appliances (the transit VPC pattern; Amazon Virtual Private
+/// Cloud Connectivity Options whitepaper, "Software Site-to-Site VPN"): an
+/// instance that terminates tunnels routes packets that are not its own, so
+/// its source/destination check must be off (EC2 User Guide,
+/// "Source/destination checking"), and it is a customer gateway, whose
+/// address must be static (Site-to-Site VPN guide, "Customer gateway
+/// devices": a static public IP address), so it needs an Elastic IP.
+fn software_vpns(cx: &ValidationPass<'_>) {
+    let d = cx.d;
+    for i in d.instances.iter().filter(|i| d.is_software_vpn(&i.name)) {
+        let r = oref(ObjectKind::Instance, &i.name);
+        let tunnels: Vec<&str> = d
+            .instance_tunnels(&i.name)
+            .iter()
+            .map(|t| t.connection.name.as_str())
+            .collect();
+        if i.source_dest_check {
+            cx.on(
+                "software-vpn-source-dest-check",
+                &r,
+                format!(
+                    "{} terminates {} but its source/destination check is on: EC2 drops what it forwards between a tunnel and its VPC",
+                    i.name,
+                    tunnels.join(", ")
+                ),
+                format!("turn off the source/destination check of {}", i.name),
+            );
+        }
+        if i.elastic_ip.is_none() {
+            cx.on(
+                "software-vpn-no-elastic-ip",
+                &r,
+                format!(
+                    "{} terminates {} but has no Elastic IP: a tunnel's far end needs a static public address",
+                    i.name,
+                    tunnels.join(", ")
+                ),
+                format!(
+                    "associate an Elastic IP with {} (and give a spoke's customer gateway that address)",
+                    i.name
+                ),
             );
         }
     }

@@ -16,6 +16,10 @@ pub(super) struct Link {
     pub(super) prefixes: Vec<ipnet::Ipv4Net>,
     pub(super) lands: Vec<LinkEnd>,
     pub(super) networks: Vec<String>,
+    /// The software VPN instance on the customer side of a VPN connection
+    /// (its customer gateway is the instance's Elastic IP): what the link
+    /// carries is routed on by that instance, not delivered on premises.
+    pub(super) hub: Option<String>,
     /// The customer gateway's BGP ASN, for a VPN with BGP routing.
     pub(super) bgp_asn: Option<u32>,
 }
@@ -37,6 +41,8 @@ pub(super) enum LinkEnd {
     Tgw(String),
     /// A transit VIF on a DX gateway, associated with a TGW.
     DxgwTgw(String),
+    /// A software VPN on an instance (the transit VPC pattern).
+    Instance(String),
 }
 
 impl<'a> Analyzer<'a> {
@@ -46,18 +52,17 @@ impl<'a> Analyzer<'a> {
         let d = self.d;
         let mut out = Vec::new();
         for vpn in &d.vpn_connections {
-            let prefixes: Vec<ipnet::Ipv4Net> = match &vpn.routing {
-                VpnRouting::Static(r) => r.clone(),
-                VpnRouting::Bgp => d
-                    .onprem_networks
-                    .iter()
-                    .filter(|n| n.customer_gateway.as_deref() == Some(vpn.customer_gateway.as_str()))
-                    .flat_map(|n| n.cidrs.iter().copied())
-                    .collect(),
-            };
+            let prefixes = d.vpn_customer_prefixes(vpn);
             let lands = match &vpn.termination {
                 VpnTermination::VpnGateway(v) => LinkEnd::Vgw(v.clone()),
                 VpnTermination::TransitGateway(t) => LinkEnd::Tgw(t.clone()),
+                VpnTermination::Instance(i) => LinkEnd::Instance(i.clone()),
+            };
+            let hub = match &vpn.termination {
+                VpnTermination::Instance(_) => None,
+                _ => d
+                    .customer_gateway_instance(&vpn.customer_gateway)
+                    .map(|i| i.name.clone()),
             };
             let bgp_asn = match vpn.routing {
                 VpnRouting::Bgp => d
@@ -85,6 +90,7 @@ impl<'a> Analyzer<'a> {
                     .filter(|n| n.customer_gateway.as_deref() == Some(vpn.customer_gateway.as_str()))
                     .map(|n| n.name.clone())
                     .collect(),
+                hub,
             });
         }
         for dx in &d.dx_connections {
@@ -130,6 +136,7 @@ impl<'a> Analyzer<'a> {
                 prefixes,
                 lands,
                 networks,
+                hub: None,
             });
         }
         out
@@ -215,6 +222,16 @@ impl<'w, 'a> Walk<'w, 'a> {
         };
         let nets = link.networks.clone();
         let name = link.name.clone();
+        if let Some(hub) = link.hub.clone() {
+            self.hop(
+                At::new(HopKind::VpnConnection, &name),
+                pkt,
+                pkt,
+                || format!("{g} → {hub} over {name}"),
+                || obj(ObjectKind::VpnConnection, &name),
+            );
+            return self.software_vpn_in(&hub, &name, pkt);
+        }
         let kind = if link.dx {
             HopKind::DxConnection
         } else {
@@ -330,7 +347,8 @@ impl<'w, 'a> Walk<'w, 'a> {
                         }
                         to_vpc || to_site
                     }
-                    LinkEnd::Tgw(_) | LinkEnd::DxgwTgw(_) => true,
+                    // The software VPN routes it on, or says why not.
+                    LinkEnd::Tgw(_) | LinkEnd::DxgwTgw(_) | LinkEnd::Instance(_) => true,
                 };
                 if ok {
                     candidates.push((l, end));
@@ -399,6 +417,7 @@ impl<'w, 'a> Walk<'w, 'a> {
             || obj(objk, &lname),
         );
         match end.clone() {
+            LinkEnd::Instance(hub) => self.software_vpn_in(&hub, &lname, pkt),
             LinkEnd::Vgw(g) => {
                 let vgw_vpc = an.idx.vpn_gateway(an.d, &g).and_then(|x| x.vpc.clone());
                 let v = vgw_vpc.as_deref().and_then(|x| an.vpc_by_name.get(x).copied());
@@ -484,7 +503,7 @@ impl<'w, 'a> Walk<'w, 'a> {
                             vpcs.extend(tg.attached_vpcs().into_iter().map(String::from));
                         }
                     }
-                    LinkEnd::DxgwTgw(_) => {}
+                    LinkEnd::DxgwTgw(_) | LinkEnd::Instance(_) => {}
                 }
             }
         }

@@ -46,6 +46,7 @@ mod privatelink;
 mod record;
 mod resolve;
 mod routing;
+mod software_vpn;
 mod transit;
 mod walk;
 

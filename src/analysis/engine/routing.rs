@@ -311,6 +311,22 @@ impl<'w, 'a> Walk<'w, 'a> {
                     .hint(format!("disable the source/destination check on {name}")),
             ));
         }
+        // A software VPN encrypts what its VPC routes to it into a tunnel.
+        if let EniOwner::Instance(i) = &eni.owner {
+            if let Some(conn) = self.tunnel_for(i, pkt, None)? {
+                let i = i.clone();
+                self.sg_ident = false;
+                self.hop(
+                    At::new(HopKind::Appliance, &name),
+                    pkt,
+                    pkt,
+                    || format!("{name}: software VPN encrypts into {conn}; source/destination check off"),
+                    || Some(eni.owner.object()),
+                );
+                self.event(e, pkt, true);
+                return self.tunnel_out(&i, &conn, pkt);
+            }
+        }
         let is_nat = matches!(&eni.owner, EniOwner::Instance(i) if an.pos(ObjectKind::Instance, i).is_some_and(|x| an.d.instances[x].role == InstanceRole::NatInstance));
         self.sg_ident = false;
         let out = if is_nat && self.leg == Leg::Forward {

@@ -198,6 +198,16 @@ pub fn for_template(name: &str) -> Vec<Intent> {
             nothing_reaches("data"),
             Intent::NoErrors,
         ],
+        "transit-vpc" => vec![
+            via("app-a1", "app-b1", 443, "vpn-hub-1"),
+            via("onprem:datacenter", "app-b1", 443, "vpn-hub-1"),
+            via("app-a1", "onprem:datacenter", 443, "vpn-hub-1"),
+            via("app-b1", "dns-1", 53, "vpn-hub-1"),
+            no_reach("internet", "app-a1", 443),
+            no_reach("app-a1", "app-b1", 22),
+            nothing_reaches("app"),
+            Intent::NoErrors,
+        ],
         "default-vpc" => vec![
             Intent::Struct(Fact::TierSpansAzs {
                 tier: "public".into(),

@@ -10,6 +10,7 @@ pub mod intents;
 mod privatelink;
 pub mod sample;
 mod sharing;
+mod transit_vpc;
 
 use std::net::Ipv6Addr;
 
@@ -93,6 +94,8 @@ templates! {
         "Gateway Load Balancer: internet ingress to a web tier passes third-party appliances through per-AZ GWLB endpoints";
     "shared-vpc", shared_vpc,
         "VPC sharing: a network account shares subnets through AWS RAM with two app accounts, which launch there with their own security groups";
+    "transit-vpc", transit_vpc,
+        "Transit VPC (legacy): a software VPN instance routes between the spoke VPCs' VPN connections and the data centre's tunnel; AWS now recommends a transit gateway";
     "default-vpc", default_vpc,
         "The default VPC AWS creates in every Region: 172.31.0.0/16, a public /20 per AZ, main route to the IGW";
 }
@@ -939,6 +942,10 @@ mod templates_impl {
 
     pub fn shared_vpc() -> Design {
         super::sharing::shared_vpc()
+    }
+
+    pub fn transit_vpc() -> Design {
+        super::transit_vpc::transit_vpc()
     }
 
     pub fn default_vpc() -> Design {

@@ -229,6 +229,7 @@ pub(super) static VPN: FormDef = FormDef {
         let term = c.map(|c| match &c.termination {
             VpnTermination::VpnGateway(g) => format!("vgw:{g}"),
             VpnTermination::TransitGateway(t) => format!("tgw:{t}"),
+            VpnTermination::Instance(i) => format!("instance:{i}"),
         });
         let up = |i: usize| {
             if c.is_none_or(|c| c.tunnels_up[i]) {
@@ -254,6 +255,7 @@ pub(super) static VPN: FormDef = FormDef {
         let term = need(v, "terminates on")?;
         let termination = match term.split_once(':') {
             Some(("tgw", t)) => VpnTermination::TransitGateway(t.to_string()),
+            Some(("instance", i)) => VpnTermination::Instance(i.to_string()),
             Some((_, g)) => VpnTermination::VpnGateway(g.to_string()),
             None => return Err("choose where the VPN terminates".into()),
         };

@@ -360,6 +360,13 @@ fn vpn_terminations(d: &Design, _: &Vals) -> Vec<String> {
         .iter()
         .map(|g| format!("vgw:{}", g.name))
         .chain(d.transit_gateways.iter().map(|t| format!("tgw:{}", t.name)))
+        // A software VPN appliance (transit VPC): an instance with an Elastic IP.
+        .chain(
+            d.instances
+                .iter()
+                .filter(|i| i.elastic_ip.is_some())
+                .map(|i| format!("instance:{}", i.name)),
+        )
         .collect()
 }
 fn vpn_routings(_: &Design, _: &Vals) -> Vec<String> {

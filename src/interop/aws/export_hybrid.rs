@@ -106,19 +106,28 @@ pub(super) fn export(
             ..Default::default()
         },
     );
+    for v in &d.vpn_connections {
+        if let VpnTermination::Instance(i) = &v.termination {
+            left_out.push(format!(
+                "VPN connection {}: a tunnel to the software VPN on instance {i} (configured on the appliance, not an AWS resource)",
+                v.name
+            ));
+        }
+    }
     let vpns: Vec<j::VpnConnection> = d
         .vpn_connections
         .iter()
-        .map(|v| {
+        .filter_map(|v| {
             let (vgw, tgw) = match &v.termination {
                 VpnTermination::VpnGateway(g) => (Some(id("vgw-", g)), None),
                 VpnTermination::TransitGateway(t) => (None, Some(id("tgw-", t))),
+                VpnTermination::Instance(_) => return None,
             };
             let (static_only, routes) = match &v.routing {
                 VpnRouting::Static(r) => (true, r.clone()),
                 VpnRouting::Bgp => (false, Vec::new()),
             };
-            j::VpnConnection {
+            Some(j::VpnConnection {
                 vpn_connection_id: id("vpn-", &v.name),
                 customer_gateway_id: id("cgw-", &v.customer_gateway),
                 vpn_gateway_id: vgw,
@@ -144,7 +153,7 @@ pub(super) fn export(
                     })
                     .collect(),
                 tags: tags(&v.name),
-            }
+            })
         })
         .collect();
     files.insert(

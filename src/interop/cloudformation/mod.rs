@@ -1061,6 +1061,9 @@ impl<'d> Cfn<'d> {
             match &v.termination {
                 VpnTermination::VpnGateway(g) => props.push(("VpnGatewayId", self.r(g))),
                 VpnTermination::TransitGateway(t) => props.push(("TransitGatewayId", self.r(t))),
+                // IPsec to a software VPN on an instance is the appliance's
+                // configuration, not an AWS resource.
+                VpnTermination::Instance(_) => continue,
             }
             props.push(("StaticRoutesOnly", Y::Bool(matches!(v.routing, VpnRouting::Static(_)))));
             props.push(tags(&v.name, &v.description));

@@ -991,6 +991,15 @@ impl<'d> Exporter<'d> {
             self.blocks.push(b);
         }
         for v in &self.d.vpn_connections {
+            if let VpnTermination::Instance(i) = &v.termination {
+                // IPsec to a software VPN is the appliance's configuration,
+                // not an AWS resource.
+                self.notes.push(format!(
+                    "VPN {}: a tunnel to the software VPN on instance {i}, configured on the appliance (no aws_vpn_connection)",
+                    v.name
+                ));
+                continue;
+            }
             let label = self.l.of(&v.name);
             let mut b = Block::resource("aws_vpn_connection", &label);
             b.attr(
@@ -1002,6 +1011,7 @@ impl<'d> Exporter<'d> {
                 VpnTermination::TransitGateway(t) => {
                     b.attr("transit_gateway_id", self.id("aws_ec2_transit_gateway", t))
                 }
+                VpnTermination::Instance(_) => &mut b,
             };
             b.attr("type", Expr::s("ipsec.1")).attr(
                 "static_routes_only",

@@ -95,27 +95,17 @@ impl DesignIndex {
         out
     }
 
-    /// Prefixes a VGW learns from its VPN connections (static routes, or the
-    /// on-prem networks behind a BGP customer gateway) and its Direct Connect
-    /// private VIFs, deduplicated. Down links advertise nothing.
+    /// Prefixes a VGW learns from its VPN connections (static routes, or what
+    /// a BGP customer gateway advertises: the on-prem networks behind it, and
+    /// when it is a software VPN appliance what the appliance routes) and its
+    /// Direct Connect private VIFs, deduplicated. Down links advertise nothing.
     pub fn vgw_learned_prefixes(&self, d: &Design, vgw: &str) -> Vec<Ipv4Net> {
         let mut out: Vec<Ipv4Net> = Vec::new();
         for vpn in &d.vpn_connections {
             if vpn.termination != VpnTermination::VpnGateway(vgw.to_string()) || !vpn.is_up() {
                 continue;
             }
-            match &vpn.routing {
-                VpnRouting::Static(routes) => out.extend(routes.iter().copied()),
-                VpnRouting::Bgp => {
-                    for n in d
-                        .onprem_networks
-                        .iter()
-                        .filter(|n| n.customer_gateway.as_deref() == Some(vpn.customer_gateway.as_str()))
-                    {
-                        out.extend(n.cidrs.iter().copied());
-                    }
-                }
-            }
+            out.extend(d.vpn_customer_prefixes(vpn));
         }
         for dx in d.dx_connections.iter().filter(|c| c.up) {
             let reaches_vgw = dx.virtual_interfaces.iter().any(|vif| {

@@ -578,6 +578,18 @@ fn onprem_networks(b: &mut Builder<'_>) {
         }
     }
     for (cgw, cidrs) in per_cgw {
+        // A customer gateway at an instance's Elastic IP is a software VPN
+        // appliance (the transit VPC pattern): what its VPN carries is the
+        // appliance's routes (other VPCs), not networks on premises.
+        if let Some(i) = b.d.customer_gateway_instance(&cgw) {
+            let i = i.name.clone();
+            b.report.approximate(
+                &cgw,
+                "customer gateway",
+                &format!("its address is the Elastic IP of instance {i}: a software VPN appliance, whose routes are its own tunnels', not on-premises networks"),
+            );
+            continue;
+        }
         if cidrs.is_empty() {
             b.report.approximate(
                 &cgw,
