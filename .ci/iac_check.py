@@ -109,7 +109,11 @@ def deploy(root, d, expect):
             # moto refuses a template whose functions read a type or attribute it does
             # not emulate; that is moto's gap, listed, not the template's fault.
             text = str(e)
-            gap = "does not support attribute" in text or any(
+            # moto builds every AWS::ElasticLoadBalancingV2::LoadBalancer from
+            # CloudFormation as an Application Load Balancer (it ignores `Type`), so
+            # a Network Load Balancer's TCP listener is refused there and only there.
+            nlb_as_alb = "Listener protocol" in text and "must be one of 'HTTP, HTTPS'" in text and 'Type: "network"' in body
+            gap = nlb_as_alb or "does not support attribute" in text or any(
                 f"references undefined resource {lid}" in text for lid in expect.get("unsupported_ids", [])
             )
             if gap:
