@@ -181,6 +181,9 @@ fn capture_commands_cover_every_api_the_importer_routes() {
         "get-transit-gateway-route-table-propagations",
         "describe-target-health",
         "describe-virtual-interfaces",
+        "describe-vpc-endpoint-service-configurations",
+        "describe-vpc-endpoint-service-permissions",
+        "describe-vpc-endpoint-connections",
     ] {
         assert!(text.contains(cmd), "{cmd} missing");
     }

@@ -244,6 +244,8 @@ pub fn capture_commands(region: Option<&str>) -> String {
         ("describe-nat-gateways", "NatGateways"),
         ("describe-addresses", "Addresses"),
         ("describe-vpc-endpoints", "VpcEndpoints"),
+        ("describe-vpc-endpoint-service-configurations", "ServiceConfigurations"),
+        ("describe-vpc-endpoint-connections", "VpcEndpointConnections"),
         ("describe-vpc-peering-connections", "VpcPeeringConnections"),
         ("describe-transit-gateways", "TransitGateways"),
         ("describe-transit-gateway-attachments", "TransitGatewayAttachments"),
@@ -279,6 +281,13 @@ pub fn capture_commands(region: Option<&str>) -> String {
          \x20   --query \"{TransitGatewayPropagations: [{TransitGatewayRouteTableId: '$RTB', TransitGatewayRouteTablePropagations: TransitGatewayRouteTablePropagations}]}\" --output json > \"$DIR/TransitGatewayPropagations-$RTB.json\"\n\
          \x20 aws ec2 search-transit-gateway-routes --region \"$REGION\" --transit-gateway-route-table-id \"$RTB\" --filters Name=type,Values=static \\\n\
          \x20   --query \"{TransitGatewayStaticRoutes: [{TransitGatewayRouteTableId: '$RTB', Routes: Routes}]}\" --output json > \"$DIR/TransitGatewayStaticRoutes-$RTB.json\"\n\
+         done\n",
+    );
+    s.push_str(
+        "# Per endpoint service this account provides: who may connect, with the service's id.\n\
+         for SVC in $(aws ec2 describe-vpc-endpoint-service-configurations --region \"$REGION\" --query 'ServiceConfigurations[].ServiceId' --output text); do\n\
+         \x20 aws ec2 describe-vpc-endpoint-service-permissions --region \"$REGION\" --service-id \"$SVC\" \\\n\
+         \x20   --query \"{AllowedPrincipals: AllowedPrincipals[].{PrincipalType: PrincipalType, Principal: Principal, ServiceId: '$SVC'}}\" --output json > \"$DIR/AllowedPrincipals-$SVC.json\"\n\
          done\n",
     );
     s.push_str(
