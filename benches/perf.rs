@@ -3,7 +3,7 @@
 //! 10 instances per subnet = 12,000 instances, 500 SGs, TGW to all).
 //!
 //! `cargo bench` runs everything in about two minutes on 2 cores;
-//! `cargo bench -- large/` runs one size. Figures and budgets: perf-notes.md.
+//! `cargo bench -- large/` runs one size. Figures and budgets: README.md, "Performance".
 
 use std::time::Duration;
 
