@@ -319,6 +319,39 @@ fn a_bad_cidr_turns_red_with_its_reason_before_enter() {
     assert_eq!(h.app.ws.design(), &before);
 }
 
+/// Ctrl-u empties the focused field, as in a shell, where a run of
+/// backspaces was the only way; in an edit form too, where the current
+/// value is kept for editing and typing appends to it.
+#[test]
+fn ctrl_u_clears_the_focused_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = sample(dir.path());
+    h.draw();
+    add(&mut h, "subnet");
+    h.keys("extra<tab><tab><tab>10.9.0.0/24");
+    h.assert_shows("✗ 10.9.0.0/24 is not inside");
+    h.keys("<c-u>10.0.50.0/24");
+    h.assert_not_shows("10.9.0.0/24");
+    h.keys("<enter>");
+    let d = h.app.ws.design();
+    let s = d
+        .subnets
+        .iter()
+        .find(|s| s.name == "extra")
+        .expect("the subnet is added");
+    assert_eq!(s.cidr.to_string(), "10.0.50.0/24");
+
+    h.keys("/extra<enter><enter>");
+    h.assert_shows("extra");
+    h.keys("<c-u>lab-x<enter>");
+    let d = h.app.ws.design();
+    assert!(
+        d.subnets.iter().any(|s| s.name == "lab-x"),
+        "renamed through the cleared field"
+    );
+    assert!(!d.subnets.iter().any(|s| s.name == "extra"));
+}
+
 #[test]
 fn pickers_offer_only_valid_candidates() {
     let dir = tempfile::tempdir().unwrap();

@@ -98,6 +98,7 @@ pub enum Action {
     ExpandAll,
     CollapseAll,
     Complete,
+    ClearField,
     // Trace panel, and practice → trace.
     TraceQuery,
     AcceptCompletion,
@@ -159,6 +160,7 @@ impl Action {
             Action::ExpandAll => "expand all",
             Action::CollapseAll => "collapse all",
             Action::Complete => "complete",
+            Action::ClearField => "clear the field",
             Action::AcceptCompletion => "accept completion",
             Action::TraceQuery => "trace: type a query",
             Action::EditQuery => "trace: edit the query",
@@ -765,6 +767,13 @@ pub const BINDINGS: &[Binding] = &[
         true,
     ),
     b(C::Form, Key::ctrl('s'), A::Submit, "apply (multi-line editors)", false),
+    b(
+        C::Form,
+        Key::ctrl('u'),
+        A::ClearField,
+        "clear the field (the line so far, in multi-line editors)",
+        false,
+    ),
     b(C::Form, Key::plain(KeyCode::Esc), A::Cancel, "cancel", true),
     b(
         C::Form,

@@ -227,11 +227,25 @@ fn vpc_route_tables(d: &Design, v: &Vals) -> Vec<String> {
 fn vpc_route_tables_or_main(d: &Design, v: &Vals) -> Vec<String> {
     with_first(NONE_MAIN, vpc_route_tables(d, v))
 }
+/// "(default NACL)" first, then the VPC's other NACLs. The default NACL is
+/// not listed again under its own name: a subnet is associated with it
+/// unless associated with another (VPC User Guide, "Control subnet traffic
+/// with network access control lists"), so the two would mean the same. It
+/// stays listed only for a subnet already associated with it by name.
 fn vpc_acls_or_default(d: &Design, v: &Vals) -> Vec<String> {
     let vpc = v.get("VPC");
+    let chosen = v.get("network ACL");
+    let default = d
+        .vpcs
+        .iter()
+        .find(|x| x.name == vpc)
+        .map(|x| x.default_network_acl.as_str());
     with_first(
         NONE_DEFAULT,
-        d.network_acls.iter().filter(|a| a.vpc == vpc).map(|a| a.name.clone()),
+        d.network_acls
+            .iter()
+            .filter(|a| a.vpc == vpc && (Some(a.name.as_str()) != default || a.name == chosen))
+            .map(|a| a.name.clone()),
     )
 }
 fn vpc_instances(d: &Design, v: &Vals) -> Vec<String> {
@@ -555,3 +569,23 @@ use endpoint_service::*;
 pub use parts::Part;
 use vpc::*;
 pub use vpc::{listener_text, parse_listeners};
+
+#[cfg(test)]
+mod picker_tests {
+    use super::*;
+
+    #[test]
+    fn the_nacl_picker_lists_the_default_nacl_once() {
+        let d = crate::create::templates::sample::three_tier();
+        let vpc = &d.vpcs[0];
+        let v = Vals::default().with("VPC", vpc.name.clone());
+        let options = vpc_acls_or_default(&d, &v);
+        assert_eq!(options[0], NONE_DEFAULT);
+        assert!(!options.contains(&vpc.default_network_acl), "{options:?}");
+        let others = d.network_acls.iter().filter(|a| a.vpc == vpc.name).count() - 1;
+        assert_eq!(options.len(), 1 + others, "{options:?}");
+        // A subnet associated with it by name keeps that choice visible.
+        let v = v.with("network ACL", vpc.default_network_acl.clone());
+        assert!(vpc_acls_or_default(&d, &v).contains(&vpc.default_network_acl));
+    }
+}

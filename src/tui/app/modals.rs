@@ -115,6 +115,7 @@ impl App {
                     Some(Action::Complete) => {
                         form.complete();
                     }
+                    Some(Action::ClearField) => form.clear_field(),
                     // The advanced view: the object the fields describe, as RON text.
                     Some(Action::EditRon) => match form.as_text() {
                         Some(text) => form = Box::new(text),

@@ -790,6 +790,24 @@ impl Form {
         false
     }
 
+    /// Ctrl-u, as in a shell: empties the focused text field (in the
+    /// multi-line editor, the line up to the cursor).
+    pub fn clear_field(&mut self) {
+        self.error = None;
+        let Some(field) = self.fields.get_mut(self.focus) else {
+            return;
+        };
+        field.fresh = false;
+        match &mut field.input {
+            Input::Text { area, .. } => *area = TextArea::default(),
+            Input::Ron { area, .. } => {
+                area.delete_line_by_head();
+            }
+            Input::Choice { .. } | Input::Multi { .. } => return,
+        }
+        self.sync();
+    }
+
     /// A key the keymap did not bind: typing into the focused input.
     pub fn input(&mut self, key: KeyEvent) {
         self.error = None;
