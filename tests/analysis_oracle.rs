@@ -430,7 +430,7 @@ fn tgw_spec() -> impl Strategy<Value = TgwSpec> {
         prop::bool::weighted(0.8),
     );
     (
-        [flags.clone(), flags],
+        [flags, flags],
         0usize..2,
         prop::sample::subsequence(vec![0usize, 1], 1..=2),
         prop::collection::vec((0..PORTS.len(), prop_oneof![1 => 0..TGW_CIDRS.len(), 3 => Just(TGW_CIDRS.len()), 2 => TGW_CIDRS.len()..TGW_CIDRS.len() + 3]), 1..=3),
