@@ -390,3 +390,48 @@ resource "aws_nat_gateway" "example" {
         i.report.approximated
     );
 }
+
+/// Terraform export then import keeps a regional NAT gateway regional, in its
+/// VPC, with the same flows (`availability_mode = "regional"`, `vpc_id`).
+#[test]
+fn a_regional_nat_gateway_round_trips_through_terraform() {
+    use vpcd::model::{NatAvailability, NatConnectivity, NatGateway, RouteTarget};
+    let mut d = vpcd::create::templates::sample::three_tier();
+    d.nat_gateways = vec![NatGateway {
+        name: "nat-r".into(),
+        description: None,
+        availability_mode: NatAvailability::Regional,
+        subnet: None,
+        vpc: Some("shop".into()),
+        connectivity: NatConnectivity::Public,
+        elastic_ip: None,
+        private_ip: None,
+    }];
+    d.elastic_ips.retain(|e| !e.name.starts_with("eip-nat"));
+    for rt in &mut d.route_tables {
+        for r in &mut rt.routes {
+            if matches!(r.target, RouteTarget::NatGateway(_)) {
+                r.target = RouteTarget::NatGateway("nat-r".into());
+            }
+        }
+    }
+    let files = terraform::export(&d).files;
+    let text: String = files.iter().map(|(_, t)| t.as_str()).collect();
+    assert!(text.contains(r#"availability_mode = "regional""#), "{text}");
+    let dir = tempfile::tempdir().unwrap();
+    for (f, t) in &files {
+        std::fs::write(dir.path().join(f), t).unwrap();
+    }
+    let back = terraform::import::import_dir(
+        dir.path(),
+        &TfOptions {
+            vars: vec![("region".into(), d.region.clone())],
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let n = back.design.nat_gateways.iter().find(|n| n.name == "nat-r").unwrap();
+    assert!(n.is_regional());
+    assert_eq!((n.subnet.as_deref(), n.vpc.as_deref()), (None, Some("shop")));
+    assert!(diff_designs(&d, &back.design).is_empty());
+}
