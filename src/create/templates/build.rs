@@ -333,6 +333,7 @@ impl Builder {
                 route_tables: route_tables.to_vec(),
                 policy: None,
             },
+            addresses: Vec::new(),
         });
     }
 
@@ -347,6 +348,7 @@ impl Builder {
                 security_groups: sgs.iter().map(|s| s.to_string()).collect(),
                 private_dns: true,
             },
+            addresses: Vec::new(),
         });
     }
 
