@@ -311,6 +311,23 @@ pub fn estimate_indexed(d: &Design, idx: &DesignIndex, t: &PriceTable) -> Estima
     };
 
     for n in &d.nat_gateways {
+        if n.is_regional() {
+            // Billed like a zonal NAT gateway in each AZ it is active in (see
+            // the note below): one hour charge per AZ, one data charge.
+            let azs = idx.regional_nat_addresses.iter().filter(|x| x.nat == n.name).count();
+            push(
+                "NAT gateway (regional)",
+                &n.name,
+                format!(
+                    "{azs} AZs × {hours} h × {} + {} GB × {}",
+                    money(p.nat_gateway_hour),
+                    gb(a.nat_gateway_gb),
+                    money(p.nat_gateway_gb)
+                ),
+                azs as f64 * h * p.nat_gateway_hour + a.nat_gateway_gb * p.nat_gateway_gb,
+            );
+            continue;
+        }
         let kind = match n.connectivity {
             NatConnectivity::Public => "NAT gateway",
             NatConnectivity::Private => "NAT gateway (private)",
@@ -356,12 +373,21 @@ pub fn estimate_indexed(d: &Design, idx: &DesignIndex, t: &PriceTable) -> Estima
                 .filter(|f| f.vpc == vpc)
                 .map(|f| f.subnets.len())
                 .sum();
-            let nats = d
-                .nat_gateways
+            let in_vpc: Vec<&crate::model::NatGateway> =
+                d.nat_gateways.iter().filter(|n| n.vpc_name(d) == Some(vpc)).collect();
+            let nats = in_vpc.len();
+            // A regional NAT gateway bills an hour in each AZ it serves.
+            let nat_hours: usize = in_vpc
                 .iter()
-                .filter(|n| idx.subnet(d, &n.subnet).is_some_and(|s| s.vpc == vpc))
-                .count();
-            let k = nats.min(endpoints);
+                .map(|n| {
+                    if n.is_regional() {
+                        idx.regional_nat_addresses.iter().filter(|x| x.nat == n.name).count()
+                    } else {
+                        1
+                    }
+                })
+                .sum();
+            let k = nat_hours.min(endpoints);
             if k == 0 {
                 continue;
             }
@@ -514,6 +540,12 @@ pub fn estimate_indexed(d: &Design, idx: &DesignIndex, t: &PriceTable) -> Estima
             }
         }
     }
+    // A regional NAT gateway's Amazon-provided address in each AZ is a public
+    // IPv4 address like any other.
+    for x in &idx.regional_nat_addresses {
+        auto += 1;
+        owners.push(x.nat.clone());
+    }
     let count = d.elastic_ips.len() + auto;
     if count > 0 {
         owners.dedup();
@@ -573,6 +605,12 @@ pub fn estimate_indexed(d: &Design, idx: &DesignIndex, t: &PriceTable) -> Estima
             gb(t.assumptions.nat_gateway_gb)
         ));
     }
+    if d.nat_gateways.iter().any(|n| n.is_regional()) {
+        notes.push(
+            "a regional NAT gateway is assumed to bill the NAT gateway hour in each AZ it is active in (every AZ where its VPC has subnets) and one data charge per GB, plus one public IPv4 address per AZ (Amazon VPC pricing; automatic mode)"
+                .into(),
+        );
+    }
     notes.push("data transfer out to the internet and cross-AZ data are not included".into());
     Estimate {
         design: d.name.clone(),
@@ -602,9 +640,17 @@ fn nat_usage(d: &Design, idx: &DesignIndex) -> BTreeMap<String, (BTreeSet<String
         };
         for r in rt.routes.iter().filter(|r| r.dest == any) {
             if let RouteTarget::NatGateway(n) = &r.target {
-                let nat_az = idx
-                    .nat_gateway(d, n)
-                    .and_then(|n| idx.subnet(d, &n.subnet))
+                let nat = idx.nat_gateway(d, n);
+                // A regional NAT gateway is in the subnet's own AZ: one per AZ
+                // is what it already is, so neither what-if applies to it (the
+                // VPC still gets the S3 gateway endpoint one).
+                if nat.is_some_and(|n| n.is_regional()) {
+                    out.entry(s.vpc.clone()).or_default();
+                    continue;
+                }
+                let nat_az = nat
+                    .and_then(|n| n.subnet.as_deref())
+                    .and_then(|n| idx.subnet(d, n))
                     .map(|s| s.az.clone());
                 let e = out.entry(s.vpc.clone()).or_default();
                 e.0.insert(s.az.clone());

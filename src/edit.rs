@@ -260,7 +260,11 @@ fn object_detail(obj: &Object) -> String {
         Object::Vpc(v) => format!(" {}", v.cidr),
         Object::Subnet(s) => format!(" {} in {}", s.cidr, s.az),
         Object::Instance(i) => format!(" in {}", i.subnet),
-        Object::NatGateway(n) => format!(" in {}", n.subnet),
+        Object::NatGateway(n) => match (&n.subnet, &n.vpc) {
+            (Some(s), _) => format!(" in {s}"),
+            (None, Some(v)) => format!(" (regional) in {v}"),
+            (None, None) => String::new(),
+        },
         Object::InternetGateway(g) => g.vpc.as_ref().map(|v| format!(" attached to {v}")).unwrap_or_default(),
         Object::Peering(p) => format!(" {} ↔ {}", p.requester, p.accepter),
         _ => String::new(),

@@ -699,7 +699,7 @@ mod tests {
                 nat.description = Some("changed".into());
                 if n % 3 == 0 {
                     nat.private_ip = None;
-                    nat.subnet = subnet.name;
+                    nat.subnet = Some(subnet.name);
                 }
                 Edit::Put(Object::NatGateway(nat))
             }

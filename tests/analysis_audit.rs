@@ -1236,7 +1236,7 @@ fn firewall_partial_drop_blocks_an_all_traffic_query() {
 #[test]
 fn nat_gateway_in_the_subnet_that_routes_to_it_loops() {
     let mut d = base().build();
-    d.nat_gateways.iter_mut().find(|n| n.name == "nat").unwrap().subnet = "priv".into();
+    d.nat_gateways.iter_mut().find(|n| n.name == "nat").unwrap().subnet = Some("priv".into());
     let t = trace(&d, "app", "internet", "tcp", Some(443));
     assert!(!t.reachable, "{}", t.to_text());
 }

@@ -11,7 +11,11 @@
 //! * across subnets: SG out, NACL out, local route, NACL in, SG in, then the
 //!   reply through both NACLs on the client's ephemeral port (40000);
 //! * internet: IGW attached, public IP, route 0.0.0.0/0 → an active IGW on the
-//!   instance's subnet for the reply (or the request), NACLs both ways.
+//!   instance's subnet for the reply (or the request), NACLs both ways;
+//! * a subnet routed 0.0.0.0/0 to the VPC's regional NAT gateway: outbound to
+//!   the internet with or without a public IP when the IGW is attached (the
+//!   gateway leaves by it), NACLs both ways, nothing inbound (VPC User Guide,
+//!   "Regional NAT gateways for automatic multi-AZ expansion").
 //!
 //! A second property checks security-group references across transit gateways
 //! (two VPCs, two gateways with random referencing flags) the same way.
@@ -57,7 +61,8 @@ struct SgR {
 struct SubnetSpec {
     nacl_in: Vec<(u16, NaclR)>,
     nacl_out: Vec<(u16, NaclR)>,
-    /// 0 none, 1 0.0.0.0/0 → igw, 2 0.0.0.0/0 → deleted NAT (blackhole).
+    /// 0 none, 1 0.0.0.0/0 → igw, 2 0.0.0.0/0 → deleted NAT (blackhole),
+    /// 3 0.0.0.0/0 → the regional NAT gateway `nat-r`.
     default_route: u8,
     /// (sg index, has EIP) per instance.
     instances: Vec<(usize, bool)>,
@@ -115,7 +120,7 @@ fn spec() -> impl Strategy<Value = Spec> {
     let subnet = (
         nacl_rules(),
         nacl_rules(),
-        prop_oneof![1 => Just(0u8), 4 => Just(1u8), 1 => Just(2u8)],
+        prop_oneof![1 => Just(0u8), 4 => Just(1u8), 1 => Just(2u8), 2 => Just(3u8)],
         prop::collection::vec((0usize..3, prop::bool::weighted(0.6)), 1..=2),
     )
         .prop_map(|(nacl_in, nacl_out, default_route, instances)| SubnetSpec {
@@ -200,10 +205,14 @@ fn build(s: &Spec) -> Design {
         let outb: Vec<&str> = outb.iter().map(String::as_str).collect();
         b = b.sg(&format!("sg{gi}"), "v", &inb, &outb);
     }
+    if s.subnets.iter().any(|x| x.default_route == 3) {
+        b = b.regional_nat("nat-r", "v");
+    }
     for (si, sub) in s.subnets.iter().enumerate() {
         let routes: Vec<(&str, &str)> = match sub.default_route {
             1 => vec![("0.0.0.0/0", "igw:igw")],
             2 => vec![("0.0.0.0/0", "nat:gone")],
+            3 => vec![("0.0.0.0/0", "nat:nat-r")],
             _ => vec![],
         };
         let rt = format!("rt{si}");
@@ -309,6 +318,7 @@ fn oracle(s: &Spec, from: Ep, to: Ep, port: u16) -> bool {
         (ip_of(*si, k), *si, *sg, *eip)
     };
     let route_to_igw = |si: usize| s.igw_attached && s.subnets[si].default_route == 1;
+    let route_to_regional_nat = |si: usize| s.igw_attached && s.subnets[si].default_route == 3;
     match (from, to) {
         (Ep::Inst(a), Ep::Inst(b)) => {
             let (ia, sa, ga, _) = info(a);
@@ -332,8 +342,7 @@ fn oracle(s: &Spec, from: Ep, to: Ep, port: u16) -> bool {
             let host: Ipv4Addr = INTERNET[h].parse().unwrap();
             sg_allows(&sg_out_rules(s, ga), host, &[], port)
                 && nacl_allows(&s.subnets[sa].nacl_out, host, port)
-                && route_to_igw(sa)
-                && eip
+                && ((route_to_igw(sa) && eip) || route_to_regional_nat(sa))
                 && nacl_allows(&s.subnets[sa].nacl_in, host, eph)
         }
         (Ep::Internet(h), Ep::Inst(b)) => {

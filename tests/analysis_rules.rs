@@ -90,6 +90,115 @@ fn nat_gateway_private_app_updates_and_internet_cannot_reach_it() {
     assert_blocked(&t, Code::UnsolicitedInbound, "nat-a");
 }
 
+/// Two AZs, private subnets `priv-a` and `priv-b` both routed to one regional NAT
+/// gateway `nat-r` of `v`, no public subnet at all (VPC User Guide, "Regional NAT
+/// gateways for automatic multi-AZ expansion": "you don't need to create a
+/// public subnet to host it").
+fn regional() -> B {
+    B::new()
+        .vpc("v", "10.0.0.0/16")
+        .igw("igw", "v")
+        .rt("rt-priv", "v", &[("0.0.0.0/0", "nat:nat-r")])
+        .subnet("priv-a", "v", AZ_A, "10.0.1.0/24", "rt-priv", None)
+        .subnet("priv-b", "v", AZ_B, "10.0.2.0/24", "rt-priv", None)
+        .regional_nat("nat-r", "v")
+        .sg("sg-app", "v", &["tcp 8080 10.0.0.0/16"], &["all 0.0.0.0/0"])
+        .inst("app-a", "priv-a", "10.0.1.10", &["sg-app"])
+        .inst("app-b", "priv-b", "10.0.2.10", &["sg-app"])
+}
+
+/// VPC User Guide, "Regional NAT gateways": one NAT gateway serves every AZ of
+/// the VPC, each AZ's traffic translated in that AZ to the gateway's address
+/// there, out through the VPC's internet gateway, and the reply back the same way.
+#[test]
+fn regional_nat_gateway_serves_private_subnets_of_two_azs() {
+    let d = regional().build();
+    let mut sources = Vec::new();
+    for (app, az) in [("app-a", AZ_A), ("app-b", AZ_B)] {
+        let t = trace(&d, app, "internet", "tcp", Some(443));
+        assert_reachable(&t);
+        assert_eq!(
+            ids(&t.forward),
+            [app, "sg-app", "v-default-acl", "rt-priv", "nat-r", "igw", "internet"]
+        );
+        let nat = &t.forward[4];
+        assert_eq!(nat.kind, HopKind::NatGateway);
+        assert!(
+            nat.detail.contains("regional") && nat.detail.contains(az),
+            "{}",
+            nat.detail
+        );
+        let public = nat.packet_out.src;
+        assert!(!public.to_string().starts_with("10."), "translated to a public address");
+        assert_eq!(t.forward[5].packet_out.src, public, "the IGW does not translate again");
+        sources.push(public);
+        assert_eq!(
+            ids(&t.return_path),
+            ["internet", "igw", "nat-r", "v-default-acl", "sg-app", app]
+        );
+        assert_eq!(
+            t.return_path[2].packet_out.dst.to_string(),
+            if app == "app-a" { "10.0.1.10" } else { "10.0.2.10" }
+        );
+    }
+    assert_ne!(sources[0], sources[1], "one address per AZ");
+    // Outbound only: the gateway's address admits nothing initiated outside.
+    let t = trace(&d, "internet", &sources[0].to_string(), "tcp", Some(8080));
+    assert_blocked(&t, Code::UnsolicitedInbound, "nat-r");
+    // A zonal NAT gateway in AZ_A's failed AZ would cut app-b; the regional one
+    // keeps serving the AZ that is up.
+    let idx = vpcd::model::DesignIndex::new(&d);
+    let q = vpcd::model::TraceQuery {
+        from: "app-b".into(),
+        to: "internet".into(),
+        proto: "tcp".parse().unwrap(),
+        port: Some(443),
+        sport: None,
+    };
+    let t = vpcd::analysis::trace_with_failures(&d, &idx, &q, &[vpcd::analysis::Failure::AzDown(AZ_A.into())]).unwrap();
+    assert_reachable(&t);
+}
+
+/// The zonal path is unchanged beside a regional NAT gateway: a private subnet
+/// routed to a zonal NAT gateway still crosses its subnet's NACL and route table.
+#[test]
+fn zonal_nat_gateway_path_is_unchanged_beside_a_regional_one() {
+    let d = three_tier().regional_nat("nat-r", "v").build();
+    let t = trace(&d, "app", "internet", "tcp", Some(443));
+    assert_reachable(&t);
+    assert_eq!(
+        ids(&t.forward),
+        [
+            "app",
+            "sg-app",
+            "v-default-acl",
+            "rt-priv",
+            "v-default-acl",
+            "nat-a",
+            "v-default-acl",
+            "rt-pub",
+            "igw",
+            "internet"
+        ]
+    );
+}
+
+/// A regional NAT gateway is public only and leaves by the VPC's internet
+/// gateway: without one (IGW_NOT_ATTACHED), and for IPv4 private destinations,
+/// which the internet gateway drops (RA `IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS`).
+#[test]
+fn regional_nat_gateway_needs_the_internet_gateway_and_public_destinations() {
+    let mut d = regional().build();
+    let t = trace(&d, "app-a", "192.168.1.1", "tcp", Some(443));
+    assert_blocked(&t, Code::IgwPrivateDestination, "igw");
+    d.internet_gateways.clear();
+    let t = trace(&d, "app-a", "internet", "tcp", Some(443));
+    assert_blocked(&t, Code::IgwNotAttached, "nat-r");
+    // UDP is translated, other protocols are not (NAT gateway basics).
+    let d = regional().build();
+    assert_reachable(&trace(&d, "app-b", "internet", "udp", Some(123)));
+}
+
 /// Reference §3.1 / RA `NO_ROUTE_TO_DESTINATION`: a table with only the local route.
 #[test]
 fn route_database_with_no_route_out() {

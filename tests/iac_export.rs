@@ -206,3 +206,51 @@ fn cloudformation_export_of_the_sample_holds_its_network() {
     assert!(t.contains("GatewayId: !Ref IgwShop"), "{t}");
     assert!(t.contains("NatGatewayId: !Ref NatA"), "{t}");
 }
+
+/// A regional NAT gateway exports as AWS::EC2::NatGateway with
+/// `AvailabilityMode: regional` and `VpcId`, without `SubnetId` or
+/// `AllocationId` (CloudFormation template reference, AWS::EC2::NatGateway).
+#[test]
+fn cloudformation_export_of_a_regional_nat_gateway() {
+    use vpcd::model::{NatAvailability, NatConnectivity, NatGateway, RouteTarget};
+    let mut d = vpcd::create::templates::sample::three_tier();
+    d.nat_gateways = vec![NatGateway {
+        name: "nat-r".into(),
+        description: None,
+        availability_mode: NatAvailability::Regional,
+        subnet: None,
+        vpc: Some("shop".into()),
+        connectivity: NatConnectivity::Public,
+        elastic_ip: None,
+        private_ip: None,
+    }];
+    d.elastic_ips.retain(|e| !e.name.starts_with("eip-nat"));
+    for rt in &mut d.route_tables {
+        for r in &mut rt.routes {
+            if matches!(r.target, RouteTarget::NatGateway(_)) {
+                r.target = RouteTarget::NatGateway("nat-r".into());
+            }
+        }
+    }
+    let t = vpcd::interop::cloudformation::export(&d).template;
+    let start = t.find("  NatR:").unwrap_or_else(|| panic!("{t}"));
+    let block: String = t[start..]
+        .lines()
+        .skip(1)
+        .take_while(|l| l.starts_with("   "))
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(block.contains("AvailabilityMode: \"regional\""), "{block}");
+    assert!(block.contains("VpcId: !Ref Shop"), "{block}");
+    assert!(
+        !block.contains("SubnetId") && !block.contains("AllocationId"),
+        "{block}"
+    );
+    assert!(t.contains("NatGatewayId: !Ref NatR"), "{t}");
+    // And Terraform: `availability_mode` and `vpc_id`, no `subnet_id`.
+    let tf = main_tf(&d);
+    let start = tf.find(r#"resource "aws_nat_gateway""#).unwrap();
+    let block = &tf[start..start + tf[start..].find("\n}\n").unwrap()];
+    assert!(block.contains(r#"availability_mode = "regional""#), "{block}");
+    assert!(block.contains("vpc_id") && !block.contains("subnet_id"), "{block}");
+}

@@ -272,3 +272,81 @@ fn shared_vpc_keeps_owners_and_shares_through_aws_json() {
         .iter()
         .all(|f| f.severity != vpcd::validate::Severity::Error));
 }
+
+/// The sample with its two zonal NAT gateways replaced by one regional NAT
+/// gateway that both private tables route to.
+fn regional_sample() -> Design {
+    use vpcd::model::{NatAvailability, NatConnectivity, NatGateway, RouteTarget};
+    let mut d = vpcd::create::templates::sample::three_tier();
+    d.nat_gateways = vec![NatGateway {
+        name: "nat-r".into(),
+        description: None,
+        availability_mode: NatAvailability::Regional,
+        subnet: None,
+        vpc: Some("shop".into()),
+        connectivity: NatConnectivity::Public,
+        elastic_ip: None,
+        private_ip: None,
+    }];
+    d.elastic_ips.retain(|e| !e.name.starts_with("eip-nat"));
+    for rt in &mut d.route_tables {
+        for r in &mut rt.routes {
+            if matches!(r.target, RouteTarget::NatGateway(_)) {
+                r.target = RouteTarget::NatGateway("nat-r".into());
+            }
+        }
+    }
+    d
+}
+
+/// describe-nat-gateways shows a regional NAT gateway with `AvailabilityMode:
+/// regional`, its VPC and no subnet (EC2 API reference, `NatGateway`): the
+/// import reads it back as the same regional NAT gateway, with the same flows.
+#[test]
+fn a_regional_nat_gateway_round_trips_through_aws_json() {
+    let d = regional_sample();
+    assert!(validate(&d).is_empty(), "{:?}", findings(&d));
+    check(&d);
+    let back = round_trip(&d);
+    assert_eq!(back.nat_gateways.len(), 1);
+    let n = &back.nat_gateways[0];
+    assert_eq!(n.name, "nat-r");
+    assert!(n.is_regional());
+    assert_eq!((n.subnet.as_deref(), n.vpc.as_deref()), (None, Some("shop")));
+    let (files, _) = export::export(&d);
+    let json = files
+        .iter()
+        .find(|(name, _)| name == "NatGateways.json")
+        .map(|(_, file)| serde_json::to_string_pretty(file).unwrap())
+        .unwrap_or_default();
+    assert!(json.contains("\"AvailabilityMode\": \"regional\""), "{json}");
+    assert!(!json.contains("SubnetId"), "{json}");
+}
+
+/// A regional NAT gateway in manual mode (`AutoProvisionZones: disabled`: the
+/// account chose its AZs and Elastic IPs) is imported as the automatic mode
+/// vpcd models, and the report says it was approximated.
+#[test]
+fn a_regional_nat_gateway_in_manual_mode_is_reported_as_approximated() {
+    let d = regional_sample();
+    let dir = tempfile::tempdir().unwrap();
+    let (files, _) = export::export(&d);
+    for (name, mut file) in files {
+        if let Some(nats) = file.nat_gateways.as_mut() {
+            for n in nats {
+                n.auto_provision_zones = Some("disabled".into());
+            }
+        }
+        std::fs::write(dir.path().join(name), serde_json::to_string_pretty(&file).unwrap()).unwrap();
+    }
+    let i = aws::import_paths(&[dir.path().to_path_buf()], &ImportOptions::default()).unwrap();
+    assert!(i.design.nat_gateways[0].is_regional());
+    assert!(
+        i.report
+            .approximated
+            .iter()
+            .any(|n| n.kind == "NAT gateway" && n.reason.contains("manual mode")),
+        "{:?}",
+        i.report.approximated
+    );
+}

@@ -330,3 +330,108 @@ fn the_cli_writes_nothing_on_bad_code_and_exits_2() {
     assert!(String::from_utf8_lossy(&status.stderr).contains("main.tf:"));
     assert!(!out.exists());
 }
+
+/// The Terraform AWS provider's `aws_nat_gateway` examples "Regional NAT
+/// Gateway with auto mode" and "… with manual mode": `availability_mode =
+/// "regional"` with `vpc_id` and no `subnet_id`; `availability_zone_address`
+/// blocks make it manual, which vpcd approximates by the automatic mode.
+#[test]
+fn a_regional_nat_gateway_is_imported_from_terraform() {
+    let base = r#"
+provider "aws" { region = "us-east-1" }
+resource "aws_vpc" "example" {
+  cidr_block = "10.0.0.0/16"
+  tags       = { Name = "main" }
+}
+resource "aws_internet_gateway" "example" {
+  vpc_id = aws_vpc.example.id
+}
+resource "aws_subnet" "a" {
+  vpc_id            = aws_vpc.example.id
+  cidr_block        = "10.0.1.0/24"
+  availability_zone = "us-east-1a"
+}
+"#;
+    let auto = r#"
+resource "aws_nat_gateway" "example" {
+  vpc_id            = aws_vpc.example.id
+  availability_mode = "regional"
+  tags              = { Name = "nat-r" }
+}
+"#;
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "main.tf", &format!("{base}{auto}"));
+    let i = import_tf(dir.path());
+    let n = i.design.nat_gateways.iter().find(|n| n.name == "nat-r").unwrap();
+    assert!(n.is_regional());
+    assert_eq!((n.subnet.as_deref(), n.vpc.as_deref()), (None, Some("main")));
+    assert!(i.report.approximated.iter().all(|a| !a.reason.contains("manual mode")));
+
+    let manual = r#"
+resource "aws_eip" "example" {
+  domain = "vpc"
+}
+resource "aws_nat_gateway" "example" {
+  vpc_id            = aws_vpc.example.id
+  availability_mode = "regional"
+  availability_zone_address {
+    allocation_ids    = [aws_eip.example.id]
+    availability_zone = "us-east-1a"
+  }
+}
+"#;
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "main.tf", &format!("{base}{manual}"));
+    let i = import_tf(dir.path());
+    assert!(i.design.nat_gateways[0].is_regional());
+    assert!(
+        i.report.approximated.iter().any(|a| a.reason.contains("manual mode")),
+        "{:?}",
+        i.report.approximated
+    );
+}
+
+/// Terraform export then import keeps a regional NAT gateway regional, in its
+/// VPC, with the same flows (`availability_mode = "regional"`, `vpc_id`).
+#[test]
+fn a_regional_nat_gateway_round_trips_through_terraform() {
+    use vpcd::model::{NatAvailability, NatConnectivity, NatGateway, RouteTarget};
+    let mut d = vpcd::create::templates::sample::three_tier();
+    d.nat_gateways = vec![NatGateway {
+        name: "nat-r".into(),
+        description: None,
+        availability_mode: NatAvailability::Regional,
+        subnet: None,
+        vpc: Some("shop".into()),
+        connectivity: NatConnectivity::Public,
+        elastic_ip: None,
+        private_ip: None,
+    }];
+    d.elastic_ips.retain(|e| !e.name.starts_with("eip-nat"));
+    for rt in &mut d.route_tables {
+        for r in &mut rt.routes {
+            if matches!(r.target, RouteTarget::NatGateway(_)) {
+                r.target = RouteTarget::NatGateway("nat-r".into());
+            }
+        }
+    }
+    let files = terraform::export(&d).files;
+    let text: String = files.iter().map(|(_, t)| t.as_str()).collect();
+    assert!(text.contains(r#"availability_mode = "regional""#), "{text}");
+    let dir = tempfile::tempdir().unwrap();
+    for (f, t) in &files {
+        std::fs::write(dir.path().join(f), t).unwrap();
+    }
+    let back = terraform::import::import_dir(
+        dir.path(),
+        &TfOptions {
+            vars: vec![("region".into(), d.region.clone())],
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let n = back.design.nat_gateways.iter().find(|n| n.name == "nat-r").unwrap();
+    assert!(n.is_regional());
+    assert_eq!((n.subnet.as_deref(), n.vpc.as_deref()), (None, Some("shop")));
+    assert!(diff_designs(&d, &back.design).is_empty());
+}

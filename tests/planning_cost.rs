@@ -225,3 +225,61 @@ fn plan_per_az_without_hosts_says_it_needs_hosts() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("us-east-1a:") && text.contains("us-east-1b:"), "{text}");
 }
+
+/// A regional NAT gateway is assumed to bill the NAT gateway hour in each AZ it
+/// is active in (every AZ of its VPC with subnets: two in the sample) and its
+/// data once, plus an Amazon-provided public IPv4 address per AZ; `vpcd cost`
+/// states the assumption. Two zonal NAT gateways with their Elastic IPs cost
+/// the same hours; the what-ifs about NAT gateways per AZ do not apply.
+#[test]
+fn a_regional_nat_gateway_bills_the_hour_in_each_az_it_serves() {
+    use vpcd::model::{NatAvailability, NatConnectivity, NatGateway, RouteTarget};
+    let zonal = templates::sample::three_tier();
+    let mut d = zonal.clone();
+    d.nat_gateways = vec![NatGateway {
+        name: "nat-r".into(),
+        description: None,
+        availability_mode: NatAvailability::Regional,
+        subnet: None,
+        vpc: Some("shop".into()),
+        connectivity: NatConnectivity::Public,
+        elastic_ip: None,
+        private_ip: None,
+    }];
+    d.elastic_ips.retain(|e| !e.name.starts_with("eip-nat"));
+    for rt in &mut d.route_tables {
+        for r in &mut rt.routes {
+            if matches!(r.target, RouteTarget::NatGateway(_)) {
+                r.target = RouteTarget::NatGateway("nat-r".into());
+            }
+        }
+    }
+    let e = cost::estimate(&d, &PriceTable::builtin());
+    let nat = e.items.iter().find(|i| i.object == "nat-r").unwrap();
+    assert_eq!(nat.item, "NAT gateway (regional)");
+    // 2 AZs × 730 h × 0.045 + 100 GB × 0.045.
+    assert!(close(nat.monthly_usd, 2.0 * 32.85 + 4.50), "{nat:?}");
+    assert!(nat.detail.starts_with("2 AZs × 730 h"), "{}", nat.detail);
+    let ipv4 = e.items.iter().find(|i| i.item == "public IPv4 addresses").unwrap();
+    assert!(ipv4.object.contains("nat-r"), "{ipv4:?}");
+    assert!(
+        e.notes
+            .iter()
+            .any(|n| n.contains("regional NAT gateway") && n.contains("each AZ")),
+        "{:?}",
+        e.notes
+    );
+    // Same public addresses and NAT hours as two zonal NAT gateways; one data charge less.
+    let z = cost::estimate(&zonal, &PriceTable::builtin());
+    assert!(
+        close(z.total_monthly_usd - e.total_monthly_usd, 4.50),
+        "{} vs {}",
+        z.total_monthly_usd,
+        e.total_monthly_usd
+    );
+    assert!(
+        e.what_if.iter().all(|w| !w.change.contains("NAT gateway")),
+        "{:?}",
+        e.what_if
+    );
+}

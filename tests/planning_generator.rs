@@ -96,7 +96,7 @@ proptest! {
                 for r in &rt.routes {
                     if let RouteTarget::NatGateway(n) = &r.target {
                         let nat = idx.nat_gateway(&d, n).unwrap();
-                        prop_assert_eq!(&idx.subnet(&d, &nat.subnet).unwrap().az, &s.az);
+                        prop_assert_eq!(&idx.subnet(&d, nat.subnet.as_deref().unwrap()).unwrap().az, &s.az);
                     }
                 }
             }

@@ -103,7 +103,7 @@ fn builds_a_public_private_design_in_two_azs_from_scratch() {
     assert_eq!(kind("priv-b"), SubnetKind::Private);
     assert_eq!(idx.subnet(&d, "pub-b").unwrap().az, "us-east-1b");
     assert!(idx.subnet(&d, "pub-a").unwrap().map_public_ip);
-    assert_eq!(d.nat_gateways[0].subnet, "pub-a");
+    assert_eq!(d.nat_gateways[0].subnet.as_deref(), Some("pub-a"));
     assert!(d
         .elastic_ips
         .iter()

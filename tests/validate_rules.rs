@@ -303,7 +303,25 @@ fn cases() -> Vec<(&'static str, Mutation)> {
         ("eip-unused", |d| {
             d.elastic_ips.push(ron(r#"(name: "eip-spare", address: "3.3.3.3")"#))
         }),
-        ("nat-without-igw-route", |d| nat(d, "nat-a").subnet = "app-a".into()),
+        ("nat-without-igw-route", |d| {
+            nat(d, "nat-a").subnet = Some("app-a".into())
+        }),
+        // CreateNatGateway: a zonal NAT gateway needs SubnetId.
+        ("nat-missing-placement", |d| nat(d, "nat-a").subnet = None),
+        // VPC User Guide, "Regional NAT gateways": a regional NAT gateway belongs to
+        // its VPC; SubnetId and AllocationId are zonal parameters (Terraform
+        // `aws_nat_gateway`: "zonal NAT gateways only").
+        ("nat-regional-zonal-parameter", |d| {
+            let n = nat(d, "nat-a");
+            n.availability_mode = NatAvailability::Regional;
+            n.vpc = Some("shop".into());
+        }),
+        // "Regional NAT gateways do not offer private connectivity".
+        ("nat-regional-private", |d| {
+            d.nat_gateways.push(ron(
+                r#"(name: "nat-r", availability_mode: Regional, vpc: "shop", connectivity: Private)"#,
+            ))
+        }),
         ("single-nat-multi-az", |d| {
             table(d, "rt-app-b").routes[0].target = RouteTarget::NatGateway("nat-a".into())
         }),
@@ -959,4 +977,82 @@ fn non_blocking_findings_are_accepted_as_edits() {
             .unwrap_or_else(|e| panic!("{code}: {}", e.message));
         assert!(applied.new_findings.iter().any(|f| f.code == code), "{code}");
     }
+}
+
+/// A regional NAT gateway routed from both AZs of the sample: the one-NAT-per-AZ
+/// lints do not apply, since it serves each AZ in that AZ (VPC User Guide,
+/// "Regional NAT gateways for automatic multi-AZ expansion").
+fn regional_sample() -> Design {
+    let mut d = base();
+    d.nat_gateways
+        .push(ron(r#"(name: "nat-r", availability_mode: Regional, vpc: "shop")"#));
+    for rt in ["rt-app-a", "rt-app-b"] {
+        table(&mut d, rt).routes[0].target = RouteTarget::NatGateway("nat-r".into());
+    }
+    d.nat_gateways.retain(|n| n.name == "nat-r");
+    d.elastic_ips.retain(|e| !e.name.starts_with("eip-nat"));
+    d
+}
+
+#[test]
+fn a_regional_nat_gateway_serving_two_azs_is_clean_no_single_nat_or_cross_az_warning() {
+    let d = regional_sample();
+    let diags = validate::validate(&d);
+    assert!(diags.is_empty(), "{diags:#?}");
+    // The same routes to one zonal NAT gateway do warn.
+    let mut z = base();
+    table(&mut z, "rt-app-b").routes[0].target = RouteTarget::NatGateway("nat-a".into());
+    let found = codes(&validate::validate(&z));
+    assert!(
+        found.contains(&"single-nat-multi-az") && found.contains(&"nat-cross-az"),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn a_regional_nat_gateway_in_a_vpc_without_an_internet_gateway_fails() {
+    // Its route table's default route is the VPC's internet gateway; a public
+    // NAT gateway without one fails with Gateway.NotAttached (EC2 API
+    // reference, NatGateway.FailureCode), accepted first, so not blocking.
+    let mut d = regional_sample();
+    d.internet_gateways.clear();
+    for rt in &mut d.route_tables {
+        rt.routes
+            .retain(|r| !matches!(r.target, RouteTarget::InternetGateway(_)));
+    }
+    for s in &mut d.subnets {
+        s.map_public_ip = false;
+    }
+    for i in &mut d.instances {
+        i.public_ip = Some(false);
+        i.elastic_ip = None;
+    }
+    d.elastic_ips.clear();
+    let diags = validate::validate(&d);
+    let hit = diags
+        .iter()
+        .find(|x| x.code == "nat-no-igw")
+        .unwrap_or_else(|| panic!("{:?}", codes(&diags)));
+    assert!(hit.message.contains("regional NAT gateway nat-r"), "{}", hit.message);
+    assert!(!hit.blocks_edit);
+}
+
+#[test]
+fn a_regional_nat_gateway_without_a_vpc_or_with_a_private_ip_is_refused() {
+    let mut d = regional_sample();
+    nat(&mut d, "nat-r").vpc = None;
+    assert!(codes(&validate::validate(&d)).contains(&"nat-missing-placement"));
+    let mut d = regional_sample();
+    nat(&mut d, "nat-r").private_ip = Some("10.0.0.9".parse().unwrap());
+    let diags = validate::validate(&d);
+    let hit = diags.iter().find(|x| x.code == "nat-regional-zonal-parameter").unwrap();
+    assert!(
+        hit.message.contains("private IP 10.0.0.9") && hit.blocks_edit,
+        "{}",
+        hit.message
+    );
+    // A zonal NAT gateway naming a VPC is refused the same way.
+    let mut d = base();
+    nat(&mut d, "nat-a").vpc = Some("shop".into());
+    assert!(codes(&validate::validate(&d)).contains(&"nat-regional-zonal-parameter"));
 }

@@ -113,6 +113,12 @@ impl Endpoint {
                         })
                     }
                 }
+                ObjectKind::NatGateway if idx.nat_gateway(d, s).is_some_and(|n| n.is_regional()) => {
+                    Err(QueryError::Invalid(
+                        s.into(),
+                        "a regional NAT gateway has no interface in the design's subnets to trace from or to; trace from an instance routed through it".into(),
+                    ))
+                }
                 ObjectKind::NatGateway => Ok(Endpoint::Eni {
                     name: s.into(),
                     owner: EniOwner::NatGateway(s.into()),

@@ -39,6 +39,15 @@
 //!   reachable with a warning note. A load balancer node does the same toward a
 //!   target (ELB 1024–65535): it takes a port the target subnet's NACL outbound and
 //!   its own subnet's NACL inbound both admit, preferring 40000.
+//! * A regional NAT gateway (VPC User Guide, "Regional NAT gateways for
+//!   automatic multi-AZ expansion") translates a flow in the AZ of the subnet
+//!   whose route table sent it, to its address in that AZ, and leaves by the
+//!   route table AWS creates for it (local and 0.0.0.0/0 → the VPC's internet
+//!   gateway, taken as unedited): it has no interface in the design's subnets,
+//!   so no NACL of the design applies to it, and it keeps the client's port
+//!   (1024 when that is below 1024–65535).
+//!   Automatic mode only: it serves every AZ where its VPC has subnets, so RA's
+//!   `REGIONAL_NGW_ROUTE_AZ_RESTRICTION` (manual mode) never arises.
 //! * The client's source port defaults to 40000 (Linux 32768–61000, internet,
 //!   NAT, ELB 1024–65535) or 50000 (Windows 49152–65535); a note warns when a
 //!   NACL admits only part of the client's range on the reply.

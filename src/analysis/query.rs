@@ -23,7 +23,12 @@ pub fn endpoint_names(d: &Design) -> Vec<String> {
         out.push(i.name.clone());
         out.extend(i.secondary_interfaces.iter().map(|e| e.name.clone()));
     }
-    out.extend(d.nat_gateways.iter().map(|n| n.name.clone()));
+    out.extend(
+        d.nat_gateways
+            .iter()
+            .filter(|n| !n.is_regional())
+            .map(|n| n.name.clone()),
+    );
     out.extend(d.load_balancers.iter().map(|l| l.name.clone()));
     out.extend(d.subnets.iter().map(|s| s.name.clone()));
     out.extend(

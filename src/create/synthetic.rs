@@ -470,7 +470,9 @@ pub fn generate(p: &GenParams) -> Result<Design, GenError> {
                 d.nat_gateways.push(NatGateway {
                     name: nat.clone(),
                     description: None,
-                    subnet: n.subnet(0, az),
+                    availability_mode: NatAvailability::Zonal,
+                    subnet: Some(n.subnet(0, az)),
+                    vpc: None,
                     connectivity: NatConnectivity::Public,
                     elastic_ip: Some(eip),
                     private_ip: None,

@@ -89,7 +89,8 @@ pub fn to_dot(d: &Design, idx: &DesignIndex) -> String {
                     edges.push(format!("  {gid} -- \"internet\";"));
                 }
                 GatewayKind::Vpn => hybrid_edges(&gid, &g.hybrid, &mut edges),
-                GatewayKind::Endpoint => {}
+                // A regional NAT gateway reaches the internet through the VPC's IGW.
+                GatewayKind::Endpoint | GatewayKind::RegionalNat => {}
             }
         }
         for (ai, col) in v.azs.iter().enumerate() {

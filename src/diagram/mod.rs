@@ -138,7 +138,12 @@ pub fn container(d: &Design, idx: &DesignIndex, obj: &ObjectRef) -> Option<Objec
     let vpc = |n: &str| Some(ObjectRef::new(ObjectKind::Vpc, n));
     match obj.kind {
         ObjectKind::Instance => idx.instance(d, &obj.name).and_then(|i| sub(&i.subnet)),
-        ObjectKind::NatGateway => idx.nat_gateway(d, &obj.name).and_then(|n| sub(&n.subnet)),
+        // A regional NAT gateway belongs to its VPC, not to a subnet.
+        ObjectKind::NatGateway => idx.nat_gateway(d, &obj.name).and_then(|n| match (&n.subnet, &n.vpc) {
+            (Some(s), _) => sub(s),
+            (None, Some(v)) => vpc(v),
+            (None, None) => None,
+        }),
         ObjectKind::Subnet => idx.subnet(d, &obj.name).and_then(|s| vpc(&s.vpc)),
         ObjectKind::RouteTable => {
             let first = idx

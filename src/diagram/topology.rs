@@ -46,6 +46,9 @@ pub enum GatewayKind {
     Vpn,
     /// A gateway endpoint (S3/DynamoDB): reached through route tables, not a subnet.
     Endpoint,
+    /// A regional NAT gateway: the VPC's own, in no subnet (VPC User Guide,
+    /// "Regional NAT gateways for automatic multi-AZ expansion").
+    RegionalNat,
 }
 
 impl GatewayKind {
@@ -55,6 +58,7 @@ impl GatewayKind {
             GatewayKind::EgressOnly => "EIGW",
             GatewayKind::Vpn => "VGW",
             GatewayKind::Endpoint => "VPCE",
+            GatewayKind::RegionalNat => "NAT",
         }
     }
 }
@@ -377,6 +381,19 @@ impl Topology {
                         kind: GatewayKind::Vpn,
                         service: None,
                         hybrid: vgw_links(d, &g.name, &onprem),
+                    },
+                );
+            }
+        }
+        for n in d.nat_gateways.iter().filter(|n| n.is_regional()) {
+            if let Some(vpc) = &n.vpc {
+                push_gw(
+                    vpc,
+                    Gateway {
+                        object: ObjectRef::new(ObjectKind::NatGateway, n.name.clone()),
+                        kind: GatewayKind::RegionalNat,
+                        service: Some("regional".into()),
+                        hybrid: Vec::new(),
                     },
                 );
             }

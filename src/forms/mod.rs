@@ -107,7 +107,7 @@ pub fn route_targets(d: &Design, vpc: &str) -> Vec<String> {
         out.push(format!("igw:{}", g.name));
     }
     let subnet_in_vpc = |s: &str| d.subnets.iter().any(|x| x.name == s && x.vpc == vpc);
-    for n in d.nat_gateways.iter().filter(|n| subnet_in_vpc(&n.subnet)) {
+    for n in d.nat_gateways.iter().filter(|n| n.vpc_name(d) == Some(vpc)) {
         out.push(format!("nat:{}", n.name));
     }
     for g in d.egress_only_gateways.iter().filter(|g| g.vpc == vpc) {
@@ -242,6 +242,54 @@ mod tests {
         assert_eq!(parse_firewall_rules(&text.join("; ")).unwrap(), rules);
         assert!(parse_firewall_rules("block tcp").is_err());
         assert!(parse_firewall_rules("drop to").is_err());
+    }
+
+    /// The NAT gateway form's availability mode (VPC User Guide, "Regional NAT
+    /// gateways"): a regional one reads back as itself, and switching a zonal
+    /// one to regional leaves its subnet and Elastic IP behind, as AWS takes
+    /// neither for a regional NAT gateway.
+    #[test]
+    fn nat_gateway_form_reads_and_builds_the_availability_mode() {
+        use super::kinds::object_def;
+        let mut d = crate::create::templates::sample::three_tier();
+        let def = object_def(ObjectKind::NatGateway);
+        let regional = Object::NatGateway(NatGateway {
+            name: "nat-r".into(),
+            description: None,
+            availability_mode: NatAvailability::Regional,
+            subnet: None,
+            vpc: Some("shop".into()),
+            connectivity: NatConnectivity::Public,
+            elastic_ip: None,
+            private_ip: None,
+        });
+        d.put(regional.clone());
+        let vals = (def.read)(&d, Some(&regional), &Vals::default());
+        assert_eq!(vals.get("availability mode"), "regional");
+        assert_eq!(vals.get("VPC"), "shop");
+        assert_eq!((def.build)(&vals, &d, Some(regional.clone())).unwrap(), regional);
+
+        let zonal = d.get(&ObjectRef::new(ObjectKind::NatGateway, "nat-a")).unwrap();
+        let vals = (def.read)(&d, Some(&zonal), &Vals::default());
+        assert_eq!(
+            (vals.get("availability mode"), vals.get("subnet"), vals.get("VPC")),
+            ("zonal", "pub-a", "shop")
+        );
+        assert_eq!(
+            (def.build)(&vals, &d, Some(zonal.clone())).unwrap(),
+            zonal,
+            "zonal round trip"
+        );
+        let Object::NatGateway(now) =
+            (def.build)(&vals.with("availability mode", "regional"), &d, Some(zonal)).unwrap()
+        else {
+            panic!("not a NAT gateway");
+        };
+        assert!(now.is_regional());
+        assert_eq!(
+            (now.subnet, now.vpc.as_deref(), now.elastic_ip),
+            (None, Some("shop"), None)
+        );
     }
 
     #[test]

@@ -175,7 +175,11 @@ impl Design {
             Object::EgressOnlyGateway(g) => self.vpc_owner(&g.vpc),
             Object::Endpoint(e) => self.vpc_owner(&e.vpc),
             Object::Firewall(f) => self.vpc_owner(&f.vpc),
-            Object::NatGateway(n) => self.subnet_owner(&n.subnet),
+            Object::NatGateway(n) => match (&n.subnet, &n.vpc) {
+                (Some(s), _) => self.subnet_owner(s),
+                (None, Some(v)) => self.vpc_owner(v),
+                (None, None) => home,
+            },
             Object::InternetGateway(g) => g.vpc.as_deref().map_or(home, |v| self.vpc_owner(v)),
             Object::VpnGateway(g) => g.vpc.as_deref().map_or(home, |v| self.vpc_owner(v)),
             _ => home,

@@ -37,15 +37,62 @@ pub enum NatConnectivity {
     Private,
 }
 
-/// A NAT gateway lives in one subnet (and so one AZ). A public one needs an
-/// Elastic IP (NAT-1); a private one must not have one (NAT-2).
+/// Where a NAT gateway runs (EC2 API reference, `NatGateway.AvailabilityMode`:
+/// `zonal` | `regional`, default `zonal`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+pub enum NatAvailability {
+    /// In one subnet, and so one AZ: the classic NAT gateway.
+    #[default]
+    Zonal,
+    /// One NAT gateway for the whole VPC, in no subnet of yours: it expands to
+    /// every AZ where the VPC has subnets and follows them (VPC User Guide,
+    /// "Regional NAT gateways for automatic multi-AZ expansion").
+    Regional,
+}
+
+impl NatAvailability {
+    pub fn is_zonal(&self) -> bool {
+        *self == NatAvailability::Zonal
+    }
+
+    /// The word AWS uses (`describe-nat-gateways` `AvailabilityMode`,
+    /// Terraform `availability_mode`).
+    pub fn aws_name(self) -> &'static str {
+        match self {
+            NatAvailability::Zonal => "zonal",
+            NatAvailability::Regional => "regional",
+        }
+    }
+
+    pub fn from_aws(s: &str) -> Option<NatAvailability> {
+        match s.to_ascii_lowercase().as_str() {
+            "zonal" => Some(NatAvailability::Zonal),
+            "regional" => Some(NatAvailability::Regional),
+            _ => None,
+        }
+    }
+}
+
+/// A NAT gateway. A zonal one lives in one subnet (and so one AZ); a public
+/// one needs an Elastic IP (NAT-1), a private one must not have one (NAT-2).
+/// A regional one belongs to its VPC, not to a subnet, is always public, and
+/// gets an Amazon-provided address in each AZ it serves (automatic mode of
+/// the VPC User Guide's "Regional NAT gateways").
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NatGateway {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    pub subnet: String,
+    /// Zonal (the default, not written) or regional.
+    #[serde(default, skip_serializing_if = "NatAvailability::is_zonal")]
+    pub availability_mode: NatAvailability,
+    /// The subnet of a zonal NAT gateway; a regional one has none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subnet: Option<String>,
+    /// The VPC of a regional NAT gateway; a zonal one is in its subnet's VPC.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vpc: Option<String>,
     #[serde(default)]
     pub connectivity: NatConnectivity,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -53,6 +100,23 @@ pub struct NatGateway {
     /// Fixed private address; `None` = assigned from the subnet.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_ip: Option<Ipv4Addr>,
+}
+
+impl NatGateway {
+    pub fn is_regional(&self) -> bool {
+        self.availability_mode == NatAvailability::Regional
+    }
+
+    /// The NAT gateway's VPC: a regional one's own, a zonal one's subnet's.
+    pub fn vpc_name<'d>(&'d self, d: &'d super::Design) -> Option<&'d str> {
+        match self.availability_mode {
+            NatAvailability::Regional => self.vpc.as_deref(),
+            NatAvailability::Zonal => {
+                let subnet = self.subnet.as_deref()?;
+                d.subnets.iter().find(|s| s.name == subnet).map(|s| s.vpc.as_str())
+            }
+        }
+    }
 }
 
 /// An Elastic IP allocation. What it is associated with is stated on the

@@ -608,7 +608,8 @@ macro_rules! walk_references {
         }
         for o in & $($m)* d.nat_gateways {
             let from = ObjectRef::new(K::NatGateway, o.name.clone());
-            f(&from, "subnet", T::Object(K::Subnet), & $($m)* o.subnet);
+            if let Some(s) = & $($m)* o.subnet { f(&from, "subnet", T::Object(K::Subnet), s); }
+            if let Some(v) = & $($m)* o.vpc { f(&from, "vpc", T::Object(K::Vpc), v); }
             if let Some(e) = & $($m)* o.elastic_ip { f(&from, "elastic_ip", T::Object(K::ElasticIp), e); }
         }
         for o in & $($m)* d.security_groups {

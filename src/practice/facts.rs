@@ -60,10 +60,16 @@ pub(super) fn evaluate(d: &Design, idx: &DesignIndex, fact: &Fact) -> (Status, S
                 let default = RouteDestination::Cidr(any_v4());
                 let Some(route) = rt.route_to(&default) else { continue };
                 let nat_az = match &route.target {
-                    RouteTarget::NatGateway(n) => idx
-                        .nat_gateway(d, n)
-                        .and_then(|n| idx.subnet(d, &n.subnet))
-                        .map(|s| s.az.clone()),
+                    // A regional NAT gateway translates each AZ's traffic in
+                    // that AZ (VPC User Guide, "Regional NAT gateways"): it is
+                    // in the subnet's own AZ by construction.
+                    RouteTarget::NatGateway(n) => idx.nat_gateway(d, n).and_then(|n| {
+                        if n.is_regional() {
+                            Some(s.az.clone())
+                        } else {
+                            n.subnet.as_deref().and_then(|x| idx.subnet(d, x)).map(|s| s.az.clone())
+                        }
+                    }),
                     RouteTarget::Instance(i) => idx
                         .instance(d, i)
                         .and_then(|i| idx.subnet(d, &i.subnet))
@@ -84,7 +90,7 @@ pub(super) fn evaluate(d: &Design, idx: &DesignIndex, fact: &Fact) -> (Status, S
             }
             verdict(
                 bad,
-                format!("each of the {private} private subnet(s) uses a NAT gateway in its own AZ"),
+                format!("each of the {private} private subnet(s) uses a NAT gateway in its own AZ (or a regional one)"),
             )
         }
         Fact::TierHasNoInternetRoute(tier) => {

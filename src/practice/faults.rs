@@ -400,8 +400,13 @@ fn subnet_wrong_route_table(d: &Design) -> Vec<Injection> {
 
 fn nat_in_private_subnet(d: &Design) -> Vec<Injection> {
     let mut out = Vec::new();
+    // Only a zonal NAT gateway has a subnet to be misplaced in.
     for (i, nat) in d.nat_gateways.iter().enumerate() {
-        let Some(home) = d.subnets.iter().find(|s| s.name == nat.subnet) else {
+        let Some(home) = nat
+            .subnet
+            .as_deref()
+            .and_then(|n| d.subnets.iter().find(|s| s.name == n))
+        else {
             continue;
         };
         // A private subnet of the same AZ whose default route goes to a NAT gateway.
@@ -413,7 +418,7 @@ fn nat_in_private_subnet(d: &Design) -> Vec<Injection> {
         });
         let Some(target) = target else { continue };
         let mut b = d.clone();
-        b.nat_gateways[i].subnet = target.name.clone();
+        b.nat_gateways[i].subnet = Some(target.name.clone());
         b.nat_gateways[i].private_ip = None;
         out.push(injection(
             d,
@@ -454,8 +459,12 @@ fn nat_deleted(d: &Design) -> Vec<Injection> {
             d,
             b,
             format!(
-                "create a NAT gateway in {} again (with an Elastic IP) and make sure {} route 0.0.0.0/0 to it",
-                nat.subnet,
+                "create {} again and make sure {} route 0.0.0.0/0 to it",
+                match (&nat.subnet, &nat.vpc) {
+                    (Some(s), _) => format!("a NAT gateway in {s} (with an Elastic IP)"),
+                    (None, Some(v)) => format!("a regional NAT gateway in {v}"),
+                    (None, None) => "the NAT gateway".to_string(),
+                },
                 if users.is_empty() {
                     "the private tables".to_string()
                 } else {

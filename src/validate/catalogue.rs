@@ -92,7 +92,10 @@ catalogue! {
     "vgw-multiple-per-vpc", Error, true, IPV, "a VPC has at most one virtual private gateway attached";
     "nat-public-without-eip", Error, true, Some("MissingParameter"), "a public NAT gateway needs an Elastic IP (NAT-1)";
     "nat-private-with-eip", Error, true, IPV, "a private NAT gateway cannot have an Elastic IP (NAT-2)";
-    "nat-no-igw", Error, false, NONE, "a public NAT gateway in a VPC without an internet gateway fails (NAT-3)";
+    "nat-no-igw", Error, false, NONE, "a public NAT gateway (zonal or regional) in a VPC without an internet gateway fails (NAT-3)";
+    "nat-missing-placement", Error, true, Some("MissingParameter"), "a zonal NAT gateway needs a subnet, a regional one a VPC (CreateNatGateway SubnetId / VpcId)";
+    "nat-regional-zonal-parameter", Error, true, Some("InvalidParameterCombination"), "a regional NAT gateway takes no subnet, Elastic IP or private IP (those are zonal NAT gateway parameters), and a zonal one no VPC";
+    "nat-regional-private", Error, true, Some("InvalidParameterCombination"), "a regional NAT gateway is public only: private connectivity needs a zonal NAT gateway";
     "eip-multiple-associations", Error, true, Some("Resource.AlreadyAssociated"), "an Elastic IP is associated with more than one instance (NAT-4)";
     "nat-eip-in-use", Error, false, Some("Resource.AlreadyAssociated"), "a NAT gateway's Elastic IP is already associated with another resource: AWS creates the NAT gateway, then it fails (NAT-4)";
     "eip-unused", Info, false, NONE, "an Elastic IP is associated with nothing and is billed (L-04)";

@@ -79,7 +79,31 @@ pub(super) fn nat_gateways(cx: &ValidationPass<'_>) {
     }
     for nat in &d.nat_gateways {
         let r = oref(ObjectKind::NatGateway, &nat.name);
-        let subnet = cx.idx.subnet(d, &nat.subnet);
+        if nat.is_regional() {
+            regional_nat_gateway(cx, nat, &r);
+            continue;
+        }
+        let Some(subnet_name) = nat.subnet.as_deref() else {
+            cx.on(
+                "nat-missing-placement",
+                &r,
+                format!("zonal NAT gateway {} has no subnet", nat.name),
+                "place it in a public subnet, or make it regional (one NAT gateway for the VPC, no subnet)",
+            );
+            continue;
+        };
+        if let Some(v) = &nat.vpc {
+            cx.on(
+                "nat-regional-zonal-parameter",
+                &r,
+                format!(
+                    "zonal NAT gateway {} names VPC {v}: only a regional NAT gateway takes a VPC",
+                    nat.name
+                ),
+                "remove the VPC (a zonal NAT gateway is in its subnet's VPC), or make it regional",
+            );
+        }
+        let subnet = cx.idx.subnet(d, subnet_name);
         match (nat.connectivity, &nat.elastic_ip) {
             (NatConnectivity::Public, None) => cx.on(
                 "nat-public-without-eip",
@@ -135,6 +159,81 @@ pub(super) fn nat_gateways(cx: &ValidationPass<'_>) {
                 );
             }
         }
+    }
+}
+
+/// A regional NAT gateway (VPC User Guide, "Regional NAT gateways for
+/// automatic multi-AZ expansion"): created with a VPC and no subnet
+/// (CreateNatGateway `VpcId`), public only ("Regional NAT gateways do not offer
+/// private connectivity"), its addresses Amazon-provided in automatic mode — so
+/// `AllocationId`, `SubnetId` and `PrivateIpAddress`, zonal parameters, are
+/// refused. The API reference names no error code per combination; AWS's
+/// common `InvalidParameterCombination` ("an incorrect combination of
+/// parameters") is the one it documents for this. It serves every AZ of its
+/// VPC, so the one-NAT-per-AZ advice (`single-nat-multi-az`) does not apply.
+fn regional_nat_gateway(cx: &ValidationPass<'_>, nat: &NatGateway, r: &ObjectRef) {
+    let d = cx.d;
+    let mut zonal_parameters = Vec::new();
+    if let Some(s) = &nat.subnet {
+        zonal_parameters.push(format!("subnet {s}"));
+    }
+    if let Some(e) = &nat.elastic_ip {
+        zonal_parameters.push(format!("Elastic IP {e}"));
+    }
+    if let Some(ip) = &nat.private_ip {
+        zonal_parameters.push(format!("private IP {ip}"));
+    }
+    if !zonal_parameters.is_empty() {
+        cx.on(
+            "nat-regional-zonal-parameter",
+            r,
+            format!(
+                "regional NAT gateway {} cannot take {}: it belongs to its VPC and AWS provides its addresses in each AZ",
+                nat.name,
+                zonal_parameters.join(", ")
+            ),
+            "remove them, or make the NAT gateway zonal",
+        );
+    }
+    if nat.connectivity == NatConnectivity::Private {
+        cx.on(
+            "nat-regional-private",
+            r,
+            format!(
+                "regional NAT gateway {} cannot be private: regional NAT gateways are public only",
+                nat.name
+            ),
+            "make it public, or use a zonal private NAT gateway for private connectivity",
+        );
+    }
+    let Some(vpc) = nat.vpc.as_deref() else {
+        cx.on(
+            "nat-missing-placement",
+            r,
+            format!("regional NAT gateway {} has no VPC", nat.name),
+            "name the VPC it serves",
+        );
+        return;
+    };
+    // Its traffic leaves by the route table AWS creates for it, whose default
+    // route is the VPC's internet gateway; without one the NAT gateway fails
+    // like a zonal public one (failure code Gateway.NotAttached, EC2 API
+    // reference `NatGateway.FailureCode`). The regional page does not say
+    // this in words; every example it and the Terraform provider give
+    // attaches an internet gateway first.
+    if nat.connectivity == NatConnectivity::Public
+        && cx.idx.vpc(d, vpc).is_some()
+        && !cx.igws_by_vpc().contains_key(vpc)
+    {
+        cx.on(
+            "nat-no-igw",
+            r,
+            format!(
+                "{vpc} has no internet gateway attached, so regional NAT gateway {} fails",
+                nat.name
+            ),
+            format!("attach an internet gateway to {vpc}"),
+        );
     }
 }
 

@@ -89,11 +89,16 @@ fn nat_cross_az(cx: &ValidationPass<'_>) {
                 continue;
             }
             seen.push(n.as_str());
+            // A regional NAT gateway is in every AZ of its VPC: traffic from
+            // each AZ is translated in that AZ (VPC User Guide, "Regional NAT
+            // gateways"), so no route to it crosses AZs.
             let Some(nat_az) = d
                 .nat_gateways
                 .iter()
                 .find(|g| &g.name == n)
-                .and_then(|g| cx.idx.subnet(d, &g.subnet))
+                .filter(|g| !g.is_regional())
+                .and_then(|g| g.subnet.as_deref())
+                .and_then(|g| cx.idx.subnet(d, g))
                 .map(|ns| ns.az.as_str())
             else {
                 continue;
@@ -132,18 +137,22 @@ fn nat_unused(cx: &ValidationPass<'_>) {
         if used {
             continue;
         }
-        let billed = match nat.connectivity {
-            NatConnectivity::Public => "it is billed by the hour, and so is its public IPv4 address",
-            NatConnectivity::Private => "it is billed by the hour",
+        let billed = match (nat.connectivity, nat.is_regional()) {
+            (NatConnectivity::Public, true) => {
+                "it is billed by the hour in each AZ it serves, and so are its public IPv4 addresses"
+            }
+            (NatConnectivity::Public, false) => "it is billed by the hour, and so is its public IPv4 address",
+            (NatConnectivity::Private, _) => "it is billed by the hour",
         };
         cx.on(
             "nat-unused",
             &oref(ObjectKind::NatGateway, &nat.name),
             format!("no route table sends traffic to NAT gateway {}, yet {billed}", nat.name),
             format!(
-                "route the private subnets' 0.0.0.0/0 to {} (in its AZ), or delete it{}",
+                "route the private subnets' 0.0.0.0/0 to {}{}, or delete it{}",
                 nat.name,
-                if nat.connectivity == NatConnectivity::Public {
+                if nat.is_regional() { "" } else { " (in its AZ)" },
+                if nat.connectivity == NatConnectivity::Public && !nat.is_regional() {
                     " and release its Elastic IP"
                 } else {
                     ""

@@ -231,8 +231,10 @@ pub(super) fn check(cx: &ValidationPass<'_>) {
         );
     }
     let mut nat_per_az: HashMap<&str, usize> = HashMap::default();
-    for nat in &d.nat_gateways {
-        if let Some(s) = cx.idx.subnet(d, &nat.subnet) {
+    // The quota counts zonal NAT gateways, each in one AZ; a regional one is in
+    // none (the Amazon VPC quotas page names no per-AZ count for it).
+    for nat in d.nat_gateways.iter().filter(|n| !n.is_regional()) {
+        if let Some(s) = nat.subnet.as_deref().and_then(|s| cx.idx.subnet(d, s)) {
             *nat_per_az.entry(s.az.as_str()).or_default() += 1;
         }
     }

@@ -139,7 +139,7 @@ pub(super) fn target_foreign_vpc(
                 .map(|g| g.vpc.clone()),
         )
         .map(|o| format!("egress-only gateway {n} belongs to {o}")),
-        RouteTarget::NatGateway(n) => other(idx.nat_gateway(d, n).and_then(|g| subnet_vpc(&g.subnet)))
+        RouteTarget::NatGateway(n) => other(idx.nat_gateway(d, n).and_then(|g| g.vpc_name(d).map(str::to_string)))
             .map(|o| format!("NAT gateway {n} is in {o}")),
         RouteTarget::Instance(n) => {
             other(idx.instance(d, n).and_then(|i| subnet_vpc(&i.subnet))).map(|o| format!("instance {n} is in {o}"))

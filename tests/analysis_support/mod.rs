@@ -159,9 +159,26 @@ impl B {
         self.d.nat_gateways.push(NatGateway {
             name: name.into(),
             description: None,
-            subnet: subnet.into(),
+            availability_mode: NatAvailability::Zonal,
+            subnet: Some(subnet.into()),
+            vpc: None,
             connectivity: NatConnectivity::Public,
             elastic_ip: Some(eip),
+            private_ip: None,
+        });
+        self
+    }
+
+    /// A regional NAT gateway of `vpc`: in no subnet, an address in each AZ of the VPC.
+    pub fn regional_nat(mut self, name: &str, vpc: &str) -> B {
+        self.d.nat_gateways.push(NatGateway {
+            name: name.into(),
+            description: None,
+            availability_mode: NatAvailability::Regional,
+            subnet: None,
+            vpc: Some(vpc.into()),
+            connectivity: NatConnectivity::Public,
+            elastic_ip: None,
             private_ip: None,
         });
         self

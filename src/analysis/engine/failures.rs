@@ -37,7 +37,11 @@ pub(crate) fn apply_failures(d: &Design, idx: &DesignIndex, failures: &[Failure]
                     .filter(|s| &s.az == az)
                     .map(|s| s.name.clone())
                     .collect();
-                design.nat_gateways.retain(|n| !in_az.contains(&n.subnet));
+                // A regional NAT gateway keeps serving the other AZs: only the
+                // zonal ones of the failed AZ go.
+                design
+                    .nat_gateways
+                    .retain(|n| !n.subnet.as_ref().is_some_and(|s| !n.is_regional() && in_az.contains(s)));
                 for lb in &mut design.load_balancers {
                     lb.subnets.retain(|s| !in_az.contains(s));
                 }

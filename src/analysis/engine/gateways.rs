@@ -66,38 +66,7 @@ impl<'w, 'a> Walk<'w, 'a> {
             return Err(self.stop(pkt, Stop::new(Code::AsymmetricReturn, HopKind::NatGateway, n).on(ObjectKind::NatGateway, n).message(format!("the reply is routed through {n}, which did not carry the request: it would be translated to a new source and dropped by the client")).hint("route the reply back through the gateway the request came in (e.g. put the server in a public subnet)".into())));
         }
         let vpc = an.subnets[s].vpc;
-        let src_local = an.vpcs[vpc].cidrs.iter().any(|c| c.contains(&pkt.src)) || origin == Origin::Tgw;
-        if !src_local {
-            return Err(self.stop(
-                pkt,
-                Stop::new(Code::NatCannotBeUsed, HopKind::NatGateway, n)
-                    .on(ObjectKind::NatGateway, n)
-                    .message(format!(
-                        "{n} only serves traffic from its own VPC, not from peering, VPN or Direct Connect"
-                    ))
-                    .hint("give the other network its own NAT gateway".into()),
-            ));
-        }
-        if !matches!(pkt.proto, Protocol::Tcp | Protocol::Udp | Protocol::Icmp) {
-            return Err(self.stop(
-                pkt,
-                Stop::new(Code::NatCannotBeUsed, HopKind::NatGateway, n)
-                    .on(ObjectKind::NatGateway, n)
-                    .message(format!("{n} supports only TCP, UDP and ICMP, not {}", pkt.proto))
-                    .hint("use TCP, UDP or ICMP".into()),
-            ));
-        }
-        if pkt.is_v6() {
-            return Err(self.stop(
-                pkt,
-                Stop::new(Code::NatCannotBeUsed, HopKind::NatGateway, n)
-                    .on(ObjectKind::NatGateway, n)
-                    .message(format!(
-                        "{n} translates IPv4 only; IPv6 needs an egress-only internet gateway"
-                    ))
-                    .hint("route ::/0 to an egress-only internet gateway".into()),
-            ));
-        }
+        self.nat_admits(n, vpc, pkt, origin)?;
         // Source NAT to the NAT gateway's private IP and a port in 1024–65535
         // (VPC User Guide, NAT gateways). Pick a port the NAT subnet's NACL
         // admits for the reply; warn when it admits only part of the range.
@@ -151,6 +120,190 @@ impl<'w, 'a> Walk<'w, 'a> {
         );
         self.event(e, pkt, true);
         self.leave_subnet(s, out, Origin::Local, Some(e))
+    }
+
+    /// What any NAT gateway refuses to translate: traffic from outside its VPC
+    /// (RA `NGW_REQUIRES_SOURCE_IN_VPC`), protocols other than TCP, UDP and
+    /// ICMP, and IPv6 (VPC User Guide, "NAT gateway basics").
+    fn nat_admits(&mut self, n: &str, vpc: usize, pkt: Packet, origin: Origin) -> Result<(), Box<Stop>> {
+        let an = self.an;
+        let src_local = an.vpcs[vpc].cidrs.iter().any(|c| c.contains(&pkt.src)) || origin == Origin::Tgw;
+        if !src_local {
+            return Err(self.stop(
+                pkt,
+                Stop::new(Code::NatCannotBeUsed, HopKind::NatGateway, n)
+                    .on(ObjectKind::NatGateway, n)
+                    .message(format!(
+                        "{n} only serves traffic from its own VPC, not from peering, VPN or Direct Connect"
+                    ))
+                    .hint("give the other network its own NAT gateway".into()),
+            ));
+        }
+        if !matches!(pkt.proto, Protocol::Tcp | Protocol::Udp | Protocol::Icmp) {
+            return Err(self.stop(
+                pkt,
+                Stop::new(Code::NatCannotBeUsed, HopKind::NatGateway, n)
+                    .on(ObjectKind::NatGateway, n)
+                    .message(format!("{n} supports only TCP, UDP and ICMP, not {}", pkt.proto))
+                    .hint("use TCP, UDP or ICMP".into()),
+            ));
+        }
+        if pkt.is_v6() {
+            return Err(self.stop(
+                pkt,
+                Stop::new(Code::NatCannotBeUsed, HopKind::NatGateway, n)
+                    .on(ObjectKind::NatGateway, n)
+                    .message(format!(
+                        "{n} translates IPv4 only; IPv6 needs an egress-only internet gateway"
+                    ))
+                    .hint("route ::/0 to an egress-only internet gateway".into()),
+            ));
+        }
+        Ok(())
+    }
+
+    /// A regional NAT gateway (VPC User Guide, "Regional NAT gateways for
+    /// automatic multi-AZ expansion"): one NAT gateway for the VPC that is in
+    /// every AZ where the VPC has subnets, so traffic from any AZ is translated
+    /// in that AZ, to the gateway's address there, and leaves by the route
+    /// table AWS creates for the gateway, whose default route is the VPC's
+    /// internet gateway. It has no interface in a subnet of the design, so no
+    /// network ACL of the design applies to it. The guide says nothing of
+    /// editing that route table; vpcd models it as AWS creates it (local and
+    /// 0.0.0.0/0 → internet gateway).
+    pub(super) fn regional_nat(&mut self, vpc: usize, s: usize, n: &str, pkt: Packet, origin: Origin) -> Step {
+        let an = self.an;
+        let Some(nat) = an.idx.nat_gateway(an.d, n) else {
+            return Err(self.missing(n, pkt));
+        };
+        if nat.vpc.as_deref() != Some(an.vpcs[vpc].name.as_str()) {
+            // A route to another VPC's NAT gateway is refused when it is made.
+            return Err(self.missing(n, pkt));
+        }
+        if self.leg == Leg::Return {
+            return Err(self.stop(pkt, Stop::new(Code::AsymmetricReturn, HopKind::NatGateway, n).on(ObjectKind::NatGateway, n).message(format!("the reply is routed through {n}, which did not carry the request: it would be translated to a new source and dropped by the client")).hint("route the reply back through the gateway the request came in (e.g. put the server in a public subnet)".into())));
+        }
+        self.nat_admits(n, vpc, pkt, origin)?;
+        let az = an.subnets[s].az.clone();
+        let Some(public) = an.idx.regional_nat_address(n, &az) else {
+            return Err(self.stop(
+                pkt,
+                Stop::new(Code::NatCannotBeUsed, HopKind::NatGateway, n)
+                    .on(ObjectKind::NatGateway, n)
+                    .message(format!("{n} has no address in {az}"))
+                    .hint(format!("add a subnet of {} in {az}", an.vpcs[vpc].name)),
+            ));
+        };
+        let Some(g) = an.vpcs[vpc].igw.clone() else {
+            let vpc_name = an.vpcs[vpc].name.clone();
+            return Err(self.stop(
+                pkt,
+                Stop::new(Code::IgwNotAttached, HopKind::NatGateway, n)
+                    .on(ObjectKind::Vpc, &vpc_name)
+                    .message(format!(
+                        "{n} sends its traffic to the internet gateway of {vpc_name}, which has none: the NAT gateway fails"
+                    ))
+                    .hint(format!("attach an internet gateway to {vpc_name}")),
+            ));
+        };
+        if let IpAddr::V4(dst) = pkt.dst {
+            if dst.is_private() || crate::model::cidr::is_rfc6598(dst) {
+                return Err(self.stop(
+                    pkt,
+                    Stop::new(Code::IgwPrivateDestination, HopKind::InternetGateway, &g)
+                        .on(ObjectKind::InternetGateway, &g)
+                        .message(format!(
+                            "{n}'s route table sends everything outside the VPC to {g}, which drops traffic to the private address {dst}"
+                        ))
+                        .hint(format!(
+                            "route {dst} to a peering, TGW or VGW instead, or through a zonal NAT gateway whose subnet routes it there"
+                        )),
+                ));
+            }
+        }
+        // Source NAT to the gateway's address in this AZ and a port in 1024–65535.
+        let nat_ip = IpAddr::V4(public);
+        let nat_port = if pkt.proto.has_ports() && !PortRange::EPHEMERAL.contains(pkt.sport) {
+            1024
+        } else {
+            pkt.sport
+        };
+        let out = Packet {
+            src: nat_ip,
+            sport: nat_port,
+            ..pkt
+        };
+        self.regional_sessions.push(RegionalSession {
+            nat: n.to_string(),
+            vpc,
+            inside: (pkt.src, pkt.sport),
+            outside: (nat_ip, nat_port),
+        });
+        self.sg_ident = false;
+        self.hop(
+            At::new(HopKind::NatGateway, n),
+            pkt,
+            out,
+            || format!("{n} (regional NAT gateway, in {az}): source NAT to {nat_ip}"),
+            || obj(ObjectKind::NatGateway, n),
+        );
+        self.hop(
+            At::new(HopKind::InternetGateway, &g),
+            out,
+            out,
+            || format!("{g}: to the internet from {n}'s address {nat_ip}"),
+            || obj(ObjectKind::InternetGateway, &g),
+        );
+        self.internet_deliver(out, Some(vpc))
+    }
+
+    /// A packet from the internet to a regional NAT gateway's address: the
+    /// reply of a connection it translated, or dropped.
+    fn regional_nat_inbound(&mut self, n: &str, pkt: Packet) -> Step {
+        let found = if self.leg == Leg::Return {
+            self.regional_sessions
+                .iter()
+                .position(|x| x.nat == n && x.outside == (pkt.dst, pkt.dport))
+        } else {
+            None
+        };
+        let Some(i) = found else {
+            return Err(self.stop(
+                pkt,
+                Stop::new(Code::UnsolicitedInbound, HopKind::NatGateway, n)
+                    .on(ObjectKind::NatGateway, n)
+                    .message(format!(
+                        "{n} drops connections initiated from outside (no matching NAT session)"
+                    ))
+                    .hint(
+                        "a NAT gateway is outbound-only; use a load balancer or a public instance for inbound".into(),
+                    ),
+            ));
+        };
+        let sess = self.regional_sessions.remove(i);
+        let an = self.an;
+        if let Some(g) = an.vpcs[sess.vpc].igw.clone() {
+            self.hop(
+                At::new(HopKind::InternetGateway, &g),
+                pkt,
+                pkt,
+                || format!("{g}: from the internet to {n}"),
+                || obj(ObjectKind::InternetGateway, &g),
+            );
+        }
+        let out = Packet {
+            dst: sess.inside.0,
+            dport: sess.inside.1,
+            ..pkt
+        };
+        self.hop(
+            At::new(HopKind::NatGateway, n),
+            pkt,
+            out,
+            || format!("{n}: translates the reply back to {}", sess.inside.0),
+            || obj(ObjectKind::NatGateway, n),
+        );
+        self.deliver_in_vpc(sess.vpc, out, None)
     }
 
     pub(super) fn igw_out(&mut self, v: usize, g: &str, pkt: Packet, origin: Origin) -> Step {
@@ -245,6 +398,12 @@ impl<'w, 'a> Walk<'w, 'a> {
     pub(super) fn internet_deliver(&mut self, pkt: Packet, from_vpc: Option<usize>) -> Step {
         self.tick(pkt)?;
         let an = self.an;
+        if let IpAddr::V4(a) = pkt.dst {
+            if let Some(addr) = an.idx.regional_nat_at(a) {
+                let n = addr.nat.clone();
+                return self.regional_nat_inbound(&n, pkt);
+            }
+        }
         let target_vpc = match pkt.dst {
             IpAddr::V4(a) => an.eni_by_public.get(&a).and_then(|&e| an.eni_vpc(e)),
             IpAddr::V6(_) => an.vpc_of_ip(pkt.dst),

@@ -92,6 +92,9 @@ impl<'w, 'a> Walk<'w, 'a> {
             RouteTarget::Local => self.deliver_in_vpc(vpc, pkt, Some(s)),
             RouteTarget::InternetGateway(g) => self.igw_out(vpc, g, pkt, origin),
             RouteTarget::EgressOnlyGateway(g) => self.eigw_out(g, pkt),
+            RouteTarget::NatGateway(n) if an.idx.nat_gateway(an.d, n).is_some_and(|g| g.is_regional()) => {
+                self.regional_nat(vpc, s, n, pkt, origin)
+            }
             RouteTarget::NatGateway(n) => match an.eni_index(&EniOwner::NatGateway(n.clone())) {
                 Some(e) => self.arrive_at_eni(e, pkt, Some(s), origin),
                 None => Err(self.missing(n, pkt)),

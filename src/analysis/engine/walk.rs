@@ -44,6 +44,15 @@ pub(super) struct Session {
     pub(super) outside: (IpAddr, u16),
 }
 
+/// A translation by a regional NAT gateway, which has no interface of the design.
+#[derive(Debug, Clone)]
+pub(super) struct RegionalSession {
+    pub(super) nat: String,
+    pub(super) vpc: usize,
+    pub(super) inside: (IpAddr, u16),
+    pub(super) outside: (IpAddr, u16),
+}
+
 pub(super) struct RunOut {
     pub(super) blocked: Option<Blocked>,
     pub(super) sport: u16,
@@ -60,6 +69,7 @@ pub(super) struct Walk<'w, 'a> {
     pub(super) events: Vec<FlowEvent>,
     pub(super) sessions: Vec<Session>,
     pub(super) eigw_sessions: Vec<IpAddr>,
+    pub(super) regional_sessions: Vec<RegionalSession>,
     pub(super) steps: u32,
     /// SG membership survives (false after a middlebox/NAT: SG_REFERENCES_NOT_PRESERVED).
     pub(super) sg_ident: bool,
@@ -113,6 +123,7 @@ impl<'w, 'a> Walk<'w, 'a> {
             events: Vec::new(),
             sessions: Vec::new(),
             eigw_sessions: Vec::new(),
+            regional_sessions: Vec::new(),
             steps: 0,
             sg_ident: true,
             client_range: None,

@@ -214,7 +214,9 @@ impl Builder {
         self.d.nat_gateways.push(NatGateway {
             name: name.into(),
             description: None,
-            subnet: subnet.into(),
+            availability_mode: NatAvailability::Zonal,
+            subnet: Some(subnet.into()),
+            vpc: None,
             connectivity: NatConnectivity::Public,
             elastic_ip: Some(eip),
             private_ip: None,

@@ -121,6 +121,8 @@ pub const NONE_DEFAULT: &str = "(default NACL)";
 pub const NONE_DETACHED: &str = "(detached)";
 pub const NONE_EDGE: &str = "(no edge association)";
 pub const NEW_EIP: &str = "(allocate a new Elastic IP)";
+/// A regional NAT gateway is in no subnet.
+pub const NONE_REGIONAL: &str = "(none: regional)";
 pub const NONE: &str = "(none)";
 pub const NEW: &str = "(new)";
 /// The name of the object a form edits, as it was when the form opened
@@ -292,6 +294,17 @@ fn public_ip_choices(_: &Design, _: &Vals) -> Vec<String> {
 fn nat_connectivity(_: &Design, _: &Vals) -> Vec<String> {
     strs(&["public", "private"])
 }
+fn nat_availability(_: &Design, _: &Vals) -> Vec<String> {
+    strs(&["zonal", "regional"])
+}
+/// The subnets, then "none" for a regional NAT gateway (last, so that a new
+/// NAT gateway starts in a subnet, zonal being the default).
+fn subnets_or_regional(d: &Design, v: &Vals) -> Vec<String> {
+    let mut out = all_subnets(d, v);
+    out.push(NONE_REGIONAL.into());
+    out
+}
+
 fn tenancies(_: &Design, _: &Vals) -> Vec<String> {
     strs(&["default", "dedicated"])
 }

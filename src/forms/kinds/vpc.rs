@@ -215,7 +215,16 @@ pub(super) static NAT: FormDef = FormDef {
     noun: "NAT gateway",
     fields: &[
         NAME,
-        pick("subnet", all_subnets).codes(&["nat-no-igw", "nat-without-igw-route"]),
+        // Zonal: in a subnet; regional: in its VPC, serving every AZ (VPC User
+        // Guide, "Regional NAT gateways for automatic multi-AZ expansion").
+        pick("availability mode", nat_availability).codes(&["nat-regional-private"]),
+        pick("subnet", subnets_or_regional).codes(&[
+            "nat-no-igw",
+            "nat-without-igw-route",
+            "nat-missing-placement",
+            "nat-regional-zonal-parameter",
+        ]),
+        pick("VPC", vpcs).codes(&["nat-missing-placement"]),
         pick("connectivity", nat_connectivity),
         pick("Elastic IP", eips_for_nat).codes(&[
             "nat-public-without-eip",
@@ -223,10 +232,21 @@ pub(super) static NAT: FormDef = FormDef {
             "eip-multiple-associations",
         ]),
     ],
-    read: |_, o, _| {
+    read: |d, o, _| {
         let n = get!(o, NatGateway);
         named(o)
-            .with("subnet", n.map(|n| n.subnet.clone()).unwrap_or_default())
+            .with(
+                "availability mode",
+                n.map_or(NatAvailability::Zonal, |n| n.availability_mode).aws_name(),
+            )
+            .with(
+                "subnet",
+                match n {
+                    Some(n) => n.subnet.clone().unwrap_or(NONE_REGIONAL.into()),
+                    None => String::new(),
+                },
+            )
+            .with("VPC", n.and_then(|n| n.vpc_name(d)).unwrap_or_default())
             .with(
                 "connectivity",
                 match n.map(|n| n.connectivity) {
@@ -247,23 +267,40 @@ pub(super) static NAT: FormDef = FormDef {
         let mut n = get!(orig, NatGateway).unwrap_or(NatGateway {
             name: String::new(),
             description: None,
-            subnet: String::new(),
+            availability_mode: NatAvailability::Zonal,
+            subnet: None,
+            vpc: None,
             connectivity: NatConnectivity::Public,
             elastic_ip: None,
             private_ip: None,
         });
-        n.subnet = need(v, "subnet")?;
+        n.availability_mode = NatAvailability::from_aws(v.get("availability mode")).unwrap_or_default();
         n.connectivity = if v.get("connectivity") == "private" {
             NatConnectivity::Private
         } else {
             NatConnectivity::Public
         };
-        // A new Elastic IP is created beside the NAT gateway by the form (see `Form::edit`).
-        n.elastic_ip = match v.get("Elastic IP") {
-            NEW_EIP => Some(format!("{name}-eip")),
-            e if e == NONE || e.is_empty() => None,
-            e => Some(e.to_string()),
-        };
+        match n.availability_mode {
+            // A zonal NAT gateway is in its subnet's VPC (the VPC field shows it).
+            NatAvailability::Zonal => {
+                n.subnet = opt(v, "subnet", NONE_REGIONAL);
+                n.vpc = None;
+                // A new Elastic IP is created beside the NAT gateway by the form (see `Form::edit`).
+                n.elastic_ip = match v.get("Elastic IP") {
+                    NEW_EIP => Some(format!("{name}-eip")),
+                    e if e == NONE || e.is_empty() => None,
+                    e => Some(e.to_string()),
+                };
+            }
+            // A regional one belongs to the VPC, and AWS provides its addresses
+            // in each AZ: the subnet and address fields are the zonal ones'.
+            NatAvailability::Regional => {
+                n.subnet = None;
+                n.vpc = opt(v, "VPC", "");
+                n.elastic_ip = None;
+                n.private_ip = None;
+            }
+        }
         n.name = name;
         Ok(Object::NatGateway(n))
     },

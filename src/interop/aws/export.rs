@@ -635,6 +635,35 @@ pub fn export(d: &Design) -> (Vec<(String, AwsFile)>, Vec<String>) {
     let mut nats = Vec::new();
     for n in &d.nat_gateways {
         let nid = ids.id("nat-", &n.name);
+        // A regional NAT gateway is in no subnet and has no interface of the
+        // account's: describe-nat-gateways shows its VPC, its mode and one
+        // address per AZ it serves (EC2 API reference, `NatGateway`).
+        if n.is_regional() {
+            nats.push(j::NatGateway {
+                nat_gateway_id: nid,
+                vpc_id: n.vpc.as_deref().map(|v| ids.id("vpc-", v)).unwrap_or_default(),
+                state: "available".into(),
+                connectivity_type: some("public"),
+                availability_mode: some("regional"),
+                auto_provision_zones: some("enabled"),
+                nat_gateway_addresses: idx
+                    .regional_nat_addresses
+                    .iter()
+                    .filter(|a| a.nat == n.name)
+                    .map(|a| j::NatGatewayAddress {
+                        public_ip: Some(a.public_ip.to_string()),
+                        availability_zone: Some(a.az.clone()),
+                        ..Default::default()
+                    })
+                    .collect(),
+                tags: tags(&n.name),
+                ..Default::default()
+            });
+            continue;
+        }
+        let Some(subnet) = n.subnet.as_deref() else {
+            continue;
+        };
         let eni = ids.id("eni-", &format!("{}#nat", n.name));
         let private = idx
             .eni(&EniOwner::NatGateway(n.name.clone()))
@@ -655,12 +684,9 @@ pub fn export(d: &Design) -> (Vec<(String, AwsFile)>, Vec<String>) {
         }
         enis_out.push(j::NetworkInterface {
             network_interface_id: eni.clone(),
-            subnet_id: ids.id("subnet-", &n.subnet),
-            vpc_id: subnet_vpc
-                .get(n.subnet.as_str())
-                .map(|v| ids.id("vpc-", v))
-                .unwrap_or_default(),
-            availability_zone: subnet_az.get(n.subnet.as_str()).map(|z| z.to_string()),
+            subnet_id: ids.id("subnet-", subnet),
+            vpc_id: subnet_vpc.get(subnet).map(|v| ids.id("vpc-", v)).unwrap_or_default(),
+            availability_zone: subnet_az.get(subnet).map(|z| z.to_string()),
             description: Some(format!("Interface for NAT Gateway {nid}")),
             interface_type: some("nat_gateway"),
             requester_managed: true,
@@ -670,11 +696,8 @@ pub fn export(d: &Design) -> (Vec<(String, AwsFile)>, Vec<String>) {
         });
         nats.push(j::NatGateway {
             nat_gateway_id: nid,
-            subnet_id: ids.id("subnet-", &n.subnet),
-            vpc_id: subnet_vpc
-                .get(n.subnet.as_str())
-                .map(|v| ids.id("vpc-", v))
-                .unwrap_or_default(),
+            subnet_id: ids.id("subnet-", subnet),
+            vpc_id: subnet_vpc.get(subnet).map(|v| ids.id("vpc-", v)).unwrap_or_default(),
             state: "available".into(),
             connectivity_type: some(if n.connectivity == NatConnectivity::Private {
                 "private"
@@ -687,8 +710,10 @@ pub fn export(d: &Design) -> (Vec<(String, AwsFile)>, Vec<String>) {
                 private_ip: private.map(|p| p.to_string()),
                 public_ip: public.map(|p| p.to_string()),
                 is_primary: Some(true),
+                ..Default::default()
             }],
             tags: tags(&n.name),
+            ..Default::default()
         });
     }
     // Interface endpoints' network interfaces whose address was chosen

@@ -304,7 +304,20 @@ impl<'d> Cfn<'d> {
             );
         }
         for n in &self.d.nat_gateways {
-            let mut props = vec![("SubnetId", self.r(&n.subnet))];
+            // A regional NAT gateway: `AvailabilityMode: regional` and `VpcId`, no
+            // subnet, its addresses AWS's in each AZ (automatic mode: no
+            // `AvailabilityZoneAddresses`) — AWS::EC2::NatGateway.
+            if n.is_regional() {
+                let mut props = vec![("AvailabilityMode", Y::s("regional"))];
+                if let Some(v) = &n.vpc {
+                    props.push(("VpcId", self.r(v)));
+                }
+                props.push(tags(&n.name, &n.description));
+                self.add(self.id(&n.name), "AWS::EC2::NatGateway", props, vec![]);
+                continue;
+            }
+            let Some(subnet) = &n.subnet else { continue };
+            let mut props = vec![("SubnetId", self.r(subnet))];
             match n.connectivity {
                 NatConnectivity::Public => {
                     if let Some(e) = &n.elastic_ip {

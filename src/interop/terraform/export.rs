@@ -392,7 +392,20 @@ impl<'d> Exporter<'d> {
         }
         for n in &self.d.nat_gateways {
             let mut b = Block::resource("aws_nat_gateway", &self.l.of(&n.name));
-            b.attr("subnet_id", self.id("aws_subnet", &n.subnet));
+            // A regional NAT gateway: `availability_mode = "regional"` with `vpc_id`,
+            // no subnet and no `availability_zone_address` (automatic mode) —
+            // Terraform AWS provider, `aws_nat_gateway`.
+            if n.is_regional() {
+                b.attr("availability_mode", Expr::s("regional"));
+                if let Some(v) = &n.vpc {
+                    b.attr("vpc_id", self.id("aws_vpc", v));
+                }
+                b.tags(with_description(name_tag(&n.name), &n.description));
+                self.blocks.push(b);
+                continue;
+            }
+            let Some(subnet) = &n.subnet else { continue };
+            b.attr("subnet_id", self.id("aws_subnet", subnet));
             match n.connectivity {
                 NatConnectivity::Public => {
                     b.attr_opt("allocation_id", n.elastic_ip.as_ref().map(|e| self.id("aws_eip", e)));

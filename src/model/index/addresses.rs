@@ -60,10 +60,16 @@ impl DesignIndex {
         } else {
             Vec::new()
         };
-        for n in &d.nat_gateways {
+        // A regional NAT gateway has no interface in a subnet of the design
+        // (its addresses are numbered below); a zonal one without a subnet is
+        // refused by validation.
+        for n in d.nat_gateways.iter().filter(|n| !n.is_regional()) {
+            let Some(subnet) = n.subnet.as_deref() else {
+                continue;
+            };
             pending.push(Pending {
                 owner: EniOwner::NatGateway(n.name.clone()),
-                subnet: &n.subnet,
+                subnet,
                 fixed: n.private_ip,
                 public: if n.connectivity == NatConnectivity::Public && !failed.contains(&n.name.as_str()) {
                     eip(&n.elastic_ip)
@@ -217,6 +223,33 @@ impl DesignIndex {
             });
         }
         self.exhausted_subnets = exhausted.into_iter().map(str::to_string).collect();
+        // A regional NAT gateway in automatic mode gets an Amazon-provided
+        // address in every AZ where its VPC has subnets, and follows them as
+        // they come and go (EC2 API reference, `NatGateway.AutoProvisionZones`).
+        // Like auto-assigned public addresses, the design cannot know them: they
+        // are numbered on from the same pool, after every interface, so adding a
+        // regional NAT gateway renumbers nothing else.
+        let mut regional = Vec::new();
+        for n in d.nat_gateways.iter().filter(|n| n.is_regional()) {
+            let Some(vpc) = n.vpc.as_deref() else {
+                continue;
+            };
+            let azs: std::collections::BTreeSet<&str> = d
+                .subnets
+                .iter()
+                .filter(|s| s.vpc == vpc)
+                .map(|s| s.az.as_str())
+                .collect();
+            for az in azs {
+                public_counter += 1;
+                regional.push(RegionalNatAddress {
+                    nat: n.name.clone(),
+                    az: az.to_string(),
+                    public_ip: Ipv4Addr::from(u32::from(Ipv4Addr::new(54, 160, 0, 0)) + public_counter),
+                });
+            }
+        }
+        self.regional_nat_addresses = regional;
         self.eni_by_owner.reserve(enis.len());
         for (i, e) in enis.iter().enumerate() {
             self.eni_by_owner.insert(e.owner.clone(), i);

@@ -93,6 +93,17 @@ pub struct DesignIndex {
     eni_by_sg: Vec<(u32, u32)>,
     /// Subnets whose auto-assigned addresses ran out (more interfaces than usable addresses).
     pub exhausted_subnets: Vec<String>,
+    /// The public address of each regional NAT gateway in each AZ it serves,
+    /// by NAT gateway then AZ.
+    pub regional_nat_addresses: Vec<RegionalNatAddress>,
+}
+
+/// The address a regional NAT gateway translates traffic from one AZ to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegionalNatAddress {
+    pub nat: String,
+    pub az: String,
+    pub public_ip: Ipv4Addr,
 }
 
 /// The entries of a sorted pair table whose key is `key`.
@@ -197,6 +208,17 @@ impl DesignIndex {
     }
     pub fn nat_gateway<'d>(&self, d: &'d Design, name: &str) -> Option<&'d NatGateway> {
         self.pos(ObjectKind::NatGateway, name).map(|i| &d.nat_gateways[i])
+    }
+    /// The public address regional NAT gateway `nat` translates traffic from `az` to.
+    pub fn regional_nat_address(&self, nat: &str, az: &str) -> Option<Ipv4Addr> {
+        self.regional_nat_addresses
+            .iter()
+            .find(|a| a.nat == nat && a.az == az)
+            .map(|a| a.public_ip)
+    }
+    /// The regional NAT gateway address `ip` is, if it is one.
+    pub fn regional_nat_at(&self, ip: Ipv4Addr) -> Option<&RegionalNatAddress> {
+        self.regional_nat_addresses.iter().find(|a| a.public_ip == ip)
     }
     pub fn elastic_ip<'d>(&self, d: &'d Design, name: &str) -> Option<&'d ElasticIp> {
         self.pos(ObjectKind::ElasticIp, name).map(|i| &d.elastic_ips[i])

@@ -90,6 +90,10 @@ mod oracle {
             }
         }
         for (k, n) in d.nat_gateways.iter().enumerate() {
+            // A regional NAT gateway has no interface in a subnet of the design.
+            let Some(subnet) = n.subnet.clone().filter(|_| !n.is_regional()) else {
+                continue;
+            };
             // A NAT gateway whose Elastic IP an instance or an earlier public NAT
             // gateway holds fails (Resource.AlreadyAssociated): no public address.
             let taken = n.elastic_ip.is_some()
@@ -99,7 +103,7 @@ mod oracle {
                         .any(|o| o.connectivity == NatConnectivity::Public && o.elastic_ip == n.elastic_ip));
             pending.push(Pending {
                 owner: EniOwner::NatGateway(n.name.clone()),
-                subnet: n.subnet.clone(),
+                subnet,
                 fixed: n.private_ip,
                 public: if n.connectivity == NatConnectivity::Public && !taken {
                     eip(&n.elastic_ip)

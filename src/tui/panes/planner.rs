@@ -45,7 +45,7 @@ pub fn current_vpc(d: &Design, selected: Option<&ObjectRef>) -> Option<String> {
         Object::InternetGateway(g) => g.vpc,
         Object::VpnGateway(g) => g.vpc,
         Object::Instance(i) => d.subnets.iter().find(|s| s.name == i.subnet).map(|s| s.vpc.clone()),
-        Object::NatGateway(n) => d.subnets.iter().find(|s| s.name == n.subnet).map(|s| s.vpc.clone()),
+        Object::NatGateway(n) => n.vpc_name(d).map(str::to_string),
         _ => None,
     });
     from_selection.or_else(|| d.vpcs.first().map(|v| v.name.clone()))

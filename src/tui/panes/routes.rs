@@ -39,7 +39,9 @@ pub fn table_for<'a>(ctx: &Ctx<'a>) -> Option<&'a RouteTable> {
             .and_then(|s| idx.subnet_route_table(d, s)),
         ObjectKind::NatGateway => idx
             .nat_gateway(d, &sel.name)
-            .and_then(|n| idx.subnet(d, &n.subnet))
+            // A regional NAT gateway's own route table is AWS's, not the design's.
+            .and_then(|n| n.subnet.as_deref().filter(|_| !n.is_regional()))
+            .and_then(|n| idx.subnet(d, n))
             .and_then(|s| idx.subnet_route_table(d, s)),
         _ => None,
     }

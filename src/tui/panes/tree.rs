@@ -93,7 +93,9 @@ impl Tree {
         }
         let mut nat_by_subnet: HashMap<&str, Vec<usize>> = HashMap::new();
         for (i, n) in d.nat_gateways.iter().enumerate() {
-            nat_by_subnet.entry(&n.subnet).or_default().push(i);
+            if let Some(s) = n.subnet.as_deref().filter(|_| !n.is_regional()) {
+                nat_by_subnet.entry(s).or_default().push(i);
+            }
         }
         let subnet_vpc: HashMap<&str, &str> = d.subnets.iter().map(|s| (s.name.as_str(), s.vpc.as_str())).collect();
         // With several accounts, VPCs say their owner, shared subnets that they
@@ -174,6 +176,21 @@ impl Tree {
                     &g.name,
                     format!("igw {}", g.name),
                     "attached".into(),
+                );
+            }
+            // A regional NAT gateway belongs to the VPC, not to a subnet: it is
+            // listed beside the VPC's gateways with the AZs it serves.
+            for n in d
+                .nat_gateways
+                .iter()
+                .filter(|n| n.is_regional() && n.vpc.as_deref() == Some(vpc.name.as_str()))
+            {
+                let azs = b.idx.regional_nat_addresses.iter().filter(|a| a.nat == n.name).count();
+                b.obj_leaf(
+                    ObjectKind::NatGateway,
+                    &n.name,
+                    format!("nat {}", n.name),
+                    format!("regional · {azs} AZ{}", if azs == 1 { "" } else { "s" }),
                 );
             }
             for g in d.egress_only_gateways.iter().filter(|g| g.vpc == vpc.name) {

@@ -460,6 +460,10 @@ fn nat_gateways(b: &mut Builder<'_>) {
             );
             continue;
         }
+        if n.availability_mode.as_deref().and_then(NatAvailability::from_aws) == Some(NatAvailability::Regional) {
+            regional_nat_gateway(b, n);
+            continue;
+        }
         let primary = n
             .nat_gateway_addresses
             .iter()
@@ -497,7 +501,9 @@ fn nat_gateways(b: &mut Builder<'_>) {
         b.d.nat_gateways.push(NatGateway {
             name: b.name(&n.nat_gateway_id),
             description: None,
-            subnet: b.name(&n.subnet_id),
+            availability_mode: NatAvailability::Zonal,
+            subnet: Some(b.name(&n.subnet_id)),
+            vpc: None,
             connectivity: if private {
                 NatConnectivity::Private
             } else {
@@ -509,6 +515,42 @@ fn nat_gateways(b: &mut Builder<'_>) {
                 .and_then(|ip| ip.parse().ok()),
         });
     }
+}
+
+/// A regional NAT gateway (`AvailabilityMode: regional`): in its VPC, in no
+/// subnet, public only. In automatic mode (`AutoProvisionZones: enabled`) AWS
+/// chooses its addresses in every AZ where the VPC has subnets, which is what
+/// vpcd models; in manual mode the AZs and Elastic IPs are the account's
+/// choice, which vpcd does not model, so the import says so.
+fn regional_nat_gateway(b: &mut Builder<'_>, n: &json::NatGateway) {
+    if n.auto_provision_zones.as_deref() == Some("disabled") {
+        b.report.approximate(
+            &n.nat_gateway_id,
+            "NAT gateway",
+            "it is a regional NAT gateway in manual mode; vpcd models automatic mode (every AZ of the VPC, addresses chosen by AWS)",
+        );
+    }
+    if n.vpc_id.is_empty() {
+        b.report
+            .skip(&n.nat_gateway_id, "NAT gateway", "it is regional but names no VPC");
+        return;
+    }
+    b.d.nat_gateways.push(NatGateway {
+        name: b.name(&n.nat_gateway_id),
+        description: None,
+        availability_mode: NatAvailability::Regional,
+        subnet: None,
+        vpc: Some(b.name(&n.vpc_id)),
+        // Kept as given: a private regional NAT gateway is refused, and
+        // validation says so (nat-regional-private).
+        connectivity: if n.connectivity_type.as_deref() == Some("private") {
+            NatConnectivity::Private
+        } else {
+            NatConnectivity::Public
+        },
+        elastic_ip: None,
+        private_ip: None,
+    });
 }
 
 fn endpoints(b: &mut Builder<'_>) {

@@ -582,13 +582,17 @@ aws_struct! {
         pub public_ip: Option<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub is_primary: Option<bool>,
+        /// Regional NAT gateways only: the AZ this address serves.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub availability_zone: Option<String>,
     }
 }
 
 aws_struct! {
     pub struct NatGateway {
         pub nat_gateway_id: String,
-        #[serde(default)]
+        /// Empty for a regional NAT gateway, which is in no subnet.
+        #[serde(default, skip_serializing_if = "String::is_empty")]
         pub subnet_id: String,
         #[serde(default)]
         pub vpc_id: String,
@@ -596,6 +600,14 @@ aws_struct! {
         pub state: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub connectivity_type: Option<String>,
+        /// `zonal` | `regional` (EC2 API reference, `NatGateway.AvailabilityMode`);
+        /// absent means zonal, as in output from before regional NAT gateways.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub availability_mode: Option<String>,
+        /// Regional NAT gateways only: `enabled` when AWS manages the AZs it
+        /// serves (automatic mode), `disabled` in manual mode.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub auto_provision_zones: Option<String>,
         #[serde(default, deserialize_with = "list")]
         pub nat_gateway_addresses: Vec<NatGatewayAddress>,
         #[serde(default, deserialize_with = "list", skip_serializing_if = "Vec::is_empty")]

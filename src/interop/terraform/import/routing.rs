@@ -106,6 +106,24 @@ impl Conv<'_> {
     }
 
     pub(super) fn nat_gateway(&mut self, i: &Inst) -> Res<()> {
+        // `availability_mode = "regional"`: one NAT gateway for `vpc_id`, in no
+        // subnet; `availability_zone_address` blocks choose its AZs and Elastic
+        // IPs by hand (manual mode), their absence lets AWS follow the VPC's
+        // subnets (automatic mode) — Terraform AWS provider, `aws_nat_gateway`.
+        if i.str("availability_mode")?.as_deref() == Some("regional") {
+            let manual = !i.objects("availability_zone_address")?.is_empty();
+            self.out.nats.push(j::NatGateway {
+                nat_gateway_id: i.id()?,
+                vpc_id: i.req("vpc_id")?,
+                state: "available".into(),
+                connectivity_type: Some(i.str("connectivity_type")?.unwrap_or_else(|| "public".into())),
+                availability_mode: Some("regional".into()),
+                auto_provision_zones: Some(if manual { "disabled" } else { "enabled" }.into()),
+                tags: i.tags()?,
+                ..Default::default()
+            });
+            return Ok(());
+        }
         let subnet = i.req("subnet_id")?;
         let vpc = self.vpc_of_subnet(&subnet)?;
         let private = i.str("connectivity_type")?.as_deref() == Some("private");
@@ -129,8 +147,10 @@ impl Conv<'_> {
                 private_ip: i.str("private_ip")?,
                 public_ip,
                 is_primary: Some(true),
+                ..Default::default()
             }],
             tags: i.tags()?,
+            ..Default::default()
         });
         Ok(())
     }
