@@ -2,6 +2,8 @@
 //! colour control, quiet/verbose, progress only on a terminal, JSON with a
 //! `schema_version`, exit codes, a closed pipe and mistyped subcommands.
 
+mod pty_support;
+
 use std::io::Read;
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -163,6 +165,66 @@ fn no_progress_reaches_a_pipe() {
     let (code, _, err) = run(vpcd().args(["diff", SAMPLE, SAMPLE]));
     assert_eq!(code, 0);
     assert_eq!(err, "");
+}
+
+/// The other half of the rule: on a terminal, long work shows a bar with
+/// counts and an ETA, on stderr only; stdout (a pipe here) gets the result
+/// with no escape or carriage return in it.
+#[test]
+fn progress_is_drawn_on_a_terminal_stderr_and_never_on_stdout() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.ron");
+    let big = big.to_str().unwrap();
+    let (code, _, err) = run(vpcd().args([
+        "generate",
+        "--vpcs",
+        "40",
+        "--azs",
+        "3",
+        "--tiers",
+        "3",
+        "--instances",
+        "5",
+        "-o",
+        big,
+    ]));
+    assert_eq!(code, 0, "{err}");
+    let mut pty = pty_support::Pty::open(24, 120);
+    let mut matrix = vpcd()
+        .args(["matrix", big])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(pty.terminal())
+        .spawn()
+        .unwrap();
+    pty.release_terminal();
+    let mut stdout = matrix.stdout.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut out = String::new();
+        stdout.read_to_string(&mut out).map(|_| out)
+    });
+    // Drain the terminal while the matrix runs, so the bar never blocks.
+    while matrix.try_wait().unwrap().is_none() {
+        pty.pump();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    pty.pump();
+    let out = reader.join().unwrap().unwrap();
+    assert_eq!(matrix.wait().unwrap().code(), Some(0));
+    let drawn = pty.raw();
+    assert!(
+        drawn.contains("ETA") && drawn.contains('/'),
+        "a bar with counts and an ETA on the terminal: {drawn:?}"
+    );
+    assert!(
+        !out.contains('\x1b') && !out.contains('\r') && !out.contains("ETA"),
+        "{out}"
+    );
+    let summary = out.trim_end().lines().last().unwrap_or_default();
+    assert!(
+        summary.contains("ordered pairs reachable"),
+        "a summary line closes the output: {summary}"
+    );
 }
 
 fn json_of(args: &[&str]) -> serde_json::Value {

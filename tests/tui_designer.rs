@@ -245,6 +245,23 @@ fn jump_finds_objects_by_name_ip_and_cidr() {
     h.assert_shows("nothing matches");
 }
 
+/// An imported design keeps each object's AWS id, accepted wherever a name
+/// is: `/` jumps by id as by name.
+#[test]
+fn jump_finds_an_imported_object_by_its_aws_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut design = sample::three_tier();
+    design.aws_ids.insert("i-0123456789abcdef0".into(), "db-1".into());
+    design.aws_ids.insert("subnet-0aa11bb22cc33dd44".into(), "app-b".into());
+    let mut h = Harness::new(design, dir.path(), 120, 40);
+    h.keys("/i-0123456789abcdef0<enter>");
+    assert_eq!(h.app.selected, Some(ObjectRef::new(ObjectKind::Instance, "db-1")));
+    h.keys("/subnet-0aa11bb22cc33dd44<enter>");
+    assert_eq!(h.app.selected, Some(ObjectRef::new(ObjectKind::Subnet, "app-b")));
+    h.keys("/i-0ffffffffffffffff<enter>");
+    h.assert_shows("nothing matches");
+}
+
 #[test]
 fn nacl_rules_show_evaluation_order_final_deny_and_shadowed_rules() {
     let dir = tempfile::tempdir().unwrap();

@@ -32,7 +32,9 @@ struct TerminalGuard;
 
 fn restore_terminal() {
     let _ = execute!(stdout(), DisableMouseCapture, ratatui::crossterm::cursor::Show);
-    ratatui::restore();
+    // Quietly: with the terminal gone there is nothing to restore, and
+    // ratatui's `restore` would print its failure to stderr.
+    let _ = ratatui::try_restore();
 }
 
 impl Drop for TerminalGuard {

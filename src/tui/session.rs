@@ -157,7 +157,13 @@ pub fn run_app(mut app: App) -> io::Result<Ending> {
     if ending != Ending::Quit {
         messages.extend(app.emergency_save());
     }
-    drop(terminal);
+    if ending == Ending::TerminalLost {
+        // Its drop would try to show the cursor on a terminal that is gone
+        // and print that failure; the process is ending, so nothing leaks.
+        std::mem::forget(terminal);
+    } else {
+        drop(terminal);
+    }
     drop(guard);
     restore_terminal();
     signal_handle.close();

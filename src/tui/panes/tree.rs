@@ -565,6 +565,8 @@ impl TreePane {
         }
         let d = ctx.ws.design();
         let idx = ctx.ws.index();
+        // An imported object answers to its AWS id too (`i-0abc…`, `subnet-…`).
+        let q = d.resolve_name(q);
         if let Some(r) = idx.lookup(q).first() {
             return Some(r.clone());
         }
