@@ -80,11 +80,7 @@ impl Cfn<'_> {
     fn endpoint_services(&mut self) {
         for s in &self.d.endpoint_services {
             let id = self.id(&s.name);
-            let gateway = self
-                .d
-                .load_balancers
-                .iter()
-                .any(|l| l.name == s.load_balancer && l.kind == LoadBalancerKind::Gateway);
+            let gateway = self.d.is_gwlb_service(s);
             let key = if gateway {
                 "GatewayLoadBalancerArns"
             } else {

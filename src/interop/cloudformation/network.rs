@@ -105,15 +105,7 @@ impl Cfn<'_> {
         Some(match t {
             // A Gateway Load Balancer endpoint is a route target of its own; a gateway
             // endpoint's routes are added by AWS for the tables it names.
-            RouteTarget::GatewayEndpoint(e)
-                if self
-                    .d
-                    .endpoints
-                    .iter()
-                    .any(|x| x.name == *e && matches!(x.kind, EndpointKind::GatewayLoadBalancer { .. })) =>
-            {
-                (("VpcEndpointId", self.r(e)), vec![])
-            }
+            RouteTarget::GatewayEndpoint(e) if self.d.is_gwlb_endpoint(e) => (("VpcEndpointId", self.r(e)), vec![]),
             RouteTarget::Local | RouteTarget::GatewayEndpoint(_) => return None,
             RouteTarget::InternetGateway(g) => (("GatewayId", self.r(g)), vec![self.attachment_of(g)]),
             RouteTarget::VpnGateway(g) => (("GatewayId", self.r(g)), vec![self.attachment_of(g)]),

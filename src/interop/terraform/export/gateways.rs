@@ -95,7 +95,7 @@ impl Exporter<'_> {
         for rt in &self.d.route_tables {
             for r in &rt.routes {
                 if let RouteTarget::GatewayEndpoint(e) = &r.target {
-                    if self.is_gwlb_endpoint(e) {
+                    if self.d.is_gwlb_endpoint(e) {
                         continue;
                     }
                     let listed = self.d.endpoints.iter().any(|x| {
@@ -118,11 +118,7 @@ impl Exporter<'_> {
         for s in &self.d.endpoint_services {
             let mut b = Block::resource("aws_vpc_endpoint_service", &self.l.of(&s.name));
             b.attr("acceptance_required", Expr::bool(s.acceptance_required));
-            let gateway = self
-                .d
-                .load_balancers
-                .iter()
-                .any(|l| l.name == s.load_balancer && l.kind == LoadBalancerKind::Gateway);
+            let gateway = self.d.is_gwlb_service(s);
             let arns = Expr::List(vec![self.r("aws_lb", &s.load_balancer, "arn")]);
             if gateway {
                 b.attr("gateway_load_balancer_arns", arns);

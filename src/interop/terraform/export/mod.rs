@@ -255,12 +255,6 @@ impl<'d> Exporter<'d> {
             self.id("aws_security_group", sg)
         }
     }
-    fn is_gwlb_endpoint(&self, name: &str) -> bool {
-        self.d
-            .endpoints
-            .iter()
-            .any(|e| e.name == name && matches!(e.kind, EndpointKind::GatewayLoadBalancer { .. }))
-    }
     fn rt_id(&self, rt: &str) -> Expr {
         if self.d.vpcs.iter().any(|v| v.main_route_table == rt) {
             self.id("aws_default_route_table", rt)

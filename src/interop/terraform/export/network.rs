@@ -102,7 +102,7 @@ impl Exporter<'_> {
         Some(match t {
             // A Gateway Load Balancer endpoint is a route target of its own; a gateway
             // endpoint's routes are added by AWS for the tables it names.
-            RouteTarget::GatewayEndpoint(e) if self.is_gwlb_endpoint(e) => {
+            RouteTarget::GatewayEndpoint(e) if self.d.is_gwlb_endpoint(e) => {
                 ("vpc_endpoint_id", self.id("aws_vpc_endpoint", e))
             }
             RouteTarget::Local | RouteTarget::GatewayEndpoint(_) => return None,
