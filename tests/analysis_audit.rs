@@ -507,6 +507,7 @@ fn sg_reference_across_transit_gateway_does_not_match() {
         association: Some("tgw-rt".into()),
         propagations: vec!["tgw-rt".into()],
         appliance_mode: false,
+        sg_referencing: true,
     };
     d.transit_gateways.push(TransitGateway {
         name: "tgw".into(),
@@ -515,6 +516,7 @@ fn sg_reference_across_transit_gateway_does_not_match() {
         default_association: false,
         default_propagation: false,
         default_route_table: None,
+        sg_referencing: false,
         route_tables: vec![TgwRouteTable {
             name: "tgw-rt".into(),
             routes: vec![],
@@ -698,6 +700,7 @@ fn tgw_att(name: &str, vpc: &str, subnets: &[&str]) -> TgwAttachment {
         association: Some("tgw-rt".into()),
         propagations: vec!["tgw-rt".into()],
         appliance_mode: false,
+        sg_referencing: true,
     }
 }
 
@@ -726,6 +729,7 @@ fn hub_and_spoke(att_routes: &[(&str, &str)]) -> Design {
         default_association: false,
         default_propagation: false,
         default_route_table: None,
+        sg_referencing: false,
         route_tables: vec![TgwRouteTable {
             name: "tgw-rt".into(),
             routes: vec![TgwRoute {

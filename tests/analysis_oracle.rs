@@ -12,6 +12,9 @@
 //!   reply through both NACLs on the client's ephemeral port (40000);
 //! * internet: IGW attached, public IP, route 0.0.0.0/0 → an active IGW on the
 //!   instance's subnet for the reply (or the request), NACLs both ways.
+//!
+//! A second property checks security-group references across transit gateways
+//! (two VPCs, two gateways with random referencing flags) the same way.
 
 mod analysis_support;
 
@@ -387,5 +390,150 @@ proptest! {
         let (f, to_ep) = (an.endpoint(&ep_name(&s, from)).unwrap(), an.endpoint(&ep_name(&s, to)).unwrap());
         prop_assert_eq!(an.reachable(&f, &to_ep, Protocol::Tcp, Some(port)), expected);
         let _ = IpAddr::V4(Ipv4Addr::LOCALHOST);
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Security-group references across transit gateways.
+//
+// Two VPCs, `a` (10.0.0.0/16) and `b` (10.1.0.0/16), both attached to two
+// transit gateways with random security-group referencing flags (gateway, each
+// VPC attachment); the route tables send 10.0.0.0/8 to one of them. A host of
+// `a` queries a host of `b` whose groups hold random inbound rules (CIDRs, or
+// groups of either VPC). The oracle is the Transit Gateways guide's rule read
+// literally ("Security group referencing"): an inbound rule naming a group of
+// the other VPC admits that group's members only when the gateway the packet
+// crosses and both its VPC attachments enable referencing; a rule naming a group
+// of the destination's own VPC admits only its members, none of which is in `a`.
+
+const TGW_CIDRS: &[&str] = &["0.0.0.0/0", "10.0.0.0/16", "10.0.1.0/24", "10.1.0.0/16", "192.0.2.0/24"];
+/// Groups: 0, 1 in `a`; 2 in `b`.
+const TGW_GROUPS: [(&str, &str); 3] = [("ga0", "a"), ("ga1", "a"), ("gb", "b")];
+
+#[derive(Debug, Clone)]
+struct TgwSpec {
+    /// Per gateway: (gateway flag, att-a flag, att-b flag).
+    flags: [(bool, bool, bool); 2],
+    /// Which gateway the route tables use.
+    via: usize,
+    /// The client's groups (indexes into the `a` groups 0..2), at least one.
+    client_groups: Vec<usize>,
+    /// Inbound rules of `gb`, the server's group: (port, peer); a peer below
+    /// TGW_CIDRS.len() is a CIDR, else a group index.
+    rules: Vec<(usize, usize)>,
+}
+
+fn tgw_spec() -> impl Strategy<Value = TgwSpec> {
+    let flags = (
+        prop::bool::weighted(0.7),
+        prop::bool::weighted(0.8),
+        prop::bool::weighted(0.8),
+    );
+    (
+        [flags, flags],
+        0usize..2,
+        prop::sample::subsequence(vec![0usize, 1], 1..=2),
+        prop::collection::vec((0..PORTS.len(), prop_oneof![1 => 0..TGW_CIDRS.len(), 3 => Just(TGW_CIDRS.len()), 2 => TGW_CIDRS.len()..TGW_CIDRS.len() + 3]), 1..=3),
+    )
+        .prop_map(|(flags, via, client_groups, rules)| TgwSpec {
+            flags,
+            via,
+            client_groups,
+            rules,
+        })
+}
+
+fn tgw_rule_text((port, peer): (usize, usize)) -> String {
+    let peer = if peer < TGW_CIDRS.len() {
+        TGW_CIDRS[peer].to_string()
+    } else {
+        format!("sg:{}", TGW_GROUPS[peer - TGW_CIDRS.len()].0)
+    };
+    format!("tcp {} {peer}", PORTS[port])
+}
+
+fn tgw_build(s: &TgwSpec) -> Design {
+    let gw = ["tgw0", "tgw1"][s.via];
+    let server_in: Vec<String> = s.rules.iter().map(|&r| tgw_rule_text(r)).collect();
+    let server_in: Vec<&str> = server_in.iter().map(String::as_str).collect();
+    let client_groups: Vec<&str> = s.client_groups.iter().map(|&g| TGW_GROUPS[g].0).collect();
+    let mut d = B::new()
+        .vpc("a", "10.0.0.0/16")
+        .vpc("b", "10.1.0.0/16")
+        .rt("rt-a", "a", &[("10.0.0.0/8", &format!("tgw:{gw}"))])
+        .rt("rt-b", "b", &[("10.0.0.0/8", &format!("tgw:{gw}"))])
+        .subnet("sa", "a", AZ_A, "10.0.1.0/24", "rt-a", None)
+        .subnet("sb", "b", AZ_A, "10.1.1.0/24", "rt-b", None)
+        .sg("ga0", "a", &[], &["all 0.0.0.0/0"])
+        .sg("ga1", "a", &[], &["all 0.0.0.0/0"])
+        .sg("gb", "b", &server_in, &["all 0.0.0.0/0"])
+        .inst("client", "sa", "10.0.1.10", &client_groups)
+        .inst("server", "sb", "10.1.1.10", &["gb"])
+        .build();
+    for (i, &(on, att_a, att_b)) in s.flags.iter().enumerate() {
+        let att = |name: String, vpc: &str, subnet: &str, refs: bool| TgwAttachment {
+            name,
+            kind: TgwAttachmentKind::Vpc {
+                vpc: vpc.into(),
+                subnets: vec![subnet.into()],
+            },
+            association: None,
+            propagations: Vec::new(),
+            appliance_mode: false,
+            sg_referencing: refs,
+        };
+        d.transit_gateways.push(TransitGateway {
+            name: format!("tgw{i}"),
+            description: None,
+            asn: 64512,
+            default_association: true,
+            default_propagation: true,
+            default_route_table: Some(format!("tgw{i}-rt")),
+            sg_referencing: on,
+            route_tables: vec![TgwRouteTable {
+                name: format!("tgw{i}-rt"),
+                routes: Vec::new(),
+            }],
+            attachments: vec![
+                att(format!("tgw{i}-att-a"), "a", "sa", att_a),
+                att(format!("tgw{i}-att-b"), "b", "sb", att_b),
+            ],
+        });
+    }
+    d
+}
+
+fn tgw_oracle(s: &TgwSpec, port: u16) -> bool {
+    let client: Ipv4Addr = "10.0.1.10".parse().unwrap();
+    let (on, att_a, att_b) = s.flags[s.via];
+    let carried = on && att_a && att_b;
+    s.rules.iter().any(|&(p, peer)| {
+        port_in(PORTS[p], port)
+            && if peer < TGW_CIDRS.len() {
+                cidr_has(TGW_CIDRS[peer], client)
+            } else {
+                let g = peer - TGW_CIDRS.len();
+                TGW_GROUPS[g].1 == "a" && carried && s.client_groups.contains(&g)
+            }
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn engine_agrees_with_oracle_on_sg_references_across_transit_gateways(
+        s in tgw_spec(),
+        port_pick in 0..QUERY_PORTS.len(),
+    ) {
+        let port = QUERY_PORTS[port_pick];
+        let d = tgw_build(&s);
+        let t = trace(&d, "client", "server", "tcp", Some(port));
+        let expected = tgw_oracle(&s, port);
+        prop_assert_eq!(t.reachable, expected, "{}", t.to_text());
+        let idx = DesignIndex::new(&d);
+        let an = vpcd::analysis::Analyzer::new(&d, &idx);
+        let (f, to) = (an.endpoint("client").unwrap(), an.endpoint("server").unwrap());
+        prop_assert_eq!(an.reachable(&f, &to, Protocol::Tcp, Some(port)), expected);
     }
 }

@@ -21,6 +21,7 @@ fn att(name: &str, vpc: &str, subnets: &[&str], assoc: &str, props: &[&str]) -> 
         association: Some(assoc.into()),
         propagations: props.iter().map(|s| s.to_string()).collect(),
         appliance_mode: false,
+        sg_referencing: true,
     }
 }
 
@@ -32,6 +33,7 @@ fn tgw(name: &str, tables: Vec<TgwRouteTable>, attachments: Vec<TgwAttachment>) 
         default_association: false,
         default_propagation: false,
         default_route_table: None,
+        sg_referencing: false,
         route_tables: tables,
         attachments,
     }
@@ -533,6 +535,7 @@ fn tgw_vpn_attachment_to_onprem_both_ways() {
                 association: Some("tgw-rt".into()),
                 propagations: vec!["tgw-rt".into()],
                 appliance_mode: false,
+                sg_referencing: true,
             },
         ],
     ));

@@ -139,6 +139,7 @@ fn tgw_att(name: &str, vpc: &str, subnet: &str) -> TgwAttachment {
         association: None,
         propagations: Vec::new(),
         appliance_mode: false,
+        sg_referencing: true,
     }
 }
 
@@ -168,6 +169,7 @@ fn tgw_default_association_and_propagation_apply_to_attachments_that_name_neithe
         default_association: true,
         default_propagation: true,
         default_route_table: Some("tgw-default".into()),
+        sg_referencing: false,
         route_tables: vec![TgwRouteTable {
             name: "tgw-default".into(),
             routes: Vec::new(),
@@ -699,6 +701,7 @@ fn onprem_over_tgw(routing: VpnRouting) -> Design {
         default_association: false,
         default_propagation: false,
         default_route_table: None,
+        sg_referencing: false,
         route_tables: vec![TgwRouteTable {
             name: "tgw-rt".into(),
             routes: Vec::new(),
@@ -713,6 +716,7 @@ fn onprem_over_tgw(routing: VpnRouting) -> Design {
                 association: Some("tgw-rt".into()),
                 propagations: vec!["tgw-rt".into()],
                 appliance_mode: false,
+                sg_referencing: true,
             },
         ],
     });
@@ -814,4 +818,233 @@ fn onprem_to_s3_over_a_vpn_explains_the_gateway_endpoint_limit() {
         "{}",
         t.to_text()
     );
+}
+
+// ------------------------------------------- Security-group references across a TGW
+
+/// Spokes `a` (10.0.0.0/16: `app` in sg-app, `other` in sg-other) and `b`
+/// (10.1.0.0/16: `db` in sg-db, whose only inbound rule references sg-app),
+/// attached to `tgw` with default association and propagation. `tgw_refs`:
+/// security-group referencing support on the transit gateway.
+fn tgw_group_reference(tgw_refs: bool) -> Design {
+    let mut d = B::new()
+        .vpc("a", "10.0.0.0/16")
+        .vpc("b", "10.1.0.0/16")
+        .rt("rt-a", "a", &[("10.0.0.0/8", "tgw:tgw")])
+        .rt("rt-b", "b", &[("10.0.0.0/8", "tgw:tgw")])
+        .subnet("sa", "a", AZ_A, "10.0.1.0/24", "rt-a", None)
+        .subnet("sb", "b", AZ_A, "10.1.1.0/24", "rt-b", None)
+        .sg("sg-app", "a", &[], &["all 0.0.0.0/0"])
+        .sg("sg-other", "a", &[], &["all 0.0.0.0/0"])
+        .sg("sg-db", "b", &["tcp 5432 sg:sg-app"], &["all 0.0.0.0/0"])
+        .inst("app", "sa", "10.0.1.10", &["sg-app"])
+        .inst("other", "sa", "10.0.1.11", &["sg-other"])
+        .inst("db", "sb", "10.1.1.10", &["sg-db"])
+        .build();
+    d.transit_gateways.push(TransitGateway {
+        name: "tgw".into(),
+        description: None,
+        asn: 64512,
+        default_association: true,
+        default_propagation: true,
+        default_route_table: Some("tgw-default".into()),
+        sg_referencing: tgw_refs,
+        route_tables: vec![TgwRouteTable {
+            name: "tgw-default".into(),
+            routes: Vec::new(),
+        }],
+        attachments: vec![tgw_att("att-a", "a", "sa"), tgw_att("att-b", "b", "sb")],
+    });
+    d
+}
+
+fn sg_codes(d: &Design) -> Vec<&'static str> {
+    vpcd::validate::validate(d)
+        .into_iter()
+        .map(|f| f.code)
+        .filter(|c| c.starts_with("sg-reference"))
+        .collect()
+}
+
+/// Transit Gateways guide, "Security group referencing"
+/// (tgw-vpc-attachments.html#vpc-attachment-security) and the EC2 API's
+/// `SecurityGroupReferencingSupport`: disabled by default on a transit gateway
+/// (TransitGatewayOptions), enabled by default on a new VPC attachment
+/// (CreateTransitGatewayVpcAttachmentRequestOptions). An inbound rule may name a
+/// group of another VPC on the same transit gateway only when the gateway and both
+/// attachments enable it; outbound rules may not ("Outbound security rules
+/// referencing over Transit Gateway aren't supported", AWS blog "Introducing
+/// security group referencing for AWS Transit Gateway"). Otherwise
+/// AuthorizeSecurityGroupIngress answers InvalidGroup.NotFound (SG-7).
+#[test]
+fn tgw_sg_reference_is_created_only_inbound_with_referencing_on_the_gateway_and_both_attachments() {
+    use vpcd::edit::Edit;
+    use vpcd::workspace::Workspace;
+    let mut d = tgw_group_reference(true);
+    d.security_groups
+        .iter_mut()
+        .find(|g| g.name == "sg-db")
+        .unwrap()
+        .inbound
+        .clear();
+    let with_rule = |d: &Design, rule: &str, inbound: bool| {
+        let mut g = d.security_groups.iter().find(|g| g.name == "sg-db").unwrap().clone();
+        if inbound {
+            g.inbound.push(sg_rule(rule));
+        } else {
+            g.outbound.push(sg_rule(rule));
+        }
+        Edit::Put(Object::SecurityGroup(g))
+    };
+    let refused = |d: &Design, edit: Edit| {
+        let err = Workspace::new(d.clone()).apply(edit).expect_err("refused");
+        let r = err
+            .reasons
+            .iter()
+            .find(|r| r.code == "sg-reference-other-vpc")
+            .unwrap_or_else(|| panic!("refused by SG-7: {}", err.message));
+        assert_eq!(r.aws_code, Some("InvalidGroup.NotFound"));
+        err.message
+    };
+
+    // Referencing on the gateway and (by default) on both attachments: accepted.
+    let mut ws = Workspace::new(d.clone());
+    ws.apply(with_rule(&d, "tcp 5432 sg:sg-app", true))
+        .expect("an inbound reference across a TGW with referencing support");
+    assert!(sg_codes(ws.design()).is_empty(), "{:?}", sg_codes(ws.design()));
+
+    // An outbound rule cannot reference across the transit gateway.
+    let msg = refused(&d, with_rule(&d, "tcp 443 sg:sg-app", false));
+    assert!(
+        msg.contains("outbound rule cannot reference a group across a transit gateway"),
+        "{msg}"
+    );
+
+    // Off on the gateway (its default), or on either attachment: refused.
+    let mut off = d.clone();
+    off.transit_gateways[0].sg_referencing = false;
+    refused(&off, with_rule(&off, "tcp 5432 sg:sg-app", true));
+    for i in 0..2 {
+        let mut off = d.clone();
+        off.transit_gateways[0].attachments[i].sg_referencing = false;
+        let msg = refused(&off, with_rule(&off, "tcp 5432 sg:sg-app", true));
+        assert!(msg.contains("security-group referencing"), "{msg}");
+    }
+}
+
+/// DescribeStaleSecurityGroups: rules "can also be stale if they reference a security
+/// group ... across a transit gateway where the transit gateway has been deleted (or
+/// the transit gateway security group referencing feature has been disabled)". So
+/// turning the option off (ModifyTransitGateway / ModifyTransitGatewayVpcAttachment)
+/// succeeds, the rule stays, matches nothing, and validation warns.
+#[test]
+fn turning_tgw_sg_referencing_off_leaves_a_stale_rule_that_matches_nothing() {
+    use vpcd::edit::Edit;
+    use vpcd::workspace::Workspace;
+    let d = tgw_group_reference(true);
+    assert!(sg_codes(&d).is_empty(), "{:?}", sg_codes(&d));
+    assert_reachable(&trace(&d, "app", "db", "tcp", Some(5432)));
+
+    let mut gateway_off = d.transit_gateways[0].clone();
+    gateway_off.sg_referencing = false;
+    let mut attachment_off = d.transit_gateways[0].clone();
+    attachment_off.attachments[0].sg_referencing = false;
+    for tgw in [gateway_off, attachment_off] {
+        let mut ws = Workspace::new(d.clone());
+        ws.apply(Edit::Put(Object::TransitGateway(tgw)))
+            .expect("AWS lets the option be turned off");
+        assert_eq!(sg_codes(ws.design()), ["sg-reference-stale"]);
+        let stale = vpcd::validate::validate(ws.design())
+            .into_iter()
+            .find(|f| f.code == "sg-reference-stale")
+            .unwrap();
+        assert_eq!(stale.severity, vpcd::validate::Severity::Warning);
+        assert!(
+            stale.message.contains("stale rule, matches nothing"),
+            "{}",
+            stale.message
+        );
+        let t = trace(ws.design(), "app", "db", "tcp", Some(5432));
+        assert_blocked(&t, Code::SgNoMatchingRule, "sg-db");
+    }
+    // Deleting the transit gateway leaves the rule stale too.
+    let mut ws = Workspace::new(d.clone());
+    ws.apply(Edit::Delete(ObjectRef::new(ObjectKind::TransitGateway, "tgw")))
+        .expect("the transit gateway is deleted");
+    assert_eq!(sg_codes(ws.design()), ["sg-reference-stale"]);
+}
+
+/// Transit Gateways guide, "Security group referencing": with the option on along
+/// the path, an inbound rule naming a group of the source's VPC admits that group's
+/// members arriving across the transit gateway, and only them; the security-group
+/// hop names the referenced group and the gateway. Off on the gateway or on either
+/// attachment, the same rule matches nothing.
+#[test]
+fn tgw_sg_reference_admits_only_the_groups_members_across_the_gateway() {
+    let d = tgw_group_reference(true);
+    let t = trace(&d, "app", "db", "tcp", Some(5432));
+    assert_reachable(&t);
+    let hop = t
+        .forward
+        .iter()
+        .find(|h| h.kind == HopKind::SecurityGroup && h.id == "sg-db")
+        .expect("sg-db hop");
+    assert_eq!(
+        hop.detail,
+        "sg-db inbound from sg-app tcp 5432 (sg-app is a group of a, referenced across tgw)"
+    );
+    // A host of the same VPC outside the group is not admitted.
+    assert_blocked(
+        &trace(&d, "other", "db", "tcp", Some(5432)),
+        Code::SgNoMatchingRule,
+        "sg-db",
+    );
+    // Nor another port.
+    assert_blocked(
+        &trace(&d, "app", "db", "tcp", Some(22)),
+        Code::SgNoMatchingRule,
+        "sg-db",
+    );
+
+    assert_blocked(
+        &trace(&tgw_group_reference(false), "app", "db", "tcp", Some(5432)),
+        Code::SgNoMatchingRule,
+        "sg-db",
+    );
+    for i in 0..2 {
+        let mut off = d.clone();
+        off.transit_gateways[0].attachments[i].sg_referencing = false;
+        assert_blocked(
+            &trace(&off, "app", "db", "tcp", Some(5432)),
+            Code::SgNoMatchingRule,
+            "sg-db",
+        );
+    }
+}
+
+/// The reference holds only along a path that carries it: when both VPCs are also
+/// attached to a second transit gateway without referencing support and their
+/// routes use that one, the rule does not match (the group's identity does not
+/// cross a gateway that does not enable it; Transit Gateways guide, "Security
+/// group referencing").
+#[test]
+fn tgw_sg_reference_needs_the_option_on_the_gateway_the_packet_crosses() {
+    let mut d = tgw_group_reference(true);
+    let mut plain = d.transit_gateways[0].clone();
+    plain.name = "tgw-plain".into();
+    plain.sg_referencing = false;
+    plain.default_route_table = Some("tgw-plain-rt".into());
+    plain.route_tables[0].name = "tgw-plain-rt".into();
+    for a in &mut plain.attachments {
+        a.name = format!("{}-plain", a.name);
+    }
+    d.transit_gateways.push(plain);
+    assert!(sg_codes(&d).is_empty(), "tgw still allows the rule: {:?}", sg_codes(&d));
+    assert_reachable(&trace(&d, "app", "db", "tcp", Some(5432)));
+    for rt in d.route_tables.iter_mut().filter(|t| t.name.starts_with("rt-")) {
+        rt.routes[0].target = RouteTarget::TransitGateway("tgw-plain".into());
+    }
+    let t = trace(&d, "app", "db", "tcp", Some(5432));
+    assert_blocked(&t, Code::SgNoMatchingRule, "sg-db");
+    assert!(t.forward.iter().any(|h| h.id == "tgw-plain-rt"), "{}", t.to_text());
 }

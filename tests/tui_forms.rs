@@ -396,6 +396,7 @@ fn a_part_edit_aws_refuses_shows_the_reason_under_its_field_and_changes_nothing(
         default_association: true,
         default_propagation: true,
         default_route_table: None,
+        sg_referencing: false,
         route_tables: Vec::new(),
         attachments: vec![TgwAttachment {
             name: "att-shop".into(),
@@ -406,6 +407,7 @@ fn a_part_edit_aws_refuses_shows_the_reason_under_its_field_and_changes_nothing(
             association: None,
             propagations: Vec::new(),
             appliance_mode: false,
+            sg_referencing: true,
         }],
     }));
     let mut h = Harness::new(d, dir.path(), 120, 40);

@@ -311,6 +311,7 @@ pub fn generate(p: &GenParams) -> Result<Design, GenError> {
         default_association: true,
         default_propagation: true,
         default_route_table: Some("tgw-rt-main".into()),
+        sg_referencing: false,
         route_tables: vec![TgwRouteTable {
             name: "tgw-rt-main".into(),
             routes: vec![TgwRoute {
@@ -559,6 +560,7 @@ pub fn generate(p: &GenParams) -> Result<Design, GenError> {
                 association: Some("tgw-rt-main".into()),
                 propagations: vec!["tgw-rt-main".into()],
                 appliance_mode: false,
+                sg_referencing: true,
             });
         }
     }
@@ -571,6 +573,7 @@ pub fn generate(p: &GenParams) -> Result<Design, GenError> {
             association: Some("tgw-rt-main".into()),
             propagations: vec!["tgw-rt-main".into()],
             appliance_mode: false,
+            sg_referencing: true,
         });
         d.transit_gateways.push(tgw);
     }

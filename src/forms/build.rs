@@ -343,13 +343,19 @@ pub fn next_nacl_rule_number(rules: &[NaclRule]) -> u16 {
     next.min(*hard::NACL_RULE_NUMBERS.end())
 }
 
-/// What an SG rule's peer field offers to complete: the groups of the same
-/// VPC, prefix lists (the design's and AWS-managed ones), the two "anywhere"
-/// blocks, the VPC's and its subnets' CIDRs.
-pub fn sg_peer_suggestions(d: &Design, vpc: &str) -> Vec<String> {
-    d.security_groups
+/// What a `dir` SG rule's peer field offers to complete: the groups of the
+/// same VPC, then those of other VPCs it may reference (an active same-Region
+/// peer; for an inbound rule, a VPC attached with it to a transit gateway with
+/// security-group referencing on: [`Design::sg_reference_allowed`]), prefix
+/// lists (the design's and AWS-managed ones), the two "anywhere" blocks, the
+/// VPC's and its subnets' CIDRs.
+pub fn sg_peer_suggestions(d: &Design, vpc: &str, dir: Direction) -> Vec<String> {
+    let own = d.security_groups.iter().filter(|g| g.vpc == vpc);
+    let others = d
+        .security_groups
         .iter()
-        .filter(|g| g.vpc == vpc)
+        .filter(|g| g.vpc != vpc && d.sg_reference_allowed(vpc, &g.vpc, dir));
+    own.chain(others)
         .map(|g| format!("sg:{}", g.name))
         .chain(d.prefix_lists.iter().map(|p| format!("pl:{}", p.name)))
         .chain(AWS_SERVICES.iter().map(|s| format!("pl:{s}")))

@@ -190,3 +190,28 @@ pub struct Firewall {
 fn pass() -> FirewallAction {
     FirewallAction::Pass
 }
+
+impl super::Design {
+    /// Whether a `dir` rule of a group in `rule_vpc` may reference a group of
+    /// `group_vpc` (SG-7): the same VPC; a VPC joined to it by an active
+    /// same-Region peering (VPC Peering guide, "Update your security groups to
+    /// reference peer security groups"); or, for an inbound rule only, a VPC
+    /// attached with it to one transit gateway that has security-group
+    /// referencing on, as have both VPC attachments (Transit Gateways guide,
+    /// "Security group referencing": outbound rules cannot reference a group
+    /// across a transit gateway).
+    pub fn sg_reference_allowed(&self, rule_vpc: &str, group_vpc: &str, dir: super::Direction) -> bool {
+        rule_vpc == group_vpc
+            || self.peerings.iter().any(|p| {
+                p.status == super::PeeringStatus::Active
+                    && !p.cross_region
+                    && ((p.requester == rule_vpc && p.accepter == group_vpc)
+                        || (p.requester == group_vpc && p.accepter == rule_vpc))
+            })
+            || (dir == super::Direction::Inbound
+                && self
+                    .transit_gateways
+                    .iter()
+                    .any(|t| t.carries_sg_references(rule_vpc, group_vpc)))
+    }
+}

@@ -20,6 +20,14 @@ pub struct TransitGateway {
     pub default_propagation: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_route_table: Option<String>,
+    /// Security-group referencing support (AWS `SecurityGroupReferencingSupport`
+    /// on CreateTransitGateway / ModifyTransitGateway, disabled by default): with
+    /// it on here and on both VPC attachments, an inbound rule may reference a
+    /// group of another VPC attached to this transit gateway (Transit Gateways
+    /// guide, tgw-vpc-attachments.html#vpc-attachment-security). Written only
+    /// when on, so designs from before the option read and save unchanged.
+    #[serde(default, skip_serializing_if = "is_off")]
+    pub sg_referencing: bool,
     #[serde(default)]
     pub route_tables: Vec<TgwRouteTable>,
     #[serde(default)]
@@ -28,6 +36,14 @@ pub struct TransitGateway {
 
 fn tgw_asn() -> u32 {
     64512
+}
+
+fn is_off(b: &bool) -> bool {
+    !*b
+}
+
+fn is_on(b: &bool) -> bool {
+    *b
 }
 
 impl TransitGateway {
@@ -64,6 +80,27 @@ impl TransitGateway {
             Some(t) if self.default_propagation && !peering => vec![t.as_str()],
             _ => Vec::new(),
         }
+    }
+
+    /// Whether a security group of VPC `group_vpc` may be referenced by a rule
+    /// of VPC `rule_vpc` across this transit gateway: both attached here by VPC
+    /// attachments, and referencing support enabled on the transit gateway and
+    /// on both attachments (Transit Gateways guide, "Security group referencing";
+    /// `SecurityGroupReferencingSupport`). Same Region only: a transit gateway
+    /// peering does not carry references, so only this gateway's own VPC
+    /// attachments count.
+    pub fn carries_sg_references(&self, rule_vpc: &str, group_vpc: &str) -> bool {
+        self.sg_referencing
+            && rule_vpc != group_vpc
+            && self.vpc_attachment_allows_sg_references(rule_vpc)
+            && self.vpc_attachment_allows_sg_references(group_vpc)
+    }
+
+    /// Whether `vpc` has a VPC attachment here with referencing support on.
+    fn vpc_attachment_allows_sg_references(&self, vpc: &str) -> bool {
+        self.attachments
+            .iter()
+            .any(|a| a.sg_referencing && matches!(&a.kind, TgwAttachmentKind::Vpc { vpc: v, .. } if v == vpc))
     }
 
     /// The VPCs this transit gateway has attachments to, each once, in
@@ -141,4 +178,11 @@ pub struct TgwAttachment {
     /// transit-gateway-appliance-scenario). Always written, like the other flags.
     #[serde(default)]
     pub appliance_mode: bool,
+    /// Security-group referencing support of a VPC attachment (AWS
+    /// `SecurityGroupReferencingSupport` on CreateTransitGatewayVpcAttachment,
+    /// enabled by default for a new attachment; it takes effect only when the
+    /// transit gateway enables it too). Written only when off, so designs from
+    /// before the option read and save unchanged. Ignored for other kinds.
+    #[serde(default = "super::vpc::yes", skip_serializing_if = "is_on")]
+    pub sg_referencing: bool,
 }

@@ -113,8 +113,8 @@ catalogue! {
     "sg-group-name-reserved", Error, true, Some("InvalidGroup.Reserved"), "a custom security group is named default, the name of every VPC's default group (SG-1)";
     "sg-group-name-duplicate", Error, true, Some("InvalidGroup.Duplicate"), "two security groups of one VPC have the same AWS name, compared without regard to case (SG-1)";
     "sg-duplicate-rule", Error, true, Some("InvalidPermission.Duplicate"), "a security group holds the same rule twice (SG-5)";
-    "sg-reference-other-vpc", Error, true, Some("InvalidGroup.NotFound"), "a new rule references a group that does not exist or is in a VPC that is neither its own nor an active same-Region peer (SG-7)";
-    "sg-reference-stale", Warning, false, NONE, "a rule references a group that was deleted or whose peering was deleted: a stale rule that matches nothing (SG-7, DescribeStaleSecurityGroups)";
+    "sg-reference-other-vpc", Error, true, Some("InvalidGroup.NotFound"), "a new rule references a group that does not exist or is in a VPC that is neither its own nor an active same-Region peer nor, for an inbound rule, attached with it to a transit gateway with security-group referencing on (SG-7)";
+    "sg-reference-stale", Warning, false, NONE, "a rule references a group that was deleted, whose peering was deleted or whose transit gateway lost security-group referencing: a stale rule that matches nothing (SG-7, DescribeStaleSecurityGroups)";
     "eni-sg-other-vpc", Error, true, Some("InvalidParameter"), "a network interface uses a security group of another VPC (SG-8)";
     "sg-ports-ignored", Warning, false, NONE, "ports given on a protocol that has none: AWS allows every port (SG-3, L-30)";
     "sg-world-open-admin-port", Warning, false, NONE, "SSH, RDP or a database port is open to 0.0.0.0/0 or ::/0 (L-03)";

@@ -209,9 +209,15 @@ impl<'a> ValidationPass<'a> {
         self.emit(code, object, object.to_string(), message, hint.into());
     }
 
-    /// Whether SGs of `a` may be referenced from `b` (same VPC, or active same-Region peers, SG-7).
-    pub fn vpcs_share_sg_space(&self, a: &str, b: &str) -> bool {
-        a == b || self.same_region_peers().contains(&(a, b))
+    /// Whether a `dir` rule of VPC `a` may reference SGs of VPC `b` (SG-7): same
+    /// VPC, active same-Region peers, or — inbound only — VPCs attached to one
+    /// transit gateway with security-group referencing on it and on both
+    /// attachments (Transit Gateways guide, "Security group referencing":
+    /// outbound rules cannot reference a group across a transit gateway).
+    pub fn vpcs_share_sg_space(&self, a: &str, b: &str, dir: Direction) -> bool {
+        a == b
+            || self.same_region_peers().contains(&(a, b))
+            || (dir == Direction::Inbound && self.d.transit_gateways.iter().any(|t| t.carries_sg_references(a, b)))
     }
 
     /// The VPC of a subnet.

@@ -142,16 +142,22 @@ pub(super) fn security_groups(cx: &ValidationPass<'_>) {
                         "use tcp or udp to restrict ports, or drop the port range".into(),
                     );
                 }
-                // A rule whose group is gone, or whose peering was deleted, stays as a
+                // A rule whose group is gone, whose peering was deleted, or whose
+                // transit gateway path lost security-group referencing stays as a
                 // stale rule that matches nothing (VPC User Guide, "Work with stale
-                // security group rules"; DescribeStaleSecurityGroups). Creating such a
-                // rule is refused (sg-reference-other-vpc, checked on the edit).
+                // security group rules"; DescribeStaleSecurityGroups: "across a
+                // transit gateway where the transit gateway has been deleted (or the
+                // transit gateway security group referencing feature has been
+                // disabled)"). Creating such a rule is refused (sg-reference-other-vpc,
+                // checked on the edit).
                 if let SgPeer::Group(g) = &rule.peer {
                     let why = match cx.idx.security_group(d, g) {
                         None => Some(format!("{g} does not exist (deleted)")),
-                        Some(other) if !cx.vpcs_share_sg_space(&sg.vpc, &other.vpc) => Some(format!(
-                            "{g} is in {}, which is no longer an active same-Region peer of {}",
-                            other.vpc, sg.vpc
+                        Some(other) if !cx.vpcs_share_sg_space(&sg.vpc, &other.vpc, dir) => Some(format!(
+                            "{g} is in {}, which is neither an active same-Region peer of {} nor{} attached with it to a transit gateway with security-group referencing on (gateway and both attachments)",
+                            other.vpc,
+                            sg.vpc,
+                            if dir == Direction::Outbound { " (for an inbound rule)" } else { "" }
                         )),
                         Some(_) => None,
                     };
@@ -162,7 +168,7 @@ pub(super) fn security_groups(cx: &ValidationPass<'_>) {
                             path(),
                             format!("stale rule, matches nothing: {why}"),
                             format!(
-                                "delete the rule, or reference a group of {} or of an actively peered VPC in this Region, or use a CIDR",
+                                "delete the rule, reference a group of {} or of an actively peered VPC in this Region, enable security-group referencing on the shared transit gateway, or use a CIDR",
                                 sg.vpc
                             ),
                         );

@@ -8,9 +8,11 @@
 //! gateway while the VPC has public or Elastic IPs (IGW-4) and to delete an
 //! attached one (IGW-5), both `DependencyViolation`. A security-group rule
 //! that references a group is refused when created unless the group exists in
-//! the rule's VPC or an actively peered same-Region VPC (SG-7,
-//! `InvalidGroup.NotFound`), but survives as a stale rule when the group or the
-//! peering is deleted later (VPC User Guide, "Work with stale security group rules").
+//! the rule's VPC, an actively peered same-Region VPC, or (inbound rules) a VPC
+//! attached to the same transit gateway with security-group referencing on
+//! (SG-7, `InvalidGroup.NotFound`), but survives as a stale rule when the group,
+//! the peering or the referencing support goes away later (VPC User Guide, "Work
+//! with stale security group rules"; DescribeStaleSecurityGroups).
 
 use super::context::HashMap;
 
@@ -219,8 +221,9 @@ impl EditCheck {
         out
     }
 
-    /// SG-7: a new rule may reference a group of its own VPC or of a VPC joined
-    /// to it by an active same-Region peering, and the group must exist.
+    /// SG-7: a new rule may reference a group of its own VPC, of a VPC joined to
+    /// it by an active same-Region peering or, inbound, of a VPC attached with it
+    /// to a transit gateway that carries references; the group must exist.
     fn group_ref_refusals(&self, after: &Design, idx: &DesignIndex, out: &mut Vec<Diagnostic>) {
         for (name, dir, rule, g) in &self.group_refs {
             let Some(sg) = idx.security_group(after, name) else {
@@ -228,21 +231,24 @@ impl EditCheck {
             };
             let why = match idx.security_group(after, g) {
                 None => Some(format!("security group {g} does not exist")),
-                Some(other) => {
-                    let peered = other.vpc == sg.vpc
-                        || after.peerings.iter().any(|p| {
-                            p.status == PeeringStatus::Active
-                                && !p.cross_region
-                                && ((p.requester == sg.vpc && p.accepter == other.vpc)
-                                    || (p.requester == other.vpc && p.accepter == sg.vpc))
-                        });
-                    (!peered).then(|| {
-                        format!(
-                            "{g} is in {}, which is not {} nor an active same-Region peer of it",
+                // Across a transit gateway: inbound rules only, with referencing
+                // support on the gateway and on both VPC attachments (Transit
+                // Gateways guide, "Security group referencing"; AWS blog
+                // "Introducing security group referencing for AWS Transit Gateway":
+                // "Outbound security rules referencing over Transit Gateway aren't
+                // supported").
+                Some(other) => (!after.sg_reference_allowed(&sg.vpc, &other.vpc, *dir)).then(|| {
+                    match after.transit_gateways.iter().find(|t| t.carries_sg_references(&sg.vpc, &other.vpc)) {
+                        Some(t) => format!(
+                            "{g} is in {}, reachable from {} only across {}: an outbound rule cannot reference a group across a transit gateway",
+                            other.vpc, sg.vpc, t.name
+                        ),
+                        None => format!(
+                            "{g} is in {}, which is not {} nor an active same-Region peer of it, nor attached with it to a transit gateway with security-group referencing on (gateway and both attachments)",
                             other.vpc, sg.vpc
-                        )
-                    })
-                }
+                        ),
+                    }
+                }),
             };
             if let Some(why) = why {
                 let object = ObjectRef::new(ObjectKind::SecurityGroup, name.clone());
@@ -252,7 +258,7 @@ impl EditCheck {
                     format!("{object} › {dir} {rule}"),
                     why,
                     format!(
-                        "reference a group of {} or of an actively peered VPC in this Region, or use a CIDR",
+                        "reference a group of {} or of an actively peered VPC in this Region, enable security-group referencing on the transit gateway both VPCs attach to (inbound rules), or use a CIDR",
                         sg.vpc
                     ),
                 ));

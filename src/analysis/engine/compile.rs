@@ -498,6 +498,21 @@ impl<'a> Analyzer<'a> {
         if g_vpc != rule_vpc && !self.same_region_peered(g_vpc, rule_vpc) {
             return false;
         }
+        self.member(gi, ip)
+    }
+
+    /// Whether private address `ip` belongs to an ENI carrying group `g` of VPC
+    /// `from_vpc`, the VPC the packet came from across a transit gateway that
+    /// carries security-group references (referencing support on the gateway
+    /// and on both VPC attachments; Transit Gateways guide, "Security group
+    /// referencing"). The walker decides that the path qualifies.
+    pub(super) fn group_has_across_tgw(&self, g: &str, ip: IpAddr, from_vpc: &str) -> bool {
+        self.sg_by_name
+            .get(g)
+            .is_some_and(|&gi| self.sgs[gi].vpc == from_vpc && self.member(gi, ip))
+    }
+
+    fn member(&self, gi: usize, ip: IpAddr) -> bool {
         self.eni_by_ip
             .get(&ip)
             .is_some_and(|es| es.iter().any(|&e| self.eni_sgs[e].contains(&gi)))

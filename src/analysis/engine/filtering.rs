@@ -38,18 +38,34 @@ impl<'w, 'a> Walk<'w, 'a> {
             return Ok(());
         }
         let ident = self.sg_ident;
+        // Inbound rules may reference groups of the VPC the packet came from
+        // across a transit gateway with referencing support; outbound rules may
+        // not (Transit Gateways guide, "Security group referencing").
+        let eni_vpc = an.eni_subnet[e].map(|s| an.subnets[s].vpc);
+        let across = self
+            .tgw_sg_refs
+            .filter(|&(leg, v, _, _)| dir == Direction::Inbound && leg == self.leg && Some(v) == eni_vpc)
+            .map(|(_, _, t, from)| (t, from));
         for &g in groups {
             let sg = &an.sgs[g];
             let vpc = sg.vpc.as_str();
-            let gm = |name: &str, ip: IpAddr| ident && an.group_has(name, ip, vpc);
+            let own = |name: &str, ip: IpAddr| an.group_has(name, ip, vpc);
+            let tgw = |name: &str, ip: IpAddr| across.is_some_and(|(_, from)| an.group_has_across_tgw(name, ip, from));
+            let gm = |name: &str, ip: IpAddr| ident && (own(name, ip) || tgw(name, ip));
             if let Some(r) = sg.rules(dir).iter().find(|r| r.matches(dir, &pkt, &gm)) {
                 let name = &sg.name;
                 let text = &r.text;
+                let via = match (&r.peer, across) {
+                    (CPeer::Group(g), Some((t, from))) if !own(g, pkt.src) => {
+                        format!(" ({g} is a group of {from}, referenced across {t})")
+                    }
+                    _ => String::new(),
+                };
                 self.hop(
                     At::new(HopKind::SecurityGroup, name).direction(dir),
                     pkt,
                     pkt,
-                    || format!("{name} {dir} {text}"),
+                    || format!("{name} {dir} {text}{via}"),
                     || obj(ObjectKind::SecurityGroup, name),
                 );
                 return Ok(());
@@ -60,7 +76,10 @@ impl<'w, 'a> Walk<'w, 'a> {
             && groups.iter().any(|&g| {
                 let sg = &an.sgs[g];
                 let vpc = sg.vpc.as_str();
-                let gm = |name: &str, ip: IpAddr| an.group_has(name, ip, vpc);
+                let gm = |name: &str, ip: IpAddr| {
+                    an.group_has(name, ip, vpc)
+                        || across.is_some_and(|(_, from)| an.group_has_across_tgw(name, ip, from))
+                };
                 sg.rules(dir).iter().any(|r| r.matches(dir, &pkt, &gm))
             });
         let names: Vec<String> = groups.iter().map(|&g| an.sgs[g].name.clone()).collect();

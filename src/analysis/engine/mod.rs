@@ -25,7 +25,7 @@ use ipnet::IpNet;
 
 use super::endpoint::{is_public, service_address, Endpoint};
 use super::fast::{fx_map, FxMap, Lpm};
-use super::filters::{CNacl, CSg, NaclVerdict};
+use super::filters::{CNacl, CPeer, CSg, NaclVerdict};
 use super::flowlog::{self, FlowEvent};
 use super::{Blocked, Code, Failure, Hop, HopKind, Leg, Packet, Query, QueryError, Trace};
 use crate::model::index::{DesignIndex, EniOwner};

@@ -361,6 +361,18 @@ impl<'w, 'a> Walk<'w, 'a> {
                     });
                 }
                 self.tgw_entry = Some((self.leg, v, &tgw.name, dst_att));
+                // A transit gateway passes the source's security-group identity
+                // only between two VPC attachments with referencing support, on a
+                // gateway that enables it (Transit Gateways guide, "Security group
+                // referencing"); a peering attachment to another gateway does not.
+                self.tgw_sg_refs = match &a.kind {
+                    TgwAttachmentKind::Vpc { vpc: from, .. }
+                        if tgw.sg_referencing && a.sg_referencing && dst_att.sg_referencing =>
+                    {
+                        Some((self.leg, v, tgw.name.as_str(), from.as_str()))
+                    }
+                    _ => None,
+                };
                 self.hop(
                     At::new(HopKind::TgwAttachment, &n),
                     pkt,

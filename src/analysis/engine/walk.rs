@@ -71,6 +71,10 @@ pub(super) struct Walk<'w, 'a> {
     pub(super) fw_state: Vec<usize>,
     /// The last VPC a packet entered from a transit gateway: (leg, VPC, TGW name, attachment).
     pub(super) tgw_entry: Option<(Leg, usize, &'a str, &'a TgwAttachment)>,
+    /// The last VPC a packet entered across a transit gateway that carries
+    /// security-group references from the VPC it left: (leg, VPC entered, TGW
+    /// name, VPC left). `None` when the last such crossing did not carry them.
+    pub(super) tgw_sg_refs: Option<(Leg, usize, &'a str, &'a str)>,
     /// The attachment subnet the first appliance-mode attachment must pick (a re-run
     /// standing for another result of AWS's flow hash).
     pub(super) hash_pick: Option<(&'a TgwAttachment, usize)>,
@@ -115,6 +119,7 @@ impl<'w, 'a> Walk<'w, 'a> {
             tgw_pins: Vec::new(),
             fw_state: Vec::new(),
             tgw_entry: None,
+            tgw_sg_refs: None,
             hash_pick: None,
             hash_alternatives: Vec::new(),
             gwlb_pins: Vec::new(),

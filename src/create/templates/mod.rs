@@ -244,6 +244,7 @@ mod templates_impl {
             default_association: false,
             default_propagation: false,
             default_route_table: None,
+            sg_referencing: false,
             route_tables,
             attachments,
         }
@@ -534,6 +535,7 @@ mod templates_impl {
             association: Some(association.into()),
             propagations: propagations.iter().map(|s| s.to_string()).collect(),
             appliance_mode: false,
+            sg_referencing: true,
         }
     }
 

@@ -391,6 +391,8 @@ pub(super) static TGW: FormDef = FormDef {
         pick("default association", no_yes),
         pick("default propagation", no_yes),
         pick("default route table", own_tgw_tables),
+        // SecurityGroupReferencingSupport, off by default (CreateTransitGateway).
+        pick("SG referencing", yes_no).codes(&["sg-reference-stale"]),
     ],
     read: |_, o, _| {
         let t = get!(o, TransitGateway);
@@ -402,6 +404,7 @@ pub(super) static TGW: FormDef = FormDef {
                 "default route table",
                 t.and_then(|t| t.default_route_table.clone()).unwrap_or(NONE.into()),
             )
+            .with("SG referencing", yn(t.is_some_and(|t| t.sg_referencing)))
     },
     build: |v, _, orig| {
         let mut t = get!(orig, TransitGateway).unwrap_or(TransitGateway {
@@ -411,6 +414,7 @@ pub(super) static TGW: FormDef = FormDef {
             default_association: true,
             default_propagation: true,
             default_route_table: None,
+            sg_referencing: false,
             route_tables: Vec::new(),
             attachments: Vec::new(),
         });
@@ -419,6 +423,7 @@ pub(super) static TGW: FormDef = FormDef {
         t.default_association = yes(v, "default association");
         t.default_propagation = yes(v, "default propagation");
         t.default_route_table = opt(v, "default route table", NONE);
+        t.sg_referencing = yes(v, "SG referencing");
         Ok(Object::TransitGateway(t))
     },
     reload_on: &[],

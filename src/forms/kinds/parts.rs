@@ -223,6 +223,12 @@ pub(super) static TGW_ATTACHMENT: FormDef = FormDef {
         pick("association", tgw_tables_or_none).codes(&["tgw-route-table-other-tgw"]),
         multi("propagations", tgw_tables),
         pick("appliance mode", yes_no),
+        // SecurityGroupReferencingSupport of a VPC attachment, on by default
+        // (CreateTransitGatewayVpcAttachment); it counts only when the transit
+        // gateway enables it too.
+        pick("SG referencing", no_yes)
+            .when("type", &["vpc"])
+            .codes(&["sg-reference-stale"]),
         EXISTING.unless("attachment", &[NEW]),
     ],
     read: |d, _, v| {
@@ -240,7 +246,8 @@ pub(super) static TGW_ATTACHMENT: FormDef = FormDef {
                 .with("type", "vpc")
                 .with("association", assoc.unwrap_or(NONE.into()))
                 .with_list("propagations", prop.into_iter().collect::<Vec<_>>())
-                .with("appliance mode", "no");
+                .with("appliance mode", "no")
+                .with("SG referencing", "yes");
         };
         out = match &a.kind {
             TgwAttachmentKind::Vpc { vpc, subnets } => out
@@ -259,6 +266,7 @@ pub(super) static TGW_ATTACHMENT: FormDef = FormDef {
             .with("association", a.association.clone().unwrap_or(NONE.into()))
             .with_list("propagations", a.propagations.clone())
             .with("appliance mode", yn(a.appliance_mode))
+            .with("SG referencing", yn(a.sg_referencing))
     },
     build: |v, d, _| {
         let mut t = tgw_mut(v, d)?;
@@ -283,6 +291,8 @@ pub(super) static TGW_ATTACHMENT: FormDef = FormDef {
             association: opt(v, "association", NONE),
             propagations: v.list("propagations"),
             appliance_mode: yes(v, "appliance mode"),
+            // A hidden field (not a VPC attachment) keeps AWS's default.
+            sg_referencing: v.get("SG referencing") != "no",
         };
         let remove = v.get("keep or remove") == "remove";
         upsert(

@@ -185,6 +185,7 @@ pub(super) fn export(
                 default_route_table_propagation: Some(if t.default_propagation { "enable" } else { "disable" }.into()),
                 association_default_route_table_id: default_rt.clone(),
                 propagation_default_route_table_id: default_rt.clone(),
+                security_group_referencing_support: Some(enable_disable(t.sg_referencing)),
             },
             tags: tags(&t.name),
         });
@@ -251,7 +252,8 @@ pub(super) fn export(
                         state: "available".into(),
                         subnet_ids: subnets.iter().map(|s| id("subnet-", s)).collect(),
                         options: Some(j::TgwVpcAttachmentOptions {
-                            appliance_mode_support: Some(if a.appliance_mode { "enable" } else { "disable" }.into()),
+                            appliance_mode_support: Some(enable_disable(a.appliance_mode)),
+                            security_group_referencing_support: Some(enable_disable(a.sg_referencing)),
                         }),
                         tags: tags(&a.name),
                     });
@@ -568,4 +570,9 @@ pub(super) fn export(
             ..Default::default()
         },
     );
+}
+
+/// The `enable` | `disable` strings of the EC2 API's option fields.
+fn enable_disable(on: bool) -> String {
+    if on { "enable" } else { "disable" }.into()
 }

@@ -585,7 +585,7 @@ impl Form {
         let ports = existing.map(|r| r.ports.to_string()).unwrap_or_default();
         let peer = existing.map(|r| r.peer.to_string()).unwrap_or_default();
         let mut peer_field = Field::text(sg_peer_label(dir), &peer, Check::Peer);
-        peer_field.suggestions = sg_peer_suggestions(d, &sg.vpc);
+        peer_field.suggestions = sg_peer_suggestions(d, &sg.vpc, dir);
         let protos = ["tcp", "udp", "icmp", "icmpv6", "all"];
         Form::new(
             format!(

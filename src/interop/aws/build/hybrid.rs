@@ -391,6 +391,13 @@ fn transit_gateways(b: &mut Builder<'_>) {
             .and_then(|v| v.options.as_ref())
             .and_then(|o| o.appliance_mode_support.as_deref())
             == Some("enable");
+        // Enabled unless DescribeTransitGatewayVpcAttachments says `disable` (the
+        // default for a new VPC attachment; CreateTransitGatewayVpcAttachmentRequestOptions).
+        let sg_referencing = vpc_att
+            .get(id.as_str())
+            .and_then(|v| v.options.as_ref())
+            .and_then(|o| o.security_group_referencing_support.as_deref())
+            != Some("disable");
         kept_atts.insert(id.clone());
         by_tgw
             .entry(a.transit_gateway_id.as_str())
@@ -401,6 +408,7 @@ fn transit_gateways(b: &mut Builder<'_>) {
                 association,
                 propagations: propagations.remove(id.as_str()).unwrap_or_default(),
                 appliance_mode: appliance,
+                sg_referencing,
             });
     }
     let mut static_routes: HashMap<&str, &json::TransitGatewayStaticRoutes> = HashMap::new();
@@ -494,6 +502,7 @@ fn transit_gateways(b: &mut Builder<'_>) {
             default_association: o.default_route_table_association.as_deref() != Some("disable"),
             default_propagation: o.default_route_table_propagation.as_deref() != Some("disable"),
             default_route_table: default_rt,
+            sg_referencing: o.security_group_referencing_support.as_deref() == Some("enable"),
             route_tables: tables,
             attachments: by_tgw.remove(t.transit_gateway_id.as_str()).unwrap_or_default(),
         });

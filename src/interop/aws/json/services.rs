@@ -15,6 +15,9 @@ aws_struct! {
         pub association_default_route_table_id: Option<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub propagation_default_route_table_id: Option<String>,
+        /// `enable` | `disable` (DescribeTransitGateways; disabled by default).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub security_group_referencing_support: Option<String>,
     }
 }
 
@@ -69,6 +72,10 @@ aws_struct! {
     pub struct TgwVpcAttachmentOptions {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub appliance_mode_support: Option<String>,
+        /// `enable` | `disable` (DescribeTransitGatewayVpcAttachments; enabled
+        /// by default for a new attachment).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub security_group_referencing_support: Option<String>,
     }
 }
 

@@ -44,6 +44,12 @@ impl Conv<'_> {
                 default_route_table_propagation: Some(prop.clone()),
                 association_default_route_table_id: default_rt.clone().filter(|_| assoc == "enable"),
                 propagation_default_route_table_id: default_rt.filter(|_| prop == "enable"),
+                // Disabled unless set (provider docs, aws_ec2_transit_gateway; the EC2
+                // API's default for CreateTransitGateway).
+                security_group_referencing_support: Some(
+                    i.str("security_group_referencing_support")?
+                        .unwrap_or_else(|| "disable".into()),
+                ),
             },
             tags,
         });
@@ -145,6 +151,12 @@ impl Conv<'_> {
             subnet_ids: i.strs("subnet_ids")?,
             options: Some(j::TgwVpcAttachmentOptions {
                 appliance_mode_support: Some(i.str("appliance_mode_support")?.unwrap_or_else(|| "disable".into())),
+                // Enabled unless set: the EC2 API's default for a new VPC attachment
+                // (CreateTransitGatewayVpcAttachmentRequestOptions).
+                security_group_referencing_support: Some(
+                    i.str("security_group_referencing_support")?
+                        .unwrap_or_else(|| "enable".into()),
+                ),
             }),
             tags: i.tags()?,
         });
