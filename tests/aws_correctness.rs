@@ -1048,3 +1048,214 @@ fn tgw_sg_reference_needs_the_option_on_the_gateway_the_packet_crosses() {
     assert_blocked(&t, Code::SgNoMatchingRule, "sg-db");
     assert!(t.forward.iter().any(|h| h.id == "tgw-plain-rt"), "{}", t.to_text());
 }
+
+// ------------------------------------------- Interface endpoint addresses
+
+/// `v` with `app` (10.0.1.10) in `s1` and an SQS interface endpoint in `s1` and
+/// `s2` whose security group admits HTTPS from the VPC; its interface in `s2`
+/// has the address `addr` chosen.
+fn endpoint_with_address(addr: &str) -> Design {
+    let mut d = B::new()
+        .vpc("v", "10.0.0.0/16")
+        .rt("rt", "v", &[])
+        .subnet("s1", "v", AZ_A, "10.0.1.0/24", "rt", None)
+        .subnet("s2", "v", AZ_B, "10.0.2.0/24", "rt", None)
+        .sg("sg-app", "v", &[], &["all 0.0.0.0/0"])
+        .sg("sg-ep", "v", &["tcp 443 10.0.0.0/16"], &[])
+        .inst("app", "s1", "10.0.1.10", &["sg-app"])
+        .interface_endpoint("vpce", "v", "sqs", &["s1", "s2"], &["sg-ep"])
+        .build();
+    d.endpoints[0].addresses = vec![EndpointAddress {
+        subnet: "s2".into(),
+        ipv4: addr.parse().unwrap(),
+    }];
+    d
+}
+
+/// CreateVpcEndpoint `SubnetConfigurations` (EC2 API reference, SubnetConfiguration:
+/// "The IPv4 address to assign to the endpoint network interface in the subnet"):
+/// the interface in that subnet takes the chosen address, a trace can name it, and
+/// the interface in a subnet without one still gets an address of its subnet.
+#[test]
+fn interface_endpoint_address_chosen_per_subnet_is_the_interfaces_address_and_a_trace_destination() {
+    let d = endpoint_with_address("10.0.2.50");
+    let idx = DesignIndex::new(&d);
+    let ip = |s: &str| {
+        idx.eni(&vpcd::model::index::EniOwner::Endpoint("vpce".into(), s.into()))
+            .map(|e| e.private_ip.to_string())
+    };
+    assert_eq!(ip("s2").as_deref(), Some("10.0.2.50"));
+    assert!(ip("s1").is_some_and(|a| a.starts_with("10.0.1.")), "{:?}", ip("s1"));
+    assert!(vpcd::validate::validate(&d).iter().all(|f| !f.blocks_edit));
+
+    let t = trace(&d, "app", "10.0.2.50", "tcp", Some(443));
+    assert_reachable(&t);
+    assert!(
+        t.forward.iter().any(|h| h.id == "sg-ep") && t.forward.last().is_some_and(|h| h.id.contains("vpce")),
+        "{}",
+        t.to_text()
+    );
+    assert_blocked(
+        &trace(&d, "app", "10.0.2.50", "tcp", Some(80)),
+        Code::SgNoMatchingRule,
+        "sg-ep",
+    );
+}
+
+/// The chosen address is checked as any interface's private address is (EC2 API
+/// reference, CreateNetworkInterface / CreateVpcEndpoint errors; VPC User Guide,
+/// "Subnet CIDR blocks": the first four and the last address are reserved): outside
+/// the subnet or reserved, InvalidParameterValue; held by another interface,
+/// InvalidIPAddress.InUse. The designer refuses the edit with AWS's code.
+#[test]
+fn interface_endpoint_address_outside_reserved_or_taken_is_refused_with_aws_codes() {
+    use vpcd::edit::Edit;
+    use vpcd::workspace::Workspace;
+    let good = endpoint_with_address("10.0.2.50");
+    for (addr, subnet, code, aws) in [
+        ("10.0.3.9", "s2", "ip-outside-subnet", "InvalidParameterValue"),
+        ("10.0.2.1", "s2", "ip-reserved", "InvalidParameterValue"),
+        ("10.0.2.255", "s2", "ip-reserved", "InvalidParameterValue"),
+        ("10.0.1.10", "s1", "ip-in-use", "InvalidIPAddress.InUse"),
+    ] {
+        let mut ep = good.endpoints[0].clone();
+        ep.addresses = vec![EndpointAddress {
+            subnet: subnet.into(),
+            ipv4: addr.parse().unwrap(),
+        }];
+        let err = Workspace::new(good.clone())
+            .apply(Edit::Put(Object::Endpoint(ep)))
+            .expect_err(addr);
+        let r = err
+            .reasons
+            .iter()
+            .find(|r| r.code == code)
+            .unwrap_or_else(|| panic!("{addr}: {}", err.message));
+        assert_eq!(r.aws_code, Some(aws), "{addr}");
+    }
+}
+
+/// Both ways through AWS's JSON and in from Terraform: DescribeNetworkInterfaces
+/// lists an endpoint's interfaces (type `vpc_endpoint`) with their addresses, and
+/// `subnet_configuration { subnet_id, ipv4 }` (provider docs, aws_vpc_endpoint)
+/// chooses one.
+#[test]
+fn interface_endpoint_addresses_survive_aws_json_and_come_in_from_terraform() {
+    use vpcd::interop::aws::{self, export, ImportOptions};
+    let d = endpoint_with_address("10.0.2.50");
+    let dir = tempfile::tempdir().unwrap();
+    export::write_dir(&d, dir.path()).unwrap();
+    let back = aws::import_paths(&[dir.path().to_path_buf()], &ImportOptions::default())
+        .unwrap()
+        .design;
+    let ep = back.endpoints.iter().find(|e| !e.is_gateway()).expect("the endpoint");
+    assert_eq!(
+        ep.addresses,
+        vec![EndpointAddress {
+            subnet: "s2".into(),
+            ipv4: "10.0.2.50".parse().unwrap()
+        }]
+    );
+
+    let tf = r#"
+resource "aws_vpc" "v" { cidr_block = "10.0.0.0/16" }
+resource "aws_subnet" "s1" {
+  vpc_id            = aws_vpc.v.id
+  cidr_block        = "10.0.1.0/24"
+  availability_zone = "us-east-1a"
+  tags              = { Name = "s1" }
+}
+resource "aws_vpc_endpoint" "sqs" {
+  vpc_id            = aws_vpc.v.id
+  service_name      = "com.amazonaws.us-east-1.sqs"
+  vpc_endpoint_type = "Interface"
+  subnet_ids        = [aws_subnet.s1.id]
+  subnet_configuration {
+    subnet_id = aws_subnet.s1.id
+    ipv4      = "10.0.1.40"
+  }
+  tags = { Name = "vpce-sqs" }
+}
+"#;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("main.tf"), tf).unwrap();
+    let i = vpcd::interop::terraform::import::import_dir(dir.path(), &Default::default()).unwrap();
+    let ep = i
+        .design
+        .endpoints
+        .iter()
+        .find(|e| e.name == "vpce-sqs")
+        .expect("imported");
+    assert_eq!(
+        ep.addresses,
+        vec![EndpointAddress {
+            subnet: "s1".into(),
+            ipv4: "10.0.1.40".parse().unwrap()
+        }]
+    );
+}
+
+/// `Options.SecurityGroupReferencingSupport` of DescribeTransitGateways and
+/// DescribeTransitGatewayVpcAttachments, both ways, and Terraform's
+/// `security_group_referencing_support` on `aws_ec2_transit_gateway` (disabled
+/// unless set) and `aws_ec2_transit_gateway_vpc_attachment` (enabled unless set,
+/// AWS's default for a new attachment).
+#[test]
+fn tgw_sg_referencing_options_survive_aws_json_and_come_in_from_terraform() {
+    use vpcd::interop::aws::{self, export, ImportOptions};
+    let mut d = tgw_group_reference(true);
+    d.transit_gateways[0].attachments[1].sg_referencing = false;
+    let dir = tempfile::tempdir().unwrap();
+    export::write_dir(&d, dir.path()).unwrap();
+    let back = aws::import_paths(&[dir.path().to_path_buf()], &ImportOptions::default())
+        .unwrap()
+        .design;
+    let t = &back.transit_gateways[0];
+    assert!(t.sg_referencing);
+    let refs: Vec<bool> = t.attachments.iter().map(|a| a.sg_referencing).collect();
+    assert_eq!(refs, [true, false]);
+
+    let tf = r#"
+resource "aws_vpc" "a" { cidr_block = "10.0.0.0/16" }
+resource "aws_vpc" "b" { cidr_block = "10.1.0.0/16" }
+resource "aws_subnet" "sa" {
+  vpc_id            = aws_vpc.a.id
+  cidr_block        = "10.0.1.0/24"
+  availability_zone = "us-east-1a"
+}
+resource "aws_subnet" "sb" {
+  vpc_id            = aws_vpc.b.id
+  cidr_block        = "10.1.1.0/24"
+  availability_zone = "us-east-1a"
+}
+resource "aws_ec2_transit_gateway" "hub" {
+  security_group_referencing_support = "enable"
+  tags = { Name = "hub" }
+}
+resource "aws_ec2_transit_gateway" "plain" {
+  tags = { Name = "plain" }
+}
+resource "aws_ec2_transit_gateway_vpc_attachment" "a" {
+  transit_gateway_id = aws_ec2_transit_gateway.hub.id
+  vpc_id             = aws_vpc.a.id
+  subnet_ids         = [aws_subnet.sa.id]
+  tags               = { Name = "att-a" }
+}
+resource "aws_ec2_transit_gateway_vpc_attachment" "b" {
+  transit_gateway_id                 = aws_ec2_transit_gateway.hub.id
+  vpc_id                             = aws_vpc.b.id
+  subnet_ids                         = [aws_subnet.sb.id]
+  security_group_referencing_support = "disable"
+  tags                               = { Name = "att-b" }
+}
+"#;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("main.tf"), tf).unwrap();
+    let i = vpcd::interop::terraform::import::import_dir(dir.path(), &Default::default()).unwrap();
+    let tgw = |n: &str| i.design.transit_gateways.iter().find(|t| t.name == n).expect(n);
+    assert!(tgw("hub").sg_referencing);
+    assert!(!tgw("plain").sg_referencing);
+    let att = |n: &str| tgw("hub").attachment(n).expect(n).sg_referencing;
+    assert!(att("att-a"));
+    assert!(!att("att-b"));
+}

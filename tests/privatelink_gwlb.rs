@@ -166,6 +166,7 @@ fn interface_endpoint_to_a_gwlb_service_is_refused_with_aws_code() {
             security_groups: Vec::new(),
             private_dns: false,
         },
+        addresses: Vec::new(),
     });
     let diag = vpcd::validate::validate(&d);
     let t = diag.iter().find(|x| x.code == "endpoint-service-type").unwrap();

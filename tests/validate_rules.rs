@@ -473,6 +473,11 @@ fn cases() -> Vec<(&'static str, Mutation)> {
                 r#"(name: "vpce", vpc: "shop", service: "sqs", kind: Interface(subnets: ["app-a", "db-a"]))"#,
             ))
         }),
+        ("endpoint-address-unused", |d| {
+            d.endpoints.push(ron(
+                r#"(name: "vpce", vpc: "shop", service: "sqs", kind: Interface(subnets: ["app-a"]), addresses: [(subnet: "app-b", ipv4: "10.0.11.50")])"#,
+            ))
+        }),
         ("endpoint-gateway-no-route-table", |d| {
             d.endpoints
                 .push(ron(r#"(name: "vpce", vpc: "shop", service: "s3", kind: Gateway())"#))

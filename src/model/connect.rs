@@ -91,11 +91,33 @@ pub struct Endpoint {
     pub vpc: String,
     pub service: String,
     pub kind: EndpointKind,
+    /// The IPv4 address chosen for the endpoint's network interface in a
+    /// subnet (interface endpoints; AWS `SubnetConfigurations` on
+    /// CreateVpcEndpoint and ModifyVpcEndpoint, Terraform `subnet_configuration`).
+    /// A subnet without one gets an address AWS picks, modelled as the next free
+    /// one. The address is checked as any fixed interface address is: inside
+    /// its subnet, not reserved, not taken.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub addresses: Vec<EndpointAddress>,
+}
+
+/// One entry of an endpoint's `SubnetConfigurations`: the IPv4 address of its
+/// network interface in `subnet`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EndpointAddress {
+    pub subnet: String,
+    pub ipv4: std::net::Ipv4Addr,
 }
 
 impl Endpoint {
     pub fn is_gateway(&self) -> bool {
         matches!(self.kind, EndpointKind::Gateway { .. })
+    }
+
+    /// The address chosen for the endpoint's interface in `subnet`, if any.
+    pub fn address_in(&self, subnet: &str) -> Option<std::net::Ipv4Addr> {
+        self.addresses.iter().find(|a| a.subnet == subnet).map(|a| a.ipv4)
     }
 }
 

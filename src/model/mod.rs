@@ -660,6 +660,7 @@ macro_rules! walk_references {
                 }
                 EndpointKind::GatewayLoadBalancer { subnet } => f(&from, "subnet", T::Object(K::Subnet), subnet),
             }
+            for a in & $($m)* o.addresses { f(&from, "addresses.subnet", T::Object(K::Subnet), & $($m)* a.subnet); }
         }
         for o in & $($m)* d.endpoint_services {
             let from = ObjectRef::new(K::EndpointService, o.name.clone());

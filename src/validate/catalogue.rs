@@ -137,6 +137,7 @@ catalogue! {
     "endpoint-gateway-service", Error, true, Some("InvalidServiceName"), "gateway endpoints exist only for s3 and dynamodb (VPCE-1)";
     "endpoint-route-table-other-vpc", Error, true, IPV, "a gateway endpoint's route table belongs to another VPC (VPCE-3)";
     "endpoint-subnet-other-vpc", Error, true, IPV, "an interface endpoint's subnet belongs to another VPC";
+    "endpoint-address-unused", Warning, false, NONE, "an endpoint's chosen address (SubnetConfigurations) names a subnet it has no interface in, so nothing uses it";
     "endpoint-subnets-same-az", Error, true, Some("DuplicateSubnetsInSameZone"), "an interface endpoint takes at most one subnet per AZ (VPCE-4)";
     "endpoint-gateway-no-route-table", Warning, false, NONE, "a gateway endpoint is on no route table, so nothing uses it";
     "endpoint-private-dns-without-dns", Warning, false, NONE, "private DNS needs the VPC's DNS support and DNS hostnames (L-22, VPCE-4)";

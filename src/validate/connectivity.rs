@@ -160,6 +160,24 @@ pub(super) fn endpoints(cx: &ValidationPass<'_>) {
     let d = cx.d;
     for ep in &d.endpoints {
         let r = oref(ObjectKind::Endpoint, &ep.name);
+        // SubnetConfigurations choose the address of an interface the endpoint has
+        // in that subnet; one for another subnet (or a gateway endpoint) is unused.
+        let used: &[String] = match &ep.kind {
+            EndpointKind::Interface { subnets, .. } => subnets,
+            _ => &[],
+        };
+        for a in ep.addresses.iter().filter(|a| !used.contains(&a.subnet)) {
+            cx.emit(
+                "endpoint-address-unused",
+                &r,
+                sub_path(&r, format!("address in {}", a.subnet)),
+                format!(
+                    "{} is chosen for {}'s interface in {}, but the endpoint has no interface there",
+                    a.ipv4, ep.name, a.subnet
+                ),
+                "add the subnet to the endpoint, or remove the address".into(),
+            );
+        }
         match &ep.kind {
             EndpointKind::Gateway { route_tables, .. } => {
                 if ep.service != "s3" && ep.service != "dynamodb" {

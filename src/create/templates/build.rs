@@ -331,6 +331,7 @@ impl Builder {
                 route_tables: route_tables.to_vec(),
                 policy: None,
             },
+            addresses: Vec::new(),
         });
     }
 
@@ -345,6 +346,7 @@ impl Builder {
                 security_groups: sgs.iter().map(|s| s.to_string()).collect(),
                 private_dns: true,
             },
+            addresses: Vec::new(),
         });
     }
 

@@ -239,6 +239,7 @@ pub fn gwlb_inspection() -> Design {
             kind: EndpointKind::GatewayLoadBalancer {
                 subnet: format!("gwlbe-{az}-subnet"),
             },
+            addresses: Vec::new(),
         });
     }
     if let Some(g) = b.d.internet_gateways.iter_mut().find(|g| g.name == "igw-app") {

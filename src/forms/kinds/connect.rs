@@ -125,6 +125,8 @@ pub(super) static ENDPOINT: FormDef = FormDef {
             vpc: need(v, "VPC")?,
             service: need(v, "service")?,
             kind,
+            // Chosen interface addresses are kept (the form does not edit them).
+            addresses: get!(orig, Endpoint).map(|e| e.addresses.clone()).unwrap_or_default(),
         }))
     },
     reload_on: &[],

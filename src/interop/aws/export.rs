@@ -691,6 +691,31 @@ pub fn export(d: &Design) -> (Vec<(String, AwsFile)>, Vec<String>) {
             tags: tags(&n.name),
         });
     }
+    // Interface endpoints' network interfaces whose address was chosen
+    // (SubnetConfigurations): DescribeNetworkInterfaces lists each with type
+    // `vpc_endpoint`, which is where an import reads the address back. Those
+    // AWS picks are left out, as the design leaves them to AWS.
+    for e in &d.endpoints {
+        let EndpointKind::Interface { subnets, .. } = &e.kind else {
+            continue;
+        };
+        for s in subnets {
+            let Some(ip) = e.address_in(s) else { continue };
+            let eid = ids.id("vpce-", &e.name);
+            enis_out.push(j::NetworkInterface {
+                network_interface_id: ids.id("eni-", &format!("{}#{s}", e.name)),
+                subnet_id: ids.id("subnet-", s),
+                vpc_id: ids.id("vpc-", &e.vpc),
+                availability_zone: subnet_az.get(s.as_str()).map(|z| z.to_string()),
+                description: Some(format!("VPC Endpoint Interface {eid}")),
+                interface_type: some("vpc_endpoint"),
+                requester_managed: true,
+                private_ip_address: Some(ip.to_string()),
+                status: some("in-use"),
+                ..Default::default()
+            });
+        }
+    }
     // Elastic IPs nothing uses.
     for e in &d.elastic_ips {
         if !addresses

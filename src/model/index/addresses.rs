@@ -102,7 +102,7 @@ impl DesignIndex {
                     pending.push(Pending {
                         owner: EniOwner::Endpoint(ep.name.clone(), s.clone()),
                         subnet: s,
-                        fixed: None,
+                        fixed: ep.address_in(s),
                         public: None,
                         auto_public: false,
                         ipv6: None,

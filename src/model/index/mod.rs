@@ -420,6 +420,8 @@ impl DesignIndex {
                     && o.kind == n.kind
                     && o.security_groups == n.security_groups
             }
+            // A chosen interface address that changes moves an address: rebuild.
+            (Object::Endpoint(o), Object::Endpoint(n)) if o.addresses != n.addresses => false,
             (Object::Endpoint(o), Object::Endpoint(n)) => match (&o.kind, &n.kind) {
                 (EndpointKind::Gateway { .. }, EndpointKind::Gateway { .. }) => true,
                 (

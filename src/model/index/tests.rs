@@ -363,6 +363,7 @@ pub(crate) fn messy_design(seed: u64, tweaks: &[u8]) -> Design {
                     security_groups: vec![d.security_groups[0].name.clone()],
                     private_dns: true,
                 },
+                addresses: Vec::new(),
             }),
             8 => {
                 if let Some(i) = d.instances.get_mut(k) {

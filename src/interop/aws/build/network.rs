@@ -557,12 +557,31 @@ fn endpoints(b: &mut Builder<'_>) {
                 private_dns: e.private_dns_enabled,
             }
         };
+        // An interface endpoint's addresses are those of its network interfaces
+        // (DescribeNetworkInterfaces, type `vpc_endpoint`); DescribeVpcEndpoints
+        // names the interfaces but not their addresses.
+        let addresses = if matches!(kind, EndpointKind::Interface { .. }) {
+            e.network_interface_ids
+                .iter()
+                .filter_map(|id| m.network_interfaces.iter().find(|n| &n.network_interface_id == id))
+                .filter_map(|n| {
+                    let ipv4 = n.private_ip_address.as_deref()?.parse().ok()?;
+                    b.known(&n.subnet_id).then(|| EndpointAddress {
+                        subnet: b.name(&n.subnet_id),
+                        ipv4,
+                    })
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
         b.d.endpoints.push(Endpoint {
             name: b.name(&e.vpc_endpoint_id),
             description: (to_provided.is_none() && service != e.service_name).then(|| e.service_name.clone()),
             vpc: b.name(&e.vpc_id),
             service,
             kind,
+            addresses,
         });
     }
 }

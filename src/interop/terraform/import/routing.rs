@@ -353,6 +353,24 @@ impl Conv<'_> {
                     .iter()
                     .map(|s| self.ev.derived_id(&i.r, "eni-", s))
                     .collect();
+                // `subnet_configuration { subnet_id, ipv4 }` chooses the address of the
+                // interface in a subnet (provider docs, aws_vpc_endpoint; EC2 API
+                // SubnetConfiguration): written as that interface's address.
+                for c in i.objects("subnet_configuration")? {
+                    let (Some(subnet), Some(ipv4)) = (field(&c, "subnet_id")?, field(&c, "ipv4")?) else {
+                        continue;
+                    };
+                    self.out.enis.push(j::NetworkInterface {
+                        network_interface_id: self.ev.derived_id(&i.r, "eni-", &subnet),
+                        vpc_id: e.vpc_id.clone(),
+                        subnet_id: subnet,
+                        interface_type: Some("vpc_endpoint".into()),
+                        requester_managed: true,
+                        private_ip_address: Some(ipv4),
+                        status: Some("in-use".into()),
+                        ..Default::default()
+                    });
+                }
             }
             "GatewayLoadBalancer" => {
                 e.subnet_ids = i.strs("subnet_ids")?;
