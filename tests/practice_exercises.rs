@@ -101,6 +101,15 @@ fn route(dest: &str, target: RouteTarget) -> Route {
 fn sg_rule(proto: Protocol, ports: &str, peer: &str) -> SgRule {
     SgRule::new(proto, ports.parse().unwrap(), peer.parse().unwrap())
 }
+fn nacl_rule(number: u16, action: RuleAction, proto: Protocol, ports: &str, cidr_block: &str) -> NaclRule {
+    NaclRule {
+        number,
+        action,
+        proto,
+        ports: ports.parse().unwrap(),
+        cidr: cidr(cidr_block),
+    }
+}
 
 /// Checks one exercise: start fails, reference passes, the alternative passes
 /// and differs from the reference.
@@ -205,13 +214,7 @@ fn nacl_block_ip_deny_only_https_from_the_attacker() {
         let acl = d.network_acls.iter_mut().find(|a| a.name == "acl-public").unwrap();
         acl.inbound.insert(
             0,
-            NaclRule {
-                number: 50,
-                action: RuleAction::Deny,
-                proto: Protocol::Tcp,
-                ports: PortRange::single(443),
-                cidr: cidr("198.51.100.66/32"),
-            },
+            nacl_rule(50, RuleAction::Deny, Protocol::Tcp, "443", "198.51.100.66/32"),
         );
     });
 }
@@ -222,13 +225,7 @@ fn nacl_ephemeral_ports_one_rule_per_direction_from_443_up() {
     // port, but still not SSH (VPC User Guide, network ACLs, "Ephemeral ports").
     check("nacl-ephemeral-ports", |d| {
         let acl = d.network_acls.iter_mut().find(|a| a.name == "acl-public").unwrap();
-        let rule = NaclRule {
-            number: 200,
-            action: RuleAction::Allow,
-            proto: Protocol::Tcp,
-            ports: PortRange::new(443, 65535).unwrap(),
-            cidr: cidr("0.0.0.0/0"),
-        };
+        let rule = nacl_rule(200, RuleAction::Allow, Protocol::Tcp, "443-65535", "0.0.0.0/0");
         acl.inbound = vec![rule.clone()];
         acl.outbound = vec![rule];
         sg(d, "sg-web").outbound = vec![sg_rule(Protocol::Tcp, "443", "0.0.0.0/0")];
@@ -642,13 +639,7 @@ fn gamed_ipv6_egress_only_sg_only_fix_fails() {
 fn gamed_nacl_ephemeral_ports_allow_all_fails() {
     let failing = gamed("nacl-ephemeral-ports", |d| {
         let acl = d.network_acls.iter_mut().find(|a| a.name == "acl-public").unwrap();
-        let all = NaclRule {
-            number: 100,
-            action: RuleAction::Allow,
-            proto: Protocol::All,
-            ports: PortRange::ALL,
-            cidr: cidr("0.0.0.0/0"),
-        };
+        let all = nacl_rule(100, RuleAction::Allow, Protocol::All, "all", "0.0.0.0/0");
         acl.inbound = vec![all.clone()];
         acl.outbound = vec![all];
         sg(d, "sg-web").outbound = vec![sg_rule(Protocol::All, "all", "0.0.0.0/0")];
@@ -661,13 +652,7 @@ fn gamed_nacl_ephemeral_ports_allow_all_fails() {
     // All TCP ports is as open as all traffic.
     let failing = gamed("nacl-ephemeral-ports", |d| {
         let acl = d.network_acls.iter_mut().find(|a| a.name == "acl-public").unwrap();
-        let tcp = NaclRule {
-            number: 100,
-            action: RuleAction::Allow,
-            proto: Protocol::Tcp,
-            ports: PortRange::ALL,
-            cidr: cidr("0.0.0.0/0"),
-        };
+        let tcp = nacl_rule(100, RuleAction::Allow, Protocol::Tcp, "all", "0.0.0.0/0");
         acl.inbound = vec![tcp.clone()];
         acl.outbound = vec![tcp];
         sg(d, "sg-web").outbound = vec![sg_rule(Protocol::Tcp, "443", "0.0.0.0/0")];
@@ -803,21 +788,11 @@ fn dual_stack_web_allow_all_v6_nacl_rules() {
         sg(d, "sg-web").inbound.push(sg_rule(Protocol::Tcp, "443", "::/0"));
         let acl = d.network_acls.iter_mut().find(|a| a.name == "web-acl").unwrap();
         for (number, ports) in [(120, "443"), (130, "1024-65535")] {
-            acl.inbound.push(NaclRule {
-                number,
-                action: RuleAction::Allow,
-                proto: Protocol::Tcp,
-                ports: ports.parse().unwrap(),
-                cidr: cidr("::/0"),
-            });
+            acl.inbound
+                .push(nacl_rule(number, RuleAction::Allow, Protocol::Tcp, ports, "::/0"));
         }
-        acl.outbound.push(NaclRule {
-            number: 120,
-            action: RuleAction::Allow,
-            proto: Protocol::Tcp,
-            ports: PortRange::ALL,
-            cidr: cidr("::/0"),
-        });
+        acl.outbound
+            .push(nacl_rule(120, RuleAction::Allow, Protocol::Tcp, "all", "::/0"));
     });
 }
 
@@ -831,13 +806,7 @@ fn gamed_dual_stack_everything_open_over_ipv6_fails() {
             .push(route("::/0", RouteTarget::InternetGateway("igw-web".into())));
         sg(d, "sg-web").inbound.push(sg_rule(Protocol::All, "all", "::/0"));
         let acl = d.network_acls.iter_mut().find(|a| a.name == "web-acl").unwrap();
-        let all = NaclRule {
-            number: 200,
-            action: RuleAction::Allow,
-            proto: Protocol::All,
-            ports: PortRange::ALL,
-            cidr: cidr("::/0"),
-        };
+        let all = nacl_rule(200, RuleAction::Allow, Protocol::All, "all", "::/0");
         acl.inbound.push(all.clone());
         acl.outbound.push(all);
     });
@@ -890,13 +859,8 @@ fn flow_log_reject_all_tcp_out_to_the_app_subnet() {
 fn gamed_flow_log_reject_allow_all_nacl_fails() {
     let failing = gamed("flow-log-reject", |d| {
         let acl = d.network_acls.iter_mut().find(|a| a.name == "db-acl").unwrap();
-        acl.outbound.push(NaclRule {
-            number: 200,
-            action: RuleAction::Allow,
-            proto: Protocol::All,
-            ports: PortRange::ALL,
-            cidr: cidr("0.0.0.0/0"),
-        });
+        acl.outbound
+            .push(nacl_rule(200, RuleAction::Allow, Protocol::All, "all", "0.0.0.0/0"));
     });
     assert!(failing.iter().any(|i| i.contains("NACL")), "{failing:?}");
 }

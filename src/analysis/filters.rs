@@ -1,11 +1,13 @@
 //! Compiled network ACLs and security groups, and their evaluation.
 //!
 //! NACLs: stateless, numbered rules evaluated in ascending order, first match
-//! wins, final `*` deny (VPC User Guide, network ACLs; reference §3.9–3.11).
+//! wins, final `*` deny (VPC User Guide, "Network ACL rules").
 //! Inbound entries match the source address, outbound entries the destination.
 //! SGs: allow-only, the rules of every group on the ENI are unioned; a rule
 //! that references a group matches the private addresses of the ENIs in that
-//! group (same VPC or a same-Region peered VPC) — reference §3.14–3.16.
+//! group (same VPC or a same-Region peered VPC) — VPC User Guide, "Security
+//! group rules", and VPC Peering Guide, "Update your security groups to
+//! reference peer security groups".
 
 use std::net::IpAddr;
 
@@ -150,7 +152,7 @@ fn rule_text(r: &NaclRule) -> String {
 /// protocol `packet`. A packet of protocol `all` stands for a query about *all*
 /// traffic: only an allow for every protocol admits it, while a deny for any one
 /// protocol or port already takes part of that traffic away, so it matches too
-/// (first match wins — VPC User Guide, network ACL rules; reference §3.9). Without
+/// (first match wins — VPC User Guide, "Network ACL rules"). Without
 /// this, `--proto all` would report "reachable" past a `deny tcp 22` rule.
 pub(crate) fn rule_applies(action: RuleAction, rule: Protocol, packet: Protocol) -> bool {
     rule.matches(packet) || (action == RuleAction::Deny && packet == Protocol::All)

@@ -134,6 +134,26 @@ impl EndpointService {
     }
 }
 
+impl super::Design {
+    /// Whether `endpoint` is a Gateway Load Balancer endpoint: a route target of
+    /// its own, allowed in an internet gateway's edge route table (VPC guide,
+    /// "Gateway route tables"), unlike a gateway endpoint whose routes AWS adds.
+    pub fn is_gwlb_endpoint(&self, endpoint: &str) -> bool {
+        self.endpoints
+            .iter()
+            .any(|e| e.name == endpoint && matches!(e.kind, super::EndpointKind::GatewayLoadBalancer { .. }))
+    }
+
+    /// Whether a Gateway Load Balancer (not a Network Load Balancer) is behind
+    /// `service`: its API field is `GatewayLoadBalancerArns` (PrivateLink guide,
+    /// "Create an endpoint service").
+    pub fn is_gwlb_service(&self, service: &EndpointService) -> bool {
+        self.load_balancers
+            .iter()
+            .any(|l| l.name == service.load_balancer && l.kind == super::LoadBalancerKind::Gateway)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

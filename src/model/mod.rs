@@ -246,8 +246,8 @@ impl Design {
     /// [`Design::new_vpc_objects`] for a VPC created with an IPv6 block: AWS then gives
     /// the default NACL rules 101 allowing `::/0` in and out (VPC User Guide, "Default
     /// network ACL": the IPv6 rules are added when you create a VPC with an IPv6 CIDR
-    /// block) and the default SG an outbound `::/0` rule ("Default security groups",
-    /// reference §3.10 and §3.15).
+    /// block) and the default SG an outbound `::/0` rule (VPC User Guide, "Default
+    /// security groups for your VPCs").
     pub fn new_vpc_objects_with_ipv6(
         name: &str,
         cidr: ipnet::Ipv4Net,

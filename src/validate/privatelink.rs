@@ -210,10 +210,7 @@ pub(super) fn edge_route_tables(cx: &ValidationPass<'_>) {
         for route in &rt.routes {
             let ok = match &route.target {
                 RouteTarget::Local | RouteTarget::NetworkInterface(_) | RouteTarget::Instance(_) => true,
-                RouteTarget::GatewayEndpoint(e) => d
-                    .endpoints
-                    .iter()
-                    .any(|x| &x.name == e && matches!(x.kind, EndpointKind::GatewayLoadBalancer { .. })),
+                RouteTarget::GatewayEndpoint(e) => d.is_gwlb_endpoint(e),
                 _ => false,
             };
             if !ok {

@@ -91,15 +91,9 @@ fn middlebox_target(d: &Design, t: &RouteTarget) -> bool {
         | RouteTarget::FirewallEndpoint(..) => true,
         // A Gateway Load Balancer endpoint is a middlebox target too (VPC User Guide,
         // "Routing for a middlebox appliance": routes to a GWLB endpoint).
-        RouteTarget::GatewayEndpoint(e) => is_gwlb_endpoint(d, e),
+        RouteTarget::GatewayEndpoint(e) => d.is_gwlb_endpoint(e),
         _ => false,
     }
-}
-
-fn is_gwlb_endpoint(d: &Design, name: &str) -> bool {
-    d.endpoints
-        .iter()
-        .any(|e| e.name == name && matches!(e.kind, EndpointKind::GatewayLoadBalancer { .. }))
 }
 
 /// Whether the target object exists at all.

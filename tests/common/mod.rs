@@ -18,3 +18,21 @@ pub fn get<T: Clone>(list: &[T], pick: impl Fn(&T) -> bool) -> T {
         .cloned()
         .unwrap_or_else(|| panic!("no such object in the test design"))
 }
+
+/// Asserts that `after` lets exactly the same flows through as `before`
+/// (`vpcd diff` reports nothing), naming the first few that changed.
+pub fn assert_same_flows(before: &vpcd::model::Design, after: &vpcd::model::Design) {
+    let changes = vpcd::analysis::diff_designs(before, after);
+    assert!(
+        changes.is_empty(),
+        "{}: {} flows changed, e.g. {}",
+        before.name,
+        changes.len(),
+        changes
+            .iter()
+            .take(5)
+            .map(|c| c.to_string())
+            .collect::<Vec<_>>()
+            .join("; ")
+    );
+}

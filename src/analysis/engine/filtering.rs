@@ -295,7 +295,7 @@ impl<'w, 'a> Walk<'w, 'a> {
         }
         self.sg_ident = false;
         self.event(e, pkt, true);
-        // The firewall subnet's route table decides next (reference §1: firewall endpoints).
+        // The firewall subnet's route table decides next (Network Firewall Developer Guide, "VPC route table configurations").
         self.nacl_check(s, Direction::Outbound, pkt, Some(e))?;
         self.route(s, pkt, origin)
     }

@@ -292,6 +292,29 @@ impl<'w, 'a> Walk<'w, 'a> {
         })
     }
 
+    /// VGW `g` delivers `pkt` into the VPC it is attached to when that VPC holds
+    /// the destination: the hop `{g}: into {vpc}`, then the VPC router delivers
+    /// it (entering from a VGW there is no route-table hop). `None` when the
+    /// destination is not in the VGW's VPC (a VGW forwards into its own VPC or,
+    /// VPN CloudHub, back out to its other sites; each caller says which).
+    pub(super) fn vgw_into_its_vpc(&mut self, g: &str, pkt: Packet) -> Option<Step> {
+        let an = self.an;
+        let vpc = an.idx.vpn_gateway(an.d, g).and_then(|x| x.vpc.as_deref());
+        let v = vpc.and_then(|x| an.vpc_by_name.get(x).copied())?;
+        if !an.vpcs[v].cidrs.iter().any(|c| c.contains(&pkt.dst)) {
+            return None;
+        }
+        let vn = an.vpcs[v].name.clone();
+        self.hop(
+            At::new(HopKind::VpnGateway, g),
+            pkt,
+            pkt,
+            || format!("{g}: into {vn}"),
+            || obj(ObjectKind::VpnGateway, g),
+        );
+        Some(self.deliver_in_vpc(v, pkt, None))
+    }
+
     /// A packet from on-prem network `n`: over Direct Connect (preferred) or
     /// VPN to a VGW or TGW, or over the internet when it has no private link.
     pub(super) fn send_from_onprem(&mut self, n: &str, pkt: Packet) -> Step {
@@ -419,21 +442,8 @@ impl<'w, 'a> Walk<'w, 'a> {
         match end.clone() {
             LinkEnd::Instance(hub) => self.software_vpn_in(&hub, &lname, pkt),
             LinkEnd::Vgw(g) => {
-                let vgw_vpc = an.idx.vpn_gateway(an.d, &g).and_then(|x| x.vpc.clone());
-                let v = vgw_vpc.as_deref().and_then(|x| an.vpc_by_name.get(x).copied());
-                if let Some(v) = v {
-                    if an.vpcs[v].cidrs.iter().any(|c| c.contains(&pkt.dst)) {
-                        let vn = an.vpcs[v].name.clone();
-                        self.hop(
-                            At::new(HopKind::VpnGateway, &g),
-                            pkt,
-                            pkt,
-                            || format!("{g}: into {vn}"),
-                            || obj(ObjectKind::VpnGateway, &g),
-                        );
-                        // Entering from a VGW: delivered by the VPC router (no route-table hop).
-                        return self.deliver_in_vpc(v, pkt, None);
-                    }
+                if let Some(step) = self.vgw_into_its_vpc(&g, pkt) {
+                    return step;
                 }
                 self.hop(
                     At::new(HopKind::VpnGateway, &g),

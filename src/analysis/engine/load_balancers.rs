@@ -4,7 +4,7 @@
 use super::*;
 
 /// The source port a load balancer node uses toward a target. AWS load balancers pick
-/// it from 1024–65535 (VPC-UG NACL ephemeral ports: "ELB: 1024–65535", reference §3.12),
+/// it from 1024–65535 (VPC User Guide, network ACLs, "Ephemeral ports": "ELB: 1024–65535"),
 /// so, like the NAT gateway, take a port the stateless NACLs on the reply path admit —
 /// the target subnet's outbound and the node subnet's inbound — preferring 40000. When
 /// they admit only part of the range the trace is reachable and `check_partial_range`
@@ -25,7 +25,7 @@ pub(super) fn lb_source_port(
         return PREFERRED;
     };
     if ns == ts {
-        return PREFERRED; // NACLs do not apply within one subnet (reference §3.11)
+        return PREFERRED; // NACLs filter only traffic entering or leaving a subnet (VPC User Guide, network ACLs)
     }
     let admitted = |s: usize, dir: Direction, peer: IpAddr| match an.subnets[s].nacl {
         Some(ni) => an.nacls[ni].allowed_ports(dir, proto, peer, PortRange::EPHEMERAL),
@@ -46,6 +46,24 @@ pub(super) fn lb_source_port(
         return PREFERRED;
     }
     both.iter().map(|r| r.from).min().unwrap_or(PREFERRED)
+}
+
+/// Of the front ENIs `fronts` (a load balancer's nodes, an interface endpoint's
+/// ENIs), the one in the client's AZ if there is one, else the first: a client
+/// resolves the zonal name of its own AZ (ELB guide, "Availability Zones";
+/// PrivateLink guide, endpoint DNS names).
+pub(super) fn front_near_client(an: &Analyzer, src: &Source, fronts: &[usize]) -> Option<usize> {
+    let az_of = |e: usize| an.eni_subnet[e].map(|s| an.subnets[s].az.as_str());
+    let client_az = match &src.at {
+        Start::Eni(e) => az_of(*e),
+        Start::SubnetHost(s) => Some(an.subnets[*s].az.as_str()),
+        _ => None,
+    };
+    fronts
+        .iter()
+        .copied()
+        .find(|&e| client_az.is_some() && az_of(e) == client_az)
+        .or_else(|| fronts.first().copied())
 }
 
 impl<'w, 'a> Walk<'w, 'a> {
@@ -78,6 +96,31 @@ impl<'w, 'a> Walk<'w, 'a> {
         self.finish(Some(s), sport)
     }
 
+    /// Leg 1 of a flow to a front ENI (a load balancer's node, an interface
+    /// endpoint's ENI): the client's packet, launched toward `front`. `Err` is
+    /// the finished trace — stopped on the way, or `elsewhere` when the packet is
+    /// delivered to another place than `front`.
+    pub(super) fn leg_to_front(
+        &mut self,
+        src: &Source,
+        pkt: Packet,
+        front: usize,
+        sport: u16,
+        elsewhere: impl FnOnce() -> Stop,
+    ) -> Result<Arrival, RunOut> {
+        self.leg = Leg::Forward;
+        self.start_hop(src, pkt);
+        let arrival = match self.launch(src, pkt) {
+            Ok(a) => a,
+            Err(s) => return Err(self.finish(Some(s), sport)),
+        };
+        if arrival.place != Place::Eni(front) {
+            let s = self.stop(arrival.pkt, elsewhere());
+            return Err(self.finish(Some(s), sport));
+        }
+        Ok(arrival)
+    }
+
     pub(super) fn run_lb(
         &mut self,
         src: &Source,
@@ -85,17 +128,10 @@ impl<'w, 'a> Walk<'w, 'a> {
         q: &Query,
         sport: u16,
         dport: u16,
-        v6: bool,
     ) -> Result<RunOut, QueryError> {
         let an = self.an;
         let Some(l) = an.idx.load_balancer(an.d, lb) else {
             return Err(QueryError::Invalid(lb.into(), "load balancer not found".into()));
-        };
-        // The LB node in the client's AZ if there is one, else the first.
-        let client_az = match &src.at {
-            Start::Eni(e) => an.eni_subnet[*e].map(|s| an.subnets[s].az.clone()),
-            Start::SubnetHost(s) => Some(an.subnets[*s].az.clone()),
-            _ => None,
         };
         let nodes: Vec<usize> = l
             .subnets
@@ -103,12 +139,7 @@ impl<'w, 'a> Walk<'w, 'a> {
             .filter_map(|s| an.eni_index(&EniOwner::LoadBalancer(lb.into(), s.clone())))
             .filter(|&e| !an.eni_down(e))
             .collect();
-        let node = nodes
-            .iter()
-            .copied()
-            .find(|&e| client_az.is_some() && an.eni_subnet[e].map(|s| an.subnets[s].az.clone()) == client_az)
-            .or_else(|| nodes.first().copied());
-        let Some(node) = node else {
+        let Some(node) = front_near_client(an, src, &nodes) else {
             let stop = (
                 Code::LbNoTarget,
                 format!("{lb} has no available node"),
@@ -133,7 +164,6 @@ impl<'w, 'a> Walk<'w, 'a> {
         } else {
             IpAddr::V4(node_eni.private_ip)
         };
-        let _ = v6;
         let pkt = Packet {
             src: src.addr,
             dst: addr,
@@ -142,22 +172,15 @@ impl<'w, 'a> Walk<'w, 'a> {
             dport,
         };
         // Leg 1: client → LB node.
-        self.leg = Leg::Forward;
-        self.start_hop(src, pkt);
-        let arrival = match self.launch(src, pkt) {
+        let arrival = match self.leg_to_front(src, pkt, node, sport, || {
+            Stop::new(Code::NoHost, HopKind::LoadBalancer, lb)
+                .on(ObjectKind::LoadBalancer, lb)
+                .message(format!("the packet for {lb} was delivered elsewhere"))
+                .hint(String::new())
+        }) {
             Ok(a) => a,
-            Err(s) => return Ok(self.finish(Some(s), sport)),
+            Err(out) => return Ok(out),
         };
-        if arrival.place != Place::Eni(node) {
-            let s = self.stop(
-                arrival.pkt,
-                Stop::new(Code::NoHost, HopKind::LoadBalancer, lb)
-                    .on(ObjectKind::LoadBalancer, lb)
-                    .message(format!("the packet for {lb} was delivered elsewhere"))
-                    .hint(String::new()),
-            );
-            return Ok(self.finish(Some(s), sport));
-        }
         self.lb_serve(src, pkt, &arrival, lb, node, q, (sport, dport), false)
     }
 
@@ -209,8 +232,8 @@ impl<'w, 'a> Walk<'w, 'a> {
             });
         } else if l.kind == crate::model::LoadBalancerKind::Network {
             // An NLB preserves the client's IP for instance targets by default (ELB guide,
-            // client IP preservation; RA additional detail ASSUMPTION_PRESERVE_CLIENT_IP_*,
-            // reference §1.2): the targets' SGs and NACLs then see the client, not the node.
+            // "Client IP preservation"; Reachability Analyzer explanation codes,
+            // ASSUMPTION_PRESERVE_CLIENT_IP_*): the targets' SGs and NACLs then see the client, not the node.
             // This trace models the node as the source, so say what it does not check.
             let client = arrival.pkt.src;
             self.note(|| {

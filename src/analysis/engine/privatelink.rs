@@ -4,6 +4,7 @@
 //! PrivateLink"). The consumer's and provider's VPCs may overlap: nothing is
 //! routed between them, the endpoint ENI hands the connection over.
 
+use super::load_balancers::front_near_client;
 use super::*;
 use crate::model::{EndpointConnectionState, EndpointKind, EndpointService, LoadBalancerKind};
 
@@ -101,21 +102,11 @@ impl<'w, 'a> Walk<'w, 'a> {
             return Err(QueryError::Invalid(ep.into(), "not an interface endpoint".into()));
         };
         // The endpoint's ENI in the client's AZ (its zonal DNS name answers there), else the first.
-        let client_az = match &src.at {
-            Start::Eni(e) => an.eni_subnet[*e].map(|s| an.subnets[s].az.clone()),
-            Start::SubnetHost(s) => Some(an.subnets[*s].az.clone()),
-            _ => None,
-        };
         let enis: Vec<usize> = subnets
             .iter()
             .filter_map(|s| an.eni_index(&EniOwner::Endpoint(ep.into(), s.clone())))
             .collect();
-        let eni = enis
-            .iter()
-            .copied()
-            .find(|&e| client_az.is_some() && an.eni_subnet[e].map(|s| an.subnets[s].az.clone()) == client_az)
-            .or_else(|| enis.first().copied());
-        let Some(eni) = eni else {
+        let Some(eni) = front_near_client(an, src, &enis) else {
             return Err(QueryError::Invalid(
                 ep.into(),
                 "the endpoint has no network interface".into(),
@@ -129,23 +120,15 @@ impl<'w, 'a> Walk<'w, 'a> {
             dport,
         };
         // Leg 1: client → the endpoint's ENI, through the endpoint's security groups.
-        self.leg = Leg::Forward;
-        self.start_hop(src, pkt);
-        let arrival = match self.launch(src, pkt) {
+        let arrival = match self.leg_to_front(src, pkt, eni, sport, || {
+            Stop::new(Code::NoHost, HopKind::InterfaceEndpoint, &an.eni_name(eni))
+                .on(ObjectKind::Endpoint, ep)
+                .message(format!("the packet for {ep} was delivered elsewhere"))
+                .hint("check for overlapping addresses in the consumer VPC".into())
+        }) {
             Ok(a) => a,
-            Err(s) => return Ok(self.finish(Some(s), sport)),
+            Err(out) => return Ok(out),
         };
-        if arrival.place != Place::Eni(eni) {
-            let name = an.eni_name(eni);
-            let s = self.stop(
-                arrival.pkt,
-                Stop::new(Code::NoHost, HopKind::InterfaceEndpoint, &name)
-                    .on(ObjectKind::Endpoint, ep)
-                    .message(format!("the packet for {ep} was delivered elsewhere"))
-                    .hint("check for overlapping addresses in the consumer VPC".into()),
-            );
-            return Ok(self.finish(Some(s), sport));
-        }
         if let Some(why) = self.service_refusal(svc, ep, HopKind::PrivateLink) {
             let s = self.service_stop(arrival.pkt, &svc.name, why);
             return Ok(self.finish(Some(s), sport));

@@ -388,8 +388,8 @@ impl<'w, 'a> Walk<'w, 'a> {
             }
             Endpoint::Ip(ip) => {
                 // The Amazon DNS resolver sits at the VPC's primary CIDR base + 2, and NACLs
-                // and SGs cannot block traffic to it (VPC-UG network ACLs; reference §3.11,
-                // VR §17). The engine has no resolver node, so it would wrongly walk the
+                // and SGs cannot block traffic to it (VPC User Guide, network ACLs: they do not
+                // filter traffic to the Route 53 Resolver at VPC+2). The engine has no resolver node, so it would wrongly walk the
                 // packet through NACLs to a "subnet host": refuse instead of a wrong verdict.
                 if let IpAddr::V4(a) = ip {
                     if let Some(v) =

@@ -148,21 +148,9 @@ impl<'w, 'a> Walk<'w, 'a> {
                     || format!("{hub} → {g} over {conn}"),
                     || obj(ObjectKind::VpnConnection, conn),
                 );
-                let vpc = an.idx.vpn_gateway(an.d, &g).and_then(|x| x.vpc.clone());
-                let v = vpc.as_deref().and_then(|x| an.vpc_by_name.get(x).copied());
-                match v {
-                    Some(v) if an.vpcs[v].cidrs.iter().any(|c| c.contains(&pkt.dst)) => {
-                        let vn = an.vpcs[v].name.clone();
-                        self.hop(
-                            At::new(HopKind::VpnGateway, &g),
-                            pkt,
-                            pkt,
-                            || format!("{g}: into {vn}"),
-                            || obj(ObjectKind::VpnGateway, &g),
-                        );
-                        self.deliver_in_vpc(v, pkt, None)
-                    }
-                    _ => Err(self.stop(
+                match self.vgw_into_its_vpc(&g, pkt) {
+                    Some(step) => step,
+                    None => Err(self.stop(
                         pkt,
                         Stop::new(Code::EdgeToEdge, HopKind::VpnGateway, &g)
                             .on(ObjectKind::VpnGateway, &g)

@@ -203,7 +203,7 @@ impl<'w, 'a> Walk<'w, 'a> {
 
         // Load balancer as destination: client → LB node, then LB node → a target.
         if let Endpoint::LoadBalancer(lb) = to {
-            return self.run_lb(&src, lb, q, sport, dport, v6);
+            return self.run_lb(&src, lb, q, sport, dport);
         }
         // An interface endpoint to one of the design's endpoint services: PrivateLink.
         if let Endpoint::Eni {

@@ -18,34 +18,33 @@ fn reach(from: &str, to: &str, port: u16) -> Intent {
 }
 
 fn no_reach(from: &str, to: &str, port: u16) -> Intent {
+    no_reach_down(from, to, port, &[])
+}
+
+/// `from` does not reach `to` while the objects `down` have failed.
+fn no_reach_down(from: &str, to: &str, port: u16, down: &[&str]) -> Intent {
     Intent::NoReach {
         from: from.into(),
         to: to.into(),
         proto: Protocol::Tcp,
         port: Some(port),
-        down: Vec::new(),
+        down: down.iter().map(|d| d.to_string()).collect(),
     }
 }
 
 fn via(from: &str, to: &str, port: u16, through: &str) -> Intent {
-    Intent::Via {
-        from: from.into(),
-        to: to.into(),
-        proto: Protocol::Tcp,
-        port: Some(port),
-        through: through.into(),
-        down: Vec::new(),
-    }
+    via_down(from, to, port, through, &[])
 }
 
-fn via_down(from: &str, to: &str, port: u16, through: &str, down: &str) -> Intent {
+/// `from` reaches `to` through `through` while the objects `down` have failed.
+fn via_down(from: &str, to: &str, port: u16, through: &str, down: &[&str]) -> Intent {
     Intent::Via {
         from: from.into(),
         to: to.into(),
         proto: Protocol::Tcp,
         port: Some(port),
         through: through.into(),
-        down: vec![down.into()],
+        down: down.iter().map(|d| d.to_string()).collect(),
     }
 }
 
@@ -148,7 +147,7 @@ pub fn for_template(name: &str) -> Vec<Intent> {
         ],
         "hybrid-dx-vpn" => vec![
             via("onprem:datacenter", "app-1", 443, "dx-primary"),
-            via_down("onprem:datacenter", "app-2", 443, "vpn-backup", "dx-primary"),
+            via_down("onprem:datacenter", "app-2", 443, "vpn-backup", &["dx-primary"]),
             no_reach("app-1", "internet", 443),
             nothing_reaches("app"),
         ],
@@ -182,13 +181,7 @@ pub fn for_template(name: &str) -> Vec<Intent> {
             // Cross-zone load balancing is off by default on a GWLB: with its AZ's only
             // appliance down, that AZ's GWLB node has no other target, so the flow is lost
             // (ELB Gateway Load Balancer guide, "Cross-zone load balancing").
-            Intent::NoReach {
-                from: "internet".into(),
-                to: "web-1".into(),
-                proto: Protocol::Tcp,
-                port: Some(443),
-                down: vec!["appliance-1".into()],
-            },
+            no_reach_down("internet", "web-1", 443, &["appliance-1"]),
         ],
         "shared-vpc" => vec![
             reach("app-1", "db-1", 5432),

@@ -233,6 +233,10 @@ pub(crate) struct Builder<'m> {
     pub names: HashMap<String, String>,
     /// Names given so far (design-wide unique).
     taken: HashSet<String>,
+    /// Endpoint services provided in the dump, by their service name
+    /// (`com.amazonaws.vpce.REGION.vpce-svc-…`) → service id: an endpoint
+    /// naming one connects to the design's own service.
+    pub provided: HashMap<&'m str, &'m str>,
 }
 
 impl<'m> Builder<'m> {
@@ -245,7 +249,22 @@ impl<'m> Builder<'m> {
             report: Report::default(),
             names: HashMap::new(),
             taken: HashSet::new(),
+            provided: m
+                .service_configurations
+                .iter()
+                .filter(|s| service_usable(s))
+                .map(|s| (s.service_name.as_str(), s.service_id.as_str()))
+                .collect(),
         }
+    }
+
+    /// Whether endpoint `e` goes into the design: one that exists, or a
+    /// rejected connection to a service of the dump — the provider's side
+    /// records it, and the trace explains why it carries nothing.
+    pub fn endpoint_kept(&self, e: &json::VpcEndpoint) -> bool {
+        let rejected_here =
+            self.provided.contains_key(e.service_name.as_str()) && e.state.eq_ignore_ascii_case("rejected");
+        endpoint_usable(e) || rejected_here
     }
 
     /// The design name of an AWS id; an id vpcd has not seen stays as it is,
@@ -407,15 +426,8 @@ impl Builder<'_> {
                 self.assign(id, name_tag(&o.tags), tags);
             }
         }
-        let provided: HashSet<&str> = m
-            .service_configurations
-            .iter()
-            .filter(|s| service_usable(s))
-            .map(|s| s.service_name.as_str())
-            .collect();
         for o in &m.vpc_endpoints {
-            let rejected_here = provided.contains(o.service_name.as_str()) && o.state.eq_ignore_ascii_case("rejected");
-            if endpoint_usable(o) || rejected_here {
+            if self.endpoint_kept(o) {
                 self.assign(&o.vpc_endpoint_id, name_tag(&o.tags), tags);
             }
         }
@@ -488,7 +500,7 @@ impl Builder<'_> {
 
 /// Gateway, interface and Gateway Load Balancer endpoints that exist; pending ones already carry
 /// traffic once available, failed/deleted/rejected ones never do.
-pub(crate) fn endpoint_usable(e: &json::VpcEndpoint) -> bool {
+fn endpoint_usable(e: &json::VpcEndpoint) -> bool {
     matches!(
         e.state.to_ascii_lowercase().as_str(),
         "available" | "pending" | "pendingacceptance" | ""

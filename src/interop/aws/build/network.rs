@@ -565,21 +565,10 @@ fn endpoints(b: &mut Builder<'_>) {
             }
         }
     }
-    // Endpoint services provided in the dump, by their service name
-    // (`com.amazonaws.vpce.REGION.vpce-svc-…`): an endpoint naming one connects
-    // to the design's own service.
-    let provided: HashMap<&str, &str> = m
-        .service_configurations
-        .iter()
-        .filter(|s| super::service_usable(s))
-        .map(|s| (s.service_name.as_str(), s.service_id.as_str()))
-        .collect();
     for e in &m.vpc_endpoints {
-        let to_provided = provided.get(e.service_name.as_str());
-        // A rejected connection to a service of the dump is kept: the provider's
-        // side records it, and the trace explains why it carries nothing.
-        let rejected_here = to_provided.is_some() && e.state.eq_ignore_ascii_case("rejected");
-        if !super::endpoint_usable(e) && !rejected_here {
+        // An endpoint naming a service of the dump connects to the design's own service.
+        let to_provided = b.provided.get(e.service_name.as_str()).copied();
+        if !b.endpoint_kept(e) {
             b.report
                 .skip(&e.vpc_endpoint_id, "VPC endpoint", &format!("its state is {}", e.state));
             continue;
