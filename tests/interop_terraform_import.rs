@@ -425,3 +425,62 @@ fn a_regional_nat_gateway_round_trips_through_terraform() {
     assert_eq!((n.subnet.as_deref(), n.vpc.as_deref()), (None, Some("shop")));
     common::assert_same_flows(&d, &back.design);
 }
+
+/// Writes a design's Terraform export and imports it back.
+fn through_terraform(d: &Design) -> Design {
+    let dir = tempfile::tempdir().unwrap();
+    for (f, t) in terraform::export(d).files {
+        std::fs::write(dir.path().join(f), t).unwrap();
+    }
+    let opts = TfOptions {
+        vars: vec![("region".into(), d.region.clone())],
+        ..Default::default()
+    };
+    terraform::import::import_dir(dir.path(), &opts).unwrap().design
+}
+
+/// Security-group referencing on a transit gateway (off by default) and on a
+/// VPC attachment (on by default; CreateTransitGateway and
+/// CreateTransitGatewayVpcAttachment) leave through the Terraform export and
+/// come back through the import: `security_group_referencing_support`.
+#[test]
+fn security_group_referencing_flags_round_trip_through_terraform() {
+    let mut d = vpcd::create::templates::find("transit-hub-spoke").unwrap().design();
+    let t = &mut d.transit_gateways[0];
+    t.sg_referencing = true;
+    let off = t.attachments[0].name.clone();
+    t.attachments[0].sg_referencing = false;
+    let back = through_terraform(&d);
+    let t = &back.transit_gateways[0];
+    assert!(t.sg_referencing);
+    for a in &t.attachments {
+        assert_eq!(a.sg_referencing, a.name != off, "{}", a.name);
+    }
+    common::assert_same_flows(&d, &back);
+}
+
+/// An interface endpoint's address chosen per subnet (AWS SubnetConfigurations)
+/// is written as `subnet_configuration { subnet_id, ipv4 }` and read back.
+#[test]
+fn interface_endpoint_addresses_round_trip_through_terraform() {
+    let mut d = vpcd::create::templates::find("interface-endpoints").unwrap().design();
+    let e = d
+        .endpoints
+        .iter()
+        .position(|e| matches!(e.kind, vpcd::model::EndpointKind::Interface { .. }))
+        .unwrap();
+    let vpcd::model::EndpointKind::Interface { subnets, .. } = &d.endpoints[e].kind else {
+        unreachable!()
+    };
+    let subnet = subnets[0].clone();
+    let cidr = d.subnets.iter().find(|s| s.name == subnet).unwrap().cidr;
+    let ipv4 = cidr.hosts().nth(100).unwrap();
+    d.endpoints[e].addresses = vec![vpcd::model::EndpointAddress {
+        subnet: subnet.clone(),
+        ipv4,
+    }];
+    let back = through_terraform(&d);
+    let b = back.endpoints.iter().find(|x| x.name == d.endpoints[e].name).unwrap();
+    assert_eq!(b.addresses, d.endpoints[e].addresses);
+    common::assert_same_flows(&d, &back);
+}

@@ -95,6 +95,14 @@ impl Exporter<'_> {
                     b.attr("subnet_ids", Expr::List(s))
                         .attr("security_group_ids", Expr::List(g))
                         .attr("private_dns_enabled", Expr::bool(*private_dns));
+                    // An address chosen for the endpoint's interface in a subnet
+                    // (AWS SubnetConfigurations; provider `subnet_configuration`).
+                    for a in &e.addresses {
+                        let mut c = Block::new("subnet_configuration", &[]);
+                        c.attr("subnet_id", self.id("aws_subnet", &a.subnet))
+                            .attr("ipv4", Expr::s(a.ipv4.to_string()));
+                        b.block(c);
+                    }
                 }
                 EndpointKind::GatewayLoadBalancer { subnet } => {
                     b.attr("vpc_endpoint_type", Expr::s("GatewayLoadBalancer"));

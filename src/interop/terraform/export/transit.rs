@@ -208,6 +208,10 @@ impl Exporter<'_> {
             b.attr("amazon_side_asn", Expr::num(t.asn))
                 .attr("default_route_table_association", Expr::s("disable"))
                 .attr("default_route_table_propagation", Expr::s("disable"));
+            // Security-group referencing: off unless set (CreateTransitGateway's default).
+            if t.sg_referencing {
+                b.attr("security_group_referencing_support", Expr::s("enable"));
+            }
             b.tags(with_description(name_tag(&t.name), &t.description));
             self.blocks.push(b);
             for rt in &t.route_tables {
@@ -231,6 +235,12 @@ impl Exporter<'_> {
                             )
                             .attr("transit_gateway_default_route_table_association", Expr::bool(false))
                             .attr("transit_gateway_default_route_table_propagation", Expr::bool(false));
+                        // Spelled out whenever it matters (the gateway enables it) or
+                        // differs from CreateTransitGatewayVpcAttachment's default (enable).
+                        if t.sg_referencing || !a.sg_referencing {
+                            let v = if a.sg_referencing { "enable" } else { "disable" };
+                            b.attr("security_group_referencing_support", Expr::s(v));
+                        }
                         b.tags(name_tag(&a.name));
                         self.blocks.push(b);
                     }
