@@ -2,6 +2,8 @@
 //! deterministic and laid out as `terraform fmt` writes it, and every reference
 //! points at a resource of the same export.
 
+mod common;
+
 use std::collections::BTreeSet;
 
 use vpcd::interop::terraform;
@@ -212,26 +214,7 @@ fn cloudformation_export_of_the_sample_holds_its_network() {
 /// `AllocationId` (CloudFormation template reference, AWS::EC2::NatGateway).
 #[test]
 fn cloudformation_export_of_a_regional_nat_gateway() {
-    use vpcd::model::{NatAvailability, NatConnectivity, NatGateway, RouteTarget};
-    let mut d = vpcd::create::templates::sample::three_tier();
-    d.nat_gateways = vec![NatGateway {
-        name: "nat-r".into(),
-        description: None,
-        availability_mode: NatAvailability::Regional,
-        subnet: None,
-        vpc: Some("shop".into()),
-        connectivity: NatConnectivity::Public,
-        elastic_ip: None,
-        private_ip: None,
-    }];
-    d.elastic_ips.retain(|e| !e.name.starts_with("eip-nat"));
-    for rt in &mut d.route_tables {
-        for r in &mut rt.routes {
-            if matches!(r.target, RouteTarget::NatGateway(_)) {
-                r.target = RouteTarget::NatGateway("nat-r".into());
-            }
-        }
-    }
+    let d = common::regional_nat_sample();
     let t = vpcd::interop::cloudformation::export(&d).template;
     let start = t.find("  NatR:").unwrap_or_else(|| panic!("{t}"));
     let block: String = t[start..]

@@ -261,38 +261,12 @@ fn shared_vpc_keeps_owners_and_shares_through_aws_json() {
         .all(|f| f.severity != vpcd::validate::Severity::Error));
 }
 
-/// The sample with its two zonal NAT gateways replaced by one regional NAT
-/// gateway that both private tables route to.
-fn regional_sample() -> Design {
-    use vpcd::model::{NatAvailability, NatConnectivity, NatGateway, RouteTarget};
-    let mut d = vpcd::create::templates::sample::three_tier();
-    d.nat_gateways = vec![NatGateway {
-        name: "nat-r".into(),
-        description: None,
-        availability_mode: NatAvailability::Regional,
-        subnet: None,
-        vpc: Some("shop".into()),
-        connectivity: NatConnectivity::Public,
-        elastic_ip: None,
-        private_ip: None,
-    }];
-    d.elastic_ips.retain(|e| !e.name.starts_with("eip-nat"));
-    for rt in &mut d.route_tables {
-        for r in &mut rt.routes {
-            if matches!(r.target, RouteTarget::NatGateway(_)) {
-                r.target = RouteTarget::NatGateway("nat-r".into());
-            }
-        }
-    }
-    d
-}
-
 /// describe-nat-gateways shows a regional NAT gateway with `AvailabilityMode:
 /// regional`, its VPC and no subnet (EC2 API reference, `NatGateway`): the
 /// import reads it back as the same regional NAT gateway, with the same flows.
 #[test]
 fn a_regional_nat_gateway_round_trips_through_aws_json() {
-    let d = regional_sample();
+    let d = common::regional_nat_sample();
     assert!(validate(&d).is_empty(), "{:?}", findings(&d));
     check(&d);
     let back = round_trip(&d);
@@ -316,7 +290,7 @@ fn a_regional_nat_gateway_round_trips_through_aws_json() {
 /// vpcd models, and the report says it was approximated.
 #[test]
 fn a_regional_nat_gateway_in_manual_mode_is_reported_as_approximated() {
-    let d = regional_sample();
+    let d = common::regional_nat_sample();
     let dir = tempfile::tempdir().unwrap();
     let (files, _) = export::export(&d);
     for (name, mut file) in files {

@@ -385,26 +385,7 @@ resource "aws_nat_gateway" "example" {
 /// VPC, with the same flows (`availability_mode = "regional"`, `vpc_id`).
 #[test]
 fn a_regional_nat_gateway_round_trips_through_terraform() {
-    use vpcd::model::{NatAvailability, NatConnectivity, NatGateway, RouteTarget};
-    let mut d = vpcd::create::templates::sample::three_tier();
-    d.nat_gateways = vec![NatGateway {
-        name: "nat-r".into(),
-        description: None,
-        availability_mode: NatAvailability::Regional,
-        subnet: None,
-        vpc: Some("shop".into()),
-        connectivity: NatConnectivity::Public,
-        elastic_ip: None,
-        private_ip: None,
-    }];
-    d.elastic_ips.retain(|e| !e.name.starts_with("eip-nat"));
-    for rt in &mut d.route_tables {
-        for r in &mut rt.routes {
-            if matches!(r.target, RouteTarget::NatGateway(_)) {
-                r.target = RouteTarget::NatGateway("nat-r".into());
-            }
-        }
-    }
+    let d = common::regional_nat_sample();
     let files = terraform::export(&d).files;
     let text: String = files.iter().map(|(_, t)| t.as_str()).collect();
     assert!(text.contains(r#"availability_mode = "regional""#), "{text}");

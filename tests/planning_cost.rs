@@ -20,6 +20,8 @@
 //!   firewall endpoint 730 × 0.395 = 288.35 + 100 × 0.065 = 6.50 → 294.85
 //!   DX 1 Gbps port    730 × 0.30  = 219.00
 
+mod common;
+
 use std::process::Command;
 
 use vpcd::cost::{self, PriceTable};
@@ -233,27 +235,8 @@ fn plan_per_az_without_hosts_says_it_needs_hosts() {
 /// the same hours; the what-ifs about NAT gateways per AZ do not apply.
 #[test]
 fn a_regional_nat_gateway_bills_the_hour_in_each_az_it_serves() {
-    use vpcd::model::{NatAvailability, NatConnectivity, NatGateway, RouteTarget};
     let zonal = templates::sample::three_tier();
-    let mut d = zonal.clone();
-    d.nat_gateways = vec![NatGateway {
-        name: "nat-r".into(),
-        description: None,
-        availability_mode: NatAvailability::Regional,
-        subnet: None,
-        vpc: Some("shop".into()),
-        connectivity: NatConnectivity::Public,
-        elastic_ip: None,
-        private_ip: None,
-    }];
-    d.elastic_ips.retain(|e| !e.name.starts_with("eip-nat"));
-    for rt in &mut d.route_tables {
-        for r in &mut rt.routes {
-            if matches!(r.target, RouteTarget::NatGateway(_)) {
-                r.target = RouteTarget::NatGateway("nat-r".into());
-            }
-        }
-    }
+    let d = common::regional_nat_sample();
     let e = cost::estimate(&d, &PriceTable::builtin());
     let nat = e.items.iter().find(|i| i.object == "nat-r").unwrap();
     assert_eq!(nat.item, "NAT gateway (regional)");
