@@ -24,33 +24,12 @@ impl<'w, 'a> Walk<'w, 'a> {
                 .position(|x| x.eni == e && x.outside == (pkt.dst, pkt.dport))
             {
                 let sess = self.sessions.remove(i);
-                let out = Packet {
-                    dst: sess.inside.0,
-                    dport: sess.inside.1,
-                    ..pkt
-                };
-                self.hop(
-                    At::new(HopKind::NatGateway, n),
-                    pkt,
-                    out,
-                    || format!("{n}: translates the reply back to {}", sess.inside.0),
-                    || obj(ObjectKind::NatGateway, n),
-                );
+                let out = self.nat_reply_back(n, pkt, sess.inside);
                 self.event(e, pkt, true);
                 return self.leave_subnet(s, out, Origin::Local, Some(e));
             }
             self.event(e, pkt, false);
-            return Err(self.stop(
-                pkt,
-                Stop::new(Code::UnsolicitedInbound, HopKind::NatGateway, n)
-                    .on(ObjectKind::NatGateway, n)
-                    .message(format!(
-                        "{n} drops connections initiated from outside (no matching NAT session)"
-                    ))
-                    .hint(
-                        "a NAT gateway is outbound-only; use a load balancer or a public instance for inbound".into(),
-                    ),
-            ));
+            return Err(self.nat_unsolicited(n, pkt));
         }
         if let Some(why) = an.failed_nats.get(n) {
             // AWS creates the NAT gateway and then fails it; a failed NAT gateway forwards nothing.
@@ -268,17 +247,7 @@ impl<'w, 'a> Walk<'w, 'a> {
             None
         };
         let Some(i) = found else {
-            return Err(self.stop(
-                pkt,
-                Stop::new(Code::UnsolicitedInbound, HopKind::NatGateway, n)
-                    .on(ObjectKind::NatGateway, n)
-                    .message(format!(
-                        "{n} drops connections initiated from outside (no matching NAT session)"
-                    ))
-                    .hint(
-                        "a NAT gateway is outbound-only; use a load balancer or a public instance for inbound".into(),
-                    ),
-            ));
+            return Err(self.nat_unsolicited(n, pkt));
         };
         let sess = self.regional_sessions.remove(i);
         let an = self.an;
@@ -291,19 +260,40 @@ impl<'w, 'a> Walk<'w, 'a> {
                 || obj(ObjectKind::InternetGateway, &g),
             );
         }
+        let out = self.nat_reply_back(n, pkt, sess.inside);
+        self.deliver_in_vpc(sess.vpc, out, None)
+    }
+
+    /// A reply reaching NAT gateway `n` on a translated connection goes back to
+    /// the inside address and port the session recorded; zonal and regional alike.
+    fn nat_reply_back(&mut self, n: &str, pkt: Packet, inside: (IpAddr, u16)) -> Packet {
         let out = Packet {
-            dst: sess.inside.0,
-            dport: sess.inside.1,
+            dst: inside.0,
+            dport: inside.1,
             ..pkt
         };
         self.hop(
             At::new(HopKind::NatGateway, n),
             pkt,
             out,
-            || format!("{n}: translates the reply back to {}", sess.inside.0),
+            || format!("{n}: translates the reply back to {}", inside.0),
             || obj(ObjectKind::NatGateway, n),
         );
-        self.deliver_in_vpc(sess.vpc, out, None)
+        out
+    }
+
+    /// A NAT gateway is outbound-only: a packet that matches no session of
+    /// `n` is dropped (VPC User Guide, "NAT gateway basics").
+    fn nat_unsolicited(&mut self, n: &str, pkt: Packet) -> Box<Stop> {
+        self.stop(
+            pkt,
+            Stop::new(Code::UnsolicitedInbound, HopKind::NatGateway, n)
+                .on(ObjectKind::NatGateway, n)
+                .message(format!(
+                    "{n} drops connections initiated from outside (no matching NAT session)"
+                ))
+                .hint("a NAT gateway is outbound-only; use a load balancer or a public instance for inbound".into()),
+        )
     }
 
     pub(super) fn igw_out(&mut self, v: usize, g: &str, pkt: Packet, origin: Origin) -> Step {
