@@ -158,7 +158,7 @@ fn subnet_associations(obj: &Object, original: Option<&str>, vals: &Vals, d: &De
     for s in &d.subnets {
         let current = if is_rt { &s.route_table } else { &s.network_acl };
         let has = current.as_deref() == Some(was);
-        let want = s.vpc == vpc && chosen.iter().any(|c| *c == s.name);
+        let want = s.vpc == vpc && chosen.contains(&s.name);
         // Already associated stays so (a rename of the table re-points the
         // subnet by itself); only changes become edits.
         let target = match (want, has) {

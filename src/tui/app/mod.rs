@@ -389,7 +389,7 @@ impl App {
                         let title = crate::practice::exercise::Exercise::parse(text, id)
                             .map(|ex| ex.title)
                             .unwrap_or_default();
-                        (id.to_string(), title, Choice::Exercise(*id))
+                        (id.to_string(), title, Choice::Exercise(id))
                     })
                     .collect();
                 self.modal = Some(Modal::List(Box::new(ListModal::new(
