@@ -178,6 +178,25 @@ pub enum Purpose {
     Jump,
     SaveAs,
     Open,
+    /// A path for an export, the report or an import (the command palette).
+    File(FileTask),
+    /// A new name for the design.
+    RenameDesign,
+}
+
+/// What the command palette writes or reads at a path it asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileTask {
+    /// A folder of `.tf` files (`vpcd export terraform`).
+    ExportTerraform,
+    /// One template (`vpcd export cloudformation`).
+    ExportCloudFormation,
+    /// The Markdown design review (`vpcd report`).
+    WriteReport,
+    /// A folder of AWS CLI `describe-*` JSON, opened as a new design (`vpcd import aws`).
+    ImportAws,
+    /// A folder of Terraform, opened as a new design (`vpcd import terraform`).
+    ImportTerraform,
 }
 
 /// The result of submitting a form.
@@ -187,6 +206,7 @@ pub enum Submit {
     Jump(String),
     SaveAs(PathBuf),
     Open(PathBuf),
+    File(FileTask, PathBuf),
 }
 
 #[derive(Debug)]
@@ -674,6 +694,16 @@ impl Form {
             Purpose::Jump => Ok(Submit::Jump(self.fields[0].value())),
             Purpose::SaveAs => Ok(Submit::SaveAs(PathBuf::from(self.fields[0].value()))),
             Purpose::Open => Ok(Submit::Open(PathBuf::from(self.fields[0].value()))),
+            Purpose::File(task) => Ok(Submit::File(*task, PathBuf::from(self.fields[0].value()))),
+            Purpose::RenameDesign => {
+                let name = self.fields[0].value();
+                if !crate::edit::valid_name(&name) {
+                    return Err(crate::edit::EditError::BadName(name).to_string());
+                }
+                let mut info = crate::edit::DesignInfo::of(d);
+                info.name = name;
+                Ok(Submit::Edit(Edit::SetInfo(info)))
+            }
             Purpose::Fields(_) => {
                 if let Some(clash) = self.name_clash(ws.index()) {
                     return Err(format!("name: {clash}"));
