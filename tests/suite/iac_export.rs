@@ -256,14 +256,29 @@ fn cloudformation_export_of_security_group_referencing_support() {
     let ex = vpcd::practice::exercise::bundled("tgw-sg-reference").unwrap().unwrap();
     let mut d = ex.reference_solution().unwrap();
     let t = vpcd::interop::cloudformation::export(&d).template;
-    assert!(block(&t, "Tgw1").contains("SecurityGroupReferencingSupport: \"enable\""), "{t}");
-    assert!(block(&t, "AttApp").contains("SecurityGroupReferencingSupport: \"enable\""), "{t}");
+    assert!(
+        block(&t, "Tgw1").contains("SecurityGroupReferencingSupport: \"enable\""),
+        "{t}"
+    );
+    assert!(
+        block(&t, "AttApp").contains("SecurityGroupReferencingSupport: \"enable\""),
+        "{t}"
+    );
 
     let tgw = d.transit_gateways.iter_mut().find(|t| t.name == "tgw-1").unwrap();
     tgw.sg_referencing = false;
     tgw.attachments[0].sg_referencing = false;
     let t = vpcd::interop::cloudformation::export(&d).template;
-    assert!(block(&t, "Tgw1").contains("SecurityGroupReferencingSupport: \"disable\""), "{t}");
-    assert!(block(&t, "AttApp").contains("SecurityGroupReferencingSupport: \"disable\""), "{t}");
-    assert!(block(&t, "AttData").contains("SecurityGroupReferencingSupport: \"enable\""), "{t}");
+    assert!(
+        block(&t, "Tgw1").contains("SecurityGroupReferencingSupport: \"disable\""),
+        "{t}"
+    );
+    assert!(
+        block(&t, "AttApp").contains("SecurityGroupReferencingSupport: \"disable\""),
+        "{t}"
+    );
+    assert!(
+        block(&t, "AttData").contains("SecurityGroupReferencingSupport: \"enable\""),
+        "{t}"
+    );
 }

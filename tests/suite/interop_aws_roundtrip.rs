@@ -332,5 +332,8 @@ fn gwlb_cross_zone_load_balancing_round_trips_through_aws_json() {
         .find(|(name, _)| name == "LoadBalancerAttributes.json")
         .map(|(_, file)| serde_json::to_string_pretty(file).unwrap())
         .unwrap_or_default();
-    assert!(json.contains("\"Key\": \"load_balancing.cross_zone.enabled\""), "{json}");
+    assert!(
+        json.contains("\"Key\": \"load_balancing.cross_zone.enabled\""),
+        "{json}"
+    );
 }

@@ -250,9 +250,11 @@ impl<'w, 'a> Walk<'w, 'a> {
             an.eni_subnet[t].is_some_and(|s| {
                 let target_az = &an.subnets[s].az;
                 if lb.cross_zone {
-                    lb.subnets
-                        .iter()
-                        .any(|n| an.subnet_by_name.get(n).is_some_and(|&x| an.subnets[x].az == *target_az))
+                    lb.subnets.iter().any(|n| {
+                        an.subnet_by_name
+                            .get(n)
+                            .is_some_and(|&x| an.subnets[x].az == *target_az)
+                    })
                 } else {
                     target_az == az
                 }
@@ -280,9 +282,7 @@ impl<'w, 'a> Walk<'w, 'a> {
             let hint = if lb.cross_zone {
                 format!("register a healthy appliance with {lb_name}")
             } else {
-                format!(
-                    "register a healthy appliance in {az} with {lb_name}, or turn on its cross-zone load balancing"
-                )
+                format!("register a healthy appliance in {az} with {lb_name}, or turn on its cross-zone load balancing")
             };
             return Err(self.stop(
                 pkt,

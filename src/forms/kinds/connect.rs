@@ -70,7 +70,12 @@ pub(super) static ENDPOINT: FormDef = FormDef {
         // address in a subnet, else the next free one.
         text("addresses", Check::EndpointAddresses)
             .when("type", INTERFACE)
-            .codes(&["ip-outside-subnet", "ip-reserved", "ip-in-use", "endpoint-address-unused"]),
+            .codes(&[
+                "ip-outside-subnet",
+                "ip-reserved",
+                "ip-in-use",
+                "endpoint-address-unused",
+            ]),
         pick("subnet", vpc_subnets)
             .when("type", GWLB)
             .codes(&["endpoint-subnet-other-vpc", "endpoint-service-az"]),
@@ -90,7 +95,10 @@ pub(super) static ENDPOINT: FormDef = FormDef {
                 .with_list("subnets", subnets.clone())
                 .with_list("security groups", security_groups.clone())
                 .with("private DNS", yn(*private_dns))
-                .with("addresses", e.map(|e| endpoint_addresses_text(&e.addresses)).unwrap_or_default()),
+                .with(
+                    "addresses",
+                    e.map(|e| endpoint_addresses_text(&e.addresses)).unwrap_or_default(),
+                ),
             Some(EndpointKind::Gateway { route_tables, .. }) => base
                 .with("type", "gateway")
                 .with_list("route tables", route_tables.clone()),
