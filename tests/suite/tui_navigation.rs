@@ -300,6 +300,18 @@ fn every_panes_own_keys_are_in_the_footer_at_80_columns() {
     ] {
         assert!(line.contains(part), "`{part}` not in `{line}`");
     }
+    h.keys("<esc>");
+    // The practice pane, in practice mode.
+    h.keys(":exercise<enter>nat-per-az<enter>");
+    assert_eq!(h.app.context(), Context::Practice);
+    let line = footer(&h);
+    for (key, name) in &keymap::footer(Context::Practice, 80)[..4] {
+        assert!(
+            line.contains(&format!("{key} {name}")),
+            "`{key} {name}` not in `{line}`"
+        );
+    }
+    assert!(line.contains("? help"), "{line}");
 }
 
 #[test]
