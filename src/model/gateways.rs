@@ -103,6 +103,22 @@ pub struct NatGateway {
 }
 
 impl NatGateway {
+    /// A regional public NAT gateway of `vpc` in automatic mode: in no subnet,
+    /// AWS places it in the AZs with workloads and allocates its addresses
+    /// (VPC User Guide, "Regional NAT gateways").
+    pub fn regional(name: impl Into<String>, vpc: impl Into<String>) -> NatGateway {
+        NatGateway {
+            name: name.into(),
+            description: None,
+            availability_mode: NatAvailability::Regional,
+            subnet: None,
+            vpc: Some(vpc.into()),
+            connectivity: NatConnectivity::Public,
+            elastic_ip: None,
+            private_ip: None,
+        }
+    }
+
     pub fn is_regional(&self) -> bool {
         self.availability_mode == NatAvailability::Regional
     }

@@ -171,16 +171,7 @@ impl B {
 
     /// A regional NAT gateway of `vpc`: in no subnet, an address in each AZ of the VPC.
     pub fn regional_nat(mut self, name: &str, vpc: &str) -> B {
-        self.d.nat_gateways.push(NatGateway {
-            name: name.into(),
-            description: None,
-            availability_mode: NatAvailability::Regional,
-            subnet: None,
-            vpc: Some(vpc.into()),
-            connectivity: NatConnectivity::Public,
-            elastic_ip: None,
-            private_ip: None,
-        });
+        self.d.nat_gateways.push(NatGateway::regional(name, vpc));
         self
     }
 

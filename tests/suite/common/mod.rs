@@ -40,18 +40,9 @@ pub fn assert_same_flows(before: &vpcd::model::Design, after: &vpcd::model::Desi
 /// The sample with its two zonal NAT gateways replaced by one regional NAT
 /// gateway `nat-r` in VPC `shop`, which both private tables route to.
 pub fn regional_nat_sample() -> vpcd::model::Design {
-    use vpcd::model::{NatAvailability, NatConnectivity, NatGateway, RouteTarget};
+    use vpcd::model::{NatGateway, RouteTarget};
     let mut d = vpcd::create::templates::sample::three_tier();
-    d.nat_gateways = vec![NatGateway {
-        name: "nat-r".into(),
-        description: None,
-        availability_mode: NatAvailability::Regional,
-        subnet: None,
-        vpc: Some("shop".into()),
-        connectivity: NatConnectivity::Public,
-        elastic_ip: None,
-        private_ip: None,
-    }];
+    d.nat_gateways = vec![NatGateway::regional("nat-r", "shop")];
     d.elastic_ips.retain(|e| !e.name.starts_with("eip-nat"));
     for rt in &mut d.route_tables {
         for r in &mut rt.routes {
