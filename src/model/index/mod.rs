@@ -336,7 +336,21 @@ impl DesignIndex {
         if targets().any(|t| matches!(t, RouteTarget::VpnGateway(_))) || !rt.propagating_vgws.is_empty() {
             return SubnetKind::VpnOnly;
         }
-        SubnetKind::Isolated
+        // VPC User Guide, "Subnet types": an isolated subnet has no routes to
+        // destinations outside its VPC; a subnet that has some (to a transit
+        // gateway, a peering, an endpoint, an inspection appliance) but no
+        // direct route to an internet gateway is private.
+        let vpc = self.vpc(d, &subnet.vpc);
+        let inside = |r: &Route| match (&r.dest, vpc) {
+            (RouteDestination::Cidr(IpNet::V4(n)), Some(v)) => v.ipv4_cidrs().any(|c| c.contains(n)),
+            (RouteDestination::Cidr(IpNet::V6(n)), Some(v)) => v.ipv6_cidr.is_some_and(|c| c.contains(n)),
+            _ => false,
+        };
+        if rt.routes.iter().all(inside) {
+            SubnetKind::Isolated
+        } else {
+            SubnetKind::Private
+        }
     }
 
     pub fn eni(&self, owner: &EniOwner) -> Option<&Eni> {
