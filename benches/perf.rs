@@ -9,10 +9,12 @@ use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, SamplingMode};
 use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use vpcd::analysis::{Analyzer, Query};
 use vpcd::create::synthetic::{generate, GenParams};
-use vpcd::model::{Design, DesignIndex, Protocol};
+use vpcd::model::{Design, DesignIndex, ObjectKind, Protocol};
+use vpcd::tui::forms::Form;
 use vpcd::tui::theme::Theme;
 use vpcd::tui::{App, Options};
 use vpcd::workspace::Workspace;
@@ -121,6 +123,49 @@ fn budgets(c: &mut Criterion) {
         g.bench_function("render", |b| {
             b.iter(|| {
                 term.draw(|f| app.draw(f)).expect("draw");
+            })
+        });
+
+        // As the user feels it, at 160×50 with every pane visible (the
+        // figures of `vpcd bench`): an SG edit plus the next full frame
+        // (`edit_frame_ms`), adding then deleting an instance, each with its
+        // frame (`structural_edit_ms`), and one key in the new-instance form
+        // with its live check (`form_key_ms`).
+        let mut term = Terminal::new(TestBackend::new(160, 50)).expect("test backend");
+        term.draw(|f| app.draw(f)).expect("draw");
+        g.bench_function("edit_frame", |b| {
+            b.iter_batched(
+                || {
+                    i += 1;
+                    edits[i % 2].clone()
+                },
+                |e| {
+                    let ok = app.apply_edit(e).is_ok();
+                    term.draw(|f| app.draw(f)).expect("draw");
+                    ok
+                },
+                BatchSize::SmallInput,
+            )
+        });
+        let [add, delete] = vpcd::perf::add_delete_instance(&d).expect("generated designs have instances");
+        g.bench_function("structural_edit", |b| {
+            b.iter(|| {
+                let added = app.apply_edit(add.clone()).is_ok();
+                term.draw(|f| app.draw(f)).expect("draw");
+                let deleted = app.apply_edit(delete.clone()).is_ok();
+                term.draw(|f| app.draw(f)).expect("draw");
+                (added, deleted)
+            })
+        });
+        let mut form = Form::create_for(ObjectKind::Instance, &app.ws);
+        let keys = [
+            KeyEvent::new(KeyCode::Char('x'), KeyModifiers::NONE),
+            KeyEvent::new(KeyCode::Backspace, KeyModifiers::NONE),
+        ];
+        g.bench_function("form_key", |b| {
+            b.iter(|| {
+                i += 1;
+                form.input(keys[i % 2]);
             })
         });
         g.finish();

@@ -17,6 +17,7 @@ mod path;
 mod topology;
 mod view;
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 
 pub use dot::to_dot;
@@ -76,13 +77,13 @@ impl Diagram {
     /// Lays out and draws a design. `diagnostics` put markers on objects with
     /// errors or warnings.
     pub fn build(d: &Design, idx: &DesignIndex, diagnostics: &[Diagnostic], options: DiagramOptions) -> Diagram {
-        Self::build_with_markers(d, idx, &markers_of(diagnostics), options)
+        Self::build_with_markers(d, idx, &MarkerLookup::new(&markers_of(diagnostics)), options)
     }
 
     fn build_with_markers(
         d: &Design,
         idx: &DesignIndex,
-        markers: &HashMap<ObjectRef, Severity>,
+        markers: &MarkerLookup<'_>,
         options: DiagramOptions,
     ) -> Diagram {
         let topo = Topology::new(d, idx);
@@ -129,6 +130,39 @@ fn markers_of(diagnostics: &[Diagnostic]) -> HashMap<ObjectRef, Severity> {
         }
     }
     markers
+}
+
+/// The markers as a drawing reads them: every question it asks is recorded
+/// with its answer. A drawing is a function of the topology and of these
+/// answers alone, so a later revision with the same layout and the same
+/// answers draws the same picture (markers of objects the drawing never asked
+/// about, e.g. the security groups, cannot change it).
+struct MarkerLookup<'a> {
+    markers: &'a HashMap<ObjectRef, Severity>,
+    asked: RefCell<HashMap<ObjectRef, Option<Severity>>>,
+}
+
+impl<'a> MarkerLookup<'a> {
+    fn new(markers: &'a HashMap<ObjectRef, Severity>) -> Self {
+        MarkerLookup {
+            markers,
+            asked: RefCell::default(),
+        }
+    }
+
+    fn get(&self, obj: &ObjectRef) -> Option<Severity> {
+        let answer = self.markers.get(obj).copied();
+        self.asked.borrow_mut().entry(obj.clone()).or_insert(answer);
+        answer
+    }
+
+    fn contains_key(&self, obj: &ObjectRef) -> bool {
+        self.get(obj).is_some()
+    }
+
+    fn into_answers(self) -> Vec<(ObjectRef, Option<Severity>)> {
+        self.asked.into_inner().into_iter().collect()
+    }
 }
 
 /// The object that contains or stands for `obj` on the diagram.
@@ -218,12 +252,14 @@ pub fn container(d: &Design, idx: &DesignIndex, obj: &ObjectRef) -> Option<Objec
 /// to lay out on every frame, and most edits (security-group and network ACL
 /// rules) change nothing drawn. A new design revision with the same layout
 /// revision (see `Workspace::layout_revision`) and options keeps the drawing
-/// when its markers are unchanged; anything else relays out.
+/// when the markers of the objects it draws are unchanged; anything else
+/// relays out.
 #[derive(Debug, Default)]
 pub struct DiagramCache {
     /// (design revision, layout revision, options) of the drawing kept.
     key: Option<(u64, u64, DiagramOptions)>,
-    markers: HashMap<ObjectRef, Severity>,
+    /// The markers the kept drawing asked about, with the answers it got.
+    asked: Vec<(ObjectRef, Option<Severity>)>,
     diagram: Option<Diagram>,
     /// How many layouts this cache has computed.
     layouts: u64,
@@ -249,24 +285,24 @@ impl DiagramCache {
         match self.key {
             Some((rev, layout, opts)) if self.diagram.is_some() && opts == options && layout == layout_revision => {
                 if rev != revision {
-                    // Same topology: only the markers can differ.
+                    // Same topology: only the markers it shows can differ.
                     let markers = markers_of(diagnostics);
-                    if markers != self.markers {
+                    if self.asked.iter().any(|(o, sev)| markers.get(o) != sev.as_ref()) {
                         self.diagram = None;
-                        self.markers = markers;
                     }
                 }
             }
-            _ => {
-                self.diagram = None;
-                self.markers = markers_of(diagnostics);
-            }
+            _ => self.diagram = None,
         }
         self.key = Some((revision, layout_revision, options));
-        let (markers, layouts) = (&self.markers, &mut self.layouts);
+        let (asked, layouts) = (&mut self.asked, &mut self.layouts);
         self.diagram.get_or_insert_with(|| {
+            let markers = markers_of(diagnostics);
+            let lookup = MarkerLookup::new(&markers);
+            let diagram = Diagram::build_with_markers(d, idx, &lookup, options);
+            *asked = lookup.into_answers();
             *layouts += 1;
-            Diagram::build_with_markers(d, idx, markers, options)
+            diagram
         })
     }
 
@@ -302,7 +338,7 @@ impl Channel {
 struct Painter<'a> {
     d: &'a Design,
     topo: &'a Topology,
-    markers: &'a HashMap<ObjectRef, Severity>,
+    markers: &'a MarkerLookup<'a>,
     opts: DiagramOptions,
     g: Grid,
     rects: HashMap<ObjectRef, Rect>,
@@ -314,7 +350,7 @@ fn len16(s: &str) -> u16 {
 }
 
 impl<'a> Painter<'a> {
-    fn new(d: &'a Design, topo: &'a Topology, markers: &'a HashMap<ObjectRef, Severity>, opts: DiagramOptions) -> Self {
+    fn new(d: &'a Design, topo: &'a Topology, markers: &'a MarkerLookup<'a>, opts: DiagramOptions) -> Self {
         let width = opts.width.max(MIN_WIDTH);
         Painter {
             d,
@@ -348,7 +384,7 @@ impl<'a> Painter<'a> {
         let cs = self.cs();
         let mut x1 = x;
         let mut budget = max;
-        if let Some(sev) = self.markers.get(obj).copied() {
+        if let Some(sev) = self.markers.get(obj) {
             if budget >= 2 {
                 self.g.marker(x1, y, sev, obj, cs);
                 x1 += 1;
@@ -691,7 +727,7 @@ impl<'a> Painter<'a> {
             let row = row.trim_end().to_string();
             let room = r.width.saturating_sub(3);
             let id = self.id(&m.object);
-            match self.markers.get(&m.object).copied() {
+            match self.markers.get(&m.object) {
                 Some(sev) => self.g.marker(r.x + 1, y, sev, &m.object, cs),
                 None => {
                     self.g.text(r.x + 1, y, " ", 1, id, cs);

@@ -303,6 +303,43 @@ fn every_asset_design_draws_at_120x40_and_80x24() {
     }
 }
 
+/// A drawing depends on the markers of the objects it draws only: a new
+/// finding on a security group (never drawn) or, zoomed out, on an instance
+/// (drawn only as its VPC's count) keeps the drawing, and it still equals a
+/// fresh layout; a finding on a drawn object lays it out again.
+#[test]
+fn cache_keeps_the_drawing_when_only_undrawn_objects_get_markers() {
+    let d = sample::three_tier();
+    let idx = DesignIndex::new(&d);
+    let on = |kind: ObjectKind, name: &str| crate::validate::Diagnostic {
+        severity: Severity::Warning,
+        code: "test",
+        object: Some(ObjectRef::new(kind, name)),
+        path: String::new(),
+        message: String::new(),
+        hint: String::new(),
+        aws_code: None,
+        blocks_edit: false,
+    };
+    let sg = [on(ObjectKind::SecurityGroup, &d.security_groups[0].name)];
+    let instance = [on(ObjectKind::Instance, "web-1")];
+    let summary = DiagramOptions {
+        zoom: Zoom::Summary,
+        ..DiagramOptions::default()
+    };
+    for opts in [DiagramOptions::default(), summary] {
+        let mut cache = DiagramCache::new();
+        cache.get(1, 1, &d, &idx, &[], opts);
+        let kept = cache.get(2, 1, &d, &idx, &sg, opts).clone();
+        assert_eq!(cache.layouts(), 1);
+        assert_eq!(kept, Diagram::build(&d, &idx, &sg, opts));
+        let marked = cache.get(3, 1, &d, &idx, &instance, opts).clone();
+        let expected_layouts = if opts.zoom == Zoom::Summary { 1 } else { 2 };
+        assert_eq!(cache.layouts(), expected_layouts, "{:?}", opts.zoom);
+        assert_eq!(marked, Diagram::build(&d, &idx, &instance, opts));
+    }
+}
+
 fn template(name: &str) -> Design {
     crate::create::templates::find(name).map(|t| t.design()).unwrap()
 }
