@@ -99,10 +99,10 @@ impl<'w, 'a> Walk<'w, 'a> {
             let service = model_ep.service.clone();
             return Err(self.stop(
                 pkt,
-                Stop::new(Code::BlackholeRoute, HopKind::GwlbEndpoint, ep)
+                self.stop_at(Code::BlackholeRoute, HopKind::GwlbEndpoint, ep)
                     .on(ObjectKind::Endpoint, ep)
-                    .message(format!("{ep}'s endpoint service {service} is not in the design"))
-                    .hint("point the endpoint at a Gateway Load Balancer endpoint service".into()),
+                    .message(|| format!("{ep}'s endpoint service {service} is not in the design"))
+                    .hint(|| "point the endpoint at a Gateway Load Balancer endpoint service".into()),
             ));
         };
         if let Some(why) = self.service_refusal(svc, ep, HopKind::GwlbEndpoint) {
@@ -207,13 +207,13 @@ impl<'w, 'a> Walk<'w, 'a> {
             if pinned_az != az {
                 return Err(self.stop(
                     pkt,
-                    Stop::new(Code::AsymmetricReturn, HopKind::LoadBalancer, &lb_name)
+                    self.stop_at(Code::AsymmetricReturn, HopKind::LoadBalancer, &lb_name)
                         .on(ObjectKind::LoadBalancer, &lb_name)
-                        .message(format!(
+                        .message(|| format!(
                             "the reply enters {lb_name} in {az}, but the flow's appliance {name} is in {pinned_az}: \
                              an appliance in {az} has no state for it and drops it"
                         ))
-                        .hint(
+                        .hint(|| 
                             "route both directions of a flow through the Gateway Load Balancer endpoint of one AZ"
                                 .into(),
                         ),
@@ -244,10 +244,10 @@ impl<'w, 'a> Walk<'w, 'a> {
             };
             return Err(self.stop(
                 pkt,
-                Stop::new(Code::GwlbNoAppliance, HopKind::LoadBalancer, &lb_name)
+                self.stop_at(Code::GwlbNoAppliance, HopKind::LoadBalancer, &lb_name)
                     .on(ObjectKind::LoadBalancer, &lb_name)
-                    .message(msg)
-                    .hint(format!("register a healthy appliance in {az} with {lb_name}")),
+                    .message(|| msg)
+                    .hint(|| format!("register a healthy appliance in {az} with {lb_name}")),
             ));
         }
         if healthy.len() < in_az.len() {
