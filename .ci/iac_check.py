@@ -9,7 +9,7 @@ users trust, in one interpreter start:
   DIR/<design>/aws_configs/ (the layout `vpcd import aws` reads).
 
 Usage: python iac_check.py DIR, where DIR holds <design>/terraform/*.tf,
-<design>/stack.yaml and <design>/expect.json (written by tests/iac_external.rs).
+<design>/stack.yaml and <design>/expect.json (written by tests/suite/iac_external.rs).
 Prints one line per check; exits 1 when any check fails.
 """
 

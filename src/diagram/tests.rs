@@ -256,7 +256,7 @@ fn empty_design_says_so() {
     assert_eq!(text, "(this design has no VPCs)\n");
 }
 
-/// Design files are the .ron files whose first lines say `format:` (as in tests/assets_check.rs).
+/// Design files are the .ron files whose first lines say `format:` (as in tests/suite/assets_check.rs).
 fn is_design_file(p: &std::path::Path) -> bool {
     std::fs::read_to_string(p).is_ok_and(|t| t.lines().take(5).any(|l| l.trim_start().starts_with("format:")))
 }
