@@ -529,7 +529,10 @@ mod tests {
         let eps = endpoints(&an, &d);
         let refs: Vec<&Endpoint> = eps.iter().collect();
         let ids = classes(&an, &refs);
-        let k = eps.iter().position(|e| matches!(e, Endpoint::Eni { name: n, .. } if *n == name)).unwrap();
+        let k = eps
+            .iter()
+            .position(|e| matches!(e, Endpoint::Eni { name: n, .. } if *n == name))
+            .unwrap();
         assert!(
             ids.iter().filter(|&&c| c == ids[k]).count() > 1,
             "{name} at its own fixed address is grouped with its peers"

@@ -121,7 +121,11 @@ impl ClassMatrix {
     /// Row `i` of the class grid (blank where a class has no pair with itself).
     pub fn text_row(&self, i: usize) -> String {
         let n = self.classes.len();
-        Self::row_text(i, n, &self.cells[(i * n).min(self.cells.len())..((i + 1) * n).min(self.cells.len())])
+        Self::row_text(
+            i,
+            n,
+            &self.cells[(i * n).min(self.cells.len())..((i + 1) * n).min(self.cells.len())],
+        )
     }
 
     /// [`ClassMatrix::text_header`] without the cells: what a streamed matrix prints first.

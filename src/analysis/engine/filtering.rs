@@ -73,7 +73,13 @@ impl<'w, 'a> Walk<'w, 'a> {
         }
         self.event(e, pkt, false);
         // The texts below are built only when the walk explains its verdict.
-        let id = || groups.iter().map(|&g| an.sgs[g].name.as_str()).collect::<Vec<_>>().join(",");
+        let id = || {
+            groups
+                .iter()
+                .map(|&g| an.sgs[g].name.as_str())
+                .collect::<Vec<_>>()
+                .join(",")
+        };
         let first = an.sgs[groups[0]].name.as_str();
         let (peer, word) = match dir {
             Direction::Inbound => (pkt.src, "from"),
@@ -372,10 +378,12 @@ impl<'w, 'a> Walk<'w, 'a> {
             pkt,
             self.stop_at(Code::FirewallAsymmetric, HopKind::Firewall, fw)
                 .on(ObjectKind::Firewall, fw)
-                .message(|| format!(
+                .message(|| {
+                    format!(
                     "{fw}: the reply reaches the endpoint in {az}, but the request crossed the endpoint in {seen}; \
                  this endpoint has no state for the flow and drops it{why}"
-                ))
+                )
+                })
                 .hint(|| hint),
         ))
     }

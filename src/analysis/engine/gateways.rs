@@ -112,9 +112,9 @@ impl<'w, 'a> Walk<'w, 'a> {
                 pkt,
                 self.stop_at(Code::NatCannotBeUsed, HopKind::NatGateway, n)
                     .on(ObjectKind::NatGateway, n)
-                    .message(|| format!(
-                        "{n} only serves traffic from its own VPC, not from peering, VPN or Direct Connect"
-                    ))
+                    .message(|| {
+                        format!("{n} only serves traffic from its own VPC, not from peering, VPN or Direct Connect")
+                    })
                     .hint(|| "give the other network its own NAT gateway".into()),
             ));
         }
@@ -132,9 +132,7 @@ impl<'w, 'a> Walk<'w, 'a> {
                 pkt,
                 self.stop_at(Code::NatCannotBeUsed, HopKind::NatGateway, n)
                     .on(ObjectKind::NatGateway, n)
-                    .message(|| format!(
-                        "{n} translates IPv4 only; IPv6 needs an egress-only internet gateway"
-                    ))
+                    .message(|| format!("{n} translates IPv4 only; IPv6 needs an egress-only internet gateway"))
                     .hint(|| "route ::/0 to an egress-only internet gateway".into()),
             ));
         }
@@ -289,9 +287,7 @@ impl<'w, 'a> Walk<'w, 'a> {
             pkt,
             self.stop_at(Code::UnsolicitedInbound, HopKind::NatGateway, n)
                 .on(ObjectKind::NatGateway, n)
-                .message(|| format!(
-                    "{n} drops connections initiated from outside (no matching NAT session)"
-                ))
+                .message(|| format!("{n} drops connections initiated from outside (no matching NAT session)"))
                 .hint(|| "a NAT gateway is outbound-only; use a load balancer or a public instance for inbound".into()),
         )
     }
@@ -306,9 +302,7 @@ impl<'w, 'a> Walk<'w, 'a> {
                     self.stop_at(Code::IgwPrivateDestination, HopKind::InternetGateway, g)
                         .on(ObjectKind::InternetGateway, g)
                         .message(|| format!("{g} drops traffic to the private address {dst}"))
-                        .hint(|| format!(
-                            "route {dst} to a peering, TGW or VGW instead of the internet gateway"
-                        )),
+                        .hint(|| format!("route {dst} to a peering, TGW or VGW instead of the internet gateway")),
                 ));
             }
             // 1:1 NAT: the source must be the private IP of an ENI of this VPC with a public IP.
@@ -403,10 +397,12 @@ impl<'w, 'a> Walk<'w, 'a> {
                 return Err(self.stop(
                     pkt,
                     self.stop_at(Code::Unsupported, HopKind::InternetGateway, "internet")
-                        .message(|| format!(
+                        .message(|| {
+                            format!(
                         "{} is a public address of the same VPC: hairpin through the internet gateway is not modelled",
                         pkt.dst
-                    ))
+                    )
+                        })
                         .hint(|| "trace to the private address (or the instance name) instead".into()),
                 ));
             }
@@ -484,13 +480,13 @@ impl<'w, 'a> Walk<'w, 'a> {
                         pkt,
                         self.stop_at(Code::UnsolicitedInbound, HopKind::EgressOnlyGateway, &eg)
                             .on(ObjectKind::EgressOnlyGateway, &eg)
-                            .message(|| format!(
-                                "{eg} is egress-only: connections initiated from the internet are dropped"
-                            ))
-                            .hint(|| 
+                            .message(|| {
+                                format!("{eg} is egress-only: connections initiated from the internet are dropped")
+                            })
+                            .hint(|| {
                                 "attach an internet gateway and route ::/0 to it if the host must accept inbound IPv6"
-                                    .into(),
-                            ),
+                                    .into()
+                            }),
                     ));
                 }
             }
@@ -535,13 +531,12 @@ impl<'w, 'a> Walk<'w, 'a> {
                 pkt,
                 self.stop_at(Code::EndpointNotUsableFromOutside, HopKind::GatewayEndpoint, ep)
                     .on(ObjectKind::Endpoint, ep)
-                    .message(|| format!(
+                    .message(|| {
+                        format!(
                         "gateway endpoint {ep} cannot be used by traffic from outside its VPC (peering, TGW, VPN, DX)"
-                    ))
-                    .hint(|| format!(
-                        "use an interface endpoint for {} to serve other networks",
-                        e.service
-                    )),
+                    )
+                    })
+                    .hint(|| format!("use an interface endpoint for {} to serve other networks", e.service)),
             ));
         }
         if !matches!(pkt.proto, Protocol::Tcp | Protocol::Icmp) {
@@ -549,10 +544,7 @@ impl<'w, 'a> Walk<'w, 'a> {
                 pkt,
                 self.stop_at(Code::EndpointProtocol, HopKind::GatewayEndpoint, ep)
                     .on(ObjectKind::Endpoint, ep)
-                    .message(|| format!(
-                        "gateway endpoint {ep} carries only TCP and ICMP, not {}",
-                        pkt.proto
-                    ))
+                    .message(|| format!("gateway endpoint {ep} carries only TCP and ICMP, not {}", pkt.proto))
                     .hint(|| "use TCP".into()),
             ));
         }

@@ -209,14 +209,16 @@ impl<'w, 'a> Walk<'w, 'a> {
                     pkt,
                     self.stop_at(Code::AsymmetricReturn, HopKind::LoadBalancer, &lb_name)
                         .on(ObjectKind::LoadBalancer, &lb_name)
-                        .message(|| format!(
+                        .message(|| {
+                            format!(
                             "the reply enters {lb_name} in {az}, but the flow's appliance {name} is in {pinned_az}: \
                              an appliance in {az} has no state for it and drops it"
-                        ))
-                        .hint(|| 
+                        )
+                        })
+                        .hint(|| {
                             "route both directions of a flow through the Gateway Load Balancer endpoint of one AZ"
-                                .into(),
-                        ),
+                                .into()
+                        }),
                 ));
             }
             if an.eni_down(pinned) {

@@ -337,9 +337,7 @@ impl<'w, 'a> Walk<'w, 'a> {
                 pkt,
                 self.stop_at(Code::NoOnPremRoute, HopKind::OnPrem, n)
                     .on(ObjectKind::OnPremNetwork, n)
-                    .message(|| format!(
-                        "{n} uses private addresses and has no VPN or Direct Connect connection"
-                    ))
+                    .message(|| format!("{n} uses private addresses and has no VPN or Direct Connect connection"))
                     .hint(|| format!("connect {n} with a site-to-site VPN or Direct Connect")),
             ));
         }
@@ -485,9 +483,7 @@ impl<'w, 'a> Walk<'w, 'a> {
                         pkt,
                         self.stop_at(Code::TgwNoAssociation, HopKind::TransitGateway, &g)
                             .on(ObjectKind::DxGateway, &g)
-                            .message(|| format!(
-                                "Direct Connect gateway {g} is not attached to a transit gateway"
-                            ))
+                            .message(|| format!("Direct Connect gateway {g} is not attached to a transit gateway"))
                             .hint(|| format!("attach {g} to a transit gateway")),
                     )),
                 }

@@ -523,23 +523,29 @@ impl<'w, 'a> Walk<'w, 'a> {
                         .iter()
                         .find(|g| g.vpc.as_deref() == Some(vpc.as_str()));
                 let stop = match igw {
-                    Some(g) => self.stop_at(Code::NoPublicIpIngress, HopKind::InternetGateway, &g.name)
+                    Some(g) => self
+                        .stop_at(Code::NoPublicIpIngress, HopKind::InternetGateway, &g.name)
                         .on(ObjectKind::InternetGateway, &g.name)
-                        .message(|| format!(
-                            "{} only translates public addresses of {vpc}'s interfaces; {} has only the private \
+                        .message(|| {
+                            format!(
+                                "{} only translates public addresses of {vpc}'s interfaces; {} has only the private \
                              address {}, which is not reachable from the internet",
-                            g.name,
-                            name(),
-                            eni.private_ip
-                        ))
+                                g.name,
+                                name(),
+                                eni.private_ip
+                            )
+                        })
                         .hint(|| hint),
-                    None => self.stop_at(Code::IgwNotAttached, HopKind::InternetGateway, &vpc)
+                    None => self
+                        .stop_at(Code::IgwNotAttached, HopKind::InternetGateway, &vpc)
                         .on(ObjectKind::Vpc, &vpc)
-                        .message(|| format!(
-                            "{vpc} has no internet gateway and {} has only the private address {}",
-                            name(),
-                            eni.private_ip
-                        ))
+                        .message(|| {
+                            format!(
+                                "{vpc} has no internet gateway and {} has only the private address {}",
+                                name(),
+                                eni.private_ip
+                            )
+                        })
                         .hint(|| hint),
                 };
                 Err(DestErr::Blocked(Box::new(stop), IpAddr::V4(eni.private_ip)))

@@ -69,10 +69,12 @@ impl<'w, 'a> Walk<'w, 'a> {
                 self.stop_at(Code::BlackholeRoute, HopKind::RouteTable, &rt_name)
                     .on(ObjectKind::RouteTable, &rt_name)
                     .message(|| msg)
-                    .hint(|| format!(
-                        "point {} in {rt_name} at a working target, or delete the route",
-                        route.dest_text
-                    )),
+                    .hint(|| {
+                        format!(
+                            "point {} in {rt_name} at a working target, or delete the route",
+                            route.dest_text
+                        )
+                    }),
             ));
         }
         let (dest_text, target) = (&route.dest_text, &route.target);
@@ -182,10 +184,12 @@ impl<'w, 'a> Walk<'w, 'a> {
                 pkt,
                 self.stop_at(Code::EndpointNotOnRouteTable, HopKind::RouteTable, &name)
                     .on(ObjectKind::RouteTable, &name)
-                    .message(|| format!(
-                        "{name} has no route for {}: gateway endpoint {epn} ({}) is not associated with {name}",
-                        pkt.dst, ep.service
-                    ))
+                    .message(|| {
+                        format!(
+                            "{name} has no route for {}: gateway endpoint {epn} ({}) is not associated with {name}",
+                            pkt.dst, ep.service
+                        )
+                    })
                     .hint(|| format!("add {name} to the route tables of endpoint {epn}")),
             );
         }
@@ -195,10 +199,12 @@ impl<'w, 'a> Walk<'w, 'a> {
             self.stop_at(Code::NoRoute, HopKind::RouteTable, &name)
                 .on(ObjectKind::RouteTable, &name)
                 .message(|| format!("{name} has no route for {}", pkt.dst))
-                .hint(|| format!(
-                    "add a route in {name} covering {} (e.g. {family} → a gateway) or a more specific one",
-                    pkt.dst
-                )),
+                .hint(|| {
+                    format!(
+                        "add a route in {name} covering {} (e.g. {family} → a gateway) or a more specific one",
+                        pkt.dst
+                    )
+                }),
         )
     }
 
@@ -307,10 +313,12 @@ impl<'w, 'a> Walk<'w, 'a> {
                 pkt,
                 self.stop_at(Code::SourceDestCheck, HopKind::Appliance, &name)
                     .object(Some(eni.owner.object()))
-                    .message(|| format!(
-                        "{name} receives traffic for {} but its source/destination check is on",
-                        pkt.dst
-                    ))
+                    .message(|| {
+                        format!(
+                            "{name} receives traffic for {} but its source/destination check is on",
+                            pkt.dst
+                        )
+                    })
                     .hint(|| format!("disable the source/destination check on {name}")),
             ));
         }

@@ -154,14 +154,8 @@ impl<'w, 'a> Walk<'w, 'a> {
                         pkt,
                         self.stop_at(Code::EdgeToEdge, HopKind::VpnGateway, &g)
                             .on(ObjectKind::VpnGateway, &g)
-                            .message(|| format!(
-                                "{g} delivers only into its own VPC's addresses, not {}",
-                                pkt.dst
-                            ))
-                            .hint(|| format!(
-                                "route {} to the VPN connection of the VPC that holds it",
-                                pkt.dst
-                            )),
+                            .message(|| format!("{g} delivers only into its own VPC's addresses, not {}", pkt.dst))
+                            .hint(|| format!("route {} to the VPN connection of the VPC that holds it", pkt.dst)),
                     )),
                 }
             }

@@ -51,7 +51,9 @@ fn same_verdicts(an: &Analyzer<'_>, from: &str, to: &str, proto: Protocol, port:
         }
         Err(_) => {
             if code != Some(Code::Unsupported) || stop.as_ref().map(|b| b.code) != Some(Code::Unsupported) {
-                return Err(format!("{what}: the trace refuses the query, the verdicts say {code:?}"));
+                return Err(format!(
+                    "{what}: the trace refuses the query, the verdicts say {code:?}"
+                ));
             }
         }
     }
@@ -70,7 +72,11 @@ fn every_template_pair_decides_alike_at_every_level_of_detail() {
         let eps = query_endpoints(&d);
         for from in &eps {
             for to in &eps {
-                for (proto, port) in [(Protocol::Tcp, Some(443)), (Protocol::Udp, Some(53)), (Protocol::Icmp, None)] {
+                for (proto, port) in [
+                    (Protocol::Tcp, Some(443)),
+                    (Protocol::Udp, Some(53)),
+                    (Protocol::Icmp, None),
+                ] {
                     if let Err(e) = same_verdicts(&an, from, to, proto, port) {
                         panic!("{}: {e}", t.name);
                     }

@@ -137,9 +137,7 @@ impl<'w, 'a> Walk<'w, 'a> {
                 pkt,
                 self.stop_at(Code::EdgeToEdge, HopKind::Peering, p)
                     .on(ObjectKind::Peering, p)
-                    .message(|| format!(
-                        "traffic that entered {vname} from a transit gateway cannot continue over {p}"
-                    ))
+                    .message(|| format!("traffic that entered {vname} from a transit gateway cannot continue over {p}"))
                     .hint(|| format!("attach {other_name} to the transit gateway instead")),
             ));
         }
@@ -219,9 +217,7 @@ impl<'w, 'a> Walk<'w, 'a> {
                 pkt,
                 self.stop_at(Code::TgwNoAttachmentInAz, HopKind::TgwAttachment, &an_name)
                     .on(ObjectKind::TransitGateway, t)
-                    .message(|| format!(
-                        "{an_name} has no subnet in {az}, so subnets in {az} cannot use {t}"
-                    ))
+                    .message(|| format!("{an_name} has no subnet in {az}, so subnets in {az} cannot use {t}"))
                     .hint(|| format!("add a subnet in {az} to the TGW attachment {an_name}")),
             ));
         };
@@ -421,10 +417,9 @@ impl<'w, 'a> Walk<'w, 'a> {
                         pkt,
                         self.stop_at(Code::NoOnPremRoute, HopKind::TgwAttachment, &dst_att.name)
                             .on(ObjectKind::DxGateway, dx_gateway)
-                            .message(|| format!(
-                                "no working Direct Connect link behind {dx_gateway} reaches {}",
-                                pkt.dst
-                            ))
+                            .message(|| {
+                                format!("no working Direct Connect link behind {dx_gateway} reaches {}", pkt.dst)
+                            })
                             .hint(|| "check the Direct Connect connection and its transit VIF".into()),
                     )),
                 }

@@ -150,9 +150,7 @@ impl<'w, 'a> Walk<'w, 'a> {
             return Err(self.stop(
                 pkt,
                 self.stop_at(Code::Loop, HopKind::RouteTable, "routing")
-                    .message(|| format!(
-                        "the packet passed more than {MAX_STEPS} components: a routing loop"
-                    ))
+                    .message(|| format!("the packet passed more than {MAX_STEPS} components: a routing loop"))
                     .hint(|| "check routes that point back and forth between middleboxes, TGW tables or VPCs".into()),
             ));
         }
@@ -442,10 +440,12 @@ impl<'w, 'a> Walk<'w, 'a> {
                 p,
                 self.stop_at(Code::AsymmetricReturn, kind, &id)
                     .object(object)
-                    .message(|| format!(
-                        "the reply arrives from {} but the client sent to {}: it took a different translator",
-                        p.src, request.dst
-                    ))
+                    .message(|| {
+                        format!(
+                            "the reply arrives from {} but the client sent to {}: it took a different translator",
+                            p.src, request.dst
+                        )
+                    })
                     .hint(|| "route the reply back through the gateway the request used".into()),
             ));
         }
