@@ -177,7 +177,7 @@ impl<'w, 'a> Walk<'w, 'a> {
             w.stop_at(Code::NoHost, HopKind::LoadBalancer, lb)
                 .on(ObjectKind::LoadBalancer, lb)
                 .message(|| format!("the packet for {lb} was delivered elsewhere"))
-                .hint(|| String::new())
+                .hint(String::new)
         }) {
             Ok(a) => a,
             Err(out) => return Ok(out),
