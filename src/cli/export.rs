@@ -140,16 +140,12 @@ fn run_cloudformation(args: &CloudFormationArgs, ui: &Ui) -> u8 {
     }
 }
 
-/// Writes every file into `dir`, each atomically; refuses (writing nothing) when
-/// one exists and `force` is off. Returns the paths written.
+/// Writes every file into `dir` as one atomic step (all or none); refuses
+/// (writing nothing) when one exists and `force` is off. Returns the paths
+/// written.
 pub(crate) fn write_files(dir: &Path, files: &[(String, String)], force: bool) -> Result<Vec<String>, String> {
     if !force {
-        let existing: Vec<String> = files
-            .iter()
-            .map(|(n, _)| dir.join(n))
-            .filter(|p| p.exists())
-            .map(|p| p.display().to_string())
-            .collect();
+        let existing = existing_files(dir, files);
         if !existing.is_empty() {
             return Err(format!(
                 "{} already exist; pass --force to overwrite",
@@ -157,11 +153,17 @@ pub(crate) fn write_files(dir: &Path, files: &[(String, String)], force: bool) -
             ));
         }
     }
-    let mut written = Vec::new();
-    for (name, text) in files {
-        let path = dir.join(name);
-        crate::io::write_atomic(&path, text.as_bytes()).map_err(|e| e.to_string())?;
-        written.push(path.display().to_string());
-    }
-    Ok(written)
+    let staged: Vec<(PathBuf, &[u8])> = files.iter().map(|(n, t)| (dir.join(n), t.as_bytes())).collect();
+    crate::io::write_all_atomic(&staged).map_err(|e| e.to_string())?;
+    Ok(staged.iter().map(|(p, _)| p.display().to_string()).collect())
+}
+
+/// The files of `files` that already exist in `dir`.
+pub(crate) fn existing_files(dir: &Path, files: &[(String, String)]) -> Vec<String> {
+    files
+        .iter()
+        .map(|(n, _)| dir.join(n))
+        .filter(|p| p.exists())
+        .map(|p| p.display().to_string())
+        .collect()
 }

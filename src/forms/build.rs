@@ -4,7 +4,7 @@
 
 use ipnet::IpNet;
 
-use super::kinds::{free_eip_address, object_def, FormDef, Part, NEW};
+use super::kinds::{free_eip_address, object_def, FormDef, Part, NEW, SUBNETS};
 use super::{parse_object, parse_target_label, Vals};
 use crate::edit::Edit;
 use crate::model::limits::hard;
@@ -74,14 +74,14 @@ impl Subject {
                 let label = format!("{verb} {} {what} {prep} {}", part.label(), obj.name());
                 Ok(Edit::batch(label, vec![Edit::Put(obj)]))
             }
-            Subject::Object { kind, original } => object_edit(*kind, original.as_deref(), obj, d),
+            Subject::Object { kind, original } => object_edit(*kind, original.as_deref(), obj, vals, d),
         }
     }
 }
 
 /// The edit that puts an object built by its form, with what AWS creates or
 /// changes along with it.
-fn object_edit(kind: ObjectKind, original: Option<&str>, obj: Object, d: &Design) -> Result<Edit, String> {
+fn object_edit(kind: ObjectKind, original: Option<&str>, obj: Object, vals: &Vals, d: &Design) -> Result<Edit, String> {
     let mut edits = Vec::new();
     if let Some(orig) = original {
         if orig != obj.name() {
@@ -126,12 +126,55 @@ fn object_edit(kind: ObjectKind, original: Option<&str>, obj: Object, d: &Design
         }
     }
     let summary = Edit::Put(obj.clone()).describe(d);
+    let associations = subnet_associations(&obj, original, vals, d);
     edits.push(Edit::Put(obj));
+    // After the table or NACL (it may be new, or renamed just above).
+    edits.extend(associations);
     Ok(if edits.len() == 1 {
         edits.remove(0)
     } else {
         Edit::batch(summary, edits)
     })
+}
+
+/// The subnets a route table or NACL form associates, as subnet edits: a
+/// subnet ticked in the form's list and not yet associated is associated; one
+/// associated and no longer ticked goes back to the VPC's main route table or
+/// default NACL (VPC User Guide, "Subnet route tables" and "Control subnet
+/// traffic with network access control lists": a subnet has exactly one of
+/// each, the main or default one unless associated explicitly). Values
+/// without the list (a form of another kind) change nothing.
+fn subnet_associations(obj: &Object, original: Option<&str>, vals: &Vals, d: &Design) -> Vec<Edit> {
+    let Some(chosen) = vals.values(SUBNETS) else {
+        return Vec::new();
+    };
+    let (name, vpc, is_rt) = match obj {
+        Object::RouteTable(t) => (t.name.as_str(), t.vpc.as_str(), true),
+        Object::NetworkAcl(a) => (a.name.as_str(), a.vpc.as_str(), false),
+        _ => return Vec::new(),
+    };
+    let was = original.unwrap_or(name);
+    let mut out = Vec::new();
+    for s in &d.subnets {
+        let current = if is_rt { &s.route_table } else { &s.network_acl };
+        let has = current.as_deref() == Some(was);
+        let want = s.vpc == vpc && chosen.contains(&s.name);
+        // Already associated stays so (a rename of the table re-points the
+        // subnet by itself); only changes become edits.
+        let target = match (want, has) {
+            (true, false) => Some(name.to_string()),
+            (false, true) => None,
+            _ => continue,
+        };
+        let mut s2 = s.clone();
+        if is_rt {
+            s2.route_table = target;
+        } else {
+            s2.network_acl = target;
+        }
+        out.push(Edit::Put(Object::Subnet(s2)));
+    }
+    out
 }
 
 /// Any object as RON text: a new one (its name must be free), or a change

@@ -66,42 +66,105 @@ fn remove_stale_temps(dir: &Path, file_name: &str) {
     }
 }
 
-/// Writes `bytes` to `path` atomically (see the module comment).
-pub fn write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let target = write_target(path)?;
-    let dir = match target.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    fs::create_dir_all(&dir)?;
-    let file_name = target
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_else(|| "design.ron".into());
-    remove_stale_temps(&dir, &file_name);
-    // The mode of the file being replaced (None for a new file, which gets
-    // the usual mode from the umask).
-    let keep = fs::metadata(&target).ok().map(|m| m.permissions());
-    let tmp = dir.join(format!("{}{}", temp_prefix(&file_name), std::process::id()));
-    let result = (|| {
-        let mut f = fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        if let Some(perm) = keep {
-            f.set_permissions(perm)?;
+/// A file written to its temporary beside the target, fsynced, not yet
+/// renamed over it.
+#[derive(Debug)]
+struct Staged {
+    tmp: PathBuf,
+    target: PathBuf,
+    dir: PathBuf,
+}
+
+impl Staged {
+    /// Writes `bytes` to the temporary of `path` (see the module comment).
+    fn write(path: &Path, bytes: &[u8]) -> std::io::Result<Staged> {
+        let target = write_target(path)?;
+        // Renaming a file over a folder fails; say so before anything is
+        // written, so that `write_all` changes nothing.
+        if target.is_dir() {
+            return Err(std::io::Error::other(format!("{} is a folder", target.display())));
         }
-        f.sync_all()?;
-        drop(f);
-        fs::rename(&tmp, &target)?;
-        if let Ok(d) = fs::File::open(&dir) {
+        let dir = match target.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        fs::create_dir_all(&dir)?;
+        let file_name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_else(|| "design.ron".into());
+        remove_stale_temps(&dir, &file_name);
+        // The mode of the file being replaced (None for a new file, which gets
+        // the usual mode from the umask).
+        let keep = fs::metadata(&target).ok().map(|m| m.permissions());
+        let tmp = dir.join(format!("{}{}", temp_prefix(&file_name), std::process::id()));
+        let result = (|| {
+            let mut f = fs::File::create(&tmp)?;
+            f.write_all(bytes)?;
+            if let Some(perm) = keep {
+                f.set_permissions(perm)?;
+            }
+            f.sync_all()
+        })();
+        match result {
+            Ok(()) => Ok(Staged { tmp, target, dir }),
+            Err(e) => {
+                let _ = fs::remove_file(&tmp);
+                Err(e)
+            }
+        }
+    }
+
+    /// Renames the temporary over the target and persists the rename.
+    fn commit(self) -> std::io::Result<()> {
+        if let Err(e) = fs::rename(&self.tmp, &self.target) {
+            let _ = fs::remove_file(&self.tmp);
+            return Err(e);
+        }
+        if let Ok(d) = fs::File::open(&self.dir) {
             // Persist the rename itself; not every platform allows syncing a folder.
             let _ = d.sync_all();
         }
         Ok(())
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
     }
-    result
+
+    fn discard(self) {
+        let _ = fs::remove_file(&self.tmp);
+    }
+}
+
+/// Writes `bytes` to `path` atomically (see the module comment).
+pub fn write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    Staged::write(path, bytes)?.commit()
+}
+
+/// Writes several files as one step: every file goes to its temporary first
+/// and only when all of them are written are they renamed into place, so a
+/// failure (a full disk, a folder without write permission, a target that
+/// is a folder) leaves none of the targets changed; only a rename failing
+/// after others succeeded, which a local filesystem does not do once the
+/// temporary is written beside its target, could. On error, the path that
+/// failed.
+pub fn write_all(files: &[(PathBuf, &[u8])]) -> Result<(), (PathBuf, std::io::Error)> {
+    let mut staged = Vec::with_capacity(files.len());
+    for (path, bytes) in files {
+        match Staged::write(path, bytes) {
+            Ok(s) => staged.push(s),
+            Err(e) => {
+                staged.into_iter().for_each(Staged::discard);
+                return Err((path.clone(), e));
+            }
+        }
+    }
+    let mut staged = staged.into_iter();
+    while let Some(s) = staged.next() {
+        let path = s.target.clone();
+        if let Err(e) = s.commit() {
+            staged.for_each(Staged::discard);
+            return Err((path, e));
+        }
+    }
+    Ok(())
 }
 
 #[cfg(all(test, unix))]
@@ -138,6 +201,32 @@ mod tests {
         symlink(&b, &a).unwrap();
         symlink(&a, &b).unwrap();
         assert!(write(&a, b"x").is_err());
+    }
+
+    #[test]
+    fn write_all_changes_no_file_when_one_cannot_be_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let kept = dir.path().join("main.tf");
+        fs::write(&kept, "old").unwrap();
+        // A folder where the second file should go: it cannot be written.
+        let blocked = dir.path().join("variables.tf");
+        fs::create_dir(&blocked).unwrap();
+        fs::write(blocked.join("inside"), "x").unwrap();
+        let files: Vec<(PathBuf, &[u8])> = vec![(kept.clone(), b"new"), (blocked.clone(), b"vars")];
+        let (failed, _) = write_all(&files).unwrap_err();
+        assert_eq!(failed, blocked);
+        assert_eq!(fs::read_to_string(&kept).unwrap(), "old", "the first file is untouched");
+        let leftovers: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().contains(".tmp-"))
+            .collect();
+        assert!(leftovers.is_empty(), "no temporaries are left behind");
+        // Both writable: both written.
+        let other = dir.path().join("outputs.tf");
+        write_all(&[(kept.clone(), b"new".as_slice()), (other.clone(), b"out".as_slice())]).unwrap();
+        assert_eq!(fs::read_to_string(&kept).unwrap(), "new");
+        assert_eq!(fs::read_to_string(&other).unwrap(), "out");
     }
 
     #[test]

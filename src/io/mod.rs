@@ -258,6 +258,15 @@ pub fn save(path: &Path, d: &Design) -> Result<(), SaveError> {
     write_atomic(path, text.as_bytes())
 }
 
+/// Writes several files atomically as one step: all of them or none (see
+/// [`atomic::write_all`]).
+pub fn write_all_atomic(files: &[(PathBuf, &[u8])]) -> Result<(), SaveError> {
+    atomic::write_all(files).map_err(|(path, source)| SaveError::Io {
+        path: path.display().to_string(),
+        source,
+    })
+}
+
 /// Writes bytes to `path` atomically (see [`atomic`]).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), SaveError> {
     atomic::write(path, bytes).map_err(|source| SaveError::Io {

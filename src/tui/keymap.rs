@@ -83,6 +83,11 @@ pub enum Action {
     End,
     Enter,
     Add,
+    /// The full "add what?" picker, whatever pane is focused.
+    AddAny,
+    /// A new object of the focused pane's own kind (a route, a rule): the
+    /// first entry of the picker `a` opens there.
+    AddHere,
     Delete,
     Cancel,
     ToggleDirection,
@@ -114,6 +119,14 @@ pub enum Action {
     TraceObjective,
     ToggleTimer,
     PracticeProblem,
+    // Palette only (no key): the ways out and in, and naming the design.
+    ExportTerraform,
+    ExportCloudFormation,
+    WriteReport,
+    ImportAws,
+    ImportTerraform,
+    RenameDesign,
+    OpenExercise,
 }
 
 impl Action {
@@ -145,6 +158,8 @@ impl Action {
             Action::End => "last row",
             Action::Enter => "edit / open",
             Action::Add => "add",
+            Action::AddAny => "add… (any kind)",
+            Action::AddHere => "add one of this pane's kind",
             Action::Delete => "delete",
             Action::Cancel => "cancel",
             Action::ToggleDirection => "inbound ⇄ outbound",
@@ -175,6 +190,13 @@ impl Action {
             Action::TraceObjective => "practice: open the objective in the trace panel",
             Action::ToggleTimer => "practice: show / hide the timer",
             Action::PracticeProblem => "practice: new problem…",
+            Action::ExportTerraform => "export Terraform…",
+            Action::ExportCloudFormation => "export CloudFormation…",
+            Action::WriteReport => "write report…",
+            Action::ImportAws => "import AWS folder…",
+            Action::ImportTerraform => "import Terraform folder…",
+            Action::RenameDesign => "rename the design…",
+            Action::OpenExercise => "practice: open an exercise…",
         }
     }
 }
@@ -319,6 +341,20 @@ pub const BINDINGS: &[Binding] = &[
     b(C::Global, Key::ctrl('p'), A::Palette, "command palette", false),
     b(
         C::Global,
+        Key::ch('A'),
+        A::AddAny,
+        "add: pick any kind of object (the full \"add what?\" list)",
+        false,
+    ),
+    b(
+        C::Global,
+        Key::ch('a'),
+        A::AddAny,
+        "add: pick any kind (a pane with a kind of its own offers it first)",
+        false,
+    ),
+    b(
+        C::Global,
         Key::plain(KeyCode::Tab),
         A::FocusNext,
         "focus the next pane",
@@ -434,7 +470,13 @@ pub const BINDINGS: &[Binding] = &[
         "edit the selected route",
         true,
     ),
-    b(C::Routes, Key::ch('a'), A::Add, "add a route", true),
+    b(
+        C::Routes,
+        Key::ch('a'),
+        A::Add,
+        "add: a route first, or any kind (A: any kind)",
+        true,
+    ),
     b(C::Routes, Key::ch('d'), A::Delete, "delete the selected route", true),
     b(
         C::Routes,
@@ -469,7 +511,13 @@ pub const BINDINGS: &[Binding] = &[
         "edit the selected rule",
         true,
     ),
-    b(C::Rules, Key::ch('a'), A::Add, "add a rule", true),
+    b(
+        C::Rules,
+        Key::ch('a'),
+        A::Add,
+        "add: a rule first, or any kind (A: any kind)",
+        true,
+    ),
     b(C::Rules, Key::ch('d'), A::Delete, "delete the selected rule", true),
     b(
         C::Rules,
@@ -523,60 +571,60 @@ pub const BINDINGS: &[Binding] = &[
         false,
     ),
     // Cost estimate
-    b(C::Cost, Key::plain(KeyCode::Up), A::Up, "scroll up", false),
+    b(C::Cost, Key::plain(KeyCode::Up), A::Up, "scroll up", true),
     b(C::Cost, Key::plain(KeyCode::Down), A::Down, "scroll down", false),
     // Diagram
-    b(C::Diagram, Key::plain(KeyCode::Up), A::Up, "scroll up", false),
+    b(C::Diagram, Key::plain(KeyCode::Up), A::Up, "scroll up", true),
     b(C::Diagram, Key::plain(KeyCode::Down), A::Down, "scroll down", false),
-    b(C::Diagram, Key::plain(KeyCode::Left), A::Left, "scroll left", false),
+    b(C::Diagram, Key::plain(KeyCode::Left), A::Left, "scroll left", true),
     b(C::Diagram, Key::plain(KeyCode::Right), A::Right, "scroll right", false),
     b(
         C::Diagram,
         Key::plain(KeyCode::Enter),
         A::Enter,
         "zoom: whole design / detail",
-        false,
+        true,
     ),
     // Planner
-    b(C::Planner, Key::plain(KeyCode::Up), A::Up, "scroll up", false),
+    b(C::Planner, Key::plain(KeyCode::Up), A::Up, "scroll up", true),
     b(C::Planner, Key::plain(KeyCode::Down), A::Down, "scroll down", false),
     b(
         C::Planner,
         Key::plain(KeyCode::Enter),
         A::Enter,
         "open the subnet, or add one in the free block",
-        false,
+        true,
     ),
     b(
         C::Planner,
         Key::ch('s'),
         A::Add,
         "planner: split the free block in two",
-        false,
+        true,
     ),
     // Practice
-    b(C::Practice, Key::plain(KeyCode::Up), A::Up, "scroll up", false),
+    b(C::Practice, Key::plain(KeyCode::Up), A::Up, "scroll up", true),
     b(C::Practice, Key::plain(KeyCode::Down), A::Down, "scroll down", false),
     b(
         C::Practice,
         Key::plain(KeyCode::Enter),
         A::Enter,
         "reveal the next hint (costs points)",
-        false,
+        true,
     ),
     b(
         C::Practice,
         Key::ch('t'),
         A::TraceObjective,
         "practice: open the selected objective in the trace panel",
-        false,
+        true,
     ),
     b(
         C::Practice,
         Key::ch('T'),
         A::ToggleTimer,
         "practice: show / hide the timer",
-        false,
+        true,
     ),
     // Trace panel
     b(
@@ -809,6 +857,36 @@ pub const BINDINGS: &[Binding] = &[
     b(C::Help, Key::ch('k'), A::Up, "scroll up", false),
 ];
 
+/// Commands with no key, run from the command palette, with what each does
+/// (the help lists them after the keys).
+pub const PALETTE_ONLY: &[(Action, &str)] = &[
+    (
+        Action::ExportTerraform,
+        "write main.tf, variables.tf, versions.tf and outputs.tf into a folder (vpcd export terraform)",
+    ),
+    (
+        Action::ExportCloudFormation,
+        "write one CloudFormation template, YAML (vpcd export cloudformation)",
+    ),
+    (Action::WriteReport, "write the Markdown design review (vpcd report)"),
+    (
+        Action::ImportAws,
+        "open a folder of AWS CLI describe-* JSON as a new design (vpcd import aws)",
+    ),
+    (
+        Action::ImportTerraform,
+        "open a folder of Terraform as a new design (vpcd import terraform)",
+    ),
+    (
+        Action::RenameDesign,
+        "give the design a new name (undo restores the old one)",
+    ),
+    (
+        Action::OpenExercise,
+        "start one of the bundled exercises in practice mode",
+    ),
+];
+
 /// The action bound to a key in a context.
 pub fn lookup(context: Context, key: Key) -> Option<Action> {
     BINDINGS
@@ -827,12 +905,17 @@ pub struct HelpLine {
     pub description: &'static str,
 }
 
-/// Help lines for a context followed by the global keys.
+/// Help lines for a context followed by the global keys. A global key the
+/// context binds itself is left out (the pane's meaning wins, so its help
+/// lists each key once, with what it does there).
 pub fn help_lines(context: Context) -> Vec<HelpLine> {
     let mut out = Vec::new();
     for ctx in [context, Context::Global] {
         let mut seen: Vec<(Action, String)> = Vec::new();
         for b in BINDINGS.iter().filter(|b| b.context == ctx) {
+            if ctx != context && lookup(context, b.key).is_some() {
+                continue;
+            }
             if let Some((_, keys)) = seen.iter_mut().find(|(a, _)| *a == b.action) {
                 keys.push_str(" / ");
                 keys.push_str(&b.key.label());
@@ -860,20 +943,112 @@ pub fn help_lines(context: Context) -> Vec<HelpLine> {
     out
 }
 
-/// Footer hints: "key action" pairs for a context then global.
+/// Whether the footer goes on to the global keys after a context's own
+/// (not for modals, whose keys are all there is).
+fn footer_has_globals(context: Context) -> bool {
+    !matches!(
+        context,
+        Context::Global | Context::Form | Context::List | Context::Confirm | Context::Help | Context::TraceInput
+    )
+}
+
+/// The footer's short name of an action bound in a context (the palette
+/// keeps the long [`Action::name`]).
+fn footer_label(context: Context, action: Action) -> &'static str {
+    match (context, action) {
+        (Context::Diagnostics, Action::Enter) => "go to object",
+        (Context::Diagram, Action::Enter) => "zoom",
+        (Context::Planner, Action::Enter) => "open / add subnet",
+        (Context::Planner, Action::Add) => "split block",
+        (Context::Practice, Action::Enter) => "hint",
+        (Context::Trace, Action::Enter) => "hop text",
+        (Context::TraceInput, Action::Submit) => "run",
+        (Context::TraceInput, Action::Cancel) => "restore",
+        (Context::TraceInput, Action::NextField) => "next",
+        (Context::TraceInput, Action::PrevField) => "prev",
+        (Context::Confirm | Context::Help | Context::List | Context::Form, Action::Cancel) => "cancel",
+        (_, Action::Up) => "scroll",
+        (_, Action::Left) => "scroll sideways",
+        (_, Action::Enter) => "edit",
+        (_, Action::Add) => "add",
+        (_, Action::Delete) => "delete",
+        (_, Action::Associate) => "associate subnets",
+        (_, Action::ToggleDirection) => "in/out",
+        (_, Action::Quit) => "quit",
+        (_, Action::Help) => "help",
+        (_, Action::Palette) => "palette",
+        (_, Action::TraceQuery) => "trace",
+        (_, Action::FocusNext) => "next pane",
+        (_, Action::Undo) => "undo",
+        (_, Action::Save) => "save",
+        (_, Action::Jump) => "jump",
+        (_, Action::EditQuery) => "query",
+        (_, Action::NextHop) => "next hop",
+        (_, Action::PlayHops) => "play",
+        (_, Action::RecallQuery) => "recall",
+        (_, Action::WhatIf) => "what-if",
+        (_, Action::NextField) => "next field",
+        (_, Action::PrevField) => "prev field",
+        (_, Action::Complete) => "complete",
+        (_, Action::AcceptCompletion) => "accept",
+        (_, Action::TraceObjective) => "trace it",
+        (_, Action::ToggleTimer) => "timer",
+        (_, Action::Submit) => "apply",
+        (_, a) => a.name(),
+    }
+}
+
+/// The footer's key label: a hinted ↑ or ← stands for its pair (↑↓, ←→).
+fn footer_key(b: &Binding) -> String {
+    match (b.action, b.key.code) {
+        (Action::Up, KeyCode::Up) => "↑↓".into(),
+        (Action::Left, KeyCode::Left) => "←→".into(),
+        _ => b.key.label(),
+    }
+}
+
+/// Footer hints: "key action" pairs for a context then global, with the
+/// footer's short names; a global key the context binds itself is left out.
 pub fn hints(context: Context) -> Vec<(String, &'static str)> {
     let mut out = Vec::new();
     for ctx in [context, Context::Global] {
         for b in BINDINGS.iter().filter(|b| b.context == ctx && b.hint) {
-            out.push((b.key.label(), b.action.name()));
+            if ctx != context && lookup(context, b.key).is_some() {
+                continue;
+            }
+            out.push((footer_key(b), footer_label(ctx, b.action)));
         }
-        if context == Context::Global
-            || matches!(
-                context,
-                Context::Form | Context::List | Context::Confirm | Context::Help | Context::TraceInput
-            )
-        {
+        if !footer_has_globals(context) {
             break;
+        }
+    }
+    out
+}
+
+/// The footer for a line of `width` columns: every key of the context
+/// itself, then `?` help, then the other global keys while they fit (at 80
+/// columns a pane's own keys must not be crowded out by the global ones).
+pub fn footer(context: Context, width: usize) -> Vec<(String, &'static str)> {
+    let all = hints(context);
+    let own = BINDINGS.iter().filter(|b| b.context == context && b.hint).count();
+    let (mine, globals) = all.split_at(own.min(all.len()));
+    let mut out: Vec<(String, &'static str)> = mine.to_vec();
+    // "key name" and two spaces before the next entry.
+    let cost = |(k, n): &(String, &'static str)| k.chars().count() + 1 + n.chars().count() + 2;
+    let mut used: usize = out.iter().map(cost).sum();
+    let help = globals
+        .iter()
+        .position(|(_, n)| *n == footer_label(Context::Global, Action::Help));
+    let ordered = help
+        .iter()
+        .copied()
+        .chain((0..globals.len()).filter(|i| Some(*i) != help));
+    for i in ordered {
+        let g = &globals[i];
+        // The last entry needs no gap after it.
+        if used + cost(g) <= width + 2 {
+            used += cost(g);
+            out.push(g.clone());
         }
     }
     out
@@ -894,6 +1069,7 @@ pub fn palette_actions() -> Vec<(Action, &'static str)> {
             out.push((b.action, b.description));
         }
     }
+    out.extend(PALETTE_ONLY.iter().copied());
     out
 }
 

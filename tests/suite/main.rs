@@ -81,6 +81,10 @@ mod tui_generator;
 #[cfg(feature = "tui")]
 mod tui_keymap;
 #[cfg(feature = "tui")]
+mod tui_navigation;
+#[cfg(feature = "tui")]
+mod tui_palette_files;
+#[cfg(feature = "tui")]
 mod tui_screens;
 #[cfg(feature = "tui")]
 mod tui_support;

@@ -5,9 +5,10 @@ use crate::tui_support;
 
 use tui_support::Harness;
 
-/// Tab order: tree, routes, rules, inspector, diagnostics, cost, planner.
+/// Tab order follows the screen: tree, routes, rules, diagram, inspector,
+/// cost, diagnostics, planner, trace.
 const TO_COST: &str = "<tab><tab><tab><tab><tab>";
-const TO_PLANNER: &str = "<tab><tab><tab><tab><tab><tab>";
+const TO_PLANNER: &str = "<s-tab><s-tab>";
 
 #[test]
 fn cost_pane_shows_the_estimate_and_follows_edits() {

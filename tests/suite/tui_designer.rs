@@ -56,7 +56,7 @@ fn builds_a_public_private_design_in_two_azs_from_scratch() {
     add(&mut h, "route table");
     h.keys("rt-public<enter>");
     h.keys("<tab>"); // focus the route pane
-    h.keys("a0.0.0.0/0<enter>");
+    h.keys("a<enter>0.0.0.0/0<enter>"); // `a` offers a route first
     h.assert_shows("added route 0.0.0.0/0 → igw-main to route table rt-public");
     h.keys("s<enter>"); // pub-a is the first candidate
     h.keys("s<enter>"); // then pub-b
@@ -71,7 +71,7 @@ fn builds_a_public_private_design_in_two_azs_from_scratch() {
     // Private route table: 0.0.0.0/0 → NAT, associated with both private subnets.
     add(&mut h, "route table");
     h.keys("rt-private<enter><tab>");
-    h.keys("a0.0.0.0/0<tab><right><enter>");
+    h.keys("a<enter>0.0.0.0/0<tab><right><enter>");
     h.assert_shows("0.0.0.0/0 → nat-a");
     h.keys("s<right><right><enter>");
     h.keys("s<right><right><enter>");
@@ -82,15 +82,15 @@ fn builds_a_public_private_design_in_two_azs_from_scratch() {
     add(&mut h, "security group");
     h.keys("sg-web<enter><tab><tab>"); // focus the rules pane
     h.assert_shows("SG sg-web");
-    h.keys("a<tab>443<tab>0.0.0.0/0<enter>");
+    h.keys("a<enter><tab>443<tab>0.0.0.0/0<enter>"); // `a` offers a rule first
     h.assert_shows("added inbound rule tcp 443 0.0.0.0/0 to security group sg-web");
     h.keys("<s-tab><s-tab>");
 
     // Public NACL: HTTPS in and ephemeral ports in.
     add(&mut h, "network ACL");
     h.keys("acl-public<enter><tab><tab>");
-    h.keys("a<tab><tab><tab>443<enter>");
-    h.keys("a<tab><tab><tab>1024-65535<enter>");
+    h.keys("a<enter><tab><tab><tab>443<enter>");
+    h.keys("a<enter><tab><tab><tab>1024-65535<enter>");
     h.assert_shows("110    allow  tcp    1024-65535");
     h.assert_shows("*      deny   all");
 
@@ -270,11 +270,11 @@ fn nacl_rules_show_evaluation_order_final_deny_and_shadowed_rules() {
     h.assert_shows("NACL acl-public");
     h.assert_shows("*      deny   all");
     // Rule 32001 covers nothing rule 32000 does not already decide.
-    h.keys("a<c-j>32000<tab><tab><tab>22<enter>");
-    h.keys("a<c-j>32001<tab><right><tab><tab>22<tab><c-j>10.0.0.0/8<enter>");
+    h.keys("a<enter><c-j>32000<tab><tab><tab>22<enter>");
+    h.keys("a<enter><c-j>32001<tab><right><tab><tab>22<tab><c-j>10.0.0.0/8<enter>");
     h.assert_shows("⊘32001");
     // Duplicate numbers are refused with AWS's reason, and the form stays open.
-    h.keys("a<c-j>32000<tab><tab><tab>23<enter>");
+    h.keys("a<enter><c-j>32000<tab><tab><tab>23<enter>");
     h.assert_shows("NetworkAclEntryAlreadyExists");
 }
 

@@ -9,6 +9,9 @@ use tui_support::Harness;
 use vpcd::create::templates::sample;
 use vpcd::model::{ObjectKind, ObjectRef};
 
+/// Tab order follows the screen: tree, routes, rules, then the diagram under them.
+const TO_DIAGRAM: &str = "<tab><tab><tab>";
+
 fn design_files() -> Vec<std::path::PathBuf> {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets");
     let mut files = Vec::new();
@@ -45,8 +48,8 @@ fn every_asset_design_in_the_diagram_pane_at_120x40_and_80x24() {
         for (w, h) in [(120u16, 40u16), (80, 24)] {
             let dir = tempfile::tempdir().unwrap();
             let mut hs = Harness::new(d.clone(), dir.path(), w, h);
-            // The diagram is the last pane: Shift-Tab from the tree focuses it.
-            hs.keys("<s-tab>");
+            // The diagram is under the routes and rules: three Tabs from the tree.
+            hs.keys(TO_DIAGRAM);
             hs.assert_shows("Diagram");
             insta::assert_snapshot!(format!("{slug}_{w}x{h}"), hs.screen());
         }
@@ -71,7 +74,7 @@ fn find_in_pane(h: &Harness, text: &str, min_x: u16) -> Option<(u16, u16)> {
 fn the_selected_object_is_followed_and_highlighted_by_style() {
     let dir = tempfile::tempdir().unwrap();
     let mut h = Harness::new(sample::three_tier(), dir.path(), 120, 40);
-    h.keys("<s-tab>");
+    h.keys(TO_DIAGRAM);
     h.app.selected = Some(ObjectRef::new(ObjectKind::Instance, "db-1"));
     h.draw();
     // The tree is 34 columns wide at 120: look right of it.
@@ -94,7 +97,7 @@ fn the_selected_object_is_followed_and_highlighted_by_style() {
 fn enter_toggles_the_vpc_summary_and_arrows_scroll() {
     let dir = tempfile::tempdir().unwrap();
     let mut h = Harness::new(sample::three_tier(), dir.path(), 120, 40);
-    h.keys("<s-tab>");
+    h.keys(TO_DIAGRAM);
     h.assert_shows("Diagram · detail");
     h.keys("<enter>");
     h.assert_shows("Diagram · VPC summary");
@@ -139,7 +142,7 @@ fn owners_and_shared_subnets_show_when_the_design_has_several_accounts() {
 
     // The diagram, between the tree and the 44-column inspector: the shared
     // subnets' boxes carry the badge, the public subnet's does not.
-    h.keys("<s-tab>");
+    h.keys(TO_DIAGRAM);
     h.assert_shows("Diagram");
     let screen = h.screen();
     let diagram: Vec<String> = screen

@@ -26,9 +26,10 @@ use vpcd::tui::theme::Theme;
 use vpcd::tui::App;
 use vpcd::workspace::Workspace;
 
-/// Focus order: tree, routes, rules, inspector, diagnostics, cost, planner,
-/// trace, diagram — two Shift-Tabs from the tree reach the trace panel.
-const TO_TRACE: &str = "<s-tab><s-tab>";
+/// Focus order follows the screen: tree, routes, rules, diagram, inspector,
+/// cost, diagnostics, planner, trace — Shift-Tab from the tree reaches the
+/// trace panel.
+const TO_TRACE: &str = "<s-tab>";
 
 fn harness(d: Design, dir: &std::path::Path, w: u16, h: u16, color: bool) -> Harness {
     let mut opts = tui_support::options(dir);
@@ -439,7 +440,7 @@ fn dragging_the_mouse_pans_the_diagram() {
     // A design taller than the 80×24 window.
     let d = vpcd::create::templates::find("transit-hub-spoke").unwrap().design();
     let mut h = harness(d, dir.path(), 80, 24, false);
-    h.keys("<s-tab>");
+    h.keys("<tab><tab><tab>"); // tree, routes, rules, then the diagram
     let (px, py) = pane_origin(&h, "Diagram");
     let row_text = |h: &Harness, y: u16| -> String {
         let buf = h.term.backend().buffer();
@@ -634,12 +635,12 @@ fn t_opens_the_trace_query_at_from_in_every_pane_and_the_footer_lists_its_keys()
     }
     h.keys("t");
     for keys in [
-        "Enter apply",
-        "Tab next field",
-        "Shift-Tab previous field",
+        "Enter run",
+        "Tab next",
+        "Shift-Tab prev",
         "Ctrl-n complete",
-        "→ accept completion",
-        "Esc cancel",
+        "→ accept",
+        "Esc restore",
     ] {
         h.assert_shows(keys);
     }
@@ -759,7 +760,7 @@ fn diagnostics_wrap_their_message_and_hint() {
         ratatui::crossterm::event::KeyCode::Tab,
         KeyModifiers::NONE,
     ));
-    h.keys("<tab><tab><tab>");
+    h.keys("<tab><tab><tab><tab><tab>"); // routes, rules, diagram, inspector, cost, then diagnostics
     assert_eq!(h.app.context(), Context::Diagnostics);
     let screen = h.screen();
     // The right pane's rows: no finding is cut.

@@ -124,6 +124,8 @@ pub const NEW_EIP: &str = "(allocate a new Elastic IP)";
 /// A regional NAT gateway is in no subnet.
 pub const NONE_REGIONAL: &str = "(none: regional)";
 pub const NONE: &str = "(none)";
+/// The multi-select of the subnets a route table or NACL form associates.
+pub const SUBNETS: &str = "associated subnets";
 pub const NEW: &str = "(new)";
 /// The name of the object a form edits, as it was when the form opened
 /// (present in the values option sources see; empty for a new object).

@@ -158,14 +158,23 @@ pub(super) static ROUTE_TABLE: FormDef = FormDef {
         NAME,
         pick("VPC", vpcs),
         multi("propagating VGWs", vpc_vgws).codes(&["route-propagation-vgw-detached"]),
+        // The subnets explicitly associated with the table; the others of the
+        // VPC use the main table (VPC User Guide, "Subnet route tables").
+        multi(SUBNETS, vpc_subnets),
     ],
-    read: |_, o, _| {
+    read: |d, o, _| {
         let t = get!(o, RouteTable);
         named(o)
             .with("VPC", t.map(|t| t.vpc.clone()).unwrap_or_default())
             .with_list(
                 "propagating VGWs",
                 t.map(|t| t.propagating_vgws.clone()).unwrap_or_default(),
+            )
+            .with_list(
+                SUBNETS,
+                names(&d.subnets, |s| {
+                    t.is_some_and(|t| s.route_table.as_ref() == Some(&t.name))
+                }),
             )
     },
     build: |v, _, orig| {
@@ -174,6 +183,37 @@ pub(super) static ROUTE_TABLE: FormDef = FormDef {
         t.vpc = need(v, "VPC")?;
         t.propagating_vgws = v.list("propagating VGWs");
         Ok(Object::RouteTable(t))
+    },
+    reload_on: &[],
+};
+
+pub(super) static NACL: FormDef = FormDef {
+    noun: "network ACL",
+    fields: &[
+        NAME,
+        pick("VPC", vpcs),
+        // The subnets explicitly associated with the NACL; the others of the
+        // VPC use its default NACL (VPC User Guide, "Control subnet traffic
+        // with network access control lists": a subnet is associated with
+        // exactly one NACL).
+        multi(SUBNETS, vpc_subnets),
+    ],
+    read: |d, o, _| {
+        let a = get!(o, NetworkAcl);
+        named(o)
+            .with("VPC", a.map(|a| a.vpc.clone()).unwrap_or_default())
+            .with_list(
+                SUBNETS,
+                names(&d.subnets, |s| {
+                    a.is_some_and(|a| s.network_acl.as_ref() == Some(&a.name))
+                }),
+            )
+    },
+    build: |v, _, orig| {
+        let mut a = get!(orig, NetworkAcl).unwrap_or_else(|| NetworkAcl::custom("", ""));
+        a.name = v.get("name").to_string();
+        a.vpc = need(v, "VPC")?;
+        Ok(Object::NetworkAcl(a))
     },
     reload_on: &[],
 };
@@ -379,7 +419,6 @@ pub(super) static SG: FormDef = FormDef {
     },
     reload_on: &[],
 };
-name_and_vpc_form!(NACL, NetworkAcl, "network ACL", &[], || NetworkAcl::custom("", ""));
 name_and_vpc_form!(
     EIGW,
     EgressOnlyGateway,

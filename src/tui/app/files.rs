@@ -37,6 +37,23 @@ impl App {
         }
     }
 
+    /// "Save as": the design takes the name the user gave the file
+    /// (`saves/lab-2.ron` names it `lab-2`, as the title bar then shows), then
+    /// it is saved there. A file name that is no valid design name leaves the
+    /// name as it was.
+    pub(super) fn save_as(&mut self, path: &Path) {
+        let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+        if crate::edit::valid_name(stem) && stem != self.ws.design().name {
+            let mut info = crate::edit::DesignInfo::of(self.ws.design());
+            info.name = stem.to_string();
+            if let Err(e) = self.apply_edit(Edit::SetInfo(info)) {
+                self.status = Status::Error(format!("not saved: {e}"));
+                return;
+            }
+        }
+        self.save_to(path);
+    }
+
     pub(super) fn save_to(&mut self, path: &Path) {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             if let Err(e) = std::fs::create_dir_all(dir) {

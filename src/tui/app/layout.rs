@@ -43,7 +43,7 @@ impl App {
             Paragraph::new(Span::styled(fit(&text, status.width as usize), style)),
             status,
         );
-        let hints = keymap::hints(self.context());
+        let hints = keymap::footer(self.context(), usize::from(footer.width));
         let mut spans = Vec::new();
         for (k, name) in hints {
             spans.push(Span::styled(k, t.key()));
@@ -70,6 +70,36 @@ impl App {
             Span::styled(dirty, t.warning()),
         ]);
         frame.render_widget(Paragraph::new(line), area);
+    }
+
+    /// Every pane in the order the screen shows them, which Tab follows: the
+    /// tree on the left, the middle column top to bottom, the right column
+    /// top to bottom, then the bottom strip left to right (each region
+    /// stacks its panes in registry order).
+    pub(super) fn focus_order(&self) -> Vec<usize> {
+        let rank = |r: Region| match r {
+            Region::Left => 0,
+            Region::Center => 1,
+            Region::Right => 2,
+            Region::Bottom => 3,
+        };
+        let mut order: Vec<usize> = (0..self.panes.len()).collect();
+        // A stable sort keeps registry order within a region.
+        order.sort_by_key(|&i| rank(self.panes[i].region()));
+        order
+    }
+
+    /// The pane `step` places after (1) or before (-1) the focused one in
+    /// screen order.
+    pub(super) fn focus_step(&mut self, forward: bool) {
+        let order = self.focus_order();
+        let n = order.len();
+        if n == 0 {
+            return;
+        }
+        let pos = order.iter().position(|&i| i == self.focus).unwrap_or(0);
+        let next = if forward { (pos + 1) % n } else { (pos + n - 1) % n };
+        self.set_focus(order[next]);
     }
 
     /// Places every pane: all visible from 110×34 up; below that the tree
@@ -111,6 +141,10 @@ impl App {
         let left_w = (body.width * 2 / 7).clamp(30, 48);
         let right_w = if right.is_empty() {
             0
+        } else if self.panes[self.focus].region() == Region::Right {
+            // A focused right-hand pane (the practice checklist, the
+            // inspector) widens, as a focused bottom pane grows.
+            (body.width * 2 / 5).clamp(36, 72)
         } else {
             (body.width * 3 / 10).clamp(30, 44)
         };

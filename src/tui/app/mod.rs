@@ -18,7 +18,7 @@ use ratatui::widgets::{Clear, Paragraph, Wrap};
 use ratatui::Frame;
 use tui_textarea::TextArea;
 
-use super::forms::{Form, Purpose, Submit};
+use super::forms::{FileTask, Form, Purpose, Submit};
 use super::keymap::{self, Action, Context, Key};
 use super::panes::{self, block, fit, Ctx, Msg, Pane, Region};
 use super::theme::Theme;
@@ -30,6 +30,7 @@ use crate::model::{Design, ObjectKind, ObjectRef};
 use crate::workspace::Workspace;
 
 mod files;
+mod interop;
 mod layout;
 mod modals;
 mod recovery;
@@ -41,6 +42,8 @@ use modals::{Choice, ListModal, Modal, Pending};
 /// Smallest terminal the designer draws in.
 pub const MIN_WIDTH: u16 = 80;
 pub const MIN_HEIGHT: u16 = 24;
+/// The first status line: the fastest ways to start, short enough for 80 columns.
+pub const WELCOME: &str = "Start: W VPC and more · N templates · P practice problem · : exercise… · ? keys";
 /// Idle time after a change before the recovery file is written.
 pub const AUTOSAVE_IDLE: Duration = Duration::from_secs(3);
 
@@ -109,7 +112,7 @@ impl App {
             panes: panes::registry(),
             focus: 0,
             modal: None,
-            status: Status::Info("Welcome: ↑/↓ move, Tab switches panes, `a` adds, `?` shows every key".into()),
+            status: Status::Info(WELCOME.into()),
             quit: false,
             opts,
             rects: Vec::new(),
@@ -232,7 +235,8 @@ impl App {
     fn run_action(&mut self, action: Action) {
         let is_global = keymap::BINDINGS
             .iter()
-            .any(|b| b.context == Context::Global && b.action == action);
+            .any(|b| b.context == Context::Global && b.action == action)
+            || keymap::PALETTE_ONLY.iter().any(|(a, _)| *a == action);
         if is_global {
             self.run_global(action);
             return;
@@ -298,8 +302,8 @@ impl App {
                     items,
                 ))));
             }
-            Action::FocusNext => self.set_focus((self.focus + 1) % self.panes.len()),
-            Action::FocusPrev => self.set_focus((self.focus + self.panes.len() - 1) % self.panes.len()),
+            Action::FocusNext => self.focus_step(true),
+            Action::FocusPrev => self.focus_step(false),
             Action::Undo => {
                 match self.ws.undo() {
                     Some(s) => self.status = Status::Info(s),
@@ -362,6 +366,37 @@ impl App {
                 ))));
             }
             Action::NewVpcAndMore => self.open_wizard(),
+            Action::AddAny => self.apply_msg(Msg::AddObject(None)),
+            Action::ExportTerraform => self.ask_path(FileTask::ExportTerraform),
+            Action::ExportCloudFormation => self.ask_path(FileTask::ExportCloudFormation),
+            Action::WriteReport => self.ask_path(FileTask::WriteReport),
+            Action::ImportAws => self.ask_path(FileTask::ImportAws),
+            Action::ImportTerraform => self.ask_path(FileTask::ImportTerraform),
+            Action::RenameDesign => {
+                let name = self.ws.design().name.clone();
+                self.modal = Some(Modal::Form(Box::new(Form::single(
+                    "rename the design",
+                    Purpose::RenameDesign,
+                    "name",
+                    &name,
+                    crate::forms::Check::Name,
+                ))));
+            }
+            Action::OpenExercise => {
+                let items = crate::practice::exercise::BUNDLED
+                    .iter()
+                    .map(|(id, text)| {
+                        let title = crate::practice::exercise::Exercise::parse(text, id)
+                            .map(|ex| ex.title)
+                            .unwrap_or_default();
+                        (id.to_string(), title, Choice::Exercise(id))
+                    })
+                    .collect();
+                self.modal = Some(Modal::List(Box::new(ListModal::new(
+                    "practice: open an exercise (type to filter)",
+                    items,
+                ))));
+            }
             Action::TraceQuery => {
                 let panel = self
                     .panes
@@ -593,18 +628,18 @@ impl App {
                 })
             }
             Msg::Form(f) => self.modal = Some(Modal::Form(f)),
-            Msg::AddObject => {
-                let mut items: Vec<_> = ObjectKind::ALL
-                    .iter()
-                    .map(|k| {
-                        let how = if crate::forms::FIELD_FORM_KINDS.contains(k) {
-                            "form"
-                        } else {
-                            "text template"
-                        };
-                        (k.label().to_string(), how.to_string(), Choice::Kind(*k))
-                    })
-                    .collect();
+            Msg::AddObject(first) => {
+                // The focused pane's own kind first (a route in the Routes pane).
+                let own = first.map(|k| (k.label, k.description, Choice::PaneAdd(self.focus)));
+                let mut items: Vec<_> = own.into_iter().collect();
+                items.extend(ObjectKind::ALL.iter().map(|k| {
+                    let how = if crate::forms::FIELD_FORM_KINDS.contains(k) {
+                        "form"
+                    } else {
+                        "text template"
+                    };
+                    (k.label().to_string(), how.to_string(), Choice::Kind(*k))
+                }));
                 items.extend(crate::forms::kinds::Part::ALL.iter().map(|p| {
                     let (parent, _) = p.parent();
                     (

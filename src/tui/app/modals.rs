@@ -18,6 +18,16 @@ pub(super) enum Pending {
     Template(&'static str),
     /// A design from the "VPC and more" wizard.
     Generated(Box<Design>),
+    /// Files an export or the report writes over (all or none).
+    Write {
+        files: Vec<(PathBuf, String)>,
+        notes: Vec<String>,
+    },
+    /// A design imported from a folder, with the summary the status line shows.
+    Imported {
+        design: Box<Design>,
+        summary: String,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -38,6 +48,11 @@ pub(super) enum Choice {
     Orphan(usize),
     /// Delete every listed orphan (after a confirm).
     DeleteOrphans,
+    /// The kind of the pane at this index (a route in the Routes pane):
+    /// the pane answers [`Action::AddHere`].
+    PaneAdd(usize),
+    /// A bundled exercise by id.
+    Exercise(&'static str),
     /// A generated practice problem on a topic (`None`: any).
     Problem(Option<&'static str>),
 }
@@ -140,13 +155,17 @@ impl App {
                             }
                             Ok(Submit::SaveAs(path)) => {
                                 let path = self.resolve_save_path(path);
-                                self.save_to(&path);
+                                self.save_as(&path);
                                 return;
                             }
                             Ok(Submit::Open(path)) => {
                                 self.request_open(path);
                                 return;
                             }
+                            Ok(Submit::File(task, path)) => match self.run_file_task(task, path) {
+                                Ok(()) => return,
+                                Err(msg) => form.error = Some(msg),
+                            },
                         }
                     }
                     _ => form.input(ev),
@@ -245,7 +264,24 @@ impl App {
                 }
                 self.modal = Some(Modal::Form(Box::new(form)));
             }
+            Choice::PaneAdd(i) => {
+                if i < self.panes.len() {
+                    let msg = self.with_pane(i, |p, ctx| p.handle(Action::AddHere, ctx));
+                    self.apply_msg(msg);
+                }
+            }
             Choice::File(p) => self.request_open(p),
+            Choice::Exercise(id) => {
+                if self.ws.is_dirty() {
+                    self.status = Status::Error("unsaved changes: save (Ctrl-s) before opening an exercise".into());
+                    return;
+                }
+                match crate::practice::exercise::bundled(id) {
+                    Some(Ok(ex)) => self.open_exercise(ex),
+                    Some(Err(e)) => self.status = Status::Error(e.to_string()),
+                    None => self.status = Status::Error(format!("no bundled exercise {id}")),
+                }
+            }
             Choice::Problem(topic) => {
                 if self.ws.is_dirty() {
                     self.status = Status::Error("unsaved changes: save (Ctrl-s) before a new practice problem".into());
@@ -435,6 +471,20 @@ impl App {
                     self.after_change();
                 }
             }
+            Pending::Write { files, notes } => {
+                if !yes {
+                    self.status = Status::Info("cancelled: nothing written".into());
+                } else if let Err(e) = self.write_now(&files, &notes) {
+                    self.status = Status::Error(e);
+                }
+            }
+            Pending::Imported { design, summary } => {
+                if yes {
+                    self.open_imported(*design, summary);
+                } else {
+                    self.status = Status::Info("cancelled: the imported design is not opened".into());
+                }
+            }
             Pending::NewDesign => {
                 if yes {
                     let d = self.ws.design();
@@ -554,6 +604,21 @@ impl App {
                     lines.push(Line::from(vec![
                         Span::styled(format!("{} ", fit(&keys, 25)), t.key()),
                         Span::raw(desc),
+                    ]));
+                }
+                // Commands without a key, after the keys: what `:` reaches.
+                lines.push(Line::raw(""));
+                lines.push(Line::styled("command palette (`:`) only", t.title()));
+                let name_w = keymap::PALETTE_ONLY
+                    .iter()
+                    .map(|(a, _)| a.name().chars().count())
+                    .max()
+                    .unwrap_or(0)
+                    .max(25);
+                for (action, desc) in keymap::PALETTE_ONLY {
+                    lines.push(Line::from(vec![
+                        Span::styled(format!("{} ", fit(action.name(), name_w)), t.key()),
+                        Span::raw(*desc),
                     ]));
                 }
                 let max = (lines.len() as u16).saturating_sub(area.height.saturating_sub(2));

@@ -230,7 +230,15 @@ impl Form {
         if let Some(err) = &self.error {
             let h = 2.min((inner.y + inner.height).saturating_sub(fy));
             frame.render_widget(
-                Paragraph::new(Span::styled(format!("refused: {err}"), theme.error())).wrap(Wrap { trim: true }),
+                Paragraph::new(Span::styled(
+                    match self.purpose {
+                        // A path that cannot be read or written is not a refusal by AWS.
+                        super::Purpose::File(_) => format!("error: {err}"),
+                        _ => format!("refused: {err}"),
+                    },
+                    theme.error(),
+                ))
+                .wrap(Wrap { trim: true }),
                 Rect::new(inner.x, fy, inner.width, h),
             );
         }

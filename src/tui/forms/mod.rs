@@ -178,6 +178,25 @@ pub enum Purpose {
     Jump,
     SaveAs,
     Open,
+    /// A path for an export, the report or an import (the command palette).
+    File(FileTask),
+    /// A new name for the design.
+    RenameDesign,
+}
+
+/// What the command palette writes or reads at a path it asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileTask {
+    /// A folder of `.tf` files (`vpcd export terraform`).
+    ExportTerraform,
+    /// One template (`vpcd export cloudformation`).
+    ExportCloudFormation,
+    /// The Markdown design review (`vpcd report`).
+    WriteReport,
+    /// A folder of AWS CLI `describe-*` JSON, opened as a new design (`vpcd import aws`).
+    ImportAws,
+    /// A folder of Terraform, opened as a new design (`vpcd import terraform`).
+    ImportTerraform,
 }
 
 /// The result of submitting a form.
@@ -187,6 +206,7 @@ pub enum Submit {
     Jump(String),
     SaveAs(PathBuf),
     Open(PathBuf),
+    File(FileTask, PathBuf),
 }
 
 #[derive(Debug)]
@@ -419,11 +439,46 @@ impl Form {
             self.load(&fresh);
             self.refresh_options(live.ws.design());
         }
+        let first_sync = live.last == Vals::default();
+        self.suggest_subnet_cidr(live.ws.design(), first_sync);
         live.last = self.vals();
         self.check_live(&mut live);
         self.live = Some(live);
         if self.fields.get(self.focus).is_some_and(|f| f.hidden) {
             self.next_field();
+        }
+    }
+
+    /// A new subnet's IPv4 CIDR starts as the chosen VPC's next free /24
+    /// (a suggestion: the first typed character replaces it), and follows the
+    /// VPC while it is still the suggestion. A /24 is the console's usual
+    /// subnet size; AWS takes /16 to /28 (VPC User Guide, "Subnet CIDR blocks").
+    fn suggest_subnet_cidr(&mut self, d: &Design, first_sync: bool) {
+        if self.purpose
+            != (Purpose::Fields(Subject::Object {
+                kind: ObjectKind::Subnet,
+                original: None,
+            }))
+        {
+            return;
+        }
+        let vpc_name = self.vals().get("VPC").to_string();
+        let Some(field) = self.fields.iter_mut().find(|f| f.label == "IPv4 CIDR") else {
+            return;
+        };
+        let empty = field.value().is_empty();
+        if !(field.fresh || (empty && first_sync)) {
+            return;
+        }
+        let block = d
+            .vpcs
+            .iter()
+            .find(|v| v.name == vpc_name)
+            .and_then(|v| crate::create::planner::next_free_in_vpc(d, v, 24).ok().flatten());
+        if let (Some(block), Input::Text { area, .. }) = (block, &mut field.input) {
+            *area = TextArea::new(vec![block.to_string()]);
+            area.move_cursor(tui_textarea::CursorMove::End);
+            field.fresh = true;
         }
     }
 
@@ -674,6 +729,16 @@ impl Form {
             Purpose::Jump => Ok(Submit::Jump(self.fields[0].value())),
             Purpose::SaveAs => Ok(Submit::SaveAs(PathBuf::from(self.fields[0].value()))),
             Purpose::Open => Ok(Submit::Open(PathBuf::from(self.fields[0].value()))),
+            Purpose::File(task) => Ok(Submit::File(*task, PathBuf::from(self.fields[0].value()))),
+            Purpose::RenameDesign => {
+                let name = self.fields[0].value();
+                if !crate::edit::valid_name(&name) {
+                    return Err(crate::edit::EditError::BadName(name).to_string());
+                }
+                let mut info = crate::edit::DesignInfo::of(d);
+                info.name = name;
+                Ok(Submit::Edit(Edit::SetInfo(info)))
+            }
             Purpose::Fields(_) => {
                 if let Some(clash) = self.name_clash(ws.index()) {
                     return Err(format!("name: {clash}"));
@@ -685,9 +750,10 @@ impl Form {
         }
     }
 
-    /// Replaces a text field's content.
+    /// Replaces a text field's content (a value given, no longer a suggestion).
     pub fn set_text(&mut self, label: &str, value: &str) {
         for f in self.fields.iter_mut().filter(|f| f.label == label) {
+            f.fresh = false;
             if let Input::Text { area, .. } = &mut f.input {
                 *area = TextArea::new(vec![value.to_string()]);
                 area.move_cursor(tui_textarea::CursorMove::End);

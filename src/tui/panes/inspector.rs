@@ -218,7 +218,7 @@ impl Pane for InspectorPane {
                 Some(o) => Msg::Form(Box::new(Form::edit_object(o, ctx.ws))),
                 None => Msg::Status("nothing selected".into()),
             },
-            Action::Add => Msg::AddObject,
+            Action::Add => Msg::AddObject(None),
             Action::Delete => match ctx.selected {
                 Some(o) => Msg::Confirm {
                     prompt: format!("Delete {o}?"),

@@ -57,8 +57,10 @@ pub enum Msg {
     Confirm { prompt: String, edit: Edit },
     /// Open a form.
     Form(Box<Form>),
-    /// Open the "add object" kind picker.
-    AddObject,
+    /// Open the "add what?" picker of every kind; a pane with a kind of its
+    /// own (routes, rules) puts that kind first, and choosing it sends the
+    /// pane [`Action::AddHere`].
+    AddObject(Option<OwnKind>),
     /// Show a message in the status line.
     Status(String),
     /// Open a query in the trace session and focus the trace panel, with
@@ -67,6 +69,14 @@ pub enum Msg {
         query: crate::model::TraceQuery,
         failures: Vec<String>,
     },
+}
+
+/// The first entry of the "add what?" picker when a pane has a kind of its
+/// own: "route in rt-web", "inbound rule in sg-web".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OwnKind {
+    pub label: String,
+    pub description: String,
 }
 
 /// Where a pane goes on the main screen.

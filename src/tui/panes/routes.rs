@@ -169,7 +169,8 @@ impl Pane for RoutesPane {
     fn handle(&mut self, action: Action, ctx: &Ctx) -> Msg {
         let Some(rt) = table_for(ctx) else {
             return match action {
-                Action::Add | Action::Enter | Action::Delete | Action::Associate | Action::MakeMain => {
+                Action::Add => Msg::AddObject(None),
+                Action::AddHere | Action::Enter | Action::Delete | Action::Associate | Action::MakeMain => {
                     Msg::Status("select a subnet, VPC or route table first".into())
                 }
                 _ => Msg::Ignored,
@@ -182,7 +183,13 @@ impl Pane for RoutesPane {
                 self.cursor = step(self.cursor, len, action, self.height);
                 Msg::Consumed
             }
-            Action::Add => Msg::Form(Box::new(Form::route(rt, None, d))),
+            // `a` offers a route first in the full picker rather than adding
+            // one silently: a student in this pane may mean a route table.
+            Action::Add => Msg::AddObject(Some(super::OwnKind {
+                label: format!("route in {}", rt.name),
+                description: "a static route of the table shown in this pane".into(),
+            })),
+            Action::AddHere => Msg::Form(Box::new(Form::route(rt, None, d))),
             Action::Enter => match self.static_index(ctx, rt) {
                 Some(i) => Msg::Form(Box::new(Form::route(rt, Some(i), d))),
                 None => Msg::Status(

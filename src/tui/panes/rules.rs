@@ -260,7 +260,8 @@ impl Pane for RulesPane {
         }
         let Some(tg) = target(ctx) else {
             return match action {
-                Action::Add | Action::Enter | Action::Delete => {
+                Action::Add => Msg::AddObject(None),
+                Action::AddHere | Action::Enter | Action::Delete => {
                     Msg::Status("select a security group, NACL, subnet or instance first".into())
                 }
                 _ => Msg::Ignored,
@@ -273,7 +274,19 @@ impl Pane for RulesPane {
                 self.cursor = step(self.cursor, len, action, self.height);
                 Msg::Consumed
             }
-            Action::Add => match tg {
+            // `a` offers a rule of the group or NACL shown first in the full
+            // picker rather than opening the rule form silently.
+            Action::Add => {
+                let owner = match tg {
+                    Target::Sg(g) => &g.name,
+                    Target::Acl(a) => &a.name,
+                };
+                Msg::AddObject(Some(super::OwnKind {
+                    label: format!("{} rule in {owner}", self.dir),
+                    description: "a rule of the group or NACL shown in this pane".into(),
+                }))
+            }
+            Action::AddHere => match tg {
                 Target::Sg(g) => Msg::Form(Box::new(Form::sg_rule(g, self.dir, None, d))),
                 Target::Acl(a) => Msg::Form(Box::new(Form::nacl_rule(a, self.dir, None))),
             },

@@ -744,7 +744,7 @@ impl Pane for TreePane {
                 Some(o) => Msg::Form(Box::new(crate::tui::forms::Form::edit_object(&o, ctx.ws))),
                 None => Msg::Consumed,
             },
-            Action::Add => Msg::AddObject,
+            Action::Add => Msg::AddObject(None),
             Action::Delete => match self.current().and_then(|n| n.obj.clone()) {
                 Some(o) => Msg::Confirm {
                     prompt: format!("Delete {o}?"),
