@@ -113,7 +113,11 @@ def deploy(root, d, expect):
             # CloudFormation as an Application Load Balancer (it ignores `Type`), so
             # a Network Load Balancer's TCP listener is refused there and only there.
             nlb_as_alb = "Listener protocol" in text and "must be one of 'HTTP, HTTPS'" in text and 'Type: "network"' in body
-            gap = nlb_as_alb or "does not support attribute" in text or any(
+            # For the same reason it asks a Gateway Load Balancer's listener for a
+            # port, which AWS does not take (a GWLB listener has neither port nor
+            # protocol: ELB guide, "Listeners for your Gateway Load Balancers").
+            gwlb_as_alb = "A listener port must be specified" in text and 'Type: "gateway"' in body
+            gap = nlb_as_alb or gwlb_as_alb or "does not support attribute" in text or any(
                 f"references undefined resource {lid}" in text for lid in expect.get("unsupported_ids", [])
             )
             if gap:

@@ -69,8 +69,8 @@
 //!   "out of scope for v1"; it is modelled now. A reply through a firewall its
 //!   request never crossed is still passed (not judged).
 //! * Gateway route tables (ingress routing on the internet gateway's edge
-//!   association) and Gateway Load Balancers are modelled; cross-zone load
-//!   balancing on a GWLB is taken as off (its default). Endpoint policies and
+//!   association) and Gateway Load Balancers are modelled, with cross-zone
+//!   load balancing as the load balancer sets it (off by default). Endpoint policies and
 //!   Network Firewall domain rules are not modelled.
 //!
 //! ## Explanation codes

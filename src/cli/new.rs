@@ -35,7 +35,7 @@ pub struct NewArgs {
         conflicts_with = "template"
     )]
     pub tiers: Vec<Tier>,
-    /// Generator: NAT gateways: none, single or per-az.
+    /// Generator: NAT gateways: none, single, per-az (zonal) or regional.
     #[arg(long, default_value = "single", conflicts_with = "template")]
     pub nat: NatMode,
     /// Generator: add an S3 gateway endpoint to the non-public route tables.

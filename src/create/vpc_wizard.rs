@@ -83,6 +83,10 @@ pub enum NatMode {
     Single,
     /// One NAT gateway per AZ, each AZ's private subnets using their own.
     PerAz,
+    /// One regional NAT gateway for the VPC: it translates in every AZ with
+    /// workloads and needs no public subnet, only the VPC's internet gateway
+    /// (VPC User Guide, "Regional NAT gateways").
+    Regional,
 }
 
 impl FromStr for NatMode {
@@ -92,7 +96,10 @@ impl FromStr for NatMode {
             "none" => Ok(NatMode::None),
             "single" => Ok(NatMode::Single),
             "per-az" | "peraz" | "one-per-az" => Ok(NatMode::PerAz),
-            other => Err(format!("unknown NAT mode `{other}`: expected none, single or per-az")),
+            "regional" => Ok(NatMode::Regional),
+            other => Err(format!(
+                "unknown NAT mode `{other}`: expected none, single, per-az or regional"
+            )),
         }
     }
 }
@@ -254,9 +261,9 @@ pub fn generate(o: &WizardOptions) -> Result<Design, GenerateError> {
         return Err(invalid("choose at least one tier: public, private, database or intra"));
     }
     let has = |t: Tier| tiers.contains(&t);
-    if o.nat != NatMode::None && !has(Tier::Public) {
+    if matches!(o.nat, NatMode::Single | NatMode::PerAz) && !has(Tier::Public) {
         return Err(invalid(
-            "a public NAT gateway lives in a public subnet: add the public tier or use --nat none",
+            "a zonal public NAT gateway lives in a public subnet: add the public tier, or use --nat regional or none",
         ));
     }
     if o.nat != NatMode::None && !has(Tier::Private) {
@@ -289,6 +296,7 @@ pub fn generate(o: &WizardOptions) -> Result<Design, GenerateError> {
             NatMode::None => "none",
             NatMode::Single => "single",
             NatMode::PerAz => "per AZ",
+            NatMode::Regional => "regional",
         }
     );
     let mut b = Builder::new(&o.name, &description, &o.region, &az_names);
@@ -301,7 +309,8 @@ pub fn generate(o: &WizardOptions) -> Result<Design, GenerateError> {
     }
     let igw = format!("igw-{vpc}");
     let eigw = format!("eigw-{vpc}");
-    if has(Tier::Public) {
+    // A regional public NAT gateway leaves through the VPC's internet gateway.
+    if has(Tier::Public) || o.nat == NatMode::Regional {
         b.igw(&igw, &vpc);
     }
     if v6.is_some() && has(Tier::Private) {
@@ -341,6 +350,7 @@ pub fn generate(o: &WizardOptions) -> Result<Design, GenerateError> {
                     "nat-{}",
                     AZ_LETTERS[az]
                 )))),
+                NatMode::Regional => routes.push(default_route(RouteTarget::NatGateway(format!("nat-{vpc}")))),
             }
             if v6.is_some() {
                 // No IPv6-to-IPv6 NAT exists (NAT gateways do NAT64 only): the egress-only IGW lets private hosts out and nothing in (L-23).
@@ -385,9 +395,11 @@ pub fn generate(o: &WizardOptions) -> Result<Design, GenerateError> {
         }
     }
 
-    // NAT gateways, each in its AZ's public subnet with its own Elastic IP.
+    // Zonal NAT gateways, each in its AZ's public subnet with its own Elastic
+    // IP; a regional one belongs to the VPC.
     match o.nat {
         NatMode::None => {}
+        NatMode::Regional => b.regional_nat(&format!("nat-{vpc}"), &vpc),
         NatMode::Single => b.nat("nat-a", "public-a"),
         NatMode::PerAz => {
             for letter in AZ_LETTERS.iter().take(azs) {
@@ -604,6 +616,45 @@ mod tests {
         assert!(generate(&o).is_err());
         o.nat = NatMode::None;
         assert!(generate(&o).is_ok());
+    }
+
+    /// A regional NAT gateway needs no public subnet, only the VPC's internet
+    /// gateway (VPC User Guide, "Regional NAT gateways"): a private-only VPC
+    /// with it validates, and an instance in any AZ reaches the internet.
+    #[test]
+    fn regional_nat_serves_every_az_without_a_public_tier() {
+        let mut o = opts();
+        o.azs = 3;
+        o.tiers = vec![Tier::Private];
+        o.nat = NatMode::Regional;
+        let mut d = generate(&o).unwrap();
+        assert_eq!(d.nat_gateways.len(), 1);
+        assert!(d.nat_gateways[0].is_regional());
+        assert_eq!(d.internet_gateways.len(), 1);
+        let errors: Vec<_> = crate::validate::validate(&d)
+            .into_iter()
+            .filter(|f| f.severity == crate::validate::Severity::Error)
+            .collect();
+        assert!(errors.is_empty(), "{errors:#?}");
+        let sg = d.security_groups.iter().find(|g| g.vpc == "main").unwrap().name.clone();
+        let app: Instance = ron::from_str(&format!(
+            r#"(name: "app-c", role: App, subnet: "private-c", security_groups: ["{sg}"])"#
+        ))
+        .unwrap();
+        d.instances.push(app);
+        let idx = DesignIndex::new(&d);
+        let q = TraceQuery {
+            from: "app-c".into(),
+            to: "internet".into(),
+            proto: Protocol::Tcp,
+            port: Some(443),
+            sport: None,
+        };
+        let t = crate::analysis::trace(&d, &idx, &q).unwrap();
+        assert!(t.reachable, "{}", t.summary());
+        // Without --nat regional, a private-only VPC still refuses a zonal NAT gateway.
+        o.nat = NatMode::Single;
+        assert!(generate(&o).is_err());
     }
 
     #[test]

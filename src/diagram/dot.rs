@@ -141,6 +141,17 @@ pub fn to_dot(d: &Design, idx: &DesignIndex) -> String {
                 }
                 hybrid_edges(&tid, &l.hybrid, &mut edges);
             }
+            // An endpoint service: a node joined to its provider's and its
+            // consumers' VPCs.
+            crate::model::ObjectKind::EndpointService => {
+                let sid = node_id(&l.object);
+                let _ = writeln!(o, "  {sid} [shape=component, label={}];", q(&l.label));
+                for &vi in &l.vpcs {
+                    if let Some(v) = t.vpcs.get(vi) {
+                        edges.push(format!("  {sid} -- {} [label=\"PrivateLink\"];", node_id(&v.object)));
+                    }
+                }
+            }
             _ => {
                 if let [a, b] = l.vpcs.as_slice() {
                     if let (Some(va), Some(vb)) = (t.vpcs.get(*a), t.vpcs.get(*b)) {

@@ -204,8 +204,8 @@ fn peering_and_transit_gateway_lanes_join_their_vpcs() {
 fn summary_zoom_draws_one_box_per_vpc_with_counts() {
     let d = fixture("hub-and-spokes.ron");
     let text = build(&d, 120, Charset::Unicode, Zoom::Summary).to_text();
-    assert!(text.contains("3 subnets in 3 AZs: 3 isolated"));
-    assert!(text.contains("1 subnet in 1 AZ: 1 isolated"));
+    assert!(text.contains("3 subnets in 3 AZs: 3 private"), "{text}");
+    assert!(text.contains("1 subnet in 1 AZ: 1 private"), "{text}");
     assert!(!text.contains("api-1"));
 }
 
@@ -300,5 +300,55 @@ fn every_asset_design_draws_at_120x40_and_80x24() {
             insta::assert_snapshot!(format!("{slug}_{w}x{h}"), window);
             assert!(build(&d, w, Charset::Ascii, Zoom::Detail).to_text().is_ascii());
         }
+    }
+}
+
+fn template(name: &str) -> Design {
+    crate::create::templates::find(name).map(|t| t.design()).unwrap()
+}
+
+/// PrivateLink joins the consumer's VPC to the provider's (a lane like a
+/// peering's, labelled with the endpoint service), though nothing is routed
+/// between them.
+#[test]
+fn an_endpoint_service_links_its_provider_and_consumer_vpcs() {
+    let d = template("privatelink-service");
+    let dg = build(&d, 160, Charset::Unicode, Zoom::Detail);
+    let text = dg.to_text();
+    assert!(text.contains("svc-orders PrivateLink"), "{text}");
+    let svc = r(ObjectKind::EndpointService, "svc-orders");
+    assert!(!cells_of(&dg, &svc).is_empty(), "{text}");
+    let dot = dot::to_dot(&d, &DesignIndex::new(&d));
+    assert!(dot.contains("PrivateLink"), "{dot}");
+}
+
+/// In the transit VPC pattern a spoke's VPN ends on the hub's software VPN
+/// instance: a link between the two VPCs, not a way to on-premises.
+#[test]
+fn a_spoke_vpn_to_a_software_vpn_instance_links_the_two_vpcs() {
+    let d = template("transit-vpc");
+    let text = build(&d, 160, Charset::Unicode, Zoom::Detail).to_text();
+    let dg = build(&d, 160, Charset::Unicode, Zoom::Detail);
+    assert!(text.contains(" vpn-spoke-a VPN "), "{text}");
+    assert!(!text.contains("via vpn-spoke-a"), "{text}");
+    // The lane joins the spoke's VPC box and the hub's.
+    let vpn = r(ObjectKind::VpnConnection, "vpn-spoke-a");
+    let rows: Vec<u16> = cells_of(&dg, &vpn).into_iter().map(|(_, y)| y).collect();
+    let (top, bottom) = (*rows.iter().min().unwrap(), *rows.iter().max().unwrap());
+    let line = |name: &str| text.lines().position(|l| l.contains(name)).unwrap() as u16;
+    let (transit, spoke_a, spoke_b) = (line("VPC transit"), line("VPC spoke-a"), line("VPC spoke-b"));
+    assert!(top > transit && top < spoke_a, "{text}");
+    assert!(bottom > spoke_a && bottom < spoke_b, "{text}");
+}
+
+/// VPC User Guide, "Subnet types": a subnet whose routes leave the VPC (here
+/// its internet traffic through a Gateway Load Balancer endpoint) is not
+/// isolated.
+#[test]
+fn a_subnet_routed_through_a_gwlb_endpoint_is_not_labelled_isolated() {
+    let d = template("gwlb-inspection");
+    let idx = DesignIndex::new(&d);
+    for s in d.subnets.iter().filter(|s| s.name.starts_with("web-")) {
+        assert_eq!(idx.subnet_kind(&d, s), SubnetKind::Private, "{}", s.name);
     }
 }

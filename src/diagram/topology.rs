@@ -216,12 +216,15 @@ fn dx_link(x: &DxConnection, onprem: &OnPremIndex) -> HybridLink {
     }
 }
 
-/// VPN and Direct Connect links that end on a virtual private gateway.
+/// VPN and Direct Connect links that end on a virtual private gateway. A VPN
+/// whose customer gateway is a software VPN instance of another VPC (the
+/// transit VPC pattern) is a link between VPCs, not to on-premises.
 fn vgw_links(d: &Design, vgw: &str, onprem: &OnPremIndex) -> Vec<HybridLink> {
     let mut out: Vec<HybridLink> = d
         .vpn_connections
         .iter()
         .filter(|v| matches!(&v.termination, VpnTermination::VpnGateway(g) if g == vgw))
+        .filter(|v| d.customer_gateway_instance(&v.customer_gateway).is_none())
         .map(|v| vpn_link(v, onprem))
         .collect();
     let dxgws: Vec<&str> = d
@@ -447,6 +450,89 @@ impl Topology {
                 active: true,
                 vpcs: attached,
                 hybrid: tgw_links(d, t, &onprem),
+            });
+        }
+
+        // PrivateLink: an endpoint service and the other VPCs whose endpoints
+        // connect to it. Nothing is routed between them; consumers open
+        // connections to the provider, never the reverse (PrivateLink guide).
+        for s in &d.endpoint_services {
+            let vpc_of_subnet = |n: &String| {
+                d.subnets
+                    .iter()
+                    .find(|x| &x.name == n)
+                    .and_then(|x| vpc_pos.get(x.vpc.as_str()).copied())
+            };
+            let Some(provider) = d
+                .load_balancers
+                .iter()
+                .find(|l| l.name == s.load_balancer)
+                .and_then(|l| l.subnets.first())
+                .and_then(vpc_of_subnet)
+            else {
+                continue;
+            };
+            let mut consumers: Vec<usize> = d
+                .endpoints
+                .iter()
+                .filter(|e| e.service == s.name)
+                .filter_map(|e| vpc_pos.get(e.vpc.as_str()).copied())
+                .filter(|&v| v != provider)
+                .collect();
+            if consumers.is_empty() {
+                continue;
+            }
+            consumers.push(provider);
+            consumers.sort_unstable();
+            consumers.dedup();
+            links.push(VpcLink {
+                object: ObjectRef::new(ObjectKind::EndpointService, s.name.clone()),
+                label: format!("{} PrivateLink", s.name),
+                active: true,
+                vpcs: consumers,
+                hybrid: Vec::new(),
+            });
+        }
+        // Transit VPC: a spoke's VPN connection whose customer gateway is a
+        // software VPN instance joins the spoke to the instance's VPC.
+        for v in &d.vpn_connections {
+            let VpnTermination::VpnGateway(g) = &v.termination else {
+                continue;
+            };
+            let Some(hub) = d.customer_gateway_instance(&v.customer_gateway) else {
+                continue;
+            };
+            let spoke = d
+                .vpn_gateways
+                .iter()
+                .find(|x| &x.name == g)
+                .and_then(|x| x.vpc.as_deref())
+                .and_then(|x| vpc_pos.get(x).copied());
+            let hub_vpc = d
+                .subnets
+                .iter()
+                .find(|s| s.name == hub.subnet)
+                .and_then(|s| vpc_pos.get(s.vpc.as_str()).copied());
+            let (Some(spoke), Some(hub_vpc)) = (spoke, hub_vpc) else {
+                continue;
+            };
+            let link = vpn_link(v, &onprem);
+            let mut vpcs = vec![spoke, hub_vpc];
+            vpcs.sort_unstable();
+            // The lane's label is short (the channel is narrow): tunnels are
+            // counted only when one is down.
+            let up = v.tunnels_up.iter().filter(|t| **t).count();
+            let label = if up == v.tunnels_up.len() {
+                format!("{} VPN", v.name)
+            } else {
+                format!("{} VPN {up}/2 up", v.name)
+            };
+            links.push(VpcLink {
+                object: link.object,
+                label,
+                active: link.up,
+                vpcs,
+                hybrid: Vec::new(),
             });
         }
 

@@ -6,7 +6,7 @@ use std::net::Ipv4Addr;
 
 use ipnet::{IpNet, Ipv4Net};
 
-use super::kinds::{parse_firewall_rules, parse_listeners, split_list};
+use super::kinds::{parse_endpoint_addresses, parse_firewall_rules, parse_listeners, split_list};
 use crate::model::limits::hard;
 use crate::model::*;
 
@@ -58,6 +58,8 @@ pub enum Check {
     Listeners,
     /// Firewall rules `drop tcp to 10.0.0.0/16 port 22; pass all`.
     FirewallRules,
+    /// Interface endpoint addresses `app-a=10.0.10.50, app-b=10.0.11.50`, possibly none.
+    EndpointAddresses,
 }
 
 impl Check {
@@ -163,6 +165,7 @@ impl Check {
             },
             Check::Listeners => parse_listeners(s).map(|_| ()),
             Check::FirewallRules => parse_firewall_rules(s).map(|_| ()),
+            Check::EndpointAddresses => parse_endpoint_addresses(s).map(|_| ()),
         }
     }
 }

@@ -142,4 +142,12 @@ pub struct LoadBalancer {
     /// Target instances.
     #[serde(default)]
     pub targets: Vec<String>,
+    /// Cross-zone load balancing (`load_balancing.cross_zone.enabled`): off by
+    /// default on Network and Gateway Load Balancers, always on for an
+    /// Application Load Balancer (ELB guide, "Cross-zone load balancing"). It
+    /// changes a verdict for a Gateway Load Balancer: each of its nodes sends
+    /// flows only to appliances in its own AZ unless it is on (GWLB guide,
+    /// "Cross-zone load balancing"). Written only when on.
+    #[serde(default, skip_serializing_if = "super::transit::is_off")]
+    pub cross_zone: bool,
 }

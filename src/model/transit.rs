@@ -38,7 +38,7 @@ fn tgw_asn() -> u32 {
     64512
 }
 
-fn is_off(b: &bool) -> bool {
+pub(super) fn is_off(b: &bool) -> bool {
     !*b
 }
 

@@ -91,11 +91,13 @@ pub struct Subnet {
 pub enum SubnetKind {
     /// Its route table has a route to an internet gateway.
     Public,
-    /// No IGW route, but a default route through a NAT gateway or NAT instance.
+    /// No direct route to an internet gateway, but routes beyond the VPC: a
+    /// default route through a NAT gateway or NAT instance, or routes to a
+    /// transit gateway, a peering, an endpoint or an appliance.
     Private,
     /// No IGW or NAT route, but a route to a virtual private gateway.
     VpnOnly,
-    /// None of the above: only local (and peering/TGW/endpoint) routes.
+    /// No route to a destination outside the VPC (VPC User Guide, "Subnet types").
     Isolated,
 }
 

@@ -53,12 +53,23 @@ pub(super) fn evaluate(d: &Design, idx: &DesignIndex, fact: &Fact) -> (Status, S
                 if idx.subnet_kind(d, s) != SubnetKind::Private {
                     continue;
                 }
-                private += 1;
                 let Some(rt) = idx.subnet_route_table(d, s) else {
                     continue;
                 };
                 let default = RouteDestination::Cidr(any_v4());
                 let Some(route) = rt.route_to(&default) else { continue };
+                // Private subnets whose egress is a NAT device; one that sends
+                // its default route elsewhere (a transit gateway, an
+                // inspection endpoint) has its egress outside this fact.
+                let nat_device = match &route.target {
+                    RouteTarget::NatGateway(_) => true,
+                    RouteTarget::Instance(i) => idx.instance(d, i).is_some_and(|i| i.role == InstanceRole::NatInstance),
+                    _ => false,
+                };
+                if !nat_device {
+                    continue;
+                }
+                private += 1;
                 let nat_az = match &route.target {
                     // A regional NAT gateway translates each AZ's traffic in
                     // that AZ (VPC User Guide, "Regional NAT gateways"): it is

@@ -268,9 +268,10 @@ impl WizardForm {
                 }
             }
             Field::Nat => {
-                const ORDER: [NatMode; 3] = [NatMode::None, NatMode::Single, NatMode::PerAz];
+                const ORDER: [NatMode; 4] = [NatMode::None, NatMode::Single, NatMode::PerAz, NatMode::Regional];
+                let n = ORDER.len();
                 let i = ORDER.iter().position(|m| *m == o.nat).unwrap_or(0);
-                o.nat = ORDER[if forward { (i + 1) % 3 } else { (i + 2) % 3 }];
+                o.nat = ORDER[if forward { (i + 1) % n } else { (i + n - 1) % n }];
             }
             Field::S3 => o.s3_endpoint = !o.s3_endpoint,
             Field::DynamoDb => o.dynamodb_endpoint = !o.dynamodb_endpoint,
@@ -307,6 +308,7 @@ impl WizardForm {
                     NatMode::None => "none",
                     NatMode::Single => "single",
                     NatMode::PerAz => "one per AZ",
+                    NatMode::Regional => "one regional",
                 }
             ),
             Field::S3 => toggle(o.s3_endpoint),

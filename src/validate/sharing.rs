@@ -139,7 +139,7 @@ fn launches(cx: &ValidationPass<'_>) {
     let a = &d.accounts;
     for i in &d.instances {
         let r = oref(ObjectKind::Instance, &i.name);
-        let owner = d.owner_in_subnet(i.owner.as_deref(), &i.subnet);
+        let owner = cx.idx.owner_in_subnet(d, i.owner.as_deref(), &i.subnet);
         let mut enis: Vec<(Option<&str>, &str, &[String])> = vec![(owner, i.subnet.as_str(), &i.security_groups)];
         for e in &i.secondary_interfaces {
             let eo = match e.owner.as_deref() {
@@ -150,7 +150,7 @@ fn launches(cx: &ValidationPass<'_>) {
         }
         for (who, subnet, groups) in enis {
             let Some(s) = cx.idx.subnet(d, subnet) else { continue };
-            let vpc_owner = d.vpc_owner(&s.vpc);
+            let vpc_owner = cx.idx.vpc_owner(d, &s.vpc);
             if who != vpc_owner && !a.is_shared_with(subnet, who) {
                 cx.on(
                     "launch-subnet-not-shared",
@@ -171,7 +171,7 @@ fn launches(cx: &ValidationPass<'_>) {
                 if cx.idx.security_group(d, g).is_none() {
                     continue;
                 }
-                let g_owner = d.security_group_owner(g);
+                let g_owner = cx.idx.security_group_owner(d, g);
                 if g_owner != who {
                     cx.on(
                         "foreign-security-group",
@@ -193,7 +193,7 @@ fn launches(cx: &ValidationPass<'_>) {
     }
     for g in &d.security_groups {
         let Some(o) = g.owner.as_deref() else { continue };
-        let vpc_owner = d.vpc_owner(&g.vpc);
+        let vpc_owner = cx.idx.vpc_owner(d, &g.vpc);
         if Some(o) == vpc_owner {
             continue;
         }

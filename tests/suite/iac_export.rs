@@ -237,3 +237,48 @@ fn cloudformation_export_of_a_regional_nat_gateway() {
     assert!(block.contains(r#"availability_mode = "regional""#), "{block}");
     assert!(block.contains("vpc_id") && !block.contains("subnet_id"), "{block}");
 }
+
+/// Security group referencing support exports on the transit gateway
+/// (`SecurityGroupReferencingSupport`, off by default in AWS) and in each VPC
+/// attachment's `Options` (CloudFormation template reference,
+/// AWS::EC2::TransitGateway and AWS::EC2::TransitGatewayVpcAttachment Options).
+#[test]
+fn cloudformation_export_of_security_group_referencing_support() {
+    let block = |t: &str, id: &str| -> String {
+        let start = t.find(&format!("  {id}:\n")).unwrap_or_else(|| panic!("{id}:\n{t}"));
+        t[start..]
+            .lines()
+            .skip(1)
+            .take_while(|l| l.starts_with("   "))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let ex = vpcd::practice::exercise::bundled("tgw-sg-reference").unwrap().unwrap();
+    let mut d = ex.reference_solution().unwrap();
+    let t = vpcd::interop::cloudformation::export(&d).template;
+    assert!(
+        block(&t, "Tgw1").contains("SecurityGroupReferencingSupport: \"enable\""),
+        "{t}"
+    );
+    assert!(
+        block(&t, "AttApp").contains("SecurityGroupReferencingSupport: \"enable\""),
+        "{t}"
+    );
+
+    let tgw = d.transit_gateways.iter_mut().find(|t| t.name == "tgw-1").unwrap();
+    tgw.sg_referencing = false;
+    tgw.attachments[0].sg_referencing = false;
+    let t = vpcd::interop::cloudformation::export(&d).template;
+    assert!(
+        block(&t, "Tgw1").contains("SecurityGroupReferencingSupport: \"disable\""),
+        "{t}"
+    );
+    assert!(
+        block(&t, "AttApp").contains("SecurityGroupReferencingSupport: \"disable\""),
+        "{t}"
+    );
+    assert!(
+        block(&t, "AttData").contains("SecurityGroupReferencingSupport: \"enable\""),
+        "{t}"
+    );
+}

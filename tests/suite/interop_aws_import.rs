@@ -180,6 +180,7 @@ fn capture_commands_cover_every_api_the_importer_routes() {
         "describe-transit-gateway-attachments",
         "get-transit-gateway-route-table-propagations",
         "describe-target-health",
+        "describe-load-balancer-attributes",
         "describe-virtual-interfaces",
         "describe-vpc-endpoint-service-configurations",
         "describe-vpc-endpoint-service-permissions",
@@ -187,4 +188,21 @@ fn capture_commands_cover_every_api_the_importer_routes() {
     ] {
         assert!(text.contains(cmd), "{cmd} missing");
     }
+}
+
+/// The real network with a network load balancer whose
+/// `load_balancing.cross_zone.enabled` attribute is `true`
+/// (`describe-load-balancer-attributes`, and `enable_cross_zone_load_balancing
+/// = true` in the Terraform that built it): the import keeps the attribute.
+#[test]
+fn load_balancer_cross_zone_attribute_is_imported_from_a_real_network() {
+    let i = aws_support::import("test-load-balancer", None);
+    let lbs = &i.design.load_balancers;
+    assert!(!lbs.is_empty(), "the network has a load balancer");
+    assert!(lbs.iter().all(|l| l.cross_zone), "{lbs:#?}");
+    assert!(
+        i.report.files.contains_key("LoadBalancerAttributes"),
+        "the attributes file is read: {:?}",
+        i.report.files
+    );
 }

@@ -312,3 +312,28 @@ fn a_regional_nat_gateway_in_manual_mode_is_reported_as_approximated() {
         i.report.approximated
     );
 }
+
+/// Cross-zone load balancing is a load balancer attribute
+/// (`describe-load-balancer-attributes`, key `load_balancing.cross_zone.enabled`):
+/// exported per load balancer and read back, so a GWLB that balances across AZs
+/// keeps the flows it carries when an AZ's appliance fails.
+#[test]
+fn gwlb_cross_zone_load_balancing_round_trips_through_aws_json() {
+    let mut d = vpcd::create::templates::find("gwlb-inspection").unwrap().design();
+    let lb = d.load_balancers.iter_mut().find(|l| l.name == "gwlb-inspect").unwrap();
+    lb.cross_zone = true;
+    check(&d);
+    let back = round_trip(&d);
+    let lb = back.load_balancers.iter().find(|l| l.name == "gwlb-inspect").unwrap();
+    assert!(lb.cross_zone);
+    let (files, _) = export::export(&d);
+    let json = files
+        .iter()
+        .find(|(name, _)| name == "LoadBalancerAttributes.json")
+        .map(|(_, file)| serde_json::to_string_pretty(file).unwrap())
+        .unwrap_or_default();
+    assert!(
+        json.contains("\"Key\": \"load_balancing.cross_zone.enabled\""),
+        "{json}"
+    );
+}

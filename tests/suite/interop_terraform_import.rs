@@ -465,3 +465,21 @@ fn interface_endpoint_addresses_round_trip_through_terraform() {
     assert_eq!(b.addresses, d.endpoints[e].addresses);
     common::assert_same_flows(&d, &back);
 }
+
+/// `enable_cross_zone_load_balancing` on a gateway load balancer (Terraform
+/// `aws_lb`; off by default for network and gateway load balancers) survives
+/// the export → import round trip, and so do the flows that depend on it.
+#[test]
+fn gwlb_cross_zone_load_balancing_round_trips_through_terraform() {
+    let mut d = vpcd::create::templates::find("gwlb-inspection").unwrap().design();
+    let lb = d.load_balancers.iter_mut().find(|l| l.name == "gwlb-inspect").unwrap();
+    lb.cross_zone = true;
+    let back = through_terraform(&d);
+    let b = back.load_balancers.iter().find(|l| l.name == "gwlb-inspect").unwrap();
+    assert!(b.cross_zone);
+    common::assert_same_flows(&d, &back);
+    // Off is the default and is not written.
+    let d = vpcd::create::templates::find("gwlb-inspection").unwrap().design();
+    let back = through_terraform(&d);
+    assert!(back.load_balancers.iter().all(|l| !l.cross_zone));
+}

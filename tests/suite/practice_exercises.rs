@@ -933,3 +933,118 @@ fn gamed_transit_vpc_spoke_peering_around_the_hub_fails() {
         "{failing:?}"
     );
 }
+
+// ---------------------------------------------------------------------------
+// Regional NAT gateway (VPC User Guide, "Regional NAT gateways"): one NAT
+// gateway for the VPC, translating in each AZ with workloads.
+// ---------------------------------------------------------------------------
+
+/// One route table per AZ, each to the regional NAT gateway: also one gateway
+/// that survives an AZ's loss.
+#[test]
+fn regional_nat_route_table_per_az() {
+    check("regional-nat", |d| {
+        edits(
+            d,
+            &[
+                r#"Put(NatGateway((name: "nat-vpc", availability_mode: Regional, vpc: "shop")))"#,
+                r#"Put(RouteTable((name: "rt-priv-a", vpc: "shop", routes: [(dest: Cidr("0.0.0.0/0"), target: NatGateway("nat-vpc"))])))"#,
+                r#"Put(RouteTable((name: "rt-priv-b", vpc: "shop", routes: [(dest: Cidr("0.0.0.0/0"), target: NatGateway("nat-vpc"))])))"#,
+                r#"Put(RouteTable((name: "rt-priv-c", vpc: "shop", routes: [(dest: Cidr("0.0.0.0/0"), target: NatGateway("nat-vpc"))])))"#,
+            ],
+        );
+        for az in ["a", "b", "c"] {
+            subnet(d, &format!("priv-{az}")).route_table = Some(format!("rt-priv-{az}"));
+        }
+        edits(d, &[r#"Delete((kind: NatGateway, name: "nat-a"))"#]);
+    });
+}
+
+/// The zonal answer (a NAT gateway per AZ) survives an AZ's loss but is three
+/// gateways to run: the single-gateway objective catches it.
+#[test]
+fn gamed_regional_nat_one_zonal_gateway_per_az_fails() {
+    let failing = gamed("regional-nat", |d| {
+        edits(
+            d,
+            &[
+                r#"Put(RouteTable((name: "rt-public", vpc: "shop", routes: [(dest: Cidr("0.0.0.0/0"), target: InternetGateway("igw-1"))])))"#,
+                r#"Put(Subnet((name: "pub-b", vpc: "shop", az: "us-east-1b", cidr: "10.0.1.0/24", route_table: "rt-public", tier: "web")))"#,
+                r#"Put(Subnet((name: "pub-c", vpc: "shop", az: "us-east-1c", cidr: "10.0.2.0/24", route_table: "rt-public", tier: "web")))"#,
+                r#"Put(ElasticIp((name: "eip-nat-b", address: "3.210.40.2")))"#,
+                r#"Put(ElasticIp((name: "eip-nat-c", address: "3.210.40.3")))"#,
+                r#"Put(NatGateway((name: "nat-b", subnet: "pub-b", elastic_ip: "eip-nat-b")))"#,
+                r#"Put(NatGateway((name: "nat-c", subnet: "pub-c", elastic_ip: "eip-nat-c")))"#,
+                r#"Put(RouteTable((name: "rt-priv-b", vpc: "shop", routes: [(dest: Cidr("0.0.0.0/0"), target: NatGateway("nat-b"))])))"#,
+                r#"Put(RouteTable((name: "rt-priv-c", vpc: "shop", routes: [(dest: Cidr("0.0.0.0/0"), target: NatGateway("nat-c"))])))"#,
+            ],
+        );
+        subnet(d, "priv-b").route_table = Some("rt-priv-b".into());
+        subnet(d, "priv-c").route_table = Some("rt-priv-c".into());
+    });
+    assert_eq!(failing.len(), 1, "{failing:?}");
+    assert!(failing[0].starts_with("at most 1 "), "{failing:?}");
+}
+
+/// Making the app subnets public (a route to the IGW and public addresses)
+/// gives every AZ its own way out, and exposes the servers.
+#[test]
+fn gamed_regional_nat_public_app_servers_fail() {
+    let failing = gamed("regional-nat", |d| {
+        rt(d, "rt-private").routes = vec![route("0.0.0.0/0", RouteTarget::InternetGateway("igw-1".into()))];
+        for i in ["app-a", "app-b", "app-c"] {
+            instance(d, i).public_ip = Some(true);
+        }
+    });
+    assert!(failing.iter().any(|i| i.contains("public")), "{failing:?}");
+}
+
+// ---------------------------------------------------------------------------
+// Security-group references across a transit gateway (Transit Gateways guide,
+// VPC attachments: security group referencing).
+// ---------------------------------------------------------------------------
+
+/// Both attachments' option set explicitly, and a second port for the same
+/// group: still only sg-app reaches 5432.
+#[test]
+fn tgw_sg_reference_with_explicit_attachment_options() {
+    check("tgw-sg-reference", |d| {
+        let tgw = d.transit_gateways.iter_mut().find(|t| t.name == "tgw-1").unwrap();
+        tgw.sg_referencing = true;
+        for a in &mut tgw.attachments {
+            a.sg_referencing = true;
+        }
+        sg(d, "sg-db").inbound = vec![
+            sg_rule(Protocol::Tcp, "5432", "sg:sg-app"),
+            sg_rule(Protocol::Tcp, "6432", "sg:sg-app"),
+        ];
+    });
+}
+
+/// Listing the app servers' addresses admits exactly today's servers and
+/// keeps batch-1 out, but not the servers launched tomorrow: the objective
+/// that the source is the group catches it.
+#[test]
+fn gamed_tgw_sg_reference_with_host_addresses_fails() {
+    let failing = gamed("tgw-sg-reference", |d| {
+        sg(d, "sg-db").inbound = vec![
+            sg_rule(Protocol::Tcp, "5432", "10.1.1.10/32"),
+            sg_rule(Protocol::Tcp, "5432", "10.1.2.10/32"),
+        ];
+    });
+    assert_eq!(failing.len(), 1, "{failing:?}");
+    assert!(failing[0].contains("sg-app"), "{failing:?}");
+}
+
+/// The reference written without turning the option on. The designer refuses
+/// to create such a rule (InvalidGroup.NotFound); in a saved design it reads as
+/// a stale rule (as after the option is turned off: DescribeStaleSecurityGroups),
+/// which matches nobody, so the app servers no longer reach db-1.
+#[test]
+fn gamed_tgw_sg_reference_without_the_option_fails() {
+    let failing = gamed("tgw-sg-reference", |d| {
+        sg(d, "sg-db").inbound = vec![sg_rule(Protocol::Tcp, "5432", "sg:sg-app")];
+    });
+    assert!(failing.iter().any(|i| i.starts_with("app-1 → db-1")), "{failing:?}");
+    assert!(failing.iter().any(|i| i.contains("sg-reference-stale")), "{failing:?}");
+}

@@ -224,6 +224,53 @@ fn gwlb_failed_appliance_closes_the_flows_of_its_az_only() {
     assert!(t.reachable, "{}", t.summary());
 }
 
+/// With cross-zone load balancing on, each GWLB node sends flows to the
+/// appliances of every enabled AZ (GWLB guide, "Cross-zone load balancing"):
+/// the AZ-a endpoint's flows survive the loss of the AZ-a appliance, inspected
+/// by the AZ-b one, and the reply comes back through that same appliance.
+#[test]
+fn gwlb_cross_zone_load_balancing_sends_an_az_s_flows_to_another_az_s_appliance() {
+    let mut d = template("gwlb-inspection");
+    d.load_balancers
+        .iter_mut()
+        .find(|l| l.name == "gwlb-inspect")
+        .unwrap()
+        .cross_zone = true;
+    let t = trace_failing(&d, "internet", "web-1", 443, "appliance-1");
+    assert!(t.reachable, "{}", t.summary());
+    assert!(t.forward.iter().any(|h| h.id == "appliance-2"), "{}", t.summary());
+    assert!(t.return_path.iter().any(|h| h.id == "appliance-2"), "{}", t.summary());
+    // Both appliances down: nothing left in any enabled AZ.
+    let idx = DesignIndex::new(&d);
+    let q = TraceQuery {
+        from: "internet".into(),
+        to: "web-1".into(),
+        proto: Protocol::Tcp,
+        port: Some(443),
+        sport: None,
+    };
+    let both = [
+        Failure::Component("appliance-1".into()),
+        Failure::Component("appliance-2".into()),
+    ];
+    let t = analysis::trace_with_failures(&d, &idx, &q, &both).unwrap();
+    assert_eq!(code(&t), "GWLB_NO_APPLIANCE", "{}", t.summary());
+    // Without a failure every flow stays reachable, whichever appliance the hash picks.
+    for web in ["web-1", "web-2"] {
+        let t = trace(&d, "internet", web, 443);
+        assert!(t.reachable, "{}", t.summary());
+    }
+}
+
+/// The default (off) names the option in the hint of the AZ's failure.
+#[test]
+fn gwlb_without_cross_zone_hints_at_it_when_an_az_has_no_appliance() {
+    let d = template("gwlb-inspection");
+    let t = trace_failing(&d, "internet", "web-1", 443, "appliance-1");
+    let hint = t.blocked.as_ref().map(|b| b.hint.clone()).unwrap_or_default();
+    assert!(hint.contains("cross-zone"), "{hint}");
+}
+
 #[test]
 fn gwlb_asymmetric_return_through_another_az_is_dropped() {
     let mut d = template("gwlb-inspection");

@@ -44,17 +44,19 @@ fn two_vpcs() -> Design {
     d
 }
 
-/// The screen line of a form field (its label, then its value).
+/// A form field's part of its screen line: its label, then its value (not the
+/// panes beside the form, which share the line).
 fn field_line(h: &Harness, label: &str) -> String {
     let screen = h.screen();
     let picker = |l: &&str| l.contains(&format!(" {label} ‹")) || l.contains(&format!(" {label} ["));
     let text = |l: &&str| l.contains(&format!(" {label} ")) && l.contains('│');
-    screen
+    let line = screen
         .lines()
         .find(picker)
         .or_else(|| screen.lines().find(text))
-        .unwrap_or_else(|| panic!("no field {label}:\n{screen}"))
-        .to_string()
+        .unwrap_or_else(|| panic!("no field {label}:\n{screen}"));
+    let at = line.find(&format!(" {label} ")).unwrap_or(0);
+    line[at..].to_string()
 }
 
 /// Whether the open form shows a picker or multi-select field.
@@ -127,6 +129,32 @@ fn an_interface_endpoint_is_created_with_subnets_one_per_az_and_security_groups_
     );
 }
 
+/// An interface endpoint's address per subnet (CreateVpcEndpoint
+/// `SubnetConfigurations`) is typed as `SUBNET=IPV4`; the syntax is checked as
+/// it is typed, and the address lands on the endpoint.
+#[test]
+fn an_interface_endpoint_takes_a_chosen_address_per_subnet() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = sample(dir.path());
+    add(&mut h, "VPC endpoint");
+    h.keys("vpce-ec2<tab><tab><right><tab>e");
+    h.keys("<tab><right><right><space><right><space>");
+    h.keys("<tab><right><right><right><space>");
+    h.keys("<tab><tab>app-a");
+    h.assert_shows("write SUBNET=IPV4");
+    h.keys("=10.0.10.50<enter>");
+    h.assert_shows("added VPC endpoint vpce-ec2");
+    let d = h.app.ws.design();
+    let e = d.endpoints.iter().find(|e| e.name == "vpce-ec2").unwrap();
+    assert_eq!(
+        e.addresses,
+        vec![EndpointAddress {
+            subnet: "app-a".into(),
+            ipv4: "10.0.10.50".parse().unwrap(),
+        }]
+    );
+}
+
 #[test]
 fn a_transit_gateway_with_a_route_table_a_vpc_attachment_and_a_static_route() {
     let dir = tempfile::tempdir().unwrap();
@@ -190,6 +218,27 @@ fn a_transit_gateway_with_a_route_table_a_vpc_attachment_and_a_static_route() {
     let t = &h.app.ws.design().transit_gateways[0];
     assert_eq!(t.route_tables[0].routes[0].target, TgwRouteTarget::Blackhole);
     assert_eq!(t.route_tables[0].routes.len(), 1);
+}
+
+/// Security group referencing support: off by default on a new transit
+/// gateway, on by default on a new VPC attachment (CreateTransitGateway /
+/// CreateTransitGatewayVpcAttachment `SecurityGroupReferencingSupport`); the
+/// forms show those defaults and set the option.
+#[test]
+fn security_group_referencing_is_set_in_the_transit_gateway_and_attachment_forms() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = sample(dir.path());
+    add(&mut h, "transit gateway");
+    h.keys("tgw-hub");
+    assert!(field_line(&h, "SG referencing").contains("‹ no ›"), "{}", h.screen());
+    h.keys("<tab><tab><tab><tab><tab><left>");
+    assert!(field_line(&h, "SG referencing").contains("‹ yes ›"), "{}", h.screen());
+    h.keys("<enter>");
+    h.assert_shows("added transit gateway tgw-hub");
+    assert!(h.app.ws.design().transit_gateways[0].sg_referencing);
+
+    add(&mut h, "transit gateway attachment");
+    assert!(field_line(&h, "SG referencing").contains("‹ yes ›"), "{}", h.screen());
 }
 
 #[test]

@@ -192,28 +192,46 @@ impl<'w, 'a> Walk<'w, 'a> {
     }
 
     /// The appliance of `lb` for this packet's flow: the one the flow already uses
-    /// (its reply), else a healthy target in the endpoint's AZ chosen by the flow
-    /// hash. Cross-zone load balancing is off by default on a GWLB (ELB guide,
-    /// "Cross-zone load balancing"), so only that AZ's appliances count.
+    /// (its reply), else a healthy target chosen by the flow hash. With
+    /// cross-zone load balancing off (a GWLB's default) the load balancer node
+    /// of the endpoint's AZ sends flows only to appliances in that AZ; with it
+    /// on, to the appliances in every AZ the load balancer is enabled in (GWLB
+    /// guide, "Cross-zone load balancing").
     fn pick_appliance(&mut self, lb: &crate::model::LoadBalancer, az: &str, pkt: Packet) -> Result<usize, Box<Stop>> {
         let an = self.an;
         let key = flow_key(pkt);
         let lb_name = lb.name.clone();
-        if let Some(&(_, _, pinned)) = self.gwlb_pins.iter().find(|(n, k, _)| *n == lb_name && *k == key) {
-            let pinned_az = an.eni_subnet[pinned]
-                .map(|s| an.subnets[s].az.clone())
-                .unwrap_or_default();
+        if let Some((_, _, pinned, entry_az)) = self.gwlb_pins.iter().find(|(n, k, _, _)| *n == lb_name && *k == key) {
+            let pinned = *pinned;
+            // The flow's state lives with the load balancer node of the AZ it
+            // entered (and, with cross-zone load balancing off, its appliance is
+            // in that AZ too): a reply entering through another AZ's endpoint
+            // is treated as a new flow there.
+            let (entry_az, pinned_az) = (
+                entry_az.clone(),
+                an.eni_subnet[pinned]
+                    .map(|s| an.subnets[s].az.clone())
+                    .unwrap_or_default(),
+            );
             let name = an.eni_name(pinned);
-            if pinned_az != az {
+            if entry_az != az {
                 return Err(self.stop(
                     pkt,
                     self.stop_at(Code::AsymmetricReturn, HopKind::LoadBalancer, &lb_name)
                         .on(ObjectKind::LoadBalancer, &lb_name)
                         .message(|| {
-                            format!(
-                            "the reply enters {lb_name} in {az}, but the flow's appliance {name} is in {pinned_az}: \
-                             an appliance in {az} has no state for it and drops it"
-                        )
+                            if pinned_az == entry_az {
+                                format!(
+                                    "the reply enters {lb_name} in {az}, but the flow's appliance {name} is in {pinned_az}: \
+                                     an appliance in {az} has no state for it and drops it"
+                                )
+                            } else {
+                                format!(
+                                    "the reply enters {lb_name} in {az}, but the flow entered it in {entry_az} (appliance \
+                                     {name}): the load balancer node in {az} has no state for it, and the appliance it \
+                                     picks drops it"
+                                )
+                            }
                         })
                         .hint(|| {
                             "route both directions of a flow through the Gateway Load Balancer endpoint of one AZ"
@@ -230,39 +248,63 @@ impl<'w, 'a> Walk<'w, 'a> {
             }
             return Ok(pinned);
         }
+        let enabled_az = |t: usize| {
+            an.eni_subnet[t].is_some_and(|s| {
+                let target_az = &an.subnets[s].az;
+                if lb.cross_zone {
+                    lb.subnets.iter().any(|n| {
+                        an.subnet_by_name
+                            .get(n)
+                            .is_some_and(|&x| an.subnets[x].az == *target_az)
+                    })
+                } else {
+                    target_az == az
+                }
+            })
+        };
         let in_az: Vec<usize> = lb
             .targets
             .iter()
             .filter_map(|t| an.eni_index(&EniOwner::Instance(t.clone())))
-            .filter(|&t| an.eni_subnet[t].is_some_and(|s| an.subnets[s].az == az))
+            .filter(|&t| enabled_az(t))
             .collect();
         let healthy: Vec<usize> = in_az.iter().copied().filter(|&t| !an.eni_down(t)).collect();
+        let where_ = if lb.cross_zone {
+            "in its enabled AZs (cross-zone load balancing on)".to_string()
+        } else {
+            format!("in {az}")
+        };
         if healthy.is_empty() {
             let failed = in_az.len();
             let msg = if failed > 0 {
-                format!("all {failed} appliance(s) of {lb_name} in {az} are down in this what-if")
+                format!("all {failed} appliance(s) of {lb_name} {where_} are down in this what-if")
             } else {
-                format!("{lb_name} has no appliance registered in {az}")
+                format!("{lb_name} has no appliance registered {where_}")
+            };
+            let hint = if lb.cross_zone {
+                format!("register a healthy appliance with {lb_name}")
+            } else {
+                format!("register a healthy appliance in {az} with {lb_name}, or turn on its cross-zone load balancing")
             };
             return Err(self.stop(
                 pkt,
                 self.stop_at(Code::GwlbNoAppliance, HopKind::LoadBalancer, &lb_name)
                     .on(ObjectKind::LoadBalancer, &lb_name)
                     .message(|| msg)
-                    .hint(|| format!("register a healthy appliance in {az} with {lb_name}")),
+                    .hint(|| hint),
             ));
         }
         if healthy.len() < in_az.len() {
             let n = in_az.len() - healthy.len();
             self.note(|| {
                 format!(
-                    "{n} appliance(s) of {lb_name} in {az} are down: new flows are hashed to the healthy ones, while \
+                    "{n} appliance(s) of {lb_name} {where_} are down: new flows are hashed to the healthy ones, while \
                      flows already on a failed appliance are dropped (target failover no_rebalance, the default)"
                 )
             });
         }
         let pick = healthy[(flow_hash(key) % healthy.len() as u64) as usize];
-        self.gwlb_pins.push((lb_name, key, pick));
+        self.gwlb_pins.push((lb_name, key, pick, az.to_string()));
         Ok(pick)
     }
 }

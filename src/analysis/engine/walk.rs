@@ -95,9 +95,9 @@ pub(super) struct Walk<'w, 'a> {
     pub(super) hash_pick: Option<(&'a TgwAttachment, usize)>,
     /// The other subnets the flow hash could have picked at the first appliance-mode pin.
     pub(super) hash_alternatives: Vec<(&'a TgwAttachment, usize)>,
-    /// Gateway Load Balancer flow stickiness: (GWLB, flow, appliance ENI) for the
-    /// return through the same appliance.
-    pub(super) gwlb_pins: Vec<(String, FlowKey, usize)>,
+    /// Gateway Load Balancer flow stickiness: (GWLB, flow, appliance ENI, AZ the
+    /// flow entered the GWLB in) for the return through the same appliance.
+    pub(super) gwlb_pins: Vec<(String, FlowKey, usize, String)>,
 }
 
 /// A flow's addresses and ports, the same for a request and its reply.

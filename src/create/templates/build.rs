@@ -223,6 +223,21 @@ impl Builder {
         });
     }
 
+    /// A regional public NAT gateway of `vpc` (automatic mode: AWS places it in
+    /// the AZs with workloads and allocates its addresses).
+    pub fn regional_nat(&mut self, name: &str, vpc: &str) {
+        self.d.nat_gateways.push(NatGateway {
+            name: name.into(),
+            description: None,
+            availability_mode: NatAvailability::Regional,
+            subnet: None,
+            vpc: Some(vpc.into()),
+            connectivity: NatConnectivity::Public,
+            elastic_ip: None,
+            private_ip: None,
+        });
+    }
+
     /// A custom security group with inbound rules and AWS's default outbound
     /// rules: all IPv4, plus all IPv6 in a VPC with an IPv6 block.
     pub fn sg(&mut self, name: &str, vpc: &str, description: &str, inbound: Vec<SgRule>) -> &mut SecurityGroup {

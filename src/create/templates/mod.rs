@@ -446,6 +446,7 @@ mod templates_impl {
                 })
                 .collect(),
             targets: vec!["app-1".into(), "app-2".into()],
+            cross_zone: false,
         });
         b.finish()
     }

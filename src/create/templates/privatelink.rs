@@ -17,6 +17,7 @@ fn nlb(name: &str, subnets: &[&str], listeners: Vec<Listener>, targets: &[&str])
         security_groups: Vec::new(),
         listeners,
         targets: targets.iter().map(|s| s.to_string()).collect(),
+        cross_zone: false,
     }
 }
 
@@ -185,6 +186,7 @@ pub fn gwlb_inspection() -> Design {
         security_groups: Vec::new(),
         listeners: Vec::new(),
         targets: vec!["appliance-1".into(), "appliance-2".into()],
+        cross_zone: false,
     });
     let mut svc = EndpointService::new("svc-inspect", "gwlb-inspect");
     svc.description = Some("The inspection service the application VPC's endpoints connect to".into());

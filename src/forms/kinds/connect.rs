@@ -66,6 +66,16 @@ pub(super) static ENDPOINT: FormDef = FormDef {
         pick("private DNS", no_yes)
             .when("type", INTERFACE)
             .codes(&["endpoint-private-dns-without-dns"]),
+        // SubnetConfigurations (CreateVpcEndpoint): the interface's IPv4
+        // address in a subnet, else the next free one.
+        text("addresses", Check::EndpointAddresses)
+            .when("type", INTERFACE)
+            .codes(&[
+                "ip-outside-subnet",
+                "ip-reserved",
+                "ip-in-use",
+                "endpoint-address-unused",
+            ]),
         pick("subnet", vpc_subnets)
             .when("type", GWLB)
             .codes(&["endpoint-subnet-other-vpc", "endpoint-service-az"]),
@@ -84,7 +94,11 @@ pub(super) static ENDPOINT: FormDef = FormDef {
                 .with("type", "interface")
                 .with_list("subnets", subnets.clone())
                 .with_list("security groups", security_groups.clone())
-                .with("private DNS", yn(*private_dns)),
+                .with("private DNS", yn(*private_dns))
+                .with(
+                    "addresses",
+                    e.map(|e| endpoint_addresses_text(&e.addresses)).unwrap_or_default(),
+                ),
             Some(EndpointKind::Gateway { route_tables, .. }) => base
                 .with("type", "gateway")
                 .with_list("route tables", route_tables.clone()),
@@ -99,6 +113,7 @@ pub(super) static ENDPOINT: FormDef = FormDef {
             Some(EndpointKind::Gateway { policy, .. }) => policy.clone(),
             _ => None,
         };
+        let interface = v.get("type") == "interface";
         let kind = if v.get("type") == "gateway-load-balancer" {
             EndpointKind::GatewayLoadBalancer {
                 subnet: need(v, "subnet")?,
@@ -125,12 +140,52 @@ pub(super) static ENDPOINT: FormDef = FormDef {
             vpc: need(v, "VPC")?,
             service: need(v, "service")?,
             kind,
-            // Chosen interface addresses are kept (the form does not edit them).
-            addresses: get!(orig, Endpoint).map(|e| e.addresses.clone()).unwrap_or_default(),
+            // Only an interface endpoint has addresses of its own.
+            addresses: if interface {
+                parse_endpoint_addresses(v.get("addresses"))?
+            } else {
+                Vec::new()
+            },
         }))
     },
     reload_on: &[],
 };
+
+/// `app-a=10.0.10.50, app-b=10.0.11.50`: an interface endpoint's chosen
+/// address per subnet.
+pub fn endpoint_addresses_text(addresses: &[EndpointAddress]) -> String {
+    addresses
+        .iter()
+        .map(|a| format!("{}={}", a.subnet, a.ipv4))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Parses `SUBNET=IPV4`, comma-separated, possibly none; a subnet appears once.
+pub fn parse_endpoint_addresses(s: &str) -> Result<Vec<EndpointAddress>, String> {
+    let mut out: Vec<EndpointAddress> = Vec::new();
+    for item in split_list(s) {
+        let (subnet, ip) = item
+            .split_once('=')
+            .ok_or_else(|| format!("`{item}`: write SUBNET=IPV4, e.g. app-a=10.0.10.50"))?;
+        let subnet = subnet.trim();
+        if subnet.is_empty() {
+            return Err(format!("`{item}`: name the subnet before `=`"));
+        }
+        let ipv4 = ip
+            .trim()
+            .parse()
+            .map_err(|_| format!("`{}` is not an IPv4 address such as 10.0.10.50", ip.trim()))?;
+        if out.iter().any(|a| a.subnet == subnet) {
+            return Err(format!("{subnet} is given twice: one address per subnet"));
+        }
+        out.push(EndpointAddress {
+            subnet: subnet.to_string(),
+            ipv4,
+        });
+    }
+    Ok(out)
+}
 
 pub(super) static PREFIX_LIST: FormDef = FormDef {
     noun: "prefix list",

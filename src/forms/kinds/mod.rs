@@ -579,7 +579,7 @@ mod parts;
 mod vpc;
 
 use connect::*;
-pub use connect::{firewall_rule_text, parse_firewall_rules};
+pub use connect::{endpoint_addresses_text, firewall_rule_text, parse_endpoint_addresses, parse_firewall_rules};
 use endpoint_service::*;
 pub use parts::Part;
 use vpc::*;

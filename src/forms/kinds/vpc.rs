@@ -531,6 +531,9 @@ pub(super) static LB: FormDef = FormDef {
         multi("security groups", vpc_sgs).codes(&["eni-sg-other-vpc"]),
         text("listeners", Check::Listeners),
         multi("targets", vpc_instances),
+        // load_balancing.cross_zone.enabled: off by default for network and
+        // gateway load balancers, always on for an application one.
+        pick("cross-zone", no_yes),
     ],
     read: |d, o, _| {
         let lb = get!(o, LoadBalancer);
@@ -573,6 +576,7 @@ pub(super) static LB: FormDef = FormDef {
                     .unwrap_or_else(|| "443:8080".into()),
             )
             .with_list("targets", lb.map(|l| l.targets.clone()).unwrap_or_default())
+            .with("cross-zone", yn(lb.is_some_and(|l| l.cross_zone)))
     },
     build: |v, _, orig| {
         let mut lb = get!(orig, LoadBalancer).unwrap_or(LoadBalancer {
@@ -584,6 +588,7 @@ pub(super) static LB: FormDef = FormDef {
             security_groups: Vec::new(),
             listeners: Vec::new(),
             targets: Vec::new(),
+            cross_zone: false,
         });
         lb.name = v.get("name").to_string();
         lb.kind = if v.get("type") == "network" {
@@ -605,6 +610,8 @@ pub(super) static LB: FormDef = FormDef {
         lb.security_groups = v.list("security groups");
         lb.listeners = parse_listeners(v.get("listeners"))?;
         lb.targets = v.list("targets");
+        // An application load balancer balances across zones whatever is set.
+        lb.cross_zone = lb.kind != LoadBalancerKind::Application && yes(v, "cross-zone");
         Ok(Object::LoadBalancer(lb))
     },
     reload_on: &[],

@@ -424,8 +424,18 @@ pub(super) fn export(
     let mut tgs = Vec::new();
     let mut listeners = Vec::new();
     let mut health = Vec::new();
+    let mut attributes = Vec::new();
     for lb in &d.load_balancers {
         let (arn, hash) = lb_arn(region, lb, id);
+        // describe-load-balancer-attributes: only the attribute vpcd models.
+        // An application load balancer reports it as true whatever is set.
+        attributes.push(j::LoadBalancerAttributes {
+            load_balancer_arn: arn.clone(),
+            attributes: vec![j::LbAttribute {
+                key: "load_balancing.cross_zone.enabled".into(),
+                value: (lb.cross_zone || lb.kind == LoadBalancerKind::Application).to_string(),
+            }],
+        });
         let subnet_az = |s: &str| {
             d.subnets
                 .iter()
@@ -567,6 +577,13 @@ pub(super) fn export(
         "LoadBalancerTargetHealth",
         AwsFile {
             load_balancer_target_health: Some(health),
+            ..Default::default()
+        },
+    );
+    files.insert(
+        "LoadBalancerAttributes",
+        AwsFile {
+            load_balancer_attributes: Some(attributes),
             ..Default::default()
         },
     );

@@ -302,6 +302,8 @@ pub fn capture_commands(region: Option<&str>) -> String {
          aws elbv2 describe-target-groups --region \"$REGION\" --output json > \"$DIR/TargetGroups.json\"\n\
          for LB in $(aws elbv2 describe-load-balancers --region \"$REGION\" --query 'LoadBalancers[].LoadBalancerArn' --output text); do\n\
          \x20 aws elbv2 describe-listeners --region \"$REGION\" --load-balancer-arn \"$LB\" --output json > \"$DIR/Listeners-$(basename \"$LB\").json\"\n\
+         \x20 aws elbv2 describe-load-balancer-attributes --region \"$REGION\" --load-balancer-arn \"$LB\" \\\n\
+         \x20   --query \"{LoadBalancerAttributes: [{LoadBalancerArn: '$LB', Attributes: Attributes}]}\" --output json > \"$DIR/LoadBalancerAttributes-$(basename \"$LB\").json\"\n\
          done\n\
          for TG in $(aws elbv2 describe-target-groups --region \"$REGION\" --query 'TargetGroups[].TargetGroupArn' --output text); do\n\
          \x20 aws elbv2 describe-target-health --region \"$REGION\" --target-group-arn \"$TG\" \\\n\

@@ -91,23 +91,44 @@ impl Cfn<'_> {
         for lb in &self.d.load_balancers {
             let id = self.id(&lb.name);
             let alb = lb.kind == LoadBalancerKind::Application;
-            let mut props = vec![
-                ("Name", Y::s(elb_name(&lb.name, ""))),
-                (
+            let gwlb = lb.kind == LoadBalancerKind::Gateway;
+            let mut props = vec![("Name", Y::s(elb_name(&lb.name, "")))];
+            // A Gateway Load Balancer takes neither a scheme nor security
+            // groups (CloudFormation template reference, AWS::ElasticLoadBalancingV2::LoadBalancer).
+            if !gwlb {
+                props.push((
                     "Scheme",
                     Y::s(if lb.scheme == LoadBalancerScheme::Internal {
                         "internal"
                     } else {
                         "internet-facing"
                     }),
-                ),
-                ("Type", Y::s(if alb { "application" } else { "network" })),
-                ("Subnets", Y::List(lb.subnets.iter().map(|s| self.r(s)).collect())),
-            ];
-            if !lb.security_groups.is_empty() {
+                ));
+            }
+            props.push((
+                "Type",
+                Y::s(match lb.kind {
+                    LoadBalancerKind::Application => "application",
+                    LoadBalancerKind::Network => "network",
+                    LoadBalancerKind::Gateway => "gateway",
+                }),
+            ));
+            props.push(("Subnets", Y::List(lb.subnets.iter().map(|s| self.r(s)).collect())));
+            if !lb.security_groups.is_empty() && !gwlb {
                 props.push((
                     "SecurityGroups",
                     Y::List(lb.security_groups.iter().map(|g| self.sg_ref(g)).collect()),
+                ));
+            }
+            // Off by default for network and gateway load balancers; always on
+            // (and not settable) for an application one.
+            if lb.cross_zone && !alb {
+                props.push((
+                    "LoadBalancerAttributes",
+                    Y::List(vec![Y::map(vec![
+                        ("Key", Y::s("load_balancing.cross_zone.enabled")),
+                        ("Value", Y::s("true")),
+                    ])]),
                 ));
             }
             props.push(tags(&lb.name, &lb.description));
@@ -126,6 +147,10 @@ impl Cfn<'_> {
                 .collect();
             self.add(id.clone(), "AWS::ElasticLoadBalancingV2::LoadBalancer", props, deps);
             let Some(vpc) = vpc else { continue };
+            if gwlb {
+                self.gwlb_listener(lb, &id, &vpc);
+                continue;
+            }
             for l in &lb.listeners {
                 let (proto, tg_proto) = match (alb, l.proto) {
                     (true, _) if l.port == 443 => ("HTTPS", "HTTP"),
@@ -176,5 +201,41 @@ impl Cfn<'_> {
                 );
             }
         }
+    }
+
+    /// A Gateway Load Balancer's one listener: no port or protocol, forwarding
+    /// to a GENEVE target group on UDP 6081 that holds the appliances (ELB
+    /// guide, "Listeners for your Gateway Load Balancers", "Target groups").
+    fn gwlb_listener(&mut self, lb: &LoadBalancer, id: &str, vpc: &str) {
+        let tg = format!("{id}TgGeneve");
+        let targets = lb.targets.iter().map(|t| Y::map(vec![("Id", self.r(t))])).collect();
+        self.add(
+            tg.clone(),
+            "AWS::ElasticLoadBalancingV2::TargetGroup",
+            vec![
+                ("Name", Y::s(elb_name(&lb.name, "-geneve"))),
+                ("Port", Y::Int(6081)),
+                ("Protocol", Y::s("GENEVE")),
+                ("TargetType", Y::s("instance")),
+                ("VpcId", self.r(vpc)),
+                ("Targets", Y::List(targets)),
+            ],
+            vec![],
+        );
+        self.add(
+            format!("{id}ListenerGeneve"),
+            "AWS::ElasticLoadBalancingV2::Listener",
+            vec![
+                ("LoadBalancerArn", Y::r(id)),
+                (
+                    "DefaultActions",
+                    Y::List(vec![Y::map(vec![
+                        ("Type", Y::s("forward")),
+                        ("TargetGroupArn", Y::r(&tg)),
+                    ])]),
+                ),
+            ],
+            vec![],
+        );
     }
 }

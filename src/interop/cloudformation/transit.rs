@@ -99,6 +99,12 @@ impl Cfn<'_> {
                     // Associations and propagations are all explicit below.
                     ("DefaultRouteTableAssociation", Y::s("disable")),
                     ("DefaultRouteTablePropagation", Y::s("disable")),
+                    // Off unless the design turns it on, as AWS defaults it
+                    // (Transit Gateways guide, security group referencing).
+                    (
+                        "SecurityGroupReferencingSupport",
+                        Y::s(if t.sg_referencing { "enable" } else { "disable" }),
+                    ),
                     tags(&t.name, &t.description),
                 ],
                 vec![],
@@ -124,10 +130,18 @@ impl Cfn<'_> {
                                 ("SubnetIds", Y::List(subnets.iter().map(|s| self.r(s)).collect())),
                                 (
                                     "Options",
-                                    Y::map(vec![(
-                                        "ApplianceModeSupport",
-                                        Y::s(if a.appliance_mode { "enable" } else { "disable" }),
-                                    )]),
+                                    Y::map(vec![
+                                        (
+                                            "ApplianceModeSupport",
+                                            Y::s(if a.appliance_mode { "enable" } else { "disable" }),
+                                        ),
+                                        // Written both ways, so the template says what the
+                                        // design holds (AWS's default for an attachment is on).
+                                        (
+                                            "SecurityGroupReferencingSupport",
+                                            Y::s(if a.sg_referencing { "enable" } else { "disable" }),
+                                        ),
+                                    ]),
                                 ),
                                 tags(&a.name, &None),
                             ],

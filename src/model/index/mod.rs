@@ -249,6 +249,40 @@ impl DesignIndex {
         self.pos(ObjectKind::OnPremNetwork, name).map(|i| &d.onprem_networks[i])
     }
 
+    /// [`Design::vpc_owner`] by name lookup instead of a scan of the VPCs
+    /// (validation and the tree ask it once per instance).
+    pub fn vpc_owner<'d>(&self, d: &'d Design, vpc: &str) -> Option<&'d str> {
+        let owner = self.vpc(d, vpc).and_then(|v| v.owner.as_deref());
+        d.accounts.resolve(owner)
+    }
+
+    /// [`Design::subnet_owner`] by name lookup.
+    pub fn subnet_owner<'d>(&self, d: &'d Design, subnet: &str) -> Option<&'d str> {
+        match self.subnet(d, subnet) {
+            Some(s) => self.vpc_owner(d, &s.vpc),
+            None => d.accounts.home.as_deref(),
+        }
+    }
+
+    /// [`Design::owner_in_subnet`] by name lookup.
+    pub fn owner_in_subnet<'d>(&self, d: &'d Design, owner: Option<&'d str>, subnet: &str) -> Option<&'d str> {
+        match owner {
+            Some(o) => Some(o),
+            None => self.subnet_owner(d, subnet),
+        }
+    }
+
+    /// [`Design::security_group_owner`] by name lookup.
+    pub fn security_group_owner<'d>(&self, d: &'d Design, group: &str) -> Option<&'d str> {
+        match self.security_group(d, group) {
+            Some(g) => match g.owner.as_deref() {
+                Some(o) => Some(o),
+                None => self.vpc_owner(d, &g.vpc),
+            },
+            None => d.accounts.home.as_deref(),
+        }
+    }
+
     /// The route table a subnet uses: its explicit association, else its VPC's main table.
     pub fn subnet_route_table<'d>(&self, d: &'d Design, subnet: &Subnet) -> Option<&'d RouteTable> {
         match &subnet.route_table {
@@ -302,7 +336,21 @@ impl DesignIndex {
         if targets().any(|t| matches!(t, RouteTarget::VpnGateway(_))) || !rt.propagating_vgws.is_empty() {
             return SubnetKind::VpnOnly;
         }
-        SubnetKind::Isolated
+        // VPC User Guide, "Subnet types": an isolated subnet has no routes to
+        // destinations outside its VPC; a subnet that has some (to a transit
+        // gateway, a peering, an endpoint, an inspection appliance) but no
+        // direct route to an internet gateway is private.
+        let vpc = self.vpc(d, &subnet.vpc);
+        let inside = |r: &Route| match (&r.dest, vpc) {
+            (RouteDestination::Cidr(IpNet::V4(n)), Some(v)) => v.ipv4_cidrs().any(|c| c.contains(n)),
+            (RouteDestination::Cidr(IpNet::V6(n)), Some(v)) => v.ipv6_cidr.is_some_and(|c| c.contains(n)),
+            _ => false,
+        };
+        if rt.routes.iter().all(inside) {
+            SubnetKind::Isolated
+        } else {
+            SubnetKind::Private
+        }
     }
 
     pub fn eni(&self, owner: &EniOwner) -> Option<&Eni> {

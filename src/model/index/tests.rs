@@ -356,6 +356,7 @@ pub(crate) fn messy_design(seed: u64, tweaks: &[u8]) -> Design {
                 security_groups: vec![d.security_groups[0].name.clone()],
                 listeners: Vec::new(),
                 targets: Vec::new(),
+                cross_zone: false,
             }),
             7 => d.endpoints.push(Endpoint {
                 name: format!("vpce-{n}"),

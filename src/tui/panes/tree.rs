@@ -106,9 +106,11 @@ impl Tree {
             Some(x) if multi => format!("{detail} · {x}"),
             _ => detail,
         };
+        // Owners by name lookup: a scan per instance would make the build
+        // quadratic in the design's size.
         let not_vpc_owner = |owner: Option<&str>, vpc: &str| -> Option<String> {
             let o = owner?;
-            (Some(o) != d.vpc_owner(vpc)).then(|| o.to_string())
+            (Some(o) != idx.vpc_owner(d, vpc)).then(|| o.to_string())
         };
 
         b.open("region".into(), d.region.clone(), format!("design {}", d.name), None);
@@ -150,7 +152,8 @@ impl Tree {
                                 None => e.private_ip.to_string(),
                             })
                             .unwrap_or_default();
-                        let owner = not_vpc_owner(d.instance_owner(&inst.name), &vpc.name);
+                        let owner =
+                            not_vpc_owner(idx.owner_in_subnet(d, inst.owner.as_deref(), &inst.subnet), &vpc.name);
                         b.obj_leaf(ObjectKind::Instance, &inst.name, inst.name.clone(), tag(ip, owner));
                     }
                     for &ni in nat_by_subnet.get(s.name.as_str()).into_iter().flatten() {

@@ -384,6 +384,7 @@ pub fn lb_design() -> Design {
             target_port: 8080,
         }],
         targets: vec!["app-1".into()],
+        cross_zone: false,
     });
     d
 }

@@ -289,6 +289,11 @@ fn load_balancers(b: &mut Builder<'_>) {
         .iter()
         .map(|t| (t.target_group_arn.as_str(), t))
         .collect();
+    let attributes: HashMap<&str, &json::LoadBalancerAttributes> = m
+        .lb_attributes
+        .iter()
+        .map(|a| (a.load_balancer_arn.as_str(), a))
+        .collect();
     for lb in &m.load_balancers {
         let id = lb.load_balancer_arn.clone();
         let kind = match lb.r#type.as_str() {
@@ -437,6 +442,13 @@ fn load_balancers(b: &mut Builder<'_>) {
             security_groups: lb.security_groups.iter().map(|g| b.name(g)).collect(),
             listeners,
             targets,
+            // An application load balancer always balances across zones; a
+            // network or gateway one only with the attribute on (off by default).
+            cross_zone: kind != LoadBalancerKind::Application
+                && attributes
+                    .get(lb.load_balancer_arn.as_str())
+                    .and_then(|a| a.cross_zone())
+                    .unwrap_or(false),
         });
     }
 }

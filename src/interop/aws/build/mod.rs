@@ -52,6 +52,7 @@ pub(crate) struct Merged {
     pub target_groups: Vec<json::TargetGroup>,
     pub listeners: Vec<json::Listener>,
     pub target_health: Vec<json::LoadBalancerTargetHealth>,
+    pub lb_attributes: Vec<json::LoadBalancerAttributes>,
     pub dx_gateways: Vec<json::DirectConnectGateway>,
     pub dx_associations: Vec<json::DirectConnectGatewayAssociation>,
     pub virtual_interfaces: Vec<json::VirtualInterface>,
@@ -175,6 +176,9 @@ impl Merged {
             }
             take!(f, load_balancer_target_health, target_health, |o| o
                 .target_group_arn
+                .clone());
+            take!(f, load_balancer_attributes, lb_attributes, |o| o
+                .load_balancer_arn
                 .clone());
             take!(f, direct_connect_gateways, dx_gateways, |o| o
                 .direct_connect_gateway_id

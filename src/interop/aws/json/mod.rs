@@ -783,6 +783,8 @@ pub struct AwsFile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub load_balancer_target_health: Option<Vec<LoadBalancerTargetHealth>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub load_balancer_attributes: Option<Vec<LoadBalancerAttributes>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub direct_connect_gateways: Option<Vec<DirectConnectGateway>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub direct_connect_gateway_associations: Option<Vec<DirectConnectGatewayAssociation>>,
@@ -812,10 +814,6 @@ pub const KNOWN_UNMODELLED: &[(&str, &str)] = &[
     (
         "DomainStatusList",
         "OpenSearch domains are not modelled; their network interfaces are imported from describe-network-interfaces",
-    ),
-    (
-        "LoadBalancerAttributes",
-        "load balancer attributes (cross-zone, idle timeout) do not change reachability in vpcd",
     ),
     ("LoadBalancerDescriptions", "Classic Load Balancers are not modelled"),
     (
@@ -867,6 +865,7 @@ impl AwsFile {
             load_balancers => "LoadBalancers", target_groups => "TargetGroups", listeners => "Listeners",
             load_balancer_listeners => "LoadBalancerListeners",
             load_balancer_target_health => "LoadBalancerTargetHealth",
+            load_balancer_attributes => "LoadBalancerAttributes",
             direct_connect_gateways => "DirectConnectGateways",
             direct_connect_gateway_associations => "DirectConnectGatewayAssociations",
             virtual_interfaces => "VirtualInterfaces", connections => "Connections",

@@ -427,6 +427,37 @@ aws_struct! {
 }
 
 aws_struct! {
+    /// One attribute of a load balancer (`Key`, `Value`, both strings).
+    pub struct LbAttribute {
+        #[serde(default)]
+        pub key: String,
+        #[serde(default)]
+        pub value: String,
+    }
+}
+
+aws_struct! {
+    /// One load balancer's `describe-load-balancer-attributes`, as captured per
+    /// load balancer (its ARN beside the attributes).
+    pub struct LoadBalancerAttributes {
+        #[serde(default)]
+        pub load_balancer_arn: String,
+        #[serde(default, deserialize_with = "list")]
+        pub attributes: Vec<LbAttribute>,
+    }
+}
+
+impl LoadBalancerAttributes {
+    /// `load_balancing.cross_zone.enabled`, when the capture holds it.
+    pub fn cross_zone(&self) -> Option<bool> {
+        self.attributes
+            .iter()
+            .find(|a| a.key == "load_balancing.cross_zone.enabled")
+            .map(|a| a.value == "true")
+    }
+}
+
+aws_struct! {
     /// One target group's `describe-target-health`, as captured per target group.
     pub struct LoadBalancerTargetHealth {
         #[serde(default)]

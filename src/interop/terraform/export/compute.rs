@@ -81,6 +81,11 @@ impl Exporter<'_> {
                 let sgs = lb.security_groups.iter().map(|g| self.sg_id(g)).collect();
                 b.attr("security_groups", Expr::List(sgs));
             }
+            // Off by default for network and gateway load balancers; an
+            // application load balancer has it on and it cannot be turned off.
+            if lb.cross_zone && !alb {
+                b.attr("enable_cross_zone_load_balancing", Expr::bool(true));
+            }
             b.tags(with_description(name_tag(&lb.name), &lb.description));
             self.blocks.push(b);
             let Some(vpc) = lb.subnets.first().and_then(|s| self.subnet_vpc(s)) else {

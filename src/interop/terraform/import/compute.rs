@@ -184,8 +184,20 @@ impl Conv<'_> {
         }
         let internal = i.bool("internal")?.unwrap_or(false);
         let name = i.str("name")?.unwrap_or_else(|| i.label());
+        let arn: String = i.req("arn")?;
+        // `enable_cross_zone_load_balancing`: off by default for network and
+        // gateway load balancers (always on for application ones).
+        if let Some(on) = i.bool("enable_cross_zone_load_balancing")? {
+            self.out.lb_attributes.push(j::LoadBalancerAttributes {
+                load_balancer_arn: arn.clone(),
+                attributes: vec![j::LbAttribute {
+                    key: "load_balancing.cross_zone.enabled".into(),
+                    value: on.to_string(),
+                }],
+            });
+        }
         self.out.lbs.push(j::LoadBalancer {
-            load_balancer_arn: i.req("arn")?,
+            load_balancer_arn: arn,
             load_balancer_name: name,
             dns_name: None,
             scheme: if internal { "internal" } else { "internet-facing" }.into(),

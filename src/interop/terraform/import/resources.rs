@@ -227,6 +227,7 @@ pub struct Out {
     pub prefix_lists: Vec<j::PrefixList>,
     pub managed_prefix_lists: Vec<j::ManagedPrefixList>,
     pub lbs: Vec<j::LoadBalancer>,
+    pub lb_attributes: Vec<j::LoadBalancerAttributes>,
     pub tgs: Vec<j::TargetGroup>,
     pub listeners: Vec<j::Listener>,
     pub health: BTreeMap<String, Vec<j::TargetHealthDescription>>,
@@ -813,6 +814,7 @@ impl<'e> Conv<'e> {
             allowed_principals: Some(o.principals),
             vpc_endpoint_connections: Some(o.connections),
             load_balancers: Some(o.lbs),
+            load_balancer_attributes: Some(o.lb_attributes),
             target_groups: Some(o.tgs),
             listeners: Some(o.listeners),
             load_balancer_target_health: Some(
