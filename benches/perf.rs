@@ -2,12 +2,14 @@
 //! small (1 VPC), medium (10 VPCs) and large (100 VPCs × 3 AZs × 4 tiers,
 //! 10 instances per subnet = 12,000 instances, 500 SGs, TGW to all).
 //!
-//! `cargo bench` runs everything in about two minutes on 2 cores;
-//! `cargo bench -- large/` runs one size. Figures and budgets: README.md, "Performance".
+//! `cargo bench` runs everything in a few minutes on 2 cores;
+//! `cargo bench -- large/` runs one size, `-- queries_large/` the query side
+//! (verdict-only walks per pair, `vpcd diff` of a one-rule change).
+//! Figures and budgets: README.md, "Performance".
 
 use std::time::Duration;
 
-use criterion::{criterion_group, criterion_main, BatchSize, Criterion, SamplingMode};
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion, SamplingMode, Throughput};
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
@@ -172,5 +174,60 @@ fn budgets(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, budgets);
+/// The query side at 1,200 and 12,000 instances: one verdict-only walk per
+/// pair (what `vpcd diff` and `vpcd matrix` pay per pair; criterion reports
+/// the time per pair through the throughput) and `vpcd diff` of a one-rule
+/// change (`perf::one_rule_change`, the change `vpcd bench` times as `diff_ms`).
+fn queries(c: &mut Criterion) {
+    for (label, p) in [("medium", GenParams::medium()), ("large", GenParams::large())] {
+        let d = generate(&p).expect("preset parameters are in range");
+        let mut g = c.benchmark_group(format!("queries_{label}"));
+        g.sample_size(10)
+            .warm_up_time(Duration::from_millis(300))
+            .measurement_time(Duration::from_secs(3))
+            .sampling_mode(SamplingMode::Flat);
+
+        // 1,000 pairs of instances spread over the design (a fixed stride, so
+        // same-subnet, cross-subnet and cross-VPC pairs all occur).
+        let idx = DesignIndex::new(&d);
+        let an = Analyzer::new(&d, &idx);
+        let eps: Vec<_> = d
+            .instances
+            .iter()
+            .map(|i| an.endpoint(&i.name).expect("instance endpoint"))
+            .collect();
+        let n = eps.len();
+        let pairs: Vec<(usize, usize)> = (0..1000).map(|k| ((k * 7919) % n, (k * 104_729 + 13) % n)).collect();
+        g.throughput(Throughput::Elements(pairs.len() as u64));
+        for port in [443u16, 22] {
+            g.bench_function(format!("verdict_only_tcp{port}"), |b| {
+                b.iter(|| {
+                    pairs
+                        .iter()
+                        .filter(|&&(i, j)| an.verdict_code(&eps[i], &eps[j], Protocol::Tcp, Some(port)).is_none())
+                        .count()
+                })
+            });
+        }
+        // The same pairs with the stop's texts (what a closed flow of a diff reports).
+        g.bench_function("verdict_with_stop_tcp22", |b| {
+            b.iter(|| {
+                pairs
+                    .iter()
+                    .filter(|&&(i, j)| an.verdict(&eps[i], &eps[j], Protocol::Tcp, Some(22)).is_none())
+                    .count()
+            })
+        });
+        drop(an);
+
+        g.throughput(Throughput::Elements(1));
+        let changed = vpcd::perf::one_rule_change(&d).expect("generated designs have security groups");
+        g.bench_function("diff_one_rule", |b| {
+            b.iter(|| vpcd::analysis::diff_designs(&d, &changed))
+        });
+        g.finish();
+    }
+}
+
+criterion_group!(benches, budgets, queries);
 criterion_main!(benches);

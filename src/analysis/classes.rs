@@ -55,7 +55,12 @@ const SPECIAL_RANGES: &[&str] = &[
 ];
 
 /// Every address range and address written anywhere in the design, plus the
-/// engine's special ranges and the AWS service ranges.
+/// engine's special ranges and the AWS service ranges — except an
+/// instance's own fixed primary addresses (`private_ip`, `ipv6`): the engine
+/// reads those only as the address of that instance's interface, looked up
+/// exactly (and a duplicated address is refused below), never as a range a
+/// rule or a route matches. Counting them would split every class holding
+/// one instance with a fixed address into singletons.
 fn design_ranges(d: &Design) -> Vec<IpNet> {
     let mut out: Vec<IpNet> = SPECIAL_RANGES.iter().filter_map(|s| s.parse().ok()).collect();
     for svc in AWS_SERVICES {
@@ -63,13 +68,62 @@ fn design_ranges(d: &Design) -> Vec<IpNet> {
             out.extend(list.iter().filter_map(|s| s.parse::<IpNet>().ok()));
         }
     }
+    let mut bare = d.clone();
+    for i in &mut bare.instances {
+        i.private_ip = None;
+        i.ipv6 = None;
+    }
     // Walk the serialised design: every string or field that reads as an
     // address or a block counts, whatever object it belongs to. This keeps
     // the grouping sound when the model gains new address-carrying fields.
-    if let Ok(v) = serde_json::to_value(d) {
+    if let Ok(v) = serde_json::to_value(&bare) {
         collect_ranges(&v, &mut out);
     }
     out
+}
+
+/// The first and last addresses of a set of ranges, sorted per family, to
+/// answer "does some range cut this span" in two binary searches instead of
+/// a scan of every range (a large design holds tens of thousands).
+#[derive(Default)]
+struct Boundaries {
+    /// (first addresses, last addresses) of the IPv4 ranges, then of the IPv6 ones.
+    v4: (Vec<u128>, Vec<u128>),
+    v6: (Vec<u128>, Vec<u128>),
+}
+
+fn bits(a: IpAddr) -> u128 {
+    match a {
+        IpAddr::V4(a) => u128::from(u32::from(a)),
+        IpAddr::V6(a) => u128::from(a),
+    }
+}
+
+impl Boundaries {
+    fn new(ranges: &[IpNet]) -> Boundaries {
+        let mut b = Boundaries::default();
+        for n in ranges {
+            let side = if n.network().is_ipv4() { &mut b.v4 } else { &mut b.v6 };
+            side.0.push(bits(n.network()));
+            side.1.push(bits(n.broadcast()));
+        }
+        for side in [&mut b.v4, &mut b.v6] {
+            side.0.sort_unstable();
+            side.1.sort_unstable();
+        }
+        b
+    }
+
+    /// Whether some range holds some but not all addresses of `[lo, hi]`
+    /// (what [`cuts`] says of one range): exactly when a range starts in
+    /// `(lo, hi]` or ends in `[lo, hi)`.
+    fn cut(&self, lo: IpAddr, hi: IpAddr) -> bool {
+        let (firsts, lasts) = if lo.is_ipv4() { &self.v4 } else { &self.v6 };
+        let (lo, hi) = (bits(lo), bits(hi));
+        let s = firsts.partition_point(|&f| f <= lo);
+        let e = lasts.partition_point(|&l| l < lo);
+        firsts.get(s).is_some_and(|&f| f <= hi) || lasts.get(e).is_some_and(|&l| l < hi)
+    }
 }
 
 fn collect_ranges(v: &serde_json::Value, out: &mut Vec<IpNet>) {
@@ -88,7 +142,9 @@ fn collect_ranges(v: &serde_json::Value, out: &mut Vec<IpNet>) {
 }
 
 /// Whether `net` holds some but maybe not all addresses in `[lo, hi]`
-/// (conservative: any partial overlap of the span counts).
+/// (conservative: any partial overlap of the span counts). The definition
+/// [`Boundaries::cut`] answers for many ranges at once.
+#[cfg(test)]
 fn cuts(net: &IpNet, lo: IpAddr, hi: IpAddr) -> bool {
     let (first, last) = (net.network(), net.broadcast());
     if first.is_ipv4() != lo.is_ipv4() {
@@ -184,7 +240,7 @@ pub(super) fn classes(an: &Analyzer<'_>, all: &[&Endpoint]) -> Vec<usize> {
         }
     }
     // A group is one class when no range cuts it and no address is shared.
-    let ranges = design_ranges(d);
+    let ranges = Boundaries::new(&design_ranges(d));
     let sound: Vec<bool> = members
         .iter()
         .map(|m| {
@@ -205,7 +261,7 @@ pub(super) fn classes(an: &Analyzer<'_>, all: &[&Endpoint]) -> Vec<usize> {
                     IpAddr::V6(_) => false,
                 });
                 let (lo, hi) = (addrs[0], addrs[addrs.len() - 1]);
-                unique && !shared && !ranges.iter().any(|n| cuts(n, lo, hi))
+                unique && !shared && !ranges.cut(lo, hi)
             })
         })
         .collect();
@@ -251,8 +307,11 @@ pub fn verdicts_with_progress(
 }
 
 /// The verdicts of [`verdicts`] one source row at a time: `row(i, verdicts
-/// from from[i] to every to[j])`. Only the verdicts of class pairs are kept
-/// between rows, so memory grows with the classes, not with the pairs.
+/// from from[i] to every to[j])`. Only the current source class's verdicts
+/// per destination class are kept between rows, so memory grows with the
+/// classes, never with the pairs: consecutive sources of one class (a
+/// subnet's instances, as designs list them) share their walks, and a source
+/// whose class differs from the previous row's starts afresh.
 pub fn for_each_row(
     an: &Analyzer<'_>,
     from: &[Endpoint],
@@ -264,17 +323,24 @@ pub fn for_each_row(
     let all: Vec<&Endpoint> = from.iter().chain(to).collect();
     let ids = classes(an, &all);
     let (from_ids, to_ids) = ids.split_at(from.len());
-    let mut known: FxMap<(usize, usize), Option<Code>> = fx_map();
+    let width = to_ids.iter().max().map_or(0, |m| m + 1);
+    // The current source class and its verdict per destination class (`None`: not walked yet).
+    let mut current: Option<usize> = None;
+    let mut known: Vec<Option<Option<Code>>> = vec![None; width];
     let mut cells = Vec::with_capacity(to.len());
     for (i, (f, &cf)) in from.iter().zip(from_ids).enumerate() {
+        if current != Some(cf) {
+            current = Some(cf);
+            known.fill(None);
+        }
         cells.clear();
         for (t, &ct) in to.iter().zip(to_ids) {
-            let walk = || an.verdict(f, t, proto, port).map(|b| b.code);
+            let walk = || an.verdict_code(f, t, proto, port);
             let v = if cf == ct {
                 // Within one class the two ends are related: walk each pair.
                 walk()
             } else {
-                *known.entry((cf, ct)).or_insert_with(walk)
+                *known[ct].get_or_insert_with(walk)
             };
             cells.push(v);
         }
@@ -292,17 +358,9 @@ pub struct ClassCell {
     pub code: Option<Code>,
 }
 
-/// The endpoints of `eps` grouped into classes (each a list of positions in
-/// `eps`, in order of first member) and the class × class cells, row-major:
-/// one walk per pair of classes, and one per pair within a class. Endpoints
-/// listed twice are one member. Reports `(classes done, classes)`.
-pub fn class_matrix(
-    an: &Analyzer<'_>,
-    eps: &[Endpoint],
-    proto: Protocol,
-    port: Option<u16>,
-    progress: &mut dyn FnMut(usize, usize),
-) -> (Vec<Vec<usize>>, Vec<ClassCell>) {
+/// The endpoints of `eps` grouped into classes: each a list of positions in
+/// `eps`, in order of first member. Endpoints listed twice are one member.
+pub(super) fn endpoint_classes(an: &Analyzer<'_>, eps: &[Endpoint]) -> Vec<Vec<usize>> {
     let refs: Vec<&Endpoint> = eps.iter().collect();
     let ids = classes(an, &refs);
     let mut index: FxMap<usize, usize> = fx_map();
@@ -314,41 +372,73 @@ pub fn class_matrix(
         });
         members[c].push(k);
     }
-    let n = members.len();
-    let mut cells = Vec::with_capacity(n * n);
-    for (ci, froms) in members.iter().enumerate() {
-        for (cj, tos) in members.iter().enumerate() {
-            if ci != cj {
-                let code = an.verdict(&eps[froms[0]], &eps[tos[0]], proto, port).map(|b| b.code);
-                let pairs = froms.len() * tos.len();
-                cells.push(ClassCell {
-                    pairs,
-                    reachable: if code.is_none() { pairs } else { 0 },
-                    code,
-                });
-                continue;
-            }
-            let mut cell = ClassCell {
-                pairs: 0,
-                reachable: 0,
-                code: None,
-            };
-            for &i in froms {
-                for &j in tos {
-                    if i == j {
-                        continue;
-                    }
-                    cell.pairs += 1;
-                    match an.verdict(&eps[i], &eps[j], proto, port) {
-                        None => cell.reachable += 1,
-                        Some(b) => {
-                            cell.code.get_or_insert(b.code);
-                        }
+    members
+}
+
+/// Row `ci` of the class × class matrix of [`endpoint_classes`] into `out`:
+/// one verdict-only walk per pair of classes, and one per pair within a class.
+pub(super) fn class_row(
+    an: &Analyzer<'_>,
+    eps: &[Endpoint],
+    members: &[Vec<usize>],
+    ci: usize,
+    proto: Protocol,
+    port: Option<u16>,
+    out: &mut Vec<ClassCell>,
+) {
+    out.clear();
+    let froms = &members[ci];
+    for (cj, tos) in members.iter().enumerate() {
+        if ci != cj {
+            let code = an.verdict_code(&eps[froms[0]], &eps[tos[0]], proto, port);
+            let pairs = froms.len() * tos.len();
+            out.push(ClassCell {
+                pairs,
+                reachable: if code.is_none() { pairs } else { 0 },
+                code,
+            });
+            continue;
+        }
+        let mut cell = ClassCell {
+            pairs: 0,
+            reachable: 0,
+            code: None,
+        };
+        for &i in froms {
+            for &j in tos {
+                if i == j {
+                    continue;
+                }
+                cell.pairs += 1;
+                match an.verdict_code(&eps[i], &eps[j], proto, port) {
+                    None => cell.reachable += 1,
+                    Some(c) => {
+                        cell.code.get_or_insert(c);
                     }
                 }
             }
-            cells.push(cell);
         }
+        out.push(cell);
+    }
+}
+
+/// The endpoints of `eps` grouped into classes (see [`endpoint_classes`])
+/// and the class × class cells, row-major (see [`class_row`]). Reports
+/// `(classes done, classes)`.
+pub fn class_matrix(
+    an: &Analyzer<'_>,
+    eps: &[Endpoint],
+    proto: Protocol,
+    port: Option<u16>,
+    progress: &mut dyn FnMut(usize, usize),
+) -> (Vec<Vec<usize>>, Vec<ClassCell>) {
+    let members = endpoint_classes(an, eps);
+    let n = members.len();
+    let mut cells = Vec::with_capacity(n * n);
+    let mut row = Vec::with_capacity(n);
+    for ci in 0..n {
+        class_row(an, eps, &members, ci, proto, port, &mut row);
+        cells.extend_from_slice(&row);
         progress(ci + 1, n);
     }
     (members, cells)
@@ -424,6 +514,64 @@ mod tests {
             verdicts(&an, &eps, &eps, Protocol::Tcp, Some(22)),
             pairwise(&an, &eps, Protocol::Tcp, Some(22))
         );
+    }
+
+    #[test]
+    fn an_instance_with_a_fixed_address_stays_in_its_class() {
+        let mut d = crate::create::synthetic::generate(&crate::create::synthetic::GenParams::small()).unwrap();
+        let idx = DesignIndex::new(&d);
+        // Fix one instance at the address AWS gave it: nothing else changes.
+        let name = d.instances[2].name.clone();
+        let ip = idx.eni(&EniOwner::Instance(name.clone())).unwrap().private_ip;
+        d.instances[2].private_ip = Some(ip);
+        let idx = DesignIndex::new(&d);
+        let an = Analyzer::new(&d, &idx);
+        let eps = endpoints(&an, &d);
+        let refs: Vec<&Endpoint> = eps.iter().collect();
+        let ids = classes(&an, &refs);
+        let k = eps
+            .iter()
+            .position(|e| matches!(e, Endpoint::Eni { name: n, .. } if *n == name))
+            .unwrap();
+        assert!(
+            ids.iter().filter(|&&c| c == ids[k]).count() > 1,
+            "{name} at its own fixed address is grouped with its peers"
+        );
+        assert_eq!(
+            verdicts(&an, &eps, &eps, Protocol::Tcp, Some(443)),
+            pairwise(&an, &eps, Protocol::Tcp, Some(443))
+        );
+    }
+
+    fn ip(family6: bool, x: u32) -> IpAddr {
+        if family6 {
+            IpAddr::V6(std::net::Ipv6Addr::from((0x2001_0db8_u128 << 96) | u128::from(x)))
+        } else {
+            IpAddr::V4(std::net::Ipv4Addr::from(0x0a00_0000 | x))
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+        /// The sorted boundaries say exactly what scanning every range with `cuts` says.
+        #[test]
+        fn boundaries_cut_exactly_where_some_range_cuts(
+            nets in proptest::collection::vec((any::<bool>(), 0u32..4096, 20u8..=32), 0..24),
+            lo in 0u32..4096,
+            width in 0u32..600,
+            family6 in any::<bool>(),
+        ) {
+            let ranges: Vec<IpNet> = nets
+                .iter()
+                .filter_map(|&(six, x, len)| IpNet::new(ip(six, x), if six { len + 96 } else { len }).ok())
+                .map(|n| n.trunc())
+                .collect();
+            let (lo, hi) = (ip(family6, lo), ip(family6, lo + width));
+            prop_assert_eq!(
+                Boundaries::new(&ranges).cut(lo, hi),
+                ranges.iter().any(|n| cuts(n, lo, hi))
+            );
+        }
     }
 
     proptest! {

@@ -168,12 +168,17 @@ fn pair_changes(
     }
     for &(proto, port) in ports {
         let before = oa.reachable(&f.old, &t.old, proto, Some(port));
-        let after = na.verdict(&f.new, &t.new, proto, Some(port));
-        if before != after.is_none() {
+        let after = na.reachable(&f.new, &t.new, proto, Some(port));
+        if before != after {
             out.push(FlowChange {
                 flow: flow(f, t, proto, port),
-                opened: after.is_none(),
-                blocked: after,
+                opened: after,
+                // The stop's texts are built only for a flow that closed.
+                blocked: if after {
+                    None
+                } else {
+                    na.verdict(&f.new, &t.new, proto, Some(port))
+                },
             });
         }
     }

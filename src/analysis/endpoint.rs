@@ -101,7 +101,8 @@ impl Endpoint {
         if let Some(r) = refs.first() {
             return match r.kind {
                 ObjectKind::Instance => {
-                    if d.instances.iter().any(|i| i.name == s) {
+                    // The index, not a scan: the matrix and the diff parse every instance.
+                    if idx.instance(d, s).is_some() {
                         Ok(Endpoint::Eni {
                             name: s.into(),
                             owner: EniOwner::Instance(s.into()),

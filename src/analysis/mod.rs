@@ -141,8 +141,8 @@ pub use engine::{Analyzer, Compiled};
 pub use flowlog::FlowLogRecord;
 pub use scope::{
     diff_analyzers, diff_cost, diff_designs, diff_designs_with_egress, diff_designs_with_progress, diff_under_failures,
-    exposed_to_internet, listening_ports, matrix, matrix_by_class, matrix_with_progress, named_endpoints,
-    what_can_reach, who_can_reach, ClassMatrix, FlowChange, FlowKey, Matrix, MatrixCell, ScopePath,
+    exposed_to_internet, for_each_class_row, listening_ports, matrix, matrix_by_class, matrix_with_progress,
+    named_endpoints, what_can_reach, who_can_reach, ClassMatrix, FlowChange, FlowKey, Matrix, MatrixCell, ScopePath,
 };
 
 /// The default internet host (TEST-NET-2, RFC 5737) used for `internet`.

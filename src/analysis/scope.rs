@@ -115,15 +115,29 @@ impl ClassMatrix {
 
     /// The title, the class list (count and first member) and the column numbers.
     pub fn text_header(&self) -> String {
-        let port = self.port.map(|p| format!("/{p}")).unwrap_or_default();
+        Self::header_text(self.proto, self.port, &self.classes)
+    }
+
+    /// Row `i` of the class grid (blank where a class has no pair with itself).
+    pub fn text_row(&self, i: usize) -> String {
         let n = self.classes.len();
+        Self::row_text(
+            i,
+            n,
+            &self.cells[(i * n).min(self.cells.len())..((i + 1) * n).min(self.cells.len())],
+        )
+    }
+
+    /// [`ClassMatrix::text_header`] without the cells: what a streamed matrix prints first.
+    pub fn header_text(proto: Protocol, port: Option<u16>, classes: &[Vec<String>]) -> String {
+        let port = port.map(|p| format!("/{p}")).unwrap_or_default();
+        let n = classes.len();
+        let endpoints: usize = classes.iter().map(Vec::len).sum();
         let mut s = format!(
-            "{}{port} by class: {} endpoints in {n} classes (rows: from, columns: to; ✓ every pair reachable, · none, ◐ some)\n",
-            self.proto,
-            self.endpoints(),
+            "{proto}{port} by class: {endpoints} endpoints in {n} classes (rows: from, columns: to; ✓ every pair reachable, · none, ◐ some)\n",
         );
         let w = n.to_string().len().max(3);
-        for (i, m) in self.classes.iter().enumerate() {
+        for (i, m) in classes.iter().enumerate() {
             let first = m.first().map(String::as_str).unwrap_or_default();
             let more = match m.len() {
                 0 | 1 => String::new(),
@@ -139,24 +153,36 @@ impl ClassMatrix {
         s
     }
 
-    /// Row `i` of the class grid (blank where a class has no pair with itself).
-    pub fn text_row(&self, i: usize) -> String {
-        let n = self.classes.len();
+    /// Row `i` of a grid of `n` classes from its cells (as streamed).
+    pub fn row_text(i: usize, n: usize, cells: &[super::ClassCell]) -> String {
+        use std::fmt::Write;
         let w = n.to_string().len().max(3);
         let mut s = format!("{:>w$}", i + 1);
         for j in 0..n {
-            let c = match self.get(i, j) {
+            let c = match cells.get(j) {
                 Some(c) if c.pairs == 0 => " ",
                 Some(c) if c.reachable == c.pairs => "✓",
                 Some(c) if c.reachable == 0 => "·",
                 Some(_) => "◐",
                 None => " ",
             };
-            s.push_str(&format!(" {c:>w$}"));
+            // Writing to a String cannot fail.
+            let _ = write!(s, " {c:>w$}");
         }
         s.push('\n');
         s
     }
+}
+
+/// The endpoints `endpoints` name, parsed, without repeats and names that do
+/// not parse: (name, endpoint).
+fn parse_distinct<'n>(an: &Analyzer<'_>, endpoints: &'n [String]) -> Vec<(&'n String, Endpoint)> {
+    let mut seen = BTreeSet::new();
+    endpoints
+        .iter()
+        .filter(|e| seen.insert(e.as_str()))
+        .filter_map(|e| an.endpoint(e).ok().map(|p| (e, p)))
+        .collect()
 }
 
 /// The matrix of `endpoints` by class: one walk per pair of classes and per
@@ -169,12 +195,7 @@ pub fn matrix_by_class(
     port: Option<u16>,
     progress: &mut dyn FnMut(usize, usize),
 ) -> ClassMatrix {
-    let mut seen = BTreeSet::new();
-    let parsed: Vec<(&String, Endpoint)> = endpoints
-        .iter()
-        .filter(|e| seen.insert(e.as_str()))
-        .filter_map(|e| an.endpoint(e).ok().map(|p| (e, p)))
-        .collect();
+    let parsed = parse_distinct(an, endpoints);
     let eps: Vec<Endpoint> = parsed.iter().map(|(_, e)| e.clone()).collect();
     let (members, cells) = super::classes::class_matrix(an, &eps, proto, port, progress);
     ClassMatrix {
@@ -185,6 +206,34 @@ pub fn matrix_by_class(
             .map(|m| m.into_iter().map(|k| parsed[k].0.clone()).collect())
             .collect(),
         cells,
+    }
+}
+
+/// [`matrix_by_class`] streamed: `classes` receives the members of every
+/// class first, then `row(i, cells of class i → every class)` once per class
+/// as it is computed. Only one row of cells is held at a time, so memory
+/// grows with the classes, not with their square.
+pub fn for_each_class_row(
+    an: &Analyzer<'_>,
+    endpoints: &[String],
+    proto: Protocol,
+    port: Option<u16>,
+    classes: &mut dyn FnMut(&[Vec<String>]),
+    row: &mut dyn FnMut(usize, &[super::ClassCell]),
+) {
+    let parsed = parse_distinct(an, endpoints);
+    let eps: Vec<Endpoint> = parsed.iter().map(|(_, e)| e.clone()).collect();
+    let members = super::classes::endpoint_classes(an, &eps);
+    let names: Vec<Vec<String>> = members
+        .iter()
+        .map(|m| m.iter().map(|&k| parsed[k].0.clone()).collect())
+        .collect();
+    classes(&names);
+    drop(names);
+    let mut cells = Vec::with_capacity(members.len());
+    for ci in 0..members.len() {
+        super::classes::class_row(an, &eps, &members, ci, proto, port, &mut cells);
+        row(ci, &cells);
     }
 }
 

@@ -180,7 +180,8 @@ fn stream_pairs(
 }
 
 /// The matrix by endpoint class: one line per class (members counted) and a
-/// class × class grid; JSON lists every class's members.
+/// class × class grid; JSON lists every class's members. Streamed: each row
+/// of the grid is printed as it is computed, so only one row is held.
 fn by_class(
     an: &Analyzer<'_>,
     endpoints: &[String],
@@ -190,53 +191,64 @@ fn by_class(
     ui: &Ui,
 ) {
     let progress = Progress::new(ui, format, 0, "matrix: classes");
-    let m: ClassMatrix = ui.time("matrix", || {
-        analysis::matrix_by_class(an, endpoints, proto, port, &mut |done, total| {
-            progress.update(done, total)
-        })
+    let (mut n, mut endpoint_count, mut pairs, mut reachable) = (0usize, 0usize, 0usize, 0usize);
+    ui.time("matrix", || {
+        analysis::for_each_class_row(
+            an,
+            endpoints,
+            proto,
+            port,
+            &mut |classes| {
+                n = classes.len();
+                endpoint_count = classes.iter().map(Vec::len).sum();
+                match format {
+                    OutputFormat::Json => {
+                        let names: Vec<&String> = classes.iter().flatten().collect();
+                        let members: Vec<serde_json::Value> =
+                            classes.iter().map(|c| serde_json::json!({ "members": c })).collect();
+                        ui.print(&format!(
+                            "{{\"proto\":{},\"port\":{},\"endpoints\":{},\"grouped\":true,\"classes\":{},\"class_cells\":[",
+                            json(&proto),
+                            json(&port),
+                            json(&names),
+                            json(&members)
+                        ));
+                    }
+                    OutputFormat::Text => ui.print(&ClassMatrix::header_text(proto, port, classes)),
+                }
+            },
+            &mut |i, cells| {
+                pairs += cells.iter().map(|c| c.pairs).sum::<usize>();
+                reachable += cells.iter().map(|c| c.reachable).sum::<usize>();
+                match format {
+                    OutputFormat::Json => {
+                        let row: Vec<String> = cells
+                            .iter()
+                            .map(|c| {
+                                json(&serde_json::json!({
+                                    "pairs": c.pairs,
+                                    "reachable_pairs": c.reachable,
+                                    "code": c.code.map(|c| c.as_str()),
+                                }))
+                            })
+                            .collect();
+                        let sep = if i == 0 { "" } else { "," };
+                        ui.print(&format!("{sep}\n[{}]", row.join(",")));
+                    }
+                    OutputFormat::Text => {
+                        ui.print(&colour_cells(&ClassMatrix::row_text(i, cells.len(), cells), ui.out))
+                    }
+                }
+                progress.update(i + 1, cells.len());
+            },
+        )
     });
     progress.finish();
-    let n = m.classes.len();
     match format {
-        OutputFormat::Json => {
-            let names: Vec<&String> = m.classes.iter().flatten().collect();
-            let classes: Vec<serde_json::Value> =
-                m.classes.iter().map(|c| serde_json::json!({ "members": c })).collect();
-            ui.print(&format!(
-                "{{\"proto\":{},\"port\":{},\"endpoints\":{},\"grouped\":true,\"classes\":{},\"class_cells\":[",
-                json(&proto),
-                json(&port),
-                json(&names),
-                json(&classes)
-            ));
-            for i in 0..n {
-                let row: Vec<String> = (0..n)
-                    .filter_map(|j| m.get(i, j))
-                    .map(|c| {
-                        json(&serde_json::json!({
-                            "pairs": c.pairs,
-                            "reachable_pairs": c.reachable,
-                            "code": c.code.map(|c| c.as_str()),
-                        }))
-                    })
-                    .collect();
-                let sep = if i == 0 { "" } else { "," };
-                ui.print(&format!("{sep}\n[{}]", row.join(",")));
-            }
-            ui.line(format!("\n],\"schema_version\":{}}}", super::style::SCHEMA_VERSION));
-        }
-        OutputFormat::Text => {
-            ui.print(&m.text_header());
-            for i in 0..n {
-                ui.print(&colour_cells(&m.text_row(i), ui.out));
-            }
-            let pairs: usize = m.cells.iter().map(|c| c.pairs).sum();
-            let reachable: usize = m.cells.iter().map(|c| c.reachable).sum();
-            ui.note(format!(
-                "{} endpoints in {n} classes, {reachable} of {pairs} ordered pairs reachable (--pairs lists every pair)",
-                m.endpoints()
-            ));
-        }
+        OutputFormat::Json => ui.line(format!("\n],\"schema_version\":{}}}", super::style::SCHEMA_VERSION)),
+        OutputFormat::Text => ui.note(format!(
+            "{endpoint_count} endpoints in {n} classes, {reachable} of {pairs} ordered pairs reachable (--pairs lists every pair)"
+        )),
     }
 }
 

@@ -475,6 +475,9 @@ impl<'a> Analyzer<'a> {
     }
 
     pub(super) fn eni_down(&self, e: usize) -> bool {
+        if self.down_instances.is_empty() && self.down_azs.is_empty() {
+            return false; // no what-if: skip hashing the owner's name on every hop
+        }
         if let EniOwner::Instance(n) | EniOwner::SecondaryInterface(n, _) = &self.idx.enis[e].owner {
             if self.down_instances.contains(n) {
                 return true;

@@ -16,10 +16,10 @@ impl<'w, 'a> Walk<'w, 'a> {
             let name = an.eni_name(e);
             return Err(self.stop(
                 pkt,
-                Stop::new(Code::SgNoMatchingRule, HopKind::SecurityGroup, &name)
+                self.stop_at(Code::SgNoMatchingRule, HopKind::SecurityGroup, &name)
                     .direction(dir)
-                    .message(format!("{name}'s security groups do not exist"))
-                    .hint("attach an existing security group".into()),
+                    .message(|| format!("{name}'s security groups do not exist"))
+                    .hint(|| "attach an existing security group".into()),
             ));
         }
         if self.leg == Leg::Return {
@@ -55,7 +55,7 @@ impl<'w, 'a> Walk<'w, 'a> {
             if let Some(r) = sg.rules(dir).iter().find(|r| r.matches(dir, &pkt, &gm)) {
                 let name = &sg.name;
                 let text = &r.text;
-                let via = match (&r.peer, across) {
+                let via = || match (&r.peer, across) {
                     (CPeer::Group(g), Some((t, from))) if !own(g, pkt.src) => {
                         format!(" ({g} is a group of {from}, referenced across {t})")
                     }
@@ -65,53 +65,65 @@ impl<'w, 'a> Walk<'w, 'a> {
                     At::new(HopKind::SecurityGroup, name).direction(dir),
                     pkt,
                     pkt,
-                    || format!("{name} {dir} {text}{via}"),
+                    || format!("{name} {dir} {text}{}", via()),
                     || obj(ObjectKind::SecurityGroup, name),
                 );
                 return Ok(());
             }
         }
-        // Would a group reference have matched had membership survived?
-        let lost_ref = !ident
-            && groups.iter().any(|&g| {
-                let sg = &an.sgs[g];
-                let vpc = sg.vpc.as_str();
-                let gm = |name: &str, ip: IpAddr| {
-                    an.group_has(name, ip, vpc)
-                        || across.is_some_and(|(_, from)| an.group_has_across_tgw(name, ip, from))
-                };
-                sg.rules(dir).iter().any(|r| r.matches(dir, &pkt, &gm))
-            });
-        let names: Vec<String> = groups.iter().map(|&g| an.sgs[g].name.clone()).collect();
-        let id = names.join(",");
+        self.event(e, pkt, false);
+        // The texts below are built only when the walk explains its verdict.
+        let id = || {
+            groups
+                .iter()
+                .map(|&g| an.sgs[g].name.as_str())
+                .collect::<Vec<_>>()
+                .join(",")
+        };
+        let first = an.sgs[groups[0]].name.as_str();
         let (peer, word) = match dir {
             Direction::Inbound => (pkt.src, "from"),
             Direction::Outbound => (pkt.dst, "to"),
         };
-        let what = if pkt.proto.has_ports() {
-            format!("{} {}", pkt.proto, pkt.dport)
-        } else {
-            pkt.proto.to_string()
+        let what = || {
+            if pkt.proto.has_ports() {
+                format!("{} {}", pkt.proto, pkt.dport)
+            } else {
+                pkt.proto.to_string()
+            }
         };
-        self.event(e, pkt, false);
-        let no_rules = groups.iter().all(|&g| an.sgs[g].rules(dir).is_empty());
-        let message = if lost_ref {
-            format!(
-                "{id} {dir}: the rule that references a security group does not match because the packet passed a NAT or middlebox (SG membership is not preserved)"
-            )
-        } else if no_rules {
-            format!("{id} has no {dir} rules")
-        } else {
-            format!("{id} {dir}: no rule allows {what} {word} {peer}")
+        let message = || {
+            // Would a group reference have matched had membership survived?
+            let lost_ref = !ident
+                && groups.iter().any(|&g| {
+                    let sg = &an.sgs[g];
+                    let vpc = sg.vpc.as_str();
+                    let gm = |name: &str, ip: IpAddr| {
+                        an.group_has(name, ip, vpc)
+                            || across.is_some_and(|(_, from)| an.group_has_across_tgw(name, ip, from))
+                    };
+                    sg.rules(dir).iter().any(|r| r.matches(dir, &pkt, &gm))
+                });
+            let no_rules = groups.iter().all(|&g| an.sgs[g].rules(dir).is_empty());
+            let id = id();
+            if lost_ref {
+                format!(
+                    "{id} {dir}: the rule that references a security group does not match because the packet passed a NAT or middlebox (SG membership is not preserved)"
+                )
+            } else if no_rules {
+                format!("{id} has no {dir} rules")
+            } else {
+                format!("{id} {dir}: no rule allows {} {word} {peer}", what())
+            }
         };
-        let hint = match dir {
-            Direction::Inbound => format!("add an inbound rule to {} allowing {what} from {peer}", names[0]),
-            Direction::Outbound => format!("add an outbound rule to {} allowing {what} to {peer}", names[0]),
+        let hint = || match dir {
+            Direction::Inbound => format!("add an inbound rule to {first} allowing {} from {peer}", what()),
+            Direction::Outbound => format!("add an outbound rule to {first} allowing {} to {peer}", what()),
         };
         Err(self.stop(
             pkt,
-            Stop::new(Code::SgNoMatchingRule, HopKind::SecurityGroup, &id)
-                .on(ObjectKind::SecurityGroup, &names[0])
+            self.stop_at_named(Code::SgNoMatchingRule, HopKind::SecurityGroup, id)
+                .on(ObjectKind::SecurityGroup, first)
                 .direction(dir)
                 .message(message)
                 .hint(hint),
@@ -148,54 +160,73 @@ impl<'w, 'a> Walk<'w, 'a> {
             );
             return Ok(());
         }
-        let (code, rule) = match v {
-            NaclVerdict::DeniedByRule(n) => (Code::NaclRuleDenies, format!("rule {n} denies")),
-            _ => (Code::NaclImplicitDeny, "no rule allows".to_string()),
+        let code = match v {
+            NaclVerdict::DeniedByRule(_) => Code::NaclRuleDenies,
+            _ => Code::NaclImplicitDeny,
         };
-        let peer = match dir {
+        // The texts below are built only when the walk explains its verdict.
+        let rule = || match v {
+            NaclVerdict::DeniedByRule(n) => format!("rule {n} denies"),
+            _ => "no rule allows".to_string(),
+        };
+        let peer = || match dir {
             Direction::Inbound => format!("from {}", pkt.src),
             Direction::Outbound => format!("to {}", pkt.dst),
         };
-        let what = if pkt.proto.has_ports() {
-            format!("{} {}", pkt.proto, pkt.dport)
-        } else {
-            pkt.proto.to_string()
+        let what = || {
+            if pkt.proto.has_ports() {
+                format!("{} {}", pkt.proto, pkt.dport)
+            } else {
+                pkt.proto.to_string()
+            }
         };
+        let leg = self.leg;
         // A reply goes to the client's ephemeral port: worded as the
         // `nacl-missing-ephemeral-return` finding words it, so both read alike.
-        let message = if self.leg == Leg::Return && pkt.proto.has_ports() {
-            let at = match dir {
-                Direction::Inbound => format!("from {}", pkt.src),
-                Direction::Outbound => format!("at {}", pkt.dst),
+        let message = || {
+            if leg == Leg::Return && pkt.proto.has_ports() {
+                let at = match dir {
+                    Direction::Inbound => format!("from {}", pkt.src),
+                    Direction::Outbound => format!("at {}", pkt.dst),
+                };
+                format!(
+                    "{} {dir}: {} the reply ({} to the client's ephemeral port {} {at}; NACLs are stateless)",
+                    acl.name,
+                    rule(),
+                    pkt.proto,
+                    pkt.dport
+                )
+            } else if leg == Leg::Return {
+                format!(
+                    "{} {dir}: {} the reply ({} {}; NACLs are stateless)",
+                    acl.name,
+                    rule(),
+                    what(),
+                    peer()
+                )
+            } else {
+                format!("{} {dir}: {} {} {}", acl.name, rule(), what(), peer())
+            }
+        };
+        let hint = || {
+            let ports_hint = if leg == Leg::Return && pkt.proto.has_ports() {
+                format!("{} 1024-65535", pkt.proto)
+            } else {
+                what()
             };
-            format!(
-                "{} {dir}: {rule} the reply ({} to the client's ephemeral port {} {at}; NACLs are stateless)",
-                acl.name, pkt.proto, pkt.dport
-            )
-        } else if self.leg == Leg::Return {
-            format!(
-                "{} {dir}: {rule} the reply ({what} {peer}; NACLs are stateless)",
-                acl.name
-            )
-        } else {
-            format!("{} {dir}: {rule} {what} {peer}", acl.name)
+            match v {
+                NaclVerdict::DeniedByRule(n) => format!(
+                    "rule {n} matches first; add an allow for {ports_hint} {} with a lower number, or narrow rule {n}",
+                    peer()
+                ),
+                _ => format!("add an {dir} allow rule to {} for {ports_hint} {}", acl.name, peer()),
+            }
         };
-        let ports_hint = if self.leg == Leg::Return && pkt.proto.has_ports() {
-            format!("{} 1024-65535", pkt.proto)
-        } else {
-            what.clone()
-        };
-        let hint = match v {
-            NaclVerdict::DeniedByRule(n) => format!(
-                "rule {n} matches first; add an allow for {ports_hint} {peer} with a lower number, or narrow rule {n}"
-            ),
-            _ => format!("add an {dir} allow rule to {} for {ports_hint} {peer}", acl.name),
-        };
-        let name = acl.name.clone();
+        let name = acl.name.as_str();
         Err(self.stop(
             pkt,
-            Stop::new(code, HopKind::NetworkAcl, &name)
-                .on(ObjectKind::NetworkAcl, &name)
+            self.stop_at(code, HopKind::NetworkAcl, name)
+                .on(ObjectKind::NetworkAcl, name)
                 .direction(dir)
                 .message(message)
                 .hint(hint),
@@ -263,10 +294,10 @@ impl<'w, 'a> Walk<'w, 'a> {
             if action == FirewallAction::Drop {
                 return Err(self.stop(
                     pkt,
-                    Stop::new(Code::FirewallDrop, HopKind::Firewall, fw)
+                    self.stop_at(Code::FirewallDrop, HopKind::Firewall, fw)
                         .on(ObjectKind::Firewall, fw)
-                        .message(format!("{fw}: {which} drops {pkt}"))
-                        .hint(format!("add a pass rule to {fw} for this flow")),
+                        .message(|| format!("{fw}: {which} drops {pkt}"))
+                        .hint(|| format!("add a pass rule to {fw} for this flow")),
                 ));
             }
             let verb = if action == FirewallAction::Alert {
@@ -345,13 +376,15 @@ impl<'w, 'a> Walk<'w, 'a> {
         };
         Err(self.stop(
             pkt,
-            Stop::new(Code::FirewallAsymmetric, HopKind::Firewall, fw)
+            self.stop_at(Code::FirewallAsymmetric, HopKind::Firewall, fw)
                 .on(ObjectKind::Firewall, fw)
-                .message(format!(
+                .message(|| {
+                    format!(
                     "{fw}: the reply reaches the endpoint in {az}, but the request crossed the endpoint in {seen}; \
                  this endpoint has no state for the flow and drops it{why}"
-                ))
-                .hint(hint),
+                )
+                })
+                .hint(|| hint),
         ))
     }
 

@@ -35,14 +35,14 @@ impl<'w, 'a> Walk<'w, 'a> {
             // AWS creates the NAT gateway and then fails it; a failed NAT gateway forwards nothing.
             return Err(self.stop(
                 pkt,
-                Stop::new(Code::NatFailed, HopKind::NatGateway, n)
+                self.stop_at(Code::NatFailed, HopKind::NatGateway, n)
                     .on(ObjectKind::NatGateway, n)
-                    .message(why.clone())
-                    .hint(format!("give {n} an Elastic IP of its own (allocate a new one)")),
+                    .message(|| why.clone())
+                    .hint(|| format!("give {n} an Elastic IP of its own (allocate a new one)")),
             ));
         }
         if self.leg == Leg::Return {
-            return Err(self.stop(pkt, Stop::new(Code::AsymmetricReturn, HopKind::NatGateway, n).on(ObjectKind::NatGateway, n).message(format!("the reply is routed through {n}, which did not carry the request: it would be translated to a new source and dropped by the client")).hint("route the reply back through the gateway the request came in (e.g. put the server in a public subnet)".into())));
+            return Err(self.stop(pkt, self.stop_at(Code::AsymmetricReturn, HopKind::NatGateway, n).on(ObjectKind::NatGateway, n).message(|| format!("the reply is routed through {n}, which did not carry the request: it would be translated to a new source and dropped by the client")).hint(|| "route the reply back through the gateway the request came in (e.g. put the server in a public subnet)".into())));
         }
         let vpc = an.subnets[s].vpc;
         self.nat_admits(n, vpc, pkt, origin)?;
@@ -110,32 +110,30 @@ impl<'w, 'a> Walk<'w, 'a> {
         if !src_local {
             return Err(self.stop(
                 pkt,
-                Stop::new(Code::NatCannotBeUsed, HopKind::NatGateway, n)
+                self.stop_at(Code::NatCannotBeUsed, HopKind::NatGateway, n)
                     .on(ObjectKind::NatGateway, n)
-                    .message(format!(
-                        "{n} only serves traffic from its own VPC, not from peering, VPN or Direct Connect"
-                    ))
-                    .hint("give the other network its own NAT gateway".into()),
+                    .message(|| {
+                        format!("{n} only serves traffic from its own VPC, not from peering, VPN or Direct Connect")
+                    })
+                    .hint(|| "give the other network its own NAT gateway".into()),
             ));
         }
         if !matches!(pkt.proto, Protocol::Tcp | Protocol::Udp | Protocol::Icmp) {
             return Err(self.stop(
                 pkt,
-                Stop::new(Code::NatCannotBeUsed, HopKind::NatGateway, n)
+                self.stop_at(Code::NatCannotBeUsed, HopKind::NatGateway, n)
                     .on(ObjectKind::NatGateway, n)
-                    .message(format!("{n} supports only TCP, UDP and ICMP, not {}", pkt.proto))
-                    .hint("use TCP, UDP or ICMP".into()),
+                    .message(|| format!("{n} supports only TCP, UDP and ICMP, not {}", pkt.proto))
+                    .hint(|| "use TCP, UDP or ICMP".into()),
             ));
         }
         if pkt.is_v6() {
             return Err(self.stop(
                 pkt,
-                Stop::new(Code::NatCannotBeUsed, HopKind::NatGateway, n)
+                self.stop_at(Code::NatCannotBeUsed, HopKind::NatGateway, n)
                     .on(ObjectKind::NatGateway, n)
-                    .message(format!(
-                        "{n} translates IPv4 only; IPv6 needs an egress-only internet gateway"
-                    ))
-                    .hint("route ::/0 to an egress-only internet gateway".into()),
+                    .message(|| format!("{n} translates IPv4 only; IPv6 needs an egress-only internet gateway"))
+                    .hint(|| "route ::/0 to an egress-only internet gateway".into()),
             ));
         }
         Ok(())
@@ -160,41 +158,41 @@ impl<'w, 'a> Walk<'w, 'a> {
             return Err(self.missing(n, pkt));
         }
         if self.leg == Leg::Return {
-            return Err(self.stop(pkt, Stop::new(Code::AsymmetricReturn, HopKind::NatGateway, n).on(ObjectKind::NatGateway, n).message(format!("the reply is routed through {n}, which did not carry the request: it would be translated to a new source and dropped by the client")).hint("route the reply back through the gateway the request came in (e.g. put the server in a public subnet)".into())));
+            return Err(self.stop(pkt, self.stop_at(Code::AsymmetricReturn, HopKind::NatGateway, n).on(ObjectKind::NatGateway, n).message(|| format!("the reply is routed through {n}, which did not carry the request: it would be translated to a new source and dropped by the client")).hint(|| "route the reply back through the gateway the request came in (e.g. put the server in a public subnet)".into())));
         }
         self.nat_admits(n, vpc, pkt, origin)?;
         let az = an.subnets[s].az.clone();
         let Some(public) = an.idx.regional_nat_address(n, &az) else {
             return Err(self.stop(
                 pkt,
-                Stop::new(Code::NatCannotBeUsed, HopKind::NatGateway, n)
+                self.stop_at(Code::NatCannotBeUsed, HopKind::NatGateway, n)
                     .on(ObjectKind::NatGateway, n)
-                    .message(format!("{n} has no address in {az}"))
-                    .hint(format!("add a subnet of {} in {az}", an.vpcs[vpc].name)),
+                    .message(|| format!("{n} has no address in {az}"))
+                    .hint(|| format!("add a subnet of {} in {az}", an.vpcs[vpc].name)),
             ));
         };
         let Some(g) = an.vpcs[vpc].igw.clone() else {
             let vpc_name = an.vpcs[vpc].name.clone();
             return Err(self.stop(
                 pkt,
-                Stop::new(Code::IgwNotAttached, HopKind::NatGateway, n)
+                self.stop_at(Code::IgwNotAttached, HopKind::NatGateway, n)
                     .on(ObjectKind::Vpc, &vpc_name)
-                    .message(format!(
+                    .message(|| format!(
                         "{n} sends its traffic to the internet gateway of {vpc_name}, which has none: the NAT gateway fails"
                     ))
-                    .hint(format!("attach an internet gateway to {vpc_name}")),
+                    .hint(|| format!("attach an internet gateway to {vpc_name}")),
             ));
         };
         if let IpAddr::V4(dst) = pkt.dst {
             if dst.is_private() || crate::model::cidr::is_rfc6598(dst) {
                 return Err(self.stop(
                     pkt,
-                    Stop::new(Code::IgwPrivateDestination, HopKind::InternetGateway, &g)
+                    self.stop_at(Code::IgwPrivateDestination, HopKind::InternetGateway, &g)
                         .on(ObjectKind::InternetGateway, &g)
-                        .message(format!(
+                        .message(|| format!(
                             "{n}'s route table sends everything outside the VPC to {g}, which drops traffic to the private address {dst}"
                         ))
-                        .hint(format!(
+                        .hint(|| format!(
                             "route {dst} to a peering, TGW or VGW instead, or through a zonal NAT gateway whose subnet routes it there"
                         )),
                 ));
@@ -287,12 +285,10 @@ impl<'w, 'a> Walk<'w, 'a> {
     fn nat_unsolicited(&mut self, n: &str, pkt: Packet) -> Box<Stop> {
         self.stop(
             pkt,
-            Stop::new(Code::UnsolicitedInbound, HopKind::NatGateway, n)
+            self.stop_at(Code::UnsolicitedInbound, HopKind::NatGateway, n)
                 .on(ObjectKind::NatGateway, n)
-                .message(format!(
-                    "{n} drops connections initiated from outside (no matching NAT session)"
-                ))
-                .hint("a NAT gateway is outbound-only; use a load balancer or a public instance for inbound".into()),
+                .message(|| format!("{n} drops connections initiated from outside (no matching NAT session)"))
+                .hint(|| "a NAT gateway is outbound-only; use a load balancer or a public instance for inbound".into()),
         )
     }
 
@@ -303,12 +299,10 @@ impl<'w, 'a> Walk<'w, 'a> {
             if dst.is_private() || crate::model::cidr::is_rfc6598(dst) {
                 return Err(self.stop(
                     pkt,
-                    Stop::new(Code::IgwPrivateDestination, HopKind::InternetGateway, g)
+                    self.stop_at(Code::IgwPrivateDestination, HopKind::InternetGateway, g)
                         .on(ObjectKind::InternetGateway, g)
-                        .message(format!("{g} drops traffic to the private address {dst}"))
-                        .hint(format!(
-                            "route {dst} to a peering, TGW or VGW instead of the internet gateway"
-                        )),
+                        .message(|| format!("{g} drops traffic to the private address {dst}"))
+                        .hint(|| format!("route {dst} to a peering, TGW or VGW instead of the internet gateway")),
                 ));
             }
             // 1:1 NAT: the source must be the private IP of an ENI of this VPC with a public IP.
@@ -334,10 +328,10 @@ impl<'w, 'a> Walk<'w, 'a> {
                 };
                 return Err(self.stop(
                     pkt,
-                    Stop::new(Code::NoPublicIp, HopKind::InternetGateway, g)
+                    self.stop_at(Code::NoPublicIp, HopKind::InternetGateway, g)
                         .on(ObjectKind::InternetGateway, g)
-                        .message(msg)
-                        .hint(hint),
+                        .message(|| msg)
+                        .hint(|| hint),
                 ));
             };
             out.src = IpAddr::V4(public);
@@ -364,10 +358,10 @@ impl<'w, 'a> Walk<'w, 'a> {
         if !pkt.is_v6() {
             return Err(self.stop(
                 pkt,
-                Stop::new(Code::NoRoute, HopKind::EgressOnlyGateway, g)
+                self.stop_at(Code::NoRoute, HopKind::EgressOnlyGateway, g)
                     .on(ObjectKind::EgressOnlyGateway, g)
-                    .message(format!("{g} carries IPv6 only"))
-                    .hint("use a NAT gateway for IPv4".into()),
+                    .message(|| format!("{g} carries IPv6 only"))
+                    .hint(|| "use a NAT gateway for IPv4".into()),
             ));
         }
         if self.leg == Leg::Forward {
@@ -402,12 +396,14 @@ impl<'w, 'a> Walk<'w, 'a> {
             if Some(tv) == from_vpc && self.leg == Leg::Forward {
                 return Err(self.stop(
                     pkt,
-                    Stop::new(Code::Unsupported, HopKind::InternetGateway, "internet")
-                        .message(format!(
+                    self.stop_at(Code::Unsupported, HopKind::InternetGateway, "internet")
+                        .message(|| {
+                            format!(
                         "{} is a public address of the same VPC: hairpin through the internet gateway is not modelled",
                         pkt.dst
-                    ))
-                        .hint("trace to the private address (or the instance name) instead".into()),
+                    )
+                        })
+                        .hint(|| "trace to the private address (or the instance name) instead".into()),
                 ));
             }
             return self.internet_inbound(pkt);
@@ -482,24 +478,24 @@ impl<'w, 'a> Walk<'w, 'a> {
                 if let Some(eg) = an.vpcs[v].eigw.clone() {
                     return Err(self.stop(
                         pkt,
-                        Stop::new(Code::UnsolicitedInbound, HopKind::EgressOnlyGateway, &eg)
+                        self.stop_at(Code::UnsolicitedInbound, HopKind::EgressOnlyGateway, &eg)
                             .on(ObjectKind::EgressOnlyGateway, &eg)
-                            .message(format!(
-                                "{eg} is egress-only: connections initiated from the internet are dropped"
-                            ))
-                            .hint(
+                            .message(|| {
+                                format!("{eg} is egress-only: connections initiated from the internet are dropped")
+                            })
+                            .hint(|| {
                                 "attach an internet gateway and route ::/0 to it if the host must accept inbound IPv6"
-                                    .into(),
-                            ),
+                                    .into()
+                            }),
                     ));
                 }
             }
             return Err(self.stop(
                 pkt,
-                Stop::new(Code::IgwNotAttached, HopKind::Internet, "internet")
+                self.stop_at(Code::IgwNotAttached, HopKind::Internet, "internet")
                     .on(ObjectKind::Vpc, &vpc_name)
-                    .message(format!("{vpc_name} has no internet gateway attached"))
-                    .hint(format!("attach an internet gateway to {vpc_name}")),
+                    .message(|| format!("{vpc_name} has no internet gateway attached"))
+                    .hint(|| format!("attach an internet gateway to {vpc_name}")),
             ));
         };
         let mut out = pkt;
@@ -533,27 +529,23 @@ impl<'w, 'a> Walk<'w, 'a> {
         if origin == Origin::Tgw || !an.vpcs[v].cidrs.iter().any(|c| c.contains(&pkt.src)) {
             return Err(self.stop(
                 pkt,
-                Stop::new(Code::EndpointNotUsableFromOutside, HopKind::GatewayEndpoint, ep)
+                self.stop_at(Code::EndpointNotUsableFromOutside, HopKind::GatewayEndpoint, ep)
                     .on(ObjectKind::Endpoint, ep)
-                    .message(format!(
+                    .message(|| {
+                        format!(
                         "gateway endpoint {ep} cannot be used by traffic from outside its VPC (peering, TGW, VPN, DX)"
-                    ))
-                    .hint(format!(
-                        "use an interface endpoint for {} to serve other networks",
-                        e.service
-                    )),
+                    )
+                    })
+                    .hint(|| format!("use an interface endpoint for {} to serve other networks", e.service)),
             ));
         }
         if !matches!(pkt.proto, Protocol::Tcp | Protocol::Icmp) {
             return Err(self.stop(
                 pkt,
-                Stop::new(Code::EndpointProtocol, HopKind::GatewayEndpoint, ep)
+                self.stop_at(Code::EndpointProtocol, HopKind::GatewayEndpoint, ep)
                     .on(ObjectKind::Endpoint, ep)
-                    .message(format!(
-                        "gateway endpoint {ep} carries only TCP and ICMP, not {}",
-                        pkt.proto
-                    ))
-                    .hint("use TCP".into()),
+                    .message(|| format!("gateway endpoint {ep} carries only TCP and ICMP, not {}", pkt.proto))
+                    .hint(|| "use TCP".into()),
             ));
         }
         let svc = e.service.clone();

@@ -99,10 +99,10 @@ impl<'w, 'a> Walk<'w, 'a> {
             let service = model_ep.service.clone();
             return Err(self.stop(
                 pkt,
-                Stop::new(Code::BlackholeRoute, HopKind::GwlbEndpoint, ep)
+                self.stop_at(Code::BlackholeRoute, HopKind::GwlbEndpoint, ep)
                     .on(ObjectKind::Endpoint, ep)
-                    .message(format!("{ep}'s endpoint service {service} is not in the design"))
-                    .hint("point the endpoint at a Gateway Load Balancer endpoint service".into()),
+                    .message(|| format!("{ep}'s endpoint service {service} is not in the design"))
+                    .hint(|| "point the endpoint at a Gateway Load Balancer endpoint service".into()),
             ));
         };
         if let Some(why) = self.service_refusal(svc, ep, HopKind::GwlbEndpoint) {
@@ -217,24 +217,26 @@ impl<'w, 'a> Walk<'w, 'a> {
             if entry_az != az {
                 return Err(self.stop(
                     pkt,
-                    Stop::new(Code::AsymmetricReturn, HopKind::LoadBalancer, &lb_name)
+                    self.stop_at(Code::AsymmetricReturn, HopKind::LoadBalancer, &lb_name)
                         .on(ObjectKind::LoadBalancer, &lb_name)
-                        .message(if pinned_az == entry_az {
-                            format!(
-                                "the reply enters {lb_name} in {az}, but the flow's appliance {name} is in {pinned_az}: \
-                                 an appliance in {az} has no state for it and drops it"
-                            )
-                        } else {
-                            format!(
-                                "the reply enters {lb_name} in {az}, but the flow entered it in {entry_az} (appliance \
-                                 {name}): the load balancer node in {az} has no state for it, and the appliance it \
-                                 picks drops it"
-                            )
+                        .message(|| {
+                            if pinned_az == entry_az {
+                                format!(
+                                    "the reply enters {lb_name} in {az}, but the flow's appliance {name} is in {pinned_az}: \
+                                     an appliance in {az} has no state for it and drops it"
+                                )
+                            } else {
+                                format!(
+                                    "the reply enters {lb_name} in {az}, but the flow entered it in {entry_az} (appliance \
+                                     {name}): the load balancer node in {az} has no state for it, and the appliance it \
+                                     picks drops it"
+                                )
+                            }
                         })
-                        .hint(
+                        .hint(|| {
                             "route both directions of a flow through the Gateway Load Balancer endpoint of one AZ"
-                                .into(),
-                        ),
+                                .into()
+                        }),
                 ));
             }
             if an.eni_down(pinned) {
@@ -286,10 +288,10 @@ impl<'w, 'a> Walk<'w, 'a> {
             };
             return Err(self.stop(
                 pkt,
-                Stop::new(Code::GwlbNoAppliance, HopKind::LoadBalancer, &lb_name)
+                self.stop_at(Code::GwlbNoAppliance, HopKind::LoadBalancer, &lb_name)
                     .on(ObjectKind::LoadBalancer, &lb_name)
-                    .message(msg)
-                    .hint(hint),
+                    .message(|| msg)
+                    .hint(|| hint),
             ));
         }
         if healthy.len() < in_az.len() {

@@ -150,10 +150,10 @@ impl<'w, 'a> Walk<'w, 'a> {
         if origin == Origin::Tgw || !an.vpcs[v].cidrs.iter().any(|c| c.contains(&pkt.src)) {
             return Err(self.stop(
                 pkt,
-                Stop::new(Code::EdgeToEdge, HopKind::VpnGateway, g)
+                self.stop_at(Code::EdgeToEdge, HopKind::VpnGateway, g)
                     .on(ObjectKind::VpnGateway, g)
-                    .message(format!("{g} only carries traffic from {vname}'s own addresses"))
-                    .hint("attach the other network to the VPN directly (or use a transit gateway)".into()),
+                    .message(|| format!("{g} only carries traffic from {vname}'s own addresses"))
+                    .hint(|| "attach the other network to the VPN directly (or use a transit gateway)".into()),
             ));
         }
         self.hop(
@@ -207,17 +207,17 @@ impl<'w, 'a> Walk<'w, 'a> {
                 };
                 return Err(self.stop(
                     pkt,
-                    Stop::new(Code::VpnDown, kind, &n)
-                        .message(format!("{n} is down"))
-                        .hint("restore the link or add a redundant VPN / Direct Connect connection".into()),
+                    self.stop_at(Code::VpnDown, kind, &n)
+                        .message(|| format!("{n} is down"))
+                        .hint(|| "restore the link or add a redundant VPN / Direct Connect connection".into()),
                 ));
             }
             return Err(self.stop(
                 pkt,
-                Stop::new(Code::NoOnPremRoute, HopKind::VpnGateway, g)
+                self.stop_at(Code::NoOnPremRoute, HopKind::VpnGateway, g)
                     .on(ObjectKind::VpnGateway, g)
-                    .message(format!("no VPN or Direct Connect link of {g} carries {}", pkt.dst))
-                    .hint("add the on-prem prefix to the VPN's static routes or advertise it over BGP".into()),
+                    .message(|| format!("no VPN or Direct Connect link of {g} carries {}", pkt.dst))
+                    .hint(|| "add the on-prem prefix to the VPN's static routes or advertise it over BGP".into()),
             ));
         };
         let nets = link.networks.clone();
@@ -272,10 +272,10 @@ impl<'w, 'a> Walk<'w, 'a> {
         let Some(net) = net else {
             return Err(self.stop(
                 pkt,
-                Stop::new(Code::NoOnPremRoute, kind, link)
+                self.stop_at(Code::NoOnPremRoute, kind, link)
                     .on(objk, link)
-                    .message(format!("no on-prem network behind {link} holds {}", pkt.dst))
-                    .hint("add the address to an on-premises network".into()),
+                    .message(|| format!("no on-prem network behind {link} holds {}", pkt.dst))
+                    .hint(|| "add the address to an on-premises network".into()),
             ));
         };
         let nn = net.name.clone();
@@ -335,12 +335,10 @@ impl<'w, 'a> Walk<'w, 'a> {
             }
             return Err(self.stop(
                 pkt,
-                Stop::new(Code::NoOnPremRoute, HopKind::OnPrem, n)
+                self.stop_at(Code::NoOnPremRoute, HopKind::OnPrem, n)
                     .on(ObjectKind::OnPremNetwork, n)
-                    .message(format!(
-                        "{n} uses private addresses and has no VPN or Direct Connect connection"
-                    ))
-                    .hint(format!("connect {n} with a site-to-site VPN or Direct Connect")),
+                    .message(|| format!("{n} uses private addresses and has no VPN or Direct Connect connection"))
+                    .hint(|| format!("connect {n} with a site-to-site VPN or Direct Connect")),
             ));
         }
         // Which AWS gateway can deliver the destination?
@@ -391,13 +389,13 @@ impl<'w, 'a> Walk<'w, 'a> {
                 let (ln, on) = (l.name.clone(), o.name.clone());
                 return Err(self.stop(
                     pkt,
-                    Stop::new(Code::NoOnPremRoute, HopKind::OnPrem, n)
+                    self.stop_at(Code::NoOnPremRoute, HopKind::OnPrem, n)
                         .on(ObjectKind::OnPremNetwork, n)
-                        .message(format!(
+                        .message(|| format!(
                             "{g} re-advertises the routes of {on} to {ln}, but their AS path holds ASN {asn}, the ASN of {n}'s own customer gateway: {n}'s router drops them (BGP loop prevention) and has no route to {}",
                             pkt.dst
                         ))
-                        .hint(format!(
+                        .hint(|| format!(
                             "give the customer gateways of {ln} and {on} different BGP ASNs (VPN CloudHub needs a unique ASN per site)"
                         )),
                 ));
@@ -406,10 +404,10 @@ impl<'w, 'a> Walk<'w, 'a> {
         let Some(&(link, end)) = candidates.first() else {
             return Err(self.stop(
                 pkt,
-                Stop::new(Code::NoOnPremRoute, HopKind::OnPrem, n)
+                self.stop_at(Code::NoOnPremRoute, HopKind::OnPrem, n)
                     .on(ObjectKind::OnPremNetwork, n)
-                    .message(format!("no VPN or Direct Connect link of {n} leads to {}", pkt.dst))
-                    .hint("attach the destination VPC's VGW (or a TGW) to the on-prem link".into()),
+                    .message(|| format!("no VPN or Direct Connect link of {n} leads to {}", pkt.dst))
+                    .hint(|| "attach the destination VPC's VGW (or a TGW) to the on-prem link".into()),
             ));
         };
         let kind = if link.dx {
@@ -426,10 +424,10 @@ impl<'w, 'a> Walk<'w, 'a> {
         if !link.up {
             return Err(self.stop(
                 pkt,
-                Stop::new(Code::VpnDown, kind, &lname)
+                self.stop_at(Code::VpnDown, kind, &lname)
                     .on(objk, &lname)
-                    .message(format!("{lname} is down"))
-                    .hint("restore the link or add a redundant connection".into()),
+                    .message(|| format!("{lname} is down"))
+                    .hint(|| "restore the link or add a redundant connection".into()),
             ));
         }
         self.hop(
@@ -465,10 +463,10 @@ impl<'w, 'a> Walk<'w, 'a> {
                     Some(a) => self.tgw_route(&t, &a, pkt, None),
                     None => Err(self.stop(
                         pkt,
-                        Stop::new(Code::TgwNoAssociation, HopKind::TransitGateway, &t)
+                        self.stop_at(Code::TgwNoAssociation, HopKind::TransitGateway, &t)
                             .on(ObjectKind::TransitGateway, &t)
-                            .message(format!("{t} has no attachment for {lname}"))
-                            .hint(format!("attach {lname} to {t}")),
+                            .message(|| format!("{t} has no attachment for {lname}"))
+                            .hint(|| format!("attach {lname} to {t}")),
                     )),
                 }
             }
@@ -483,12 +481,10 @@ impl<'w, 'a> Walk<'w, 'a> {
                     Some((t, a)) => self.tgw_route(&t, &a, pkt, None),
                     None => Err(self.stop(
                         pkt,
-                        Stop::new(Code::TgwNoAssociation, HopKind::TransitGateway, &g)
+                        self.stop_at(Code::TgwNoAssociation, HopKind::TransitGateway, &g)
                             .on(ObjectKind::DxGateway, &g)
-                            .message(format!(
-                                "Direct Connect gateway {g} is not attached to a transit gateway"
-                            ))
-                            .hint(format!("attach {g} to a transit gateway")),
+                            .message(|| format!("Direct Connect gateway {g} is not attached to a transit gateway"))
+                            .hint(|| format!("attach {g} to a transit gateway")),
                     )),
                 }
             }
@@ -525,13 +521,13 @@ impl<'w, 'a> Walk<'w, 'a> {
         Some(
             self.stop(
                 pkt,
-                Stop::new(Code::EndpointNotUsableFromOutside, HopKind::GatewayEndpoint, &epn)
+                self.stop_at(Code::EndpointNotUsableFromOutside, HopKind::GatewayEndpoint, &epn)
                     .on(ObjectKind::Endpoint, &epn)
-                    .message(format!(
+                    .message(|| format!(
                         "{epn} is a gateway endpoint for {svc} in {vpc}: only {vpc}'s own subnets can use it, \
                          not on-premises networks over a VPN or Direct Connect"
                     ))
-                    .hint(format!(
+                    .hint(|| format!(
                         "add an interface endpoint for {svc} in {vpc} and reach it over the VPN, or reach {svc} over the internet"
                     )),
             ),

@@ -88,10 +88,10 @@ impl<'w, 'a> Walk<'w, 'a> {
         self.start_hop(src, p);
         let s = self.stop(
             p,
-            Stop::new(code, HopKind::LoadBalancer, lb)
+            self.stop_at(code, HopKind::LoadBalancer, lb)
                 .on(ObjectKind::LoadBalancer, lb)
-                .message(message)
-                .hint(hint),
+                .message(|| message)
+                .hint(|| hint),
         );
         self.finish(Some(s), sport)
     }
@@ -106,7 +106,7 @@ impl<'w, 'a> Walk<'w, 'a> {
         pkt: Packet,
         front: usize,
         sport: u16,
-        elsewhere: impl FnOnce() -> Stop,
+        elsewhere: impl FnOnce(&Self) -> Stop,
     ) -> Result<Arrival, RunOut> {
         self.leg = Leg::Forward;
         self.start_hop(src, pkt);
@@ -115,7 +115,8 @@ impl<'w, 'a> Walk<'w, 'a> {
             Err(s) => return Err(self.finish(Some(s), sport)),
         };
         if arrival.place != Place::Eni(front) {
-            let s = self.stop(arrival.pkt, elsewhere());
+            let stop = elsewhere(self);
+            let s = self.stop(arrival.pkt, stop);
             return Err(self.finish(Some(s), sport));
         }
         Ok(arrival)
@@ -172,11 +173,11 @@ impl<'w, 'a> Walk<'w, 'a> {
             dport,
         };
         // Leg 1: client → LB node.
-        let arrival = match self.leg_to_front(src, pkt, node, sport, || {
-            Stop::new(Code::NoHost, HopKind::LoadBalancer, lb)
+        let arrival = match self.leg_to_front(src, pkt, node, sport, |w| {
+            w.stop_at(Code::NoHost, HopKind::LoadBalancer, lb)
                 .on(ObjectKind::LoadBalancer, lb)
-                .message(format!("the packet for {lb} was delivered elsewhere"))
-                .hint(String::new())
+                .message(|| format!("the packet for {lb} was delivered elsewhere"))
+                .hint(String::new)
         }) {
             Ok(a) => a,
             Err(out) => return Ok(out),
@@ -215,10 +216,10 @@ impl<'w, 'a> Walk<'w, 'a> {
         let Some(listener) = listener.cloned() else {
             let s = self.stop(
                 arrival.pkt,
-                Stop::new(Code::LbNoListener, HopKind::LoadBalancer, lb)
+                self.stop_at(Code::LbNoListener, HopKind::LoadBalancer, lb)
                     .on(ObjectKind::LoadBalancer, lb)
-                    .message(format!("{lb} has no listener for {} {dport}", q.proto))
-                    .hint(format!("add a listener on {} {dport} to {lb}", q.proto)),
+                    .message(|| format!("{lb} has no listener for {} {dport}", q.proto))
+                    .hint(|| format!("add a listener on {} {dport} to {lb}", q.proto)),
             );
             return Ok(self.finish(Some(s), sport));
         };
@@ -333,10 +334,10 @@ impl<'w, 'a> Walk<'w, 'a> {
                 self.leg = Leg::Forward;
                 let s = self.stop(
                     arrival.pkt,
-                    Stop::new(Code::LbNoTarget, HopKind::LoadBalancer, lb)
+                    self.stop_at(Code::LbNoTarget, HopKind::LoadBalancer, lb)
                         .on(ObjectKind::LoadBalancer, lb)
-                        .message(format!("{lb} has no registered targets"))
-                        .hint(format!("register targets with {lb}")),
+                        .message(|| format!("{lb} has no registered targets"))
+                        .hint(|| format!("register targets with {lb}")),
                 );
                 return Ok(self.finish(Some(s), sport));
             };

@@ -47,6 +47,8 @@ mod record;
 mod resolve;
 mod routing;
 mod software_vpn;
+#[cfg(test)]
+mod tests;
 mod transit;
 mod walk;
 
@@ -116,7 +118,7 @@ impl<'a> Analyzer<'a> {
 
     /// Full trace between already parsed endpoints (`q.from`/`q.to` are only echoed).
     pub fn trace_endpoints(&self, q: &Query, from: &Endpoint, to: &Endpoint) -> Result<Trace, QueryError> {
-        let mut w = Walk::new(self, true);
+        let mut w = Walk::new(self, Detail::Trace);
         let out = w.run(from, to, q)?;
         let mut flow_logs = Vec::new();
         if !w.events.is_empty() {
@@ -137,9 +139,18 @@ impl<'a> Analyzer<'a> {
         })
     }
 
-    /// Verdict only (no hops, notes or flow logs): the fast path for matrices
-    /// and scope queries.
+    /// Verdict only (no hops, notes, flow logs or texts): the fast path for
+    /// matrices and scope queries.
     pub fn reachable(&self, from: &Endpoint, to: &Endpoint, proto: Protocol, port: Option<u16>) -> bool {
+        self.verdict_code(from, to, proto, port).is_none()
+    }
+
+    /// The verdict's code only: `None` when reachable, else the code of the
+    /// stop, exactly as [`Analyzer::verdict`] and a full trace decide it (the
+    /// same walk, told to write nothing down: no hop record and no string is
+    /// built). What the diff and the matrix pay per pair. A query the engine
+    /// cannot evaluate is `Some(Code::Unsupported)`, as in [`Analyzer::verdict`].
+    pub fn verdict_code(&self, from: &Endpoint, to: &Endpoint, proto: Protocol, port: Option<u16>) -> Option<Code> {
         let q = Query {
             from: String::new(),
             to: String::new(),
@@ -147,8 +158,11 @@ impl<'a> Analyzer<'a> {
             port,
             sport: None,
         };
-        let mut w = Walk::new(self, false);
-        matches!(w.run(from, to, &q), Ok(RunOut { blocked: None, .. }))
+        let mut w = Walk::new(self, Detail::Code);
+        match w.run(from, to, &q) {
+            Ok(o) => o.blocked.map(|b| b.code),
+            Err(_) => Some(Code::Unsupported),
+        }
     }
 
     /// Verdict and blocking reason without hops.
@@ -160,7 +174,7 @@ impl<'a> Analyzer<'a> {
             port,
             sport: None,
         };
-        let mut w = Walk::new(self, false);
+        let mut w = Walk::new(self, Detail::Stop);
         match w.run(from, to, &q) {
             Ok(o) => o.blocked,
             Err(e) => Some(Blocked {

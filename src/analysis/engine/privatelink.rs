@@ -65,10 +65,10 @@ impl<'w, 'a> Walk<'w, 'a> {
         let (code, message, hint, kind) = why;
         self.stop(
             pkt,
-            Stop::new(code, kind, svc)
+            self.stop_at(code, kind, svc)
                 .on(ObjectKind::EndpointService, svc)
-                .message(message)
-                .hint(hint),
+                .message(|| message)
+                .hint(|| hint),
         )
     }
 
@@ -120,11 +120,11 @@ impl<'w, 'a> Walk<'w, 'a> {
             dport,
         };
         // Leg 1: client → the endpoint's ENI, through the endpoint's security groups.
-        let arrival = match self.leg_to_front(src, pkt, eni, sport, || {
-            Stop::new(Code::NoHost, HopKind::InterfaceEndpoint, &an.eni_name(eni))
+        let arrival = match self.leg_to_front(src, pkt, eni, sport, |w| {
+            w.stop_at(Code::NoHost, HopKind::InterfaceEndpoint, &an.eni_name(eni))
                 .on(ObjectKind::Endpoint, ep)
-                .message(format!("the packet for {ep} was delivered elsewhere"))
-                .hint("check for overlapping addresses in the consumer VPC".into())
+                .message(|| format!("the packet for {ep} was delivered elsewhere"))
+                .hint(|| "check for overlapping addresses in the consumer VPC".into())
         }) {
             Ok(a) => a,
             Err(out) => return Ok(out),

@@ -5,8 +5,10 @@
 use super::*;
 
 /// Where a packet stopped, with the explanation code, the deciding object
-/// and the fix. Built with [`Stop::new`] and named setters so each stop
-/// says what it means.
+/// and the fix. Built with [`Walk::stop_at`] and named setters so each stop
+/// says what it means. The texts and the object are given as closures: a
+/// walk that only decides a verdict ([`Detail::Code`]) never runs them, so
+/// it builds no string at all.
 #[derive(Debug, Clone)]
 pub(super) struct Stop {
     pub(super) code: Code,
@@ -16,27 +18,22 @@ pub(super) struct Stop {
     pub(super) direction: Option<Direction>,
     pub(super) message: String,
     pub(super) hint: String,
+    /// Whether the texts are built (false for a verdict-only walk).
+    explain: bool,
 }
 
 impl Stop {
-    /// A stop with explanation `code` at the component `component` of kind `kind`.
-    pub(super) fn new(code: Code, kind: HopKind, component: &str) -> Stop {
-        Stop {
-            code,
-            kind,
-            component: component.to_string(),
-            object: None,
-            direction: None,
-            message: String::new(),
-            hint: String::new(),
-        }
-    }
     /// The design object that decided (selected in the designer).
     pub(super) fn on(self, kind: ObjectKind, name: &str) -> Stop {
+        if !self.explain {
+            return self;
+        }
         self.object(obj(kind, name))
     }
     pub(super) fn object(mut self, object: Option<ObjectRef>) -> Stop {
-        self.object = object;
+        if self.explain {
+            self.object = object;
+        }
         self
     }
     /// The direction of the SG/NACL/firewall check that decided.
@@ -48,15 +45,32 @@ impl Stop {
         self
     }
     /// What happened, as the trace shows it.
-    pub(super) fn message(mut self, message: String) -> Stop {
-        self.message = message;
+    pub(super) fn message(mut self, message: impl FnOnce() -> String) -> Stop {
+        if self.explain {
+            self.message = message();
+        }
         self
     }
     /// How to fix it.
-    pub(super) fn hint(mut self, hint: String) -> Stop {
-        self.hint = hint;
+    pub(super) fn hint(mut self, hint: impl FnOnce() -> String) -> Stop {
+        if self.explain {
+            self.hint = hint();
+        }
         self
     }
+}
+
+/// How much a walk records besides its verdict. Every level runs the same
+/// walk and decides alike (a property test compares them); only what is
+/// written down differs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Detail {
+    /// The verdict's code only: no hop, note, flow-log event or text.
+    Code,
+    /// The verdict and, when blocked, the stop's component, object, message and hint.
+    Stop,
+    /// Everything a trace shows: hops both ways, notes and flow-log events.
+    Trace,
 }
 
 /// The component a hop passes: its kind, name and, for filters, direction.
@@ -85,6 +99,26 @@ impl<'s> At<'s> {
 }
 
 impl<'w, 'a> Walk<'w, 'a> {
+    /// A stop with explanation `code` at the component `component` of kind
+    /// `kind`; its texts are built only when this walk explains its verdict.
+    pub(super) fn stop_at(&self, code: Code, kind: HopKind, component: &str) -> Stop {
+        self.stop_at_named(code, kind, || component.to_string())
+    }
+
+    /// [`Walk::stop_at`] with the component's name built only when needed.
+    pub(super) fn stop_at_named(&self, code: Code, kind: HopKind, component: impl FnOnce() -> String) -> Stop {
+        Stop {
+            code,
+            kind,
+            component: if self.explain { component() } else { String::new() },
+            object: None,
+            direction: None,
+            message: String::new(),
+            hint: String::new(),
+            explain: self.explain,
+        }
+    }
+
     /// Records a hop the packet passed at `at` (only when recording: the
     /// detail and object are computed lazily so verdict-only walks stay cheap).
     pub(super) fn hop(

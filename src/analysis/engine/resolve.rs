@@ -474,15 +474,12 @@ impl<'w, 'a> Walk<'w, 'a> {
             let Some(a) = eni.ipv6 else {
                 // No IPv6 address to aim at: the packet shows the unspecified address `::`.
                 return Err(DestErr::Blocked(
-                    Box::new(Stop {
-                        code: Code::NoHost,
-                        kind: an.eni_kind(e),
-                        component: name(),
-                        object: Some(eni.owner.object()),
-                        direction: None,
-                        message: format!("{} has no IPv6 address", name()),
-                        hint: format!("give {} an IPv6 address (its subnet needs an IPv6 block)", name()),
-                    }),
+                    Box::new(
+                        self.stop_at(Code::NoHost, an.eni_kind(e), &name())
+                            .object(Some(eni.owner.object()))
+                            .message(|| format!("{} has no IPv6 address", name()))
+                            .hint(|| format!("give {} an IPv6 address (its subnet needs an IPv6 block)", name())),
+                    ),
                     IpAddr::V6(std::net::Ipv6Addr::UNSPECIFIED),
                 ));
             };
@@ -526,24 +523,30 @@ impl<'w, 'a> Walk<'w, 'a> {
                         .iter()
                         .find(|g| g.vpc.as_deref() == Some(vpc.as_str()));
                 let stop = match igw {
-                    Some(g) => Stop::new(Code::NoPublicIpIngress, HopKind::InternetGateway, &g.name)
+                    Some(g) => self
+                        .stop_at(Code::NoPublicIpIngress, HopKind::InternetGateway, &g.name)
                         .on(ObjectKind::InternetGateway, &g.name)
-                        .message(format!(
-                            "{} only translates public addresses of {vpc}'s interfaces; {} has only the private \
+                        .message(|| {
+                            format!(
+                                "{} only translates public addresses of {vpc}'s interfaces; {} has only the private \
                              address {}, which is not reachable from the internet",
-                            g.name,
-                            name(),
-                            eni.private_ip
-                        ))
-                        .hint(hint),
-                    None => Stop::new(Code::IgwNotAttached, HopKind::InternetGateway, &vpc)
+                                g.name,
+                                name(),
+                                eni.private_ip
+                            )
+                        })
+                        .hint(|| hint),
+                    None => self
+                        .stop_at(Code::IgwNotAttached, HopKind::InternetGateway, &vpc)
                         .on(ObjectKind::Vpc, &vpc)
-                        .message(format!(
-                            "{vpc} has no internet gateway and {} has only the private address {}",
-                            name(),
-                            eni.private_ip
-                        ))
-                        .hint(hint),
+                        .message(|| {
+                            format!(
+                                "{vpc} has no internet gateway and {} has only the private address {}",
+                                name(),
+                                eni.private_ip
+                            )
+                        })
+                        .hint(|| hint),
                 };
                 Err(DestErr::Blocked(Box::new(stop), IpAddr::V4(eni.private_ip)))
             }

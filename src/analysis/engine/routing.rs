@@ -36,10 +36,10 @@ impl<'w, 'a> Walk<'w, 'a> {
             let name = sub.name.clone();
             return Err(self.stop(
                 pkt,
-                Stop::new(Code::NoRoute, HopKind::RouteTable, &name)
+                self.stop_at(Code::NoRoute, HopKind::RouteTable, &name)
                     .on(ObjectKind::Subnet, &name)
-                    .message(format!("{name} has no route table"))
-                    .hint("associate a route table".into()),
+                    .message(|| format!("{name} has no route table"))
+                    .hint(|| "associate a route table".into()),
             ));
         };
         let rt = &an.rts[rti];
@@ -53,10 +53,10 @@ impl<'w, 'a> Walk<'w, 'a> {
                     let msg = format!("{rt_name}: {} → {p}: {reason}", route.dest_text);
                     return Err(self.stop(
                         pkt,
-                        Stop::new(Code::PeeringNotActive, HopKind::Peering, p)
+                        self.stop_at(Code::PeeringNotActive, HopKind::Peering, p)
                             .on(ObjectKind::Peering, p)
-                            .message(msg)
-                            .hint(format!("accept the peering connection {p} (it must be active)")),
+                            .message(|| msg)
+                            .hint(|| format!("accept the peering connection {p} (it must be active)")),
                     ));
                 }
             }
@@ -66,13 +66,15 @@ impl<'w, 'a> Walk<'w, 'a> {
             );
             return Err(self.stop(
                 pkt,
-                Stop::new(Code::BlackholeRoute, HopKind::RouteTable, &rt_name)
+                self.stop_at(Code::BlackholeRoute, HopKind::RouteTable, &rt_name)
                     .on(ObjectKind::RouteTable, &rt_name)
-                    .message(msg)
-                    .hint(format!(
-                        "point {} in {rt_name} at a working target, or delete the route",
-                        route.dest_text
-                    )),
+                    .message(|| msg)
+                    .hint(|| {
+                        format!(
+                            "point {} in {rt_name} at a working target, or delete the route",
+                            route.dest_text
+                        )
+                    }),
             ));
         }
         let (dest_text, target) = (&route.dest_text, &route.target);
@@ -148,19 +150,19 @@ impl<'w, 'a> Walk<'w, 'a> {
         let name = an.eni_name(e);
         self.stop(
             pkt,
-            Stop::new(Code::ComponentFailed, an.eni_kind(e), &name)
+            self.stop_at(Code::ComponentFailed, an.eni_kind(e), &name)
                 .object(Some(an.idx.enis[e].owner.object()))
-                .message(format!("{name} is down in this what-if"))
-                .hint(hint.into()),
+                .message(|| format!("{name} is down in this what-if"))
+                .hint(|| hint.into()),
         )
     }
 
     pub(super) fn missing(&mut self, name: &str, pkt: Packet) -> Box<Stop> {
         self.stop(
             pkt,
-            Stop::new(Code::BlackholeRoute, HopKind::RouteTable, name)
-                .message(format!("the route target {name} does not exist"))
-                .hint("point the route at an existing target".into()),
+            self.stop_at(Code::BlackholeRoute, HopKind::RouteTable, name)
+                .message(|| format!("the route target {name} does not exist"))
+                .hint(|| "point the route at an existing target".into()),
         )
     }
 
@@ -180,25 +182,29 @@ impl<'w, 'a> Walk<'w, 'a> {
             let epn = ep.name.clone();
             return self.stop(
                 pkt,
-                Stop::new(Code::EndpointNotOnRouteTable, HopKind::RouteTable, &name)
+                self.stop_at(Code::EndpointNotOnRouteTable, HopKind::RouteTable, &name)
                     .on(ObjectKind::RouteTable, &name)
-                    .message(format!(
-                        "{name} has no route for {}: gateway endpoint {epn} ({}) is not associated with {name}",
-                        pkt.dst, ep.service
-                    ))
-                    .hint(format!("add {name} to the route tables of endpoint {epn}")),
+                    .message(|| {
+                        format!(
+                            "{name} has no route for {}: gateway endpoint {epn} ({}) is not associated with {name}",
+                            pkt.dst, ep.service
+                        )
+                    })
+                    .hint(|| format!("add {name} to the route tables of endpoint {epn}")),
             );
         }
         let family = if pkt.dst.is_ipv6() { "::/0" } else { "0.0.0.0/0" };
         self.stop(
             pkt,
-            Stop::new(Code::NoRoute, HopKind::RouteTable, &name)
+            self.stop_at(Code::NoRoute, HopKind::RouteTable, &name)
                 .on(ObjectKind::RouteTable, &name)
-                .message(format!("{name} has no route for {}", pkt.dst))
-                .hint(format!(
-                    "add a route in {name} covering {} (e.g. {family} → a gateway) or a more specific one",
-                    pkt.dst
-                )),
+                .message(|| format!("{name} has no route for {}", pkt.dst))
+                .hint(|| {
+                    format!(
+                        "add a route in {name} covering {} (e.g. {family} → a gateway) or a more specific one",
+                        pkt.dst
+                    )
+                }),
         )
     }
 
@@ -212,10 +218,10 @@ impl<'w, 'a> Walk<'w, 'a> {
                 let name = an.vpcs[v].name.clone();
                 Err(self.stop(
                     pkt,
-                    Stop::new(Code::NoHost, HopKind::SubnetHost, &name)
+                    self.stop_at(Code::NoHost, HopKind::SubnetHost, &name)
                         .on(ObjectKind::Vpc, &name)
-                        .message(format!("no subnet of {name} holds {}", pkt.dst))
-                        .hint("check the destination address".into()),
+                        .message(|| format!("no subnet of {name} holds {}", pkt.dst))
+                        .hint(|| "check the destination address".into()),
                 ))
             }
         }
@@ -305,13 +311,15 @@ impl<'w, 'a> Walk<'w, 'a> {
             self.event(e, pkt, false);
             return Err(self.stop(
                 pkt,
-                Stop::new(Code::SourceDestCheck, HopKind::Appliance, &name)
+                self.stop_at(Code::SourceDestCheck, HopKind::Appliance, &name)
                     .object(Some(eni.owner.object()))
-                    .message(format!(
-                        "{name} receives traffic for {} but its source/destination check is on",
-                        pkt.dst
-                    ))
-                    .hint(format!("disable the source/destination check on {name}")),
+                    .message(|| {
+                        format!(
+                            "{name} receives traffic for {} but its source/destination check is on",
+                            pkt.dst
+                        )
+                    })
+                    .hint(|| format!("disable the source/destination check on {name}")),
             ));
         }
         // A software VPN encrypts what its VPC routes to it into a tunnel.

@@ -46,14 +46,14 @@ impl<'w, 'a> Walk<'w, 'a> {
                     .collect();
             return Err(self.stop(
                 pkt,
-                Stop::new(Code::SoftwareVpnNoRoute, HopKind::Appliance, hub)
+                self.stop_at(Code::SoftwareVpnNoRoute, HopKind::Appliance, hub)
                     .on(ObjectKind::Instance, hub)
-                    .message(format!(
+                    .message(|| format!(
                         "no tunnel of {hub} leads to {} (its routes: {})",
                         pkt.dst,
                         if routes.is_empty() { "none".to_string() } else { routes.join(", ") }
                     ))
-                    .hint(format!(
+                    .hint(|| format!(
                         "add a VPN connection between {hub} and the destination's network (a spoke VPC's virtual private gateway, or its on-premises router)"
                     )),
             ));
@@ -66,13 +66,13 @@ impl<'w, 'a> Walk<'w, 'a> {
             self.event(e, pkt, false);
             return Err(self.stop(
                 pkt,
-                Stop::new(Code::SourceDestCheck, HopKind::Appliance, hub)
+                self.stop_at(Code::SourceDestCheck, HopKind::Appliance, hub)
                     .on(ObjectKind::Instance, hub)
-                    .message(format!(
+                    .message(|| format!(
                         "{hub} decrypts a packet from {} for {} in its own VPC, but its source/destination check is on: EC2 drops what it sends from an address that is not its own",
                         pkt.src, pkt.dst
                     ))
-                    .hint(format!("disable the source/destination check on {hub}")),
+                    .hint(|| format!("disable the source/destination check on {hub}")),
             ));
         }
         self.sg_check(e, Direction::Outbound, pkt)?;
@@ -119,10 +119,10 @@ impl<'w, 'a> Walk<'w, 'a> {
             let n = t.connection.name.clone();
             return Err(self.stop(
                 pkt,
-                Stop::new(Code::VpnDown, HopKind::VpnConnection, &n)
+                self.stop_at(Code::VpnDown, HopKind::VpnConnection, &n)
                     .on(ObjectKind::VpnConnection, &n)
-                    .message(format!("{n}, the tunnel of {hub} for {}, is down", pkt.dst))
-                    .hint("restore the tunnel, or add a second VPN instance with its own tunnels".into()),
+                    .message(|| format!("{n}, the tunnel of {hub} for {}, is down", pkt.dst))
+                    .hint(|| "restore the tunnel, or add a second VPN instance with its own tunnels".into()),
             ));
         }
         Ok(None)
@@ -152,16 +152,10 @@ impl<'w, 'a> Walk<'w, 'a> {
                     Some(step) => step,
                     None => Err(self.stop(
                         pkt,
-                        Stop::new(Code::EdgeToEdge, HopKind::VpnGateway, &g)
+                        self.stop_at(Code::EdgeToEdge, HopKind::VpnGateway, &g)
                             .on(ObjectKind::VpnGateway, &g)
-                            .message(format!(
-                                "{g} delivers only into its own VPC's addresses, not {}",
-                                pkt.dst
-                            ))
-                            .hint(format!(
-                                "route {} to the VPN connection of the VPC that holds it",
-                                pkt.dst
-                            )),
+                            .message(|| format!("{g} delivers only into its own VPC's addresses, not {}", pkt.dst))
+                            .hint(|| format!("route {} to the VPN connection of the VPC that holds it", pkt.dst)),
                     )),
                 }
             }

@@ -125,22 +125,20 @@ impl<'w, 'a> Walk<'w, 'a> {
         let Some(other) = pcx.other_side(&vname).and_then(|o| an.vpc_by_name.get(o).copied()) else {
             return Err(self.stop(
                 pkt,
-                Stop::new(Code::BlackholeRoute, HopKind::Peering, p)
+                self.stop_at(Code::BlackholeRoute, HopKind::Peering, p)
                     .on(ObjectKind::Peering, p)
-                    .message(format!("{p} does not connect {vname}"))
-                    .hint("use a peering connection of this VPC".into()),
+                    .message(|| format!("{p} does not connect {vname}"))
+                    .hint(|| "use a peering connection of this VPC".into()),
             ));
         };
         let other_name = an.vpcs[other].name.clone();
         if origin == Origin::Tgw {
             return Err(self.stop(
                 pkt,
-                Stop::new(Code::EdgeToEdge, HopKind::Peering, p)
+                self.stop_at(Code::EdgeToEdge, HopKind::Peering, p)
                     .on(ObjectKind::Peering, p)
-                    .message(format!(
-                        "traffic that entered {vname} from a transit gateway cannot continue over {p}"
-                    ))
-                    .hint(format!("attach {other_name} to the transit gateway instead")),
+                    .message(|| format!("traffic that entered {vname} from a transit gateway cannot continue over {p}"))
+                    .hint(|| format!("attach {other_name} to the transit gateway instead")),
             ));
         }
         // A peering carries a packet only if its destination is in the peer VPC
@@ -167,10 +165,10 @@ impl<'w, 'a> Walk<'w, 'a> {
             };
             return Err(self.stop(
                 pkt,
-                Stop::new(code, HopKind::Peering, p)
+                self.stop_at(code, HopKind::Peering, p)
                     .on(ObjectKind::Peering, p)
-                    .message(msg)
-                    .hint(hint),
+                    .message(|| msg)
+                    .hint(|| hint),
             ));
         }
         let cross = pcx.cross_region;
@@ -199,10 +197,10 @@ impl<'w, 'a> Walk<'w, 'a> {
         let Some(att) = an.tgw_vpc_attachment(tgw, v) else {
             return Err(self.stop(
                 pkt,
-                Stop::new(Code::BlackholeRoute, HopKind::TransitGateway, t)
+                self.stop_at(Code::BlackholeRoute, HopKind::TransitGateway, t)
                     .on(ObjectKind::TransitGateway, t)
-                    .message(format!("{t} has no attachment for {vname}"))
-                    .hint(format!("attach {vname} to {t}")),
+                    .message(|| format!("{t} has no attachment for {vname}"))
+                    .hint(|| format!("attach {vname} to {t}")),
             ));
         };
         let TgwAttachmentKind::Vpc { subnets, .. } = &att.kind else {
@@ -217,12 +215,10 @@ impl<'w, 'a> Walk<'w, 'a> {
             let an_name = att.name.clone();
             return Err(self.stop(
                 pkt,
-                Stop::new(Code::TgwNoAttachmentInAz, HopKind::TgwAttachment, &an_name)
+                self.stop_at(Code::TgwNoAttachmentInAz, HopKind::TgwAttachment, &an_name)
                     .on(ObjectKind::TransitGateway, t)
-                    .message(format!(
-                        "{an_name} has no subnet in {az}, so subnets in {az} cannot use {t}"
-                    ))
-                    .hint(format!("add a subnet in {az} to the TGW attachment {an_name}")),
+                    .message(|| format!("{an_name} has no subnet in {az}, so subnets in {az} cannot use {t}"))
+                    .hint(|| format!("add a subnet in {az} to the TGW attachment {an_name}")),
             ));
         };
         // The TGW attachment subnet's NACL checks traffic entering it (TGW guide, NACLs).
@@ -252,10 +248,10 @@ impl<'w, 'a> Walk<'w, 'a> {
         let Some(rt_name) = tgw.association_of(a) else {
             return Err(self.stop(
                 pkt,
-                Stop::new(Code::TgwNoAssociation, HopKind::TgwAttachment, att)
+                self.stop_at(Code::TgwNoAssociation, HopKind::TgwAttachment, att)
                     .on(ObjectKind::TransitGateway, t)
-                    .message(format!("{att} is not associated with a route table of {t}"))
-                    .hint(format!("associate {att} with a TGW route table")),
+                    .message(|| format!("{att} is not associated with a route table of {t}"))
+                    .hint(|| format!("associate {att} with a TGW route table")),
             ));
         };
         let best = an
@@ -266,19 +262,19 @@ impl<'w, 'a> Walk<'w, 'a> {
         let Some(best) = best else {
             return Err(self.stop(
                 pkt,
-                Stop::new(Code::TgwNoRoute, HopKind::TgwRouteTable, rt_name)
+                self.stop_at(Code::TgwNoRoute, HopKind::TgwRouteTable, rt_name)
                     .on(ObjectKind::TransitGateway, t)
-                    .message(format!("TGW route table {rt_name} has no route for {}", pkt.dst))
-                    .hint("propagate the destination attachment into this table or add a static route".into()),
+                    .message(|| format!("TGW route table {rt_name} has no route for {}", pkt.dst))
+                    .hint(|| "propagate the destination attachment into this table or add a static route".into()),
             ));
         };
         let Some(target) = best.target.as_ref() else {
             return Err(self.stop(
                 pkt,
-                Stop::new(Code::TgwBlackhole, HopKind::TgwRouteTable, rt_name)
+                self.stop_at(Code::TgwBlackhole, HopKind::TgwRouteTable, rt_name)
                     .on(ObjectKind::TransitGateway, t)
-                    .message(format!("TGW route table {rt_name}: {} is a blackhole route", best.cidr))
-                    .hint("remove the blackhole route or add a more specific route".into()),
+                    .message(|| format!("TGW route table {rt_name}: {} is a blackhole route", best.cidr))
+                    .hint(|| "remove the blackhole route or add a more specific route".into()),
             ));
         };
         let origin = best.origin;
@@ -334,10 +330,10 @@ impl<'w, 'a> Walk<'w, 'a> {
                     let n = dst_att.name.clone();
                     return Err(self.stop(
                         pkt,
-                        Stop::new(Code::TgwNoAttachmentInAz, HopKind::TgwAttachment, &n)
+                        self.stop_at(Code::TgwNoAttachmentInAz, HopKind::TgwAttachment, &n)
                             .on(ObjectKind::TransitGateway, t)
-                            .message(format!("{n} has no available subnet"))
-                            .hint(format!("add a subnet to {n}")),
+                            .message(|| format!("{n} has no available subnet"))
+                            .hint(|| format!("add a subnet to {n}")),
                     ));
                 };
                 if let (Some(a), Some(b)) = (az, Some(an.subnets[ts].az.as_str())) {
@@ -393,10 +389,10 @@ impl<'w, 'a> Walk<'w, 'a> {
                 if !vpn.is_up() {
                     return Err(self.stop(
                         pkt,
-                        Stop::new(Code::VpnDown, HopKind::VpnConnection, connection)
+                        self.stop_at(Code::VpnDown, HopKind::VpnConnection, connection)
                             .on(ObjectKind::VpnConnection, connection)
-                            .message(format!("both tunnels of {connection} are down"))
-                            .hint("bring a tunnel up or add a Direct Connect path".into()),
+                            .message(|| format!("both tunnels of {connection} are down"))
+                            .hint(|| "bring a tunnel up or add a Direct Connect path".into()),
                     ));
                 }
                 let cgw = vpn.customer_gateway.clone();
@@ -419,13 +415,12 @@ impl<'w, 'a> Walk<'w, 'a> {
                     }
                     None => Err(self.stop(
                         pkt,
-                        Stop::new(Code::NoOnPremRoute, HopKind::TgwAttachment, &dst_att.name)
+                        self.stop_at(Code::NoOnPremRoute, HopKind::TgwAttachment, &dst_att.name)
                             .on(ObjectKind::DxGateway, dx_gateway)
-                            .message(format!(
-                                "no working Direct Connect link behind {dx_gateway} reaches {}",
-                                pkt.dst
-                            ))
-                            .hint("check the Direct Connect connection and its transit VIF".into()),
+                            .message(|| {
+                                format!("no working Direct Connect link behind {dx_gateway} reaches {}", pkt.dst)
+                            })
+                            .hint(|| "check the Direct Connect connection and its transit VIF".into()),
                     )),
                 }
             }
@@ -440,10 +435,10 @@ impl<'w, 'a> Walk<'w, 'a> {
                 let Some(back) = back else {
                     return Err(self.stop(
                         pkt,
-                        Stop::new(Code::TgwNoRoute, HopKind::TransitGateway, transit_gateway)
+                        self.stop_at(Code::TgwNoRoute, HopKind::TransitGateway, transit_gateway)
                             .on(ObjectKind::TransitGateway, transit_gateway)
-                            .message(format!("{transit_gateway} has no peering attachment back to {t}"))
-                            .hint("create the peering attachment on both transit gateways".into()),
+                            .message(|| format!("{transit_gateway} has no peering attachment back to {t}"))
+                            .hint(|| "create the peering attachment on both transit gateways".into()),
                     ));
                 };
                 let (pt, pa) = (peer.name.clone(), back.name.clone());

@@ -61,7 +61,12 @@ pub(super) struct RunOut {
 /// One packet's walk through the design.
 pub(super) struct Walk<'w, 'a> {
     pub(super) an: &'w Analyzer<'a>,
+    /// What this walk records (see [`Detail`]).
+    pub(super) detail: Detail,
+    /// Hops, notes and flow-log events are recorded (`Detail::Trace`).
     pub(super) rec: bool,
+    /// A stop's texts and object are built (`Detail::Stop` and `Detail::Trace`).
+    pub(super) explain: bool,
     pub(super) leg: Leg,
     pub(super) hops: Vec<Hop>,
     pub(super) fwd_hops: Vec<Hop>,
@@ -112,10 +117,12 @@ pub(super) fn obj(kind: ObjectKind, name: &str) -> Option<ObjectRef> {
 }
 
 impl<'w, 'a> Walk<'w, 'a> {
-    pub(super) fn new(an: &'w Analyzer<'a>, rec: bool) -> Self {
+    pub(super) fn new(an: &'w Analyzer<'a>, detail: Detail) -> Self {
         Walk {
             an,
-            rec,
+            detail,
+            rec: detail == Detail::Trace,
+            explain: detail != Detail::Code,
             leg: Leg::Forward,
             hops: Vec::new(),
             fwd_hops: Vec::new(),
@@ -142,11 +149,9 @@ impl<'w, 'a> Walk<'w, 'a> {
         if self.steps > MAX_STEPS {
             return Err(self.stop(
                 pkt,
-                Stop::new(Code::Loop, HopKind::RouteTable, "routing")
-                    .message(format!(
-                        "the packet passed more than {MAX_STEPS} components: a routing loop"
-                    ))
-                    .hint("check routes that point back and forth between middleboxes, TGW tables or VPCs".into()),
+                self.stop_at(Code::Loop, HopKind::RouteTable, "routing")
+                    .message(|| format!("the packet passed more than {MAX_STEPS} components: a routing loop"))
+                    .hint(|| "check routes that point back and forth between middleboxes, TGW tables or VPCs".into()),
             ));
         }
         Ok(())
@@ -162,7 +167,7 @@ impl<'w, 'a> Walk<'w, 'a> {
             return Ok(out);
         }
         for (att, x) in std::mem::take(&mut self.hash_alternatives) {
-            let mut alt = Walk::new(self.an, self.rec);
+            let mut alt = Walk::new(self.an, self.detail);
             alt.hash_pick = Some((att, x));
             let o = alt.run_once(from, to, q)?;
             if o.blocked.is_some() {
@@ -234,10 +239,10 @@ impl<'w, 'a> Walk<'w, 'a> {
                 self.start_hop(&src, p);
                 let s = self.stop(
                     p,
-                    Stop::new(stop.code, stop.kind, &stop.component)
+                    self.stop_at(stop.code, stop.kind, &stop.component)
                         .object(stop.object.clone())
-                        .message(stop.message.clone())
-                        .hint(stop.hint.clone()),
+                        .message(|| stop.message.clone())
+                        .hint(|| stop.hint.clone()),
                 );
                 return Ok(self.finish(Some(s), sport));
             }
@@ -398,10 +403,10 @@ impl<'w, 'a> Walk<'w, 'a> {
         let (kind, id, object) = self.place_label(&a.place);
         Err(self.stop(
             a.pkt,
-            Stop::new(Code::NoHost, kind, &id)
+            self.stop_at(Code::NoHost, kind, &id)
                 .object(object)
-                .message(format!("the packet for {} is delivered to {id} instead", a.pkt.dst))
-                .hint("check that the destination address is the one you meant (overlapping CIDRs?)".into()),
+                .message(|| format!("the packet for {} is delivered to {id} instead", a.pkt.dst))
+                .hint(|| "check that the destination address is the one you meant (overlapping CIDRs?)".into()),
         ))
     }
 
@@ -424,22 +429,24 @@ impl<'w, 'a> Walk<'w, 'a> {
         if !at_client {
             return Err(self.stop(
                 back.pkt,
-                Stop::new(Code::AsymmetricReturn, kind, &id)
+                self.stop_at(Code::AsymmetricReturn, kind, &id)
                     .object(object)
-                    .message(format!("the reply is delivered to {id}, not to the client"))
-                    .hint("make the reply route back the way the request came".into()),
+                    .message(|| format!("the reply is delivered to {id}, not to the client"))
+                    .hint(|| "make the reply route back the way the request came".into()),
             ));
         }
         if !translated_ok {
             return Err(self.stop(
                 p,
-                Stop::new(Code::AsymmetricReturn, kind, &id)
+                self.stop_at(Code::AsymmetricReturn, kind, &id)
                     .object(object)
-                    .message(format!(
-                        "the reply arrives from {} but the client sent to {}: it took a different translator",
-                        p.src, request.dst
-                    ))
-                    .hint("route the reply back through the gateway the request used".into()),
+                    .message(|| {
+                        format!(
+                            "the reply arrives from {} but the client sent to {}: it took a different translator",
+                            p.src, request.dst
+                        )
+                    })
+                    .hint(|| "route the reply back through the gateway the request used".into()),
             ));
         }
         self.hop(At::new(kind, &id), p, p, || "reply received".to_string(), || object);
@@ -456,9 +463,9 @@ impl<'w, 'a> Walk<'w, 'a> {
             let name = an.eni_name(e);
             return Err(self.stop(
                 pkt,
-                Stop::new(Code::NoHost, an.eni_kind(e), &name)
-                    .message(format!("{name} is in a subnet that does not exist"))
-                    .hint("fix the subnet reference".into()),
+                self.stop_at(Code::NoHost, an.eni_kind(e), &name)
+                    .message(|| format!("{name} is in a subnet that does not exist"))
+                    .hint(|| "fix the subnet reference".into()),
             ));
         };
         self.sg_check(e, Direction::Outbound, pkt)?;
