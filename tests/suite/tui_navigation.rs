@@ -366,6 +366,29 @@ fn the_first_screen_names_the_fastest_starts() {
     h.assert_shows("Practice ·");
 }
 
+/// The exercise list marks what the practice record says is solved.
+#[test]
+fn the_exercise_list_marks_solved_exercises() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut record = vpcd::practice::progress::Progress::default();
+    record.exercises.insert(
+        "nat-per-az".into(),
+        vpcd::practice::progress::Record {
+            title: "Survive the loss of an AZ".into(),
+            solved: true,
+            best_score: 85,
+            ..Default::default()
+        },
+    );
+    record.save(&dir.path().join("state").join("progress.ron")).unwrap();
+    let mut h = sample_at(dir.path(), 120, 40);
+    h.keys(":exercise<enter>");
+    let screen = h.screen();
+    let line = |id: &str| screen.lines().find(|l| l.contains(id)).unwrap_or_default().to_string();
+    assert!(line("nat-per-az").contains("✓ solved, best 85"), "{screen}");
+    assert!(!line("nat-placement").contains("solved"), "{screen}");
+}
+
 #[test]
 fn an_exercise_is_not_opened_over_unsaved_work() {
     let dir = tempfile::tempdir().unwrap();

@@ -383,12 +383,21 @@ impl App {
                 ))));
             }
             Action::OpenExercise => {
+                // The practice record marks what the student has solved (an
+                // unreadable record marks nothing).
+                let progress = self
+                    .progress_path()
+                    .and_then(|p| crate::practice::progress::Progress::load(&p).ok())
+                    .unwrap_or_default();
                 let items = crate::practice::exercise::BUNDLED
                     .iter()
                     .map(|(id, text)| {
-                        let title = crate::practice::exercise::Exercise::parse(text, id)
+                        let mut title = crate::practice::exercise::Exercise::parse(text, id)
                             .map(|ex| ex.title)
                             .unwrap_or_default();
+                        if let Some(r) = progress.exercises.get(*id).filter(|r| r.solved) {
+                            title = format!("{title}  ✓ solved, best {}", r.best_score);
+                        }
                         (id.to_string(), title, Choice::Exercise(id))
                     })
                     .collect();
@@ -471,16 +480,20 @@ impl App {
         }
     }
 
-    /// Adds the practice pane on `session`, focused, replacing any other.
-    pub(super) fn start_practice(&mut self, session: crate::practice::session::Session) {
-        self.panes.retain(|p| !p.is_practice());
-        // Solves go to the practice record beside the recovery folder (the user's state directory).
-        let record = self
-            .opts
+    /// The practice record: beside the recovery folder (the user's state directory).
+    fn progress_path(&self) -> Option<std::path::PathBuf> {
+        self.opts
             .recovery
             .as_ref()
             .and_then(|p| p.parent())
-            .map(|dir| dir.join("progress.ron"));
+            .map(|dir| dir.join("progress.ron"))
+    }
+
+    /// Adds the practice pane on `session`, focused, replacing any other.
+    pub(super) fn start_practice(&mut self, session: crate::practice::session::Session) {
+        self.panes.retain(|p| !p.is_practice());
+        // Solves go to the practice record.
+        let record = self.progress_path();
         self.panes.push(Box::new(
             panes::practice::PracticePane::resuming(session).recording_to(record),
         ));
