@@ -131,26 +131,23 @@ pub fn to_dot(d: &Design, idx: &DesignIndex) -> String {
     for l in &t.links {
         let style = if l.active { "" } else { ", style=dotted" };
         match l.object.kind {
-            crate::model::ObjectKind::TransitGateway => {
-                let tid = node_id(&l.object);
-                let _ = writeln!(o, "  {tid} [shape=hexagon, label={}];", q(&l.label));
+            // A transit gateway or an endpoint service: a node of its own joined
+            // to every VPC it connects (an endpoint service: its provider's and
+            // its consumers').
+            crate::model::ObjectKind::TransitGateway | crate::model::ObjectKind::EndpointService => {
+                let (shape, edge) = if l.object.kind == crate::model::ObjectKind::TransitGateway {
+                    ("hexagon", "attachment")
+                } else {
+                    ("component", "PrivateLink")
+                };
+                let nid = node_id(&l.object);
+                let _ = writeln!(o, "  {nid} [shape={shape}, label={}];", q(&l.label));
                 for &vi in &l.vpcs {
                     if let Some(v) = t.vpcs.get(vi) {
-                        edges.push(format!("  {tid} -- {} [label=\"attachment\"];", node_id(&v.object)));
+                        edges.push(format!("  {nid} -- {} [label=\"{edge}\"];", node_id(&v.object)));
                     }
                 }
-                hybrid_edges(&tid, &l.hybrid, &mut edges);
-            }
-            // An endpoint service: a node joined to its provider's and its
-            // consumers' VPCs.
-            crate::model::ObjectKind::EndpointService => {
-                let sid = node_id(&l.object);
-                let _ = writeln!(o, "  {sid} [shape=component, label={}];", q(&l.label));
-                for &vi in &l.vpcs {
-                    if let Some(v) = t.vpcs.get(vi) {
-                        edges.push(format!("  {sid} -- {} [label=\"PrivateLink\"];", node_id(&v.object)));
-                    }
-                }
+                hybrid_edges(&nid, &l.hybrid, &mut edges);
             }
             _ => {
                 if let [a, b] = l.vpcs.as_slice() {

@@ -456,13 +456,13 @@ impl Topology {
         // PrivateLink: an endpoint service and the other VPCs whose endpoints
         // connect to it. Nothing is routed between them; consumers open
         // connections to the provider, never the reverse (PrivateLink guide).
+        let vpc_of_subnet = |n: &String| {
+            d.subnets
+                .iter()
+                .find(|x| &x.name == n)
+                .and_then(|x| vpc_pos.get(x.vpc.as_str()).copied())
+        };
         for s in &d.endpoint_services {
-            let vpc_of_subnet = |n: &String| {
-                d.subnets
-                    .iter()
-                    .find(|x| &x.name == n)
-                    .and_then(|x| vpc_pos.get(x.vpc.as_str()).copied())
-            };
             let Some(provider) = d
                 .load_balancers
                 .iter()
@@ -508,11 +508,7 @@ impl Topology {
                 .find(|x| &x.name == g)
                 .and_then(|x| x.vpc.as_deref())
                 .and_then(|x| vpc_pos.get(x).copied());
-            let hub_vpc = d
-                .subnets
-                .iter()
-                .find(|s| s.name == hub.subnet)
-                .and_then(|s| vpc_pos.get(s.vpc.as_str()).copied());
+            let hub_vpc = vpc_of_subnet(&hub.subnet);
             let (Some(spoke), Some(hub_vpc)) = (spoke, hub_vpc) else {
                 continue;
             };

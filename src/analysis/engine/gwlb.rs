@@ -248,20 +248,18 @@ impl<'w, 'a> Walk<'w, 'a> {
             }
             return Ok(pinned);
         }
-        let enabled_az = |t: usize| {
-            an.eni_subnet[t].is_some_and(|s| {
-                let target_az = &an.subnets[s].az;
-                if lb.cross_zone {
-                    lb.subnets.iter().any(|n| {
-                        an.subnet_by_name
-                            .get(n)
-                            .is_some_and(|&x| an.subnets[x].az == *target_az)
-                    })
-                } else {
-                    target_az == az
-                }
-            })
+        // The AZs whose appliances this flow may go to: the endpoint's, or with
+        // cross-zone load balancing every AZ the load balancer is enabled in.
+        let azs: Vec<&str> = if lb.cross_zone {
+            lb.subnets
+                .iter()
+                .filter_map(|n| an.subnet_by_name.get(n))
+                .map(|&x| an.subnets[x].az.as_str())
+                .collect()
+        } else {
+            vec![az]
         };
+        let enabled_az = |t: usize| an.eni_subnet[t].is_some_and(|s| azs.contains(&an.subnets[s].az.as_str()));
         let in_az: Vec<usize> = lb
             .targets
             .iter()
