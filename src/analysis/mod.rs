@@ -11,9 +11,8 @@
 //! the client's ephemeral port, route tables are consulted again, SGs and NAT
 //! / IGW translation are stateful.
 //!
-//! The engine stops at the first blocking component (Batfish-style, the
-//! "v1" choice in the reference's divergence table) and names it with a
-//! stable explanation [`Code`].
+//! The engine stops at the first blocking component (as Batfish does; Reachability
+//! Analyzer can list every blocker) and names it with a stable explanation [`Code`].
 //!
 //! Entry points: [`trace`], [`trace_with_failures`], and [`Analyzer`], a
 //! precompiled form of a design snapshot that answers many queries fast
@@ -23,7 +22,7 @@
 //! benchmarks) build one [`Analyzer`] and reuse it: [`trace`] compiles a new
 //! one per call.
 //!
-//! ## Modelling choices (see the reference's divergence table)
+//! ## Modelling choices (where Reachability Analyzer and Batfish differ or say nothing)
 //! * No route-table hop when a packet enters a VPC from an IGW, peering, VGW or
 //!   TGW; the TGW attachment subnet's route table is consulted only when the
 //!   destination is outside the VPC or its local route is overridden
@@ -65,8 +64,7 @@
 //!   `vpc-config-tgw-multi-az.html` ("a Network Firewall endpoint is a stateful
 //!   network appliance … you must enable appliance mode"); the `ApplianceModeSupport`
 //!   option ("the same Availability Zone for the VPC attachment for the lifetime of
-//!   that flow", default false). The reference notes' divergence table had this
-//!   "out of scope for v1"; it is modelled now. A reply through a firewall its
+//!   that flow", default false). A reply through a firewall its
 //!   request never crossed is still passed (not judged).
 //! * Gateway route tables (ingress routing on the internet gateway's edge
 //!   association) and Gateway Load Balancers are modelled, with cross-zone

@@ -35,7 +35,7 @@ enum AddressClass {
 /// The VPC User Guide's secondary-CIDR restriction table (2023 snapshot, VCIDR-3),
 /// as data: a VPC that already has a block of the class may NOT add a block
 /// overlapping these ranges. Re-verify against current AWS docs before relying on
-/// it (open question 1 of the reference; aws-cdk#36111 argues AWS allows more mixing).
+/// it (aws-cdk#36111 argues AWS allows more mixing).
 const RESTRICTIONS: &[(AddressClass, &[&str])] = &[
     (
         AddressClass::Rfc1918Ten,

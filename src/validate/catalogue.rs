@@ -1,9 +1,9 @@
 //! The rule catalogue: every code the engine can emit, with its severity,
 //! whether AWS refuses the state synchronously (so the workspace rejects an
 //! edit that introduces it), the AWS error code, and a one-line summary.
-//! Rule ids in summaries (SUB-1, IGW-1, L-03, …) name the rules of the
-//! project's AWS validation reference, each taken from the AWS documentation
-//! page it cites (VPC User Guide, EC2 API reference, service quotas).
+//! Rule ids in summaries (SUB-1, IGW-1, L-03, …) are vpcd's short names for
+//! one AWS rule (a constraint of the VPC User Guide or the EC2 API Reference, a
+//! VPC quota) or, for `L-*`, one design lint.
 
 use super::Severity;
 

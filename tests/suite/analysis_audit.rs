@@ -1,8 +1,7 @@
 //! Independent audit of the reachability engine's AWS semantics: one test per
 //! rule an exam student relies on. Each test names the rule and cites its AWS
-//! source: `§` is a section of the project's reachability reference and "VR §"
-//! one of its validation-rules reference, each of which names the AWS guide and
-//! page (Amazon VPC User Guide, Transit Gateways guide, VPC Peering Guide).
+//! source: the guide and page (Amazon VPC User Guide, Transit Gateway Guide, VPC
+//! Peering Guide, AWS PrivateLink Guide, Reachability Analyzer User Guide).
 
 use crate::analysis_support;
 
@@ -33,8 +32,8 @@ fn blocked_leg(t: &vpcd::analysis::Trace) -> Option<Leg> {
 
 // ---------------------------------------------------------------- NACLs
 
-/// §3.9: rules are evaluated in ascending number and the first match wins — an allow
-/// numbered below a deny for the same traffic wins.
+/// VPC User Guide, "Network ACL rules": rules are evaluated in ascending number and the first match
+/// wins — an allow numbered below a deny for the same traffic wins.
 #[test]
 fn nacl_first_match_lower_allow_beats_higher_deny() {
     let mut d = base()
@@ -54,7 +53,8 @@ fn nacl_first_match_lower_allow_beats_higher_deny() {
     assert_reachable(&t);
 }
 
-/// §3.10: a custom NACL denies everything until rules are added (implicit `*` deny).
+/// VPC User Guide, "Custom network ACLs": a custom NACL denies everything until rules are added
+/// (implicit `*` deny).
 #[test]
 fn nacl_custom_without_rules_denies_all() {
     let mut d = base().nacl("acl", "v", &[], &[]).build();
@@ -63,8 +63,8 @@ fn nacl_custom_without_rules_denies_all() {
     assert_blocked(&t, Code::NaclImplicitDeny, "acl");
 }
 
-/// §3.12: Linux clients pick source ports in 32768–61000 (VPC User Guide, network ACLs); a server-side NACL that
-/// admits replies only to 1024–32767 drops the reply (stateless).
+/// VPC User Guide, "Ephemeral ports": Linux clients pick source ports in 32768–61000; a server-side
+/// NACL that admits replies only to 1024–32767 drops the reply (stateless).
 #[test]
 fn nacl_ephemeral_linux_client_reply_outside_allowed_range() {
     let mut d = base()
@@ -83,8 +83,8 @@ fn nacl_ephemeral_linux_client_reply_outside_allowed_range() {
     assert_eq!(t.blocked.as_ref().unwrap().component, "acl");
 }
 
-/// §3.12: Windows Server 2008+ clients use 49152–65535; a NACL admitting only the Linux
-/// range 32768–48000 on the reply drops a Windows client's reply.
+/// VPC User Guide, "Ephemeral ports": Windows Server 2008+ clients use 49152–65535; a NACL
+/// admitting only the Linux range 32768–48000 on the reply drops a Windows client's reply.
 #[test]
 fn nacl_ephemeral_windows_client_uses_49152_65535() {
     let mut d = base()
@@ -104,8 +104,9 @@ fn nacl_ephemeral_windows_client_uses_49152_65535() {
     assert_eq!(blocked_leg(&t), Some(Leg::Return));
 }
 
-/// §3.11 / §3.19: the NAT gateway's own subnet NACL must admit the reply coming back
-/// from the internet to the NAT's ephemeral port (1024–65535).
+/// VPC User Guide, "Network ACLs" (stateless) and "NAT gateway basics": the NAT gateway's own
+/// subnet NACL must admit the reply coming back from the internet to the NAT's ephemeral port
+/// (1024–65535).
 #[test]
 fn nacl_nat_gateway_subnet_must_admit_replies() {
     let mut d = base()
@@ -125,7 +126,8 @@ fn nacl_nat_gateway_subnet_must_admit_replies() {
     assert_eq!(b.code, Code::NaclImplicitDeny);
 }
 
-/// §3.11: NACLs are stateless, so ICMP echo replies need an outbound rule too.
+/// VPC User Guide, "Network ACLs": NACLs are stateless, so ICMP echo replies need an outbound rule
+/// too.
 #[test]
 fn nacl_icmp_reply_needs_outbound_rule() {
     let mut d = base()
@@ -144,8 +146,8 @@ fn nacl_icmp_reply_needs_outbound_rule() {
     assert_reachable(&trace(&d, "web", "app", "icmp", None));
 }
 
-/// §3.9 (ports inclusive): a NACL/SG range ending at 65535 admits port 65535; a single
-/// port rule at 0 matches nothing above it.
+/// VPC User Guide, "Network ACL rules" (port ranges are inclusive): a NACL/SG range ending at 65535
+/// admits port 65535; a single port rule at 0 matches nothing above it.
 #[test]
 fn port_range_edges_are_inclusive() {
     let mut d = base()
@@ -172,8 +174,8 @@ fn port_range_edges_are_inclusive() {
 
 // ---------------------------------------------------------------- Security groups
 
-/// §3.14: SGs are stateful — a server SG with no outbound rules still answers, and a
-/// client SG with no inbound rules still receives the reply.
+/// VPC User Guide, "Security groups": SGs are stateful — a server SG with no outbound rules still
+/// answers, and a client SG with no inbound rules still receives the reply.
 #[test]
 fn sg_stateful_replies_need_no_rule() {
     let d = base()
@@ -188,7 +190,7 @@ fn sg_stateful_replies_need_no_rule() {
     assert_blocked(&t, Code::SgNoMatchingRule, "sg-in-only");
 }
 
-/// §3.14: the rules of several SGs on one ENI are a union.
+/// VPC User Guide, "Security groups": the rules of several SGs on one ENI are a union.
 #[test]
 fn sg_rules_of_several_groups_are_unioned() {
     let d = base()
@@ -201,8 +203,8 @@ fn sg_rules_of_several_groups_are_unioned() {
     assert!(!trace(&d, "web", "server", "tcp", Some(443)).reachable);
 }
 
-/// §3.14 / protocol `all` (-1): an `all` rule admits every protocol and port; a TCP-only
-/// rule does not admit UDP or ICMP.
+/// VPC User Guide, "Security group rules" (protocol `all`, -1): an `all` rule admits every protocol
+/// and port; a TCP-only rule does not admit UDP or ICMP.
 #[test]
 fn sg_protocol_all_versus_tcp_only() {
     let d = base()
@@ -224,7 +226,8 @@ fn sg_protocol_all_versus_tcp_only() {
     assert_reachable(&trace(&d, "web", "app", "icmp", None));
 }
 
-/// §3.16: an SG reference matches members' private IPs only. Traffic that reaches the
+/// VPC User Guide, "Security group rules": an SG reference matches members' private IPs
+/// only. Traffic that reaches the
 /// server from the member's public IP (through the internet) does not match.
 #[test]
 fn sg_reference_does_not_match_public_ip_traffic() {
@@ -250,10 +253,10 @@ fn sg_reference_does_not_match_public_ip_traffic() {
 
 // ---------------------------------------------------------------- IGW / NAT / EIGW
 
-/// §3.17: an instance in a public subnet without a public IP cannot be reached from, nor
-/// reach, the internet: outbound the IGW has no public address to translate its source to
-/// (RA IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS), inbound it has none to translate to
-/// (RA IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS).
+/// VPC User Guide, "Internet gateways": an instance in a public subnet without a public IP cannot
+/// be reached from, nor reach, the internet: outbound the IGW has no public address to translate
+/// its source to (RA IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS), inbound it has none to translate to (RA
+/// IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS).
 #[test]
 fn igw_instance_in_public_subnet_without_public_ip() {
     let d = base().inst("nopub", "pub", "10.0.0.30", &["sg-open"]).build();
@@ -263,7 +266,7 @@ fn igw_instance_in_public_subnet_without_public_ip() {
     assert_blocked(&t, Code::NoPublicIpIngress, "igw");
 }
 
-/// §3.17: a public IP without an IGW route gives no internet access.
+/// VPC User Guide, "Internet gateways": a public IP without an IGW route gives no internet access.
 #[test]
 fn igw_public_ip_without_igw_route() {
     let d = base()
@@ -281,7 +284,8 @@ fn igw_public_ip_without_igw_route() {
     assert_blocked(&t, Code::NoRoute, "rt-priv");
 }
 
-/// RA `IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS` (§1.2): an IGW drops egress to
+/// Reachability Analyzer User Guide, "Explanation codes",
+/// `IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS`: an IGW drops egress to
 /// private address space even when 0.0.0.0/0 points at it.
 #[test]
 fn igw_drops_egress_to_rfc1918() {
@@ -305,7 +309,8 @@ fn igw_drops_egress_to_rfc1918() {
     }
 }
 
-/// §3.19 / VR L-01: a NAT gateway in a subnet without an IGW route cannot reach the internet.
+/// VPC User Guide, "NAT gateway basics" (a public NAT gateway routes to the internet gateway
+/// of its subnet): a NAT gateway in a subnet without an IGW route cannot reach the internet.
 #[test]
 fn nat_gateway_in_private_subnet_has_no_way_out() {
     let d = B::new()
@@ -323,7 +328,7 @@ fn nat_gateway_in_private_subnet_has_no_way_out() {
     assert_blocked(&t, Code::NoRoute, "rt-natsub");
 }
 
-/// §3.19: NAT gateways carry TCP, UDP and ICMP.
+/// VPC User Guide, "NAT gateway basics": NAT gateways carry TCP, UDP and ICMP.
 #[test]
 fn nat_gateway_carries_udp_and_icmp() {
     let d = base().build();
@@ -331,8 +336,8 @@ fn nat_gateway_carries_udp_and_icmp() {
     assert_reachable(&trace(&d, "app", "internet", "icmp", None));
 }
 
-/// §3.19 / RA `NGW_REQUIRES_SOURCE_IN_VPC`: on-prem traffic arriving over a VPN cannot use
-/// the VPC's NAT gateway.
+/// VPC User Guide, "NAT gateway basics" / Reachability Analyzer `NGW_REQUIRES_SOURCE_IN_VPC`:
+/// on-prem traffic arriving over a VPN cannot use the VPC's NAT gateway.
 #[test]
 fn nat_gateway_not_usable_from_vpn() {
     let vgw = VpnTermination::VpnGateway("vgw".into());
@@ -350,7 +355,8 @@ fn nat_gateway_not_usable_from_vpn() {
 
 // ---------------------------------------------------------------- Routing
 
-/// §3.8 / §5.1: a blackhole route still wins longest-prefix match and drops the packet,
+/// VPC User Guide, "Delete a NAT gateway" (its routes stay, state blackhole) and "How route
+/// priority works": a blackhole route still wins longest-prefix match and drops the packet,
 /// even when a broader route to the IGW would carry it.
 #[test]
 fn route_blackhole_wins_lpm_over_default() {
@@ -361,8 +367,9 @@ fn route_blackhole_wins_lpm_over_default() {
     assert_reachable(&trace(&d, "web", "8.8.4.4", "tcp", Some(443)));
 }
 
-/// §3.3: a gateway-endpoint prefix-list route is more specific than 0/0 → NAT, so S3
-/// traffic from the private subnet takes the endpoint, not the NAT gateway.
+/// PrivateLink Guide, "Gateway endpoints" (routing): a gateway-endpoint prefix-list route is more
+/// specific than 0/0 → NAT, so S3 traffic from the private subnet takes the endpoint, not the NAT
+/// gateway.
 #[test]
 fn route_prefix_list_endpoint_beats_default_nat() {
     let d = base().gateway_endpoint("vpce-s3", "v", "s3", &["rt-priv"]).build();
@@ -372,7 +379,8 @@ fn route_prefix_list_endpoint_beats_default_nat() {
     assert!(!ids(&t.forward).contains(&"nat"), "{}", t.to_text());
 }
 
-/// §3.21: gateway endpoints carry TCP (and ICMP echo) only: UDP to S3 is refused.
+/// Reachability Analyzer `VPCE_GATEWAY_PROTOCOL_RESTRICTION`: gateway endpoints carry TCP (and ICMP
+/// echo) only: UDP to S3 is refused.
 #[test]
 fn gateway_endpoint_refuses_udp() {
     let d = base().gateway_endpoint("vpce-s3", "v", "s3", &["rt-priv"]).build();
@@ -404,7 +412,8 @@ fn three_vpcs() -> B {
         .inst("ic", "sc", "10.2.0.10", &["sg-c"])
 }
 
-/// §3.1 / PEER-UG routing: with `10.0.0.0/8 → pcx-ab` and `10.2.0.0/16 → pcx-ac`, the
+/// VPC User Guide, "How route priority works"; VPC Peering Guide, "VPC peering configurations with
+/// specific routes": with `10.0.0.0/8 → pcx-ab` and `10.2.0.0/16 → pcx-ac`, the
 /// longest prefix picks the right peer for each destination.
 #[test]
 fn peering_longest_prefix_picks_the_peer() {
@@ -417,7 +426,8 @@ fn peering_longest_prefix_picks_the_peer() {
     assert!(ids(&t.forward).contains(&"ab"), "{}", t.to_text());
 }
 
-/// §3.20 (no transitive peering): B → C through A fails even when every table routes it.
+/// VPC Peering Guide, "Unsupported VPC peering configurations" (no transitive peering): B → C
+/// through A fails even when every table routes it.
 #[test]
 fn peering_not_transitive_even_with_routes() {
     let mut d = three_vpcs().build();
@@ -428,7 +438,8 @@ fn peering_not_transitive_even_with_routes() {
     assert_eq!(t.blocked.as_ref().unwrap().code, Code::NotTransitive);
 }
 
-/// §3.20 / VR PCX: peering VPCs whose CIDRs overlap is refused (validation error).
+/// VPC Peering Guide, "VPC peering limitations": peering VPCs whose CIDRs overlap is refused
+/// (validation error).
 #[test]
 fn peering_overlapping_cidrs_is_refused() {
     let d = B::new()
@@ -444,7 +455,8 @@ fn peering_overlapping_cidrs_is_refused() {
     );
 }
 
-/// §3.20 (no edge-to-edge): a peer cannot use this VPC's IGW to reach the internet.
+/// VPC Peering Guide, "Unsupported VPC peering configurations" (no edge-to-edge): a peer cannot use
+/// this VPC's IGW to reach the internet.
 #[test]
 fn peering_edge_to_edge_through_peers_igw_is_blocked() {
     let mut d = three_vpcs().igw("igw-a", "a").build();
@@ -457,7 +469,8 @@ fn peering_edge_to_edge_through_peers_igw_is_blocked() {
 
 // ---------------------------------------------------------------- Batch 2
 
-/// §3.5 / VR §17: a subnet without an explicit route-table association uses the main
+/// VPC User Guide, "Subnet route tables" and "Network ACLs": a subnet without an explicit
+/// route-table association uses the main
 /// table; without an explicit NACL it uses the VPC default NACL.
 #[test]
 fn subnet_without_association_uses_main_table_and_default_nacl() {
@@ -470,7 +483,8 @@ fn subnet_without_association_uses_main_table_and_default_nacl() {
     assert!(ids(&t.forward).contains(&"v-default-acl"), "{}", t.to_text());
 }
 
-/// §3.15: the default SG admits inbound traffic only from members of the same group.
+/// VPC User Guide, "Default security groups": the default SG admits inbound traffic only from
+/// members of the same group.
 #[test]
 fn sg_default_group_admits_only_its_members() {
     let d = base()
@@ -482,7 +496,7 @@ fn sg_default_group_admits_only_its_members() {
     assert_blocked(&t, Code::SgNoMatchingRule, "v-default-sg");
 }
 
-/// §3.16 / VPC-UG security-group-rules: a rule must reference an SG of the same or a
+/// VPC User Guide, "Security group rules": a rule must reference an SG of the same or a
 /// peered VPC; across a transit gateway (no peering) the reference matches nothing.
 #[test]
 fn sg_reference_across_transit_gateway_does_not_match() {
@@ -529,8 +543,9 @@ fn sg_reference_across_transit_gateway_does_not_match() {
     assert_reachable(&trace(&d, "client", "server", "tcp", Some(5432)));
 }
 
-/// §3.16 / §3.17: traffic that leaves through the client's IGW arrives with the client's
-/// public IP, so a server SG that allows the client's *private* CIDR does not match it.
+/// VPC User Guide, "Security group rules" and "Internet gateways": traffic that leaves through the
+/// client's IGW arrives with the client's public IP, so a server SG that allows the client's
+/// *private* CIDR does not match it.
 #[test]
 fn sg_private_cidr_rule_does_not_match_traffic_from_public_ip() {
     let d = B::new()
@@ -573,16 +588,17 @@ fn dual_stack(sg_in: &[&str], nacl_in: &[&str]) -> Design {
         .build()
 }
 
-/// §3.17: IPv6 through an IGW is not translated and needs no public IPv4: the internet
-/// can reach an IPv6 host when the SG and NACL admit `::/0`.
+/// VPC User Guide, "Internet gateways": IPv6 through an IGW is not translated and needs no public
+/// IPv4: the internet can reach an IPv6 host when the SG and NACL admit `::/0`.
 #[test]
 fn igw_ipv6_inbound_reachable_without_public_ipv4() {
     let d = dual_stack(&["tcp 443 ::/0"], &["100 allow all 0.0.0.0/0", "101 allow all ::/0"]);
     assert_reachable(&trace(&d, "internet6", "web6", "tcp", Some(443)));
 }
 
-/// VR §17 / §3.10: IPv4 and IPv6 rules are independent: a `0.0.0.0/0` SG rule does not
-/// admit IPv6 traffic, nor does a `0.0.0.0/0` NACL rule.
+/// VPC User Guide, "Security group rules" and "Network ACL rules": IPv4 and IPv6 rules are
+/// independent: a `0.0.0.0/0` SG rule does not admit IPv6 traffic, nor does a `0.0.0.0/0` NACL
+/// rule.
 #[test]
 fn ipv4_rules_do_not_cover_ipv6() {
     let d = dual_stack(
@@ -596,8 +612,8 @@ fn ipv4_rules_do_not_cover_ipv6() {
     assert_blocked(&t, Code::NaclImplicitDeny, "acl");
 }
 
-/// §3.19: a private NAT gateway (no EIP) cannot give internet access: the IGW drops
-/// its traffic.
+/// VPC User Guide, "NAT gateway basics": a private NAT gateway (no EIP) cannot give internet
+/// access: the IGW drops its traffic.
 #[test]
 fn nat_gateway_private_connectivity_cannot_reach_internet() {
     let mut d = base().build();
@@ -608,7 +624,8 @@ fn nat_gateway_private_connectivity_cannot_reach_internet() {
     assert!(!t.reachable, "{}", t.to_text());
 }
 
-/// §3.21: a gateway endpoint cannot be used from on-premises over a VPN.
+/// PrivateLink Guide, "Gateway endpoints": a gateway endpoint cannot be used from on-premises over
+/// a VPN.
 #[test]
 fn gateway_endpoint_not_usable_from_vpn() {
     let vgw = VpnTermination::VpnGateway("vgw".into());
@@ -624,8 +641,8 @@ fn gateway_endpoint_not_usable_from_vpn() {
     assert!(!t.reachable, "{}", t.to_text());
 }
 
-/// §3.2 (VPC-UG route priority): for an identical prefix, a static route beats a
-/// VGW-propagated one; §3.1: a more specific propagated route beats a static supernet.
+/// VPC User Guide, "How route priority works": for an identical prefix, a static route beats
+/// a VGW-propagated one; a more specific propagated route beats a static supernet.
 #[test]
 fn route_static_beats_propagated_but_longer_propagated_beats_static() {
     let vgw = VpnTermination::VpnGateway("vgw".into());
@@ -653,8 +670,9 @@ fn route_static_beats_propagated_but_longer_propagated_beats_static() {
     assert!(ids(&t.forward).contains(&"vgw"), "{}", t.to_text());
 }
 
-/// VR §17 (VGW propagation): without propagation or a static route, the subnet has no
-/// route to on-prem; the on-prem → instance reply then has no way back.
+/// VPC User Guide, "How route priority works" (VGW route propagation): without propagation or a
+/// static route, the subnet has no route to on-prem; the on-prem → instance reply then has no way
+/// back.
 #[test]
 fn vpn_reply_needs_a_route_back_to_the_vgw() {
     let vgw = VpnTermination::VpnGateway("vgw".into());
@@ -669,8 +687,8 @@ fn vpn_reply_needs_a_route_back_to_the_vgw() {
     assert_eq!(blocked_leg(&t), Some(Leg::Return));
 }
 
-/// §3.11: NACLs of *both* subnets apply between subnets of one VPC — the destination's
-/// inbound and the source's outbound, and the reverse on the reply.
+/// VPC User Guide, "Network ACLs": NACLs of *both* subnets apply between subnets of one VPC — the
+/// destination's inbound and the source's outbound, and the reverse on the reply.
 #[test]
 fn nacl_reply_checked_by_the_client_subnet_inbound() {
     let mut d = base()
@@ -742,7 +760,8 @@ fn hub_and_spoke(att_routes: &[(&str, &str)]) -> Design {
     d
 }
 
-/// TGW-UG (centralised egress) / §3.19: a NAT gateway may serve traffic arriving from a
+/// Transit Gateway Guide (centralized outbound routing to the internet) and VPC User Guide,
+/// "NAT gateway basics": a NAT gateway may serve traffic arriving from a
 /// transit gateway — only peering, VPN and Direct Connect are excluded.
 #[test]
 fn tgw_centralised_egress_through_hub_nat_gateway() {
@@ -752,8 +771,8 @@ fn tgw_centralised_egress_through_hub_nat_gateway() {
     assert!(ids(&t.forward).contains(&"nat"), "{}", t.to_text());
 }
 
-/// §3.21 / §5.9: a gateway endpoint is never usable from outside its VPC — not from a
-/// spoke arriving over a transit gateway.
+/// PrivateLink Guide, "Gateway endpoints": a gateway endpoint is never usable from outside its VPC
+/// — not from a spoke arriving over a transit gateway.
 #[test]
 fn gateway_endpoint_not_usable_through_transit_gateway() {
     let mut d = hub_and_spoke(&[("0.0.0.0/0", "nat:nat")]);
@@ -765,9 +784,9 @@ fn gateway_endpoint_not_usable_through_transit_gateway() {
     assert_eq!(t.blocked.as_ref().unwrap().code, Code::EndpointNotUsableFromOutside);
 }
 
-/// TGW-UG `tgw-nacls` (§3.13): when instances share a subnet with the TGW attachment,
-/// traffic from the TGW to the instances is checked by neither NACL rule set, while
-/// instance → TGW is checked outbound (destination) and inbound (source, the instance).
+/// Transit Gateway Guide, "Network ACLs for transit gateways": when instances share a subnet with
+/// the TGW attachment, traffic from the TGW to the instances is checked by neither NACL rule set,
+/// while instance → TGW is checked outbound (destination) and inbound (source, the instance).
 #[test]
 fn tgw_nacl_attachment_subnet_shared_with_instances() {
     let mut d = hub_and_spoke(&[("0.0.0.0/0", "nat:nat")]);
@@ -816,8 +835,9 @@ fn tgw_nacl_attachment_subnet_shared_with_instances() {
     assert_blocked(&t, Code::NaclImplicitDeny, "acl-s");
 }
 
-/// §3.19: the reply from the NAT gateway back to the private instance leaves the NAT's
-/// subnet, so that subnet's outbound NACL must admit the instance's ephemeral port.
+/// VPC User Guide, "NAT gateway basics": the reply from the NAT gateway back to the private
+/// instance leaves the NAT's subnet, so that subnet's outbound NACL must admit the instance's
+/// ephemeral port.
 #[test]
 fn nacl_nat_subnet_outbound_must_admit_reply_to_private_instance() {
     let mut d = base()
@@ -838,7 +858,8 @@ fn nacl_nat_subnet_outbound_must_admit_reply_to_private_instance() {
     );
 }
 
-/// §2.1 (Batfish NAT filter) / §3.19: a NAT gateway carries only TCP, UDP and ICMP — an
+/// VPC User Guide, "NAT gateway basics" (and Batfish's NAT gateway filter): a NAT gateway
+/// carries only TCP, UDP and ICMP — an
 /// ESP (50) packet is refused, while an instance with its own EIP sends it through the IGW.
 #[test]
 fn nat_gateway_refuses_other_protocols() {
@@ -849,7 +870,8 @@ fn nat_gateway_refuses_other_protocols() {
     assert_reachable(&trace(&d, "web", "internet", "50", None));
 }
 
-/// PEER-UG `vpc-peering-routing` (§3.20; Batfish `test-vpc-peering`): A peers B and C,
+/// VPC Peering Guide, "VPC peering configurations with specific routes" (and Batfish
+/// `test-vpc-peering`): A peers B and C,
 /// which use the same 192.168.0.0/16. A routes 192.168.1.0/24 to B and 192.168.2.0/24 to
 /// C. A host of B at 192.168.2.20 is unreachable from A: the packet goes to C.
 #[test]
@@ -892,7 +914,8 @@ fn peering_overlapping_peers_routed_by_specific_prefixes() {
     );
 }
 
-/// §3.22: an interface endpoint is an ENI with SGs and, unlike a gateway endpoint, is
+/// PrivateLink Guide, "Access an AWS service using an interface VPC endpoint": an interface
+/// endpoint is an ENI with SGs and, unlike a gateway endpoint, is
 /// reachable from a peered VPC.
 #[test]
 fn interface_endpoint_reachable_from_peered_vpc() {
@@ -917,7 +940,7 @@ fn interface_endpoint_reachable_from_peered_vpc() {
 
 // ---------------------------------------------------------------- Batch 4
 
-/// VPC-UG network ACL rules (§2.1 Batfish: protocol -1 means all ports): a NACL entry for
+/// VPC User Guide, "Network ACL rules" (protocol -1 means all ports): a NACL entry for
 /// protocol `all` covers every port even if a port range was typed.
 #[test]
 fn nacl_protocol_all_ignores_ports() {
@@ -933,7 +956,8 @@ fn nacl_protocol_all_ignores_ports() {
     assert_reachable(&trace(&d, "web", "app", "tcp", Some(22)));
 }
 
-/// §3.4 (appliance rules) / RA `SG_REFERENCES_NOT_PRESERVED`: traffic steered through a
+/// VPC User Guide, "Example routing options" (middlebox appliances) / Reachability Analyzer
+/// `SG_REFERENCES_NOT_PRESERVED`: traffic steered through a
 /// middlebox no longer matches SG-reference rules at the destination; a CIDR rule does.
 #[test]
 fn sg_reference_lost_through_middlebox() {
@@ -957,7 +981,8 @@ fn sg_reference_lost_through_middlebox() {
     assert_reachable(&trace(&d, "client", "db", "tcp", Some(5432)));
 }
 
-/// §3.4 (local route per VPC CIDR, secondary CIDRs add one): subnets carved from a
+/// VPC User Guide, "Route table concepts" (a local route per VPC CIDR; adding a secondary
+/// CIDR adds one): subnets carved from a
 /// secondary CIDR are reachable over the implicit local route, and a peer can route to it.
 #[test]
 fn route_local_covers_secondary_cidr() {
@@ -970,8 +995,8 @@ fn route_local_covers_secondary_cidr() {
     assert_reachable(&trace(&d, "sec-host", "app", "tcp", Some(22)));
 }
 
-/// §3.18 / VR RTE-8: an egress-only IGW carries IPv6 only; `0.0.0.0/0 → eigw` is refused by
-/// validation and carries no IPv4 traffic.
+/// VPC User Guide, "Egress-only internet gateways": an egress-only IGW carries IPv6 only;
+/// `0.0.0.0/0 → eigw` is refused by validation and carries no IPv4 traffic.
 #[test]
 fn eigw_carries_no_ipv4() {
     let mut d = base().vpc6("v", "2600:1f18:1:100::/56").eigw("eigw", "v").build();
@@ -983,7 +1008,8 @@ fn eigw_carries_no_ipv4() {
     assert!(!t.reachable, "{}", t.to_text());
 }
 
-/// §3.23 (TGW route priority: static before propagated; a static blackhole drops): a
+/// Transit Gateway Guide, "How transit gateways work" — route evaluation order (static before
+/// propagated; a static blackhole drops): a
 /// static blackhole for the spoke's exact CIDR beats the spoke's propagated route.
 #[test]
 fn tgw_static_blackhole_beats_propagated_same_prefix() {
@@ -1004,8 +1030,9 @@ fn tgw_static_blackhole_beats_propagated_same_prefix() {
     assert_eq!(t.blocked.as_ref().unwrap().code, Code::TgwBlackhole);
 }
 
-/// §3.4 (routes more specific than local must cover a whole subnet CIDR) and §3.7
-/// (reserved 169.254.168.0/22) — `vpcd check` refuses both.
+/// VPC User Guide, "Subnet route tables" — rules and considerations (routes more specific
+/// than local must cover a whole subnet CIDR; 169.254.168.0/22 is reserved) — `vpcd check`
+/// refuses both.
 #[test]
 fn validate_route_rules_more_specific_than_local_and_reserved() {
     let mut d = base()
@@ -1038,8 +1065,9 @@ fn validate_route_rules_more_specific_than_local_and_reserved() {
 
 // ---------------------------------------------------------------- Load balancers
 
-/// §3.12 (ELB clients use ephemeral ports 1024–65535; AWS advises opening 1024–65535) and
-/// §6 ("reachable, with a warning" when a NACL admits only part of the range): a target
+/// VPC User Guide, "Ephemeral ports" (ELB clients use 1024–65535; AWS advises opening
+/// 1024–65535). Reachability Analyzer reasons over every port, so vpcd answers "reachable,
+/// with a warning" when a NACL admits only part of the range: a target
 /// subnet NACL that lets replies out only to the Linux range 32768–65535 breaks the LB's
 /// connections from lower source ports, so the trace must say so.
 #[test]
@@ -1066,7 +1094,8 @@ fn nacl_target_subnet_partial_ephemeral_range_for_load_balancer_warns() {
 
 // ---------------------------------------------------------------- Batch 5
 
-/// §3.17 / §3.21: without an endpoint route, S3 is reached over the internet — from a
+/// VPC User Guide, "Internet gateways"; PrivateLink Guide, "Gateway endpoints": without an
+/// endpoint route, S3 is reached over the internet — from a
 /// public subnet only with a public IP, from a private subnet through the NAT gateway.
 #[test]
 fn s3_without_gateway_endpoint_uses_igw_or_nat() {
@@ -1080,7 +1109,8 @@ fn s3_without_gateway_endpoint_uses_igw_or_nat() {
     assert_blocked(&trace(&d, "nopub", "s3", "tcp", Some(443)), Code::NoPublicIp, "igw");
 }
 
-/// §3.22 / VR L-22: with private DNS off, the service name resolves to the public
+/// PrivateLink Guide, "Access an AWS service using an interface VPC endpoint" (private DNS):
+/// with private DNS off, the service name resolves to the public
 /// service, so traffic leaves through the NAT gateway instead of the interface endpoint.
 #[test]
 fn interface_endpoint_private_dns_off_uses_public_service() {
@@ -1109,7 +1139,8 @@ fn interface_endpoint_private_dns_off_uses_public_service() {
     assert!(ids(&t.forward).contains(&"nat"), "{}", t.to_text());
 }
 
-/// §3.20 ("only active peerings carry traffic"; Batfish ignores non-active peerings).
+/// VPC Peering Guide, "VPC peering connection lifecycle" (only an active peering carries
+/// traffic; Batfish ignores non-active peerings too).
 #[test]
 fn peering_pending_acceptance_carries_nothing() {
     let mut d = three_vpcs().build();
@@ -1119,8 +1150,8 @@ fn peering_pending_acceptance_carries_nothing() {
     assert_eq!(t.blocked.as_ref().unwrap().code, Code::PeeringNotActive);
 }
 
-/// §3.17 (IGW 1:1 NAT): the internet reaches an instance by its EIP; the server sees the
-/// client's public address, and the SG rule for it decides.
+/// VPC User Guide, "Internet gateways" (1:1 NAT): the internet reaches an instance by its EIP; the
+/// server sees the client's public address, and the SG rule for it decides.
 #[test]
 fn igw_internet_reaches_instance_by_eip_address() {
     let d = base()
@@ -1148,7 +1179,8 @@ fn peer_and_vpn() -> Design {
     d
 }
 
-/// §3.20 (no edge-to-edge: a peer's VPN is unusable) / RA `PCX_REQUIRES_ADDRESS_IN_VPC_CIDR`.
+/// VPC Peering Guide, "Unsupported VPC peering configurations" (no edge-to-edge: a peer's VPN
+/// is unusable) / Reachability Analyzer `PCX_REQUIRES_ADDRESS_IN_VPC_CIDR`.
 #[test]
 fn peering_edge_to_edge_through_peers_vpn_is_blocked() {
     let d = peer_and_vpn();
@@ -1161,7 +1193,8 @@ fn peering_edge_to_edge_through_peers_vpn_is_blocked() {
     assert!(!t.reachable, "{}", t.to_text());
 }
 
-/// §3.16: an *outbound* SG rule may reference a same-Region peer's SG, matching that
+/// VPC Peering Guide, "Update your security groups to reference peer security groups": an
+/// *outbound* SG rule may reference a same-Region peer's SG, matching that
 /// group's members' private IPs.
 #[test]
 fn sg_outbound_reference_to_peer_group() {
@@ -1172,9 +1205,9 @@ fn sg_outbound_reference_to_peer_group() {
     assert_blocked(&t, Code::SgNoMatchingRule, "sg-only-b");
 }
 
-/// §3.9 (first match wins) with a protocol-`all` query ("is all traffic allowed?"): a
-/// lower-numbered deny for one protocol or port means not all traffic passes, so the
-/// answer must be "not reachable" — never "reachable" past a partial deny.
+/// VPC User Guide, "Network ACL rules" (first match wins) with a protocol-`all` query ("is all
+/// traffic allowed?"): a lower-numbered deny for one protocol or port means not all traffic passes,
+/// so the answer must be "not reachable" — never "reachable" past a partial deny.
 #[test]
 fn nacl_partial_deny_blocks_an_all_traffic_query() {
     let mut d = base()
@@ -1230,7 +1263,8 @@ fn firewall_partial_drop_blocks_an_all_traffic_query() {
     assert_blocked(&trace(&d, "a", "b", "all", None), Code::FirewallDrop, "fw");
 }
 
-/// §2.1 (Batfish `testIntraSubnetPacket`; a NAT gateway's subnet routes through the same
+/// VPC User Guide, "NAT gateway basics" and Batfish `testIntraSubnetPacket` (a NAT gateway's
+/// subnet routes through the same
 /// table): a subnet that routes 0/0 to a NAT gateway sitting in that very subnet loops
 /// and never reaches the internet.
 #[test]
@@ -1241,7 +1275,8 @@ fn nat_gateway_in_the_subnet_that_routes_to_it_loops() {
     assert!(!t.reachable, "{}", t.to_text());
 }
 
-/// §3.17 / VR L-09: an instance launched into a subnet with auto-assign public IP gets a
+/// VPC User Guide, "Internet gateways" and EC2 "Public IPv4 addressing": an instance launched
+/// into a subnet with auto-assign public IP gets a
 /// public IPv4 address and is reachable from the internet through the IGW.
 #[test]
 fn igw_auto_assigned_public_ip_is_reachable() {
@@ -1252,7 +1287,8 @@ fn igw_auto_assigned_public_ip_is_reachable() {
     assert_reachable(&trace(&d, "auto", "internet", "tcp", Some(443)));
 }
 
-/// §1.2 (RA `ASSUMPTION_PRESERVE_CLIENT_IP_*`): an NLB preserves the client IP for
+/// Reachability Analyzer User Guide, "Additional detail codes"
+/// (`ASSUMPTION_PRESERVE_CLIENT_IP_*`): an NLB preserves the client IP for
 /// instance targets by default, so a target SG that admits only the VPC CIDR would drop
 /// the client. vpcd models the LB node as the source; it must at least say so.
 #[test]
@@ -1275,8 +1311,8 @@ fn nlb_client_ip_preservation_is_flagged() {
     );
 }
 
-/// §3.11 (VPC-UG network ACLs: they "can't block traffic to Route 53 Resolver (VPC+2)")
-/// and VR §17 (SGs cannot block it either): vpcd has no resolver node, so it must not
+/// VPC User Guide, "Network ACLs" (they "can't block traffic to Route 53 Resolver (VPC+2)")
+/// and "Security groups" (nor can security groups): vpcd has no resolver node, so it must not
 /// answer "blocked by the NACL" for DNS to VPC+2 — it refuses the query instead.
 #[test]
 fn dns_resolver_vpc_plus_two_is_not_blocked_by_nacls() {
@@ -1296,7 +1332,8 @@ fn dns_resolver_vpc_plus_two_is_not_blocked_by_nacls() {
 
 // ---------------------------------------------------------------- Audit 2
 
-/// §3.17 (inbound through the IGW only to public IPs) and §1.1 (each hop shows the
+/// VPC User Guide, "Internet gateways" (inbound only to public IPs) and Reachability Analyzer
+/// User Guide, "How Reachability Analyzer works" (each hop shows the
 /// packet): when the destination has no public IP the trace stops at the internet gateway
 /// with NO_PUBLIC_IP_INGRESS (RA IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS), and
 /// the packet it shows is aimed at the address the instance does have — its private IP —
@@ -1315,7 +1352,7 @@ fn no_public_ip_stop_shows_packet_to_private_address() {
     }
 }
 
-/// §3.12 (ELB source ports 1024–65535) and §3.19 (NAT gateway, same range): a target
+/// VPC User Guide, "Ephemeral ports" (ELB and NAT gateway source ports 1024–65535): a target
 /// subnet NACL that lets replies out only to 1024–32767 works for some LB connections and
 /// fails for others. The LB → target leg gets the same treatment as the NAT gateway case:
 /// reachable, with a note naming the NACL and the full range — not a hard block, and not
@@ -1368,9 +1405,9 @@ fn nacl_target_subnet_lower_half_ephemeral_range_for_load_balancer_warns_like_na
     );
 }
 
-/// §3.10 (default NACL: "with IPv6 it also has rules 101 for `::/0`") and §3.15 (default
-/// SG: outbound all "plus `::/0` when IPv6 is present"); VPC User Guide, "Default network
-/// ACL": the IPv6 rules are added when a VPC is created with an IPv6 CIDR block. A VPC
+/// VPC User Guide, "Default network ACL" (with IPv6 it also has rules 101 for `::/0`) and
+/// "Default security groups" (outbound all, plus `::/0` when IPv6 is present); "Default
+/// network ACL": the IPv6 rules are added when a VPC is created with an IPv6 CIDR block. A VPC
 /// created dual-stack lets an instance on the defaults reach the internet over IPv6.
 #[test]
 fn new_dual_stack_vpc_defaults_allow_ipv6() {
@@ -1404,7 +1441,7 @@ fn new_dual_stack_vpc_defaults_allow_ipv6() {
     assert!(!trace(&d, "web6", "internet6", "tcp", Some(443)).reachable);
 }
 
-/// §3.10; VPC User Guide, "Default network ACL": associating an IPv6 block with an
+/// VPC User Guide, "Default network ACL": associating an IPv6 block with an
 /// existing VPC adds rule 101 `::/0` to the default NACL — but not to a direction whose
 /// rules were modified. The default SG is left alone (documented only for a VPC created
 /// with IPv6).

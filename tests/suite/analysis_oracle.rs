@@ -6,7 +6,8 @@
 //! NACLs are evaluated by trying every rule number 1..=32766 in turn (first
 //! match wins, else deny); routes by trying every prefix length from 32 down;
 //! SGs by scanning every rule of every group. It encodes AWS's documented
-//! behaviour directly (reference §3.1, §3.9–3.17, §5):
+//! behaviour directly (VPC User Guide: "How route priority works", "Network ACL rules",
+//! "Security group rules", "Internet gateways"):
 //! * same subnet: SG out + SG in, no NACL, reply free (stateful SGs);
 //! * across subnets: SG out, NACL out, local route, NACL in, SG in, then the
 //!   reply through both NACLs on the client's ephemeral port (40000);

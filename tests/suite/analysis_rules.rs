@@ -1,9 +1,8 @@
-//! One test per AWS forwarding rule (reference §2–§3). Each builds a small
+//! One test per AWS forwarding rule. Each builds a small
 //! design and asserts the verdict, the ordered hops and the explanation code.
 //! Sources: the AWS guide and page cited per test (Amazon VPC User Guide,
 //! Transit Gateways guide, Site-to-Site VPN and Direct Connect user guides,
-//! Reachability Analyzer User Guide); `§` numbers are sections of the
-//! project's reachability reference, which names the AWS page for each.
+//! Reachability Analyzer User Guide).
 
 use crate::analysis_support;
 
@@ -34,7 +33,8 @@ fn three_tier() -> B {
         .inst("db", "sdb", "10.0.2.10", &["sg-db"])
 }
 
-/// Reference §3.17 (IGW: route + public IP, 1:1 NAT) and RA Example 2 hop order:
+/// VPC User Guide, "Internet gateways" (route + public IP, 1:1 NAT) and the hop order of the
+/// Reachability Analyzer User Guide's CLI example 2:
 /// igw → nacl(ingress) → sg(ingress) → instance; return instance → sg → nacl(egress) → rt → igw.
 #[test]
 fn igw_public_web_server_reachable_both_ways() {
@@ -56,7 +56,7 @@ fn igw_public_web_server_reachable_both_ways() {
     assert_eq!(t.forward[4].packet_out.src.to_string(), "54.1.1.1");
 }
 
-/// Reference §3.19 (NAT gateway: private instances initiate, unsolicited inbound refused)
+/// VPC User Guide, "NAT gateway basics" (private instances initiate, unsolicited inbound refused)
 /// and Batfish `testInstanceToInternet_bidirectional` hop order.
 #[test]
 fn nat_gateway_private_app_updates_and_internet_cannot_reach_it() {
@@ -199,7 +199,8 @@ fn regional_nat_gateway_needs_the_internet_gateway_and_public_destinations() {
     assert_reachable(&trace(&d, "app-b", "internet", "udp", Some(123)));
 }
 
-/// Reference §3.1 / RA `NO_ROUTE_TO_DESTINATION`: a table with only the local route.
+/// VPC User Guide, "How route priority works" / Reachability Analyzer `NO_ROUTE_TO_DESTINATION`: a
+/// table with only the local route.
 #[test]
 fn route_database_with_no_route_out() {
     let d = three_tier().build();
@@ -208,8 +209,8 @@ fn route_database_with_no_route_out() {
     assert_eq!(ids(&t.forward), ["db", "sg-db", "v-default-acl", "rt-db"]);
 }
 
-/// Reference §3.11–3.12: NACLs are stateless; the reply to the client's ephemeral
-/// port needs its own outbound rule. Arrived but reply dropped = NOT reachable.
+/// VPC User Guide, "Network ACLs" and "Ephemeral ports": NACLs are stateless; the reply to the
+/// client's ephemeral port needs its own outbound rule. Arrived but reply dropped = NOT reachable.
 #[test]
 fn nacl_allows_request_but_not_the_ephemeral_reply() {
     let d = three_tier()
@@ -240,7 +241,8 @@ fn nacl_allows_request_but_not_the_ephemeral_reply() {
     assert!(t.flow_logs.is_empty());
 }
 
-/// Reference §3.9: rules are evaluated in ascending number; the first match wins.
+/// VPC User Guide, "Network ACL rules": rules are evaluated in ascending number; the first match
+/// wins.
 #[test]
 fn nacl_lower_numbered_deny_wins() {
     let mut d = three_tier()
@@ -264,8 +266,9 @@ fn nacl_lower_numbered_deny_wins() {
     );
 }
 
-/// Reference §3.11 and Batfish `AwsConfigurationSubnetTest.testInstanceToInstance`:
-/// NACLs never apply between two hosts of one subnet.
+/// VPC User Guide, "Network ACLs" (not evaluated within a subnet) and Batfish
+/// `AwsConfigurationSubnetTest.testInstanceToInstance`: NACLs never apply between two hosts of one
+/// subnet.
 #[test]
 fn nacl_intra_subnet_traffic_ignores_nacls() {
     let mut d = three_tier()
@@ -283,7 +286,8 @@ fn nacl_intra_subnet_traffic_ignores_nacls() {
     assert_blocked(&t, Code::NaclImplicitDeny, "deny-all");
 }
 
-/// Reference §3.16: a rule referencing an SG matches the private IPs of its members only.
+/// VPC User Guide, "Security group rules": a rule referencing an SG matches the private IPs of its
+/// members only.
 #[test]
 fn sg_referencing_sg() {
     let d = three_tier().build();
@@ -315,8 +319,9 @@ fn two_vpcs(route_back: bool) -> B {
         .inst("ib", "sb", "10.1.1.10", &["sg-b"])
 }
 
-/// Reference §3.20 (PEER-UG): both sides need routes; entering over a peering
-/// shows no route-table hop (divergence table).
+/// VPC Peering Guide, "Update your route tables for a VPC peering connection": both sides
+/// need routes; entering over a peering shows no route-table hop (as in Reachability
+/// Analyzer's published examples of entering a VPC).
 #[test]
 fn peering_with_routes_on_both_sides_and_one_side_missing() {
     let d = two_vpcs(true).build();
@@ -354,7 +359,8 @@ fn peering_with_routes_on_both_sides_and_one_side_missing() {
     assert_blocked_on(&t, Code::NoRoute, Leg::Return, "rt-b");
 }
 
-/// Reference §3.20, RA `PCX_REQUIRES_ADDRESS_IN_VPC_CIDR`: A–B and B–C peered; A cannot reach C via B.
+/// VPC Peering Guide, "Unsupported VPC peering configurations" (transitive peering) / Reachability
+/// Analyzer `PCX_REQUIRES_ADDRESS_IN_VPC_CIDR`: A–B and B–C peered; A cannot reach C via B.
 #[test]
 fn peering_is_not_transitive() {
     let d = two_vpcs(true)
@@ -372,7 +378,8 @@ fn peering_is_not_transitive() {
     assert_eq!(ids(&t.forward), ["ia", "sg-a", "a-default-acl", "rt-a", "pcx-ab"]);
 }
 
-/// Reference §3.19–3.20: no edge-to-edge routing — A cannot use B's NAT gateway.
+/// VPC Peering Guide, "Unsupported VPC peering configurations": no edge-to-edge routing — A cannot
+/// use B's NAT gateway.
 #[test]
 fn peering_edge_to_edge_through_peers_nat_is_blocked() {
     let mut d = two_vpcs(true)
@@ -386,7 +393,8 @@ fn peering_edge_to_edge_through_peers_nat_is_blocked() {
     assert_blocked(&t, Code::EdgeToEdge, "pcx-ab");
 }
 
-/// Reference §3.1: longest prefix wins — a /16 peering route beats 0.0.0.0/0 → igw.
+/// VPC User Guide, "How route priority works": longest prefix wins — a /16 peering route beats
+/// 0.0.0.0/0 → igw.
 #[test]
 fn route_more_specific_peering_route_beats_default() {
     let mut d = two_vpcs(true).igw("igw-a", "a").build();
@@ -404,7 +412,8 @@ fn route_more_specific_peering_route_beats_default() {
     assert_eq!(t.forward[3].detail, "rt-a: 10.1.0.0/16 → pcx-ab");
 }
 
-/// Reference §3.8 / §3.19: a deleted NAT gateway leaves its routes in state blackhole.
+/// VPC User Guide, "Delete a NAT gateway": a deleted NAT gateway leaves its routes in state
+/// blackhole.
 #[test]
 fn route_blackhole_to_deleted_nat() {
     let mut d = three_tier().build();
@@ -414,7 +423,8 @@ fn route_blackhole_to_deleted_nat() {
     assert!(t.blocked.unwrap().message.contains("nat-a"));
 }
 
-/// Reference §3.17 (RA `IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS`): a route to the IGW is not
+/// VPC User Guide, "Internet gateways" (Reachability Analyzer
+/// `IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS`): a route to the IGW is not
 /// enough; the instance needs a public IP.
 #[test]
 fn igw_needs_a_public_ip_outbound() {
@@ -423,7 +433,7 @@ fn igw_needs_a_public_ip_outbound() {
     assert_blocked(&t, Code::NoPublicIp, "igw");
 }
 
-/// RA `IGW_NAT_REFLECTION`: hairpin to an own public address is unsupported (divergence table).
+/// Reachability Analyzer `IGW_NAT_REFLECTION`: hairpin to an own public address is unsupported.
 #[test]
 fn igw_hairpin_to_own_public_ip_is_unsupported() {
     let d = three_tier().build();
@@ -431,8 +441,9 @@ fn igw_hairpin_to_own_public_ip_is_unsupported() {
     assert_blocked(&t, Code::Unsupported, "internet");
 }
 
-/// Reference §3.17, §3.19: a reply that leaves through a NAT gateway instead of the IGW the
-/// request came in by is never seen by the client (asymmetric return).
+/// VPC User Guide, "Internet gateways" and "NAT gateway basics": a reply that leaves through a NAT
+/// gateway instead of the IGW the request came in by is never seen by the client (asymmetric
+/// return).
 #[test]
 fn reply_through_nat_instead_of_igw_is_asymmetric() {
     let d = three_tier()
@@ -470,7 +481,8 @@ fn nat_partial_ephemeral_range_warns() {
     );
 }
 
-/// Reference §3.4 (appliances need source/destination check off) and RA
+/// VPC User Guide, "Example routing options" (a middlebox appliance needs source/destination
+/// check off) and Reachability Analyzer
 /// `ENI_SOURCE_DEST_CHECK_RESTRICTION`; a NAT instance translates the source.
 #[test]
 fn nat_instance_needs_source_dest_check_off() {

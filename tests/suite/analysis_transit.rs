@@ -2,8 +2,7 @@
 //! load balancers and what-if failures: one test per rule.
 //! Sources: the AWS guide and page cited per test (Amazon VPC User Guide,
 //! Transit Gateways guide, Site-to-Site VPN and Direct Connect user guides,
-//! Reachability Analyzer User Guide); `§` numbers are sections of the
-//! project's reachability reference, which names the AWS page for each.
+//! Reachability Analyzer User Guide).
 
 use crate::analysis_support;
 
@@ -70,7 +69,8 @@ fn spokes() -> B {
         .inst("ib", "sb", "10.1.1.10", &["sg-b"])
 }
 
-/// Reference §3.23 (TGW-UG): the source attachment's associated table routes;
+/// Transit Gateway Guide, "How transit gateways work" — route tables: the source attachment's
+/// associated table routes;
 /// propagation installs VPC CIDRs. Hub-and-spoke with propagation works both ways.
 #[test]
 fn tgw_hub_and_spoke_with_propagation() {
@@ -104,7 +104,8 @@ fn tgw_hub_and_spoke_with_propagation() {
     assert_eq!(t.forward[6].kind, HopKind::TgwRouteTable);
 }
 
-/// Reference §3.23: without propagation (and no static route) the TGW table has no route.
+/// Transit Gateway Guide, "How transit gateways work" — route propagation: without propagation
+/// (and no static route) the TGW table has no route.
 #[test]
 fn tgw_without_propagation_has_no_route() {
     let mut d = spokes().build();
@@ -127,7 +128,8 @@ fn tgw_without_propagation_has_no_route() {
     assert_reachable(&trace(&d, "ia", "ib", "tcp", Some(22)));
 }
 
-/// Reference §3.23: a static blackhole route drops matching traffic (more specific wins first).
+/// Transit Gateway Guide, "Transit gateway route tables" (static blackhole routes): a static
+/// blackhole route drops matching traffic (more specific wins first).
 #[test]
 fn tgw_blackhole_route_drops() {
     let mut d = spokes().build();
@@ -143,7 +145,8 @@ fn tgw_blackhole_route_drops() {
     assert_blocked(&t, Code::TgwBlackhole, "tgw-rt");
 }
 
-/// Reference §3.23, RA `TGW_ROUTE_AZ_RESTRICTION`: a subnet can use the TGW only if the
+/// Transit Gateway Guide, "How transit gateways work" — Availability Zones; Reachability
+/// Analyzer `TGW_ROUTE_AZ_RESTRICTION`: a subnet can use the TGW only if the
 /// attachment has a subnet in its AZ.
 #[test]
 fn tgw_attachment_needs_a_subnet_in_the_source_az() {
@@ -183,7 +186,8 @@ fn s3_design(associate: bool) -> Design {
         .build()
 }
 
-/// Reference §3.21 (VPCE-2021): selected route tables get `pl-s3 → vpce`; traffic to S3 uses it.
+/// PrivateLink Guide, "Gateway endpoints" (routing): selected route tables get `pl-s3 → vpce`;
+/// traffic to S3 uses it.
 #[test]
 fn gateway_endpoint_s3_from_private_subnet() {
     let d = s3_design(true);
@@ -201,7 +205,8 @@ fn gateway_endpoint_s3_from_private_subnet() {
     assert_eq!(ids(&t.return_path), ["s3", "vpce-s3", "v-default-acl", "sg-app", "app"]);
 }
 
-/// Reference §3.21: a subnet whose route table lacks the endpoint route does not use it.
+/// PrivateLink Guide, "Gateway endpoints": a subnet whose route table lacks the endpoint route does
+/// not use it.
 #[test]
 fn gateway_endpoint_not_on_route_table() {
     let d = s3_design(false);
@@ -209,7 +214,8 @@ fn gateway_endpoint_not_on_route_table() {
     assert_blocked(&t, Code::EndpointNotOnRouteTable, "rt-priv");
 }
 
-/// Reference §3.20–3.21: "endpoint connections cannot be extended out of a VPC" — a peered
+/// PrivateLink Guide, "Gateway endpoints": "endpoint connections cannot be extended out of a
+/// VPC" — a peered
 /// VPC cannot use the gateway endpoint (no edge-to-edge).
 #[test]
 fn gateway_endpoint_not_usable_from_peered_vpc() {
@@ -218,7 +224,8 @@ fn gateway_endpoint_not_usable_from_peered_vpc() {
     assert_blocked(&t, Code::EdgeToEdge, "pcx");
 }
 
-/// Reference §3.22: interface endpoints are ENIs with their own security groups.
+/// PrivateLink Guide, "Access an AWS service using an interface VPC endpoint": interface
+/// endpoints are ENIs with their own security groups.
 #[test]
 fn interface_endpoint_sg_blocks() {
     let d = B::new()
@@ -280,7 +287,8 @@ fn vpn_design(with_dx: bool) -> Design {
     d
 }
 
-/// Reference §3 (VPC-UG scenario 3, Batfish `AwsConfigurationVpnGatewayTest`): a VPN-only
+/// Site-to-Site VPN User Guide (a VPC with a virtual private gateway) and Batfish
+/// `AwsConfigurationVpnGatewayTest`: a VPN-only
 /// subnet reaches on-prem through the VGW and back; entering from the VGW shows no route table.
 #[test]
 fn vpn_only_subnet_to_onprem() {
@@ -310,7 +318,8 @@ fn vpn_only_subnet_to_onprem() {
     assert_reachable(&t);
 }
 
-/// Reference §3.23 (route priority: Direct Connect before VPN for the same prefix).
+/// VPC User Guide, "How route priority works" (propagated routes: Direct Connect BGP routes
+/// before VPN routes for the same prefix).
 #[test]
 fn direct_connect_preferred_over_vpn_for_same_prefix() {
     let d = vpn_design(true);
@@ -334,8 +343,8 @@ fn direct_connect_preferred_over_vpn_for_same_prefix() {
     );
 }
 
-/// Inspection VPC (TGW-UG appliance scenario): spokes route everything to the TGW; the
-/// spoke table sends 0.0.0.0/0 to the inspection attachment, whose subnet routes to the
+/// Inspection VPC (Transit Gateway Guide, appliance scenario): spokes route everything to the TGW;
+/// the spoke table sends 0.0.0.0/0 to the inspection attachment, whose subnet routes to the
 /// firewall endpoint; the firewall subnet routes back to the TGW.
 fn inspection(drop_ssh: bool) -> Design {
     let mut d = spokes()
@@ -379,7 +388,8 @@ fn inspection(drop_ssh: bool) -> Design {
     d
 }
 
-/// Reference §1 (RA: Network Firewall as an intermediate component) and the TGW appliance
+/// Reachability Analyzer User Guide, "How Reachability Analyzer works" (Network Firewall as an
+/// intermediate component) and the Transit Gateway Guide's appliance
 /// scenario: traffic between spokes passes the firewall; its stateful rules decide.
 #[test]
 fn inspection_vpc_with_firewall_endpoint() {
@@ -400,8 +410,8 @@ fn inspection_vpc_with_firewall_endpoint() {
     assert_blocked(&t, Code::FirewallDrop, "fw");
 }
 
-/// Reference §3.18: the egress-only IGW lets IPv6 out and replies back, and drops
-/// connections initiated from the internet.
+/// VPC User Guide, "Egress-only internet gateways": the egress-only IGW lets IPv6 out and replies
+/// back, and drops connections initiated from the internet.
 #[test]
 fn ipv6_out_through_egress_only_gateway_and_blocked_inbound() {
     let d = B::new()
@@ -422,7 +432,8 @@ fn ipv6_out_through_egress_only_gateway_and_blocked_inbound() {
     assert_eq!(ids(&t.return_path), ["internet", "eigw", "nacl6", "sg6", "h6"]);
     let t = trace(&d, "internet6", "h6", "tcp", Some(22));
     assert_blocked(&t, Code::UnsolicitedInbound, "eigw");
-    // 0.0.0.0/0 does not cover IPv6 (reference §3.1): an IPv4-only route table has no IPv6 route.
+    // 0.0.0.0/0 does not cover IPv6 (VPC User Guide, "How route priority works"): an IPv4-only
+    // route table has no IPv6 route.
     let mut d2 = d.clone();
     d2.route_tables.iter_mut().find(|r| r.name == "rt6").unwrap().routes[0] =
         Route::new("0.0.0.0/0".parse().unwrap(), target("eigw:eigw"));
@@ -430,7 +441,8 @@ fn ipv6_out_through_egress_only_gateway_and_blocked_inbound() {
     assert_blocked(&t, Code::NoRoute, "rt6");
 }
 
-/// Reference §3.16: peer-SG references only work for same-Region peering.
+/// VPC Peering Guide, "Update your security groups to reference peer security groups": peer-SG
+/// references only work for same-Region peering.
 #[test]
 fn sg_reference_across_peering_same_region_only() {
     let build = |cross_region: bool| {
@@ -455,7 +467,8 @@ fn sg_reference_across_peering_same_region_only() {
     assert_blocked(&t, Code::SgNoMatchingRule, "sg-server");
 }
 
-/// Issue 3 §2: a load balancer accepts on its listeners and opens new connections to
+/// Elastic Load Balancing, "Listeners" and "Target security groups": a load balancer accepts on
+/// its listeners and opens new connections to
 /// its targets (the target's SG sees the LB's SG, not the client).
 #[test]
 fn load_balancer_accepts_on_listener_and_connects_to_target() {
@@ -476,7 +489,8 @@ fn load_balancer_accepts_on_listener_and_connects_to_target() {
     assert_blocked(&t, Code::LbNoListener, "alb");
 }
 
-/// What-if (reference §5): an AZ down takes its NAT gateway with it.
+/// What-if (VPC User Guide, "NAT gateway basics": a NAT gateway lives in one Availability Zone):
+/// an AZ down takes its NAT gateway with it.
 #[test]
 fn what_if_az_down_removes_the_nat_gateway() {
     let d = B::new()
@@ -506,7 +520,8 @@ fn what_if_az_down_removes_the_nat_gateway() {
     assert!(e.to_string().contains("nat-a"), "{e}");
 }
 
-/// Reference §3.23: a VPN attached to the TGW propagates its prefixes; spokes reach on-prem
+/// Transit Gateway Guide, "How transit gateways work" — route propagation: a VPN attached to the
+/// TGW propagates its prefixes; spokes reach on-prem
 /// through the TGW and on-prem reaches the spoke back (TGW VPN attachment association).
 #[test]
 fn tgw_vpn_attachment_to_onprem_both_ways() {
@@ -579,10 +594,11 @@ fn pass_all_firewall(vpc: &str, subnets: &[&str]) -> Firewall {
     }
 }
 
-/// The S14 inspection VPC in two AZs: spoke `a` (workload `ia` in AZ a), spoke `b`
-/// (workload `ib` in AZ b, `ib2` in AZ a; spoke `a` also has `ia2` in AZ b), both attached in both AZs; the inspection
-/// VPC has a TGW-attachment subnet and a firewall endpoint per AZ, each attachment
-/// subnet routing to its own AZ's endpoint (TGW-UG transit-gateway-appliance-scenario).
+/// The inspection VPC of the `inspection-routing` exercise in two AZs: spoke `a` (workload `ia` in
+/// AZ a), spoke `b` (workload `ib` in AZ b, `ib2` in AZ a; spoke `a` also has `ia2` in AZ b), both
+/// attached in both AZs; the inspection VPC has a TGW-attachment subnet and a firewall endpoint per
+/// AZ, each attachment subnet routing to its own AZ's endpoint (Transit Gateway Guide, "Example:
+/// Appliance in a shared services VPC").
 fn inspection_two_azs(appliance_mode: bool) -> Design {
     let mut d = B::new()
         .vpc("a", "10.0.0.0/16")
@@ -634,7 +650,7 @@ fn att_detail<'t>(hops: &'t [vpcd::analysis::Hop], att: &str) -> Vec<&'t str> {
         .collect()
 }
 
-/// TGW-UG how-transit-gateways-work ("Availability Zones" / appliance mode): without
+/// Transit Gateway Guide, "How transit gateways work" (Availability Zones, appliance mode): without
 /// appliance mode the TGW keeps traffic in the AZ it entered from when the destination
 /// attachment has a subnet there, and crosses AZs only when it has none.
 #[test]
@@ -668,11 +684,11 @@ fn tgw_keeps_traffic_in_the_az_it_entered_from() {
         .any(|n| n.contains("crosses from us-east-1a to us-east-1b")));
 }
 
-/// TGW-UG transit-gateway-appliance-scenario: with appliance mode off, a flow from AZ a
-/// to AZ b is inspected by the AZ-a endpoint and its reply, which the TGW keeps in AZ b,
-/// reaches the AZ-b endpoint, which has no state for it: the stateful firewall drops the
-/// reply. Reported on the return leg (RA: TGW_ATTACH_VPC_AZ_RESTRICTION, with the
-/// additional detail TRANSIT_GATEWAY_APPLIANCE_MODE_RECOMMENDED).
+/// Transit Gateway Guide, "Example: Appliance in a shared services VPC": with appliance mode off, a
+/// flow from AZ a to AZ b is inspected by the AZ-a endpoint and its reply, which the TGW keeps in
+/// AZ b, reaches the AZ-b endpoint, which has no state for it: the stateful firewall drops the
+/// reply. Reported on the return leg (RA: TGW_ATTACH_VPC_AZ_RESTRICTION, with the additional detail
+/// TRANSIT_GATEWAY_APPLIANCE_MODE_RECOMMENDED).
 #[test]
 fn appliance_mode_off_cross_az_reply_is_dropped_by_the_other_firewall_endpoint() {
     let d = inspection_two_azs(false);
@@ -709,9 +725,9 @@ fn appliance_mode_off_cross_az_reply_is_dropped_by_the_other_firewall_endpoint()
     assert_blocked(&t, Code::FirewallAsymmetric, "fw");
 }
 
-/// TGW-UG transit-gateway-appliance-scenario: with appliance mode on, the TGW uses one
-/// ENI of the appliance VPC attachment for the life of the flow, both directions, so
-/// the reply crosses the endpoint that holds the flow's state.
+/// Transit Gateway Guide, "Example: Appliance in a shared services VPC": with appliance mode on,
+/// the TGW uses one ENI of the appliance VPC attachment for the life of the flow, both directions,
+/// so the reply crosses the endpoint that holds the flow's state.
 #[test]
 fn appliance_mode_on_keeps_both_directions_on_one_firewall_endpoint() {
     let d = inspection_two_azs(true);
@@ -730,8 +746,8 @@ fn appliance_mode_on_keeps_both_directions_on_one_firewall_endpoint() {
     }
 }
 
-/// TGW-UG how-transit-gateways-work: a flow that stays in one AZ goes out and back
-/// through that AZ's endpoint, so it works without appliance mode.
+/// Transit Gateway Guide, "How transit gateways work": a flow that stays in one AZ goes out and
+/// back through that AZ's endpoint, so it works without appliance mode.
 #[test]
 fn appliance_mode_off_same_az_flow_is_unaffected() {
     let d = inspection_two_azs(false);
@@ -787,10 +803,10 @@ fn firewall_reply_through_another_endpoint_of_the_same_firewall_is_dropped() {
     assert_reachable(&trace(&build(AZ_A), "app-1", "internet", "tcp", Some(443)));
 }
 
-/// The whole truth table of S14 (TGW-UG how-transit-gateways-work and
-/// transit-gateway-appliance-scenario): every spoke-to-spoke flow, both directions,
-/// same AZ and cross AZ. With appliance mode everything passes; without it exactly
-/// the cross-AZ flows lose their reply at the other AZ's firewall endpoint.
+/// The whole truth table of the inspection VPC (Transit Gateway Guide, "How transit gateways work"
+/// and "Example: Appliance in a shared services VPC"): every spoke-to-spoke flow, both directions,
+/// same AZ and cross AZ. With appliance mode everything passes; without it exactly the cross-AZ
+/// flows lose their reply at the other AZ's firewall endpoint.
 #[test]
 fn appliance_mode_truth_table_over_azs_and_directions() {
     let az = |i: &str| match i {
@@ -816,8 +832,8 @@ fn appliance_mode_truth_table_over_azs_and_directions() {
     }
 }
 
-/// Appliance mode pins a flow to the AZ AWS's flow hash picks (TGW-UG
-/// transit-gateway-appliance-scenario), which a design cannot choose: a flow is only
+/// Appliance mode pins a flow to the AZ AWS's flow hash picks (Transit Gateway Guide,
+/// "Example: Appliance in a shared services VPC"), which a design cannot choose: a flow is only
 /// reachable if it works in every AZ of the appliance attachment. Here AZ b's
 /// attachment subnet has no route, so a flow from AZ a fails when hashed to AZ b.
 #[test]

@@ -362,9 +362,10 @@ fn ipv6_egress_only_new_table_and_private_sg_rule() {
     });
 }
 
-/// S14's second solution: keep the propagated spoke routes in rt-spokes but
-/// override them with static routes to the inspection attachment (static beats
-/// propagated for the same prefix: reference §3.23, TGW guide route evaluation order).
+/// The `inspection-routing` exercise's second solution: keep the propagated spoke routes in
+/// rt-spokes but override them with static routes to the inspection attachment (static beats
+/// propagated for the same prefix: Transit Gateway Guide, "How transit gateways work" — route
+/// evaluation order).
 #[test]
 fn inspection_routing_static_routes_override_the_propagated_ones() {
     check("inspection-routing", |d| {
@@ -468,8 +469,8 @@ fn gamed_shared_subnets_owner_launches_for_the_app_team_fails() {
     assert_eq!(failing, vec!["app-1 is launched by account app-team".to_string()]);
 }
 
-/// S14, half fixed: with the spokes' propagation out of rt-spokes but appliance mode
-/// still off, a cross-AZ flow goes out through the AZ-a endpoint and its reply comes
+/// The `inspection-routing` exercise, half fixed: with the spokes' propagation out of rt-spokes but
+/// appliance mode still off, a cross-AZ flow goes out through the AZ-a endpoint and its reply comes
 /// back through the AZ-b one, which drops it (TGW guide, transit-gateway-appliance-scenario).
 #[test]
 fn inspection_routing_without_appliance_mode_drops_the_cross_az_reply() {

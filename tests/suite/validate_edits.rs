@@ -1,4 +1,5 @@
-//! Issue 2 §3: every edit AWS itself would refuse is rejected by
+//! Every edit AWS itself would refuse (the EC2 API's documented error for the
+//! action, or a rule of the VPC User Guide) is rejected by
 //! `Workspace::apply` with a message that says why and what would be valid,
 //! and the design stays byte-for-byte unchanged. Legal-but-unwise edits are
 //! kept and reported as findings.

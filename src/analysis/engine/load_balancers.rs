@@ -290,9 +290,9 @@ impl<'w, 'a> Walk<'w, 'a> {
                 addr: tpkt.dst,
                 expect: Expect::Eni(te),
             };
-            // The LB is the client of this leg and picks its source port from
-            // 1024–65535 (VPC-UG NACL ephemeral ports: "ELB: 1024–65535", reference
-            // §3.12), so warn when a NACL on the reply path admits only part of it.
+            // The LB is the client of this leg and picks its source port from 1024–65535 (VPC User
+            // Guide, "Ephemeral ports": "ELB: 1024–65535"), so warn when a NACL on the reply path
+            // admits only part of it.
             let saved_range = self.client_range.replace((node_src.ephemeral.0, node_ip, tpkt.sport));
             let r = (|| -> Result<(), Box<Stop>> {
                 let a = self.launch(&node_src, tpkt)?;
