@@ -240,7 +240,8 @@ pub struct Estimate {
 }
 
 /// A monthly amount as the CLI and the designer show it: `$37.35`, or
-/// `-$3.65` for a waiver.
+/// `-$3.65` for a waiver. Every money amount vpcd prints goes through this or
+/// [`signed_dollars`].
 pub fn dollars(usd: f64) -> String {
     // Rounded first, so nothing below half a cent (nor a negative zero, which
     // an empty f64 sum gives) prints as `$-0.00`.
@@ -249,6 +250,17 @@ pub fn dollars(usd: f64) -> String {
         format!("-${:.2}", -cents)
     } else {
         format!("${cents:.2}")
+    }
+}
+
+/// A change of a monthly amount, always with its sign: `+$37.35`, `-$32.85`,
+/// and `+$0.00` for no change (never `-$0.00`). The minus is ASCII, as in [`dollars`].
+pub fn signed_dollars(usd: f64) -> String {
+    let amount = dollars(usd);
+    if amount.starts_with('-') {
+        amount
+    } else {
+        format!("+{amount}")
     }
 }
 
@@ -264,10 +276,9 @@ impl LineItem {
 }
 
 impl WhatIf {
-    /// The change per month with its sign: `+$37.35`, `-$32.85`.
+    /// The change per month with its sign ([`signed_dollars`]): `+$37.35`, `-$32.85`.
     pub fn delta(&self) -> String {
-        let sign = if self.delta_monthly_usd < 0.0 { "-" } else { "+" };
-        format!("{sign}${:.2}", self.delta_monthly_usd.abs())
+        signed_dollars(self.delta_monthly_usd)
     }
 }
 
@@ -774,6 +785,37 @@ mod tests {
                 tpl.name
             );
         }
+    }
+
+    #[test]
+    fn dollars_round_to_the_cent_and_put_an_ascii_minus_before_the_dollar_sign() {
+        assert_eq!(dollars(37.35), "$37.35");
+        assert_eq!(dollars(0.0), "$0.00");
+        assert_eq!(dollars(-0.0), "$0.00");
+        assert_eq!(dollars(2.004), "$2.00");
+        assert_eq!(dollars(2.006), "$2.01");
+        assert_eq!(dollars(-2.006), "-$2.01");
+        assert_eq!(dollars(1234.5), "$1234.50");
+    }
+
+    #[test]
+    fn signed_dollars_always_carry_a_sign_and_never_minus_zero() {
+        assert_eq!(signed_dollars(37.35), "+$37.35");
+        assert_eq!(signed_dollars(-32.85), "-$32.85");
+        assert_eq!(signed_dollars(0.0), "+$0.00");
+        assert_eq!(signed_dollars(-0.0), "+$0.00");
+        // Below half a cent rounds to no change, whichever its sign.
+        assert_eq!(signed_dollars(-0.004), "+$0.00");
+        assert_eq!(signed_dollars(0.004), "+$0.00");
+        assert_eq!(signed_dollars(-0.005), "-$0.01");
+        assert_eq!(signed_dollars(3.456), "+$3.46");
+        let w = |delta_monthly_usd| WhatIf {
+            change: String::new(),
+            delta_monthly_usd,
+            tradeoff: String::new(),
+        };
+        assert_eq!(w(-32.85).delta(), "-$32.85");
+        assert_eq!(w(-0.001).delta(), "+$0.00");
     }
 
     #[test]

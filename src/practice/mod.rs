@@ -19,6 +19,7 @@ pub mod session;
 
 use serde::Serialize;
 
+use crate::cost::dollars;
 use crate::model::intent::Intent;
 use crate::model::{Design, DesignIndex, TraceQuery};
 use crate::validate::{self, Diagnostic, Severity};
@@ -219,7 +220,7 @@ impl<'a> Context<'a> {
         let top = items
             .iter()
             .take(3)
-            .map(|i| format!("{} {} ${:.2}", i.item, i.object, i.monthly_usd))
+            .map(|i| format!("{} {} {}", i.item, i.object, dollars(i.monthly_usd)))
             .collect::<Vec<_>>()
             .join(", ");
         let status = if est.total_monthly_usd <= f64::from(limit) {
@@ -231,8 +232,9 @@ impl<'a> Context<'a> {
             intent,
             status,
             format!(
-                "estimated ${:.2}/month (limit ${limit}){}",
-                est.total_monthly_usd,
+                "estimated {}/month (limit {}){}",
+                dollars(est.total_monthly_usd),
+                dollars(f64::from(limit)),
                 if top.is_empty() {
                     String::new()
                 } else {

@@ -72,8 +72,8 @@ pub fn render(d: &Design, options: &ReportOptions) -> String {
     let warnings = diags.iter().filter(|x| x.severity == Severity::Warning).count();
     let _ = writeln!(
         out,
-        "\n**Estimated cost: ${:.2} per month** ({} prices as of {}). **Findings:** {errors} errors, {warnings} warnings, {} infos.\n",
-        est.total_monthly_usd,
+        "\n**Estimated cost: {} per month** ({} prices as of {}). **Findings:** {errors} errors, {warnings} warnings, {} infos.\n",
+        cost::dollars(est.total_monthly_usd),
         est.price_region,
         est.prices_as_of,
         diags.len() - errors - warnings
@@ -83,10 +83,10 @@ pub fn render(d: &Design, options: &ReportOptions) -> String {
         for i in est.items.iter().filter(|i| !i.free) {
             let _ = writeln!(
                 out,
-                "| {} | {} | ${:.2} |",
+                "| {} | {} | {} |",
                 cell(&i.item),
                 cell(&i.object),
-                i.monthly_usd
+                cost::dollars(i.monthly_usd)
             );
         }
         out.push('\n');

@@ -337,8 +337,9 @@ impl WizardForm {
             head.push(plural(d.endpoints.len(), "gateway endpoint", "gateway endpoints"));
         }
         head.push(format!(
-            "≈ ${:.2}/month ({} list prices)",
-            p.monthly_usd, self.prices.region
+            "≈ {}/month ({} list prices)",
+            cost::dollars(p.monthly_usd),
+            self.prices.region
         ));
         head.push(match (p.errors, p.warnings.len()) {
             (0, 0) => "valid".to_string(),
@@ -358,11 +359,11 @@ impl WizardForm {
             }
         }
         for w in &p.what_ifs {
-            let delta = match w.delta_monthly_usd {
-                x if x > 0.0 => format!("+${x:.2}/month; "),
-                x if x < 0.0 => format!("−${:.2}/month; ", -x),
-                // A free change says so in its trade-off.
-                _ => String::new(),
+            // A free change says so in its trade-off.
+            let delta = if cost::round_cents(w.delta_monthly_usd) == 0.0 {
+                String::new()
+            } else {
+                format!("{}/month; ", cost::signed_dollars(w.delta_monthly_usd))
             };
             out.push(format!("what if {}: {delta}{}", w.change, w.tradeoff));
         }
@@ -489,6 +490,23 @@ mod tests {
             .summary()
             .iter()
             .any(|l| l.starts_with("what if one NAT gateway per AZ in main") && l.contains("+$36.50/month")));
+    }
+
+    #[test]
+    fn a_saving_what_if_shows_an_ascii_minus_as_the_cost_pane_does() {
+        let mut f = WizardForm::new("us-east-1");
+        goto(&mut f, Field::Nat);
+        f.handle(Some(Action::Right), key(KeyCode::Right));
+        assert_eq!(f.opts.nat, NatMode::PerAz);
+        let summary = f.summary();
+        let saving = summary
+            .iter()
+            .find(|l| l.starts_with("what if") && l.contains("-$"))
+            .unwrap_or_else(|| panic!("no saving what-if: {summary:#?}"));
+        let Ok(p) = &f.preview else { panic!("no preview") };
+        let w = p.what_ifs.iter().find(|w| w.delta_monthly_usd < 0.0).unwrap();
+        assert!(saving.contains(&format!("{}/month; ", w.delta())), "{saving}");
+        assert!(summary.iter().all(|l| !l.contains('−')), "{summary:#?}");
     }
 
     #[test]
