@@ -4,7 +4,8 @@
 //!
 //! `cargo bench` runs everything in a few minutes on 2 cores;
 //! `cargo bench -- large/` runs one size, `-- queries_large/` the query side
-//! (verdict-only walks per pair, `vpcd diff` of a one-rule change).
+//! (verdict-only walks per pair, `vpcd diff` of a one-rule change), `-- imports_`
+//! `vpcd import aws` of the design's own describe-* JSON.
 //! Figures and budgets: README.md, "Performance".
 
 use std::time::Duration;
@@ -229,5 +230,25 @@ fn queries(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, budgets, queries);
+/// `vpcd import aws` of a design's own describe-* JSON (what `vpcd export
+/// aws-json` writes): reading the folder, building the design, validating it.
+fn imports(c: &mut Criterion) {
+    for (label, p) in [("medium", GenParams::medium()), ("large", GenParams::large())] {
+        let d = generate(&p).expect("preset parameters are in range");
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        vpcd::interop::aws::export::write_dir(&d, dir.path()).expect("export aws-json");
+        let paths = vec![dir.path().to_path_buf()];
+        let mut g = c.benchmark_group(format!("imports_{label}"));
+        g.sample_size(10)
+            .warm_up_time(Duration::from_millis(300))
+            .measurement_time(Duration::from_secs(3))
+            .sampling_mode(SamplingMode::Flat);
+        g.bench_function("import_aws", |b| {
+            b.iter(|| vpcd::interop::aws::import_paths(&paths, &Default::default()).expect("import aws"))
+        });
+        g.finish();
+    }
+}
+
+criterion_group!(benches, budgets, queries, imports);
 criterion_main!(benches);

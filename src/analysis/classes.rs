@@ -67,6 +67,7 @@ fn design_ranges(d: &Design) -> Vec<IpNet> {
         if let Some(list) = crate::model::aws_prefix_list(svc) {
             out.extend(list.iter().filter_map(|s| s.parse::<IpNet>().ok()));
         }
+        out.extend(crate::model::index::prefix_list_cidrs_v6(svc));
     }
     let mut bare = d.clone();
     for i in &mut bare.instances {

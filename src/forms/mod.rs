@@ -293,6 +293,35 @@ mod tests {
     }
 
     #[test]
+    fn gateway_endpoint_form_reads_and_builds_the_ip_address_type() {
+        use super::kinds::object_def;
+        let mut d = crate::create::templates::sample::three_tier();
+        let def = object_def(ObjectKind::Endpoint);
+        let dual = Object::Endpoint(Endpoint {
+            name: "vpce-s3".into(),
+            description: None,
+            vpc: "shop".into(),
+            service: "s3".into(),
+            kind: EndpointKind::Gateway {
+                route_tables: vec!["rt-app-a".into()],
+                policy: None,
+                ip_address_type: EndpointIpAddressType::Dualstack,
+            },
+            addresses: Vec::new(),
+        });
+        d.put(dual.clone());
+        let vals = (def.read)(&d, Some(&dual), &Vals::default());
+        assert_eq!(vals.get("IP address type"), "dualstack");
+        assert_eq!((def.build)(&vals, &d, Some(dual.clone())).unwrap(), dual);
+        let Object::Endpoint(v4) = (def.build)(&vals.with("IP address type", "ipv4"), &d, Some(dual)).unwrap() else {
+            panic!("not an endpoint");
+        };
+        assert!(!v4.is_dualstack_gateway());
+        // A new endpoint starts as IPv4, AWS's default.
+        assert_eq!((def.read)(&d, None, &Vals::default()).get("IP address type"), "ipv4");
+    }
+
+    #[test]
     fn route_target_labels_round_trip() {
         for t in [
             RouteTarget::Local,

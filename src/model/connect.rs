@@ -65,6 +65,10 @@ pub enum EndpointKind {
         route_tables: Vec<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         policy: Option<String>,
+        /// IPv4 only, or IPv4 and IPv6 (PrivateLink Guide, "Gateway endpoints",
+        /// IP address type; S3 only).
+        #[serde(default, skip_serializing_if = "EndpointIpAddressType::is_ipv4")]
+        ip_address_type: EndpointIpAddressType,
     },
     /// An interface endpoint: one ENI per listed subnet (one per AZ), with security groups.
     Interface {
@@ -79,6 +83,41 @@ pub enum EndpointKind {
     /// behind the service's Gateway Load Balancer (PrivateLink guide,
     /// "Gateway Load Balancer endpoints").
     GatewayLoadBalancer { subnet: String },
+}
+
+/// The address families a gateway endpoint carries (EC2 API reference,
+/// CreateVpcEndpoint `IpAddressType`: `ipv4` | `dualstack`). A dual-stack
+/// gateway endpoint for S3 also routes the service's IPv6 ranges
+/// (PrivateLink Guide, "Gateway endpoints", IP address type); DynamoDB's
+/// gateway endpoints are IPv4 only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+pub enum EndpointIpAddressType {
+    #[default]
+    Ipv4,
+    Dualstack,
+}
+
+impl EndpointIpAddressType {
+    pub fn is_ipv4(&self) -> bool {
+        *self == EndpointIpAddressType::Ipv4
+    }
+
+    /// The word AWS uses (`describe-vpc-endpoints` `IpAddressType`, Terraform
+    /// `ip_address_type`, CloudFormation `IpAddressType`).
+    pub fn aws_name(self) -> &'static str {
+        match self {
+            EndpointIpAddressType::Ipv4 => "ipv4",
+            EndpointIpAddressType::Dualstack => "dualstack",
+        }
+    }
+
+    pub fn from_aws(s: &str) -> Option<EndpointIpAddressType> {
+        match s.to_ascii_lowercase().as_str() {
+            "ipv4" => Some(EndpointIpAddressType::Ipv4),
+            "dualstack" => Some(EndpointIpAddressType::Dualstack),
+            _ => None,
+        }
+    }
 }
 
 /// A VPC endpoint for an AWS service (`s3`, `dynamodb`, `sqs`, `ec2`, `ssm`, …).
@@ -113,6 +152,17 @@ pub struct EndpointAddress {
 impl Endpoint {
     pub fn is_gateway(&self) -> bool {
         matches!(self.kind, EndpointKind::Gateway { .. })
+    }
+
+    /// Whether this is a gateway endpoint that also carries IPv6.
+    pub fn is_dualstack_gateway(&self) -> bool {
+        matches!(
+            self.kind,
+            EndpointKind::Gateway {
+                ip_address_type: EndpointIpAddressType::Dualstack,
+                ..
+            }
+        )
     }
 
     /// The address chosen for the endpoint's interface in `subnet`, if any.

@@ -840,6 +840,18 @@ pub fn aws_prefix_list(service: &str) -> Option<&'static [&'static str]> {
     }
 }
 
+/// The IPv6 ranges of an AWS-managed prefix list, for the services whose
+/// gateway endpoints can be dual-stack: S3 (PrivateLink Guide, "Gateway
+/// endpoints", IP address type). Representative ranges of S3's published
+/// IPv6 space (AWS General Reference, "AWS IP address ranges"), as the IPv4
+/// lists above are; a dual-stack gateway endpoint's route covers them.
+pub fn aws_prefix_list_v6(service: &str) -> Option<&'static [&'static str]> {
+    match service {
+        "s3" => Some(&["2600:1ff0:8000::/39", "2600:1f68:8000::/39", "2600:1fa0:8000::/39"]),
+        _ => None,
+    }
+}
+
 /// AWS services a design may name as trace endpoints (gateway-endpoint
 /// services first, then common interface-endpoint services).
 pub const AWS_SERVICES: &[&str] = &[

@@ -138,6 +138,7 @@ catalogue! {
     "peering-route-outside-peer", Warning, false, NONE, "a route via a peering covers addresses the peer does not have (L-14)";
     "peering-unused", Info, false, NONE, "an active peering is the target of no route (L-04)";
     "endpoint-gateway-service", Error, true, Some("InvalidServiceName"), "gateway endpoints exist only for s3 and dynamodb (VPCE-1)";
+    "endpoint-ip-address-type", Error, true, Some("InvalidParameter"), "a dual-stack gateway endpoint exists for s3 only; DynamoDB's gateway endpoints support only IPv4 (PrivateLink Guide)";
     "endpoint-route-table-other-vpc", Error, true, IPV, "a gateway endpoint's route table belongs to another VPC (VPCE-3)";
     "endpoint-subnet-other-vpc", Error, true, IPV, "an interface endpoint's subnet belongs to another VPC";
     "endpoint-address-unused", Warning, false, NONE, "an endpoint's chosen address (SubnetConfigurations) names a subnet it has no interface in, so nothing uses it";

@@ -179,7 +179,27 @@ pub(super) fn endpoints(cx: &ValidationPass<'_>) {
             );
         }
         match &ep.kind {
-            EndpointKind::Gateway { route_tables, .. } => {
+            EndpointKind::Gateway {
+                route_tables,
+                ip_address_type,
+                ..
+            } => {
+                // IpAddressType on CreateVpcEndpoint: S3's gateway endpoint can be
+                // dual-stack (PrivateLink Guide, "Gateway endpoints", IP address type);
+                // DynamoDB's "support only IPv4 traffic" (PrivateLink Guide, "Gateway
+                // endpoints for Amazon DynamoDB", Considerations).
+                if !ip_address_type.is_ipv4() && ep.service == "dynamodb" {
+                    cx.on(
+                        "endpoint-ip-address-type",
+                        &r,
+                        format!(
+                            "a gateway endpoint for {} cannot be {}: only s3's gateway endpoint is dual-stack",
+                            ep.service,
+                            ip_address_type.aws_name()
+                        ),
+                        "set the IP address type to ipv4, or use an interface endpoint for IPv6",
+                    );
+                }
                 if ep.service != "s3" && ep.service != "dynamodb" {
                     cx.on(
                         "endpoint-gateway-service",

@@ -34,6 +34,7 @@ mod e2e_lost_terminal;
 mod e2e_tmux;
 #[cfg(feature = "tui")]
 mod e2e_trace_tmux;
+mod gateway_endpoint_ipv6;
 mod iac_export;
 mod iac_external;
 #[cfg(feature = "tui")]

@@ -474,6 +474,12 @@ fn cases() -> Vec<(&'static str, Mutation)> {
                 r#"(name: "vpce", vpc: "shop", service: "sqs", kind: Gateway(route_tables: ["rt-db"]))"#,
             ))
         }),
+        // DynamoDB's gateway endpoints support only IPv4 (PrivateLink Guide).
+        ("endpoint-ip-address-type", |d| {
+            d.endpoints.push(ron(
+                r#"(name: "vpce", vpc: "shop", service: "dynamodb", kind: Gateway(route_tables: ["rt-db"], ip_address_type: Dualstack))"#,
+            ))
+        }),
         ("endpoint-route-table-other-vpc", |d| {
             lab(d, "10.1.0.0/16");
             d.endpoints.push(ron(

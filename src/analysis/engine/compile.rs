@@ -138,7 +138,17 @@ pub(super) fn compile_route_table(d: &Design, idx: &DesignIndex, rt: &crate::mod
     for r in idx.effective_routes(d, rt) {
         let (nets, prio) = match &r.dest {
             RouteDestination::Cidr(c) => (vec![*c], if r.origin == RouteOrigin::Propagated { 2 } else { 0 }),
-            RouteDestination::PrefixList(p) => (crate::model::index::prefix_list_cidrs(d, p), 1),
+            RouteDestination::PrefixList(p) => {
+                let mut nets = crate::model::index::prefix_list_cidrs(d, p);
+                // A dual-stack gateway endpoint's route also covers the service's
+                // IPv6 ranges (PrivateLink Guide, "Gateway endpoints", IP address type).
+                if let RouteTarget::GatewayEndpoint(ep) = &r.target {
+                    if idx.endpoint(d, ep).is_some_and(|e| e.is_dualstack_gateway()) {
+                        nets.extend(crate::model::index::prefix_list_cidrs_v6(p));
+                    }
+                }
+                (nets, 1)
+            }
         };
         for net in nets {
             routes.push(CRoute {

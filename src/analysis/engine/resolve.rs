@@ -108,6 +108,7 @@ pub(super) fn service_at(d: &Design, ip: IpAddr) -> Option<String> {
     for svc in ["s3", "dynamodb"] {
         if crate::model::index::prefix_list_cidrs(d, svc)
             .iter()
+            .chain(&crate::model::index::prefix_list_cidrs_v6(svc))
             .any(|c| c.contains(&ip))
         {
             return Some(svc.to_string());

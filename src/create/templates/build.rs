@@ -338,6 +338,7 @@ impl Builder {
             kind: EndpointKind::Gateway {
                 route_tables: route_tables.to_vec(),
                 policy: None,
+                ip_address_type: Default::default(),
             },
             addresses: Vec::new(),
         });

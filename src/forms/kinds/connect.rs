@@ -57,6 +57,10 @@ pub(super) static ENDPOINT: FormDef = FormDef {
         multi("route tables", vpc_route_tables)
             .when("type", GATEWAY)
             .codes(&["endpoint-route-table-other-vpc", "endpoint-gateway-no-route-table"]),
+        // CreateVpcEndpoint IpAddressType: dual-stack adds the service's IPv6 ranges.
+        pick("IP address type", endpoint_ip_address_types)
+            .when("type", GATEWAY)
+            .codes(&["endpoint-ip-address-type"]),
         per_az("subnets", vpc_subnets)
             .when("type", INTERFACE)
             .codes(&["endpoint-subnet-other-vpc", "endpoint-subnets-same-az"]),
@@ -99,13 +103,21 @@ pub(super) static ENDPOINT: FormDef = FormDef {
                     "addresses",
                     e.map(|e| endpoint_addresses_text(&e.addresses)).unwrap_or_default(),
                 ),
-            Some(EndpointKind::Gateway { route_tables, .. }) => base
+            Some(EndpointKind::Gateway {
+                route_tables,
+                ip_address_type,
+                ..
+            }) => base
                 .with("type", "gateway")
-                .with_list("route tables", route_tables.clone()),
+                .with_list("route tables", route_tables.clone())
+                .with("IP address type", ip_address_type.aws_name()),
             Some(EndpointKind::GatewayLoadBalancer { subnet }) => base
                 .with("type", "gateway-load-balancer")
                 .with("subnet", subnet.clone()),
-            None => base.with("type", "gateway").with("private DNS", "yes"),
+            None => base
+                .with("type", "gateway")
+                .with("private DNS", "yes")
+                .with("IP address type", "ipv4"),
         }
     },
     build: |v, _, orig| {
@@ -132,6 +144,7 @@ pub(super) static ENDPOINT: FormDef = FormDef {
             EndpointKind::Gateway {
                 route_tables: v.list("route tables"),
                 policy,
+                ip_address_type: EndpointIpAddressType::from_aws(v.get("IP address type")).unwrap_or_default(),
             }
         };
         Ok(Object::Endpoint(Endpoint {

@@ -180,6 +180,9 @@ fn yes_no(_: &Design, _: &Vals) -> Vec<String> {
 fn no_yes(_: &Design, _: &Vals) -> Vec<String> {
     strs(&["yes", "no"])
 }
+fn endpoint_ip_address_types(_: &Design, _: &Vals) -> Vec<String> {
+    strs(&["ipv4", "dualstack"])
+}
 fn up_down(_: &Design, _: &Vals) -> Vec<String> {
     strs(&["up", "down"])
 }

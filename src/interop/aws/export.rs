@@ -853,10 +853,15 @@ pub fn export(d: &Design) -> (Vec<(String, AwsFile)>, Vec<String>) {
                 ..Default::default()
             };
             match &e.kind {
-                EndpointKind::Gateway { route_tables, policy } => {
+                EndpointKind::Gateway {
+                    route_tables,
+                    policy,
+                    ip_address_type,
+                } => {
                     out.vpc_endpoint_type = "Gateway".into();
                     out.route_table_ids = route_tables.iter().map(|r| ids.id("rtb-", r)).collect();
                     out.policy_document = policy.clone();
+                    out.ip_address_type = Some(ip_address_type.aws_name().to_string());
                 }
                 EndpointKind::Interface {
                     subnets,

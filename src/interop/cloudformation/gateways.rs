@@ -143,10 +143,18 @@ impl Cfn<'_> {
             };
             let mut props = vec![("VpcId", self.r(&e.vpc)), ("ServiceName", service)];
             match &e.kind {
-                EndpointKind::Gateway { route_tables, policy } => {
+                EndpointKind::Gateway {
+                    route_tables,
+                    policy,
+                    ip_address_type,
+                } => {
                     props.push(("VpcEndpointType", Y::s("Gateway")));
                     let rts = route_tables.iter().filter_map(|r| self.rt_ref(r)).collect();
                     props.push(("RouteTableIds", Y::List(rts)));
+                    // AWS::EC2::VPCEndpoint IpAddressType; written only when not the default.
+                    if !ip_address_type.is_ipv4() {
+                        props.push(("IpAddressType", Y::s(ip_address_type.aws_name())));
+                    }
                     if let Some(p) = policy {
                         match serde_json::from_str::<serde_json::Value>(p) {
                             Ok(v) => props.push(("PolicyDocument", json_to_y(&v))),

@@ -555,5 +555,13 @@ pub fn prefix_list_cidrs(d: &Design, name: &str) -> Vec<IpNet> {
         .unwrap_or_default()
 }
 
+/// The IPv6 blocks of an AWS-managed prefix list (S3's, which a dual-stack
+/// gateway endpoint routes); none for other names.
+pub fn prefix_list_cidrs_v6(name: &str) -> Vec<IpNet> {
+    super::aws_prefix_list_v6(name)
+        .map(|l| l.iter().filter_map(|s| s.parse().ok()).collect())
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 pub(crate) mod tests;

@@ -588,9 +588,23 @@ fn endpoints(b: &mut Builder<'_>) {
         } else if e.vpc_endpoint_type == "Gateway" {
             let mut ids: BTreeSet<&str> = e.route_table_ids.iter().map(String::as_str).collect();
             ids.extend(rts_of.get(e.vpc_endpoint_id.as_str()).into_iter().flatten().copied());
+            let ip_address_type = match e.ip_address_type.as_deref() {
+                None => EndpointIpAddressType::Ipv4,
+                Some(t) => EndpointIpAddressType::from_aws(t).unwrap_or_else(|| {
+                    // Gateway endpoints take `ipv4` or `dualstack` (PrivateLink Guide,
+                    // "Gateway endpoints"); anything else keeps IPv4 and IPv6 both routed.
+                    b.report.approximate(
+                        &e.vpc_endpoint_id,
+                        "VPC endpoint",
+                        &format!("IP address type {t} is modelled as dualstack"),
+                    );
+                    EndpointIpAddressType::Dualstack
+                }),
+            };
             EndpointKind::Gateway {
                 route_tables: ids.into_iter().map(|id| b.name(id)).collect(),
                 policy: e.policy_document.clone(),
+                ip_address_type,
             }
         } else {
             EndpointKind::Interface {

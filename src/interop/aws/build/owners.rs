@@ -12,7 +12,7 @@
 //! facts, and the accounts that share are placed in one organisation, which
 //! VPC sharing requires — both reported as approximations.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use super::Builder;
 use crate::edit::valid_name;
@@ -67,8 +67,11 @@ pub(super) fn build(b: &mut Builder<'_>) {
             instance_owner.insert(name, a);
         }
     }
+    // A set, not a scan per interface: an account of 12,000 instances has
+    // as many interfaces, and the scan made the import quadratic.
+    let instance_names: HashSet<&str> = b.d.instances.iter().map(|i| i.name.as_str()).collect();
     for (name, a) in &eni_owner {
-        if b.d.instances.iter().any(|i| &i.name == name) {
+        if instance_names.contains(name.as_str()) {
             instance_owner.entry(name.clone()).or_insert_with(|| a.clone());
         }
     }

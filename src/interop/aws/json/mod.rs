@@ -657,6 +657,9 @@ aws_struct! {
         pub groups: Vec<GroupIdentifier>,
         #[serde(default)]
         pub private_dns_enabled: bool,
+        /// `ipv4` | `dualstack` | `ipv6` (DescribeVpcEndpoints).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub ip_address_type: Option<String>,
         #[serde(default, deserialize_with = "list")]
         pub network_interface_ids: Vec<String>,
         #[serde(default, deserialize_with = "list", skip_serializing_if = "Vec::is_empty")]

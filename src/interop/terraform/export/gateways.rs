@@ -78,11 +78,18 @@ impl Exporter<'_> {
             };
             b.attr("vpc_id", self.vpc_id(&e.vpc)).attr("service_name", service);
             match &e.kind {
-                EndpointKind::Gateway { route_tables, policy } => {
+                EndpointKind::Gateway {
+                    route_tables,
+                    policy,
+                    ip_address_type,
+                } => {
                     b.attr("vpc_endpoint_type", Expr::s("Gateway"));
                     let rts = route_tables.iter().map(|r| self.rt_id(r)).collect();
                     b.attr("route_table_ids", Expr::List(rts));
                     b.attr_opt("policy", policy.clone().map(Expr::s));
+                    if !ip_address_type.is_ipv4() {
+                        b.attr("ip_address_type", Expr::s(ip_address_type.aws_name()));
+                    }
                 }
                 EndpointKind::Interface {
                     subnets,

@@ -352,6 +352,7 @@ impl Conv<'_> {
         match ty.as_str() {
             "Gateway" => {
                 e.route_table_ids = i.strs("route_table_ids")?;
+                e.ip_address_type = i.str("ip_address_type")?;
             }
             "Interface" => {
                 e.subnet_ids = i.strs("subnet_ids")?;
