@@ -458,17 +458,24 @@ pub struct FlowChange {
     pub blocked: Option<Blocked>,
 }
 
+impl FlowChange {
+    /// The change as one line, each endpoint and component written by
+    /// `label` (the plain line is [`Display`](fmt::Display); `vpcd diff`
+    /// adds imported objects' AWS ids).
+    pub fn line(&self, label: impl Fn(&str) -> String) -> String {
+        let FlowKey { from, to, proto, port } = &self.flow;
+        let flow = format!("{} → {} {proto}/{port}", label(from), label(to));
+        match (&self.blocked, self.opened) {
+            (_, true) => format!("opened: {flow}"),
+            (Some(b), false) => format!("closed: {flow} ({} at {})", b.code, label(&b.component)),
+            (None, false) => format!("closed: {flow}"),
+        }
+    }
+}
+
 impl fmt::Display for FlowChange {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.opened {
-            write!(f, "opened: {}", self.flow)
-        } else {
-            write!(f, "closed: {}", self.flow)?;
-            if let Some(b) = &self.blocked {
-                write!(f, " ({} at {})", b.code, b.component)?;
-            }
-            Ok(())
-        }
+        f.write_str(&self.line(str::to_string))
     }
 }
 

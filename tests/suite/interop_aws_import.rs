@@ -206,3 +206,92 @@ fn load_balancer_cross_zone_attribute_is_imported_from_a_real_network() {
         i.report.files
     );
 }
+
+/// Two captures of one account where an instance's `Name` tag changed between
+/// them: the AWS id is the object's identity, so `vpcd diff` matches the
+/// instance by its id (a flow to it that closed is reported, under its new
+/// name) and prints each imported endpoint with its id beside its name.
+#[test]
+fn diff_matches_a_renamed_instance_by_its_aws_id_and_prints_ids() {
+    let dir = tempfile::tempdir().unwrap();
+    let dump = dir.path().join("dump");
+    aws::export::write_dir(&vpcd::create::templates::sample::three_tier(), &dump).unwrap();
+    let before = aws::import_paths(&[dump], &ImportOptions::default()).unwrap().design;
+    let id = before
+        .aws_ids
+        .iter()
+        .find(|(id, n)| n.as_str() == "app-1" && id.starts_with("i-"))
+        .map(|(id, _)| id.clone())
+        .expect("app-1 keeps its instance id");
+    // The second capture: app-1 is tagged app-one, and now has only the
+    // database group, which admits nothing from the web tier.
+    let mut after = before.clone();
+    vpcd::edit::Edit::Rename {
+        target: vpcd::model::ObjectRef::new(vpcd::model::ObjectKind::Instance, "app-1"),
+        to: "app-one".into(),
+    }
+    .apply(&mut after)
+    .unwrap();
+    let app = after.instances.iter_mut().find(|i| i.name == "app-one").unwrap();
+    app.security_groups = vec!["sg-db".into()];
+    assert_eq!(after.aws_ids.get(&id).map(String::as_str), Some("app-one"));
+    let (old, new) = (dir.path().join("before.ron"), dir.path().join("after.ron"));
+    vpcd::io::save(&old, &before).unwrap();
+    vpcd::io::save(&new, &after).unwrap();
+
+    let out = vpcd().args(["diff"]).arg(&old).arg(&new).output().unwrap();
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
+    assert!(
+        stderr.contains("1 object matched by AWS id under a new name: app-1 → app-one"),
+        "{stderr}"
+    );
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l.starts_with("closed: web-1 (i-") && l.contains(&format!("→ app-one ({id})"))),
+        "{stdout}"
+    );
+    let out = vpcd()
+        .args(["diff", "--format", "json"])
+        .arg(&old)
+        .arg(&new)
+        .output()
+        .unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["aws_ids"]["app-one"], serde_json::json!(id));
+}
+
+/// The designer's import takes the same flags as `vpcd import aws` after the
+/// folder: a dump of two Regions needs `--region`, as on the command line.
+#[test]
+fn the_designers_aws_import_takes_a_region_after_the_folder() {
+    use crate::tui_support::Harness;
+    let dir = tempfile::tempdir().unwrap();
+    let dump = dir.path().join("dump");
+    let east = vpcd::create::templates::sample::three_tier();
+    let mut west = vpcd::create::templates::find("single-public-subnet").unwrap().design();
+    west.region = "eu-west-1".into();
+    aws::export::write_dir(&east, &dump.join("accounts/111122223333/us-east-1")).unwrap();
+    aws::export::write_dir(&west, &dump.join("accounts/111122223333/eu-west-1")).unwrap();
+    let mut h = Harness::new(vpcd::create::templates::sample::three_tier(), dir.path(), 120, 30);
+    let open = |h: &mut Harness, typed: &str| {
+        h.keys(":").keys("import AWS folder").keys("<enter>");
+        h.keys("<c-u>").keys(typed).keys("<enter>");
+    };
+    open(&mut h, &dump.display().to_string());
+    h.assert_shows("several Regions");
+    assert!(h.app.modal_title().unwrap_or_default().contains("import AWS"));
+    h.keys("<esc>");
+    open(&mut h, &format!("{} --region eu-west-1 --name west", dump.display()));
+    assert!(h.app.modal_title().is_none(), "{}", h.screen());
+    let d = h.app.ws.design();
+    assert_eq!((d.name.as_str(), d.region.as_str()), ("west", "eu-west-1"));
+    assert_eq!(d.vpcs.len(), west.vpcs.len());
+    // A flag the importer does not take is named, and nothing changes.
+    open(&mut h, &format!("{} --var x=1", dump.display()));
+    h.assert_shows("--var: import AWS folder takes --region, --account and --name");
+}

@@ -180,3 +180,29 @@ fn a_terraform_folder_opens_as_a_new_design_with_the_same_subnets() {
     assert_eq!(names, want);
     assert!(status(&h).contains("from Terraform"), "{}", status(&h));
 }
+
+/// The designer's Terraform import takes `--var` (and `--var-file`, `--name`)
+/// after the folder, as `vpcd import terraform` does.
+#[test]
+fn the_designers_terraform_import_takes_vars_after_the_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let tf = dir.path().join("infra");
+    std::fs::create_dir_all(&tf).unwrap();
+    std::fs::write(
+        tf.join("main.tf"),
+        "variable \"cidr\" {\n  default = \"10.0.0.0/16\"\n}\n\nresource \"aws_vpc\" \"main\" {\n  cidr_block = var.cidr\n}\n",
+    )
+    .unwrap();
+    let mut h = sample_at(dir.path());
+    let typed = format!("{} --var cidr=10.9.0.0/16 --name infra-prod", tf.display());
+    run(&mut h, "import Terraform folder", Path::new(&typed));
+    assert!(h.app.modal_title().is_none(), "{}", h.screen());
+    let d = h.app.ws.design();
+    assert_eq!(d.name, "infra-prod");
+    assert_eq!(d.vpcs.len(), 1);
+    assert_eq!(d.vpcs[0].cidr.to_string(), "10.9.0.0/16");
+    // A value missing after a flag is said, and the prompt stays open.
+    let typed = format!("{} --var", tf.display());
+    run(&mut h, "import Terraform folder", Path::new(&typed));
+    h.assert_shows("--var needs a value");
+}

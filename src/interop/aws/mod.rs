@@ -320,3 +320,59 @@ pub fn capture_commands(region: Option<&str>) -> String {
     s.push_str("echo \"captured into $DIR; run: vpcd import aws $DIR\"\n");
     s
 }
+
+/// Renames `old`'s objects to the names `new` gives the same AWS ids, so
+/// that two captures of one account compare object by object even where a
+/// `Name` tag changed between them (the AWS id is the object's identity;
+/// the design name is only what the tag said at capture time). Returns the
+/// renames made, `(old name, new name)`. A rename whose new name is taken
+/// in `old` by another object is left out (the two objects are compared
+/// under their own names).
+pub fn align_names(old: &mut Design, new: &Design) -> Vec<(String, String)> {
+    use crate::edit::Edit;
+    use crate::model::ObjectRef;
+    use std::collections::HashMap;
+    let mut wanted: Vec<(String, String)> = old
+        .aws_ids
+        .iter()
+        .filter_map(|(id, old_name)| {
+            let new_name = new.aws_ids.get(id)?;
+            (new_name != old_name).then(|| (old_name.clone(), new_name.clone()))
+        })
+        .collect();
+    wanted.sort();
+    wanted.dedup();
+    if wanted.is_empty() {
+        return Vec::new();
+    }
+    let mut refs: HashMap<String, ObjectRef> = old.object_refs().into_iter().map(|r| (r.name.clone(), r)).collect();
+    let mut done = Vec::new();
+    for (from, to) in wanted {
+        if refs.contains_key(&to) {
+            continue;
+        }
+        let Some(target) = refs.remove(&from) else {
+            continue;
+        };
+        let kind = target.kind;
+        let rename = Edit::Rename { target, to: to.clone() };
+        if rename.apply(old).is_ok() {
+            refs.insert(to.clone(), ObjectRef::new(kind, to.clone()));
+            done.push((from, to));
+        }
+    }
+    done
+}
+
+/// Each design name's AWS id, for output: the object's own id (an
+/// instance's `i-…` rather than its primary interface's `eni-…`).
+pub fn aws_ids_by_name(d: &Design) -> std::collections::HashMap<&str, &str> {
+    let mut out: std::collections::HashMap<&str, &str> = std::collections::HashMap::new();
+    for (id, name) in &d.aws_ids {
+        let slot = out.entry(name.as_str()).or_insert(id.as_str());
+        if slot.starts_with("eni-") && !id.starts_with("eni-") {
+            *slot = id.as_str();
+        }
+    }
+    out
+}

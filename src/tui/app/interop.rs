@@ -17,8 +17,12 @@ impl FileTask {
             }
             FileTask::ExportCloudFormation => "export CloudFormation: the template to write (YAML)",
             FileTask::WriteReport => "write report: the Markdown file to write",
-            FileTask::ImportAws => "import AWS folder: describe-* JSON (opens as a new design)",
-            FileTask::ImportTerraform => "import Terraform folder: .tf files (opens as a new design)",
+            FileTask::ImportAws => {
+                "import AWS folder: describe-* JSON, then any of --region R --account ID --name N (opens as a new design)"
+            }
+            FileTask::ImportTerraform => {
+                "import Terraform folder: .tf files, then any of --var K=V --var-file F --name N (opens as a new design)"
+            }
         }
     }
 }
@@ -62,14 +66,45 @@ impl App {
                 self.write_out(vec![(path, text)], Vec::new())
             }
             FileTask::ImportAws => {
-                let imported = aws::import_paths(std::slice::from_ref(&path), &aws::ImportOptions::default())
-                    .map_err(|e| e.to_string())?;
+                let (path, flags) = import_args(&path)?;
+                let mut opts = aws::ImportOptions::default();
+                for (flag, value) in flags {
+                    match flag.as_str() {
+                        "region" => opts.region = Some(value),
+                        "account" => opts.account = Some(value),
+                        "name" => opts.name = Some(value),
+                        _ => {
+                            return Err(format!(
+                                "--{flag}: import AWS folder takes --region, --account and --name"
+                            ))
+                        }
+                    }
+                }
+                let imported = aws::import_paths(std::slice::from_ref(&path), &opts).map_err(|e| e.to_string())?;
                 self.offer_import(imported, &path);
                 Ok(())
             }
             FileTask::ImportTerraform => {
-                let imported = terraform::import::import_dir(&path, &terraform::import::TfOptions::default())
-                    .map_err(|e| e.to_string())?;
+                let (path, flags) = import_args(&path)?;
+                let mut opts = terraform::import::TfOptions::default();
+                for (flag, value) in flags {
+                    match flag.as_str() {
+                        "var" => match value.split_once('=') {
+                            Some((k, v)) if !k.trim().is_empty() => {
+                                opts.vars.push((k.trim().to_string(), v.to_string()))
+                            }
+                            _ => return Err(format!("--var {value}: expected NAME=VALUE")),
+                        },
+                        "var-file" => opts.var_files.push(PathBuf::from(value)),
+                        "name" => opts.name = Some(value),
+                        _ => {
+                            return Err(format!(
+                                "--{flag}: import Terraform folder takes --var, --var-file and --name"
+                            ))
+                        }
+                    }
+                }
+                let imported = terraform::import::import_dir(&path, &opts).map_err(|e| e.to_string())?;
                 self.offer_import(imported, &path);
                 Ok(())
             }
@@ -142,6 +177,38 @@ impl App {
 }
 
 /// "main.tf, variables.tf in out/tf" for files in one folder, else every path.
+/// Splits what was typed in an import's path prompt into the folder and the
+/// flags `vpcd import aws`/`vpcd import terraform` take after it, as
+/// `(flag, value)` pairs: `dump/ --region eu-west-1`, `infra/ --var env=prod`
+/// (`--flag=value` too). A path that exists as typed is taken whole, spaces
+/// and all.
+fn import_args(typed: &Path) -> Result<(PathBuf, Vec<(String, String)>), String> {
+    if typed.exists() {
+        return Ok((typed.to_path_buf(), Vec::new()));
+    }
+    let text = typed.to_string_lossy();
+    let (path, rest) = match text.find(" --") {
+        Some(at) => (text[..at].trim_end(), &text[at..]),
+        None => (text.as_ref(), ""),
+    };
+    let mut flags = Vec::new();
+    let mut words = rest.split_whitespace();
+    while let Some(word) = words.next() {
+        let Some(flag) = word.strip_prefix("--") else {
+            return Err(format!("`{word}`: expected a flag such as --region or --var"));
+        };
+        let (flag, value) = match flag.split_once('=') {
+            Some((f, v)) => (f.to_string(), v.to_string()),
+            None => {
+                let value = words.next().ok_or_else(|| format!("--{flag} needs a value"))?;
+                (flag.to_string(), value.to_string())
+            }
+        };
+        flags.push((flag, value));
+    }
+    Ok((PathBuf::from(path), flags))
+}
+
 fn written_names(files: &[(PathBuf, String)]) -> String {
     let dirs: Vec<Option<&Path>> = files.iter().map(|(p, _)| p.parent()).collect();
     let one_dir = dirs
