@@ -467,11 +467,11 @@ impl Workspace {
                     path: target.to_string(),
                     message: why.clone(),
                     hint: hint.clone(),
-                    aws_code: Some("DependencyViolation"),
+                    aws_code: Some(validate::aws_codes::DEPENDENCY_VIOLATION),
                     blocks_edit: true,
                 };
                 return Err(Rejected {
-                    message: format!("{why} (AWS: DependencyViolation) — {hint}"),
+                    message: format!("{why} (AWS: {}) — {hint}", validate::aws_codes::DEPENDENCY_VIOLATION),
                     reasons: vec![reason],
                 });
             }

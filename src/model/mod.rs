@@ -511,6 +511,7 @@ impl RefTarget {
     /// The error code AWS answers when a call names an object of this kind that
     /// does not exist (EC2 API reference, "Error codes": `Invalid<Resource>ID.NotFound`;
     /// ELB `LoadBalancerNotFound`, Network Firewall and Direct Connect their own).
+    /// Every code is one of `validate::aws_codes`, with where AWS lists it.
     /// `None` for what is not an AWS resource (an on-premises network).
     pub fn not_found_code(self) -> Option<&'static str> {
         use ObjectKind as K;
@@ -520,7 +521,8 @@ impl RefTarget {
                 K::Subnet => "InvalidSubnetID.NotFound",
                 K::RouteTable => "InvalidRouteTableID.NotFound",
                 K::InternetGateway => "InvalidInternetGatewayID.NotFound",
-                K::EgressOnlyGateway => "InvalidGatewayID.NotFound",
+                // Its own code, not `GatewayId`'s (EC2 API reference, "Error codes").
+                K::EgressOnlyGateway => "InvalidEgressOnlyInternetGatewayId.NotFound",
                 K::NatGateway => "InvalidNatGatewayID.NotFound",
                 K::ElasticIp => "InvalidAllocationID.NotFound",
                 K::SecurityGroup => "InvalidGroup.NotFound",

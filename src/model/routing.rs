@@ -143,14 +143,15 @@ impl RouteTarget {
     }
 
     /// The error code CreateRoute answers when the target does not exist: the
-    /// parameter's own `*.NotFound` (EC2 API reference, "Error codes"; `GatewayId`
-    /// covers internet, egress-only and virtual private gateways).
+    /// parameter's own `*.NotFound` (EC2 API reference, "Error codes"). `GatewayId`
+    /// takes internet and virtual private gateways; an egress-only internet
+    /// gateway has its own parameter, `EgressOnlyInternetGatewayId` (EC2 API
+    /// reference, CreateRoute), and its own code.
     pub fn not_found_code(&self) -> Option<&'static str> {
         Some(match self {
             RouteTarget::Local => return None,
-            RouteTarget::InternetGateway(_) | RouteTarget::EgressOnlyGateway(_) | RouteTarget::VpnGateway(_) => {
-                "InvalidGatewayID.NotFound"
-            }
+            RouteTarget::InternetGateway(_) | RouteTarget::VpnGateway(_) => "InvalidGatewayID.NotFound",
+            RouteTarget::EgressOnlyGateway(_) => "InvalidEgressOnlyInternetGatewayId.NotFound",
             RouteTarget::NatGateway(_) => "InvalidNatGatewayID.NotFound",
             RouteTarget::Instance(_) => "InvalidInstanceID.NotFound",
             RouteTarget::NetworkInterface(_) => "InvalidNetworkInterfaceID.NotFound",

@@ -16,7 +16,8 @@ pub struct RuleInfo {
     /// introduces it is rejected. Errors AWS accepts but fails later (NAT-3)
     /// and every warning/info are not blocking.
     pub blocking: bool,
-    /// The AWS API error code, where AWS answers with one.
+    /// The AWS API error code, where AWS answers with one: a code of
+    /// [`super::aws_codes::AWS_CODES`], which says where AWS lists it.
     pub aws_code: Option<&'static str>,
     pub summary: &'static str,
 }

@@ -13,6 +13,7 @@
 //! nothing scans all instances per instance.
 
 mod addressing;
+pub mod aws_codes;
 mod catalogue;
 mod compute;
 mod connectivity;
