@@ -1,12 +1,15 @@
 //! Graphviz DOT export of the same graph the character diagram draws:
 //! VPCs, AZs and subnets as nested clusters, interfaces as nodes in their
 //! subnet, border gateways in their VPC, and the internet, on-premises
-//! networks and transit gateways outside, with labelled links.
+//! networks and transit gateways outside, with labelled links, and each
+//! subnet's routes out of its VPC as arrows from the subnet to the route's
+//! target labelled with the destinations. Links are undirected (`dir=none`);
+//! only route edges carry an arrow head.
 
 use std::fmt::Write as _;
 
-use super::topology::{onprem_label, GatewayKind, HybridLink, Topology};
-use crate::model::{Design, DesignIndex, ObjectRef};
+use super::topology::{onprem_label, GatewayKind, HybridLink, Member, Topology};
+use crate::model::{Design, DesignIndex, ObjectKind, ObjectRef};
 
 /// Quotes a string for DOT.
 fn q(s: &str) -> String {
@@ -33,8 +36,9 @@ fn node_id(r: &ObjectRef) -> String {
 pub fn to_dot(d: &Design, idx: &DesignIndex) -> String {
     let t = Topology::new(d, idx);
     let mut o = String::new();
-    let _ = writeln!(o, "graph {} {{", q(&d.name));
+    let _ = writeln!(o, "digraph {} {{", q(&d.name));
     o.push_str("  compound=true;\n  rankdir=TB;\n  node [shape=box, fontname=\"monospace\", fontsize=10];\n");
+    o.push_str("  edge [dir=none];\n");
     let needs_internet = t.vpcs.iter().any(|v| {
         v.gateways
             .iter()
@@ -55,7 +59,7 @@ pub fn to_dot(d: &Design, idx: &DesignIndex) -> String {
     for r in &t.internet_onprem {
         let _ = writeln!(
             o,
-            "  \"internet\" -- {} [label=\"over the internet\", style=dashed];",
+            "  \"internet\" -> {} [label=\"over the internet\", style=dashed];",
             node_id(r)
         );
     }
@@ -64,7 +68,7 @@ pub fn to_dot(d: &Design, idx: &DesignIndex) -> String {
         for h in links {
             let style = if h.up { "" } else { ", style=dotted" };
             for r in &h.onprem {
-                edges.push(format!("  {from} -- {} [label={}{style}];", node_id(r), q(&h.label)));
+                edges.push(format!("  {from} -> {} [label={}{style}];", node_id(r), q(&h.label)));
             }
         }
     };
@@ -86,7 +90,7 @@ pub fn to_dot(d: &Design, idx: &DesignIndex) -> String {
             let gid = node_id(&g.object);
             match g.kind {
                 GatewayKind::Internet | GatewayKind::EgressOnly => {
-                    edges.push(format!("  {gid} -- \"internet\";"));
+                    edges.push(format!("  {gid} -> \"internet\";"));
                 }
                 GatewayKind::Vpn => hybrid_edges(&gid, &g.hybrid, &mut edges),
                 // A regional NAT gateway reaches the internet through the VPC's IGW.
@@ -119,7 +123,7 @@ pub fn to_dot(d: &Design, idx: &DesignIndex) -> String {
                         label.push_str(&format!("\n{p}"));
                     }
                     // Secondary interfaces get their own node, keyed by their label.
-                    let id = q(&format!("{:?}:{}", m.object.kind, m.label));
+                    let id = member_id(m);
                     let _ = writeln!(o, "        {id} [label={}];", q(&label));
                 }
                 o.push_str("      }\n");
@@ -144,7 +148,7 @@ pub fn to_dot(d: &Design, idx: &DesignIndex) -> String {
                 let _ = writeln!(o, "  {nid} [shape={shape}, label={}];", q(&l.label));
                 for &vi in &l.vpcs {
                     if let Some(v) = t.vpcs.get(vi) {
-                        edges.push(format!("  {nid} -- {} [label=\"{edge}\"];", node_id(&v.object)));
+                        edges.push(format!("  {nid} -> {} [label=\"{edge}\"];", node_id(&v.object)));
                     }
                 }
                 hybrid_edges(&nid, &l.hybrid, &mut edges);
@@ -153,7 +157,7 @@ pub fn to_dot(d: &Design, idx: &DesignIndex) -> String {
                 if let [a, b] = l.vpcs.as_slice() {
                     if let (Some(va), Some(vb)) = (t.vpcs.get(*a), t.vpcs.get(*b)) {
                         edges.push(format!(
-                            "  {} -- {} [label={}{style}];",
+                            "  {} -> {} [label={}{style}];",
                             node_id(&va.object),
                             node_id(&vb.object),
                             q(&l.label)
@@ -163,12 +167,71 @@ pub fn to_dot(d: &Design, idx: &DesignIndex) -> String {
             }
         }
     }
+    route_edges(&t, &mut edges);
     for e in edges {
         o.push_str(&e);
         o.push('\n');
     }
     o.push_str("}\n");
     o
+}
+
+/// The DOT id of a member drawn in a subnet (a secondary interface or a
+/// firewall endpoint has a node of its own, keyed by its label).
+fn member_id(m: &Member) -> String {
+    q(&format!("{:?}:{}", m.object.kind, m.label))
+}
+
+/// Each subnet's routes out of its VPC: an arrow from the subnet's cluster to
+/// the node of the route's target (a peering: the peer VPC), labelled with
+/// the destinations; a blackhole route is dotted.
+fn route_edges(t: &Topology, edges: &mut Vec<String>) {
+    let members: Vec<&Member> = t
+        .vpcs
+        .iter()
+        .flat_map(|v| v.subnets())
+        .flat_map(|s| &s.members)
+        .collect();
+    for (vi, v) in t.vpcs.iter().enumerate() {
+        for s in v.subnets() {
+            for a in &s.routes {
+                let to = &a.to.object;
+                let target = match to.kind {
+                    ObjectKind::Peering => t
+                        .links
+                        .iter()
+                        .find(|l| &l.object == to)
+                        .and_then(|l| l.vpcs.iter().find(|&&x| x != vi))
+                        .and_then(|&x| t.vpcs.get(x))
+                        .map(|peer| node_id(&peer.object)),
+                    // An instance, interface or firewall endpoint is a node in
+                    // its subnet; a transit gateway's members are its
+                    // attachments' interfaces, not the gateway itself.
+                    ObjectKind::Instance | ObjectKind::Firewall => members
+                        .iter()
+                        .filter(|m| &m.object == to)
+                        .max_by_key(|m| m.label == a.to.name)
+                        .map(|m| member_id(m))
+                        .or_else(|| Some(node_id(to))),
+                    _ => Some(node_id(to)),
+                };
+                let Some(target) = target else {
+                    continue;
+                };
+                let mut label = a.dests.join("\n");
+                if to.kind == ObjectKind::Peering {
+                    label.push_str(&format!("\nvia {}", to.name));
+                }
+                let style = if a.blackhole { ", style=dotted" } else { "" };
+                edges.push(format!(
+                    "  {} -> {target} [label={}, dir=forward, ltail={}{style}];",
+                    node_id(&s.object),
+                    q(&label),
+                    q(&format!("cluster_subnet_{}", s.object.name))
+                ));
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -181,12 +244,32 @@ mod tests {
         let d = sample::three_tier();
         let idx = DesignIndex::new(&d);
         let dot = to_dot(&d, &idx);
-        assert!(dot.starts_with("graph \"three-tier\" {"));
+        assert!(dot.starts_with("digraph \"three-tier\" {"));
         assert!(dot.contains("subgraph \"cluster_vpc_0\""));
         assert!(dot.contains("\"Instance:db-1\" [label=\"db-1\\n10.0.20.10\"]"));
-        assert!(dot.contains("\"InternetGateway:igw-shop\" -- \"internet\";"));
-        assert!(dot.contains("\"internet\" -- \"OnPremNetwork:office\""));
+        assert!(dot.contains("\"InternetGateway:igw-shop\" -> \"internet\";"));
+        assert!(dot.contains("\"internet\" -> \"OnPremNetwork:office\""));
+        assert!(dot.contains("  edge [dir=none];"));
         assert_eq!(dot.matches('{').count(), dot.matches('}').count());
+    }
+
+    /// VPC User Guide, "Route tables": each subnet's routes out of the VPC are
+    /// arrows to their targets — a public subnet to the internet gateway, a
+    /// private one to its AZ's NAT gateway — labelled with the destination.
+    #[test]
+    fn routes_are_directed_edges_from_the_subnet_to_the_target() {
+        let d = sample::three_tier();
+        let idx = DesignIndex::new(&d);
+        let dot = to_dot(&d, &idx);
+        for needle in [
+            "\"Subnet:pub-a\" -> \"InternetGateway:igw-shop\" [label=\"0.0.0.0/0\", dir=forward, ltail=\"cluster_subnet_pub-a\"];",
+            "\"Subnet:app-a\" -> \"NatGateway:nat-a\" [label=\"0.0.0.0/0\", dir=forward",
+            "\"Subnet:app-b\" -> \"NatGateway:nat-b\" [label=\"0.0.0.0/0\", dir=forward",
+        ] {
+            assert!(dot.contains(needle), "missing {needle}\n{dot}");
+        }
+        // The isolated database subnets have no route out.
+        assert!(!dot.contains("\"Subnet:db-a\" ->"), "{dot}");
     }
 
     #[test]

@@ -98,6 +98,14 @@ impl Charset {
         }
     }
 
+    /// The arrow of a route, from its destination to its target.
+    pub fn route_arrow(self) -> &'static str {
+        match self {
+            Charset::Unicode => "─►",
+            Charset::Ascii => "->",
+        }
+    }
+
     /// The ellipsis marking truncated text.
     pub fn ellipsis(self) -> char {
         match self {
@@ -148,6 +156,19 @@ pub struct Marker {
     pub object: ObjectRef,
 }
 
+/// One route arrow drawn in a subnet's box: the cells it covers (on one row),
+/// the subnet and where its routes go, so the TUI can draw arrows apart from
+/// the box and light the ones a trace follows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RouteMark {
+    pub x: u16,
+    pub y: u16,
+    pub width: u16,
+    pub subnet: ObjectRef,
+    /// The route's target, then (for a NAT gateway) where it sends traffic on.
+    pub targets: Vec<ObjectRef>,
+}
+
 /// The drawing surface: grows downwards as the layout writes to it.
 #[derive(Debug, Clone)]
 pub struct Grid {
@@ -160,6 +181,7 @@ pub struct Grid {
     objects: Vec<ObjectRef>,
     ids: HashMap<ObjectRef, u32>,
     pub(crate) markers: Vec<Marker>,
+    pub(crate) routes: Vec<RouteMark>,
 }
 
 impl Grid {
@@ -173,6 +195,7 @@ impl Grid {
             objects: Vec::new(),
             ids: HashMap::new(),
             markers: Vec::new(),
+            routes: Vec::new(),
         }
     }
 
@@ -368,6 +391,7 @@ impl Grid {
             objects: self.objects,
             ids: self.ids,
             markers: self.markers,
+            routes: self.routes,
         }
     }
 }
@@ -382,6 +406,7 @@ pub struct Canvas {
     objects: Vec<ObjectRef>,
     ids: HashMap<ObjectRef, u32>,
     markers: Vec<Marker>,
+    routes: Vec<RouteMark>,
 }
 
 impl Canvas {
@@ -430,6 +455,11 @@ impl Canvas {
     /// The error/warning markers, for colouring.
     pub fn markers(&self) -> &[Marker] {
         &self.markers
+    }
+
+    /// The route arrows, in drawing order (top to bottom within each VPC).
+    pub fn routes(&self) -> &[RouteMark] {
+        &self.routes
     }
 
     /// Every object drawn, in drawing order.

@@ -21,8 +21,8 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 
 pub use dot::to_dot;
-pub use grid::{Canvas, Charset, Marker, Rect};
-pub use topology::{Topology, VpcNode};
+pub use grid::{Canvas, Charset, Marker, Rect, RouteMark};
+pub use topology::{RouteArrow, RouteHop, Topology, VpcNode};
 pub use view::Viewport;
 
 use crate::model::{Design, DesignIndex, ObjectKind, ObjectRef, SubnetKind};
@@ -736,6 +736,23 @@ impl<'a> Painter<'a> {
             let n = self.g.text(r.x + 2, y, &row, room.saturating_sub(1), id, cs);
             self.note(&m.object, Rect::new(r.x + 1, y, n + 1, 1));
         }
+        // The subnet's routes out, under its interfaces: one arrow per target.
+        let first = r.y + 1 + u16::try_from(s.members.len()).unwrap_or(u16::MAX);
+        let room = r.width.saturating_sub(4);
+        for (k, a) in s.routes.iter().enumerate() {
+            let y = first.saturating_add(u16::try_from(k).unwrap_or(u16::MAX));
+            let text = route_text(a, cs, room);
+            let n = self.g.text(r.x + 2, y, &text, room, sid, cs);
+            let mut targets = vec![a.to.object.clone()];
+            targets.extend(a.then.iter().map(|t| t.object.clone()));
+            self.g.routes.push(grid::RouteMark {
+                x: r.x + 2,
+                y,
+                width: n,
+                subnet: s.object.clone(),
+                targets,
+            });
+        }
     }
 
     /// Peering and transit gateway lanes in the channel right of the VPC boxes.
@@ -849,7 +866,55 @@ fn member_name(m: &topology::Member) -> String {
 }
 
 fn subnet_height(s: &SubnetNode) -> u16 {
-    u16::try_from(s.members.len()).unwrap_or(u16::MAX - 2).saturating_add(2)
+    u16::try_from(s.members.len() + s.routes.len())
+        .unwrap_or(u16::MAX - 2)
+        .saturating_add(2)
+}
+
+/// A route arrow's text, the longest that fits in `room` cells: every
+/// destination, the target and (for a NAT gateway) where it sends traffic on,
+/// with kind tags (`0.0.0.0/0 ─► nat-a NAT ─► igw-shop IGW`); then one
+/// destination and a count of the others, then no tags, then no next hop,
+/// then the target alone (`─► nat-a`), then its kind (`─► NAT`).
+fn route_text(a: &topology::RouteArrow, cs: Charset, room: u16) -> String {
+    let arrow = cs.route_arrow();
+    let hop = |h: &topology::RouteHop, tag: bool| {
+        if tag && !h.tag.is_empty() {
+            format!("{} {}", h.name, h.tag)
+        } else {
+            h.name.clone()
+        }
+    };
+    let all = a.dests.join(", ");
+    let first = a.dests.first().cloned().unwrap_or_default();
+    let short = if a.dests.len() > 1 {
+        format!("{first} +{}", a.dests.len() - 1)
+    } else {
+        first
+    };
+    let state = if a.blackhole { " blackhole" } else { "" };
+    let mut candidates = Vec::new();
+    for (dests, tags, onward) in [
+        (&all, true, true),
+        (&short, true, true),
+        (&short, false, true),
+        (&short, false, false),
+    ] {
+        let mut t = format!("{dests} {arrow} {}", hop(&a.to, tags));
+        if let Some(then) = a.then.as_ref().filter(|_| onward) {
+            t.push_str(&format!(" {arrow} {}", hop(then, tags)));
+        }
+        t.push_str(state);
+        candidates.push(t);
+    }
+    candidates.push(format!("{arrow} {}{state}", a.to.name));
+    candidates.push(format!("{arrow} {}", a.to.name));
+    // Narrower still, the target's kind says more than a cut name.
+    if !a.to.tag.is_empty() {
+        candidates.push(format!("{arrow} {}", a.to.tag));
+    }
+    let last = format!("{arrow} {}", a.to.name);
+    candidates.into_iter().find(|t| len16(t) <= room).unwrap_or(last)
 }
 
 /// The subnet rows of a VPC: each row key and its height (the tallest AZ stack).

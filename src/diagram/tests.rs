@@ -389,3 +389,93 @@ fn a_subnet_routed_through_a_gwlb_endpoint_is_not_labelled_isolated() {
         assert_eq!(idx.subnet_kind(&d, s), SubnetKind::Private, "{}", s.name);
     }
 }
+
+/// The row of the drawing inside a subnet's box that starts with `text`.
+fn route_row<'a>(text: &'a str, subnet: &str, arrow_text: &str) -> Option<&'a str> {
+    let lines: Vec<&str> = text.lines().collect();
+    let top = lines.iter().position(|l| l.contains(&format!("─ {subnet} ")))?;
+    lines[top + 1..]
+        .iter()
+        .take_while(|l| !l.contains("└─"))
+        .find(|l| l.contains(arrow_text))
+        .copied()
+}
+
+/// VPC User Guide, "Route tables" and "Subnet types": every subnet shows its
+/// routes out of the VPC — a public subnet's default route to the internet
+/// gateway, a private subnet's to its AZ's NAT gateway and on to the internet
+/// gateway — while an isolated subnet has none; the route arrows belong to
+/// the subnet (clicking one selects it) and are recorded for the TUI.
+#[test]
+fn subnets_show_their_routes_to_gateways_with_destinations() {
+    let d = sample::three_tier();
+    let dg = build(&d, 120, Charset::Unicode, Zoom::Detail);
+    let text = dg.to_text();
+    assert!(
+        route_row(&text, "pub-a", "0.0.0.0/0 ─► igw-shop IGW").is_some(),
+        "{text}"
+    );
+    assert!(
+        route_row(&text, "app-a", "0.0.0.0/0 ─► nat-a NAT ─► igw-shop IGW").is_some(),
+        "{text}"
+    );
+    assert!(
+        route_row(&text, "app-b", "0.0.0.0/0 ─► nat-b NAT ─► igw-shop IGW").is_some(),
+        "{text}"
+    );
+    assert!(route_row(&text, "db-a", "─►").is_none(), "{text}");
+    let marks = dg.canvas.routes();
+    let app_a = marks
+        .iter()
+        .find(|m| m.subnet == r(ObjectKind::Subnet, "app-a"))
+        .unwrap_or_else(|| panic!("{marks:?}"));
+    assert_eq!(
+        app_a.targets,
+        [
+            r(ObjectKind::NatGateway, "nat-a"),
+            r(ObjectKind::InternetGateway, "igw-shop")
+        ]
+    );
+    assert_eq!(dg.object_at(app_a.x, app_a.y), Some(&r(ObjectKind::Subnet, "app-a")));
+    // ASCII draws the same arrow with plain characters.
+    let ascii = build(&d, 120, Charset::Ascii, Zoom::Detail).to_text();
+    assert!(ascii.contains("0.0.0.0/0 -> nat-a NAT -> igw-shop IGW"), "{ascii}");
+    // Zoomed out there are no subnet boxes and no arrows.
+    assert!(build(&d, 120, Charset::Unicode, Zoom::Summary)
+        .canvas
+        .routes()
+        .is_empty());
+}
+
+/// Narrow boxes shorten the arrow (no tags, no onward hop, then no
+/// destination) rather than cutting the target's name.
+#[test]
+fn narrow_subnet_boxes_shorten_route_arrows() {
+    let d = sample::three_tier();
+    let wide = build(&d, 120, Charset::Unicode, Zoom::Detail).to_text();
+    for width in [40u16, 50, 61, 80] {
+        let text = build(&d, width, Charset::Unicode, Zoom::Detail).to_text();
+        let row = route_row(&text, "app-a", "─►").unwrap_or_else(|| panic!("{width}:\n{text}"));
+        assert!(row.contains("nat-a"), "{width}: {row}");
+        assert!(row.chars().count() <= usize::from(width), "{width}: {row}");
+    }
+    let narrow = build(&d, 40, Charset::Unicode, Zoom::Detail).to_text();
+    assert!(route_row(&narrow, "app-a", "─► nat-a").is_some(), "{narrow}");
+    assert!(!narrow.contains("0.0.0.0/0 ─► nat-a NAT ─► igw-shop IGW"), "{narrow}");
+    assert!(wide.contains("0.0.0.0/0 ─► nat-a NAT ─► igw-shop IGW"));
+}
+
+/// Gateway endpoints add prefix-list routes (VPC User Guide, "Gateway
+/// endpoints"), transit gateways and peerings carry CIDR routes (Transit
+/// Gateway Guide, "Transit gateway route tables"; VPC Peering Guide, "Update
+/// your route tables for a VPC peering connection"): each is an arrow.
+#[test]
+fn endpoint_transit_and_peering_routes_are_arrows_too() {
+    let text = build(&template("gateway-endpoints"), 160, Charset::Unicode, Zoom::Detail).to_text();
+    assert!(text.contains("pl-s3 ─► "), "{text}");
+    let text = build(&template("transit-hub-spoke"), 160, Charset::Unicode, Zoom::Detail).to_text();
+    assert!(text.contains("10.0.0.0/8 ─► tgw-hub TGW"), "{text}");
+    let text = build(&template("peering-triangle"), 160, Charset::Unicode, Zoom::Detail).to_text();
+    assert!(text.contains(" peering"), "{text}");
+    assert!(text.lines().any(|l| l.contains("─► pcx")), "{text}");
+}

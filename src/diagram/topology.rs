@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::net::Ipv4Addr;
 
-use crate::model::index::EniOwner;
+use crate::model::index::{EffectiveRoute, EniOwner};
 use crate::model::*;
 
 /// A thing drawn inside a subnet: an instance, NAT gateway, endpoint, load
@@ -31,6 +31,36 @@ pub struct SubnetNode {
     /// Shared with another account through AWS RAM (VPC sharing).
     pub shared: bool,
     pub members: Vec<Member>,
+    /// Where its route table sends traffic that leaves the subnet's VPC
+    /// router: one arrow per target.
+    pub routes: Vec<RouteArrow>,
+}
+
+/// Something a route sends traffic to, as the diagram names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RouteHop {
+    /// The drawn object standing for the target (a secondary interface → its
+    /// instance, a firewall endpoint → its firewall).
+    pub object: ObjectRef,
+    pub name: String,
+    /// A short kind tag: `IGW`, `NAT`, `TGW`, `peering`, …
+    pub tag: &'static str,
+}
+
+/// The routes of a subnet's effective route table that share one target,
+/// local routes left out: the subnet's way out of its VPC (VPC User Guide,
+/// "Route tables"), drawn as an arrow in the subnet's box.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RouteArrow {
+    /// The destinations in route table order (`0.0.0.0/0`, `10.1.0.0/16`, `pl-s3`).
+    pub dests: Vec<String>,
+    pub to: RouteHop,
+    /// Where a NAT gateway sends what it translates for the first destination:
+    /// its own subnet's route (a zonal NAT gateway) or the VPC's internet
+    /// gateway (a regional one).
+    pub then: Option<RouteHop>,
+    /// A route of the group is a blackhole (its target is gone or detached).
+    pub blackhole: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -281,6 +311,122 @@ fn tgw_links(d: &Design, tgw: &TransitGateway, onprem: &OnPremIndex) -> Vec<Hybr
     out
 }
 
+/// How a route destination is labelled on an arrow: a CIDR as written, a
+/// prefix list as `pl-NAME` (AWS names managed prefix lists `pl-…`).
+fn dest_label(dest: &RouteDestination) -> String {
+    match dest {
+        RouteDestination::Cidr(c) => c.to_string(),
+        RouteDestination::PrefixList(p) => format!("pl-{p}"),
+    }
+}
+
+/// The drawn object, name and tag of a route's target; `None` for the local target.
+fn route_hop(idx: &DesignIndex, target: &RouteTarget) -> Option<RouteHop> {
+    let hop = |kind: ObjectKind, name: &str, tag: &'static str| RouteHop {
+        object: ObjectRef::new(kind, name),
+        name: name.to_string(),
+        tag,
+    };
+    Some(match target {
+        RouteTarget::Local => return None,
+        RouteTarget::InternetGateway(n) => hop(ObjectKind::InternetGateway, n, "IGW"),
+        RouteTarget::EgressOnlyGateway(n) => hop(ObjectKind::EgressOnlyGateway, n, "EIGW"),
+        RouteTarget::NatGateway(n) => hop(ObjectKind::NatGateway, n, "NAT"),
+        RouteTarget::Instance(n) => hop(ObjectKind::Instance, n, "instance"),
+        RouteTarget::NetworkInterface(n) => {
+            // A named secondary interface is drawn as `instance/eni` in its subnet.
+            let owner = idx.enis.iter().find_map(|e| match &e.owner {
+                EniOwner::SecondaryInterface(i, e) if e == n => Some(i.as_str()),
+                _ => None,
+            });
+            RouteHop {
+                object: ObjectRef::new(ObjectKind::Instance, owner.unwrap_or(n)),
+                name: owner.map_or_else(|| n.clone(), |i| format!("{i}/{n}")),
+                tag: "ENI",
+            }
+        }
+        RouteTarget::Peering(n) => hop(ObjectKind::Peering, n, "peering"),
+        RouteTarget::TransitGateway(n) => hop(ObjectKind::TransitGateway, n, "TGW"),
+        RouteTarget::VpnGateway(n) => hop(ObjectKind::VpnGateway, n, "VGW"),
+        RouteTarget::GatewayEndpoint(n) => hop(ObjectKind::Endpoint, n, "VPCE"),
+        RouteTarget::FirewallEndpoint(n, az) => RouteHop {
+            object: ObjectRef::new(ObjectKind::Firewall, n.clone()),
+            name: format!("{n}@{az}"),
+            tag: "FW",
+        },
+    })
+}
+
+/// The route of a table that carries `dest`: the longest prefix holding the
+/// destination's first address, or the same prefix list (VPC User Guide,
+/// "Route priority").
+fn route_for<'r>(routes: &'r [EffectiveRoute], dest: &RouteDestination) -> Option<&'r EffectiveRoute> {
+    match dest {
+        RouteDestination::Cidr(c) => routes
+            .iter()
+            .filter(|r| r.dest.cidr().is_some_and(|rc| rc.contains(&c.network())))
+            .max_by_key(|r| r.dest.cidr().map_or(0, |rc| rc.prefix_len())),
+        RouteDestination::PrefixList(_) => routes.iter().find(|r| &r.dest == dest),
+    }
+}
+
+/// Where a NAT gateway sends the traffic it translates for `dest`.
+fn nat_next_hop(d: &Design, idx: &DesignIndex, nat: &str, dest: &RouteDestination) -> Option<RouteHop> {
+    let n = idx.nat_gateway(d, nat)?;
+    match (&n.subnet, &n.vpc) {
+        (Some(s), _) => {
+            let subnet = idx.subnet(d, s)?;
+            let rt = idx.subnet_route_table(d, subnet)?;
+            let routes = idx.effective_routes(d, rt);
+            let r = route_for(&routes, dest)?;
+            // A route back to the same NAT gateway would be a loop, not a next hop.
+            match &r.target {
+                RouteTarget::NatGateway(x) if x == nat => None,
+                t => route_hop(idx, t),
+            }
+        }
+        // A regional NAT gateway leaves by its VPC's internet gateway.
+        (None, Some(v)) => d
+            .internet_gateways
+            .iter()
+            .find(|g| g.vpc.as_deref() == Some(v.as_str()))
+            .and_then(|g| route_hop(idx, &RouteTarget::InternetGateway(g.name.clone()))),
+        (None, None) => None,
+    }
+}
+
+/// The arrows of a route table: its effective routes (static, gateway
+/// endpoint and propagated ones) grouped by target, local routes left out.
+fn route_arrows(d: &Design, idx: &DesignIndex, rt: &RouteTable) -> Vec<RouteArrow> {
+    let routes = idx.effective_routes(d, rt);
+    let mut out: Vec<(RouteTarget, RouteArrow)> = Vec::new();
+    for r in &routes {
+        let blackhole = r.state == RouteState::Blackhole;
+        if let Some((_, a)) = out.iter_mut().find(|(t, _)| *t == r.target) {
+            a.dests.push(dest_label(&r.dest));
+            a.blackhole |= blackhole;
+            continue;
+        }
+        let Some(to) = route_hop(idx, &r.target) else {
+            continue;
+        };
+        let then = match &r.target {
+            RouteTarget::NatGateway(n) => nat_next_hop(d, idx, n, &r.dest),
+            _ => None,
+        };
+        out.push((
+            r.target.clone(),
+            RouteArrow {
+                dests: vec![dest_label(&r.dest)],
+                to,
+                then,
+                blackhole,
+            },
+        ));
+    }
+    out.into_iter().map(|(_, a)| a).collect()
+}
+
 impl Topology {
     /// Extracts the drawable graph of a design.
     pub fn new(d: &Design, idx: &DesignIndex) -> Self {
@@ -314,6 +460,8 @@ impl Topology {
         }
 
         // Subnets into AZ columns, in the design's AZ order (unknown AZs after).
+        // A route table's arrows are worked out once, however many subnets use it.
+        let mut arrows_by_table: HashMap<&str, Vec<RouteArrow>> = HashMap::new();
         for s in &d.subnets {
             let Some(&vi) = vpc_pos.get(s.vpc.as_str()) else {
                 continue;
@@ -325,6 +473,13 @@ impl Topology {
                 tier: s.tier.clone(),
                 shared: d.accounts.is_shared(&s.name),
                 members: members.remove(s.name.as_str()).unwrap_or_default(),
+                routes: match idx.subnet_route_table(d, s) {
+                    Some(rt) => arrows_by_table
+                        .entry(rt.name.as_str())
+                        .or_insert_with(|| route_arrows(d, idx, rt))
+                        .clone(),
+                    None => Vec::new(),
+                },
             };
             let azs = &mut vpcs[vi].azs;
             match azs.iter_mut().find(|a| a.az == s.az) {

@@ -45,14 +45,17 @@ fn multi_vpc_diagram_golden() {
 fn dot_export_is_a_graph_of_the_same_objects() {
     let (code, out, _) = vpcd(&["diagram", "tests/fixtures/hub-and-spokes.ron", "--format", "dot"]);
     assert_eq!(code, 0);
-    assert!(out.starts_with("graph \"hub-and-spokes\" {"));
+    assert!(out.starts_with("digraph \"hub-and-spokes\" {"));
     assert!(out.trim_end().ends_with('}'));
     for needle in [
-        "\"Vpc:hub\" -- \"Vpc:dev\" [label=\"pcx-hub-dev peering\"]",
-        "\"TransitGateway:tgw-core\" -- \"Vpc:prod\"",
-        "\"TransitGateway:tgw-core\" -- \"OnPremNetwork:datacenter\" [label=\"vpn-dc VPN 1/2 up\"]",
-        "\"VpnGateway:vgw-hub\" -- \"OnPremNetwork:office\" [label=\"dx-nyc DX up\"]",
-        "\"InternetGateway:igw-hub\" -- \"internet\"",
+        "\"Vpc:hub\" -> \"Vpc:dev\" [label=\"pcx-hub-dev peering\"]",
+        "\"TransitGateway:tgw-core\" -> \"Vpc:prod\"",
+        "\"TransitGateway:tgw-core\" -> \"OnPremNetwork:datacenter\" [label=\"vpn-dc VPN 1/2 up\"]",
+        "\"VpnGateway:vgw-hub\" -> \"OnPremNetwork:office\" [label=\"dx-nyc DX up\"]",
+        "\"InternetGateway:igw-hub\" -> \"internet\"",
+        // Routes are directed: subnet to target, labelled with the destination.
+        "\"Subnet:prod-app-a\" -> \"TransitGateway:tgw-core\" [label=\"0.0.0.0/0\", dir=forward",
+        "\"Subnet:dev-app-a\" -> \"Vpc:hub\" [label=\"10.0.0.0/16\\nvia pcx-hub-dev\", dir=forward",
     ] {
         assert!(out.contains(needle), "missing {needle}\n{out}");
     }

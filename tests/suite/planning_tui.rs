@@ -66,7 +66,8 @@ fn planner_splits_a_free_block_in_the_view() {
 #[test]
 fn new_from_template_previews_the_diagram_then_creates_the_design() {
     let dir = tempfile::tempdir().unwrap();
-    let mut h = Harness::new(vpcd::create::templates::sample::three_tier(), dir.path(), 140, 44);
+    // Tall enough for the preview's three VPC boxes with their route arrows.
+    let mut h = Harness::new(vpcd::create::templates::sample::three_tier(), dir.path(), 140, 52);
     h.keys("N");
     h.assert_shows("new from template");
     h.keys("peering-tri");

@@ -162,3 +162,40 @@ fn owners_and_shared_subnets_show_when_the_design_has_several_accounts() {
     h.assert_not_shows("owner");
     h.assert_not_shows("shared");
 }
+
+/// VPC User Guide, "Route tables": each subnet's routes out of the VPC are
+/// always drawn, dim, in its box (`0.0.0.0/0 ─► nat-a NAT ─► igw-shop IGW`);
+/// a trace lights the arrows it follows — its subnet and the route's target
+/// both on the path — and leaves the others dim.
+#[test]
+fn route_arrows_are_drawn_dim_and_a_trace_lights_the_ones_it_follows() {
+    let dir = tempfile::tempdir().unwrap();
+    // Tall enough for the whole VPC in the diagram pane while the trace's hop table is open.
+    let mut h = Harness::new(sample::three_tier(), dir.path(), 160, 72);
+    h.keys(TO_DIAGRAM);
+    let at = |h: &Harness, text: &str| {
+        find_in_pane(h, text, 0).unwrap_or_else(|| panic!("`{text}` not shown:\n{}", h.screen()))
+    };
+    let style = |h: &Harness, p: (u16, u16)| h.term.backend().buffer()[p].modifier;
+    for arrow in ["─► nat-a", "─► nat-b", "─► igw-shop"] {
+        let m = style(&h, at(&h, arrow));
+        assert!(
+            m.contains(Modifier::DIM) && !m.contains(Modifier::BOLD),
+            "{arrow}: {m:?}"
+        );
+    }
+    // app-1 → internet leaves through app-a's route to nat-a, then pub-a's to the IGW.
+    h.keys("t");
+    for (i, v) in ["app-1", "internet", "tcp", "443"].iter().enumerate() {
+        if i > 0 {
+            h.keys("<tab>");
+        }
+        h.clear_and_type(v);
+    }
+    h.keys("<enter>");
+    h.assert_shows("✓ reachable");
+    let lit = style(&h, at(&h, "─► nat-a"));
+    assert!(lit.contains(Modifier::BOLD) && !lit.contains(Modifier::DIM), "{lit:?}");
+    let off = style(&h, at(&h, "─► nat-b"));
+    assert!(off.contains(Modifier::DIM) && !off.contains(Modifier::BOLD), "{off:?}");
+}

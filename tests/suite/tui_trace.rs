@@ -166,7 +166,8 @@ fn internet_to_db() -> TraceQuery {
 #[test]
 fn reachable_trace_shows_a_green_verdict_and_lights_the_path_on_the_diagram() {
     let dir = tempfile::tempdir().unwrap();
-    let mut h = harness(sample::three_tier(), dir.path(), 160, 60, true);
+    // Tall enough for the whole VPC in the diagram pane, its route arrows included.
+    let mut h = harness(sample::three_tier(), dir.path(), 160, 72, true);
     h.keys(TO_TRACE);
     assert_eq!(h.app.context(), Context::Trace);
     // The first remembered query of the sample: internet → web-1 tcp/443.

@@ -12,7 +12,9 @@ use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use super::{framed, Ctx, Msg, Pane, Region};
-use crate::diagram::{Charset, Diagram, DiagramCache, DiagramOptions, Viewport, Zoom, SUMMARY_THRESHOLD_SUBNETS};
+use crate::diagram::{
+    Charset, Diagram, DiagramCache, DiagramOptions, RouteMark, Viewport, Zoom, SUMMARY_THRESHOLD_SUBNETS,
+};
 use crate::model::ObjectRef;
 use crate::tui::keymap::{Action, Context};
 use crate::validate::Severity;
@@ -157,6 +159,19 @@ impl Pane for DiagramPane {
         };
         let markers: std::collections::HashMap<(u16, u16), Severity> =
             dg.canvas.markers().iter().map(|m| ((m.x, m.y), m.severity)).collect();
+        // The route arrows in the window, and whether the trace follows each:
+        // the path runs through its subnet and its target.
+        let (top, bottom) = (self.view.y, self.view.y.saturating_add(inner.height));
+        let arrows: Vec<(&RouteMark, bool)> = dg
+            .canvas
+            .routes()
+            .iter()
+            .filter(|m| m.y >= top && m.y < bottom)
+            .map(|m| {
+                let on = |o: &ObjectRef| styles.path.contains(&dg.canvas.owner_id_of(o));
+                (m, on(&m.subnet) && m.targets.first().is_some_and(on))
+            })
+            .collect();
         let style_of = |x: u16, y: u16| -> Style {
             if let Some(sev) = markers.get(&(x, y)) {
                 return match sev {
@@ -165,6 +180,20 @@ impl Pane for DiagramPane {
                 };
             }
             let id = dg.canvas.owner_id_at(x, y);
+            // A route arrow is drawn dim; the trace path, where it runs along
+            // the arrow, takes precedence.
+            if let Some((_, on_path)) = arrows
+                .iter()
+                .find(|(m, _)| m.y == y && x >= m.x && x < m.x.saturating_add(m.width))
+            {
+                return if *on_path {
+                    t.accent().add_modifier(Modifier::BOLD)
+                } else if styles.selected.contains(&id) {
+                    t.selected(focused)
+                } else {
+                    t.dim()
+                };
+            }
             if id == 0 {
                 return t.normal();
             }
