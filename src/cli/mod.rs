@@ -449,7 +449,16 @@ fn import_folder(path: &std::path::Path, ui: &Ui) -> Result<crate::model::Design
             Ok(i.design)
         }
         Err(e) => {
+            let many = matches!(e, crate::interop::aws::ImportError::ManyRegions(_));
             ui.error(e);
+            if many {
+                // Only `vpcd import aws` takes --region; every other command reads one Region's folder.
+                ui.hint(format!(
+                    "give one Region's folder ({}/accounts/<id>/<region>), or write a design first: vpcd import aws {} --region R -o FILE.ron",
+                    path.display(),
+                    path.display()
+                ));
+            }
             Err(exit::BAD_INPUT)
         }
     }

@@ -272,11 +272,7 @@ fn the_designers_aws_import_takes_a_region_after_the_folder() {
     use crate::tui_support::Harness;
     let dir = tempfile::tempdir().unwrap();
     let dump = dir.path().join("dump");
-    let east = vpcd::create::templates::sample::three_tier();
-    let mut west = vpcd::create::templates::find("single-public-subnet").unwrap().design();
-    west.region = "eu-west-1".into();
-    aws::export::write_dir(&east, &dump.join("accounts/111122223333/us-east-1")).unwrap();
-    aws::export::write_dir(&west, &dump.join("accounts/111122223333/eu-west-1")).unwrap();
+    let west = two_region_dump(&dump);
     let mut h = Harness::new(vpcd::create::templates::sample::three_tier(), dir.path(), 120, 30);
     let open = |h: &mut Harness, typed: &str| {
         h.keys(":").keys("import AWS folder").keys("<enter>");
@@ -294,4 +290,33 @@ fn the_designers_aws_import_takes_a_region_after_the_folder() {
     // A flag the importer does not take is named, and nothing changes.
     open(&mut h, &format!("{} --var x=1", dump.display()));
     h.assert_shows("--var: import AWS folder takes --region, --account and --name");
+}
+
+/// A dump of one account in two Regions (`accounts/<id>/<region>/`): the
+/// sample in us-east-1 and a one-subnet design in eu-west-1, which it returns.
+fn two_region_dump(dump: &std::path::Path) -> vpcd::model::Design {
+    let east = vpcd::create::templates::sample::three_tier();
+    let mut west = vpcd::create::templates::find("single-public-subnet").unwrap().design();
+    west.region = "eu-west-1".into();
+    aws::export::write_dir(&east, &dump.join("accounts/111122223333/us-east-1")).unwrap();
+    aws::export::write_dir(&west, &dump.join("accounts/111122223333/eu-west-1")).unwrap();
+    west
+}
+
+/// Only `vpcd import aws` takes `--region`: a headless command given a dump of
+/// several Regions says how to pick one (a Region's folder, or an import first).
+#[test]
+fn a_command_given_a_dump_of_several_regions_says_how_to_pick_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let dump = dir.path().join("dump");
+    two_region_dump(&dump);
+    let out = vpcd().arg("check").arg(&dump).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("several Regions"), "{stderr}");
+    assert!(stderr.contains("hint: give one Region's folder"), "{stderr}");
+    assert!(stderr.contains("--region R -o FILE.ron"), "{stderr}");
+    let one = dump.join("accounts/111122223333/eu-west-1");
+    let out = vpcd().arg("check").arg(&one).output().unwrap();
+    assert_ne!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
 }
