@@ -119,9 +119,9 @@ fn enter_toggles_the_vpc_summary_and_arrows_scroll() {
 fn owners_and_shared_subnets_show_when_the_design_has_several_accounts() {
     let d = vpcd::create::templates::find("shared-vpc").unwrap().design();
     let dir = tempfile::tempdir().unwrap();
-    let mut h = Harness::new(d, dir.path(), 170, 45);
-    // The tree is the first 48 columns at this width.
-    let tree = |h: &Harness| -> Vec<String> { h.screen().lines().map(|l| l.chars().take(48).collect()).collect() };
+    let mut h = Harness::new(d, dir.path(), 190, 45);
+    // The tree is the first 54 columns (2/7) at this width.
+    let tree = |h: &Harness| -> Vec<String> { h.screen().lines().map(|l| l.chars().take(54).collect()).collect() };
     let row = |rows: &[String], text: &str| rows.iter().find(|l| l.contains(text)).cloned().unwrap_or_default();
     let rows = tree(&h);
     assert!(row(&rows, "vpc shared").contains("owner network"), "{rows:#?}");
@@ -140,14 +140,14 @@ fn owners_and_shared_subnets_show_when_the_design_has_several_accounts() {
     h.assert_shows("owner account: network (111111111111)");
     h.assert_shows("shared with: app-team (share share-app)");
 
-    // The diagram, between the tree and the 44-column inspector: the shared
+    // The diagram, between the tree and the 57-column (3/10) inspector: the shared
     // subnets' boxes carry the badge, the public subnet's does not.
     h.keys(TO_DIAGRAM);
     h.assert_shows("Diagram");
     let screen = h.screen();
     let diagram: Vec<String> = screen
         .lines()
-        .map(|l| l.chars().skip(48).take(170 - 48 - 44).collect())
+        .map(|l| l.chars().skip(54).take(190 - 54 - 57).collect())
         .collect();
     for shared in ["app-a 10.0.10.0/24", "app-b 10.0.11.0/24"] {
         assert!(row(&diagram, shared).contains("shared"), "{shared}:\n{screen}");
@@ -171,7 +171,7 @@ fn owners_and_shared_subnets_show_when_the_design_has_several_accounts() {
 fn route_arrows_are_drawn_dim_and_a_trace_lights_the_ones_it_follows() {
     let dir = tempfile::tempdir().unwrap();
     // Tall enough for the whole VPC in the diagram pane while the trace's hop table is open.
-    let mut h = Harness::new(sample::three_tier(), dir.path(), 160, 72);
+    let mut h = Harness::new(sample::three_tier(), dir.path(), 160, 90);
     h.keys(TO_DIAGRAM);
     let at = |h: &Harness, text: &str| {
         find_in_pane(h, text, 0).unwrap_or_else(|| panic!("`{text}` not shown:\n{}", h.screen()))

@@ -619,3 +619,139 @@ fn a_new_subnet_offers_the_vpcs_next_free_block_and_typing_replaces_it() {
     h.keys("typed<tab><tab><tab>10.0.50.0/24<enter>");
     assert_eq!(cidr(&h, "typed").as_deref(), Some("10.0.50.0/24"));
 }
+
+/// A large terminal is shared out in proportion: the tree and the inspector
+/// widen with the diagram, so their rows are whole (the bastion's public
+/// address is not cut) and no column is left as an empty band.
+#[test]
+fn a_large_terminal_widens_the_side_panes_and_nothing_is_cut() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = sample_at(dir.path(), 220, 60);
+    let screen = h.screen();
+    let row = |text: &str| {
+        screen
+            .lines()
+            .find(|l| l.contains(text))
+            .unwrap_or_default()
+            .to_string()
+    };
+    // The tree: its right border is past column 60, and the bastion's row is whole.
+    let tree_w = screen
+        .lines()
+        .nth(1)
+        .and_then(|l| l.chars().position(|c| c == '┐'))
+        .unwrap_or(0);
+    assert!(tree_w >= 60, "tree {tree_w} wide:\n{screen}");
+    let bastion: String = row("bastion").chars().take(tree_w).collect();
+    assert!(bastion.contains("3.210.10.3"), "{screen}");
+    // The diagram shows the public addresses whole too.
+    h.keys("<tab><tab><tab>");
+    h.assert_shows("Diagram");
+    let screen = h.screen();
+    assert!(screen.contains("bastion    10.0.0.5  3.210.10.3"), "{screen}");
+    assert!(!screen.contains("3.210…") && !screen.contains("54.16…"), "{screen}");
+}
+
+/// Every main screen at the sizes people use: 80×24 (one pane beside the
+/// tree), 140×45 and 220×60 (everything, in proportion).
+#[test]
+fn main_screen_at_80x24_140x45_and_220x60() {
+    for (w, hgt) in [(80u16, 24u16), (140, 45), (220, 60)] {
+        let dir = tempfile::tempdir().unwrap();
+        let h = sample_at(dir.path(), w, hgt);
+        insta::assert_snapshot!(format!("main_screen_{w}x{hgt}"), h.screen());
+    }
+}
+
+/// Scrolled down into a VPC, the diagram keeps the VPC's header row — its
+/// name and CIDR and the internet gateway on its border — on the pane's first
+/// row.
+#[test]
+fn the_diagram_keeps_the_vpc_header_and_igw_in_sight_when_it_scrolls() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = sample_at(dir.path(), 120, 40);
+    focus(&mut h, Context::Diagram);
+    for _ in 0..30 {
+        h.keys("<up>");
+    }
+    let first_row = |h: &Harness| -> String {
+        let screen = h.screen();
+        let lines: Vec<&str> = screen.lines().collect();
+        let top = lines.iter().position(|l| l.contains("┌ Diagram")).unwrap_or(0);
+        lines.get(top + 1).copied().unwrap_or_default().to_string()
+    };
+    for _ in 0..12 {
+        h.keys("<down>");
+    }
+    let row = first_row(&h);
+    assert!(
+        row.contains("VPC shop 10.0.0.0/16") && row.contains("igw-shop IGW"),
+        "{}",
+        h.screen()
+    );
+    // What lies under the header scrolled on: the database subnets are in sight.
+    h.assert_shows("─ db-a ");
+}
+
+/// After a terminal grows, the tree fills its pane again: the scroll offset is
+/// clamped, so no empty band is left under the last row while rows above it are hidden.
+#[test]
+fn after_growing_the_tree_fills_its_pane_and_keeps_the_selection() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = sample_at(dir.path(), 80, 24);
+    h.keys("/fl-shop<enter>");
+    h.term.backend_mut().resize(140, 45);
+    h.term.autoresize().unwrap();
+    h.draw();
+    let screen = h.screen();
+    let lines: Vec<&str> = screen.lines().collect();
+    let tree_w = lines[1].chars().position(|c| c == '┐').unwrap_or(0);
+    let bottom = lines.iter().position(|l| l.starts_with('└')).unwrap_or(0);
+    let last_row: String = lines[bottom - 1].chars().skip(1).take(tree_w - 1).collect();
+    assert!(!last_row.trim().is_empty(), "empty rows under the tree:\n{screen}");
+    let tree: Vec<String> = lines.iter().map(|l| l.chars().take(tree_w).collect()).collect();
+    assert!(tree.iter().any(|l| l.contains("fl-shop")), "{screen}");
+}
+
+/// The wheel over the diagram scrolls the diagram, whichever pane has the
+/// focus, and the focus stays where it was.
+#[test]
+fn the_mouse_wheel_over_the_diagram_scrolls_it() {
+    use ratatui::crossterm::event::{Event, KeyModifiers, MouseEvent, MouseEventKind};
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = Harness::new(sample::three_tier(), dir.path(), 120, 40);
+    let screen = h.screen();
+    let lines: Vec<&str> = screen.lines().collect();
+    let (row, col) = lines
+        .iter()
+        .enumerate()
+        .find_map(|(y, l)| l.find("┌ Diagram").map(|b| (y, l[..b].chars().count())))
+        .unwrap_or_else(|| panic!("{screen}"));
+    let (x, y) = (u16::try_from(col + 4).unwrap(), u16::try_from(row + 3).unwrap());
+    let pane = |h: &Harness| -> Vec<String> {
+        h.screen()
+            .lines()
+            .skip(row + 1)
+            .take(8)
+            .map(|l| l.chars().skip(col).take(48).collect())
+            .collect()
+    };
+    let wheel = |h: &mut Harness, kind| {
+        h.app.handle_event(Event::Mouse(MouseEvent {
+            kind,
+            column: x,
+            row: y,
+            modifiers: KeyModifiers::NONE,
+        }));
+        h.draw();
+    };
+    let context = h.app.context();
+    let before = pane(&h);
+    wheel(&mut h, MouseEventKind::ScrollDown);
+    wheel(&mut h, MouseEventKind::ScrollDown);
+    assert_ne!(pane(&h), before, "the diagram scrolled");
+    assert_eq!(h.app.context(), context, "the focus stays where it was");
+    wheel(&mut h, MouseEventKind::ScrollUp);
+    wheel(&mut h, MouseEventKind::ScrollUp);
+    assert_eq!(pane(&h), before, "and back");
+}

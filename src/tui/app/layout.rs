@@ -103,7 +103,11 @@ impl App {
     }
 
     /// Places every pane: all visible from 110×34 up; below that the tree
-    /// plus the focused pane (Tab cycles through the others).
+    /// plus the focused pane (Tab cycles through the others). The columns and
+    /// the bottom strip take fixed shares of the screen, with a floor and no
+    /// ceiling, so a large terminal widens the tree and the inspector (whose
+    /// rows are cut when narrow) along with the diagram instead of leaving the
+    /// room to the middle column alone.
     pub(super) fn layout(&self, body: Rect) -> Vec<(usize, Rect)> {
         let in_region =
             |r: Region| -> Vec<usize> { (0..self.panes.len()).filter(|&i| self.panes[i].region() == r).collect() };
@@ -133,20 +137,20 @@ impl App {
             0
         } else if self.panes[self.focus].region() == Region::Bottom {
             // A focused bottom pane (the trace's hop table) gets room to work.
-            (body.height * 2 / 5).clamp(6, 18)
+            (body.height * 2 / 5).max(6)
         } else {
-            (body.height / 4).clamp(6, 10)
+            (body.height / 4).max(6)
         };
         let [top, bot] = Layout::vertical([Constraint::Min(0), Constraint::Length(bottom_h)]).areas(body);
-        let left_w = (body.width * 2 / 7).clamp(30, 48);
+        let left_w = (body.width * 2 / 7).max(30);
         let right_w = if right.is_empty() {
             0
         } else if self.panes[self.focus].region() == Region::Right {
             // A focused right-hand pane (the practice checklist, the
             // inspector) widens, as a focused bottom pane grows.
-            (body.width * 2 / 5).clamp(36, 72)
+            (body.width * 2 / 5).max(36)
         } else {
-            (body.width * 3 / 10).clamp(30, 44)
+            (body.width * 3 / 10).max(30)
         };
         let [l, c, r] = Layout::horizontal([
             Constraint::Length(left_w),

@@ -34,6 +34,9 @@ pub struct DiagramPane {
     shown: bool,
     /// The current hop the window last scrolled to.
     followed_hop: Option<ObjectRef>,
+    /// The canvas row pinned to the window's first row: the top border of the
+    /// VPC box scrolled into (its name, CIDR and border gateways).
+    pinned: Option<u16>,
 }
 
 impl Default for DiagramPane {
@@ -48,6 +51,7 @@ impl Default for DiagramPane {
             current_hop: None,
             shown: false,
             followed_hop: None,
+            pinned: None,
         }
     }
 }
@@ -66,6 +70,31 @@ impl DiagramPane {
             } else {
                 Zoom::Detail
             })
+    }
+
+    /// Scrolls `r` into view; when that puts its first row under the pinned
+    /// VPC header, one row further up.
+    fn follow(view: &mut Viewport, r: crate::diagram::Rect, dg: &Diagram, ctx: &Ctx) {
+        view.follow(r, &dg.canvas);
+        if view.y == r.y && Self::pinned_row(view, dg, ctx).is_some() {
+            view.y -= 1;
+        }
+    }
+
+    /// The top border of the VPC box the window has scrolled into: the box
+    /// holding the window's second row whose own top row is above the window.
+    fn pinned_row(view: &Viewport, dg: &Diagram, ctx: &Ctx) -> Option<u16> {
+        if view.height < 3 || view.y == 0 {
+            return None;
+        }
+        let row = view.y + 1;
+        ctx.ws
+            .design()
+            .vpcs
+            .iter()
+            .filter_map(|v| dg.rect_of(&ObjectRef::new(crate::model::ObjectKind::Vpc, v.name.clone())))
+            .find(|r| r.y < view.y && row < r.bottom().saturating_sub(1))
+            .map(|r| r.y)
     }
 
     fn options(&self, ctx: &Ctx, width: u16) -> DiagramOptions {
@@ -127,7 +156,7 @@ impl Pane for DiagramPane {
         if ctx.selected != self.followed.as_ref() {
             self.followed = ctx.selected.cloned();
             if let Some(r) = ctx.selected.and_then(|s| dg.locate(ws.design(), ws.index(), s)) {
-                self.view.follow(r, &dg.canvas);
+                Self::follow(&mut self.view, r, dg, ctx);
             }
         }
         self.view.clamp(&dg.canvas);
@@ -143,7 +172,7 @@ impl Pane for DiagramPane {
             if self.current_hop != self.followed_hop {
                 self.followed_hop = self.current_hop.clone();
                 if let Some(r) = self.current_hop.as_ref().and_then(|o| dg.rect_of(o)) {
-                    self.view.follow(r, &dg.canvas);
+                    Self::follow(&mut self.view, r, dg, ctx);
                 }
             }
         } else if self.shown {
@@ -207,8 +236,15 @@ impl Pane for DiagramPane {
                 t.normal()
             }
         };
+        // Scrolled into a VPC, its header row stays on top: which VPC, and its
+        // internet gateway and other border gateways, remain in sight.
+        self.pinned = Self::pinned_row(&self.view, dg, ctx);
+        let pinned = self.pinned;
+        let rows = (self.view.y..self.view.y.saturating_add(inner.height))
+            .enumerate()
+            .map(|(k, y)| if k == 0 { pinned.unwrap_or(y) } else { y });
         let mut lines = Vec::with_capacity(usize::from(inner.height));
-        for y in self.view.y..self.view.y.saturating_add(inner.height) {
+        for y in rows {
             let mut spans: Vec<Span> = Vec::new();
             let mut run = String::new();
             let mut run_style = Style::default();
@@ -291,7 +327,10 @@ impl Pane for DiagramPane {
             ws.diagnostics(),
             opts,
         );
-        let y = self.view.y.saturating_add(row);
+        let y = match self.pinned {
+            Some(p) if row == 0 => p,
+            _ => self.view.y.saturating_add(row),
+        };
         let hit = (self.view.x..self.view.x.saturating_add(self.view.width))
             .filter_map(|x| dg.object_at(x, y))
             .find(|o| o.kind != crate::model::ObjectKind::Vpc)

@@ -632,6 +632,9 @@ impl Pane for TreePane {
         let t = &ctx.theme;
         let inner = framed(frame, area, self.title(ctx), focused, t);
         self.height = inner.height as usize;
+        // After a resize the window may hang past the last row: pull it back so
+        // the pane is full, then make sure the selected row is on screen.
+        self.offset = self.offset.min(self.visible.len().saturating_sub(self.height));
         self.offset = scroll_to(self.offset, self.cursor, self.height);
         let width = inner.width as usize;
         let mut lines = Vec::with_capacity(self.height);
