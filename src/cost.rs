@@ -239,31 +239,6 @@ pub struct Estimate {
     pub notes: Vec<String>,
 }
 
-/// A monthly amount as the CLI and the designer show it: `$37.35`, or
-/// `-$3.65` for a waiver. Every money amount vpcd prints goes through this or
-/// [`signed_dollars`].
-pub fn dollars(usd: f64) -> String {
-    // Rounded first, so nothing below half a cent (nor a negative zero, which
-    // an empty f64 sum gives) prints as `$-0.00`.
-    let cents = round_cents(usd);
-    if cents < 0.0 {
-        format!("-${:.2}", -cents)
-    } else {
-        format!("${cents:.2}")
-    }
-}
-
-/// A change of a monthly amount, always with its sign: `+$37.35`, `-$32.85`,
-/// and `+$0.00` for no change (never `-$0.00`). The minus is ASCII, as in [`dollars`].
-pub fn signed_dollars(usd: f64) -> String {
-    let amount = dollars(usd);
-    if amount.starts_with('-') {
-        amount
-    } else {
-        format!("+{amount}")
-    }
-}
-
 impl LineItem {
     /// `free`, or the monthly amount ([`dollars`]).
     pub fn amount(&self) -> String {
@@ -296,6 +271,8 @@ fn money(x: f64) -> String {
 fn gb(x: f64) -> String {
     format!("{x}")
 }
+
+pub use crate::model::money::{dollars, round_cents, signed_dollars};
 
 /// The estimate for a design.
 pub fn estimate(d: &Design, t: &PriceTable) -> Estimate {
@@ -633,12 +610,6 @@ pub fn estimate_indexed(d: &Design, idx: &DesignIndex, t: &PriceTable) -> Estima
         what_if: what_ifs_indexed(d, idx, t),
         notes,
     }
-}
-
-/// Rounds to whole cents (half away from zero).
-pub fn round_cents(x: f64) -> f64 {
-    // Adding 0.0 turns -0.0 into 0.0.
-    (x * 100.0).round() / 100.0 + 0.0
 }
 
 /// For each VPC: the AZs whose subnets send `0.0.0.0/0` to a NAT gateway, and the AZs of those NAT gateways.

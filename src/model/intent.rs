@@ -255,9 +255,9 @@ impl fmt::Display for Intent {
             Intent::NoErrors => f.write_str("validation reports no errors"),
             Intent::NoWarning(code) => write!(f, "no `{code}` finding"),
             Intent::AtMost { kind, count } => write!(f, "at most {count} × {}", kind.label()),
-            // The budget in whole dollars, as the exercise states it (the model sits
-            // below `cost`, whose `dollars` formats computed amounts).
-            Intent::MonthlyCostAtMost(usd) => write!(f, "estimated monthly cost ≤ ${usd}"),
+            Intent::MonthlyCostAtMost(usd) => {
+                write!(f, "estimated monthly cost ≤ {}", super::money::dollars(f64::from(*usd)))
+            }
             Intent::Reach { .. } | Intent::NoReach { .. } | Intent::Via { .. } | Intent::Avoid { .. } => Ok(()),
         }
     }

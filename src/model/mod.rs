@@ -17,6 +17,7 @@ pub mod hybrid;
 pub mod index;
 pub mod intent;
 pub mod limits;
+pub mod money;
 pub mod routing;
 pub mod security;
 pub mod software_vpn;

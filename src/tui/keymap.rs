@@ -146,7 +146,7 @@ impl Action {
             Action::Open => "open…",
             Action::NewDesign => "new empty design",
             Action::NewFromTemplate => "new design from a template…",
-            Action::NewVpcAndMore => "new VPC and more (generator)…",
+            Action::NewVpcAndMore => "new VPC and more (wizard)…",
             Action::Jump => "jump to name / IP / CIDR",
             Action::Up => "move up",
             Action::Down => "move down",
@@ -398,7 +398,7 @@ pub const BINDINGS: &[Binding] = &[
         C::Global,
         Key::ch('W'),
         A::NewVpcAndMore,
-        "new design from the VPC-and-more generator (live preview)",
+        "new design from the VPC-and-more wizard (live preview)",
         false,
     ),
     b(

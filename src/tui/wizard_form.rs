@@ -127,7 +127,7 @@ impl WizardForm {
             ..WizardOptions::default()
         };
         let mut form = WizardForm {
-            title: "new VPC and more (generator)".into(),
+            title: "new VPC and more (wizard)".into(),
             name: opts.name.clone(),
             cidr: opts.cidr.to_string(),
             opts,

@@ -18,7 +18,7 @@ fn generator_preview_follows_the_keys_then_enter_creates_the_design() {
     let dir = tempfile::tempdir().unwrap();
     let mut h = Harness::new(vpcd::create::templates::sample::three_tier(), dir.path(), 140, 44);
     h.keys("W");
-    h.assert_shows("new VPC and more (generator)");
+    h.assert_shows("new VPC and more (wizard)");
     // The console's defaults: two AZs, public + private, one NAT gateway.
     h.assert_shows("4 subnets · 1 NAT gateway");
     h.assert_shows("public-a 10.0.0.0/20  public-b 10.0.16.0/20");
@@ -52,7 +52,7 @@ fn generator_preview_follows_the_keys_then_enter_creates_the_design() {
     assert_eq!(d.endpoints.len(), 1);
     assert!(errors(d).is_empty(), "{:#?}", errors(d));
     assert!(!h.app.ws.is_dirty());
-    h.assert_shows("new design main from the generator");
+    h.assert_shows("new design main from VPC and more");
 }
 
 #[test]
@@ -64,7 +64,7 @@ fn the_cidr_is_validated_as_typed_and_enter_refuses_a_bad_one() {
     h.assert_not_shows("4 subnets");
     h.keys("<enter>");
     // Still open, and it says why.
-    assert_eq!(h.app.modal_title().as_deref(), Some("new VPC and more (generator)"));
+    assert_eq!(h.app.modal_title().as_deref(), Some("new VPC and more (wizard)"));
     h.assert_shows("not created: the VPC CIDR");
     // A /20 VPC gets /24 subnets in the same fixed tier blocks.
     h.keys("20");
@@ -101,13 +101,13 @@ fn the_generator_opens_from_the_template_list_and_the_palette() {
     h.keys("N");
     h.assert_shows("VPC and more…");
     h.keys("<enter>");
-    assert_eq!(h.app.modal_title().as_deref(), Some("new VPC and more (generator)"));
+    assert_eq!(h.app.modal_title().as_deref(), Some("new VPC and more (wizard)"));
     h.keys("<esc>");
     assert_eq!(h.app.modal_title(), None);
     assert_eq!(h.app.ws.design().name, "three-tier");
 
-    h.keys(":generator<enter>");
-    assert_eq!(h.app.modal_title().as_deref(), Some("new VPC and more (generator)"));
+    h.keys(":wizard<enter>");
+    assert_eq!(h.app.modal_title().as_deref(), Some("new VPC and more (wizard)"));
     // Toggles off everything optional: one public tier in one AZ, no NAT, no baseline SGs/NACLs.
     h.keys("<tab><tab><left><down><down><space><down><down><down><left>");
     h.keys("<down><down><down><down><down><down><space>");

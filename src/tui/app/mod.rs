@@ -350,7 +350,7 @@ impl App {
             Action::NewFromTemplate => {
                 let generator = (
                     "VPC and more…".to_string(),
-                    "generator: CIDR, AZs, subnet tiers, NAT, endpoints, IPv6, DNS (live preview)".to_string(),
+                    "wizard: CIDR, AZs, subnet tiers, NAT, endpoints, IPv6, DNS (live preview)".to_string(),
                     Choice::Wizard,
                 );
                 let items = std::iter::once(generator)

@@ -467,7 +467,7 @@ impl App {
                     self.leave_practice();
                     self.switch_recovery();
                     self.selected = None;
-                    self.status = Status::Info(format!("new design {name} from the generator: Ctrl-s saves it"));
+                    self.status = Status::Info(format!("new design {name} from VPC and more: Ctrl-s saves it"));
                     self.after_change();
                 }
             }
