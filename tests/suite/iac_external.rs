@@ -17,12 +17,22 @@ use std::path::{Path, PathBuf};
 use ipnet::IpNet;
 use serde_json::json;
 use vpcd::interop::{cloudformation, terraform};
-use vpcd::model::{Design, RouteDestination, RouteTarget};
+use vpcd::model::{Design, EndpointIpAddressType, EndpointKind, RouteDestination, RouteTarget};
 
 fn designs() -> Vec<(String, Design)> {
     let mut out = vec![("three-tier".to_string(), vpcd::create::templates::sample::three_tier())];
     for t in vpcd::create::templates::TEMPLATES {
         out.push((t.name.to_string(), t.design()));
+    }
+    // A dual-stack S3 gateway endpoint (`IpAddressType`), which no template has.
+    if let Some(t) = vpcd::create::templates::find("gateway-endpoints") {
+        let mut d = t.design();
+        for e in d.endpoints.iter_mut().filter(|e| e.service == "s3") {
+            if let EndpointKind::Gateway { ip_address_type, .. } = &mut e.kind {
+                *ip_address_type = EndpointIpAddressType::Dualstack;
+            }
+        }
+        out.push(("gateway-endpoints-dualstack".to_string(), d));
     }
     out
 }
