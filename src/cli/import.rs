@@ -112,21 +112,17 @@ fn run_terraform(args: &ImportTerraformArgs, ui: &Ui) -> u8 {
         ));
         return exit::BAD_INPUT;
     }
-    let mut vars = Vec::new();
-    for v in &args.vars {
-        match v.split_once('=') {
-            Some((k, val)) if !k.trim().is_empty() => vars.push((k.trim().to_string(), val.to_string())),
-            _ => {
-                ui.error(format!("--var {v}: expected NAME=VALUE"));
-                return exit::BAD_INPUT;
-            }
-        }
-    }
-    let opts = terraform::import::TfOptions {
-        vars,
+    let mut opts = terraform::import::TfOptions {
+        vars: Vec::new(),
         var_files: args.var_files.clone(),
         name: args.name.clone(),
     };
+    for v in &args.vars {
+        if let Err(e) = opts.add_var(v) {
+            ui.error(e);
+            return exit::BAD_INPUT;
+        }
+    }
     let imported = match terraform::import::import_dir(&args.dir, &opts) {
         Ok(i) => i,
         Err(e) => {

@@ -89,12 +89,7 @@ impl App {
                 let mut opts = terraform::import::TfOptions::default();
                 for (flag, value) in flags {
                     match flag.as_str() {
-                        "var" => match value.split_once('=') {
-                            Some((k, v)) if !k.trim().is_empty() => {
-                                opts.vars.push((k.trim().to_string(), v.to_string()))
-                            }
-                            _ => return Err(format!("--var {value}: expected NAME=VALUE")),
-                        },
+                        "var" => opts.add_var(&value)?,
                         "var-file" => opts.var_files.push(PathBuf::from(value)),
                         "name" => opts.name = Some(value),
                         _ => {

@@ -42,6 +42,20 @@ pub struct TfOptions {
     pub name: Option<String>,
 }
 
+impl TfOptions {
+    /// Adds a `--var NAME=VALUE` as `terraform -var` takes it (the value may
+    /// hold `=`); an empty name or no `=` is an error saying what is expected.
+    pub fn add_var(&mut self, var: &str) -> Result<(), String> {
+        match var.split_once('=') {
+            Some((k, v)) if !k.trim().is_empty() => {
+                self.vars.push((k.trim().to_string(), v.to_string()));
+                Ok(())
+            }
+            _ => Err(format!("--var {var}: expected NAME=VALUE")),
+        }
+    }
+}
+
 /// Module calls nested deeper than this are a cycle.
 const MAX_DEPTH: usize = 16;
 
