@@ -47,7 +47,15 @@ pub fn run(args: &DiffArgs, ui: &Ui) -> u8 {
             shown.join(", ")
         ));
     }
-    let ids = crate::interop::aws::aws_ids_by_name(&new);
+    // Each imported endpoint's own id: an instance's `i-…`, not its primary interface's `eni-…`.
+    let ids: std::collections::HashMap<&str, &str> = new
+        .aws_ids_by_name()
+        .into_iter()
+        .filter_map(|(name, ids)| {
+            let own = ids.iter().find(|id| !id.starts_with("eni-")).or(ids.first())?;
+            Some((name, *own))
+        })
+        .collect();
     let progress = Progress::new(ui, args.format, 0, "diff: destinations");
     let changes = ui.time("diff", || {
         analysis::diff_designs_with_progress(&old, &new, &mut |done, total| progress.update(done, total))

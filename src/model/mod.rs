@@ -231,6 +231,16 @@ impl Design {
         self.aws_ids.get(id).map(String::as_str)
     }
 
+    /// Each design name's AWS ids, in id order (an imported instance has its
+    /// own `i-…` and its primary interface's `eni-…`).
+    pub fn aws_ids_by_name(&self) -> std::collections::HashMap<&str, Vec<&str>> {
+        let mut out: std::collections::HashMap<&str, Vec<&str>> = std::collections::HashMap::new();
+        for (id, name) in &self.aws_ids {
+            out.entry(name.as_str()).or_default().push(id.as_str());
+        }
+        out
+    }
+
     /// Resolves what a user typed: a name stays as it is; an AWS id of an
     /// imported object becomes that object's name.
     pub fn resolve_name<'a>(&'a self, s: &'a str) -> &'a str {

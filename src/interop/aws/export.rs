@@ -31,11 +31,9 @@ struct Ids<'d> {
 
 impl<'d> Ids<'d> {
     fn new(d: &'d Design) -> Self {
-        let mut by_name: HashMap<&str, Vec<&str>> = HashMap::new();
-        for (id, name) in &d.aws_ids {
-            by_name.entry(name.as_str()).or_default().push(id.as_str());
+        Ids {
+            by_name: d.aws_ids_by_name(),
         }
-        Ids { by_name }
     }
 
     /// The id of `name` with AWS's `prefix` (`vpc-`, `subnet-`, …).

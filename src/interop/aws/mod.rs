@@ -363,16 +363,3 @@ pub fn align_names(old: &mut Design, new: &Design) -> Vec<(String, String)> {
     }
     done
 }
-
-/// Each design name's AWS id, for output: the object's own id (an
-/// instance's `i-…` rather than its primary interface's `eni-…`).
-pub fn aws_ids_by_name(d: &Design) -> std::collections::HashMap<&str, &str> {
-    let mut out: std::collections::HashMap<&str, &str> = std::collections::HashMap::new();
-    for (id, name) in &d.aws_ids {
-        let slot = out.entry(name.as_str()).or_insert(id.as_str());
-        if slot.starts_with("eni-") && !id.starts_with("eni-") {
-            *slot = id.as_str();
-        }
-    }
-    out
-}
