@@ -321,7 +321,7 @@ fn dest_label(dest: &RouteDestination) -> String {
 }
 
 /// The drawn object, name and tag of a route's target; `None` for the local target.
-fn route_hop(idx: &DesignIndex, target: &RouteTarget) -> Option<RouteHop> {
+fn route_hop(d: &Design, idx: &DesignIndex, target: &RouteTarget) -> Option<RouteHop> {
     let hop = |kind: ObjectKind, name: &str, tag: &'static str| RouteHop {
         object: ObjectRef::new(kind, name),
         name: name.to_string(),
@@ -335,10 +335,10 @@ fn route_hop(idx: &DesignIndex, target: &RouteTarget) -> Option<RouteHop> {
         RouteTarget::Instance(n) => hop(ObjectKind::Instance, n, "instance"),
         RouteTarget::NetworkInterface(n) => {
             // A named secondary interface is drawn as `instance/eni` in its subnet.
-            let owner = idx.enis.iter().find_map(|e| match &e.owner {
-                EniOwner::SecondaryInterface(i, e) if e == n => Some(i.as_str()),
+            let owner = match idx.interface_target(d, n) {
+                Some((i, Some(_))) => Some(i.name.as_str()),
                 _ => None,
-            });
+            };
             RouteHop {
                 object: ObjectRef::new(ObjectKind::Instance, owner.unwrap_or(n)),
                 name: owner.map_or_else(|| n.clone(), |i| format!("{i}/{n}")),
@@ -382,7 +382,7 @@ fn nat_next_hop(d: &Design, idx: &DesignIndex, nat: &str, dest: &RouteDestinatio
             // A route back to the same NAT gateway would be a loop, not a next hop.
             match &r.target {
                 RouteTarget::NatGateway(x) if x == nat => None,
-                t => route_hop(idx, t),
+                t => route_hop(d, idx, t),
             }
         }
         // A regional NAT gateway leaves by its VPC's internet gateway.
@@ -390,7 +390,7 @@ fn nat_next_hop(d: &Design, idx: &DesignIndex, nat: &str, dest: &RouteDestinatio
             .internet_gateways
             .iter()
             .find(|g| g.vpc.as_deref() == Some(v.as_str()))
-            .and_then(|g| route_hop(idx, &RouteTarget::InternetGateway(g.name.clone()))),
+            .and_then(|g| route_hop(d, idx, &RouteTarget::InternetGateway(g.name.clone()))),
         (None, None) => None,
     }
 }
@@ -407,7 +407,7 @@ fn route_arrows(d: &Design, idx: &DesignIndex, rt: &RouteTable) -> Vec<RouteArro
             a.blackhole |= blackhole;
             continue;
         }
-        let Some(to) = route_hop(idx, &r.target) else {
+        let Some(to) = route_hop(d, idx, &r.target) else {
             continue;
         };
         let then = match &r.target {

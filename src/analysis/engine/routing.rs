@@ -107,13 +107,10 @@ impl<'w, 'a> Walk<'w, 'a> {
             },
             RouteTarget::NetworkInterface(n) => {
                 // An instance's own name stands for its primary interface.
-                let eni = if an.d.instances.iter().any(|i| &i.name == n) {
-                    an.eni_index(&EniOwner::Instance(n.clone()))
-                } else {
-                    an.d.instances
-                        .iter()
-                        .find(|i| i.secondary_interfaces.iter().any(|x| &x.name == n))
-                        .and_then(|i| an.eni_index(&EniOwner::SecondaryInterface(i.name.clone(), n.clone())))
+                let eni = match an.idx.interface_target(an.d, n) {
+                    Some((i, None)) => an.eni_index(&EniOwner::Instance(i.name.clone())),
+                    Some((i, Some(e))) => an.eni_index(&EniOwner::SecondaryInterface(i.name.clone(), e.to_string())),
+                    None => None,
                 };
                 match eni {
                     Some(e) => self.arrive_at_eni(e, pkt, Some(s), origin),

@@ -202,6 +202,19 @@ impl DesignIndex {
     pub fn instance<'d>(&self, d: &'d Design, name: &str) -> Option<&'d Instance> {
         self.pos(ObjectKind::Instance, name).map(|i| &d.instances[i])
     }
+    /// The interface a route's `NetworkInterface(n)` target names: an
+    /// instance's own name stands for its primary interface (`(instance,
+    /// None)`), a secondary interface's name for that interface (`(its
+    /// instance, Some(n))`).
+    pub fn interface_target<'d>(&self, d: &'d Design, n: &'d str) -> Option<(&'d Instance, Option<&'d str>)> {
+        if let Some(i) = self.instance(d, n) {
+            return Some((i, None));
+        }
+        d.instances
+            .iter()
+            .find(|i| i.secondary_interfaces.iter().any(|e| e.name == n))
+            .map(|i| (i, Some(n)))
+    }
     pub fn internet_gateway<'d>(&self, d: &'d Design, name: &str) -> Option<&'d InternetGateway> {
         self.pos(ObjectKind::InternetGateway, name)
             .map(|i| &d.internet_gateways[i])
@@ -550,16 +563,18 @@ pub fn prefix_list_cidrs(d: &Design, name: &str) -> Vec<IpNet> {
     if let Some(pl) = d.prefix_lists.iter().find(|p| p.name == name) {
         return pl.entries.clone();
     }
-    super::aws_prefix_list(name)
-        .map(|l| l.iter().filter_map(|s| s.parse().ok()).collect())
-        .unwrap_or_default()
+    parse_nets(super::aws_prefix_list(name))
 }
 
 /// The IPv6 blocks of an AWS-managed prefix list (S3's, which a dual-stack
 /// gateway endpoint routes); none for other names.
 pub fn prefix_list_cidrs_v6(name: &str) -> Vec<IpNet> {
-    super::aws_prefix_list_v6(name)
-        .map(|l| l.iter().filter_map(|s| s.parse().ok()).collect())
+    parse_nets(super::aws_prefix_list_v6(name))
+}
+
+/// The blocks of a built-in AWS-managed list (none for an unknown name).
+fn parse_nets(list: Option<&[&str]>) -> Vec<IpNet> {
+    list.map(|l| l.iter().filter_map(|s| s.parse().ok()).collect())
         .unwrap_or_default()
 }
 

@@ -161,10 +161,7 @@ impl DesignIndex {
             },
             RouteTarget::NetworkInterface(n) => {
                 // An instance's name stands for its primary interface, as validation accepts it.
-                if d.instances
-                    .iter()
-                    .any(|i| &i.name == n || i.secondary_interfaces.iter().any(|e| &e.name == n))
-                {
+                if self.interface_target(d, n).is_some() {
                     None
                 } else {
                     Some(format!("network interface {n} does not exist"))
