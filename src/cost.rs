@@ -9,6 +9,8 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::model::money::{dollars, round_cents, signed_dollars};
+
 use crate::model::{
     Design, DesignIndex, EndpointKind, LoadBalancerKind, NatConnectivity, RouteDestination, RouteTarget,
     TgwAttachmentKind,
@@ -271,8 +273,6 @@ fn money(x: f64) -> String {
 fn gb(x: f64) -> String {
     format!("{x}")
 }
-
-pub use crate::model::money::{dollars, round_cents, signed_dollars};
 
 /// The estimate for a design.
 pub fn estimate(d: &Design, t: &PriceTable) -> Estimate {
@@ -759,27 +759,7 @@ mod tests {
     }
 
     #[test]
-    fn dollars_round_to_the_cent_and_put_an_ascii_minus_before_the_dollar_sign() {
-        assert_eq!(dollars(37.35), "$37.35");
-        assert_eq!(dollars(0.0), "$0.00");
-        assert_eq!(dollars(-0.0), "$0.00");
-        assert_eq!(dollars(2.004), "$2.00");
-        assert_eq!(dollars(2.006), "$2.01");
-        assert_eq!(dollars(-2.006), "-$2.01");
-        assert_eq!(dollars(1234.5), "$1234.50");
-    }
-
-    #[test]
-    fn signed_dollars_always_carry_a_sign_and_never_minus_zero() {
-        assert_eq!(signed_dollars(37.35), "+$37.35");
-        assert_eq!(signed_dollars(-32.85), "-$32.85");
-        assert_eq!(signed_dollars(0.0), "+$0.00");
-        assert_eq!(signed_dollars(-0.0), "+$0.00");
-        // Below half a cent rounds to no change, whichever its sign.
-        assert_eq!(signed_dollars(-0.004), "+$0.00");
-        assert_eq!(signed_dollars(0.004), "+$0.00");
-        assert_eq!(signed_dollars(-0.005), "-$0.01");
-        assert_eq!(signed_dollars(3.456), "+$3.46");
+    fn a_what_if_delta_is_a_signed_amount() {
         let w = |delta_monthly_usd| WhatIf {
             change: String::new(),
             delta_monthly_usd,

@@ -33,3 +33,32 @@ pub fn round_cents(x: f64) -> f64 {
     // Adding 0.0 turns -0.0 into 0.0.
     (x * 100.0).round() / 100.0 + 0.0
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dollars_round_to_the_cent_and_put_an_ascii_minus_before_the_dollar_sign() {
+        assert_eq!(dollars(37.35), "$37.35");
+        assert_eq!(dollars(0.0), "$0.00");
+        assert_eq!(dollars(-0.0), "$0.00");
+        assert_eq!(dollars(2.004), "$2.00");
+        assert_eq!(dollars(2.006), "$2.01");
+        assert_eq!(dollars(-2.006), "-$2.01");
+        assert_eq!(dollars(1234.5), "$1234.50");
+    }
+
+    #[test]
+    fn signed_dollars_always_carry_a_sign_and_never_minus_zero() {
+        assert_eq!(signed_dollars(37.35), "+$37.35");
+        assert_eq!(signed_dollars(-32.85), "-$32.85");
+        assert_eq!(signed_dollars(0.0), "+$0.00");
+        assert_eq!(signed_dollars(-0.0), "+$0.00");
+        // Below half a cent rounds to no change, whichever its sign.
+        assert_eq!(signed_dollars(-0.004), "+$0.00");
+        assert_eq!(signed_dollars(0.004), "+$0.00");
+        assert_eq!(signed_dollars(-0.005), "-$0.01");
+        assert_eq!(signed_dollars(3.456), "+$3.46");
+    }
+}
