@@ -56,8 +56,8 @@ pub struct Workspace {
     /// The analysis tables of this revision, compiled on first use and
     /// patched by in-place edits of SGs, NACLs and route tables.
     analysis: OnceCell<Compiled>,
-    /// The object the last revision replaced in place (before, after), if it did.
-    last_in_place: Option<(Object, Object)>,
+    /// What the last revision changed, for views that patch what they derived.
+    last_change: Change,
     undo: Vec<HistoryEntry>,
     redo: Vec<HistoryEntry>,
     path: Option<PathBuf>,
@@ -75,13 +75,82 @@ pub struct Workspace {
 /// gateways, never from security-group rules, network ACL entries or flow
 /// logs, so editing one of those (the most common edits while designing)
 /// needs no relayout.
-fn layout_unchanged_by(in_place: Option<&(Object, Object)>) -> bool {
+fn layout_unchanged_by(change: &Change) -> bool {
     matches!(
-        in_place,
-        Some((Object::SecurityGroup(_), Object::SecurityGroup(_)))
-            | Some((Object::NetworkAcl(_), Object::NetworkAcl(_)))
-            | Some((Object::FlowLog(_), Object::FlowLog(_)))
+        change,
+        Change::InPlace(Object::SecurityGroup(_), Object::SecurityGroup(_))
+            | Change::InPlace(Object::NetworkAcl(_), Object::NetworkAcl(_))
+            | Change::InPlace(Object::FlowLog(_), Object::FlowLog(_))
     )
+}
+
+/// What one revision did to the design, as far as the derived state (index,
+/// findings, analysis tables, views) can follow it without starting over.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub enum Change {
+    /// One object replaced in place (same kind, name and position): before, after.
+    InPlace(Object, Object),
+    /// One object inserted at this position of its kind's list (a new object
+    /// is appended; undoing a delete puts it back where it was).
+    Inserted(Object, usize),
+    /// One object removed from this position of its kind's list.
+    Removed(Object, usize),
+    /// Anything else (a rename, a batch, a new design): everything is derived again.
+    #[default]
+    Other,
+}
+
+impl Change {
+    /// What `edit` did, given what it replaced in place (found before it was
+    /// applied), the design after it and the inverse it returned.
+    fn of(in_place: Option<(Object, Object)>, after: &Design, edit: &Edit, inverse: &Edit) -> Change {
+        if let Some((old, new)) = in_place {
+            return Change::InPlace(old, new);
+        }
+        match (edit, inverse) {
+            (Edit::Put(_) | Edit::Restore { .. }, Edit::Delete(r)) => {
+                // `Restore` refuses to put an object behind a namesake, and a
+                // `Put` of a new name has none: the first of the name is it.
+                match (after.position(r.kind, &r.name), after.get(r)) {
+                    (Some(index), Some(object)) => Change::Inserted(object, index),
+                    _ => Change::Other,
+                }
+            }
+            (Edit::Delete(_), Edit::Restore { index, object }) => Change::Removed(object.clone(), *index),
+            _ => Change::Other,
+        }
+    }
+
+    /// The change that takes the design back: what a rejected edit's rollback does.
+    fn reversed(&self) -> Change {
+        match self {
+            Change::InPlace(old, new) => Change::InPlace(new.clone(), old.clone()),
+            Change::Inserted(o, i) => Change::Removed(o.clone(), *i),
+            Change::Removed(o, i) => Change::Inserted(o.clone(), *i),
+            Change::Other => Change::Other,
+        }
+    }
+
+    /// Brings `index` up to date with the design after the change, in place;
+    /// `false` when the index cannot follow it and must be rebuilt.
+    fn follow_index(&self, index: &mut DesignIndex, d: &Design) -> bool {
+        match self {
+            Change::InPlace(old, new) => index.update_in_place(d, old, new),
+            Change::Inserted(o, i) => index.after_insert(d, o.kind(), *i),
+            Change::Removed(o, i) => index.after_remove(d, *i, o),
+            Change::Other => false,
+        }
+    }
+
+    /// The findings after the change (equal to a full validation of `d`).
+    fn follow_findings(&self, before: &Findings, d: &Design, idx: &DesignIndex) -> Findings {
+        match self {
+            Change::InPlace(old, new) => before.after_in_place(d, idx, old, new),
+            Change::Inserted(o, _) => before.after_insert(d, idx, o),
+            Change::Removed(o, _) => before.after_remove(d, idx, o),
+            Change::Other => Findings::full(d, idx),
+        }
+    }
 }
 
 /// A revision number never used before in this process. Revisions are unique
@@ -103,7 +172,7 @@ impl Workspace {
             index,
             findings,
             analysis: OnceCell::new(),
-            last_in_place: None,
+            last_change: Change::Other,
             undo: Vec::new(),
             redo: Vec::new(),
             path: None,
@@ -123,7 +192,7 @@ impl Workspace {
             findings: self.findings.clone(),
             // Forms only ask what `apply` answers: no analysis tables needed.
             analysis: OnceCell::new(),
-            last_in_place: None,
+            last_change: Change::Other,
             undo: Vec::new(),
             redo: Vec::new(),
             path: None,
@@ -171,20 +240,30 @@ impl Workspace {
     /// (same kind, name and position), that object before and after; views
     /// use it to patch what they derived from the previous revision.
     pub fn last_in_place(&self) -> Option<(&Object, &Object)> {
-        self.last_in_place.as_ref().map(|(o, n)| (o, n))
+        match &self.last_change {
+            Change::InPlace(o, n) => Some((o, n)),
+            _ => None,
+        }
+    }
+
+    /// What the current revision changed (see [`Change`]).
+    pub fn last_change(&self) -> &Change {
+        &self.last_change
     }
 
     /// Keeps the analysis tables in step with an applied edit.
-    fn follow_analysis(&mut self, in_place: Option<&(Object, Object)>) {
-        let patched = match (self.analysis.get_mut(), in_place) {
-            (Some(tables), Some((old, new))) => tables.patch(&self.design, &self.index, old, new),
+    fn follow_analysis(&mut self, change: Change) {
+        let patched = match (self.analysis.get_mut(), &change) {
             (None, _) => true,
-            (Some(_), None) => false,
+            (Some(tables), Change::InPlace(old, new)) => tables.patch(&self.design, &self.index, old, new),
+            (Some(tables), Change::Inserted(o, i)) => tables.after_insert(&self.design, &self.index, o, *i),
+            (Some(tables), Change::Removed(o, i)) => tables.after_remove(&self.design, &self.index, o, *i),
+            (Some(_), Change::Other) => false,
         };
         if !patched {
             self.analysis = OnceCell::new();
         }
-        self.last_in_place = in_place.cloned();
+        self.last_change = change;
     }
 
     pub fn path(&self) -> Option<&Path> {
@@ -256,18 +335,13 @@ impl Workspace {
         let snapshot = (holds_duplicate_names && matches!(edit, Edit::Rename { .. } | Edit::Batch { .. }))
             .then(|| self.design.clone());
         let inverse = edit.clone().apply(&mut self.design)?;
-        // The index either follows the edit in place (restored below if the
+        let change = Change::of(in_place, &self.design, &edit, &inverse);
+        // The index either follows the edit (and the rollback below if the
         // edit is rejected) or is rebuilt beside the old one.
-        let patched = match &in_place {
-            Some((old, new)) => self.index.update_in_place(&self.design, old, new),
-            None => false,
-        };
+        let patched = change.follow_index(&mut self.index, &self.design);
         let rebuilt = (!patched).then(|| DesignIndex::new(&self.design));
         let index = rebuilt.as_ref().unwrap_or(&self.index);
-        let findings = match &in_place {
-            Some((old, new)) => self.findings.after_in_place(&self.design, index, old, new),
-            None => Findings::full(&self.design, index),
-        };
+        let findings = change.follow_findings(&self.findings, &self.design, index);
         let known = FindingSet::of(self.findings.all());
         let mut blocking: Vec<Diagnostic> = findings
             .all()
@@ -295,11 +369,8 @@ impl Workspace {
                     self.design = before;
                 }
                 self.index = DesignIndex::new(&self.design);
-            }
-            if let (true, Some((old, new))) = (patched, &in_place) {
-                if !self.index.update_in_place(&self.design, new, old) {
-                    self.index = DesignIndex::new(&self.design);
-                }
+            } else if patched && !change.reversed().follow_index(&mut self.index, &self.design) {
+                self.index = DesignIndex::new(&self.design);
             }
             return outcome;
         }
@@ -308,14 +379,14 @@ impl Workspace {
             self.index = index;
         }
         self.findings = findings;
-        self.follow_analysis(in_place.as_ref());
+        self.bump_revision(&change);
+        self.follow_analysis(change);
         self.undo.push(HistoryEntry {
             forward: edit,
             inverse,
             summary: summary.clone(),
         });
         self.redo.clear();
-        self.bump_revision(in_place.as_ref());
         Ok(Applied { summary, new_findings })
     }
 
@@ -332,28 +403,20 @@ impl Workspace {
         }
     }
 
-    /// Re-derives the index and diagnostics after `edit` was applied, where
-    /// `in_place` is what [`Self::in_place_change`] said before applying it.
-    fn refresh_after(&mut self, in_place: Option<(Object, Object)>) {
-        let patched = in_place
-            .as_ref()
-            .is_some_and(|(old, new)| self.index.update_in_place(&self.design, old, new));
-        if !patched {
+    /// Re-derives the index and diagnostics after an edit was applied.
+    fn refresh_after(&mut self, change: Change) {
+        if !change.follow_index(&mut self.index, &self.design) {
             self.index = DesignIndex::new(&self.design);
         }
-        self.findings = match &in_place {
-            Some((old, new)) => self.findings.after_in_place(&self.design, &self.index, old, new),
-            None => Findings::full(&self.design, &self.index),
-        };
-        self.follow_analysis(in_place.as_ref());
-        self.bump_revision(in_place.as_ref());
+        self.findings = change.follow_findings(&self.findings, &self.design, &self.index);
+        self.bump_revision(&change);
+        self.follow_analysis(change);
     }
 
-    /// A new revision after a change; `in_place` is what
-    /// [`Self::in_place_change`] said about it.
-    fn bump_revision(&mut self, in_place: Option<&(Object, Object)>) {
+    /// A new revision after a change.
+    fn bump_revision(&mut self, change: &Change) {
         self.revision = next_revision();
-        if !layout_unchanged_by(in_place) {
+        if !layout_unchanged_by(change) {
             self.layout_revision = self.revision;
         }
     }
@@ -364,7 +427,7 @@ impl Workspace {
         let in_place = self.in_place_change(&entry.inverse);
         match entry.inverse.clone().apply(&mut self.design) {
             Ok(forward) => {
-                self.refresh_after(in_place);
+                self.refresh_after(Change::of(in_place, &self.design, &entry.inverse, &forward));
                 let summary = entry.summary.clone();
                 self.redo.push(HistoryEntry {
                     forward,
@@ -383,7 +446,7 @@ impl Workspace {
         let in_place = self.in_place_change(&entry.forward);
         match entry.forward.clone().apply(&mut self.design) {
             Ok(inverse) => {
-                self.refresh_after(in_place);
+                self.refresh_after(Change::of(in_place, &self.design, &entry.forward, &inverse));
                 let summary = entry.summary.clone();
                 self.undo.push(HistoryEntry {
                     forward: entry.forward,
@@ -408,8 +471,8 @@ impl Workspace {
         self.index = DesignIndex::new(&self.design);
         self.findings = Findings::full(&self.design, &self.index);
         self.analysis = OnceCell::new();
-        self.last_in_place = None;
-        self.bump_revision(None);
+        self.last_change = Change::Other;
+        self.bump_revision(&Change::Other);
     }
 
     /// AWS refuses to delete a VPC, subnet, route table, SG, NACL, attached IGW …

@@ -349,6 +349,22 @@ impl Findings {
     }
 }
 
+impl Findings {
+    /// The findings after `inserted` was added to the design (`d` and `idx`
+    /// are the design after the edit); equal to [`Findings::full`].
+    pub fn after_insert(&self, d: &Design, idx: &DesignIndex, inserted: &Object) -> Findings {
+        let _ = inserted;
+        Findings::full(d, idx)
+    }
+
+    /// The findings after `removed` was taken out of the design (`d` and
+    /// `idx` are the design after the edit); equal to [`Findings::full`].
+    pub fn after_remove(&self, d: &Design, idx: &DesignIndex, removed: &Object) -> Findings {
+        let _ = removed;
+        Findings::full(d, idx)
+    }
+}
+
 /// Whether there is at least one error.
 pub fn has_errors(diags: &[Diagnostic]) -> bool {
     diags.iter().any(|d| d.severity == Severity::Error)

@@ -421,6 +421,22 @@ impl DesignIndex {
         out
     }
 
+    /// Brings the index up to date after `d` gained one object at `index` of
+    /// its kind's list, without a rebuild, when it can; returns `false` (the
+    /// index unchanged) when the caller must rebuild with [`DesignIndex::new`].
+    pub fn after_insert(&mut self, d: &Design, kind: ObjectKind, index: usize) -> bool {
+        let _ = (d, kind, index);
+        false
+    }
+
+    /// Brings the index up to date after `removed` was taken out of position
+    /// `index` of its kind's list (`d` is the design after), as
+    /// [`DesignIndex::after_insert`] does for an insertion.
+    pub fn after_remove(&mut self, d: &Design, index: usize, removed: &Object) -> bool {
+        let _ = (d, index, removed);
+        false
+    }
+
     /// Brings the index up to date after `old` was replaced in place by `new`
     /// (same kind and name, same position) without a rebuild, when the change
     /// cannot move any name, position or address. Returns `false` when it
