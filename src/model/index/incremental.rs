@@ -14,6 +14,10 @@ use std::net::Ipv4Addr;
 use super::addresses::{auto_public_address, Pending};
 use super::*;
 
+/// Past this many later objects of its kind, an insertion or removal moves
+/// their positions in one pass over every name rather than by a look-up each.
+const FEW_LATER: usize = 256;
+
 /// The order [`DesignIndex::new`] lists the objects of one name in (by kind,
 /// then by position; the nested names after them).
 fn name_rank(kind: ObjectKind) -> u8 {
@@ -130,6 +134,11 @@ impl DesignIndex {
         }
         match kind {
             ObjectKind::Instance => self.instance_inserted(d, index),
+            ObjectKind::SecurityGroup => {
+                self.security_group_inserted(d, index);
+                true
+            }
+            ObjectKind::Subnet => self.subnet_inserted(d, index),
             k if names_only(k) => {
                 self.insert_name(d, k, index);
                 true
@@ -148,6 +157,11 @@ impl DesignIndex {
         }
         match removed {
             Object::Instance(i) => self.instance_removed(d, index, i),
+            Object::SecurityGroup(g) => {
+                self.security_group_removed(d, index, &g.name);
+                true
+            }
+            Object::Subnet(s) => self.subnet_removed(d, index, s),
             o if names_only(o.kind()) => {
                 self.remove_name(d, kind, index, o.name());
                 true
@@ -184,10 +198,15 @@ impl DesignIndex {
     /// Lists the object at `index` of `kind`'s list under its name, and moves
     /// the later objects of the kind one position on.
     fn insert_name(&mut self, d: &Design, kind: ObjectKind, index: usize) {
-        // Last first: each object moves to a position its successor has left.
-        for j in (index + 1..d.count(kind)).rev() {
-            if let Some(name) = name_at(d, kind, j) {
-                self.move_position(name, kind, j - 1, j);
+        let later = d.count(kind) - index - 1;
+        if later > FEW_LATER {
+            self.shift_positions(kind, index, 1);
+        } else {
+            // Last first: each object moves to a position its successor has left.
+            for j in (index + 1..d.count(kind)).rev() {
+                if let Some(name) = name_at(d, kind, j) {
+                    self.move_position(name, kind, j - 1, j);
+                }
             }
         }
         let Some(name) = name_at(d, kind, index) else {
@@ -216,10 +235,28 @@ impl DesignIndex {
                 self.by_name.remove(name);
             }
         }
-        // First first: each object moves to a position its predecessor has left.
-        for j in index..d.count(kind) {
-            if let Some(name) = name_at(d, kind, j) {
-                self.move_position(name, kind, j + 1, j);
+        if d.count(kind) - index > FEW_LATER {
+            self.shift_positions(kind, index + 1, -1);
+        } else {
+            // First first: each object moves to a position its predecessor has left.
+            for j in index..d.count(kind) {
+                if let Some(name) = name_at(d, kind, j) {
+                    self.move_position(name, kind, j + 1, j);
+                }
+            }
+        }
+    }
+
+    /// Moves every object of `kind` at a position of at least `from` by
+    /// `delta`, in one pass over the names (cheaper than a look-up per moved
+    /// object when many move).
+    fn shift_positions(&mut self, kind: ObjectKind, from: usize, delta: i32) {
+        let from = from as u32;
+        for e in self.by_name.values_mut() {
+            for (r, p) in e.refs.iter().zip(e.positions.iter_mut()) {
+                if r.kind == kind && *p != NESTED && *p >= from {
+                    *p = p.wrapping_add_signed(delta);
+                }
             }
         }
     }
@@ -372,6 +409,164 @@ impl DesignIndex {
         if e.refs.is_empty() {
             self.by_name.remove(eni);
         }
+    }
+
+    /// A security group's position keys the interfaces that carry its name
+    /// (the first group of a name stands for it): later groups' keys move on,
+    /// and the interfaces carrying the name are keyed to the new group when it
+    /// is now the first of its name.
+    fn security_group_inserted(&mut self, d: &Design, k: usize) {
+        let name = &d.security_groups[k].name;
+        let first_before = self.pos(ObjectKind::SecurityGroup, name);
+        self.insert_name(d, ObjectKind::SecurityGroup, k);
+        let key = k as u32;
+        for (g, _) in &mut self.eni_by_sg {
+            if *g >= key {
+                *g += 1;
+            }
+        }
+        let carriers: Vec<(u32, u32)> = match first_before {
+            Some(old) if old < k => return,
+            // A namesake after it was the first: its interfaces are this one's now.
+            Some(old) => {
+                let range = key_range(&self.eni_by_sg, old as u32 + 1);
+                self.eni_by_sg.drain(range).map(|(_, i)| (key, i)).collect()
+            }
+            None => self
+                .enis
+                .iter()
+                .enumerate()
+                .filter(|(_, e)| e.security_groups.iter().any(|g| g == name))
+                .map(|(i, _)| (key, i as u32))
+                .collect(),
+        };
+        let at = self.eni_by_sg.partition_point(|(g, _)| *g < key);
+        self.eni_by_sg.splice(at..at, carriers);
+    }
+
+    /// The reverse of [`DesignIndex::security_group_inserted`]: the removed
+    /// group's interfaces go to the next group of its name, if any.
+    fn security_group_removed(&mut self, d: &Design, k: usize, name: &str) {
+        self.remove_name(d, ObjectKind::SecurityGroup, k, name);
+        let key = k as u32;
+        let range = key_range(&self.eni_by_sg, key);
+        let carriers: Vec<u32> = self.eni_by_sg.drain(range).map(|(_, i)| i).collect();
+        for (g, _) in &mut self.eni_by_sg {
+            if *g > key {
+                *g -= 1;
+            }
+        }
+        if let (false, Some(next)) = (carriers.is_empty(), self.pos(ObjectKind::SecurityGroup, name)) {
+            let next = next as u32;
+            let at = self.eni_by_sg.partition_point(|(g, _)| *g < next);
+            self.eni_by_sg.splice(at..at, carriers.into_iter().map(|i| (next, i)));
+        }
+    }
+
+    /// Whether a regional NAT gateway of `vpc` would gain or lose an AZ
+    /// (and so addresses) if a subnet of `vpc` in `az` came or went: no
+    /// other subnet of `d` (skipping position `skip`) is in that AZ.
+    fn moves_regional_nat(d: &Design, vpc: &str, az: &str, skip: Option<usize>) -> bool {
+        let regional = d
+            .nat_gateways
+            .iter()
+            .any(|n| n.is_regional() && n.vpc.as_deref() == Some(vpc));
+        regional
+            && !d
+                .subnets
+                .iter()
+                .enumerate()
+                .any(|(j, s)| Some(j) != skip && s.vpc == vpc && s.az == az)
+    }
+
+    /// A new subnet: interfaces that named it before it existed are now in
+    /// it and take its addresses. Declines when it takes the place of a
+    /// namesake (every interface there would move), turns on automatic
+    /// public addresses for an instance that named it, or gives a regional NAT
+    /// gateway an AZ.
+    fn subnet_inserted(&mut self, d: &Design, k: usize) -> bool {
+        let subnet = &d.subnets[k];
+        if Self::moves_regional_nat(d, &subnet.vpc, &subnet.az, Some(k)) {
+            return false;
+        }
+        let first_before = self.pos(ObjectKind::Subnet, &subnet.name);
+        let dangling: Vec<u32> = match first_before {
+            Some(old) if old < k => Vec::new(),
+            Some(_) => return false,
+            None => self
+                .enis
+                .iter()
+                .enumerate()
+                .filter(|(_, e)| e.subnet == subnet.name)
+                .map(|(i, _)| i as u32)
+                .collect(),
+        };
+        let turns_public = |i: &u32| {
+            let e = &self.enis[*i as usize];
+            matches!(e.owner, EniOwner::Instance(_)) && e.public_ip.is_none()
+        };
+        if subnet.map_public_ip && dangling.iter().any(turns_public) {
+            return false;
+        }
+        self.insert_name(d, ObjectKind::Subnet, k);
+        let key = k as u32;
+        for (s, _) in &mut self.eni_by_subnet {
+            if *s >= key {
+                *s += 1;
+            }
+        }
+        if first_before.is_none() {
+            let at = self.eni_by_subnet.partition_point(|(s, _)| *s < key);
+            self.eni_by_subnet.splice(at..at, dangling.into_iter().map(|i| (key, i)));
+            self.renumber_subnet(d, k);
+        }
+        true
+    }
+
+    /// The reverse of [`DesignIndex::subnet_inserted`]: the interfaces in
+    /// the removed subnet keep its name but lose their automatic addresses.
+    fn subnet_removed(&mut self, d: &Design, k: usize, removed: &Subnet) -> bool {
+        if Self::moves_regional_nat(d, &removed.vpc, &removed.az, None) {
+            return false;
+        }
+        let Some(entry) = self.by_name.get(&removed.name) else {
+            return false;
+        };
+        let first = self.pos(ObjectKind::Subnet, &removed.name) == Some(k);
+        let key = k as u32;
+        let range = key_range(&self.eni_by_subnet, key);
+        // Whether an instance had an automatic public address from the subnet's setting.
+        let had_public = |(_, i): &(u32, u32)| {
+            matches!(self.enis[*i as usize].owner, EniOwner::Instance(_)) && self.auto_public.binary_search(i).is_ok()
+        };
+        if first
+            && (entry.count(ObjectKind::Subnet) > 1
+                || (removed.map_public_ip && self.eni_by_subnet[range.clone()].iter().any(had_public)))
+        {
+            return false;
+        }
+        self.remove_name(d, ObjectKind::Subnet, k, &removed.name);
+        let members: Vec<u32> = self.eni_by_subnet.drain(range).map(|(_, i)| i).collect();
+        for (s, _) in &mut self.eni_by_subnet {
+            if *s > key {
+                *s -= 1;
+            }
+        }
+        if first {
+            let mut moved = Vec::new();
+            for i in members {
+                let e = &mut self.enis[i as usize];
+                if !e.fixed && !e.private_ip.is_unspecified() {
+                    moved.push((i as usize, e.private_ip, Ipv4Addr::UNSPECIFIED));
+                    e.private_ip = Ipv4Addr::UNSPECIFIED;
+                }
+            }
+            self.move_addresses(&moved);
+            if let Ok(at) = self.exhausted_subnets.binary_search(&removed.name) {
+                self.exhausted_subnets.remove(at);
+            }
+        }
+        true
     }
 
     /// Moves the interfaces from `start` on `n` places on in every table that
@@ -527,6 +722,13 @@ impl DesignIndex {
         );
         self.eni_by_ip.sort_unstable();
     }
+}
+
+/// The entries of a sorted pair table whose key is `key`.
+fn key_range(table: &[(u32, u32)], key: u32) -> std::ops::Range<usize> {
+    let start = table.partition_point(|(k, _)| *k < key);
+    let len = table[start..].partition_point(|(k, _)| *k == key);
+    start..start + len
 }
 
 /// Inserts `item` into a sorted table, keeping it sorted.

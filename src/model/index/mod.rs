@@ -494,9 +494,16 @@ impl DesignIndex {
                 let _ = d;
                 true
             }
-            (Object::Subnet(o), Object::Subnet(n)) => o.cidr == n.cidr && o.map_public_ip == n.map_public_ip,
+            // A regional NAT gateway has an address in each AZ its VPC has subnets in.
+            (Object::Subnet(o), Object::Subnet(n)) => {
+                o.cidr == n.cidr
+                    && o.map_public_ip == n.map_public_ip
+                    && ((o.vpc == n.vpc && o.az == n.az) || !d.nat_gateways.iter().any(NatGateway::is_regional))
+            }
             (Object::NatGateway(o), Object::NatGateway(n)) => {
-                o.subnet == n.subnet
+                o.availability_mode == n.availability_mode
+                    && o.vpc == n.vpc
+                    && o.subnet == n.subnet
                     && o.private_ip == n.private_ip
                     && o.connectivity == n.connectivity
                     && o.elastic_ip == n.elastic_ip

@@ -641,6 +641,89 @@ fn an_instance_holding_a_nat_gateways_elastic_ip_is_rebuilt() {
     assert!(!insert(&mut d, &mut idx, 0, Object::Instance(copy)));
 }
 
+#[test]
+fn security_groups_follow_with_the_interfaces_that_carry_their_name() {
+    let mut d = small_design();
+    d.instances[0].security_groups.push("ghost-sg".into());
+    let mut idx = DesignIndex::new(&d);
+    let original = idx.clone();
+    // A namesake at the front is now the group the name stands for.
+    let mut twin = d.security_groups[1].clone();
+    let name = twin.name.clone();
+    let carriers = idx.enis_with_sg(&name).count();
+    assert!(carriers > 0);
+    twin.description = Some("twin".into());
+    assert!(insert(&mut d, &mut idx, 0, Object::SecurityGroup(twin)));
+    let group = idx.security_group(&d, &name).unwrap();
+    assert_eq!(group.description.as_deref(), Some("twin"));
+    assert_eq!(idx.enis_with_sg(&name).count(), carriers);
+    let r = ObjectRef::new(ObjectKind::SecurityGroup, name);
+    assert!(remove(&mut d, &mut idx, &r).unwrap().2);
+    assert_eq!(idx, original);
+    // A group under a name only an interface used so far.
+    let mut ghost = d.security_groups[0].clone();
+    ghost.name = "ghost-sg".into();
+    assert!(insert(&mut d, &mut idx, 1, Object::SecurityGroup(ghost)));
+    assert_eq!(idx.enis_with_sg("ghost-sg").count(), 1);
+    let r = ObjectRef::new(ObjectKind::SecurityGroup, "ghost-sg");
+    assert!(remove(&mut d, &mut idx, &r).unwrap().2);
+    assert_eq!(idx, original);
+}
+
+#[test]
+fn a_subnet_added_under_a_name_an_instance_already_named_gives_it_an_address() {
+    let mut d = small_design();
+    let mut early = instance_copy(&d, 2, "early");
+    early.subnet = "subnet-later".into();
+    d.instances.push(early);
+    let mut idx = DesignIndex::new(&d);
+    let original = idx.clone();
+    let owner = EniOwner::Instance("early".into());
+    assert!(idx.eni(&owner).unwrap().private_ip.is_unspecified());
+    let mut s = d.subnets[1].clone();
+    assert!(!s.map_public_ip);
+    s.name = "subnet-later".into();
+    s.cidr = "10.99.0.0/28".parse().unwrap();
+    assert!(insert(&mut d, &mut idx, 1, Object::Subnet(s.clone())));
+    assert_eq!(idx.eni(&owner).unwrap().private_ip, Ipv4Addr::new(10, 99, 0, 4));
+    let r = ObjectRef::new(ObjectKind::Subnet, "subnet-later");
+    assert!(remove(&mut d, &mut idx, &r).unwrap().2);
+    assert_eq!(idx, original);
+    // With automatic public addresses on, the instance would take one from
+    // the pool and renumber the others: rebuilt.
+    s.map_public_ip = true;
+    assert!(!insert(&mut d, &mut idx, 1, Object::Subnet(s)));
+    // A namesake in front of a subnet takes over its interfaces: rebuilt.
+    let twin = d.subnets[0].clone();
+    assert!(!insert(&mut d, &mut idx, 0, Object::Subnet(twin)));
+}
+
+// VPC User Guide, "Regional NAT gateways": in automatic mode the NAT gateway
+// has an address in every AZ where its VPC has subnets.
+#[test]
+fn subnets_that_give_or_take_a_regional_nat_gateway_an_az_are_rebuilt() {
+    let mut d = small_design();
+    let vpc = d.vpcs[0].name.clone();
+    d.nat_gateways.push(NatGateway::regional("nat-regional", vpc));
+    let mut idx = DesignIndex::new(&d);
+    let mut s = d.subnets[1].clone();
+    s.name = "same-az".into();
+    assert!(insert(&mut d, &mut idx, 2, Object::Subnet(s.clone())));
+    assert!(remove(&mut d, &mut idx, &ObjectRef::new(ObjectKind::Subnet, "same-az")).unwrap().2);
+    s.name = "new-az".into();
+    s.az = "us-east-1f".into();
+    assert!(!insert(&mut d, &mut idx, 2, Object::Subnet(s.clone())));
+    assert!(!remove(&mut d, &mut idx, &ObjectRef::new(ObjectKind::Subnet, "new-az")).unwrap().2);
+    // Moving a subnet to another AZ in place moves the addresses too.
+    let old = Object::Subnet(d.subnets[1].clone());
+    let new = Object::Subnet(Subnet {
+        az: "us-east-1f".into(),
+        ..d.subnets[1].clone()
+    });
+    d.put(new.clone());
+    assert!(!follow(&mut idx, &d, |x| x.update_in_place(&d, &old, &new)));
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(96))]
     /// Random inserts of copies (new names) of objects of any kind at any
@@ -654,6 +737,10 @@ proptest! {
         ops in proptest::collection::vec((0u8..3, 0usize..10_000, 0usize..10_000), 1..24),
     ) {
         let mut d = messy_design(seed, &tweaks);
+        if seed % 3 == 0 {
+            let vpc = d.vpcs[0].name.clone();
+            d.nat_gateways.push(NatGateway::regional("nat-regional", vpc));
+        }
         let mut idx = DesignIndex::new(&d);
         let mut removed: Vec<(usize, Object)> = Vec::new();
         for (n, (op, a, b)) in ops.into_iter().enumerate() {
