@@ -93,10 +93,7 @@ fn name_at(d: &Design, kind: ObjectKind, i: usize) -> Option<&str> {
 /// How many interfaces the instances before position `k` have: where the
 /// interfaces of the instance at `k` start.
 fn interfaces_before(d: &Design, k: usize) -> usize {
-    d.instances[..k]
-        .iter()
-        .map(|i| 1 + i.secondary_interfaces.len())
-        .sum()
+    d.instances[..k].iter().map(|i| 1 + i.secondary_interfaces.len()).sum()
 }
 
 impl NameEntry {
@@ -107,9 +104,7 @@ impl NameEntry {
             .iter()
             .zip(&self.positions)
             .position(|(r, p)| {
-                *p == NESTED
-                    || name_rank(r.kind) > name_rank(kind)
-                    || (r.kind == kind && *p as usize >= index)
+                *p == NESTED || name_rank(r.kind) > name_rank(kind) || (r.kind == kind && *p as usize >= index)
             })
             .unwrap_or(self.refs.len())
     }
@@ -267,8 +262,7 @@ impl DesignIndex {
     /// instance would decide whether that NAT gateway fails and has a public
     /// address).
     fn instance_is_followable(d: &Design, inst: &Instance) -> bool {
-        let eip_shared = inst.elastic_ip.is_some()
-            && d.nat_gateways.iter().any(|n| n.elastic_ip == inst.elastic_ip);
+        let eip_shared = inst.elastic_ip.is_some() && d.nat_gateways.iter().any(|n| n.elastic_ip == inst.elastic_ip);
         let names = &inst.secondary_interfaces;
         let twice = names
             .iter()
@@ -281,7 +275,10 @@ impl DesignIndex {
         let inst = &d.instances[k];
         // A namesake shares the interfaces' owners (the later one wins the
         // owner map): rebuild.
-        let namesake = self.by_name.get(&inst.name).is_some_and(|e| e.count(ObjectKind::Instance) > 0);
+        let namesake = self
+            .by_name
+            .get(&inst.name)
+            .is_some_and(|e| e.count(ObjectKind::Instance) > 0);
         let start = interfaces_before(d, k);
         if namesake || !Self::instance_is_followable(d, inst) || start > self.enis.len() {
             return false;
@@ -330,7 +327,10 @@ impl DesignIndex {
     }
 
     fn instance_removed(&mut self, d: &Design, k: usize, inst: &Instance) -> bool {
-        let namesake = self.by_name.get(&inst.name).is_some_and(|e| e.count(ObjectKind::Instance) > 1);
+        let namesake = self
+            .by_name
+            .get(&inst.name)
+            .is_some_and(|e| e.count(ObjectKind::Instance) > 1);
         let start = interfaces_before(d, k);
         let n = 1 + inst.secondary_interfaces.len();
         if namesake || !Self::instance_is_followable(d, inst) || start + n > self.enis.len() {
@@ -517,7 +517,8 @@ impl DesignIndex {
         }
         if first_before.is_none() {
             let at = self.eni_by_subnet.partition_point(|(s, _)| *s < key);
-            self.eni_by_subnet.splice(at..at, dangling.into_iter().map(|i| (key, i)));
+            self.eni_by_subnet
+                .splice(at..at, dangling.into_iter().map(|i| (key, i)));
             self.renumber_subnet(d, k);
         }
         true

@@ -492,7 +492,11 @@ fn an_instance_inserted_before_a_nat_gateway_moves_its_automatic_address() {
     let nat = d.nat_gateways[0].clone();
     let owner = EniOwner::NatGateway(nat.name.clone());
     let before = idx.eni(&owner).unwrap().private_ip;
-    let k = d.instances.iter().position(|i| Some(&i.subnet) == nat.subnet.as_ref()).unwrap();
+    let k = d
+        .instances
+        .iter()
+        .position(|i| Some(&i.subnet) == nat.subnet.as_ref())
+        .unwrap();
     let copy = instance_copy(&d, k, "web-new");
     let at = d.instances.len();
     assert!(insert(&mut d, &mut idx, at, Object::Instance(copy)));
@@ -518,7 +522,10 @@ fn an_auto_public_instance_inserted_first_renumbers_later_public_addresses() {
     let last_public = |idx: &DesignIndex| idx.enis.iter().rev().find_map(|e| e.public_ip.filter(pool));
     let regional = |idx: &DesignIndex| idx.regional_nat_addresses[0].public_ip;
     let (last, nat) = (last_public(&idx).unwrap(), regional(&idx));
-    let k = d.instances.iter().position(|i| d.subnets.iter().any(|s| s.name == i.subnet && s.map_public_ip));
+    let k = d
+        .instances
+        .iter()
+        .position(|i| d.subnets.iter().any(|s| s.name == i.subnet && s.map_public_ip));
     let mut copy = instance_copy(&d, k.unwrap(), "web-first");
     copy.public_ip = Some(true);
     assert!(insert(&mut d, &mut idx, 0, Object::Instance(copy)));
@@ -552,8 +559,13 @@ fn secondary_interfaces_follow_their_instance() {
     let copy = instance_copy(&d, 1, "a-copy");
     assert!(insert(&mut d, &mut idx, 3, Object::Instance(copy)));
     let holders: Vec<&str> = idx.lookup("eni-shared").iter().map(|r| r.name.as_str()).collect();
-    assert_eq!(holders, [d.instances[1].name.as_str(), "a-copy", d.instances[5].name.as_str()]);
-    assert!(idx.eni(&EniOwner::SecondaryInterface("a-copy".into(), "eni-x".into())).is_some());
+    assert_eq!(
+        holders,
+        [d.instances[1].name.as_str(), "a-copy", d.instances[5].name.as_str()]
+    );
+    assert!(idx
+        .eni(&EniOwner::SecondaryInterface("a-copy".into(), "eni-x".into()))
+        .is_some());
     let r = ObjectRef::new(ObjectKind::Instance, "a-copy");
     assert!(remove(&mut d, &mut idx, &r).unwrap().2);
     assert_eq!(idx, original);
@@ -610,7 +622,15 @@ fn duplicate_names_follow_or_rebuild_exactly() {
     assert!(insert(&mut d, &mut idx, 0, Object::RouteTable(rt.clone())));
     // A second one of that name, then the first removed: positions stay exact.
     assert!(insert(&mut d, &mut idx, 3, Object::RouteTable(rt.clone())));
-    assert!(remove(&mut d, &mut idx, &ObjectRef::new(ObjectKind::RouteTable, rt.name.clone())).unwrap().2);
+    assert!(
+        remove(
+            &mut d,
+            &mut idx,
+            &ObjectRef::new(ObjectKind::RouteTable, rt.name.clone())
+        )
+        .unwrap()
+        .2
+    );
     assert_eq!(idx.route_table(&d, &rt.name).map(|t| &t.name), Some(&rt.name));
     // An instance named like another shares its interfaces' owners: rebuilt.
     let twin = instance_copy(&d, 5, &d.instances[5].name.clone());
@@ -709,11 +729,19 @@ fn subnets_that_give_or_take_a_regional_nat_gateway_an_az_are_rebuilt() {
     let mut s = d.subnets[1].clone();
     s.name = "same-az".into();
     assert!(insert(&mut d, &mut idx, 2, Object::Subnet(s.clone())));
-    assert!(remove(&mut d, &mut idx, &ObjectRef::new(ObjectKind::Subnet, "same-az")).unwrap().2);
+    assert!(
+        remove(&mut d, &mut idx, &ObjectRef::new(ObjectKind::Subnet, "same-az"))
+            .unwrap()
+            .2
+    );
     s.name = "new-az".into();
     s.az = "us-east-1f".into();
     assert!(!insert(&mut d, &mut idx, 2, Object::Subnet(s.clone())));
-    assert!(!remove(&mut d, &mut idx, &ObjectRef::new(ObjectKind::Subnet, "new-az")).unwrap().2);
+    assert!(
+        !remove(&mut d, &mut idx, &ObjectRef::new(ObjectKind::Subnet, "new-az"))
+            .unwrap()
+            .2
+    );
     // Moving a subnet to another AZ in place moves the addresses too.
     let old = Object::Subnet(d.subnets[1].clone());
     let new = Object::Subnet(Subnet {
