@@ -597,7 +597,7 @@ fn a_subnet_that_runs_out_of_addresses_is_exhausted_until_an_instance_leaves() {
     }
     let copy = instance_copy(&d, k, "one-too-many");
     assert!(insert(&mut d, &mut idx, 0, Object::Instance(copy)));
-    assert_eq!(idx.exhausted_subnets, [subnet.clone()]);
+    assert_eq!(idx.exhausted_subnets, std::slice::from_ref(&subnet));
     // The last interface of the subnet in order went without an address.
     let last = idx.enis_in_subnet(&subnet).last().unwrap();
     assert!(last.private_ip.is_unspecified());
