@@ -914,6 +914,12 @@ mod tests {
                 if n % 7 == 0 {
                     g.vpc = d.vpcs.get(n % d.vpcs.len().max(1))?.name.clone();
                 }
+                // A group changing hands or names, not only rules.
+                if n % 13 == 0 {
+                    g.owner = Some("222222222222".into());
+                } else if n % 17 == 0 {
+                    g.group_name = Some(format!("renamed-{n}"));
+                }
                 Edit::Put(Object::SecurityGroup(g))
             }
         })

@@ -21,6 +21,10 @@ const RT: u8 = 4;
 /// Dangling references: re-checked for the edited object only (an in-place
 /// edit keeps every name, so references *to* it still resolve as before).
 const REFS: u8 = 8;
+/// The rules of security groups (inbound and outbound), apart from what
+/// [`SG`] stands for: the group's VPC, owner, names and description. Typing a
+/// rule, the most common edit, re-runs only the groups that read rules.
+const SG_RULES: u8 = 16;
 
 /// A set of object kinds, one bit each.
 type Kinds = u32;
@@ -205,13 +209,13 @@ const GROUPS: &[Group] = &[
     plain(compute::load_balancers, RT, kinds(&[K::LoadBalancer, K::Subnet])),
     plain(
         filtering::security_groups,
-        SG,
+        SG | SG_RULES,
         kinds(&[K::SecurityGroup, K::Vpc, K::Peering, K::TransitGateway]),
     ),
     keyed(
         filtering::security_group_usage,
         filtering::security_group_usage_around,
-        SG,
+        SG | SG_RULES,
         ENIS | kinds(&[K::SecurityGroup, K::Vpc]),
     ),
     keyed(
@@ -266,7 +270,12 @@ const GROUPS: &[Group] = &[
         RT,
         kinds(&[K::Subnet, K::RouteTable, K::Vpc, K::NatGateway]),
     ),
-    special(quotas::check, SG | NACL | RT, ALL, Structural::VpnConnections),
+    special(
+        quotas::check,
+        SG | SG_RULES | NACL | RT,
+        ALL,
+        Structural::VpnConnections,
+    ),
     keyed(quotas::interfaces, quotas::interfaces_around, SG, ENIS),
 ];
 
@@ -468,7 +477,18 @@ impl Findings {
     /// ACLs and route tables.
     pub fn after_in_place(&self, d: &Design, idx: &DesignIndex, old: &Object, new: &Object) -> Findings {
         let mask = match (old, new) {
-            (Object::SecurityGroup(_), Object::SecurityGroup(_)) => SG,
+            (Object::SecurityGroup(o), Object::SecurityGroup(n)) => {
+                let same_but_rules = o.name == n.name
+                    && o.vpc == n.vpc
+                    && o.owner == n.owner
+                    && o.group_name == n.group_name
+                    && o.description == n.description;
+                if same_but_rules {
+                    SG_RULES
+                } else {
+                    SG | SG_RULES
+                }
+            }
             (Object::NetworkAcl(_), Object::NetworkAcl(_)) => NACL,
             (Object::RouteTable(_), Object::RouteTable(_)) => RT,
             _ => 0,
@@ -733,6 +753,53 @@ mod tests {
             let idx = DesignIndex::new(&with);
             let added = before.after_insert(&with, &idx, &copy);
             assert!(added == Findings::full(&with, &idx), "adding a copy of {r}");
+        }
+    }
+
+    /// A security group edited in place (rules only, or its VPC, owner or
+    /// AWS name too — changes AWS may refuse, which the workspace decides from
+    /// these very findings) gives the findings a full validation gives.
+    #[test]
+    fn security_group_edits_in_place_give_full_findings() {
+        for seed in 0..12u64 {
+            let d = crate::model::index::tests::messy_design(seed, &[5, 8, 9]);
+            let before = full(&d);
+            let other_vpc = d.vpcs.last().map(|v| v.name.clone()).unwrap_or_default();
+            for (i, g) in d.security_groups.iter().enumerate() {
+                let mut variants = Vec::new();
+                let mut rules = g.clone();
+                rules.inbound.push(crate::model::SgRule::new(
+                    crate::model::Protocol::Tcp,
+                    crate::model::PortRange::single(22),
+                    crate::model::SgPeer::Cidr("0.0.0.0/0".parse().expect("literal")),
+                ));
+                variants.push(rules);
+                let mut moved = g.clone();
+                moved.vpc.clone_from(&other_vpc);
+                variants.push(moved);
+                let mut owned = g.clone();
+                owned.owner = Some("222222222222".into());
+                variants.push(owned);
+                let mut named = g.clone();
+                named.group_name = Some("web".into());
+                variants.push(named);
+                for new in variants {
+                    let mut after = d.clone();
+                    after.security_groups[i] = new.clone();
+                    let idx = DesignIndex::new(&after);
+                    let followed = before.after_in_place(
+                        &after,
+                        &idx,
+                        &Object::SecurityGroup(g.clone()),
+                        &Object::SecurityGroup(new),
+                    );
+                    assert!(
+                        followed == Findings::full(&after, &idx),
+                        "editing {} (seed {seed})",
+                        g.name
+                    );
+                }
+            }
         }
     }
 
