@@ -1131,6 +1131,7 @@ mod tests {
                         }
                     }
                 }
+                proptest::prop_assert_eq!(w.index(), &DesignIndex::new(w.design()));
                 let full = validate::validate(w.design());
                 proptest::prop_assert_eq!(w.diagnostics(), full.as_slice());
                 proptest::prop_assert!(
