@@ -43,7 +43,16 @@ impl Harness {
         h
     }
 
+    /// Draws the screen as it is once the user pauses: the idle tick's work
+    /// (the diagram's relayout after an edit) is done first, so every frame
+    /// is exact. `draw_busy` draws the frame that comes before the pause.
     pub fn draw(&mut self) {
+        self.app.idle();
+        self.draw_busy();
+    }
+
+    /// Draws the screen right after the last event, before the idle tick.
+    pub fn draw_busy(&mut self) {
         let app = &mut self.app;
         self.term.draw(|f| app.draw(f)).expect("draw");
     }
