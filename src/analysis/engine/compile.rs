@@ -130,21 +130,6 @@ impl Compiled {
             _ => false,
         }
     }
-
-    /// Brings the tables up to date after `inserted` was put at `index` of
-    /// its kind's list (`d` and `idx` are the design after the edit), when it
-    /// can; `false` (tables unchanged) when the caller must recompile.
-    pub fn after_insert(&mut self, d: &Design, idx: &DesignIndex, inserted: &Object, index: usize) -> bool {
-        let _ = (d, idx, inserted, index);
-        false
-    }
-
-    /// Brings the tables up to date after `removed` was taken out of `index`
-    /// of its kind's list, as [`Compiled::after_insert`] does for an insertion.
-    pub fn after_remove(&mut self, d: &Design, idx: &DesignIndex, removed: &Object, index: usize) -> bool {
-        let _ = (d, idx, removed, index);
-        false
-    }
 }
 
 /// A route table's effective routes, longest prefix first, then priority.

@@ -41,6 +41,7 @@ mod filtering;
 mod gateways;
 mod gwlb;
 mod hybrid;
+mod incremental;
 mod load_balancers;
 mod privatelink;
 mod record;
