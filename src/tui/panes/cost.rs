@@ -10,13 +10,16 @@ use super::{fit, framed, step, Ctx, Msg, Pane, Region};
 use crate::cost::{self, dollars, Estimate, PriceTable};
 use crate::tui::keymap::{Action, Context};
 
+/// The pane's text lines, each with how it is drawn.
+type Lines = Vec<(String, LineStyle)>;
+
 pub struct CostPane {
     prices: PriceTable,
     /// The estimate and the workspace's layout revision it was computed for.
     cached: Option<(u64, Estimate)>,
     /// The lines written from it, for (layout revision, width): a design can
     /// have thousands of priced items, and a frame shows a few.
-    written: Option<(u64, usize, Vec<(String, LineStyle)>)>,
+    written: Option<(u64, usize, Lines)>,
     offset: usize,
     height: usize,
 }
@@ -55,7 +58,7 @@ impl CostPane {
     }
 
     /// The pane's text lines (also used by tests).
-    pub fn lines(&mut self, ctx: &Ctx, width: usize) -> Vec<(String, LineStyle)> {
+    pub fn lines(&mut self, ctx: &Ctx, width: usize) -> Lines {
         let est = self.estimate(ctx);
         let mut out = Vec::new();
         for i in &est.items {
