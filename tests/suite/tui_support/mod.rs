@@ -43,12 +43,16 @@ impl Harness {
         h
     }
 
-    /// Draws the screen as it is once the user pauses: the idle tick's work
-    /// (the diagram's relayout after an edit) is done first, so every frame
-    /// is exact. `draw_busy` draws the frame that comes before the pause.
+    /// Draws the screen as it is once the user pauses: when the frame put
+    /// work off (the diagram's relayout after an edit), the idle tick does it
+    /// and the screen is drawn again, so every frame is exact. `draw_busy`
+    /// draws only the frame that comes before the pause.
     pub fn draw(&mut self) {
-        self.app.idle();
         self.draw_busy();
+        if self.app.has_deferred_work() {
+            self.app.idle();
+            self.draw_busy();
+        }
     }
 
     /// Draws the screen right after the last event, before the idle tick.
