@@ -1045,13 +1045,13 @@ mod tests {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(128))]
         /// Security-group, NACL and route-table edits re-run only the rule
         /// groups that read those kinds (`validate::Findings::after_in_place`):
-        /// after any sequence of them, undos and redos, the diagnostics equal
-        /// a full validation.
+        /// after any sequence of them, instances added and deleted, undos and
+        /// redos, the index and the diagnostics equal a full derivation.
         #[test]
         fn scoped_revalidation_equals_full_validation(
             seed in 0u64..1000,
             tweaks in proptest::collection::vec(0u8..=255, 0..6),
-            ops in proptest::collection::vec((0u8..8, 0usize..64), 1..30),
+            ops in proptest::collection::vec((0u8..10, 0usize..64), 1..30),
         ) {
             let d = crate::model::index::tests::messy_design(seed, &tweaks);
             let mut w = Workspace::new(d);
@@ -1059,12 +1059,27 @@ mod tests {
                 match op {
                     6 => { w.undo(); }
                     7 => { w.redo(); }
+                    // Structural edits: a copy of an instance under a new name, a delete.
+                    8 => {
+                        if let Some(mut i) = w.design().instances.get(n % w.design().instances.len().max(1)).cloned() {
+                            i.name = format!("copy-{n}");
+                            i.private_ip = None;
+                            let _ = w.apply(Edit::Put(Object::Instance(i)));
+                        }
+                    }
+                    9 => {
+                        if let Some(i) = w.design().instances.get(n % w.design().instances.len().max(1)) {
+                            let r = ObjectRef::new(ObjectKind::Instance, i.name.clone());
+                            let _ = w.apply(Edit::Delete(r));
+                        }
+                    }
                     _ => {
                         if let Some(e) = random_content_edit(w.design(), op, n) {
                             let _ = w.apply(e);
                         }
                     }
                 }
+                proptest::prop_assert_eq!(w.index(), &DesignIndex::new(w.design()));
                 let full = validate::validate(w.design());
                 proptest::prop_assert_eq!(w.diagnostics(), full.as_slice());
                 // The analysis tables kept across revisions equal a fresh compile.

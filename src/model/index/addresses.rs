@@ -7,52 +7,94 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 
 use super::*;
 
+/// One interface before its private address is resolved.
+pub(super) struct Pending<'d> {
+    pub(super) owner: EniOwner,
+    pub(super) subnet: &'d str,
+    pub(super) fixed: Option<Ipv4Addr>,
+    /// An Elastic IP's address.
+    pub(super) public: Option<Ipv4Addr>,
+    /// Whether it gets an auto-assigned public address (when it has no Elastic IP).
+    pub(super) auto_public: bool,
+    pub(super) ipv6: Option<Ipv6Addr>,
+    pub(super) sgs: &'d [String],
+    pub(super) sdc: bool,
+}
+
+impl Pending<'_> {
+    /// Whether the interface takes a number from the auto-assigned public pool.
+    pub(super) fn takes_auto_public(&self) -> bool {
+        self.public.is_none() && self.auto_public
+    }
+
+    /// The interface with `private_ip` and `public_ip` as resolved.
+    pub(super) fn into_eni(self, private_ip: Ipv4Addr, public_ip: Option<Ipv4Addr>) -> Eni {
+        Eni {
+            owner: self.owner,
+            subnet: self.subnet.to_string(),
+            private_ip,
+            fixed: self.fixed.is_some(),
+            public_ip,
+            ipv6: self.ipv6,
+            security_groups: self.sgs.to_vec(),
+            source_dest_check: self.sdc,
+        }
+    }
+}
+
+/// The `n`th auto-assigned public address (counted from 1). Auto-assigned
+/// public IPv4 addresses come from Amazon's pool; the design does not know
+/// them, so they are numbered from 54.160.0.0.
+pub(super) fn auto_public_address(n: u32) -> Ipv4Addr {
+    Ipv4Addr::from(u32::from(Ipv4Addr::new(54, 160, 0, 0)) + n)
+}
+
 impl DesignIndex {
+    /// The address of the Elastic IP `name` names, if it exists.
+    fn elastic_ip_address(&self, d: &Design, name: &Option<String>) -> Option<Ipv4Addr> {
+        name.as_ref()
+            .and_then(|n| self.pos(ObjectKind::ElasticIp, n))
+            .map(|i| d.elastic_ips[i].address)
+    }
+
+    /// An instance's interfaces, primary first, as [`DesignIndex::assign_addresses`] lists them.
+    pub(super) fn instance_interfaces<'d>(&self, d: &'d Design, i: &'d Instance, out: &mut Vec<Pending<'d>>) {
+        let subnet_maps = self
+            .pos(ObjectKind::Subnet, &i.subnet)
+            .is_some_and(|s| d.subnets[s].map_public_ip);
+        let public = self.elastic_ip_address(d, &i.elastic_ip);
+        out.push(Pending {
+            owner: EniOwner::Instance(i.name.clone()),
+            subnet: &i.subnet,
+            fixed: i.private_ip,
+            public,
+            auto_public: public.is_none() && i.public_ip.unwrap_or(subnet_maps),
+            ipv6: i.ipv6,
+            sgs: &i.security_groups,
+            sdc: i.source_dest_check,
+        });
+        for e in &i.secondary_interfaces {
+            out.push(Pending {
+                owner: EniOwner::SecondaryInterface(i.name.clone(), e.name.clone()),
+                subnet: &e.subnet,
+                fixed: e.private_ip,
+                public: None,
+                auto_public: false,
+                ipv6: None,
+                sgs: &e.security_groups,
+                sdc: e.source_dest_check,
+            });
+        }
+    }
+
     /// Resolves every interface's private address. Fixed addresses are kept;
     /// the others take the next free usable address of their subnet, in file order.
     pub(super) fn assign_addresses(&mut self, d: &Design) {
-        struct Pending<'d> {
-            owner: EniOwner,
-            subnet: &'d str,
-            fixed: Option<Ipv4Addr>,
-            public: Option<Ipv4Addr>,
-            auto_public: bool,
-            ipv6: Option<Ipv6Addr>,
-            sgs: &'d [String],
-            sdc: bool,
-        }
-        let eip = |name: &Option<String>| {
-            name.as_ref()
-                .and_then(|n| self.pos(ObjectKind::ElasticIp, n))
-                .map(|i| d.elastic_ips[i].address)
-        };
+        let eip = |name: &Option<String>| self.elastic_ip_address(d, name);
         let subnet_of = |name: &str| self.pos(ObjectKind::Subnet, name);
         let mut pending: Vec<Pending> = Vec::with_capacity(d.instances.len() + d.nat_gateways.len());
         for i in &d.instances {
-            let subnet_maps = subnet_of(&i.subnet).is_some_and(|s| d.subnets[s].map_public_ip);
-            let public = eip(&i.elastic_ip);
-            pending.push(Pending {
-                owner: EniOwner::Instance(i.name.clone()),
-                subnet: &i.subnet,
-                fixed: i.private_ip,
-                public,
-                auto_public: public.is_none() && i.public_ip.unwrap_or(subnet_maps),
-                ipv6: i.ipv6,
-                sgs: &i.security_groups,
-                sdc: i.source_dest_check,
-            });
-            for e in &i.secondary_interfaces {
-                pending.push(Pending {
-                    owner: EniOwner::SecondaryInterface(i.name.clone(), e.name.clone()),
-                    subnet: &e.subnet,
-                    fixed: e.private_ip,
-                    public: None,
-                    auto_public: false,
-                    ipv6: None,
-                    sgs: &e.security_groups,
-                    sdc: e.source_dest_check,
-                });
-            }
+            self.instance_interfaces(d, i, &mut pending);
         }
         // A NAT gateway whose Elastic IP another resource holds fails and has no public address.
         let failed: Vec<&str> = if d.nat_gateways.iter().any(|n| n.elastic_ip.is_some()) {
@@ -180,6 +222,7 @@ impl DesignIndex {
         }
         let mut cursor: Vec<u64> = vec![0; d.subnets.len()];
         let mut public_counter: u32 = 0;
+        let mut auto_public = Vec::new();
         let mut exhausted = std::collections::BTreeSet::new();
         let mut enis = Vec::with_capacity(pending.len());
         for (p, s) in pending.into_iter().zip(subnet_pos.iter().copied()) {
@@ -203,25 +246,16 @@ impl DesignIndex {
                     })
                 }
             };
-            let public = p.public.or_else(|| {
-                p.auto_public.then(|| {
-                    public_counter += 1;
-                    // Auto-assigned public IPv4 addresses come from Amazon's pool; the
-                    // design does not know them, so they are numbered from 54.160.0.0.
-                    Ipv4Addr::from(u32::from(Ipv4Addr::new(54, 160, 0, 0)) + public_counter)
-                })
-            });
-            enis.push(Eni {
-                owner: p.owner,
-                subnet: p.subnet.to_string(),
-                private_ip: ip,
-                fixed: p.fixed.is_some(),
-                public_ip: public,
-                ipv6: p.ipv6,
-                security_groups: p.sgs.to_vec(),
-                source_dest_check: p.sdc,
-            });
+            let public = if p.takes_auto_public() {
+                public_counter += 1;
+                auto_public.push(enis.len() as u32);
+                Some(auto_public_address(public_counter))
+            } else {
+                p.public
+            };
+            enis.push(p.into_eni(ip, public));
         }
+        self.auto_public = auto_public;
         self.exhausted_subnets = exhausted.into_iter().map(str::to_string).collect();
         // A regional NAT gateway in automatic mode gets an Amazon-provided
         // address in every AZ where its VPC has subnets, and follows them as
@@ -245,7 +279,7 @@ impl DesignIndex {
                 regional.push(RegionalNatAddress {
                     nat: n.name.clone(),
                     az: az.to_string(),
-                    public_ip: Ipv4Addr::from(u32::from(Ipv4Addr::new(54, 160, 0, 0)) + public_counter),
+                    public_ip: auto_public_address(public_counter),
                 });
             }
         }

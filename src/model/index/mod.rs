@@ -11,6 +11,7 @@ use super::*;
 
 mod addresses;
 mod hash;
+mod incremental;
 mod routes;
 
 pub use hash::{FxHashMap, FxHasher};
@@ -78,7 +79,8 @@ const NESTED: u32 = u32::MAX;
 /// Name → position maps and derived facts for one design snapshot.
 ///
 /// Built in one pass over the design with no per-object scans; the
-/// workspace keeps it up to date across edits ([`DesignIndex::update_in_place`]).
+/// workspace keeps it up to date across edits ([`DesignIndex::update_in_place`],
+/// [`DesignIndex::after_insert`], [`DesignIndex::after_remove`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DesignIndex {
     by_name: FxHashMap<String, NameEntry>,
@@ -91,6 +93,9 @@ pub struct DesignIndex {
     eni_by_subnet: Vec<(u32, u32)>,
     /// (security-group position, interface) sorted, for groups that exist.
     eni_by_sg: Vec<(u32, u32)>,
+    /// The interfaces with an auto-assigned public address, in order: the
+    /// `n`th of them holds the `n + 1`th address of the pool.
+    auto_public: Vec<u32>,
     /// Subnets whose auto-assigned addresses ran out (more interfaces than usable addresses).
     pub exhausted_subnets: Vec<String>,
     /// The public address of each regional NAT gateway in each AZ it serves,
@@ -421,22 +426,6 @@ impl DesignIndex {
         out
     }
 
-    /// Brings the index up to date after `d` gained one object at `index` of
-    /// its kind's list, without a rebuild, when it can; returns `false` (the
-    /// index unchanged) when the caller must rebuild with [`DesignIndex::new`].
-    pub fn after_insert(&mut self, d: &Design, kind: ObjectKind, index: usize) -> bool {
-        let _ = (d, kind, index);
-        false
-    }
-
-    /// Brings the index up to date after `removed` was taken out of position
-    /// `index` of its kind's list (`d` is the design after), as
-    /// [`DesignIndex::after_insert`] does for an insertion.
-    pub fn after_remove(&mut self, d: &Design, index: usize, removed: &Object) -> bool {
-        let _ = (d, index, removed);
-        false
-    }
-
     /// Brings the index up to date after `old` was replaced in place by `new`
     /// (same kind and name, same position) without a rebuild, when the change
     /// cannot move any name, position or address. Returns `false` when it
@@ -505,9 +494,16 @@ impl DesignIndex {
                 let _ = d;
                 true
             }
-            (Object::Subnet(o), Object::Subnet(n)) => o.cidr == n.cidr && o.map_public_ip == n.map_public_ip,
+            // A regional NAT gateway has an address in each AZ its VPC has subnets in.
+            (Object::Subnet(o), Object::Subnet(n)) => {
+                o.cidr == n.cidr
+                    && o.map_public_ip == n.map_public_ip
+                    && ((o.vpc == n.vpc && o.az == n.az) || !d.nat_gateways.iter().any(NatGateway::is_regional))
+            }
             (Object::NatGateway(o), Object::NatGateway(n)) => {
-                o.subnet == n.subnet
+                o.availability_mode == n.availability_mode
+                    && o.vpc == n.vpc
+                    && o.subnet == n.subnet
                     && o.private_ip == n.private_ip
                     && o.connectivity == n.connectivity
                     && o.elastic_ip == n.elastic_ip

@@ -427,3 +427,389 @@ proptest! {
         assert_matches_oracle(&d, &DesignIndex::new(&d));
     }
 }
+
+/// Applies one `after_insert`/`after_remove` and checks its promise: when it
+/// follows, the index equals a rebuild; when it does not, it is unchanged
+/// (and is then rebuilt, as the workspace does). Returns whether it followed.
+fn follow(idx: &mut DesignIndex, d: &Design, f: impl FnOnce(&mut DesignIndex) -> bool) -> bool {
+    let before = idx.clone();
+    let followed = f(idx);
+    let fresh = DesignIndex::new(d);
+    if followed {
+        assert_eq!(*idx, fresh, "the followed index differs from a rebuild");
+    } else {
+        assert_eq!(*idx, before, "an index that did not follow changed");
+        *idx = fresh;
+    }
+    followed
+}
+
+/// Inserts `o` at `at` of its list (clamped) and lets the index follow.
+fn insert(d: &mut Design, idx: &mut DesignIndex, at: usize, o: Object) -> bool {
+    let kind = o.kind();
+    let at = at.min(d.count(kind));
+    d.insert_at(at, o);
+    follow(idx, d, |x| x.after_insert(d, kind, at))
+}
+
+/// Removes the first object `r` names and lets the index follow.
+fn remove(d: &mut Design, idx: &mut DesignIndex, r: &ObjectRef) -> Option<(usize, Object, bool)> {
+    let (at, o) = d.remove(r)?;
+    let followed = follow(idx, d, |x| x.after_remove(d, at, &o));
+    Some((at, o, followed))
+}
+
+/// One VPC, two AZs, three tiers, two instances per subnet: a NAT gateway
+/// (automatic address, Elastic IP) in each public subnet.
+fn small_design() -> Design {
+    generate(&GenParams {
+        vpcs: 1,
+        azs: 2,
+        tiers: 3,
+        instances: 2,
+        tgw: true,
+        peering: PeeringMode::None,
+        seed: 7,
+    })
+    .expect("small parameters are in range")
+}
+
+/// A copy of the instance at `k` under a new name, with an automatic private address.
+fn instance_copy(d: &Design, k: usize, name: &str) -> Instance {
+    let mut i = d.instances[k].clone();
+    i.name = name.into();
+    i.private_ip = None;
+    i
+}
+
+// VPC User Guide, "Subnet CIDR blocks": the automatic addresses of a subnet
+// are handed out in order, so an instance listed before a NAT gateway in the
+// same subnet moves the NAT gateway's address on by one.
+#[test]
+fn an_instance_inserted_before_a_nat_gateway_moves_its_automatic_address() {
+    let mut d = small_design();
+    let mut idx = DesignIndex::new(&d);
+    let nat = d.nat_gateways[0].clone();
+    let owner = EniOwner::NatGateway(nat.name.clone());
+    let before = idx.eni(&owner).unwrap().private_ip;
+    let k = d
+        .instances
+        .iter()
+        .position(|i| Some(&i.subnet) == nat.subnet.as_ref())
+        .unwrap();
+    let copy = instance_copy(&d, k, "web-new");
+    let at = d.instances.len();
+    assert!(insert(&mut d, &mut idx, at, Object::Instance(copy)));
+    let after = idx.eni(&owner).unwrap().private_ip;
+    assert_eq!(u32::from(after), u32::from(before) + 1);
+    let r = ObjectRef::new(ObjectKind::Instance, "web-new");
+    assert!(remove(&mut d, &mut idx, &r).unwrap().2);
+    assert_eq!(idx.eni(&owner).unwrap().private_ip, before);
+}
+
+// EC2 User Guide, "Public IPv4 addresses": an auto-assigned public address
+// comes from Amazon's pool, numbered here over every interface in order and
+// then the regional NAT gateways' addresses (VPC User Guide, "Regional NAT
+// gateways"), so one more at the front renumbers all the others.
+#[test]
+fn an_auto_public_instance_inserted_first_renumbers_later_public_addresses() {
+    let mut d = small_design();
+    let vpc = d.vpcs[0].name.clone();
+    d.nat_gateways.push(NatGateway::regional("nat-regional", vpc));
+    let mut idx = DesignIndex::new(&d);
+    let original = idx.clone();
+    let pool = |ip: &Ipv4Addr| ip.octets()[..2] == [54, 160];
+    let last_public = |idx: &DesignIndex| idx.enis.iter().rev().find_map(|e| e.public_ip.filter(pool));
+    let regional = |idx: &DesignIndex| idx.regional_nat_addresses[0].public_ip;
+    let (last, nat) = (last_public(&idx).unwrap(), regional(&idx));
+    let k = d
+        .instances
+        .iter()
+        .position(|i| d.subnets.iter().any(|s| s.name == i.subnet && s.map_public_ip));
+    let mut copy = instance_copy(&d, k.unwrap(), "web-first");
+    copy.public_ip = Some(true);
+    assert!(insert(&mut d, &mut idx, 0, Object::Instance(copy)));
+    assert_eq!(u32::from(last_public(&idx).unwrap()), u32::from(last) + 1);
+    assert_eq!(u32::from(regional(&idx)), u32::from(nat) + 1);
+    let r = ObjectRef::new(ObjectKind::Instance, "web-first");
+    assert!(remove(&mut d, &mut idx, &r).unwrap().2);
+    assert_eq!(idx, original);
+}
+
+#[test]
+fn secondary_interfaces_follow_their_instance() {
+    let mut d = small_design();
+    let other_subnet = d.subnets[1].name.clone();
+    let sg = d.security_groups[0].name.clone();
+    let eni = |name: &str, subnet: &str| NetworkInterface {
+        owner: None,
+        name: name.into(),
+        subnet: subnet.into(),
+        private_ip: None,
+        security_groups: vec![sg.clone(), "ghost-sg".into()],
+        source_dest_check: false,
+    };
+    let (shared, own_subnet) = (eni("eni-shared", &other_subnet), d.instances[1].subnet.clone());
+    d.instances[1].secondary_interfaces = vec![eni("eni-x", &own_subnet), shared.clone()];
+    d.instances[4].secondary_interfaces = vec![shared];
+    let mut idx = DesignIndex::new(&d);
+    let original = idx.clone();
+    // A copy between the two keeps the interface names: three instances now
+    // hold an interface named `eni-shared`, listed in instance order.
+    let copy = instance_copy(&d, 1, "a-copy");
+    assert!(insert(&mut d, &mut idx, 3, Object::Instance(copy)));
+    let holders: Vec<&str> = idx.lookup("eni-shared").iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(
+        holders,
+        [d.instances[1].name.as_str(), "a-copy", d.instances[5].name.as_str()]
+    );
+    assert!(idx
+        .eni(&EniOwner::SecondaryInterface("a-copy".into(), "eni-x".into()))
+        .is_some());
+    let r = ObjectRef::new(ObjectKind::Instance, "a-copy");
+    assert!(remove(&mut d, &mut idx, &r).unwrap().2);
+    assert_eq!(idx, original);
+    // Removing and restoring an instance with secondary interfaces in the middle.
+    let r = ObjectRef::new(ObjectKind::Instance, d.instances[1].name.clone());
+    let (at, o, followed) = remove(&mut d, &mut idx, &r).unwrap();
+    assert!(followed);
+    assert!(idx.lookup("eni-x").is_empty());
+    assert!(insert(&mut d, &mut idx, at, o));
+    assert_eq!(idx, original);
+}
+
+// VPC User Guide, "Subnet CIDR blocks": a /28 has 16 addresses, of which AWS
+// reserves five; the twelfth interface finds none.
+#[test]
+fn a_subnet_that_runs_out_of_addresses_is_exhausted_until_an_instance_leaves() {
+    let mut d = small_design();
+    let k = 0;
+    let subnet = d.instances[k].subnet.clone();
+    let s = d.subnets.iter().position(|x| x.name == subnet).unwrap();
+    d.subnets[s].cidr = Ipv4Net::new(d.subnets[s].cidr.network(), 28).unwrap();
+    let mut idx = DesignIndex::new(&d);
+    let mut n = 0;
+    while idx.enis_in_subnet(&subnet).count() < 11 {
+        let copy = instance_copy(&d, k, &format!("fill-{n}"));
+        assert!(insert(&mut d, &mut idx, k, Object::Instance(copy)));
+        assert!(idx.exhausted_subnets.is_empty());
+        n += 1;
+    }
+    let copy = instance_copy(&d, k, "one-too-many");
+    assert!(insert(&mut d, &mut idx, 0, Object::Instance(copy)));
+    assert_eq!(idx.exhausted_subnets, std::slice::from_ref(&subnet));
+    // The last interface of the subnet in order went without an address.
+    let last = idx.enis_in_subnet(&subnet).last().unwrap();
+    assert!(last.private_ip.is_unspecified());
+    let r = ObjectRef::new(ObjectKind::Instance, "fill-0");
+    assert!(remove(&mut d, &mut idx, &r).unwrap().2);
+    assert!(idx.exhausted_subnets.is_empty());
+}
+
+#[test]
+fn duplicate_names_follow_or_rebuild_exactly() {
+    let mut d = small_design();
+    let mut idx = DesignIndex::new(&d);
+    // An instance named like a VPC: the name stands for both, VPC first.
+    let vpc = d.vpcs[0].name.clone();
+    let named_like_vpc = instance_copy(&d, 0, &vpc);
+    assert!(insert(&mut d, &mut idx, 2, Object::Instance(named_like_vpc)));
+    let kinds: Vec<ObjectKind> = idx.lookup(&vpc).iter().map(|r| r.kind).collect();
+    assert_eq!(kinds, [ObjectKind::Vpc, ObjectKind::Instance]);
+    // A route table named like an instance, before every other table.
+    let mut rt = d.route_tables[0].clone();
+    rt.name = d.instances[3].name.clone();
+    assert!(insert(&mut d, &mut idx, 0, Object::RouteTable(rt.clone())));
+    // A second one of that name, then the first removed: positions stay exact.
+    assert!(insert(&mut d, &mut idx, 3, Object::RouteTable(rt.clone())));
+    assert!(
+        remove(
+            &mut d,
+            &mut idx,
+            &ObjectRef::new(ObjectKind::RouteTable, rt.name.clone())
+        )
+        .unwrap()
+        .2
+    );
+    assert_eq!(idx.route_table(&d, &rt.name).map(|t| &t.name), Some(&rt.name));
+    // An instance named like another shares its interfaces' owners: rebuilt.
+    let twin = instance_copy(&d, 5, &d.instances[5].name.clone());
+    assert!(!insert(&mut d, &mut idx, 0, Object::Instance(twin)));
+    let r = ObjectRef::new(ObjectKind::Instance, d.instances[0].name.clone());
+    assert!(!remove(&mut d, &mut idx, &r).unwrap().2);
+    // Two secondary interfaces of one name share an owner: rebuilt.
+    let mut twice = instance_copy(&d, 1, "twice");
+    let e = NetworkInterface {
+        owner: None,
+        name: "eni-twice".into(),
+        subnet: twice.subnet.clone(),
+        private_ip: None,
+        security_groups: Vec::new(),
+        source_dest_check: true,
+    };
+    twice.secondary_interfaces = vec![e.clone(), e];
+    assert!(!insert(&mut d, &mut idx, 1, Object::Instance(twice)));
+}
+
+#[test]
+fn an_instance_holding_a_nat_gateways_elastic_ip_is_rebuilt() {
+    // Whether the NAT gateway fails (Resource.AlreadyAssociated) depends on it.
+    let mut d = small_design();
+    let mut idx = DesignIndex::new(&d);
+    let mut copy = instance_copy(&d, 0, "eip-holder");
+    copy.elastic_ip = d.nat_gateways[0].elastic_ip.clone();
+    assert!(!insert(&mut d, &mut idx, 0, Object::Instance(copy)));
+}
+
+#[test]
+fn security_groups_follow_with_the_interfaces_that_carry_their_name() {
+    let mut d = small_design();
+    d.instances[0].security_groups.push("ghost-sg".into());
+    let mut idx = DesignIndex::new(&d);
+    let original = idx.clone();
+    // A namesake at the front is now the group the name stands for.
+    let mut twin = d.security_groups[1].clone();
+    let name = twin.name.clone();
+    let carriers = idx.enis_with_sg(&name).count();
+    assert!(carriers > 0);
+    twin.description = Some("twin".into());
+    assert!(insert(&mut d, &mut idx, 0, Object::SecurityGroup(twin)));
+    let group = idx.security_group(&d, &name).unwrap();
+    assert_eq!(group.description.as_deref(), Some("twin"));
+    assert_eq!(idx.enis_with_sg(&name).count(), carriers);
+    let r = ObjectRef::new(ObjectKind::SecurityGroup, name);
+    assert!(remove(&mut d, &mut idx, &r).unwrap().2);
+    assert_eq!(idx, original);
+    // A group under a name only an interface used so far.
+    let mut ghost = d.security_groups[0].clone();
+    ghost.name = "ghost-sg".into();
+    assert!(insert(&mut d, &mut idx, 1, Object::SecurityGroup(ghost)));
+    assert_eq!(idx.enis_with_sg("ghost-sg").count(), 1);
+    let r = ObjectRef::new(ObjectKind::SecurityGroup, "ghost-sg");
+    assert!(remove(&mut d, &mut idx, &r).unwrap().2);
+    assert_eq!(idx, original);
+}
+
+#[test]
+fn a_subnet_added_under_a_name_an_instance_already_named_gives_it_an_address() {
+    let mut d = small_design();
+    let mut early = instance_copy(&d, 2, "early");
+    early.subnet = "subnet-later".into();
+    d.instances.push(early);
+    let mut idx = DesignIndex::new(&d);
+    let original = idx.clone();
+    let owner = EniOwner::Instance("early".into());
+    assert!(idx.eni(&owner).unwrap().private_ip.is_unspecified());
+    let mut s = d.subnets[1].clone();
+    assert!(!s.map_public_ip);
+    s.name = "subnet-later".into();
+    s.cidr = "10.99.0.0/28".parse().unwrap();
+    assert!(insert(&mut d, &mut idx, 1, Object::Subnet(s.clone())));
+    assert_eq!(idx.eni(&owner).unwrap().private_ip, Ipv4Addr::new(10, 99, 0, 4));
+    let r = ObjectRef::new(ObjectKind::Subnet, "subnet-later");
+    assert!(remove(&mut d, &mut idx, &r).unwrap().2);
+    assert_eq!(idx, original);
+    // With automatic public addresses on, the instance would take one from
+    // the pool and renumber the others: rebuilt.
+    s.map_public_ip = true;
+    assert!(!insert(&mut d, &mut idx, 1, Object::Subnet(s)));
+    // A namesake in front of a subnet takes over its interfaces: rebuilt.
+    let twin = d.subnets[0].clone();
+    assert!(!insert(&mut d, &mut idx, 0, Object::Subnet(twin)));
+}
+
+// VPC User Guide, "Regional NAT gateways": in automatic mode the NAT gateway
+// has an address in every AZ where its VPC has subnets.
+#[test]
+fn subnets_that_give_or_take_a_regional_nat_gateway_an_az_are_rebuilt() {
+    let mut d = small_design();
+    let vpc = d.vpcs[0].name.clone();
+    d.nat_gateways.push(NatGateway::regional("nat-regional", vpc));
+    let mut idx = DesignIndex::new(&d);
+    let mut s = d.subnets[1].clone();
+    s.name = "same-az".into();
+    assert!(insert(&mut d, &mut idx, 2, Object::Subnet(s.clone())));
+    assert!(
+        remove(&mut d, &mut idx, &ObjectRef::new(ObjectKind::Subnet, "same-az"))
+            .unwrap()
+            .2
+    );
+    s.name = "new-az".into();
+    s.az = "us-east-1f".into();
+    assert!(!insert(&mut d, &mut idx, 2, Object::Subnet(s.clone())));
+    assert!(
+        !remove(&mut d, &mut idx, &ObjectRef::new(ObjectKind::Subnet, "new-az"))
+            .unwrap()
+            .2
+    );
+    // Moving a subnet to another AZ in place moves the addresses too.
+    let old = Object::Subnet(d.subnets[1].clone());
+    let new = Object::Subnet(Subnet {
+        az: "us-east-1f".into(),
+        ..d.subnets[1].clone()
+    });
+    d.put(new.clone());
+    assert!(!follow(&mut idx, &d, |x| x.update_in_place(&d, &old, &new)));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(96))]
+    /// Random inserts of copies (new names) of objects of any kind at any
+    /// position, removals, and removed objects put back where they were:
+    /// after each, the index either followed and equals a rebuild, or
+    /// refused and is unchanged.
+    #[test]
+    fn inserts_and_removals_follow_or_leave_the_index_unchanged(
+        seed in 0u64..1000,
+        tweaks in proptest::collection::vec(0u8..=255, 0..12),
+        ops in proptest::collection::vec((0u8..3, 0usize..10_000, 0usize..10_000), 1..24),
+    ) {
+        let mut d = messy_design(seed, &tweaks);
+        if seed % 3 == 0 {
+            let vpc = d.vpcs[0].name.clone();
+            d.nat_gateways.push(NatGateway::regional("nat-regional", vpc));
+        }
+        let mut idx = DesignIndex::new(&d);
+        let mut removed: Vec<(usize, Object)> = Vec::new();
+        for (n, (op, a, b)) in ops.into_iter().enumerate() {
+            let refs = d.object_refs();
+            match op {
+                0 => {
+                    let kind = if a % 3 == 0 {
+                        ObjectKind::Instance
+                    } else {
+                        ObjectKind::ALL[a / 3 % ObjectKind::ALL.len()]
+                    };
+                    let of_kind: Vec<&ObjectRef> = refs.iter().filter(|r| r.kind == kind).collect();
+                    let Some(mut o) = of_kind.get(b % of_kind.len().max(1)).and_then(|r| d.get(r)) else {
+                        continue;
+                    };
+                    o.set_name(format!("copy-{n}"));
+                    // Mostly new interface names too; sometimes the copied ones.
+                    if let Object::Instance(i) = &mut o {
+                        if b % 3 != 0 {
+                            for (k, e) in i.secondary_interfaces.iter_mut().enumerate() {
+                                e.name = format!("copy-{n}-eni-{k}");
+                            }
+                        }
+                    }
+                    let at = b / 3 % (d.count(kind) + 1);
+                    insert(&mut d, &mut idx, at, o);
+                }
+                1 => {
+                    let Some(r) = refs.get(a % refs.len().max(1)) else { continue };
+                    if let Some((at, o, _)) = remove(&mut d, &mut idx, r) {
+                        removed.push((at, o));
+                    }
+                }
+                _ => {
+                    if removed.is_empty() {
+                        continue;
+                    }
+                    let (at, o) = removed.remove(a % removed.len());
+                    insert(&mut d, &mut idx, at, o);
+                }
+            }
+        }
+    }
+}
