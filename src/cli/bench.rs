@@ -53,8 +53,8 @@ pub fn run(args: &BenchArgs, ui: &Ui) -> u8 {
         }
     };
     let origin = args.file.display().to_string();
-    // Eight stages, each timed for a few seconds at most.
-    let progress = Progress::new(ui, args.format, 8, "bench: load");
+    // Nine stages, each timed for a few seconds at most.
+    let progress = Progress::new(ui, args.format, 9, "bench: load");
 
     // Load: parse the file's text into a design (the file is already in the page cache).
     let load = perf::time_runs(3, 50, BUDGET.max(first_load * 3), || {
@@ -137,6 +137,8 @@ pub fn run(args: &BenchArgs, ui: &Ui) -> u8 {
     progress.advance("bench: edit and render");
     let ui_figures = time_edit_and_render(&design, query.as_ref());
     let (edit, render) = (ui_figures.edit, ui_figures.render);
+    progress.advance("bench: start to first frame");
+    let start = time_start(&text, &origin);
     progress.finish();
     let peak = perf::peak_rss_mb();
 
@@ -163,6 +165,7 @@ pub fn run(args: &BenchArgs, ui: &Ui) -> u8 {
                 "form_key_ms": ui_figures.form_key.as_ref().map(ms),
                 "diff_ms": diff.as_ref().map(ms),
                 "matrix_peak_mb": matrix_peak,
+                "start_ms": start.as_ref().map(ms),
             });
             ui.json(doc);
         }
@@ -229,6 +232,7 @@ pub fn run(args: &BenchArgs, ui: &Ui) -> u8 {
             optional("add+delete+idle", &ui_figures.structural_idle, no_tui);
             optional("form key", &ui_figures.form_key, no_tui);
             optional("diff", &diff, "the design has no security group to change");
+            optional("start", &start, "built without the terminal designer");
             match peak {
                 Some(mb) => ui.line(format!("  peak RSS   {mb:>10.1} MB")),
                 None => ui.line("  peak RSS   unknown (/proc/self/status not readable)"),
@@ -355,6 +359,35 @@ fn time_edit_and_render(design: &crate::model::Design, query: Option<&Query>) ->
         structural_idle,
         form_key,
     }
+}
+
+/// What a user waits for between starting `vpcd FILE` and seeing the design:
+/// parsing the file's text, the index and validation of the workspace, the
+/// designer's panes and its first full frame at 160×50.
+#[cfg(feature = "tui")]
+fn time_start(text: &str, origin: &str) -> Option<Timing> {
+    use crate::tui::theme::Theme;
+    use crate::tui::{App, Options};
+    let dir = std::env::temp_dir().join(format!("vpcd-bench-{}", std::process::id()));
+    let mut term = Terminal::new(TestBackend::new(160, 50)).ok()?;
+    // At least three runs, a few seconds when they are quick.
+    Some(perf::time_runs(3, 20, BUDGET, || {
+        let Ok(design) = crate::io::parse(text, origin) else {
+            return;
+        };
+        let opts = Options {
+            saves_dir: dir.join("saves"),
+            recovery: None,
+            theme: Theme::plain(),
+        };
+        let mut app = App::new(Workspace::new(design), opts);
+        let _ = term.draw(|f| app.draw(f));
+    }))
+}
+
+#[cfg(not(feature = "tui"))]
+fn time_start(_text: &str, _origin: &str) -> Option<Timing> {
+    None
 }
 
 /// Without the terminal designer the edit goes through the workspace alone

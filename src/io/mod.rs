@@ -173,16 +173,24 @@ pub fn parse(text: &str, origin: &str) -> Result<Design, LoadError> {
         message: explain(&e.code),
     };
     let options = ron_options();
-    if let Ok(VersionProbe { format: Some(found) }) = options.from_str::<VersionProbe>(text) {
-        if found != FORMAT_VERSION {
-            return Err(LoadError::UnsupportedVersion {
-                path: origin.to_string(),
-                found,
-                supported: FORMAT_VERSION,
-            });
-        }
+    let unsupported = |found: u32| LoadError::UnsupportedVersion {
+        path: origin.to_string(),
+        found,
+        supported: FORMAT_VERSION,
+    };
+    match options.from_str::<Design>(text) {
+        Ok(d) if d.format != FORMAT_VERSION => Err(unsupported(d.format)),
+        Ok(d) => Ok(d),
+        // Only a file that does not read as a design is read a second time,
+        // for its version alone: a file from another version gets a version
+        // message rather than a confusing shape error. (Reading the version
+        // first would parse every file twice, the first time slowly: every
+        // other field is skipped through RON's self-describing path.)
+        Err(e) => match options.from_str::<VersionProbe>(text) {
+            Ok(VersionProbe { format: Some(found) }) if found != FORMAT_VERSION => Err(unsupported(found)),
+            _ => Err(syntax(e)),
+        },
     }
-    options.from_str::<Design>(text).map_err(syntax)
 }
 
 /// `Some(…)` may be omitted around optional values, in files with or without
@@ -304,6 +312,16 @@ mod tests {
     fn unknown_version_is_reported_as_such() {
         let err = parse("(format: 99, name: \"x\", region: \"r\", azs: [])", "v.ron").unwrap_err();
         assert!(matches!(err, LoadError::UnsupportedVersion { found: 99, .. }), "{err}");
+    }
+
+    #[test]
+    fn another_versions_file_that_does_not_read_as_a_design_is_reported_by_its_version() {
+        let text = "(format: 2, name: \"x\", region: \"r\", azs: [], zones_v2: [])";
+        let err = parse(text, "v.ron").unwrap_err();
+        assert!(matches!(err, LoadError::UnsupportedVersion { found: 2, .. }), "{err}");
+        // The current version's file with the same mistake is a shape error, with its place.
+        let err = parse(&text.replace("format: 2", "format: 1"), "v.ron").unwrap_err();
+        assert!(err.to_string().contains("zones_v2"), "{err}");
     }
 
     #[test]

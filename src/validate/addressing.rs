@@ -3,6 +3,7 @@
 //! declared on-premises ranges (L-08).
 
 use super::context::HashMap;
+use std::collections::BTreeSet;
 use std::net::Ipv4Addr;
 
 use ipnet::{IpNet, Ipv4Net};
@@ -12,6 +13,7 @@ use crate::model::limits::hard;
 use crate::model::*;
 
 use super::context::{oref, sub_path, ValidationPass};
+use super::findings::Keyed;
 
 /// Ranges no VPC block may use (VPC-3, VPC-4): link-local, loopback, multicast, "this network", reserved.
 const UNUSABLE_RANGES: &[(&str, &str)] = &[
@@ -346,62 +348,120 @@ fn eni_path(e: &Eni) -> String {
     }
 }
 
-pub(super) fn fixed_addresses(cx: &ValidationPass<'_>) {
-    let d = cx.d;
-    let idx = cx.idx;
-    let mut holders: HashMap<(&str, Ipv4Addr), &Eni> = HashMap::default();
-    for e in &idx.enis {
-        let Some(subnet) = idx.subnet(d, &e.subnet) else {
-            continue;
-        };
-        let object = e.owner.object();
-        if e.fixed {
-            if !subnet.cidr.trunc().contains(&e.private_ip) {
-                cx.emit(
-                    "ip-outside-subnet",
-                    &object,
-                    eni_path(e),
-                    format!(
-                        "{} does not fall within subnet {} ({})",
-                        e.private_ip, subnet.name, subnet.cidr
-                    ),
-                    format!("pick an address inside {} or leave it to be assigned", subnet.cidr),
-                );
-            } else if cidr::is_reserved(subnet.cidr.trunc(), e.private_ip) {
-                let first = cidr::nth_usable(subnet.cidr.trunc(), 0);
-                cx.emit(
-                    "ip-reserved",
-                    &object,
-                    eni_path(e),
-                    format!(
-                        "{} is in subnet {}'s reserved range (AWS keeps the first four addresses and the last)",
-                        e.private_ip, subnet.name
-                    ),
-                    match first {
-                        Some(f) => format!("use {f} or a later address below {}", subnet.cidr.trunc().broadcast()),
-                        None => "the subnet has no usable address".into(),
-                    },
-                );
-            }
-        }
-        if e.private_ip.is_unspecified() {
-            continue;
-        }
-        // IP-4: one address per VPC (overlapping VPCs may reuse it).
-        if let Some(first) = holders.get(&(subnet.vpc.as_str(), e.private_ip)) {
-            cx.emit(
-                "ip-in-use",
-                &object,
-                eni_path(e),
-                format!("{} is already used by {}", e.private_ip, eni_path(first)),
-                "pick a free address, or leave it to be assigned".into(),
-            );
-        } else {
-            holders.insert((subnet.vpc.as_str(), e.private_ip), e);
+/// IP-1..4 for every interface, filed by the VPC of its subnet: an address
+/// is unique per VPC (`ip-in-use` names the first holder within the VPC), so
+/// a VPC's findings depend on its own interfaces alone.
+pub(super) fn fixed_addresses(cx: &ValidationPass<'_>, out: &mut Keyed) {
+    let mut holders = HashMap::default();
+    for e in &cx.idx.enis {
+        interface_address(cx, e, &mut holders, out);
+    }
+}
+
+/// The VPCs an instance's interfaces are in, with their findings re-derived.
+pub(super) fn fixed_addresses_around(cx: &ValidationPass<'_>, i: &Instance, _: bool, out: &mut Keyed) -> Vec<String> {
+    let (d, idx) = (cx.d, cx.idx);
+    let vpcs: BTreeSet<&str> = instance_subnets(i)
+        .filter_map(|s| idx.subnet(d, s))
+        .map(|s| s.vpc.as_str())
+        .collect();
+    for vpc in &vpcs {
+        // The VPC's interfaces in interface order: those of every subnet
+        // name whose first subnet (the one the index resolves) is in it.
+        let mut names: Vec<&str> = d
+            .subnets
+            .iter()
+            .filter(|s| s.vpc == *vpc)
+            .map(|s| s.name.as_str())
+            .filter(|n| idx.subnet(d, n).is_some_and(|s| s.vpc == *vpc))
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        let mut enis: Vec<&Eni> = names.iter().flat_map(|n| idx.enis_in_subnet(n)).collect();
+        // They all live in one vector: address order is interface order.
+        enis.sort_by_key(|e| std::ptr::from_ref::<Eni>(e) as usize);
+        let mut holders = HashMap::default();
+        for e in enis {
+            interface_address(cx, e, &mut holders, out);
         }
     }
+    vpcs.into_iter().map(str::to_string).collect()
+}
+
+/// The subnets an instance's interfaces name (primary first).
+fn instance_subnets(i: &Instance) -> impl Iterator<Item = &str> {
+    std::iter::once(i.subnet.as_str()).chain(i.secondary_interfaces.iter().map(|e| e.subnet.as_str()))
+}
+
+fn interface_address<'a>(
+    cx: &ValidationPass<'a>,
+    e: &'a Eni,
+    holders: &mut HashMap<(&'a str, Ipv4Addr), &'a Eni>,
+    out: &mut Keyed,
+) {
+    let (d, idx) = (cx.d, cx.idx);
+    let Some(subnet) = idx.subnet(d, &e.subnet) else {
+        return;
+    };
+    cx.keyed(
+        out,
+        || subnet.vpc.clone(),
+        |cx| {
+            if e.fixed {
+                if !subnet.cidr.trunc().contains(&e.private_ip) {
+                    cx.emit(
+                        "ip-outside-subnet",
+                        &e.owner.object(),
+                        eni_path(e),
+                        format!(
+                            "{} does not fall within subnet {} ({})",
+                            e.private_ip, subnet.name, subnet.cidr
+                        ),
+                        format!("pick an address inside {} or leave it to be assigned", subnet.cidr),
+                    );
+                } else if cidr::is_reserved(subnet.cidr.trunc(), e.private_ip) {
+                    let first = cidr::nth_usable(subnet.cidr.trunc(), 0);
+                    cx.emit(
+                        "ip-reserved",
+                        &e.owner.object(),
+                        eni_path(e),
+                        format!(
+                            "{} is in subnet {}'s reserved range (AWS keeps the first four addresses and the last)",
+                            e.private_ip, subnet.name
+                        ),
+                        match first {
+                            Some(f) => format!("use {f} or a later address below {}", subnet.cidr.trunc().broadcast()),
+                            None => "the subnet has no usable address".into(),
+                        },
+                    );
+                }
+            }
+            if e.private_ip.is_unspecified() {
+                return;
+            }
+            // IP-4: one address per VPC (overlapping VPCs may reuse it).
+            match holders.entry((subnet.vpc.as_str(), e.private_ip)) {
+                std::collections::hash_map::Entry::Occupied(first) => cx.emit(
+                    "ip-in-use",
+                    &e.owner.object(),
+                    eni_path(e),
+                    format!("{} is already used by {}", e.private_ip, eni_path(first.get())),
+                    "pick a free address, or leave it to be assigned".into(),
+                ),
+                std::collections::hash_map::Entry::Vacant(v) => {
+                    v.insert(e);
+                }
+            }
+        },
+    );
+}
+
+/// An instance's IPv6 address inside its subnet's block, outside the reserved addresses.
+pub(super) fn instance_ipv6(cx: &ValidationPass<'_>) {
+    let (d, idx) = (cx.d, cx.idx);
     for i in &d.instances {
-        let (Some(v6), Some(subnet)) = (i.ipv6, idx.subnet(d, &i.subnet)) else {
+        let Some(v6) = i.ipv6 else { continue };
+        let Some(subnet) = idx.subnet(d, &i.subnet) else {
             continue;
         };
         let r = oref(ObjectKind::Instance, &i.name);
@@ -435,34 +495,72 @@ pub(super) fn fixed_addresses(cx: &ValidationPass<'_>) {
     }
 }
 
-pub(super) fn capacity(cx: &ValidationPass<'_>) {
-    let d = cx.d;
+/// IP-5 and address pressure, filed by subnet name: a subnet's findings
+/// depend on the interfaces in it alone.
+pub(super) fn capacity(cx: &ValidationPass<'_>, out: &mut Keyed) {
     for name in &cx.idx.exhausted_subnets {
-        let Some(s) = cx.idx.subnet(d, name) else { continue };
-        let n = cx.enis_per_subnet().get(name.as_str()).map_or(0, Vec::len);
-        cx.on(
-            "subnet-exhausted",
-            &oref(ObjectKind::Subnet, name),
-            format!(
-                "{n} network interfaces need addresses but {} ({}) has {} usable",
-                s.name,
-                s.cidr,
-                cidr::usable_addresses(s.cidr.trunc())
-            ),
-            "use a larger subnet (a /24 has 251 usable addresses) or place some interfaces elsewhere",
-        );
+        exhausted(cx, name, out);
     }
-    for s in &d.subnets {
-        let used = cx.enis_per_subnet().get(s.name.as_str()).map_or(0, Vec::len) as u64;
-        let usable = cidr::usable_addresses(s.cidr.trunc());
-        if usable > 0 && used <= usable && used * 10 > usable * 8 {
-            cx.on(
-                "subnet-address-pressure",
-                &oref(ObjectKind::Subnet, &s.name),
-                format!("{used} of {usable} usable addresses are used"),
-                "leave room to grow: use a larger subnet for this tier",
-            );
+    for s in &cx.d.subnets {
+        pressure(cx, s, out);
+    }
+}
+
+/// The subnets an instance's interfaces are in, with their findings re-derived.
+pub(super) fn capacity_around(cx: &ValidationPass<'_>, i: &Instance, _: bool, out: &mut Keyed) -> Vec<String> {
+    let names: BTreeSet<&str> = instance_subnets(i).collect();
+    for name in &names {
+        if cx.idx.exhausted_subnets.iter().any(|x| x == name) {
+            exhausted(cx, name, out);
         }
+        for s in cx.d.subnets.iter().filter(|s| s.name == *name) {
+            pressure(cx, s, out);
+        }
+    }
+    names.into_iter().map(str::to_string).collect()
+}
+
+fn exhausted(cx: &ValidationPass<'_>, name: &str, out: &mut Keyed) {
+    let Some(s) = cx.idx.subnet(cx.d, name) else { return };
+    let n = cx.idx.enis_in_subnet(name).count();
+    cx.keyed(
+        out,
+        || name.to_string(),
+        |cx| {
+            cx.on(
+                "subnet-exhausted",
+                &oref(ObjectKind::Subnet, name),
+                format!(
+                    "{n} network interfaces need addresses but {} ({}) has {} usable",
+                    s.name,
+                    s.cidr,
+                    cidr::usable_addresses(s.cidr.trunc())
+                ),
+                "use a larger subnet (a /24 has 251 usable addresses) or place some interfaces elsewhere",
+            );
+        },
+    );
+}
+
+fn pressure(cx: &ValidationPass<'_>, s: &Subnet, out: &mut Keyed) {
+    let usable = cidr::usable_addresses(s.cidr.trunc());
+    if usable == 0 {
+        return;
+    }
+    let used = cx.idx.enis_in_subnet(&s.name).count() as u64;
+    if used <= usable && used * 10 > usable * 8 {
+        cx.keyed(
+            out,
+            || s.name.clone(),
+            |cx| {
+                cx.on(
+                    "subnet-address-pressure",
+                    &oref(ObjectKind::Subnet, &s.name),
+                    format!("{used} of {usable} usable addresses are used"),
+                    "leave room to grow: use a larger subnet for this tier",
+                );
+            },
+        );
     }
 }
 

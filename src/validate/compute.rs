@@ -9,6 +9,7 @@ use crate::model::index::EniOwner;
 use crate::model::*;
 
 use super::context::{oref, ValidationPass};
+use super::findings::Keyed;
 
 /// Whether a subnet's table sends IPv4 traffic to an internet gateway (a
 /// `::/0 → igw` route alone makes a subnet public for IPv6 only).
@@ -18,42 +19,70 @@ fn ipv4_public(rt: &RouteTable) -> bool {
         .any(|r| !r.dest.is_ipv6() && matches!(r.target, RouteTarget::InternetGateway(_)))
 }
 
-pub(super) fn public_subnets(cx: &ValidationPass<'_>) {
-    let d = cx.d;
-    for s in &d.subnets {
-        let Some(rt) = cx.subnet_rt().get(s.name.as_str()).copied() else {
-            continue;
-        };
-        let r = oref(ObjectKind::Subnet, &s.name);
-        if ipv4_public(rt) {
-            let instances: Vec<_> = cx
-                .enis_per_subnet()
-                .get(s.name.as_str())
-                .map(|v| v.iter().filter(|e| matches!(e.owner, EniOwner::Instance(_))).collect())
-                .unwrap_or_default();
-            if !instances.is_empty() && instances.iter().all(|e| e.public_ip.is_none()) {
-                cx.on(
-                    "public-subnet-no-public-ip",
-                    &r,
-                    format!(
-                        "{} routes to an internet gateway but none of its {} instances has a public IP",
-                        s.name,
-                        instances.len()
-                    ),
-                    "turn on auto-assign public IPv4 for the subnet or give the instances Elastic IPs; otherwise they cannot use the IGW",
-                );
-            }
-        } else if s.map_public_ip {
-            cx.on(
-                "private-subnet-maps-public-ip",
-                &r,
-                format!(
-                    "{} auto-assigns public IPv4 addresses but has no IPv4 route to an internet gateway",
-                    s.name
-                ),
-                "turn auto-assign off (the addresses are unusable and billed) or route the subnet to the IGW",
+/// L-09, filed by subnet name: a subnet's findings depend on its table and
+/// the instances in it alone.
+pub(super) fn public_subnets(cx: &ValidationPass<'_>, out: &mut Keyed) {
+    for s in &cx.d.subnets {
+        // The table of the last subnet of the name, as `subnet_rt` keeps it.
+        let rt = cx.subnet_rt().get(s.name.as_str()).copied();
+        public_subnet(cx, s, rt, out);
+    }
+}
+
+/// The subnet an instance is in (by name), with its findings re-derived.
+pub(super) fn public_subnets_around(cx: &ValidationPass<'_>, i: &Instance, _: bool, out: &mut Keyed) -> Vec<String> {
+    let (d, idx) = (cx.d, cx.idx);
+    let named: Vec<&Subnet> = d.subnets.iter().filter(|s| s.name == i.subnet).collect();
+    let rt = named.iter().rev().find_map(|s| idx.subnet_route_table(d, s));
+    for s in named {
+        public_subnet(cx, s, rt, out);
+    }
+    vec![i.subnet.clone()]
+}
+
+fn public_subnet(cx: &ValidationPass<'_>, s: &Subnet, rt: Option<&RouteTable>, out: &mut Keyed) {
+    let Some(rt) = rt else { return };
+    let r = || oref(ObjectKind::Subnet, &s.name);
+    if ipv4_public(rt) {
+        let instances: Vec<_> = cx
+            .idx
+            .enis_in_subnet(&s.name)
+            .filter(|e| matches!(e.owner, EniOwner::Instance(_)))
+            .collect();
+        if !instances.is_empty() && instances.iter().all(|e| e.public_ip.is_none()) {
+            cx.keyed(
+                out,
+                || s.name.clone(),
+                |cx| {
+                    cx.on(
+                        "public-subnet-no-public-ip",
+                        &r(),
+                        format!(
+                            "{} routes to an internet gateway but none of its {} instances has a public IP",
+                            s.name,
+                            instances.len()
+                        ),
+                        "turn on auto-assign public IPv4 for the subnet or give the instances Elastic IPs; otherwise they cannot use the IGW",
+                    );
+                },
             );
         }
+    } else if s.map_public_ip {
+        cx.keyed(
+            out,
+            || s.name.clone(),
+            |cx| {
+                cx.on(
+                    "private-subnet-maps-public-ip",
+                    &r(),
+                    format!(
+                        "{} auto-assigns public IPv4 addresses but has no IPv4 route to an internet gateway",
+                        s.name
+                    ),
+                    "turn auto-assign off (the addresses are unusable and billed) or route the subnet to the IGW",
+                );
+            },
+        );
     }
 }
 

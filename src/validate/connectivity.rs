@@ -354,9 +354,9 @@ pub(super) fn transit_gateways(cx: &ValidationPass<'_>) {
                     continue;
                 }
                 let has_workload = cx
-                    .enis_per_subnet()
-                    .get(s.name.as_str())
-                    .is_some_and(|v| v.iter().any(|e| matches!(e.owner, EniOwner::Instance(_))));
+                    .idx
+                    .enis_in_subnet(&s.name)
+                    .any(|e| matches!(e.owner, EniOwner::Instance(_)));
                 if has_workload {
                     uncovered.insert(s.az.as_str());
                 }

@@ -20,7 +20,6 @@ pub(super) struct ValidationPass<'a> {
     subnets_by_vpc: OnceCell<FxHashMap<&'a str, Vec<&'a Subnet>>>,
     subnet_rt: OnceCell<RtTables<'a>>,
     nacl_users: OnceCell<FxHashMap<&'a str, usize>>,
-    enis_per_subnet: OnceCell<FxHashMap<&'a str, Vec<&'a index::Eni>>>,
     igws_by_vpc: OnceCell<FxHashMap<&'a str, Vec<&'a InternetGateway>>>,
     rts_by_vpc: OnceCell<FxHashMap<&'a str, Vec<&'a RouteTable>>>,
     same_region_peers: OnceCell<FxHashSet<(&'a str, &'a str)>>,
@@ -44,7 +43,6 @@ impl<'a> ValidationPass<'a> {
             subnets_by_vpc: OnceCell::new(),
             subnet_rt: OnceCell::new(),
             nacl_users: OnceCell::new(),
-            enis_per_subnet: OnceCell::new(),
             igws_by_vpc: OnceCell::new(),
             rts_by_vpc: OnceCell::new(),
             same_region_peers: OnceCell::new(),
@@ -95,17 +93,6 @@ impl<'a> ValidationPass<'a> {
                 if let Some(acl) = self.idx.subnet_network_acl(self.d, s) {
                     *m.entry(acl.name.as_str()).or_default() += 1;
                 }
-            }
-            m
-        })
-    }
-
-    /// Network interfaces per subnet.
-    pub fn enis_per_subnet(&self) -> &FxHashMap<&'a str, Vec<&'a index::Eni>> {
-        self.enis_per_subnet.get_or_init(|| {
-            let mut m: FxHashMap<&str, Vec<&index::Eni>> = FxHashMap::default();
-            for e in &self.idx.enis {
-                m.entry(e.subnet.as_str()).or_default().push(e);
             }
             m
         })
@@ -230,6 +217,20 @@ impl<'a> ValidationPass<'a> {
         let before = self.out.borrow().len();
         group(self);
         self.out.borrow_mut().split_off(before)
+    }
+
+    /// Records findings made elsewhere (a keyed group's, by key).
+    pub fn extend(&self, found: impl IntoIterator<Item = Diagnostic>) {
+        self.out.borrow_mut().extend(found);
+    }
+
+    /// Runs a part of a group and files what it found under `key` (made
+    /// only when it found something).
+    pub fn keyed(&self, out: &mut super::findings::Keyed, key: impl FnOnce() -> String, part: impl FnOnce(&Self)) {
+        let found = self.run_with(part);
+        if !found.is_empty() {
+            out.entry(key()).or_default().extend(found);
+        }
     }
 
     pub fn finish(self) -> Vec<Diagnostic> {

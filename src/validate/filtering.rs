@@ -10,6 +10,7 @@ use crate::model::limits::hard;
 use crate::model::*;
 
 use super::context::{oref, sub_path, ValidationPass};
+use super::findings::Keyed;
 
 /// SSH, RDP and common database ports (L-03): MySQL, PostgreSQL, SQL Server,
 /// Oracle, MongoDB, Redis, Elasticsearch.
@@ -208,24 +209,80 @@ pub(super) fn security_groups(cx: &ValidationPass<'_>) {
                 );
             }
         }
-        let in_use = cx.sg_in_use(&sg.name);
-        if default_sgs.contains(sg.name.as_str()) {
-            if in_use && !sg.inbound.is_empty() {
-                cx.on(
-                    "default-sg-in-use",
-                    &r,
-                    format!("{} is the default group, has inbound rules and is used by interfaces", sg.name),
-                    "give workloads their own security groups and leave the default group without rules (CIS AWS benchmark)",
-                );
-            }
-        } else if !in_use {
-            cx.on(
-                "sg-unused",
-                &r,
-                format!("{} is attached to no network interface", sg.name),
-                "attach it to an instance, load balancer or endpoint, or delete it",
+    }
+}
+
+/// Groups in use (L-10 unused groups; the default group with rules in use):
+/// apart from the rules, since interfaces come and go far more often. Filed
+/// by group name: a group's findings depend on the interfaces carrying it.
+pub(super) fn security_group_usage(cx: &ValidationPass<'_>, out: &mut Keyed) {
+    let default_sgs = default_groups(cx);
+    for sg in &cx.d.security_groups {
+        group_usage(cx, sg, &default_sgs, out);
+    }
+}
+
+/// The groups an instance's interfaces carry (by name), with their findings re-derived.
+pub(super) fn security_group_usage_around(
+    cx: &ValidationPass<'_>,
+    i: &Instance,
+    _: bool,
+    out: &mut Keyed,
+) -> Vec<String> {
+    let mut names: Vec<&str> = i
+        .security_groups
+        .iter()
+        .chain(i.secondary_interfaces.iter().flat_map(|e| &e.security_groups))
+        .map(String::as_str)
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    let default_sgs = default_groups(cx);
+    for sg in
+        cx.d.security_groups
+            .iter()
+            .filter(|g| names.binary_search(&g.name.as_str()).is_ok())
+    {
+        group_usage(cx, sg, &default_sgs, out);
+    }
+    names.into_iter().map(str::to_string).collect()
+}
+
+fn default_groups<'a>(cx: &ValidationPass<'a>) -> HashSet<&'a str> {
+    cx.d.vpcs.iter().map(|v| v.default_security_group.as_str()).collect()
+}
+
+fn group_usage(cx: &ValidationPass<'_>, sg: &SecurityGroup, default_sgs: &HashSet<&str>, out: &mut Keyed) {
+    let r = || oref(ObjectKind::SecurityGroup, &sg.name);
+    let in_use = cx.sg_in_use(&sg.name);
+    if default_sgs.contains(sg.name.as_str()) {
+        if in_use && !sg.inbound.is_empty() {
+            cx.keyed(
+                out,
+                || sg.name.clone(),
+                |cx| {
+                    cx.on(
+                        "default-sg-in-use",
+                        &r(),
+                        format!("{} is the default group, has inbound rules and is used by interfaces", sg.name),
+                        "give workloads their own security groups and leave the default group without rules (CIS AWS benchmark)",
+                    );
+                },
             );
         }
+    } else if !in_use {
+        cx.keyed(
+            out,
+            || sg.name.clone(),
+            |cx| {
+                cx.on(
+                    "sg-unused",
+                    &r(),
+                    format!("{} is attached to no network interface", sg.name),
+                    "attach it to an instance, load balancer or endpoint, or delete it",
+                );
+            },
+        );
     }
 }
 
@@ -276,27 +333,60 @@ pub(super) fn redundant_rules(rules: &[SgRule], duplicates: &HashSet<usize>) -> 
     out
 }
 
-/// SG-8: an interface's groups must be of its own VPC.
-pub(super) fn interface_groups(cx: &ValidationPass<'_>) {
-    let d = cx.d;
-    let mut found = Vec::new();
+/// SG-8: an interface's groups must be of its own VPC. Filed by the
+/// interface's owner: an owner's findings depend on its interfaces alone.
+pub(super) fn interface_groups(cx: &ValidationPass<'_>, out: &mut Keyed) {
     for e in &cx.idx.enis {
-        let Some(vpc) = cx.subnet_vpc(&e.subnet) else { continue };
-        for g in &e.security_groups {
-            if let Some(sg) = cx.idx.security_group(d, g) {
-                if sg.vpc != vpc {
-                    found.push((e.owner.object(), g.clone(), sg.vpc.clone(), vpc.to_string()));
-                }
-            }
+        interface_group_vpcs(cx, &|| e.owner.object(), &e.subnet, &e.security_groups, out);
+    }
+}
+
+/// An instance's findings, re-derived from its interfaces (when inserted).
+pub(super) fn interface_groups_around(
+    cx: &ValidationPass<'_>,
+    i: &Instance,
+    inserted: bool,
+    out: &mut Keyed,
+) -> Vec<String> {
+    let owner = || oref(ObjectKind::Instance, &i.name);
+    if inserted {
+        interface_group_vpcs(cx, &owner, &i.subnet, &i.security_groups, out);
+        for e in &i.secondary_interfaces {
+            interface_group_vpcs(cx, &owner, &e.subnet, &e.security_groups, out);
         }
     }
-    for (obj, g, sg_vpc, vpc) in found {
-        cx.emit(
-            "eni-sg-other-vpc",
-            &obj,
-            sub_path(&obj, format!("security group {g}")),
-            format!("security group {g} belongs to {sg_vpc}, the interface to {vpc}"),
-            format!("use security groups of {vpc}"),
+    vec![owner().to_string()]
+}
+
+fn interface_group_vpcs(
+    cx: &ValidationPass<'_>,
+    owner: &dyn Fn() -> ObjectRef,
+    subnet: &str,
+    groups: &[String],
+    out: &mut Keyed,
+) {
+    let d = cx.d;
+    let Some(vpc) = cx.subnet_vpc(subnet) else { return };
+    for g in groups {
+        let Some(sg) = cx.idx.security_group(d, g) else {
+            continue;
+        };
+        if sg.vpc == vpc {
+            continue;
+        }
+        let obj = owner();
+        cx.keyed(
+            out,
+            || obj.to_string(),
+            |cx| {
+                cx.emit(
+                    "eni-sg-other-vpc",
+                    &obj,
+                    sub_path(&obj, format!("security group {g}")),
+                    format!("security group {g} belongs to {}, the interface to {vpc}", sg.vpc),
+                    format!("use security groups of {vpc}"),
+                );
+            },
         );
     }
 }

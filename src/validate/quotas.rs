@@ -12,6 +12,7 @@ use crate::model::*;
 use ipnet::IpNet;
 
 use super::context::{oref, ValidationPass};
+use super::findings::Keyed;
 
 fn over(cx: &ValidationPass<'_>, object: Option<&ObjectRef>, what: &str, count: usize, quota: usize) {
     if count <= quota {
@@ -334,33 +335,6 @@ pub(super) fn check(cx: &ValidationPass<'_>) {
             }
         }
     }
-    let mut found = Vec::new();
-    for e in &cx.idx.enis {
-        let n = e.security_groups.len();
-        if n > q.sgs_per_interface {
-            found.push((e.owner.object(), n));
-        }
-    }
-    for (obj, n) in found {
-        if n > hard::SGS_PER_INTERFACE {
-            hard_over(
-                cx,
-                &obj,
-                "security groups on one interface",
-                n,
-                hard::SGS_PER_INTERFACE,
-                "combine rules into fewer groups",
-            );
-        } else {
-            over(
-                cx,
-                Some(&obj),
-                "security groups on one interface",
-                n,
-                q.sgs_per_interface,
-            );
-        }
-    }
     for pl in &d.prefix_lists {
         let r = oref(ObjectKind::PrefixList, &pl.name);
         hard_over(
@@ -436,6 +410,57 @@ pub(super) fn check(cx: &ValidationPass<'_>) {
             "lower the profile's values",
         );
     }
+}
+
+/// Security groups per interface, filed by the interface's owner: an
+/// owner's findings depend on its interfaces alone.
+pub(super) fn interfaces(cx: &ValidationPass<'_>, out: &mut Keyed) {
+    for e in &cx.idx.enis {
+        groups_per_interface(cx, &|| e.owner.object(), e.security_groups.len(), out);
+    }
+}
+
+/// An instance's findings, re-derived from its interfaces (when inserted).
+pub(super) fn interfaces_around(cx: &ValidationPass<'_>, i: &Instance, inserted: bool, out: &mut Keyed) -> Vec<String> {
+    let owner = || oref(ObjectKind::Instance, &i.name);
+    if inserted {
+        groups_per_interface(cx, &owner, i.security_groups.len(), out);
+        for e in &i.secondary_interfaces {
+            groups_per_interface(cx, &owner, e.security_groups.len(), out);
+        }
+    }
+    vec![owner().to_string()]
+}
+
+fn groups_per_interface(cx: &ValidationPass<'_>, owner: &dyn Fn() -> ObjectRef, n: usize, out: &mut Keyed) {
+    if n <= cx.quotas.sgs_per_interface {
+        return;
+    }
+    let obj = owner();
+    cx.keyed(
+        out,
+        || obj.to_string(),
+        |cx| {
+            if n > hard::SGS_PER_INTERFACE {
+                hard_over(
+                    cx,
+                    &obj,
+                    "security groups on one interface",
+                    n,
+                    hard::SGS_PER_INTERFACE,
+                    "combine rules into fewer groups",
+                );
+            } else {
+                over(
+                    cx,
+                    Some(&obj),
+                    "security groups on one interface",
+                    n,
+                    cx.quotas.sgs_per_interface,
+                );
+            }
+        },
+    );
 }
 
 #[cfg(test)]

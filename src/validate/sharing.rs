@@ -24,12 +24,13 @@ use crate::model::*;
 
 use super::catalogue::rule;
 use super::context::{oref, ValidationPass};
+use super::findings::Keyed;
 use super::{Diagnostic, Severity};
 
 pub(super) fn accounts(cx: &ValidationPass<'_>) {
     known_accounts(cx);
     shares(cx);
-    launches(cx);
+    participant_groups(cx);
 }
 
 /// Every account a design names is one of its accounts.
@@ -133,64 +134,10 @@ fn shares(cx: &ValidationPass<'_>) {
     }
 }
 
-/// Participants' instances, interfaces and security groups.
-fn launches(cx: &ValidationPass<'_>) {
+/// Participants' security groups: only in a VPC that shares a subnet with them.
+fn participant_groups(cx: &ValidationPass<'_>) {
     let d = cx.d;
     let a = &d.accounts;
-    for i in &d.instances {
-        let r = oref(ObjectKind::Instance, &i.name);
-        let owner = cx.idx.owner_in_subnet(d, i.owner.as_deref(), &i.subnet);
-        let mut enis: Vec<(Option<&str>, &str, &[String])> = vec![(owner, i.subnet.as_str(), &i.security_groups)];
-        for e in &i.secondary_interfaces {
-            let eo = match e.owner.as_deref() {
-                Some(o) => Some(o),
-                None => owner,
-            };
-            enis.push((eo, e.subnet.as_str(), &e.security_groups));
-        }
-        for (who, subnet, groups) in enis {
-            let Some(s) = cx.idx.subnet(d, subnet) else { continue };
-            let vpc_owner = cx.idx.vpc_owner(d, &s.vpc);
-            if who != vpc_owner && !a.is_shared_with(subnet, who) {
-                cx.on(
-                    "launch-subnet-not-shared",
-                    &r,
-                    format!(
-                        "{} is owned by {} but {subnet} belongs to {} and is not shared with it",
-                        i.name,
-                        Accounts::label(who),
-                        Accounts::label(vpc_owner)
-                    ),
-                    format!(
-                        "share {subnet} with {} in a resource share, or launch into a subnet shared with it",
-                        Accounts::label(who)
-                    ),
-                );
-            }
-            for g in groups {
-                if cx.idx.security_group(d, g).is_none() {
-                    continue;
-                }
-                let g_owner = cx.idx.security_group_owner(d, g);
-                if g_owner != who {
-                    cx.on(
-                        "foreign-security-group",
-                        &r,
-                        format!(
-                            "{} ({}) uses {g}, which {} owns",
-                            i.name,
-                            Accounts::label(who),
-                            Accounts::label(g_owner)
-                        ),
-                        format!(
-                            "create a group of {} in the VPC and use it; rules may still reference {g} as a source",
-                            Accounts::label(who)
-                        ),
-                    );
-                }
-            }
-        }
-    }
     for g in &d.security_groups {
         let Some(o) = g.owner.as_deref() else { continue };
         let vpc_owner = cx.idx.vpc_owner(d, &g.vpc);
@@ -213,6 +160,92 @@ fn launches(cx: &ValidationPass<'_>) {
                 ),
                 format!("share a subnet of {} with {o} first", g.vpc),
             );
+        }
+    }
+}
+
+/// An instance's accounts: owners the design knows, subnets shared with
+/// them, groups of their own. Filed by instance: its findings depend on it
+/// alone (and on the subnets, groups, VPCs and accounts it names).
+pub(super) fn instances(cx: &ValidationPass<'_>, out: &mut Keyed) {
+    for i in &cx.d.instances {
+        cx.keyed(out, || i.name.clone(), |cx| instance(cx, i));
+    }
+}
+
+/// An instance's findings, re-derived (when inserted).
+pub(super) fn instances_around(cx: &ValidationPass<'_>, i: &Instance, inserted: bool, out: &mut Keyed) -> Vec<String> {
+    if inserted {
+        cx.keyed(out, || i.name.clone(), |cx| instance(cx, i));
+    }
+    vec![i.name.clone()]
+}
+
+fn instance(cx: &ValidationPass<'_>, i: &Instance) {
+    let d = cx.d;
+    let a = &d.accounts;
+    let r = oref(ObjectKind::Instance, &i.name);
+    let owners = i
+        .owner
+        .iter()
+        .chain(i.secondary_interfaces.iter().filter_map(|e| e.owner.as_ref()));
+    for o in owners.filter(|o| a.account(o).is_none()) {
+        cx.on(
+            "account-unknown",
+            &r,
+            format!("{r} is owned by {o}, which is not one of the design's accounts"),
+            "add the account to the design's accounts, or name one it lists",
+        );
+    }
+    let owner = cx.idx.owner_in_subnet(d, i.owner.as_deref(), &i.subnet);
+    let mut enis: Vec<(Option<&str>, &str, &[String])> = vec![(owner, i.subnet.as_str(), &i.security_groups)];
+    for e in &i.secondary_interfaces {
+        let eo = match e.owner.as_deref() {
+            Some(o) => Some(o),
+            None => owner,
+        };
+        enis.push((eo, e.subnet.as_str(), &e.security_groups));
+    }
+    for (who, subnet, groups) in enis {
+        let Some(s) = cx.idx.subnet(d, subnet) else { continue };
+        let vpc_owner = cx.idx.vpc_owner(d, &s.vpc);
+        if who != vpc_owner && !a.is_shared_with(subnet, who) {
+            cx.on(
+                "launch-subnet-not-shared",
+                &r,
+                format!(
+                    "{} is owned by {} but {subnet} belongs to {} and is not shared with it",
+                    i.name,
+                    Accounts::label(who),
+                    Accounts::label(vpc_owner)
+                ),
+                format!(
+                    "share {subnet} with {} in a resource share, or launch into a subnet shared with it",
+                    Accounts::label(who)
+                ),
+            );
+        }
+        for g in groups {
+            if cx.idx.security_group(d, g).is_none() {
+                continue;
+            }
+            let g_owner = cx.idx.security_group_owner(d, g);
+            if g_owner != who {
+                cx.on(
+                    "foreign-security-group",
+                    &r,
+                    format!(
+                        "{} ({}) uses {g}, which {} owns",
+                        i.name,
+                        Accounts::label(who),
+                        Accounts::label(g_owner)
+                    ),
+                    format!(
+                        "create a group of {} in the VPC and use it; rules may still reference {g} as a source",
+                        Accounts::label(who)
+                    ),
+                );
+            }
         }
     }
 }

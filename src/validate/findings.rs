@@ -1,0 +1,827 @@
+//! The findings of a design kept per rule group, and what each group reads,
+//! so that an edit re-runs only the groups it can affect.
+
+use std::collections::BTreeMap;
+
+use crate::model::{Design, DesignIndex, Instance, Object, ObjectKind, ObjectRef, RouteTarget};
+
+use super::context::{self, ValidationPass};
+use super::{
+    addressing, compute, connectivity, filtering, finish, gateways, integrity, lints, privatelink, quotas, routing,
+    sharing, Diagnostic,
+};
+
+/// What a rule group reads of the *content* of security groups, network
+/// ACLs and route tables (beyond their names, which every group may look up).
+/// An edit that changes one such object in place re-runs only the groups
+/// that read its kind; any other in-place edit re-runs everything.
+const SG: u8 = 1;
+const NACL: u8 = 2;
+const RT: u8 = 4;
+/// Dangling references: re-checked for the edited object only (an in-place
+/// edit keeps every name, so references *to* it still resolve as before).
+const REFS: u8 = 8;
+
+/// A set of object kinds, one bit each.
+type Kinds = u32;
+
+const fn kinds(list: &[ObjectKind]) -> Kinds {
+    let mut m = 0;
+    let mut i = 0;
+    while i < list.len() {
+        m |= 1 << list[i] as u32;
+        i += 1;
+    }
+    m
+}
+
+const fn has(set: Kinds, k: ObjectKind) -> bool {
+    set & (1 << k as u32) != 0
+}
+
+use ObjectKind as K;
+
+const ALL: Kinds = Kinds::MAX;
+/// What the index's interfaces are derived from: their owners, the subnets
+/// that number them, the Elastic IPs that give them public addresses, the
+/// groups they carry (by position) and the VPCs regional NAT gateways serve.
+const ENIS: Kinds = kinds(&[
+    K::Instance,
+    K::NatGateway,
+    K::LoadBalancer,
+    K::Endpoint,
+    K::Firewall,
+    K::TransitGateway,
+    K::Subnet,
+    K::ElasticIp,
+    K::SecurityGroup,
+    K::Vpc,
+]);
+
+/// Findings of a group kept by a key (a VPC, a subnet, an instance), so an
+/// inserted or removed instance re-derives only the keys it touches.
+pub(super) type Keyed = BTreeMap<String, Vec<Diagnostic>>;
+
+/// How a group is run.
+enum Run {
+    Plain(fn(&ValidationPass<'_>)),
+    Keyed {
+        /// Every key's findings.
+        all: fn(&ValidationPass<'_>, &mut Keyed),
+        /// The keys an instance (inserted when the flag is set, else removed;
+        /// its name held by no other instance) can change, with their
+        /// findings on the design as it is now.
+        around_instance: fn(&ValidationPass<'_>, &Instance, bool, &mut Keyed) -> Vec<String>,
+    },
+}
+
+/// How an inserted or removed object of a kind the group reads reaches its
+/// findings, where the group can tell more than "re-run me".
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Structural {
+    /// Re-run (or re-derive the instance's keys, for a keyed group).
+    Rerun,
+    /// Duplicate names: unchanged when every name the object brings is unique.
+    Names,
+    /// Dangling references: re-checked for the object and the kinds that can refer to it.
+    References,
+    /// Reads instances only through route targets naming them or their interfaces.
+    RouteTargets,
+    /// Reads instances only through the Elastic IPs they hold.
+    ElasticIps,
+    /// Reads instances only through the VPN connections they terminate
+    /// (software VPNs): by Elastic IP (a customer gateway's address) or by name.
+    VpnConnections,
+    /// Reads instances only through which subnets hold at least one.
+    Workloads,
+}
+
+struct Group {
+    run: Run,
+    /// What the group reads of SG/NACL/RT content ([`Findings::after_in_place`]).
+    reads: u8,
+    /// The kinds whose objects coming or going can change its findings
+    /// (their existence, content or names, directly or through the index).
+    kinds: Kinds,
+    structural: Structural,
+}
+
+const fn plain(run: fn(&ValidationPass<'_>), reads: u8, kinds: Kinds) -> Group {
+    Group {
+        run: Run::Plain(run),
+        reads,
+        kinds,
+        structural: Structural::Rerun,
+    }
+}
+
+const fn special(run: fn(&ValidationPass<'_>), reads: u8, kinds: Kinds, structural: Structural) -> Group {
+    Group {
+        run: Run::Plain(run),
+        reads,
+        kinds,
+        structural,
+    }
+}
+
+const fn keyed(
+    all: fn(&ValidationPass<'_>, &mut Keyed),
+    around_instance: fn(&ValidationPass<'_>, &Instance, bool, &mut Keyed) -> Vec<String>,
+    reads: u8,
+    kinds: Kinds,
+) -> Group {
+    Group {
+        run: Run::Keyed { all, around_instance },
+        reads,
+        kinds,
+        structural: Structural::Rerun,
+    }
+}
+
+/// Every rule group, in the order a full validation runs them.
+const GROUPS: &[Group] = &[
+    special(integrity::names, 0, ALL, Structural::Names),
+    special(integrity::references, REFS, ALL, Structural::References),
+    plain(integrity::zones, 0, kinds(&[K::Subnet])),
+    plain(addressing::vpc_blocks, RT, kinds(&[K::Vpc, K::RouteTable])),
+    plain(addressing::subnet_blocks, 0, kinds(&[K::Subnet, K::Vpc])),
+    plain(addressing::subnet_overlaps, 0, kinds(&[K::Subnet])),
+    keyed(addressing::fixed_addresses, addressing::fixed_addresses_around, 0, ENIS),
+    plain(addressing::instance_ipv6, 0, kinds(&[K::Instance, K::Subnet])),
+    keyed(addressing::capacity, addressing::capacity_around, 0, ENIS),
+    plain(addressing::onprem_overlap, 0, kinds(&[K::Vpc, K::OnPremNetwork])),
+    plain(
+        routing::associations,
+        RT | NACL,
+        kinds(&[K::Subnet, K::RouteTable, K::NetworkAcl]),
+    ),
+    plain(
+        routing::vpc_defaults,
+        SG | NACL | RT,
+        kinds(&[K::Vpc, K::RouteTable, K::NetworkAcl, K::SecurityGroup]),
+    ),
+    // Route targets of every kind, the VPCs, subnets and tables around them.
+    special(
+        routing::routes,
+        RT,
+        ALL & !kinds(&[
+            K::SecurityGroup,
+            K::NetworkAcl,
+            K::FlowLog,
+            K::ElasticIp,
+            K::LoadBalancer,
+            K::CustomerGateway,
+            K::DxConnection,
+            K::DxGateway,
+            K::OnPremNetwork,
+            K::VpnConnection,
+            K::EndpointService,
+        ]),
+        Structural::RouteTargets,
+    ),
+    plain(
+        gateways::one_per_vpc,
+        0,
+        kinds(&[K::InternetGateway, K::EgressOnlyGateway, K::VpnGateway]),
+    ),
+    plain(
+        gateways::nat_gateways,
+        RT,
+        kinds(&[K::NatGateway, K::Subnet, K::RouteTable, K::Vpc, K::InternetGateway]),
+    ),
+    special(
+        gateways::elastic_ips,
+        0,
+        kinds(&[K::Instance, K::NatGateway, K::ElasticIp]),
+        Structural::ElasticIps,
+    ),
+    plain(gateways::unused_igws, RT, kinds(&[K::RouteTable, K::InternetGateway])),
+    keyed(
+        compute::public_subnets,
+        compute::public_subnets_around,
+        RT,
+        ENIS | kinds(&[K::Subnet, K::RouteTable, K::Vpc]),
+    ),
+    plain(compute::load_balancers, RT, kinds(&[K::LoadBalancer, K::Subnet])),
+    plain(
+        filtering::security_groups,
+        SG,
+        kinds(&[K::SecurityGroup, K::Vpc, K::Peering, K::TransitGateway]),
+    ),
+    keyed(
+        filtering::security_group_usage,
+        filtering::security_group_usage_around,
+        SG,
+        ENIS | kinds(&[K::SecurityGroup, K::Vpc]),
+    ),
+    keyed(
+        filtering::interface_groups,
+        filtering::interface_groups_around,
+        SG,
+        ENIS | kinds(&[K::Subnet, K::SecurityGroup]),
+    ),
+    plain(
+        filtering::network_acls,
+        NACL,
+        kinds(&[K::NetworkAcl, K::Vpc, K::Subnet]),
+    ),
+    plain(connectivity::peerings, 0, kinds(&[K::Peering, K::Vpc])),
+    plain(
+        connectivity::peering_routes,
+        RT,
+        kinds(&[K::RouteTable, K::Peering, K::Vpc]),
+    ),
+    plain(
+        connectivity::endpoints,
+        RT,
+        kinds(&[K::Endpoint, K::RouteTable, K::Subnet, K::Vpc]),
+    ),
+    plain(
+        privatelink::endpoint_services,
+        0,
+        kinds(&[K::EndpointService, K::LoadBalancer, K::Endpoint, K::Subnet]),
+    ),
+    plain(
+        privatelink::edge_route_tables,
+        RT,
+        kinds(&[K::InternetGateway, K::RouteTable, K::Endpoint]),
+    ),
+    special(
+        connectivity::transit_gateways,
+        RT,
+        ENIS | kinds(&[K::TransitGateway, K::Subnet, K::Vpc, K::RouteTable]),
+        Structural::Workloads,
+    ),
+    special(connectivity::hybrid, 0, ALL, Structural::VpnConnections),
+    plain(connectivity::prefix_lists, 0, kinds(&[K::PrefixList])),
+    plain(sharing::accounts, SG, kinds(&[K::Vpc, K::SecurityGroup, K::Subnet])),
+    keyed(
+        sharing::instances,
+        sharing::instances_around,
+        SG,
+        kinds(&[K::Instance, K::Subnet, K::Vpc, K::SecurityGroup]),
+    ),
+    plain(
+        lints::check,
+        RT,
+        kinds(&[K::Subnet, K::RouteTable, K::Vpc, K::NatGateway]),
+    ),
+    special(quotas::check, SG | NACL | RT, ALL, Structural::VpnConnections),
+    keyed(quotas::interfaces, quotas::interfaces_around, SG, ENIS),
+];
+
+/// Runs every group into the pass (a plain validation).
+pub(super) fn run_all(cx: &ValidationPass<'_>) {
+    for g in GROUPS {
+        match &g.run {
+            Run::Plain(run) => run(cx),
+            Run::Keyed { all, .. } => {
+                let mut keyed = Keyed::new();
+                all(cx, &mut keyed);
+                cx.extend(keyed.into_values().flatten());
+            }
+        }
+    }
+}
+
+/// The kinds of objects whose references can name an object of `kind`
+/// (route targets and security-group rule peers aside: the routing and
+/// security-group rules check those, not the dangling-reference rule).
+fn referrers(kind: ObjectKind) -> Kinds {
+    match kind {
+        K::Vpc => kinds(&[
+            K::Subnet,
+            K::RouteTable,
+            K::InternetGateway,
+            K::EgressOnlyGateway,
+            K::NatGateway,
+            K::SecurityGroup,
+            K::NetworkAcl,
+            K::Peering,
+            K::Endpoint,
+            K::VpnGateway,
+            K::TransitGateway,
+            K::Firewall,
+            K::FlowLog,
+        ]),
+        K::RouteTable => kinds(&[K::Vpc, K::Subnet, K::InternetGateway, K::Endpoint]),
+        K::NetworkAcl => kinds(&[K::Vpc, K::Subnet]),
+        K::SecurityGroup => kinds(&[K::Vpc, K::Instance, K::LoadBalancer, K::Endpoint]),
+        K::Subnet => kinds(&[
+            K::NatGateway,
+            K::Instance,
+            K::LoadBalancer,
+            K::Endpoint,
+            K::TransitGateway,
+            K::Firewall,
+            K::FlowLog,
+        ]),
+        K::ElasticIp => kinds(&[K::NatGateway, K::Instance]),
+        K::Instance => kinds(&[K::LoadBalancer, K::VpnConnection, K::FlowLog]),
+        K::LoadBalancer => kinds(&[K::EndpointService]),
+        K::EndpointService => kinds(&[K::Endpoint]),
+        K::PrefixList => kinds(&[K::RouteTable, K::SecurityGroup]),
+        K::VpnGateway => kinds(&[K::RouteTable, K::VpnConnection, K::DxGateway, K::DxConnection]),
+        K::CustomerGateway => kinds(&[K::VpnConnection, K::OnPremNetwork]),
+        K::VpnConnection => kinds(&[K::TransitGateway]),
+        K::DxGateway => kinds(&[K::DxConnection, K::TransitGateway]),
+        K::DxConnection => kinds(&[K::OnPremNetwork]),
+        // Its route tables and attachments are named by other gateways' parts too.
+        K::TransitGateway => kinds(&[K::VpnConnection, K::DxGateway, K::TransitGateway]),
+        K::InternetGateway
+        | K::EgressOnlyGateway
+        | K::NatGateway
+        | K::Peering
+        | K::Endpoint
+        | K::OnPremNetwork
+        | K::Firewall
+        | K::FlowLog => 0,
+    }
+}
+
+/// A design holding only the objects of `set` of `d` (what
+/// [`integrity::references_in`] re-checks).
+fn objects_of(d: &Design, set: Kinds) -> Design {
+    let mut out = Design::default();
+    macro_rules! copy {
+        ($($field:ident => $kind:ident),*) => {$(
+            if has(set, K::$kind) {
+                out.$field = d.$field.clone();
+            }
+        )*};
+    }
+    copy!(vpcs => Vpc, subnets => Subnet, route_tables => RouteTable, internet_gateways => InternetGateway,
+        egress_only_gateways => EgressOnlyGateway, nat_gateways => NatGateway, elastic_ips => ElasticIp,
+        security_groups => SecurityGroup, network_acls => NetworkAcl, instances => Instance,
+        load_balancers => LoadBalancer, peerings => Peering, endpoints => Endpoint, prefix_lists => PrefixList,
+        vpn_gateways => VpnGateway, customer_gateways => CustomerGateway, vpn_connections => VpnConnection,
+        dx_gateways => DxGateway, dx_connections => DxConnection, onprem_networks => OnPremNetwork,
+        transit_gateways => TransitGateway, firewalls => Firewall, flow_logs => FlowLog,
+        endpoint_services => EndpointService);
+    out
+}
+
+/// Every name an object brings into the design's one name space: its own and
+/// those of its parts (a transit gateway's route tables and attachments, an
+/// instance's secondary interfaces).
+fn names_of(o: &Object) -> Vec<&str> {
+    let mut names = vec![o.name()];
+    match o {
+        Object::Instance(i) => names.extend(i.secondary_interfaces.iter().map(|e| e.name.as_str())),
+        Object::TransitGateway(t) => {
+            names.extend(t.route_tables.iter().map(|r| r.name.as_str()));
+            names.extend(t.attachments.iter().map(|a| a.name.as_str()));
+        }
+        _ => {}
+    }
+    names
+}
+
+/// Total order on findings, so a group's list does not depend on the order
+/// its rules happened to find them in.
+fn canonical(v: &mut [Diagnostic]) {
+    v.sort_by(|a, b| {
+        (
+            a.severity,
+            &a.path,
+            a.code,
+            &a.message,
+            &a.object,
+            &a.hint,
+            a.aws_code,
+            a.blocks_edit,
+        )
+            .cmp(&(
+                b.severity,
+                &b.path,
+                b.code,
+                &b.message,
+                &b.object,
+                &b.hint,
+                b.aws_code,
+                b.blocks_edit,
+            ))
+    });
+}
+
+fn flatten(keyed: &Keyed) -> Vec<Diagnostic> {
+    let mut out: Vec<Diagnostic> = keyed.values().flatten().cloned().collect();
+    canonical(&mut out);
+    out
+}
+
+/// The findings of a design kept per rule group, so that an edit re-runs
+/// only the groups it can affect ([`Findings::after_in_place`],
+/// [`Findings::after_insert`], [`Findings::after_remove`]). It always equals
+/// [`Findings::full`] on the same design: every group's list (in a canonical
+/// order) and [`Findings::all`], which equals [`super::validate_with`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Findings {
+    groups: Vec<Vec<Diagnostic>>,
+    /// The keyed groups' findings by key (empty for the other groups).
+    keyed: Vec<Keyed>,
+    all: Vec<Diagnostic>,
+}
+
+/// Runs one group whole.
+fn run_group(cx: &ValidationPass<'_>, g: &Group) -> (Vec<Diagnostic>, Keyed) {
+    match &g.run {
+        Run::Plain(run) => {
+            let mut found = cx.run_with(run);
+            canonical(&mut found);
+            (found, Keyed::new())
+        }
+        Run::Keyed { all, .. } => {
+            let mut keyed = Keyed::new();
+            all(cx, &mut keyed);
+            (flatten(&keyed), keyed)
+        }
+    }
+}
+
+impl Findings {
+    /// Runs every rule (the design's quota profile, else AWS's defaults).
+    pub fn full(d: &Design, idx: &DesignIndex) -> Findings {
+        let quotas = d.quotas.unwrap_or_default();
+        let cx = context::ValidationPass::new(d, idx, &quotas);
+        let (groups, keyed) = GROUPS.iter().map(|g| run_group(&cx, g)).unzip();
+        Findings::of(groups, keyed)
+    }
+
+    fn of(groups: Vec<Vec<Diagnostic>>, keyed: Vec<Keyed>) -> Findings {
+        Findings {
+            all: finish(groups.concat()),
+            groups,
+            keyed,
+        }
+    }
+
+    /// Every finding, sorted as [`super::validate`] sorts them.
+    pub fn all(&self) -> &[Diagnostic] {
+        &self.all
+    }
+
+    /// The findings after `old` was replaced by `new` in place (same kind,
+    /// name and position; `d` and `idx` are the design after the edit).
+    /// Re-runs the groups that read the edited kind; falls back to
+    /// [`Findings::full`] for kinds other than security groups, network
+    /// ACLs and route tables.
+    pub fn after_in_place(&self, d: &Design, idx: &DesignIndex, old: &Object, new: &Object) -> Findings {
+        let mask = match (old, new) {
+            (Object::SecurityGroup(_), Object::SecurityGroup(_)) => SG,
+            (Object::NetworkAcl(_), Object::NetworkAcl(_)) => NACL,
+            (Object::RouteTable(_), Object::RouteTable(_)) => RT,
+            _ => 0,
+        };
+        // Two objects of one name share an `ObjectRef`: their reference findings
+        // cannot be told apart, so such a design is validated whole.
+        if mask == 0
+            || old.name() != new.name()
+            || self.groups.len() != GROUPS.len()
+            || idx.lookup(new.name()).len() != 1
+        {
+            return Findings::full(d, idx);
+        }
+        let quotas = d.quotas.unwrap_or_default();
+        let cx = context::ValidationPass::new(d, idx, &quotas);
+        let edited = Some(ObjectRef::new(new.kind(), new.name()));
+        let (groups, keyed) = GROUPS
+            .iter()
+            .zip(self.groups.iter().zip(&self.keyed))
+            .map(|(g, (before, before_keyed))| {
+                if g.reads & mask != 0 {
+                    run_group(&cx, g)
+                } else if g.reads & REFS != 0 {
+                    let mut kept: Vec<Diagnostic> = before.iter().filter(|x| x.object != edited).cloned().collect();
+                    let mut one = Design::default();
+                    one.put(new.clone());
+                    kept.extend(cx.run_with(|cx| integrity::references_in(cx, &one)));
+                    canonical(&mut kept);
+                    (kept, Keyed::new())
+                } else {
+                    (before.clone(), before_keyed.clone())
+                }
+            })
+            .unzip();
+        Findings::of(groups, keyed)
+    }
+
+    /// The findings after `inserted` was added to the design (`d` and `idx`
+    /// are the design after the edit): the groups that read its kind re-run,
+    /// or re-derive only what it can change; equal to [`Findings::full`].
+    pub fn after_insert(&self, d: &Design, idx: &DesignIndex, inserted: &Object) -> Findings {
+        self.after_structural(d, idx, inserted, true)
+    }
+
+    /// The findings after `removed` was taken out of the design (`d` and
+    /// `idx` are the design after the edit), as [`Findings::after_insert`]
+    /// follows an insertion; equal to [`Findings::full`].
+    pub fn after_remove(&self, d: &Design, idx: &DesignIndex, removed: &Object) -> Findings {
+        self.after_structural(d, idx, removed, false)
+    }
+
+    fn after_structural(&self, d: &Design, idx: &DesignIndex, object: &Object, inserted: bool) -> Findings {
+        if self.groups.len() != GROUPS.len() {
+            return Findings::full(d, idx);
+        }
+        let kind = object.kind();
+        let me = ObjectRef::new(kind, object.name());
+        // Whether the object's `ObjectRef` stands for it alone: after an
+        // insertion it is the one object of its kind and name, after a
+        // removal none is left. Otherwise findings about it and about a
+        // namesake cannot be told apart, and its groups re-run whole.
+        let alone = idx.lookup(object.name()).iter().filter(|r| **r == me).count() == usize::from(inserted);
+        let instance = match object {
+            Object::Instance(i) => Some(i),
+            _ => None,
+        };
+        let quotas = d.quotas.unwrap_or_default();
+        let cx = context::ValidationPass::new(d, idx, &quotas);
+        let (groups, keyed) = GROUPS
+            .iter()
+            .zip(self.groups.iter().zip(&self.keyed))
+            .map(|(g, (before, before_keyed))| {
+                let keep = || (before.clone(), before_keyed.clone());
+                if !has(g.kinds, kind) {
+                    return keep();
+                }
+                match (g.structural, instance) {
+                    (Structural::Names, _) => {
+                        if names_stay_unique(idx, object, inserted) {
+                            keep()
+                        } else {
+                            run_group(&cx, g)
+                        }
+                    }
+                    (Structural::References, _) if alone => {
+                        (references_after(&cx, before, object, &me, inserted), Keyed::new())
+                    }
+                    (Structural::RouteTargets, Some(_)) if !routes_name(d, object) => keep(),
+                    (Structural::ElasticIps, Some(i)) if i.elastic_ip.is_none() => keep(),
+                    (Structural::VpnConnections, Some(i)) if alone && !terminates_vpn(d, i) => keep(),
+                    (Structural::Workloads, Some(i)) if !workloads_change(idx, i, inserted) => keep(),
+                    (Structural::Rerun, Some(i)) if alone => match &g.run {
+                        Run::Keyed { around_instance, .. } => {
+                            let mut fresh = Keyed::new();
+                            let touched = around_instance(&cx, i, inserted, &mut fresh);
+                            debug_assert!(fresh.keys().all(|k| touched.contains(k)));
+                            let mut now = before_keyed.clone();
+                            for k in &touched {
+                                now.remove(k);
+                            }
+                            for (k, mut v) in fresh {
+                                if !v.is_empty() {
+                                    canonical(&mut v);
+                                    now.insert(k, v);
+                                }
+                            }
+                            (flatten(&now), now)
+                        }
+                        Run::Plain(_) => run_group(&cx, g),
+                    },
+                    _ => run_group(&cx, g),
+                }
+            })
+            .unzip();
+        Findings::of(groups, keyed)
+    }
+}
+
+/// Whether every name `object` brings (or took away) is held by nothing
+/// else: then no duplicate-name finding changes. After an insertion each of
+/// its names is held once (by it); after a removal by nothing.
+fn names_stay_unique(idx: &DesignIndex, object: &Object, inserted: bool) -> bool {
+    let mut names = names_of(object);
+    let count = names.len();
+    names.sort_unstable();
+    names.dedup();
+    names.len() == count && names.iter().all(|n| idx.lookup(n).len() == usize::from(inserted))
+}
+
+/// Whether an instance can terminate VPN connections: it holds an Elastic
+/// IP (a customer gateway's address may be it) or a connection names it.
+fn terminates_vpn(d: &Design, i: &Instance) -> bool {
+    i.elastic_ip.is_some()
+        || d.vpn_connections
+            .iter()
+            .any(|c| matches!(&c.termination, crate::model::VpnTermination::Instance(n) if *n == i.name))
+}
+
+/// Whether the instance's subnet went from holding no instance to holding
+/// one, or back (its secondary interfaces are not instances' own).
+fn workloads_change(idx: &DesignIndex, i: &Instance, inserted: bool) -> bool {
+    let held = idx
+        .enis_in_subnet(&i.subnet)
+        .filter(|e| matches!(e.owner, crate::model::index::EniOwner::Instance(_)))
+        .take(2)
+        .count();
+    held == usize::from(inserted)
+}
+
+/// Whether a route of the design targets the instance or one of its
+/// interfaces by name.
+fn routes_name(d: &Design, object: &Object) -> bool {
+    let names = names_of(object);
+    d.route_tables
+        .iter()
+        .flat_map(|rt| &rt.routes)
+        .any(|r| match &r.target {
+            RouteTarget::Instance(n) | RouteTarget::NetworkInterface(n) => names.contains(&n.as_str()),
+            _ => false,
+        })
+}
+
+/// The dangling-reference findings after `object` (named by `me`, which
+/// stands for it alone) came or went: its own references are checked (when
+/// inserted) or dropped (when removed), and those of the kinds that can
+/// refer to it re-checked. An insertion only makes names resolve, so when
+/// none of those kinds had a dangling reference, none has one now.
+fn references_after(
+    cx: &ValidationPass<'_>,
+    before: &[Diagnostic],
+    object: &Object,
+    me: &ObjectRef,
+    inserted: bool,
+) -> Vec<Diagnostic> {
+    let from_referrer = |x: &Diagnostic| x.object.as_ref().is_some_and(|r| has(referrers(me.kind), r.kind));
+    let recheck = referrers(me.kind) != 0 && (!inserted || before.iter().any(from_referrer));
+    let mut kept: Vec<Diagnostic> = before
+        .iter()
+        .filter(|x| x.object.as_ref() != Some(me) && !(recheck && from_referrer(x)))
+        .cloned()
+        .collect();
+    let mut from = if recheck {
+        objects_of(cx.d, referrers(me.kind))
+    } else {
+        Design::default()
+    };
+    if inserted && !(recheck && has(referrers(me.kind), me.kind)) {
+        from.put(object.clone());
+    }
+    kept.extend(cx.run_with(|cx| integrity::references_in(cx, &from)));
+    canonical(&mut kept);
+    kept
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::RefTarget;
+
+    /// The kinds whose objects a reference of `target` can name.
+    fn named_kinds(target: RefTarget) -> Vec<ObjectKind> {
+        match target {
+            RefTarget::Object(k) => vec![k],
+            RefTarget::InstanceOrInterface => vec![K::Instance],
+            RefTarget::PrefixList => vec![K::PrefixList],
+            RefTarget::TgwRouteTable | RefTarget::TgwAttachment => vec![K::TransitGateway],
+        }
+    }
+
+    /// The referrer table covers every reference the dangling-reference rule
+    /// checks, in designs of every shape the generator and the templates make.
+    #[test]
+    fn referrers_cover_every_checked_reference() {
+        let mut designs: Vec<Design> = (0..40u64)
+            .map(|seed| crate::model::index::tests::messy_design(seed, &[2, 6, 7, 8, 9, 12, 16, 17, 18, 19]))
+            .collect();
+        designs.extend(crate::create::templates::TEMPLATES.iter().map(|t| t.design()));
+        for d in &designs {
+            d.for_each_reference(|from, field, target, _| {
+                if field == "routes.target"
+                    || (field == "rules.peer" && target == RefTarget::Object(ObjectKind::SecurityGroup))
+                {
+                    return;
+                }
+                for k in named_kinds(target) {
+                    assert!(
+                        has(referrers(k), from.kind),
+                        "{:?} refers to {k:?} through `{field}`",
+                        from.kind
+                    );
+                }
+            });
+        }
+    }
+
+    fn full(d: &Design) -> Findings {
+        Findings::full(d, &DesignIndex::new(d))
+    }
+
+    /// Removing each object of a design, putting it back where it was, and
+    /// adding a copy of it under a new name (same addresses, groups and
+    /// parts: colliding addresses and part names) each give the findings a
+    /// full validation gives, group by group.
+    fn check_every_structural_edit(d: &Design) {
+        let before = full(d);
+        assert_eq!(before.all(), super::super::validate(d).as_slice());
+        for r in d.object_refs() {
+            let mut without = d.clone();
+            let (at, object) = without.remove(&r).expect("listed");
+            let idx = DesignIndex::new(&without);
+            let removed = before.after_remove(&without, &idx, &object);
+            assert!(removed == Findings::full(&without, &idx), "removing {r}");
+            let mut back = without.clone();
+            back.insert_at(at, object.clone());
+            let idx = DesignIndex::new(&back);
+            let restored = removed.after_insert(&back, &idx, &object);
+            assert!(restored == Findings::full(&back, &idx), "putting {r} back");
+            let mut copy = object.clone();
+            copy.set_name(format!("{}-copy", r.name));
+            let mut with = d.clone();
+            with.put(copy.clone());
+            let idx = DesignIndex::new(&with);
+            let added = before.after_insert(&with, &idx, &copy);
+            assert!(added == Findings::full(&with, &idx), "adding a copy of {r}");
+        }
+    }
+
+    #[test]
+    fn structural_edits_of_messy_designs_give_full_findings() {
+        for seed in 0..12u64 {
+            let tweaks: Vec<u8> = (0..8)
+                .map(|n| (seed as u8).wrapping_mul(7).wrapping_add(n * 13))
+                .collect();
+            check_every_structural_edit(&crate::model::index::tests::messy_design(seed, &tweaks));
+        }
+    }
+
+    #[test]
+    fn structural_edits_of_the_templates_give_full_findings() {
+        for t in crate::create::templates::TEMPLATES {
+            check_every_structural_edit(&t.design());
+        }
+    }
+
+    /// Addresses are unique per VPC: a copy of an instance with a fixed
+    /// address collides with it (`ip-in-use` names the first holder), and
+    /// removing the first holder moves the finding to the next one.
+    #[test]
+    fn a_removed_first_holder_moves_ip_in_use_to_the_next_holder() {
+        let mut d = crate::create::templates::sample::three_tier();
+        let first = d.instances[0].clone();
+        let ip = DesignIndex::new(&d)
+            .eni(&crate::model::index::EniOwner::Instance(first.name.clone()))
+            .expect("primary interface")
+            .private_ip;
+        // Fixed, so that automatic numbering does not step around it.
+        d.instances[0].private_ip = Some(ip);
+        for n in 1..=2 {
+            let mut copy = first.clone();
+            copy.name = format!("{}-{n}", first.name);
+            copy.private_ip = Some(ip);
+            d.instances.push(copy);
+        }
+        let before = full(&d);
+        let in_use = |f: &Findings| -> Vec<String> {
+            f.all()
+                .iter()
+                .filter(|x| x.code == "ip-in-use")
+                .map(|x| x.path.clone())
+                .collect()
+        };
+        assert_eq!(in_use(&before).len(), 2, "{:#?}", before.all());
+        let mut without = d.clone();
+        let (_, object) = without
+            .remove(&ObjectRef::new(K::Instance, first.name.clone()))
+            .expect("present");
+        let idx = DesignIndex::new(&without);
+        let after = before.after_remove(&without, &idx, &object);
+        assert_eq!(after, Findings::full(&without, &idx));
+        assert_eq!(in_use(&after), vec![format!("instance {}-2", first.name)]);
+    }
+
+    /// A new instance's name can be a duplicate (of an instance, or of another
+    /// object's part), and an inserted object can resolve a reference that
+    /// dangled: both re-run what they must.
+    #[test]
+    fn duplicate_names_and_resolved_references_follow_an_insertion() {
+        let mut d = crate::create::templates::sample::three_tier();
+        let subnet = d.subnets[0].clone();
+        d.subnets.remove(0);
+        let before = full(&d);
+        assert!(before.all().iter().any(|x| x.code == "dangling-reference"));
+        let idx = DesignIndex::new(&{
+            let mut back = d.clone();
+            back.insert_at(0, Object::Subnet(subnet.clone()));
+            back
+        });
+        let mut back = d.clone();
+        back.insert_at(0, Object::Subnet(subnet.clone()));
+        assert_eq!(
+            before.after_insert(&back, &idx, &Object::Subnet(subnet)),
+            Findings::full(&back, &idx)
+        );
+
+        let d = crate::create::templates::sample::three_tier();
+        let before = full(&d);
+        let mut twin = d.instances[0].clone();
+        twin.private_ip = None;
+        let mut with = d.clone();
+        with.instances.push(twin.clone());
+        let idx = DesignIndex::new(&with);
+        let after = before.after_insert(&with, &idx, &Object::Instance(twin));
+        assert_eq!(after, Findings::full(&with, &idx));
+        assert!(after.all().iter().any(|x| x.code == "duplicate-name"));
+    }
+}
