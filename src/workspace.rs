@@ -62,6 +62,8 @@ pub struct Workspace {
     redo: Vec<HistoryEntry>,
     path: Option<PathBuf>,
     revision: u64,
+    /// The revision the last change was made to (see [`Workspace::previous_revision`]).
+    previous_revision: u64,
     /// The revision of the last change the diagram's layout can see (see
     /// [`Workspace::layout_revision`]).
     layout_revision: u64,
@@ -177,6 +179,7 @@ impl Workspace {
             redo: Vec::new(),
             path: None,
             revision,
+            previous_revision: revision,
             layout_revision: revision,
             saved_revision: revision,
             opened_revision: revision,
@@ -197,6 +200,7 @@ impl Workspace {
             redo: Vec::new(),
             path: None,
             revision: self.revision,
+            previous_revision: self.previous_revision,
             layout_revision: self.layout_revision,
             saved_revision: self.saved_revision,
             opened_revision: self.opened_revision,
@@ -277,6 +281,12 @@ impl Workspace {
     /// shared by two different states of any workspace in this process.
     pub fn revision(&self) -> u64 {
         self.revision
+    }
+
+    /// The revision that [`Workspace::last_change`] was made to: a view that
+    /// derived something from this revision can patch it with that change.
+    pub fn previous_revision(&self) -> u64 {
+        self.previous_revision
     }
 
     /// The revision of the last change that can move anything on the
@@ -415,6 +425,7 @@ impl Workspace {
 
     /// A new revision after a change.
     fn bump_revision(&mut self, change: &Change) {
+        self.previous_revision = self.revision;
         self.revision = next_revision();
         if !layout_unchanged_by(change) {
             self.layout_revision = self.revision;
@@ -1137,6 +1148,7 @@ mod tests {
                         }
                     }
                 }
+                proptest::prop_assert_eq!(w.index(), &DesignIndex::new(w.design()));
                 let full = validate::validate(w.design());
                 proptest::prop_assert_eq!(w.diagnostics(), full.as_slice());
                 proptest::prop_assert!(

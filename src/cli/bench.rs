@@ -161,6 +161,7 @@ pub fn run(args: &BenchArgs, ui: &Ui) -> u8 {
                 "peak_rss_mb": peak,
                 "edit_frame_ms": ui_figures.edit_frame.as_ref().map(ms),
                 "structural_edit_ms": ui_figures.structural.as_ref().map(ms),
+                "structural_idle_ms": ui_figures.structural_idle.as_ref().map(ms),
                 "form_key_ms": ui_figures.form_key.as_ref().map(ms),
                 "diff_ms": diff.as_ref().map(ms),
                 "matrix_peak_mb": matrix_peak,
@@ -228,6 +229,7 @@ pub fn run(args: &BenchArgs, ui: &Ui) -> u8 {
             };
             optional("edit+frame", &ui_figures.edit_frame, no_tui);
             optional("add+delete", &ui_figures.structural, no_tui);
+            optional("add+delete+idle", &ui_figures.structural_idle, no_tui);
             optional("form key", &ui_figures.form_key, no_tui);
             optional("diff", &diff, "the design has no security group to change");
             optional("start", &start, "built without the terminal designer");
@@ -255,6 +257,9 @@ struct UiFigures {
     render: Option<Timing>,
     edit_frame: Option<Timing>,
     structural: Option<Timing>,
+    /// `structural` with the idle tick after each edit (the diagram's
+    /// relayout, put off while typing) and the exact frame after it.
+    structural_idle: Option<Timing>,
     form_key: Option<Timing>,
 }
 
@@ -263,8 +268,9 @@ struct UiFigures {
 /// re-run the current trace on the new revision; then one full frame of the
 /// main screen into a 200×60 test terminal. Then as the user feels it at
 /// 160×50: an edit plus the next frame, adding and deleting an instance
-/// (each with its frame), and one key in the new-instance form with its live
-/// check.
+/// (each with its frame; the diagram shows the previous layout until input
+/// pauses), the same with the idle tick's relayout and the exact frame after
+/// each edit, and one key in the new-instance form with its live check.
 #[cfg(feature = "tui")]
 fn time_edit_and_render(design: &crate::model::Design, query: Option<&Query>) -> UiFigures {
     use crate::tui::forms::Form;
@@ -302,6 +308,7 @@ fn time_edit_and_render(design: &crate::model::Design, query: Option<&Query>) ->
             render,
             edit_frame: None,
             structural: None,
+            structural_idle: None,
             form_key: None,
         };
     };
@@ -322,6 +329,16 @@ fn time_edit_and_render(design: &crate::model::Design, query: Option<&Query>) ->
             let _ = term.draw(|f| app.draw(f));
         })
     });
+    let structural_idle = perf::add_delete_instance(design).map(|[add, delete]| {
+        perf::time_runs(3, 500, BUDGET, || {
+            for edit in [&add, &delete] {
+                let _ = app.apply_edit(edit.clone());
+                let _ = term.draw(|f| app.draw(f));
+                app.idle();
+                let _ = term.draw(|f| app.draw(f));
+            }
+        })
+    });
     let form_key = (!design.instances.is_empty()).then(|| {
         let mut form = Form::create_for(crate::model::ObjectKind::Instance, &app.ws);
         let keys = [
@@ -339,6 +356,7 @@ fn time_edit_and_render(design: &crate::model::Design, query: Option<&Query>) ->
         render,
         edit_frame,
         structural,
+        structural_idle,
         form_key,
     }
 }
@@ -392,6 +410,7 @@ fn time_edit_and_render(design: &crate::model::Design, query: Option<&Query>) ->
         render: None,
         edit_frame: None,
         structural: None,
+        structural_idle: None,
         form_key: None,
     }
 }

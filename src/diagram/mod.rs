@@ -282,17 +282,8 @@ impl DiagramCache {
         diagnostics: &[Diagnostic],
         options: DiagramOptions,
     ) -> &Diagram {
-        match self.key {
-            Some((rev, layout, opts)) if self.diagram.is_some() && opts == options && layout == layout_revision => {
-                if rev != revision {
-                    // Same topology: only the markers it shows can differ.
-                    let markers = markers_of(diagnostics);
-                    if self.asked.iter().any(|(o, sev)| markers.get(o) != sev.as_ref()) {
-                        self.diagram = None;
-                    }
-                }
-            }
-            _ => self.diagram = None,
+        if !self.is_current(revision, layout_revision, diagnostics, options) {
+            self.diagram = None;
         }
         self.key = Some((revision, layout_revision, options));
         let (asked, layouts) = (&mut self.asked, &mut self.layouts);
@@ -304,6 +295,41 @@ impl DiagramCache {
             *layouts += 1;
             diagram
         })
+    }
+
+    /// Whether [`DiagramCache::get`] with these arguments would keep the
+    /// drawing (same options, same layout revision and the same markers on
+    /// what it draws); when it would, the drawing is taken for `revision`.
+    pub fn is_current(
+        &mut self,
+        revision: u64,
+        layout_revision: u64,
+        diagnostics: &[Diagnostic],
+        options: DiagramOptions,
+    ) -> bool {
+        match self.key {
+            Some((rev, layout, opts)) if self.diagram.is_some() && opts == options && layout == layout_revision => {
+                if rev != revision {
+                    // Same topology: only the markers it shows can differ.
+                    let markers = markers_of(diagnostics);
+                    if self.asked.iter().any(|(o, sev)| markers.get(o) != sev.as_ref()) {
+                        return false;
+                    }
+                    self.key = Some((revision, layout_revision, options));
+                }
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// The drawing kept if it was drawn with these options, whatever revision
+    /// it was laid out for: a view may show it while the next layout waits.
+    pub fn kept(&self, options: DiagramOptions) -> Option<&Diagram> {
+        match self.key {
+            Some((_, _, opts)) if opts == options => self.diagram.as_ref(),
+            _ => None,
+        }
     }
 
     /// How many times this cache has laid a diagram out (to see that an

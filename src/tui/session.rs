@@ -124,7 +124,14 @@ pub fn run_app(mut app: App) -> io::Result<Ending> {
             if terminal.draw(|f| app.draw(f)).is_err() {
                 return Ending::TerminalLost;
             }
-            let mut next = rx.recv_timeout(TICK);
+            // Work put off while typing (the diagram's relayout) is done once
+            // input pauses: wake up for it sooner than the regular tick.
+            let wait = if app.has_deferred_work() {
+                super::app::IDLE
+            } else {
+                TICK
+            };
+            let mut next = rx.recv_timeout(wait);
             // Drain what is queued before the next redraw (resize included).
             loop {
                 match next {

@@ -199,3 +199,50 @@ fn route_arrows_are_drawn_dim_and_a_trace_lights_the_ones_it_follows() {
     let off = style(&h, at(&h, "─► nat-b"));
     assert!(off.contains(Modifier::DIM) && !off.contains(Modifier::BOLD), "{off:?}");
 }
+
+/// After an edit of one object the frames show the previous layout, titled as
+/// being updated, until input pauses; the idle tick then lays the diagram out
+/// and the frame is exactly what a designer that laid out at once draws.
+#[test]
+fn after_an_edit_the_diagram_is_laid_out_on_the_idle_tick_and_then_exact() {
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use std::time::{Duration, Instant};
+    let mut web = sample::three_tier()
+        .instances
+        .iter()
+        .find(|i| i.name == "web-1")
+        .cloned()
+        .unwrap();
+    web.name = "web-9".into();
+    web.private_ip = None;
+    web.elastic_ip = None;
+    let add = vpcd::edit::Edit::Put(vpcd::model::Object::Instance(web));
+    let dir = tempfile::tempdir().unwrap();
+    let (mut busy, mut exact) = (
+        Harness::new(sample::three_tier(), dir.path(), 120, 40),
+        Harness::new(sample::three_tier(), dir.path(), 120, 40),
+    );
+    for h in [&mut busy, &mut exact] {
+        h.keys(TO_DIAGRAM);
+        h.app.apply_edit(add.clone()).unwrap();
+    }
+    exact.draw();
+    exact.assert_not_shows("updating");
+    busy.draw_busy();
+    busy.assert_shows("· updating");
+    assert!(busy.app.has_deferred_work());
+    // A tick once input has paused is the idle tick.
+    busy.app.tick(Instant::now() + Duration::from_secs(1));
+    assert!(!busy.app.has_deferred_work());
+    busy.draw_busy();
+    assert_eq!(busy.screen(), exact.screen());
+    // Undo: the same again.
+    exact.keys("u");
+    busy.app
+        .handle_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::NONE));
+    busy.draw_busy();
+    busy.assert_shows("· updating");
+    busy.app.idle();
+    busy.draw_busy();
+    assert_eq!(busy.screen(), exact.screen());
+}

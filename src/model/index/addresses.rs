@@ -210,7 +210,19 @@ impl DesignIndex {
         // Per existing subnet: the fixed addresses in it and the auto-assignment
         // cursor. Auto-assigned addresses only move forward, so an automatic
         // address can only collide with a fixed one, never with an earlier automatic one.
-        let subnet_pos: Vec<Option<usize>> = pending.iter().map(|p| subnet_of(p.subnet)).collect();
+        // Consecutive interfaces mostly share a subnet: the last answer is kept.
+        let mut last: Option<(&str, Option<usize>)> = None;
+        let subnet_pos: Vec<Option<usize>> = pending
+            .iter()
+            .map(|p| match last {
+                Some((name, s)) if name == p.subnet => s,
+                _ => {
+                    let s = subnet_of(p.subnet);
+                    last = Some((p.subnet, s));
+                    s
+                }
+            })
+            .collect();
         let mut fixed_in: Vec<Vec<Ipv4Addr>> = vec![Vec::new(); d.subnets.len()];
         for (p, s) in pending.iter().zip(&subnet_pos) {
             if let (Some(ip), Some(s)) = (p.fixed, s) {
@@ -295,13 +307,30 @@ impl DesignIndex {
             }
         }
         self.enis = enis;
-        self.eni_by_ip.sort_unstable();
-        self.eni_by_subnet.sort_unstable();
+        // Both tables are a few long sorted runs (interfaces come subnet by
+        // subnet), which the stable sort merges in close to one pass.
+        self.eni_by_ip.sort();
+        self.eni_by_subnet.sort();
+        // What `sg_pairs` gives each interface, with the last group's position kept.
         let mut by_sg = Vec::with_capacity(self.enis.len());
-        for i in 0..self.enis.len() {
-            by_sg.extend(self.sg_pairs(i));
+        let mut last: Option<(&str, Option<usize>)> = None;
+        for (i, e) in self.enis.iter().enumerate() {
+            for g in &e.security_groups {
+                let p = match last {
+                    Some((name, p)) if name == g => p,
+                    _ => {
+                        let p = self.pos(ObjectKind::SecurityGroup, g);
+                        last = Some((g, p));
+                        p
+                    }
+                };
+                if let Some(p) = p {
+                    by_sg.push((p as u32, i as u32));
+                }
+            }
         }
         by_sg.sort_unstable();
+        by_sg.dedup();
         self.eni_by_sg = by_sg;
     }
 }

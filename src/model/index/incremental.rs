@@ -9,6 +9,7 @@
 //! interfaces that hold one). Kinds the index knows only by name and
 //! position move only names and positions.
 
+use std::collections::hash_map::Entry;
 use std::net::Ipv4Addr;
 
 use super::addresses::{auto_public_address, Pending};
@@ -100,20 +101,20 @@ impl NameEntry {
     /// Where the refs of `kind` at positions of at least `index` start (the
     /// nested refs come after every object's).
     fn place(&self, kind: ObjectKind, index: usize) -> usize {
-        self.refs
+        self.refs()
             .iter()
-            .zip(&self.positions)
+            .zip(self.positions())
             .position(|(r, p)| {
                 *p == NESTED || name_rank(r.kind) > name_rank(kind) || (r.kind == kind && *p as usize >= index)
             })
-            .unwrap_or(self.refs.len())
+            .unwrap_or(self.refs().len())
     }
 
     /// How many objects (not nested parts) of `kind` the name stands for.
     fn count(&self, kind: ObjectKind) -> usize {
-        self.refs
+        self.refs()
             .iter()
-            .zip(&self.positions)
+            .zip(self.positions())
             .filter(|(r, p)| **p != NESTED && r.kind == kind)
             .count()
     }
@@ -168,9 +169,9 @@ impl DesignIndex {
     /// Whether the index lists `name` as the object of `kind` at `index`.
     fn holds(&self, kind: ObjectKind, name: &str, index: usize) -> bool {
         self.by_name.get(name).is_some_and(|e| {
-            e.refs
+            e.refs()
                 .iter()
-                .zip(&e.positions)
+                .zip(e.positions())
                 .any(|(r, p)| r.kind == kind && *p as usize == index)
         })
     }
@@ -178,15 +179,44 @@ impl DesignIndex {
     /// Moves the object of `kind` named `name` from position `from` to `to`.
     fn move_position(&mut self, name: &str, kind: ObjectKind, from: usize, to: usize) {
         if let Some(e) = self.by_name.get_mut(name) {
-            if let Some(p) = e
-                .refs
+            let (refs, positions) = e.parts_mut();
+            if let Some(p) = refs
                 .iter()
-                .zip(e.positions.iter_mut())
+                .zip(positions.iter_mut())
                 .find(|(r, p)| r.kind == kind && **p as usize == from)
                 .map(|(_, p)| p)
             {
                 *p = to as u32;
             }
+        }
+    }
+
+    /// Adds `r` at position `p` under `name`, at the place `place` picks in
+    /// an entry the name already has.
+    fn add_ref(&mut self, name: &str, r: ObjectRef, p: u32, place: impl FnOnce(&NameEntry) -> usize) {
+        match self.by_name.entry(name.to_string()) {
+            Entry::Vacant(v) => {
+                v.insert(NameEntry::One(r, p));
+            }
+            Entry::Occupied(mut o) => {
+                let e = o.get_mut();
+                let at = place(e);
+                e.insert(at, r, p);
+            }
+        }
+    }
+
+    /// Takes the first ref under `name` that `which` picks off (and the
+    /// name, when it was its last).
+    fn take_ref(&mut self, name: &str, which: impl Fn(&ObjectRef, u32) -> bool) {
+        let Some(e) = self.by_name.get_mut(name) else {
+            return;
+        };
+        let Some(at) = e.refs().iter().zip(e.positions()).position(|(r, p)| which(r, *p)) else {
+            return;
+        };
+        if !e.remove(at) {
+            self.by_name.remove(name);
         }
     }
 
@@ -207,29 +237,13 @@ impl DesignIndex {
         let Some(name) = name_at(d, kind, index) else {
             return;
         };
-        let e = self.by_name.entry(name.to_string()).or_default();
-        let at = e.place(kind, index);
-        e.refs.insert(at, ObjectRef::new(kind, name));
-        e.positions.insert(at, index as u32);
+        self.add_ref(name, ObjectRef::new(kind, name), index as u32, |e| e.place(kind, index));
     }
 
     /// Takes the object that was at `index` of `kind`'s list off its name's
     /// entry, and moves the later objects of the kind one position back.
     fn remove_name(&mut self, d: &Design, kind: ObjectKind, index: usize, name: &str) {
-        if let Some(e) = self.by_name.get_mut(name) {
-            if let Some(at) = e
-                .refs
-                .iter()
-                .zip(&e.positions)
-                .position(|(r, p)| r.kind == kind && *p as usize == index)
-            {
-                e.refs.remove(at);
-                e.positions.remove(at);
-            }
-            if e.refs.is_empty() {
-                self.by_name.remove(name);
-            }
-        }
+        self.take_ref(name, |r, p| r.kind == kind && p as usize == index);
         if d.count(kind) - index > FEW_LATER {
             self.shift_positions(kind, index + 1, -1);
         } else {
@@ -248,7 +262,8 @@ impl DesignIndex {
     fn shift_positions(&mut self, kind: ObjectKind, from: usize, delta: i32) {
         let from = from as u32;
         for e in self.by_name.values_mut() {
-            for (r, p) in e.refs.iter().zip(e.positions.iter_mut()) {
+            let (refs, positions) = e.parts_mut();
+            for (r, p) in refs.iter().zip(positions.iter_mut()) {
                 if r.kind == kind && *p != NESTED && *p >= from {
                     *p = p.wrapping_add_signed(delta);
                 }
@@ -371,44 +386,32 @@ impl DesignIndex {
     /// under the interface's name: nested names follow the objects' and the
     /// transit gateways' parts, in instance order.
     fn insert_interface_name(&mut self, d: &Design, k: usize, eni: &str, owner: &str) {
-        let e = self.by_name.entry(eni.to_string()).or_default();
-        let first = e
-            .refs
-            .iter()
-            .zip(&e.positions)
-            .position(|(r, p)| *p == NESTED && r.kind == ObjectKind::Instance);
-        let at = match first {
-            None => e.refs.len(),
-            Some(first) => {
-                let earlier = d.instances[..k]
-                    .iter()
-                    .flat_map(|i| &i.secondary_interfaces)
-                    .filter(|x| x.name == eni)
-                    .count();
-                (first + earlier).min(e.refs.len())
+        let place = |e: &NameEntry| {
+            let first = e
+                .refs()
+                .iter()
+                .zip(e.positions())
+                .position(|(r, p)| *p == NESTED && r.kind == ObjectKind::Instance);
+            match first {
+                None => e.refs().len(),
+                Some(first) => {
+                    let earlier = d.instances[..k]
+                        .iter()
+                        .flat_map(|i| &i.secondary_interfaces)
+                        .filter(|x| x.name == eni)
+                        .count();
+                    (first + earlier).min(e.refs().len())
+                }
             }
         };
-        e.refs.insert(at, ObjectRef::new(ObjectKind::Instance, owner));
-        e.positions.insert(at, NESTED);
+        self.add_ref(eni, ObjectRef::new(ObjectKind::Instance, owner), NESTED, place);
     }
 
     /// Takes secondary interface `eni` of instance `owner` off its name's entry.
     fn remove_interface_name(&mut self, eni: &str, owner: &str) {
-        let Some(e) = self.by_name.get_mut(eni) else {
-            return;
-        };
-        if let Some(at) = e
-            .refs
-            .iter()
-            .zip(&e.positions)
-            .position(|(r, p)| *p == NESTED && r.kind == ObjectKind::Instance && r.name == owner)
-        {
-            e.refs.remove(at);
-            e.positions.remove(at);
-        }
-        if e.refs.is_empty() {
-            self.by_name.remove(eni);
-        }
+        self.take_ref(eni, |r, p| {
+            p == NESTED && r.kind == ObjectKind::Instance && r.name == owner
+        });
     }
 
     /// A security group's position keys the interfaces that carry its name
@@ -715,13 +718,13 @@ impl DesignIndex {
             .collect();
         gone.sort_unstable();
         self.eni_by_ip.retain(|p| gone.binary_search(p).is_err());
-        self.eni_by_ip.extend(
-            moved
-                .iter()
-                .filter(|(_, _, new)| !new.is_unspecified())
-                .map(|(i, _, new)| (*new, *i as u32)),
-        );
-        self.eni_by_ip.sort_unstable();
+        let mut added: Vec<(Ipv4Addr, u32)> = moved
+            .iter()
+            .filter(|(_, _, new)| !new.is_unspecified())
+            .map(|(i, _, new)| (*new, *i as u32))
+            .collect();
+        added.sort_unstable();
+        merge_sorted(&mut self.eni_by_ip, &added);
     }
 }
 
@@ -730,6 +733,24 @@ fn key_range(table: &[(u32, u32)], key: u32) -> std::ops::Range<usize> {
     let start = table.partition_point(|(k, _)| *k < key);
     let len = table[start..].partition_point(|(k, _)| *k == key);
     start..start + len
+}
+
+/// Merges the sorted `added` into the sorted `table`, from the back: each
+/// entry of the table moves once.
+fn merge_sorted<T: Ord + Copy>(table: &mut Vec<T>, added: &[T]) {
+    let (mut i, mut j) = (table.len(), added.len());
+    table.extend_from_slice(added);
+    let mut k = table.len();
+    while j > 0 {
+        k -= 1;
+        if i > 0 && table[i - 1] > added[j - 1] {
+            table[k] = table[i - 1];
+            i -= 1;
+        } else {
+            table[k] = added[j - 1];
+            j -= 1;
+        }
+    }
 }
 
 /// Inserts `item` into a sorted table, keeping it sorted.

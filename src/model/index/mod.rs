@@ -2,6 +2,7 @@
 //! each subnet's effective route table and NACL, subnet kinds, the address of
 //! every network interface, and each route table's effective routes.
 
+use std::collections::hash_map::Entry;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 use ipnet::IpNet;
@@ -12,7 +13,10 @@ use super::*;
 mod addresses;
 mod hash;
 mod incremental;
+mod names;
 mod routes;
+
+use names::{NameEntry, NESTED};
 
 pub use hash::{FxHashMap, FxHasher};
 pub use routes::EffectiveRoute;
@@ -65,17 +69,6 @@ pub struct Eni {
     pub source_dest_check: bool,
 }
 
-/// The objects one name stands for, with each one's position in its list
-/// (`NESTED` for TGW route tables/attachments and secondary interfaces,
-/// which map to their owner).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-struct NameEntry {
-    refs: Vec<ObjectRef>,
-    positions: Vec<u32>,
-}
-
-const NESTED: u32 = u32::MAX;
-
 /// Name → position maps and derived facts for one design snapshot.
 ///
 /// Built in one pass over the design with no per-object scans; the
@@ -121,15 +114,25 @@ fn equal_range<K: Ord + Copy>(table: &[(K, u32)], key: K) -> &[(K, u32)] {
 impl DesignIndex {
     pub fn new(d: &Design) -> Self {
         let mut idx = DesignIndex::default();
+        let nested = d
+            .transit_gateways
+            .iter()
+            .map(|t| t.route_tables.len() + t.attachments.len())
+            .sum::<usize>()
+            + d.instances.iter().map(|i| i.secondary_interfaces.len()).sum::<usize>();
         idx.by_name
-            .reserve(d.vpcs.len() + d.subnets.len() + d.instances.len() + d.security_groups.len() + 64);
+            .reserve(ObjectKind::ALL.iter().map(|k| d.count(*k)).sum::<usize>() + nested);
+        let mut add = |name: &str, r: ObjectRef, p: u32| match idx.by_name.entry(name.to_string()) {
+            Entry::Vacant(v) => {
+                v.insert(NameEntry::One(r, p));
+            }
+            Entry::Occupied(mut o) => o.get_mut().push(r, p),
+        };
         // Object names first, in `object_refs` order, then the nested names.
         macro_rules! names {
             ($($field:ident => $kind:ident),*) => {$(
                 for (i, o) in d.$field.iter().enumerate() {
-                    let e = idx.by_name.entry(o.name.clone()).or_default();
-                    e.refs.push(ObjectRef::new(ObjectKind::$kind, o.name.clone()));
-                    e.positions.push(i as u32);
+                    add(&o.name, ObjectRef::new(ObjectKind::$kind, o.name.clone()), i as u32);
                 }
             )*};
         }
@@ -141,22 +144,29 @@ impl DesignIndex {
              dx_gateways => DxGateway, dx_connections => DxConnection, onprem_networks => OnPremNetwork,
              transit_gateways => TransitGateway, firewalls => Firewall, flow_logs => FlowLog,
              endpoint_services => EndpointService);
-        let mut nested = |name: &str, owner: ObjectRef| {
-            let e = idx.by_name.entry(name.to_string()).or_default();
-            e.refs.push(owner);
-            e.positions.push(NESTED);
-        };
         for tgw in &d.transit_gateways {
             for t in &tgw.route_tables {
-                nested(&t.name, ObjectRef::new(ObjectKind::TransitGateway, tgw.name.clone()));
+                add(
+                    &t.name,
+                    ObjectRef::new(ObjectKind::TransitGateway, tgw.name.clone()),
+                    NESTED,
+                );
             }
             for a in &tgw.attachments {
-                nested(&a.name, ObjectRef::new(ObjectKind::TransitGateway, tgw.name.clone()));
+                add(
+                    &a.name,
+                    ObjectRef::new(ObjectKind::TransitGateway, tgw.name.clone()),
+                    NESTED,
+                );
             }
         }
         for inst in &d.instances {
             for eni in &inst.secondary_interfaces {
-                nested(&eni.name, ObjectRef::new(ObjectKind::Instance, inst.name.clone()));
+                add(
+                    &eni.name,
+                    ObjectRef::new(ObjectKind::Instance, inst.name.clone()),
+                    NESTED,
+                );
             }
         }
         idx.assign_addresses(d);
@@ -166,12 +176,12 @@ impl DesignIndex {
     /// Objects (of any kind) with this name. Names of TGW route tables and
     /// attachments and of secondary interfaces map to their owner.
     pub fn lookup(&self, name: &str) -> &[ObjectRef] {
-        self.by_name.get(name).map(|e| e.refs.as_slice()).unwrap_or(&[])
+        self.by_name.get(name).map(NameEntry::refs).unwrap_or(&[])
     }
 
     /// Every name with the objects it stands for (see [`DesignIndex::lookup`]).
     pub fn names_with_refs(&self) -> impl Iterator<Item = (&str, &[ObjectRef])> {
-        self.by_name.iter().map(|(n, e)| (n.as_str(), e.refs.as_slice()))
+        self.by_name.iter().map(|(n, e)| (n.as_str(), e.refs()))
     }
 
     /// Every name in the design (for completion and "did you mean").
@@ -182,9 +192,9 @@ impl DesignIndex {
     /// Position of the first object of `kind` named `name` in its list.
     fn pos(&self, kind: ObjectKind, name: &str) -> Option<usize> {
         let e = self.by_name.get(name)?;
-        e.refs
+        e.refs()
             .iter()
-            .zip(&e.positions)
+            .zip(e.positions())
             .find(|(r, p)| **p != NESTED && r.kind == kind)
             .map(|(_, p)| *p as usize)
     }

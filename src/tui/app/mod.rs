@@ -46,6 +46,10 @@ pub const MIN_HEIGHT: u16 = 24;
 pub const WELCOME: &str = "Start: W VPC and more · N templates · P practice problem · : exercise… · ? keys";
 /// Idle time after a change before the recovery file is written.
 pub const AUTOSAVE_IDLE: Duration = Duration::from_secs(3);
+/// How long input pauses before the work put off while typing is done (the
+/// diagram's relayout after an edit): short enough to look immediate, longer
+/// than the gap between the keys of a burst (a paste, key repeat).
+pub const IDLE: Duration = Duration::from_millis(50);
 
 /// Where files go; tests point these at a temporary directory.
 #[derive(Debug, Clone)]
@@ -89,6 +93,8 @@ pub struct App {
     /// Each pane's last drawn area (mouse hit-testing).
     rects: Vec<(usize, Rect)>,
     last_change: Option<Instant>,
+    /// When the last key or mouse event arrived (the idle tick waits for a pause).
+    last_input: Option<Instant>,
     autosaved_rev: Option<u64>,
     /// This design's recovery file; `None` when autosave is off.
     recovery: Option<Recovery>,
@@ -117,6 +123,7 @@ impl App {
             opts,
             rects: Vec::new(),
             last_change: None,
+            last_input: None,
             autosaved_rev: None,
             recovery,
             orphans: Vec::new(),
@@ -193,6 +200,7 @@ impl App {
         if ev.kind != KeyEventKind::Press {
             return;
         }
+        self.last_input = Some(Instant::now());
         let key = Key::from_event(&ev);
         // Ctrl-c always quits, whatever is open.
         if keymap::lookup(Context::Global, key) == Some(Action::ForceQuit) {
@@ -687,6 +695,7 @@ impl App {
     }
 
     fn handle_mouse(&mut self, m: MouseEvent) {
+        self.last_input = Some(Instant::now());
         if self.modal.is_some() {
             return;
         }
@@ -731,11 +740,15 @@ impl App {
         }
     }
 
-    /// Called regularly by the event loop: writes the recovery file once the
-    /// user has been idle for [`AUTOSAVE_IDLE`] after a change.
+    /// Called regularly by the event loop: does the work put off while the
+    /// user typed once input has paused for [`IDLE`], and writes the recovery
+    /// file once the user has been idle for [`AUTOSAVE_IDLE`] after a change.
     pub fn tick(&mut self, now: Instant) {
         for i in 0..self.panes.len() {
             self.with_pane(i, |p, ctx| p.tick(now, ctx));
+        }
+        if self.last_input.is_none_or(|t| now.saturating_duration_since(t) >= IDLE) {
+            self.idle();
         }
         if !self.ws.is_dirty() || self.autosaved_rev == Some(self.ws.revision()) {
             return;
@@ -743,6 +756,19 @@ impl App {
         if self.last_change.is_none_or(|t| now.duration_since(t) >= AUTOSAVE_IDLE) {
             let _ = self.write_recovery();
         }
+    }
+
+    /// The idle tick: the work the panes put off while the user typed (the
+    /// diagram's relayout after an edit), so that the next frame is exact.
+    pub fn idle(&mut self) {
+        for i in 0..self.panes.len() {
+            self.with_pane(i, |p, ctx| p.idle(ctx));
+        }
+    }
+
+    /// Whether a pane has work waiting for the idle tick.
+    pub fn has_deferred_work(&self) -> bool {
+        self.panes.iter().any(|p| p.deferred())
     }
 
     // ---------------------------------------------------------------- drawing

@@ -10,10 +10,16 @@ use super::{fit, framed, step, Ctx, Msg, Pane, Region};
 use crate::cost::{self, dollars, Estimate, PriceTable};
 use crate::tui::keymap::{Action, Context};
 
+/// The pane's text lines, each with how it is drawn.
+type Lines = Vec<(String, LineStyle)>;
+
 pub struct CostPane {
     prices: PriceTable,
     /// The estimate and the workspace's layout revision it was computed for.
     cached: Option<(u64, Estimate)>,
+    /// The lines written from it, for (layout revision, width): a design can
+    /// have thousands of priced items, and a frame shows a few.
+    written: Option<(u64, usize, Lines)>,
     offset: usize,
     height: usize,
 }
@@ -23,6 +29,7 @@ impl Default for CostPane {
         CostPane {
             prices: PriceTable::builtin(),
             cached: None,
+            written: None,
             offset: 0,
             height: 0,
         }
@@ -51,7 +58,7 @@ impl CostPane {
     }
 
     /// The pane's text lines (also used by tests).
-    pub fn lines(&mut self, ctx: &Ctx, width: usize) -> Vec<(String, LineStyle)> {
+    pub fn lines(&mut self, ctx: &Ctx, width: usize) -> Lines {
         let est = self.estimate(ctx);
         let mut out = Vec::new();
         for i in &est.items {
@@ -113,10 +120,14 @@ impl Pane for CostPane {
         self.estimate(ctx);
         let inner = framed(frame, area, self.title(ctx), focused, &t);
         self.height = inner.height as usize;
-        let lines = self.lines(ctx, inner.width as usize);
+        let (rev, width) = (ctx.ws.layout_revision(), inner.width as usize);
+        if !matches!(&self.written, Some((r, w, _)) if *r == rev && *w == width) {
+            self.written = Some((rev, width, self.lines(ctx, width)));
+        }
+        let lines = self.written.as_ref().map(|(_, _, l)| l.as_slice()).unwrap_or_default();
         self.offset = self.offset.min(lines.len().saturating_sub(1));
         let shown: Vec<Line> = lines
-            .into_iter()
+            .iter()
             .skip(self.offset)
             .take(self.height)
             .map(|(s, style)| {
@@ -126,7 +137,7 @@ impl Pane for CostPane {
                     LineStyle::Total => t.title(),
                     LineStyle::WhatIf => t.warning(),
                 };
-                Line::from(Span::styled(s, st))
+                Line::from(Span::styled(s.clone(), st))
             })
             .collect();
         frame.render_widget(Paragraph::new(shown), inner);

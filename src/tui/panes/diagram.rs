@@ -1,7 +1,9 @@
 //! The topology diagram: the library lays it out once per design revision
 //! ([`DiagramCache`]); this pane only scrolls the window, follows the selected
 //! object and colours cells by the object they show (selection, error and
-//! warning markers, the current trace path from the trace session).
+//! warning markers, the current trace path from the trace session). After an
+//! edit of one object the frames show the previous layout, titled as being
+//! updated, until input pauses: the relayout is the idle tick's work.
 
 use std::collections::HashSet;
 
@@ -11,13 +13,14 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use super::{framed, Ctx, Msg, Pane, Region};
+use super::{block, framed, Ctx, Msg, Pane, Region};
 use crate::diagram::{
     Charset, Diagram, DiagramCache, DiagramOptions, RouteMark, Viewport, Zoom, SUMMARY_THRESHOLD_SUBNETS,
 };
 use crate::model::ObjectRef;
 use crate::tui::keymap::{Action, Context};
 use crate::validate::Severity;
+use crate::workspace::{Change, Workspace};
 
 pub struct DiagramPane {
     cache: DiagramCache,
@@ -37,6 +40,9 @@ pub struct DiagramPane {
     /// The canvas row pinned to the window's first row: the top border of the
     /// VPC box scrolled into (its name, CIDR and border gateways).
     pinned: Option<u16>,
+    /// The design revision for which the previous drawing is shown while its
+    /// relayout waits for the idle tick.
+    stale_for: Option<u64>,
 }
 
 impl Default for DiagramPane {
@@ -52,6 +58,7 @@ impl Default for DiagramPane {
             shown: false,
             followed_hop: None,
             pinned: None,
+            stale_for: None,
         }
     }
 }
@@ -97,6 +104,24 @@ impl DiagramPane {
             .map(|r| r.y)
     }
 
+    /// Whether this frame shows the previous drawing. Right after an edit of
+    /// one object that moves the layout (or the markers it draws), the
+    /// drawing of the same options is shown and the relayout waits for the
+    /// idle tick ([`Pane::idle`]); a first drawing, other options, a new
+    /// design, a rename or a batch are laid out at once. Decided once per revision.
+    fn defer(&mut self, ws: &Workspace, opts: DiagramOptions) -> bool {
+        if self.stale_for != Some(ws.revision()) {
+            let one_object = !matches!(ws.last_change(), Change::Other);
+            let defer = one_object
+                && self.cache.kept(opts).is_some()
+                && !self
+                    .cache
+                    .is_current(ws.revision(), ws.layout_revision(), ws.diagnostics(), opts);
+            self.stale_for = defer.then(|| ws.revision());
+        }
+        self.stale_for.is_some() && self.cache.kept(opts).is_some()
+    }
+
     fn options(&self, ctx: &Ctx, width: u16) -> DiagramOptions {
         DiagramOptions {
             width,
@@ -104,6 +129,29 @@ impl DiagramPane {
             zoom: self.zoom(ctx),
         }
     }
+}
+
+/// The drawing on screen, which keys and clicks act on: the previous one while
+/// its relayout waits for the idle tick, else the current one (laid out if
+/// needed). `None` never happens: a drawing of these options is kept.
+fn shown<'a>(
+    cache: &'a mut DiagramCache,
+    stale_for: &mut Option<u64>,
+    ws: &Workspace,
+    opts: DiagramOptions,
+) -> Option<&'a Diagram> {
+    if stale_for.is_none() || cache.kept(opts).is_none() {
+        *stale_for = None;
+        cache.get(
+            ws.revision(),
+            ws.layout_revision(),
+            ws.design(),
+            ws.index(),
+            ws.diagnostics(),
+            opts,
+        );
+    }
+    cache.kept(opts)
 }
 
 /// Per-owner styles for one frame.
@@ -140,20 +188,23 @@ impl Pane for DiagramPane {
 
     fn render(&mut self, frame: &mut Frame, area: Rect, ctx: &Ctx, focused: bool) {
         let t = ctx.theme;
-        let inner = framed(frame, area, self.title(ctx), focused, &t);
-        let opts = self.options(ctx, inner.width);
         let ws = ctx.ws;
-        let dg = self.cache.get(
-            ws.revision(),
-            ws.layout_revision(),
-            ws.design(),
-            ws.index(),
-            ws.diagnostics(),
-            opts,
-        );
+        let opts = self.options(ctx, block(String::new(), focused, &t).inner(area).width);
+        let stale = self.defer(ws, opts);
+        let title = if stale {
+            format!("{} · updating", self.title(ctx))
+        } else {
+            self.title(ctx)
+        };
+        let inner = framed(frame, area, title, focused, &t);
+        let Some(dg) = shown(&mut self.cache, &mut self.stale_for, ws, opts) else {
+            return;
+        };
         self.view.width = inner.width;
         self.view.height = inner.height;
-        if ctx.selected != self.followed.as_ref() {
+        // The previous drawing may not show the selection or the hop yet:
+        // following them waits for the current one.
+        if !stale && ctx.selected != self.followed.as_ref() {
             self.followed = ctx.selected.cloned();
             if let Some(r) = ctx.selected.and_then(|s| dg.locate(ws.design(), ws.index(), s)) {
                 Self::follow(&mut self.view, r, dg, ctx);
@@ -169,7 +220,7 @@ impl Pane for DiagramPane {
                 .current_hop()
                 .and_then(|h| dg.hop_object(ws.design(), ws.index(), h));
             // Stepping through the hops keeps the current one in view.
-            if self.current_hop != self.followed_hop {
+            if !stale && self.current_hop != self.followed_hop {
                 self.followed_hop = self.current_hop.clone();
                 if let Some(r) = self.current_hop.as_ref().and_then(|o| dg.rect_of(o)) {
                     Self::follow(&mut self.view, r, dg, ctx);
@@ -267,14 +318,9 @@ impl Pane for DiagramPane {
     fn handle(&mut self, action: Action, ctx: &Ctx) -> Msg {
         let ws = ctx.ws;
         let opts = self.options(ctx, self.view.width.max(1));
-        let dg = self.cache.get(
-            ws.revision(),
-            ws.layout_revision(),
-            ws.design(),
-            ws.index(),
-            ws.diagnostics(),
-            opts,
-        );
+        let Some(dg) = shown(&mut self.cache, &mut self.stale_for, ws, opts) else {
+            return Msg::Consumed;
+        };
         let page = i32::from(self.view.height.max(2) - 1);
         match action {
             Action::Up => self.view.pan(0, -1, &dg.canvas),
@@ -298,18 +344,24 @@ impl Pane for DiagramPane {
         Msg::Consumed
     }
 
+    fn idle(&mut self, ctx: &Ctx) {
+        if self.stale_for.take().is_some() {
+            let opts = self.options(ctx, self.view.width.max(1));
+            shown(&mut self.cache, &mut self.stale_for, ctx.ws, opts);
+        }
+    }
+
+    fn deferred(&self) -> bool {
+        self.stale_for.is_some()
+    }
+
     fn drag(&mut self, dx: i32, dy: i32, ctx: &Ctx) -> Msg {
         // The drawing follows the pointer: dragging right shows what is to the left.
         let ws = ctx.ws;
         let opts = self.options(ctx, self.view.width.max(1));
-        let dg = self.cache.get(
-            ws.revision(),
-            ws.layout_revision(),
-            ws.design(),
-            ws.index(),
-            ws.diagnostics(),
-            opts,
-        );
+        let Some(dg) = shown(&mut self.cache, &mut self.stale_for, ws, opts) else {
+            return Msg::Consumed;
+        };
         self.view.pan(-dx, -dy, &dg.canvas);
         Msg::Consumed
     }
@@ -319,14 +371,9 @@ impl Pane for DiagramPane {
         // onwards: the first cell with an owner other than the VPC background.
         let ws = ctx.ws;
         let opts = self.options(ctx, self.view.width.max(1));
-        let dg = self.cache.get(
-            ws.revision(),
-            ws.layout_revision(),
-            ws.design(),
-            ws.index(),
-            ws.diagnostics(),
-            opts,
-        );
+        let Some(dg) = shown(&mut self.cache, &mut self.stale_for, ws, opts) else {
+            return Msg::Consumed;
+        };
         let y = match self.pinned {
             Some(p) if row == 0 => p,
             _ => self.view.y.saturating_add(row),

@@ -8,17 +8,53 @@ use ratatui::Frame;
 
 use super::{framed, Ctx, Msg, Pane, Region};
 use crate::model::index::EniOwner;
-use crate::model::{Accounts, Design, Object, ObjectKind};
+use crate::model::{Accounts, Design, Object, ObjectKind, ObjectRef};
 use crate::tui::forms::Form;
 use crate::tui::keymap::{Action, Context};
+use crate::workspace::Change;
 
 #[derive(Default)]
 pub struct InspectorPane {
     scroll: u16,
     cache: Option<(u64, String, Vec<String>)>,
+    /// The objects that refer to the selection, for (revision, selection):
+    /// finding them walks every reference of the design, so they are kept
+    /// across edits that cannot change them.
+    users: Option<(u64, String, Vec<String>)>,
 }
 
-fn describe(ctx: &Ctx) -> Vec<String> {
+/// The objects that refer to `sel`, in the design's order.
+fn users_of(d: &Design, sel: &ObjectRef) -> Vec<String> {
+    d.referrers(sel).into_iter().map(|r| r.from.to_string()).collect()
+}
+
+/// The fields of `o` that name `sel`, as the design's references list them
+/// (the object alone in a design); `None` when that depends on the rest of the
+/// design (an endpoint names an endpoint service only if the design has it).
+fn fields_naming(o: &Object, sel: &ObjectRef) -> Option<Vec<&'static str>> {
+    if o.kind() == ObjectKind::Endpoint && sel.kind == ObjectKind::EndpointService {
+        return None;
+    }
+    let mut alone = Design::default();
+    crate::edit::Edit::Put(o.clone()).apply(&mut alone).ok()?;
+    Some(alone.referrers(sel).into_iter().map(|r| r.field).collect())
+}
+
+/// Whether `change` can change the list of objects that refer to `sel`: an
+/// object replaced in place whose references to it are the same, or an object
+/// inserted or removed that has none, leaves the list as it was.
+fn can_change_users(change: &Change, sel: &ObjectRef) -> bool {
+    match change {
+        Change::InPlace(old, new) => {
+            let before = fields_naming(old, sel);
+            before.is_none() || before != fields_naming(new, sel)
+        }
+        Change::Inserted(o, _) | Change::Removed(o, _) => fields_naming(o, sel).is_none_or(|f| !f.is_empty()),
+        Change::Other => true,
+    }
+}
+
+fn describe(ctx: &Ctx, users: &[String]) -> Vec<String> {
     let Some(sel) = ctx.selected else {
         return vec![
             "Nothing selected.".into(),
@@ -93,7 +129,6 @@ fn describe(ctx: &Ctx) -> Vec<String> {
         out.push(String::new());
         out.push(format!("edit its parts with `a`: {}", parts.join(", ")));
     }
-    let users: Vec<String> = d.referrers(sel).into_iter().map(|r| r.from.to_string()).collect();
     if !users.is_empty() {
         out.push(String::new());
         out.push(format!("used by: {}", users.join(", ")));
@@ -153,6 +188,34 @@ fn ownership(d: &Design, obj: &Object) -> Vec<String> {
     out
 }
 
+impl InspectorPane {
+    /// The selection's description for the current revision (kept per
+    /// revision and selection; the objects referring to it are kept across
+    /// changes that cannot change them).
+    fn describe(&mut self, ctx: &Ctx) -> &[String] {
+        let key = ctx.selected.map(|s| s.to_string()).unwrap_or_default();
+        let rev = ctx.ws.revision();
+        if !matches!(&self.cache, Some((r, k, _)) if *r == rev && *k == key) {
+            let users = match (&self.users, ctx.selected) {
+                (_, None) => Vec::new(),
+                // Found for this selection on this revision, or on the one the
+                // last change was made to when that change keeps them.
+                (Some((r, k, users)), Some(sel))
+                    if *k == key
+                        && (*r == rev
+                            || *r == ctx.ws.previous_revision() && !can_change_users(ctx.ws.last_change(), sel)) =>
+                {
+                    users.clone()
+                }
+                (_, Some(sel)) => users_of(ctx.ws.design(), sel),
+            };
+            self.cache = Some((rev, key.clone(), describe(ctx, &users)));
+            self.users = Some((rev, key, users));
+        }
+        self.cache.as_ref().map(|(_, _, l)| l.as_slice()).unwrap_or_default()
+    }
+}
+
 impl Pane for InspectorPane {
     fn title(&self, ctx: &Ctx) -> String {
         match ctx.selected {
@@ -170,11 +233,7 @@ impl Pane for InspectorPane {
     fn render(&mut self, frame: &mut Frame, area: Rect, ctx: &Ctx, focused: bool) {
         let t = ctx.theme;
         let inner = framed(frame, area, self.title(ctx), focused, &t);
-        let key = ctx.selected.map(|s| s.to_string()).unwrap_or_default();
-        let rev = ctx.ws.revision();
-        if !matches!(&self.cache, Some((r, k, _)) if *r == rev && *k == key) {
-            self.cache = Some((rev, key, describe(ctx)));
-        }
+        self.describe(ctx);
         let lines: Vec<Line> = self
             .cache
             .as_ref()
@@ -232,5 +291,68 @@ impl Pane for InspectorPane {
 
     fn on_select(&mut self, _ctx: &Ctx) {
         self.scroll = 0;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::edit::Edit;
+    use crate::tui::theme::Theme;
+    use crate::workspace::Workspace;
+
+    /// With the objects that refer to the selection kept across edits that
+    /// cannot change them, the description equals a fresh one after rule
+    /// edits, instances added and deleted, undo and redo, for a VPC and a
+    /// security group the instances use.
+    #[test]
+    fn kept_description_equals_a_fresh_one() {
+        let d = crate::create::templates::sample::three_tier();
+        let web = d.instances.iter().find(|i| i.name == "web-1").unwrap().clone();
+        let sg = web.security_groups[0].clone();
+        let [add_rule, remove_rule] = crate::perf::toggle_edits(&d).unwrap();
+        let mut copy = web.clone();
+        copy.name = "web-9".into();
+        copy.private_ip = None;
+        copy.elastic_ip = None;
+        let mut plain = copy.clone();
+        plain.name = "web-10".into();
+        plain.security_groups.clear();
+        let edits = [
+            add_rule,
+            Edit::Put(Object::Instance(copy)),
+            Edit::Put(Object::Instance(plain)),
+            remove_rule,
+            Edit::Delete(ObjectRef::new(ObjectKind::Instance, "web-9")),
+        ];
+        for sel in [
+            ObjectRef::new(ObjectKind::Vpc, &d.vpcs[0].name),
+            ObjectRef::new(ObjectKind::SecurityGroup, &sg),
+        ] {
+            let mut ws = Workspace::new(d.clone());
+            let mut pane = InspectorPane::default();
+            let trace = std::cell::RefCell::default();
+            let check = |pane: &mut InspectorPane, ws: &Workspace| {
+                let ctx = Ctx {
+                    ws,
+                    selected: Some(&sel),
+                    trace: &trace,
+                    theme: Theme::plain(),
+                };
+                let fresh = describe(&ctx, &users_of(ws.design(), &sel));
+                assert_eq!(pane.describe(&ctx), fresh.as_slice());
+            };
+            check(&mut pane, &ws);
+            for e in edits.clone() {
+                ws.apply(e).unwrap();
+                check(&mut pane, &ws);
+            }
+            for _ in 0..4 {
+                ws.undo();
+                check(&mut pane, &ws);
+            }
+            ws.redo();
+            check(&mut pane, &ws);
+        }
     }
 }

@@ -129,6 +129,13 @@ pub trait Pane {
     }
     /// Regular wake-up from the event loop (idle work, animation).
     fn tick(&mut self, _now: std::time::Instant, _ctx: &Ctx) {}
+    /// Work put off while the user types, done once input pauses (the idle
+    /// tick, [`crate::tui::App::idle`]): the diagram's relayout after an edit.
+    fn idle(&mut self, _ctx: &Ctx) {}
+    /// Whether work waits for the idle tick (the event loop then wakes sooner).
+    fn deferred(&self) -> bool {
+        false
+    }
 }
 
 /// Every pane of the main screen, in focus order.

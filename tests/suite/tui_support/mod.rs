@@ -43,7 +43,20 @@ impl Harness {
         h
     }
 
+    /// Draws the screen as it is once the user pauses: when the frame put
+    /// work off (the diagram's relayout after an edit), the idle tick does it
+    /// and the screen is drawn again, so every frame is exact. `draw_busy`
+    /// draws only the frame that comes before the pause.
     pub fn draw(&mut self) {
+        self.draw_busy();
+        if self.app.has_deferred_work() {
+            self.app.idle();
+            self.draw_busy();
+        }
+    }
+
+    /// Draws the screen right after the last event, before the idle tick.
+    pub fn draw_busy(&mut self) {
         let app = &mut self.app;
         self.term.draw(|f| app.draw(f)).expect("draw");
     }
