@@ -411,6 +411,10 @@ macro_rules! object_kinds {
             pub fn count(&self, kind: ObjectKind) -> usize {
                 match kind { $(ObjectKind::$variant => self.$field.len(),)* }
             }
+            /// The name of the object at a position of its kind's list.
+            pub fn name_at(&self, kind: ObjectKind, index: usize) -> Option<&str> {
+                match kind { $(ObjectKind::$variant => self.$field.get(index).map(|o| o.name.as_str()),)* }
+            }
             /// Position of a named object in its kind's list.
             pub fn position(&self, kind: ObjectKind, name: &str) -> Option<usize> {
                 match kind { $(ObjectKind::$variant => self.$field.iter().position(|o| o.name == name),)* }

@@ -74,23 +74,6 @@ fn names_only(kind: ObjectKind) -> bool {
     )
 }
 
-/// The name of the object at position `i` of `kind`'s list.
-fn name_at(d: &Design, kind: ObjectKind, i: usize) -> Option<&str> {
-    macro_rules! at {
-        ($($kind:ident => $field:ident),*) => {
-            match kind { $(ObjectKind::$kind => d.$field.get(i).map(|o| o.name.as_str()),)* }
-        };
-    }
-    at!(Vpc => vpcs, Subnet => subnets, RouteTable => route_tables, InternetGateway => internet_gateways,
-        EgressOnlyGateway => egress_only_gateways, NatGateway => nat_gateways, ElasticIp => elastic_ips,
-        SecurityGroup => security_groups, NetworkAcl => network_acls, Instance => instances,
-        LoadBalancer => load_balancers, Peering => peerings, Endpoint => endpoints, PrefixList => prefix_lists,
-        VpnGateway => vpn_gateways, CustomerGateway => customer_gateways, VpnConnection => vpn_connections,
-        DxGateway => dx_gateways, DxConnection => dx_connections, OnPremNetwork => onprem_networks,
-        TransitGateway => transit_gateways, Firewall => firewalls, FlowLog => flow_logs,
-        EndpointService => endpoint_services)
-}
-
 /// How many interfaces the instances before position `k` have: where the
 /// interfaces of the instance at `k` start.
 fn interfaces_before(d: &Design, k: usize) -> usize {
@@ -229,12 +212,12 @@ impl DesignIndex {
         } else {
             // Last first: each object moves to a position its successor has left.
             for j in (index + 1..d.count(kind)).rev() {
-                if let Some(name) = name_at(d, kind, j) {
+                if let Some(name) = d.name_at(kind, j) {
                     self.move_position(name, kind, j - 1, j);
                 }
             }
         }
-        let Some(name) = name_at(d, kind, index) else {
+        let Some(name) = d.name_at(kind, index) else {
             return;
         };
         self.add_ref(name, ObjectRef::new(kind, name), index as u32, |e| e.place(kind, index));
@@ -249,7 +232,7 @@ impl DesignIndex {
         } else {
             // First first: each object moves to a position its predecessor has left.
             for j in index..d.count(kind) {
-                if let Some(name) = name_at(d, kind, j) {
+                if let Some(name) = d.name_at(kind, j) {
                     self.move_position(name, kind, j + 1, j);
                 }
             }
