@@ -41,6 +41,14 @@ impl<'o> InstanceShape<'o> {
         })
     }
 
+    /// How many instances of the design hold its name.
+    fn instances_named(&self, idx: &DesignIndex) -> usize {
+        idx.lookup(self.name)
+            .iter()
+            .filter(|r| r.kind == ObjectKind::Instance)
+            .count()
+    }
+
     /// Whether a route through `target` depends on this instance existing.
     fn routes_through(&self, target: &RouteTarget) -> bool {
         match target {
@@ -60,23 +68,17 @@ impl Compiled {
             return false;
         };
         // A second instance of the name would share the interfaces' owners.
-        let namesakes = idx
-            .lookup(shape.name)
-            .iter()
-            .filter(|r| r.kind == ObjectKind::Instance)
-            .count();
-        if namesakes != 1 || self.eni_subnet.len() + shape.enis != idx.enis.len() || !self.knows_subnets(&shape) {
+        if shape.instances_named(idx) != 1
+            || self.eni_subnet.len() + shape.enis != idx.enis.len()
+            || !self.knows_subnets(&shape)
+        {
             return false;
         }
-        // The instance's interfaces follow those of the instances before it.
-        let first: usize = d.instances[..index.min(d.instances.len())]
-            .iter()
-            .map(|i| 1 + i.secondary_interfaces.len())
-            .sum();
+        // Its primary interface, then its secondary ones.
+        let Some(first) = idx.eni_position(&EniOwner::Instance(shape.name.to_string())) else {
+            return false;
+        };
         let new = first..first + shape.enis;
-        if idx.enis.get(first).map(|e| &e.owner) != Some(&EniOwner::Instance(shape.name.to_string())) {
-            return false;
-        }
         self.shift_enis(first, shape.enis as isize);
         for i in new.clone() {
             let e = &idx.enis[i];
@@ -109,12 +111,10 @@ impl Compiled {
         let Some(shape) = InstanceShape::of(removed) else {
             return false;
         };
-        let namesakes = idx
-            .lookup(shape.name)
-            .iter()
-            .filter(|r| r.kind == ObjectKind::Instance)
-            .count();
-        if namesakes != 0 || self.eni_subnet.len() != idx.enis.len() + shape.enis || !self.knows_subnets(&shape) {
+        if shape.instances_named(idx) != 0
+            || self.eni_subnet.len() != idx.enis.len() + shape.enis
+            || !self.knows_subnets(&shape)
+        {
             return false;
         }
         let Some(&first) = self.eni_by_owner.get(&EniOwner::Instance(shape.name.to_string())) else {

@@ -385,6 +385,12 @@ impl DesignIndex {
         self.eni_by_owner.get(owner).map(|i| &self.enis[*i])
     }
 
+    /// The position of an owner's interface in [`DesignIndex::enis`], which
+    /// tables keyed by interface position (the analysis's) follow.
+    pub fn eni_position(&self, owner: &EniOwner) -> Option<usize> {
+        self.eni_by_owner.get(owner).copied()
+    }
+
     /// Interfaces holding a private IPv4 address (several when VPCs overlap).
     pub fn enis_with_ip(&self, ip: Ipv4Addr) -> impl Iterator<Item = &Eni> {
         equal_range(&self.eni_by_ip, ip)
