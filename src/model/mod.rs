@@ -411,6 +411,13 @@ macro_rules! object_kinds {
             pub fn count(&self, kind: ObjectKind) -> usize {
                 match kind { $(ObjectKind::$variant => self.$field.len(),)* }
             }
+            /// A design holding only the objects of the kinds `keep` accepts
+            /// (everything else, its name and Region included, left empty).
+            pub fn only_kinds(&self, keep: impl Fn(ObjectKind) -> bool) -> Design {
+                let mut out = Design::default();
+                $( if keep(ObjectKind::$variant) { out.$field = self.$field.clone(); } )*
+                out
+            }
             /// The name of the object at a position of its kind's list.
             pub fn name_at(&self, kind: ObjectKind, index: usize) -> Option<&str> {
                 match kind { $(ObjectKind::$variant => self.$field.get(index).map(|o| o.name.as_str()),)* }

@@ -348,28 +348,6 @@ fn referrers(kind: ObjectKind) -> Kinds {
     }
 }
 
-/// A design holding only the objects of `set` of `d` (what
-/// [`integrity::references_in`] re-checks).
-fn objects_of(d: &Design, set: Kinds) -> Design {
-    let mut out = Design::default();
-    macro_rules! copy {
-        ($($field:ident => $kind:ident),*) => {$(
-            if has(set, K::$kind) {
-                out.$field = d.$field.clone();
-            }
-        )*};
-    }
-    copy!(vpcs => Vpc, subnets => Subnet, route_tables => RouteTable, internet_gateways => InternetGateway,
-        egress_only_gateways => EgressOnlyGateway, nat_gateways => NatGateway, elastic_ips => ElasticIp,
-        security_groups => SecurityGroup, network_acls => NetworkAcl, instances => Instance,
-        load_balancers => LoadBalancer, peerings => Peering, endpoints => Endpoint, prefix_lists => PrefixList,
-        vpn_gateways => VpnGateway, customer_gateways => CustomerGateway, vpn_connections => VpnConnection,
-        dx_gateways => DxGateway, dx_connections => DxConnection, onprem_networks => OnPremNetwork,
-        transit_gateways => TransitGateway, firewalls => Firewall, flow_logs => FlowLog,
-        endpoint_services => EndpointService);
-    out
-}
-
 /// Every name an object brings into the design's one name space: its own and
 /// those of its parts (a transit gateway's route tables and attachments, an
 /// instance's secondary interfaces).
@@ -671,7 +649,8 @@ fn references_after(
         .cloned()
         .collect();
     let mut from = if recheck {
-        objects_of(cx.d, referrers(me.kind))
+        let referring = referrers(me.kind);
+        cx.d.only_kinds(|k| has(referring, k))
     } else {
         Design::default()
     };
