@@ -69,10 +69,10 @@ impl NameEntry {
         };
         refs.remove(at);
         positions.remove(at);
-        if let ([_], [p]) = (refs.as_slice(), positions.as_slice()) {
-            let p = *p;
-            let r = refs.pop().expect("one ref is left");
-            *self = NameEntry::One(r, p);
+        if refs.len() == 1 {
+            if let (Some(r), Some(&p)) = (refs.pop(), positions.first()) {
+                *self = NameEntry::One(r, p);
+            }
         }
         true
     }
