@@ -572,6 +572,25 @@ impl RefTarget {
     }
 }
 
+/// The object a reference is made from, borrowed from the design (a walk
+/// over every reference of a large design makes no copy of the names).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Referrer<'a> {
+    pub kind: ObjectKind,
+    pub name: &'a str,
+}
+
+impl Referrer<'_> {
+    pub fn to_ref(self) -> ObjectRef {
+        ObjectRef::new(self.kind, self.name)
+    }
+
+    /// Whether it is the object `r`.
+    pub fn is(self, r: &ObjectRef) -> bool {
+        self.kind == r.kind && self.name == r.name
+    }
+}
+
 /// One reference from an object's field to a name.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reference<'a> {
@@ -589,171 +608,171 @@ macro_rules! walk_references {
         let d = $d;
         let f = $f;
         for o in & $($m)* d.vpcs {
-            let from = ObjectRef::new(K::Vpc, o.name.clone());
-            f(&from, "main_route_table", T::Object(K::RouteTable), & $($m)* o.main_route_table);
-            f(&from, "default_network_acl", T::Object(K::NetworkAcl), & $($m)* o.default_network_acl);
-            f(&from, "default_security_group", T::Object(K::SecurityGroup), & $($m)* o.default_security_group);
+            let from = Referrer { kind: K::Vpc, name: &o.name };
+            f(from, "main_route_table", T::Object(K::RouteTable), & $($m)* o.main_route_table);
+            f(from, "default_network_acl", T::Object(K::NetworkAcl), & $($m)* o.default_network_acl);
+            f(from, "default_security_group", T::Object(K::SecurityGroup), & $($m)* o.default_security_group);
         }
         for o in & $($m)* d.subnets {
-            let from = ObjectRef::new(K::Subnet, o.name.clone());
-            f(&from, "vpc", T::Object(K::Vpc), & $($m)* o.vpc);
-            if let Some(rt) = & $($m)* o.route_table { f(&from, "route_table", T::Object(K::RouteTable), rt); }
-            if let Some(acl) = & $($m)* o.network_acl { f(&from, "network_acl", T::Object(K::NetworkAcl), acl); }
+            let from = Referrer { kind: K::Subnet, name: &o.name };
+            f(from, "vpc", T::Object(K::Vpc), & $($m)* o.vpc);
+            if let Some(rt) = & $($m)* o.route_table { f(from, "route_table", T::Object(K::RouteTable), rt); }
+            if let Some(acl) = & $($m)* o.network_acl { f(from, "network_acl", T::Object(K::NetworkAcl), acl); }
         }
         for o in & $($m)* d.route_tables {
-            let from = ObjectRef::new(K::RouteTable, o.name.clone());
-            f(&from, "vpc", T::Object(K::Vpc), & $($m)* o.vpc);
+            let from = Referrer { kind: K::RouteTable, name: &o.name };
+            f(from, "vpc", T::Object(K::Vpc), & $($m)* o.vpc);
             for r in & $($m)* o.routes {
-                if let RouteDestination::PrefixList(p) = & $($m)* r.dest { f(&from, "routes.dest", T::PrefixList, p); }
+                if let RouteDestination::PrefixList(p) = & $($m)* r.dest { f(from, "routes.dest", T::PrefixList, p); }
                 match & $($m)* r.target {
                     RouteTarget::Local => {}
-                    RouteTarget::InternetGateway(n) => f(&from, "routes.target", T::Object(K::InternetGateway), n),
-                    RouteTarget::EgressOnlyGateway(n) => f(&from, "routes.target", T::Object(K::EgressOnlyGateway), n),
-                    RouteTarget::NatGateway(n) => f(&from, "routes.target", T::Object(K::NatGateway), n),
-                    RouteTarget::Instance(n) => f(&from, "routes.target", T::Object(K::Instance), n),
-                    RouteTarget::NetworkInterface(n) => f(&from, "routes.target", T::InstanceOrInterface, n),
-                    RouteTarget::Peering(n) => f(&from, "routes.target", T::Object(K::Peering), n),
-                    RouteTarget::TransitGateway(n) => f(&from, "routes.target", T::Object(K::TransitGateway), n),
-                    RouteTarget::VpnGateway(n) => f(&from, "routes.target", T::Object(K::VpnGateway), n),
-                    RouteTarget::GatewayEndpoint(n) => f(&from, "routes.target", T::Object(K::Endpoint), n),
-                    RouteTarget::FirewallEndpoint(n, _) => f(&from, "routes.target", T::Object(K::Firewall), n),
+                    RouteTarget::InternetGateway(n) => f(from, "routes.target", T::Object(K::InternetGateway), n),
+                    RouteTarget::EgressOnlyGateway(n) => f(from, "routes.target", T::Object(K::EgressOnlyGateway), n),
+                    RouteTarget::NatGateway(n) => f(from, "routes.target", T::Object(K::NatGateway), n),
+                    RouteTarget::Instance(n) => f(from, "routes.target", T::Object(K::Instance), n),
+                    RouteTarget::NetworkInterface(n) => f(from, "routes.target", T::InstanceOrInterface, n),
+                    RouteTarget::Peering(n) => f(from, "routes.target", T::Object(K::Peering), n),
+                    RouteTarget::TransitGateway(n) => f(from, "routes.target", T::Object(K::TransitGateway), n),
+                    RouteTarget::VpnGateway(n) => f(from, "routes.target", T::Object(K::VpnGateway), n),
+                    RouteTarget::GatewayEndpoint(n) => f(from, "routes.target", T::Object(K::Endpoint), n),
+                    RouteTarget::FirewallEndpoint(n, _) => f(from, "routes.target", T::Object(K::Firewall), n),
                 }
             }
-            for v in & $($m)* o.propagating_vgws { f(&from, "propagating_vgws", T::Object(K::VpnGateway), v); }
+            for v in & $($m)* o.propagating_vgws { f(from, "propagating_vgws", T::Object(K::VpnGateway), v); }
         }
         for o in & $($m)* d.internet_gateways {
-            let from = ObjectRef::new(K::InternetGateway, o.name.clone());
-            if let Some(v) = & $($m)* o.vpc { f(&from, "vpc", T::Object(K::Vpc), v); }
-            if let Some(rt) = & $($m)* o.edge_route_table { f(&from, "edge_route_table", T::Object(K::RouteTable), rt); }
+            let from = Referrer { kind: K::InternetGateway, name: &o.name };
+            if let Some(v) = & $($m)* o.vpc { f(from, "vpc", T::Object(K::Vpc), v); }
+            if let Some(rt) = & $($m)* o.edge_route_table { f(from, "edge_route_table", T::Object(K::RouteTable), rt); }
         }
         for o in & $($m)* d.egress_only_gateways {
-            let from = ObjectRef::new(K::EgressOnlyGateway, o.name.clone());
-            f(&from, "vpc", T::Object(K::Vpc), & $($m)* o.vpc);
+            let from = Referrer { kind: K::EgressOnlyGateway, name: &o.name };
+            f(from, "vpc", T::Object(K::Vpc), & $($m)* o.vpc);
         }
         for o in & $($m)* d.nat_gateways {
-            let from = ObjectRef::new(K::NatGateway, o.name.clone());
-            if let Some(s) = & $($m)* o.subnet { f(&from, "subnet", T::Object(K::Subnet), s); }
-            if let Some(v) = & $($m)* o.vpc { f(&from, "vpc", T::Object(K::Vpc), v); }
-            if let Some(e) = & $($m)* o.elastic_ip { f(&from, "elastic_ip", T::Object(K::ElasticIp), e); }
+            let from = Referrer { kind: K::NatGateway, name: &o.name };
+            if let Some(s) = & $($m)* o.subnet { f(from, "subnet", T::Object(K::Subnet), s); }
+            if let Some(v) = & $($m)* o.vpc { f(from, "vpc", T::Object(K::Vpc), v); }
+            if let Some(e) = & $($m)* o.elastic_ip { f(from, "elastic_ip", T::Object(K::ElasticIp), e); }
         }
         for o in & $($m)* d.security_groups {
-            let from = ObjectRef::new(K::SecurityGroup, o.name.clone());
-            f(&from, "vpc", T::Object(K::Vpc), & $($m)* o.vpc);
+            let from = Referrer { kind: K::SecurityGroup, name: &o.name };
+            f(from, "vpc", T::Object(K::Vpc), & $($m)* o.vpc);
             for r in (& $($m)* o.inbound).into_iter().chain(& $($m)* o.outbound) {
                 match & $($m)* r.peer {
-                    SgPeer::Group(g) => f(&from, "rules.peer", T::Object(K::SecurityGroup), g),
-                    SgPeer::PrefixList(p) => f(&from, "rules.peer", T::PrefixList, p),
+                    SgPeer::Group(g) => f(from, "rules.peer", T::Object(K::SecurityGroup), g),
+                    SgPeer::PrefixList(p) => f(from, "rules.peer", T::PrefixList, p),
                     SgPeer::Cidr(_) => {}
                 }
             }
         }
         for o in & $($m)* d.network_acls {
-            let from = ObjectRef::new(K::NetworkAcl, o.name.clone());
-            f(&from, "vpc", T::Object(K::Vpc), & $($m)* o.vpc);
+            let from = Referrer { kind: K::NetworkAcl, name: &o.name };
+            f(from, "vpc", T::Object(K::Vpc), & $($m)* o.vpc);
         }
         for o in & $($m)* d.instances {
-            let from = ObjectRef::new(K::Instance, o.name.clone());
-            f(&from, "subnet", T::Object(K::Subnet), & $($m)* o.subnet);
-            if let Some(e) = & $($m)* o.elastic_ip { f(&from, "elastic_ip", T::Object(K::ElasticIp), e); }
-            for g in & $($m)* o.security_groups { f(&from, "security_groups", T::Object(K::SecurityGroup), g); }
+            let from = Referrer { kind: K::Instance, name: &o.name };
+            f(from, "subnet", T::Object(K::Subnet), & $($m)* o.subnet);
+            if let Some(e) = & $($m)* o.elastic_ip { f(from, "elastic_ip", T::Object(K::ElasticIp), e); }
+            for g in & $($m)* o.security_groups { f(from, "security_groups", T::Object(K::SecurityGroup), g); }
             for eni in & $($m)* o.secondary_interfaces {
-                f(&from, "secondary_interfaces.subnet", T::Object(K::Subnet), & $($m)* eni.subnet);
-                for g in & $($m)* eni.security_groups { f(&from, "secondary_interfaces.security_groups", T::Object(K::SecurityGroup), g); }
+                f(from, "secondary_interfaces.subnet", T::Object(K::Subnet), & $($m)* eni.subnet);
+                for g in & $($m)* eni.security_groups { f(from, "secondary_interfaces.security_groups", T::Object(K::SecurityGroup), g); }
             }
         }
         for o in & $($m)* d.load_balancers {
-            let from = ObjectRef::new(K::LoadBalancer, o.name.clone());
-            for s in & $($m)* o.subnets { f(&from, "subnets", T::Object(K::Subnet), s); }
-            for g in & $($m)* o.security_groups { f(&from, "security_groups", T::Object(K::SecurityGroup), g); }
-            for t in & $($m)* o.targets { f(&from, "targets", T::Object(K::Instance), t); }
+            let from = Referrer { kind: K::LoadBalancer, name: &o.name };
+            for s in & $($m)* o.subnets { f(from, "subnets", T::Object(K::Subnet), s); }
+            for g in & $($m)* o.security_groups { f(from, "security_groups", T::Object(K::SecurityGroup), g); }
+            for t in & $($m)* o.targets { f(from, "targets", T::Object(K::Instance), t); }
         }
         for o in & $($m)* d.peerings {
-            let from = ObjectRef::new(K::Peering, o.name.clone());
-            f(&from, "requester", T::Object(K::Vpc), & $($m)* o.requester);
-            f(&from, "accepter", T::Object(K::Vpc), & $($m)* o.accepter);
+            let from = Referrer { kind: K::Peering, name: &o.name };
+            f(from, "requester", T::Object(K::Vpc), & $($m)* o.requester);
+            f(from, "accepter", T::Object(K::Vpc), & $($m)* o.accepter);
         }
         for o in & $($m)* d.endpoints {
-            let from = ObjectRef::new(K::Endpoint, o.name.clone());
-            f(&from, "vpc", T::Object(K::Vpc), & $($m)* o.vpc);
+            let from = Referrer { kind: K::Endpoint, name: &o.name };
+            f(from, "vpc", T::Object(K::Vpc), & $($m)* o.vpc);
             match & $($m)* o.kind {
                 EndpointKind::Gateway { route_tables, .. } => {
-                    for rt in route_tables { f(&from, "route_tables", T::Object(K::RouteTable), rt); }
+                    for rt in route_tables { f(from, "route_tables", T::Object(K::RouteTable), rt); }
                 }
                 EndpointKind::Interface { subnets, security_groups, .. } => {
-                    for s in subnets { f(&from, "subnets", T::Object(K::Subnet), s); }
-                    for g in security_groups { f(&from, "security_groups", T::Object(K::SecurityGroup), g); }
+                    for s in subnets { f(from, "subnets", T::Object(K::Subnet), s); }
+                    for g in security_groups { f(from, "security_groups", T::Object(K::SecurityGroup), g); }
                 }
-                EndpointKind::GatewayLoadBalancer { subnet } => f(&from, "subnet", T::Object(K::Subnet), subnet),
+                EndpointKind::GatewayLoadBalancer { subnet } => f(from, "subnet", T::Object(K::Subnet), subnet),
             }
-            for a in & $($m)* o.addresses { f(&from, "addresses.subnet", T::Object(K::Subnet), & $($m)* a.subnet); }
+            for a in & $($m)* o.addresses { f(from, "addresses.subnet", T::Object(K::Subnet), & $($m)* a.subnet); }
         }
         for o in & $($m)* d.endpoint_services {
-            let from = ObjectRef::new(K::EndpointService, o.name.clone());
-            f(&from, "load_balancer", T::Object(K::LoadBalancer), & $($m)* o.load_balancer);
+            let from = Referrer { kind: K::EndpointService, name: &o.name };
+            f(from, "load_balancer", T::Object(K::LoadBalancer), & $($m)* o.load_balancer);
         }
         for o in & $($m)* d.vpn_gateways {
-            let from = ObjectRef::new(K::VpnGateway, o.name.clone());
-            if let Some(v) = & $($m)* o.vpc { f(&from, "vpc", T::Object(K::Vpc), v); }
+            let from = Referrer { kind: K::VpnGateway, name: &o.name };
+            if let Some(v) = & $($m)* o.vpc { f(from, "vpc", T::Object(K::Vpc), v); }
         }
         for o in & $($m)* d.vpn_connections {
-            let from = ObjectRef::new(K::VpnConnection, o.name.clone());
-            f(&from, "customer_gateway", T::Object(K::CustomerGateway), & $($m)* o.customer_gateway);
+            let from = Referrer { kind: K::VpnConnection, name: &o.name };
+            f(from, "customer_gateway", T::Object(K::CustomerGateway), & $($m)* o.customer_gateway);
             match & $($m)* o.termination {
-                VpnTermination::VpnGateway(v) => f(&from, "termination", T::Object(K::VpnGateway), v),
-                VpnTermination::TransitGateway(t) => f(&from, "termination", T::Object(K::TransitGateway), t),
-                VpnTermination::Instance(i) => f(&from, "termination", T::Object(K::Instance), i),
+                VpnTermination::VpnGateway(v) => f(from, "termination", T::Object(K::VpnGateway), v),
+                VpnTermination::TransitGateway(t) => f(from, "termination", T::Object(K::TransitGateway), t),
+                VpnTermination::Instance(i) => f(from, "termination", T::Object(K::Instance), i),
             }
         }
         for o in & $($m)* d.dx_gateways {
-            let from = ObjectRef::new(K::DxGateway, o.name.clone());
-            for v in & $($m)* o.vpn_gateways { f(&from, "vpn_gateways", T::Object(K::VpnGateway), v); }
-            if let Some(t) = & $($m)* o.transit_gateway { f(&from, "transit_gateway", T::Object(K::TransitGateway), t); }
+            let from = Referrer { kind: K::DxGateway, name: &o.name };
+            for v in & $($m)* o.vpn_gateways { f(from, "vpn_gateways", T::Object(K::VpnGateway), v); }
+            if let Some(t) = & $($m)* o.transit_gateway { f(from, "transit_gateway", T::Object(K::TransitGateway), t); }
         }
         for o in & $($m)* d.dx_connections {
-            let from = ObjectRef::new(K::DxConnection, o.name.clone());
+            let from = Referrer { kind: K::DxConnection, name: &o.name };
             for vif in & $($m)* o.virtual_interfaces {
-                if let Some(g) = & $($m)* vif.dx_gateway { f(&from, "virtual_interfaces.dx_gateway", T::Object(K::DxGateway), g); }
-                if let Some(v) = & $($m)* vif.vpn_gateway { f(&from, "virtual_interfaces.vpn_gateway", T::Object(K::VpnGateway), v); }
+                if let Some(g) = & $($m)* vif.dx_gateway { f(from, "virtual_interfaces.dx_gateway", T::Object(K::DxGateway), g); }
+                if let Some(v) = & $($m)* vif.vpn_gateway { f(from, "virtual_interfaces.vpn_gateway", T::Object(K::VpnGateway), v); }
             }
         }
         for o in & $($m)* d.onprem_networks {
-            let from = ObjectRef::new(K::OnPremNetwork, o.name.clone());
-            if let Some(c) = & $($m)* o.customer_gateway { f(&from, "customer_gateway", T::Object(K::CustomerGateway), c); }
-            if let Some(x) = & $($m)* o.dx_connection { f(&from, "dx_connection", T::Object(K::DxConnection), x); }
+            let from = Referrer { kind: K::OnPremNetwork, name: &o.name };
+            if let Some(c) = & $($m)* o.customer_gateway { f(from, "customer_gateway", T::Object(K::CustomerGateway), c); }
+            if let Some(x) = & $($m)* o.dx_connection { f(from, "dx_connection", T::Object(K::DxConnection), x); }
         }
         for o in & $($m)* d.transit_gateways {
-            let from = ObjectRef::new(K::TransitGateway, o.name.clone());
-            if let Some(t) = & $($m)* o.default_route_table { f(&from, "default_route_table", T::TgwRouteTable, t); }
+            let from = Referrer { kind: K::TransitGateway, name: &o.name };
+            if let Some(t) = & $($m)* o.default_route_table { f(from, "default_route_table", T::TgwRouteTable, t); }
             for t in & $($m)* o.route_tables {
                 for r in & $($m)* t.routes {
-                    if let TgwRouteTarget::Attachment(a) = & $($m)* r.target { f(&from, "route_tables.routes.target", T::TgwAttachment, a); }
+                    if let TgwRouteTarget::Attachment(a) = & $($m)* r.target { f(from, "route_tables.routes.target", T::TgwAttachment, a); }
                 }
             }
             for a in & $($m)* o.attachments {
                 match & $($m)* a.kind {
                     TgwAttachmentKind::Vpc { vpc, subnets } => {
-                        f(&from, "attachments.vpc", T::Object(K::Vpc), vpc);
-                        for s in subnets { f(&from, "attachments.subnets", T::Object(K::Subnet), s); }
+                        f(from, "attachments.vpc", T::Object(K::Vpc), vpc);
+                        for s in subnets { f(from, "attachments.subnets", T::Object(K::Subnet), s); }
                     }
-                    TgwAttachmentKind::Vpn { connection } => f(&from, "attachments.connection", T::Object(K::VpnConnection), connection),
-                    TgwAttachmentKind::DxGateway { dx_gateway } => f(&from, "attachments.dx_gateway", T::Object(K::DxGateway), dx_gateway),
-                    TgwAttachmentKind::Peering { transit_gateway } => f(&from, "attachments.transit_gateway", T::Object(K::TransitGateway), transit_gateway),
+                    TgwAttachmentKind::Vpn { connection } => f(from, "attachments.connection", T::Object(K::VpnConnection), connection),
+                    TgwAttachmentKind::DxGateway { dx_gateway } => f(from, "attachments.dx_gateway", T::Object(K::DxGateway), dx_gateway),
+                    TgwAttachmentKind::Peering { transit_gateway } => f(from, "attachments.transit_gateway", T::Object(K::TransitGateway), transit_gateway),
                 }
-                if let Some(t) = & $($m)* a.association { f(&from, "attachments.association", T::TgwRouteTable, t); }
-                for t in & $($m)* a.propagations { f(&from, "attachments.propagations", T::TgwRouteTable, t); }
+                if let Some(t) = & $($m)* a.association { f(from, "attachments.association", T::TgwRouteTable, t); }
+                for t in & $($m)* a.propagations { f(from, "attachments.propagations", T::TgwRouteTable, t); }
             }
         }
         for o in & $($m)* d.firewalls {
-            let from = ObjectRef::new(K::Firewall, o.name.clone());
-            f(&from, "vpc", T::Object(K::Vpc), & $($m)* o.vpc);
-            for s in & $($m)* o.subnets { f(&from, "subnets", T::Object(K::Subnet), s); }
+            let from = Referrer { kind: K::Firewall, name: &o.name };
+            f(from, "vpc", T::Object(K::Vpc), & $($m)* o.vpc);
+            for s in & $($m)* o.subnets { f(from, "subnets", T::Object(K::Subnet), s); }
         }
         for o in & $($m)* d.flow_logs {
-            let from = ObjectRef::new(K::FlowLog, o.name.clone());
+            let from = Referrer { kind: K::FlowLog, name: &o.name };
             match & $($m)* o.scope {
-                FlowLogScope::Vpc(v) => f(&from, "scope", T::Object(K::Vpc), v),
-                FlowLogScope::Subnet(s) => f(&from, "scope", T::Object(K::Subnet), s),
-                FlowLogScope::Instance(i) => f(&from, "scope", T::Object(K::Instance), i),
+                FlowLogScope::Vpc(v) => f(from, "scope", T::Object(K::Vpc), v),
+                FlowLogScope::Subnet(s) => f(from, "scope", T::Object(K::Subnet), s),
+                FlowLogScope::Instance(i) => f(from, "scope", T::Object(K::Instance), i),
             }
         }
     }};
@@ -766,7 +785,7 @@ impl Design {
         let mut out = Vec::new();
         visit_references(self, |from, field, target, name| {
             out.push(Reference {
-                from: from.clone(),
+                from: from.to_ref(),
                 field,
                 target,
                 name: name.as_str(),
@@ -777,15 +796,23 @@ impl Design {
 
     /// Objects that refer to `target` (excluding the object itself).
     pub fn referrers(&self, target: &ObjectRef) -> Vec<Reference<'_>> {
-        self.references()
-            .into_iter()
-            .filter(|r| r.from != *target && r.name == target.name && ref_matches(r.target, target.kind))
-            .collect()
+        let mut out = Vec::new();
+        visit_references(self, |from, field, t, name| {
+            if *name == target.name && ref_matches(t, target.kind) && !from.is(target) {
+                out.push(Reference {
+                    from: from.to_ref(),
+                    field,
+                    target: t,
+                    name: name.as_str(),
+                });
+            }
+        });
+        out
     }
 
     /// Calls `f(from, field, target, name)` for every reference, without
     /// collecting them (validation walks every reference on every edit).
-    pub fn for_each_reference<'a>(&'a self, f: impl FnMut(&ObjectRef, &'static str, RefTarget, &'a String)) {
+    pub fn for_each_reference<'a>(&'a self, f: impl FnMut(Referrer<'a>, &'static str, RefTarget, &'a String)) {
         visit_references(self, f);
     }
 
@@ -816,7 +843,7 @@ impl Design {
         }
         walk_references!(
             self,
-            &mut |_: &ObjectRef, _: &'static str, target: RefTarget, name: &mut String| {
+            &mut |_: Referrer<'_>, _: &'static str, target: RefTarget, name: &mut String| {
                 if name == from && ref_matches(target, kind) {
                     *name = to.to_string();
                 }
@@ -826,15 +853,18 @@ impl Design {
     }
 }
 
-fn visit_references<'a>(d: &'a Design, mut f: impl FnMut(&ObjectRef, &'static str, RefTarget, &'a String)) {
+fn visit_references<'a>(d: &'a Design, mut f: impl FnMut(Referrer<'a>, &'static str, RefTarget, &'a String)) {
     walk_references!(d, &mut f,);
     // A consumer endpoint of one of the design's endpoint services refers to it;
     // any other `service` is an AWS service name, never a dangling reference.
     for o in &d.endpoints {
         if d.endpoint_services.iter().any(|s| s.name == o.service) {
-            let from = ObjectRef::new(ObjectKind::Endpoint, o.name.clone());
+            let from = Referrer {
+                kind: ObjectKind::Endpoint,
+                name: &o.name,
+            };
             f(
-                &from,
+                from,
                 "service",
                 RefTarget::Object(ObjectKind::EndpointService),
                 &o.service,

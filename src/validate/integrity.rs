@@ -105,7 +105,7 @@ pub(super) fn references_in(cx: &ValidationPass<'_>, from: &Design) {
                 RefTarget::TgwRouteTable => "TGW route table",
                 RefTarget::TgwAttachment => "TGW attachment",
             };
-            found.push((from.clone(), field, what, name.to_string(), target.not_found_code()));
+            found.push((from.to_ref(), field, what, name.to_string(), target.not_found_code()));
         }
     });
     for (from, field, what, name, aws) in found {
