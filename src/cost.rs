@@ -516,37 +516,8 @@ pub fn estimate_indexed(d: &Design, idx: &DesignIndex, t: &PriceTable) -> Estima
         }
     }
 
-    // Public IPv4: every Elastic IP (associated or idle) and every auto-assigned public address.
-    let eip_addrs: BTreeSet<std::net::Ipv4Addr> = d.elastic_ips.iter().map(|e| e.address).collect();
-    let mut owners: Vec<String> = d.elastic_ips.iter().map(|e| e.name.clone()).collect();
-    let mut auto = 0usize;
-    for eni in &idx.enis {
-        if let Some(ip) = eni.public_ip {
-            if !eip_addrs.contains(&ip) {
-                auto += 1;
-                owners.push(eni.owner.object().name);
-            }
-        }
-    }
-    // A regional NAT gateway's Amazon-provided address in each AZ is a public
-    // IPv4 address like any other.
-    for x in &idx.regional_nat_addresses {
-        auto += 1;
-        owners.push(x.nat.clone());
-    }
-    let count = d.elastic_ips.len() + auto;
-    if count > 0 {
-        owners.dedup();
-        push(
-            "public IPv4 addresses",
-            &owners.join(", "),
-            format!(
-                "{count} ({} Elastic, {auto} auto-assigned) × {hours} h × {}",
-                d.elastic_ips.len(),
-                money(p.public_ipv4_hour)
-            ),
-            count as f64 * h * p.public_ipv4_hour,
-        );
+    if let Some(i) = public_ipv4(d, idx, t) {
+        push(&i.item, &i.object, i.detail, i.monthly_usd);
     }
 
     for igw in &d.internet_gateways {
@@ -609,6 +580,98 @@ pub fn estimate_indexed(d: &Design, idx: &DesignIndex, t: &PriceTable) -> Estima
         total_monthly_usd: round_cents(total),
         what_if: what_ifs_indexed(d, idx, t),
         notes,
+    }
+}
+
+/// The item that prices public IPv4 addresses.
+const PUBLIC_IPV4: &str = "public IPv4 addresses";
+
+/// Public IPv4: every Elastic IP (associated or idle) and every
+/// auto-assigned public address (Amazon VPC pricing, "Public IPv4 address").
+/// The only line an instance moves.
+fn public_ipv4(d: &Design, idx: &DesignIndex, t: &PriceTable) -> Option<LineItem> {
+    let (p, h) = (&t.prices, t.hours_per_month);
+    let eip_addrs: BTreeSet<std::net::Ipv4Addr> = d.elastic_ips.iter().map(|e| e.address).collect();
+    let mut owners: Vec<&str> = d.elastic_ips.iter().map(|e| e.name.as_str()).collect();
+    let mut auto = 0usize;
+    for eni in &idx.enis {
+        if let Some(ip) = eni.public_ip {
+            if !eip_addrs.contains(&ip) {
+                auto += 1;
+                owners.push(eni.owner.name());
+            }
+        }
+    }
+    // A regional NAT gateway's Amazon-provided address in each AZ is a public
+    // IPv4 address like any other.
+    for x in &idx.regional_nat_addresses {
+        auto += 1;
+        owners.push(&x.nat);
+    }
+    let count = d.elastic_ips.len() + auto;
+    if count == 0 {
+        return None;
+    }
+    owners.dedup();
+    let monthly = count as f64 * h * p.public_ipv4_hour;
+    Some(LineItem {
+        item: PUBLIC_IPV4.into(),
+        object: owners.join(", "),
+        detail: format!(
+            "{count} ({} Elastic, {auto} auto-assigned) × {} h × {}",
+            d.elastic_ips.len(),
+            gb(h),
+            money(p.public_ipv4_hour)
+        ),
+        monthly_usd: monthly,
+        free: monthly == 0.0,
+    })
+}
+
+/// How [`Estimate::after_instance_change`] changed the items.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ItemChange {
+    /// The item at this position was replaced.
+    Replaced(usize),
+    /// An item was inserted at this position.
+    Inserted(usize),
+    /// The item at this position was removed.
+    Removed(usize),
+    /// No item changed (the design has no public IPv4 address before or after).
+    Unchanged,
+}
+
+impl Estimate {
+    /// Follows an instance added to, removed from or replaced in `d` (`idx`
+    /// its index), `self` being the estimate of the design before that
+    /// change: an instance is priced only through its public IPv4 addresses,
+    /// so only that line and the total are derived again (a fresh estimate of
+    /// a 12,000-instance design walks every NAT gateway, endpoint, attachment
+    /// and subnet route).
+    pub fn after_instance_change(&mut self, d: &Design, idx: &DesignIndex, t: &PriceTable) -> ItemChange {
+        // The items after the public IPv4 line are one per internet gateway,
+        // egress-only gateway, virtual private gateway and peering (see
+        // `estimate_indexed`).
+        let after = d.internet_gateways.len() + d.egress_only_gateways.len() + d.vpn_gateways.len() + d.peerings.len();
+        let at = self.items.len().saturating_sub(after);
+        let had = at > 0 && self.items[at - 1].item == PUBLIC_IPV4;
+        let change = match (had, public_ipv4(d, idx, t)) {
+            (true, Some(item)) => {
+                self.items[at - 1] = item;
+                ItemChange::Replaced(at - 1)
+            }
+            (true, None) => {
+                self.items.remove(at - 1);
+                ItemChange::Removed(at - 1)
+            }
+            (false, Some(item)) => {
+                self.items.insert(at, item);
+                ItemChange::Inserted(at)
+            }
+            (false, None) => ItemChange::Unchanged,
+        };
+        self.total_monthly_usd = round_cents(self.items.iter().map(|i| i.monthly_usd).sum::<f64>());
+        change
     }
 }
 

@@ -40,6 +40,19 @@ pub enum EniOwner {
 }
 
 impl EniOwner {
+    /// The name of the design object that owns the interface.
+    pub fn name(&self) -> &str {
+        match self {
+            EniOwner::Instance(n)
+            | EniOwner::SecondaryInterface(n, _)
+            | EniOwner::NatGateway(n)
+            | EniOwner::LoadBalancer(n, _)
+            | EniOwner::Endpoint(n, _)
+            | EniOwner::Firewall(n, _)
+            | EniOwner::TgwAttachment(n, _, _) => n,
+        }
+    }
+
     /// The design object that owns the interface.
     pub fn object(&self) -> ObjectRef {
         match self {

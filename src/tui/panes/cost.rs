@@ -7,8 +7,10 @@ use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use super::{fit, framed, step, Ctx, Msg, Pane, Region};
-use crate::cost::{self, dollars, Estimate, PriceTable};
+use crate::cost::{self, dollars, Estimate, ItemChange, PriceTable};
+use crate::model::Object;
 use crate::tui::keymap::{Action, Context};
+use crate::workspace::Change;
 
 /// The pane's text lines, each with how it is drawn.
 type Lines = Vec<(String, LineStyle)>;
@@ -17,6 +19,11 @@ pub struct CostPane {
     prices: PriceTable,
     /// The estimate and the workspace's layout revision it was computed for.
     cached: Option<(u64, Estimate)>,
+    /// The workspace's revision when `cached` was last brought up to date.
+    cached_at: u64,
+    /// How the last instance change moved the items, for the lines to follow
+    /// (with the layout revision it led to).
+    moved: Option<(u64, ItemChange)>,
     /// The lines written from it, for (layout revision, width): a design can
     /// have thousands of priced items, and a frame shows a few.
     written: Option<(u64, usize, Lines)>,
@@ -29,6 +36,8 @@ impl Default for CostPane {
         CostPane {
             prices: PriceTable::builtin(),
             cached: None,
+            cached_at: 0,
+            moved: None,
             written: None,
             offset: 0,
             height: 0,
@@ -44,32 +53,74 @@ impl CostPane {
     /// none of them is priced here (security groups and network ACLs cost
     /// nothing, Amazon VPC pricing; flow-log delivery is billed by the
     /// destination's log ingestion, which the design does not size), so the
-    /// most common edits while designing skip the re-estimate.
+    /// most common edits while designing skip the re-estimate. An instance
+    /// added, removed or replaced right after the estimate moves only its
+    /// public IPv4 line ([`Estimate::after_instance_change`]).
     fn estimate(&mut self, ctx: &Ctx) -> &Estimate {
-        let rev = ctx.ws.layout_revision();
-        if self.cached.as_ref().is_some_and(|(r, _)| *r != rev) {
-            self.cached = None;
+        let (rev, layout) = (ctx.ws.revision(), ctx.ws.layout_revision());
+        let follows_instance = self.cached_at == ctx.ws.previous_revision()
+            && matches!(
+                ctx.ws.last_change(),
+                Change::InPlace(Object::Instance(_), Object::Instance(_))
+                    | Change::Inserted(Object::Instance(_), _)
+                    | Change::Removed(Object::Instance(_), _)
+            );
+        match &mut self.cached {
+            Some((r, _)) if *r == layout => {}
+            Some((r, est)) if follows_instance => {
+                let moved = est.after_instance_change(ctx.ws.design(), ctx.ws.index(), &self.prices);
+                // The lines follow when they were written for the estimate just changed.
+                self.moved = Some((*r, moved));
+                *r = layout;
+            }
+            _ => {
+                self.moved = None;
+                self.cached = Some((
+                    layout,
+                    cost::estimate_indexed(ctx.ws.design(), ctx.ws.index(), &self.prices),
+                ));
+            }
         }
-        let prices = &self.prices;
-        &self
-            .cached
-            .get_or_insert_with(|| (rev, cost::estimate_indexed(ctx.ws.design(), ctx.ws.index(), prices)))
-            .1
+        self.cached_at = rev;
+        &self.cached.as_ref().expect("estimated above").1
+    }
+
+    /// The lines for `width`, written again only for a new estimate: after an
+    /// instance change the one line it moved and the total are.
+    fn written(&mut self, ctx: &Ctx, width: usize) -> &Lines {
+        self.estimate(ctx);
+        let layout = ctx.ws.layout_revision();
+        let current = matches!(&self.written, Some((r, w, _)) if *r == layout && *w == width);
+        if !current {
+            let follow = match (&self.written, self.moved) {
+                (Some((r, w, _)), Some((from, moved))) if *r == from && *w == width => Some(moved),
+                _ => None,
+            };
+            match (follow, self.cached.as_ref(), self.written.as_mut()) {
+                (Some(moved), Some((_, est)), Some((r, _, lines))) => {
+                    match moved {
+                        ItemChange::Replaced(at) => lines[at] = item_line(&est.items[at], width),
+                        ItemChange::Inserted(at) => lines.insert(at, item_line(&est.items[at], width)),
+                        ItemChange::Removed(at) => {
+                            lines.remove(at);
+                        }
+                        ItemChange::Unchanged => {}
+                    }
+                    lines[est.items.len()] = total_line(est, width);
+                    *r = layout;
+                }
+                _ => self.written = Some((layout, width, self.lines(ctx, width))),
+            }
+        }
+        self.moved = None;
+        &self.written.as_ref().expect("written above").2
     }
 
     /// The pane's text lines (also used by tests).
     pub fn lines(&mut self, ctx: &Ctx, width: usize) -> Lines {
         let est = self.estimate(ctx);
-        let mut out = Vec::new();
-        for i in &est.items {
-            let amount = i.amount();
-            let style = if i.free { LineStyle::Free } else { LineStyle::Normal };
-            out.push((fit(&format!("{amount:>9} {} {}", i.item, i.object), width), style));
-        }
-        out.push((
-            fit(&format!("{:>9} total per month", dollars(est.total_monthly_usd)), width),
-            LineStyle::Total,
-        ));
+        let mut out: Lines = est.items.iter().map(|i| item_line(i, width)).collect();
+        out.push(total_line(est, width));
         for w in &est.what_if {
             out.push((
                 fit(
@@ -84,6 +135,18 @@ impl CostPane {
         }
         out
     }
+}
+
+fn item_line(i: &cost::LineItem, width: usize) -> (String, LineStyle) {
+    let style = if i.free { LineStyle::Free } else { LineStyle::Normal };
+    (fit(&format!("{:>9} {} {}", i.amount(), i.item, i.object), width), style)
+}
+
+fn total_line(est: &Estimate, width: usize) -> (String, LineStyle) {
+    (
+        fit(&format!("{:>9} total per month", dollars(est.total_monthly_usd)), width),
+        LineStyle::Total,
+    )
 }
 
 /// How a cost line is drawn.
@@ -120,12 +183,9 @@ impl Pane for CostPane {
         self.estimate(ctx);
         let inner = framed(frame, area, self.title(ctx), focused, &t);
         self.height = inner.height as usize;
-        let (rev, width) = (ctx.ws.layout_revision(), inner.width as usize);
-        if !matches!(&self.written, Some((r, w, _)) if *r == rev && *w == width) {
-            self.written = Some((rev, width, self.lines(ctx, width)));
-        }
+        let len = self.written(ctx, inner.width as usize).len();
+        self.offset = self.offset.min(len.saturating_sub(1));
         let lines = self.written.as_ref().map(|(_, _, l)| l.as_slice()).unwrap_or_default();
-        self.offset = self.offset.min(lines.len().saturating_sub(1));
         let shown: Vec<Line> = lines
             .iter()
             .skip(self.offset)
@@ -181,6 +241,8 @@ mod tests {
             };
             let kept = pane.estimate(&ctx).clone();
             assert_eq!(kept, cost::estimate(ws.design(), &PriceTable::builtin()));
+            let written = pane.written(&ctx, 72).clone();
+            assert_eq!(written, CostPane::default().written(&ctx, 72).clone());
         };
         check(&mut pane, &ws);
         let [add_rule, remove_rule] = crate::perf::toggle_edits(ws.design()).unwrap();
@@ -210,5 +272,55 @@ mod tests {
             ws.redo();
             check(&mut pane, &ws);
         }
+    }
+
+    /// An instance that brings the design's first public IPv4 address adds
+    /// the line, and removing it takes the line away again; toggling an
+    /// instance's public address replaces it. Kept lines equal fresh ones.
+    #[test]
+    fn instance_changes_follow_the_public_ipv4_line() {
+        let mut d = crate::create::synthetic::generate(&crate::create::synthetic::GenParams::small()).unwrap();
+        d.nat_gateways.clear();
+        d.elastic_ips.clear();
+        for i in &mut d.instances {
+            i.public_ip = Some(false);
+            i.elastic_ip = None;
+        }
+        let mut ws = Workspace::new(d);
+        let mut pane = CostPane::default();
+        let trace = std::cell::RefCell::default();
+        let mut check = |ws: &Workspace, public: bool| {
+            let ctx = Ctx {
+                ws,
+                selected: None,
+                trace: &trace,
+                theme: Theme::plain(),
+            };
+            let kept = pane.estimate(&ctx).clone();
+            assert_eq!(kept, cost::estimate(ws.design(), &PriceTable::builtin()));
+            assert_eq!(kept.items.iter().any(|i| i.item == "public IPv4 addresses"), public);
+            let written = pane.written(&ctx, 60).clone();
+            assert_eq!(written, CostPane::default().written(&ctx, 60).clone());
+        };
+        check(&ws, false);
+        let mut public = ws.design().instances[1].clone();
+        public.name = "public-one".into();
+        public.private_ip = None;
+        public.public_ip = Some(true);
+        ws.apply(Edit::Put(Object::Instance(public.clone()))).unwrap();
+        check(&ws, true);
+        let mut other = ws.design().instances[0].clone();
+        other.public_ip = Some(true);
+        ws.apply(Edit::Put(Object::Instance(other))).unwrap();
+        check(&ws, true);
+        ws.undo();
+        check(&ws, true);
+        ws.apply(Edit::Delete(ObjectRef::new(ObjectKind::Instance, &public.name)))
+            .unwrap();
+        check(&ws, false);
+        ws.undo();
+        check(&ws, true);
+        ws.redo();
+        check(&ws, false);
     }
 }
