@@ -13,8 +13,8 @@ use ratatui::Frame;
 use super::{fit, framed, scroll_to, step, Ctx, Msg, Pane, Region};
 use crate::model::index::EniOwner;
 use crate::model::{
-    Design, DesignIndex, Instance, NatGateway, NetworkAcl, Object, ObjectKind, ObjectRef, SecurityGroup, Subnet,
-    SubnetKind, Vpc,
+    Design, DesignIndex, Instance, NatGateway, NetworkAcl, Object, ObjectKind, ObjectRef, RouteTarget, SecurityGroup,
+    Subnet, SubnetKind, Vpc,
 };
 use crate::tui::keymap::{Action, Context};
 use crate::validate::Severity;
@@ -107,9 +107,11 @@ impl<'a> Builder<'a> {
         );
         let last = self.nodes.len() - 1;
         self.nodes[last].kind = Some(self.idx.subnet_kind(d, s));
+        // An instance's addresses are written when its row is drawn (see
+        // `instance_detail`): one inserted or removed renumbers the automatic
+        // public addresses of every instance after it.
         for inst in instances {
-            let detail = instance_detail(d, self.idx, inst, &s.vpc);
-            self.obj_leaf(ObjectKind::Instance, &inst.name, inst.name.clone(), detail);
+            self.obj_leaf(ObjectKind::Instance, &inst.name, inst.name.clone(), String::new());
         }
         for n in nats {
             let ip = self
@@ -145,8 +147,8 @@ fn tag(multi: bool, detail: String, extra: Option<String>) -> String {
     }
 }
 
-/// An instance's row detail: its addresses, and its owner when a participant
-/// owns it (owners by name look-up: a scan per instance would make the build
+/// An instance's row detail, written as the row is drawn: its addresses,
+/// and its owner when a participant owns it (owners by name look-up: a scan per instance would make the build
 /// quadratic in the design's size).
 fn instance_detail(d: &Design, idx: &DesignIndex, inst: &Instance, vpc: &str) -> String {
     let ip = idx
@@ -602,10 +604,8 @@ impl Tree {
     }
 
     /// Follows an object inserted into or removed from the design (`d` is the
-    /// design after the change, `index` the object's position in its list
-    /// before the removal or after the insertion) by rebuilding only the rows
-    /// it can change: its subnet's (or group's) subtree, and for an instance
-    /// the rows whose addresses it can move. Returns `false` (tree unchanged)
+    /// design after the change) by rebuilding only the rows it can change: its
+    /// subnet's (or group's) subtree. Returns `false` (tree unchanged)
     /// for kinds whose change reaches further, and the caller rebuilds (the
     /// rows may then be half patched).
     fn patch_structural(
@@ -614,14 +614,13 @@ impl Tree {
         idx: &DesignIndex,
         diags: &[crate::validate::Diagnostic],
         obj: &Object,
-        index: usize,
     ) -> bool {
         // Rows are told apart by name: a design holding a name twice is rebuilt.
         if diags.iter().any(|f| f.code == "duplicate-name") {
             return false;
         }
         let patched = match obj {
-            Object::Instance(inst) => self.patch_instance(d, idx, inst, index),
+            Object::Instance(inst) => self.patch_instance(d, idx, inst),
             // A new main route table can change the kind of the subnets using it.
             Object::RouteTable(t) => {
                 self.patch_vpc_group(d, idx, VpcGroup::RouteTables, &t.vpc) && self.rederive_kinds(d, idx)
@@ -659,13 +658,11 @@ impl Tree {
         true
     }
 
-    /// Follows an instance inserted at or removed from `index` of the
-    /// design's instances. Interfaces are numbered in the design's order
-    /// (private addresses per subnet, auto-assigned public addresses across
-    /// the design), so it moves the addresses of the instances after it and
-    /// of the NAT gateways in the subnets its interfaces use; a route to it
-    /// can change a subnet's kind (a NAT instance makes a subnet private).
-    fn patch_instance(&mut self, d: &Design, idx: &DesignIndex, inst: &Instance, index: usize) -> bool {
+    /// Follows an instance inserted or removed: its subnets' subtrees (the
+    /// private addresses of the NAT gateways in them can move; instance rows
+    /// write their addresses as they are drawn), and the subnets' kinds when a
+    /// route names it (a NAT instance makes a subnet private).
+    fn patch_instance(&mut self, d: &Design, idx: &DesignIndex, inst: &Instance) -> bool {
         let mut subnets: Vec<&str> = vec![inst.subnet.as_str()];
         for e in &inst.secondary_interfaces {
             if !subnets.contains(&e.subnet.as_str()) {
@@ -694,24 +691,15 @@ impl Tree {
             );
             self.splice(at, b.nodes);
         }
-        let later: HashMap<&str, &Instance> = d
-            .instances
-            .get(index..)
-            .unwrap_or_default()
-            .iter()
-            .map(|i| (i.name.as_str(), i))
-            .collect();
-        if !later.is_empty() {
-            for n in &mut self.nodes {
-                let Some(o) = n.obj.as_ref().filter(|o| o.kind == ObjectKind::Instance) else {
-                    continue;
-                };
-                if let Some(i) = later.get(o.name.as_str()) {
-                    if let Some(s) = idx.subnet(d, &i.subnet) {
-                        n.detail = instance_detail(d, idx, i, &s.vpc);
-                    }
-                }
-            }
+        // Only a route to the instance or one of its interfaces can make a
+        // subnet private by it (a NAT instance).
+        let names_it = |n: &String| n == &inst.name || inst.secondary_interfaces.iter().any(|e| &e.name == n);
+        let routed = d.route_tables.iter().flat_map(|t| &t.routes).any(|r| match &r.target {
+            RouteTarget::Instance(n) | RouteTarget::NetworkInterface(n) => names_it(n),
+            _ => false,
+        });
+        if !routed {
+            return true;
         }
         self.rederive_kinds(d, idx)
     }
@@ -799,7 +787,7 @@ impl TreePane {
             let patched = self.built_for == Some(ctx.ws.previous_revision())
                 && match ctx.ws.last_change() {
                     Change::InPlace(old, new) => self.tree.patch(d, diags, old, new),
-                    Change::Inserted(o, i) | Change::Removed(o, i) => self.tree.patch_structural(d, idx, diags, o, *i),
+                    Change::Inserted(o, _) | Change::Removed(o, _) => self.tree.patch_structural(d, idx, diags, o),
                     Change::Other => false,
                 };
             if !patched {
@@ -974,13 +962,22 @@ impl Pane for TreePane {
                     spans.push(Span::styled(s, t.warning()));
                 }
             }
-            if !n.detail.is_empty() && used + 2 < width {
+            let addresses = match &n.obj {
+                Some(o) if o.kind == ObjectKind::Instance => {
+                    let (d, idx) = (ctx.ws.design(), ctx.ws.index());
+                    idx.instance(d, &o.name)
+                        .and_then(|i| Some(instance_detail(d, idx, i, &idx.subnet(d, &i.subnet)?.vpc)))
+                }
+                _ => None,
+            };
+            let detail = addresses.as_deref().unwrap_or(&n.detail);
+            if !detail.is_empty() && used + 2 < width {
                 let room = width - used - 1;
-                let detail = n.detail.chars().count();
-                let text = if detail <= room {
-                    format!("{}{}", " ".repeat(room - detail + 1), n.detail)
+                let chars = detail.chars().count();
+                let text = if chars <= room {
+                    format!("{}{}", " ".repeat(room - chars + 1), detail)
                 } else {
-                    format!(" {}", fit(&n.detail, room))
+                    format!(" {}", fit(detail, room))
                 };
                 spans.push(Span::styled(text, t.dim()));
             }
