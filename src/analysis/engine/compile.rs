@@ -4,6 +4,7 @@
 //! constructor; plus the small lookups every hop uses.
 
 use super::*;
+use crate::model::index::Eni;
 
 #[derive(Debug, Clone, PartialEq)]
 pub(super) struct CVpc {
@@ -48,6 +49,107 @@ impl CRouteTable {
     }
 }
 
+/// Enters interface `i` as a holder of `ip`.
+pub(super) fn enter_holder(map: &mut FxMap<IpAddr, Holders>, ip: IpAddr, i: usize) {
+    match map.get_mut(&ip) {
+        Some(h) => h.insert(i),
+        None => {
+            map.insert(ip, Holders::One(i));
+        }
+    }
+}
+
+/// The interfaces holding one address, in the index's order: nearly always
+/// one (an address repeats only across VPCs with overlapping blocks), held
+/// inline so that a pass over every address (positions shifting after an
+/// instance is added or removed) reads no memory beyond the map.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Holders {
+    One(usize),
+    Many(Vec<usize>),
+}
+
+impl Holders {
+    /// Adds an interface, keeping the order.
+    pub(super) fn insert(&mut self, i: usize) {
+        match self {
+            Holders::One(j) if *j == i => {}
+            Holders::One(j) => *self = Holders::Many(if i < *j { vec![i, *j] } else { vec![*j, i] }),
+            Holders::Many(list) => {
+                if let Err(at) = list.binary_search(&i) {
+                    list.insert(at, i);
+                }
+            }
+        }
+    }
+
+    /// Takes an interface out; `true` when none is left.
+    pub(super) fn remove(&mut self, i: usize) -> bool {
+        match self {
+            Holders::One(j) => *j == i,
+            Holders::Many(list) => {
+                if let Ok(at) = list.binary_search(&i) {
+                    list.remove(at);
+                }
+                match list.as_slice() {
+                    [] => true,
+                    [only] => {
+                        *self = Holders::One(*only);
+                        false
+                    }
+                    _ => false,
+                }
+            }
+        }
+    }
+}
+
+impl std::ops::Deref for Holders {
+    type Target = [usize];
+    fn deref(&self) -> &[usize] {
+        match self {
+            Holders::One(i) => std::slice::from_ref(i),
+            Holders::Many(list) => list,
+        }
+    }
+}
+
+impl std::ops::DerefMut for Holders {
+    fn deref_mut(&mut self) -> &mut [usize] {
+        match self {
+            Holders::One(i) => std::slice::from_mut(i),
+            Holders::Many(list) => list,
+        }
+    }
+}
+
+/// The addresses an interface was entered under in the address maps, so
+/// that they can be taken out again without a pass over every address.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(super) struct EnteredAddresses {
+    pub(super) private: Option<Ipv4Addr>,
+    pub(super) ipv6: Option<Ipv6Addr>,
+    pub(super) public: Option<Ipv4Addr>,
+}
+
+impl EnteredAddresses {
+    pub(super) fn of(e: &Eni) -> Self {
+        EnteredAddresses {
+            private: Some(e.private_ip).filter(|ip| !ip.is_unspecified()),
+            ipv6: e.ipv6,
+            public: e.public_ip,
+        }
+    }
+
+    /// The addresses for [`Compiled::eni_by_ip`].
+    pub(super) fn private_ips(self) -> impl Iterator<Item = IpAddr> {
+        self.private
+            .map(IpAddr::V4)
+            .into_iter()
+            .chain(self.ipv6.map(IpAddr::V6))
+    }
+}
+
 /// The precompiled tables of one design snapshot: route tables as sorted LPM
 /// tables, NACLs sorted by rule number, SGs with prefix lists expanded,
 /// address maps. Owned, so a workspace can keep it per revision and patch it
@@ -63,8 +165,11 @@ pub struct Compiled {
     pub(super) sgs: Vec<CSg>,
     pub(super) sg_by_name: FxMap<String, usize>,
     pub(super) eni_subnet: Vec<Option<usize>>,
-    pub(super) eni_by_ip: FxMap<IpAddr, Vec<usize>>,
+    pub(super) eni_by_ip: FxMap<IpAddr, Holders>,
+    /// The first interface holding each public address.
     pub(super) eni_by_public: FxMap<Ipv4Addr, usize>,
+    /// Each interface's addresses as entered in the two maps above.
+    pub(super) eni_addrs: Vec<EnteredAddresses>,
     pub(super) eni_sgs: Vec<Vec<usize>>,
     pub(super) eni_by_owner: FxMap<EniOwner, usize>,
     /// `connected[a * n + b]`: VPCs a and b are peered (any state) or share a TGW.
@@ -256,22 +361,22 @@ impl<'a> Analyzer<'a> {
             });
         }
         let mut eni_subnet = Vec::with_capacity(idx.enis.len());
-        let mut eni_by_ip: FxMap<IpAddr, Vec<usize>> = fx_map();
+        let mut eni_by_ip: FxMap<IpAddr, Holders> = fx_map();
         let mut eni_by_public = fx_map();
+        let mut eni_addrs = Vec::with_capacity(idx.enis.len());
         let mut eni_sgs = Vec::with_capacity(idx.enis.len());
         let mut eni_by_owner = fx_map();
         for (i, e) in idx.enis.iter().enumerate() {
             eni_by_owner.insert(e.owner.clone(), i);
             eni_subnet.push(subnet_by_name.get(&e.subnet).copied());
-            if !e.private_ip.is_unspecified() {
-                eni_by_ip.entry(IpAddr::V4(e.private_ip)).or_default().push(i);
+            let addrs = EnteredAddresses::of(e);
+            for ip in addrs.private_ips() {
+                enter_holder(&mut eni_by_ip, ip, i);
             }
-            if let Some(v6) = e.ipv6 {
-                eni_by_ip.entry(IpAddr::V6(v6)).or_default().push(i);
-            }
-            if let Some(p) = e.public_ip {
+            if let Some(p) = addrs.public {
                 eni_by_public.entry(p).or_insert(i);
             }
+            eni_addrs.push(addrs);
             eni_sgs.push(
                 e.security_groups
                     .iter()
@@ -313,6 +418,7 @@ impl<'a> Analyzer<'a> {
                 eni_subnet,
                 eni_by_ip,
                 eni_by_public,
+                eni_addrs,
                 eni_sgs,
                 eni_by_owner,
                 connected,

@@ -41,6 +41,14 @@ impl<'o> InstanceShape<'o> {
         })
     }
 
+    /// The owners of its interfaces in the index.
+    fn owners(&self) -> impl Iterator<Item = EniOwner> + '_ {
+        let secondary = self.interface_names[1..]
+            .iter()
+            .map(|e| EniOwner::SecondaryInterface(self.name.to_string(), e.to_string()));
+        std::iter::once(EniOwner::Instance(self.name.to_string())).chain(secondary)
+    }
+
     /// How many instances of the design hold its name.
     fn instances_named(&self, idx: &DesignIndex) -> usize {
         idx.lookup(self.name)
@@ -90,11 +98,13 @@ impl Compiled {
                     .filter_map(|g| self.sg_by_name.get(g).copied())
                     .collect(),
             );
+            // Entered by `readdress` (its subnets) and `renumber_public_from`.
+            self.eni_addrs.insert(i, EnteredAddresses::default());
             self.eni_by_owner.insert(e.owner.clone(), i);
         }
         self.readdress(idx, &shape.subnets);
         if idx.enis[new].iter().any(|e| e.public_ip.is_some()) {
-            self.renumber_public(idx);
+            self.renumber_public_from(idx, first);
         }
         let names = self.names.entry(ObjectKind::Instance).or_default();
         for p in names.values_mut().filter(|p| **p >= index) {
@@ -121,19 +131,24 @@ impl Compiled {
             return false;
         };
         let gone = first..first + shape.enis;
-        let had_public = self.eni_by_public.values().any(|v| gone.contains(v));
-        self.eni_by_owner.retain(|_, v| !gone.contains(v));
-        for list in self.eni_by_ip.values_mut() {
-            list.retain(|v| !gone.contains(v));
+        let mut had_public = false;
+        for i in gone.clone() {
+            let addrs = self.eni_addrs[i];
+            self.forget_addresses(i, addrs);
+            had_public |= addrs.public.is_some();
         }
-        self.eni_by_ip.retain(|_, list| !list.is_empty());
-        self.eni_by_public.retain(|_, v| !gone.contains(v));
+        for owner in shape.owners() {
+            if self.eni_by_owner.get(&owner).is_some_and(|v| gone.contains(v)) {
+                self.eni_by_owner.remove(&owner);
+            }
+        }
         self.eni_subnet.drain(gone.clone());
-        self.eni_sgs.drain(gone);
+        self.eni_sgs.drain(gone.clone());
+        self.eni_addrs.drain(gone);
         self.shift_enis(first + shape.enis, -(shape.enis as isize));
         self.readdress(idx, &shape.subnets);
         if had_public {
-            self.renumber_public(idx);
+            self.renumber_public_from(idx, first);
         }
         let names = self.names.entry(ObjectKind::Instance).or_default();
         names.remove(shape.name);
@@ -159,8 +174,22 @@ impl Compiled {
         };
         self.eni_by_owner.values_mut().for_each(shift);
         self.eni_by_public.values_mut().for_each(shift);
-        for list in self.eni_by_ip.values_mut() {
-            list.iter_mut().for_each(shift);
+        for holders in self.eni_by_ip.values_mut() {
+            holders.iter_mut().for_each(shift);
+        }
+    }
+
+    /// Takes interface `i` out of the address maps it was entered in.
+    fn forget_addresses(&mut self, i: usize, addrs: EnteredAddresses) {
+        for ip in addrs.private_ips() {
+            if self.eni_by_ip.get_mut(&ip).is_some_and(|h| h.remove(i)) {
+                self.eni_by_ip.remove(&ip);
+            }
+        }
+        if let Some(p) = addrs.public {
+            if self.eni_by_public.get(&p) == Some(&i) {
+                self.eni_by_public.remove(&p);
+            }
         }
     }
 
@@ -172,45 +201,47 @@ impl Compiled {
             .iter()
             .filter_map(|s| self.subnet_by_name.get(*s).copied())
             .collect();
-        let eni_subnet = &self.eni_subnet;
-        let in_subnets = |i: usize| eni_subnet[i].is_some_and(|s| compiled.contains(&s));
-        for list in self.eni_by_ip.values_mut() {
-            list.retain(|i| !in_subnets(*i));
-        }
-        self.eni_by_ip.retain(|_, list| !list.is_empty());
         let mut members: Vec<usize> = subnets
             .iter()
             .flat_map(|s| idx.enis_in_subnet(s))
             .filter_map(|e| self.eni_by_owner.get(&e.owner).copied())
-            .filter(|i| in_subnets(*i))
+            .filter(|i| self.eni_subnet[*i].is_some_and(|s| compiled.contains(&s)))
             .collect();
         members.sort_unstable();
         members.dedup();
-        for i in members {
-            let e = &idx.enis[i];
-            let mut enter = |ip: IpAddr| {
-                let list = self.eni_by_ip.entry(ip).or_default();
-                if let Err(at) = list.binary_search(&i) {
-                    list.insert(at, i);
-                }
+        // Every old address out first: an interface can take one another held.
+        for &i in &members {
+            let old = EnteredAddresses {
+                public: None,
+                ..self.eni_addrs[i]
             };
-            if !e.private_ip.is_unspecified() {
-                enter(IpAddr::V4(e.private_ip));
+            self.forget_addresses(i, old);
+        }
+        for &i in &members {
+            let new = EnteredAddresses::of(&idx.enis[i]);
+            for ip in new.private_ips() {
+                enter_holder(&mut self.eni_by_ip, ip, i);
             }
-            if let Some(v6) = e.ipv6 {
-                enter(IpAddr::V6(v6));
-            }
+            self.eni_addrs[i].private = new.private;
+            self.eni_addrs[i].ipv6 = new.ipv6;
         }
     }
 
     /// Automatic public addresses are numbered over every interface in order:
-    /// one added or removed renumbers those after it.
-    fn renumber_public(&mut self, idx: &DesignIndex) {
-        self.eni_by_public.clear();
-        for (i, e) in idx.enis.iter().enumerate() {
+    /// one added or removed at `from` renumbers those after it.
+    fn renumber_public_from(&mut self, idx: &DesignIndex, from: usize) {
+        for i in from..self.eni_addrs.len() {
+            if let Some(p) = self.eni_addrs[i].public {
+                if self.eni_by_public.get(&p) == Some(&i) {
+                    self.eni_by_public.remove(&p);
+                }
+            }
+        }
+        for (i, e) in idx.enis.iter().enumerate().skip(from) {
             if let Some(p) = e.public_ip {
                 self.eni_by_public.entry(p).or_insert(i);
             }
+            self.eni_addrs[i].public = e.public_ip;
         }
     }
 
