@@ -186,6 +186,17 @@ impl Design {
         }
     }
 
+    /// Whether any VPC, security group, instance or interface names its
+    /// owner. When none does, every one of them is the home account's.
+    pub fn names_an_owner(&self) -> bool {
+        self.vpcs.iter().any(|v| v.owner.is_some())
+            || self.security_groups.iter().any(|g| g.owner.is_some())
+            || self
+                .instances
+                .iter()
+                .any(|i| i.owner.is_some() || i.secondary_interfaces.iter().any(|e| e.owner.is_some()))
+    }
+
     /// Whether the design has more than one owner account.
     pub fn is_multi_account(&self) -> bool {
         !self.accounts.accounts.is_empty() || !self.accounts.shares.is_empty()

@@ -5,7 +5,7 @@
 
 use crate::model::*;
 
-use super::context::{oref, ValidationPass};
+use super::context::{oref, HashSet, ValidationPass};
 
 pub(super) fn check(cx: &ValidationPass<'_>) {
     dual_stack(cx);
@@ -92,10 +92,9 @@ fn nat_cross_az(cx: &ValidationPass<'_>) {
             // A regional NAT gateway is in every AZ of its VPC: traffic from
             // each AZ is translated in that AZ (VPC User Guide, "Regional NAT
             // gateways"), so no route to it crosses AZs.
-            let Some(nat_az) = d
-                .nat_gateways
-                .iter()
-                .find(|g| &g.name == n)
+            let Some(nat_az) = cx
+                .idx
+                .nat_gateway(d, n)
                 .filter(|g| !g.is_regional())
                 .and_then(|g| g.subnet.as_deref())
                 .and_then(|g| cx.idx.subnet(d, g))
@@ -128,15 +127,16 @@ fn nat_cross_az(cx: &ValidationPass<'_>) {
 /// pricing"; public IPv4 addresses are charged per hour since 2024-02-01).
 fn nat_unused(cx: &ValidationPass<'_>) {
     let d = cx.d;
-    for nat in &d.nat_gateways {
-        let used = d
-            .route_tables
-            .iter()
-            .flat_map(|rt| &rt.routes)
-            .any(|r| matches!(&r.target, RouteTarget::NatGateway(n) if *n == nat.name));
-        if used {
-            continue;
-        }
+    let routed: HashSet<&str> = d
+        .route_tables
+        .iter()
+        .flat_map(|rt| &rt.routes)
+        .filter_map(|r| match &r.target {
+            RouteTarget::NatGateway(n) => Some(n.as_str()),
+            _ => None,
+        })
+        .collect();
+    for nat in d.nat_gateways.iter().filter(|n| !routed.contains(n.name.as_str())) {
         let billed = match (nat.connectivity, nat.is_regional()) {
             (NatConnectivity::Public, true) => {
                 "it is billed by the hour in each AZ it serves, and so are its public IPv4 addresses"

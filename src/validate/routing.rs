@@ -121,49 +121,60 @@ pub(super) fn target_foreign_vpc(
     vpc: &str,
     t: &RouteTarget,
 ) -> Option<String> {
-    let subnet_vpc = |subnet: &str| idx.subnet(d, subnet).map(|s| s.vpc.clone());
-    let other = |owner: Option<String>| owner.filter(|o| o != vpc);
+    let subnet_vpc = |subnet: &str| idx.subnet(d, subnet).map(|s| s.vpc.as_str());
+    fn other<'o>(owner: Option<&'o str>, vpc: &str) -> Option<&'o str> {
+        owner.filter(|o| *o != vpc)
+    }
     match t {
-        RouteTarget::InternetGateway(n) => other(idx.internet_gateway(d, n).and_then(|g| g.vpc.clone()))
+        RouteTarget::InternetGateway(n) => other(idx.internet_gateway(d, n).and_then(|g| g.vpc.as_deref()), vpc)
             .map(|o| format!("internet gateway {n} is attached to {o}")),
         RouteTarget::EgressOnlyGateway(n) => other(
             d.egress_only_gateways
                 .iter()
                 .find(|g| &g.name == n)
-                .map(|g| g.vpc.clone()),
+                .map(|g| g.vpc.as_str()),
+            vpc,
         )
         .map(|o| format!("egress-only gateway {n} belongs to {o}")),
-        RouteTarget::NatGateway(n) => other(idx.nat_gateway(d, n).and_then(|g| g.vpc_name(d).map(str::to_string)))
-            .map(|o| format!("NAT gateway {n} is in {o}")),
-        RouteTarget::Instance(n) => {
-            other(idx.instance(d, n).and_then(|i| subnet_vpc(&i.subnet))).map(|o| format!("instance {n} is in {o}"))
-        }
+        // A zonal NAT gateway is in its subnet's VPC (by look-up: a scan of the
+        // subnets for every route to one is quadratic in a large design).
+        RouteTarget::NatGateway(n) => other(
+            idx.nat_gateway(d, n).and_then(|g| match g.availability_mode {
+                NatAvailability::Regional => g.vpc.as_deref(),
+                NatAvailability::Zonal => subnet_vpc(g.subnet.as_deref()?),
+            }),
+            vpc,
+        )
+        .map(|o| format!("NAT gateway {n} is in {o}")),
+        RouteTarget::Instance(n) => other(idx.instance(d, n).and_then(|i| subnet_vpc(&i.subnet)), vpc)
+            .map(|o| format!("instance {n} is in {o}")),
         RouteTarget::NetworkInterface(n) => other(
             interfaces
                 .get(n.as_str())
                 .and_then(|s| subnet_vpc(s))
                 .or_else(|| idx.instance(d, n).and_then(|i| subnet_vpc(&i.subnet))),
+            vpc,
         )
         .map(|o| format!("network interface {n} is in {o}")),
         RouteTarget::Peering(n) => idx
             .peering(d, n)
             .filter(|p| p.other_side(vpc).is_none())
             .map(|p| format!("peering {n} connects {} and {}, not {vpc}", p.requester, p.accepter)),
-        RouteTarget::VpnGateway(n) => other(idx.vpn_gateway(d, n).and_then(|g| g.vpc.clone()))
+        RouteTarget::VpnGateway(n) => other(idx.vpn_gateway(d, n).and_then(|g| g.vpc.as_deref()), vpc)
             .map(|o| format!("virtual private gateway {n} is attached to {o}")),
         RouteTarget::GatewayEndpoint(n) => idx.endpoint(d, n).and_then(|e| {
             if matches!(e.kind, EndpointKind::GatewayLoadBalancer { .. }) {
-                other(Some(e.vpc.clone())).map(|o| format!("Gateway Load Balancer endpoint {n} is in {o}"))
+                other(Some(e.vpc.as_str()), vpc).map(|o| format!("Gateway Load Balancer endpoint {n} is in {o}"))
             } else if !e.is_gateway() {
                 Some(format!(
                     "endpoint {n} is an interface endpoint; only gateway endpoints are route targets"
                 ))
             } else {
-                other(Some(e.vpc.clone())).map(|o| format!("endpoint {n} belongs to {o}"))
+                other(Some(e.vpc.as_str()), vpc).map(|o| format!("endpoint {n} belongs to {o}"))
             }
         }),
         RouteTarget::FirewallEndpoint(n, _) => {
-            other(idx.firewall(d, n).map(|f| f.vpc.clone())).map(|o| format!("firewall {n} belongs to {o}"))
+            other(idx.firewall(d, n).map(|f| f.vpc.as_str()), vpc).map(|o| format!("firewall {n} belongs to {o}"))
         }
         RouteTarget::Local | RouteTarget::TransitGateway(_) => None,
     }

@@ -168,6 +168,11 @@ fn participant_groups(cx: &ValidationPass<'_>) {
 /// them, groups of their own. Filed by instance: its findings depend on it
 /// alone (and on the subnets, groups, VPCs and accounts it names).
 pub(super) fn instances(cx: &ValidationPass<'_>, out: &mut Keyed) {
+    // With no owner named anywhere, an instance, its subnets' VPCs and its
+    // groups are all the home account's: no instance has a finding here.
+    if !cx.d.names_an_owner() {
+        return;
+    }
     for i in &cx.d.instances {
         cx.keyed(out, || i.name.clone(), |cx| instance(cx, i));
     }
