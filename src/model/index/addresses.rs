@@ -296,9 +296,9 @@ impl DesignIndex {
             }
         }
         self.regional_nat_addresses = regional;
-        self.eni_by_owner.reserve(enis.len());
+        self.eni_by_owner.reserve(&enis, enis.len());
         for (i, e) in enis.iter().enumerate() {
-            self.eni_by_owner.insert(e.owner.clone(), i);
+            self.eni_by_owner.insert(&enis, i);
             if !e.private_ip.is_unspecified() {
                 self.eni_by_ip.push((e.private_ip, i as u32));
             }

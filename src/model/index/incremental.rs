@@ -303,7 +303,7 @@ impl DesignIndex {
         self.enis.splice(start..start, new);
         for (t, s) in subnets.iter().enumerate() {
             let i = start + t;
-            self.eni_by_owner.insert(self.enis[i].owner.clone(), i);
+            self.eni_by_owner.insert(&self.enis, i);
             let ip = self.enis[i].private_ip;
             if !ip.is_unspecified() {
                 sorted_insert(&mut self.eni_by_ip, (ip, i as u32));
@@ -353,8 +353,8 @@ impl DesignIndex {
         for e in &inst.secondary_interfaces {
             self.remove_interface_name(&e.name, &inst.name);
         }
-        for e in &self.enis[start..start + n] {
-            self.eni_by_owner.remove(&e.owner);
+        for i in start..start + n {
+            self.eni_by_owner.remove(&self.enis, i);
         }
         self.enis.drain(start..start + n);
         self.drop_interfaces(start, n);
@@ -566,11 +566,7 @@ impl DesignIndex {
                 *i += n32;
             }
         };
-        for i in self.eni_by_owner.values_mut() {
-            if *i >= start {
-                *i += n;
-            }
-        }
+        self.eni_by_owner.positions_mut().for_each(shift);
         self.eni_by_ip.iter_mut().for_each(|(_, i)| shift(i));
         self.eni_by_subnet.iter_mut().for_each(|(_, i)| shift(i));
         self.eni_by_sg.iter_mut().for_each(|(_, i)| shift(i));
@@ -588,11 +584,7 @@ impl DesignIndex {
                 *i -= n32;
             }
         };
-        for i in self.eni_by_owner.values_mut() {
-            if *i >= start + n {
-                *i -= n;
-            }
-        }
+        self.eni_by_owner.positions_mut().for_each(back);
         for table in [&mut self.eni_by_subnet, &mut self.eni_by_sg] {
             table.retain(|(_, i)| !gone(*i));
             table.iter_mut().for_each(|(_, i)| back(i));

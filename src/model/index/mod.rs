@@ -14,6 +14,7 @@ mod addresses;
 mod hash;
 mod incremental;
 mod names;
+mod owners;
 mod routes;
 
 use names::{NameEntry, NESTED};
@@ -92,7 +93,7 @@ pub struct DesignIndex {
     by_name: FxHashMap<String, NameEntry>,
     /// All interfaces, in a stable order.
     pub enis: Vec<Eni>,
-    eni_by_owner: FxHashMap<EniOwner, usize>,
+    eni_by_owner: owners::OwnerTable,
     /// (private IP, interface) sorted: equal-range lookups.
     eni_by_ip: Vec<(Ipv4Addr, u32)>,
     /// (subnet position, interface) sorted, for interfaces whose subnet exists.
@@ -395,13 +396,13 @@ impl DesignIndex {
     }
 
     pub fn eni(&self, owner: &EniOwner) -> Option<&Eni> {
-        self.eni_by_owner.get(owner).map(|i| &self.enis[*i])
+        self.eni_by_owner.get(&self.enis, owner).map(|i| &self.enis[i])
     }
 
     /// The position of an owner's interface in [`DesignIndex::enis`], which
     /// tables keyed by interface position (the analysis's) follow.
     pub fn eni_position(&self, owner: &EniOwner) -> Option<usize> {
-        self.eni_by_owner.get(owner).copied()
+        self.eni_by_owner.get(&self.enis, owner)
     }
 
     /// Interfaces holding a private IPv4 address (several when VPCs overlap).
@@ -496,8 +497,8 @@ impl DesignIndex {
                 }
                 let mut found = Vec::with_capacity(owners.len());
                 for (owner, _, _) in &owners {
-                    match self.eni_by_owner.get(owner) {
-                        Some(i) => found.push(*i),
+                    match self.eni_by_owner.get(&self.enis, owner) {
+                        Some(i) => found.push(i),
                         None => return false,
                     }
                 }
