@@ -132,8 +132,9 @@ fn budgets(c: &mut Criterion) {
         // As the user feels it, at 160×50 with every pane visible (the
         // figures of `vpcd bench`): an SG edit plus the next full frame
         // (`edit_frame_ms`), adding then deleting an instance, each with its
-        // frame (`structural_edit_ms`), and one key in the new-instance form
-        // with its live check (`form_key_ms`).
+        // frame (`structural_edit_ms`), renaming an instance and back, each
+        // with its frame (`rename_edit_ms`), and one key in the new-instance
+        // form with its live check (`form_key_ms`).
         let mut term = Terminal::new(TestBackend::new(160, 50)).expect("test backend");
         term.draw(|f| app.draw(f)).expect("draw");
         g.bench_function("edit_frame", |b| {
@@ -158,6 +159,16 @@ fn budgets(c: &mut Criterion) {
                 let deleted = app.apply_edit(delete.clone()).is_ok();
                 term.draw(|f| app.draw(f)).expect("draw");
                 (added, deleted)
+            })
+        });
+        let [there, back] = vpcd::perf::rename_instance(&d).expect("generated designs have instances");
+        g.bench_function("rename_edit", |b| {
+            b.iter(|| {
+                let renamed = app.apply_edit(there.clone()).is_ok();
+                term.draw(|f| app.draw(f)).expect("draw");
+                let back = app.apply_edit(back.clone()).is_ok();
+                term.draw(|f| app.draw(f)).expect("draw");
+                (renamed, back)
             })
         });
         let mut form = Form::create_for(ObjectKind::Instance, &app.ws);

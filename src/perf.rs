@@ -58,6 +58,21 @@ pub fn add_delete_instance(d: &Design) -> Option<[Edit; 2]> {
     ])
 }
 
+/// Renaming the middle instance and back: `[rename, rename back]` (a rename
+/// follows every reference to the instance).
+pub fn rename_instance(d: &Design) -> Option<[Edit; 2]> {
+    let name = &d.instances.get(d.instances.len() / 2)?.name;
+    let to = (0u32..)
+        .map(|i| format!("{name}-renamed{i}"))
+        .take(1000)
+        .find(|n| d.instances.iter().all(|x| &x.name != n))?;
+    let r = |from: &str, to: &str| Edit::Rename {
+        target: crate::model::ObjectRef::new(crate::model::ObjectKind::Instance, from),
+        to: to.to_string(),
+    };
+    Some([r(name, &to), r(&to, name)])
+}
+
 /// The design with the first of [`toggle_edits`] applied: one security
 /// group with one more inbound rule (what `vpcd diff` is timed on).
 pub fn one_rule_change(d: &Design) -> Option<Design> {
@@ -162,6 +177,18 @@ mod tests {
         let changed = one_rule_change(&d).unwrap();
         assert_ne!(changed, d);
         assert_eq!(changed.instances, d.instances);
+    }
+
+    #[test]
+    fn rename_edits_rename_an_instance_and_back() {
+        let d = crate::create::templates::sample::three_tier();
+        let [there, back] = rename_instance(&d).unwrap();
+        let mut ws = Workspace::new(d.clone());
+        ws.apply(there).unwrap();
+        assert_ne!(ws.design(), &d);
+        assert_eq!(ws.design().instances.len(), d.instances.len());
+        ws.apply(back).unwrap();
+        assert_eq!(ws.design(), &d);
     }
 
     #[test]

@@ -162,6 +162,7 @@ pub fn run(args: &BenchArgs, ui: &Ui) -> u8 {
                 "edit_frame_ms": ui_figures.edit_frame.as_ref().map(ms),
                 "structural_edit_ms": ui_figures.structural.as_ref().map(ms),
                 "structural_idle_ms": ui_figures.structural_idle.as_ref().map(ms),
+                "rename_edit_ms": ui_figures.rename.as_ref().map(ms),
                 "form_key_ms": ui_figures.form_key.as_ref().map(ms),
                 "diff_ms": diff.as_ref().map(ms),
                 "matrix_peak_mb": matrix_peak,
@@ -230,6 +231,7 @@ pub fn run(args: &BenchArgs, ui: &Ui) -> u8 {
             optional("edit+frame", &ui_figures.edit_frame, no_tui);
             optional("add+delete", &ui_figures.structural, no_tui);
             optional("add+delete+idle", &ui_figures.structural_idle, no_tui);
+            optional("rename x2", &ui_figures.rename, no_tui);
             optional("form key", &ui_figures.form_key, no_tui);
             optional("diff", &diff, "the design has no security group to change");
             optional("start", &start, "built without the terminal designer");
@@ -260,6 +262,8 @@ struct UiFigures {
     /// `structural` with the idle tick after each edit (the diagram's
     /// relayout, put off while typing) and the exact frame after it.
     structural_idle: Option<Timing>,
+    /// Renaming an instance and back, each with its frame.
+    rename: Option<Timing>,
     form_key: Option<Timing>,
 }
 
@@ -270,7 +274,8 @@ struct UiFigures {
 /// 160×50: an edit plus the next frame, adding and deleting an instance
 /// (each with its frame; the diagram shows the previous layout until input
 /// pauses), the same with the idle tick's relayout and the exact frame after
-/// each edit, and one key in the new-instance form with its live check.
+/// each edit, renaming an instance and back (each with its frame), and one
+/// key in the new-instance form with its live check.
 #[cfg(feature = "tui")]
 fn time_edit_and_render(design: &crate::model::Design, query: Option<&Query>) -> UiFigures {
     use crate::tui::forms::Form;
@@ -309,6 +314,7 @@ fn time_edit_and_render(design: &crate::model::Design, query: Option<&Query>) ->
             edit_frame: None,
             structural: None,
             structural_idle: None,
+            rename: None,
             form_key: None,
         };
     };
@@ -339,6 +345,14 @@ fn time_edit_and_render(design: &crate::model::Design, query: Option<&Query>) ->
             }
         })
     });
+    let rename = perf::rename_instance(design).map(|[there, back]| {
+        perf::time_runs(3, 500, BUDGET, || {
+            for edit in [&there, &back] {
+                let _ = app.apply_edit(edit.clone());
+                let _ = term.draw(|f| app.draw(f));
+            }
+        })
+    });
     let form_key = (!design.instances.is_empty()).then(|| {
         let mut form = Form::create_for(crate::model::ObjectKind::Instance, &app.ws);
         let keys = [
@@ -357,6 +371,7 @@ fn time_edit_and_render(design: &crate::model::Design, query: Option<&Query>) ->
         edit_frame,
         structural,
         structural_idle,
+        rename,
         form_key,
     }
 }
@@ -411,6 +426,7 @@ fn time_edit_and_render(design: &crate::model::Design, query: Option<&Query>) ->
         edit_frame: None,
         structural: None,
         structural_idle: None,
+        rename: None,
         form_key: None,
     }
 }
