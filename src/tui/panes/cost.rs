@@ -223,6 +223,23 @@ mod tests {
     use crate::tui::theme::Theme;
     use crate::workspace::Workspace;
 
+    /// Asserts that the pane's kept estimate and lines (at `width`) equal
+    /// fresh ones for the workspace's design; returns the estimate.
+    fn kept_equals_fresh(pane: &mut CostPane, ws: &Workspace, width: usize) -> Estimate {
+        let trace = std::cell::RefCell::default();
+        let ctx = Ctx {
+            ws,
+            selected: None,
+            trace: &trace,
+            theme: Theme::plain(),
+        };
+        let kept = pane.estimate(&ctx).clone();
+        assert_eq!(kept, cost::estimate(ws.design(), &PriceTable::builtin()));
+        let written = pane.written(&ctx, width).clone();
+        assert_eq!(written, CostPane::default().written(&ctx, width).clone());
+        kept
+    }
+
     /// The estimate kept across rule edits (security groups, network ACLs,
     /// flow logs) and recomputed after anything else equals a fresh estimate
     /// after every edit, undo and redo.
@@ -231,18 +248,8 @@ mod tests {
         let d = crate::create::synthetic::generate(&crate::create::synthetic::GenParams::small()).unwrap();
         let mut ws = Workspace::new(d);
         let mut pane = CostPane::default();
-        let trace = std::cell::RefCell::default();
         let check = |pane: &mut CostPane, ws: &Workspace| {
-            let ctx = Ctx {
-                ws,
-                selected: None,
-                trace: &trace,
-                theme: Theme::plain(),
-            };
-            let kept = pane.estimate(&ctx).clone();
-            assert_eq!(kept, cost::estimate(ws.design(), &PriceTable::builtin()));
-            let written = pane.written(&ctx, 72).clone();
-            assert_eq!(written, CostPane::default().written(&ctx, 72).clone());
+            kept_equals_fresh(pane, ws, 72);
         };
         check(&mut pane, &ws);
         let [add_rule, remove_rule] = crate::perf::toggle_edits(ws.design()).unwrap();
@@ -288,19 +295,9 @@ mod tests {
         }
         let mut ws = Workspace::new(d);
         let mut pane = CostPane::default();
-        let trace = std::cell::RefCell::default();
         let mut check = |ws: &Workspace, public: bool| {
-            let ctx = Ctx {
-                ws,
-                selected: None,
-                trace: &trace,
-                theme: Theme::plain(),
-            };
-            let kept = pane.estimate(&ctx).clone();
-            assert_eq!(kept, cost::estimate(ws.design(), &PriceTable::builtin()));
+            let kept = kept_equals_fresh(&mut pane, ws, 60);
             assert_eq!(kept.items.iter().any(|i| i.item == "public IPv4 addresses"), public);
-            let written = pane.written(&ctx, 60).clone();
-            assert_eq!(written, CostPane::default().written(&ctx, 60).clone());
         };
         check(&ws, false);
         let mut public = ws.design().instances[1].clone();
