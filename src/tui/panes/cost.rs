@@ -220,24 +220,19 @@ mod tests {
     use super::*;
     use crate::edit::Edit;
     use crate::model::{Object, ObjectKind, ObjectRef};
-    use crate::tui::theme::Theme;
+    use crate::tui::panes::with_ctx;
     use crate::workspace::Workspace;
 
     /// Asserts that the pane's kept estimate and lines (at `width`) equal
     /// fresh ones for the workspace's design; returns the estimate.
     fn kept_equals_fresh(pane: &mut CostPane, ws: &Workspace, width: usize) -> Estimate {
-        let trace = std::cell::RefCell::default();
-        let ctx = Ctx {
-            ws,
-            selected: None,
-            trace: &trace,
-            theme: Theme::plain(),
-        };
-        let kept = pane.estimate(&ctx).clone();
-        assert_eq!(kept, cost::estimate(ws.design(), &PriceTable::builtin()));
-        let written = pane.written(&ctx, width).clone();
-        assert_eq!(written, CostPane::default().written(&ctx, width).clone());
-        kept
+        with_ctx(ws, None, |ctx| {
+            let kept = pane.estimate(ctx).clone();
+            assert_eq!(kept, cost::estimate(ws.design(), &PriceTable::builtin()));
+            let written = pane.written(ctx, width).clone();
+            assert_eq!(written, CostPane::default().written(ctx, width).clone());
+            kept
+        })
     }
 
     /// The estimate kept across rule edits (security groups, network ACLs,

@@ -298,7 +298,7 @@ impl Pane for InspectorPane {
 mod tests {
     use super::*;
     use crate::edit::Edit;
-    use crate::tui::theme::Theme;
+    use crate::tui::panes::with_ctx;
     use crate::workspace::Workspace;
 
     /// With the objects that refer to the selection kept across edits that
@@ -331,16 +331,11 @@ mod tests {
         ] {
             let mut ws = Workspace::new(d.clone());
             let mut pane = InspectorPane::default();
-            let trace = std::cell::RefCell::default();
             let check = |pane: &mut InspectorPane, ws: &Workspace| {
-                let ctx = Ctx {
-                    ws,
-                    selected: Some(&sel),
-                    trace: &trace,
-                    theme: Theme::plain(),
-                };
-                let fresh = describe(&ctx, &users_of(ws.design(), &sel));
-                assert_eq!(pane.describe(&ctx), fresh.as_slice());
+                with_ctx(ws, Some(&sel), |ctx| {
+                    let fresh = describe(ctx, &users_of(ws.design(), &sel));
+                    assert_eq!(pane.describe(ctx), fresh.as_slice());
+                });
             };
             check(&mut pane, &ws);
             for e in edits.clone() {

@@ -40,6 +40,19 @@ pub struct Ctx<'a> {
     pub theme: Theme,
 }
 
+/// Runs `f` with a context of `ws`, `selected` and no trace, in the plain
+/// theme (for the panes' tests).
+#[cfg(test)]
+pub(crate) fn with_ctx<T>(ws: &Workspace, selected: Option<&ObjectRef>, f: impl FnOnce(&Ctx) -> T) -> T {
+    let trace = RefCell::default();
+    f(&Ctx {
+        ws,
+        selected,
+        trace: &trace,
+        theme: Theme::plain(),
+    })
+}
+
 /// What a pane asks the app to do.
 #[derive(Debug)]
 pub enum Msg {

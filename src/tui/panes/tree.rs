@@ -1087,18 +1087,11 @@ mod tests {
     use super::*;
     use crate::edit::Edit;
     use crate::model::{NaclRule, PortRange, Protocol, RuleAction, SgPeer, SgRule};
-    use crate::tui::theme::Theme;
+    use crate::tui::panes::with_ctx;
     use crate::workspace::Workspace;
 
     fn ensure(pane: &mut TreePane, ws: &Workspace) {
-        let trace = std::cell::RefCell::default();
-        let ctx = Ctx {
-            ws,
-            selected: None,
-            trace: &trace,
-            theme: Theme::plain(),
-        };
-        pane.ensure(&ctx);
+        with_ctx(ws, None, |ctx| pane.ensure(ctx));
     }
 
     /// After SG and NACL edits (patched rows), other edits (rebuilt) and
@@ -1260,15 +1253,10 @@ mod tests {
 
     /// The pane drawn into a test terminal.
     fn drawn(pane: &mut TreePane, ws: &Workspace) -> ratatui::buffer::Buffer {
-        let trace = std::cell::RefCell::default();
-        let ctx = Ctx {
-            ws,
-            selected: None,
-            trace: &trace,
-            theme: Theme::plain(),
-        };
         let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(48, 24)).unwrap();
-        term.draw(|f| pane.render(f, f.area(), &ctx, true)).unwrap();
+        with_ctx(ws, None, |ctx| {
+            term.draw(|f| pane.render(f, f.area(), ctx, true)).unwrap()
+        });
         term.backend().buffer().clone()
     }
 
