@@ -179,6 +179,20 @@ impl RouteTarget {
     }
 }
 
+impl super::Design {
+    /// Whether a route of the design targets an instance or a network
+    /// interface by one of `names`.
+    pub fn routes_to_instance_named(&self, names: &[&str]) -> bool {
+        self.route_tables
+            .iter()
+            .flat_map(|rt| &rt.routes)
+            .any(|r| match &r.target {
+                RouteTarget::Instance(n) | RouteTarget::NetworkInterface(n) => names.contains(&n.as_str()),
+                _ => false,
+            })
+    }
+}
+
 impl fmt::Display for RouteTarget {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

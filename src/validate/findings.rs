@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::model::{Design, DesignIndex, Instance, Object, ObjectKind, ObjectRef, RouteTarget};
+use crate::model::{Design, DesignIndex, Instance, Object, ObjectKind, ObjectRef};
 
 use super::context::{self, ValidationPass};
 use super::{
@@ -554,7 +554,7 @@ impl Findings {
                     (Structural::References, _) if alone => {
                         (references_after(&cx, before, object, &me, inserted), Keyed::new())
                     }
-                    (Structural::RouteTargets, Some(_)) if !routes_name(d, object) => keep(),
+                    (Structural::RouteTargets, Some(_)) if !d.routes_to_instance_named(&names_of(object)) => keep(),
                     (Structural::ElasticIps, Some(i)) if i.elastic_ip.is_none() => keep(),
                     (Structural::VpnConnections, Some(i)) if alone && !terminates_vpn(d, i) => keep(),
                     (Structural::Workloads, Some(i)) if !workloads_change(idx, i, inserted) => keep(),
@@ -614,19 +614,6 @@ fn workloads_change(idx: &DesignIndex, i: &Instance, inserted: bool) -> bool {
         .take(2)
         .count();
     held == usize::from(inserted)
-}
-
-/// Whether a route of the design targets the instance or one of its
-/// interfaces by name.
-fn routes_name(d: &Design, object: &Object) -> bool {
-    let names = names_of(object);
-    d.route_tables
-        .iter()
-        .flat_map(|rt| &rt.routes)
-        .any(|r| match &r.target {
-            RouteTarget::Instance(n) | RouteTarget::NetworkInterface(n) => names.contains(&n.as_str()),
-            _ => false,
-        })
 }
 
 /// The dangling-reference findings after `object` (named by `me`, which

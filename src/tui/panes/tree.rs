@@ -13,8 +13,8 @@ use ratatui::Frame;
 use super::{fit, framed, scroll_to, step, Ctx, Msg, Pane, Region};
 use crate::model::index::EniOwner;
 use crate::model::{
-    Design, DesignIndex, Instance, NatGateway, NetworkAcl, Object, ObjectKind, ObjectRef, RouteTarget, SecurityGroup,
-    Subnet, SubnetKind, Vpc,
+    Design, DesignIndex, Instance, NatGateway, NetworkAcl, Object, ObjectKind, ObjectRef, SecurityGroup, Subnet,
+    SubnetKind, Vpc,
 };
 use crate::tui::keymap::{Action, Context};
 use crate::validate::Severity;
@@ -148,8 +148,8 @@ fn tag(multi: bool, detail: String, extra: Option<String>) -> String {
 }
 
 /// An instance's row detail, written as the row is drawn: its addresses,
-/// and its owner when a participant owns it (owners by name look-up: a scan per instance would make the build
-/// quadratic in the design's size).
+/// and its owner when a participant owns it (owners by name look-up: a scan
+/// per instance would make drawing quadratic in the design's size).
 fn instance_detail(d: &Design, idx: &DesignIndex, inst: &Instance, vpc: &str) -> String {
     let ip = idx
         .eni(&EniOwner::Instance(inst.name.clone()))
@@ -693,12 +693,10 @@ impl Tree {
         }
         // Only a route to the instance or one of its interfaces can make a
         // subnet private by it (a NAT instance).
-        let names_it = |n: &String| n == &inst.name || inst.secondary_interfaces.iter().any(|e| &e.name == n);
-        let routed = d.route_tables.iter().flat_map(|t| &t.routes).any(|r| match &r.target {
-            RouteTarget::Instance(n) | RouteTarget::NetworkInterface(n) => names_it(n),
-            _ => false,
-        });
-        if !routed {
+        let names: Vec<&str> = std::iter::once(inst.name.as_str())
+            .chain(inst.secondary_interfaces.iter().map(|e| e.name.as_str()))
+            .collect();
+        if !d.routes_to_instance_named(&names) {
             return true;
         }
         self.rederive_kinds(d, idx)
