@@ -65,24 +65,21 @@ impl CostPane {
                     | Change::Inserted(Object::Instance(_), _)
                     | Change::Removed(Object::Instance(_), _)
             );
-        match &mut self.cached {
-            Some((r, _)) if *r == layout => {}
-            Some((r, est)) if follows_instance => {
+        let kept = match self.cached.take() {
+            Some((r, est)) if r == layout => est,
+            Some((r, mut est)) if follows_instance => {
                 let moved = est.after_instance_change(ctx.ws.design(), ctx.ws.index(), &self.prices);
                 // The lines follow when they were written for the estimate just changed.
-                self.moved = Some((*r, moved));
-                *r = layout;
+                self.moved = Some((r, moved));
+                est
             }
             _ => {
                 self.moved = None;
-                self.cached = Some((
-                    layout,
-                    cost::estimate_indexed(ctx.ws.design(), ctx.ws.index(), &self.prices),
-                ));
+                cost::estimate_indexed(ctx.ws.design(), ctx.ws.index(), &self.prices)
             }
-        }
+        };
         self.cached_at = rev;
-        &self.cached.as_ref().expect("estimated above").1
+        &self.cached.insert((layout, kept)).1
     }
 
     /// The lines for `width`, written again only for a new estimate: after an
@@ -90,30 +87,25 @@ impl CostPane {
     fn written(&mut self, ctx: &Ctx, width: usize) -> &Lines {
         self.estimate(ctx);
         let layout = ctx.ws.layout_revision();
-        let current = matches!(&self.written, Some((r, w, _)) if *r == layout && *w == width);
-        if !current {
-            let follow = match (&self.written, self.moved) {
-                (Some((r, w, _)), Some((from, moved))) if *r == from && *w == width => Some(moved),
-                _ => None,
-            };
-            match (follow, self.cached.as_ref(), self.written.as_mut()) {
-                (Some(moved), Some((_, est)), Some((r, _, lines))) => {
-                    match moved {
-                        ItemChange::Replaced(at) => lines[at] = item_line(&est.items[at], width),
-                        ItemChange::Inserted(at) => lines.insert(at, item_line(&est.items[at], width)),
-                        ItemChange::Removed(at) => {
-                            lines.remove(at);
-                        }
-                        ItemChange::Unchanged => {}
+        let moved = self.moved.take();
+        let lines = match (self.written.take(), moved, self.cached.as_ref()) {
+            (Some((r, w, lines)), _, _) if r == layout && w == width => lines,
+            // Written for the estimate the last instance change moved.
+            (Some((r, w, mut lines)), Some((from, moved)), Some((_, est))) if r == from && w == width => {
+                match moved {
+                    ItemChange::Replaced(at) => lines[at] = item_line(&est.items[at], width),
+                    ItemChange::Inserted(at) => lines.insert(at, item_line(&est.items[at], width)),
+                    ItemChange::Removed(at) => {
+                        lines.remove(at);
                     }
-                    lines[est.items.len()] = total_line(est, width);
-                    *r = layout;
+                    ItemChange::Unchanged => {}
                 }
-                _ => self.written = Some((layout, width, self.lines(ctx, width))),
+                lines[est.items.len()] = total_line(est, width);
+                lines
             }
-        }
-        self.moved = None;
-        &self.written.as_ref().expect("written above").2
+            _ => self.lines(ctx, width),
+        };
+        &self.written.insert((layout, width, lines)).2
     }
 
     /// The pane's text lines (also used by tests).
