@@ -164,28 +164,31 @@ impl Edit {
                 if !valid_name(&to) {
                     return Err(EditError::BadName(to));
                 }
-                if d.position(target.kind, &target.name).is_none() {
+                let Some(index) = d.position(target.kind, &target.name) else {
                     return Err(EditError::Missing(target));
-                }
+                };
                 // A hand-edited file can hold one name twice. Renaming one of
                 // them would also move the other's references, and the inverse
                 // rename could never apply (the old name is still taken).
-                let refs = d.object_refs();
-                let count = refs.iter().filter(|r| r.name == target.name).count();
+                let (mut count, mut existing) = (0, None);
+                d.for_each_name(|kind, name| {
+                    if name == target.name {
+                        count += 1;
+                    }
+                    if existing.is_none() && name == to && !(kind == target.kind && name == target.name) {
+                        existing = Some(ObjectRef::new(kind, name));
+                    }
+                });
                 if count > 1 {
                     return Err(EditError::AmbiguousName {
                         name: target.name,
                         count,
                     });
                 }
-                if let Some(existing) = refs.into_iter().find(|r| r.name == to && *r != target) {
+                if let Some(existing) = existing {
                     return Err(EditError::NameTaken { name: to, existing });
                 }
-                let Some((index, mut obj)) = d.remove(&target) else {
-                    return Err(EditError::Missing(target));
-                };
-                obj.set_name(to.clone());
-                d.insert_at(index, obj);
+                d.set_name_at(target.kind, index, to.clone());
                 d.rename_references(target.kind, &target.name, &to);
                 Ok(Edit::Rename {
                     target: ObjectRef::new(target.kind, to),

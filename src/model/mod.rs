@@ -457,6 +457,21 @@ macro_rules! object_kinds {
                     })*
                 }
             }
+            /// Calls `f(kind, name)` for every object, in file order, without
+            /// copying a name.
+            pub fn for_each_name<'a>(&'a self, mut f: impl FnMut(ObjectKind, &'a str)) {
+                $( self.$field.iter().for_each(|o| f(ObjectKind::$variant, &o.name)); )*
+            }
+            /// Renames the object at a position of its kind's list (its
+            /// references are left as they are); `false` when there is none.
+            pub fn set_name_at(&mut self, kind: ObjectKind, index: usize, to: String) -> bool {
+                match kind {
+                    $(ObjectKind::$variant => match self.$field.get_mut(index) {
+                        Some(o) => { o.name = to; true }
+                        None => false,
+                    },)*
+                }
+            }
             /// Every object's reference, in file order.
             pub fn object_refs(&self) -> Vec<ObjectRef> {
                 let mut out = Vec::new();
@@ -507,6 +522,35 @@ impl ObjectRef {
             kind,
             name: name.into(),
         }
+    }
+}
+
+/// A set of object kinds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct KindSet(u32);
+
+impl KindSet {
+    pub const fn of(kinds: &[ObjectKind]) -> KindSet {
+        let mut bits = 0;
+        let mut i = 0;
+        while i < kinds.len() {
+            bits |= 1 << kinds[i] as u32;
+            i += 1;
+        }
+        KindSet(bits)
+    }
+    pub fn insert(&mut self, kind: ObjectKind) {
+        self.0 |= 1 << kind as u32;
+    }
+    pub const fn contains(self, kind: ObjectKind) -> bool {
+        self.0 & (1 << kind as u32) != 0
+    }
+    pub const fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+    /// One bit per kind, `1 << kind as u32`.
+    pub const fn bits(self) -> u32 {
+        self.0
     }
 }
 
@@ -808,6 +852,18 @@ impl Design {
             }
         });
         out
+    }
+
+    /// The kinds of the objects (other than `target` itself) whose
+    /// references name `target`, as [`Design::referrers`] finds them.
+    pub fn referrer_kinds(&self, target: &ObjectRef) -> KindSet {
+        let mut kinds = KindSet::default();
+        visit_references(self, |from, _, t, name| {
+            if *name == target.name && ref_matches(t, target.kind) && !from.is(target) {
+                kinds.insert(from.kind);
+            }
+        });
+        kinds
     }
 
     /// Calls `f(from, field, target, name)` for every reference, without
