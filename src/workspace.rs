@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use crate::analysis::{Analyzer, Compiled, Query, QueryError, Trace};
 use crate::edit::{deletion_refused_while_referenced, Edit, EditError};
-use crate::model::{Design, DesignIndex, Object, ObjectKind, ObjectRef};
+use crate::model::{Design, DesignIndex, KindSet, Object, ObjectKind, ObjectRef};
 use crate::validate::{self, Diagnostic, Findings};
 
 /// What the last successful edit did.
@@ -97,9 +97,39 @@ pub enum Change {
     Inserted(Object, usize),
     /// One object removed from this position of its kind's list.
     Removed(Object, usize),
-    /// Anything else (a rename, a batch, a new design): everything is derived again.
+    /// One object renamed in place; every reference to it follows.
+    Renamed(Renamed),
+    /// Anything else (a batch, a new design): everything is derived again.
     #[default]
     Other,
+}
+
+/// One object renamed (see [`Change::Renamed`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Renamed {
+    /// The object under its new name.
+    pub object: Object,
+    /// Its position in its kind's list (a rename keeps it).
+    pub index: usize,
+    /// Its name before.
+    pub from: String,
+    /// The kinds of the objects whose references name it (they were renamed
+    /// with it); other objects are as they were.
+    pub referrers: KindSet,
+}
+
+impl Renamed {
+    /// The rename that takes it back.
+    fn reversed(&self) -> Renamed {
+        let mut object = self.object.clone();
+        object.set_name(self.from.clone());
+        Renamed {
+            object,
+            index: self.index,
+            from: self.object.name().to_string(),
+            referrers: self.referrers,
+        }
+    }
 }
 
 impl Change {
@@ -119,6 +149,17 @@ impl Change {
                 }
             }
             (Edit::Delete(_), Edit::Restore { index, object }) => Change::Removed(object.clone(), *index),
+            (Edit::Rename { target, .. }, Edit::Rename { target: now, .. }) => {
+                match (after.position(now.kind, &now.name), after.get(now)) {
+                    (Some(index), Some(object)) => Change::Renamed(Renamed {
+                        object,
+                        index,
+                        from: target.name.clone(),
+                        referrers: after.referrer_kinds(now),
+                    }),
+                    _ => Change::Other,
+                }
+            }
             _ => Change::Other,
         }
     }
@@ -129,6 +170,7 @@ impl Change {
             Change::InPlace(old, new) => Change::InPlace(new.clone(), old.clone()),
             Change::Inserted(o, i) => Change::Removed(o.clone(), *i),
             Change::Removed(o, i) => Change::Inserted(o.clone(), *i),
+            Change::Renamed(r) => Change::Renamed(r.reversed()),
             Change::Other => Change::Other,
         }
     }
@@ -140,6 +182,7 @@ impl Change {
             Change::InPlace(old, new) => index.update_in_place(d, old, new),
             Change::Inserted(o, i) => index.after_insert(d, o.kind(), *i),
             Change::Removed(o, i) => index.after_remove(d, *i, o),
+            Change::Renamed(r) => index.after_rename(d, &r.object, r.index, &r.from),
             Change::Other => false,
         }
     }
@@ -150,6 +193,7 @@ impl Change {
             Change::InPlace(old, new) => before.after_in_place(d, idx, old, new),
             Change::Inserted(o, _) => before.after_insert(d, idx, o),
             Change::Removed(o, _) => before.after_remove(d, idx, o),
+            Change::Renamed(r) => before.after_rename(d, idx, &r.object, &r.from, r.referrers),
             Change::Other => Findings::full(d, idx),
         }
     }
@@ -262,7 +306,7 @@ impl Workspace {
             (Some(tables), Change::InPlace(old, new)) => tables.patch(&self.design, &self.index, old, new),
             (Some(tables), Change::Inserted(o, i)) => tables.after_insert(&self.design, &self.index, o, *i),
             (Some(tables), Change::Removed(o, i)) => tables.after_remove(&self.design, &self.index, o, *i),
-            (Some(_), Change::Other) => false,
+            (Some(_), Change::Renamed(_) | Change::Other) => false,
         };
         if !patched {
             self.analysis = OnceCell::new();
@@ -759,10 +803,21 @@ mod tests {
                 Edit::Put(Object::Subnet(s))
             }
             5 => Edit::Delete(ObjectRef::new(ObjectKind::Instance, inst.name)),
-            6 => Edit::Rename {
-                target: ObjectRef::new(ObjectKind::SecurityGroup, sg.name),
-                to: format!("sg-renamed-{n}"),
-            },
+            6 => {
+                let target = match n % 4 {
+                    0 => ObjectRef::new(ObjectKind::SecurityGroup, sg.name),
+                    1 => ObjectRef::new(ObjectKind::Instance, inst.name),
+                    2 => ObjectRef::new(ObjectKind::Subnet, subnet.name),
+                    _ => {
+                        let refs = d.object_refs();
+                        refs.get(n / 4 % refs.len().max(1))?.clone()
+                    }
+                };
+                Edit::Rename {
+                    target,
+                    to: format!("renamed-{n}"),
+                }
+            }
             7 => {
                 let mut i = inst;
                 i.name = format!("new-{n}");

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::model::{Design, DesignIndex, Instance, Object, ObjectKind, ObjectRef};
+use crate::model::{Design, DesignIndex, Instance, KindSet, Object, ObjectKind, ObjectRef};
 
 use super::context::{self, ValidationPass};
 use super::{
@@ -30,13 +30,7 @@ const SG_RULES: u8 = 16;
 type Kinds = u32;
 
 const fn kinds(list: &[ObjectKind]) -> Kinds {
-    let mut m = 0;
-    let mut i = 0;
-    while i < list.len() {
-        m |= 1 << list[i] as u32;
-        i += 1;
-    }
-    m
+    KindSet::of(list).bits()
 }
 
 const fn has(set: Kinds, k: ObjectKind) -> bool {
@@ -562,18 +556,7 @@ impl Findings {
                         Run::Keyed { around_instance, .. } => {
                             let mut fresh = Keyed::new();
                             let touched = around_instance(&cx, i, inserted, &mut fresh);
-                            debug_assert!(fresh.keys().all(|k| touched.contains(k)));
-                            let mut now = before_keyed.clone();
-                            for k in &touched {
-                                now.remove(k);
-                            }
-                            for (k, mut v) in fresh {
-                                if !v.is_empty() {
-                                    canonical(&mut v);
-                                    now.insert(k, v);
-                                }
-                            }
-                            (flatten(&now), now)
+                            rekeyed(before_keyed, &touched, fresh)
                         }
                         Run::Plain(_) => run_group(&cx, g),
                     },
@@ -583,6 +566,100 @@ impl Findings {
             .unzip();
         Findings::of(groups, keyed)
     }
+}
+
+impl Findings {
+    /// The findings after the object now `object` was renamed from `from`,
+    /// every reference to it renamed with it (`referrers` are the kinds of
+    /// the objects holding those references; `d` and `idx` are the design
+    /// after the edit). The groups that read none of those kinds keep their
+    /// findings; an instance that nothing else names is followed as a
+    /// removal of its old name and an insertion of its new one. Equal to
+    /// [`Findings::full`].
+    pub fn after_rename(
+        &self,
+        d: &Design,
+        idx: &DesignIndex,
+        object: &Object,
+        from: &str,
+        referrers: KindSet,
+    ) -> Findings {
+        let kind = object.kind();
+        let me = ObjectRef::new(kind, object.name());
+        // Findings about the object are told apart from a namesake's only
+        // when its new name stands for it alone and its old one for nothing.
+        let alone = idx.lookup(object.name()) == std::slice::from_ref(&me) && idx.lookup(from).is_empty();
+        if self.groups.len() != GROUPS.len() || !alone {
+            return Findings::full(d, idx);
+        }
+        let touched = referrers.bits() | kinds(&[kind]);
+        // An instance only its own interfaces name: its old name goes, its new one comes.
+        let instance = match object {
+            Object::Instance(i) if touched == kinds(&[K::Instance]) => Some(i),
+            _ => None,
+        };
+        let quotas = d.quotas.unwrap_or_default();
+        let cx = context::ValidationPass::new(d, idx, &quotas);
+        let (groups, keyed) = GROUPS
+            .iter()
+            .zip(self.groups.iter().zip(&self.keyed))
+            .map(|(g, (before, before_keyed))| {
+                let keep = || (before.clone(), before_keyed.clone());
+                if g.kinds & touched == 0 {
+                    return keep();
+                }
+                match (g.structural, instance) {
+                    (Structural::Names, _) if names_stay_unique(idx, object, true) => keep(),
+                    (Structural::References, _) => {
+                        let old = ObjectRef::new(kind, from);
+                        let kept: Vec<Diagnostic> = before
+                            .iter()
+                            .filter(|x| x.object.as_ref() != Some(&old))
+                            .cloned()
+                            .collect();
+                        (references_after(&cx, &kept, object, &me, true), Keyed::new())
+                    }
+                    (Structural::RouteTargets, Some(_)) if !d.routes_to_instance_named(&names_of(object)) => keep(),
+                    (Structural::ElasticIps, Some(i)) if i.elastic_ip.is_none() => keep(),
+                    (Structural::VpnConnections, Some(i)) if !terminates_vpn(d, i) => keep(),
+                    // Which subnets hold an instance stays as it was.
+                    (Structural::Workloads, Some(_)) => keep(),
+                    (Structural::Rerun, Some(i)) => match &g.run {
+                        Run::Keyed { around_instance, .. } => {
+                            let mut was = i.clone();
+                            was.name = from.to_string();
+                            let (mut gone, mut came) = (Keyed::new(), Keyed::new());
+                            let mut touched = around_instance(&cx, &was, false, &mut gone);
+                            touched.extend(around_instance(&cx, i, true, &mut came));
+                            // A key both touch was derived twice from the same design.
+                            gone.extend(came);
+                            rekeyed(before_keyed, &touched, gone)
+                        }
+                        Run::Plain(_) => run_group(&cx, g),
+                    },
+                    _ => run_group(&cx, g),
+                }
+            })
+            .unzip();
+        Findings::of(groups, keyed)
+    }
+}
+
+/// A keyed group's findings with the `touched` keys derived again
+/// (`fresh`, the touched keys' findings now), and the group's list.
+fn rekeyed(before: &Keyed, touched: &[String], fresh: Keyed) -> (Vec<Diagnostic>, Keyed) {
+    debug_assert!(fresh.keys().all(|k| touched.contains(k)));
+    let mut now = before.clone();
+    for k in touched {
+        now.remove(k);
+    }
+    for (k, mut v) in fresh {
+        if !v.is_empty() {
+            canonical(&mut v);
+            now.insert(k, v);
+        }
+    }
+    (flatten(&now), now)
 }
 
 /// Whether every name `object` brings (or took away) is held by nothing
@@ -719,7 +796,36 @@ mod tests {
             let idx = DesignIndex::new(&with);
             let added = before.after_insert(&with, &idx, &copy);
             assert!(added == Findings::full(&with, &idx), "adding a copy of {r}");
+            for to in rename_targets(d, &r) {
+                let mut renamed = d.clone();
+                let rename = crate::edit::Edit::Rename {
+                    target: r.clone(),
+                    to: to.clone(),
+                };
+                if rename.apply(&mut renamed).is_err() {
+                    continue;
+                }
+                let now = ObjectRef::new(r.kind, &to);
+                let object = renamed.get(&now).expect("renamed");
+                let idx = DesignIndex::new(&renamed);
+                let followed = before.after_rename(&renamed, &idx, &object, &r.name, renamed.referrer_kinds(&now));
+                assert!(followed == Findings::full(&renamed, &idx), "renaming {r} to {to}");
+            }
         }
+    }
+
+    /// Names to rename `r` to: a new one, and one that a reference to a
+    /// missing object of its kind already holds (the reference then resolves).
+    fn rename_targets(d: &Design, r: &ObjectRef) -> Vec<String> {
+        let mut names = vec![format!("{}-renamed", r.name)];
+        let mut dangling = None;
+        d.for_each_reference(|_, _, target, name| {
+            if dangling.is_none() && crate::model::ref_matches(target, r.kind) && d.position(r.kind, name).is_none() {
+                dangling = Some(name.clone());
+            }
+        });
+        names.extend(dangling);
+        names
     }
 
     /// A security group edited in place (rules only, or its VPC, owner or

@@ -1,4 +1,4 @@
-//! Following one inserted or removed object without a rebuild.
+//! Following one inserted, removed or renamed object without a rebuild.
 //!
 //! An instance's interfaces sit in the middle of the interface list, so an
 //! inserted or removed instance moves every later interface's position (a
@@ -147,6 +147,81 @@ impl DesignIndex {
             }
             _ => false,
         }
+    }
+
+    /// Brings the index up to date after the object now at `index` of its
+    /// kind's list (`object`, as it is now) was renamed from `from`, every
+    /// reference to it renamed with it, as [`DesignIndex::after_insert`]
+    /// does for an insertion. Positions and addresses stay; names move: the
+    /// object's own, its parts' owner, and the interfaces that name it.
+    pub fn after_rename(&mut self, d: &Design, object: &Object, index: usize, from: &str) -> bool {
+        let kind = object.kind();
+        let to = object.name();
+        // An Elastic IP's name decides which objects hold its address, and a
+        // name that a dangling reference already held would now resolve:
+        // those are rebuilt.
+        if kind == ObjectKind::ElasticIp || self.by_name.contains_key(to) || index >= d.count(kind) {
+            return false;
+        }
+        if !matches!(self.by_name.get(from), Some(NameEntry::One(r, p)) if r.kind == kind && *p as usize == index) {
+            return false;
+        }
+        let parts = parts_of(object);
+        if parts.iter().any(|n| !self.by_name.contains_key(*n)) {
+            return false;
+        }
+        let dangling = |e: &Eni| match kind {
+            ObjectKind::Subnet => e.subnet == to || e.owner.subnet() == Some(to),
+            ObjectKind::SecurityGroup => e.security_groups.iter().any(|g| g == to),
+            _ => false,
+        };
+        if self.enis.iter().any(dangling) {
+            return false;
+        }
+        self.by_name.remove(from);
+        self.by_name
+            .insert(to.to_string(), NameEntry::One(ObjectRef::new(kind, to), index as u32));
+        for part in parts {
+            if let Some(e) = self.by_name.get_mut(part) {
+                for r in e.refs_mut().iter_mut().filter(|r| r.kind == kind && r.name == from) {
+                    r.name = to.to_string();
+                }
+            }
+        }
+        for i in 0..self.enis.len() {
+            let e = &self.enis[i];
+            let owner = e.owner.renamed(kind, from, to);
+            let subnet = kind == ObjectKind::Subnet && e.subnet == from;
+            let group = kind == ObjectKind::SecurityGroup && e.security_groups.iter().any(|g| g == from);
+            if let Some(owner) = owner {
+                self.eni_by_owner.remove(&self.enis, i);
+                self.enis[i].owner = owner;
+                self.eni_by_owner.insert(&self.enis, i);
+            }
+            if subnet {
+                self.enis[i].subnet = to.to_string();
+            }
+            if group {
+                for g in self.enis[i].security_groups.iter_mut().filter(|g| *g == from) {
+                    *g = to.to_string();
+                }
+            }
+        }
+        match kind {
+            ObjectKind::Subnet => {
+                for s in self.exhausted_subnets.iter_mut().filter(|s| *s == from) {
+                    *s = to.to_string();
+                }
+                self.exhausted_subnets.sort();
+            }
+            ObjectKind::NatGateway => {
+                for a in self.regional_nat_addresses.iter_mut().filter(|a| a.nat == from) {
+                    a.nat = to.to_string();
+                }
+            }
+            _ => {}
+        }
+        true
     }
 
     /// Whether the index lists `name` as the object of `kind` at `index`.
@@ -732,4 +807,20 @@ fn merge_sorted<T: Ord + Copy>(table: &mut Vec<T>, added: &[T]) {
 fn sorted_insert<T: Ord>(table: &mut Vec<T>, item: T) {
     let at = table.partition_point(|x| *x < item);
     table.insert(at, item);
+}
+
+/// The names of an object's parts, which the index lists under their owner:
+/// an instance's secondary interfaces, a transit gateway's route tables and
+/// attachments.
+fn parts_of(o: &Object) -> Vec<&str> {
+    match o {
+        Object::Instance(i) => i.secondary_interfaces.iter().map(|e| e.name.as_str()).collect(),
+        Object::TransitGateway(t) => t
+            .route_tables
+            .iter()
+            .map(|r| r.name.as_str())
+            .chain(t.attachments.iter().map(|a| a.name.as_str()))
+            .collect(),
+        _ => Vec::new(),
+    }
 }

@@ -54,18 +54,58 @@ impl EniOwner {
         }
     }
 
+    /// The subnet named in the owner, for the owners placed per subnet
+    /// (load balancer nodes, endpoint, firewall and attachment interfaces).
+    pub fn subnet(&self) -> Option<&str> {
+        match self {
+            EniOwner::LoadBalancer(_, s)
+            | EniOwner::Endpoint(_, s)
+            | EniOwner::Firewall(_, s)
+            | EniOwner::TgwAttachment(_, _, s) => Some(s),
+            EniOwner::Instance(_) | EniOwner::SecondaryInterface(..) | EniOwner::NatGateway(_) => None,
+        }
+    }
+
+    /// The owner with the object of `kind` named `from` renamed `to`, when
+    /// it names that object (as its owner, or as the subnet it is placed in).
+    fn renamed(&self, kind: ObjectKind, from: &str, to: &str) -> Option<EniOwner> {
+        let owns = self.kind() == kind && self.name() == from;
+        let placed = kind == ObjectKind::Subnet && self.subnet() == Some(from);
+        if !owns && !placed {
+            return None;
+        }
+        let mut owner = self.clone();
+        let (name, subnet) = match &mut owner {
+            EniOwner::Instance(n) | EniOwner::SecondaryInterface(n, _) | EniOwner::NatGateway(n) => (n, None),
+            EniOwner::LoadBalancer(n, s)
+            | EniOwner::Endpoint(n, s)
+            | EniOwner::Firewall(n, s)
+            | EniOwner::TgwAttachment(n, _, s) => (n, Some(s)),
+        };
+        if owns {
+            *name = to.to_string();
+        }
+        if let (true, Some(s)) = (placed, subnet) {
+            *s = to.to_string();
+        }
+        Some(owner)
+    }
+
+    /// The kind of the design object that owns the interface.
+    pub fn kind(&self) -> ObjectKind {
+        match self {
+            EniOwner::Instance(_) | EniOwner::SecondaryInterface(..) => ObjectKind::Instance,
+            EniOwner::NatGateway(_) => ObjectKind::NatGateway,
+            EniOwner::LoadBalancer(..) => ObjectKind::LoadBalancer,
+            EniOwner::Endpoint(..) => ObjectKind::Endpoint,
+            EniOwner::Firewall(..) => ObjectKind::Firewall,
+            EniOwner::TgwAttachment(..) => ObjectKind::TransitGateway,
+        }
+    }
+
     /// The design object that owns the interface.
     pub fn object(&self) -> ObjectRef {
-        match self {
-            EniOwner::Instance(n) | EniOwner::SecondaryInterface(n, _) => {
-                ObjectRef::new(ObjectKind::Instance, n.clone())
-            }
-            EniOwner::NatGateway(n) => ObjectRef::new(ObjectKind::NatGateway, n.clone()),
-            EniOwner::LoadBalancer(n, _) => ObjectRef::new(ObjectKind::LoadBalancer, n.clone()),
-            EniOwner::Endpoint(n, _) => ObjectRef::new(ObjectKind::Endpoint, n.clone()),
-            EniOwner::Firewall(n, _) => ObjectRef::new(ObjectKind::Firewall, n.clone()),
-            EniOwner::TgwAttachment(t, _, _) => ObjectRef::new(ObjectKind::TransitGateway, t.clone()),
-        }
+        ObjectRef::new(self.kind(), self.name())
     }
 }
 

@@ -32,6 +32,14 @@ impl NameEntry {
         }
     }
 
+    /// The refs, to rename.
+    pub(super) fn refs_mut(&mut self) -> &mut [ObjectRef] {
+        match self {
+            NameEntry::One(r, _) => std::slice::from_mut(r),
+            NameEntry::Many(refs, _) => refs,
+        }
+    }
+
     /// The refs, and their positions to change.
     pub(super) fn parts_mut(&mut self) -> (&[ObjectRef], &mut [u32]) {
         match self {

@@ -459,6 +459,19 @@ fn remove(d: &mut Design, idx: &mut DesignIndex, r: &ObjectRef) -> Option<(usize
     Some((at, o, followed))
 }
 
+/// Renames the object `r` names to `to` (every reference following) and
+/// lets the index follow; `None` when the design refuses the rename.
+fn rename(d: &mut Design, idx: &mut DesignIndex, r: &ObjectRef, to: &str) -> Option<bool> {
+    let edit = crate::edit::Edit::Rename {
+        target: r.clone(),
+        to: to.to_string(),
+    };
+    edit.apply(d).ok()?;
+    let now = ObjectRef::new(r.kind, to);
+    let (at, object) = (d.position(r.kind, to)?, d.get(&now)?);
+    Some(follow(idx, d, |x| x.after_rename(d, &object, at, &r.name)))
+}
+
 /// One VPC, two AZs, three tiers, two instances per subnet: a NAT gateway
 /// (automatic address, Elastic IP) in each public subnet.
 fn small_design() -> Design {
@@ -755,14 +768,15 @@ fn subnets_that_give_or_take_a_regional_nat_gateway_an_az_are_rebuilt() {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(96))]
     /// Random inserts of copies (new names) of objects of any kind at any
-    /// position, removals, and removed objects put back where they were:
+    /// position, removals, removed objects put back where they were, and
+    /// renames (to new names and to names references already hold):
     /// after each, the index either followed and equals a rebuild, or
     /// refused and is unchanged.
     #[test]
-    fn inserts_and_removals_follow_or_leave_the_index_unchanged(
+    fn inserts_removals_and_renames_follow_or_leave_the_index_unchanged(
         seed in 0u64..1000,
         tweaks in proptest::collection::vec(0u8..=255, 0..12),
-        ops in proptest::collection::vec((0u8..3, 0usize..10_000, 0usize..10_000), 1..24),
+        ops in proptest::collection::vec((0u8..4, 0usize..10_000, 0usize..10_000), 1..24),
     ) {
         let mut d = messy_design(seed, &tweaks);
         if seed % 3 == 0 {
@@ -802,14 +816,50 @@ proptest! {
                         removed.push((at, o));
                     }
                 }
-                _ => {
+                2 => {
                     if removed.is_empty() {
                         continue;
                     }
                     let (at, o) = removed.remove(a % removed.len());
                     insert(&mut d, &mut idx, at, o);
                 }
+                _ => {
+                    // A new name, or one a (dangling) reference already holds.
+                    let Some(r) = refs.get(a % refs.len().max(1)) else { continue };
+                    let mut referenced = Vec::new();
+                    d.for_each_reference(|_, _, _, name| referenced.push(name.clone()));
+                    let to = match referenced.get(b % referenced.len().max(1)) {
+                        Some(name) if b % 4 == 0 => name.clone(),
+                        _ => format!("renamed-{n}"),
+                    };
+                    rename(&mut d, &mut idx, r, &to);
+                }
             }
         }
+    }
+}
+
+/// Renaming an instance, a subnet, a security group and a NAT gateway moves
+/// their names through the index without a rebuild (the interfaces that
+/// name them included), and renaming them back restores it.
+#[test]
+fn renames_follow_without_a_rebuild() {
+    let mut d = small_design();
+    let mut idx = DesignIndex::new(&d);
+    let targets = [
+        ObjectRef::new(ObjectKind::Instance, &d.instances[1].name),
+        ObjectRef::new(ObjectKind::Subnet, &d.subnets[0].name),
+        ObjectRef::new(ObjectKind::SecurityGroup, &d.security_groups[0].name),
+        ObjectRef::new(ObjectKind::NatGateway, &d.nat_gateways[0].name),
+    ];
+    for r in targets {
+        let to = format!("{}-renamed", r.name);
+        assert_eq!(rename(&mut d, &mut idx, &r, &to), Some(true), "renaming {r}");
+        let back = ObjectRef::new(r.kind, &to);
+        assert_eq!(
+            rename(&mut d, &mut idx, &back, &r.name),
+            Some(true),
+            "renaming {r} back"
+        );
     }
 }

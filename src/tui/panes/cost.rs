@@ -10,7 +10,7 @@ use super::{fit, framed, step, Ctx, Msg, Pane, Region};
 use crate::cost::{self, dollars, Estimate, ItemChange, PriceTable};
 use crate::model::Object;
 use crate::tui::keymap::{Action, Context};
-use crate::workspace::Change;
+use crate::workspace::{Change, Renamed};
 
 /// The pane's text lines, each with how it is drawn.
 type Lines = Vec<(String, LineStyle)>;
@@ -54,7 +54,7 @@ impl CostPane {
     /// nothing, Amazon VPC pricing; flow-log delivery is billed by the
     /// destination's log ingestion, which the design does not size), so the
     /// most common edits while designing skip the re-estimate. An instance
-    /// added, removed or replaced right after the estimate moves only its
+    /// added, removed, replaced or renamed right after the estimate moves only its
     /// public IPv4 line ([`Estimate::after_instance_change`]).
     fn estimate(&mut self, ctx: &Ctx) -> &Estimate {
         let (rev, layout) = (ctx.ws.revision(), ctx.ws.layout_revision());
@@ -64,6 +64,10 @@ impl CostPane {
                 Change::InPlace(Object::Instance(_), Object::Instance(_))
                     | Change::Inserted(Object::Instance(_), _)
                     | Change::Removed(Object::Instance(_), _)
+                    | Change::Renamed(Renamed {
+                        object: Object::Instance(_),
+                        ..
+                    })
             );
         let kept = match self.cached.take() {
             Some((r, est)) if r == layout => est,
@@ -241,6 +245,7 @@ mod tests {
         check(&mut pane, &ws);
         let [add_rule, remove_rule] = crate::perf::toggle_edits(ws.design()).unwrap();
         let [add_instance, delete_instance] = crate::perf::add_delete_instance(ws.design()).unwrap();
+        let [rename_instance, _] = crate::perf::rename_instance(ws.design()).unwrap();
         let mut acl = ws.design().network_acls[0].clone();
         acl.inbound.clear();
         let mut nat = ws.design().nat_gateways[0].clone();
@@ -249,6 +254,7 @@ mod tests {
             add_rule,
             Edit::Put(Object::NetworkAcl(acl)),
             add_instance,
+            rename_instance,
             remove_rule,
             Edit::Put(Object::NatGateway(nat.clone())),
             Edit::Delete(ObjectRef::new(ObjectKind::NatGateway, &nat.name)),
@@ -258,11 +264,11 @@ mod tests {
             let _ = ws.apply(e);
             check(&mut pane, &ws);
         }
-        for _ in 0..4 {
+        for _ in 0..5 {
             ws.undo();
             check(&mut pane, &ws);
         }
-        for _ in 0..2 {
+        for _ in 0..3 {
             ws.redo();
             check(&mut pane, &ws);
         }

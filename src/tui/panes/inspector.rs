@@ -50,7 +50,7 @@ fn can_change_users(change: &Change, sel: &ObjectRef) -> bool {
             before.is_none() || before != fields_naming(new, sel)
         }
         Change::Inserted(o, _) | Change::Removed(o, _) => fields_naming(o, sel).is_none_or(|f| !f.is_empty()),
-        Change::Other => true,
+        Change::Renamed(_) | Change::Other => true,
     }
 }
 

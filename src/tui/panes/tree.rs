@@ -18,7 +18,7 @@ use crate::model::{
 };
 use crate::tui::keymap::{Action, Context};
 use crate::validate::Severity;
-use crate::workspace::Change;
+use crate::workspace::{Change, Renamed};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node {
@@ -643,6 +643,24 @@ impl Tree {
         patched
     }
 
+    /// Follows a renamed instance that nothing but its own interfaces names:
+    /// its subnets' subtrees hold its only rows. Returns `false` (tree
+    /// unchanged) for anything else; the caller rebuilds.
+    fn patch_renamed(
+        &mut self,
+        d: &Design,
+        idx: &DesignIndex,
+        diags: &[crate::validate::Diagnostic],
+        renamed: &Renamed,
+    ) -> bool {
+        match &renamed.object {
+            Object::Instance(_) if renamed.referrers.is_empty() => {
+                self.patch_structural(d, idx, diags, &renamed.object)
+            }
+            _ => false,
+        }
+    }
+
     /// Rebuilds one VPC group's subtree (header with its count, one row per
     /// item); `false` when the group has no row yet (where a new group goes is
     /// the full build's to say).
@@ -786,6 +804,7 @@ impl TreePane {
                 && match ctx.ws.last_change() {
                     Change::InPlace(old, new) => self.tree.patch(d, diags, old, new),
                     Change::Inserted(o, _) | Change::Removed(o, _) => self.tree.patch_structural(d, idx, diags, o),
+                    Change::Renamed(r) => self.tree.patch_renamed(d, idx, diags, r),
                     Change::Other => false,
                 };
             if !patched {
@@ -1156,6 +1175,9 @@ mod tests {
         /// A copy of an instance (auto-assigned addresses) appended.
         AddInstance(u8),
         DeleteInstance(u8),
+        /// An instance or a subnet renamed (its references follow).
+        RenameInstance(u8),
+        RenameSubnet(u8),
         AddGroup(u8),
         DeleteGroup(u8),
         AddTable(u8),
@@ -1179,6 +1201,8 @@ mod tests {
         prop_oneof![
             3 => any::<u8>().prop_map(Step::AddInstance),
             3 => any::<u8>().prop_map(Step::DeleteInstance),
+            2 => any::<u8>().prop_map(Step::RenameInstance),
+            1 => any::<u8>().prop_map(Step::RenameSubnet),
             1 => any::<u8>().prop_map(Step::AddGroup),
             1 => any::<u8>().prop_map(Step::DeleteGroup),
             1 => any::<u8>().prop_map(Step::AddTable),
@@ -1213,6 +1237,14 @@ mod tests {
                 Some(Edit::Put(Object::Instance(copy)))
             }
             Step::DeleteInstance(i) => del(ObjectKind::Instance, &pick(&d.instances, *i)?.name),
+            Step::RenameInstance(i) => Some(Edit::Rename {
+                target: ObjectRef::new(ObjectKind::Instance, &pick(&d.instances, *i)?.name),
+                to: name,
+            }),
+            Step::RenameSubnet(i) => Some(Edit::Rename {
+                target: ObjectRef::new(ObjectKind::Subnet, &pick(&d.subnets, *i)?.name),
+                to: name,
+            }),
             Step::AddGroup(i) => {
                 let mut g = pick(&d.security_groups, *i)?.clone();
                 g.name = name;
@@ -1261,7 +1293,7 @@ mod tests {
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
 
-        /// After any sequence of inserts, removals, undos and redos (patched
+        /// After any sequence of inserts, removals, renames, undos and redos (patched
         /// where the tree can follow, rebuilt elsewhere), with rows collapsed
         /// and the cursor moved between them, the tree equals a fresh build
         /// and the pane draws what a pane on a fresh build with the same
@@ -1327,9 +1359,10 @@ mod tests {
     /// Adding an instance, deleting it, undoing and redoing both patch the
     /// tree: it is built once, when first drawn.
     #[test]
-    fn instance_added_and_deleted_is_patched_not_rebuilt() {
+    fn instance_added_renamed_and_deleted_is_patched_not_rebuilt() {
         let d = crate::create::synthetic::generate(&crate::create::synthetic::GenParams::small()).unwrap();
         let [add, delete] = crate::perf::add_delete_instance(&d).unwrap();
+        let [rename, rename_back] = crate::perf::rename_instance(&d).unwrap();
         let mut ws = Workspace::new(d);
         let mut pane = TreePane::default();
         ensure(&mut pane, &ws);
@@ -1343,6 +1376,13 @@ mod tests {
         ws.undo();
         ensure(&mut pane, &ws);
         ws.redo();
+        ensure(&mut pane, &ws);
+        ws.apply(rename).unwrap();
+        ensure(&mut pane, &ws);
+        assert_eq!(pane.tree, Tree::build(ws.design(), ws.index(), ws.diagnostics()));
+        ws.apply(rename_back).unwrap();
+        ensure(&mut pane, &ws);
+        ws.undo();
         ensure(&mut pane, &ws);
         assert_eq!(pane.tree, Tree::build(ws.design(), ws.index(), ws.diagnostics()));
         assert_eq!(pane.builds(), 1);
