@@ -12,6 +12,7 @@ use ratatui::Frame;
 
 use super::{fit, framed, scroll_to, step, Ctx, Msg, Pane, Region};
 use crate::model::index::EniOwner;
+use crate::model::KindSet;
 use crate::model::{
     Design, DesignIndex, Instance, NatGateway, NetworkAcl, Object, ObjectKind, ObjectRef, SecurityGroup, Subnet,
     SubnetKind, Vpc,
@@ -120,6 +121,93 @@ impl<'a> Builder<'a> {
                 .map(|e| e.private_ip.to_string())
                 .unwrap_or_default();
             self.obj_leaf(ObjectKind::NatGateway, &n.name, format!("nat {}", n.name), ip);
+        }
+        self.close();
+    }
+
+    /// A VPC's row and its children: its AZs with their subnets, its
+    /// gateways, then its groups.
+    fn vpc(&mut self, d: &Design, vpc: &Vpc, placement: &Placement<'_>) {
+        let multi = d.is_multi_account();
+        self.open(
+            format!("Vpc:{}", vpc.name),
+            format!("vpc {}", vpc.name),
+            tag(
+                multi,
+                vpc.cidr.to_string(),
+                d.vpc_owner(&vpc.name).map(|o| format!("owner {o}")),
+            ),
+            Some(ObjectRef::new(ObjectKind::Vpc, &vpc.name)),
+        );
+        let mut azs: Vec<&str> = d.azs.iter().map(String::as_str).collect();
+        for s in d.subnets.iter().filter(|s| s.vpc == vpc.name) {
+            if !azs.contains(&s.az.as_str()) {
+                azs.push(&s.az);
+            }
+        }
+        for az in azs {
+            self.open(format!("az:{}:{az}", vpc.name), az.to_string(), String::new(), None);
+            for &si in placement
+                .subnets_by_vpc_az
+                .get(&(vpc.name.as_str(), az))
+                .into_iter()
+                .flatten()
+            {
+                let s = &d.subnets[si];
+                let instances = placement.instances_by_subnet.get(s.name.as_str()).into_iter().flatten();
+                let nats = placement.nats_by_subnet.get(s.name.as_str()).into_iter().flatten();
+                self.subnet(
+                    d,
+                    s,
+                    instances.map(|&i| &d.instances[i]),
+                    nats.map(|&i| &d.nat_gateways[i]),
+                );
+            }
+            self.close();
+        }
+        for g in d
+            .internet_gateways
+            .iter()
+            .filter(|g| g.vpc.as_deref() == Some(&vpc.name))
+        {
+            self.obj_leaf(
+                ObjectKind::InternetGateway,
+                &g.name,
+                format!("igw {}", g.name),
+                "attached".into(),
+            );
+        }
+        // A regional NAT gateway belongs to the VPC, not to a subnet: it is
+        // listed beside the VPC's gateways with the AZs it serves.
+        for n in d
+            .nat_gateways
+            .iter()
+            .filter(|n| n.is_regional() && n.vpc.as_deref() == Some(vpc.name.as_str()))
+        {
+            let azs = self
+                .idx
+                .regional_nat_addresses
+                .iter()
+                .filter(|a| a.nat == n.name)
+                .count();
+            self.obj_leaf(
+                ObjectKind::NatGateway,
+                &n.name,
+                format!("nat {}", n.name),
+                format!("regional · {azs} AZ{}", if azs == 1 { "" } else { "s" }),
+            );
+        }
+        for g in d.egress_only_gateways.iter().filter(|g| g.vpc == vpc.name) {
+            self.obj_leaf(
+                ObjectKind::EgressOnlyGateway,
+                &g.name,
+                format!("eigw {}", g.name),
+                String::new(),
+            );
+        }
+        let subnet_vpc = |s: &str| placement.subnet_vpc.get(s).copied();
+        for g in VpcGroup::ALL {
+            self.group(g.key(&vpc.name), g.label(), g.items(d, vpc, &subnet_vpc));
         }
         self.close();
     }
@@ -433,99 +521,56 @@ impl RegionGroup {
     }
 }
 
+/// Where the build places subnets, instances and NAT gateways: a subnet
+/// under its VPC and AZ, an instance and a zonal NAT gateway under its
+/// subnet, and a load balancer under its first subnet's VPC.
+struct Placement<'d> {
+    subnets_by_vpc_az: HashMap<(&'d str, &'d str), Vec<usize>>,
+    instances_by_subnet: HashMap<&'d str, Vec<usize>>,
+    nats_by_subnet: HashMap<&'d str, Vec<usize>>,
+    subnet_vpc: HashMap<&'d str, &'d str>,
+}
+
+impl<'d> Placement<'d> {
+    /// The placement of the whole design, or of one VPC's subnets (and what
+    /// is in them) when `only` names it.
+    fn of(d: &'d Design, only: Option<&str>) -> Self {
+        let subnet_vpc: HashMap<&str, &str> = d.subnets.iter().map(|s| (s.name.as_str(), s.vpc.as_str())).collect();
+        let placed = |subnet: &str| only.is_none() || subnet_vpc.get(subnet).copied() == only;
+        let mut subnets_by_vpc_az: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
+        for (i, s) in d.subnets.iter().enumerate() {
+            if only.is_none() || only == Some(s.vpc.as_str()) {
+                subnets_by_vpc_az.entry((&s.vpc, &s.az)).or_default().push(i);
+            }
+        }
+        let mut instances_by_subnet: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, inst) in d.instances.iter().enumerate() {
+            if placed(&inst.subnet) {
+                instances_by_subnet.entry(&inst.subnet).or_default().push(i);
+            }
+        }
+        let mut nats_by_subnet: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, n) in d.nat_gateways.iter().enumerate() {
+            if let Some(s) = n.subnet.as_deref().filter(|s| !n.is_regional() && placed(s)) {
+                nats_by_subnet.entry(s).or_default().push(i);
+            }
+        }
+        Placement {
+            subnets_by_vpc_az,
+            instances_by_subnet,
+            nats_by_subnet,
+            subnet_vpc,
+        }
+    }
+}
+
 impl Tree {
     pub fn build(d: &Design, idx: &DesignIndex, diags: &[crate::validate::Diagnostic]) -> Tree {
         let mut b = Builder::new(idx, 0);
-        let mut subnets_by_vpc_az: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
-        for (i, s) in d.subnets.iter().enumerate() {
-            subnets_by_vpc_az.entry((&s.vpc, &s.az)).or_default().push(i);
-        }
-        let mut inst_by_subnet: HashMap<&str, Vec<usize>> = HashMap::new();
-        for (i, inst) in d.instances.iter().enumerate() {
-            inst_by_subnet.entry(&inst.subnet).or_default().push(i);
-        }
-        let mut nat_by_subnet: HashMap<&str, Vec<usize>> = HashMap::new();
-        for (i, n) in d.nat_gateways.iter().enumerate() {
-            if let Some(s) = n.subnet.as_deref().filter(|_| !n.is_regional()) {
-                nat_by_subnet.entry(s).or_default().push(i);
-            }
-        }
-        let subnet_vpc: HashMap<&str, &str> = d.subnets.iter().map(|s| (s.name.as_str(), s.vpc.as_str())).collect();
-        let subnet_vpc = |s: &str| subnet_vpc.get(s).copied();
-        let multi = d.is_multi_account();
-
+        let placement = Placement::of(d, None);
         b.open("region".into(), d.region.clone(), format!("design {}", d.name), None);
         for vpc in &d.vpcs {
-            b.open(
-                format!("Vpc:{}", vpc.name),
-                format!("vpc {}", vpc.name),
-                tag(
-                    multi,
-                    vpc.cidr.to_string(),
-                    d.vpc_owner(&vpc.name).map(|o| format!("owner {o}")),
-                ),
-                Some(ObjectRef::new(ObjectKind::Vpc, &vpc.name)),
-            );
-            let mut azs: Vec<&str> = d.azs.iter().map(String::as_str).collect();
-            for s in d.subnets.iter().filter(|s| s.vpc == vpc.name) {
-                if !azs.contains(&s.az.as_str()) {
-                    azs.push(&s.az);
-                }
-            }
-            for az in azs {
-                b.open(format!("az:{}:{az}", vpc.name), az.to_string(), String::new(), None);
-                for &si in subnets_by_vpc_az.get(&(vpc.name.as_str(), az)).into_iter().flatten() {
-                    let s = &d.subnets[si];
-                    let instances = inst_by_subnet.get(s.name.as_str()).into_iter().flatten();
-                    let nats = nat_by_subnet.get(s.name.as_str()).into_iter().flatten();
-                    b.subnet(
-                        d,
-                        s,
-                        instances.map(|&i| &d.instances[i]),
-                        nats.map(|&i| &d.nat_gateways[i]),
-                    );
-                }
-                b.close();
-            }
-            for g in d
-                .internet_gateways
-                .iter()
-                .filter(|g| g.vpc.as_deref() == Some(&vpc.name))
-            {
-                b.obj_leaf(
-                    ObjectKind::InternetGateway,
-                    &g.name,
-                    format!("igw {}", g.name),
-                    "attached".into(),
-                );
-            }
-            // A regional NAT gateway belongs to the VPC, not to a subnet: it is
-            // listed beside the VPC's gateways with the AZs it serves.
-            for n in d
-                .nat_gateways
-                .iter()
-                .filter(|n| n.is_regional() && n.vpc.as_deref() == Some(vpc.name.as_str()))
-            {
-                let azs = b.idx.regional_nat_addresses.iter().filter(|a| a.nat == n.name).count();
-                b.obj_leaf(
-                    ObjectKind::NatGateway,
-                    &n.name,
-                    format!("nat {}", n.name),
-                    format!("regional · {azs} AZ{}", if azs == 1 { "" } else { "s" }),
-                );
-            }
-            for g in d.egress_only_gateways.iter().filter(|g| g.vpc == vpc.name) {
-                b.obj_leaf(
-                    ObjectKind::EgressOnlyGateway,
-                    &g.name,
-                    format!("eigw {}", g.name),
-                    String::new(),
-                );
-            }
-            for g in VpcGroup::ALL {
-                b.group(g.key(&vpc.name), g.label(), g.items(d, vpc, &subnet_vpc));
-            }
-            b.close();
+            b.vpc(d, vpc, &placement);
         }
         for g in RegionGroup::ALL {
             b.group(g.key(), g.label(), g.items(d));
@@ -621,6 +666,10 @@ impl Tree {
         }
         let patched = match obj {
             Object::Instance(inst) => self.patch_instance(d, idx, inst),
+            // A load balancer is listed under its first subnet's VPC.
+            Object::Subnet(s) => {
+                !d.load_balancers.iter().any(|l| l.subnets.contains(&s.name)) && self.patch_vpc(d, idx, &s.vpc)
+            }
             // A new main route table can change the kind of the subnets using it.
             Object::RouteTable(t) => {
                 self.patch_vpc_group(d, idx, VpcGroup::RouteTables, &t.vpc) && self.rederive_kinds(d, idx)
@@ -643,9 +692,10 @@ impl Tree {
         patched
     }
 
-    /// Follows a renamed instance that nothing but its own interfaces names:
-    /// its subnets' subtrees hold its only rows. Returns `false` (tree
-    /// unchanged) for anything else; the caller rebuilds.
+    /// Follows a renamed instance that nothing but its own interfaces names
+    /// (its subnets' subtrees hold its only rows), or a renamed subnet that
+    /// only instances and NAT gateways name (its VPC's subtree holds them).
+    /// Returns `false` (tree unchanged) for anything else; the caller rebuilds.
     fn patch_renamed(
         &mut self,
         d: &Design,
@@ -653,12 +703,33 @@ impl Tree {
         diags: &[crate::validate::Diagnostic],
         renamed: &Renamed,
     ) -> bool {
+        // What names an instance, or a subnet beside its instances and NAT
+        // gateways, has rows of its own elsewhere.
+        let in_subnets = KindSet::of(&[ObjectKind::Instance, ObjectKind::NatGateway]);
         match &renamed.object {
             Object::Instance(_) if renamed.referrers.is_empty() => {
                 self.patch_structural(d, idx, diags, &renamed.object)
             }
+            Object::Subnet(_) if renamed.referrers.bits() & !in_subnets.bits() == 0 => {
+                self.patch_structural(d, idx, diags, &renamed.object)
+            }
             _ => false,
         }
+    }
+
+    /// Rebuilds one VPC's subtree (its subnets and what is in them, its
+    /// gateways and groups); `false` when the VPC has no row.
+    fn patch_vpc(&mut self, d: &Design, idx: &DesignIndex, vpc: &str) -> bool {
+        let (Some(v), Some(at)) = (
+            d.vpcs.iter().find(|v| v.name == vpc),
+            self.unique_row(&format!("Vpc:{vpc}")),
+        ) else {
+            return false;
+        };
+        let mut b = Builder::new(idx, self.nodes[at].depth);
+        b.vpc(d, v, &Placement::of(d, Some(vpc)));
+        self.splice(at, b.nodes);
+        true
     }
 
     /// Rebuilds one VPC group's subtree (header with its count, one row per
@@ -1178,6 +1249,9 @@ mod tests {
         /// An instance or a subnet renamed (its references follow).
         RenameInstance(u8),
         RenameSubnet(u8),
+        /// A subnet added in a free block of a VPC, or deleted (refused while used).
+        AddSubnet(u8, u8),
+        DeleteSubnet(u8),
         AddGroup(u8),
         DeleteGroup(u8),
         AddTable(u8),
@@ -1203,6 +1277,8 @@ mod tests {
             3 => any::<u8>().prop_map(Step::DeleteInstance),
             2 => any::<u8>().prop_map(Step::RenameInstance),
             1 => any::<u8>().prop_map(Step::RenameSubnet),
+            1 => (any::<u8>(), any::<u8>()).prop_map(|(a, b)| Step::AddSubnet(a, b)),
+            2 => any::<u8>().prop_map(Step::DeleteSubnet),
             1 => any::<u8>().prop_map(Step::AddGroup),
             1 => any::<u8>().prop_map(Step::DeleteGroup),
             1 => any::<u8>().prop_map(Step::AddTable),
@@ -1241,6 +1317,17 @@ mod tests {
                 target: ObjectRef::new(ObjectKind::Instance, &pick(&d.instances, *i)?.name),
                 to: name,
             }),
+            Step::AddSubnet(i, block) => {
+                let mut s = pick(&d.subnets, *i)?.clone();
+                let vpc = d.vpcs.iter().find(|v| v.name == s.vpc)?;
+                // From the end of the VPC's range, which its subnets seldom use.
+                let blocks: Vec<ipnet::Ipv4Net> = vpc.cidr.subnets(28).ok()?.collect();
+                s.cidr = *pick(&blocks[blocks.len().saturating_sub(64)..], *block)?;
+                s.name = name;
+                s.route_table = None;
+                Some(Edit::Put(Object::Subnet(s)))
+            }
+            Step::DeleteSubnet(i) => del(ObjectKind::Subnet, &pick(&d.subnets, *i)?.name),
             Step::RenameSubnet(i) => Some(Edit::Rename {
                 target: ObjectRef::new(ObjectKind::Subnet, &pick(&d.subnets, *i)?.name),
                 to: name,
