@@ -5,7 +5,7 @@
 use std::time::{Duration, Instant};
 
 use crate::edit::Edit;
-use crate::model::{Design, Object, PortRange, Protocol, SgPeer, SgRule};
+use crate::model::{Design, Object, ObjectKind, ObjectRef, PortRange, Protocol, SgPeer, SgRule};
 
 /// Two edits that flip one security group between its saved state and a
 /// state with one extra inbound rule — what a user typing a rule into the
@@ -54,23 +54,71 @@ pub fn add_delete_instance(d: &Design) -> Option<[Edit; 2]> {
     copy.secondary_interfaces.clear();
     Some([
         Edit::Put(Object::Instance(copy)),
-        Edit::Delete(crate::model::ObjectRef::new(crate::model::ObjectKind::Instance, name)),
+        Edit::Delete(ObjectRef::new(ObjectKind::Instance, name)),
     ])
 }
 
 /// Renaming the middle instance and back: `[rename, rename back]` (a rename
 /// follows every reference to the instance).
 pub fn rename_instance(d: &Design) -> Option<[Edit; 2]> {
-    let name = &d.instances.get(d.instances.len() / 2)?.name;
+    rename_middle(d, ObjectKind::Instance)
+}
+
+/// Renaming the middle subnet and back, as [`rename_instance`] does (its
+/// instances and NAT gateways follow it).
+pub fn rename_subnet(d: &Design) -> Option<[Edit; 2]> {
+    rename_middle(d, ObjectKind::Subnet)
+}
+
+/// Renaming the middle object of `kind` to a name nothing holds, and back.
+fn rename_middle(d: &Design, kind: ObjectKind) -> Option<[Edit; 2]> {
+    let name = d.name_at(kind, d.count(kind) / 2)?;
+    let mut taken = std::collections::HashSet::new();
+    d.for_each_name(|_, n| {
+        taken.insert(n);
+    });
     let to = (0u32..)
         .map(|i| format!("{name}-renamed{i}"))
         .take(1000)
-        .find(|n| d.instances.iter().all(|x| &x.name != n))?;
+        .find(|n| !taken.contains(n.as_str()))?;
     let r = |from: &str, to: &str| Edit::Rename {
-        target: crate::model::ObjectRef::new(crate::model::ObjectKind::Instance, from),
+        target: ObjectRef::new(kind, from),
         to: to.to_string(),
     };
     Some([r(name, &to), r(&to, name)])
+}
+
+/// Two edits that add an empty subnet beside the middle one (same VPC and
+/// AZ, in the last free /28 of the VPC's range, no explicit route table)
+/// and delete it again. `None` when the design has no subnet or its VPC no
+/// free /28.
+pub fn add_delete_subnet(d: &Design) -> Option<[Edit; 2]> {
+    let base = d.subnets.get(d.subnets.len() / 2)?;
+    let vpc = d.vpcs.iter().find(|v| v.name == base.vpc)?;
+    let used: Vec<ipnet::Ipv4Net> = d.subnets.iter().filter(|s| s.vpc == vpc.name).map(|s| s.cidr).collect();
+    let blocks: Vec<ipnet::Ipv4Net> = vpc.cidr.subnets(28).ok()?.collect();
+    let free = blocks.into_iter().rev().find(|b| {
+        used.iter()
+            .all(|u| !u.contains(&b.network()) && !b.contains(&u.network()))
+    })?;
+    let mut taken = std::collections::HashSet::new();
+    d.for_each_name(|_, n| {
+        taken.insert(n);
+    });
+    let name = (0u32..)
+        .map(|i| format!("{}-new{i}", base.name))
+        .take(1000)
+        .find(|n| !taken.contains(n.as_str()))?;
+    let mut subnet = base.clone();
+    subnet.name.clone_from(&name);
+    subnet.cidr = free;
+    subnet.ipv6_cidr = None;
+    subnet.route_table = None;
+    subnet.network_acl = None;
+    Some([
+        Edit::Put(Object::Subnet(subnet)),
+        Edit::Delete(ObjectRef::new(ObjectKind::Subnet, name)),
+    ])
 }
 
 /// The design with the first of [`toggle_edits`] applied: one security
@@ -187,6 +235,22 @@ mod tests {
         ws.apply(there).unwrap();
         assert_ne!(ws.design(), &d);
         assert_eq!(ws.design().instances.len(), d.instances.len());
+        ws.apply(back).unwrap();
+        assert_eq!(ws.design(), &d);
+    }
+
+    #[test]
+    fn subnet_edits_add_then_delete_and_rename_a_subnet_and_back() {
+        let d = crate::create::synthetic::generate(&crate::create::synthetic::GenParams::small()).unwrap();
+        let [add, delete] = add_delete_subnet(&d).unwrap();
+        let [there, back] = rename_subnet(&d).unwrap();
+        let mut ws = Workspace::new(d.clone());
+        ws.apply(add).unwrap();
+        assert_eq!(ws.design().subnets.len(), d.subnets.len() + 1);
+        ws.apply(delete).unwrap();
+        assert_eq!(ws.design(), &d);
+        ws.apply(there).unwrap();
+        assert_ne!(ws.design(), &d);
         ws.apply(back).unwrap();
         assert_eq!(ws.design(), &d);
     }

@@ -163,6 +163,8 @@ pub fn run(args: &BenchArgs, ui: &Ui) -> u8 {
                 "structural_edit_ms": ui_figures.structural.as_ref().map(ms),
                 "structural_idle_ms": ui_figures.structural_idle.as_ref().map(ms),
                 "rename_edit_ms": ui_figures.rename.as_ref().map(ms),
+                "subnet_edit_ms": ui_figures.subnet.as_ref().map(ms),
+                "subnet_rename_ms": ui_figures.subnet_rename.as_ref().map(ms),
                 "form_key_ms": ui_figures.form_key.as_ref().map(ms),
                 "diff_ms": diff.as_ref().map(ms),
                 "matrix_peak_mb": matrix_peak,
@@ -232,6 +234,8 @@ pub fn run(args: &BenchArgs, ui: &Ui) -> u8 {
             optional("add+delete", &ui_figures.structural, no_tui);
             optional("add+delete+idle", &ui_figures.structural_idle, no_tui);
             optional("rename x2", &ui_figures.rename, no_tui);
+            optional("subnet add+delete", &ui_figures.subnet, no_tui);
+            optional("subnet rename x2", &ui_figures.subnet_rename, no_tui);
             optional("form key", &ui_figures.form_key, no_tui);
             optional("diff", &diff, "the design has no security group to change");
             optional("start", &start, "built without the terminal designer");
@@ -264,6 +268,10 @@ struct UiFigures {
     structural_idle: Option<Timing>,
     /// Renaming an instance and back, each with its frame.
     rename: Option<Timing>,
+    /// Adding an empty subnet and deleting it, each with its frame.
+    subnet: Option<Timing>,
+    /// Renaming a subnet and back, each with its frame.
+    subnet_rename: Option<Timing>,
     form_key: Option<Timing>,
 }
 
@@ -274,8 +282,9 @@ struct UiFigures {
 /// 160×50: an edit plus the next frame, adding and deleting an instance
 /// (each with its frame; the diagram shows the previous layout until input
 /// pauses), the same with the idle tick's relayout and the exact frame after
-/// each edit, renaming an instance and back (each with its frame), and one
-/// key in the new-instance form with its live check.
+/// each edit, renaming an instance and back (each with its frame), the same
+/// two for a subnet (added and deleted, renamed and back), and one key in the
+/// new-instance form with its live check.
 #[cfg(feature = "tui")]
 fn time_edit_and_render(design: &crate::model::Design, query: Option<&Query>) -> UiFigures {
     use crate::tui::forms::Form;
@@ -315,6 +324,8 @@ fn time_edit_and_render(design: &crate::model::Design, query: Option<&Query>) ->
             structural: None,
             structural_idle: None,
             rename: None,
+            subnet: None,
+            subnet_rename: None,
             form_key: None,
         };
     };
@@ -345,14 +356,17 @@ fn time_edit_and_render(design: &crate::model::Design, query: Option<&Query>) ->
             }
         })
     });
-    let rename = perf::rename_instance(design).map(|[there, back]| {
+    let mut each_with_frame = |edits: [crate::edit::Edit; 2]| {
         perf::time_runs(3, 500, BUDGET, || {
-            for edit in [&there, &back] {
+            for edit in &edits {
                 let _ = app.apply_edit(edit.clone());
                 let _ = term.draw(|f| app.draw(f));
             }
         })
-    });
+    };
+    let rename = perf::rename_instance(design).map(&mut each_with_frame);
+    let subnet = perf::add_delete_subnet(design).map(&mut each_with_frame);
+    let subnet_rename = perf::rename_subnet(design).map(&mut each_with_frame);
     let form_key = (!design.instances.is_empty()).then(|| {
         let mut form = Form::create_for(crate::model::ObjectKind::Instance, &app.ws);
         let keys = [
@@ -372,6 +386,8 @@ fn time_edit_and_render(design: &crate::model::Design, query: Option<&Query>) ->
         structural,
         structural_idle,
         rename,
+        subnet,
+        subnet_rename,
         form_key,
     }
 }
@@ -427,6 +443,8 @@ fn time_edit_and_render(design: &crate::model::Design, query: Option<&Query>) ->
         structural: None,
         structural_idle: None,
         rename: None,
+        subnet: None,
+        subnet_rename: None,
         form_key: None,
     }
 }
