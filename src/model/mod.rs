@@ -411,11 +411,12 @@ macro_rules! object_kinds {
             pub fn count(&self, kind: ObjectKind) -> usize {
                 match kind { $(ObjectKind::$variant => self.$field.len(),)* }
             }
-            /// A design holding only the objects of the kinds `keep` accepts
-            /// (everything else, its name and Region included, left empty).
-            pub fn only_kinds(&self, keep: impl Fn(ObjectKind) -> bool) -> Design {
+            /// A design holding only the objects `keep` accepts by kind and
+            /// name, in their order (everything else, its name and Region
+            /// included, left empty).
+            pub fn only_objects(&self, keep: impl Fn(ObjectKind, &str) -> bool) -> Design {
                 let mut out = Design::default();
-                $( if keep(ObjectKind::$variant) { out.$field = self.$field.clone(); } )*
+                $( out.$field = self.$field.iter().filter(|o| keep(ObjectKind::$variant, &o.name)).cloned().collect(); )*
                 out
             }
             /// The name of the object at a position of its kind's list.

@@ -421,7 +421,6 @@ fn looks_like_return_rule(r: &NaclRule) -> bool {
 
 pub(super) fn network_acls(cx: &ValidationPass<'_>) {
     let d = cx.d;
-    let defaults: HashSet<&str> = d.vpcs.iter().map(|v| v.default_network_acl.as_str()).collect();
     for acl in &d.network_acls {
         let r = oref(ObjectKind::NetworkAcl, &acl.name);
         let mut sorted: HashMap<Direction, Vec<&NaclRule>> = HashMap::default();
@@ -492,10 +491,20 @@ pub(super) fn network_acls(cx: &ValidationPass<'_>) {
             sorted.insert(dir, list);
         }
         ephemeral_returns(cx, &r, &sorted);
+    }
+}
+
+/// A network ACL that is no VPC's default and that no subnet is associated
+/// with decides nothing. Apart from [`network_acls`], which reads only the
+/// ACLs' rules: a subnet added or removed re-runs only this.
+pub(super) fn unused_network_acls(cx: &ValidationPass<'_>) {
+    let d = cx.d;
+    let defaults: HashSet<&str> = d.vpcs.iter().map(|v| v.default_network_acl.as_str()).collect();
+    for acl in &d.network_acls {
         if !defaults.contains(acl.name.as_str()) && !cx.nacl_users().contains_key(acl.name.as_str()) {
             cx.on(
                 "nacl-unused",
-                &r,
+                &oref(ObjectKind::NetworkAcl, &acl.name),
                 format!("{} is associated with no subnet", acl.name),
                 "associate it with the subnets it was written for, or delete it",
             );

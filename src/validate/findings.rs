@@ -1,7 +1,7 @@
 //! The findings of a design kept per rule group, and what each group reads,
 //! so that an edit re-runs only the groups it can affect.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use crate::model::{Design, DesignIndex, Instance, KindSet, Object, ObjectKind, ObjectRef};
 
@@ -102,6 +102,17 @@ struct Group {
     /// (their existence, content or names, directly or through the index).
     kinds: Kinds,
     structural: Structural,
+    /// Reads subnets only through the interfaces in them (numbering,
+    /// capacity, the groups they carry): a subnet that no interface names
+    /// coming, going or renamed leaves its findings as they were.
+    subnets_through_interfaces: bool,
+}
+
+impl Group {
+    const fn subnets_through_interfaces(mut self) -> Group {
+        self.subnets_through_interfaces = true;
+        self
+    }
 }
 
 const fn plain(run: fn(&ValidationPass<'_>), reads: u8, kinds: Kinds) -> Group {
@@ -110,6 +121,7 @@ const fn plain(run: fn(&ValidationPass<'_>), reads: u8, kinds: Kinds) -> Group {
         reads,
         kinds,
         structural: Structural::Rerun,
+        subnets_through_interfaces: false,
     }
 }
 
@@ -119,6 +131,7 @@ const fn special(run: fn(&ValidationPass<'_>), reads: u8, kinds: Kinds, structur
         reads,
         kinds,
         structural,
+        subnets_through_interfaces: false,
     }
 }
 
@@ -133,6 +146,7 @@ const fn keyed(
         reads,
         kinds,
         structural: Structural::Rerun,
+        subnets_through_interfaces: false,
     }
 }
 
@@ -144,9 +158,9 @@ const GROUPS: &[Group] = &[
     plain(addressing::vpc_blocks, RT, kinds(&[K::Vpc, K::RouteTable])),
     plain(addressing::subnet_blocks, 0, kinds(&[K::Subnet, K::Vpc])),
     plain(addressing::subnet_overlaps, 0, kinds(&[K::Subnet])),
-    keyed(addressing::fixed_addresses, addressing::fixed_addresses_around, 0, ENIS),
+    keyed(addressing::fixed_addresses, addressing::fixed_addresses_around, 0, ENIS).subnets_through_interfaces(),
     plain(addressing::instance_ipv6, 0, kinds(&[K::Instance, K::Subnet])),
-    keyed(addressing::capacity, addressing::capacity_around, 0, ENIS),
+    keyed(addressing::capacity, addressing::capacity_around, 0, ENIS).subnets_through_interfaces(),
     plain(addressing::onprem_overlap, 0, kinds(&[K::Vpc, K::OnPremNetwork])),
     plain(
         routing::associations,
@@ -211,16 +225,18 @@ const GROUPS: &[Group] = &[
         filtering::security_group_usage_around,
         SG | SG_RULES,
         ENIS | kinds(&[K::SecurityGroup, K::Vpc]),
-    ),
+    )
+    .subnets_through_interfaces(),
     keyed(
         filtering::interface_groups,
         filtering::interface_groups_around,
         SG,
         ENIS | kinds(&[K::Subnet, K::SecurityGroup]),
     ),
+    plain(filtering::network_acls, NACL, kinds(&[K::NetworkAcl])),
     plain(
-        filtering::network_acls,
-        NACL,
+        filtering::unused_network_acls,
+        0,
         kinds(&[K::NetworkAcl, K::Vpc, K::Subnet]),
     ),
     plain(connectivity::peerings, 0, kinds(&[K::Peering, K::Vpc])),
@@ -270,7 +286,7 @@ const GROUPS: &[Group] = &[
         ALL,
         Structural::VpnConnections,
     ),
-    keyed(quotas::interfaces, quotas::interfaces_around, SG, ENIS),
+    keyed(quotas::interfaces, quotas::interfaces_around, SG, ENIS).subnets_through_interfaces(),
 ];
 
 /// Runs every group into the pass (a plain validation).
@@ -527,6 +543,7 @@ impl Findings {
             Object::Instance(i) => Some(i),
             _ => None,
         };
+        let unnumbered = is_subnet_no_interface_names(idx, object);
         let quotas = d.quotas.unwrap_or_default();
         let cx = context::ValidationPass::new(d, idx, &quotas);
         let (groups, keyed) = GROUPS
@@ -534,7 +551,7 @@ impl Findings {
             .zip(self.groups.iter().zip(&self.keyed))
             .map(|(g, (before, before_keyed))| {
                 let keep = || (before.clone(), before_keyed.clone());
-                if !has(g.kinds, kind) {
+                if !has(g.kinds, kind) || (unnumbered && g.subnets_through_interfaces) {
                     return keep();
                 }
                 match (g.structural, instance) {
@@ -598,6 +615,7 @@ impl Findings {
             Object::Instance(i) if touched == kinds(&[K::Instance]) => Some(i),
             _ => None,
         };
+        let unnumbered = is_subnet_no_interface_names(idx, object);
         let quotas = d.quotas.unwrap_or_default();
         let cx = context::ValidationPass::new(d, idx, &quotas);
         let (groups, keyed) = GROUPS
@@ -605,7 +623,7 @@ impl Findings {
             .zip(self.groups.iter().zip(&self.keyed))
             .map(|(g, (before, before_keyed))| {
                 let keep = || (before.clone(), before_keyed.clone());
-                if g.kinds & touched == 0 {
+                if g.kinds & touched == 0 || (unnumbered && g.subnets_through_interfaces) {
                     return keep();
                 }
                 match (g.structural, instance) {
@@ -662,6 +680,18 @@ fn rekeyed(before: &Keyed, touched: &[String], fresh: Keyed) -> (Vec<Diagnostic>
     (flatten(&now), now)
 }
 
+/// Whether `object` is a subnet that no interface names (as its subnet, or
+/// as where its owner placed it), in the index after the change: none was
+/// numbered in it, is now, or was and is left without one.
+fn is_subnet_no_interface_names(idx: &DesignIndex, object: &Object) -> bool {
+    let Object::Subnet(s) = object else {
+        return false;
+    };
+    !idx.enis
+        .iter()
+        .any(|e| e.subnet == s.name || e.owner.subnet() == Some(s.name.as_str()))
+}
+
 /// Whether every name `object` brings (or took away) is held by nothing
 /// else: then no duplicate-name finding changes. After an insertion each of
 /// its names is held once (by it); after a removal by nothing.
@@ -695,9 +725,10 @@ fn workloads_change(idx: &DesignIndex, i: &Instance, inserted: bool) -> bool {
 
 /// The dangling-reference findings after `object` (named by `me`, which
 /// stands for it alone) came or went: its own references are checked (when
-/// inserted) or dropped (when removed), and those of the kinds that can
-/// refer to it re-checked. An insertion only makes names resolve, so when
-/// none of those kinds had a dangling reference, none has one now.
+/// inserted) or dropped (when removed), and those of the objects that name
+/// one of its names re-checked (no other reference can resolve or dangle
+/// anew). An insertion only makes names resolve, so when none of the kinds
+/// that can refer to it had a dangling reference, none has one now.
 fn references_after(
     cx: &ValidationPass<'_>,
     before: &[Diagnostic],
@@ -705,20 +736,34 @@ fn references_after(
     me: &ObjectRef,
     inserted: bool,
 ) -> Vec<Diagnostic> {
-    let from_referrer = |x: &Diagnostic| x.object.as_ref().is_some_and(|r| has(referrers(me.kind), r.kind));
-    let recheck = referrers(me.kind) != 0 && (!inserted || before.iter().any(from_referrer));
+    let referring = referrers(me.kind);
+    let from_referrer = |x: &Diagnostic| x.object.as_ref().is_some_and(|r| has(referring, r.kind));
+    let recheck = referring != 0 && (!inserted || before.iter().any(from_referrer));
+    let mut naming: HashSet<(ObjectKind, &str)> = HashSet::new();
+    if recheck {
+        let names = names_of(object);
+        cx.d.for_each_reference(|from, _, _, name| {
+            if has(referring, from.kind) && names.contains(&name.as_str()) {
+                naming.insert((from.kind, from.name));
+            }
+        });
+    }
+    let rechecked = |x: &Diagnostic| {
+        x.object
+            .as_ref()
+            .is_some_and(|r| naming.contains(&(r.kind, r.name.as_str())))
+    };
     let mut kept: Vec<Diagnostic> = before
         .iter()
-        .filter(|x| x.object.as_ref() != Some(me) && !(recheck && from_referrer(x)))
+        .filter(|x| x.object.as_ref() != Some(me) && !rechecked(x))
         .cloned()
         .collect();
-    let mut from = if recheck {
-        let referring = referrers(me.kind);
-        cx.d.only_kinds(|k| has(referring, k))
-    } else {
+    let mut from = if naming.is_empty() {
         Design::default()
+    } else {
+        cx.d.only_objects(|k, n| naming.contains(&(k, n)))
     };
-    if inserted && !(recheck && has(referrers(me.kind), me.kind)) {
+    if inserted && !naming.contains(&(me.kind, me.name.as_str())) {
         from.put(object.clone());
     }
     kept.extend(cx.run_with(|cx| integrity::references_in(cx, &from)));
@@ -928,6 +973,52 @@ mod tests {
         let after = before.after_remove(&without, &idx, &object);
         assert_eq!(after, Findings::full(&without, &idx));
         assert_eq!(in_use(&after), vec![format!("instance {}-2", first.name)]);
+    }
+
+    /// A subnet that interfaces name re-derives what is read through them
+    /// (here two interfaces holding one fixed address): removed, renamed,
+    /// and put back under the name they hold. A subnet nothing names keeps
+    /// those groups' findings.
+    #[test]
+    fn subnets_that_interfaces_name_re_derive_their_address_findings() {
+        let mut d = crate::create::templates::sample::three_tier();
+        let first = d.instances[0].clone();
+        let ip = DesignIndex::new(&d)
+            .eni(&crate::model::index::EniOwner::Instance(first.name.clone()))
+            .expect("primary interface")
+            .private_ip;
+        d.instances[0].private_ip = Some(ip);
+        let mut copy = first.clone();
+        copy.name = format!("{}-twin", first.name);
+        copy.private_ip = Some(ip);
+        d.instances.push(copy);
+        let before = full(&d);
+        let in_use = |f: &Findings| f.all().iter().filter(|x| x.code == "ip-in-use").count();
+        assert_eq!(in_use(&before), 1, "{:#?}", before.all());
+        let subnet = ObjectRef::new(K::Subnet, first.subnet.clone());
+        let mut without = d.clone();
+        let (at, object) = without.remove(&subnet).expect("present");
+        let idx = DesignIndex::new(&without);
+        let removed = before.after_remove(&without, &idx, &object);
+        assert_eq!(removed, Findings::full(&without, &idx));
+        assert_eq!(in_use(&removed), 0);
+        let mut back = without.clone();
+        back.insert_at(at, object.clone());
+        let idx = DesignIndex::new(&back);
+        let restored = removed.after_insert(&back, &idx, &object);
+        assert_eq!(restored, Findings::full(&back, &idx));
+        assert_eq!(in_use(&restored), 1);
+        let mut renamed = d.clone();
+        let rename = crate::edit::Edit::Rename {
+            target: subnet.clone(),
+            to: "renamed".into(),
+        };
+        rename.apply(&mut renamed).expect("renamed");
+        let now = ObjectRef::new(K::Subnet, "renamed");
+        let object = renamed.get(&now).expect("renamed");
+        let idx = DesignIndex::new(&renamed);
+        let followed = before.after_rename(&renamed, &idx, &object, &subnet.name, renamed.referrer_kinds(&now));
+        assert_eq!(followed, Findings::full(&renamed, &idx));
     }
 
     /// A new instance's name can be a duplicate (of an instance, or of another
