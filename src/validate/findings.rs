@@ -232,7 +232,8 @@ const GROUPS: &[Group] = &[
         filtering::interface_groups_around,
         SG,
         ENIS | kinds(&[K::Subnet, K::SecurityGroup]),
-    ),
+    )
+    .subnets_through_interfaces(),
     plain(filtering::network_acls, NACL, kinds(&[K::NetworkAcl])),
     plain(
         filtering::unused_network_acls,
