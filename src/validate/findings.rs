@@ -545,6 +545,10 @@ impl Findings {
             _ => None,
         };
         let unnumbered = is_subnet_no_interface_names(idx, object);
+        // A subnet that nothing names (no interface in it, no route target,
+        // endpoint or share naming it), asked once.
+        let unnamed = std::cell::OnceCell::new();
+        let unnamed_subnet = || *unnamed.get_or_init(|| unnumbered && alone && d.referrer_kinds(&me).is_empty());
         let quotas = d.quotas.unwrap_or_default();
         let cx = context::ValidationPass::new(d, idx, &quotas);
         let (groups, keyed) = GROUPS
@@ -567,6 +571,10 @@ impl Findings {
                         (references_after(&cx, before, object, &me, inserted), Keyed::new())
                     }
                     (Structural::RouteTargets, Some(_)) if !d.routes_to_instance_named(&names_of(object)) => keep(),
+                    (Structural::RouteTargets, None) if unnamed_subnet() => match object {
+                        Object::Subnet(s) => (routes_around_subnet(&cx, before, s), Keyed::new()),
+                        _ => run_group(&cx, g),
+                    },
                     (Structural::ElasticIps, Some(i)) if i.elastic_ip.is_none() => keep(),
                     (Structural::VpnConnections, Some(i)) if alone && !terminates_vpn(d, i) => keep(),
                     (Structural::Workloads, Some(i)) if !workloads_change(idx, i, inserted) => keep(),
@@ -639,6 +647,10 @@ impl Findings {
                         (references_after(&cx, &kept, object, &me, true), Keyed::new())
                     }
                     (Structural::RouteTargets, Some(_)) if !d.routes_to_instance_named(&names_of(object)) => keep(),
+                    (Structural::RouteTargets, None) if unnumbered && referrers.is_empty() => match object {
+                        Object::Subnet(s) => (routes_around_subnet(&cx, before, s), Keyed::new()),
+                        _ => run_group(&cx, g),
+                    },
                     (Structural::ElasticIps, Some(i)) if i.elastic_ip.is_none() => keep(),
                     (Structural::VpnConnections, Some(i)) if !terminates_vpn(d, i) => keep(),
                     // Which subnets hold an instance stays as it was.
@@ -679,6 +691,33 @@ fn rekeyed(before: &Keyed, touched: &[String], fresh: Keyed) -> (Vec<Diagnostic>
         }
     }
     (flatten(&now), now)
+}
+
+/// The route findings after subnet `s`, which nothing names, came, went or
+/// was renamed:
+/// it can change only the tables of its VPC (a route to a middlebox must
+/// equal one of the VPC's subnets) and the table it is associated with
+/// (whether a table is used); those are checked again, every other table's
+/// findings kept.
+fn routes_around_subnet(cx: &ValidationPass<'_>, before: &[Diagnostic], s: &crate::model::Subnet) -> Vec<Diagnostic> {
+    let tables: HashSet<&str> =
+        cx.d.route_tables
+            .iter()
+            .filter(|t| t.vpc == s.vpc || s.route_table.as_deref() == Some(t.name.as_str()))
+            .map(|t| t.name.as_str())
+            .collect();
+    let mut kept: Vec<Diagnostic> = before
+        .iter()
+        .filter(|x| {
+            !x.object
+                .as_ref()
+                .is_some_and(|r| r.kind == K::RouteTable && tables.contains(r.name.as_str()))
+        })
+        .cloned()
+        .collect();
+    kept.extend(cx.run_with(|cx| routing::routes_of(cx, |t| tables.contains(t.name.as_str()))));
+    canonical(&mut kept);
+    kept
 }
 
 /// Whether `object` is a subnet that no interface names (as its subnet, or
@@ -1020,6 +1059,49 @@ mod tests {
         let idx = DesignIndex::new(&renamed);
         let followed = before.after_rename(&renamed, &idx, &object, &subnet.name, renamed.referrer_kinds(&now));
         assert_eq!(followed, Findings::full(&renamed, &idx));
+    }
+
+    /// A subnet that nothing names re-checks only its VPC's route tables and
+    /// the one it is associated with: removing the only subnet of a custom
+    /// table leaves that table unused, and putting it back uses it again.
+    #[test]
+    fn a_subnet_nothing_names_re_checks_its_tables() {
+        let mut d = crate::create::templates::sample::three_tier();
+        let base = d.subnets[0].clone();
+        let mut table = d
+            .route_tables
+            .iter()
+            .find(|t| t.vpc == base.vpc)
+            .expect("a table in the subnet's VPC")
+            .clone();
+        table.name = "spare-rt".into();
+        d.route_tables.push(table);
+        let vpc = d.vpcs.iter().find(|v| v.name == base.vpc).expect("its VPC");
+        let blocks: Vec<ipnet::Ipv4Net> = vpc.cidr.subnets(28).expect("a /28 fits").collect();
+        let mut spare = base.clone();
+        spare.name = "spare".into();
+        spare.cidr = *blocks.last().expect("blocks");
+        spare.route_table = Some("spare-rt".into());
+        d.subnets.push(spare);
+        let before = full(&d);
+        let unused = |f: &Findings| {
+            f.all()
+                .iter()
+                .any(|x| x.code == "route-table-unused" && x.path.contains("spare-rt"))
+        };
+        assert!(!unused(&before), "{:#?}", before.all());
+        let mut without = d.clone();
+        let (at, object) = without.remove(&ObjectRef::new(K::Subnet, "spare")).expect("present");
+        let idx = DesignIndex::new(&without);
+        let removed = before.after_remove(&without, &idx, &object);
+        assert_eq!(removed, Findings::full(&without, &idx));
+        assert!(unused(&removed));
+        let mut back = without.clone();
+        back.insert_at(at, object.clone());
+        let idx = DesignIndex::new(&back);
+        let restored = removed.after_insert(&back, &idx, &object);
+        assert_eq!(restored, Findings::full(&back, &idx));
+        assert!(!unused(&restored));
     }
 
     /// A new instance's name can be a duplicate (of an instance, or of another

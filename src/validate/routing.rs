@@ -184,6 +184,12 @@ const RESERVED_V4: &str = "169.254.168.0/22";
 const RESERVED_V6: &str = "fd00:ec2::/32";
 
 pub(super) fn routes(cx: &ValidationPass<'_>) {
+    routes_of(cx, |_| true);
+}
+
+/// [`routes`] for the route tables `checked` picks: every finding of the
+/// group is about one table, from that table's routes and what they name.
+pub(super) fn routes_of(cx: &ValidationPass<'_>, checked: impl Fn(&RouteTable) -> bool) {
     let d = cx.d;
     let enis: HashMap<&str, &NetworkInterface> = d
         .instances
@@ -203,7 +209,7 @@ pub(super) fn routes(cx: &ValidationPass<'_>) {
     let reserved_v4: Option<IpNet> = RESERVED_V4.parse().ok();
     let reserved_v6: Option<IpNet> = RESERVED_V6.parse().ok();
     let main_tables: HashSet<&str> = d.vpcs.iter().map(|v| v.main_route_table.as_str()).collect();
-    for rt in &d.route_tables {
+    for rt in d.route_tables.iter().filter(|rt| checked(rt)) {
         let r = oref(ObjectKind::RouteTable, &rt.name);
         let vpc = cx.idx.vpc(d, &rt.vpc);
         let mut seen: HashSet<&RouteDestination> = HashSet::default();
