@@ -133,8 +133,9 @@ fn budgets(c: &mut Criterion) {
         // figures of `vpcd bench`): an SG edit plus the next full frame
         // (`edit_frame_ms`), adding then deleting an instance, each with its
         // frame (`structural_edit_ms`), renaming an instance and back, each
-        // with its frame (`rename_edit_ms`), and one key in the new-instance
-        // form with its live check (`form_key_ms`).
+        // with its frame (`rename_edit_ms`), the same two for a subnet
+        // (`subnet_edit_ms`, `subnet_rename_ms`), and one key in the
+        // new-instance form with its live check (`form_key_ms`).
         let mut term = Terminal::new(TestBackend::new(160, 50)).expect("test backend");
         term.draw(|f| app.draw(f)).expect("draw");
         g.bench_function("edit_frame", |b| {
@@ -151,26 +152,28 @@ fn budgets(c: &mut Criterion) {
                 BatchSize::SmallInput,
             )
         });
-        let [add, delete] = vpcd::perf::add_delete_instance(&d).expect("generated designs have instances");
-        g.bench_function("structural_edit", |b| {
-            b.iter(|| {
-                let added = app.apply_edit(add.clone()).is_ok();
-                term.draw(|f| app.draw(f)).expect("draw");
-                let deleted = app.apply_edit(delete.clone()).is_ok();
-                term.draw(|f| app.draw(f)).expect("draw");
-                (added, deleted)
-            })
-        });
-        let [there, back] = vpcd::perf::rename_instance(&d).expect("generated designs have instances");
-        g.bench_function("rename_edit", |b| {
-            b.iter(|| {
-                let renamed = app.apply_edit(there.clone()).is_ok();
-                term.draw(|f| app.draw(f)).expect("draw");
-                let back = app.apply_edit(back.clone()).is_ok();
-                term.draw(|f| app.draw(f)).expect("draw");
-                (renamed, back)
-            })
-        });
+        let pairs = [
+            ("structural_edit", vpcd::perf::add_delete_instance(&d)),
+            ("rename_edit", vpcd::perf::rename_instance(&d)),
+            ("subnet_edit", vpcd::perf::add_delete_subnet(&d)),
+            ("subnet_rename", vpcd::perf::rename_subnet(&d)),
+        ];
+        for (name, edits) in pairs {
+            let edits = edits.expect("generated designs have instances and subnets with free blocks");
+            g.bench_function(name, |b| {
+                b.iter(|| {
+                    edits
+                        .iter()
+                        .map(|e| {
+                            let ok = app.apply_edit(e.clone()).is_ok();
+                            term.draw(|f| app.draw(f)).expect("draw");
+                            ok
+                        })
+                        .filter(|ok| *ok)
+                        .count()
+                })
+            });
+        }
         let mut form = Form::create_for(ObjectKind::Instance, &app.ws);
         let keys = [
             KeyEvent::new(KeyCode::Char('x'), KeyModifiers::NONE),
