@@ -980,22 +980,30 @@ mod tests {
     /// Addresses are unique per VPC: a copy of an instance with a fixed
     /// address collides with it (`ip-in-use` names the first holder), and
     /// removing the first holder moves the finding to the next one.
-    #[test]
-    fn a_removed_first_holder_moves_ip_in_use_to_the_next_holder() {
+    /// The sample with its first instance's address fixed (so that automatic
+    /// numbering does not step around it) and `copies` copies of the
+    /// instance (`NAME-1`, `NAME-2`, …) holding the same address; and that
+    /// first instance.
+    fn sample_with_address_held_again(copies: usize) -> (Design, Instance) {
         let mut d = crate::create::templates::sample::three_tier();
         let first = d.instances[0].clone();
         let ip = DesignIndex::new(&d)
             .eni(&crate::model::index::EniOwner::Instance(first.name.clone()))
             .expect("primary interface")
             .private_ip;
-        // Fixed, so that automatic numbering does not step around it.
         d.instances[0].private_ip = Some(ip);
-        for n in 1..=2 {
+        for n in 1..=copies {
             let mut copy = first.clone();
             copy.name = format!("{}-{n}", first.name);
             copy.private_ip = Some(ip);
             d.instances.push(copy);
         }
+        (d, first)
+    }
+
+    #[test]
+    fn a_removed_first_holder_moves_ip_in_use_to_the_next_holder() {
+        let (d, first) = sample_with_address_held_again(2);
         let before = full(&d);
         let in_use = |f: &Findings| -> Vec<String> {
             f.all()
@@ -1016,22 +1024,11 @@ mod tests {
     }
 
     /// A subnet that interfaces name re-derives what is read through them
-    /// (here two interfaces holding one fixed address): removed, renamed,
-    /// and put back under the name they hold. A subnet nothing names keeps
-    /// those groups' findings.
+    /// (here two interfaces holding one fixed address) when it is removed,
+    /// put back, and renamed.
     #[test]
     fn subnets_that_interfaces_name_re_derive_their_address_findings() {
-        let mut d = crate::create::templates::sample::three_tier();
-        let first = d.instances[0].clone();
-        let ip = DesignIndex::new(&d)
-            .eni(&crate::model::index::EniOwner::Instance(first.name.clone()))
-            .expect("primary interface")
-            .private_ip;
-        d.instances[0].private_ip = Some(ip);
-        let mut copy = first.clone();
-        copy.name = format!("{}-twin", first.name);
-        copy.private_ip = Some(ip);
-        d.instances.push(copy);
+        let (d, first) = sample_with_address_held_again(1);
         let before = full(&d);
         let in_use = |f: &Findings| f.all().iter().filter(|x| x.code == "ip-in-use").count();
         assert_eq!(in_use(&before), 1, "{:#?}", before.all());
