@@ -526,6 +526,24 @@ impl ObjectRef {
     }
 }
 
+impl Object {
+    /// The names of the object's parts, which share the design's one name
+    /// space: an instance's secondary interfaces, a transit gateway's route
+    /// tables and attachments.
+    pub fn part_names(&self) -> Vec<&str> {
+        match self {
+            Object::Instance(i) => i.secondary_interfaces.iter().map(|e| e.name.as_str()).collect(),
+            Object::TransitGateway(t) => t
+                .route_tables
+                .iter()
+                .map(|r| r.name.as_str())
+                .chain(t.attachments.iter().map(|a| a.name.as_str()))
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
 /// A set of object kinds.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct KindSet(u32);

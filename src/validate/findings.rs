@@ -364,14 +364,7 @@ fn referrers(kind: ObjectKind) -> Kinds {
 /// instance's secondary interfaces).
 fn names_of(o: &Object) -> Vec<&str> {
     let mut names = vec![o.name()];
-    match o {
-        Object::Instance(i) => names.extend(i.secondary_interfaces.iter().map(|e| e.name.as_str())),
-        Object::TransitGateway(t) => {
-            names.extend(t.route_tables.iter().map(|r| r.name.as_str()));
-            names.extend(t.attachments.iter().map(|a| a.name.as_str()));
-        }
-        _ => {}
-    }
+    names.extend(o.part_names());
     names
 }
 

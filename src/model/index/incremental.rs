@@ -166,7 +166,7 @@ impl DesignIndex {
         if !matches!(self.by_name.get(from), Some(NameEntry::One(r, p)) if r.kind == kind && *p as usize == index) {
             return false;
         }
-        let parts = parts_of(object);
+        let parts = object.part_names();
         if parts.iter().any(|n| !self.by_name.contains_key(*n)) {
             return false;
         }
@@ -807,20 +807,4 @@ fn merge_sorted<T: Ord + Copy>(table: &mut Vec<T>, added: &[T]) {
 fn sorted_insert<T: Ord>(table: &mut Vec<T>, item: T) {
     let at = table.partition_point(|x| *x < item);
     table.insert(at, item);
-}
-
-/// The names of an object's parts, which the index lists under their owner:
-/// an instance's secondary interfaces, a transit gateway's route tables and
-/// attachments.
-fn parts_of(o: &Object) -> Vec<&str> {
-    match o {
-        Object::Instance(i) => i.secondary_interfaces.iter().map(|e| e.name.as_str()).collect(),
-        Object::TransitGateway(t) => t
-            .route_tables
-            .iter()
-            .map(|r| r.name.as_str())
-            .chain(t.attachments.iter().map(|a| a.name.as_str()))
-            .collect(),
-        _ => Vec::new(),
-    }
 }
