@@ -12,10 +12,9 @@ use ratatui::Frame;
 
 use super::{fit, framed, scroll_to, step, Ctx, Msg, Pane, Region};
 use crate::model::index::EniOwner;
-use crate::model::KindSet;
 use crate::model::{
-    Design, DesignIndex, Instance, NatGateway, NetworkAcl, Object, ObjectKind, ObjectRef, SecurityGroup, Subnet,
-    SubnetKind, Vpc,
+    Design, DesignIndex, Instance, KindSet, NatGateway, NetworkAcl, Object, ObjectKind, ObjectRef, SecurityGroup,
+    Subnet, SubnetKind, Vpc,
 };
 use crate::tui::keymap::{Action, Context};
 use crate::validate::Severity;
