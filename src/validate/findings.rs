@@ -447,6 +447,25 @@ impl Findings {
         }
     }
 
+    /// The findings after a change, group by group: `each` gives a group's
+    /// findings now from its findings before (its list and its keys), on a
+    /// pass over the design after the change.
+    fn regroup(
+        &self,
+        d: &Design,
+        idx: &DesignIndex,
+        each: impl Fn(&ValidationPass<'_>, &Group, &Vec<Diagnostic>, &Keyed) -> (Vec<Diagnostic>, Keyed),
+    ) -> Findings {
+        let quotas = d.quotas.unwrap_or_default();
+        let cx = context::ValidationPass::new(d, idx, &quotas);
+        let (groups, keyed) = GROUPS
+            .iter()
+            .zip(self.groups.iter().zip(&self.keyed))
+            .map(|(g, (before, before_keyed))| each(&cx, g, before, before_keyed))
+            .unzip();
+        Findings::of(groups, keyed)
+    }
+
     /// Every finding, sorted as [`super::validate`] sorts them.
     pub fn all(&self) -> &[Diagnostic] {
         &self.all
@@ -484,28 +503,21 @@ impl Findings {
         {
             return Findings::full(d, idx);
         }
-        let quotas = d.quotas.unwrap_or_default();
-        let cx = context::ValidationPass::new(d, idx, &quotas);
         let edited = Some(ObjectRef::new(new.kind(), new.name()));
-        let (groups, keyed) = GROUPS
-            .iter()
-            .zip(self.groups.iter().zip(&self.keyed))
-            .map(|(g, (before, before_keyed))| {
-                if g.reads & mask != 0 {
-                    run_group(&cx, g)
-                } else if g.reads & REFS != 0 {
-                    let mut kept: Vec<Diagnostic> = before.iter().filter(|x| x.object != edited).cloned().collect();
-                    let mut one = Design::default();
-                    one.put(new.clone());
-                    kept.extend(cx.run_with(|cx| integrity::references_in(cx, &one)));
-                    canonical(&mut kept);
-                    (kept, Keyed::new())
-                } else {
-                    (before.clone(), before_keyed.clone())
-                }
-            })
-            .unzip();
-        Findings::of(groups, keyed)
+        self.regroup(d, idx, |cx, g, before, before_keyed| {
+            if g.reads & mask != 0 {
+                run_group(cx, g)
+            } else if g.reads & REFS != 0 {
+                let mut kept: Vec<Diagnostic> = before.iter().filter(|x| x.object != edited).cloned().collect();
+                let mut one = Design::default();
+                one.put(new.clone());
+                kept.extend(cx.run_with(|cx| integrity::references_in(cx, &one)));
+                canonical(&mut kept);
+                (kept, Keyed::new())
+            } else {
+                (before.clone(), before_keyed.clone())
+            }
+        })
     }
 
     /// The findings after `inserted` was added to the design (`d` and `idx`
@@ -542,48 +554,41 @@ impl Findings {
         // endpoint or share naming it), asked once.
         let unnamed = std::cell::OnceCell::new();
         let unnamed_subnet = || *unnamed.get_or_init(|| unnumbered && alone && d.referrer_kinds(&me).is_empty());
-        let quotas = d.quotas.unwrap_or_default();
-        let cx = context::ValidationPass::new(d, idx, &quotas);
-        let (groups, keyed) = GROUPS
-            .iter()
-            .zip(self.groups.iter().zip(&self.keyed))
-            .map(|(g, (before, before_keyed))| {
-                let keep = || (before.clone(), before_keyed.clone());
-                if !has(g.kinds, kind) || (unnumbered && g.subnets_through_interfaces) {
-                    return keep();
-                }
-                match (g.structural, instance) {
-                    (Structural::Names, _) => {
-                        if names_stay_unique(idx, object, inserted) {
-                            keep()
-                        } else {
-                            run_group(&cx, g)
-                        }
+        self.regroup(d, idx, |cx, g, before, before_keyed| {
+            let keep = || (before.clone(), before_keyed.clone());
+            if !has(g.kinds, kind) || (unnumbered && g.subnets_through_interfaces) {
+                return keep();
+            }
+            match (g.structural, instance) {
+                (Structural::Names, _) => {
+                    if names_stay_unique(idx, object, inserted) {
+                        keep()
+                    } else {
+                        run_group(cx, g)
                     }
-                    (Structural::References, _) if alone => {
-                        (references_after(&cx, before, object, &me, inserted), Keyed::new())
-                    }
-                    (Structural::RouteTargets, Some(_)) if !d.routes_to_instance_named(&names_of(object)) => keep(),
-                    (Structural::RouteTargets, None) if unnamed_subnet() => match object {
-                        Object::Subnet(s) => (routes_around_subnet(&cx, before, s), Keyed::new()),
-                        _ => run_group(&cx, g),
-                    },
-                    (Structural::ElasticIps, Some(i)) if i.elastic_ip.is_none() => keep(),
-                    (Structural::VpnConnections, Some(i)) if alone && !terminates_vpn(d, i) => keep(),
-                    (Structural::Workloads, Some(i)) if !workloads_change(idx, i, inserted) => keep(),
-                    (Structural::Rerun, Some(i)) if alone => match &g.run {
-                        Run::Keyed { around_instance, .. } => {
-                            let mut fresh = Keyed::new();
-                            let touched = around_instance(&cx, i, inserted, &mut fresh);
-                            rekeyed(before_keyed, &touched, fresh)
-                        }
-                        Run::Plain(_) => run_group(&cx, g),
-                    },
-                    _ => run_group(&cx, g),
                 }
-            })
-            .unzip();
-        Findings::of(groups, keyed)
+                (Structural::References, _) if alone => {
+                    (references_after(cx, before, object, &me, inserted), Keyed::new())
+                }
+                (Structural::RouteTargets, Some(_)) if !d.routes_to_instance_named(&names_of(object)) => keep(),
+                (Structural::RouteTargets, None) if unnamed_subnet() => match object {
+                    Object::Subnet(s) => (routes_around_subnet(cx, before, s), Keyed::new()),
+                    _ => run_group(cx, g),
+                },
+                (Structural::ElasticIps, Some(i)) if i.elastic_ip.is_none() => keep(),
+                (Structural::VpnConnections, Some(i)) if alone && !terminates_vpn(d, i) => keep(),
+                (Structural::Workloads, Some(i)) if !workloads_change(idx, i, inserted) => keep(),
+                (Structural::Rerun, Some(i)) if alone => match &g.run {
+                    Run::Keyed { around_instance, .. } => {
+                        let mut fresh = Keyed::new();
+                        let touched = around_instance(cx, i, inserted, &mut fresh);
+                        rekeyed(before_keyed, &touched, fresh)
+                    }
+                    Run::Plain(_) => run_group(cx, g),
+                },
+                _ => run_group(cx, g),
+            }
+        })
     }
 }
 
@@ -618,54 +623,47 @@ impl Findings {
             _ => None,
         };
         let unnumbered = is_subnet_no_interface_names(idx, object);
-        let quotas = d.quotas.unwrap_or_default();
-        let cx = context::ValidationPass::new(d, idx, &quotas);
-        let (groups, keyed) = GROUPS
-            .iter()
-            .zip(self.groups.iter().zip(&self.keyed))
-            .map(|(g, (before, before_keyed))| {
-                let keep = || (before.clone(), before_keyed.clone());
-                if g.kinds & touched == 0 || (unnumbered && g.subnets_through_interfaces) {
-                    return keep();
+        self.regroup(d, idx, |cx, g, before, before_keyed| {
+            let keep = || (before.clone(), before_keyed.clone());
+            if g.kinds & touched == 0 || (unnumbered && g.subnets_through_interfaces) {
+                return keep();
+            }
+            match (g.structural, instance) {
+                (Structural::Names, _) if names_stay_unique(idx, object, true) => keep(),
+                (Structural::References, _) => {
+                    let old = ObjectRef::new(kind, from);
+                    let kept: Vec<Diagnostic> = before
+                        .iter()
+                        .filter(|x| x.object.as_ref() != Some(&old))
+                        .cloned()
+                        .collect();
+                    (references_after(cx, &kept, object, &me, true), Keyed::new())
                 }
-                match (g.structural, instance) {
-                    (Structural::Names, _) if names_stay_unique(idx, object, true) => keep(),
-                    (Structural::References, _) => {
-                        let old = ObjectRef::new(kind, from);
-                        let kept: Vec<Diagnostic> = before
-                            .iter()
-                            .filter(|x| x.object.as_ref() != Some(&old))
-                            .cloned()
-                            .collect();
-                        (references_after(&cx, &kept, object, &me, true), Keyed::new())
+                (Structural::RouteTargets, Some(_)) if !d.routes_to_instance_named(&names_of(object)) => keep(),
+                (Structural::RouteTargets, None) if unnumbered && referrers.is_empty() => match object {
+                    Object::Subnet(s) => (routes_around_subnet(cx, before, s), Keyed::new()),
+                    _ => run_group(cx, g),
+                },
+                (Structural::ElasticIps, Some(i)) if i.elastic_ip.is_none() => keep(),
+                (Structural::VpnConnections, Some(i)) if !terminates_vpn(d, i) => keep(),
+                // Which subnets hold an instance stays as it was.
+                (Structural::Workloads, Some(_)) => keep(),
+                (Structural::Rerun, Some(i)) => match &g.run {
+                    Run::Keyed { around_instance, .. } => {
+                        let mut was = i.clone();
+                        was.name = from.to_string();
+                        let (mut gone, mut came) = (Keyed::new(), Keyed::new());
+                        let mut touched = around_instance(cx, &was, false, &mut gone);
+                        touched.extend(around_instance(cx, i, true, &mut came));
+                        // A key both touch was derived twice from the same design.
+                        gone.extend(came);
+                        rekeyed(before_keyed, &touched, gone)
                     }
-                    (Structural::RouteTargets, Some(_)) if !d.routes_to_instance_named(&names_of(object)) => keep(),
-                    (Structural::RouteTargets, None) if unnumbered && referrers.is_empty() => match object {
-                        Object::Subnet(s) => (routes_around_subnet(&cx, before, s), Keyed::new()),
-                        _ => run_group(&cx, g),
-                    },
-                    (Structural::ElasticIps, Some(i)) if i.elastic_ip.is_none() => keep(),
-                    (Structural::VpnConnections, Some(i)) if !terminates_vpn(d, i) => keep(),
-                    // Which subnets hold an instance stays as it was.
-                    (Structural::Workloads, Some(_)) => keep(),
-                    (Structural::Rerun, Some(i)) => match &g.run {
-                        Run::Keyed { around_instance, .. } => {
-                            let mut was = i.clone();
-                            was.name = from.to_string();
-                            let (mut gone, mut came) = (Keyed::new(), Keyed::new());
-                            let mut touched = around_instance(&cx, &was, false, &mut gone);
-                            touched.extend(around_instance(&cx, i, true, &mut came));
-                            // A key both touch was derived twice from the same design.
-                            gone.extend(came);
-                            rekeyed(before_keyed, &touched, gone)
-                        }
-                        Run::Plain(_) => run_group(&cx, g),
-                    },
-                    _ => run_group(&cx, g),
-                }
-            })
-            .unzip();
-        Findings::of(groups, keyed)
+                    Run::Plain(_) => run_group(cx, g),
+                },
+                _ => run_group(cx, g),
+            }
+        })
     }
 }
 
