@@ -860,15 +860,13 @@ impl Design {
     /// Objects that refer to `target` (excluding the object itself).
     pub fn referrers(&self, target: &ObjectRef) -> Vec<Reference<'_>> {
         let mut out = Vec::new();
-        visit_references(self, |from, field, t, name| {
-            if *name == target.name && ref_matches(t, target.kind) && !from.is(target) {
-                out.push(Reference {
-                    from: from.to_ref(),
-                    field,
-                    target: t,
-                    name: name.as_str(),
-                });
-            }
+        self.visit_referrers(target, |from, field, t, name| {
+            out.push(Reference {
+                from: from.to_ref(),
+                field,
+                target: t,
+                name: name.as_str(),
+            });
         });
         out
     }
@@ -877,12 +875,22 @@ impl Design {
     /// references name `target`, as [`Design::referrers`] finds them.
     pub fn referrer_kinds(&self, target: &ObjectRef) -> KindSet {
         let mut kinds = KindSet::default();
-        visit_references(self, |from, _, t, name| {
+        self.visit_referrers(target, |from, _, _, _| kinds.insert(from.kind));
+        kinds
+    }
+
+    /// Calls `f` for every reference that names `target`, from any object
+    /// but `target` itself.
+    fn visit_referrers<'a>(
+        &'a self,
+        target: &ObjectRef,
+        mut f: impl FnMut(Referrer<'a>, &'static str, RefTarget, &'a String),
+    ) {
+        visit_references(self, |from, field, t, name| {
             if *name == target.name && ref_matches(t, target.kind) && !from.is(target) {
-                kinds.insert(from.kind);
+                f(from, field, t, name);
             }
         });
-        kinds
     }
 
     /// Calls `f(from, field, target, name)` for every reference, without
