@@ -42,10 +42,7 @@ pub fn toggle_edits(d: &Design) -> Option<[Edit; 2]> {
 /// and its undo. `None` when the design has no instance.
 pub fn add_delete_instance(d: &Design) -> Option<[Edit; 2]> {
     let base = d.instances.get(d.instances.len() / 2)?;
-    let name = (0u32..)
-        .map(|i| format!("{}-copy{i}", base.name))
-        .take(1000)
-        .find(|n| d.instances.iter().all(|x| &x.name != n))?;
+    let name = unused_name(d, &format!("{}-copy", base.name))?;
     let mut copy = base.clone();
     copy.name.clone_from(&name);
     copy.private_ip = None;
@@ -73,14 +70,7 @@ pub fn rename_subnet(d: &Design) -> Option<[Edit; 2]> {
 /// Renaming the middle object of `kind` to a name nothing holds, and back.
 fn rename_middle(d: &Design, kind: ObjectKind) -> Option<[Edit; 2]> {
     let name = d.name_at(kind, d.count(kind) / 2)?;
-    let mut taken = std::collections::HashSet::new();
-    d.for_each_name(|_, n| {
-        taken.insert(n);
-    });
-    let to = (0u32..)
-        .map(|i| format!("{name}-renamed{i}"))
-        .take(1000)
-        .find(|n| !taken.contains(n.as_str()))?;
+    let to = unused_name(d, &format!("{name}-renamed"))?;
     let r = |from: &str, to: &str| Edit::Rename {
         target: ObjectRef::new(kind, from),
         to: to.to_string(),
@@ -97,18 +87,11 @@ pub fn add_delete_subnet(d: &Design) -> Option<[Edit; 2]> {
     let vpc = d.vpcs.iter().find(|v| v.name == base.vpc)?;
     let used: Vec<ipnet::Ipv4Net> = d.subnets.iter().filter(|s| s.vpc == vpc.name).map(|s| s.cidr).collect();
     let blocks: Vec<ipnet::Ipv4Net> = vpc.cidr.subnets(28).ok()?.collect();
-    let free = blocks.into_iter().rev().find(|b| {
-        used.iter()
-            .all(|u| !u.contains(&b.network()) && !b.contains(&u.network()))
-    })?;
-    let mut taken = std::collections::HashSet::new();
-    d.for_each_name(|_, n| {
-        taken.insert(n);
-    });
-    let name = (0u32..)
-        .map(|i| format!("{}-new{i}", base.name))
-        .take(1000)
-        .find(|n| !taken.contains(n.as_str()))?;
+    let free = blocks
+        .into_iter()
+        .rev()
+        .find(|b| used.iter().all(|u| !crate::model::cidr::overlaps(*u, *b)))?;
+    let name = unused_name(d, &format!("{}-new", base.name))?;
     let mut subnet = base.clone();
     subnet.name.clone_from(&name);
     subnet.cidr = free;
@@ -119,6 +102,18 @@ pub fn add_delete_subnet(d: &Design) -> Option<[Edit; 2]> {
         Edit::Put(Object::Subnet(subnet)),
         Edit::Delete(ObjectRef::new(ObjectKind::Subnet, name)),
     ])
+}
+
+/// `STEM0`, `STEM1`, … — the first that no object of the design holds
+/// (names are unique design-wide); `None` after a thousand.
+fn unused_name(d: &Design, stem: &str) -> Option<String> {
+    let mut taken = std::collections::HashSet::new();
+    d.for_each_name(|_, n| {
+        taken.insert(n);
+    });
+    (0u32..1000)
+        .map(|i| format!("{stem}{i}"))
+        .find(|n| !taken.contains(n.as_str()))
 }
 
 /// The design with the first of [`toggle_edits`] applied: one security
@@ -202,26 +197,29 @@ mod tests {
         assert_eq!(parse_vm_hwm("Name: x\n"), None);
     }
 
+    /// Applies a pair of edits to `d`: both are accepted, the second puts
+    /// the design back as it was. Returns the design between them.
+    fn there_and_back(d: &Design, [there, back]: [Edit; 2]) -> Design {
+        let mut ws = Workspace::new(d.clone());
+        ws.apply(there).unwrap();
+        let between = ws.design().clone();
+        assert_ne!(&between, d);
+        ws.apply(back).unwrap();
+        assert_eq!(ws.design(), d);
+        between
+    }
+
     #[test]
     fn toggle_edits_apply_alternately_and_restore_the_design() {
         let d = crate::create::templates::sample::three_tier();
-        let [a, b] = toggle_edits(&d).unwrap();
-        let mut ws = Workspace::new(d.clone());
-        ws.apply(a).unwrap();
-        assert_ne!(ws.design(), &d);
-        ws.apply(b).unwrap();
-        assert_eq!(ws.design(), &d);
+        there_and_back(&d, toggle_edits(&d).unwrap());
     }
 
     #[test]
     fn structural_edits_add_then_delete_an_instance() {
         let d = crate::create::templates::sample::three_tier();
-        let [add, delete] = add_delete_instance(&d).unwrap();
-        let mut ws = Workspace::new(d.clone());
-        ws.apply(add).unwrap();
-        assert_eq!(ws.design().instances.len(), d.instances.len() + 1);
-        ws.apply(delete).unwrap();
-        assert_eq!(ws.design(), &d);
+        let added = there_and_back(&d, add_delete_instance(&d).unwrap());
+        assert_eq!(added.instances.len(), d.instances.len() + 1);
         let changed = one_rule_change(&d).unwrap();
         assert_ne!(changed, d);
         assert_eq!(changed.instances, d.instances);
@@ -230,29 +228,16 @@ mod tests {
     #[test]
     fn rename_edits_rename_an_instance_and_back() {
         let d = crate::create::templates::sample::three_tier();
-        let [there, back] = rename_instance(&d).unwrap();
-        let mut ws = Workspace::new(d.clone());
-        ws.apply(there).unwrap();
-        assert_ne!(ws.design(), &d);
-        assert_eq!(ws.design().instances.len(), d.instances.len());
-        ws.apply(back).unwrap();
-        assert_eq!(ws.design(), &d);
+        let renamed = there_and_back(&d, rename_instance(&d).unwrap());
+        assert_eq!(renamed.instances.len(), d.instances.len());
     }
 
     #[test]
     fn subnet_edits_add_then_delete_and_rename_a_subnet_and_back() {
         let d = crate::create::synthetic::generate(&crate::create::synthetic::GenParams::small()).unwrap();
-        let [add, delete] = add_delete_subnet(&d).unwrap();
-        let [there, back] = rename_subnet(&d).unwrap();
-        let mut ws = Workspace::new(d.clone());
-        ws.apply(add).unwrap();
-        assert_eq!(ws.design().subnets.len(), d.subnets.len() + 1);
-        ws.apply(delete).unwrap();
-        assert_eq!(ws.design(), &d);
-        ws.apply(there).unwrap();
-        assert_ne!(ws.design(), &d);
-        ws.apply(back).unwrap();
-        assert_eq!(ws.design(), &d);
+        let added = there_and_back(&d, add_delete_subnet(&d).unwrap());
+        assert_eq!(added.subnets.len(), d.subnets.len() + 1);
+        there_and_back(&d, rename_subnet(&d).unwrap());
     }
 
     #[test]
