@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use crate::model::{Design, DesignIndex, Instance, KindSet, Object, ObjectKind, ObjectRef};
+use crate::model::{Design, DesignIndex, Instance, KindSet, Object, ObjectKind, ObjectRef, RouteTable, Subnet};
 
 use super::context::{self, ValidationPass};
 use super::{
@@ -106,11 +106,21 @@ struct Group {
     /// capacity, the groups they carry): a subnet that no interface names
     /// coming, going or renamed leaves its findings as they were.
     subnets_through_interfaces: bool,
+    /// Reads subnets per VPC: a subnet coming, going or renamed (with the
+    /// instances and NAT gateways naming it) changes only its findings about
+    /// objects of the subnet's VPC, which are the same on the VPC's
+    /// [`VpcSlice`] as on the whole design.
+    per_vpc: bool,
 }
 
 impl Group {
     const fn subnets_through_interfaces(mut self) -> Group {
         self.subnets_through_interfaces = true;
+        self
+    }
+
+    const fn per_vpc(mut self) -> Group {
+        self.per_vpc = true;
         self
     }
 }
@@ -122,6 +132,7 @@ const fn plain(run: fn(&ValidationPass<'_>), reads: u8, kinds: Kinds) -> Group {
         kinds,
         structural: Structural::Rerun,
         subnets_through_interfaces: false,
+        per_vpc: false,
     }
 }
 
@@ -132,6 +143,7 @@ const fn special(run: fn(&ValidationPass<'_>), reads: u8, kinds: Kinds, structur
         kinds,
         structural,
         subnets_through_interfaces: false,
+        per_vpc: false,
     }
 }
 
@@ -147,6 +159,7 @@ const fn keyed(
         kinds,
         structural: Structural::Rerun,
         subnets_through_interfaces: false,
+        per_vpc: false,
     }
 }
 
@@ -154,19 +167,24 @@ const fn keyed(
 const GROUPS: &[Group] = &[
     special(integrity::names, 0, ALL, Structural::Names),
     special(integrity::references, REFS, ALL, Structural::References),
-    plain(integrity::zones, 0, kinds(&[K::Subnet])),
+    plain(integrity::zones, 0, kinds(&[K::Subnet])).per_vpc(),
     plain(addressing::vpc_blocks, RT, kinds(&[K::Vpc, K::RouteTable])),
-    plain(addressing::subnet_blocks, 0, kinds(&[K::Subnet, K::Vpc])),
-    plain(addressing::subnet_overlaps, 0, kinds(&[K::Subnet])),
-    keyed(addressing::fixed_addresses, addressing::fixed_addresses_around, 0, ENIS).subnets_through_interfaces(),
-    plain(addressing::instance_ipv6, 0, kinds(&[K::Instance, K::Subnet])),
-    keyed(addressing::capacity, addressing::capacity_around, 0, ENIS).subnets_through_interfaces(),
+    plain(addressing::subnet_blocks, 0, kinds(&[K::Subnet, K::Vpc])).per_vpc(),
+    plain(addressing::subnet_overlaps, 0, kinds(&[K::Subnet])).per_vpc(),
+    keyed(addressing::fixed_addresses, addressing::fixed_addresses_around, 0, ENIS)
+        .subnets_through_interfaces()
+        .per_vpc(),
+    plain(addressing::instance_ipv6, 0, kinds(&[K::Instance, K::Subnet])).per_vpc(),
+    keyed(addressing::capacity, addressing::capacity_around, 0, ENIS)
+        .subnets_through_interfaces()
+        .per_vpc(),
     plain(addressing::onprem_overlap, 0, kinds(&[K::Vpc, K::OnPremNetwork])),
     plain(
         routing::associations,
         RT | NACL,
         kinds(&[K::Subnet, K::RouteTable, K::NetworkAcl]),
-    ),
+    )
+    .per_vpc(),
     plain(
         routing::vpc_defaults,
         SG | NACL | RT,
@@ -200,7 +218,8 @@ const GROUPS: &[Group] = &[
         gateways::nat_gateways,
         RT,
         kinds(&[K::NatGateway, K::Subnet, K::RouteTable, K::Vpc, K::InternetGateway]),
-    ),
+    )
+    .per_vpc(),
     special(
         gateways::elastic_ips,
         0,
@@ -213,7 +232,8 @@ const GROUPS: &[Group] = &[
         compute::public_subnets_around,
         RT,
         ENIS | kinds(&[K::Subnet, K::RouteTable, K::Vpc]),
-    ),
+    )
+    .per_vpc(),
     plain(compute::load_balancers, RT, kinds(&[K::LoadBalancer, K::Subnet])),
     plain(
         filtering::security_groups,
@@ -233,13 +253,15 @@ const GROUPS: &[Group] = &[
         SG,
         ENIS | kinds(&[K::Subnet, K::SecurityGroup]),
     )
+    .per_vpc()
     .subnets_through_interfaces(),
     plain(filtering::network_acls, NACL, kinds(&[K::NetworkAcl])),
     plain(
         filtering::unused_network_acls,
         0,
         kinds(&[K::NetworkAcl, K::Vpc, K::Subnet]),
-    ),
+    )
+    .per_vpc(),
     plain(connectivity::peerings, 0, kinds(&[K::Peering, K::Vpc])),
     plain(
         connectivity::peering_routes,
@@ -269,25 +291,29 @@ const GROUPS: &[Group] = &[
     ),
     special(connectivity::hybrid, 0, ALL, Structural::VpnConnections),
     plain(connectivity::prefix_lists, 0, kinds(&[K::PrefixList])),
-    plain(sharing::accounts, SG, kinds(&[K::Vpc, K::SecurityGroup, K::Subnet])),
+    plain(sharing::accounts, SG, kinds(&[K::Vpc, K::SecurityGroup, K::Subnet])).per_vpc(),
     keyed(
         sharing::instances,
         sharing::instances_around,
         SG,
         kinds(&[K::Instance, K::Subnet, K::Vpc, K::SecurityGroup]),
-    ),
+    )
+    .per_vpc(),
     plain(
         lints::check,
         RT,
         kinds(&[K::Subnet, K::RouteTable, K::Vpc, K::NatGateway]),
-    ),
+    )
+    .per_vpc(),
     special(
         quotas::check,
         SG | SG_RULES | NACL | RT,
         ALL,
         Structural::VpnConnections,
     ),
-    keyed(quotas::interfaces, quotas::interfaces_around, SG, ENIS).subnets_through_interfaces(),
+    keyed(quotas::interfaces, quotas::interfaces_around, SG, ENIS)
+        .subnets_through_interfaces()
+        .per_vpc(),
 ];
 
 /// Runs every group into the pass (a plain validation).
@@ -550,14 +576,26 @@ impl Findings {
             _ => None,
         };
         let unnumbered = is_subnet_no_interface_names(idx, object);
+        // The kinds naming a subnet (walking every reference), asked once.
+        let referring = std::cell::OnceCell::new();
+        let subnet_referrers = || *referring.get_or_init(|| d.referrer_kinds(&me));
         // A subnet that nothing names (no interface in it, no route target,
-        // endpoint or share naming it), asked once.
-        let unnamed = std::cell::OnceCell::new();
-        let unnamed_subnet = || *unnamed.get_or_init(|| unnumbered && alone && d.referrer_kinds(&me).is_empty());
+        // endpoint or share naming it).
+        let unnamed_subnet = || unnumbered && alone && subnet_referrers().is_empty();
+        let subnet = match object {
+            Object::Subnet(_) if alone => {
+                let was = (!inserted).then(|| me.clone());
+                SubnetChange::of(self, d, idx, object, was, subnet_referrers(), inserted)
+            }
+            _ => None,
+        };
         self.regroup(d, idx, |cx, g, before, before_keyed| {
             let keep = || (before.clone(), before_keyed.clone());
             if !has(g.kinds, kind) || (unnumbered && g.subnets_through_interfaces) {
                 return keep();
+            }
+            if let Some(subnet) = subnet.as_ref().filter(|_| g.per_vpc) {
+                return subnet.regroup(cx, g, before, before_keyed);
             }
             match (g.structural, instance) {
                 (Structural::Names, _) => {
@@ -623,10 +661,14 @@ impl Findings {
             _ => None,
         };
         let unnumbered = is_subnet_no_interface_names(idx, object);
+        let subnet = SubnetChange::of(self, d, idx, object, Some(ObjectRef::new(kind, from)), referrers, true);
         self.regroup(d, idx, |cx, g, before, before_keyed| {
             let keep = || (before.clone(), before_keyed.clone());
             if g.kinds & touched == 0 || (unnumbered && g.subnets_through_interfaces) {
                 return keep();
+            }
+            if let Some(subnet) = subnet.as_ref().filter(|_| g.per_vpc) {
+                return subnet.regroup(cx, g, before, before_keyed);
             }
             match (g.structural, instance) {
                 (Structural::Names, _) if names_stay_unique(idx, object, true) => keep(),
@@ -664,6 +706,311 @@ impl Findings {
                 _ => run_group(cx, g),
             }
         })
+    }
+}
+
+/// The kinds whose objects are in one VPC ([`home_vpc`]).
+const HOMED: [ObjectKind; 13] = [
+    K::Vpc,
+    K::Subnet,
+    K::RouteTable,
+    K::NetworkAcl,
+    K::SecurityGroup,
+    K::Endpoint,
+    K::Firewall,
+    K::InternetGateway,
+    K::VpnGateway,
+    K::EgressOnlyGateway,
+    K::NatGateway,
+    K::Instance,
+    K::LoadBalancer,
+];
+
+/// The VPC an object is in, by its own fields (a subnet's, a route table's,
+/// a security group's VPC; an instance's or NAT gateway's through its
+/// subnet; an internet or virtual private gateway's attachment; a load
+/// balancer's through its first subnet); `None` for what is in no one VPC
+/// (peerings, transit gateways, Elastic IPs, on-premises parts, …) or does
+/// not resolve.
+fn home_vpc<'d>(d: &'d Design, idx: &DesignIndex, r: &ObjectRef) -> Option<&'d str> {
+    home_vpc_of(d, idx, r.kind, &r.name)
+}
+
+fn home_vpc_of<'d>(d: &'d Design, idx: &DesignIndex, kind: ObjectKind, n: &str) -> Option<&'d str> {
+    let of_subnet = |s: &str| idx.subnet(d, s).map(|s| s.vpc.as_str());
+    match kind {
+        K::Vpc => idx.vpc(d, n).map(|v| v.name.as_str()),
+        K::Subnet => of_subnet(n),
+        K::RouteTable => idx.route_table(d, n).map(|t| t.vpc.as_str()),
+        K::NetworkAcl => idx.network_acl(d, n).map(|a| a.vpc.as_str()),
+        K::SecurityGroup => idx.security_group(d, n).map(|g| g.vpc.as_str()),
+        K::Endpoint => idx.endpoint(d, n).map(|e| e.vpc.as_str()),
+        K::Firewall => idx.firewall(d, n).map(|f| f.vpc.as_str()),
+        K::InternetGateway => idx.internet_gateway(d, n).and_then(|g| g.vpc.as_deref()),
+        K::VpnGateway => idx.vpn_gateway(d, n).and_then(|g| g.vpc.as_deref()),
+        K::EgressOnlyGateway => d
+            .egress_only_gateways
+            .iter()
+            .find(|g| g.name == n)
+            .map(|g| g.vpc.as_str()),
+        K::NatGateway => idx
+            .nat_gateway(d, n)
+            .and_then(|g| g.subnet.as_deref().map_or(g.vpc.as_deref(), of_subnet)),
+        K::Instance => idx.instance(d, n).and_then(|i| of_subnet(&i.subnet)),
+        K::LoadBalancer => idx
+            .load_balancer(d, n)
+            .and_then(|lb| lb.subnets.first())
+            .and_then(|s| of_subnet(s)),
+        _ => None,
+    }
+}
+
+/// The part of a design that a subnet coming, going or renamed in one VPC
+/// can reach, for the groups that read subnets per VPC ([`Group::per_vpc`]):
+/// the VPC and every object in it ([`home_vpc`]), what those objects name
+/// elsewhere (a security group or route table of another VPC, a peer VPC),
+/// and every object in no one VPC (peerings only when they join this one).
+/// Such a group's findings about the VPC's objects are the same on the
+/// slice as on the whole design; the slice is a few hundred objects where
+/// the design can hold a hundred thousand.
+struct VpcSlice {
+    design: Design,
+    index: DesignIndex,
+}
+
+impl VpcSlice {
+    fn of(d: &Design, idx: &DesignIndex, vpc: &str) -> VpcSlice {
+        let subnets: context::FxHashSet<&str> = d
+            .subnets
+            .iter()
+            .filter(|s| s.vpc == vpc)
+            .map(|s| s.name.as_str())
+            .collect();
+        // In the VPC, or in none (a subnet that does not resolve).
+        let by_subnet = |s: &str| subnets.contains(s) || idx.subnet(d, s).is_none();
+        // Load balancers, endpoints and firewalls of any VPC with a node in
+        // this one (their interfaces number its subnets).
+        let placed: context::FxHashSet<(ObjectKind, &str)> = subnets
+            .iter()
+            .flat_map(|s| idx.enis_in_subnet(s))
+            .filter(|e| e.owner.subnet().is_some())
+            .map(|e| (e.owner.kind(), e.owner.name()))
+            .collect();
+        let placed_here = |k: ObjectKind, n: &str| placed.contains(&(k, n));
+        fn only<T: Clone>(list: &[T], keep: impl Fn(&T) -> bool) -> Vec<T> {
+            list.iter().filter(|o| keep(o)).cloned().collect()
+        }
+        let here = |v: &String| v == vpc;
+        let mut design = Design {
+            format: d.format,
+            region: d.region.clone(),
+            azs: d.azs.clone(),
+            quotas: d.quotas,
+            accounts: d.accounts.clone(),
+            vpcs: only(&d.vpcs, |v| here(&v.name)),
+            subnets: only(&d.subnets, |s| here(&s.vpc)),
+            route_tables: only(&d.route_tables, |t| here(&t.vpc)),
+            internet_gateways: only(&d.internet_gateways, |g| g.vpc.as_ref().is_none_or(here)),
+            egress_only_gateways: only(&d.egress_only_gateways, |g| here(&g.vpc)),
+            nat_gateways: only(&d.nat_gateways, |g| match (&g.subnet, &g.vpc) {
+                (Some(s), _) => by_subnet(s),
+                (None, v) => v.as_ref().is_none_or(here),
+            }),
+            elastic_ips: d.elastic_ips.clone(),
+            security_groups: only(&d.security_groups, |g| here(&g.vpc)),
+            network_acls: only(&d.network_acls, |a| here(&a.vpc)),
+            // Those with an interface in the VPC, found through its subnets'
+            // interfaces, in the design's order. An instance with no subnet
+            // that resolves has no interface, so nothing of the VPC reads it.
+            instances: {
+                let mut at: Vec<usize> = subnets
+                    .iter()
+                    .flat_map(|s| idx.enis_in_subnet(s))
+                    .filter(|e| e.owner.kind() == K::Instance)
+                    .filter_map(|e| idx.position(K::Instance, e.owner.name()))
+                    .collect();
+                at.sort_unstable();
+                at.dedup();
+                at.into_iter().map(|i| d.instances[i].clone()).collect()
+            },
+            load_balancers: only(&d.load_balancers, |lb| {
+                lb.subnets.first().is_none_or(|s| by_subnet(s)) || placed_here(K::LoadBalancer, &lb.name)
+            }),
+            peerings: only(&d.peerings, |p| here(&p.requester) || here(&p.accepter)),
+            endpoints: only(&d.endpoints, |e| here(&e.vpc) || placed_here(K::Endpoint, &e.name)),
+            endpoint_services: d.endpoint_services.clone(),
+            prefix_lists: d.prefix_lists.clone(),
+            vpn_gateways: only(&d.vpn_gateways, |g| g.vpc.as_ref().is_none_or(here)),
+            customer_gateways: d.customer_gateways.clone(),
+            vpn_connections: d.vpn_connections.clone(),
+            dx_gateways: d.dx_gateways.clone(),
+            dx_connections: d.dx_connections.clone(),
+            onprem_networks: d.onprem_networks.clone(),
+            transit_gateways: d.transit_gateways.clone(),
+            firewalls: only(&d.firewalls, |f| here(&f.vpc) || placed_here(K::Firewall, &f.name)),
+            flow_logs: d.flow_logs.clone(),
+            ..Design::default()
+        };
+        // The subnets and route tables of other VPCs that name the VPC's
+        // objects (a table or ACL, a route's target): whether those are used
+        // reads them.
+        let names: context::FxHashSet<&str> = design
+            .subnets
+            .iter()
+            .map(|s| s.name.as_str())
+            .chain(design.route_tables.iter().map(|t| t.name.as_str()))
+            .chain(design.network_acls.iter().map(|a| a.name.as_str()))
+            .chain(design.nat_gateways.iter().map(|g| g.name.as_str()))
+            .chain(design.instances.iter().flat_map(|i| {
+                std::iter::once(i.name.as_str()).chain(i.secondary_interfaces.iter().map(|e| e.name.as_str()))
+            }))
+            .chain(design.endpoints.iter().map(|e| e.name.as_str()))
+            .chain(design.firewalls.iter().map(|f| f.name.as_str()))
+            .collect();
+        let names_here = |n: Option<&String>| n.is_some_and(|n| names.contains(n.as_str()));
+        let subnets_naming: Vec<Subnet> = only(&d.subnets, |s| {
+            !here(&s.vpc) && (names_here(s.route_table.as_ref()) || names_here(s.network_acl.as_ref()))
+        });
+        let tables_naming: Vec<RouteTable> = only(&d.route_tables, |t| {
+            !here(&t.vpc)
+                && t.routes
+                    .iter()
+                    .any(|r| r.target.object_name().is_some_and(|n| names.contains(n)))
+        });
+        drop(names);
+        design.subnets.extend(subnets_naming);
+        design.route_tables.extend(tables_naming);
+        // What the VPC's objects name in other VPCs (instances aside: a
+        // route to one reads only its subnet, a load balancer's targets
+        // only their names). Not what objects in no one VPC name: a transit
+        // gateway's attachments name subnets of every VPC it joins.
+        let mut named: Vec<ObjectRef> = Vec::new();
+        design.for_each_reference(|from, _, _, name| {
+            if !KindSet::of(&HOMED).contains(from.kind) {
+                return;
+            }
+            named.extend(
+                idx.lookup(name)
+                    .iter()
+                    .filter(|r| r.kind != K::Instance && home_vpc(d, idx, r).is_some_and(|h| h != vpc))
+                    .cloned(),
+            );
+        });
+        named.sort();
+        named.dedup();
+        named.retain(|r| design.position(r.kind, &r.name).is_none());
+        for r in &named {
+            let o = match r.kind {
+                K::Vpc => idx.vpc(d, &r.name).cloned().map(Object::Vpc),
+                K::Subnet => idx.subnet(d, &r.name).cloned().map(Object::Subnet),
+                K::RouteTable => idx.route_table(d, &r.name).cloned().map(Object::RouteTable),
+                K::NetworkAcl => idx.network_acl(d, &r.name).cloned().map(Object::NetworkAcl),
+                K::SecurityGroup => idx.security_group(d, &r.name).cloned().map(Object::SecurityGroup),
+                _ => d.get(r),
+            };
+            if let Some(o) = o {
+                design.insert_at(usize::MAX, o);
+            }
+        }
+        let index = DesignIndex::new(&design);
+        VpcSlice { design, index }
+    }
+}
+
+/// A subnet change the groups that read subnets per VPC follow on the
+/// subnet's [`VpcSlice`]: the subnet's VPC, and its name before the change
+/// (gone after a removal or rename), whose findings are the VPC's too.
+struct SubnetChange<'a> {
+    vpc: &'a str,
+    was: Option<ObjectRef>,
+    slice: std::cell::OnceCell<VpcSlice>,
+}
+
+impl<'a> SubnetChange<'a> {
+    /// `object` came, went or was renamed from `was`, every reference
+    /// following it; `referrers` are the kinds naming it now (after a
+    /// removal, those that named it: none may, or their objects would leave
+    /// the VPC). Followed per VPC when its VPC exists, no account share
+    /// names it and no name in the design is held twice (findings are told
+    /// apart by kind and name).
+    fn of(
+        findings: &Findings,
+        d: &'a Design,
+        idx: &DesignIndex,
+        object: &'a Object,
+        was: Option<ObjectRef>,
+        referrers: KindSet,
+        inserted: bool,
+    ) -> Option<SubnetChange<'a>> {
+        let Object::Subnet(s) = object else { return None };
+        let followed = if inserted {
+            KindSet::of(&[K::Instance, K::NatGateway])
+        } else {
+            KindSet::default()
+        };
+        // A share naming it is no object: its findings are the design's.
+        let shared = d
+            .accounts
+            .shares
+            .iter()
+            .flat_map(|x| &x.subnets)
+            .any(|n| *n == s.name || was.as_ref().is_some_and(|w| w.name == *n));
+        let ok = !shared
+            && idx.vpc(d, &s.vpc).is_some()
+            && referrers.bits() & !followed.bits() == 0
+            && idx.lookup(&s.name).len() == usize::from(inserted)
+            && !findings.all.iter().any(|x| x.code == "duplicate-name");
+        ok.then(|| SubnetChange {
+            vpc: s.vpc.as_str(),
+            was,
+            slice: std::cell::OnceCell::new(),
+        })
+    }
+
+    /// Whether a finding is about an object of the VPC.
+    fn here(&self, d: &Design, idx: &DesignIndex, x: &Diagnostic) -> bool {
+        x.object
+            .as_ref()
+            .is_some_and(|r| self.was.as_ref() == Some(r) || home_vpc(d, idx, r) == Some(self.vpc))
+    }
+
+    /// Group `g`'s findings now: those about objects elsewhere kept, those
+    /// about the VPC's objects derived again on the slice.
+    fn regroup(
+        &self,
+        cx: &ValidationPass<'_>,
+        g: &Group,
+        before: &[Diagnostic],
+        before_keyed: &Keyed,
+    ) -> (Vec<Diagnostic>, Keyed) {
+        let slice = self.slice.get_or_init(|| VpcSlice::of(cx.d, cx.idx, self.vpc));
+        let quotas = cx.d.quotas.unwrap_or_default();
+        let sliced = ValidationPass::new(&slice.design, &slice.index, &quotas);
+        let (fresh, fresh_keyed) = run_group(&sliced, g);
+        let here = |x: &Diagnostic| self.here(cx.d, cx.idx, x);
+        if let Run::Keyed { .. } = g.run {
+            let mut now = Keyed::new();
+            for (k, v) in before_keyed {
+                let kept: Vec<Diagnostic> = v.iter().filter(|x| !here(x)).cloned().collect();
+                if !kept.is_empty() {
+                    now.insert(k.clone(), kept);
+                }
+            }
+            for (k, v) in fresh_keyed {
+                let mut found: Vec<Diagnostic> = v.into_iter().filter(|x| here(x)).collect();
+                if !found.is_empty() {
+                    let list = now.entry(k).or_default();
+                    list.append(&mut found);
+                    canonical(list);
+                }
+            }
+            (flatten(&now), now)
+        } else {
+            let mut now: Vec<Diagnostic> = before.iter().filter(|x| !here(x)).cloned().collect();
+            now.extend(fresh.into_iter().filter(|x| here(x)));
+            canonical(&mut now);
+            (now, Keyed::new())
+        }
     }
 }
 
@@ -847,6 +1194,28 @@ mod tests {
         Findings::full(d, &DesignIndex::new(d))
     }
 
+    /// The groups (by position in [`GROUPS`]) whose findings differ, with
+    /// the findings only one side has: what a failed comparison prints.
+    fn differences(followed: &Findings, full: &Findings) -> String {
+        let mut out = String::new();
+        for (i, (a, b)) in followed.groups.iter().zip(&full.groups).enumerate() {
+            let only = |x: &[Diagnostic], y: &[Diagnostic]| -> Vec<String> {
+                x.iter()
+                    .filter(|d| !y.contains(d))
+                    .map(|d| format!("{} {}", d.code, d.path))
+                    .collect()
+            };
+            if a != b || followed.keyed[i] != full.keyed[i] {
+                out.push_str(&format!(
+                    "\n group {i}: followed only {:?}; full only {:?}",
+                    only(a, b),
+                    only(b, a)
+                ));
+            }
+        }
+        out
+    }
+
     /// Removing each object of a design, putting it back where it was, and
     /// adding a copy of it under a new name (same addresses, groups and
     /// parts: colliding addresses and part names) each give the findings a
@@ -859,19 +1228,22 @@ mod tests {
             let (at, object) = without.remove(&r).expect("listed");
             let idx = DesignIndex::new(&without);
             let removed = before.after_remove(&without, &idx, &object);
-            assert!(removed == Findings::full(&without, &idx), "removing {r}");
+            let fresh = Findings::full(&without, &idx);
+            assert!(removed == fresh, "removing {r}{}", differences(&removed, &fresh));
             let mut back = without.clone();
             back.insert_at(at, object.clone());
             let idx = DesignIndex::new(&back);
             let restored = removed.after_insert(&back, &idx, &object);
-            assert!(restored == Findings::full(&back, &idx), "putting {r} back");
+            let fresh = Findings::full(&back, &idx);
+            assert!(restored == fresh, "putting {r} back{}", differences(&restored, &fresh));
             let mut copy = object.clone();
             copy.set_name(format!("{}-copy", r.name));
             let mut with = d.clone();
             with.put(copy.clone());
             let idx = DesignIndex::new(&with);
             let added = before.after_insert(&with, &idx, &copy);
-            assert!(added == Findings::full(&with, &idx), "adding a copy of {r}");
+            let fresh = Findings::full(&with, &idx);
+            assert!(added == fresh, "adding a copy of {r}{}", differences(&added, &fresh));
             for to in rename_targets(d, &r) {
                 let mut renamed = d.clone();
                 let rename = crate::edit::Edit::Rename {
@@ -885,7 +1257,12 @@ mod tests {
                 let object = renamed.get(&now).expect("renamed");
                 let idx = DesignIndex::new(&renamed);
                 let followed = before.after_rename(&renamed, &idx, &object, &r.name, renamed.referrer_kinds(&now));
-                assert!(followed == Findings::full(&renamed, &idx), "renaming {r} to {to}");
+                let fresh = Findings::full(&renamed, &idx);
+                assert!(
+                    followed == fresh,
+                    "renaming {r} to {to}{}",
+                    differences(&followed, &fresh)
+                );
             }
         }
     }
@@ -965,6 +1342,36 @@ mod tests {
     fn structural_edits_of_the_templates_give_full_findings() {
         for t in crate::create::templates::TEMPLATES {
             check_every_structural_edit(&t.design());
+        }
+    }
+
+    /// A VPC's slice holds every object in the VPC (by [`home_vpc`]), of
+    /// every kind, each as it is in the design.
+    #[test]
+    fn a_vpc_slice_holds_every_object_of_its_vpc() {
+        let messy = (0..12u64).map(|seed| {
+            let tweaks: Vec<u8> = (0..8)
+                .map(|n| (seed as u8).wrapping_mul(7).wrapping_add(n * 13))
+                .collect();
+            crate::model::index::tests::messy_design(seed, &tweaks)
+        });
+        let templates = crate::create::templates::TEMPLATES.iter().map(|t| t.design());
+        let mut seen = KindSet::default();
+        for d in messy.chain(templates) {
+            let idx = DesignIndex::new(&d);
+            for v in &d.vpcs {
+                let slice = VpcSlice::of(&d, &idx, &v.name);
+                for r in d.object_refs() {
+                    if home_vpc(&d, &idx, &r) == Some(v.name.as_str()) {
+                        seen.insert(r.kind);
+                        assert_eq!(slice.design.get(&r), d.get(&r), "{r} in the slice of {}", v.name);
+                    }
+                }
+            }
+        }
+        // Every kind that is in one VPC was seen in one.
+        for k in HOMED {
+            assert!(seen.contains(k), "no {k:?} in any VPC of the samples");
         }
     }
 

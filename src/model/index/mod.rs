@@ -244,6 +244,12 @@ impl DesignIndex {
     }
 
     /// Position of the first object of `kind` named `name` in its list.
+    /// Position of the named object in its kind's list (the first of a name
+    /// held twice).
+    pub fn position(&self, kind: ObjectKind, name: &str) -> Option<usize> {
+        self.pos(kind, name)
+    }
+
     fn pos(&self, kind: ObjectKind, name: &str) -> Option<usize> {
         let e = self.by_name.get(name)?;
         e.refs()
