@@ -151,104 +151,6 @@ pub(super) fn check(cx: &ValidationPass<'_>) {
         q.gateway_endpoints_per_region,
     );
 
-    let mut nacls: HashMap<&str, usize> = HashMap::default();
-    for a in &d.network_acls {
-        *nacls.entry(a.vpc.as_str()).or_default() += 1;
-    }
-    let mut interface_eps: HashMap<&str, usize> = HashMap::default();
-    for e in d.endpoints.iter().filter(|e| !e.is_gateway()) {
-        *interface_eps.entry(e.vpc.as_str()).or_default() += 1;
-    }
-    let mut peers: HashMap<&str, usize> = HashMap::default();
-    for p in d.peerings.iter().filter(|p| p.status == PeeringStatus::Active) {
-        *peers.entry(p.requester.as_str()).or_default() += 1;
-        *peers.entry(p.accepter.as_str()).or_default() += 1;
-    }
-    let mut tgws: HashMap<&str, usize> = HashMap::default();
-    for t in &d.transit_gateways {
-        for v in t.attached_vpcs() {
-            *tgws.entry(v).or_default() += 1;
-        }
-    }
-    for vpc in &d.vpcs {
-        let r = oref(ObjectKind::Vpc, &vpc.name);
-        let n = vpc.name.as_str();
-        let blocks = 1 + vpc.secondary_cidrs.len();
-        if blocks > hard::IPV4_BLOCKS_PER_VPC {
-            hard_over(
-                cx,
-                &r,
-                "IPv4 blocks",
-                blocks,
-                hard::IPV4_BLOCKS_PER_VPC,
-                "remove secondary blocks",
-            );
-        } else {
-            over(
-                cx,
-                Some(&r),
-                "IPv4 blocks (primary included)",
-                blocks,
-                q.ipv4_blocks_per_vpc,
-            );
-        }
-        over(
-            cx,
-            Some(&r),
-            "subnets",
-            cx.subnets_by_vpc().get(n).map_or(0, Vec::len),
-            q.subnets_per_vpc,
-        );
-        over(
-            cx,
-            Some(&r),
-            "route tables",
-            cx.rts_by_vpc().get(n).map_or(0, Vec::len),
-            q.route_tables_per_vpc,
-        );
-        over(
-            cx,
-            Some(&r),
-            "network ACLs",
-            nacls.get(n).copied().unwrap_or(0),
-            q.nacls_per_vpc,
-        );
-        over(
-            cx,
-            Some(&r),
-            "interface endpoints",
-            interface_eps.get(n).copied().unwrap_or(0),
-            q.interface_endpoints_per_vpc,
-        );
-        over(
-            cx,
-            Some(&r),
-            "active peering connections",
-            peers.get(n).copied().unwrap_or(0),
-            q.active_peerings_per_vpc,
-        );
-        hard_over(
-            cx,
-            &r,
-            "transit gateways attached",
-            tgws.get(n).copied().unwrap_or(0),
-            hard::TGWS_PER_VPC,
-            "a VPC attaches to at most five transit gateways: route through one of them",
-        );
-    }
-    let mut nat_per_az: HashMap<&str, usize> = HashMap::default();
-    // The quota counts zonal NAT gateways, each in one AZ; a regional one is in
-    // none (the Amazon VPC quotas page names no per-AZ count for it).
-    for nat in d.nat_gateways.iter().filter(|n| !n.is_regional()) {
-        if let Some(s) = nat.subnet.as_deref().and_then(|s| cx.idx.subnet(d, s)) {
-            *nat_per_az.entry(s.az.as_str()).or_default() += 1;
-        }
-    }
-    let mut azs: Vec<(&str, usize)> = nat_per_az.into_iter().collect();
-    azs.sort_unstable();
-    for (az, count) in azs {
-        over(cx, None, &format!("NAT gateways in {az}"), count, q.nat_gateways_per_az);
-    }
     for rt in &d.route_tables {
         let r = oref(ObjectKind::RouteTable, &rt.name);
         let (v4, v6) = family_counts(
@@ -409,6 +311,118 @@ pub(super) fn check(cx: &ValidationPass<'_>) {
             format!("the quota profile is not one AWS grants: {p}"),
             "lower the profile's values",
         );
+    }
+}
+
+/// The quotas counted per VPC: IPv4 blocks, subnets, route tables, network
+/// ACLs, interface endpoints, active peerings and transit gateways attached
+/// (Amazon VPC quotas; each finding is the VPC's).
+pub(super) fn per_vpc(cx: &ValidationPass<'_>) {
+    let d = cx.d;
+    let q = *cx.quotas;
+    let mut nacls: HashMap<&str, usize> = HashMap::default();
+    for a in &d.network_acls {
+        *nacls.entry(a.vpc.as_str()).or_default() += 1;
+    }
+    let mut interface_eps: HashMap<&str, usize> = HashMap::default();
+    for e in d.endpoints.iter().filter(|e| !e.is_gateway()) {
+        *interface_eps.entry(e.vpc.as_str()).or_default() += 1;
+    }
+    let mut peers: HashMap<&str, usize> = HashMap::default();
+    for p in d.peerings.iter().filter(|p| p.status == PeeringStatus::Active) {
+        *peers.entry(p.requester.as_str()).or_default() += 1;
+        *peers.entry(p.accepter.as_str()).or_default() += 1;
+    }
+    let mut tgws: HashMap<&str, usize> = HashMap::default();
+    for t in &d.transit_gateways {
+        for v in t.attached_vpcs() {
+            *tgws.entry(v).or_default() += 1;
+        }
+    }
+    for vpc in &d.vpcs {
+        let r = oref(ObjectKind::Vpc, &vpc.name);
+        let n = vpc.name.as_str();
+        let blocks = 1 + vpc.secondary_cidrs.len();
+        if blocks > hard::IPV4_BLOCKS_PER_VPC {
+            hard_over(
+                cx,
+                &r,
+                "IPv4 blocks",
+                blocks,
+                hard::IPV4_BLOCKS_PER_VPC,
+                "remove secondary blocks",
+            );
+        } else {
+            over(
+                cx,
+                Some(&r),
+                "IPv4 blocks (primary included)",
+                blocks,
+                q.ipv4_blocks_per_vpc,
+            );
+        }
+        over(
+            cx,
+            Some(&r),
+            "subnets",
+            cx.subnets_by_vpc().get(n).map_or(0, Vec::len),
+            q.subnets_per_vpc,
+        );
+        over(
+            cx,
+            Some(&r),
+            "route tables",
+            cx.rts_by_vpc().get(n).map_or(0, Vec::len),
+            q.route_tables_per_vpc,
+        );
+        over(
+            cx,
+            Some(&r),
+            "network ACLs",
+            nacls.get(n).copied().unwrap_or(0),
+            q.nacls_per_vpc,
+        );
+        over(
+            cx,
+            Some(&r),
+            "interface endpoints",
+            interface_eps.get(n).copied().unwrap_or(0),
+            q.interface_endpoints_per_vpc,
+        );
+        over(
+            cx,
+            Some(&r),
+            "active peering connections",
+            peers.get(n).copied().unwrap_or(0),
+            q.active_peerings_per_vpc,
+        );
+        hard_over(
+            cx,
+            &r,
+            "transit gateways attached",
+            tgws.get(n).copied().unwrap_or(0),
+            hard::TGWS_PER_VPC,
+            "a VPC attaches to at most five transit gateways: route through one of them",
+        );
+    }
+}
+
+/// Zonal NAT gateways per AZ (Amazon VPC quotas), a finding about the Region.
+pub(super) fn nat_gateways_per_az(cx: &ValidationPass<'_>) {
+    let d = cx.d;
+    let q = *cx.quotas;
+    let mut nat_per_az: HashMap<&str, usize> = HashMap::default();
+    // The quota counts zonal NAT gateways, each in one AZ; a regional one is in
+    // none (the Amazon VPC quotas page names no per-AZ count for it).
+    for nat in d.nat_gateways.iter().filter(|n| !n.is_regional()) {
+        if let Some(s) = nat.subnet.as_deref().and_then(|s| cx.idx.subnet(d, s)) {
+            *nat_per_az.entry(s.az.as_str()).or_default() += 1;
+        }
+    }
+    let mut azs: Vec<(&str, usize)> = nat_per_az.into_iter().collect();
+    azs.sort_unstable();
+    for (az, count) in azs {
+        over(cx, None, &format!("NAT gateways in {az}"), count, q.nat_gateways_per_az);
     }
 }
 
