@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 pub use crate::model::money::{dollars, round_cents, signed_dollars};
 
 use crate::model::{
-    Design, DesignIndex, EndpointKind, LoadBalancerKind, NatConnectivity, RouteDestination, RouteTarget,
+    Design, DesignIndex, EndpointKind, LoadBalancerKind, NatConnectivity, RouteDestination, RouteTarget, Subnet,
     TgwAttachmentKind,
 };
 
@@ -675,6 +675,31 @@ impl Estimate {
     }
 }
 
+/// Whether subnet `s` coming, going or being renamed leaves the estimate of
+/// `d` (the design after the change, `idx` its index) as it was: no
+/// interface is in it (an instance's public address, a NAT gateway, load
+/// balancer, endpoint, firewall or attachment priced through it), its VPC
+/// has no regional NAT gateway (billed per AZ with subnets), and its route
+/// table sends no `0.0.0.0/0` to a NAT gateway (the per-AZ what-ifs count
+/// the AZs of such subnets). No item names a subnet.
+pub fn subnet_prices_nothing(d: &Design, idx: &DesignIndex, s: &Subnet) -> bool {
+    let numbered = idx
+        .enis
+        .iter()
+        .any(|e| e.subnet == s.name || e.owner.subnet() == Some(s.name.as_str()));
+    let regional_nat = d
+        .nat_gateways
+        .iter()
+        .any(|n| n.is_regional() && n.vpc.as_deref() == Some(s.vpc.as_str()));
+    let any = RouteDestination::Cidr(crate::model::any_v4());
+    let routes_to_nat = idx.subnet_route_table(d, s).is_some_and(|rt| {
+        rt.routes
+            .iter()
+            .any(|r| r.dest == any && matches!(r.target, RouteTarget::NatGateway(_)))
+    });
+    !numbered && !regional_nat && !routes_to_nat
+}
+
 /// For each VPC: the AZs whose subnets send `0.0.0.0/0` to a NAT gateway, and the AZs of those NAT gateways.
 fn nat_usage(d: &Design, idx: &DesignIndex) -> BTreeMap<String, (BTreeSet<String>, BTreeSet<String>)> {
     let mut out: BTreeMap<String, (BTreeSet<String>, BTreeSet<String>)> = BTreeMap::new();
@@ -789,6 +814,86 @@ mod tests {
 
     /// The cost pane prices the workspace's (edit-patched) index instead of a fresh one:
     /// the estimate must be the same for every template, before and after edits.
+    /// A subnet that [`subnet_prices_nothing`] passes leaves the estimate as
+    /// it was, whichever route table, AZ and numbering it has: every
+    /// template and the generated design (one NAT gateway made regional)
+    /// with one more subnet per VPC, route table and AZ (one outside the
+    /// design's zones), each also named by an instance. Some of them do move
+    /// prices, so the check has cases to refuse.
+    #[test]
+    fn a_subnet_that_prices_nothing_leaves_the_estimate_as_it_was() {
+        use crate::model::{Instance, Subnet};
+        let t = PriceTable::builtin();
+        let mut generated =
+            crate::create::synthetic::generate(&crate::create::synthetic::GenParams::small()).expect("generated");
+        let whole = generated.clone();
+        if let Some(n) = generated.nat_gateways.last_mut() {
+            n.vpc = n.vpc_name(&whole).map(str::to_string);
+            n.subnet = None;
+            n.availability_mode = crate::model::NatAvailability::Regional;
+        }
+        let designs = crate::create::templates::TEMPLATES
+            .iter()
+            .map(|t| t.design())
+            .chain([generated]);
+        let (mut kept, mut moved) = (0, 0);
+        for d in designs {
+            let before = estimate(&d, &t);
+            let Some(template) = d.subnets.first().cloned() else {
+                continue;
+            };
+            let mut azs = d.azs.clone();
+            azs.push(format!("{}z", d.region));
+            for vpc in &d.vpcs {
+                let tables = d
+                    .route_tables
+                    .iter()
+                    .filter(|r| r.vpc == vpc.name)
+                    .map(|r| Some(r.name.clone()));
+                for table in tables.chain([None]) {
+                    for az in &azs {
+                        for named in [false, true] {
+                            let mut after = d.clone();
+                            let subnet = Subnet {
+                                name: "priced-probe".into(),
+                                vpc: vpc.name.clone(),
+                                az: az.clone(),
+                                route_table: table.clone(),
+                                ipv6_cidr: None,
+                                ..template.clone()
+                            };
+                            after.subnets.push(subnet.clone());
+                            if named {
+                                let Some(host) = d.instances.first().cloned() else {
+                                    continue;
+                                };
+                                after.instances.push(Instance {
+                                    name: "priced-probe-host".into(),
+                                    subnet: subnet.name.clone(),
+                                    private_ip: None,
+                                    public_ip: Some(true),
+                                    elastic_ip: None,
+                                    ipv6: None,
+                                    secondary_interfaces: Vec::new(),
+                                    ..host
+                                });
+                            }
+                            let idx = DesignIndex::new(&after);
+                            let now = estimate(&after, &t);
+                            if subnet_prices_nothing(&after, &idx, &subnet) {
+                                kept += 1;
+                                assert_eq!(now, before, "subnet in {} {az} {table:?}", vpc.name);
+                            } else if now != before {
+                                moved += 1;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assert!(kept > 0 && moved > 0, "kept {kept}, moved {moved}");
+    }
+
     #[test]
     fn estimate_with_workspace_index_equals_fresh_estimate() {
         use crate::edit::Edit;

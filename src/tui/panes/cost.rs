@@ -55,7 +55,8 @@ impl CostPane {
     /// destination's log ingestion, which the design does not size), so the
     /// most common edits while designing skip the re-estimate. An instance
     /// added, removed, replaced or renamed right after the estimate moves only its
-    /// public IPv4 line ([`Estimate::after_instance_change`]).
+    /// public IPv4 line ([`Estimate::after_instance_change`]); a subnet
+    /// nothing is priced through moves nothing ([`cost::subnet_prices_nothing`]).
     fn estimate(&mut self, ctx: &Ctx) -> &Estimate {
         let (rev, layout) = (ctx.ws.revision(), ctx.ws.layout_revision());
         let follows_instance = self.cached_at == ctx.ws.previous_revision()
@@ -69,8 +70,24 @@ impl CostPane {
                         ..
                     })
             );
+        // A subnet nothing is priced through, added, deleted or renamed.
+        let follows_subnet = self.cached_at == ctx.ws.previous_revision()
+            && match ctx.ws.last_change() {
+                Change::Inserted(Object::Subnet(s), _)
+                | Change::Removed(Object::Subnet(s), _)
+                | Change::Renamed(Renamed {
+                    object: Object::Subnet(s),
+                    ..
+                }) => cost::subnet_prices_nothing(ctx.ws.design(), ctx.ws.index(), s),
+                _ => false,
+            };
         let kept = match self.cached.take() {
             Some((r, est)) if r == layout => est,
+            Some((r, est)) if follows_subnet => {
+                // The lines written for it stay as they are.
+                self.moved = Some((r, ItemChange::Unchanged));
+                est
+            }
             Some((r, mut est)) if follows_instance => {
                 let moved = est.after_instance_change(ctx.ws.design(), ctx.ws.index(), &self.prices);
                 // The lines follow when they were written for the estimate just changed.
@@ -246,6 +263,8 @@ mod tests {
         let [add_rule, remove_rule] = crate::perf::toggle_edits(ws.design()).unwrap();
         let [add_instance, delete_instance] = crate::perf::add_delete_instance(ws.design()).unwrap();
         let [rename_instance, _] = crate::perf::rename_instance(ws.design()).unwrap();
+        let [add_subnet, delete_subnet] = crate::perf::add_delete_subnet(ws.design()).unwrap();
+        let [rename_subnet, rename_back] = crate::perf::rename_subnet(ws.design()).unwrap();
         let mut acl = ws.design().network_acls[0].clone();
         acl.inbound.clear();
         let mut nat = ws.design().nat_gateways[0].clone();
@@ -255,6 +274,10 @@ mod tests {
             Edit::Put(Object::NetworkAcl(acl)),
             add_instance,
             rename_instance,
+            add_subnet,
+            rename_subnet,
+            rename_back,
+            delete_subnet,
             remove_rule,
             Edit::Put(Object::NatGateway(nat.clone())),
             Edit::Delete(ObjectRef::new(ObjectKind::NatGateway, &nat.name)),

@@ -11,7 +11,7 @@ use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use super::{fit, framed, scroll_to, step, Ctx, Msg, Pane, Region};
-use crate::model::index::EniOwner;
+use crate::model::index::{EniOwner, FxHashMap};
 use crate::model::{
     Design, DesignIndex, Instance, KindSet, NatGateway, NetworkAcl, Object, ObjectKind, ObjectRef, SecurityGroup,
     Subnet, SubnetKind, Vpc,
@@ -524,31 +524,33 @@ impl RegionGroup {
 /// under its VPC and AZ, an instance and a zonal NAT gateway under its
 /// subnet, and a load balancer under its first subnet's VPC.
 struct Placement<'d> {
-    subnets_by_vpc_az: HashMap<(&'d str, &'d str), Vec<usize>>,
-    instances_by_subnet: HashMap<&'d str, Vec<usize>>,
-    nats_by_subnet: HashMap<&'d str, Vec<usize>>,
-    subnet_vpc: HashMap<&'d str, &'d str>,
+    subnets_by_vpc_az: FxHashMap<(&'d str, &'d str), Vec<usize>>,
+    instances_by_subnet: FxHashMap<&'d str, Vec<usize>>,
+    nats_by_subnet: FxHashMap<&'d str, Vec<usize>>,
+    subnet_vpc: FxHashMap<&'d str, &'d str>,
 }
 
 impl<'d> Placement<'d> {
     /// The placement of the whole design, or of one VPC's subnets (and what
     /// is in them) when `only` names it.
     fn of(d: &'d Design, only: Option<&str>) -> Self {
-        let subnet_vpc: HashMap<&str, &str> = d.subnets.iter().map(|s| (s.name.as_str(), s.vpc.as_str())).collect();
+        // The model's fast hasher: a VPC's placement is derived after every
+        // subnet edit, one look-up per instance of the design.
+        let subnet_vpc: FxHashMap<&str, &str> = d.subnets.iter().map(|s| (s.name.as_str(), s.vpc.as_str())).collect();
         let placed = |subnet: &str| only.is_none() || subnet_vpc.get(subnet).copied() == only;
-        let mut subnets_by_vpc_az: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
+        let mut subnets_by_vpc_az: FxHashMap<(&str, &str), Vec<usize>> = FxHashMap::default();
         for (i, s) in d.subnets.iter().enumerate() {
             if only.is_none() || only == Some(s.vpc.as_str()) {
                 subnets_by_vpc_az.entry((&s.vpc, &s.az)).or_default().push(i);
             }
         }
-        let mut instances_by_subnet: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut instances_by_subnet: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
         for (i, inst) in d.instances.iter().enumerate() {
             if placed(&inst.subnet) {
                 instances_by_subnet.entry(&inst.subnet).or_default().push(i);
             }
         }
-        let mut nats_by_subnet: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut nats_by_subnet: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
         for (i, n) in d.nat_gateways.iter().enumerate() {
             if let Some(s) = n.subnet.as_deref().filter(|s| !n.is_regional() && placed(s)) {
                 nats_by_subnet.entry(s).or_default().push(i);
