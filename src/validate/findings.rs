@@ -312,9 +312,10 @@ const GROUPS: &[Group] = &[
         ALL & !kinds(&[K::Subnet]),
         Structural::VpnConnections,
     ),
+    // Counts route tables and network ACLs by their VPC, which an in-place edit can change.
     plain(
         quotas::per_vpc,
-        0,
+        NACL | RT,
         kinds(&[
             K::Vpc,
             K::Subnet,
@@ -1316,6 +1317,47 @@ mod tests {
     /// A security group edited in place (rules only, or its VPC, owner or
     /// AWS name too — changes AWS may refuse, which the workspace decides from
     /// these very findings) gives the findings a full validation gives.
+    /// A route table or network ACL moved to another VPC in place moves the
+    /// per-VPC counts (here against quotas of one each, so that they find).
+    #[test]
+    fn tables_and_acls_moved_in_place_give_full_findings() {
+        for seed in 0..12u64 {
+            let mut d = crate::model::index::tests::messy_design(seed, &[5, 8, 9]);
+            let mut quotas = d.quotas.unwrap_or_default();
+            quotas.route_tables_per_vpc = 1;
+            quotas.nacls_per_vpc = 1;
+            d.quotas = Some(quotas);
+            let before = full(&d);
+            let other_vpc = d.vpcs.last().map(|v| v.name.clone()).unwrap_or_default();
+            let edits = d
+                .route_tables
+                .iter()
+                .map(|t| {
+                    let mut moved = t.clone();
+                    moved.vpc.clone_from(&other_vpc);
+                    (Object::RouteTable(t.clone()), Object::RouteTable(moved))
+                })
+                .chain(d.network_acls.iter().map(|a| {
+                    let mut moved = a.clone();
+                    moved.vpc.clone_from(&other_vpc);
+                    (Object::NetworkAcl(a.clone()), Object::NetworkAcl(moved))
+                }));
+            for (old, new) in edits {
+                let mut after = d.clone();
+                after.put(new.clone());
+                let idx = DesignIndex::new(&after);
+                let followed = before.after_in_place(&after, &idx, &old, &new);
+                let fresh = Findings::full(&after, &idx);
+                assert!(
+                    followed == fresh,
+                    "moving {} (seed {seed}){}",
+                    old.name(),
+                    differences(&followed, &fresh)
+                );
+            }
+        }
+    }
+
     #[test]
     fn security_group_edits_in_place_give_full_findings() {
         for seed in 0..12u64 {
