@@ -683,10 +683,7 @@ impl Estimate {
 /// table sends no `0.0.0.0/0` to a NAT gateway (the per-AZ what-ifs count
 /// the AZs of such subnets). No item names a subnet.
 pub fn subnet_prices_nothing(d: &Design, idx: &DesignIndex, s: &Subnet) -> bool {
-    let numbered = idx
-        .enis
-        .iter()
-        .any(|e| e.subnet == s.name || e.owner.subnet() == Some(s.name.as_str()));
+    let numbered = idx.interface_names_subnet(&s.name);
     let regional_nat = d
         .nat_gateways
         .iter()
@@ -812,8 +809,6 @@ mod tests {
         assert_eq!(t, PriceTable::builtin());
     }
 
-    /// The cost pane prices the workspace's (edit-patched) index instead of a fresh one:
-    /// the estimate must be the same for every template, before and after edits.
     /// A subnet that [`subnet_prices_nothing`] passes leaves the estimate as
     /// it was, whichever route table, AZ and numbering it has: every
     /// template and the generated design (one NAT gateway made regional)
@@ -894,6 +889,8 @@ mod tests {
         assert!(kept > 0 && moved > 0, "kept {kept}, moved {moved}");
     }
 
+    /// The cost pane prices the workspace's (edit-patched) index instead of a fresh one:
+    /// the estimate must be the same for every template, before and after edits.
     #[test]
     fn estimate_with_workspace_index_equals_fresh_estimate() {
         use crate::edit::Edit;

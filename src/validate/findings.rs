@@ -758,12 +758,9 @@ const HOMED: [ObjectKind; 13] = [
 /// (peerings, transit gateways, Elastic IPs, on-premises parts, …) or does
 /// not resolve.
 fn home_vpc<'d>(d: &'d Design, idx: &DesignIndex, r: &ObjectRef) -> Option<&'d str> {
-    home_vpc_of(d, idx, r.kind, &r.name)
-}
-
-fn home_vpc_of<'d>(d: &'d Design, idx: &DesignIndex, kind: ObjectKind, n: &str) -> Option<&'d str> {
+    let n = r.name.as_str();
     let of_subnet = |s: &str| idx.subnet(d, s).map(|s| s.vpc.as_str());
-    match kind {
+    match r.kind {
         K::Vpc => idx.vpc(d, n).map(|v| v.name.as_str()),
         K::Subnet => of_subnet(n),
         K::RouteTable => idx.route_table(d, n).map(|t| t.vpc.as_str()),
@@ -1090,9 +1087,7 @@ fn is_subnet_no_interface_names(idx: &DesignIndex, object: &Object) -> bool {
     let Object::Subnet(s) = object else {
         return false;
     };
-    !idx.enis
-        .iter()
-        .any(|e| e.subnet == s.name || e.owner.subnet() == Some(s.name.as_str()))
+    !idx.interface_names_subnet(&s.name)
 }
 
 /// Whether every name `object` brings (or took away) is held by nothing

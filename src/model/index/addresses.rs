@@ -53,14 +53,14 @@ impl DesignIndex {
     /// The address of the Elastic IP `name` names, if it exists.
     fn elastic_ip_address(&self, d: &Design, name: &Option<String>) -> Option<Ipv4Addr> {
         name.as_ref()
-            .and_then(|n| self.pos(ObjectKind::ElasticIp, n))
+            .and_then(|n| self.position(ObjectKind::ElasticIp, n))
             .map(|i| d.elastic_ips[i].address)
     }
 
     /// An instance's interfaces, primary first, as [`DesignIndex::assign_addresses`] lists them.
     pub(super) fn instance_interfaces<'d>(&self, d: &'d Design, i: &'d Instance, out: &mut Vec<Pending<'d>>) {
         let subnet_maps = self
-            .pos(ObjectKind::Subnet, &i.subnet)
+            .position(ObjectKind::Subnet, &i.subnet)
             .is_some_and(|s| d.subnets[s].map_public_ip);
         let public = self.elastic_ip_address(d, &i.elastic_ip);
         out.push(Pending {
@@ -91,7 +91,7 @@ impl DesignIndex {
     /// the others take the next free usable address of their subnet, in file order.
     pub(super) fn assign_addresses(&mut self, d: &Design) {
         let eip = |name: &Option<String>| self.elastic_ip_address(d, name);
-        let subnet_of = |name: &str| self.pos(ObjectKind::Subnet, name);
+        let subnet_of = |name: &str| self.position(ObjectKind::Subnet, name);
         let mut pending: Vec<Pending> = Vec::with_capacity(d.instances.len() + d.nat_gateways.len());
         for i in &d.instances {
             self.instance_interfaces(d, i, &mut pending);
@@ -319,7 +319,7 @@ impl DesignIndex {
                 let p = match last {
                     Some((name, p)) if name == g => p,
                     _ => {
-                        let p = self.pos(ObjectKind::SecurityGroup, g);
+                        let p = self.position(ObjectKind::SecurityGroup, g);
                         last = Some((g, p));
                         p
                     }

@@ -365,7 +365,10 @@ impl DesignIndex {
         self.instance_interfaces(d, inst, &mut pending);
         let n = pending.len();
         let auto = pending[0].takes_auto_public();
-        let subnets: Vec<Option<usize>> = pending.iter().map(|p| self.pos(ObjectKind::Subnet, p.subnet)).collect();
+        let subnets: Vec<Option<usize>> = pending
+            .iter()
+            .map(|p| self.position(ObjectKind::Subnet, p.subnet))
+            .collect();
         let new: Vec<Eni> = pending
             .into_iter()
             .map(|p| {
@@ -420,7 +423,7 @@ impl DesignIndex {
         }
         let subnets: Vec<Option<usize>> = self.enis[start..start + n]
             .iter()
-            .map(|e| self.pos(ObjectKind::Subnet, &e.subnet))
+            .map(|e| self.position(ObjectKind::Subnet, &e.subnet))
             .collect();
         let auto_rank = self.auto_public.binary_search(&(start as u32)).ok();
 
@@ -478,7 +481,7 @@ impl DesignIndex {
     /// is now the first of its name.
     fn security_group_inserted(&mut self, d: &Design, k: usize) {
         let name = &d.security_groups[k].name;
-        let first_before = self.pos(ObjectKind::SecurityGroup, name);
+        let first_before = self.position(ObjectKind::SecurityGroup, name);
         self.insert_name(d, ObjectKind::SecurityGroup, k);
         let key = k as u32;
         for (g, _) in &mut self.eni_by_sg {
@@ -517,7 +520,7 @@ impl DesignIndex {
                 *g -= 1;
             }
         }
-        if let (false, Some(next)) = (carriers.is_empty(), self.pos(ObjectKind::SecurityGroup, name)) {
+        if let (false, Some(next)) = (carriers.is_empty(), self.position(ObjectKind::SecurityGroup, name)) {
             let next = next as u32;
             let at = self.eni_by_sg.partition_point(|(g, _)| *g < next);
             self.eni_by_sg.splice(at..at, carriers.into_iter().map(|i| (next, i)));
@@ -550,7 +553,7 @@ impl DesignIndex {
         if Self::moves_regional_nat(d, &subnet.vpc, &subnet.az, Some(k)) {
             return false;
         }
-        let first_before = self.pos(ObjectKind::Subnet, &subnet.name);
+        let first_before = self.position(ObjectKind::Subnet, &subnet.name);
         let dangling: Vec<u32> = match first_before {
             Some(old) if old < k => Vec::new(),
             Some(_) => return false,
@@ -594,7 +597,7 @@ impl DesignIndex {
         let Some(entry) = self.by_name.get(&removed.name) else {
             return false;
         };
-        let first = self.pos(ObjectKind::Subnet, &removed.name) == Some(k);
+        let first = self.position(ObjectKind::Subnet, &removed.name) == Some(k);
         let key = k as u32;
         let range = key_range(&self.eni_by_subnet, key);
         // Whether an instance had an automatic public address from the subnet's setting.

@@ -244,13 +244,7 @@ impl DesignIndex {
     }
 
     /// Position of the first object of `kind` named `name` in its list.
-    /// Position of the named object in its kind's list (the first of a name
-    /// held twice).
     pub fn position(&self, kind: ObjectKind, name: &str) -> Option<usize> {
-        self.pos(kind, name)
-    }
-
-    fn pos(&self, kind: ObjectKind, name: &str) -> Option<usize> {
         let e = self.by_name.get(name)?;
         e.refs()
             .iter()
@@ -260,22 +254,23 @@ impl DesignIndex {
     }
 
     pub fn vpc<'d>(&self, d: &'d Design, name: &str) -> Option<&'d Vpc> {
-        self.pos(ObjectKind::Vpc, name).map(|i| &d.vpcs[i])
+        self.position(ObjectKind::Vpc, name).map(|i| &d.vpcs[i])
     }
     pub fn subnet<'d>(&self, d: &'d Design, name: &str) -> Option<&'d Subnet> {
-        self.pos(ObjectKind::Subnet, name).map(|i| &d.subnets[i])
+        self.position(ObjectKind::Subnet, name).map(|i| &d.subnets[i])
     }
     pub fn route_table<'d>(&self, d: &'d Design, name: &str) -> Option<&'d RouteTable> {
-        self.pos(ObjectKind::RouteTable, name).map(|i| &d.route_tables[i])
+        self.position(ObjectKind::RouteTable, name).map(|i| &d.route_tables[i])
     }
     pub fn network_acl<'d>(&self, d: &'d Design, name: &str) -> Option<&'d NetworkAcl> {
-        self.pos(ObjectKind::NetworkAcl, name).map(|i| &d.network_acls[i])
+        self.position(ObjectKind::NetworkAcl, name).map(|i| &d.network_acls[i])
     }
     pub fn security_group<'d>(&self, d: &'d Design, name: &str) -> Option<&'d SecurityGroup> {
-        self.pos(ObjectKind::SecurityGroup, name).map(|i| &d.security_groups[i])
+        self.position(ObjectKind::SecurityGroup, name)
+            .map(|i| &d.security_groups[i])
     }
     pub fn instance<'d>(&self, d: &'d Design, name: &str) -> Option<&'d Instance> {
-        self.pos(ObjectKind::Instance, name).map(|i| &d.instances[i])
+        self.position(ObjectKind::Instance, name).map(|i| &d.instances[i])
     }
     /// The interface a route's `NetworkInterface(n)` target names: an
     /// instance's own name stands for its primary interface (`(instance,
@@ -291,11 +286,11 @@ impl DesignIndex {
             .map(|i| (i, Some(n)))
     }
     pub fn internet_gateway<'d>(&self, d: &'d Design, name: &str) -> Option<&'d InternetGateway> {
-        self.pos(ObjectKind::InternetGateway, name)
+        self.position(ObjectKind::InternetGateway, name)
             .map(|i| &d.internet_gateways[i])
     }
     pub fn nat_gateway<'d>(&self, d: &'d Design, name: &str) -> Option<&'d NatGateway> {
-        self.pos(ObjectKind::NatGateway, name).map(|i| &d.nat_gateways[i])
+        self.position(ObjectKind::NatGateway, name).map(|i| &d.nat_gateways[i])
     }
     /// The public address regional NAT gateway `nat` translates traffic from `az` to.
     pub fn regional_nat_address(&self, nat: &str, az: &str) -> Option<Ipv4Addr> {
@@ -309,32 +304,34 @@ impl DesignIndex {
         self.regional_nat_addresses.iter().find(|a| a.public_ip == ip)
     }
     pub fn elastic_ip<'d>(&self, d: &'d Design, name: &str) -> Option<&'d ElasticIp> {
-        self.pos(ObjectKind::ElasticIp, name).map(|i| &d.elastic_ips[i])
+        self.position(ObjectKind::ElasticIp, name).map(|i| &d.elastic_ips[i])
     }
     pub fn peering<'d>(&self, d: &'d Design, name: &str) -> Option<&'d Peering> {
-        self.pos(ObjectKind::Peering, name).map(|i| &d.peerings[i])
+        self.position(ObjectKind::Peering, name).map(|i| &d.peerings[i])
     }
     pub fn endpoint<'d>(&self, d: &'d Design, name: &str) -> Option<&'d Endpoint> {
-        self.pos(ObjectKind::Endpoint, name).map(|i| &d.endpoints[i])
+        self.position(ObjectKind::Endpoint, name).map(|i| &d.endpoints[i])
     }
     pub fn transit_gateway<'d>(&self, d: &'d Design, name: &str) -> Option<&'d TransitGateway> {
-        self.pos(ObjectKind::TransitGateway, name)
+        self.position(ObjectKind::TransitGateway, name)
             .map(|i| &d.transit_gateways[i])
     }
     pub fn vpn_gateway<'d>(&self, d: &'d Design, name: &str) -> Option<&'d VpnGateway> {
-        self.pos(ObjectKind::VpnGateway, name).map(|i| &d.vpn_gateways[i])
+        self.position(ObjectKind::VpnGateway, name).map(|i| &d.vpn_gateways[i])
     }
     pub fn load_balancer<'d>(&self, d: &'d Design, name: &str) -> Option<&'d LoadBalancer> {
-        self.pos(ObjectKind::LoadBalancer, name).map(|i| &d.load_balancers[i])
+        self.position(ObjectKind::LoadBalancer, name)
+            .map(|i| &d.load_balancers[i])
     }
     pub fn firewall<'d>(&self, d: &'d Design, name: &str) -> Option<&'d Firewall> {
-        self.pos(ObjectKind::Firewall, name).map(|i| &d.firewalls[i])
+        self.position(ObjectKind::Firewall, name).map(|i| &d.firewalls[i])
     }
     pub fn prefix_list<'d>(&self, d: &'d Design, name: &str) -> Option<&'d PrefixList> {
-        self.pos(ObjectKind::PrefixList, name).map(|i| &d.prefix_lists[i])
+        self.position(ObjectKind::PrefixList, name).map(|i| &d.prefix_lists[i])
     }
     pub fn onprem_network<'d>(&self, d: &'d Design, name: &str) -> Option<&'d OnPremNetwork> {
-        self.pos(ObjectKind::OnPremNetwork, name).map(|i| &d.onprem_networks[i])
+        self.position(ObjectKind::OnPremNetwork, name)
+            .map(|i| &d.onprem_networks[i])
     }
 
     /// [`Design::vpc_owner`] by name lookup instead of a scan of the VPCs
@@ -458,9 +455,18 @@ impl DesignIndex {
             .map(|(_, i)| &self.enis[*i as usize])
     }
 
+    /// Whether any interface names the subnet: as its subnet, or as where
+    /// its owner is placed (a load balancer node, an endpoint's, firewall's
+    /// or attachment's interface), whether or not the subnet exists.
+    pub fn interface_names_subnet(&self, subnet: &str) -> bool {
+        self.enis
+            .iter()
+            .any(|e| e.subnet == subnet || e.owner.subnet() == Some(subnet))
+    }
+
     /// Interfaces in a subnet, in interface order.
     pub fn enis_in_subnet<'a>(&'a self, subnet: &'a str) -> impl Iterator<Item = &'a Eni> + 'a {
-        let pos = self.pos(ObjectKind::Subnet, subnet);
+        let pos = self.position(ObjectKind::Subnet, subnet);
         let indexed = pos.map(|p| {
             equal_range(&self.eni_by_subnet, p as u32)
                 .iter()
@@ -475,7 +481,7 @@ impl DesignIndex {
 
     /// Interfaces carrying a security group, in interface order.
     pub fn enis_with_sg<'a>(&'a self, sg: &'a str) -> impl Iterator<Item = &'a Eni> + 'a {
-        let pos = self.pos(ObjectKind::SecurityGroup, sg);
+        let pos = self.position(ObjectKind::SecurityGroup, sg);
         let indexed = pos.map(|p| {
             equal_range(&self.eni_by_sg, p as u32)
                 .iter()
@@ -494,7 +500,7 @@ impl DesignIndex {
         let mut out: Vec<(u32, u32)> = self.enis[eni]
             .security_groups
             .iter()
-            .filter_map(|g| self.pos(ObjectKind::SecurityGroup, g))
+            .filter_map(|g| self.position(ObjectKind::SecurityGroup, g))
             .map(|p| (p as u32, eni as u32))
             .collect();
         out.sort_unstable();
