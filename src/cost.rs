@@ -889,6 +889,34 @@ mod tests {
         assert!(kept > 0 && moved > 0, "kept {kept}, moved {moved}");
     }
 
+    /// A subnet renamed, every reference following it, leaves the estimate as
+    /// it was: no item names a subnet, and prices read a subnet only through
+    /// its VPC, AZ, route table and the interfaces in it, which a rename
+    /// keeps (what the cost pane relies on to keep its estimate). Every
+    /// subnet of every template and of the generated design.
+    #[test]
+    fn a_renamed_subnet_leaves_the_estimate_as_it_was() {
+        let t = PriceTable::builtin();
+        let generated =
+            crate::create::synthetic::generate(&crate::create::synthetic::GenParams::small()).expect("generated");
+        let designs = crate::create::templates::TEMPLATES
+            .iter()
+            .map(|t| t.design())
+            .chain([generated]);
+        for d in designs {
+            let before = estimate(&d, &t);
+            for s in &d.subnets {
+                let mut after = d.clone();
+                let rename = crate::edit::Edit::Rename {
+                    target: crate::model::ObjectRef::new(crate::model::ObjectKind::Subnet, &s.name),
+                    to: format!("{}-renamed", s.name),
+                };
+                rename.apply(&mut after).expect("renamed");
+                assert_eq!(estimate(&after, &t), before, "{} renamed", s.name);
+            }
+        }
+    }
+
     /// The cost pane prices the workspace's (edit-patched) index instead of a fresh one:
     /// the estimate must be the same for every template, before and after edits.
     #[test]

@@ -114,8 +114,11 @@ pub struct Renamed {
     /// Its name before.
     pub from: String,
     /// The kinds of the objects whose references name it (they were renamed
-    /// with it); other objects are as they were.
+    /// with it, or named its new name already); other objects are as they were.
     pub referrers: KindSet,
+    /// Whether a reference named its new name before the rename: that
+    /// dangling reference now resolves to it.
+    pub resolves: bool,
 }
 
 impl Renamed {
@@ -128,14 +131,32 @@ impl Renamed {
             index: self.index,
             from: self.object.name().to_string(),
             referrers: self.referrers,
+            // Every reference to the new name follows it back.
+            resolves: false,
         }
     }
 }
 
+/// For a rename, what its references touch ([`Design::rename_referrers`]),
+/// asked before it is applied.
+fn renaming(edit: &Edit, before: &Design) -> Option<(KindSet, bool)> {
+    match edit {
+        Edit::Rename { target, to } => Some(before.rename_referrers(target, to)),
+        _ => None,
+    }
+}
+
 impl Change {
-    /// What `edit` did, given what it replaced in place (found before it was
-    /// applied), the design after it and the inverse it returned.
-    fn of(in_place: Option<(Object, Object)>, after: &Design, edit: &Edit, inverse: &Edit) -> Change {
+    /// What `edit` did, given what it replaced in place and, for a rename,
+    /// what its references touch (both found before it was applied), the
+    /// design after it and the inverse it returned.
+    fn of(
+        in_place: Option<(Object, Object)>,
+        renaming: Option<(KindSet, bool)>,
+        after: &Design,
+        edit: &Edit,
+        inverse: &Edit,
+    ) -> Change {
         if let Some((old, new)) = in_place {
             return Change::InPlace(old, new);
         }
@@ -150,12 +171,13 @@ impl Change {
             }
             (Edit::Delete(_), Edit::Restore { index, object }) => Change::Removed(object.clone(), *index),
             (Edit::Rename { target, .. }, Edit::Rename { target: now, .. }) => {
-                match (after.position(now.kind, &now.name), after.get(now)) {
-                    (Some(index), Some(object)) => Change::Renamed(Renamed {
+                match (after.position(now.kind, &now.name), after.get(now), renaming) {
+                    (Some(index), Some(object), Some((referrers, resolves))) => Change::Renamed(Renamed {
                         object,
                         index,
                         from: target.name.clone(),
-                        referrers: after.referrer_kinds(now),
+                        referrers,
+                        resolves,
                     }),
                     _ => Change::Other,
                 }
@@ -193,7 +215,7 @@ impl Change {
             Change::InPlace(old, new) => before.after_in_place(d, idx, old, new),
             Change::Inserted(o, _) => before.after_insert(d, idx, o),
             Change::Removed(o, _) => before.after_remove(d, idx, o),
-            Change::Renamed(r) => before.after_rename(d, idx, &r.object, &r.from, r.referrers),
+            Change::Renamed(r) => before.after_rename(d, idx, &r.object, &r.from, r.referrers, r.resolves),
             Change::Other => Findings::full(d, idx),
         }
     }
@@ -380,6 +402,7 @@ impl Workspace {
         let summary = edit.describe(&self.design);
         let check = validate::EditCheck::before(&edit, &self.design);
         let in_place = self.in_place_change(&edit);
+        let renaming = renaming(&edit, &self.design);
         // Inverses always apply (`Edit::apply` refuses a rename of a name held
         // twice, and restores next to namesakes). A design that holds a name
         // twice is the one place that guarantee is hard to see, so there a
@@ -389,7 +412,7 @@ impl Workspace {
         let snapshot = (holds_duplicate_names && matches!(edit, Edit::Rename { .. } | Edit::Batch { .. }))
             .then(|| self.design.clone());
         let inverse = edit.clone().apply(&mut self.design)?;
-        let change = Change::of(in_place, &self.design, &edit, &inverse);
+        let change = Change::of(in_place, renaming, &self.design, &edit, &inverse);
         // The index either follows the edit (and the rollback below if the
         // edit is rejected) or is rebuilt beside the old one.
         let patched = change.follow_index(&mut self.index, &self.design);
@@ -480,9 +503,10 @@ impl Workspace {
     pub fn undo(&mut self) -> Option<String> {
         let entry = self.undo.pop()?;
         let in_place = self.in_place_change(&entry.inverse);
+        let renaming = renaming(&entry.inverse, &self.design);
         match entry.inverse.clone().apply(&mut self.design) {
             Ok(forward) => {
-                self.refresh_after(Change::of(in_place, &self.design, &entry.inverse, &forward));
+                self.refresh_after(Change::of(in_place, renaming, &self.design, &entry.inverse, &forward));
                 let summary = entry.summary.clone();
                 self.redo.push(HistoryEntry {
                     forward,
@@ -499,9 +523,10 @@ impl Workspace {
     pub fn redo(&mut self) -> Option<String> {
         let entry = self.redo.pop()?;
         let in_place = self.in_place_change(&entry.forward);
+        let renaming = renaming(&entry.forward, &self.design);
         match entry.forward.clone().apply(&mut self.design) {
             Ok(inverse) => {
-                self.refresh_after(Change::of(in_place, &self.design, &entry.forward, &inverse));
+                self.refresh_after(Change::of(in_place, renaming, &self.design, &entry.forward, &inverse));
                 let summary = entry.summary.clone();
                 self.undo.push(HistoryEntry {
                     forward: entry.forward,

@@ -879,6 +879,33 @@ impl Design {
         kinds
     }
 
+    /// What renaming `target` to `to` (every reference following it) will
+    /// touch, asked of the design before the rename in one walk: the kinds of
+    /// the objects whose references will then name it ([`Design::referrer_kinds`]
+    /// of the renamed object), and whether a reference already names `to`
+    /// (a dangling one, which the rename makes resolve).
+    pub fn rename_referrers(&self, target: &ObjectRef, to: &str) -> (KindSet, bool) {
+        let mut kinds = KindSet::default();
+        let mut resolves = false;
+        visit_references(self, |from, _, t, name| {
+            if !ref_matches(t, target.kind) {
+                return;
+            }
+            let named = if *name == target.name {
+                true
+            } else if *name == to {
+                resolves = true;
+                true
+            } else {
+                false
+            };
+            if named && !from.is(target) {
+                kinds.insert(from.kind);
+            }
+        });
+        (kinds, resolves)
+    }
+
     /// Calls `f` for every reference that names `target`, from any object
     /// but `target` itself.
     fn visit_referrers<'a>(

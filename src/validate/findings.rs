@@ -289,7 +289,23 @@ const GROUPS: &[Group] = &[
         ENIS | kinds(&[K::TransitGateway, K::Subnet, K::Vpc, K::RouteTable]),
         Structural::Workloads,
     ),
-    special(connectivity::hybrid, 0, ALL, Structural::VpnConnections),
+    // Software VPN appliances (an instance, its Elastic IP, the customer
+    // gateways at that address), VPN connections, virtual private and Direct
+    // Connect gateways and connections: no subnet.
+    special(
+        connectivity::hybrid,
+        0,
+        kinds(&[
+            K::Instance,
+            K::ElasticIp,
+            K::CustomerGateway,
+            K::VpnConnection,
+            K::VpnGateway,
+            K::DxConnection,
+            K::DxGateway,
+        ]),
+        Structural::VpnConnections,
+    ),
     plain(connectivity::prefix_lists, 0, kinds(&[K::PrefixList])),
     plain(sharing::accounts, SG, kinds(&[K::Vpc, K::SecurityGroup, K::Subnet])).per_vpc(),
     keyed(
@@ -654,11 +670,11 @@ impl Findings {
 impl Findings {
     /// The findings after the object now `object` was renamed from `from`,
     /// every reference to it renamed with it (`referrers` are the kinds of
-    /// the objects holding those references; `d` and `idx` are the design
-    /// after the edit). The groups that read none of those kinds keep their
-    /// findings; an instance that nothing else names is followed as a
-    /// removal of its old name and an insertion of its new one. Equal to
-    /// [`Findings::full`].
+    /// the objects holding those references; `resolves` whether one of them
+    /// named the new name already; `d` and `idx` are the design after the
+    /// edit). The groups that read none of those kinds keep their findings;
+    /// an instance that nothing else names is followed as a removal of its
+    /// old name and an insertion of its new one. Equal to [`Findings::full`].
     pub fn after_rename(
         &self,
         d: &Design,
@@ -666,6 +682,7 @@ impl Findings {
         object: &Object,
         from: &str,
         referrers: KindSet,
+        resolves: bool,
     ) -> Findings {
         let kind = object.kind();
         let me = ObjectRef::new(kind, object.name());
@@ -682,7 +699,11 @@ impl Findings {
             _ => None,
         };
         let unnumbered = is_subnet_no_interface_names(idx, object);
-        let subnet = SubnetChange::of(self, d, idx, object, Some(ObjectRef::new(kind, from)), referrers, true);
+        // A subnet whose new name a reference held already is placed where
+        // that reference's object looks: followed whole.
+        let subnet = (!resolves)
+            .then(|| SubnetChange::of(self, d, idx, object, Some(ObjectRef::new(kind, from)), referrers, true))
+            .flatten();
         self.regroup(d, idx, |cx, g, before, before_keyed| {
             let keep = || (before.clone(), before_keyed.clone());
             // A subnet renamed with the instances and NAT gateways naming it
@@ -707,6 +728,10 @@ impl Findings {
                     (references_after(cx, &kept, object, &me, true), Keyed::new())
                 }
                 (Structural::RouteTargets, Some(_)) if !d.routes_to_instance_named(&names_of(object)) => keep(),
+                // The route checks find a subnet by name only to learn its VPC
+                // and CIDR (through the instances and NAT gateways it holds,
+                // which followed it) and name no subnet in their findings.
+                (Structural::RouteTargets | Structural::Workloads, None) if subnet.is_some() => keep(),
                 (Structural::RouteTargets, None) if unnumbered && referrers.is_empty() => match object {
                     Object::Subnet(s) => (routes_around_subnet(cx, before, s), Keyed::new()),
                     _ => run_group(cx, g),
@@ -1284,7 +1309,13 @@ mod tests {
                 let now = ObjectRef::new(r.kind, &to);
                 let object = renamed.get(&now).expect("renamed");
                 let idx = DesignIndex::new(&renamed);
-                let followed = before.after_rename(&renamed, &idx, &object, &r.name, renamed.referrer_kinds(&now));
+                let (referrers, resolves) = d.rename_referrers(&r, &to);
+                assert_eq!(
+                    referrers,
+                    renamed.referrer_kinds(&now),
+                    "referrers of {r} renamed to {to}"
+                );
+                let followed = before.after_rename(&renamed, &idx, &object, &r.name, referrers, resolves);
                 let fresh = Findings::full(&renamed, &idx);
                 assert!(
                     followed == fresh,
@@ -1436,6 +1467,35 @@ mod tests {
         }
     }
 
+    /// The templates with a stray instance whose subnet does not exist, in a
+    /// security group of the last VPC and the target of a route of the first
+    /// table: renaming a subnet to the stray's subnet makes it resolve (the
+    /// instance lands in a VPC, its group may be another VPC's, the route's
+    /// target is placed), which every group must follow.
+    #[test]
+    fn a_subnet_renamed_to_a_name_an_instance_already_holds_gives_full_findings() {
+        for t in crate::create::templates::TEMPLATES {
+            let mut d = t.design();
+            let Some(mut stray) = d.instances.first().cloned() else {
+                continue;
+            };
+            stray.name = "stray".into();
+            stray.subnet = "ghost".into();
+            stray.private_ip = None;
+            stray.elastic_ip = None;
+            stray.secondary_interfaces.clear();
+            stray.security_groups = d.security_groups.last().map(|g| g.name.clone()).into_iter().collect();
+            if let Some(t) = d.route_tables.first_mut() {
+                t.routes.push(crate::model::Route::new(
+                    crate::model::RouteDestination::Cidr("198.51.100.0/24".parse().expect("cidr")),
+                    crate::model::RouteTarget::Instance("stray".into()),
+                ));
+            }
+            d.instances.push(stray);
+            check_every_structural_edit(&d);
+        }
+    }
+
     /// A VPC's slice holds every object in the VPC (by [`home_vpc`]), of
     /// every kind, each as it is in the design.
     #[test]
@@ -1543,7 +1603,14 @@ mod tests {
         let now = ObjectRef::new(K::Subnet, "renamed");
         let object = renamed.get(&now).expect("renamed");
         let idx = DesignIndex::new(&renamed);
-        let followed = before.after_rename(&renamed, &idx, &object, &subnet.name, renamed.referrer_kinds(&now));
+        let followed = before.after_rename(
+            &renamed,
+            &idx,
+            &object,
+            &subnet.name,
+            renamed.referrer_kinds(&now),
+            false,
+        );
         assert_eq!(followed, Findings::full(&renamed, &idx));
     }
 

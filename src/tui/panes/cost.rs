@@ -70,9 +70,17 @@ impl CostPane {
                         ..
                     })
             );
-        // A subnet nothing is priced through, added, deleted or renamed.
+        // A subnet nothing is priced through, added, deleted or renamed; or
+        // any subnet renamed with every reference following it and none
+        // resolving anew (no item names a subnet, and a rename keeps what
+        // prices read of it).
         let follows_subnet = self.cached_at == ctx.ws.previous_revision()
             && match ctx.ws.last_change() {
+                Change::Renamed(Renamed {
+                    object: Object::Subnet(_),
+                    resolves: false,
+                    ..
+                }) => true,
                 Change::Inserted(Object::Subnet(s), _)
                 | Change::Removed(Object::Subnet(s), _)
                 | Change::Renamed(Renamed {
@@ -295,6 +303,46 @@ mod tests {
             ws.redo();
             check(&mut pane, &ws);
         }
+    }
+
+    /// A subnet renamed to the name a stray instance's subnet already held
+    /// places that instance (and prices the public address the subnet
+    /// assigns it): the pane
+    /// estimates again instead of keeping the estimate a plain rename keeps.
+    #[test]
+    fn a_subnet_renamed_to_a_name_an_instance_holds_is_priced_again() {
+        let mut d = crate::create::synthetic::generate(&crate::create::synthetic::GenParams::small()).unwrap();
+        let mut stray = d.instances[0].clone();
+        stray.name = "stray".into();
+        stray.subnet = "ghost".into();
+        stray.private_ip = None;
+        // Follows its subnet's setting: none while the subnet does not resolve.
+        stray.public_ip = None;
+        stray.elastic_ip = None;
+        stray.secondary_interfaces.clear();
+        d.instances.push(stray);
+        let subnet = d
+            .subnets
+            .iter()
+            .find(|s| s.map_public_ip)
+            .expect("a public subnet")
+            .name
+            .clone();
+        let mut ws = Workspace::new(d);
+        let mut pane = CostPane::default();
+        let before = kept_equals_fresh(&mut pane, &ws, 72);
+        let rename = |from: &str, to: &str| Edit::Rename {
+            target: ObjectRef::new(ObjectKind::Subnet, from),
+            to: to.into(),
+        };
+        ws.apply(rename(&subnet, "ghost")).expect("renamed");
+        let placed = kept_equals_fresh(&mut pane, &ws, 72);
+        assert_ne!(
+            placed, before,
+            "the stray instance's address is priced once it is placed"
+        );
+        ws.apply(rename("ghost", "plain")).expect("renamed");
+        assert_eq!(kept_equals_fresh(&mut pane, &ws, 72), placed);
     }
 
     /// An instance that brings the design's first public IPv4 address adds
