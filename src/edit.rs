@@ -124,7 +124,9 @@ impl Edit {
     pub fn apply(self, d: &mut Design) -> Result<Edit, EditError> {
         match self {
             Edit::Put(obj) => {
-                if !valid_name(obj.name()) {
+                // A name the design already holds is not being chosen: an
+                // object a file named so can still be replaced (and put back).
+                if !valid_name(obj.name()) && d.position(obj.kind(), obj.name()).is_none() {
                     return Err(EditError::BadName(obj.name().to_string()));
                 }
                 let r = ObjectRef::new(obj.kind(), obj.name());
@@ -188,12 +190,29 @@ impl Edit {
                 if let Some(existing) = existing {
                     return Err(EditError::NameTaken { name: to, existing });
                 }
+                // A reference that already names `to` (no object holds it) now
+                // resolves to the renamed object. Renaming back would take it
+                // along, so the inverse also puts its object back as it was.
+                let mut holders: Vec<ObjectRef> = Vec::new();
+                d.for_each_reference(|from, _, t, name| {
+                    if *name == to && crate::model::ref_matches(t, target.kind) {
+                        holders.push(from.to_ref());
+                    }
+                });
+                holders.sort();
+                holders.dedup();
+                let originals: Vec<Edit> = holders.iter().filter_map(|r| d.get(r)).map(Edit::Put).collect();
                 d.set_name_at(target.kind, index, to.clone());
                 d.rename_references(target.kind, &target.name, &to);
-                Ok(Edit::Rename {
-                    target: ObjectRef::new(target.kind, to),
+                let back = Edit::Rename {
+                    target: ObjectRef::new(target.kind, &to),
                     to: target.name,
-                })
+                };
+                if originals.is_empty() {
+                    return Ok(back);
+                }
+                let label = format!("rename back {to}");
+                Ok(Edit::batch(label, std::iter::once(back).chain(originals).collect()))
             }
             Edit::SetInfo(info) => {
                 let old = DesignInfo::of(d);
@@ -370,6 +389,38 @@ mod tests {
             inv.apply(&mut d).unwrap();
         }
         assert_eq!(d, before);
+    }
+
+    /// Renaming an object to the name a dangling reference holds makes that
+    /// reference resolve; the inverse renames back and leaves the reference
+    /// naming what it named (here an instance whose subnet did not exist,
+    /// held under a name no edit could choose), and the inverse of that
+    /// inverse renames again.
+    #[test]
+    fn a_rename_that_resolves_a_reference_is_undone_exactly() {
+        let mut d = base();
+        let subnet: Subnet =
+            ron::from_str(r#"(name: "a", vpc: "main", az: "us-east-1a", cidr: "10.0.1.0/24")"#).unwrap();
+        d.put(Object::Subnet(subnet));
+        let held: Instance = ron::from_str(r#"(name: "web", subnet: "a")"#).unwrap();
+        let stray: Instance = ron::from_str(r#"(name: "stray one", subnet: "ghost")"#).unwrap();
+        d.put(Object::Instance(held));
+        d.put(Object::Instance(stray));
+        let before = d.clone();
+        let rename = Edit::Rename {
+            target: ObjectRef::new(ObjectKind::Subnet, "a"),
+            to: "ghost".into(),
+        };
+        let inverse = rename.apply(&mut d).unwrap();
+        assert!(
+            d.instances.iter().all(|i| i.subnet == "ghost"),
+            "both now in the renamed subnet"
+        );
+        let renamed = d.clone();
+        let again = inverse.apply(&mut d).unwrap();
+        assert_eq!(d, before, "the stray instance still names ghost");
+        again.apply(&mut d).unwrap();
+        assert_eq!(d, renamed);
     }
 
     /// EC2 User Guide, "Public IPv4 addresses": the subnet's auto-assign setting is

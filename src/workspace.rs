@@ -122,7 +122,8 @@ pub struct Renamed {
 }
 
 impl Renamed {
-    /// The rename that takes it back.
+    /// The rename that takes it back (when no reference resolved: see
+    /// [`Change::reversed`]).
     fn reversed(&self) -> Renamed {
         let mut object = self.object.clone();
         object.set_name(self.from.clone());
@@ -131,7 +132,6 @@ impl Renamed {
             index: self.index,
             from: self.object.name().to_string(),
             referrers: self.referrers,
-            // Every reference to the new name follows it back.
             resolves: false,
         }
     }
@@ -192,6 +192,9 @@ impl Change {
             Change::InPlace(old, new) => Change::InPlace(new.clone(), old.clone()),
             Change::Inserted(o, i) => Change::Removed(o.clone(), *i),
             Change::Removed(o, i) => Change::Inserted(o.clone(), *i),
+            // Renaming back also puts back the objects whose references
+            // resolved (`Edit::apply`): more than a rename.
+            Change::Renamed(r) if r.resolves => Change::Other,
             Change::Renamed(r) => Change::Renamed(r.reversed()),
             Change::Other => Change::Other,
         }
@@ -1237,5 +1240,50 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// A subnet renamed to the name a stray instance's subnet holds places
+    /// the instance there; undo leaves the instance naming what it named,
+    /// redo places it again, a probe of the same rename changes nothing, and
+    /// the index and findings equal fresh ones throughout.
+    #[test]
+    fn a_rename_that_resolves_a_reference_undoes_redoes_and_probes_exactly() {
+        let mut d = crate::create::synthetic::generate(&crate::create::synthetic::GenParams::small()).unwrap();
+        let mut stray = d.instances[0].clone();
+        stray.name = "stray".into();
+        stray.subnet = "ghost".into();
+        stray.private_ip = None;
+        stray.secondary_interfaces.clear();
+        d.instances.push(stray);
+        let subnet = d.subnets[0].name.clone();
+        let mut w = Workspace::new(d.clone());
+        let fresh = |w: &Workspace| {
+            assert_eq!(w.index(), &DesignIndex::new(w.design()));
+            assert!(w.findings == Findings::full(w.design(), w.index()));
+        };
+        let rename = Edit::Rename {
+            target: ObjectRef::new(ObjectKind::Subnet, &subnet),
+            to: "ghost".into(),
+        };
+        w.probe(rename.clone()).expect("accepted");
+        assert_eq!(w.design(), &d);
+        fresh(&w);
+        w.apply(rename).expect("accepted");
+        let renamed = w.design().clone();
+        assert!(renamed
+            .instances
+            .iter()
+            .any(|i| i.name == "stray" && i.subnet == "ghost"));
+        fresh(&w);
+        w.undo();
+        assert_eq!(
+            w.design(),
+            &d,
+            "the stray instance names ghost again, the subnet its name"
+        );
+        fresh(&w);
+        w.redo();
+        assert_eq!(w.design(), &renamed);
+        fresh(&w);
     }
 }
