@@ -331,7 +331,10 @@ impl Workspace {
             (Some(tables), Change::InPlace(old, new)) => tables.patch(&self.design, &self.index, old, new),
             (Some(tables), Change::Inserted(o, i)) => tables.after_insert(&self.design, &self.index, o, *i),
             (Some(tables), Change::Removed(o, i)) => tables.after_remove(&self.design, &self.index, o, *i),
-            (Some(_), Change::Renamed(_) | Change::Other) => false,
+            (Some(tables), Change::Renamed(r)) => {
+                tables.after_rename(&self.design, &self.index, &r.object, &r.from, r.resolves)
+            }
+            (Some(_), Change::Other) => false,
         };
         if !patched {
             self.analysis = OnceCell::new();

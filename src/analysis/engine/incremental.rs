@@ -4,8 +4,10 @@
 //! may move the automatic private addresses of the other interfaces of its
 //! subnets and the numbering of automatic public addresses, and may make a
 //! route through it active or a blackhole. Everything else the tables hold is
-//! untouched. [`Compiled::after_insert`] and [`Compiled::after_remove`] equal a
-//! fresh [`Compiled::new`] whenever they return `true` (property test below).
+//! untouched. An instance or subnet renamed moves only names
+//! ([`Compiled::after_rename`]). [`Compiled::after_insert`],
+//! [`Compiled::after_remove`] and [`Compiled::after_rename`] equal a fresh
+//! [`Compiled::new`] whenever they return `true` (tests below).
 
 use super::*;
 
@@ -156,6 +158,69 @@ impl Compiled {
             *p -= 1;
         }
         self.recompile_routes_through(d, idx, &shape);
+        true
+    }
+
+    /// Brings the tables up to date after the instance or subnet now
+    /// `renamed` was renamed from `from`, every reference following it and
+    /// none resolving anew (`resolves`: one already named the new name), when
+    /// it can; `false` (tables unchanged) for any other rename. Positions and
+    /// addresses stay: the name moves in the name maps, the owners of the
+    /// interfaces that name it, a subnet's compiled name, and the routes
+    /// through an instance (their targets name it).
+    pub fn after_rename(
+        &mut self,
+        d: &Design,
+        idx: &DesignIndex,
+        renamed: &Object,
+        from: &str,
+        resolves: bool,
+    ) -> bool {
+        let kind = renamed.kind();
+        let to = renamed.name();
+        let me = ObjectRef::new(kind, to);
+        if resolves || idx.lookup(to) != std::slice::from_ref(&me) || !idx.lookup(from).is_empty() {
+            return false;
+        }
+        // The interfaces naming it, each under its owner as it was named.
+        let moved: Vec<(EniOwner, usize)> = idx
+            .enis
+            .iter()
+            .enumerate()
+            .filter_map(|(i, e)| e.owner.renamed(kind, to, from).map(|was| (was, i)))
+            .collect();
+        let known = self.eni_by_owner.len() == idx.enis.len()
+            && moved.iter().all(|(was, i)| self.eni_by_owner.get(was) == Some(i));
+        let instance = match renamed {
+            Object::Subnet(_) => None,
+            // An instance holding an Elastic IP can be the holder a failed
+            // NAT gateway's reason names.
+            Object::Instance(_) => InstanceShape::of(renamed),
+            _ => return false,
+        };
+        if !known || (kind == ObjectKind::Instance && instance.is_none()) {
+            return false;
+        }
+        for (was, i) in moved {
+            self.eni_by_owner.remove(&was);
+            self.eni_by_owner.insert(idx.enis[i].owner.clone(), i);
+        }
+        match instance {
+            Some(shape) => {
+                let names = self.names.entry(ObjectKind::Instance).or_default();
+                if let Some(at) = names.remove(from) {
+                    names.insert(to.to_string(), at);
+                }
+                self.recompile_routes_through(d, idx, &shape);
+            }
+            // A subnet of a VPC that does not resolve is not compiled.
+            None => {
+                if let Some(ci) = self.subnet_by_name.remove(from) {
+                    self.subnets[ci].name = to.to_string();
+                    self.subnet_by_name.insert(to.to_string(), ci);
+                }
+            }
+        }
         true
     }
 
@@ -324,6 +389,77 @@ mod tests {
             }
             let _ = followed;
         }
+    }
+
+    /// Every instance and subnet of the messy designs, the templates and a
+    /// generated design renamed (to a new name, and to one a dangling
+    /// reference holds): whenever the tables follow, they equal a fresh
+    /// compile; renames to a new name of subnets and of instances without an
+    /// Elastic IP are followed.
+    #[test]
+    fn tables_following_renames_equal_a_fresh_compile() {
+        let messy = (0..12u64).map(|seed| messy_design(seed, &[seed as u8, 7, 13]));
+        let templates = crate::create::templates::TEMPLATES.iter().map(|t| t.design());
+        let generated =
+            crate::create::synthetic::generate(&crate::create::synthetic::GenParams::small()).expect("generated");
+        // Routes through an instance, by its name and as an interface.
+        let mut routed = generated.clone();
+        let target = routed.instances[0].name.clone();
+        routed.route_tables[0].routes.extend([
+            crate::model::Route::new(
+                crate::model::RouteDestination::Cidr("198.51.100.0/24".parse().expect("cidr")),
+                RouteTarget::Instance(target.clone()),
+            ),
+            crate::model::Route::new(
+                crate::model::RouteDestination::Cidr("203.0.113.0/24".parse().expect("cidr")),
+                RouteTarget::NetworkInterface(target),
+            ),
+        ]);
+        let (mut followed, mut plain) = (0, 0);
+        for d in messy.chain(templates).chain([generated, routed]) {
+            let idx = DesignIndex::new(&d);
+            let tables = Compiled::new(&d, &idx);
+            let targets = d
+                .instances
+                .iter()
+                .map(|i| ObjectRef::new(ObjectKind::Instance, &i.name))
+                .chain(d.subnets.iter().map(|s| ObjectRef::new(ObjectKind::Subnet, &s.name)));
+            for r in targets {
+                let mut names = vec![format!("{}-renamed", r.name)];
+                d.for_each_reference(|_, _, t, name| {
+                    if names.len() == 1 && crate::model::ref_matches(t, r.kind) && d.position(r.kind, name).is_none() {
+                        names.push(name.clone());
+                    }
+                });
+                for to in names {
+                    let (_, resolves) = d.rename_referrers(&r, &to);
+                    let mut after = d.clone();
+                    let rename = crate::edit::Edit::Rename {
+                        target: r.clone(),
+                        to: to.clone(),
+                    };
+                    if rename.apply(&mut after).is_err() {
+                        continue;
+                    }
+                    let idx = DesignIndex::new(&after);
+                    let object = after.get(&ObjectRef::new(r.kind, &to)).expect("renamed");
+                    let mut patched = tables.clone();
+                    if patched.after_rename(&after, &idx, &object, &r.name, resolves) {
+                        followed += 1;
+                        assert!(patched == Compiled::new(&after, &idx), "{r} renamed to {to}");
+                    } else {
+                        assert!(patched == tables, "{r}: tables changed although not followed");
+                        let eip = matches!(&object, Object::Instance(i) if i.elastic_ip.is_some());
+                        let unique = idx.lookup(&to).len() == 1;
+                        if !resolves && !eip && unique {
+                            plain += 1;
+                        }
+                    }
+                }
+            }
+        }
+        assert!(followed > 100, "followed {followed}");
+        assert_eq!(plain, 0, "plain renames not followed");
     }
 
     #[test]

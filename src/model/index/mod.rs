@@ -68,7 +68,7 @@ impl EniOwner {
 
     /// The owner with the object of `kind` named `from` renamed `to`, when
     /// it names that object (as its owner, or as the subnet it is placed in).
-    fn renamed(&self, kind: ObjectKind, from: &str, to: &str) -> Option<EniOwner> {
+    pub fn renamed(&self, kind: ObjectKind, from: &str, to: &str) -> Option<EniOwner> {
         let owns = self.kind() == kind && self.name() == from;
         let placed = kind == ObjectKind::Subnet && self.subnet() == Some(from);
         if !owns && !placed {
