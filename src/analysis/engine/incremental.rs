@@ -4,8 +4,9 @@
 //! may move the automatic private addresses of the other interfaces of its
 //! subnets and the numbering of automatic public addresses, and may make a
 //! route through it active or a blackhole. Everything else the tables hold is
-//! untouched. An instance or subnet renamed moves only names
-//! ([`Compiled::after_rename`]). [`Compiled::after_insert`],
+//! untouched. A subnet that no interface names, added or removed, moves the
+//! positions of the subnets after it; an instance or subnet renamed moves
+//! only names ([`Compiled::after_rename`]). [`Compiled::after_insert`],
 //! [`Compiled::after_remove`] and [`Compiled::after_rename`] equal a fresh
 //! [`Compiled::new`] whenever they return `true` (tests below).
 
@@ -74,6 +75,9 @@ impl Compiled {
     /// its kind's list (`d` and `idx` are the design after the edit), when it
     /// can; `false` (tables unchanged) when the caller must recompile.
     pub fn after_insert(&mut self, d: &Design, idx: &DesignIndex, inserted: &Object, index: usize) -> bool {
+        if let Object::Subnet(s) = inserted {
+            return self.after_subnet_change(d, idx, s, index, true);
+        }
         let Some(shape) = InstanceShape::of(inserted) else {
             return false;
         };
@@ -120,6 +124,9 @@ impl Compiled {
     /// Brings the tables up to date after `removed` was taken out of `index`
     /// of its kind's list, as [`Compiled::after_insert`] does for an insertion.
     pub fn after_remove(&mut self, d: &Design, idx: &DesignIndex, removed: &Object, index: usize) -> bool {
+        if let Object::Subnet(s) = removed {
+            return self.after_subnet_change(d, idx, s, index, false);
+        }
         let Some(shape) = InstanceShape::of(removed) else {
             return false;
         };
@@ -158,6 +165,91 @@ impl Compiled {
             *p -= 1;
         }
         self.recompile_routes_through(d, idx, &shape);
+        true
+    }
+
+    /// A subnet that no interface names (none is in it, none was, none
+    /// that named a missing subnet now resolves to it) inserted at or
+    /// removed from `index` of the design's subnets: its compiled form goes
+    /// in or out at its place among the compiled subnets (those of a VPC
+    /// that resolves, in design order), and every later subnet position
+    /// moves by one.
+    fn after_subnet_change(
+        &mut self,
+        d: &Design,
+        idx: &DesignIndex,
+        s: &crate::model::Subnet,
+        index: usize,
+        inserted: bool,
+    ) -> bool {
+        if idx.lookup(&s.name).len() != usize::from(inserted) || idx.interface_names_subnet(&s.name) {
+            return false;
+        }
+        let resolves = |x: &crate::model::Subnet| self.vpc_by_name.contains_key(&x.vpc);
+        let compiled = d.subnets.iter().filter(|x| resolves(x)).count();
+        let Some(&v) = self.vpc_by_name.get(&s.vpc) else {
+            // Not compiled, before or after.
+            return self.subnets.len() == compiled;
+        };
+        // A compile takes the last of a name held twice; the index the first.
+        let once = |kind: ObjectKind, name: &str| idx.lookup(name).iter().filter(|r| r.kind == kind).count() <= 1;
+        let vpc = &d.vpcs[v];
+        let table = s.route_table.as_deref().unwrap_or(&vpc.main_route_table);
+        let acl = s.network_acl.as_deref().unwrap_or(&vpc.default_network_acl);
+        if !once(ObjectKind::Vpc, &vpc.name)
+            || !once(ObjectKind::RouteTable, table)
+            || !once(ObjectKind::NetworkAcl, acl)
+        {
+            return false;
+        }
+        // Its place among the compiled subnets: those before it in the design.
+        let at = d.subnets[..index.min(d.subnets.len())]
+            .iter()
+            .filter(|x| resolves(x))
+            .count();
+        let expected = if inserted {
+            self.subnets.len() + 1
+        } else {
+            self.subnets.len().wrapping_sub(1)
+        };
+        if compiled != expected || (!inserted && self.subnet_by_name.get(&s.name) != Some(&at)) {
+            return false;
+        }
+        let shift = |p: &mut usize| {
+            if inserted && *p >= at {
+                *p += 1;
+            } else if !inserted && *p > at {
+                *p -= 1;
+            }
+        };
+        self.subnet_by_name.values_mut().for_each(shift);
+        for c in &mut self.vpcs {
+            c.subnets.retain(|p| inserted || *p != at);
+            c.subnets.iter_mut().for_each(shift);
+        }
+        self.eni_subnet.iter_mut().flatten().for_each(shift);
+        if inserted {
+            let mut cidrs = vec![IpNet::V4(s.cidr)];
+            cidrs.extend(s.ipv6_cidr.map(IpNet::V6));
+            self.subnets.insert(
+                at,
+                CSubnet {
+                    name: s.name.clone(),
+                    vpc: v,
+                    az: s.az.clone(),
+                    cidrs,
+                    rt: idx.position(ObjectKind::RouteTable, table),
+                    nacl: idx.position(ObjectKind::NetworkAcl, acl),
+                },
+            );
+            self.subnet_by_name.insert(s.name.clone(), at);
+            let list = &mut self.vpcs[v].subnets;
+            let slot = list.partition_point(|p| *p < at);
+            list.insert(slot, at);
+        } else {
+            self.subnets.remove(at);
+            self.subnet_by_name.remove(&s.name);
+        }
         true
     }
 
@@ -460,6 +552,56 @@ mod tests {
         }
         assert!(followed > 100, "followed {followed}");
         assert_eq!(plain, 0, "plain renames not followed");
+    }
+
+    /// Every subnet of the messy designs, the templates and a generated
+    /// design removed, put back where it was, and copied under a new name
+    /// next to it: whenever the tables follow, they equal a fresh compile;
+    /// subnets no interface names are followed.
+    #[test]
+    fn tables_following_subnets_equal_a_fresh_compile() {
+        let messy = (0..12u64).map(|seed| messy_design(seed, &[seed as u8, 7, 13]));
+        let templates = crate::create::templates::TEMPLATES.iter().map(|t| t.design());
+        let generated =
+            crate::create::synthetic::generate(&crate::create::synthetic::GenParams::small()).expect("generated");
+        let mut followed = 0;
+        let check = |tables: &Compiled, d: &Design, idx: &DesignIndex, ok: bool, what: &str| {
+            if ok {
+                assert!(*tables == Compiled::new(d, idx), "{what}");
+            }
+            usize::from(ok)
+        };
+        for d in messy.chain(templates).chain([generated]) {
+            let idx = DesignIndex::new(&d);
+            let tables = Compiled::new(&d, &idx);
+            for s in &d.subnets {
+                let r = ObjectRef::new(ObjectKind::Subnet, &s.name);
+                let mut without = d.clone();
+                let Some((at, object)) = without.remove(&r) else {
+                    continue;
+                };
+                let idx = DesignIndex::new(&without);
+                let mut patched = tables.clone();
+                let ok = patched.after_remove(&without, &idx, &object, at);
+                followed += check(&patched, &without, &idx, ok, &format!("{r} removed"));
+                if ok {
+                    let mut back = without.clone();
+                    back.insert_at(at, object.clone());
+                    let idx = DesignIndex::new(&back);
+                    let ok = patched.after_insert(&back, &idx, &object, at);
+                    followed += check(&patched, &back, &idx, ok, &format!("{r} put back"));
+                }
+                let mut copy = s.clone();
+                copy.name = format!("{}-copy", s.name);
+                let mut with = d.clone();
+                with.insert_at(at + 1, Object::Subnet(copy.clone()));
+                let idx = DesignIndex::new(&with);
+                let mut patched = tables.clone();
+                let ok = patched.after_insert(&with, &idx, &Object::Subnet(copy), at + 1);
+                followed += check(&patched, &with, &idx, ok, &format!("a copy of {r}"));
+            }
+        }
+        assert!(followed > 100, "followed {followed}");
     }
 
     #[test]
