@@ -237,69 +237,81 @@ impl Grid {
         }
     }
 
-    /// Adds line connections to a cell.
-    fn connect(&mut self, x: u16, y: u16, mask: u8, owner: u32) {
-        if let Some(i) = self.cell(x, y) {
-            self.masks[i] |= mask;
-            self.set_owner(i, owner);
-        }
-    }
-
     /// A horizontal line from `x0` to `x1` (inclusive) on row `y`.
     pub fn hline(&mut self, x0: u16, x1: u16, y: u16, owner: u32) {
         let (a, b) = (x0.min(x1), x0.max(x1));
-        for x in a..=b {
-            let mut m = 0;
-            if x > a {
-                m |= LEFT;
+        if a >= self.width {
+            return;
+        }
+        self.grow(y);
+        let row = usize::from(y) * usize::from(self.width);
+        let end = b.min(self.width - 1);
+        let cells = row + usize::from(a)..=row + usize::from(end);
+        let masks = &mut self.masks[cells.clone()];
+        let owners = &mut self.owners[cells];
+        for ((x, mask), cell_owner) in (a..=end).zip(masks).zip(owners) {
+            *mask |= if a == b {
+                LEFT | RIGHT
+            } else {
+                (if x > a { LEFT } else { 0 }) | (if x < b { RIGHT } else { 0 })
+            };
+            if owner != 0 {
+                *cell_owner = owner;
             }
-            if x < b {
-                m |= RIGHT;
-            }
-            if a == b {
-                m = LEFT | RIGHT;
-            }
-            self.connect(x, y, m, owner);
         }
     }
 
     /// A vertical line from `y0` to `y1` (inclusive) in column `x`.
     pub fn vline(&mut self, x: u16, y0: u16, y1: u16, owner: u32) {
         let (a, b) = (y0.min(y1), y0.max(y1));
+        if x >= self.width {
+            return;
+        }
+        self.grow(b);
+        let width = usize::from(self.width);
         for y in a..=b {
-            let mut m = 0;
-            if y > a {
-                m |= UP;
+            let i = usize::from(y) * width + usize::from(x);
+            self.masks[i] |= if a == b {
+                UP | DOWN
+            } else {
+                (if y > a { UP } else { 0 }) | (if y < b { DOWN } else { 0 })
+            };
+            if owner != 0 {
+                self.owners[i] = owner;
             }
-            if y < b {
-                m |= DOWN;
-            }
-            if a == b {
-                m = UP | DOWN;
-            }
-            self.connect(x, y, m, owner);
         }
     }
 
     /// A horizontal line that passes *under* any vertical line it crosses
     /// (no junction is drawn where it crosses one).
+    ///
+    /// One pass over the row's cells: a peering mesh's diagram draws
+    /// thousands of these, each thousands of columns long.
     pub fn hline_bridged(&mut self, x0: u16, x1: u16, y: u16, owner: u32) {
         let (a, b) = (x0.min(x1), x0.max(x1));
-        for x in a..=b {
-            let crossing = self
-                .cell(x, y)
-                .is_some_and(|i| self.masks[i] & (UP | DOWN) == UP | DOWN);
-            if crossing && x > a && x < b {
+        if a >= self.width {
+            return;
+        }
+        self.grow(y);
+        let row = usize::from(y) * usize::from(self.width);
+        let end = b.min(self.width - 1);
+        let cells = row + usize::from(a)..=row + usize::from(end);
+        let masks = &mut self.masks[cells.clone()];
+        let owners = &mut self.owners[cells];
+        for ((x, mask), cell_owner) in (a..=end).zip(masks).zip(owners) {
+            let inner = x > a && x < b;
+            if inner && *mask & (UP | DOWN) == UP | DOWN {
                 continue;
             }
-            let mut m = 0;
             if x > a {
-                m |= LEFT;
+                *mask |= LEFT;
             }
             if x < b {
-                m |= RIGHT;
+                *mask |= RIGHT;
             }
-            self.connect(x, y, m, owner);
+            if owner != 0 {
+                *cell_owner = owner;
+            }
         }
     }
 
@@ -482,6 +494,87 @@ impl Canvas {
 mod tests {
     use super::*;
     use crate::model::ObjectKind;
+
+    impl Grid {
+        /// Adds line connections to a cell.
+        fn connect(&mut self, x: u16, y: u16, mask: u8, owner: u32) {
+            if let Some(i) = self.cell(x, y) {
+                self.masks[i] |= mask;
+                self.set_owner(i, owner);
+            }
+        }
+    }
+
+    /// [`Grid::hline_bridged`] cell by cell, as the rule reads: a cell where
+    /// a vertical line passes is left alone inside the line.
+    fn hline_bridged_by_cells(g: &mut Grid, x0: u16, x1: u16, y: u16, owner: u32) {
+        let (a, b) = (x0.min(x1), x0.max(x1));
+        for x in a..=b {
+            let crossing = g.cell(x, y).is_some_and(|i| g.masks[i] & (UP | DOWN) == UP | DOWN);
+            if crossing && x > a && x < b {
+                continue;
+            }
+            let mut m = 0;
+            if x > a {
+                m |= LEFT;
+            }
+            if x < b {
+                m |= RIGHT;
+            }
+            g.connect(x, y, m, owner);
+        }
+    }
+
+    /// [`Grid::hline`] and [`Grid::vline`] cell by cell.
+    fn line_by_cells(g: &mut Grid, horizontal: bool, p: u16, q: u16, at: u16, owner: u32) {
+        let (a, b) = (p.min(q), p.max(q));
+        let (before, after) = if horizontal { (LEFT, RIGHT) } else { (UP, DOWN) };
+        for v in a..=b {
+            let mut m = 0;
+            if v > a {
+                m |= before;
+            }
+            if v < b {
+                m |= after;
+            }
+            if a == b {
+                m = before | after;
+            }
+            let (x, y) = if horizontal { (v, at) } else { (at, v) };
+            g.connect(x, y, m, owner);
+        }
+    }
+
+    proptest::proptest! {
+        /// Bridged, vertical and plain lines over each other (some past the
+        /// grid's right edge or below its last row) leave the same cells as
+        /// drawing them cell by cell.
+        #[test]
+        fn lines_equal_drawing_them_cell_by_cell(
+            lines in proptest::collection::vec((0u8..4, 0u16..24, 0u16..24, 0u16..8, 0u32..3), 1..24),
+        ) {
+            let (mut fast, mut slow) = (Grid::new(16), Grid::new(16));
+            for (kind, p, q, r, owner) in lines {
+                match kind {
+                    0 => {
+                        fast.hline_bridged(p, q, r, owner);
+                        hline_bridged_by_cells(&mut slow, p, q, r, owner);
+                    }
+                    1 => {
+                        fast.vline(p, r, q % 8, owner);
+                        line_by_cells(&mut slow, false, r, q % 8, p, owner);
+                    }
+                    _ => {
+                        fast.hline(p, q, r, owner);
+                        line_by_cells(&mut slow, true, p, q, r, owner);
+                    }
+                }
+            }
+            proptest::prop_assert_eq!(&fast.masks, &slow.masks);
+            proptest::prop_assert_eq!(&fast.owners, &slow.owners);
+            proptest::prop_assert_eq!(fast.height, slow.height);
+        }
+    }
 
     #[test]
     fn box_with_divider_gets_tee_junctions() {
