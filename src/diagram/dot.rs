@@ -194,7 +194,7 @@ fn route_edges(t: &Topology, edges: &mut Vec<String>) {
         .collect();
     for (vi, v) in t.vpcs.iter().enumerate() {
         for s in v.subnets() {
-            for a in &s.routes {
+            for a in s.routes.iter() {
                 let to = &a.to.object;
                 let target = match to.kind {
                     ObjectKind::Peering => t

@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 use std::net::Ipv4Addr;
+use std::sync::Arc;
 
 use crate::model::index::{EffectiveRoute, EniOwner};
 use crate::model::*;
@@ -32,8 +33,9 @@ pub struct SubnetNode {
     pub shared: bool,
     pub members: Vec<Member>,
     /// Where its route table sends traffic that leaves the subnet's VPC
-    /// router: one arrow per target.
-    pub routes: Vec<RouteArrow>,
+    /// router: one arrow per target. Shared by the subnets of one route
+    /// table (a peering mesh's tables hold a hundred arrows each).
+    pub routes: Arc<[RouteArrow]>,
 }
 
 /// Something a route sends traffic to, as the diagram names it.
@@ -461,7 +463,7 @@ impl Topology {
 
         // Subnets into AZ columns, in the design's AZ order (unknown AZs after).
         // A route table's arrows are worked out once, however many subnets use it.
-        let mut arrows_by_table: HashMap<&str, Vec<RouteArrow>> = HashMap::new();
+        let mut arrows_by_table: HashMap<&str, Arc<[RouteArrow]>> = HashMap::new();
         for s in &d.subnets {
             let Some(&vi) = vpc_pos.get(s.vpc.as_str()) else {
                 continue;
@@ -476,9 +478,9 @@ impl Topology {
                 routes: match idx.subnet_route_table(d, s) {
                     Some(rt) => arrows_by_table
                         .entry(rt.name.as_str())
-                        .or_insert_with(|| route_arrows(d, idx, rt))
+                        .or_insert_with(|| route_arrows(d, idx, rt).into())
                         .clone(),
-                    None => Vec::new(),
+                    None => Arc::from([]),
                 },
             };
             let azs = &mut vpcs[vi].azs;
