@@ -5,7 +5,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Design, Object, ObjectKind, ObjectRef};
+use crate::model::{Design, KindSet, Object, ObjectKind, ObjectRef};
 
 /// Design-wide settings.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -112,7 +112,100 @@ pub fn valid_name(name: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
 
+/// What a rename touched beyond the object itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Renaming {
+    /// The kinds of the objects whose references now name the renamed
+    /// object (they followed it, or named its new name already).
+    pub referrers: KindSet,
+    /// Whether a reference named the new name before (it now resolves).
+    pub resolves: bool,
+}
+
+/// Renames `target` to `to` and every reference with it; the inverse, and
+/// what the rename touched.
+fn rename(d: &mut Design, target: ObjectRef, to: String) -> Result<(Edit, Renaming), EditError> {
+    if !valid_name(&to) {
+        return Err(EditError::BadName(to));
+    }
+    let Some(index) = d.position(target.kind, &target.name) else {
+        return Err(EditError::Missing(target));
+    };
+    // A hand-edited file can hold one name twice. Renaming one of
+    // them would also move the other's references, and the inverse
+    // rename could never apply (the old name is still taken).
+    let (mut count, mut existing) = (0, None);
+    d.for_each_name(|kind, name| {
+        if name == target.name {
+            count += 1;
+        }
+        if existing.is_none() && name == to && !(kind == target.kind && name == target.name) {
+            existing = Some(ObjectRef::new(kind, name));
+        }
+    });
+    if count > 1 {
+        return Err(EditError::AmbiguousName {
+            name: target.name,
+            count,
+        });
+    }
+    if let Some(existing) = existing {
+        return Err(EditError::NameTaken { name: to, existing });
+    }
+    // A reference that already names `to` (no object holds it) now
+    // resolves to the renamed object. Renaming back would take it
+    // along, so the inverse also puts its object back as it was. An
+    // endpoint naming an AWS service `to` now names the design's.
+    let mut holders: Vec<ObjectRef> = Vec::new();
+    d.for_each_reference(|from, _, t, name| {
+        if *name == to && crate::model::ref_matches(t, target.kind) {
+            holders.push(from.to_ref());
+        }
+    });
+    if target.kind == ObjectKind::EndpointService {
+        holders.extend(
+            d.endpoints
+                .iter()
+                .filter(|e| e.service == to)
+                .map(|e| ObjectRef::new(ObjectKind::Endpoint, &e.name)),
+        );
+    }
+    holders.sort();
+    holders.dedup();
+    let originals: Vec<Edit> = holders.iter().filter_map(|r| d.get(r)).map(Edit::Put).collect();
+    d.set_name_at(target.kind, index, to.clone());
+    let mut referrers = d.rename_references(target.kind, &target.name, &to);
+    for h in holders.iter().filter(|h| **h != target) {
+        referrers.insert(h.kind);
+    }
+    let renaming = Renaming {
+        referrers,
+        resolves: !holders.is_empty(),
+    };
+    let back = Edit::Rename {
+        target: ObjectRef::new(target.kind, &to),
+        to: target.name,
+    };
+    if originals.is_empty() {
+        return Ok((back, renaming));
+    }
+    let label = format!("rename back {to}");
+    Ok((
+        Edit::batch(label, std::iter::once(back).chain(originals).collect()),
+        renaming,
+    ))
+}
+
 impl Edit {
+    /// [`Edit::apply`], also telling what a rename touched (`None` for any
+    /// other edit).
+    pub fn apply_noting(self, d: &mut Design) -> Result<(Edit, Option<Renaming>), EditError> {
+        match self {
+            Edit::Rename { target, to } => rename(d, target, to).map(|(inverse, r)| (inverse, Some(r))),
+            other => other.apply(d).map(|inverse| (inverse, None)),
+        }
+    }
+
     pub fn batch(label: impl Into<String>, edits: Vec<Edit>) -> Edit {
         Edit::Batch {
             label: label.into(),
@@ -162,58 +255,7 @@ impl Edit {
                 Some((index, object)) => Ok(Edit::Restore { index, object }),
                 None => Err(EditError::Missing(r)),
             },
-            Edit::Rename { target, to } => {
-                if !valid_name(&to) {
-                    return Err(EditError::BadName(to));
-                }
-                let Some(index) = d.position(target.kind, &target.name) else {
-                    return Err(EditError::Missing(target));
-                };
-                // A hand-edited file can hold one name twice. Renaming one of
-                // them would also move the other's references, and the inverse
-                // rename could never apply (the old name is still taken).
-                let (mut count, mut existing) = (0, None);
-                d.for_each_name(|kind, name| {
-                    if name == target.name {
-                        count += 1;
-                    }
-                    if existing.is_none() && name == to && !(kind == target.kind && name == target.name) {
-                        existing = Some(ObjectRef::new(kind, name));
-                    }
-                });
-                if count > 1 {
-                    return Err(EditError::AmbiguousName {
-                        name: target.name,
-                        count,
-                    });
-                }
-                if let Some(existing) = existing {
-                    return Err(EditError::NameTaken { name: to, existing });
-                }
-                // A reference that already names `to` (no object holds it) now
-                // resolves to the renamed object. Renaming back would take it
-                // along, so the inverse also puts its object back as it was.
-                let mut holders: Vec<ObjectRef> = Vec::new();
-                d.for_each_reference(|from, _, t, name| {
-                    if *name == to && crate::model::ref_matches(t, target.kind) {
-                        holders.push(from.to_ref());
-                    }
-                });
-                holders.sort();
-                holders.dedup();
-                let originals: Vec<Edit> = holders.iter().filter_map(|r| d.get(r)).map(Edit::Put).collect();
-                d.set_name_at(target.kind, index, to.clone());
-                d.rename_references(target.kind, &target.name, &to);
-                let back = Edit::Rename {
-                    target: ObjectRef::new(target.kind, &to),
-                    to: target.name,
-                };
-                if originals.is_empty() {
-                    return Ok(back);
-                }
-                let label = format!("rename back {to}");
-                Ok(Edit::batch(label, std::iter::once(back).chain(originals).collect()))
-            }
+            Edit::Rename { target, to } => rename(d, target, to).map(|(inverse, _)| inverse),
             Edit::SetInfo(info) => {
                 let old = DesignInfo::of(d);
                 d.name = info.name;

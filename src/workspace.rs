@@ -137,22 +137,13 @@ impl Renamed {
     }
 }
 
-/// For a rename, what its references touch ([`Design::rename_referrers`]),
-/// asked before it is applied.
-fn renaming(edit: &Edit, before: &Design) -> Option<(KindSet, bool)> {
-    match edit {
-        Edit::Rename { target, to } => Some(before.rename_referrers(target, to)),
-        _ => None,
-    }
-}
-
 impl Change {
-    /// What `edit` did, given what it replaced in place and, for a rename,
-    /// what its references touch (both found before it was applied), the
-    /// design after it and the inverse it returned.
+    /// What `edit` did, given what it replaced in place (found before it
+    /// was applied) and, for a rename, what it touched (as applying it
+    /// told), the design after it and the inverse it returned.
     fn of(
         in_place: Option<(Object, Object)>,
-        renaming: Option<(KindSet, bool)>,
+        renaming: Option<crate::edit::Renaming>,
         after: &Design,
         edit: &Edit,
         inverse: &Edit,
@@ -172,12 +163,12 @@ impl Change {
             (Edit::Delete(_), Edit::Restore { index, object }) => Change::Removed(object.clone(), *index),
             (Edit::Rename { target, .. }, Edit::Rename { target: now, .. }) => {
                 match (after.position(now.kind, &now.name), after.get(now), renaming) {
-                    (Some(index), Some(object), Some((referrers, resolves))) => Change::Renamed(Renamed {
+                    (Some(index), Some(object), Some(r)) => Change::Renamed(Renamed {
                         object,
                         index,
                         from: target.name.clone(),
-                        referrers,
-                        resolves,
+                        referrers: r.referrers,
+                        resolves: r.resolves,
                     }),
                     _ => Change::Other,
                 }
@@ -408,7 +399,6 @@ impl Workspace {
         let summary = edit.describe(&self.design);
         let check = validate::EditCheck::before(&edit, &self.design);
         let in_place = self.in_place_change(&edit);
-        let renaming = renaming(&edit, &self.design);
         // Inverses always apply (`Edit::apply` refuses a rename of a name held
         // twice, and restores next to namesakes). A design that holds a name
         // twice is the one place that guarantee is hard to see, so there a
@@ -417,7 +407,7 @@ impl Workspace {
         let holds_duplicate_names = self.findings.all().iter().any(|d| d.code == "duplicate-name");
         let snapshot = (holds_duplicate_names && matches!(edit, Edit::Rename { .. } | Edit::Batch { .. }))
             .then(|| self.design.clone());
-        let inverse = edit.clone().apply(&mut self.design)?;
+        let (inverse, renaming) = edit.clone().apply_noting(&mut self.design)?;
         let change = Change::of(in_place, renaming, &self.design, &edit, &inverse);
         // The index either follows the edit (and the rollback below if the
         // edit is rejected) or is rebuilt beside the old one.
@@ -509,9 +499,8 @@ impl Workspace {
     pub fn undo(&mut self) -> Option<String> {
         let entry = self.undo.pop()?;
         let in_place = self.in_place_change(&entry.inverse);
-        let renaming = renaming(&entry.inverse, &self.design);
-        match entry.inverse.clone().apply(&mut self.design) {
-            Ok(forward) => {
+        match entry.inverse.clone().apply_noting(&mut self.design) {
+            Ok((forward, renaming)) => {
                 self.refresh_after(Change::of(in_place, renaming, &self.design, &entry.inverse, &forward));
                 let summary = entry.summary.clone();
                 self.redo.push(HistoryEntry {
@@ -529,9 +518,8 @@ impl Workspace {
     pub fn redo(&mut self) -> Option<String> {
         let entry = self.redo.pop()?;
         let in_place = self.in_place_change(&entry.forward);
-        let renaming = renaming(&entry.forward, &self.design);
-        match entry.forward.clone().apply(&mut self.design) {
-            Ok(inverse) => {
+        match entry.forward.clone().apply_noting(&mut self.design) {
+            Ok((inverse, renaming)) => {
                 self.refresh_after(Change::of(in_place, renaming, &self.design, &entry.forward, &inverse));
                 let summary = entry.summary.clone();
                 self.undo.push(HistoryEntry {

@@ -879,33 +879,6 @@ impl Design {
         kinds
     }
 
-    /// What renaming `target` to `to` (every reference following it) will
-    /// touch, asked of the design before the rename in one walk: the kinds of
-    /// the objects whose references will then name it ([`Design::referrer_kinds`]
-    /// of the renamed object), and whether a reference already names `to`
-    /// (a dangling one, which the rename makes resolve).
-    pub fn rename_referrers(&self, target: &ObjectRef, to: &str) -> (KindSet, bool) {
-        let mut kinds = KindSet::default();
-        let mut resolves = false;
-        visit_references(self, |from, _, t, name| {
-            if !ref_matches(t, target.kind) {
-                return;
-            }
-            let named = if *name == target.name {
-                true
-            } else if *name == to {
-                resolves = true;
-                true
-            } else {
-                false
-            };
-            if named && !from.is(target) {
-                kinds.insert(from.kind);
-            }
-        });
-        (kinds, resolves)
-    }
-
     /// Calls `f` for every reference that names `target`, from any object
     /// but `target` itself.
     fn visit_referrers<'a>(
@@ -928,13 +901,17 @@ impl Design {
 
     /// Renames every reference to an object of `kind` from `from` to `to`.
     /// The object itself is renamed by the caller.
-    pub fn rename_references(&mut self, kind: ObjectKind, from: &str, to: &str) {
+    /// Returns the kinds of the objects whose references followed (the
+    /// object itself, already named `to`, aside).
+    pub fn rename_references(&mut self, kind: ObjectKind, from: &str, to: &str) -> KindSet {
+        let mut kinds = KindSet::default();
         // An endpoint's `service` names an AWS service or one of the design's endpoint
         // services; only the latter follows a rename.
         if kind == ObjectKind::EndpointService {
             for ep in &mut self.endpoints {
                 if ep.service == from {
                     ep.service = to.to_string();
+                    kinds.insert(ObjectKind::Endpoint);
                 }
             }
         }
@@ -953,13 +930,17 @@ impl Design {
         }
         walk_references!(
             self,
-            &mut |_: Referrer<'_>, _: &'static str, target: RefTarget, name: &mut String| {
+            &mut |r: Referrer<'_>, _: &'static str, target: RefTarget, name: &mut String| {
                 if name == from && ref_matches(target, kind) {
                     *name = to.to_string();
+                    if !(r.kind == kind && r.name == to) {
+                        kinds.insert(r.kind);
+                    }
                 }
             },
             mut
         );
+        kinds
     }
 }
 

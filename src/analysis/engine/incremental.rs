@@ -524,15 +524,15 @@ mod tests {
                     }
                 });
                 for to in names {
-                    let (_, resolves) = d.rename_referrers(&r, &to);
                     let mut after = d.clone();
                     let rename = crate::edit::Edit::Rename {
                         target: r.clone(),
                         to: to.clone(),
                     };
-                    if rename.apply(&mut after).is_err() {
+                    let Ok((_, Some(renaming))) = rename.apply_noting(&mut after) else {
                         continue;
-                    }
+                    };
+                    let resolves = renaming.resolves;
                     let idx = DesignIndex::new(&after);
                     let object = after.get(&ObjectRef::new(r.kind, &to)).expect("renamed");
                     let mut patched = tables.clone();
