@@ -84,6 +84,7 @@ impl Compiled {
         // A second instance of the name would share the interfaces' owners.
         if shape.instances_named(idx) != 1
             || self.eni_subnet.len() + shape.enis != idx.enis.len()
+            || !self.owners_unique()
             || !self.knows_subnets(&shape)
         {
             return false;
@@ -132,6 +133,7 @@ impl Compiled {
         };
         if shape.instances_named(idx) != 0
             || self.eni_subnet.len() != idx.enis.len() + shape.enis
+            || !self.owners_unique()
             || !self.knows_subnets(&shape)
         {
             return false;
@@ -314,6 +316,14 @@ impl Compiled {
             }
         }
         true
+    }
+
+    /// Whether every interface is known by its own owner: two instances of
+    /// one name (a design holding a name twice) share their interfaces'
+    /// owners, and the other instances' interfaces in a changed subnet are
+    /// found by owner to be numbered again.
+    fn owners_unique(&self) -> bool {
+        self.eni_by_owner.len() == self.eni_subnet.len()
     }
 
     /// Whether every subnet the instance's interfaces sit in is compiled (a
@@ -602,6 +612,27 @@ mod tests {
             }
         }
         assert!(followed > 100, "followed {followed}");
+    }
+
+    /// Two copies of one instance under one name (a design holding a name
+    /// twice share their interfaces' owners), then another instance in their
+    /// subnet: its automatic address moves theirs, which the tables cannot
+    /// find by owner, so they recompile (found by the property test above).
+    #[test]
+    fn an_instance_added_beside_two_of_one_name_is_recompiled_or_equal() {
+        let mut d = messy_design(0, &[]);
+        let mut idx = DesignIndex::new(&d);
+        let mut tables = Compiled::new(&d, &idx);
+        for (op, n, m) in [(1u8, 8usize, 59usize), (1, 0, 35), (1, 8, 59), (1, 0, 6), (1, 5, 29)] {
+            let (inserted, object, index) = step(&mut d, op, n, m).expect("a step");
+            idx = DesignIndex::new(&d);
+            let ok = inserted && tables.after_insert(&d, &idx, &object, index);
+            let fresh = Compiled::new(&d, &idx);
+            assert!(!ok || tables == fresh, "{} inserted at {index}", object.name());
+            tables = fresh;
+        }
+        let named = |n: &str| d.instances.iter().filter(|i| i.name == n).count();
+        assert!(d.instances.iter().any(|i| named(&i.name) == 2), "a name held twice");
     }
 
     #[test]
