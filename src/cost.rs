@@ -675,7 +675,7 @@ impl Estimate {
     }
 }
 
-/// Whether subnet `s` coming, going or being renamed leaves the estimate of
+/// Whether subnet `s` coming or going leaves the estimate of
 /// `d` (the design after the change, `idx` its index) as it was: no
 /// interface is in it (an instance's public address, a NAT gateway, load
 /// balancer, endpoint, firewall or attachment priced through it), its VPC

@@ -114,16 +114,14 @@ pub struct Renamed {
     /// Its name before.
     pub from: String,
     /// The kinds of the objects whose references name it (they were renamed
-    /// with it, or named its new name already); other objects are as they were.
+    /// with it); other objects are as they were. No reference named its new
+    /// name before: a rename that makes a dangling reference resolve is
+    /// undone by more than a rename (`Edit::apply`) and is `Change::Other`.
     pub referrers: KindSet,
-    /// Whether a reference named its new name before the rename: that
-    /// dangling reference now resolves to it.
-    pub resolves: bool,
 }
 
 impl Renamed {
-    /// The rename that takes it back (when no reference resolved: see
-    /// [`Change::reversed`]).
+    /// The rename that takes it back.
     fn reversed(&self) -> Renamed {
         let mut object = self.object.clone();
         object.set_name(self.from.clone());
@@ -132,7 +130,6 @@ impl Renamed {
             index: self.index,
             from: self.object.name().to_string(),
             referrers: self.referrers,
-            resolves: false,
         }
     }
 }
@@ -163,12 +160,11 @@ impl Change {
             (Edit::Delete(_), Edit::Restore { index, object }) => Change::Removed(object.clone(), *index),
             (Edit::Rename { target, .. }, Edit::Rename { target: now, .. }) => {
                 match (after.position(now.kind, &now.name), after.get(now), renaming) {
-                    (Some(index), Some(object), Some(r)) => Change::Renamed(Renamed {
+                    (Some(index), Some(object), Some(r)) if !r.resolves => Change::Renamed(Renamed {
                         object,
                         index,
                         from: target.name.clone(),
                         referrers: r.referrers,
-                        resolves: r.resolves,
                     }),
                     _ => Change::Other,
                 }
@@ -183,9 +179,6 @@ impl Change {
             Change::InPlace(old, new) => Change::InPlace(new.clone(), old.clone()),
             Change::Inserted(o, i) => Change::Removed(o.clone(), *i),
             Change::Removed(o, i) => Change::Inserted(o.clone(), *i),
-            // Renaming back also puts back the objects whose references
-            // resolved (`Edit::apply`): more than a rename.
-            Change::Renamed(r) if r.resolves => Change::Other,
             Change::Renamed(r) => Change::Renamed(r.reversed()),
             Change::Other => Change::Other,
         }
@@ -209,7 +202,7 @@ impl Change {
             Change::InPlace(old, new) => before.after_in_place(d, idx, old, new),
             Change::Inserted(o, _) => before.after_insert(d, idx, o),
             Change::Removed(o, _) => before.after_remove(d, idx, o),
-            Change::Renamed(r) => before.after_rename(d, idx, &r.object, &r.from, r.referrers, r.resolves),
+            Change::Renamed(r) => before.after_rename(d, idx, &r.object, &r.from, r.referrers, false),
             Change::Other => Findings::full(d, idx),
         }
     }
@@ -323,7 +316,7 @@ impl Workspace {
             (Some(tables), Change::Inserted(o, i)) => tables.after_insert(&self.design, &self.index, o, *i),
             (Some(tables), Change::Removed(o, i)) => tables.after_remove(&self.design, &self.index, o, *i),
             (Some(tables), Change::Renamed(r)) => {
-                tables.after_rename(&self.design, &self.index, &r.object, &r.from, r.resolves)
+                tables.after_rename(&self.design, &self.index, &r.object, &r.from, false)
             }
             (Some(_), Change::Other) => false,
         };

@@ -730,7 +730,9 @@ impl Findings {
                 (Structural::RouteTargets, Some(_)) if !d.routes_to_instance_named(&names_of(object)) => keep(),
                 // The route checks find a subnet by name only to learn its VPC
                 // and CIDR (through the instances and NAT gateways it holds,
-                // which followed it) and name no subnet in their findings.
+                // which followed it) and name no subnet in their findings; the
+                // transit-gateway checks read a subnet as an attachment's (which
+                // would name it) or by its AZ.
                 (Structural::RouteTargets | Structural::Workloads, None) if subnet.is_some() => keep(),
                 (Structural::RouteTargets, None) if unnumbered && referrers.is_empty() => match object {
                     Object::Subnet(s) => (routes_around_subnet(cx, before, s), Keyed::new()),

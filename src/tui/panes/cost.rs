@@ -70,23 +70,18 @@ impl CostPane {
                         ..
                     })
             );
-        // A subnet nothing is priced through, added, deleted or renamed; or
-        // any subnet renamed with every reference following it and none
-        // resolving anew (no item names a subnet, and a rename keeps what
-        // prices read of it).
+        // A subnet nothing is priced through, added or deleted; or any subnet
+        // renamed, every reference following it and none resolving anew (no
+        // item names a subnet, and a rename keeps what prices read of it).
         let follows_subnet = self.cached_at == ctx.ws.previous_revision()
             && match ctx.ws.last_change() {
                 Change::Renamed(Renamed {
                     object: Object::Subnet(_),
-                    resolves: false,
                     ..
                 }) => true,
-                Change::Inserted(Object::Subnet(s), _)
-                | Change::Removed(Object::Subnet(s), _)
-                | Change::Renamed(Renamed {
-                    object: Object::Subnet(s),
-                    ..
-                }) => cost::subnet_prices_nothing(ctx.ws.design(), ctx.ws.index(), s),
+                Change::Inserted(Object::Subnet(s), _) | Change::Removed(Object::Subnet(s), _) => {
+                    cost::subnet_prices_nothing(ctx.ws.design(), ctx.ws.index(), s)
+                }
                 _ => false,
             };
         let kept = match self.cached.take() {
