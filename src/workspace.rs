@@ -1233,11 +1233,7 @@ mod tests {
     #[test]
     fn a_rename_that_resolves_a_reference_undoes_redoes_and_probes_exactly() {
         let mut d = crate::create::synthetic::generate(&crate::create::synthetic::GenParams::small()).unwrap();
-        let mut stray = d.instances[0].clone();
-        stray.name = "stray".into();
-        stray.subnet = "ghost".into();
-        stray.private_ip = None;
-        stray.secondary_interfaces.clear();
+        let stray = crate::model::index::tests::stray_instance(&d).unwrap();
         d.instances.push(stray);
         let subnet = d.subnets[0].name.clone();
         let mut w = Workspace::new(d.clone());

@@ -239,26 +239,7 @@ impl Grid {
 
     /// A horizontal line from `x0` to `x1` (inclusive) on row `y`.
     pub fn hline(&mut self, x0: u16, x1: u16, y: u16, owner: u32) {
-        let (a, b) = (x0.min(x1), x0.max(x1));
-        if a >= self.width {
-            return;
-        }
-        self.grow(y);
-        let row = usize::from(y) * usize::from(self.width);
-        let end = b.min(self.width - 1);
-        let cells = row + usize::from(a)..=row + usize::from(end);
-        let masks = &mut self.masks[cells.clone()];
-        let owners = &mut self.owners[cells];
-        for ((x, mask), cell_owner) in (a..=end).zip(masks).zip(owners) {
-            *mask |= if a == b {
-                LEFT | RIGHT
-            } else {
-                (if x > a { LEFT } else { 0 }) | (if x < b { RIGHT } else { 0 })
-            };
-            if owner != 0 {
-                *cell_owner = owner;
-            }
-        }
+        self.row_line(x0, x1, y, owner, false);
     }
 
     /// A vertical line from `y0` to `y1` (inclusive) in column `x`.
@@ -284,10 +265,15 @@ impl Grid {
 
     /// A horizontal line that passes *under* any vertical line it crosses
     /// (no junction is drawn where it crosses one).
-    ///
-    /// One pass over the row's cells: a peering mesh's diagram draws
-    /// thousands of these, each thousands of columns long.
     pub fn hline_bridged(&mut self, x0: u16, x1: u16, y: u16, owner: u32) {
+        self.row_line(x0, x1, y, owner, true);
+    }
+
+    /// A horizontal line in one pass over its row's cells (a peering mesh's
+    /// diagram draws thousands, each thousands of columns long). `bridged`:
+    /// it passes under the vertical lines it crosses, and a line of one cell
+    /// has no ends.
+    fn row_line(&mut self, x0: u16, x1: u16, y: u16, owner: u32, bridged: bool) {
         let (a, b) = (x0.min(x1), x0.max(x1));
         if a >= self.width {
             return;
@@ -299,16 +285,14 @@ impl Grid {
         let masks = &mut self.masks[cells.clone()];
         let owners = &mut self.owners[cells];
         for ((x, mask), cell_owner) in (a..=end).zip(masks).zip(owners) {
-            let inner = x > a && x < b;
-            if inner && *mask & (UP | DOWN) == UP | DOWN {
+            if bridged && x > a && x < b && *mask & (UP | DOWN) == UP | DOWN {
                 continue;
             }
-            if x > a {
-                *mask |= LEFT;
-            }
-            if x < b {
-                *mask |= RIGHT;
-            }
+            *mask |= if a == b && !bridged {
+                LEFT | RIGHT
+            } else {
+                (if x > a { LEFT } else { 0 }) | (if x < b { RIGHT } else { 0 })
+            };
             if owner != 0 {
                 *cell_owner = owner;
             }

@@ -1480,14 +1480,9 @@ mod tests {
     fn a_subnet_renamed_to_a_name_an_instance_already_holds_gives_full_findings() {
         for t in crate::create::templates::TEMPLATES {
             let mut d = t.design();
-            let Some(mut stray) = d.instances.first().cloned() else {
+            let Some(mut stray) = crate::model::index::tests::stray_instance(&d) else {
                 continue;
             };
-            stray.name = "stray".into();
-            stray.subnet = "ghost".into();
-            stray.private_ip = None;
-            stray.elastic_ip = None;
-            stray.secondary_interfaces.clear();
             stray.security_groups = d.security_groups.last().map(|g| g.name.clone()).into_iter().collect();
             if let Some(t) = d.route_tables.first_mut() {
                 t.routes.push(crate::model::Route::new(

@@ -493,6 +493,15 @@ mod tests {
         }
     }
 
+    /// The messy designs, the templates and a generated design.
+    fn designs() -> impl Iterator<Item = Design> {
+        let messy = (0..12u64).map(|seed| messy_design(seed, &[seed as u8, 7, 13]));
+        let templates = crate::create::templates::TEMPLATES.iter().map(|t| t.design());
+        let generated =
+            crate::create::synthetic::generate(&crate::create::synthetic::GenParams::small()).expect("generated");
+        messy.chain(templates).chain([generated])
+    }
+
     /// Every instance and subnet of the messy designs, the templates and a
     /// generated design renamed (to a new name, and to one a dangling
     /// reference holds): whenever the tables follow, they equal a fresh
@@ -500,8 +509,6 @@ mod tests {
     /// Elastic IP are followed.
     #[test]
     fn tables_following_renames_equal_a_fresh_compile() {
-        let messy = (0..12u64).map(|seed| messy_design(seed, &[seed as u8, 7, 13]));
-        let templates = crate::create::templates::TEMPLATES.iter().map(|t| t.design());
         let generated =
             crate::create::synthetic::generate(&crate::create::synthetic::GenParams::small()).expect("generated");
         // Routes through an instance, by its name and as an interface.
@@ -518,7 +525,7 @@ mod tests {
             ),
         ]);
         let (mut followed, mut plain) = (0, 0);
-        for d in messy.chain(templates).chain([generated, routed]) {
+        for d in designs().chain([routed]) {
             let idx = DesignIndex::new(&d);
             let tables = Compiled::new(&d, &idx);
             let targets = d
@@ -570,10 +577,6 @@ mod tests {
     /// subnets no interface names are followed.
     #[test]
     fn tables_following_subnets_equal_a_fresh_compile() {
-        let messy = (0..12u64).map(|seed| messy_design(seed, &[seed as u8, 7, 13]));
-        let templates = crate::create::templates::TEMPLATES.iter().map(|t| t.design());
-        let generated =
-            crate::create::synthetic::generate(&crate::create::synthetic::GenParams::small()).expect("generated");
         let mut followed = 0;
         let check = |tables: &Compiled, d: &Design, idx: &DesignIndex, ok: bool, what: &str| {
             if ok {
@@ -581,7 +584,7 @@ mod tests {
             }
             usize::from(ok)
         };
-        for d in messy.chain(templates).chain([generated]) {
+        for d in designs() {
             let idx = DesignIndex::new(&d);
             let tables = Compiled::new(&d, &idx);
             for s in &d.subnets {

@@ -289,6 +289,21 @@ fn assert_matches_oracle(d: &Design, idx: &DesignIndex) {
     }
 }
 
+/// A copy of the design's first instance named `stray`, in a subnet no
+/// object holds (`ghost`), with no fixed, public or Elastic address of its
+/// own and no secondary interface: renaming a subnet to `ghost` places it.
+pub(crate) fn stray_instance(d: &Design) -> Option<crate::model::Instance> {
+    let mut stray = d.instances.first()?.clone();
+    stray.name = "stray".into();
+    stray.subnet = "ghost".into();
+    stray.private_ip = None;
+    // Follows its subnet's setting: none while the subnet does not resolve.
+    stray.public_ip = None;
+    stray.elastic_ip = None;
+    stray.secondary_interfaces.clear();
+    Some(stray)
+}
+
 /// A generated design bent in ways real files are: fixed addresses that
 /// collide with automatic ones, dangling subnets and groups, duplicate
 /// names, secondary interfaces, full subnets, load balancers, endpoints.

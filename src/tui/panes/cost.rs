@@ -307,14 +307,7 @@ mod tests {
     #[test]
     fn a_subnet_renamed_to_a_name_an_instance_holds_is_priced_again() {
         let mut d = crate::create::synthetic::generate(&crate::create::synthetic::GenParams::small()).unwrap();
-        let mut stray = d.instances[0].clone();
-        stray.name = "stray".into();
-        stray.subnet = "ghost".into();
-        stray.private_ip = None;
-        // Follows its subnet's setting: none while the subnet does not resolve.
-        stray.public_ip = None;
-        stray.elastic_ip = None;
-        stray.secondary_interfaces.clear();
+        let stray = crate::model::index::tests::stray_instance(&d).unwrap();
         d.instances.push(stray);
         let subnet = d
             .subnets
