@@ -302,8 +302,8 @@ mod tests {
 
     /// A subnet renamed to the name a stray instance's subnet already held
     /// places that instance (and prices the public address the subnet
-    /// assigns it): the pane
-    /// estimates again instead of keeping the estimate a plain rename keeps.
+    /// assigns it): the pane estimates again instead of keeping the estimate
+    /// a plain rename keeps.
     #[test]
     fn a_subnet_renamed_to_a_name_an_instance_holds_is_priced_again() {
         let mut d = crate::create::synthetic::generate(&crate::create::synthetic::GenParams::small()).unwrap();
