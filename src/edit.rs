@@ -156,12 +156,11 @@ fn rename(d: &mut Design, target: ObjectRef, to: String) -> Result<(Edit, Renami
     // resolves to the renamed object. Renaming back would take it
     // along, so the inverse also puts its object back as it was. An
     // endpoint naming an AWS service `to` now names the design's.
-    let mut holders: Vec<ObjectRef> = Vec::new();
-    d.for_each_reference(|from, _, t, name| {
-        if *name == to && crate::model::ref_matches(t, target.kind) {
-            holders.push(from.to_ref());
-        }
-    });
+    let mut holders: Vec<ObjectRef> = d
+        .referrers(&ObjectRef::new(target.kind, &to))
+        .into_iter()
+        .map(|r| r.from)
+        .collect();
     if target.kind == ObjectKind::EndpointService {
         holders.extend(
             d.endpoints
