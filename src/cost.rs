@@ -675,9 +675,8 @@ impl Estimate {
     }
 }
 
-/// Whether subnet `s` coming or going leaves the estimate of
-/// `d` (the design after the change, `idx` its index) as it was: no
-/// interface is in it (an instance's public address, a NAT gateway, load
+/// Whether subnet `s` coming or going leaves the estimate of `d` (the
+/// design after the change, `idx` its index) as it was: no interface is in it (an instance's public address, a NAT gateway, load
 /// balancer, endpoint, firewall or attachment priced through it), its VPC
 /// has no regional NAT gateway (billed per AZ with subnets), and its route
 /// table sends no `0.0.0.0/0` to a NAT gateway (the per-AZ what-ifs count

@@ -1299,17 +1299,11 @@ mod tests {
             let added = before.after_insert(&with, &idx, &copy);
             let fresh = Findings::full(&with, &idx);
             assert!(added == fresh, "adding a copy of {r}{}", differences(&added, &fresh));
-            for to in rename_targets(d, &r) {
-                let mut renamed = d.clone();
-                let rename = crate::edit::Edit::Rename {
-                    target: r.clone(),
-                    to: to.clone(),
-                };
-                let Ok((_, Some(renaming))) = rename.apply_noting(&mut renamed) else {
+            for to in crate::model::index::tests::rename_targets(d, &r) {
+                let Some((renamed, object, renaming)) = crate::model::index::tests::renamed(d, &r, &to) else {
                     continue;
                 };
                 let now = ObjectRef::new(r.kind, &to);
-                let object = renamed.get(&now).expect("renamed");
                 let idx = DesignIndex::new(&renamed);
                 let (referrers, resolves) = (renaming.referrers, renaming.resolves);
                 // The second name is one a dangling reference holds.
@@ -1328,20 +1322,6 @@ mod tests {
                 );
             }
         }
-    }
-
-    /// Names to rename `r` to: a new one, and one that a reference to a
-    /// missing object of its kind already holds (the reference then resolves).
-    fn rename_targets(d: &Design, r: &ObjectRef) -> Vec<String> {
-        let mut names = vec![format!("{}-renamed", r.name)];
-        let mut dangling = None;
-        d.for_each_reference(|_, _, target, name| {
-            if dangling.is_none() && crate::model::ref_matches(target, r.kind) && d.position(r.kind, name).is_none() {
-                dangling = Some(name.clone());
-            }
-        });
-        names.extend(dangling);
-        names
     }
 
     /// A security group edited in place (rules only, or its VPC, owner or

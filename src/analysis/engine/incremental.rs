@@ -428,7 +428,7 @@ impl Compiled {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::index::tests::messy_design;
+    use crate::model::index::tests::{messy_design, rename_targets, renamed};
     use proptest::prelude::*;
 
     /// One structural step on `d`: a copy of an instance (new name, no fixed
@@ -534,24 +534,12 @@ mod tests {
                 .map(|i| ObjectRef::new(ObjectKind::Instance, &i.name))
                 .chain(d.subnets.iter().map(|s| ObjectRef::new(ObjectKind::Subnet, &s.name)));
             for r in targets {
-                let mut names = vec![format!("{}-renamed", r.name)];
-                d.for_each_reference(|_, _, t, name| {
-                    if names.len() == 1 && crate::model::ref_matches(t, r.kind) && d.position(r.kind, name).is_none() {
-                        names.push(name.clone());
-                    }
-                });
-                for to in names {
-                    let mut after = d.clone();
-                    let rename = crate::edit::Edit::Rename {
-                        target: r.clone(),
-                        to: to.clone(),
-                    };
-                    let Ok((_, Some(renaming))) = rename.apply_noting(&mut after) else {
+                for to in rename_targets(&d, &r) {
+                    let Some((after, object, renaming)) = renamed(&d, &r, &to) else {
                         continue;
                     };
                     let resolves = renaming.resolves;
                     let idx = DesignIndex::new(&after);
-                    let object = after.get(&ObjectRef::new(r.kind, &to)).expect("renamed");
                     let mut patched = tables.clone();
                     if patched.after_rename(&after, &idx, &object, &r.name, resolves) {
                         followed += 1;

@@ -289,6 +289,34 @@ fn assert_matches_oracle(d: &Design, idx: &DesignIndex) {
     }
 }
 
+/// Names to rename `r` to: a new one, and one that a reference to a
+/// missing object of its kind already holds (the reference then resolves).
+pub(crate) fn rename_targets(d: &Design, r: &ObjectRef) -> Vec<String> {
+    let mut names = vec![format!("{}-renamed", r.name)];
+    let mut dangling = None;
+    d.for_each_reference(|_, _, target, name| {
+        if dangling.is_none() && crate::model::ref_matches(target, r.kind) && d.position(r.kind, name).is_none() {
+            dangling = Some(name.clone());
+        }
+    });
+    names.extend(dangling);
+    names
+}
+
+/// `d` with `r` renamed to `to` (every reference following it), the object
+/// under its new name and what the rename touched; `None` when the rename
+/// is refused.
+pub(crate) fn renamed(d: &Design, r: &ObjectRef, to: &str) -> Option<(Design, Object, crate::edit::Renaming)> {
+    let mut after = d.clone();
+    let rename = crate::edit::Edit::Rename {
+        target: r.clone(),
+        to: to.to_string(),
+    };
+    let (_, renaming) = rename.apply_noting(&mut after).ok()?;
+    let object = after.get(&ObjectRef::new(r.kind, to)).expect("renamed");
+    Some((after, object, renaming.expect("a rename tells what it touched")))
+}
+
 /// A copy of the design's first instance named `stray`, in a subnet no
 /// object holds (`ghost`), with no fixed, public or Elastic address of its
 /// own and no secondary interface: renaming a subnet to `ghost` places it.
